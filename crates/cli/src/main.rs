@@ -1,0 +1,3 @@
+//! The twilio-api command.
+#![forbid(unsafe_code)]
+fn main() {}

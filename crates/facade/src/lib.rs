@@ -1,0 +1,3 @@
+//! facade
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]

@@ -1,0 +1,3 @@
+//! pager
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]

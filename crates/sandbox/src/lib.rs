@@ -1,0 +1,3 @@
+//! sandbox
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]

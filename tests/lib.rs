@@ -1,0 +1,2 @@
+//! End-to-end tests live in this package's tests/ folder.
+#![forbid(unsafe_code)]
