@@ -1,3 +1,118 @@
-//! xtask
+//! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `cargo xtask ci`: everything CI checks, in order: formatting, clippy with warnings
+//!   denied, the whole test suite, the docs with warnings denied, and cargo-deny (when it is
+//!   installed; `.ci/run` installs it).
+//!
+//! It depends on nothing but the standard library, so it builds in a second.
 #![forbid(unsafe_code)]
-fn main() {}
+// A command-line tool: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::env;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci        fmt --check, clippy -D warnings, tests, docs -D warnings, cargo-deny
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The root of the workspace (the parent of this crate's folder).
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// Runs one step, printing its name and how long it took; fails with the step's name.
+fn step(name: &str, mut command: Command) -> Result<(), String> {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    let status = command
+        .status()
+        .map_err(|e| format!("{name}: could not start: {e}"))?;
+    eprintln!("<== {name}: {status} in {:.1?}", started.elapsed());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status})"))
+    }
+}
+
+fn ci() -> Result<(), String> {
+    let started = Instant::now();
+
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    step("cargo fmt --check", fmt)?;
+
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    step("cargo clippy -D warnings", clippy)?;
+
+    let mut test = cargo();
+    test.args(["test", "--workspace", "--locked"]);
+    step("cargo test --workspace", test)?;
+
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--locked"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    step("cargo doc -D warnings", doc)?;
+
+    let deny_installed = cargo()
+        .args(["deny", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if deny_installed {
+        // Advisories need the RustSec database from the network; the rest is local.
+        let mut deny = cargo();
+        deny.args(["deny", "--locked", "check", "bans", "licenses", "sources"]);
+        step("cargo deny check bans licenses sources", deny)?;
+    } else {
+        eprintln!(
+            "\n==> cargo deny: SKIPPED, cargo-deny is not installed \
+             (`cargo install --locked cargo-deny`, as .ci/run does)"
+        );
+    }
+
+    eprintln!("\nxtask ci: all green in {:.1?}", started.elapsed());
+    Ok(())
+}
