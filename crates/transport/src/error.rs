@@ -22,7 +22,7 @@ pub enum TransportErrorKind {
 ///
 /// Its `Display` names the method and URI (without query string secrets) and never any header.
 #[derive(Debug, thiserror::Error)]
-#[error("{kind_text} for {method} {uri}: {message}")]
+#[error("{kind_text}{}: {message}", self.request_text())]
 pub struct TransportError {
     kind: TransportErrorKind,
     kind_text: &'static str,
@@ -56,6 +56,22 @@ impl TransportError {
             uri: uri.into(),
             message: message.into(),
             source: None,
+        }
+    }
+
+    /// Creates an error of kind [`TransportErrorKind::Other`] that belongs to no request, for
+    /// a transport that could not be set up (its [`uri`](Self::uri) is empty).
+    pub fn setup(message: impl Into<String>) -> Self {
+        let mut error = Self::new(TransportErrorKind::Other, http::Method::GET, "", message);
+        error.kind_text = "transport setup failed";
+        error
+    }
+
+    fn request_text(&self) -> String {
+        if self.uri.is_empty() {
+            String::new()
+        } else {
+            format!(" for {} {}", self.method, self.uri)
         }
     }
 
