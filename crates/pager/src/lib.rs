@@ -1,3 +1,115 @@
-//! pager
+//! A generic, safe pager for Twilio's `*_page_uri`-linked list resources.
+//!
+//! Twilio 2010-04-01 lists come in pages; each page carries the link to the next one
+//! (`next_page_uri`). A [`Pager`] follows those links for any page type implementing
+//! [`twilio_model::ListPage`], and hands out the pages or the items as [`futures::Stream`]s,
+//! in API order:
+//!
+//! - [`Pager::pages`] and [`Pager::items`] stream pages and items; [`Pager::collect`] and
+//!   [`Pager::collect_partial`] gather the items.
+//! - [`Pager::limit`] stops after `n` items and asks the server for no more than needed
+//!   (`PageSize` on the first request); [`Pager::page_size`] sets the page size.
+//! - With [`Pager::prefetch`] (on by default), the next page is fetched while the caller
+//!   consumes the current one; never more than one page ahead.
+//! - Links are resolved, never trusted: a relative link joins the configured origin, an
+//!   absolute one is followed only on that same origin (so credentials never go elsewhere),
+//!   and a link already visited stops the listing with [`PagerError::Cycle`]. Links are sent
+//!   verbatim: their `PageToken` is opaque.
+//! - Every error raised while paging names its page; [`PagerError::resume_uri`] and
+//!   [`Pager::resume_from`] let a failed listing continue from the page that failed.
+//!
+//! Each page request is traced as a `debug` span (`twilio_pager::page`, with the page number
+//! and the path and query of its URI; never headers).
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use futures::TryStreamExt;
+//! use serde::Deserialize;
+//! use twilio_model::{ListPage, PageMeta};
+//! use twilio_pager::Pager;
+//! use twilio_transport::test_util::{FnTransport, json_response};
+//!
+//! // Any list page type works; twilio-model provides the real ones.
+//! #[derive(Deserialize)]
+//! struct NumbersPage {
+//!     numbers: Vec<u32>,
+//!     #[serde(flatten)]
+//!     meta: PageMeta,
+//! }
+//!
+//! impl ListPage for NumbersPage {
+//!     type Item = u32;
+//!     fn meta(&self) -> &PageMeta {
+//!         &self.meta
+//!     }
+//!     fn items(&self) -> &[u32] {
+//!         &self.numbers
+//!     }
+//!     fn into_parts(self) -> (PageMeta, Vec<u32>) {
+//!         (self.meta, self.numbers)
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), twilio_pager::PagerError> {
+//! // A fake server with two pages.
+//! let server = FnTransport::new(|request| {
+//!     let body = match request.uri().query() {
+//!         Some("PageSize=3") => r#"{"numbers":[1,2,3],"next_page_uri":"/Numbers.json?Page=1&PageToken=PA3"}"#,
+//!         _ => r#"{"numbers":[4,5],"next_page_uri":null}"#,
+//!     };
+//!     Ok(json_response(200, body))
+//! });
+//!
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert(http::header::USER_AGENT, http::HeaderValue::from_static("example/1.0"));
+//!
+//! let pager = Pager::<NumbersPage>::new(Arc::new(server.clone()), "https://api.twilio.com", "/Numbers.json")?
+//!     .headers(headers)
+//!     .page_size(3);
+//!
+//! // Item by item, as a stream...
+//! let mut items = pager.clone().items();
+//! while let Some(number) = items.try_next().await? {
+//!     assert!(number <= 5);
+//! }
+//! // ...or all at once.
+//! assert_eq!(pager.limit(4).collect().await?, [1, 2, 3, 4]);
+//!
+//! let requests = server.requests();
+//! assert_eq!(requests[0].uri(), "https://api.twilio.com/Numbers.json?PageSize=3");
+//! assert_eq!(requests[1].uri(), "https://api.twilio.com/Numbers.json?Page=1&PageToken=PA3");
+//! // With a limit of 4, the first request asked for 3 items (the page size), the second
+//! // followed the server's link.
+//! assert_eq!(requests.len(), 4);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Resuming a listing that failed:
+//!
+//! ```no_run
+//! # use std::sync::Arc;
+//! # use twilio_pager::{Pager, PagerError};
+//! # async fn run<P: twilio_model::ListPage>(pager: Pager<P>) -> Result<Vec<P::Item>, PagerError> {
+//! let (mut items, error) = pager.clone().collect_partial().await;
+//! if let Some(error) = error {
+//!     let Some(page_uri) = error.resume_uri() else { return Err(error) };
+//!     // ... later, once the cause is gone: continue at the page that failed.
+//!     items.extend(pager.resume_from(page_uri)?.collect().await?);
+//! }
+//! # Ok(items)
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod error;
+mod link;
+mod pager;
+
+pub use error::PagerError;
+pub use pager::{Items, Pager, Pages};
