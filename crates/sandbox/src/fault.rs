@@ -1,0 +1,253 @@
+//! Scripted faults: ways for a test to make the sandbox misbehave on purpose.
+//!
+//! Faults are queued as [`FaultRule`]s on the sandbox's [`Faults`] handle. Each request that
+//! would otherwise be answered with a page (authenticated, routed to a known call, valid
+//! paging) is checked against the queue in order: the first rule that matches it is applied
+//! and its remaining count decremented; a rule whose count reaches zero is removed. Requests
+//! that match no rule, and requests answered with an error anyway, are served normally.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::StatusCode;
+
+/// One way to misbehave on a page request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer with `status` instead of the page: a Twilio error JSON body
+    /// (`{"code": 20000 + status, "message", "more_info", "status"}`), or, with `html`, an
+    /// HTML error page as a proxy or load balancer would send. With `retry_after`, a
+    /// `Retry-After` header in seconds.
+    Status {
+        /// The status to answer with (typically 429, 500, 502, 503 or 504).
+        status: StatusCode,
+        /// The `Retry-After` header value in seconds, if any.
+        retry_after: Option<u64>,
+        /// Whether the body is HTML (`text/html`) rather than Twilio's JSON.
+        html: bool,
+    },
+    /// Wait this long before sending the response headers, then serve the page normally.
+    Delay(Duration),
+    /// Send the first `after_bytes` bytes of the page, pause for `pause`, then send the rest.
+    /// `Content-Length` is the full length.
+    StallBody {
+        /// Bytes sent before the pause.
+        after_bytes: usize,
+        /// How long the body stalls.
+        pause: Duration,
+    },
+    /// Declare the full `Content-Length`, send the first `after_bytes` bytes, then drop the
+    /// connection.
+    CutBody {
+        /// Bytes sent before the connection is cut.
+        after_bytes: usize,
+    },
+    /// Close the connection without sending any response.
+    Disconnect,
+    /// A `200` whose body is the first half of the page: syntactically cut JSON, with an
+    /// honest `Content-Length`.
+    TruncatedJson,
+    /// A `200` with a `Content-Type: application/json` body that is not JSON at all.
+    MalformedJson,
+    /// The page padded with whitespace (still valid JSON, same content) to at least
+    /// `min_bytes` bytes. With `declare_length` the size is announced in `Content-Length`;
+    /// without it the body is sent chunked, so only counting bytes reveals the size.
+    Oversized {
+        /// The minimum body size.
+        min_bytes: usize,
+        /// Whether to send `Content-Length` (otherwise chunked transfer encoding).
+        declare_length: bool,
+    },
+    /// The page with `next_page_uri` made absolute on another origin (for example
+    /// `"https://evil.example"`). On the last page the link points at the page itself on
+    /// that origin. A client must not follow it with credentials.
+    ForeignNextLink {
+        /// Scheme and authority of the foreign origin, without a trailing slash.
+        origin: String,
+    },
+    /// The page with `next_page_uri` equal to its own `uri`: an endless loop for a client
+    /// that does not notice.
+    LinkCycle,
+    /// The page with `next_page_uri` carrying `PageToken` but no `Page` parameter (the
+    /// sandbox serves such links correctly). No change on the last page.
+    TokenWithoutPage,
+    /// The page with another `Content-Type` (for example `text/html`).
+    WrongContentType {
+        /// The content type to send.
+        content_type: String,
+    },
+    /// A `200` with an empty body.
+    EmptyOk,
+}
+
+impl Fault {
+    /// A Twilio JSON error answer with `status` and no `Retry-After`.
+    ///
+    /// An invalid status code (outside 100..=999) becomes a 500.
+    pub fn status(status: u16) -> Self {
+        Self::Status {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            retry_after: None,
+            html: false,
+        }
+    }
+
+    /// A `429 Too Many Requests` Twilio JSON answer, with `Retry-After` if given.
+    pub fn too_many_requests(retry_after: Option<u64>) -> Self {
+        Self::Status {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after,
+            html: false,
+        }
+    }
+}
+
+/// A fault plus when, and how many times, to apply it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultRule {
+    pub(crate) fault: Fault,
+    pub(crate) page: Option<u64>,
+    pub(crate) call_sid: Option<String>,
+    pub(crate) times: u32,
+}
+
+impl FaultRule {
+    /// A rule applying `fault` once, to the next page request.
+    pub fn new(fault: Fault) -> Self {
+        Self {
+            fault,
+            page: None,
+            call_sid: None,
+            times: 1,
+        }
+    }
+
+    /// Only match requests for this page number (the `Page` parameter, or the page derived
+    /// from a `PageToken`).
+    #[must_use]
+    pub fn on_page(mut self, page: u64) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Only match requests for this call.
+    #[must_use]
+    pub fn on_call(mut self, call_sid: impl Into<String>) -> Self {
+        self.call_sid = Some(call_sid.into());
+        self
+    }
+
+    /// Apply the fault to this many matching requests (default 1; 0 makes the rule inert,
+    /// so it is dropped when pushed; `u32::MAX` is practically forever).
+    #[must_use]
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times;
+        self
+    }
+
+    fn matches(&self, call_sid: &str, page: u64) -> bool {
+        self.page.is_none_or(|p| p == page)
+            && self.call_sid.as_deref().is_none_or(|c| c == call_sid)
+    }
+}
+
+impl From<Fault> for FaultRule {
+    fn from(fault: Fault) -> Self {
+        Self::new(fault)
+    }
+}
+
+/// The queue of scripted faults of a running sandbox. Cheap to clone; clones share the queue.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    rules: Arc<Mutex<VecDeque<FaultRule>>>,
+}
+
+impl Faults {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<FaultRule>> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `fault` for the next page request (any call, any page), once.
+    pub fn push(&self, fault: Fault) {
+        self.push_rule(FaultRule::new(fault));
+    }
+
+    /// Queues a rule (see [`FaultRule`]); rules are tried in the order they were pushed.
+    pub fn push_rule(&self, rule: impl Into<FaultRule>) {
+        let rule = rule.into();
+        if rule.times > 0 {
+            self.lock().push_back(rule);
+        }
+    }
+
+    /// How many rules are still queued.
+    pub fn pending(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Removes every queued rule.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// Takes the fault for a request for `page` of `call_sid`, if a rule matches.
+    pub(crate) fn take(&self, call_sid: &str, page: u64) -> Option<Fault> {
+        let mut rules = self.lock();
+        let i = rules.iter().position(|r| r.matches(call_sid, page))?;
+        let rule = rules.get_mut(i)?;
+        rule.times -= 1;
+        let fault = rule.fault.clone();
+        if rule.times == 0 {
+            rules.remove(i);
+        }
+        Some(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_consumed_in_order_and_by_match() {
+        let f = Faults::default();
+        f.push(Fault::EmptyOk);
+        f.push_rule(FaultRule::new(Fault::LinkCycle).on_page(2).times(2));
+        f.push_rule(FaultRule::new(Fault::TruncatedJson).on_call("CAx"));
+        f.push_rule(FaultRule::new(Fault::MalformedJson).times(0));
+        assert_eq!(f.pending(), 3);
+        assert_eq!(f.take("CAy", 2), Some(Fault::EmptyOk));
+        assert_eq!(f.take("CAy", 0), None);
+        assert_eq!(f.take("CAy", 2), Some(Fault::LinkCycle));
+        assert_eq!(f.take("CAx", 0), Some(Fault::TruncatedJson));
+        assert_eq!(f.take("CAx", 2), Some(Fault::LinkCycle));
+        assert_eq!(f.take("CAx", 2), None);
+        assert_eq!(f.pending(), 0);
+        f.push(Fault::status(503));
+        f.clone().clear();
+        assert_eq!(f.pending(), 0);
+    }
+
+    #[test]
+    fn status_helper_maps_invalid_codes_to_500() {
+        assert_eq!(
+            Fault::status(42),
+            Fault::Status {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                retry_after: None,
+                html: false
+            }
+        );
+        assert_eq!(
+            Fault::too_many_requests(Some(2)),
+            Fault::Status {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                retry_after: Some(2),
+                html: false
+            }
+        );
+    }
+}

@@ -1,0 +1,513 @@
+//! The public handle: [`SandboxBuilder`], [`Sandbox`] and what they report.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use http::{Method, StatusCode, Version};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::data::Dataset;
+use crate::fault::{Fault, Faults};
+use crate::page::PageCache;
+use crate::rng::hash;
+use crate::server::{Counters, RequestLog, Shared, serve};
+
+/// The seed used when none is given.
+pub const DEFAULT_SEED: u64 = 42;
+/// The number of generated calls when none is given.
+pub const DEFAULT_CALLS: u64 = 5;
+/// The most generated calls a sandbox accepts (`calls` + `call_with_events`).
+pub const MAX_CALLS: u64 = 100_000;
+/// The default byte budget of the rendered-page cache.
+pub const DEFAULT_PAGE_CACHE_BYTES: usize = 256 * 1024 * 1024;
+/// The default number of requests kept in the request log.
+pub const DEFAULT_REQUEST_LOG: usize = 4096;
+
+/// Why a sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SandboxError {
+    /// The listening socket could not be bound.
+    #[error("sandbox could not bind {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bound socket's address could not be read.
+    #[error("sandbox could not read the local address of its socket bound to {addr}: {source}")]
+    LocalAddr {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The address is not a loopback address: the sandbox's credentials are public, so it
+    /// only listens on loopback.
+    #[error("sandbox refuses to listen on {addr}: only loopback addresses are allowed")]
+    NotLoopback {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// More calls were asked for than the sandbox supports.
+    #[error("sandbox cannot hold {requested} calls (at most {max})")]
+    TooManyCalls {
+        /// Calls asked for.
+        requested: u64,
+        /// The limit ([`MAX_CALLS`]).
+        max: u64,
+    },
+}
+
+/// Configures and starts a [`Sandbox`]. Created by [`Sandbox::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SandboxBuilder {
+    seed: u64,
+    calls: u64,
+    exact: Vec<u64>,
+    latency: Duration,
+    bind: SocketAddr,
+    page_cache_bytes: usize,
+    request_log: usize,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self {
+            seed: DEFAULT_SEED,
+            calls: DEFAULT_CALLS,
+            exact: Vec::new(),
+            latency: Duration::ZERO,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
+            request_log: DEFAULT_REQUEST_LOG,
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// The seed all data and credentials derive from (default [`DEFAULT_SEED`]).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How many calls to generate, each with 1..=120 events derived from the seed
+    /// (default [`DEFAULT_CALLS`]).
+    pub fn calls(mut self, calls: u64) -> Self {
+        self.calls = calls;
+        self
+    }
+
+    /// Adds one call with exactly `events` events (0 is allowed: an empty list). Repeatable;
+    /// these calls come after the generated ones in [`Sandbox::call_sids`], in the order added.
+    pub fn call_with_events(mut self, events: u64) -> Self {
+        self.exact.push(events);
+        self
+    }
+
+    /// Waits this long before sending each response's headers (default none).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, any free port); must be loopback.
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// The byte budget of the cache of rendered pages (default
+    /// [`DEFAULT_PAGE_CACHE_BYTES`]; 0 renders every page anew). The cache fills up to the
+    /// budget and then keeps what it has; it only holds pages that were asked for. A
+    /// 100,000-event call takes about 110 MiB per page size listed.
+    pub fn page_cache_bytes(mut self, bytes: usize) -> Self {
+        self.page_cache_bytes = bytes;
+        self
+    }
+
+    /// How many recent requests [`Sandbox::requests`] keeps (default
+    /// [`DEFAULT_REQUEST_LOG`]; 0 keeps none).
+    pub fn request_log(mut self, capacity: usize) -> Self {
+        self.request_log = capacity;
+        self
+    }
+
+    /// Binds the socket and starts serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    /// [`SandboxError`] if the address is not loopback, cannot be bound, or too many calls
+    /// were asked for.
+    pub async fn start(self) -> Result<Sandbox, SandboxError> {
+        if !self.bind.ip().is_loopback() {
+            return Err(SandboxError::NotLoopback { addr: self.bind });
+        }
+        let requested = self
+            .calls
+            .saturating_add(u64::try_from(self.exact.len()).unwrap_or(u64::MAX));
+        if requested > MAX_CALLS {
+            return Err(SandboxError::TooManyCalls {
+                requested,
+                max: MAX_CALLS,
+            });
+        }
+        let listener = TcpListener::bind(self.bind)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: self.bind,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| SandboxError::LocalAddr {
+                addr: self.bind,
+                source,
+            })?;
+        let shared = Arc::new(Shared {
+            data: Dataset::new(self.seed, self.calls, &self.exact),
+            cache: PageCache::new(self.page_cache_bytes),
+            counters: Counters::default(),
+            faults: Faults::default(),
+            log: RequestLog::new(self.request_log),
+            latency: self.latency,
+            request_id_key: hash(&[self.seed, 0x52_51]),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        tracing::debug!(%addr, seed = self.seed, "sandbox listening");
+        Ok(Sandbox {
+            addr,
+            base_url: format!("http://{addr}"),
+            seed: self.seed,
+            shared,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A running Twilio-compatible server on loopback, serving
+/// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`.
+///
+/// Dropping it stops the server abruptly; [`Sandbox::shutdown`] stops it gracefully.
+pub struct Sandbox {
+    addr: SocketAddr,
+    base_url: String,
+    seed: u64,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .field("seed", &self.seed)
+            .field("account_sid", &self.account_sid())
+            .field("auth_token", &"[redacted]")
+            .field("api_key_sid", &self.api_key_sid())
+            .field("api_key_secret", &"[redacted]")
+            .field("calls", &self.shared.data.calls.len())
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// A builder with the defaults: seed [`DEFAULT_SEED`], [`DEFAULT_CALLS`] calls,
+    /// `127.0.0.1:0`, no latency.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The base URL to give a client instead of `https://api.twilio.com`, like
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The seed the data derives from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The sandbox's account SID (`AC` + 32 hex digits, derived from the seed).
+    pub fn account_sid(&self) -> &str {
+        &self.shared.data.credentials.account_sid
+    }
+
+    /// The auth token that, with [`Sandbox::account_sid`] as user name, authenticates.
+    pub fn auth_token(&self) -> &str {
+        &self.shared.data.credentials.auth_token
+    }
+
+    /// The API key SID (`SK...`) that, with [`Sandbox::api_key_secret`], authenticates.
+    pub fn api_key_sid(&self) -> &str {
+        &self.shared.data.credentials.api_key_sid
+    }
+
+    /// The API key secret.
+    pub fn api_key_secret(&self) -> &str {
+        &self.shared.data.credentials.api_key_secret
+    }
+
+    /// The SIDs of all calls: the generated ones, then those added with
+    /// [`SandboxBuilder::call_with_events`] in the order added.
+    pub fn call_sids(&self) -> Vec<String> {
+        self.shared
+            .data
+            .calls
+            .iter()
+            .map(|c| c.sid.clone())
+            .collect()
+    }
+
+    /// How many events a call has, or `None` for a call this sandbox does not know.
+    pub fn event_count(&self, call_sid: &str) -> Option<u64> {
+        self.shared.data.call(call_sid).map(|c| c.event_count)
+    }
+
+    /// All events of a call, exactly as the server serializes them, in list order.
+    ///
+    /// Memory grows with the call: meant for assertions on calls of test size.
+    pub fn events_json(&self, call_sid: &str) -> Option<Vec<serde_json::Value>> {
+        let data = &self.shared.data;
+        let call = data.call(call_sid)?;
+        (0..call.event_count)
+            .map(|i| serde_json::to_value(data.event(call, i)).ok())
+            .collect()
+    }
+
+    /// The path of a call's events list, `/2010-04-01/Accounts/AC.../Calls/CA.../Events.json`.
+    pub fn events_path(&self, call_sid: &str) -> String {
+        format!(
+            "/2010-04-01/Accounts/{}/Calls/{call_sid}/Events.json",
+            self.account_sid()
+        )
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> Stats {
+        let c = &self.shared.counters;
+        let get = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+        Stats {
+            connections_accepted: get(&c.connections_accepted),
+            requests: get(&c.requests),
+            pages_served: get(&c.pages_served),
+            events_served: get(&c.events_served),
+            error_responses: get(&c.error_responses),
+            faults_injected: get(&c.faults_injected),
+            page_cache_hits: get(&c.page_cache_hits),
+            page_cache_misses: get(&c.page_cache_misses),
+        }
+    }
+
+    /// The most recent requests (oldest first), up to [`SandboxBuilder::request_log`].
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+
+    /// The queue of scripted faults (see [`Fault`]).
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// What a user needs to connect: address, credentials and calls.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            base_url: self.base_url.clone(),
+            seed: self.seed,
+            account_sid: self.account_sid().to_owned(),
+            auth_token: self.auth_token().to_owned(),
+            api_key_sid: self.api_key_sid().to_owned(),
+            api_key_secret: self.api_key_secret().to_owned(),
+            calls: self
+                .shared
+                .data
+                .calls
+                .iter()
+                .map(|c| CallSummary {
+                    sid: c.sid.clone(),
+                    events: c.event_count,
+                })
+                .collect(),
+        }
+    }
+
+    /// Stops accepting connections, lets in-flight responses finish (at most 5 seconds),
+    /// then closes every connection.
+    pub async fn shutdown(mut self) {
+        // The receiver lives as long as the server task; a send error means it already ended.
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take()
+            && let Err(error) = task.await
+        {
+            tracing::debug!(%error, "sandbox server task ended abnormally");
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// A snapshot of the sandbox's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// TCP connections accepted (a keep-alive connection counts once).
+    pub connections_accepted: u64,
+    /// Requests received, whatever their outcome.
+    pub requests: u64,
+    /// `200` pages served without a fault.
+    pub pages_served: u64,
+    /// Events in those pages.
+    pub events_served: u64,
+    /// Error answers the sandbox decided on itself (401, 404, 405, 400), not faults.
+    pub error_responses: u64,
+    /// Requests a scripted fault was applied to.
+    pub faults_injected: u64,
+    /// Pages answered from the rendered-page cache.
+    pub page_cache_hits: u64,
+    /// Pages rendered because they were not cached.
+    pub page_cache_misses: u64,
+}
+
+/// One request as the sandbox saw it (the password is never recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// The request method.
+    pub method: Method,
+    /// Path and query, as sent.
+    pub path_and_query: String,
+    /// The HTTP version.
+    pub version: Version,
+    /// The Basic auth user name, if the request carried Basic credentials.
+    pub auth_username: Option<String>,
+    /// The `User-Agent` header, if any.
+    pub user_agent: Option<String>,
+    /// The status answered, or `None` if the connection was closed without an answer.
+    pub status: Option<StatusCode>,
+    /// The fault applied, if any.
+    pub fault: Option<Fault>,
+}
+
+impl RecordedRequest {
+    /// The query parameter `name` (first occurrence, percent-decoded), if present.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let (_, query) = self.path_and_query.split_once('?')?;
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
+/// One call in a [`Summary`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallSummary {
+    /// The call SID.
+    pub sid: String,
+    /// Its number of events.
+    pub events: u64,
+}
+
+/// Everything needed to connect to a sandbox.
+///
+/// Its `Display` prints the credentials on purpose: they are the sandbox's own, public,
+/// seed-derived test credentials, and printing them is how a user learns them. `Debug`
+/// redacts them like every other type of this workspace.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// The base URL, like `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// The seed.
+    pub seed: u64,
+    /// The account SID.
+    pub account_sid: String,
+    /// The auth token.
+    pub auth_token: String,
+    /// The API key SID.
+    pub api_key_sid: String,
+    /// The API key secret.
+    pub api_key_secret: String,
+    /// All calls, in [`Sandbox::call_sids`] order.
+    pub calls: Vec<CallSummary>,
+}
+
+impl fmt::Debug for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Summary")
+            .field("base_url", &self.base_url)
+            .field("seed", &self.seed)
+            .field("account_sid", &self.account_sid)
+            .field("auth_token", &"[redacted]")
+            .field("api_key_sid", &self.api_key_sid)
+            .field("api_key_secret", &"[redacted]")
+            .field("calls", &self.calls)
+            .finish()
+    }
+}
+
+/// How many calls `Summary`'s `Display` lists before eliding.
+const SUMMARY_CALLS_SHOWN: usize = 10;
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Twilio sandbox listening on {}", self.base_url)?;
+        writeln!(f, "  seed:           {}", self.seed)?;
+        writeln!(f, "  account SID:    {}", self.account_sid)?;
+        writeln!(f, "  auth token:     {}", self.auth_token)?;
+        writeln!(f, "  API key SID:    {}", self.api_key_sid)?;
+        writeln!(f, "  API key secret: {}", self.api_key_secret)?;
+        writeln!(f, "  calls ({}):", self.calls.len())?;
+        let shown = self.calls.len().min(SUMMARY_CALLS_SHOWN);
+        // Show the first calls and, if elided, the last one (often a large one).
+        for c in self.calls.iter().take(shown) {
+            writeln!(f, "    {} ({} events)", c.sid, c.events)?;
+        }
+        if self.calls.len() > shown {
+            let elided = self.calls.len() - shown - 1;
+            if elided > 0 {
+                writeln!(f, "    ... {elided} more")?;
+            }
+            if let Some(c) = self.calls.last() {
+                writeln!(f, "    {} ({} events)", c.sid, c.events)?;
+            }
+        }
+        if let Some(c) = self.calls.first() {
+            write!(
+                f,
+                "  try: curl -u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
+                self.account_sid, self.auth_token, self.base_url, self.account_sid, c.sid
+            )?;
+        }
+        Ok(())
+    }
+}
