@@ -1,3 +1,287 @@
-//! The twilio-api command.
+//! `twilio-api`: export a call's events from the Twilio REST API, or run the local sandbox.
+//!
+//! ```text
+//! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
+//! twilio-api sandbox serve [--bind 127.0.0.1:8080]
+//! ```
+//!
+//! Exit codes: 0 success; 2 bad usage or input caught before any request; 1 any failure at
+//! run time. Secrets come from the environment only.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod args;
+mod output;
+mod progress;
+
+use std::io::{self, Write as _};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser as _;
+use futures::StreamExt as _;
+use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, ListPage, ListRequest};
+use twilio_sandbox::Sandbox;
+
+use crate::args::{Cli, Command, Format, Global, ListEvents};
+use crate::output::Writer;
+use crate::progress::Progress;
+
+/// Exit code for bad usage or input caught before any request (as clap uses).
+const EXIT_USAGE: u8 = 2;
+/// Exit code for a failure at run time.
+const EXIT_FAILURE: u8 = 1;
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// Caught before any request: exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// At run time: exit 1.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            return report(&Failure::Runtime(format!(
+                "cannot start the runtime: {err}"
+            )));
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(&failure),
+    }
+}
+
+fn report(failure: &Failure) -> ExitCode {
+    // One line, on stderr; the messages never contain secrets.
+    let _ = writeln!(io::stderr().lock(), "twilio-api: error: {failure}");
+    ExitCode::from(match failure {
+        Failure::Usage(_) => EXIT_USAGE,
+        Failure::Runtime(_) => EXIT_FAILURE,
+    })
+}
+
+fn init_tracing() {
+    // Logs only when asked (RUST_LOG), on stderr so that they never mix with the output.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(io::stderr)
+            .try_init();
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Calls(args::Calls {
+            command:
+                args::CallsCommand::Events(args::Events {
+                    command: args::EventsCommand::List(list),
+                }),
+        }) => list_events(&cli.global, list).await,
+        Command::Sandbox(args::SandboxArgs {
+            command: args::SandboxCommand::Serve(serve),
+        }) => serve_sandbox(serve).await,
+    }
+}
+
+/// Builds the client from the global options and the environment. With `--sandbox`, starts
+/// the embedded sandbox and uses its address and credentials instead.
+async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
+    let (mut builder, sandbox) = if global.sandbox {
+        let sandbox = Sandbox::builder()
+            .start()
+            .await
+            .map_err(|e| Failure::Runtime(format!("cannot start the sandbox: {e}")))?;
+        let account: AccountSid = sandbox
+            .account_sid()
+            .parse()
+            .map_err(|e| Failure::Runtime(format!("sandbox account: {e}")))?;
+        let builder = Client::builder()
+            .auth_token(account, sandbox.auth_token())
+            .base_url(sandbox.base_url());
+        (builder, Some(sandbox))
+    } else {
+        let overrides = [
+            ("TWILIO_ACCOUNT_SID", global.account_sid.clone()),
+            ("TWILIO_REGION", global.region.clone()),
+            ("TWILIO_EDGE", global.edge.clone()),
+        ];
+        let lookup = |name: &str| {
+            overrides
+                .iter()
+                .find(|(key, _)| *key == name)
+                .and_then(|(_, value)| value.clone())
+                .or_else(|| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        };
+        let mut builder =
+            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(e.to_string()))?;
+        if let Some(base_url) = &global.base_url {
+            builder = builder.base_url(base_url.clone());
+        }
+        (builder, None)
+    };
+    if let Some(seconds) = global.timeout {
+        builder = builder.timeout(Duration::from_secs_f64(seconds));
+    }
+    builder = builder.max_retries(global.max_retries);
+    let client = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
+    Ok((client, sandbox))
+}
+
+async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
+    let (client, sandbox) = client(global).await?;
+    let call_sid: CallSid = match (&list.call_sid, &sandbox) {
+        (Some(sid), _) => sid
+            .parse()
+            .map_err(|e: twilio_api::SidError| Failure::Usage(format!("--call-sid: {e}")))?,
+        (None, Some(sandbox)) => sandbox
+            .call_sids()
+            .first()
+            .and_then(|sid| sid.parse().ok())
+            .ok_or_else(|| Failure::Runtime("the sandbox has no calls".to_owned()))?,
+        (None, None) => return Err(Failure::Usage("--call-sid is required".to_owned())),
+    };
+    let account = match &list.account_sid_path {
+        Some(sid) => Some(
+            sid.parse::<AccountSid>()
+                .map_err(|e| Failure::Usage(format!("--subaccount: {e}")))?,
+        ),
+        None => None,
+    };
+    let call = match account {
+        Some(account) => client.account(account).calls(call_sid),
+        None => client.calls(call_sid),
+    };
+    let stdout = io::stdout();
+    let mut writer = Writer::new(list.output, stdout.lock()).map_err(output_failure)?;
+    let mut progress = Progress::for_stderr();
+    let events = call.events();
+    // JSON outputs pass each event through exactly as it arrived; the others decode it.
+    let result = match list.output {
+        Format::Json | Format::Ndjson => {
+            let request = configure(events.list_raw(), &list);
+            drive(request, list.limit, &mut writer, &mut progress, |w, e| {
+                w.raw(e)
+            })
+            .await
+        }
+        Format::Table | Format::Csv => {
+            let request = configure(events.list(), &list);
+            drive(request, list.limit, &mut writer, &mut progress, |w, e| {
+                w.event(e)
+            })
+            .await
+        }
+    };
+    progress.finish();
+    // Whatever was fetched before a failure stays written, and the output stays well-formed.
+    writer.finish().map_err(output_failure)?;
+    drop(sandbox);
+    match result {
+        Ok(()) => Ok(()),
+        Err(Stop::Output(err)) => Err(output_failure(err)),
+        Err(Stop::Api(err)) if err.is_invalid_input() => Err(Failure::Usage(err.to_string())),
+        Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
+    }
+}
+
+/// Why a listing stopped early.
+enum Stop {
+    Api(twilio_api::Error),
+    Output(io::Error),
+}
+
+fn output_failure(err: io::Error) -> Failure {
+    Failure::Runtime(format!("writing the output: {err}"))
+}
+
+fn configure<P: ListPage>(mut request: ListRequest<P>, list: &ListEvents) -> ListRequest<P> {
+    request = request.page_size(list.page_size);
+    if let Some(limit) = list.limit {
+        request = request.limit(limit);
+    }
+    if let Some(from_page) = &list.from_page {
+        request = request.from_page(from_page.clone());
+    }
+    request
+}
+
+/// Writes every item of every page as it arrives, flushing after each page so that a reader
+/// downstream sees events as soon as their page is in.
+async fn drive<P, W>(
+    request: ListRequest<P>,
+    limit: Option<u64>,
+    writer: &mut Writer<W>,
+    progress: &mut Progress,
+    mut write: impl FnMut(&mut Writer<W>, &P::Item) -> io::Result<()>,
+) -> Result<(), Stop>
+where
+    P: ListPage,
+    W: io::Write,
+{
+    // The pager stops after the page that reaches the limit; the rest of that page is cut here.
+    let mut remaining = limit.unwrap_or(u64::MAX);
+    let mut pages = request.pages();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(Stop::Api)?;
+        let take = usize::try_from(remaining).unwrap_or(usize::MAX);
+        let items = page.items();
+        let items = items.get(..take).unwrap_or(items);
+        remaining -= items.len() as u64;
+        progress.page(items.len());
+        for item in items {
+            write(writer, item).map_err(Stop::Output)?;
+        }
+        writer.flush().map_err(Stop::Output)?;
+    }
+    Ok(())
+}
+
+/// One line: what failed, Twilio's code and message, the status, where to resume.
+fn describe(err: &twilio_api::Error) -> String {
+    let mut line = err.to_string();
+    if let Some(uri) = err.resume_uri() {
+        line.push_str(&format!("; resume with --from-page '{uri}'"));
+    }
+    line
+}
+
+async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
+    let mut builder = Sandbox::builder().bind(serve.bind).seed(serve.seed);
+    if let Some(calls) = serve.calls {
+        builder = builder.calls(calls);
+    }
+    for events in &serve.call_with_events {
+        builder = builder.call_with_events(*events);
+    }
+    if let Some(ms) = serve.latency_ms {
+        builder = builder.latency(Duration::from_millis(ms));
+    }
+    let sandbox = builder.start().await.map_err(|e| {
+        Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind))
+    })?;
+    {
+        // The sandbox's credentials are public test values: printing them is its purpose.
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", sandbox.summary())
+            .and_then(|()| writeln!(out, "press Ctrl-C to stop"))
+            .and_then(|()| out.flush())
+            .map_err(|e| Failure::Runtime(format!("writing the summary: {e}")))?;
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
+    sandbox.shutdown().await;
+    Ok(())
+}

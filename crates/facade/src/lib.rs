@@ -1,3 +1,57 @@
-//! facade
+//! A Twilio REST API client.
+//!
+//! List every event of a call (the API requests and webhooks it made, with their responses)
+//! with validated SIDs, safe paging and a swappable HTTP transport:
+//!
+//! ```no_run
+//! use futures::TryStreamExt as _;
+//! use twilio_api::{CallSid, Client};
+//!
+//! # async fn run() -> Result<(), twilio_api::Error> {
+//! let client = Client::from_env()?; // TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or an API key)
+//! let call: CallSid = "CA0123456789abcdef0123456789abcdef".parse()?;
+//! let mut events = client.calls(call).events().list().page_size(200).stream();
+//! while let Some(event) = events.try_next().await? {
+//!     if let Some(response) = &event.response {
+//!         println!("{:?} {:?}", response.date_created, response.response_code);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - [`Client`] holds the credentials (auth token or API key, never shown by `Debug`), the
+//!   API origin (region and edge, or a base URL override) and the transport.
+//! - `client.calls(sid).events().list()` is a [`ListRequest`]: set `page_size`, `limit` or
+//!   `from_page`, then `.stream()` the items, `.pages()` or `.collect()`.
+//! - Every failure is an [`Error`]; one raised while paging names the page to resume from
+//!   ([`Error::resume_uri`]).
+//!
+//! In tests, swap the transport ([`ClientBuilder::transport`]) for one of
+//! `twilio_transport::test_util`'s (feature `test-util`) or point [`ClientBuilder::base_url`]
+//! at a `twilio-sandbox` server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod calls;
+mod client;
+mod error;
+mod list;
+
+pub use calls::{CallEventsResource, CallResource};
+pub use client::{AccountResource, Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
+pub use error::{ApiError, Error};
+pub use list::ListRequest;
+
+pub use twilio_model::{
+    AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,
+    ListPage, Page, PageMeta, RawCallEventsPage, SidError,
+};
+pub use twilio_transport::{HttpTransport, TransportError};
+
+impl From<twilio_model::SidError> for Error {
+    fn from(err: twilio_model::SidError) -> Self {
+        Error::InvalidInput {
+            message: err.to_string(),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The command line, as clap parses it. This surface is relied on by scripts: add to it,
+//! never change what is there.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Export a call's events from the Twilio REST API, or run a local Twilio-compatible sandbox.
+///
+/// Secrets come from the environment only: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
+/// TWILIO_API_SECRET (the API key wins when both are set).
+#[derive(Debug, Parser)]
+#[command(name = "twilio-api", version, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options accepted before or after the subcommand.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The account whose credentials are used [default: env TWILIO_ACCOUNT_SID]
+    #[arg(long, global = true, value_name = "AC…")]
+    pub(crate) account_sid: Option<String>,
+    /// The API origin [default: https://api.twilio.com, or the region/edge host]
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The Twilio region, e.g. ie1 [default: env TWILIO_REGION]
+    #[arg(long, global = true, value_name = "R")]
+    pub(crate) region: Option<String>,
+    /// The Twilio edge, e.g. dublin [default: env TWILIO_EDGE]
+    #[arg(long, global = true, value_name = "E")]
+    pub(crate) edge: Option<String>,
+    /// Time allowed for one request attempt, connect and body included
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) timeout: Option<f64>,
+    /// Retries of a failed request (429, 5xx, broken connections)
+    #[arg(long, global = true, value_name = "N", default_value_t = 3)]
+    pub(crate) max_retries: u32,
+    /// Start the embedded sandbox in-process and use it (no credentials, no network)
+    #[arg(long, global = true)]
+    pub(crate) sandbox: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Calls and their sub-resources
+    Calls(Calls),
+    /// The local Twilio-compatible sandbox server
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Calls {
+    #[command(subcommand)]
+    pub(crate) command: CallsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallsCommand {
+    /// The events of a call: its API requests and webhooks, with their responses
+    Events(Events),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Events {
+    #[command(subcommand)]
+    pub(crate) command: EventsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventsCommand {
+    /// List every event of a call, oldest first
+    List(ListEvents),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListEvents {
+    /// The call (CA…). With --sandbox it defaults to the sandbox's first call
+    #[arg(long, value_name = "CA…")]
+    pub(crate) call_sid: Option<String>,
+    /// Events per page
+    #[arg(long, value_name = "1..1000", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) page_size: u32,
+    /// Stop after this many events
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<u64>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) output: Format,
+    /// Start at this page URI (as printed when an earlier listing failed)
+    #[arg(long, value_name = "URI")]
+    pub(crate) from_page: Option<String>,
+    /// List a call of this subaccount instead of the credential's own account
+    #[arg(long = "subaccount", value_name = "AC…")]
+    pub(crate) account_sid_path: Option<String>,
+}
+
+/// How events are written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns sized to the terminal
+    Table,
+    /// One JSON array
+    Json,
+    /// One event per line, exactly the JSON object the API sent
+    Ndjson,
+    /// Comma-separated columns with a header row
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    #[command(subcommand)]
+    pub(crate) command: SandboxCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SandboxCommand {
+    /// Serve the sandbox until Ctrl-C; prints its address, credentials and some call SIDs
+    Serve(Serve),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Serve {
+    /// The loopback address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) bind: SocketAddr,
+    /// The seed of the generated data
+    #[arg(long, default_value_t = twilio_sandbox::DEFAULT_SEED)]
+    pub(crate) seed: u64,
+    /// How many calls to generate
+    #[arg(long)]
+    pub(crate) calls: Option<u64>,
+    /// Add a call with exactly this many events (repeatable)
+    #[arg(long, value_name = "N")]
+    pub(crate) call_with_events: Vec<u64>,
+    /// Delay each response's headers by this many milliseconds
+    #[arg(long, value_name = "MS")]
+    pub(crate) latency_ms: Option<u64>,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds.is_finite() && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}

@@ -1,0 +1,538 @@
+//! The client: credentials, where the API lives, and the transport that reaches it.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use http::{HeaderMap, HeaderValue, header};
+use secrecy::{ExposeSecret, SecretString};
+use twilio_model::{AccountSid, ApiKeySid, CallSid};
+use twilio_transport::{HttpTransport, HyperTransport, RetryPolicy, RetryTransport};
+
+use crate::Error;
+use crate::calls::CallResource;
+
+/// The default API origin.
+pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
+
+/// The `User-Agent` this library sends, after the official SDKs' format:
+/// `twilio-rust/{version} ({os} {arch})`, e.g. `twilio-rust/0.1.0 (linux x86_64)`.
+pub fn user_agent() -> String {
+    format!(
+        "twilio-rust/{} ({} {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// How the client authenticates: HTTP Basic with either the account's auth token or an API
+/// key and its secret. The secret is never shown by `Debug`.
+#[derive(Clone)]
+enum Credentials {
+    AuthToken {
+        token: SecretString,
+    },
+    ApiKey {
+        key_sid: ApiKeySid,
+        secret: SecretString,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::AuthToken { .. } => f
+                .debug_struct("AuthToken")
+                .field("token", &"[redacted]")
+                .finish(),
+            Self::ApiKey { key_sid, .. } => f
+                .debug_struct("ApiKey")
+                .field("key_sid", key_sid)
+                .field("secret", &"[redacted]")
+                .finish(),
+        }
+    }
+}
+
+/// A Twilio REST API client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), twilio_api::Error> {
+/// use futures::TryStreamExt as _;
+///
+/// let client = twilio_api::Client::from_env()?;
+/// let call: twilio_api::CallSid = "CA0123456789abcdef0123456789abcdef".parse()?;
+/// let mut events = client.calls(call).events().list().stream();
+/// while let Some(event) = events.try_next().await? {
+///     println!("{:?}", event.request.as_ref().and_then(|r| r.url.as_deref()));
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    account_sid: AccountSid,
+    credentials: Credentials,
+    base_url: String,
+    transport: Arc<dyn HttpTransport>,
+    /// Sent with every request: `Authorization` (marked sensitive), `User-Agent`, `Accept`.
+    headers: HeaderMap,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("account_sid", &self.inner.account_sid)
+            .field("credentials", &self.inner.credentials)
+            .field("base_url", &self.inner.base_url)
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, as the official SDKs read it:
+    /// `TWILIO_ACCOUNT_SID`, then `TWILIO_API_KEY` + `TWILIO_API_SECRET` (preferred when both
+    /// are set) or `TWILIO_AUTH_TOKEN`, and `TWILIO_REGION` / `TWILIO_EDGE`.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The account this client acts for by default (the credential's own account).
+    pub fn account_sid(&self) -> &AccountSid {
+        &self.inner.account_sid
+    }
+
+    /// The API origin requests go to, e.g. `https://api.twilio.com`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A call of the credential's own account.
+    pub fn calls(&self, call_sid: CallSid) -> CallResource {
+        CallResource::new(self.clone(), self.inner.account_sid.clone(), call_sid)
+    }
+
+    /// Another account reachable with these credentials (a subaccount).
+    pub fn account(&self, account_sid: AccountSid) -> AccountResource {
+        AccountResource {
+            client: self.clone(),
+            account_sid,
+        }
+    }
+
+    pub(crate) fn transport(&self) -> Arc<dyn HttpTransport> {
+        Arc::clone(&self.inner.transport)
+    }
+
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+}
+
+/// An account other than the credential's own, for example a subaccount.
+#[derive(Debug, Clone)]
+pub struct AccountResource {
+    client: Client,
+    account_sid: AccountSid,
+}
+
+impl AccountResource {
+    /// A call of this account.
+    pub fn calls(&self, call_sid: CallSid) -> CallResource {
+        CallResource::new(self.client.clone(), self.account_sid.clone(), call_sid)
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use twilio_api::{AccountSid, Client};
+///
+/// let account: AccountSid = "AC0123456789abcdef0123456789abcdef".parse()?;
+/// let client = Client::builder()
+///     .auth_token(account, "the auth token")
+///     .region("ie1")
+///     .edge("dublin")
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://api.dublin.ie1.twilio.com");
+/// assert!(!format!("{client:?}").contains("the auth token"));
+/// # Ok::<(), twilio_api::Error>(())
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    account_sid: Option<AccountSid>,
+    credentials: Option<Credentials>,
+    region: Option<String>,
+    edge: Option<String>,
+    base_url: Option<String>,
+    transport: Option<Arc<dyn HttpTransport>>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("account_sid", &self.account_sid)
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("edge", &self.edge)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Reads `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_API_KEY`, `TWILIO_API_SECRET`,
+    /// `TWILIO_REGION` and `TWILIO_EDGE`; further settings can follow before `build()`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Like [`ClientBuilder::from_env`], reading variables through `lookup` (for tests and
+    /// for configuration systems other than the process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let account_sid = lookup("TWILIO_ACCOUNT_SID")
+            .ok_or_else(|| Error::invalid_input("TWILIO_ACCOUNT_SID is not set"))?;
+        let account_sid = parse_sid::<AccountSid>("TWILIO_ACCOUNT_SID", &account_sid)?;
+        let mut builder = Self::default();
+        builder = match (
+            lookup("TWILIO_API_KEY"),
+            lookup("TWILIO_API_SECRET"),
+            lookup("TWILIO_AUTH_TOKEN"),
+        ) {
+            (Some(key), Some(secret), _) => {
+                let key = parse_sid::<ApiKeySid>("TWILIO_API_KEY", &key)?;
+                builder.api_key(account_sid, key, secret)
+            }
+            (Some(_), None, _) => {
+                return Err(Error::invalid_input(
+                    "TWILIO_API_KEY is set but TWILIO_API_SECRET is not",
+                ));
+            }
+            (None, _, Some(token)) => builder.auth_token(account_sid, token),
+            (None, _, None) => {
+                return Err(Error::invalid_input(
+                    "no credentials: set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET",
+                ));
+            }
+        };
+        if let Some(region) = lookup("TWILIO_REGION") {
+            builder = builder.region(region);
+        }
+        if let Some(edge) = lookup("TWILIO_EDGE") {
+            builder = builder.edge(edge);
+        }
+        Ok(builder)
+    }
+
+    /// Authenticates as `account_sid` with its auth token.
+    pub fn auth_token(mut self, account_sid: AccountSid, token: impl Into<String>) -> Self {
+        self.account_sid = Some(account_sid);
+        self.credentials = Some(Credentials::AuthToken {
+            token: SecretString::from(token.into()),
+        });
+        self
+    }
+
+    /// Authenticates with an API key (`SK…`) and its secret, acting for `account_sid`.
+    pub fn api_key(
+        mut self,
+        account_sid: AccountSid,
+        key_sid: ApiKeySid,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.account_sid = Some(account_sid);
+        self.credentials = Some(Credentials::ApiKey {
+            key_sid,
+            secret: SecretString::from(secret.into()),
+        });
+        self
+    }
+
+    /// The Twilio region, e.g. `ie1` (host `api.{region}.twilio.com`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The Twilio edge location, e.g. `dublin` (host `api.{edge}.{region}.twilio.com`; an edge
+    /// without a region means region `us1`, as the official SDKs do).
+    pub fn edge(mut self, edge: impl Into<String>) -> Self {
+        self.edge = Some(edge.into());
+        self
+    }
+
+    /// Sends requests to this origin instead (a proxy, a test server, the sandbox). It wins
+    /// over region and edge. `http://` is accepted for loopback hosts only.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Uses this transport instead of the default (HTTPS with retries). Timeout and retry
+    /// settings of this builder then do not apply: configure them on the transport.
+    pub fn transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The time one request attempt may take, connect and whole body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed idempotent request is retried (default 3; 0 disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Builds the client. Fails if credentials are missing or a setting is invalid.
+    pub fn build(self) -> Result<Client, Error> {
+        let (Some(account_sid), Some(credentials)) = (self.account_sid, self.credentials) else {
+            return Err(Error::invalid_input(
+                "no credentials: call auth_token(..) or api_key(..)",
+            ));
+        };
+        let base_url = match self.base_url {
+            Some(url) => normalize_base_url(&url)?,
+            None => host_for(self.region.as_deref(), self.edge.as_deref())?,
+        };
+        let transport: Arc<dyn HttpTransport> = match self.transport {
+            Some(transport) => transport,
+            None => {
+                let mut hyper = HyperTransport::builder();
+                if let Some(timeout) = self.timeout {
+                    hyper = hyper.timeout(timeout);
+                }
+                let hyper = hyper.build().map_err(|e| {
+                    Error::invalid_input(format!("cannot set up the HTTP client: {e}"))
+                })?;
+                let mut policy = RetryPolicy::default();
+                if let Some(max_retries) = self.max_retries {
+                    policy = policy.max_retries(max_retries);
+                }
+                Arc::new(RetryTransport::new(hyper).with_policy(policy))
+            }
+        };
+        let headers = default_headers(&account_sid, &credentials)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                account_sid,
+                credentials,
+                base_url,
+                transport,
+                headers,
+            }),
+        })
+    }
+}
+
+fn parse_sid<T>(what: &str, value: &str) -> Result<T, Error>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    value
+        .parse()
+        .map_err(|e| Error::invalid_input(format!("{what}: {e}")))
+}
+
+/// `https://api.twilio.com`, or the regional and edge host.
+fn host_for(region: Option<&str>, edge: Option<&str>) -> Result<String, Error> {
+    for (what, value) in [("region", region), ("edge", edge)] {
+        if let Some(value) = value {
+            let valid = !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid {
+                return Err(Error::invalid_input(format!(
+                    "{what} {value:?} is not a valid host label"
+                )));
+            }
+        }
+    }
+    Ok(match (region, edge) {
+        (None, None) => DEFAULT_BASE_URL.to_owned(),
+        (Some(region), None) => format!("https://api.{region}.twilio.com"),
+        (region, Some(edge)) => {
+            format!("https://api.{edge}.{}.twilio.com", region.unwrap_or("us1"))
+        }
+    })
+}
+
+/// Checks a base URL override and strips a trailing slash.
+fn normalize_base_url(url: &str) -> Result<String, Error> {
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e| Error::invalid_input(format!("base URL {url:?}: {e}")))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("https" | "http"));
+    let path_ok = matches!(uri.path(), "" | "/") && uri.query().is_none();
+    if !scheme_ok || uri.host().is_none() || !path_ok {
+        return Err(Error::invalid_input(format!(
+            "base URL {url:?} must be an origin such as https://api.twilio.com"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+fn default_headers(
+    account_sid: &AccountSid,
+    credentials: &Credentials,
+) -> Result<HeaderMap, Error> {
+    let (user, password) = match credentials {
+        Credentials::AuthToken { token } => (account_sid.as_ref(), token.expose_secret()),
+        Credentials::ApiKey { key_sid, secret } => (key_sid.as_ref(), secret.expose_secret()),
+    };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let mut authorization = HeaderValue::try_from(format!("Basic {encoded}"))
+        .map_err(|_| Error::invalid_input("the credentials cannot form an HTTP header"))?;
+    authorization.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::AUTHORIZATION, authorization);
+    let user_agent = HeaderValue::try_from(user_agent())
+        .map_err(|_| Error::invalid_input("the User-Agent is not a valid header"))?;
+    headers.insert(header::USER_AGENT, user_agent);
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AC: &str = "AC0123456789abcdef0123456789abcdef";
+    const SK: &str = "SK0123456789abcdef0123456789abcdef";
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn hosts_follow_region_and_edge() {
+        assert_eq!(host_for(None, None).unwrap(), "https://api.twilio.com");
+        assert_eq!(
+            host_for(Some("ie1"), None).unwrap(),
+            "https://api.ie1.twilio.com"
+        );
+        assert_eq!(
+            host_for(None, Some("sydney")).unwrap(),
+            "https://api.sydney.us1.twilio.com"
+        );
+        assert_eq!(
+            host_for(Some("au1"), Some("sydney")).unwrap(),
+            "https://api.sydney.au1.twilio.com"
+        );
+        assert!(host_for(Some("evil.com/x"), None).is_err());
+    }
+
+    #[test]
+    fn base_url_must_be_an_origin() {
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(normalize_base_url("ftp://x").is_err());
+        assert!(normalize_base_url("https://x/2010-04-01").is_err());
+        assert!(normalize_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn api_key_wins_over_auth_token() {
+        let builder = ClientBuilder::from_lookup(env(&[
+            ("TWILIO_ACCOUNT_SID", AC),
+            ("TWILIO_AUTH_TOKEN", "token-secret"),
+            ("TWILIO_API_KEY", SK),
+            ("TWILIO_API_SECRET", "key-secret"),
+        ]))
+        .unwrap();
+        let client = builder.build().unwrap();
+        let expected = base64::engine::general_purpose::STANDARD.encode(format!("{SK}:key-secret"));
+        let auth = client.headers().get(header::AUTHORIZATION).unwrap();
+        assert!(auth.is_sensitive());
+        assert_eq!(auth.to_str().unwrap(), format!("Basic {expected}"));
+    }
+
+    #[test]
+    fn env_requires_credentials_and_valid_sids() {
+        let err = ClientBuilder::from_lookup(env(&[("TWILIO_ACCOUNT_SID", AC)])).unwrap_err();
+        assert!(err.to_string().contains("TWILIO_AUTH_TOKEN"), "{err}");
+        let err = ClientBuilder::from_lookup(env(&[
+            ("TWILIO_ACCOUNT_SID", "ACnope"),
+            ("TWILIO_AUTH_TOKEN", "t"),
+        ]))
+        .unwrap_err();
+        assert!(err.is_invalid_input());
+        assert!(err.to_string().contains("ACnope"), "{err}");
+        let err =
+            ClientBuilder::from_lookup(env(&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", SK)]))
+                .unwrap_err();
+        assert!(err.to_string().contains("TWILIO_API_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn env_reads_region_and_edge() {
+        let client = ClientBuilder::from_lookup(env(&[
+            ("TWILIO_ACCOUNT_SID", AC),
+            ("TWILIO_AUTH_TOKEN", "t"),
+            ("TWILIO_EDGE", "dublin"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "https://api.dublin.us1.twilio.com");
+    }
+
+    #[test]
+    fn secrets_never_reach_debug() {
+        let account: AccountSid = AC.parse().unwrap();
+        let key: ApiKeySid = SK.parse().unwrap();
+        for builder in [
+            Client::builder().auth_token(account.clone(), "s3cr3t-token"),
+            Client::builder().api_key(account.clone(), key.clone(), "s3cr3t-token"),
+        ] {
+            let builder_debug = format!("{builder:?}");
+            let client = builder.build().unwrap();
+            let authorization = client.headers()[header::AUTHORIZATION].to_str().unwrap();
+            let encoded = authorization.trim_start_matches("Basic ").to_owned();
+            let client_debug = format!("{client:?} {:?}", client.headers());
+            for text in [builder_debug, client_debug] {
+                assert!(!text.contains("s3cr3t-token"), "{text}");
+                assert!(!text.contains(&encoded), "{text}");
+                assert!(
+                    text.contains("[redacted]") || text.contains("Sensitive"),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn user_agent_names_the_library() {
+        let ua = user_agent();
+        assert!(
+            ua.starts_with(concat!("twilio-rust/", env!("CARGO_PKG_VERSION"), " (")),
+            "{ua}"
+        );
+    }
+}

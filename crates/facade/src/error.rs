@@ -1,0 +1,287 @@
+//! The one error type of the client.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde::Deserialize;
+
+/// Everything that can go wrong when using the client.
+///
+/// Every variant raised while paging carries the URI of the page that failed
+/// ([`Error::resume_uri`]): start a listing again from it (`.from_page(uri)`) and nothing
+/// already delivered is fetched twice. `Display` never contains a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was rejected before any request was sent (a malformed SID, a page size out
+    /// of range, an invalid base URL, missing credentials).
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What was wrong, naming the argument.
+        message: String,
+    },
+
+    /// Twilio answered with an error document (`code`, `message`, `more_info`, `status`).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The server answered with a non-success status and a body that is not Twilio's error
+    /// JSON (for example an HTML page from a proxy).
+    #[error("HTTP {status} from {page_uri} (not a Twilio error document): {snippet}")]
+    Http {
+        /// The URI of the page that failed.
+        page_uri: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the body, for diagnosis (at most 200 characters).
+        snippet: String,
+    },
+
+    /// The request could not be sent or its response not read (connection, timeout, body
+    /// too large).
+    #[error("fetching {page_uri}: {source}")]
+    Transport {
+        /// The URI of the page that failed.
+        page_uri: String,
+        /// What the transport reported.
+        #[source]
+        source: twilio_transport::TransportError,
+    },
+
+    /// A page arrived but could not be decoded.
+    #[error("decoding the page {page_uri}: {source}")]
+    Decode {
+        /// The URI of the page that failed.
+        page_uri: String,
+        /// Where in the page and what was wrong (line and column).
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The listing was stopped by one of the pager's safety rules (a link to another host,
+    /// a link cycle, a malformed link).
+    #[error("listing stopped: {source}")]
+    Paging {
+        /// The URI of the page that carried the offending link.
+        page_uri: Option<String>,
+        /// What the pager saw.
+        #[source]
+        source: twilio_pager::PagerError,
+    },
+}
+
+/// An error document from the Twilio API.
+///
+/// See <https://www.twilio.com/docs/api/errors> for the meaning of each `code`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The URI of the page that failed.
+    pub page_uri: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// Twilio's error code (for example 20003 for bad credentials, 20404 for not found).
+    pub code: Option<i64>,
+    /// Twilio's message.
+    pub message: String,
+    /// A link to the documentation of the error code.
+    pub more_info: Option<String>,
+    /// Further details Twilio sent, if any.
+    pub details: Option<serde_json::Value>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Twilio error")?;
+        if let Some(code) = self.code {
+            write!(f, " {code}")?;
+        }
+        write!(
+            f,
+            " (HTTP {}) from {}: {}",
+            self.status, self.page_uri, self.message
+        )?;
+        if let Some(more_info) = &self.more_info {
+            write!(f, " ({more_info})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Twilio's error JSON, as it is sent.
+#[derive(Deserialize)]
+struct ApiErrorBody {
+    code: Option<i64>,
+    message: Option<String>,
+    more_info: Option<String>,
+    details: Option<serde_json::Value>,
+}
+
+impl Error {
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    /// Builds the error for a non-success response: Twilio's error JSON when the body is one,
+    /// a generic HTTP error with a snippet of the body otherwise.
+    pub(crate) fn from_status(page_uri: String, status: http::StatusCode, body: &Bytes) -> Self {
+        match serde_json::from_slice::<ApiErrorBody>(body) {
+            Ok(doc) if doc.code.is_some() || doc.message.is_some() => {
+                Self::Api(Box::new(ApiError {
+                    page_uri,
+                    status: status.as_u16(),
+                    code: doc.code,
+                    message: doc.message.unwrap_or_default(),
+                    more_info: doc.more_info,
+                    details: doc.details,
+                }))
+            }
+            _ => Self::Http {
+                page_uri,
+                status: status.as_u16(),
+                snippet: snippet(body),
+            },
+        }
+    }
+
+    /// The URI of the page to resume from: pass it to `.from_page(..)` to continue the listing
+    /// where it stopped. `None` for errors raised before any request.
+    pub fn resume_uri(&self) -> Option<&str> {
+        match self {
+            Self::InvalidInput { .. } => None,
+            Self::Api(api) => Some(&api.page_uri),
+            Self::Http { page_uri, .. }
+            | Self::Transport { page_uri, .. }
+            | Self::Decode { page_uri, .. } => Some(page_uri),
+            Self::Paging { page_uri, .. } => page_uri.as_deref(),
+        }
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Twilio's error code, when Twilio sent one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Api(api) => api.code,
+            _ => None,
+        }
+    }
+
+    /// The Twilio error document, when Twilio sent one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later (from [`Error::resume_uri`]) may succeed: rate limits,
+    /// server errors, timeouts and broken connections. Bad input, bad credentials and
+    /// unknown resources are not retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => is_retryable_status(api.status),
+            Self::Http { status, .. } => is_retryable_status(*status),
+            Self::Transport { source, .. } => source.is_retryable(),
+            Self::InvalidInput { .. } | Self::Decode { .. } | Self::Paging { .. } => false,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// Whether the input was rejected before any request was sent.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput { .. })
+    }
+
+    /// Whether the credentials were rejected (HTTP 401, Twilio code 20003).
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// Whether the resource does not exist (HTTP 404, Twilio code 20404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+}
+
+fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// The start of a body as text, at most 200 characters, on one line.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(200).is_some() {
+        out.push('…');
+    }
+    out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twilio_error_json_becomes_api_error() {
+        let body = Bytes::from_static(
+            br#"{"code": 20404, "message": "The requested resource was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}"#,
+        );
+        let err = Error::from_status("/p?Page=3".into(), http::StatusCode::NOT_FOUND, &body);
+        assert_eq!(err.code(), Some(20404));
+        assert_eq!(err.status(), Some(404));
+        assert_eq!(err.resume_uri(), Some("/p?Page=3"));
+        assert!(err.is_not_found());
+        assert!(!err.is_retryable());
+        let text = err.to_string();
+        assert!(
+            text.contains("20404") && text.contains("/p?Page=3"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn html_error_becomes_http_error_with_snippet() {
+        let body = Bytes::from(format!(
+            "<html><body>Bad Gateway\n{}</body></html>",
+            "x".repeat(500)
+        ));
+        let err = Error::from_status("/p".into(), http::StatusCode::BAD_GATEWAY, &body);
+        match &err {
+            Error::Http {
+                status, snippet, ..
+            } => {
+                assert_eq!(*status, 502);
+                assert!(snippet.starts_with("<html><body>Bad Gateway x"));
+                assert!(snippet.chars().count() <= 201);
+            }
+            other => panic!("expected Http, got {other:?}"),
+        }
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn snippet_cuts_on_char_boundaries() {
+        let s = snippet("é".repeat(300).as_bytes());
+        assert_eq!(s.chars().count(), 201);
+    }
+}

@@ -1,0 +1,168 @@
+//! Listing any Twilio list resource: one builder for all of them.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use futures::stream::{BoxStream, StreamExt as _};
+use twilio_model::ListPage;
+use twilio_pager::{Pager, PagerError};
+
+use crate::{Client, Error};
+
+/// A listing of a Twilio list resource, to configure and then run as a stream of items
+/// ([`ListRequest::stream`]), a stream of pages ([`ListRequest::pages`]), or collected
+/// ([`ListRequest::collect`]).
+///
+/// Pages are fetched lazily, one ahead of the consumer by default (see
+/// [`ListRequest::prefetch`]); each link is checked before it is followed.
+pub struct ListRequest<P> {
+    client: Client,
+    first_uri: String,
+    page_size: Option<u32>,
+    limit: Option<u64>,
+    from_page: Option<String>,
+    prefetch: Option<bool>,
+    _page: PhantomData<fn() -> P>,
+}
+
+impl<P> fmt::Debug for ListRequest<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("first_uri", &self.first_uri)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .field("from_page", &self.from_page)
+            .field("prefetch", &self.prefetch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: ListPage> ListRequest<P> {
+    pub(crate) fn new(client: Client, first_uri: String) -> Self {
+        Self {
+            client,
+            first_uri,
+            page_size: None,
+            limit: None,
+            from_page: None,
+            prefetch: None,
+            _page: PhantomData,
+        }
+    }
+
+    /// Items per page, 1 to 1000 (the server's default is 50). Checked before any request.
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+
+    /// Stops after `limit` items, and asks the server for no more than that.
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Starts at this page (relative to the API host, as in `next_page_uri`), typically
+    /// [`Error::resume_uri`] of an earlier listing that failed. It must belong to the same
+    /// origin; it is followed verbatim.
+    pub fn from_page(mut self, page_uri: impl Into<String>) -> Self {
+        self.from_page = Some(page_uri.into());
+        self
+    }
+
+    /// Whether to fetch the next page while the current one is consumed (default: on).
+    pub fn prefetch(mut self, prefetch: bool) -> Self {
+        self.prefetch = Some(prefetch);
+        self
+    }
+
+    fn pager(self) -> Result<Pager<P>, Error> {
+        let mut pager = Pager::<P>::new(
+            self.client.transport(),
+            self.client.base_url(),
+            &self.first_uri,
+        )?
+        .headers(self.client.headers().clone());
+        if let Some(page_uri) = &self.from_page {
+            pager = pager.resume_from(page_uri)?;
+        }
+        if let Some(page_size) = self.page_size {
+            pager = pager.page_size(page_size);
+        }
+        if let Some(limit) = self.limit {
+            pager = pager.limit(limit);
+        }
+        if let Some(prefetch) = self.prefetch {
+            pager = pager.prefetch(prefetch);
+        }
+        Ok(pager)
+    }
+
+    /// The items, in API order. The stream ends after the last item or the first error.
+    pub fn stream(self) -> BoxStream<'static, Result<P::Item, Error>> {
+        match self.pager() {
+            Ok(pager) => pager.items().map(|item| item.map_err(Error::from)).boxed(),
+            Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
+        }
+    }
+
+    /// The pages, in API order, each with its paging metadata. The stream ends after the last
+    /// page or the first error.
+    pub fn pages(self) -> BoxStream<'static, Result<P, Error>> {
+        match self.pager() {
+            Ok(pager) => pager.pages().map(|page| page.map_err(Error::from)).boxed(),
+            Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
+        }
+    }
+
+    /// All items (up to the limit), or the first error.
+    ///
+    /// Use [`ListRequest::collect_partial`] to keep what was fetched before an error.
+    pub async fn collect(self) -> Result<Vec<P::Item>, Error> {
+        match self.collect_partial().await {
+            (items, None) => Ok(items),
+            (_, Some(err)) => Err(err),
+        }
+    }
+
+    /// Every item fetched, and the error that stopped the listing, if any: nothing fetched
+    /// is lost, and the error's [`Error::resume_uri`] says where to continue.
+    pub async fn collect_partial(self) -> (Vec<P::Item>, Option<Error>) {
+        let mut items = Vec::new();
+        let mut stream = self.stream();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(item) => items.push(item),
+                Err(err) => return (items, Some(err)),
+            }
+        }
+        (items, None)
+    }
+}
+
+impl From<PagerError> for Error {
+    fn from(err: PagerError) -> Self {
+        match err {
+            PagerError::Status {
+                page_uri,
+                status,
+                body,
+                ..
+            } => Error::from_status(page_uri, status, &body),
+            PagerError::Transport { page_uri, source } => Error::Transport {
+                page_uri,
+                source: *source,
+            },
+            PagerError::Decode { page_uri, source } => Error::Decode { page_uri, source },
+            PagerError::InvalidPageSize { .. } | PagerError::InvalidBaseUrl { .. } => {
+                Error::InvalidInput {
+                    message: err.to_string(),
+                }
+            }
+            other => Error::Paging {
+                page_uri: other.resume_uri().map(str::to_owned),
+                source: other,
+            },
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! The built `twilio-api` binary against the sandbox, over real loopback sockets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use twilio_sandbox::Sandbox;
+
+/// Builds the CLI once (same profile as these tests) and returns its path.
+fn binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        // target/<profile>/deps/cli-<hash> -> target/<profile>/twilio-api
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "twilio-api-cli",
+            "--bin",
+            "twilio-api",
+        ]);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let target_dir = profile_dir.parent().unwrap();
+        let status = build.env("CARGO_TARGET_DIR", target_dir).status().unwrap();
+        assert!(status.success(), "building twilio-api failed");
+        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
+        assert!(path.exists(), "{} missing", path.display());
+        path
+    })
+}
+
+async fn sandbox() -> Sandbox {
+    Sandbox::builder()
+        .seed(11)
+        .calls(3)
+        .call_with_events(120)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Runs the CLI with the sandbox's credentials in its environment (and nothing else of ours).
+async fn run(sandbox: &Sandbox, args: &[&str]) -> Output {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET")
+        .env_remove("TWILIO_REGION")
+        .env_remove("TWILIO_EDGE")
+        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
+        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
+        .env("NO_COLOR", "1");
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn big_call(sandbox: &Sandbox) -> String {
+    sandbox.call_sids().last().unwrap().clone()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn ndjson_is_every_event_exactly_as_sent() {
+    let sandbox = sandbox().await;
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--page-size",
+            "25",
+            "--output",
+            "ndjson",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, sandbox.events_json(&call).unwrap());
+}
+
+#[tokio::test]
+async fn global_options_go_before_or_after_the_subcommand() {
+    let sandbox = sandbox().await;
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url();
+    let before = run(
+        &sandbox,
+        &[
+            "--base-url",
+            &base,
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    let after = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--output",
+            "json",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert!(before.status.success(), "{}", stderr(&before));
+    assert_eq!(before.stdout, after.stdout);
+    let all: serde_json::Value = serde_json::from_slice(&before.stdout).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 120);
+}
+
+#[tokio::test]
+async fn limit_and_csv() {
+    let sandbox = sandbox().await;
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--limit",
+            "5",
+            "--output",
+            "csv",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time,method,url,response_code,duration_ms")
+    );
+    assert_eq!(lines.count(), 5);
+}
+
+#[tokio::test]
+async fn table_lists_rows() {
+    let sandbox = sandbox().await;
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--base-url",
+            &base,
+            "--output",
+            "table",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().next().unwrap().starts_with("TIME"));
+    assert_eq!(text.lines().count(), 121);
+}
+
+#[tokio::test]
+async fn the_embedded_sandbox_needs_no_credentials() {
+    let mut command = Command::new(binary());
+    command
+        .args([
+            "--sandbox",
+            "calls",
+            "events",
+            "list",
+            "--output",
+            "ndjson",
+            "--limit",
+            "3",
+        ])
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET");
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+}
+
+#[tokio::test]
+async fn bad_sids_exit_2_before_any_request() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            "CAnope",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("CAnope"));
+    let out = run(
+        &sandbox,
+        &[
+            "--account-sid",
+            "AC123",
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &big_call(&sandbox),
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &big_call(&sandbox),
+            "--page-size",
+            "1001",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(sandbox.stats().requests, 0);
+}
+
+#[tokio::test]
+async fn missing_credentials_exit_2() {
+    let mut command = Command::new(binary());
+    command
+        .args([
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            "CA0123456789abcdef0123456789abcdef",
+        ])
+        .env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET");
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TWILIO_AUTH_TOKEN"));
+}
+
+#[tokio::test]
+async fn a_wrong_token_fails_with_one_line_and_no_secret() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url();
+    let call = big_call(&sandbox);
+    let mut command = Command::new(binary());
+    command
+        .args([
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--base-url",
+            &base,
+        ])
+        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
+        .env("TWILIO_AUTH_TOKEN", "wrong-secret-value")
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("20003") && err.contains("401"), "{err}");
+    assert!(err.contains("--from-page"), "{err}");
+    assert!(!err.contains("wrong-secret-value") && !stdout(&out).contains("wrong-secret-value"));
+    assert_eq!(sandbox.stats().requests, 1);
+}
+
+#[tokio::test]
+async fn an_unknown_call_fails_with_20404() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            "CAffffffffffffffffffffffffffffffff",
+            "--base-url",
+            &base,
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("20404"), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc, serde_json::json!([]), "the output stays well-formed");
+}
+
+#[tokio::test]
+async fn api_key_wins_over_the_auth_token() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url();
+    let call = big_call(&sandbox);
+    let mut command = Command::new(binary());
+    command
+        .args([
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--base-url",
+            &base,
+            "--output",
+            "ndjson",
+        ])
+        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
+        .env("TWILIO_AUTH_TOKEN", "wrong-token")
+        .env("TWILIO_API_KEY", sandbox.api_key_sid())
+        .env("TWILIO_API_SECRET", sandbox.api_key_secret());
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 120);
+}
