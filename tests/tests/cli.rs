@@ -79,7 +79,7 @@ fn stderr(output: &Output) -> String {
 async fn ndjson_is_every_event_exactly_as_sent() {
     let sandbox = sandbox().await;
     let call = big_call(&sandbox);
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let out = run(
         &sandbox,
         &[
@@ -109,7 +109,7 @@ async fn ndjson_is_every_event_exactly_as_sent() {
 async fn global_options_go_before_or_after_the_subcommand() {
     let sandbox = sandbox().await;
     let call = big_call(&sandbox);
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let before = run(
         &sandbox,
         &[
@@ -150,7 +150,7 @@ async fn global_options_go_before_or_after_the_subcommand() {
 async fn limit_and_csv() {
     let sandbox = sandbox().await;
     let call = big_call(&sandbox);
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let out = run(
         &sandbox,
         &[
@@ -182,7 +182,7 @@ async fn limit_and_csv() {
 async fn table_lists_rows() {
     let sandbox = sandbox().await;
     let call = big_call(&sandbox);
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let out = run(
         &sandbox,
         &[
@@ -230,7 +230,7 @@ async fn the_embedded_sandbox_needs_no_credentials() {
 #[tokio::test]
 async fn bad_sids_exit_2_before_any_request() {
     let sandbox = sandbox().await;
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let out = run(
         &sandbox,
         &[
@@ -304,7 +304,7 @@ async fn missing_credentials_exit_2() {
 #[tokio::test]
 async fn a_wrong_token_fails_with_one_line_and_no_secret() {
     let sandbox = sandbox().await;
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
     let mut command = Command::new(binary());
     command
@@ -336,7 +336,7 @@ async fn a_wrong_token_fails_with_one_line_and_no_secret() {
 #[tokio::test]
 async fn an_unknown_call_fails_with_20404() {
     let sandbox = sandbox().await;
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let out = run(
         &sandbox,
         &[
@@ -361,7 +361,7 @@ async fn an_unknown_call_fails_with_20404() {
 #[tokio::test]
 async fn api_key_wins_over_the_auth_token() {
     let sandbox = sandbox().await;
-    let base = sandbox.base_url();
+    let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
     let mut command = Command::new(binary());
     command

@@ -55,7 +55,7 @@ pub(crate) enum Writer<W: Write> {
         out: BufWriter<W>,
     },
     Csv {
-        out: csv::Writer<W>,
+        out: Box<csv::Writer<W>>,
     },
 }
 
@@ -86,7 +86,7 @@ impl<W: Write> Writer<W> {
                 out: BufWriter::with_capacity(64 * 1024, out),
             },
             Format::Csv => Self::Csv {
-                out: csv::Writer::from_writer(out),
+                out: Box::new(csv::Writer::from_writer(out)),
             },
         };
         writer.header()?;

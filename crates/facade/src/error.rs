@@ -45,7 +45,7 @@ pub enum Error {
         page_uri: String,
         /// What the transport reported.
         #[source]
-        source: twilio_transport::TransportError,
+        source: Box<twilio_transport::TransportError>,
     },
 
     /// A page arrived but could not be decoded.
@@ -66,7 +66,7 @@ pub enum Error {
         page_uri: Option<String>,
         /// What the pager saw.
         #[source]
-        source: twilio_pager::PagerError,
+        source: Box<twilio_pager::PagerError>,
     },
 }
 

@@ -149,10 +149,7 @@ impl From<PagerError> for Error {
                 body,
                 ..
             } => Error::from_status(page_uri, status, &body),
-            PagerError::Transport { page_uri, source } => Error::Transport {
-                page_uri,
-                source: *source,
-            },
+            PagerError::Transport { page_uri, source } => Error::Transport { page_uri, source },
             PagerError::Decode { page_uri, source } => Error::Decode { page_uri, source },
             PagerError::InvalidPageSize { .. } | PagerError::InvalidBaseUrl { .. } => {
                 Error::InvalidInput {
@@ -160,8 +157,8 @@ impl From<PagerError> for Error {
                 }
             }
             other => Error::Paging {
-                page_uri: other.resume_uri().map(str::to_owned),
-                source: other,
+                page_uri: other.page_uri().map(str::to_owned),
+                source: Box::new(other),
             },
         }
     }
