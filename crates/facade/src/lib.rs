@@ -23,6 +23,8 @@
 //!   API origin (region and edge, or a base URL override) and the transport.
 //! - `client.calls(sid).events().list()` is a [`ListRequest`]: set `page_size`, `limit` or
 //!   `from_page`, then `.stream()` the items, `.pages()` or `.collect()`.
+//! - `client.events_of_calls(sids)` is a [`CallsEventsRequest`]: the events of many calls,
+//!   a bounded number at a time over one connection pool, each labelled with its call.
 //! - Every failure is an [`Error`]; one raised while paging names the page to resume from
 //!   ([`Error::resume_uri`]).
 //!
@@ -36,11 +38,13 @@ mod calls;
 mod client;
 mod error;
 mod list;
+mod many;
 
 pub use calls::{CallEventsResource, CallResource};
 pub use client::{AccountResource, Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
 pub use error::{ApiError, Error};
 pub use list::ListRequest;
+pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
 
 pub use twilio_model::{
     AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,
@@ -55,3 +59,8 @@ impl From<twilio_model::SidError> for Error {
         }
     }
 }
+
+/// The README's Rust examples, compiled as doctests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
