@@ -78,20 +78,27 @@ pub(crate) enum EventsCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ListEvents {
-    /// The call (CA…). With --sandbox it defaults to the sandbox's first call
+    /// The call (CA…). Repeat it to list several calls; `-` reads SIDs from stdin, one per
+    /// line. With more than one call, each event is labelled with its call: JSON and NDJSON
+    /// as {"call_sid": "CA…", "event": {…}}, CSV and the table with a first call_sid column.
+    /// With --sandbox it defaults to the sandbox's first call
     #[arg(long, value_name = "CA…")]
-    pub(crate) call_sid: Option<String>,
+    pub(crate) call_sid: Vec<String>,
+    /// How many calls are listed at once when there are several
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
     /// Events per page
     #[arg(long, value_name = "1..1000", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub(crate) page_size: u32,
-    /// Stop after this many events
+    /// Stop after this many events (of each call, when there are several)
     #[arg(long, value_name = "N")]
     pub(crate) limit: Option<u64>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) output: Format,
-    /// Start at this page URI (as printed when an earlier listing failed)
+    /// Start at this page URI (as printed when an earlier listing failed; one call only)
     #[arg(long, value_name = "URI")]
     pub(crate) from_page: Option<String>,
     /// List a call of this subaccount instead of the credential's own account

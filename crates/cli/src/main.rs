@@ -2,8 +2,16 @@
 //!
 //! ```text
 //! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
+//! twilio-api calls events list --call-sid <CA…> --call-sid <CA…> [--concurrency N] ...
+//! twilio-api calls events list --call-sid - < sids.txt     (one SID per line)
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
+//!
+//! One call's events are written exactly as the API sent them (JSON, NDJSON). With more than
+//! one call, calls are listed `--concurrency` at a time (default 4), their events interleave
+//! (each call's in API order), and every event says its call: `{"call_sid": "CA…", "event":
+//! {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table. A call that fails
+//! is reported on stderr and the others go on (exit code 1 at the end).
 //!
 //! Exit codes: 0 success; 2 bad usage or input caught before any request; 1 any failure at
 //! run time. Secrets come from the environment only.
@@ -15,13 +23,16 @@ mod args;
 mod output;
 mod progress;
 
-use std::io::{self, Write as _};
+use std::collections::HashMap;
+use std::io::{self, BufRead as _, Write as _};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser as _;
 use futures::StreamExt as _;
-use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, ListPage, ListRequest};
+use twilio_api::{
+    AccountSid, CallSid, CallsEventsRequest, Client, ClientBuilder, ListPage, ListRequest,
+};
 use twilio_sandbox::Sandbox;
 
 use crate::args::{Cli, Command, Format, Global, ListEvents};
@@ -143,17 +154,7 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
 
 async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
     let (client, sandbox) = client(global).await?;
-    let call_sid: CallSid = match (&list.call_sid, &sandbox) {
-        (Some(sid), _) => sid
-            .parse()
-            .map_err(|e: twilio_api::SidError| Failure::Usage(format!("--call-sid: {e}")))?,
-        (None, Some(sandbox)) => sandbox
-            .call_sids()
-            .first()
-            .and_then(|sid| sid.parse().ok())
-            .ok_or_else(|| Failure::Runtime("the sandbox has no calls".to_owned()))?,
-        (None, None) => return Err(Failure::Usage("--call-sid is required".to_owned())),
-    };
+    let mut call_sids = call_sids(&list, sandbox.as_ref())?;
     let account = match &list.account_sid_path {
         Some(sid) => Some(
             sid.parse::<AccountSid>()
@@ -161,6 +162,14 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         ),
         None => None,
     };
+    if call_sids.len() > 1 {
+        let result = list_many(&client, account, call_sids, &list).await;
+        drop(sandbox);
+        return result;
+    }
+    let call_sid = call_sids
+        .pop()
+        .ok_or_else(|| Failure::Usage("--call-sid is required".to_owned()))?;
     let call = match account {
         Some(account) => client.account(account).calls(call_sid),
         None => client.calls(call_sid),
@@ -196,6 +205,157 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         Err(Stop::Api(err)) if err.is_invalid_input() => Err(Failure::Usage(err.to_string())),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
     }
+}
+
+/// The calls to list: every `--call-sid` in order, `-` standing for the SIDs on stdin (one
+/// per line, blank lines skipped); with `--sandbox` and none given, the sandbox's first call.
+fn call_sids(list: &ListEvents, sandbox: Option<&Sandbox>) -> Result<Vec<CallSid>, Failure> {
+    if list.call_sid.is_empty() {
+        return match sandbox {
+            Some(sandbox) => sandbox
+                .call_sids()
+                .first()
+                .and_then(|sid| sid.parse().ok())
+                .map(|sid| vec![sid])
+                .ok_or_else(|| Failure::Runtime("the sandbox has no calls".to_owned())),
+            None => Err(Failure::Usage("--call-sid is required".to_owned())),
+        };
+    }
+    let mut sids = Vec::new();
+    for arg in &list.call_sid {
+        if arg != "-" {
+            sids.push(
+                arg.parse().map_err(|e: twilio_api::SidError| {
+                    Failure::Usage(format!("--call-sid: {e}"))
+                })?,
+            );
+            continue;
+        }
+        for (number, line) in io::stdin().lock().lines().enumerate() {
+            let line =
+                line.map_err(|e| Failure::Usage(format!("--call-sid -: reading stdin: {e}")))?;
+            let sid = line.trim();
+            if sid.is_empty() {
+                continue;
+            }
+            sids.push(sid.parse().map_err(|e: twilio_api::SidError| {
+                Failure::Usage(format!("--call-sid - (stdin line {}): {e}", number + 1))
+            })?);
+        }
+    }
+    if sids.is_empty() {
+        return Err(Failure::Usage(
+            "--call-sid -: no call SID on stdin".to_owned(),
+        ));
+    }
+    Ok(sids)
+}
+
+/// Lists several calls at once, `--concurrency` at a time, every event labelled with its call.
+/// A call that fails is reported on stderr as it fails and the others go on; the exit code is
+/// then 1.
+async fn list_many(
+    client: &Client,
+    account: Option<AccountSid>,
+    call_sids: Vec<CallSid>,
+    list: &ListEvents,
+) -> Result<(), Failure> {
+    if list.from_page.is_some() {
+        return Err(Failure::Usage(
+            "--from-page resumes one call: list that call alone".to_owned(),
+        ));
+    }
+    let total = call_sids.len();
+    let mut request = match account {
+        Some(account) => client.account(account).events_of_calls(call_sids),
+        None => client.events_of_calls(call_sids),
+    }
+    .concurrency(usize::from(list.concurrency))
+    .page_size(list.page_size);
+    if let Some(limit) = list.limit {
+        request = request.limit(limit);
+    }
+    let stdout = io::stdout();
+    let mut writer =
+        Writer::with_labels(list.output, stdout.lock(), true).map_err(output_failure)?;
+    let mut progress = Progress::for_stderr();
+    let result = match list.output {
+        Format::Json | Format::Ndjson => {
+            drive_many(
+                request.raw(),
+                list.limit,
+                &mut writer,
+                &mut progress,
+                |w, sid, e| w.raw_of(Some(sid), e),
+            )
+            .await
+        }
+        Format::Table | Format::Csv => {
+            drive_many(
+                request,
+                list.limit,
+                &mut writer,
+                &mut progress,
+                |w, sid, e| w.event_of(Some(sid), e),
+            )
+            .await
+        }
+    };
+    progress.finish();
+    writer.finish().map_err(output_failure)?;
+    match result {
+        Ok(0) => Ok(()),
+        Ok(failed) => Err(Failure::Runtime(format!(
+            "{failed} of {total} calls failed (see above)"
+        ))),
+        Err(err) => Err(output_failure(err)),
+    }
+}
+
+/// Writes every page of every call as it arrives; returns how many calls failed.
+async fn drive_many<P, W>(
+    request: CallsEventsRequest<P>,
+    limit: Option<u64>,
+    writer: &mut Writer<W>,
+    progress: &mut Progress,
+    mut write: impl FnMut(&mut Writer<W>, &str, &P::Item) -> io::Result<()>,
+) -> io::Result<usize>
+where
+    P: ListPage,
+    W: io::Write,
+{
+    // Each call's pager stops after the page that reaches the limit; the rest is cut here.
+    let mut written: HashMap<CallSid, u64> = HashMap::new();
+    let mut failed = 0;
+    let mut pages = request.pages();
+    while let Some((sid, page)) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(err) => {
+                failed += 1;
+                progress.finish();
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "twilio-api: error: {sid}: {}",
+                    describe(&err)
+                );
+                continue;
+            }
+        };
+        let mut items = page.items();
+        if let Some(limit) = limit {
+            let done = written.entry(sid.clone()).or_default();
+            let take = usize::try_from(limit.saturating_sub(*done)).unwrap_or(usize::MAX);
+            items = items.get(..take).unwrap_or(items);
+            *done += items.len() as u64;
+        }
+        progress.page(items.len());
+        for item in items {
+            write(writer, sid.as_str(), item)?;
+        }
+        writer.flush()?;
+    }
+    Ok(failed)
 }
 
 /// Why a listing stopped early.

@@ -42,7 +42,16 @@ impl<'a> Row<'a> {
 
 /// Streams events in the chosen format; [`Writer::finish`] closes the document (the JSON
 /// array) so that the output stays well-formed even when the listing failed half-way.
-pub(crate) enum Writer<W: Write> {
+///
+/// A labelled writer (several calls listed at once) says which call each event belongs to:
+/// JSON and NDJSON wrap each event as `{"call_sid": "CA…", "event": {…}}`, CSV and the
+/// table get a first `call_sid` column. An unlabelled one writes exactly what it always did.
+pub(crate) struct Writer<W: Write> {
+    sink: Sink<W>,
+    labelled: bool,
+}
+
+enum Sink<W: Write> {
     Table {
         out: BufWriter<W>,
         url_width: Option<usize>,
@@ -66,89 +75,139 @@ const CODE_WIDTH: usize = 4;
 const DURATION_WIDTH: usize = 11;
 
 impl<W: Write> Writer<W> {
+    /// A writer for the events of one call.
     pub(crate) fn new(format: Format, out: W) -> io::Result<Self> {
-        let mut writer = match format {
+        Self::with_labels(format, out, false)
+    }
+
+    /// A writer whose events are labelled with their call SID when `labelled`.
+    pub(crate) fn with_labels(format: Format, out: W, labelled: bool) -> io::Result<Self> {
+        let sink = match format {
             Format::Table => {
                 let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
                     let fixed = TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
                     usize::from(w.0).saturating_sub(fixed).max(20)
                 });
-                Self::Table {
+                Sink::Table {
                     out: BufWriter::new(out),
                     url_width,
                 }
             }
-            Format::Json => Self::Json {
+            Format::Json => Sink::Json {
                 out: BufWriter::new(out),
                 first: true,
             },
-            Format::Ndjson => Self::Ndjson {
+            Format::Ndjson => Sink::Ndjson {
                 out: BufWriter::with_capacity(64 * 1024, out),
             },
-            Format::Csv => Self::Csv {
+            Format::Csv => Sink::Csv {
                 out: Box::new(csv::Writer::from_writer(out)),
             },
         };
+        let mut writer = Self { sink, labelled };
         writer.header()?;
         Ok(writer)
     }
 
     fn header(&mut self) -> io::Result<()> {
-        match self {
-            Self::Table { out, .. } => writeln!(
-                out,
-                "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} URL",
-                "TIME", "METHOD", "CODE", "DURATION ms"
-            ),
-            Self::Json { out, .. } => out.write_all(b"["),
-            Self::Ndjson { .. } => Ok(()),
-            Self::Csv { out } => out.write_record(COLUMNS).map_err(io::Error::other),
+        let labelled = self.labelled;
+        match &mut self.sink {
+            Sink::Table { out, .. } => {
+                if labelled {
+                    write!(out, "{:<CALL_WIDTH$} ", "CALL SID")?;
+                }
+                writeln!(
+                    out,
+                    "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} URL",
+                    "TIME", "METHOD", "CODE", "DURATION ms"
+                )
+            }
+            Sink::Json { out, .. } => out.write_all(b"["),
+            Sink::Ndjson { .. } => Ok(()),
+            Sink::Csv { out } if labelled => {
+                let mut columns = vec![LABEL_COLUMN];
+                columns.extend(COLUMNS);
+                out.write_record(columns).map_err(io::Error::other)
+            }
+            Sink::Csv { out } => out.write_record(COLUMNS).map_err(io::Error::other),
         }
     }
 
+    /// Writes one decoded event of the only call listed.
     pub(crate) fn event(&mut self, event: &CallEvent) -> io::Result<()> {
-        match self {
-            Self::Table { out, url_width } => {
+        self.event_of(None, event)
+    }
+
+    /// Writes one decoded event, labelled with `call_sid` when the writer is labelled.
+    pub(crate) fn event_of(&mut self, call_sid: Option<&str>, event: &CallEvent) -> io::Result<()> {
+        let label = call_sid.filter(|_| self.labelled);
+        match &mut self.sink {
+            Sink::Table { out, url_width } => {
                 let row = Row::of(event);
                 let url = match url_width {
                     Some(width) => ellipsize(row.url, *width),
                     None => row.url.into(),
                 };
+                if let Some(sid) = label {
+                    write!(out, "{sid:<CALL_WIDTH$} ")?;
+                }
                 writeln!(
                     out,
                     "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} {}",
                     row.time, row.method, row.code, row.duration, url
                 )
             }
-            Self::Json { out, first } => {
+            Sink::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
-                serde_json::to_writer(&mut *out, event).map_err(io::Error::other)
-            }
-            Self::Ndjson { out } => {
+                open_label(out, label)?;
                 serde_json::to_writer(&mut *out, event).map_err(io::Error::other)?;
+                close_label(out, label)
+            }
+            Sink::Ndjson { out } => {
+                open_label(out, label)?;
+                serde_json::to_writer(&mut *out, event).map_err(io::Error::other)?;
+                close_label(out, label)?;
                 out.write_all(b"\n")
             }
-            Self::Csv { out } => {
+            Sink::Csv { out } => {
                 let row = Row::of(event);
-                out.write_record([row.time, row.method, row.url, &row.code, &row.duration])
-                    .map_err(io::Error::other)
+                let fields = [row.time, row.method, row.url, &row.code, &row.duration];
+                match label {
+                    Some(sid) => out.write_record(std::iter::once(sid).chain(fields)),
+                    None => out.write_record(fields),
+                }
+                .map_err(io::Error::other)
             }
         }
     }
 
-    /// Writes one event given as the exact JSON the API sent (JSON and NDJSON only: the other
-    /// formats need the decoded event).
+    /// Writes one event of the only call listed, given as the exact JSON the API sent.
     pub(crate) fn raw(&mut self, event: &serde_json::value::RawValue) -> io::Result<()> {
-        match self {
-            Self::Json { out, first } => {
+        self.raw_of(None, event)
+    }
+
+    /// Writes one event given as the exact JSON the API sent (passed through by JSON and
+    /// NDJSON; decoded for the other formats), labelled with `call_sid` when the writer is
+    /// labelled.
+    pub(crate) fn raw_of(
+        &mut self,
+        call_sid: Option<&str>,
+        event: &serde_json::value::RawValue,
+    ) -> io::Result<()> {
+        let label = call_sid.filter(|_| self.labelled);
+        match &mut self.sink {
+            Sink::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
-                out.write_all(event.get().as_bytes())
+                open_label(out, label)?;
+                out.write_all(event.get().as_bytes())?;
+                close_label(out, label)
             }
-            Self::Ndjson { out } => {
+            Sink::Ndjson { out } => {
                 let text = event.get();
-                if text.contains(['\n', '\r']) {
+                open_label(out, label)?;
+                if has_line_break(text.as_bytes()) {
                     // Pretty-printed by the server: one line per event is the format's rule, so
                     // write the same value compactly (a JSON string cannot hold a raw newline).
                     let value: serde_json::Value = serde_json::from_str(text)
@@ -157,27 +216,62 @@ impl<W: Write> Writer<W> {
                 } else {
                     out.write_all(text.as_bytes())?;
                 }
+                close_label(out, label)?;
                 out.write_all(b"\n")
             }
-            Self::Table { .. } | Self::Csv { .. } => match serde_json::from_str(event.get()) {
-                Ok(decoded) => self.event(&decoded),
+            Sink::Table { .. } | Sink::Csv { .. } => match serde_json::from_str(event.get()) {
+                Ok(decoded) => self.event_of(call_sid, &decoded),
                 Err(err) => Err(io::Error::new(io::ErrorKind::InvalidData, err)),
             },
         }
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Self::Table { out, .. } | Self::Json { out, .. } | Self::Ndjson { out } => out.flush(),
-            Self::Csv { out } => out.flush(),
+        match &mut self.sink {
+            Sink::Table { out, .. } | Sink::Json { out, .. } | Sink::Ndjson { out } => out.flush(),
+            Sink::Csv { out } => out.flush(),
         }
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
-        if let Self::Json { out, first } = &mut self {
+        if let Sink::Json { out, first } = &mut self.sink {
             out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
         }
         self.flush()
+    }
+}
+
+/// Whether `bytes` hold a `\n` or a `\r`, in one pass the compiler vectorizes (a `char`
+/// pattern search here cost as much as decoding the page; two `memchr`s, half as much).
+fn has_line_break(bytes: &[u8]) -> bool {
+    fn any(chunk: &[u8]) -> bool {
+        chunk.iter().fold(0u8, |found, &b| {
+            found | u8::from(b == b'\n') | u8::from(b == b'\r')
+        }) != 0
+    }
+    let chunks = bytes.chunks_exact(64);
+    let rest = chunks.remainder();
+    chunks.into_iter().any(any) || any(rest)
+}
+
+/// The first column of a labelled CSV.
+const LABEL_COLUMN: &str = "call_sid";
+/// A call SID's width in the table (always 34 characters).
+const CALL_WIDTH: usize = 34;
+
+/// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON event. The SID is
+/// validated (`CA` and hex digits), so it needs no escaping.
+fn open_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+    match label {
+        Some(sid) => write!(out, "{{\"call_sid\":\"{sid}\",\"event\":"),
+        None => Ok(()),
+    }
+}
+
+fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+    match label {
+        Some(_) => out.write_all(b"}"),
+        None => Ok(()),
     }
 }
 
@@ -269,6 +363,75 @@ mod tests {
         assert_eq!(lines.len(), 2);
         let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(second, serde_json::json!({"b": 1, "a": null}));
+    }
+
+    #[test]
+    fn labelled_events_say_their_call() {
+        const SID: &str = "CA0123456789abcdef0123456789abcdef";
+        let raw: Box<serde_json::value::RawValue> =
+            serde_json::from_str(r#"{"b":1,"a":null}"#).unwrap();
+        let render_labelled = |format| {
+            let mut buf = Vec::new();
+            let mut writer = Writer::with_labels(format, &mut buf, true).unwrap();
+            writer.raw_of(Some(SID), &raw).unwrap();
+            writer.event_of(Some(SID), &event()).unwrap();
+            writer.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        let ndjson = render_labelled(Format::Ndjson);
+        let lines: Vec<&str> = ndjson.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(r#"{{"call_sid":"{SID}","event":{{"b":1,"a":null}}}}"#)
+        );
+        let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(second["call_sid"], SID);
+        assert_eq!(second["event"], serde_json::to_value(event()).unwrap());
+
+        let json: serde_json::Value = serde_json::from_str(&render_labelled(Format::Json)).unwrap();
+        assert_eq!(json[0]["event"]["b"], 1);
+        assert_eq!(json[1]["call_sid"], SID);
+
+        let csv = render_labelled(Format::Csv);
+        assert!(csv.starts_with("call_sid,time,method,"), "{csv}");
+        assert!(
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .starts_with(&format!("{SID},\"Tue,")),
+            "{csv}"
+        );
+
+        let table = render_labelled(Format::Table);
+        assert!(table.starts_with("CALL SID"), "{table}");
+        assert!(table.lines().nth(2).unwrap().starts_with(SID), "{table}");
+    }
+
+    #[test]
+    fn an_unlabelled_writer_ignores_labels() {
+        let mut buf = Vec::new();
+        let mut writer = Writer::new(Format::Ndjson, &mut buf).unwrap();
+        writer
+            .event_of(Some("CA0123456789abcdef0123456789abcdef"), &event())
+            .unwrap();
+        writer.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            render(Format::Ndjson, &[event()])
+        );
+    }
+
+    #[test]
+    fn line_breaks_are_found_anywhere() {
+        assert!(!has_line_break(b""));
+        assert!(!has_line_break(&[b'x'; 200]));
+        for at in [0, 1, 63, 64, 65, 130, 199] {
+            for byte in [b'\n', b'\r'] {
+                let mut text = vec![b'x'; 200];
+                text[at] = byte;
+                assert!(has_line_break(&text), "{at} {byte}");
+            }
+        }
     }
 
     #[test]

@@ -7,11 +7,12 @@ use std::time::Duration;
 use base64::Engine as _;
 use http::{HeaderMap, HeaderValue, header};
 use secrecy::{ExposeSecret, SecretString};
-use twilio_model::{AccountSid, ApiKeySid, CallSid};
+use twilio_model::{AccountSid, ApiKeySid, CallEventsPage, CallSid};
 use twilio_transport::{HttpTransport, HyperTransport, RetryPolicy, RetryTransport};
 
 use crate::Error;
 use crate::calls::CallResource;
+use crate::many::CallsEventsRequest;
 
 /// The default API origin.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -131,6 +132,19 @@ impl Client {
         }
     }
 
+    /// The events of many calls of the credential's own account, listed a bounded number
+    /// at a time (see [`CallsEventsRequest`] for the ordering and concurrency guarantees).
+    pub fn events_of_calls(
+        &self,
+        call_sids: impl IntoIterator<Item = CallSid>,
+    ) -> CallsEventsRequest<CallEventsPage> {
+        CallsEventsRequest::new(
+            self.clone(),
+            self.inner.account_sid.clone(),
+            call_sids.into_iter().collect(),
+        )
+    }
+
     pub(crate) fn transport(&self) -> Arc<dyn HttpTransport> {
         Arc::clone(&self.inner.transport)
     }
@@ -151,6 +165,19 @@ impl AccountResource {
     /// A call of this account.
     pub fn calls(&self, call_sid: CallSid) -> CallResource {
         CallResource::new(self.client.clone(), self.account_sid.clone(), call_sid)
+    }
+
+    /// The events of many calls of this account, listed a bounded number at a time (see
+    /// [`CallsEventsRequest`]).
+    pub fn events_of_calls(
+        &self,
+        call_sids: impl IntoIterator<Item = CallSid>,
+    ) -> CallsEventsRequest<CallEventsPage> {
+        CallsEventsRequest::new(
+            self.client.clone(),
+            self.account_sid.clone(),
+            call_sids.into_iter().collect(),
+        )
     }
 }
 

@@ -1,0 +1,398 @@
+//! The events of many calls at once: the facade's `events_of_calls` and the CLI's repeated
+//! `--call-sid` / `--call-sid -`, against the sandbox over real loopback sockets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::StreamExt as _;
+use twilio_api::{CallSid, Client, HttpTransport, TransportError};
+use twilio_sandbox::Sandbox;
+use twilio_transport::HyperTransport;
+
+/// A call SID of the right shape that the sandbox does not know.
+const UNKNOWN_CALL: &str = "CA00000000000000000000000000000000";
+
+async fn sandbox(latency: Duration) -> Sandbox {
+    Sandbox::builder()
+        .seed(23)
+        .calls(6)
+        .call_with_events(130)
+        .call_with_events(0)
+        .latency(latency)
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(sandbox: &Sandbox, transport: Option<Arc<dyn HttpTransport>>) -> Client {
+    let mut builder = Client::builder()
+        .auth_token(sandbox.account_sid().parse().unwrap(), sandbox.auth_token())
+        .base_url(sandbox.base_url())
+        .max_retries(0);
+    if let Some(transport) = transport {
+        builder = builder.transport(transport);
+    }
+    builder.build().unwrap()
+}
+
+fn sids(sandbox: &Sandbox) -> Vec<CallSid> {
+    sandbox
+        .call_sids()
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+/// Groups labelled values by call, keeping each call's order.
+fn by_call<T>(labelled: impl IntoIterator<Item = (String, T)>) -> BTreeMap<String, Vec<T>> {
+    let mut calls: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for (sid, value) in labelled {
+        calls.entry(sid).or_default().push(value);
+    }
+    calls
+}
+
+/// What the sandbox holds for each of its calls that has events.
+fn expected(sandbox: &Sandbox) -> BTreeMap<String, Vec<serde_json::Value>> {
+    sandbox
+        .call_sids()
+        .into_iter()
+        .map(|sid| {
+            let events = sandbox.events_json(&sid).unwrap();
+            (sid, events)
+        })
+        .filter(|(_, events)| !events.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_call_complete_in_order_and_labelled() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let client = client(&sandbox, None);
+
+    // Raw: the exact objects the API sent, call by call.
+    let raw: Vec<(CallSid, _)> = client
+        .events_of_calls(sids(&sandbox))
+        .concurrency(3)
+        .page_size(50)
+        .raw()
+        .stream()
+        .collect()
+        .await;
+    let raw = by_call(raw.into_iter().map(|(sid, event)| {
+        let event: serde_json::Value = serde_json::from_str(event.unwrap().get()).unwrap();
+        (sid.to_string(), event)
+    }));
+    assert_eq!(raw, expected(&sandbox));
+
+    // Typed, by pages: the same events, decoded losslessly.
+    let pages: Vec<_> = client
+        .events_of_calls(sids(&sandbox))
+        .concurrency(2)
+        .page_size(50)
+        .pages()
+        .collect()
+        .await;
+    let typed = by_call(pages.into_iter().flat_map(|(sid, page)| {
+        let (_, events) = twilio_api::ListPage::into_parts(page.unwrap());
+        events
+            .into_iter()
+            .map(move |event| (sid.to_string(), serde_json::to_value(event).unwrap()))
+    }));
+    assert_eq!(typed, expected(&sandbox));
+}
+
+#[tokio::test]
+async fn a_limit_applies_to_each_call() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let client = client(&sandbox, None);
+    let events: Vec<_> = client
+        .events_of_calls(sids(&sandbox))
+        .limit(3)
+        .raw()
+        .stream()
+        .collect()
+        .await;
+    let got = by_call(events.into_iter().map(|(sid, event)| {
+        let event: serde_json::Value = serde_json::from_str(event.unwrap().get()).unwrap();
+        (sid.to_string(), event)
+    }));
+    let want: BTreeMap<_, _> = expected(&sandbox)
+        .into_iter()
+        .map(|(sid, mut events)| {
+            events.truncate(3);
+            (sid, events)
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[tokio::test]
+async fn a_failing_call_ends_alone() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let client = client(&sandbox, None);
+    let mut calls = sids(&sandbox);
+    calls.insert(2, UNKNOWN_CALL.parse().unwrap());
+    let results: Vec<_> = client
+        .events_of_calls(calls)
+        .concurrency(2)
+        .raw()
+        .stream()
+        .collect()
+        .await;
+    let failures: Vec<_> = results
+        .iter()
+        .filter_map(|(sid, r)| r.as_ref().err().map(|e| (sid.to_string(), e)))
+        .collect();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0].0, UNKNOWN_CALL);
+    assert!(
+        failures[0].1.to_string().contains("20404"),
+        "{}",
+        failures[0].1
+    );
+    let ok = by_call(results.into_iter().filter_map(|(sid, r)| {
+        let event = r.ok()?;
+        Some((sid.to_string(), serde_json::from_str(event.get()).unwrap()))
+    }));
+    assert_eq!(ok, expected(&sandbox));
+}
+
+/// Counts the requests in flight through it, and the most seen at once.
+#[derive(Debug)]
+struct Counting {
+    inner: HyperTransport,
+    in_flight: AtomicUsize,
+    most: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for Counting {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        let response = self.inner.send(request).await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        response
+    }
+}
+
+#[tokio::test]
+async fn concurrency_is_bounded_over_one_client() {
+    // Latency keeps requests in flight long enough to overlap.
+    let sandbox = sandbox(Duration::from_millis(100)).await;
+    let counting = Arc::new(Counting {
+        inner: HyperTransport::new().unwrap(),
+        in_flight: AtomicUsize::new(0),
+        most: AtomicUsize::new(0),
+    });
+    let client = client(&sandbox, Some(counting.clone()));
+    let mut calls = sids(&sandbox);
+    calls.extend(sids(&sandbox));
+    let events: Vec<_> = client
+        .events_of_calls(calls)
+        .concurrency(3)
+        .page_size(1000)
+        .raw()
+        .stream()
+        .collect()
+        .await;
+    assert!(events.iter().all(|(_, r)| r.is_ok()));
+    let most = counting.most.load(Ordering::SeqCst);
+    assert!(
+        most <= 3,
+        "{most} requests in flight with a concurrency of 3"
+    );
+    assert!(most >= 2, "calls were listed one at a time");
+    let stats = sandbox.stats();
+    // Every call is one page at this page size, each listed twice.
+    assert_eq!(stats.requests, 2 * 8);
+}
+
+/// Builds the CLI once (same profile as these tests) and returns its path.
+fn binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "twilio-api-cli",
+            "--bin",
+            "twilio-api",
+        ]);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let target_dir = profile_dir.parent().unwrap();
+        let status = build.env("CARGO_TARGET_DIR", target_dir).status().unwrap();
+        assert!(status.success(), "building twilio-api failed");
+        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
+        assert!(path.exists(), "{} missing", path.display());
+        path
+    })
+}
+
+/// Runs `twilio-api calls events list <args>` against the sandbox, with `stdin` on its
+/// standard input.
+async fn list(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Output {
+    let mut command = Command::new(binary());
+    command
+        .args(["calls", "events", "list", "--base-url", sandbox.base_url()])
+        .args(args)
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET")
+        .env_remove("TWILIO_REGION")
+        .env_remove("TWILIO_EDGE")
+        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
+        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let stdin = stdin.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Parses labelled NDJSON lines into each call's events, checking every line's shape.
+fn labelled_lines(stdout: &str) -> BTreeMap<String, Vec<serde_json::Value>> {
+    by_call(stdout.lines().map(|line| {
+        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let object = value.as_object_mut().unwrap();
+        assert_eq!(object.len(), 2, "{line}");
+        let sid = object["call_sid"].as_str().unwrap().to_owned();
+        (sid, object.remove("event").unwrap())
+    }))
+}
+
+#[tokio::test]
+async fn cli_labels_each_event_of_several_calls() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let mut args = vec![
+        "--output",
+        "ndjson",
+        "--page-size",
+        "40",
+        "--concurrency",
+        "3",
+    ];
+    let all = sandbox.call_sids();
+    for sid in &all {
+        args.extend(["--call-sid", sid.as_str()]);
+    }
+    let out = list(&sandbox, &args, "").await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(labelled_lines(&text(&out.stdout)), expected(&sandbox));
+}
+
+#[tokio::test]
+async fn cli_reads_call_sids_from_stdin() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let all = sandbox.call_sids();
+    // Blank lines and surrounding spaces are ignored.
+    let stdin = format!("{}\n\n  {}  \n", all[..4].join("\n"), all[4..].join("\n"));
+    let out = list(&sandbox, &["--output", "ndjson", "--call-sid", "-"], &stdin).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(labelled_lines(&text(&out.stdout)), expected(&sandbox));
+
+    // CSV gets a first column instead.
+    let out = list(&sandbox, &["--output", "csv", "--call-sid", "-"], &stdin).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("call_sid,time,method,url,"), "{csv}");
+    let events: usize = expected(&sandbox).values().map(Vec::len).sum();
+    assert_eq!(csv.lines().count(), 1 + events);
+}
+
+#[tokio::test]
+async fn cli_one_call_stays_unlabelled_wherever_its_sid_comes_from() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let call = sandbox.call_sids()[6].clone();
+    let out = list(&sandbox, &["--output", "ndjson", "--call-sid", "-"], &call).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, sandbox.events_json(&call).unwrap());
+}
+
+#[tokio::test]
+async fn cli_reports_a_failing_call_and_lists_the_others() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let mut stdin = sandbox.call_sids();
+    stdin.insert(1, UNKNOWN_CALL.to_owned());
+    let out = list(
+        &sandbox,
+        &["--output", "ndjson", "--call-sid", "-"],
+        &stdin.join("\n"),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error: {UNKNOWN_CALL}:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 of 9 calls failed"), "{stderr}");
+    assert_eq!(labelled_lines(&text(&out.stdout)), expected(&sandbox));
+}
+
+#[tokio::test]
+async fn cli_rejects_bad_input_before_any_request() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let call = sandbox.call_sids()[0].clone();
+    let cases: [(&[&str], &str, &str); 4] = [
+        (&["--call-sid", "-"], "CA123\n", "stdin line 1"),
+        (&["--call-sid", "-"], "\n\n", "no call SID on stdin"),
+        (
+            &[
+                "--call-sid",
+                &call,
+                "--call-sid",
+                &call,
+                "--from-page",
+                "/x",
+            ],
+            "",
+            "--from-page",
+        ),
+        (
+            &["--call-sid", &call, "--concurrency", "0"],
+            "",
+            "concurrency",
+        ),
+    ];
+    for (args, stdin, says) in cases {
+        let out = list(&sandbox, args, stdin).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert_eq!(sandbox.stats().requests, 0);
+}

@@ -1,0 +1,45 @@
+//! `cargo xtask bench [--quick] [--runs N]`: builds the benchmark binary (`twilio-bench`) and
+//! the CLI in release mode, then runs the end-to-end suite, which prints a Markdown table.
+//! Linux only (the figures come from `/proc`).
+
+use std::env;
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{cargo, step, workspace_root};
+
+/// Where cargo puts the release binaries: `$CARGO_TARGET_DIR` or `<workspace>/target`.
+fn release_dir() -> PathBuf {
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let target = if target.is_relative() {
+        workspace_root().join(target)
+    } else {
+        target
+    };
+    target.join("release")
+}
+
+/// Builds `twilio-bench` and `twilio-api`, then runs `twilio-bench run` with `args`.
+pub(crate) fn bench(args: &[String]) -> Result<(), String> {
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--release",
+        "--package",
+        "twilio-bench",
+        "--package",
+        "twilio-api-cli",
+    ]);
+    step("cargo build --release (twilio-bench, twilio-api)", build)?;
+
+    let release = release_dir();
+    let mut run = Command::new(release.join("twilio-bench"));
+    run.arg("run")
+        .arg("--cli")
+        .arg(release.join("twilio-api"))
+        .args(args)
+        .current_dir(workspace_root());
+    step("twilio-bench run", run)
+}
