@@ -53,6 +53,9 @@ enum Failure {
     /// At run time: exit 1.
     #[error("{0}")]
     Runtime(String),
+    /// The reader of stdout went away (`| head`): stop quietly, as a filter does.
+    #[error("stdout was closed")]
+    Closed,
 }
 
 fn main() -> ExitCode {
@@ -76,12 +79,14 @@ fn main() -> ExitCode {
 }
 
 fn report(failure: &Failure) -> ExitCode {
-    // One line, on stderr; the messages never contain secrets.
-    let _ = writeln!(io::stderr().lock(), "twilio-api: error: {failure}");
-    ExitCode::from(match failure {
+    let code = match failure {
         Failure::Usage(_) => EXIT_USAGE,
         Failure::Runtime(_) => EXIT_FAILURE,
-    })
+        Failure::Closed => return ExitCode::SUCCESS,
+    };
+    // One line, on stderr; the messages never contain secrets.
+    let _ = writeln!(io::stderr().lock(), "twilio-api: error: {failure}");
+    ExitCode::from(code)
 }
 
 fn init_tracing() {
@@ -197,10 +202,11 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
     };
     progress.finish();
     // Whatever was fetched before a failure stays written, and the output stays well-formed.
-    writer.finish().map_err(output_failure)?;
+    let finished = writer.finish();
     drop(sandbox);
+    // The listing's own failure is the one to report; an output failure only when it is alone.
     match result {
-        Ok(()) => Ok(()),
+        Ok(()) => finished.map_err(output_failure),
         Err(Stop::Output(err)) => Err(output_failure(err)),
         Err(Stop::Api(err)) if err.is_invalid_input() => Err(Failure::Usage(err.to_string())),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
@@ -365,7 +371,11 @@ enum Stop {
 }
 
 fn output_failure(err: io::Error) -> Failure {
-    Failure::Runtime(format!("writing the output: {err}"))
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        Failure::Closed
+    } else {
+        Failure::Runtime(format!("writing the output: {err}"))
+    }
 }
 
 fn configure<P: ListPage>(mut request: ListRequest<P>, list: &ListEvents) -> ListRequest<P> {

@@ -144,9 +144,11 @@ impl<W: Write> Writer<W> {
         match &mut self.sink {
             Sink::Table { out, url_width } => {
                 let row = Row::of(event);
+                // The table is for a terminal: server-sent text loses its control characters.
+                let url = printable(row.url);
                 let url = match url_width {
-                    Some(width) => ellipsize(row.url, *width),
-                    None => row.url.into(),
+                    Some(width) => ellipsize(&url, *width).into_owned(),
+                    None => url.into_owned(),
                 };
                 if let Some(sid) = label {
                     write!(out, "{sid:<CALL_WIDTH$} ")?;
@@ -154,7 +156,11 @@ impl<W: Write> Writer<W> {
                 writeln!(
                     out,
                     "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} {}",
-                    row.time, row.method, row.code, row.duration, url
+                    printable(row.time),
+                    printable(row.method),
+                    row.code,
+                    row.duration,
+                    url
                 )
             }
             Sink::Json { out, first } => {
@@ -276,6 +282,18 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
 }
 
 /// Cuts `text` to `width` characters, ending with `…` when it was longer.
+/// `text` with control characters (escape sequences, carriage returns) replaced by spaces.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 fn ellipsize(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     if text.chars().count() <= width {
         return text.into();
@@ -432,6 +450,20 @@ mod tests {
                 assert!(has_line_break(&text), "{at} {byte}");
             }
         }
+    }
+
+    #[test]
+    fn the_table_never_prints_control_characters() {
+        let event: CallEvent = serde_json::from_str(
+            r#"{"request": {"url": "https://e.com/\u001b]0;pwned\u0007\r", "method": "GET\u001b[2J"}}"#,
+        )
+        .unwrap();
+        let text = render(Format::Table, &[event]);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("https://e.com/ ]0;pwned"), "{text:?}");
     }
 
     #[test]

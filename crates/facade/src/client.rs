@@ -196,7 +196,7 @@ impl AccountResource {
 /// assert!(!format!("{client:?}").contains("the auth token"));
 /// # Ok::<(), twilio_api::Error>(())
 /// ```
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     account_sid: Option<AccountSid>,
     credentials: Option<Credentials>,

@@ -1,15 +1,18 @@
 //! The one error type of the client.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use serde::Deserialize;
+use twilio_transport::retry::{is_retryable_status, parse_retry_after};
 
 /// Everything that can go wrong when using the client.
 ///
-/// Every variant raised while paging carries the URI of the page that failed
+/// Every variant raised while fetching a page carries the URI of the page that failed
 /// ([`Error::resume_uri`]): start a listing again from it (`.from_page(uri)`) and nothing
-/// already delivered is fetched twice. `Display` never contains a secret.
+/// already delivered is fetched twice. `Display` never contains a secret, and server-sent
+/// text is shown with its control characters replaced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -20,6 +23,10 @@ pub enum Error {
         /// What was wrong, naming the argument.
         message: String,
     },
+
+    /// A SID did not have the form its kind requires.
+    #[error("invalid input: {0}")]
+    InvalidSid(#[from] twilio_model::SidError),
 
     /// Twilio answered with an error document (`code`, `message`, `more_info`, `status`).
     #[error("{0}")]
@@ -35,6 +42,8 @@ pub enum Error {
         status: u16,
         /// The start of the body, for diagnosis (at most 200 characters).
         snippet: String,
+        /// How long the server asked to wait before trying again (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
     },
 
     /// The request could not be sent or its response not read (connection, timeout, body
@@ -88,6 +97,9 @@ pub struct ApiError {
     pub more_info: Option<String>,
     /// Further details Twilio sent, if any.
     pub details: Option<serde_json::Value>,
+    /// How long Twilio asked to wait before trying again (`Retry-After`), if it said: on a
+    /// 429 this is how long the retries already made were not enough for.
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -99,10 +111,12 @@ impl fmt::Display for ApiError {
         write!(
             f,
             " (HTTP {}) from {}: {}",
-            self.status, self.page_uri, self.message
+            self.status,
+            self.page_uri,
+            printable(&self.message)
         )?;
         if let Some(more_info) = &self.more_info {
-            write!(f, " ({more_info})")?;
+            write!(f, " ({})", printable(more_info))?;
         }
         Ok(())
     }
@@ -128,7 +142,15 @@ impl Error {
 
     /// Builds the error for a non-success response: Twilio's error JSON when the body is one,
     /// a generic HTTP error with a snippet of the body otherwise.
-    pub(crate) fn from_status(page_uri: String, status: http::StatusCode, body: &Bytes) -> Self {
+    pub(crate) fn from_status(
+        page_uri: String,
+        status: http::StatusCode,
+        headers: &http::HeaderMap,
+        body: &Bytes,
+    ) -> Self {
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
         match serde_json::from_slice::<ApiErrorBody>(body) {
             Ok(doc) if doc.code.is_some() || doc.message.is_some() => {
                 Self::Api(Box::new(ApiError {
@@ -138,26 +160,47 @@ impl Error {
                     message: doc.message.unwrap_or_default(),
                     more_info: doc.more_info,
                     details: doc.details,
+                    retry_after,
                 }))
             }
             _ => Self::Http {
                 page_uri,
                 status: status.as_u16(),
                 snippet: snippet(body),
+                retry_after,
             },
         }
     }
 
     /// The URI of the page to resume from: pass it to `.from_page(..)` to continue the listing
-    /// where it stopped. `None` for errors raised before any request.
+    /// where it stopped, with nothing missing or doubled. `None` for errors raised before any
+    /// request, and for the pager's safety stops (a foreign, malformed or repeated link): the
+    /// page that carried the link was delivered whole, and there is nothing after it to fetch.
     pub fn resume_uri(&self) -> Option<&str> {
         match self {
-            Self::InvalidInput { .. } => None,
             Self::Api(api) => Some(&api.page_uri),
             Self::Http { page_uri, .. }
             | Self::Transport { page_uri, .. }
             | Self::Decode { page_uri, .. } => Some(page_uri),
+            Self::InvalidInput { .. } | Self::InvalidSid(_) | Self::Paging { .. } => None,
+        }
+    }
+
+    /// The URI of the page this error concerns, for diagnosis: the page that failed, or the
+    /// page that carried a refused link.
+    pub fn page_uri(&self) -> Option<&str> {
+        match self {
             Self::Paging { page_uri, .. } => page_uri.as_deref(),
+            other => other.resume_uri(),
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`), if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(api) => api.retry_after,
+            Self::Http { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -191,10 +234,13 @@ impl Error {
     /// unknown resources are not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(api) => is_retryable_status(api.status),
-            Self::Http { status, .. } => is_retryable_status(*status),
+            Self::Api(api) => retryable(api.status),
+            Self::Http { status, .. } => retryable(*status),
             Self::Transport { source, .. } => source.is_retryable(),
-            Self::InvalidInput { .. } | Self::Decode { .. } | Self::Paging { .. } => false,
+            Self::InvalidInput { .. }
+            | Self::InvalidSid(_)
+            | Self::Decode { .. }
+            | Self::Paging { .. } => false,
         }
     }
 
@@ -205,7 +251,7 @@ impl Error {
 
     /// Whether the input was rejected before any request was sent.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Self::InvalidInput { .. })
+        matches!(self, Self::InvalidInput { .. } | Self::InvalidSid(_))
     }
 
     /// Whether the credentials were rejected (HTTP 401, Twilio code 20003).
@@ -219,18 +265,28 @@ impl Error {
     }
 }
 
-fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
+/// The statuses the retry layer retries are the ones worth trying again later.
+fn retryable(status: u16) -> bool {
+    http::StatusCode::from_u16(status).is_ok_and(is_retryable_status)
+}
+
+/// Server-sent text for a terminal: control characters (escape sequences, carriage returns)
+/// replaced by spaces.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 /// The start of a body as text, at most 200 characters, on one line.
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut out: String = printable(&text.chars().take(200).collect::<String>()).into_owned();
     if text.chars().nth(200).is_some() {
         out.push('…');
     }
@@ -246,7 +302,12 @@ mod tests {
         let body = Bytes::from_static(
             br#"{"code": 20404, "message": "The requested resource was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}"#,
         );
-        let err = Error::from_status("/p?Page=3".into(), http::StatusCode::NOT_FOUND, &body);
+        let err = Error::from_status(
+            "/p?Page=3".into(),
+            http::StatusCode::NOT_FOUND,
+            &http::HeaderMap::new(),
+            &body,
+        );
         assert_eq!(err.code(), Some(20404));
         assert_eq!(err.status(), Some(404));
         assert_eq!(err.resume_uri(), Some("/p?Page=3"));
@@ -265,11 +326,20 @@ mod tests {
             "<html><body>Bad Gateway\n{}</body></html>",
             "x".repeat(500)
         ));
-        let err = Error::from_status("/p".into(), http::StatusCode::BAD_GATEWAY, &body);
+        let err = Error::from_status(
+            "/p".into(),
+            http::StatusCode::BAD_GATEWAY,
+            &http::HeaderMap::new(),
+            &body,
+        );
         match &err {
             Error::Http {
-                status, snippet, ..
+                status,
+                snippet,
+                retry_after,
+                ..
             } => {
+                assert_eq!(*retry_after, None);
                 assert_eq!(*status, 502);
                 assert!(snippet.starts_with("<html><body>Bad Gateway x"));
                 assert!(snippet.chars().count() <= 201);
@@ -277,6 +347,31 @@ mod tests {
             other => panic!("expected Http, got {other:?}"),
         }
         assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn retry_after_and_control_characters() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("120"),
+        );
+        let body = Bytes::from_static(
+            b"{\"code\": 20429, \"message\": \"Too many\\u001b[31m requests\\r\", \"status\": 429}",
+        );
+        let err = Error::from_status(
+            "/p".into(),
+            http::StatusCode::TOO_MANY_REQUESTS,
+            &headers,
+            &body,
+        );
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
+        assert!(err.is_retryable());
+        let text = err.to_string();
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+        assert!(text.contains("Too many [31m requests"), "{text:?}");
+        // The document itself is kept as Twilio sent it.
+        assert!(err.api_error().unwrap().message.contains('\u{1b}'));
     }
 
     #[test]

@@ -52,14 +52,6 @@ pub use twilio_model::{
 };
 pub use twilio_transport::{HttpTransport, TransportError};
 
-impl From<twilio_model::SidError> for Error {
-    fn from(err: twilio_model::SidError) -> Self {
-        Error::InvalidInput {
-            message: err.to_string(),
-        }
-    }
-}
-
 /// The README's Rust examples, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -25,6 +25,21 @@ pub struct ListRequest<P> {
     _page: PhantomData<fn() -> P>,
 }
 
+// By hand: a derive would require `P: Clone`, and the page type is only a marker here.
+impl<P> Clone for ListRequest<P> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            first_uri: self.first_uri.clone(),
+            page_size: self.page_size,
+            limit: self.limit,
+            from_page: self.from_page.clone(),
+            prefetch: self.prefetch,
+            _page: PhantomData,
+        }
+    }
+}
+
 impl<P> fmt::Debug for ListRequest<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListRequest")
@@ -107,7 +122,9 @@ impl<P: ListPage> ListRequest<P> {
     }
 
     /// The pages, in API order, each with its paging metadata. The stream ends after the last
-    /// page or the first error.
+    /// page or the first error. With a [`ListRequest::limit`], it ends with the page that
+    /// reaches the limit, which is not cut: that page may hold more items than the limit
+    /// leaves (use [`ListRequest::stream`] for exactly `limit` items).
     pub fn pages(self) -> BoxStream<'static, Result<P, Error>> {
         match self.pager() {
             Ok(pager) => pager.pages().map(|page| page.map_err(Error::from)).boxed(),
@@ -146,16 +163,17 @@ impl From<PagerError> for Error {
             PagerError::Status {
                 page_uri,
                 status,
+                headers,
                 body,
-                ..
-            } => Error::from_status(page_uri, status, &body),
+            } => Error::from_status(page_uri, status, &headers, &body),
             PagerError::Transport { page_uri, source } => Error::Transport { page_uri, source },
             PagerError::Decode { page_uri, source } => Error::Decode { page_uri, source },
-            PagerError::InvalidPageSize { .. } | PagerError::InvalidBaseUrl { .. } => {
-                Error::InvalidInput {
-                    message: err.to_string(),
-                }
-            }
+            // Rejected before any request: a bad setting or a bad `from_page` URI.
+            PagerError::InvalidPageSize { .. }
+            | PagerError::InvalidBaseUrl { .. }
+            | PagerError::InvalidLink { page_uri: None, .. } => Error::InvalidInput {
+                message: err.to_string(),
+            },
             other => Error::Paging {
                 page_uri: other.page_uri().map(str::to_owned),
                 source: Box::new(other),
