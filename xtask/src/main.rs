@@ -3,11 +3,18 @@
 //! - `cargo xtask ci`: everything CI checks, in order: formatting, clippy with warnings
 //!   denied, the whole test suite, the docs with warnings denied, and cargo-deny (when it is
 //!   installed; `.ci/run` installs it).
+//! - `cargo xtask bench [--quick] [--runs N]`: the end-to-end benchmarks (release build of
+//!   `twilio-bench` and the CLI), printed as a Markdown table; see BENCHMARKS.md.
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the cargo-fuzz targets of `fuzz/` (its own
+//!   workspace), N seconds each, with the seed corpus of `fuzz/seeds/`.
 //!
 //! It depends on nothing but the standard library, so it builds in a second.
 #![forbid(unsafe_code)]
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod bench;
+mod fuzz;
 
 use std::env;
 use std::path::PathBuf;
@@ -19,12 +26,16 @@ usage: cargo xtask <task>
 
 tasks:
   ci        fmt --check, clippy -D warnings, tests, docs -D warnings, cargo-deny
+  bench     end-to-end benchmarks (facade, CLI, baseline) as a table [--quick] [--runs N]
+  fuzz      the cargo-fuzz targets of fuzz/, N seconds each [--seconds N] [TARGET...]
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -44,7 +55,10 @@ fn main() -> ExitCode {
 /// The root of the workspace (the parent of this crate's folder).
 fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
 }
 
 fn cargo() -> Command {

@@ -135,8 +135,7 @@ pub(crate) fn check(value: &str, kind: &'static str, prefix: &'static str) -> Re
 ///
 /// Evaluated at compile time by [`sid!`](crate::sid!), so a bad prefix is a build error.
 pub(crate) const fn is_valid_prefix(prefix: &str) -> bool {
-    let b = prefix.as_bytes();
-    b.len() == 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase()
+    matches!(prefix.as_bytes(), [a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase())
 }
 
 /// Declares a SID kind: a validated newtype over `String`, built with `nutype`.

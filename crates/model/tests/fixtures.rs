@@ -231,3 +231,54 @@ fn built_page_encodes_like_twilio() {
         })
     );
 }
+
+/// Found by the `page_decode` fuzz target: an escape that is no valid UTF-16 (a lone low
+/// surrogate) is valid JSON syntax, which the raw page keeps verbatim, but no Rust string can
+/// hold it. Neither page type panics: the raw page keeps and re-encodes the text as it came,
+/// the typed page (and converting the raw text to a `Value`) report an error.
+#[test]
+fn a_lone_surrogate_escape_is_kept_raw_and_refused_typed() {
+    let text = r#"{"events": [{"request": {"parameters": {"emoji": "\ud59d\udcde"}}}], "page": 0}"#;
+    let raw: RawCallEventsPage = serde_json::from_str(text).unwrap();
+    let event = raw.items()[0].get();
+    assert_eq!(
+        event,
+        r#"{"request": {"parameters": {"emoji": "\ud59d\udcde"}}}"#
+    );
+    let encoded = serde_json::to_string(&raw).unwrap();
+    let again: RawCallEventsPage = serde_json::from_str(&encoded).unwrap();
+    assert_eq!(
+        again.items()[0].get(),
+        event,
+        "verbatim through a round trip"
+    );
+    assert_eq!(again.meta(), raw.meta());
+
+    assert!(serde_json::to_value(&raw).is_err());
+    assert!(serde_json::from_str::<CallEvent>(event).is_err());
+    let typed = serde_json::from_str::<CallEventsPage>(text).unwrap_err();
+    assert!(typed.to_string().contains("surrogate"), "{typed}");
+}
+
+/// Found by the `page_decode` fuzz target: a number that is not a `u64` (here in `start`,
+/// kept raw) must survive decode -> encode -> decode exactly. serde_json's default float
+/// parsing can be off by one unit in the last place, so `1.0000000000000001e49` came back as
+/// `1e49`; the model needs serde_json's `float_roundtrip`.
+#[test]
+fn floats_survive_a_round_trip_exactly() {
+    let text = r#"{"events": [{"request": {"x": 1.0000000000000001e49}}], "start": 1.0000000000000001e49}"#;
+    let page: CallEventsPage = serde_json::from_str(text).unwrap();
+    let encoded = serde_json::to_string(&page).unwrap();
+    assert_eq!(
+        encoded.matches("1.0000000000000001e+49").count(),
+        2,
+        "{encoded}"
+    );
+    let again: CallEventsPage = serde_json::from_str(&encoded).unwrap();
+    assert_eq!(again, page);
+    let raw: RawCallEventsPage = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        serde_json::to_value(&raw).unwrap(),
+        serde_json::to_value(&page).unwrap()
+    );
+}

@@ -106,6 +106,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Nothing from the network may panic through an index: use get() and friends.
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 mod error;
 mod link;
@@ -113,3 +115,32 @@ mod pager;
 
 pub use error::PagerError;
 pub use pager::{Items, Pager, Pages};
+
+/// Entry points for the fuzz targets in `fuzz/` (not a stable API: it may change at any time).
+#[doc(hidden)]
+pub mod __fuzz {
+    /// What the pager does with `link` (a page's `next_page_uri`, or a starting URI) on the
+    /// origin `base_url`: `Ok(uri)`, the absolute URI it would request (always on that origin),
+    /// or `Err(reason)` when it refuses the link (or the base URL).
+    pub fn resolve_link(base_url: &str, link: &str) -> Result<String, String> {
+        let origin = crate::link::Origin::parse(base_url).map_err(|e| e.to_string())?;
+        let target = origin.resolve(link).map_err(|e| format!("{e:?}"))?;
+        // The request actually sent carries this URI; `with_page_size` must keep the origin.
+        let sized = target.with_page_size(7).map_err(|e| format!("{e:?}"))?;
+        if sized.uri().authority() != target.uri().authority() {
+            return Err(format!("PageSize moved {} elsewhere", target.as_str()));
+        }
+        Ok(target.as_str().to_owned())
+    }
+
+    /// Whether the pager, having requested `first` on `base_url`, treats a later link `second`
+    /// as the same page (a cycle). `None` if either is refused.
+    pub fn same_page(base_url: &str, first: &str, second: &str) -> Option<bool> {
+        let origin = crate::link::Origin::parse(base_url).ok()?;
+        let first = origin.resolve(first).ok()?;
+        let second = origin.resolve(second).ok()?;
+        let mut visited = crate::link::Visited::default();
+        visited.insert(&first);
+        Some(!visited.insert(&second))
+    }
+}

@@ -231,8 +231,8 @@ fn comparison_key(uri: &str) -> String {
                 out.push(char::from(decoded));
             } else {
                 out.push('%');
-                out.push(char::from(b"0123456789ABCDEF"[usize::from(hi)]));
-                out.push(char::from(b"0123456789ABCDEF"[usize::from(lo)]));
+                out.push(upper_hex_digit(hi));
+                out.push(upper_hex_digit(lo));
             }
             i += 3;
             continue;
@@ -249,6 +249,11 @@ fn hex_value(c: u8) -> Option<u8> {
     char::from(c)
         .to_digit(16)
         .and_then(|d| u8::try_from(d).ok())
+}
+
+/// The upper-case hex digit of `n` (below 16).
+fn upper_hex_digit(n: u8) -> char {
+    char::from_digit(u32::from(n), 16).map_or('0', |c| c.to_ascii_uppercase())
 }
 
 fn utf8_len(first: u8) -> usize {

@@ -467,6 +467,13 @@ impl<P: ListPage> Driver<P> {
                 return Some(Ok(page));
             }
         }
+        // The page's own `uri` may spell it differently from the request (Twilio answers
+        // `?PageSize=50` with `uri` `?PageSize=50&Page=0`): a link back to it is a cycle too.
+        if let Some(own) = page.meta().uri.as_deref()
+            && let Ok(own) = self.origin.resolve(own)
+        {
+            self.visited.insert(&own);
+        }
         if let Some(link) = page.next_page_uri() {
             self.state = self.follow(&target, link);
         }

@@ -236,6 +236,26 @@ async fn a_link_back_to_a_visited_page_is_a_cycle() {
 }
 
 #[tokio::test]
+async fn a_link_to_the_pages_own_uri_is_a_cycle_even_if_spelled_unlike_the_request() {
+    // Twilio answers the first request (no `Page`) with `uri` `...?PageSize=2&Page=0`; a
+    // `next_page_uri` equal to that `uri` must not fetch (and yield) the first page again.
+    let own = "/2010-04-01/Things.json?PageSize=2&Page=0";
+    let mut first = serde_json::from_str::<serde_json::Value>(&page(0..2, Some(own))).unwrap();
+    first["uri"] = serde_json::json!(own);
+    let server = replay([first.to_string(), page(0..2, None)]);
+    let (items, error) = pager(server.clone()).collect_partial().await;
+    assert_eq!(items, things(0..2), "the page is yielded once");
+    match error {
+        Some(PagerError::Cycle { page_uri, link }) => {
+            assert_eq!(page_uri, format!("{BASE}{FIRST}"));
+            assert_eq!(link, own);
+        }
+        other => panic!("expected Cycle, got {other:?}"),
+    }
+    assert_eq!(sent(&server.requests()), [FIRST]);
+}
+
+#[tokio::test]
 async fn a_link_to_another_origin_is_never_requested() {
     for link in [
         "https://evil.example/2010-04-01/Things.json?Page=1",

@@ -49,6 +49,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Nothing from the network may panic through an index: use get() and friends.
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 mod body;
 mod error;

@@ -1,0 +1,297 @@
+//! Tidy checks: rules about the workspace's code and dependency graph, checked as tests so
+//! that breaking one fails `cargo test` (in the spirit of rust-analyzer's `tidy.rs`).
+//!
+//! - The layering of ARCHITECTURE.md, from `cargo metadata`: which workspace crates each
+//!   crate may depend on, no I/O crate in `twilio-model`'s dependency tree, and `hyper` only
+//!   where it is meant to be.
+//! - Every crate root forbids `unsafe` and library roots warn on missing docs.
+//! - No `.unwrap()`, `.expect(`, `todo!` or `unimplemented!` in non-test source.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The workspace root (this package lives in `tests/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `cargo metadata --format-version 1`, with the resolved dependency graph.
+fn metadata() -> &'static Value {
+    static METADATA: OnceLock<Value> = OnceLock::new();
+    METADATA.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--locked"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    })
+}
+
+fn as_str(value: &Value) -> &str {
+    value.as_str().unwrap()
+}
+
+/// Package id -> package name, for every package in the graph.
+fn names() -> BTreeMap<&'static str, &'static str> {
+    metadata()["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (as_str(&p["id"]), as_str(&p["name"])))
+        .collect()
+}
+
+/// The workspace members' packages.
+fn members() -> Vec<&'static Value> {
+    let ids: BTreeSet<&str> = metadata()["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(as_str)
+        .collect();
+    metadata()["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| ids.contains(as_str(&p["id"])))
+        .collect()
+}
+
+/// Whether a declared dependency is a normal or build dependency (not a dev-dependency).
+fn is_shipped(kind: &Value) -> bool {
+    kind.is_null() || kind.as_str() == Some("build")
+}
+
+/// The names of `package`'s direct dependencies of the kinds `filter` accepts.
+fn direct_deps(package: &Value, filter: impl Fn(&Value) -> bool) -> BTreeSet<&str> {
+    package["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| filter(&d["kind"]))
+        .map(|d| as_str(&d["name"]))
+        .collect()
+}
+
+fn member(name: &str) -> &'static Value {
+    members()
+        .into_iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not a workspace member"))
+}
+
+/// The names of every package `name` pulls in through normal and build dependencies,
+/// transitively, from the resolved graph (all targets and features as resolved).
+fn shipped_closure(name: &str) -> BTreeSet<&'static str> {
+    let names = names();
+    let nodes: BTreeMap<&str, &Value> = metadata()["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (as_str(&n["id"]), n))
+        .collect();
+    let start = as_str(&member(name)["id"]);
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![start];
+    while let Some(id) = todo.pop() {
+        for dep in nodes[id]["deps"].as_array().unwrap() {
+            let shipped = dep["dep_kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| is_shipped(&k["kind"]));
+            let dep_id = as_str(&dep["pkg"]);
+            if shipped && seen.insert(dep_id) {
+                todo.push(dep_id);
+            }
+        }
+    }
+    seen.into_iter().map(|id| names[id]).collect()
+}
+
+/// The workspace crates each workspace crate may depend on (normal and build dependencies),
+/// as ARCHITECTURE.md lays them out. A new crate must be added here on purpose.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("twilio-model", &[]),
+    ("twilio-transport", &[]),
+    ("twilio-pager", &["twilio-model", "twilio-transport"]),
+    (
+        "twilio-api",
+        &["twilio-model", "twilio-transport", "twilio-pager"],
+    ),
+    ("twilio-sandbox", &["twilio-model"]),
+    (
+        "twilio-api-cli",
+        &["twilio-api", "twilio-model", "twilio-sandbox"],
+    ),
+    // Not shipped: the end-to-end tests, the benchmarks and the automation.
+    ("twilio-e2e", &[]),
+    ("twilio-bench", &["twilio-api", "twilio-sandbox"]),
+    ("xtask", &[]),
+];
+
+#[test]
+fn each_crate_depends_only_on_the_workspace_crates_its_layer_allows() {
+    let workspace: BTreeSet<&str> = members().iter().map(|p| as_str(&p["name"])).collect();
+    let allowed: BTreeMap<&str, &[&str]> = LAYERS.iter().copied().collect();
+    for package in members() {
+        let name = as_str(&package["name"]);
+        let Some(allowed) = allowed.get(name) else {
+            panic!("{name} is not in LAYERS: add it, with what ARCHITECTURE.md lets it use")
+        };
+        let ours: BTreeSet<&str> = direct_deps(package, is_shipped)
+            .into_iter()
+            .filter(|d| workspace.contains(d))
+            .collect();
+        let extra: Vec<&&str> = ours.iter().filter(|d| !allowed.contains(d)).collect();
+        assert!(
+            extra.is_empty(),
+            "{name} depends on {extra:?}; its layer allows only {allowed:?}"
+        );
+    }
+}
+
+#[test]
+fn the_model_pulls_in_no_io_crate() {
+    let closure = shipped_closure("twilio-model");
+    assert!(
+        closure.contains("serde_json"),
+        "the closure is computed: {closure:?}"
+    );
+    for io in ["tokio", "hyper", "http", "bytes", "hyper-util", "rustls"] {
+        assert!(
+            !closure.contains(io),
+            "twilio-model depends on {io} (directly or not): {closure:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_transport_and_the_sandbox_use_hyper_directly() {
+    // The benchmarks compare the client with a hand-written hyper client on purpose; they
+    // are not shipped (publish = false) and nothing depends on them.
+    const ALLOWED: &[&str] = &["twilio-transport", "twilio-sandbox", "twilio-bench"];
+    for package in members() {
+        let name = as_str(&package["name"]);
+        let direct = direct_deps(package, |_| true);
+        if direct.contains("hyper") || direct.contains("hyper-util") {
+            assert!(ALLOWED.contains(&name), "{name} depends on hyper directly");
+        }
+    }
+    assert!(direct_deps(member("twilio-transport"), is_shipped).contains("hyper"));
+    assert!(direct_deps(member("twilio-sandbox"), is_shipped).contains("hyper"));
+}
+
+/// Each member's crate roots (`lib.rs`, `main.rs`), with whether it is a library.
+fn crate_roots() -> Vec<(PathBuf, bool)> {
+    let mut roots = Vec::new();
+    for package in members() {
+        for target in package["targets"].as_array().unwrap() {
+            let kinds: Vec<&str> = target["kind"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(as_str)
+                .collect();
+            let is_lib = kinds.iter().any(|k| k.ends_with("lib"));
+            if is_lib || kinds.contains(&"bin") {
+                roots.push((PathBuf::from(as_str(&target["src_path"])), is_lib));
+            }
+        }
+    }
+    assert!(roots.len() >= 8, "{roots:?}");
+    roots
+}
+
+#[test]
+fn every_crate_forbids_unsafe_and_libraries_document_everything() {
+    for (path, is_lib) in crate_roots() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let has = |attr: &str| text.lines().any(|l| l.trim() == attr);
+        assert!(
+            has("#![forbid(unsafe_code)]"),
+            "{} lacks #![forbid(unsafe_code)]",
+            path.display()
+        );
+        if is_lib {
+            assert!(
+                has("#![warn(missing_docs)]") || has("#![deny(missing_docs)]"),
+                "{} lacks #![warn(missing_docs)]",
+                path.display()
+            );
+        }
+    }
+}
+
+/// The `.rs` files under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The lines of non-test code in `text` that panic on purpose or by shortcut: scanning stops
+/// at the first `#[cfg(test)]` (test modules come last), comments are skipped (doc examples
+/// are tests).
+fn panicking_lines(text: &str) -> Vec<(usize, String)> {
+    const BANNED: &[&str] = &[".unwrap()", ".expect(", "todo!", "unimplemented!"];
+    text.lines()
+        .enumerate()
+        .take_while(|(_, line)| line.trim() != "#[cfg(test)]")
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+        .filter(|(_, line)| BANNED.iter().any(|b| line.contains(b)))
+        .map(|(i, line)| (i + 1, line.trim().to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_scanner_finds_what_it_bans_and_stops_at_tests() {
+    let text = "fn a() { x.unwrap(); }\n// y.unwrap()\nfn b() { y.expect(\"z\") }\n\
+                fn c() { z.unwrap_or(1); todo!() }\n#[cfg(test)]\nmod tests { q.unwrap(); }\n";
+    let lines: Vec<usize> = panicking_lines(text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(lines, [1, 3, 4]);
+}
+
+#[test]
+fn no_unwrap_expect_todo_or_unimplemented_outside_tests() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let src = entry.unwrap().path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    assert!(files.len() >= 20, "{files:?}");
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (line, code) in panicking_lines(&text) {
+            found.push(format!("{}:{line}: {code}", file.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "panicking shortcuts:\n{}",
+        found.join("\n")
+    );
+}
