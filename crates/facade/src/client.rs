@@ -404,17 +404,43 @@ fn host_for(region: Option<&str>, edge: Option<&str>) -> Result<String, Error> {
     })
 }
 
-/// Checks a base URL override and strips a trailing slash.
+/// Checks a base URL override and strips a trailing slash: an `https://` origin, or
+/// `http://` to a loopback host (credentials never travel in clear text elsewhere), with no
+/// `user:password@`, path or query. Errors never echo the URL: it may hold credentials.
 fn normalize_base_url(url: &str) -> Result<String, Error> {
     let uri: http::Uri = url
         .parse()
-        .map_err(|e| Error::invalid_input(format!("base URL {url:?}: {e}")))?;
-    let scheme_ok = matches!(uri.scheme_str(), Some("https" | "http"));
-    let path_ok = matches!(uri.path(), "" | "/") && uri.query().is_none();
-    if !scheme_ok || uri.host().is_none() || !path_ok {
-        return Err(Error::invalid_input(format!(
-            "base URL {url:?} must be an origin such as https://api.twilio.com"
-        )));
+        .map_err(|_| Error::invalid_input("the base URL is not a valid URI"))?;
+    let Some(authority) = uri.authority() else {
+        return Err(Error::invalid_input(
+            "the base URL must be an origin such as https://api.twilio.com",
+        ));
+    };
+    if authority.as_str().contains('@') {
+        return Err(Error::invalid_input(
+            "the base URL must not contain credentials (user:password@); use the builder's \
+             auth_token or api_key",
+        ));
+    }
+    let host = authority.host();
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if twilio_transport::is_loopback_host(host) => {}
+        Some("http") => {
+            return Err(Error::invalid_input(format!(
+                "the base URL may use http:// only for a loopback host, not {host:?}; use https://"
+            )));
+        }
+        _ => {
+            return Err(Error::invalid_input(
+                "the base URL must start with https:// (or http:// for a loopback host)",
+            ));
+        }
+    }
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err(Error::invalid_input(
+            "the base URL must be an origin such as https://api.twilio.com, without a path",
+        ));
     }
     Ok(url.trim_end_matches('/').to_owned())
 }
@@ -479,9 +505,27 @@ mod tests {
             normalize_base_url("http://127.0.0.1:8080/").unwrap(),
             "http://127.0.0.1:8080"
         );
+        assert_eq!(
+            normalize_base_url("https://proxy.example:8443").unwrap(),
+            "https://proxy.example:8443"
+        );
+        assert_eq!(
+            normalize_base_url("http://localhost:1").unwrap(),
+            "http://localhost:1"
+        );
         assert!(normalize_base_url("ftp://x").is_err());
         assert!(normalize_base_url("https://x/2010-04-01").is_err());
         assert!(normalize_base_url("not a url").is_err());
+        let cleartext = normalize_base_url("http://api.example.com").unwrap_err();
+        assert!(cleartext.to_string().contains("loopback"), "{cleartext}");
+        for with_credentials in [
+            "https://AC1:s3cret@api.twilio.com",
+            "http://u:s3cret@127.0.0.1:9",
+        ] {
+            let err = normalize_base_url(with_credentials).unwrap_err();
+            assert!(err.is_invalid_input());
+            assert!(!format!("{err} {err:?}").contains("s3cret"), "{err:?}");
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@
 //! at a `twilio-sandbox` server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 mod calls;
 mod client;

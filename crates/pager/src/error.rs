@@ -76,6 +76,18 @@ pub enum PagerError {
         link: String,
     },
 
+    /// Too many pages in a row held no item yet linked to a further page: a server paging
+    /// forever with fresh links (which cycle detection cannot see) is stopped here.
+    #[error(
+        "stopped after {pages} empty pages in a row that still linked onward (the last: {page_uri})"
+    )]
+    EmptyPages {
+        /// The absolute URI of the last empty page, which carried the link not followed.
+        page_uri: String,
+        /// How many empty pages in a row were seen.
+        pages: u32,
+    },
+
     /// A link (a page's `next_page_uri`, or the URI a listing was asked to start from) is not
     /// a URI the pager will request: malformed, scheme-relative (`//host/...`), relative
     /// without a leading `/`, carrying credentials, or (for a starting URI) on another origin.
@@ -123,7 +135,7 @@ impl PagerError {
     ///   `Some`, the page that failed; none of its items has been yielded. Pass it to
     ///   [`Pager::resume_from`](crate::Pager::resume_from) (once the cause is fixed or gone).
     /// - [`ForeignOrigin`](Self::ForeignOrigin), [`Cycle`](Self::Cycle),
-    ///   [`InvalidLink`](Self::InvalidLink): `None`. The page that carried the bad link has been
+    ///   [`EmptyPages`](Self::EmptyPages), [`InvalidLink`](Self::InvalidLink): `None`. The page that carried the bad link has been
     ///   yielded in full; resuming from it would yield its items again and meet the same link.
     ///   There is no further page this pager can reach (its URI is in
     ///   [`page_uri`](Self::page_uri)).
@@ -146,7 +158,8 @@ impl PagerError {
             | Self::Decode { page_uri, .. }
             | Self::Transport { page_uri, .. }
             | Self::ForeignOrigin { page_uri, .. }
-            | Self::Cycle { page_uri, .. } => Some(page_uri),
+            | Self::Cycle { page_uri, .. }
+            | Self::EmptyPages { page_uri, .. } => Some(page_uri),
             Self::InvalidLink { page_uri, .. } => page_uri.as_deref(),
             Self::InvalidPageSize { .. } | Self::InvalidBaseUrl { .. } => None,
         }

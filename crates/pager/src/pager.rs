@@ -379,7 +379,13 @@ struct Driver<P> {
     prefetch: bool,
     /// The number of pages requested so far, for tracing.
     requested: u64,
+    /// Pages in a row that held no item but linked onward.
+    empty_run: u32,
 }
+
+/// How many empty pages in a row that still link onward end a listing. Twilio does not send
+/// them; a server that pages forever with fresh links would, and cycle detection cannot tell.
+pub(crate) const MAX_EMPTY_PAGES: u32 = 32;
 
 impl<P: ListPage> Driver<P> {
     fn start(pager: Pager<P>) -> Self {
@@ -422,6 +428,7 @@ impl<P: ListPage> Driver<P> {
             remaining: pager.limit,
             prefetch: pager.prefetch,
             requested: 0,
+            empty_run: 0,
         }
     }
 
@@ -475,7 +482,19 @@ impl<P: ListPage> Driver<P> {
             self.visited.insert(&own);
         }
         if let Some(link) = page.next_page_uri() {
-            self.state = self.follow(&target, link);
+            self.empty_run = if page.items().is_empty() {
+                self.empty_run.saturating_add(1)
+            } else {
+                0
+            };
+            self.state = if self.empty_run >= MAX_EMPTY_PAGES {
+                State::Fail(PagerError::EmptyPages {
+                    page_uri: target.as_str().to_owned(),
+                    pages: self.empty_run,
+                })
+            } else {
+                self.follow(&target, link)
+            };
         }
         Some(Ok(page))
     }

@@ -654,3 +654,31 @@ async fn streams_are_send_and_unpin() {
     let handle = tokio::spawn(async move { items.try_collect::<Vec<_>>().await });
     assert_eq!(handle.await.unwrap().unwrap(), things(0..2));
 }
+
+#[tokio::test]
+async fn endless_empty_pages_with_fresh_links_stop_the_listing() {
+    // Every page is empty and links to a page never seen before: no cycle, no end.
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let served = Arc::clone(&counter);
+    let server = twilio_transport::test_util::FnTransport::new(move |_request| {
+        let n = served.fetch_add(1, Ordering::SeqCst) + 1;
+        let next = format!("/2010-04-01/Things.json?Page={n}&PageToken=PT{n}");
+        Ok(ok(page([], Some(&next))))
+    });
+    let err = pager(server).collect().await.unwrap_err();
+    let PagerError::EmptyPages { pages, page_uri } = &err else {
+        panic!("expected EmptyPages, got {err:?}");
+    };
+    assert_eq!(*pages, 32);
+    assert!(page_uri.ends_with("Page=31&PageToken=PT31"), "{page_uri}");
+    assert_eq!(err.resume_uri(), None);
+    assert_eq!(
+        counter.load(Ordering::SeqCst),
+        32,
+        "no request after the stop"
+    );
+
+    // An empty page now and then in a list that goes on is fine.
+    let (server, _) = numbered_site(&[0, 2, 0, 0, 1]);
+    assert_eq!(pager(server).collect().await.unwrap(), things(0..3));
+}

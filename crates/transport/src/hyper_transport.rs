@@ -319,7 +319,17 @@ pub(crate) fn check_destination(uri: &http::Uri) -> Result<(), (TransportErrorKi
 
 /// Whether `host` (as in [`http::Uri::host`], IPv6 in brackets) names this machine:
 /// `localhost`, an address in `127.0.0.0/8`, `::1`, or an IPv4-mapped loopback address.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
+///
+/// This is the rule [`HyperTransport`] applies to plain `http://`: callers that accept a base
+/// URL can refuse a cleartext one up front with the same rule.
+///
+/// ```
+/// use twilio_transport::is_loopback_host;
+///
+/// assert!(is_loopback_host("localhost") && is_loopback_host("127.0.0.2") && is_loopback_host("[::1]"));
+/// assert!(!is_loopback_host("api.twilio.com") && !is_loopback_host("10.0.0.1"));
+/// ```
+pub fn is_loopback_host(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host);
     if host.eq_ignore_ascii_case("localhost") {
         return true;

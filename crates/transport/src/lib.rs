@@ -63,7 +63,7 @@ pub mod test_util;
 pub use error::{TransportError, TransportErrorKind};
 pub use hyper_transport::{
     DEFAULT_MAX_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, HyperTransport,
-    HyperTransportBuilder,
+    HyperTransportBuilder, is_loopback_host,
 };
 pub use retry::{RetryPolicy, RetryTransport};
 
@@ -94,19 +94,41 @@ impl<T: HttpTransport + ?Sized> HttpTransport for std::sync::Arc<T> {
     }
 }
 
-/// `scheme://authority/path` of `uri`, without its query string (which may carry tokens), for
-/// errors and logs.
+/// `scheme://host:port/path` of `uri`, without its query string (which may carry tokens) and
+/// without any `user:password@` of its authority, for errors and logs.
 pub(crate) fn uri_without_query(uri: &http::Uri) -> String {
     let mut out = String::new();
     if let Some(scheme) = uri.scheme_str() {
         out.push_str(scheme);
         out.push_str("://");
     }
-    if let Some(authority) = uri.authority() {
-        out.push_str(authority.as_str());
+    if let Some(host) = uri.host() {
+        out.push_str(host);
+    }
+    if let Some(port) = uri.port() {
+        out.push(':');
+        out.push_str(port.as_str());
     }
     out.push_str(uri.path());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_uris_lose_query_and_userinfo() {
+        let uri: http::Uri = "https://AC1:s3cret@api.twilio.com:8443/a/b.json?PageToken=x"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            uri_without_query(&uri),
+            "https://api.twilio.com:8443/a/b.json"
+        );
+        let uri: http::Uri = "http://[::1]/p?q".parse().unwrap();
+        assert_eq!(uri_without_query(&uri), "http://[::1]/p");
+    }
 }
 
 /// Which attempt at sending a request this is, counting from 1.
