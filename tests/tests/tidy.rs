@@ -135,10 +135,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["twilio-model", "twilio-transport", "twilio-pager"],
     ),
     ("twilio-sandbox", &["twilio-model"]),
-    (
-        "twilio-api-cli",
-        &["twilio-api", "twilio-model", "twilio-sandbox"],
-    ),
+    ("twilio-api-cli", &["twilio-api", "twilio-sandbox"]),
     // Not shipped: the end-to-end tests, the benchmarks and the automation.
     ("twilio-e2e", &[]),
     ("twilio-bench", &["twilio-api", "twilio-sandbox"]),
