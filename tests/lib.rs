@@ -1,3 +1,46 @@
-//! End-to-end tests live in this package's tests/ folder.
+//! Helpers shared by the end-to-end tests in this package's `tests/` folder.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The `twilio-api` binary, built once per test process with the same profile and target
+/// directory as the tests themselves (the tests of another package do not get
+/// `CARGO_BIN_EXE_*`). Panics, failing the test, when it cannot be built.
+pub fn cli_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        // target/<profile>/deps/<test>-<hash> -> target/<profile>/twilio-api
+        let exe = std::env::current_exe()
+            .unwrap_or_else(|e| panic!("cannot locate the test executable: {e}"));
+        let Some(profile_dir) = exe.parent().and_then(Path::parent) else {
+            panic!("unexpected test executable path {}", exe.display());
+        };
+        let Some(target_dir) = profile_dir.parent() else {
+            panic!("unexpected target directory {}", profile_dir.display());
+        };
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut build = Command::new(cargo);
+        build.args([
+            "build",
+            "--quiet",
+            "-p",
+            "twilio-api-cli",
+            "--bin",
+            "twilio-api",
+        ]);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build
+            .env("CARGO_TARGET_DIR", target_dir)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run cargo build: {e}"));
+        assert!(status.success(), "building twilio-api failed");
+        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
+        assert!(path.exists(), "{} missing", path.display());
+        path
+    })
+}

@@ -1,40 +1,10 @@
 //! The built `twilio-api` binary against the sandbox, over real loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
+use twilio_e2e::cli_binary;
 use twilio_sandbox::Sandbox;
-
-/// Builds the CLI once (same profile as these tests) and returns its path.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        // target/<profile>/deps/cli-<hash> -> target/<profile>/twilio-api
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut build = Command::new(cargo);
-        build.args([
-            "build",
-            "--quiet",
-            "-p",
-            "twilio-api-cli",
-            "--bin",
-            "twilio-api",
-        ]);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let target_dir = profile_dir.parent().unwrap();
-        let status = build.env("CARGO_TARGET_DIR", target_dir).status().unwrap();
-        assert!(status.success(), "building twilio-api failed");
-        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
-        assert!(path.exists(), "{} missing", path.display());
-        path
-    })
-}
 
 async fn sandbox() -> Sandbox {
     Sandbox::builder()
@@ -48,7 +18,7 @@ async fn sandbox() -> Sandbox {
 
 /// Runs the CLI with the sandbox's credentials in its environment (and nothing else of ours).
 async fn run(sandbox: &Sandbox, args: &[&str]) -> Output {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args(args)
         .env_remove("TWILIO_API_KEY")
@@ -206,7 +176,7 @@ async fn table_lists_rows() {
 
 #[tokio::test]
 async fn the_embedded_sandbox_needs_no_credentials() {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "--sandbox",
@@ -283,7 +253,7 @@ async fn bad_sids_exit_2_before_any_request() {
 
 #[tokio::test]
 async fn missing_credentials_exit_2() {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "calls",
@@ -306,7 +276,7 @@ async fn a_wrong_token_fails_with_one_line_and_no_secret() {
     let sandbox = sandbox().await;
     let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "calls",
@@ -363,7 +333,7 @@ async fn api_key_wins_over_the_auth_token() {
     let sandbox = sandbox().await;
     let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "calls",

@@ -7,14 +7,14 @@
 //! name a page to resume from that completes the listing with nothing missing or doubled.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
 use serde_json::Value;
 use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, Error};
+use twilio_e2e::cli_binary;
 use twilio_pager::PagerError;
 use twilio_sandbox::{Fault, FaultRule, Sandbox};
 use twilio_transport::{HyperTransport, TransportErrorKind};
@@ -550,38 +550,9 @@ async fn page_token_links_without_page_are_followed() {
 
 // ---- The CLI under faults. ----
 
-/// Builds the CLI once (same profile as these tests) and returns its path.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        // target/<profile>/deps/faults-<hash> -> target/<profile>/twilio-api
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut build = Command::new(cargo);
-        build.args([
-            "build",
-            "--quiet",
-            "-p",
-            "twilio-api-cli",
-            "--bin",
-            "twilio-api",
-        ]);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let target_dir = profile_dir.parent().unwrap();
-        let status = build.env("CARGO_TARGET_DIR", target_dir).status().unwrap();
-        assert!(status.success(), "building twilio-api failed");
-        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
-        assert!(path.exists(), "{} missing", path.display());
-        path
-    })
-}
-
 /// Lists the call as NDJSON with the CLI, with `extra` arguments.
 async fn cli_list(sandbox: &Sandbox, extra: &[&str]) -> Output {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args([
             "calls",

@@ -4,15 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt as _;
 use twilio_api::{CallSid, Client, HttpTransport, TransportError};
+use twilio_e2e::cli_binary;
 use twilio_sandbox::Sandbox;
 use twilio_transport::HyperTransport;
 
@@ -219,38 +219,10 @@ async fn concurrency_is_bounded_over_one_client() {
     assert_eq!(stats.requests, 2 * 8);
 }
 
-/// Builds the CLI once (same profile as these tests) and returns its path.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let mut build = Command::new(cargo);
-        build.args([
-            "build",
-            "--quiet",
-            "-p",
-            "twilio-api-cli",
-            "--bin",
-            "twilio-api",
-        ]);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let target_dir = profile_dir.parent().unwrap();
-        let status = build.env("CARGO_TARGET_DIR", target_dir).status().unwrap();
-        assert!(status.success(), "building twilio-api failed");
-        let path = profile_dir.join(format!("twilio-api{}", std::env::consts::EXE_SUFFIX));
-        assert!(path.exists(), "{} missing", path.display());
-        path
-    })
-}
-
 /// Runs `twilio-api calls events list <args>` against the sandbox, with `stdin` on its
 /// standard input.
 async fn list(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(binary());
+    let mut command = Command::new(cli_binary());
     command
         .args(["calls", "events", "list", "--base-url", sandbox.base_url()])
         .args(args)
