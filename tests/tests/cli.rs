@@ -356,3 +356,88 @@ async fn api_key_wins_over_the_auth_token() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 120);
 }
+
+#[tokio::test]
+async fn ctrl_c_keeps_the_output_whole_and_says_where_to_resume() {
+    // Slow pages, so that the listing is surely in its middle when the signal comes.
+    let sandbox = Sandbox::builder()
+        .seed(11)
+        .calls(3)
+        .call_with_events(120)
+        .latency(std::time::Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url().to_owned();
+    let child = Command::new(cli_binary())
+        .args([
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--page-size",
+            "10",
+        ])
+        .args(["--output", "json", "--base-url", &base])
+        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
+        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
+        .env_remove("TWILIO_API_KEY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (without guessing a duration) until three pages have been asked for.
+    while sandbox.stats().requests < 3 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let written: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let all = sandbox.events_json(&call).unwrap();
+    assert!(
+        !written.is_empty() && written.len() < all.len(),
+        "{}",
+        written.len()
+    );
+    assert_eq!(written, all[..written.len()], "whole pages, in order");
+    let err = stderr(&out);
+    let uri = err
+        .split("--from-page '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no resume hint in {err:?}"));
+    let resumed = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--output",
+            "ndjson",
+            "--base-url",
+            &base,
+            "--from-page",
+            uri,
+        ],
+    )
+    .await;
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    let resumed: Vec<serde_json::Value> = stdout(&resumed)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut joined = written;
+    joined.extend(resumed);
+    assert_eq!(joined, all, "nothing missing or doubled");
+}

@@ -210,6 +210,10 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         Err(Stop::Output(err)) => Err(output_failure(err)),
         Err(Stop::Api(err)) if err.is_invalid_input() => Err(Failure::Usage(err.to_string())),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
+        Err(Stop::Interrupted(Some(uri))) => Err(Failure::Runtime(format!(
+            "interrupted; resume with --from-page '{uri}'"
+        ))),
+        Err(Stop::Interrupted(None)) => Err(Failure::Runtime("interrupted".to_owned())),
     }
 }
 
@@ -368,6 +372,8 @@ where
 enum Stop {
     Api(twilio_api::Error),
     Output(io::Error),
+    /// Ctrl-C: the page to continue from, if the listing had one left.
+    Interrupted(Option<String>),
 }
 
 fn output_failure(err: io::Error) -> Failure {
@@ -405,8 +411,19 @@ where
     // The pager stops after the page that reaches the limit; the rest of that page is cut here.
     let mut remaining = limit.unwrap_or(u64::MAX);
     let mut pages = request.pages();
-    while let Some(page) = pages.next().await {
+    // Ctrl-C stops between pages, so that what was written stays whole and well-formed and
+    // the next page is the one to resume from.
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    let mut next_page: Option<String> = None;
+    loop {
+        let page = tokio::select! {
+            page = pages.next() => page,
+            _ = &mut interrupt => return Err(Stop::Interrupted(next_page)),
+        };
+        let Some(page) = page else { break };
         let page = page.map_err(Stop::Api)?;
+        next_page = page.next_page_uri().map(str::to_owned);
         let take = usize::try_from(remaining).unwrap_or(usize::MAX);
         let items = page.items();
         let items = items.get(..take).unwrap_or(items);
