@@ -33,7 +33,7 @@ pub(crate) struct Global {
     /// The Twilio edge, e.g. dublin [default: env TWILIO_EDGE]
     #[arg(long, global = true, value_name = "E")]
     pub(crate) edge: Option<String>,
-    /// Time allowed for one request attempt, connect and body included
+    /// Time allowed for one request attempt, connect and body included [default: 30]
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<f64>,
     /// Retries of a failed request (429, 5xx, broken connections)
