@@ -370,7 +370,7 @@ async fn ctrl_c_keeps_the_output_whole_and_says_where_to_resume() {
         .unwrap();
     let call = big_call(&sandbox);
     let base = sandbox.base_url().to_owned();
-    let child = Command::new(cli_binary())
+    let mut child = Command::new(cli_binary())
         .args([
             "calls",
             "events",
@@ -388,8 +388,17 @@ async fn ctrl_c_keeps_the_output_whole_and_says_where_to_resume() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait (without guessing a duration) until three pages have been asked for.
+    // Wait (without guessing a duration) until three pages have been asked for; a child that
+    // dies early, or never gets there, fails the test instead of hanging it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while sandbox.stats().requests < 3 {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("twilio-api exited before it was interrupted: {status}");
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("twilio-api did not reach its third page within 60 s");
+        }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let status = Command::new("kill")
@@ -440,4 +449,71 @@ async fn ctrl_c_keeps_the_output_whole_and_says_where_to_resume() {
     let mut joined = written;
     joined.extend(resumed);
     assert_eq!(joined, all, "nothing missing or doubled");
+}
+
+#[tokio::test]
+async fn input_rejected_before_any_request_writes_nothing() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url().to_owned();
+    let call = big_call(&sandbox);
+    for bad in [
+        vec!["--from-page", "not-a-page"],
+        vec!["--base-url", "http://127.0.0.1:9/#frag"],
+        vec!["--base-url", "http://example.com"],
+    ] {
+        let mut args = vec![
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--output",
+            "json",
+        ];
+        if bad[0] != "--base-url" {
+            args.extend(["--base-url", &base]);
+        }
+        args.extend(bad.iter().copied());
+        let out = run(&sandbox, &args).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{bad:?}: {}", stdout(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{bad:?}");
+    }
+    assert_eq!(sandbox.stats().requests, 0);
+}
+
+#[tokio::test]
+async fn a_call_named_twice_is_listed_once() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url().to_owned();
+    let call = big_call(&sandbox);
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--call-sid",
+            &call,
+            "--limit",
+            "5",
+            "--output",
+            "ndjson",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        sandbox.events_json(&call).unwrap()[..5],
+        "one call: unlabelled, once"
+    );
 }

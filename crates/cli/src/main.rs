@@ -201,6 +201,12 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         }
     };
     progress.finish();
+    if let Err(Stop::Api(err)) = &result
+        && err.is_invalid_input()
+    {
+        // Rejected before any request: nothing was written, and nothing is.
+        return Err(Failure::Usage(err.to_string()));
+    }
     // Whatever was fetched before a failure stays written, and the output stays well-formed.
     let finished = writer.finish();
     drop(sandbox);
@@ -208,13 +214,30 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
     match result {
         Ok(()) => finished.map_err(output_failure),
         Err(Stop::Output(err)) => Err(output_failure(err)),
-        Err(Stop::Api(err)) if err.is_invalid_input() => Err(Failure::Usage(err.to_string())),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
-        Err(Stop::Interrupted(Some(uri))) => Err(Failure::Runtime(format!(
-            "interrupted; resume with --from-page '{uri}'"
-        ))),
-        Err(Stop::Interrupted(None)) => Err(Failure::Runtime("interrupted".to_owned())),
+        Err(Stop::Interrupted(next)) => {
+            // Before the first page, the place to resume from is where the listing started.
+            let resume = next.as_deref().or(list.from_page.as_deref());
+            Err(Failure::Runtime(match resume.and_then(resume_hint) {
+                Some(hint) => format!("interrupted; {hint}"),
+                None => "interrupted".to_owned(),
+            }))
+        }
     }
+}
+
+/// `resume with --from-page '<uri>'`, for a page URI that is printable and safe between
+/// single quotes: relative to the API host, or absolute. `None` for anything else: a server's
+/// link is not shown raw on a terminal or handed to a shell. (`--from-page` itself goes
+/// through the pager's origin check, like every link.)
+fn resume_hint(uri: &str) -> Option<String> {
+    let shaped = (uri.starts_with('/') && !uri.starts_with("//"))
+        || uri.starts_with("https://")
+        || uri.starts_with("http://");
+    let printable = uri
+        .chars()
+        .all(|c| c.is_ascii_graphic() && c != '\'' && c != '\\');
+    (shaped && printable).then(|| format!("resume with --from-page '{uri}'"))
 }
 
 /// The calls to list: every `--call-sid` in order, `-` standing for the SIDs on stdin (one
@@ -231,7 +254,7 @@ fn call_sids(list: &ListEvents, sandbox: Option<&Sandbox>) -> Result<Vec<CallSid
             None => Err(Failure::Usage("--call-sid is required".to_owned())),
         };
     }
-    let mut sids = Vec::new();
+    let mut sids: Vec<CallSid> = Vec::new();
     for arg in &list.call_sid {
         if arg != "-" {
             sids.push(
@@ -258,6 +281,9 @@ fn call_sids(list: &ListEvents, sandbox: Option<&Sandbox>) -> Result<Vec<CallSid
             "--call-sid -: no call SID on stdin".to_owned(),
         ));
     }
+    // A call named twice is listed once, where it first appears.
+    let mut seen = std::collections::HashSet::new();
+    sids.retain(|sid| seen.insert(sid.clone()));
     Ok(sids)
 }
 
@@ -312,13 +338,17 @@ async fn list_many(
         }
     };
     progress.finish();
-    writer.finish().map_err(output_failure)?;
+    let finished = writer.finish();
     match result {
-        Ok(0) => Ok(()),
+        Ok(0) => finished.map_err(output_failure),
         Ok(failed) => Err(Failure::Runtime(format!(
             "{failed} of {total} calls failed (see above)"
         ))),
-        Err(err) => Err(output_failure(err)),
+        Err(Stop::Output(err)) => Err(output_failure(err)),
+        Err(Stop::Interrupted(_)) => Err(Failure::Runtime(
+            "interrupted: every event written is whole, but calls may be incomplete".to_owned(),
+        )),
+        Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
     }
 }
 
@@ -329,7 +359,7 @@ async fn drive_many<P, W>(
     writer: &mut Writer<W>,
     progress: &mut Progress,
     mut write: impl FnMut(&mut Writer<W>, &str, &P::Item) -> io::Result<()>,
-) -> io::Result<usize>
+) -> Result<usize, Stop>
 where
     P: ListPage,
     W: io::Write,
@@ -338,7 +368,15 @@ where
     let mut written: HashMap<CallSid, u64> = HashMap::new();
     let mut failed = 0;
     let mut pages = request.pages();
-    while let Some((sid, page)) = pages.next().await {
+    // Ctrl-C stops between pages, so that what was written stays whole and well-formed.
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        let next = tokio::select! {
+            next = pages.next() => next,
+            _ = &mut interrupt => return Err(Stop::Interrupted(None)),
+        };
+        let Some((sid, page)) = next else { break };
         let page = match page {
             Ok(page) => page,
             Err(err) => {
@@ -361,9 +399,9 @@ where
         }
         progress.page(items.len());
         for item in items {
-            write(writer, sid.as_str(), item)?;
+            write(writer, sid.as_str(), item).map_err(Stop::Output)?;
         }
-        writer.flush()?;
+        writer.flush().map_err(Stop::Output)?;
     }
     Ok(failed)
 }
@@ -440,8 +478,9 @@ where
 /// One line: what failed, Twilio's code and message, the status, where to resume.
 fn describe(err: &twilio_api::Error) -> String {
     let mut line = err.to_string();
-    if let Some(uri) = err.resume_uri() {
-        line.push_str(&format!("; resume with --from-page '{uri}'"));
+    if let Some(hint) = err.resume_uri().and_then(resume_hint) {
+        line.push_str("; ");
+        line.push_str(&hint);
     }
     line
 }
@@ -473,4 +512,29 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
     sandbox.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resume_hint;
+
+    #[test]
+    fn resume_hints_show_only_safe_uris() {
+        let relative = "/2010-04-01/Accounts/AC1/Calls/CA1/Events.json?Page=2&PageToken=PA%2B";
+        assert_eq!(
+            resume_hint(relative).unwrap(),
+            format!("resume with --from-page '{relative}'")
+        );
+        assert!(resume_hint("https://api.twilio.com/x?Page=1").is_some());
+        for hostile in [
+            "/x?a='; rm -rf ~ '",
+            "/x\u{1b}[2J",
+            "//evil.example/x",
+            "javascript:x",
+            "/x y",
+            "",
+        ] {
+            assert_eq!(resume_hint(hostile), None, "{hostile:?}");
+        }
+    }
 }

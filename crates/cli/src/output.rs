@@ -49,6 +49,9 @@ impl<'a> Row<'a> {
 pub(crate) struct Writer<W: Write> {
     sink: Sink<W>,
     labelled: bool,
+    /// Whether the header (table, CSV) or the opening `[` (JSON) is out. It goes out with the
+    /// first event or at `finish`, so that input rejected before any request writes nothing.
+    started: bool,
 }
 
 enum Sink<W: Write> {
@@ -84,8 +87,10 @@ impl<W: Write> Writer<W> {
     pub(crate) fn with_labels(format: Format, out: W, labelled: bool) -> io::Result<Self> {
         let sink = match format {
             Format::Table => {
+                let label_width = if labelled { CALL_WIDTH + 1 } else { 0 };
                 let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
-                    let fixed = TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
+                    let fixed =
+                        label_width + TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
                     usize::from(w.0).saturating_sub(fixed).max(20)
                 });
                 Sink::Table {
@@ -104,9 +109,20 @@ impl<W: Write> Writer<W> {
                 out: Box::new(csv::Writer::from_writer(out)),
             },
         };
-        let mut writer = Self { sink, labelled };
-        writer.header()?;
-        Ok(writer)
+        Ok(Self {
+            sink,
+            labelled,
+            started: false,
+        })
+    }
+
+    /// Writes the header or the opening `[`, once.
+    fn start(&mut self) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        self.header()
     }
 
     fn header(&mut self) -> io::Result<()> {
@@ -140,6 +156,7 @@ impl<W: Write> Writer<W> {
 
     /// Writes one decoded event, labelled with `call_sid` when the writer is labelled.
     pub(crate) fn event_of(&mut self, call_sid: Option<&str>, event: &CallEvent) -> io::Result<()> {
+        self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
             Sink::Table { out, url_width } => {
@@ -201,6 +218,7 @@ impl<W: Write> Writer<W> {
         call_sid: Option<&str>,
         event: &serde_json::value::RawValue,
     ) -> io::Result<()> {
+        self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
             Sink::Json { out, first } => {
@@ -240,6 +258,7 @@ impl<W: Write> Writer<W> {
     }
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.start()?;
         if let Sink::Json { out, first } = &mut self.sink {
             out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
         }
@@ -281,9 +300,8 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
     }
 }
 
-/// Cuts `text` to `width` characters, ending with `…` when it was longer.
 /// `text` with control characters (escape sequences, carriage returns) replaced by spaces.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| if c.is_control() { ' ' } else { c })
@@ -294,6 +312,7 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Cuts `text` to `width` characters, ending with `…` when it was longer.
 fn ellipsize(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     if text.chars().count() <= width {
         return text.into();

@@ -437,12 +437,17 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
             ));
         }
     }
-    if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+    // `http::Uri` drops a `#fragment` silently: refuse it rather than build on a URL that
+    // does not say what it seems to.
+    if !matches!(uri.path(), "" | "/") || uri.query().is_some() || url.contains('#') {
         return Err(Error::invalid_input(
             "the base URL must be an origin such as https://api.twilio.com, without a path",
         ));
     }
-    Ok(url.trim_end_matches('/').to_owned())
+    Ok(format!(
+        "{}://{authority}",
+        uri.scheme_str().unwrap_or("https")
+    ))
 }
 
 fn default_headers(
@@ -516,6 +521,8 @@ mod tests {
         assert!(normalize_base_url("ftp://x").is_err());
         assert!(normalize_base_url("https://x/2010-04-01").is_err());
         assert!(normalize_base_url("not a url").is_err());
+        assert!(normalize_base_url("https://x#frag").is_err());
+        assert!(normalize_base_url("https://x/#").is_err());
         let cleartext = normalize_base_url("http://api.example.com").unwrap_err();
         assert!(cleartext.to_string().contains("loopback"), "{cleartext}");
         for with_credentials in [
