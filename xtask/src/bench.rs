@@ -1,5 +1,12 @@
 //! `cargo xtask bench [--quick] [--runs N]`: builds the benchmark binary (`twilio-bench`) and
 //! the CLI in release mode, then runs the end-to-end suite, which prints a Markdown table.
+//!
+//! `cargo xtask soak [--calls N] [--concurrency N] [--fault-rate P] ...`: builds
+//! `twilio-bench` in release mode and runs `twilio-bench soak`: many calls listed at once
+//! through a sandbox that answers a share of the page requests with retryable faults, every
+//! event checked; it fails if one is missing or doubled or a call fails (see BENCHMARKS.md).
+//! Not part of CI.
+//!
 //! Linux only (the figures come from `/proc`).
 
 use std::env;
@@ -42,4 +49,15 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
         .args(args)
         .current_dir(workspace_root());
     step("twilio-bench run", run)
+}
+
+/// Builds `twilio-bench`, then runs `twilio-bench soak` with `args`.
+pub(crate) fn soak(args: &[String]) -> Result<(), String> {
+    let mut build = cargo();
+    build.args(["build", "--release", "--package", "twilio-bench"]);
+    step("cargo build --release (twilio-bench)", build)?;
+
+    let mut run = Command::new(release_dir().join("twilio-bench"));
+    run.arg("soak").args(args).current_dir(workspace_root());
+    step("twilio-bench soak", run)
 }

@@ -27,6 +27,8 @@ usage: cargo xtask <task>
 tasks:
   ci        fmt --check, clippy -D warnings, tests, docs -D warnings, cargo-deny
   bench     end-to-end benchmarks (facade, CLI, baseline) as a table [--quick] [--runs N]
+  soak      many calls through scripted retryable faults, every event checked
+            [--calls N] [--concurrency N] [--fault-rate P]
   fuzz      the cargo-fuzz targets of fuzz/, N seconds each [--seconds N] [TARGET...]
 ";
 
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("soak") => bench::soak(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -4,6 +4,10 @@
 //! ```text
 //! twilio-bench run [--quick] [--runs N] [--cli PATH]   the whole suite, as a Markdown table
 //! twilio-bench client key=value...                     one measured listing (internal)
+//! twilio-bench soak [--calls N] [--concurrency N] [--fault-rate P] ...
+//!                                                      many calls through scripted faults,
+//!                                                      every event checked (see soak.rs)
+//! twilio-bench soak-client key=value...                the soak's client side (internal)
 //! ```
 //!
 //! The parent process hosts the sandbox; every measured client runs in a child process of its
@@ -18,6 +22,7 @@
 
 mod client;
 mod procfs;
+mod soak;
 mod suite;
 
 use std::process::ExitCode;
@@ -27,12 +32,18 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("client") => client::main(&args[1..]).map(|line| println!("{line}")),
         Some("run") => suite::main(&args[1..]),
+        Some("soak") => soak::main(&args[1..]),
+        Some("soak-client") => soak::child_main(&args[1..]),
         None => suite::main(&[]),
         Some("-h" | "--help" | "help") => {
-            println!("{}", suite::USAGE);
+            println!("{}\n\n{}", suite::USAGE, soak::USAGE);
             Ok(())
         }
-        Some(other) => Err(format!("unknown command `{other}`\n\n{}", suite::USAGE)),
+        Some(other) => Err(format!(
+            "unknown command `{other}`\n\n{}\n\n{}",
+            suite::USAGE,
+            soak::USAGE
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -71,12 +71,12 @@ struct Row {
 
 /// The sandbox's process (this one): CPU time of every thread but the main one, which only
 /// waits for children.
-struct Host {
+pub(crate) struct Host {
     main_tid: Option<u32>,
 }
 
 impl Host {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         // "/proc/thread-self" links to "<pid>/task/<tid>".
         let main_tid = std::fs::read_link("/proc/thread-self")
             .ok()
@@ -84,7 +84,7 @@ impl Host {
         Self { main_tid }
     }
 
-    fn sandbox_cpu_s(&self) -> f64 {
+    pub(crate) fn sandbox_cpu_s(&self) -> f64 {
         procfs::threads_cpu_s(self.main_tid)
     }
 }
