@@ -6,10 +6,9 @@
 //! the run with the target's name; libFuzzer saves the input under `fuzz/artifacts/<target>/`
 //! (turn it into a regression test in the crate that owns the code).
 
-use std::env;
 use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::time::Instant;
 
 /// Every target, with its seed folder under `fuzz/seeds/`.
@@ -57,14 +56,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if chosen.is_empty() {
         chosen = TARGETS.to_vec();
     }
-    let installed = cargo()
+    let installed = crate::cargo()
         .args(["fuzz", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !installed {
         return Err("cargo-fuzz is not installed: `cargo install cargo-fuzz --locked`".to_owned());
     }
-    let fuzz_dir = root().join("fuzz");
+    let fuzz_dir = crate::workspace_root().join("fuzz");
     let mut outcomes = Vec::new();
     for (target, seeds) in chosen {
         outcomes.push(run_target(&fuzz_dir, target, seeds, seconds)?);
@@ -89,7 +88,7 @@ fn run_target(
     std::fs::create_dir_all(&corpus).map_err(|e| format!("creating {}: {e}", corpus.display()))?;
     eprintln!("\n==> fuzz {target} for {seconds} s");
     let started = Instant::now();
-    let mut child = cargo()
+    let mut child = crate::cargo()
         .current_dir(fuzz_dir)
         // cargo-fuzz uses nightly-only flags (-Zsanitizer); this unlocks them on stable.
         .env("RUSTC_BOOTSTRAP", "1")
@@ -128,16 +127,4 @@ fn run_target(
         seconds: started.elapsed().as_secs_f64(),
         executions,
     })
-}
-
-fn root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest_dir)
-}
-
-fn cargo() -> Command {
-    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }

@@ -85,7 +85,7 @@ pub(crate) struct ListEvents {
     #[arg(long, value_name = "CA…")]
     pub(crate) call_sid: Vec<String>,
     /// How many calls are listed at once when there are several
-    #[arg(long, value_name = "N", default_value_t = 4,
+    #[arg(long, value_name = "N", default_value_t = twilio_api::DEFAULT_CONCURRENCY as u16,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub(crate) concurrency: u16,
     /// Events per page

@@ -38,6 +38,12 @@ impl CallResource {
     }
 }
 
+/// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`: SIDs are validated, so
+/// they need no escaping.
+pub(crate) fn events_path(account_sid: &AccountSid, call_sid: &CallSid) -> String {
+    format!("/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Events.json")
+}
+
 /// The events of one call: `.../Calls/{CallSid}/Events.json`.
 #[derive(Debug, Clone)]
 pub struct CallEventsResource {
@@ -47,10 +53,7 @@ pub struct CallEventsResource {
 impl CallEventsResource {
     /// The path of the list's first page, relative to the API host.
     pub fn path(&self) -> String {
-        format!(
-            "/2010-04-01/Accounts/{}/Calls/{}/Events.json",
-            self.call.account_sid, self.call.call_sid
-        )
+        events_path(&self.call.account_sid, &self.call.call_sid)
     }
 
     /// Lists the events, oldest first. Configure the listing, then `.stream()`, `.pages()`

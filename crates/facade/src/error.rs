@@ -9,9 +9,10 @@ use twilio_transport::retry::{is_retryable_status, parse_retry_after};
 
 /// Everything that can go wrong when using the client.
 ///
-/// Every variant raised while fetching a page carries the URI of the page that failed
-/// ([`Error::resume_uri`]): start a listing again from it (`.from_page(uri)`) and nothing
-/// already delivered is fetched twice. `Display` never contains a secret, and server-sent
+/// An error raised while fetching a page (`Api`, `Http`, `Transport`, `Decode`) carries the
+/// URI of the page that failed ([`Error::resume_uri`]): start a listing again from it
+/// (`.from_page(uri)`) and nothing already delivered is fetched twice. The pager's safety
+/// stops (`Paging`) name the page that carried the refused link ([`Error::page_uri`]). `Display` never contains a secret, and server-sent
 /// text is shown with its control characters replaced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -48,7 +49,8 @@ pub enum Error {
 
     /// The request could not be sent or its response not read (connection, timeout, body
     /// too large).
-    #[error("fetching {page_uri}: {source}")]
+    // The transport's message names the method and URI already (without the query).
+    #[error("{source}")]
     Transport {
         /// The URI of the page that failed.
         page_uri: String,
@@ -285,9 +287,12 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The start of a body as text, at most 200 characters, on one line.
 fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = printable(&text.chars().take(200).collect::<String>()).into_owned();
-    if text.chars().nth(200).is_some() {
+    const CHARS: usize = 200;
+    // 200 characters take at most 800 bytes: never decode more of a body that may be large.
+    let head = body.get(..CHARS * 4).unwrap_or(body);
+    let text = String::from_utf8_lossy(head);
+    let mut out: String = printable(&text.chars().take(CHARS).collect::<String>()).into_owned();
+    if text.chars().nth(CHARS).is_some() || head.len() < body.len() {
         out.push('…');
     }
     out.trim().to_owned()

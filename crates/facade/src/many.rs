@@ -126,7 +126,10 @@ impl<P: ListPage> CallsEventsRequest<P> {
         self
     }
 
-    /// Stops each call after `limit` events (a limit per call, not in total).
+    /// Stops each call after `limit` events (a limit per call, not in total). Each call asks
+    /// the server for no more than it needs; as with [`ListRequest::pages`], `.pages()` ends a
+    /// call with the page that reaches the limit, not cut, while `.stream()` yields exactly
+    /// `limit` events of each call.
     pub fn limit(mut self, limit: u64) -> Self {
         self.limit = Some(limit);
         self
@@ -141,10 +144,7 @@ impl<P: ListPage> CallsEventsRequest<P> {
 
     /// The listing of one call, configured like all the others.
     fn one(&self, call_sid: &CallSid) -> ListRequest<P> {
-        let path = format!(
-            "/2010-04-01/Accounts/{}/Calls/{}/Events.json",
-            self.account_sid, call_sid
-        );
+        let path = crate::calls::events_path(&self.account_sid, call_sid);
         let mut request = ListRequest::new(self.client.clone(), path).prefetch(self.prefetch);
         if let Some(page_size) = self.page_size {
             request = request.page_size(page_size);
