@@ -339,6 +339,7 @@ async fn cli_reports_a_failing_call_and_lists_the_others() {
 async fn cli_rejects_bad_input_before_any_request() {
     let sandbox = sandbox(Duration::ZERO).await;
     let call = sandbox.call_sids()[0].clone();
+    let other = sandbox.call_sids()[1].clone();
     let cases: [(&[&str], &str, &str); 4] = [
         (&["--call-sid", "-"], "CA123\n", "stdin line 1"),
         (&["--call-sid", "-"], "\n\n", "no call SID on stdin"),
@@ -347,7 +348,7 @@ async fn cli_rejects_bad_input_before_any_request() {
                 "--call-sid",
                 &call,
                 "--call-sid",
-                &call,
+                &other,
                 "--from-page",
                 "/x",
             ],
