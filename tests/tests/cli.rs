@@ -517,3 +517,103 @@ async fn a_call_named_twice_is_listed_once() {
         "one call: unlabelled, once"
     );
 }
+
+/// `twilio-api sandbox serve` as another client would use it: with scripted faults.
+#[tokio::test]
+async fn sandbox_serve_scripts_faults_from_flags() {
+    use std::io::{BufRead as _, BufReader};
+
+    /// Stops the server however the test ends, so that no process outlives it.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    let mut server = Command::new(cli_binary())
+        .args(["sandbox", "serve", "--bind", "127.0.0.1:0", "--calls", "2"])
+        .args(["--call-with-events", "30"])
+        .args(["--fault", "status:503,page=0", "--fault", "cut:100,page=1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout_pipe = server.stdout.take().unwrap();
+    let _server = KillOnDrop(server);
+    let mut lines = BufReader::new(stdout_pipe).lines();
+    let mut summary = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("press Ctrl-C");
+        summary.push(line);
+        if done {
+            break;
+        }
+    }
+    let field = |prefix: &str| {
+        summary
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
+            .unwrap_or_else(|| panic!("no {prefix:?} in {summary:#?}"))
+    };
+    let base = field("Twilio sandbox listening on");
+    let account = field("account SID:");
+    let token = field("auth token:");
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.contains("2 scripted fault(s) queued"))
+    );
+    let call = summary
+        .iter()
+        .find(|l| l.contains("(30 events)"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+
+    let list = |retries: &str| {
+        let out = Command::new(cli_binary())
+            .args([
+                "calls",
+                "events",
+                "list",
+                "--call-sid",
+                &call,
+                "--page-size",
+                "20",
+            ])
+            .args([
+                "--output",
+                "ndjson",
+                "--base-url",
+                &base,
+                "--max-retries",
+                retries,
+            ])
+            .env("TWILIO_ACCOUNT_SID", &account)
+            .env("TWILIO_AUTH_TOKEN", &token)
+            .env_remove("TWILIO_API_KEY")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            stdout(&out).lines().count(),
+            stderr(&out),
+        )
+    };
+    // The first page answers 503 once: without retries the listing stops on it.
+    let (code, events, err) = list("0");
+    assert_eq!((code, events), (Some(1), 0), "{err}");
+    assert!(err.contains("503"), "{err}");
+    // The second page is cut mid-body once: the first page's events are out, then it stops.
+    let (code, events, err) = list("0");
+    assert_eq!((code, events), (Some(1), 20), "{err}");
+    assert!(
+        err.contains("--from-page") && err.contains("Page=1"),
+        "{err}"
+    );
+    // Both faults are spent: the listing is whole.
+    let (code, events, err) = list("0");
+    assert_eq!((code, events), (Some(0), 30), "{err}");
+}

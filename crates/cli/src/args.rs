@@ -148,6 +148,13 @@ pub(crate) struct Serve {
     /// Delay each response's headers by this many milliseconds
     #[arg(long, value_name = "MS")]
     pub(crate) latency_ms: Option<u64>,
+    /// Script a fault, applied to matching page requests in the order given (repeatable):
+    /// KIND[:ARG][,page=N][,call=CA…][,times=N|forever][,retry-after=S], where KIND is
+    /// status:CODE, html:CODE, delay:MS, stall:MS, cut:BYTES, disconnect, truncated,
+    /// malformed, empty, oversized:BYTES, oversized-chunked:BYTES, foreign:ORIGIN, cycle,
+    /// token-without-page or content-type:TYPE. Example: --fault status:503,page=1,times=2
+    #[arg(long, value_name = "SPEC")]
+    pub(crate) fault: Vec<twilio_sandbox::FaultRule>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

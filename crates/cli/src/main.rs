@@ -499,10 +499,18 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
     let sandbox = builder.start().await.map_err(|e| {
         Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind))
     })?;
+    let scripted = serve.fault.len();
+    for rule in serve.fault {
+        sandbox.faults().push_rule(rule);
+    }
     {
         // The sandbox's credentials are public test values: printing them is its purpose.
         let mut out = io::stdout().lock();
         writeln!(out, "{}", sandbox.summary())
+            .and_then(|()| match scripted {
+                0 => Ok(()),
+                n => writeln!(out, "{n} scripted fault(s) queued"),
+            })
             .and_then(|()| writeln!(out, "press Ctrl-C to stop"))
             .and_then(|()| out.flush())
             .map_err(|e| Failure::Runtime(format!("writing the summary: {e}")))?;

@@ -207,6 +207,147 @@ impl Faults {
     }
 }
 
+/// A [`FaultRule`] written as text, for `twilio-api sandbox serve --fault` and for
+/// configuration files: `KIND[:ARG][,page=N][,call=CA…][,times=N|forever][,retry-after=S]`.
+///
+/// | kind | fault |
+/// |---|---|
+/// | `status:CODE` | [`Fault::Status`] with Twilio's JSON (`retry-after=S` adds the header) |
+/// | `html:CODE` | [`Fault::Status`] with an HTML body, as a proxy sends |
+/// | `delay:MS` | [`Fault::Delay`] before the headers |
+/// | `stall:MS` | [`Fault::StallBody`] after 512 bytes (`after=N` to change) |
+/// | `cut:BYTES` | [`Fault::CutBody`] after that many bytes |
+/// | `disconnect` | [`Fault::Disconnect`] |
+/// | `truncated`, `malformed`, `empty` | [`Fault::TruncatedJson`], [`Fault::MalformedJson`], [`Fault::EmptyOk`] |
+/// | `oversized:BYTES`, `oversized-chunked:BYTES` | [`Fault::Oversized`] |
+/// | `foreign:ORIGIN` | [`Fault::ForeignNextLink`], e.g. `foreign:https://evil.example` |
+/// | `cycle`, `token-without-page` | [`Fault::LinkCycle`], [`Fault::TokenWithoutPage`] |
+/// | `content-type:TYPE` | [`Fault::WrongContentType`] |
+///
+/// ```
+/// use twilio_sandbox::{Fault, FaultRule};
+///
+/// let rule: FaultRule = "status:503,retry-after=1,page=2,times=3".parse()?;
+/// let expected = FaultRule::new(Fault::Status {
+///     status: http::StatusCode::SERVICE_UNAVAILABLE,
+///     retry_after: Some(1),
+///     html: false,
+/// })
+/// .on_page(2)
+/// .times(3);
+/// assert_eq!(rule, expected);
+/// # Ok::<(), twilio_sandbox::FaultSpecError>(())
+/// ```
+impl std::str::FromStr for FaultRule {
+    type Err = FaultSpecError;
+
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let err = |why: String| FaultSpecError {
+            spec: spec.to_owned(),
+            why,
+        };
+        let mut parts = spec.split(',').map(str::trim);
+        let head = parts.next().unwrap_or_default();
+        let (kind, arg) = match head.split_once(':') {
+            Some((kind, arg)) => (kind, Some(arg)),
+            None => (head, None),
+        };
+        let mut options: Vec<(&str, &str)> = Vec::new();
+        for part in parts {
+            let Some((key, value)) = part.split_once('=') else {
+                return Err(err(format!("{part:?} is not KEY=VALUE")));
+            };
+            options.push((key, value));
+        }
+        let option = |name: &str| options.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let number = |what: &str, text: Option<&str>| -> Result<u64, FaultSpecError> {
+            let text = text.ok_or_else(|| err(format!("{kind} needs {what}")))?;
+            text.parse()
+                .map_err(|_| err(format!("{what} {text:?} is not a whole number")))
+        };
+        let usize_of = |what: &str, text: Option<&str>| -> Result<usize, FaultSpecError> {
+            usize::try_from(number(what, text)?).map_err(|_| err(format!("{what} is too large")))
+        };
+        let status = |html: bool| -> Result<Fault, FaultSpecError> {
+            let code = number("a status code", arg)?;
+            let status = u16::try_from(code)
+                .ok()
+                .and_then(|c| StatusCode::from_u16(c).ok())
+                .ok_or_else(|| err(format!("{code} is not an HTTP status")))?;
+            let retry_after = option("retry-after")
+                .map(|s| number("retry-after seconds", Some(s)))
+                .transpose()?;
+            Ok(Fault::Status {
+                status,
+                retry_after,
+                html,
+            })
+        };
+        let fault = match kind {
+            "status" => status(false)?,
+            "html" => status(true)?,
+            "delay" => Fault::Delay(Duration::from_millis(number("milliseconds", arg)?)),
+            "stall" => Fault::StallBody {
+                after_bytes: option("after").map_or(Ok(512), |n| usize_of("after", Some(n)))?,
+                pause: Duration::from_millis(number("milliseconds", arg)?),
+            },
+            "cut" => Fault::CutBody {
+                after_bytes: usize_of("a byte count", arg)?,
+            },
+            "disconnect" => Fault::Disconnect,
+            "truncated" => Fault::TruncatedJson,
+            "malformed" => Fault::MalformedJson,
+            "empty" => Fault::EmptyOk,
+            "oversized" | "oversized-chunked" => Fault::Oversized {
+                min_bytes: usize_of("a byte count", arg)?,
+                declare_length: kind == "oversized",
+            },
+            "foreign" => Fault::ForeignNextLink {
+                origin: arg
+                    .filter(|o| o.starts_with("http://") || o.starts_with("https://"))
+                    .ok_or_else(|| {
+                        err("foreign needs an origin such as https://evil.example".into())
+                    })?
+                    .trim_end_matches('/')
+                    .to_owned(),
+            },
+            "cycle" => Fault::LinkCycle,
+            "token-without-page" => Fault::TokenWithoutPage,
+            "content-type" => Fault::WrongContentType {
+                content_type: arg
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| err("content-type needs a type such as text/html".into()))?
+                    .to_owned(),
+            },
+            other => return Err(err(format!("unknown fault kind {other:?}"))),
+        };
+        let mut rule = FaultRule::new(fault);
+        for (key, value) in &options {
+            match *key {
+                "page" => rule = rule.on_page(number("page", Some(value))?),
+                "call" => rule = rule.on_call(*value),
+                "times" if *value == "forever" => rule = rule.times(u32::MAX),
+                "times" => {
+                    let times = number("times", Some(value))?;
+                    rule = rule.times(u32::try_from(times).unwrap_or(u32::MAX));
+                }
+                "retry-after" if matches!(kind, "status" | "html") => {}
+                "after" if kind == "stall" => {}
+                other => return Err(err(format!("unknown option {other:?} for {kind}"))),
+            }
+        }
+        Ok(rule)
+    }
+}
+
+/// A fault spec that [`FaultRule`]'s `FromStr` could not read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid fault {spec:?}: {why}")]
+pub struct FaultSpecError {
+    spec: String,
+    why: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +370,81 @@ mod tests {
         f.push(Fault::status(503));
         f.clone().clear();
         assert_eq!(f.pending(), 0);
+    }
+
+    #[test]
+    fn fault_specs_parse() {
+        let parse = |s: &str| s.parse::<FaultRule>().unwrap();
+        assert_eq!(
+            parse("status:429"),
+            FaultRule::new(Fault::too_many_requests(None))
+        );
+        assert_eq!(
+            parse("html:502,times=forever"),
+            FaultRule::new(Fault::Status {
+                status: StatusCode::BAD_GATEWAY,
+                retry_after: None,
+                html: true
+            })
+            .times(u32::MAX)
+        );
+        assert_eq!(
+            parse("stall:1500,after=100,call=CAx"),
+            FaultRule::new(Fault::StallBody {
+                after_bytes: 100,
+                pause: Duration::from_millis(1500)
+            })
+            .on_call("CAx")
+        );
+        assert_eq!(
+            parse("cut:200"),
+            FaultRule::new(Fault::CutBody { after_bytes: 200 })
+        );
+        assert_eq!(
+            parse("oversized-chunked:4096"),
+            FaultRule::new(Fault::Oversized {
+                min_bytes: 4096,
+                declare_length: false
+            })
+        );
+        assert_eq!(
+            parse("foreign:https://evil.example/"),
+            FaultRule::new(Fault::ForeignNextLink {
+                origin: "https://evil.example".into()
+            })
+        );
+        assert_eq!(
+            parse("content-type:text/html,page=0"),
+            FaultRule::new(Fault::WrongContentType {
+                content_type: "text/html".into()
+            })
+            .on_page(0)
+        );
+        for simple in [
+            "disconnect",
+            "truncated",
+            "malformed",
+            "empty",
+            "cycle",
+            "token-without-page",
+        ] {
+            parse(simple);
+        }
+        for bad in [
+            "",
+            "status",
+            "status:99999",
+            "status:abc",
+            "teapot",
+            "delay",
+            "cut:1,page",
+            "cycle,retry-after=1",
+            "foreign:evil.example",
+            "disconnect,times=-1",
+        ] {
+            let err = bad.parse::<FaultRule>().unwrap_err();
+            assert!(err.to_string().contains("invalid fault"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

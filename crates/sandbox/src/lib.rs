@@ -70,7 +70,7 @@ mod rng;
 mod sandbox;
 mod server;
 
-pub use fault::{Fault, FaultRule, Faults};
+pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use sandbox::{
     CallSummary, DEFAULT_CALLS, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG, DEFAULT_SEED,
