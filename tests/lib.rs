@@ -44,3 +44,19 @@ pub fn cli_binary() -> &'static Path {
         path
     })
 }
+
+/// A `twilio-api` command whose environment names these credentials and no other Twilio
+/// setting of the machine's (no API key, region or edge), so that tests do not depend on the
+/// environment they run in.
+pub fn cli_command(account_sid: &str, auth_token: &str) -> Command {
+    let mut command = Command::new(cli_binary());
+    command
+        .env_remove("TWILIO_API_KEY")
+        .env_remove("TWILIO_API_SECRET")
+        .env_remove("TWILIO_REGION")
+        .env_remove("TWILIO_EDGE")
+        .env("TWILIO_ACCOUNT_SID", account_sid)
+        .env("TWILIO_AUTH_TOKEN", auth_token)
+        .env("NO_COLOR", "1");
+    command
+}

@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use twilio_e2e::cli_binary;
+use twilio_e2e::{cli_binary, cli_command};
 use twilio_sandbox::Sandbox;
 
 async fn sandbox() -> Sandbox {
@@ -18,16 +18,8 @@ async fn sandbox() -> Sandbox {
 
 /// Runs the CLI with the sandbox's credentials in its environment (and nothing else of ours).
 async fn run(sandbox: &Sandbox, args: &[&str]) -> Output {
-    let mut command = Command::new(cli_binary());
-    command
-        .args(args)
-        .env_remove("TWILIO_API_KEY")
-        .env_remove("TWILIO_API_SECRET")
-        .env_remove("TWILIO_REGION")
-        .env_remove("TWILIO_EDGE")
-        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
-        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
-        .env("NO_COLOR", "1");
+    let mut command = cli_command(sandbox.account_sid(), sandbox.auth_token());
+    command.args(args);
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()

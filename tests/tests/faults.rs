@@ -7,14 +7,14 @@
 //! name a page to resume from that completes the listing with nothing missing or doubled.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
 use serde_json::Value;
 use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, Error};
-use twilio_e2e::cli_binary;
+use twilio_e2e::cli_command;
 use twilio_pager::PagerError;
 use twilio_sandbox::{Fault, FaultRule, Sandbox};
 use twilio_transport::{HyperTransport, TransportErrorKind};
@@ -552,7 +552,7 @@ async fn page_token_links_without_page_are_followed() {
 
 /// Lists the call as NDJSON with the CLI, with `extra` arguments.
 async fn cli_list(sandbox: &Sandbox, extra: &[&str]) -> Output {
-    let mut command = Command::new(cli_binary());
+    let mut command = cli_command(sandbox.account_sid(), sandbox.auth_token());
     command
         .args([
             "calls",
@@ -567,14 +567,7 @@ async fn cli_list(sandbox: &Sandbox, extra: &[&str]) -> Output {
             "--base-url",
             sandbox.base_url(),
         ])
-        .args(extra)
-        .env_remove("TWILIO_API_KEY")
-        .env_remove("TWILIO_API_SECRET")
-        .env_remove("TWILIO_REGION")
-        .env_remove("TWILIO_EDGE")
-        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
-        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
-        .env("NO_COLOR", "1");
+        .args(extra);
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()

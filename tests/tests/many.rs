@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -12,7 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::StreamExt as _;
 use twilio_api::{CallSid, Client, HttpTransport, TransportError};
-use twilio_e2e::cli_binary;
+use twilio_e2e::cli_command;
 use twilio_sandbox::Sandbox;
 use twilio_transport::HyperTransport;
 
@@ -222,16 +222,10 @@ async fn concurrency_is_bounded_over_one_client() {
 /// Runs `twilio-api calls events list <args>` against the sandbox, with `stdin` on its
 /// standard input.
 async fn list(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Output {
-    let mut command = Command::new(cli_binary());
+    let mut command = cli_command(sandbox.account_sid(), sandbox.auth_token());
     command
         .args(["calls", "events", "list", "--base-url", sandbox.base_url()])
         .args(args)
-        .env_remove("TWILIO_API_KEY")
-        .env_remove("TWILIO_API_SECRET")
-        .env_remove("TWILIO_REGION")
-        .env_remove("TWILIO_EDGE")
-        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
-        .env("TWILIO_AUTH_TOKEN", sandbox.auth_token())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
