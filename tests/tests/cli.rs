@@ -268,21 +268,16 @@ async fn a_wrong_token_fails_with_one_line_and_no_secret() {
     let sandbox = sandbox().await;
     let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
-    let mut command = Command::new(cli_binary());
-    command
-        .args([
-            "calls",
-            "events",
-            "list",
-            "--call-sid",
-            &call,
-            "--base-url",
-            &base,
-        ])
-        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
-        .env("TWILIO_AUTH_TOKEN", "wrong-secret-value")
-        .env_remove("TWILIO_API_KEY")
-        .env_remove("TWILIO_API_SECRET");
+    let mut command = cli_command(sandbox.account_sid(), "wrong-secret-value");
+    command.args([
+        "calls",
+        "events",
+        "list",
+        "--call-sid",
+        &call,
+        "--base-url",
+        &base,
+    ]);
     let out = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap();
@@ -325,21 +320,10 @@ async fn api_key_wins_over_the_auth_token() {
     let sandbox = sandbox().await;
     let base = sandbox.base_url().to_owned();
     let call = big_call(&sandbox);
-    let mut command = Command::new(cli_binary());
+    let mut command = cli_command(sandbox.account_sid(), "wrong-token");
     command
-        .args([
-            "calls",
-            "events",
-            "list",
-            "--call-sid",
-            &call,
-            "--base-url",
-            &base,
-            "--output",
-            "ndjson",
-        ])
-        .env("TWILIO_ACCOUNT_SID", sandbox.account_sid())
-        .env("TWILIO_AUTH_TOKEN", "wrong-token")
+        .args(["calls", "events", "list", "--call-sid", &call])
+        .args(["--base-url", &base, "--output", "ndjson"])
         .env("TWILIO_API_KEY", sandbox.api_key_sid())
         .env("TWILIO_API_SECRET", sandbox.api_key_secret());
     let out = tokio::task::spawn_blocking(move || command.output().unwrap())
