@@ -197,6 +197,7 @@ pub struct HyperTransportBuilder {
     max_body_size: usize,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    extra_roots: Vec<Vec<u8>>,
 }
 
 impl Default for HyperTransportBuilder {
@@ -206,6 +207,7 @@ impl Default for HyperTransportBuilder {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -239,14 +241,42 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// Also trusts `der`, a DER-encoded X.509 root certificate, on top of the roots chosen by
+    /// cargo feature (`webpki-roots` or `native-roots`): for a corporate TLS-intercepting
+    /// proxy, a private certificate authority, or a test server with a self-signed
+    /// certificate. Call it once per certificate; a PEM file must be decoded to DER first
+    /// (the base64 text between its `BEGIN`/`END CERTIFICATE` lines).
+    ///
+    /// The certificate is checked by [`build`](Self::build), which fails if it cannot be
+    /// parsed as a trust anchor.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use twilio_transport::HyperTransport;
+    ///
+    /// let corporate_ca: Vec<u8> = std::fs::read("/etc/ssl/corporate-root.der")?;
+    /// let transport = HyperTransport::builder()
+    ///     .add_root_certificate(corporate_ca)
+    ///     .build()?;
+    /// # drop(transport);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
     /// Builds the transport.
     ///
     /// # Errors
     ///
-    /// [`TransportErrorKind::Other`] when the TLS configuration cannot be built (for example
-    /// no native root certificate could be loaded with the `native-roots` feature).
+    /// [`TransportErrorKind::Other`] when the TLS configuration cannot be built: no native
+    /// root certificate could be loaded with the `native-roots` feature, or a certificate
+    /// given to [`add_root_certificate`](Self::add_root_certificate) is not a valid DER
+    /// X.509 certificate.
     pub fn build(self) -> Result<HyperTransport, TransportError> {
-        let tls = tls_config().map_err(|error| {
+        let tls = tls_config(&self.extra_roots).map_err(|error| {
             TransportError::setup("could not build the TLS configuration").with_source(error)
         })?;
         let mut http = HttpConnector::new();
@@ -273,19 +303,62 @@ impl HyperTransportBuilder {
     }
 }
 
-/// The rustls client configuration: the `ring` provider, safe default protocol versions, and
-/// the roots chosen by cargo feature (`native-roots` wins when both are enabled).
-fn tls_config() -> Result<rustls::ClientConfig, Box<dyn std::error::Error + Send + Sync>> {
-    use hyper_rustls::ConfigBuilderExt as _;
-    let builder = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+type SetupError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The rustls client configuration: the `ring` provider, safe default protocol versions, the
+/// roots chosen by cargo feature (`native-roots` wins when both are enabled) plus `extra_roots`
+/// (DER).
+fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, SetupError> {
+    let mut roots = feature_roots()?;
+    for (index, der) in extra_roots.iter().enumerate() {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der.as_slice()))
+            .map_err(|error| {
+                format!(
+                    "extra root certificate #{} (of {}) is not a valid DER X.509 certificate: {error}",
+                    index + 1,
+                    extra_roots.len()
+                )
+            })?;
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
-    .with_safe_default_protocol_versions()?;
-    #[cfg(feature = "native-roots")]
-    let builder = builder.with_native_roots()?;
-    #[cfg(all(feature = "webpki-roots", not(feature = "native-roots")))]
-    let builder = builder.with_webpki_roots();
-    Ok(builder.with_no_client_auth())
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(config)
+}
+
+/// The operating system's root certificates; an error when none of them could be loaded.
+#[cfg(feature = "native-roots")]
+fn feature_roots() -> Result<rustls::RootCertStore, SetupError> {
+    let loaded = rustls_native_certs::load_native_certs();
+    if !loaded.errors.is_empty() {
+        tracing::warn!(
+            errors = loaded.errors.len(),
+            "some native root certificates could not be loaded"
+        );
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    let (valid, invalid) = roots.add_parsable_certificates(loaded.certs);
+    tracing::debug!(valid, invalid, "loaded native root certificates");
+    if roots.is_empty() {
+        return Err(format!(
+            "no valid native root certificate found ({invalid} invalid, {} loading errors)",
+            loaded.errors.len()
+        )
+        .into());
+    }
+    Ok(roots)
+}
+
+/// The Mozilla root certificates bundled by webpki-roots.
+#[cfg(all(feature = "webpki-roots", not(feature = "native-roots")))]
+fn feature_roots() -> Result<rustls::RootCertStore, SetupError> {
+    Ok(rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    })
 }
 
 #[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
@@ -473,5 +546,19 @@ mod tests {
         );
         assert_eq!(transport.timeout(), Duration::from_secs(5));
         assert_eq!(transport.max_body_size(), 1024);
+    }
+
+    #[test]
+    fn an_extra_root_that_is_not_a_certificate_fails_the_build() {
+        let error = HyperTransport::builder()
+            .add_root_certificate(b"not a certificate".as_slice())
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Other);
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert!(
+            source.contains("extra root certificate #1 (of 1)"),
+            "{source}"
+        );
     }
 }

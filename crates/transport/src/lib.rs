@@ -13,7 +13,8 @@
 //!
 //! Cargo features: `webpki-roots` (default) trusts the Mozilla roots bundled in the binary;
 //! `native-roots` trusts the operating system's store instead (it wins when both are on);
-//! `test-util` enables the `test_util` module.
+//! `test-util` enables the `test_util` module. Extra roots (a corporate proxy, a private CA)
+//! are added with [`HyperTransportBuilder::add_root_certificate`].
 //!
 //! Credentials: mark an `Authorization` header sensitive when you build it
 //! ([`http::HeaderValue::set_sensitive`]); [`HyperTransport`] also does so on any it sees,
