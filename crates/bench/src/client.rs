@@ -180,27 +180,13 @@ async fn facade(spec: &Spec, token: &str, variant: &str) -> Result<u64, String> 
     match variant {
         // Item by item, decoded: the everyday API.
         "typed" => {
-            let mut items = events
-                .list()
-                .page_size(spec.page_size)
-                .prefetch(spec.prefetch)
-                .stream();
-            while let Some(event) = items.next().await {
-                black_box(event.map_err(|e| e.to_string())?);
-                count += 1;
-            }
+            let list = events.list().page_size(spec.page_size);
+            count = drain(list.prefetch(spec.prefetch).stream()).await?;
         }
         // Item by item, undecoded.
         "raw" => {
-            let mut items = events
-                .list_raw()
-                .page_size(spec.page_size)
-                .prefetch(spec.prefetch)
-                .stream();
-            while let Some(event) = items.next().await {
-                black_box(event.map_err(|e| e.to_string())?);
-                count += 1;
-            }
+            let list = events.list_raw().page_size(spec.page_size);
+            count = drain(list.prefetch(spec.prefetch).stream()).await?;
         }
         // Page by page, with a consumer that takes its time on each page.
         "typed-pages" => {
@@ -230,6 +216,18 @@ async fn facade(spec: &Spec, token: &str, variant: &str) -> Result<u64, String> 
             }
         }
         other => return Err(format!("unknown variant {other}")),
+    }
+    Ok(count)
+}
+
+/// Consumes a stream of items the way a user's loop would, counting them.
+async fn drain<T>(
+    mut items: futures::stream::BoxStream<'static, Result<T, twilio_api::Error>>,
+) -> Result<u64, String> {
+    let mut count = 0;
+    while let Some(item) = items.next().await {
+        black_box(item.map_err(|e| e.to_string())?);
+        count += 1;
     }
     Ok(count)
 }

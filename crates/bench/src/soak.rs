@@ -489,11 +489,7 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
     }
     let run_started = Instant::now();
     // The sandbox runs on one worker thread of this process; the client in a child.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
+    let runtime = crate::suite::host_runtime()?;
     let host = Host::new();
     let sandbox = runtime
         .block_on(

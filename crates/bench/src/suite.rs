@@ -95,11 +95,7 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
         return Err("Linux only: the figures come from /proc".to_owned());
     }
     // The sandboxes run on one worker thread of this process; the measured clients elsewhere.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
+    let runtime = host_runtime()?;
     let host = Host::new();
     let mut rows = Vec::new();
 
@@ -498,4 +494,14 @@ fn verdicts(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+/// The runtime the in-process sandbox runs on: one worker thread, so that its CPU time is
+/// easy to tell from the measured client's (which runs in a child process).
+pub(crate) fn host_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))
 }
