@@ -8,12 +8,17 @@
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the cargo-fuzz targets of `fuzz/` (its own
 //!   workspace), N seconds each, with the seed corpus of `fuzz/seeds/`.
 //!
-//! It depends on nothing but the standard library, so it builds in a second.
+//! - `cargo xtask codegen [--check]`: regenerates the code generated from the vendored
+//!   OpenAPI spec (`spec/`), or checks that the committed code is what it generates.
+//!
+//! Besides the standard library it depends only on the spec reader (`openapiv3`,
+//! `serde_json`) and `sha2` for codegen, so it builds in seconds.
 #![forbid(unsafe_code)]
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod codegen;
 mod fuzz;
 
 use std::env;
@@ -30,6 +35,8 @@ tasks:
   soak      many calls through scripted retryable faults, every event checked
             [--calls N] [--concurrency N] [--fault-rate P]
   fuzz      the cargo-fuzz targets of fuzz/, N seconds each [--seconds N] [TARGET...]
+  codegen   regenerate the code generated from spec/twilio_api_v2010.json [--check: fail
+            on any difference instead of writing]
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +46,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("soak") => bench::soak(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("codegen") => codegen::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -91,6 +99,9 @@ fn ci() -> Result<(), String> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
     step("cargo fmt --check", fmt)?;
+
+    eprintln!("\n==> cargo xtask codegen --check");
+    codegen::run(&["--check".to_owned()])?;
 
     let mut clippy = cargo();
     clippy.args([

@@ -49,6 +49,21 @@ pub(crate) trait LenientDe: Sized {
         None
     }
 
+    /// Accepts a JSON number that is not an integer (or does not fit 64 bits).
+    fn from_f64(_v: f64) -> Option<Self> {
+        None
+    }
+
+    /// Accepts a JSON boolean.
+    fn from_bool(_v: bool) -> Option<Self> {
+        None
+    }
+
+    /// Accepts a JSON array; must consume the whole sequence either way.
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Lenient<Self>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Raw)
+    }
+
     /// Accepts a JSON object; must consume the whole map either way.
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Lenient<Self>, A::Error> {
         Value::deserialize(MapAccessDeserializer::new(map)).map(Lenient::Raw)
@@ -68,6 +83,82 @@ impl LenientDe for String {
 impl LenientDe for u64 {
     fn from_u64(v: u64) -> Option<Self> {
         Some(v)
+    }
+}
+
+impl LenientDe for i64 {
+    fn from_u64(v: u64) -> Option<Self> {
+        i64::try_from(v).ok()
+    }
+
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl LenientDe for bool {
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(v)
+    }
+}
+
+/// A JSON object whose members are not typed further (`uri-map`, capabilities).
+impl LenientDe for serde_json::Map<String, Value> {
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Lenient<Self>, A::Error> {
+        serde_json::Map::deserialize(MapAccessDeserializer::new(map)).map(Lenient::Typed)
+    }
+}
+
+/// A JSON array whose elements are not typed further.
+impl LenientDe for Vec<Value> {
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Lenient<Self>, A::Error> {
+        Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Typed)
+    }
+}
+
+/// A member the spec leaves untyped: any JSON value but `null` is typed.
+impl LenientDe for Value {
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Value::String(v.to_owned()))
+    }
+
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(Value::from(v))
+    }
+
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(Value::from(v))
+    }
+
+    fn from_f64(v: f64) -> Option<Self> {
+        Number::from_f64(v).map(Value::Number)
+    }
+
+    fn from_bool(v: bool) -> Option<Self> {
+        Some(Value::Bool(v))
+    }
+
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Lenient<Self>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Lenient::Typed)
+    }
+
+    fn from_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Lenient<Self>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Typed)
+    }
+}
+
+/// Every SID kind: a string of the kind's form is typed, any other value kept raw.
+impl<T: crate::Sid> LenientDe for T {
+    fn from_str(v: &str) -> Option<Self> {
+        T::try_from(v).ok()
+    }
+
+    fn from_string(v: String) -> Result<Self, String> {
+        if T::try_from(v.as_str()).is_ok() {
+            T::try_from(v.clone()).map_err(|_| v)
+        } else {
+            Err(v)
+        }
     }
 }
 
@@ -93,7 +184,7 @@ impl<'de, T: LenientDe> Visitor<'de> for LenientVisitor<T> {
     }
 
     fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Lenient::Raw(Value::Bool(v)))
+        Ok(T::from_bool(v).map_or(Lenient::Raw(Value::Bool(v)), Lenient::Typed))
     }
 
     fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -105,6 +196,9 @@ impl<'de, T: LenientDe> Visitor<'de> for LenientVisitor<T> {
     }
 
     fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+        if let Some(typed) = T::from_f64(v) {
+            return Ok(Lenient::Typed(typed));
+        }
         // Same mapping as serde_json's own `Value` (non-finite floats cannot come from JSON).
         Ok(Lenient::Raw(
             Number::from_f64(v).map_or(Value::Null, Value::Number),
@@ -138,7 +232,7 @@ impl<'de, T: LenientDe> Visitor<'de> for LenientVisitor<T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Lenient::Raw)
+        T::from_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
@@ -158,7 +252,7 @@ macro_rules! lenient_struct {
     (
         $(#[$attr:meta])*
         pub struct $name:ident {
-            $( $(#[$field_attr:meta])* $field:ident : $ty:ty, )+
+            $( $(#[$field_attr:meta])* $field:ident $(= $json:literal)? : $ty:ty, )+
         }
     ) => {
         $(#[$attr])*
@@ -177,7 +271,7 @@ macro_rules! lenient_struct {
             /// `extra` entry of the same key when encoding).
             fn typed_member_is_set(&self, key: &str) -> bool {
                 match key {
-                    $( stringify!($field) => self.$field.is_some(), )+
+                    $( $crate::lenient::json_key!($field $($json)?) => self.$field.is_some(), )+
                     _ => false,
                 }
             }
@@ -204,14 +298,14 @@ macro_rules! lenient_struct {
 
                     fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<Key, E> {
                         Ok(match v {
-                            $( stringify!($field) => Key::$field, )+
+                            $( $crate::lenient::json_key!($field $($json)?) => Key::$field, )+
                             other => Key::Other(other.to_owned()),
                         })
                     }
 
                     fn visit_string<E: ::serde::de::Error>(self, v: String) -> Result<Key, E> {
                         Ok(match v.as_str() {
-                            $( stringify!($field) => Key::$field, )+
+                            $( $crate::lenient::json_key!($field $($json)?) => Key::$field, )+
                             _ => Key::Other(v),
                         })
                     }
@@ -231,12 +325,15 @@ macro_rules! lenient_struct {
                                 $crate::lenient::Lenient::Typed(value) => {
                                     this.$field = Some(value);
                                     if !this.extra.is_empty() {
-                                        this.extra.remove(stringify!($field));
+                                        this.extra.remove($crate::lenient::json_key!($field $($json)?));
                                     }
                                 }
                                 $crate::lenient::Lenient::Raw(value) => {
                                     this.$field = None;
-                                    this.extra.insert(stringify!($field).to_owned(), value);
+                                    this.extra.insert(
+                                        $crate::lenient::json_key!($field $($json)?).to_owned(),
+                                        value,
+                                    );
                                 }
                             },
                         )+
@@ -291,7 +388,7 @@ macro_rules! lenient_struct {
                 let mut map = serializer.serialize_map(Some(typed + extra))?;
                 $(
                     if let Some(value) = &self.$field {
-                        map.serialize_entry(stringify!($field), value)?;
+                        map.serialize_entry($crate::lenient::json_key!($field $($json)?), value)?;
                     }
                 )+
                 for (key, value) in &self.extra {
@@ -306,6 +403,18 @@ macro_rules! lenient_struct {
 }
 
 pub(crate) use lenient_struct;
+
+/// The JSON name of a [`lenient_struct!`] member: its given name, or the field's own.
+macro_rules! json_key {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident $json:literal) => {
+        $json
+    };
+}
+
+pub(crate) use json_key;
 
 #[cfg(test)]
 mod tests {

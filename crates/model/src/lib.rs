@@ -70,15 +70,20 @@
 
 mod lenient;
 mod parameters;
+mod value;
+mod wire_enum;
 
 pub mod event;
+pub mod generated;
 pub mod page;
 pub mod sid;
 
 pub use event::{CallEvent, EventRequest, EventResponse};
-pub use page::{ListPage, ListResource, Page, PageMeta};
+pub use generated::*;
+pub use page::{ListPage, ListResource, Page, PageMeta, Raw};
 pub use parameters::Parameters;
-pub use sid::{AccountSid, ApiKeySid, CallSid, Sid, SidError};
+pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};
+pub use value::{Decimal, IsoDate, Rfc2822DateTime, SecretText};
 
 /// The call events list resource
 /// (`GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`): items under
@@ -97,13 +102,7 @@ pub type CallEventsPage = Page<CallEvents>;
 /// The call events list resource with each event kept as the raw JSON text it arrived as
 /// (one copy of its bytes, no parsing beyond validation). Decode an event later with
 /// `serde_json::from_str::<CallEvent>(raw.get())`. Only decodes with `serde_json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RawCallEvents {}
-
-impl ListResource for RawCallEvents {
-    const ITEMS_KEY: &'static str = "events";
-    type Item = Box<serde_json::value::RawValue>;
-}
+pub type RawCallEvents = Raw<CallEvents>;
 
 /// One page of call events, each kept as raw JSON text.
 pub type RawCallEventsPage = Page<RawCallEvents>;
@@ -136,13 +135,27 @@ pub mod __private {
     /// Validates a SID for the `nutype` validator of [`sid!`](crate::sid!).
     ///
     /// # Errors
-    /// When `value` does not match `^{prefix}[0-9a-fA-F]{32}$`.
+    /// When `value` does not match `^{prefix}[0-9a-fA-F]{32}$` (or one of the alternatives).
     #[inline]
     pub fn check_sid(
         value: &str,
         kind: &'static str,
         prefix: &'static str,
+        alternatives: &'static [&'static str],
     ) -> Result<(), crate::SidError> {
-        crate::sid::check(value, kind, prefix)
+        crate::sid::check(value, kind, prefix, alternatives)
     }
+
+    /// The spec's pattern of a SID kind: `^CA[0-9a-fA-F]{32}$`, `^(SM|MM)[0-9a-fA-F]{32}$`.
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __sid_pattern {
+        ($prefix:literal) => {
+            ::core::concat!("^", $prefix, "[0-9a-fA-F]{32}$")
+        };
+        ($prefix:literal $(, $alt:literal)+) => {
+            ::core::concat!("^(", $prefix, $("|", $alt,)+ ")[0-9a-fA-F]{32}$")
+        };
+    }
+    pub use crate::__sid_pattern as sid_pattern;
 }

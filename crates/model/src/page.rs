@@ -113,8 +113,10 @@ pub trait ListResource: 'static {
 /// (`page`, `page_size`, `start`, `end`) are read when they are non-negative integers and
 /// otherwise kept in [`extra`](Page::extra). Unknown members are kept in `extra` too.
 ///
-/// Encoding writes the eight metadata members (absent ones as `null`, as Twilio does), the
-/// items, then `extra`.
+/// Encoding writes the metadata members, the items, then `extra`. A metadata member that was
+/// absent from the decoded JSON (an unpaged list such as `AvailablePhoneNumbers.json` has
+/// none) stays absent unless it was set since; a page built with [`Page::new`] writes all
+/// eight (unset ones as `null`, as Twilio does).
 #[non_exhaustive]
 pub struct Page<R: ListResource> {
     /// The paging metadata.
@@ -123,6 +125,8 @@ pub struct Page<R: ListResource> {
     pub items: Vec<R::Item>,
     /// Every other top-level member, verbatim.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The metadata members absent from the decoded JSON: bit `i` for `PageKey::META[i]`.
+    absent: u8,
     resource: PhantomData<fn() -> R>,
 }
 
@@ -134,6 +138,7 @@ impl<R: ListResource> Page<R> {
             meta,
             items,
             extra: serde_json::Map::new(),
+            absent: 0,
             resource: PhantomData,
         }
     }
@@ -178,6 +183,7 @@ where
             meta: self.meta.clone(),
             items: self.items.clone(),
             extra: self.extra.clone(),
+            absent: self.absent,
             resource: PhantomData,
         }
     }
@@ -223,6 +229,22 @@ impl PageKey {
         "start",
         "end",
     ];
+
+    /// This key's bit in `Page::absent`, for the metadata members.
+    fn meta_bit(&self) -> Option<u8> {
+        let index = match self {
+            Self::Uri => 0,
+            Self::FirstPageUri => 1,
+            Self::NextPageUri => 2,
+            Self::PreviousPageUri => 3,
+            Self::Page => 4,
+            Self::PageSize => 5,
+            Self::Start => 6,
+            Self::End => 7,
+            Self::Items | Self::Other(_) => return None,
+        };
+        Some(1 << index)
+    }
 
     fn known(key: &str, items_key: &str) -> Option<Self> {
         Some(match key {
@@ -307,7 +329,11 @@ impl<'de, R: ListResource> Visitor<'de> for PageVisitor<R> {
         let mut meta = PageMeta::default();
         let mut items = None;
         let mut extra = serde_json::Map::new();
+        let mut absent = u8::MAX;
         while let Some(key) = map.next_key_seed(PageKeySeed(R::ITEMS_KEY))? {
+            if let Some(bit) = key.meta_bit() {
+                absent &= !bit;
+            }
             match key {
                 PageKey::Uri => meta.uri = map.next_value()?,
                 PageKey::FirstPageUri => meta.first_page_uri = map.next_value()?,
@@ -331,6 +357,7 @@ impl<'de, R: ListResource> Visitor<'de> for PageVisitor<R> {
             meta,
             items,
             extra,
+            absent,
             resource: PhantomData,
         })
     }
@@ -356,22 +383,40 @@ impl<R: ListResource> Serialize for Page<R> {
                     _ => PageKey::META.contains(&key),
                 }
         };
-        // An unset counter whose raw value sits in `extra` is written from `extra`.
-        let counters: Vec<(&str, Option<u64>)> = [
+        let links = [
+            ("uri", &m.uri),
+            ("first_page_uri", &m.first_page_uri),
+            ("next_page_uri", &m.next_page_uri),
+            ("previous_page_uri", &m.previous_page_uri),
+        ];
+        let counters = [
             ("page", m.page),
             ("page_size", m.page_size),
             ("start", m.start),
             ("end", m.end),
-        ]
-        .into_iter()
-        .filter(|(key, value)| value.is_some() || !self.extra.contains_key(*key))
-        .collect();
+        ];
+        let was_absent = |index: usize| self.absent & (1 << index) != 0;
+        // A member is written unless it was absent and is still unset; an unset counter whose
+        // raw value sits in `extra` is written from `extra`.
+        let links: Vec<_> = links
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (_, value))| value.is_some() || !was_absent(*i))
+            .map(|(_, link)| link)
+            .collect();
+        let counters: Vec<_> = counters
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (key, value))| {
+                value.is_some() || (!was_absent(4 + *i) && !self.extra.contains_key(*key))
+            })
+            .map(|(_, counter)| counter)
+            .collect();
         let extra = self.extra.keys().filter(|k| !shadowed(k)).count();
-        let mut map = serializer.serialize_map(Some(4 + counters.len() + 1 + extra))?;
-        map.serialize_entry("uri", &m.uri)?;
-        map.serialize_entry("first_page_uri", &m.first_page_uri)?;
-        map.serialize_entry("next_page_uri", &m.next_page_uri)?;
-        map.serialize_entry("previous_page_uri", &m.previous_page_uri)?;
+        let mut map = serializer.serialize_map(Some(links.len() + counters.len() + 1 + extra))?;
+        for (key, value) in links {
+            map.serialize_entry(key, value)?;
+        }
         for (key, value) in counters {
             map.serialize_entry(key, &value)?;
         }
@@ -383,4 +428,21 @@ impl<R: ListResource> Serialize for Page<R> {
         }
         map.end()
     }
+}
+
+/// The list resource `R` with each item kept as the exact JSON text it arrived as (one copy
+/// of its bytes, no parsing beyond validation), for exports and forwarding: `Page<Raw<R>>`
+/// pages like `Page<R>` does. Decode an item later with
+/// `serde_json::from_str::<R::Item>(raw.get())`. Only decodes with `serde_json`.
+pub struct Raw<R>(PhantomData<fn() -> R>, std::convert::Infallible);
+
+impl<R> fmt::Debug for Raw<R> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {}
+    }
+}
+
+impl<R: ListResource> ListResource for Raw<R> {
+    const ITEMS_KEY: &'static str = R::ITEMS_KEY;
+    type Item = Box<serde_json::value::RawValue>;
 }

@@ -30,14 +30,30 @@ const SHOWN_CHARS: usize = 64;
 /// 64 characters are shortened in the message; [`SidError::value`] keeps the whole value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 #[error(
-    "invalid {kind} SID {shown}: expected \"{prefix}\" followed by {SID_HEX_DIGITS} hex digits",
-    shown = Elided(.value)
+    "invalid {kind} SID {shown}: expected {prefixes} followed by {SID_HEX_DIGITS} hex digits",
+    shown = Elided(.value),
+    prefixes = Prefixes(.prefix, .alternatives)
 )]
 #[non_exhaustive]
 pub struct SidError {
     kind: &'static str,
     prefix: &'static str,
+    /// Further prefixes the kind accepts (messages: `SM` or `MM`).
+    alternatives: &'static [&'static str],
     value: String,
+}
+
+/// `"SM"`, or `"SM" or "MM"`.
+struct Prefixes<'a>(&'a str, &'a [&'static str]);
+
+impl fmt::Display for Prefixes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)?;
+        for other in self.1 {
+            write!(f, " or {other:?}")?;
+        }
+        Ok(())
+    }
 }
 
 impl SidError {
@@ -48,8 +64,15 @@ impl SidError {
         Self {
             kind,
             prefix,
+            alternatives: &[],
             value: value.into(),
         }
+    }
+
+    /// The error for a kind that accepts several prefixes (messages: `SM` or `MM`).
+    pub fn with_alternatives(mut self, alternatives: &'static [&'static str]) -> Self {
+        self.alternatives = alternatives;
+        self
     }
 
     /// The human name of the expected kind, e.g. `"call"`.
@@ -57,9 +80,15 @@ impl SidError {
         self.kind
     }
 
-    /// The prefix the expected kind starts with, e.g. `"CA"`.
+    /// The prefix the expected kind starts with, e.g. `"CA"` (the first, for a kind that
+    /// accepts several; see [`SidError::other_prefixes`]).
     pub fn expected_prefix(&self) -> &'static str {
         self.prefix
+    }
+
+    /// The other prefixes the kind accepts, e.g. `["MM"]` for a message SID.
+    pub fn other_prefixes(&self) -> &'static [&'static str] {
+        self.alternatives
     }
 
     /// The rejected value, in full.
@@ -119,15 +148,21 @@ pub trait Sid:
 ///
 /// This is an exact, allocation-free equivalent of the spec's regular expression (the test
 /// suite checks it against the `regex` crate), used by every [`sid!`](crate::sid!) kind.
-pub(crate) fn check(value: &str, kind: &'static str, prefix: &'static str) -> Result<(), SidError> {
+pub(crate) fn check(
+    value: &str,
+    kind: &'static str,
+    prefix: &'static str,
+    alternatives: &'static [&'static str],
+) -> Result<(), SidError> {
     let bytes = value.as_bytes();
+    let prefixed = |p: &str| bytes.starts_with(p.as_bytes());
     let valid = bytes.len() == SID_LEN
-        && bytes.starts_with(prefix.as_bytes())
+        && (prefixed(prefix) || alternatives.iter().any(|p| prefixed(p)))
         && bytes.iter().skip(prefix.len()).all(u8::is_ascii_hexdigit);
     if valid {
         Ok(())
     } else {
-        Err(SidError::new(kind, prefix, value))
+        Err(SidError::new(kind, prefix, value).with_alternatives(alternatives))
     }
 }
 
@@ -158,8 +193,8 @@ pub(crate) const fn is_valid_prefix(prefix: &str) -> bool {
 /// ```
 ///
 /// The arguments are: doc comments and other outer attributes, the visibility and name of
-/// the type, its two-letter prefix (checked at compile time) and the human name of its kind
-/// used in error messages.
+/// the type, its two-letter prefix (checked at compile time; a kind that accepts several
+/// lists them as `"SM" | "MM"`) and the human name of its kind used in error messages.
 ///
 /// The declared type:
 /// - can only hold a string matching `^{prefix}[0-9a-fA-F]{32}$`;
@@ -175,7 +210,7 @@ pub(crate) const fn is_valid_prefix(prefix: &str) -> bool {
 /// or `regex`.
 #[macro_export]
 macro_rules! sid {
-    ($(#[$attr:meta])* $vis:vis $name:ident, $prefix:literal, $kind:literal $(,)?) => {
+    ($(#[$attr:meta])* $vis:vis $name:ident, $prefix:literal $(| $alt:literal)*, $kind:literal $(,)?) => {
         #[$crate::__private::nutype(
             validate(with = Self::__check_sid, error = $crate::SidError),
             derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, AsRef, Borrow,
@@ -185,14 +220,15 @@ macro_rules! sid {
         $vis struct $name(String);
 
         const _: () = ::core::assert!(
-            $crate::__private::is_valid_sid_prefix($prefix),
+            $crate::__private::is_valid_sid_prefix($prefix)
+                $(&& $crate::__private::is_valid_sid_prefix($alt))*,
             "a SID prefix is exactly two ASCII uppercase letters"
         );
 
         impl $name {
             #[inline]
             fn __check_sid(value: &str) -> ::core::result::Result<(), $crate::SidError> {
-                $crate::__private::check_sid(value, $kind, $prefix)
+                $crate::__private::check_sid(value, $kind, $prefix, &[$($alt),*])
             }
 
             /// The SID as a string slice.
@@ -206,7 +242,7 @@ macro_rules! sid {
         impl $crate::Sid for $name {
             const PREFIX: &'static str = $prefix;
             const KIND: &'static str = $kind;
-            const PATTERN: &'static str = ::core::concat!("^", $prefix, "[0-9a-fA-F]{32}$");
+            const PATTERN: &'static str = $crate::__private::sid_pattern!($prefix $(, $alt)*);
 
             #[inline]
             fn as_str(&self) -> &str {
@@ -297,6 +333,20 @@ crate::sid!(
     /// # Ok::<(), twilio_model::SidError>(())
     /// ```
     pub CallSid, "CA", "call"
+);
+
+crate::sid!(
+    /// The SID of a message: `SM` (an SMS) or `MM` (an MMS) followed by 32 hex digits.
+    ///
+    /// ```
+    /// use twilio_model::MessageSid;
+    ///
+    /// assert!("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse::<MessageSid>().is_ok());
+    /// assert!("MMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse::<MessageSid>().is_ok());
+    /// let err = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse::<MessageSid>().unwrap_err();
+    /// assert!(err.to_string().ends_with(r#"expected "SM" or "MM" followed by 32 hex digits"#));
+    /// ```
+    pub MessageSid, "SM" | "MM", "message"
 );
 
 crate::sid!(

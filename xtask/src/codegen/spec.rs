@@ -1,0 +1,587 @@
+//! The reads of the spec, reduced to what the emitters need: operations (path, parameters,
+//! item schema, examples), item schemas with typed fields, enums and SID kinds.
+//!
+//! Everything the emitters cannot express fails here, loudly, with the spec location: a
+//! format or schema shape the generator has no Rust type for, a SID prefix without a name,
+//! a change to a schema the model writes by hand.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{self, SidKind};
+
+/// Every read of the 2010-04-01 API.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// The `GET` operations, in the spec's order.
+    pub(crate) operations: Vec<Operation>,
+    /// The item schemas the operations return, by component name.
+    pub(crate) schemas: BTreeMap<String, ItemSchema>,
+    /// The enums used by those schemas or by query parameters, by component name.
+    pub(crate) enums: BTreeMap<String, EnumDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpKind {
+    /// A list: pages with the items under `items_key`.
+    List,
+    /// One resource.
+    Fetch,
+}
+
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The spec's `operationId`, e.g. `ListCall`.
+    pub(crate) id: String,
+    pub(crate) kind: OpKind,
+    /// The path template, e.g. `/2010-04-01/Accounts/{AccountSid}/Calls.json`.
+    pub(crate) path: String,
+    /// The path after `/2010-04-01`, without `.json`, split at `/`.
+    pub(crate) segments: Vec<Segment>,
+    /// The path parameters, in path order.
+    pub(crate) path_params: Vec<Param>,
+    /// The query parameters (filters), without the paging ones.
+    pub(crate) query: Vec<Param>,
+    /// The component name of the item schema.
+    pub(crate) item_schema: String,
+    /// For lists: the JSON key of the items array.
+    pub(crate) items_key: Option<String>,
+    /// For lists: whether the response carries paging members (`next_page_uri`...).
+    pub(crate) paged: bool,
+    /// The HTTP status of the success response (200, or 307 for `Data.json`).
+    pub(crate) success_status: u16,
+    /// The path item's description (what the resource is).
+    pub(crate) description: String,
+    /// The operation's own description (what it does).
+    pub(crate) summary: String,
+    /// `x-twilio.defaultOutputProperties` of the path.
+    pub(crate) default_output: Vec<String>,
+    /// The examples of the success response, by name.
+    pub(crate) examples: Vec<(String, Value)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Static(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    /// The spec's name, e.g. `StartTime>`.
+    pub(crate) name: String,
+    pub(crate) ty: ParamType,
+    pub(crate) description: String,
+    pub(crate) required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParamType {
+    Sid(SidKind),
+    String,
+    PhoneNumber,
+    Date,
+    DateTime,
+    Bool,
+    Integer,
+    /// An enum, by component name.
+    Enum(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct ItemSchema {
+    /// The component name, e.g. `api.v2010.account.call`.
+    pub(crate) name: String,
+    pub(crate) fields: Vec<Field>,
+    /// Hand-written in the model (call events): not generated.
+    pub(crate) hand_written: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Field {
+    /// The JSON member name.
+    pub(crate) json: String,
+    pub(crate) ty: FieldType,
+    pub(crate) description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FieldType {
+    Sid(SidKind),
+    String,
+    Rfc2822,
+    Date,
+    Decimal,
+    Integer,
+    Bool,
+    /// A secret the API returns (an account's `auth_token`): never shown by `Debug`.
+    Secret,
+    /// An enum, by component name (or [`HTTP_METHOD_ENUM`] for the inline `http-method`).
+    Enum(String),
+    Object,
+    Array,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EnumDef {
+    pub(crate) name: String,
+    pub(crate) values: Vec<String>,
+    pub(crate) description: Option<String>,
+}
+
+/// Members that hold a secret (typed [`FieldType::Secret`]).
+const SECRET_MEMBERS: [&str; 2] = ["auth_token", "secret"];
+
+/// The pseudo component name of the inline `format: http-method` enums.
+pub(crate) const HTTP_METHOD_ENUM: &str = "http_method";
+
+/// The query parameters every list takes, which the pager sets.
+const PAGING_PARAMS: [&str; 3] = ["PageSize", "Page", "PageToken"];
+
+/// The paging members of a list response, besides the items.
+const PAGE_MEMBERS: [&str; 8] = [
+    "end",
+    "first_page_uri",
+    "next_page_uri",
+    "page",
+    "page_size",
+    "previous_page_uri",
+    "start",
+    "uri",
+];
+
+/// The schema the model writes by hand (`CallEvent`), with the members it types. If the
+/// spec changes them, the hand-written model must be reviewed: the generator stops.
+const HAND_WRITTEN: &[(&str, &[&str])] = &[(
+    "api.v2010.account.call.call_event",
+    &["request", "response"],
+)];
+
+impl Api {
+    pub(crate) fn read(spec: &OpenAPI) -> Result<Self, String> {
+        let components = spec
+            .components
+            .as_ref()
+            .ok_or("the spec has no components")?;
+        let mut api = Api {
+            operations: Vec::new(),
+            schemas: BTreeMap::new(),
+            enums: BTreeMap::new(),
+        };
+        for (path, item) in &spec.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                return Err(format!("{path}: a $ref path item is not supported"));
+            };
+            let Some(get) = &item.get else { continue };
+            let op = read_operation(path, item, get, &mut api.enums)?;
+            let schema_name = op.item_schema.clone();
+            if !api.schemas.contains_key(&schema_name) {
+                let schema = components
+                    .schemas
+                    .get(&schema_name)
+                    .and_then(ReferenceOr::as_item)
+                    .ok_or_else(|| format!("{path}: no schema {schema_name}"))?;
+                let item = read_item_schema(&schema_name, schema, components, &mut api.enums)?;
+                api.schemas.insert(schema_name, item);
+            }
+            api.operations.push(op);
+        }
+        // Enums met only as query parameters: their values come from the components.
+        for def in api.enums.values_mut() {
+            if def.values.is_empty() {
+                let Some(ReferenceOr::Item(schema)) = components.schemas.get(&def.name) else {
+                    return Err(format!("no enum schema {}", def.name));
+                };
+                let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else {
+                    return Err(format!("{} is not a string enum", def.name));
+                };
+                def.values = s.enumeration.iter().flatten().cloned().collect();
+                def.description.clone_from(&schema.schema_data.description);
+            }
+        }
+        Ok(api)
+    }
+
+    pub(crate) fn schema(&self, name: &str) -> Result<&ItemSchema, String> {
+        self.schemas
+            .get(name)
+            .ok_or_else(|| format!("no item schema {name}"))
+    }
+}
+
+fn ref_name(reference: &str) -> Result<&str, String> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .ok_or_else(|| format!("unsupported $ref {reference}"))
+}
+
+fn read_operation(
+    path: &str,
+    item: &PathItem,
+    get: &SpecOperation,
+    enums: &mut BTreeMap<String, EnumDef>,
+) -> Result<Operation, String> {
+    let id = get
+        .operation_id
+        .clone()
+        .ok_or_else(|| format!("GET {path} has no operationId"))?;
+    let kind = if id.starts_with("List") {
+        OpKind::List
+    } else if id.starts_with("Fetch") {
+        OpKind::Fetch
+    } else {
+        return Err(format!(
+            "GET {path}: operationId {id} is neither List… nor Fetch…"
+        ));
+    };
+    let rest = path
+        .strip_prefix("/2010-04-01")
+        .and_then(|p| p.strip_suffix(".json"))
+        .ok_or_else(|| format!("{path} is not /2010-04-01/….json"))?;
+    let segments = rest
+        .trim_start_matches('/')
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_owned()),
+                None => Segment::Static(s.to_owned()),
+            },
+        )
+        .collect::<Vec<_>>();
+
+    let mut path_params = Vec::new();
+    let mut query = Vec::new();
+    for parameter in &get.parameters {
+        let ReferenceOr::Item(parameter) = parameter else {
+            return Err(format!("GET {path}: $ref parameters are not supported"));
+        };
+        let data = parameter.parameter_data_ref();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(format!(
+                "GET {path} {}: content parameters are not supported",
+                data.name
+            ));
+        };
+        let ty = param_type(schema, enums)
+            .map_err(|e| format!("GET {path} parameter {}: {e}", data.name))?;
+        let param = Param {
+            name: data.name.clone(),
+            ty,
+            description: data.description.clone().unwrap_or_default(),
+            required: data.required,
+        };
+        match parameter {
+            Parameter::Path { .. } => path_params.push(param),
+            Parameter::Query { .. } if PAGING_PARAMS.contains(&data.name.as_str()) => {}
+            Parameter::Query { .. } => query.push(param),
+            _ => {
+                return Err(format!(
+                    "GET {path} {}: header/cookie parameters",
+                    data.name
+                ));
+            }
+        }
+    }
+    let in_path: Vec<&str> = segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Param(p) => Some(p.as_str()),
+            Segment::Static(_) => None,
+        })
+        .collect();
+    let declared: Vec<&str> = path_params.iter().map(|p| p.name.as_str()).collect();
+    if in_path != declared {
+        return Err(format!(
+            "GET {path}: path parameters {declared:?} are not those of the template {in_path:?}"
+        ));
+    }
+
+    let (status, response) = get
+        .responses
+        .responses
+        .iter()
+        .find_map(|(code, response)| match (code, response) {
+            (StatusCode::Code(c @ (200 | 307)), ReferenceOr::Item(r)) => Some((*c, r)),
+            _ => None,
+        })
+        .ok_or_else(|| format!("GET {path}: no 200 or 307 response"))?;
+    let media = response
+        .content
+        .get("application/json")
+        .ok_or_else(|| format!("GET {path}: no JSON response"))?;
+    let schema = media
+        .schema
+        .as_ref()
+        .ok_or_else(|| format!("GET {path}: the response has no schema"))?;
+    let (item_schema, items_key, paged) = match (kind, schema) {
+        (OpKind::Fetch, ReferenceOr::Reference { reference }) => {
+            (ref_name(reference)?.to_owned(), None, false)
+        }
+        (OpKind::List, ReferenceOr::Item(envelope)) => {
+            let SchemaKind::Type(Type::Object(object)) = &envelope.schema_kind else {
+                return Err(format!("GET {path}: the list response is not an object"));
+            };
+            let mut items = None;
+            let mut paged = false;
+            for (name, member) in &object.properties {
+                if PAGE_MEMBERS.contains(&name.as_str()) {
+                    paged |= name == "next_page_uri";
+                    continue;
+                }
+                let array = match member {
+                    ReferenceOr::Item(s) => match &s.schema_kind {
+                        SchemaKind::Type(Type::Array(a)) => a,
+                        _ => return Err(format!("GET {path}: member {name} is not an array")),
+                    },
+                    ReferenceOr::Reference { .. } => {
+                        return Err(format!("GET {path}: member {name} is a $ref"));
+                    }
+                };
+                let Some(ReferenceOr::Reference { reference }) = &array.items else {
+                    return Err(format!("GET {path}: {name}'s items are not a $ref"));
+                };
+                if items.is_some() {
+                    return Err(format!("GET {path}: two item arrays"));
+                }
+                items = Some((ref_name(reference)?.to_owned(), name.clone()));
+            }
+            let (schema, key) = items.ok_or_else(|| format!("GET {path}: no item array"))?;
+            (schema, Some(key), paged)
+        }
+        _ => return Err(format!("GET {path}: unexpected response schema shape")),
+    };
+    let mut examples = Vec::new();
+    for (name, example) in &media.examples {
+        if let ReferenceOr::Item(example) = example
+            && let Some(value) = &example.value
+        {
+            examples.push((name.clone(), value.clone()));
+        }
+    }
+    let x_twilio = item.extensions.get("x-twilio");
+    let default_output = x_twilio
+        .and_then(|x| x.get("defaultOutputProperties"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Operation {
+        id,
+        kind,
+        path: path.to_owned(),
+        segments,
+        path_params,
+        query,
+        item_schema,
+        items_key,
+        paged,
+        success_status: status,
+        description: item.description.clone().unwrap_or_default(),
+        summary: get.description.clone().unwrap_or_default(),
+        default_output,
+        examples,
+    })
+}
+
+fn param_type(
+    schema: &ReferenceOr<Schema>,
+    enums: &mut BTreeMap<String, EnumDef>,
+) -> Result<ParamType, String> {
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => {
+            let name = ref_name(reference)?;
+            if !name.contains("_enum_") {
+                return Err(format!("unsupported $ref {reference}"));
+            }
+            note_enum(name, enums);
+            return Ok(ParamType::Enum(name.to_owned()));
+        }
+        ReferenceOr::Item(schema) => schema,
+    };
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let Some(pattern) = &s.pattern {
+                ParamType::Sid(names::sid_kind(pattern)?)
+            } else {
+                match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => ParamType::Date,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => ParamType::DateTime,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "phone-number" => {
+                        ParamType::PhoneNumber
+                    }
+                    VariantOrUnknownOrEmpty::Empty => ParamType::String,
+                    VariantOrUnknownOrEmpty::Unknown(f)
+                        if f == "iso-country-code" || f == "uri" =>
+                    {
+                        ParamType::String
+                    }
+                    other => return Err(format!("no Rust type for string format {other:?}")),
+                }
+            }
+        }
+        SchemaKind::Type(Type::Boolean(_)) => ParamType::Bool,
+        SchemaKind::Type(Type::Integer(_)) => ParamType::Integer,
+        other => return Err(format!("no Rust type for a parameter schema {other:?}")),
+    })
+}
+
+/// The values of enum components, filled in by [`read_item_schema`] for the ones it meets.
+fn note_enum(name: &str, enums: &mut BTreeMap<String, EnumDef>) {
+    enums.entry(name.to_owned()).or_insert_with(|| EnumDef {
+        name: name.to_owned(),
+        values: Vec::new(),
+        description: None,
+    });
+}
+
+fn read_item_schema(
+    name: &str,
+    schema: &Schema,
+    components: &openapiv3::Components,
+    enums: &mut BTreeMap<String, EnumDef>,
+) -> Result<ItemSchema, String> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Err(format!("schema {name} is not an object"));
+    };
+    let members: Vec<&str> = object.properties.keys().map(String::as_str).collect();
+    if let Some((_, typed)) = HAND_WRITTEN.iter().find(|(n, _)| *n == name) {
+        if members != *typed {
+            return Err(format!(
+                "schema {name} is written by hand in twilio-model (CallEvent) for the members \
+                 {typed:?}, but the spec now has {members:?}: review crates/model/src/event.rs \
+                 and HAND_WRITTEN in xtask/src/codegen/spec.rs"
+            ));
+        }
+        return Ok(ItemSchema {
+            name: name.to_owned(),
+            fields: Vec::new(),
+            hand_written: true,
+        });
+    }
+    let mut fields = Vec::new();
+    for (json, member) in &object.properties {
+        let (ty, description) = match member {
+            ReferenceOr::Reference { reference } => {
+                let enum_name = ref_name(reference)?;
+                let ReferenceOr::Item(enum_schema) = components
+                    .schemas
+                    .get(enum_name)
+                    .ok_or_else(|| format!("{name}.{json}: no schema {enum_name}"))?
+                else {
+                    return Err(format!("{name}.{json}: a $ref to a $ref"));
+                };
+                let SchemaKind::Type(Type::String(s)) = &enum_schema.schema_kind else {
+                    return Err(format!("{name}.{json}: {enum_name} is not a string enum"));
+                };
+                if s.enumeration.is_empty() {
+                    return Err(format!("{name}.{json}: {enum_name} has no values"));
+                }
+                let def = EnumDef {
+                    name: enum_name.to_owned(),
+                    values: s.enumeration.iter().flatten().cloned().collect(),
+                    description: enum_schema.schema_data.description.clone(),
+                };
+                enums.insert(enum_name.to_owned(), def);
+                (
+                    FieldType::Enum(enum_name.to_owned()),
+                    enum_schema.schema_data.description.clone(),
+                )
+            }
+            ReferenceOr::Item(schema) => (
+                field_type(schema, enums).map_err(|e| format!("{name}.{json}: {e}"))?,
+                schema.schema_data.description.clone(),
+            ),
+        };
+        // Secrets are strings the model must never show.
+        let ty = if SECRET_MEMBERS.contains(&json.as_str()) && ty == FieldType::String {
+            FieldType::Secret
+        } else {
+            ty
+        };
+        fields.push(Field {
+            json: json.clone(),
+            ty,
+            description,
+        });
+    }
+    Ok(ItemSchema {
+        name: name.to_owned(),
+        fields,
+        hand_written: false,
+    })
+}
+
+fn field_type(schema: &Schema, enums: &mut BTreeMap<String, EnumDef>) -> Result<FieldType, String> {
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let Some(pattern) = &s.pattern {
+                FieldType::Sid(names::sid_kind(pattern)?)
+            } else {
+                match &s.format {
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "date-time-rfc-2822" => {
+                        FieldType::Rfc2822
+                    }
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => FieldType::Date,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "http-method" => {
+                        let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                        let def = EnumDef {
+                            name: HTTP_METHOD_ENUM.to_owned(),
+                            values,
+                            description: None,
+                        };
+                        match enums.get(HTTP_METHOD_ENUM) {
+                            Some(existing) if existing.values != def.values => {
+                                return Err(format!(
+                                    "http-method values {:?} differ from {:?}",
+                                    def.values, existing.values
+                                ));
+                            }
+                            Some(_) => {}
+                            None => {
+                                enums.insert(HTTP_METHOD_ENUM.to_owned(), def);
+                            }
+                        }
+                        FieldType::Enum(HTTP_METHOD_ENUM.to_owned())
+                    }
+                    VariantOrUnknownOrEmpty::Empty
+                    | VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => FieldType::String,
+                    VariantOrUnknownOrEmpty::Unknown(f)
+                        if ["uri", "phone-number", "currency", "iso-country-code"]
+                            .contains(&f.as_str()) =>
+                    {
+                        FieldType::String
+                    }
+                    other => return Err(format!("no Rust type for string format {other:?}")),
+                }
+            }
+        }
+        SchemaKind::Type(Type::Number(_)) => FieldType::Decimal,
+        SchemaKind::Type(Type::Integer(_)) => FieldType::Integer,
+        SchemaKind::Type(Type::Boolean(_)) => FieldType::Bool,
+        SchemaKind::Type(Type::Object(_)) => FieldType::Object,
+        SchemaKind::Type(Type::Array(_)) => FieldType::Array,
+        // openapiv3 reads a schema with a `format` it does not know for the type as `Any`.
+        SchemaKind::Any(any) => match any.typ.as_deref() {
+            None if any.properties.is_empty() => FieldType::Any,
+            Some("object") => FieldType::Object,
+            Some("array") => FieldType::Array,
+            Some("string") => FieldType::String,
+            other => {
+                return Err(format!(
+                    "no Rust type for an untyped schema of type {other:?}"
+                ));
+            }
+        },
+        other => return Err(format!("no Rust type for schema {other:?}")),
+    })
+}
