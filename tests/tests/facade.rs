@@ -42,7 +42,7 @@ async fn lists_every_event_of_a_multi_page_call_in_order() {
     let client = client_for(&sandbox);
     let call = big_call(&sandbox);
     let events = client
-        .calls(call.clone())
+        .call(call.clone())
         .events()
         .list()
         .page_size(50)
@@ -63,7 +63,7 @@ async fn pages_carry_their_metadata() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
     let pages: Vec<_> = client
-        .calls(big_call(&sandbox))
+        .call(big_call(&sandbox))
         .events()
         .list()
         .page_size(100)
@@ -97,7 +97,7 @@ async fn limit_stops_early_and_asks_for_no_more_than_needed() {
     let call = big_call(&sandbox);
     let requests_before = sandbox.stats().requests;
     let events = client
-        .calls(call.clone())
+        .call(call.clone())
         .events()
         .list()
         .page_size(100)
@@ -115,7 +115,7 @@ async fn limit_stops_early_and_asks_for_no_more_than_needed() {
     assert_eq!(as_json(&events), expected[..7]);
 
     let events = client
-        .calls(call)
+        .call(call)
         .events()
         .list()
         .page_size(20)
@@ -132,7 +132,7 @@ async fn page_size_out_of_range_is_rejected_before_any_request() {
     let client = client_for(&sandbox);
     for size in [0, 1001] {
         let err = client
-            .calls(big_call(&sandbox))
+            .call(big_call(&sandbox))
             .events()
             .list()
             .page_size(size)
@@ -156,7 +156,7 @@ async fn api_key_credentials_work() {
         .build()
         .unwrap();
     let events = client
-        .calls(big_call(&sandbox))
+        .call(big_call(&sandbox))
         .events()
         .list()
         .collect()
@@ -175,7 +175,7 @@ async fn a_wrong_token_is_20003_and_is_not_retried() {
         .build()
         .unwrap();
     let err = client
-        .calls(big_call(&sandbox))
+        .call(big_call(&sandbox))
         .events()
         .list()
         .collect()
@@ -194,7 +194,7 @@ async fn an_unknown_call_is_20404_with_the_page_to_resume_from() {
     let client = client_for(&sandbox);
     let unknown: CallSid = "CAffffffffffffffffffffffffffffffff".parse().unwrap();
     let err = client
-        .calls(unknown.clone())
+        .call(unknown.clone())
         .events()
         .list()
         .collect()
@@ -220,7 +220,7 @@ async fn a_listing_resumes_from_any_page_uri_without_gaps_or_doubles() {
     let client = client_for(&sandbox);
     let call = big_call(&sandbox);
     let pages: Vec<_> = client
-        .calls(call.clone())
+        .call(call.clone())
         .events()
         .list()
         .page_size(40)
@@ -230,7 +230,7 @@ async fn a_listing_resumes_from_any_page_uri_without_gaps_or_doubles() {
         .unwrap();
     let third = twilio_api::ListPage::meta(&pages[2]).uri.clone().unwrap();
     let rest = client
-        .calls(call.clone())
+        .call(call.clone())
         .events()
         .list()
         .from_page(third)
@@ -246,7 +246,7 @@ async fn a_whole_listing_uses_one_connection() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
     let events = client
-        .calls(big_call(&sandbox))
+        .call(big_call(&sandbox))
         .events()
         .list()
         .page_size(10)
@@ -266,7 +266,7 @@ async fn a_subaccount_other_than_the_sandboxs_is_refused() {
     let other: AccountSid = "AC00000000000000000000000000000000".parse().unwrap();
     let err = client
         .account(other)
-        .calls(big_call(&sandbox))
+        .call(big_call(&sandbox))
         .events()
         .list()
         .collect()

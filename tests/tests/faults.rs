@@ -76,7 +76,7 @@ fn first_pages(pages: usize) -> usize {
 /// Lists the call with `client`: every event fetched, and the error that stopped it.
 async fn list(client: &Client, sandbox: &Sandbox) -> (Vec<Value>, Option<Error>) {
     let (events, error) = client
-        .calls(call(sandbox))
+        .call(call(sandbox))
         .events()
         .list()
         .page_size(PAGE_SIZE)
@@ -88,7 +88,7 @@ async fn list(client: &Client, sandbox: &Sandbox) -> (Vec<Value>, Option<Error>)
 /// Resumes at `uri` with a default client (the fault is gone) and lists to the end.
 async fn resume(sandbox: &Sandbox, uri: &str) -> Vec<Value> {
     let events = client(sandbox)
-        .calls(call(sandbox))
+        .call(call(sandbox))
         .events()
         .list()
         .from_page(uri)

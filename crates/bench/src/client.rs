@@ -175,7 +175,7 @@ async fn facade(spec: &Spec, token: &str, variant: &str) -> Result<u64, String> 
     let client = client(spec, token)?;
     let sids = call_sids(spec)?;
     let first = sids.first().cloned().ok_or("no call")?;
-    let events = client.calls(first).events();
+    let events = client.call(first).events();
     let mut count = 0u64;
     match variant {
         // Item by item, decoded: the everyday API.

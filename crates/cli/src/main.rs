@@ -176,8 +176,8 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         .pop()
         .ok_or_else(|| Failure::Usage("--call-sid is required".to_owned()))?;
     let call = match account {
-        Some(account) => client.account(account).calls(call_sid),
-        None => client.calls(call_sid),
+        Some(account) => client.account(account).call(call_sid),
+        None => client.call(call_sid),
     };
     let stdout = io::stdout();
     let mut writer = Writer::new(list.output, stdout.lock()).map_err(output_failure)?;

@@ -11,7 +11,6 @@ use twilio_model::{AccountSid, ApiKeySid, CallEventsPage, CallSid};
 use twilio_transport::{HttpTransport, HyperTransport, RetryPolicy, RetryTransport};
 
 use crate::Error;
-use crate::calls::CallResource;
 use crate::many::CallsEventsRequest;
 
 /// The default API origin.
@@ -65,7 +64,7 @@ impl fmt::Debug for Credentials {
 ///
 /// let client = twilio_api::Client::from_env()?;
 /// let call: twilio_api::CallSid = "CA0123456789abcdef0123456789abcdef".parse()?;
-/// let mut events = client.calls(call).events().list().stream();
+/// let mut events = client.call(call).events().list().stream();
 /// while let Some(event) = events.try_next().await? {
 ///     println!("{:?}", event.request.as_ref().and_then(|r| r.url.as_deref()));
 /// }
@@ -119,19 +118,6 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// A call of the credential's own account.
-    pub fn calls(&self, call_sid: CallSid) -> CallResource {
-        CallResource::new(self.clone(), self.inner.account_sid.clone(), call_sid)
-    }
-
-    /// Another account reachable with these credentials (a subaccount).
-    pub fn account(&self, account_sid: AccountSid) -> AccountResource {
-        AccountResource {
-            client: self.clone(),
-            account_sid,
-        }
-    }
-
     /// The events of many calls of the credential's own account, listed a bounded number
     /// at a time (see [`CallsEventsRequest`] for the ordering and concurrency guarantees).
     pub fn events_of_calls(
@@ -151,33 +137,6 @@ impl Client {
 
     pub(crate) fn headers(&self) -> &HeaderMap {
         &self.inner.headers
-    }
-}
-
-/// An account other than the credential's own, for example a subaccount.
-#[derive(Debug, Clone)]
-pub struct AccountResource {
-    client: Client,
-    account_sid: AccountSid,
-}
-
-impl AccountResource {
-    /// A call of this account.
-    pub fn calls(&self, call_sid: CallSid) -> CallResource {
-        CallResource::new(self.client.clone(), self.account_sid.clone(), call_sid)
-    }
-
-    /// The events of many calls of this account, listed a bounded number at a time (see
-    /// [`CallsEventsRequest`]).
-    pub fn events_of_calls(
-        &self,
-        call_sids: impl IntoIterator<Item = CallSid>,
-    ) -> CallsEventsRequest<CallEventsPage> {
-        CallsEventsRequest::new(
-            self.client.clone(),
-            self.account_sid.clone(),
-            call_sids.into_iter().collect(),
-        )
     }
 }
 

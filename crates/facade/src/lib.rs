@@ -10,7 +10,7 @@
 //! # async fn run() -> Result<(), twilio_api::Error> {
 //! let client = Client::from_env()?; // TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or an API key)
 //! let call: CallSid = "CA0123456789abcdef0123456789abcdef".parse()?;
-//! let mut events = client.calls(call).events().list().page_size(200).stream();
+//! let mut events = client.call(call).events().list().page_size(200).stream();
 //! while let Some(event) = events.try_next().await? {
 //!     if let Some(response) = &event.response {
 //!         println!("{:?} {:?}", response.date_created, response.response_code);
@@ -21,7 +21,7 @@
 //!
 //! - [`Client`] holds the credentials (auth token or API key, never shown by `Debug`), the
 //!   API origin (region and edge, or a base URL override) and the transport.
-//! - `client.calls(sid).events().list()` is a [`ListRequest`]: set `page_size`, `limit` or
+//! - `client.call(sid).events().list()` is a [`ListRequest`]: set `page_size`, `limit` or
 //!   `from_page`, then `.stream()` the items, `.pages()` or `.collect()`.
 //! - `client.events_of_calls(sids)` is a [`CallsEventsRequest`]: the events of many calls,
 //!   a bounded number at a time over one connection pool, each labelled with its call.
@@ -35,17 +35,29 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
-mod calls;
 mod client;
 mod error;
+mod fetch;
+mod generated;
 mod list;
 mod many;
+mod path;
+mod query;
 
-pub use calls::{CallEventsResource, CallResource};
-pub use client::{AccountResource, Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
 pub use error::{ApiError, Error};
+pub use fetch::FetchRequest;
+/// The resource tree: one type per path of the 2010-04-01 reads, reached from [`Client`]
+/// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
+pub use generated::resources;
+pub use generated::resources::{AccountResource, CallEventsResource, CallResource, CallsResource};
 pub use list::ListRequest;
 pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
+pub use query::DateFilter;
+/// The date types the filters take (`time::Date`, `time::OffsetDateTime`), re-exported.
+pub use time;
+/// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).
+pub use twilio_model as model;
 
 pub use twilio_model::{
     AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,

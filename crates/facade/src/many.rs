@@ -8,7 +8,22 @@ use futures::stream::{self, BoxStream, StreamExt as _};
 use twilio_model::{AccountSid, CallEventsPage, CallSid, ListPage, RawCallEventsPage};
 
 use crate::list::ListRequest;
-use crate::{Client, Error};
+use crate::{AccountResource, Client, Error};
+
+impl AccountResource {
+    /// The events of many calls of this account, listed a bounded number at a time (see
+    /// [`CallsEventsRequest`]).
+    pub fn events_of_calls(
+        &self,
+        call_sids: impl IntoIterator<Item = CallSid>,
+    ) -> CallsEventsRequest<CallEventsPage> {
+        CallsEventsRequest::new(
+            self.client.clone(),
+            self.id.clone(),
+            call_sids.into_iter().collect(),
+        )
+    }
+}
 
 /// How many calls [`CallsEventsRequest`] lists at once unless told otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -144,7 +159,12 @@ impl<P: ListPage> CallsEventsRequest<P> {
 
     /// The listing of one call, configured like all the others.
     fn one(&self, call_sid: &CallSid) -> ListRequest<P> {
-        let path = crate::calls::events_path(&self.account_sid, call_sid);
+        let path = self
+            .client
+            .account(self.account_sid.clone())
+            .call(call_sid.clone())
+            .events()
+            .path();
         let mut request = ListRequest::new(self.client.clone(), path).prefetch(self.prefetch);
         if let Some(page_size) = self.page_size {
             request = request.page_size(page_size);

@@ -206,6 +206,43 @@ pub(crate) fn doc(text: &str) -> String {
     out
 }
 
+/// The Rust name of a path: its static segments after the account, each instance segment
+/// in singular, e.g. `Calls/{CallSid}/Recordings` → `CallRecordings`, `SIP/Domains` →
+/// `SipDomains`, `Calls/{Sid}` → `Call`, `Balance` → `Balance`.
+pub(crate) fn path_name(segments: &[crate::codegen::spec::Segment]) -> String {
+    use crate::codegen::spec::Segment;
+    let scoped = account_scoped(segments);
+    let mut out = String::new();
+    for (i, segment) in scoped.iter().enumerate() {
+        if let Segment::Static(name) = segment {
+            let word = pascal(&snake(name));
+            let instance = matches!(scoped.get(i + 1), Some(Segment::Param(_)));
+            out.push_str(&match instance {
+                // `Media/{Sid}`: one media item of the `Media` collection.
+                true if singular(&word) == word => format!("{word}Item"),
+                true => singular(&word),
+                false => word,
+            });
+        }
+    }
+    out
+}
+
+/// The segments after `Accounts/{AccountSid}`, or all of them for the accounts themselves.
+pub(crate) fn account_scoped(
+    segments: &[crate::codegen::spec::Segment],
+) -> &[crate::codegen::spec::Segment] {
+    use crate::codegen::spec::Segment;
+    match segments {
+        [Segment::Static(a), Segment::Param(_), rest @ ..]
+            if a == "Accounts" && !rest.is_empty() =>
+        {
+            rest
+        }
+        all => all,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,37 +288,5 @@ mod tests {
         );
         assert!(sid_kind("^QQ[0-9a-fA-F]{32}$").is_err());
         assert!(sid_kind("^.*$").is_err());
-    }
-}
-
-/// The Rust name of a path: its static segments after the account, each instance segment
-/// in singular, e.g. `Calls/{CallSid}/Recordings` → `CallRecordings`, `SIP/Domains` →
-/// `SipDomains`, `Calls/{Sid}` → `Call`, `Balance` → `Balance`.
-pub(crate) fn path_name(segments: &[crate::codegen::spec::Segment]) -> String {
-    use crate::codegen::spec::Segment;
-    let scoped = account_scoped(segments);
-    let mut out = String::new();
-    for (i, segment) in scoped.iter().enumerate() {
-        if let Segment::Static(name) = segment {
-            let word = pascal(&snake(name));
-            let instance = matches!(scoped.get(i + 1), Some(Segment::Param(_)));
-            out.push_str(&if instance { singular(&word) } else { word });
-        }
-    }
-    out
-}
-
-/// The segments after `Accounts/{AccountSid}`, or all of them for the accounts themselves.
-pub(crate) fn account_scoped(
-    segments: &[crate::codegen::spec::Segment],
-) -> &[crate::codegen::spec::Segment] {
-    use crate::codegen::spec::Segment;
-    match segments {
-        [Segment::Static(a), Segment::Param(p), rest @ ..]
-            if a == "Accounts" && p == "AccountSid" && !rest.is_empty() =>
-        {
-            rest
-        }
-        all => all,
     }
 }

@@ -77,7 +77,6 @@ pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) ty: ParamType,
     pub(crate) description: String,
-    pub(crate) required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -274,7 +273,6 @@ fn read_operation(
             name: data.name.clone(),
             ty,
             description: data.description.clone().unwrap_or_default(),
-            required: data.required,
         };
         match parameter {
             Parameter::Path { .. } => path_params.push(param),
