@@ -22,13 +22,19 @@
 mod args;
 mod output;
 mod progress;
+mod resources;
+
+/// The code generated from the spec (`cargo xtask codegen`).
+mod generated {
+    pub(crate) mod commands;
+}
 
 use std::collections::HashMap;
 use std::io::{self, BufRead as _, Write as _};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _};
 use futures::StreamExt as _;
 use twilio_api::{
     AccountSid, CallSid, CallsEventsRequest, Client, ClientBuilder, ListPage, ListRequest,
@@ -59,7 +65,16 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = resources::command(Cli::command()).get_matches();
+    let generated = resources::find(&matches).map(|(index, _)| index);
+    let parsed = match generated {
+        Some(_) => args::Global::from_arg_matches(&matches).map(Parsed::Generated),
+        None => Cli::from_arg_matches(&matches).map(Parsed::Cli),
+    };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(err) => err.exit(),
+    };
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -72,10 +87,24 @@ fn main() -> ExitCode {
             )));
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = match parsed {
+        Parsed::Cli(cli) => runtime.block_on(run(cli)),
+        Parsed::Generated(global) => match resources::find(&matches) {
+            Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global)),
+            None => Err(Failure::Usage("no such command".to_owned())),
+        },
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(&failure),
     }
+}
+
+/// The command line, parsed: a hand-written command, or a generated one (its global options;
+/// its own flags stay in the matches).
+enum Parsed {
+    Cli(Cli),
+    Generated(Global),
 }
 
 fn report(failure: &Failure) -> ExitCode {

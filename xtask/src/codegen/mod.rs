@@ -14,6 +14,7 @@
 //!
 //! Every generated file starts with [`HEADER`]: generated, do not edit by hand.
 
+mod cli;
 mod facade;
 mod model;
 mod names;
@@ -47,9 +48,10 @@ pub(crate) const HEADER: &str = "\
 /// `--check`, reported).
 const GENERATED_DIRS: &[&str] = &[
     "crates/model/src/generated",
-    "crates/model/tests/generated",
+    "crates/model/tests/spec_examples",
     "crates/facade/src/generated",
-    "crates/facade/tests/generated",
+    "crates/facade/tests/spec_paths",
+    "crates/cli/src/generated",
 ];
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -128,6 +130,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
     files.extend(model::generate(&api)?);
     files.extend(facade::generate(&api)?);
+    files.extend(cli::generate(&api)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {
         if !seen.insert(file.path.clone()) {

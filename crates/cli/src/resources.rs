@@ -1,0 +1,608 @@
+//! Every read of the API as a command: the generated table ([`crate::generated::commands`])
+//! turned into clap commands, and one runner for all of them.
+//!
+//! `twilio-api calls list --status completed`, `twilio-api calls recordings list --call-sid
+//! CA…`, `twilio-api balance fetch`: the words are twilio-cli's (the static path segments
+//! after the account, kebab-cased, then `list` or `fetch`), every path parameter but the
+//! account is a flag named after it (`--call-sid`, `--sid`, `--country-code`), every filter
+//! too (`--start-time-after`). Flags are checked (SID prefixes, dates, booleans, numbers)
+//! before any request; the request itself is the library's typed one.
+
+use std::io::{self, Write as _};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use futures::stream::{BoxStream, StreamExt as _, TryStreamExt as _};
+use serde_json::value::RawValue;
+use twilio_api::{
+    AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, model::Sid,
+};
+use twilio_sandbox::Sandbox;
+
+use crate::Failure;
+use crate::args::{Format, Global};
+use crate::generated::commands::{COMMANDS, request};
+use crate::output::{Writer, printable};
+use crate::progress::Progress;
+
+/// One generated command.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    /// The words after `twilio-api`, e.g. `["calls", "recordings", "list"]`.
+    pub(crate) words: &'static [&'static str],
+    pub(crate) about: &'static str,
+    /// The spec's path template.
+    pub(crate) path: &'static str,
+    pub(crate) kind: Kind,
+    /// Path parameters first, then filters.
+    pub(crate) flags: &'static [Flag],
+    /// The spec's `x-twilio.defaultOutputProperties`: the columns of `table` and `csv`.
+    pub(crate) properties: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    List,
+    Fetch,
+}
+
+#[derive(Debug)]
+pub(crate) struct Flag {
+    /// The flag, e.g. `start-time-after`.
+    pub(crate) long: &'static str,
+    /// The spec's name, e.g. `StartTime>`.
+    pub(crate) spec: &'static str,
+    pub(crate) kind: FlagKind,
+    /// A path parameter (required, but defaulted with `--sandbox`).
+    pub(crate) path: bool,
+    pub(crate) help: &'static str,
+}
+
+#[derive(Debug)]
+pub(crate) enum FlagKind {
+    /// A SID with this prefix.
+    Sid(&'static str),
+    Text,
+    PhoneNumber,
+    Date,
+    DateTime,
+    Bool,
+    Integer,
+    /// An enum: the values the spec lists (others are passed on as they are).
+    Enum(&'static [&'static str]),
+}
+
+/// A generated command's request, ready to run.
+pub(crate) enum Request {
+    List(Listing),
+    Fetch(FetchRequest<Box<RawValue>>),
+}
+
+/// A listing of any resource, its item type erased: each item is the exact JSON the API
+/// sent.
+pub(crate) struct Listing {
+    configure: Box<dyn FnOnce(&ListArgs) -> (String, PageStream) + Send>,
+}
+
+type PageStream =
+    BoxStream<'static, Result<(Option<String>, Vec<Box<RawValue>>), twilio_api::Error>>;
+
+impl Request {
+    pub(crate) fn list<P>(request: ListRequest<P>) -> Self
+    where
+        P: ListPage<Item = Box<RawValue>>,
+    {
+        Request::List(Listing {
+            configure: Box::new(move |args: &ListArgs| {
+                let mut request = request.page_size(args.page_size);
+                if let Some(limit) = args.limit {
+                    request = request.limit(limit);
+                }
+                if let Some(from) = &args.from_page {
+                    request = request.from_page(from.clone());
+                }
+                let first = request.first_page_uri();
+                let pages = request
+                    .pages()
+                    .map_ok(|page| {
+                        let next = page.next_page_uri().map(str::to_owned);
+                        (next, page.into_parts().1)
+                    })
+                    .boxed();
+                (first, pages)
+            }),
+        })
+    }
+}
+
+/// The paging and output flags of a generated command.
+struct ListArgs {
+    page_size: u32,
+    limit: Option<u64>,
+    from_page: Option<String>,
+}
+
+/// What a generated request is built with: the client, the account, the sandbox (for
+/// default path values) and the flag checks.
+pub(crate) struct Ctx<'a> {
+    client: &'a Client,
+    account: Option<twilio_api::AccountSid>,
+    sandbox: Option<&'a Sandbox>,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn client(&self) -> &Client {
+        self.client
+    }
+
+    /// The account of the command: `--subaccount`, or the credential's own.
+    pub(crate) fn account(&self) -> AccountResource {
+        self.client.account(
+            self.account
+                .clone()
+                .unwrap_or_else(|| self.client.account_sid().clone()),
+        )
+    }
+
+    pub(crate) fn sid<T: Sid>(&self, flag: &str, value: &str) -> Result<T, Failure> {
+        value
+            .parse()
+            .map_err(|e: twilio_api::SidError| Failure::Usage(format!("--{flag}: {e}")))
+    }
+
+    /// A path SID: the flag, or with `--sandbox` the sandbox's first resource of its kind.
+    pub(crate) fn path_sid<T: Sid>(&self, flag: &str, m: &ArgMatches) -> Result<T, Failure> {
+        match m.get_one::<String>(flag) {
+            Some(value) => self.sid(flag, value),
+            None => match self.sandbox.and_then(|s| sandbox_default(s, T::PREFIX)) {
+                Some(value) => self.sid(flag, &value),
+                None => Err(Failure::Usage(format!("--{flag} is required"))),
+            },
+        }
+    }
+
+    /// A path parameter that is not a SID (`--country-code`).
+    pub(crate) fn path_text(&self, flag: &str, m: &ArgMatches) -> Result<String, Failure> {
+        match (m.get_one::<String>(flag), self.sandbox) {
+            (Some(value), _) => Ok(value.clone()),
+            (None, Some(_)) if flag == "country-code" => Ok("US".to_owned()),
+            (None, _) => Err(Failure::Usage(format!("--{flag} is required"))),
+        }
+    }
+
+    pub(crate) fn date(&self, flag: &str, value: &str) -> Result<twilio_api::time::Date, Failure> {
+        parse_date(value).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--{flag}: {value:?} is not a date (expected YYYY-MM-DD)"
+            ))
+        })
+    }
+
+    pub(crate) fn date_filter(&self, flag: &str, value: &str) -> Result<DateFilter, Failure> {
+        if let Some(date) = parse_date(value) {
+            return Ok(DateFilter::from(date));
+        }
+        let rfc3339 = twilio_api::time::format_description::well_known::Rfc3339;
+        twilio_api::time::OffsetDateTime::parse(value, &rfc3339)
+            .map(DateFilter::from)
+            .map_err(|_| {
+                Failure::Usage(format!(
+                    "--{flag}: {value:?} is not a date (YYYY-MM-DD) or a date-time \
+                     (YYYY-MM-DDTHH:MM:SSZ)"
+                ))
+            })
+    }
+
+    pub(crate) fn boolean(&self, flag: &str, value: &str) -> Result<bool, Failure> {
+        match value {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(Failure::Usage(format!(
+                "--{flag}: {value:?} is not true or false"
+            ))),
+        }
+    }
+
+    pub(crate) fn integer(&self, flag: &str, value: &str) -> Result<i64, Failure> {
+        value
+            .parse()
+            .map_err(|_| Failure::Usage(format!("--{flag}: {value:?} is not a whole number")))
+    }
+}
+
+fn parse_date(value: &str) -> Option<twilio_api::time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    twilio_api::time::Date::parse(value, &format).ok()
+}
+
+/// The sandbox's first resource of a SID kind, for `--sandbox` defaults.
+fn sandbox_default(sandbox: &Sandbox, prefix: &str) -> Option<String> {
+    match prefix {
+        "CA" => sandbox.call_sids().first().cloned(),
+        "AC" => Some(sandbox.account_sid().to_owned()),
+        _ => None,
+    }
+}
+
+/// The whole command line: the hand-written commands and every generated one.
+pub(crate) fn command(base: Command) -> Command {
+    COMMANDS
+        .iter()
+        .fold(base, |cmd, spec| insert(cmd, spec.words, leaf(spec)))
+}
+
+fn insert(cmd: Command, words: &'static [&'static str], leaf: Command) -> Command {
+    match words {
+        [] => cmd,
+        [_] => cmd.subcommand(leaf),
+        [first, rest @ ..] => {
+            if cmd.find_subcommand(first).is_some() {
+                cmd.mut_subcommand(*first, |sub| insert(sub, rest, leaf))
+            } else {
+                let group = Command::new(*first)
+                    .about(format!(
+                        "{} and their sub-resources",
+                        first.replace('-', " ")
+                    ))
+                    .subcommand_required(true)
+                    .arg_required_else_help(true);
+                cmd.subcommand(insert(group, rest, leaf))
+            }
+        }
+    }
+}
+
+fn leaf(spec: &'static Spec) -> Command {
+    let name = spec.words.last().copied().unwrap_or("list");
+    let mut cmd = Command::new(name).about(format!("{} (GET {})", spec.about, spec.path));
+    for flag in spec.flags {
+        let mut help = flag.help.to_owned();
+        match &flag.kind {
+            FlagKind::Sid(prefix) => help.push_str(&format!(" [{prefix}…]")),
+            FlagKind::Date => help.push_str(" [YYYY-MM-DD]"),
+            FlagKind::DateTime => help.push_str(" [YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ]"),
+            FlagKind::Bool => help.push_str(" [true|false]"),
+            FlagKind::Enum(values) => help.push_str(&format!(" [one of: {}]", values.join(", "))),
+            FlagKind::Text | FlagKind::PhoneNumber | FlagKind::Integer => {}
+        }
+        if flag.path {
+            help.push_str(" (required; with --sandbox, the sandbox's first)");
+        }
+        help.push_str(&format!(" (sent as {})", flag.spec));
+        cmd = cmd.arg(
+            Arg::new(flag.long)
+                .long(flag.long)
+                .value_name(value_name(&flag.kind))
+                .help(help),
+        );
+    }
+    cmd = cmd
+        .arg(
+            Arg::new("output")
+                .long("output")
+                .value_parser(clap::builder::EnumValueParser::<Format>::new())
+                .default_value("table")
+                .help("Output format"),
+        )
+        .arg(
+            Arg::new("subaccount")
+                .long("subaccount")
+                .value_name("AC…")
+                .help("Read this subaccount's resources instead of the credential's own account"),
+        )
+        .arg(
+            Arg::new("properties")
+                .long("properties")
+                .value_name("a,b,c")
+                .help(format!(
+                    "The columns of table and csv, by their JSON names [default: {}]",
+                    if spec.properties.is_empty() {
+                        "sid".to_owned()
+                    } else {
+                        spec.properties.join(",")
+                    }
+                )),
+        )
+        .arg(
+            Arg::new("no-header")
+                .long("no-header")
+                .action(ArgAction::SetTrue)
+                .help("No header row (table, csv)"),
+        );
+    if spec.kind == Kind::List {
+        cmd = cmd
+            .arg(
+                Arg::new("page-size")
+                    .long("page-size")
+                    .value_name("1..1000")
+                    .default_value("50")
+                    .value_parser(clap::value_parser!(u32).range(1..=1000))
+                    .help("Items per page"),
+            )
+            .arg(
+                Arg::new("limit")
+                    .long("limit")
+                    .value_name("N")
+                    .value_parser(clap::value_parser!(u64))
+                    .help("Stop after this many items"),
+            )
+            .arg(
+                Arg::new("from-page")
+                    .long("from-page")
+                    .value_name("URI")
+                    .help("Start at this page URI (as printed when an earlier listing failed)"),
+            );
+    }
+    cmd
+}
+
+fn value_name(kind: &FlagKind) -> &'static str {
+    match kind {
+        FlagKind::Sid(_) => "SID",
+        FlagKind::Text => "TEXT",
+        FlagKind::PhoneNumber => "NUMBER",
+        FlagKind::Date => "DATE",
+        FlagKind::DateTime => "DATE",
+        FlagKind::Bool => "BOOL",
+        FlagKind::Integer => "N",
+        FlagKind::Enum(_) => "VALUE",
+    }
+}
+
+/// The generated command the matches name, and its own matches.
+pub(crate) fn find(matches: &ArgMatches) -> Option<(usize, &ArgMatches)> {
+    let mut words = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        words.push(name);
+        m = sub;
+    }
+    COMMANDS
+        .iter()
+        .position(|spec| spec.words == words.as_slice())
+        .map(|index| (index, m))
+}
+
+/// Runs generated command `index`.
+pub(crate) async fn run(index: usize, m: &ArgMatches, global: &Global) -> Result<(), Failure> {
+    let spec = COMMANDS
+        .get(index)
+        .ok_or_else(|| Failure::Usage(format!("no command {index}")))?;
+    let account = match m.get_one::<String>("subaccount") {
+        Some(sid) => Some(
+            sid.parse::<twilio_api::AccountSid>()
+                .map_err(|e| Failure::Usage(format!("--subaccount: {e}")))?,
+        ),
+        None => None,
+    };
+    let format = m
+        .get_one::<Format>("output")
+        .copied()
+        .unwrap_or(Format::Table);
+    let properties: Vec<String> = match m.get_one::<String>("properties") {
+        Some(list) => list
+            .split(',')
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        None if spec.properties.is_empty() => vec!["sid".to_owned()],
+        None => spec.properties.iter().map(|p| (*p).to_owned()).collect(),
+    };
+    if properties.is_empty() {
+        return Err(Failure::Usage(
+            "--properties: name at least one property".to_owned(),
+        ));
+    }
+    let header = !m.get_flag("no-header");
+    let (client, sandbox) = crate::client(global).await?;
+    let ctx = Ctx {
+        client: &client,
+        account,
+        sandbox: sandbox.as_ref(),
+    };
+    let request = request(index, &ctx, m)?;
+    if let Request::Fetch(fetch) = request {
+        // One object: nothing is written unless it arrived.
+        let item = match fetch.send().await {
+            Ok(item) => item,
+            Err(err) if err.is_invalid_input() => return Err(Failure::Usage(err.to_string())),
+            Err(err) => return Err(Failure::Runtime(err.to_string())),
+        };
+        let stdout = io::stdout();
+        let written = match format {
+            Format::Json | Format::Ndjson => {
+                let mut out = stdout.lock();
+                writeln!(out, "{}", item.get()).and_then(|()| out.flush())
+            }
+            Format::Csv | Format::Table => {
+                let mut out = Items::new(format, stdout.lock(), properties, header)?;
+                out.item(&item).and_then(|()| out.finish())
+            }
+        };
+        return written.map_err(crate::output_failure);
+    }
+    let stdout = io::stdout();
+    let mut out = Items::new(format, stdout.lock(), properties, header)?;
+    let result = match request {
+        Request::Fetch(_) => Ok(()),
+        Request::List(listing) => {
+            let args = ListArgs {
+                page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
+                limit: m.get_one::<u64>("limit").copied(),
+                from_page: m.get_one::<String>("from-page").cloned(),
+            };
+            let resume_from = args.from_page.clone();
+            let (_first, pages) = (listing.configure)(&args);
+            drive(pages, args.limit, &mut out, resume_from).await
+        }
+    };
+    let finished = out.finish().map_err(crate::output_failure);
+    drop(sandbox);
+    result.and(finished)
+}
+
+/// Writes every page as it arrives; Ctrl-C stops between pages with the page to resume from.
+async fn drive<W: io::Write>(
+    mut pages: PageStream,
+    limit: Option<u64>,
+    out: &mut Items<W>,
+    resume_from: Option<String>,
+) -> Result<(), Failure> {
+    let mut progress = Progress::for_stderr();
+    let mut remaining = limit.unwrap_or(u64::MAX);
+    let mut next_page = resume_from;
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    let result = 'pages: loop {
+        let page = tokio::select! {
+            page = pages.next() => page,
+            _ = &mut interrupt => {
+                break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::resume_hint) {
+                    Some(hint) => format!("interrupted; {hint}"),
+                    None => "interrupted".to_owned(),
+                }));
+            }
+        };
+        let Some(page) = page else { break Ok(()) };
+        let (next, items) = match page {
+            Ok(page) => page,
+            Err(err) if err.is_invalid_input() => break Err(Failure::Usage(err.to_string())),
+            Err(err) => break Err(Failure::Runtime(crate::describe(&err))),
+        };
+        next_page = next;
+        let take = usize::try_from(remaining).unwrap_or(usize::MAX);
+        let items = items.get(..take).unwrap_or(&items);
+        remaining -= items.len() as u64;
+        progress.page(items.len());
+        for item in items {
+            if let Err(err) = out.item(item) {
+                break 'pages Err(crate::output_failure(err));
+            }
+        }
+        if let Err(err) = out.flush() {
+            break Err(crate::output_failure(err));
+        }
+    };
+    progress.finish();
+    result
+}
+
+/// Writes items of any resource: JSON and NDJSON exactly as the API sent them (through the
+/// events' writer), CSV and the table as the chosen properties.
+enum Items<W: io::Write> {
+    Json(Writer<W>),
+    Columns {
+        csv: Option<Box<csv::Writer<W>>>,
+        table: Option<io::BufWriter<W>>,
+        properties: Vec<String>,
+        header: bool,
+        started: bool,
+    },
+}
+
+impl<W: io::Write> Items<W> {
+    fn new(format: Format, out: W, properties: Vec<String>, header: bool) -> Result<Self, Failure> {
+        Ok(match format {
+            Format::Json | Format::Ndjson => {
+                Items::Json(Writer::new(format, out).map_err(crate::output_failure)?)
+            }
+            Format::Csv => Items::Columns {
+                csv: Some(Box::new(csv::Writer::from_writer(out))),
+                table: None,
+                properties,
+                header,
+                started: false,
+            },
+            Format::Table => Items::Columns {
+                csv: None,
+                table: Some(io::BufWriter::new(out)),
+                properties,
+                header,
+                started: false,
+            },
+        })
+    }
+
+    fn item(&mut self, item: &RawValue) -> io::Result<()> {
+        match self {
+            Items::Json(writer) => writer.raw(item),
+            Items::Columns {
+                csv,
+                table,
+                properties,
+                header,
+                started,
+            } => {
+                let cells = cells(item, properties)?;
+                if !*started {
+                    *started = true;
+                    if *header {
+                        let names: Vec<String> =
+                            properties.iter().map(|p| p.to_uppercase()).collect();
+                        match (csv.as_mut(), table.as_mut()) {
+                            (Some(csv), _) => csv
+                                .write_record(properties.iter())
+                                .map_err(io::Error::other)?,
+                            (_, Some(table)) => writeln!(table, "{}", names.join("  "))?,
+                            _ => {}
+                        }
+                    }
+                }
+                match (csv.as_mut(), table.as_mut()) {
+                    (Some(csv), _) => csv.write_record(&cells).map_err(io::Error::other),
+                    (_, Some(table)) => {
+                        let shown: Vec<String> =
+                            cells.iter().map(|c| printable(c).into_owned()).collect();
+                        writeln!(table, "{}", shown.join("  "))
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Items::Json(writer) => writer.flush(),
+            Items::Columns { csv, table, .. } => {
+                if let Some(csv) = csv {
+                    csv.flush()?;
+                }
+                if let Some(table) = table {
+                    table.flush()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Items::Json(writer) => writer.finish(),
+            mut columns => columns.flush(),
+        }
+    }
+}
+
+/// The chosen properties of one item: a string as its text, `null` or absent as empty, any
+/// other value as its JSON text, untouched (a number is never rounded through a float).
+fn cells(item: &RawValue, properties: &[String]) -> io::Result<Vec<String>> {
+    let members: std::collections::HashMap<String, Box<RawValue>> =
+        serde_json::from_str(item.get())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    Ok(properties
+        .iter()
+        .map(|name| match members.get(name) {
+            None => String::new(),
+            Some(raw) => {
+                let text = raw.get();
+                if text.starts_with('"') {
+                    serde_json::from_str::<String>(text).unwrap_or_else(|_| text.to_owned())
+                } else if text == "null" {
+                    String::new()
+                } else {
+                    text.to_owned()
+                }
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,244 @@
+//! The CLI's generated commands (`crates/cli/src/generated/commands.rs`): one command per
+//! read, named as twilio-cli names them (the static path segments after the account,
+//! kebab-cased, then `list` or `fetch`), with a flag per path parameter and per filter, and
+//! the code that turns parsed flags into the facade's typed request.
+
+use std::fmt::Write as _;
+
+use super::GeneratedFile;
+use super::facade::filter_method;
+use super::model::list_names;
+use super::names;
+use super::spec::{Api, OpKind, Operation, ParamType, Segment};
+
+/// Flags the CLI already has, which no generated flag may take.
+const RESERVED: &[&str] = &[
+    "account-sid",
+    "base-url",
+    "region",
+    "edge",
+    "timeout",
+    "max-retries",
+    "sandbox",
+    "output",
+    "limit",
+    "page-size",
+    "from-page",
+    "subaccount",
+    "properties",
+    "no-header",
+    "help",
+    "version",
+    "concurrency",
+];
+
+pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    let mut table = String::from(
+        "//! Every read of the 2010-04-01 API as a command: the table clap's commands are built\n\
+         //! from, and the code that turns a command's flags into its typed request.\n\n\
+         use clap::ArgMatches;\n\n\
+         use crate::resources::{Ctx, Flag, FlagKind, Kind, Request, Spec};\nuse crate::Failure;\n\n\
+         /// Every generated command.\npub(crate) static COMMANDS: &[Spec] = &[\n",
+    );
+    let mut dispatch = String::from(
+        "/// The request of command `index` of [`COMMANDS`], from its flags.\n\
+         pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Request, Failure> {\n\
+         match index {\n",
+    );
+    let mut index = 0;
+    for op in &api.operations {
+        if op.id == "ListCallEvent" {
+            continue; // `calls events list` is written by hand (many calls, labels).
+        }
+        let words = words(op);
+        let scoped = is_account_scoped(op);
+        let params: Vec<_> = op.path_params.iter().skip(usize::from(scoped)).collect();
+        let mut flags = Vec::new();
+        for p in &params {
+            flags.push(flag_entry(api, &p.name, &p.ty, &p.description, true)?);
+        }
+        let mut filters = String::new();
+        for q in &op.query {
+            let flag = names::kebab(&q.name);
+            if RESERVED.contains(&flag.as_str())
+                || params.iter().any(|p| names::kebab(&p.name) == flag)
+            {
+                return Err(format!("{}: flag --{flag} clashes", op.id));
+            }
+            flags.push(flag_entry(api, &q.name, &q.ty, &q.description, false)?);
+            let method = filter_method(&q.name);
+            let value = value_expr(&q.ty, &flag);
+            writeln!(
+                filters,
+                "if let Some(v) = m.get_one::<String>({flag:?}) {{ l = l.{method}({value}?); }}"
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        let about = first_sentence(&op.summary);
+        let kind = match op.kind {
+            OpKind::List => "Kind::List",
+            OpKind::Fetch => "Kind::Fetch",
+        };
+        let props: Vec<String> = op.default_output.iter().map(|p| format!("{p:?}")).collect();
+        writeln!(
+            table,
+            "Spec {{ words: &[{}], about: {about:?}, path: {path:?}, kind: {kind}, flags: &[{}], properties: &[{}] }},",
+            words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", "),
+            flags.join(", "),
+            props.join(", "),
+            path = op.path,
+        )
+        .map_err(|e| e.to_string())?;
+        let walk = walk(op, scoped)?;
+        let body = match op.kind {
+            OpKind::List => {
+                let _ = list_names(api, op);
+                if filters.is_empty() {
+                    format!("Ok(Request::list({walk}.list_raw()))")
+                } else {
+                    format!(
+                        "#[allow(unused_mut)] let mut l = {walk}.list_raw();\n{filters}Ok(Request::list(l))"
+                    )
+                }
+            }
+            OpKind::Fetch => format!("Ok(Request::Fetch({walk}.fetch_raw()))"),
+        };
+        writeln!(
+            dispatch,
+            "// {} {}\n{index} => {{ {body} }}",
+            op.id, op.path
+        )
+        .map_err(|e| e.to_string())?;
+        index += 1;
+    }
+    table.push_str("];\n\n");
+    dispatch.push_str("_ => Err(Failure::Usage(format!(\"no command {index}\"))),\n}\n}\n");
+    table.push_str(&dispatch);
+    Ok(vec![GeneratedFile::rust(
+        "crates/cli/src/generated/commands.rs",
+        &table,
+    )])
+}
+
+fn is_account_scoped(op: &Operation) -> bool {
+    matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(_), _, ..] if a == "Accounts")
+}
+
+/// `calls recordings list`, `accounts fetch`, `balance fetch`.
+fn words(op: &Operation) -> Vec<String> {
+    let mut out: Vec<String> = names::account_scoped(&op.segments)
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Static(name) => Some(names::kebab(name)),
+            Segment::Param(_) => None,
+        })
+        .collect();
+    out.push(match op.kind {
+        OpKind::List => "list".to_owned(),
+        OpKind::Fetch => "fetch".to_owned(),
+    });
+    out
+}
+
+fn first_sentence(text: &str) -> String {
+    let text = text.trim().replace('\n', " ");
+    match text.find(". ") {
+        Some(end) => text[..end].to_owned(),
+        None => text.trim_end_matches('.').to_owned(),
+    }
+}
+
+fn flag_entry(
+    api: &Api,
+    spec: &str,
+    ty: &ParamType,
+    help: &str,
+    path: bool,
+) -> Result<String, String> {
+    let name = spec;
+    let kind = match ty {
+        ParamType::Sid(kind) => format!("FlagKind::Sid({:?})", kind.prefix),
+        ParamType::String => "FlagKind::Text".to_owned(),
+        ParamType::PhoneNumber => "FlagKind::PhoneNumber".to_owned(),
+        ParamType::Date => "FlagKind::Date".to_owned(),
+        ParamType::DateTime => "FlagKind::DateTime".to_owned(),
+        ParamType::Bool => "FlagKind::Bool".to_owned(),
+        ParamType::Integer => "FlagKind::Integer".to_owned(),
+        ParamType::Enum(component) => {
+            let values = &api
+                .enums
+                .get(component)
+                .ok_or_else(|| format!("no enum {component}"))?
+                .values;
+            format!(
+                "FlagKind::Enum(&[{}])",
+                values
+                    .iter()
+                    .map(|v| format!("{v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    };
+    Ok(format!(
+        "Flag {{ long: {:?}, spec: {spec:?}, kind: {kind}, path: {path}, help: {:?} }}",
+        names::kebab(name),
+        first_sentence(help),
+    ))
+}
+
+fn value_expr(ty: &ParamType, flag: &str) -> String {
+    match ty {
+        ParamType::Sid(kind) => format!("ctx.sid::<twilio_api::model::{}>({flag:?}, v)", kind.rust),
+        ParamType::String | ParamType::PhoneNumber => "Ok::<_, Failure>(v.clone())".to_owned(),
+        ParamType::Date => format!("ctx.date({flag:?}, v)"),
+        ParamType::DateTime => format!("ctx.date_filter({flag:?}, v)"),
+        ParamType::Bool => format!("ctx.boolean({flag:?}, v)"),
+        ParamType::Integer => format!("ctx.integer({flag:?}, v)"),
+        ParamType::Enum(component) => format!(
+            "Ok::<_, Failure>(twilio_api::model::{}::from(v.as_str()))",
+            super::model::enum_rust_name(component)
+        ),
+    }
+}
+
+/// The facade walk to the operation's resource, with its path flags.
+fn walk(op: &Operation, scoped: bool) -> Result<String, String> {
+    let mut expr = if scoped {
+        "ctx.account()".to_owned()
+    } else {
+        "ctx.client()".to_owned()
+    };
+    let segs = &op.segments;
+    let mut i = if scoped { 2 } else { 0 };
+    let mut params = op.path_params.iter().skip(usize::from(scoped));
+    while i < segs.len() {
+        let Some(Segment::Static(segment)) = segs.get(i) else {
+            return Err(format!("{}: two parameters in a row", op.path));
+        };
+        let word = names::snake(segment);
+        if let Some(Segment::Param(_)) = segs.get(i + 1) {
+            let param = params.next().ok_or("fewer parameters")?;
+            let singular = names::snake(&names::singular(segment));
+            let method = if singular == word {
+                format!("{singular}_item")
+            } else {
+                singular
+            };
+            let flag = names::kebab(&param.name);
+            let value = match &param.ty {
+                ParamType::Sid(kind) => format!(
+                    "ctx.path_sid::<twilio_api::model::{}>({flag:?}, m)?",
+                    kind.rust
+                ),
+                _ => format!("ctx.path_text({flag:?}, m)?"),
+            };
+            write!(expr, ".{}({value})", names::ident(&method)).map_err(|e| e.to_string())?;
+            i += 2;
+        } else {
+            write!(expr, ".{}()", names::ident(&word)).map_err(|e| e.to_string())?;
+            i += 1;
+        }
+    }
+    Ok(expr)
+}
