@@ -14,11 +14,12 @@ use std::time::Instant;
 /// Every target, with its seed folder under `fuzz/seeds/`.
 const TARGETS: &[(&str, &str)] = &[
     ("page_decode", "page"),
+    ("calls_page_decode", "calls_page"),
     ("sid_parse", "sid"),
     ("link_resolve", "link"),
 ];
 
-const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [TARGET...]  (targets: page_decode, sid_parse, link_resolve)";
+const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [TARGET...]  (targets: page_decode, calls_page_decode, sid_parse, link_resolve)";
 
 /// What one target's run did.
 struct Outcome {
