@@ -14,7 +14,12 @@
 //! is reported on stderr and the others go on (exit code 1 at the end).
 //!
 //! Exit codes: 0 success; 2 bad usage or input caught before any request; 1 any failure at
-//! run time. Secrets come from the environment only.
+//! run time, an unusable stdout included. Secrets come from the environment only.
+//!
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a listing between pages: what was written stays
+//! whole (whole lines, a closed JSON array) and the error line names the page to resume from.
+//! Error lines are one line each, of bounded length, with no control or bidirectional
+//! characters.
 #![forbid(unsafe_code)]
 // Doc comments on the clap structs are the command's help text, where URLs stay bare.
 #![allow(rustdoc::bare_urls)]
@@ -23,6 +28,7 @@ mod args;
 mod output;
 mod progress;
 mod resources;
+mod text;
 
 /// The code generated from the spec (`cargo xtask codegen`).
 mod generated {
@@ -41,7 +47,7 @@ use twilio_api::{
 };
 use twilio_sandbox::Sandbox;
 
-use crate::args::{Cli, Command, Format, Global, ListEvents};
+use crate::args::{Cli, Command, Global, ListEvents};
 use crate::output::Writer;
 use crate::progress::Progress;
 
@@ -49,6 +55,14 @@ use crate::progress::Progress;
 const EXIT_USAGE: u8 = 2;
 /// Exit code for a failure at run time.
 const EXIT_FAILURE: u8 = 1;
+
+/// The most characters of an error message shown on its line (its start and its end); the
+/// library's error keeps the whole text.
+const MESSAGE_CHARS: usize = 600;
+/// The longest page URI a resume hint shows.
+const RESUME_URI_CHARS: usize = 800;
+/// The most characters of any error line, whatever made it.
+const LINE_CHARS: usize = 1600;
 
 /// A failure, with the exit code it maps to.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +89,8 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(err) => err.exit(),
     };
+    // Before the runtime opens any file: a closed descriptor 1 would be reused.
+    let stdout = output::claim_stdout();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -88,9 +104,9 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match parsed {
-        Parsed::Cli(cli) => runtime.block_on(run(cli)),
+        Parsed::Cli(cli) => runtime.block_on(run(cli, stdout)),
         Parsed::Generated(global) => match resources::find(&matches) {
-            Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global)),
+            Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global, stdout)),
             None => Err(Failure::Usage("no such command".to_owned())),
         },
     };
@@ -114,7 +130,10 @@ fn report(failure: &Failure) -> ExitCode {
         Failure::Closed => return ExitCode::SUCCESS,
     };
     // One line, on stderr; the messages never contain secrets.
-    let _ = writeln!(io::stderr().lock(), "twilio-api: error: {failure}");
+    let line = failure.to_string();
+    let line = text::printable(&line);
+    let line = text::bounded(&line, LINE_CHARS);
+    let _ = writeln!(io::stderr().lock(), "twilio-api: error: {line}");
     ExitCode::from(code)
 }
 
@@ -128,14 +147,14 @@ fn init_tracing() {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure> {
     match cli.command {
         Command::Calls(args::Calls {
             command:
                 args::CallsCommand::Events(args::Events {
                     command: args::EventsCommand::List(list),
                 }),
-        }) => list_events(&cli.global, list).await,
+        }) => list_events(&cli.global, list, stdout).await,
         Command::Sandbox(args::SandboxArgs {
             command: args::SandboxCommand::Serve(serve),
         }) => serve_sandbox(serve).await,
@@ -186,7 +205,11 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
     Ok((client, sandbox))
 }
 
-async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
+async fn list_events(
+    global: &Global,
+    list: ListEvents,
+    stdout: io::Result<output::Stdout>,
+) -> Result<(), Failure> {
     let (client, sandbox) = client(global).await?;
     let mut call_sids = call_sids(&list, sandbox.as_ref())?;
     let account = match &list.account_sid_path {
@@ -196,8 +219,13 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         ),
         None => None,
     };
+    // An export is its output: with nowhere to write it, fetch nothing (bad input first).
+    let stdout =
+        stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
+    // From here on, these stop the listing between pages instead of killing the process.
+    let mut signals = StopSignals::install()?;
     if call_sids.len() > 1 {
-        let result = list_many(&client, account, call_sids, &list).await;
+        let result = list_many(&client, account, call_sids, &list, stdout, &mut signals).await;
         drop(sandbox);
         return result;
     }
@@ -208,27 +236,21 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         Some(account) => client.account(account).call(call_sid),
         None => client.call(call_sid),
     };
-    let stdout = io::stdout();
-    let mut writer = Writer::new(list.output, stdout.lock()).map_err(output_failure)?;
+    let mut writer = Writer::new(list.output, stdout).map_err(output_failure)?;
     let mut progress = Progress::for_stderr();
-    let events = call.events();
-    // JSON outputs pass each event through exactly as it arrived; the others decode it.
-    let result = match list.output {
-        Format::Json | Format::Ndjson => {
-            let request = configure(events.list_raw(), &list);
-            drive(request, list.limit, &mut writer, &mut progress, |w, e| {
-                w.raw(e)
-            })
-            .await
-        }
-        Format::Table | Format::Csv => {
-            let request = configure(events.list(), &list);
-            drive(request, list.limit, &mut writer, &mut progress, |w, e| {
-                w.event(e)
-            })
-            .await
-        }
-    };
+    // Every format takes each event as the exact JSON it arrived as: JSON and NDJSON pass it
+    // through, the table and CSV read their columns out of it (so that no number a float
+    // cannot hold, in a member they do not show, fails the page).
+    let request = configure(call.events().list_raw(), &list);
+    let result = drive(
+        request,
+        list.limit,
+        &mut writer,
+        &mut progress,
+        &mut signals,
+        |w, e| w.raw(e),
+    )
+    .await;
     progress.finish();
     if let Err(Stop::Api(err)) = &result
         && err.is_invalid_input()
@@ -244,29 +266,44 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         Ok(()) => finished.map_err(output_failure),
         Err(Stop::Output(err)) => Err(output_failure(err)),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
-        Err(Stop::Interrupted(next)) => {
+        Err(Stop::Interrupted(signal, next)) => {
             // Before the first page, the place to resume from is where the listing started.
             let resume = next.as_deref().or(list.from_page.as_deref());
             Err(Failure::Runtime(match resume.and_then(resume_hint) {
-                Some(hint) => format!("interrupted; {hint}"),
-                None => "interrupted".to_owned(),
+                Some(hint) => format!("interrupted by {signal}; {hint}"),
+                None => format!("interrupted by {signal}"),
             }))
         }
     }
 }
 
 /// `resume with --from-page '<uri>'`, for a page URI that is printable and safe between
-/// single quotes: relative to the API host, or absolute. `None` for anything else: a server's
-/// link is not shown raw on a terminal or handed to a shell. (`--from-page` itself goes
-/// through the pager's origin check, like every link.)
+/// single quotes: relative to the API host, or absolute without userinfo. `None` for anything
+/// else: a server's link is not shown raw on a terminal or handed to a shell, and a password
+/// is not shown at all. (`--from-page` itself goes through the pager's origin check, like
+/// every link.) A URI too long for one readable line is not shown either, but said to be.
 fn resume_hint(uri: &str) -> Option<String> {
-    let shaped = (uri.starts_with('/') && !uri.starts_with("//"))
-        || uri.starts_with("https://")
-        || uri.starts_with("http://");
+    let absolute = uri
+        .strip_prefix("https://")
+        .or_else(|| uri.strip_prefix("http://"));
+    let shaped = match absolute {
+        Some(rest) => !rest.split('/').next().unwrap_or(rest).contains('@'),
+        None => uri.starts_with('/') && !uri.starts_with("//"),
+    };
     let printable = uri
         .chars()
         .all(|c| c.is_ascii_graphic() && c != '\'' && c != '\\');
-    (shaped && printable).then(|| format!("resume with --from-page '{uri}'"))
+    if !(shaped && printable) {
+        return None;
+    }
+    Some(if uri.len() > RESUME_URI_CHARS {
+        format!(
+            "the page to resume from has a URI of {} characters, too long to show",
+            uri.len()
+        )
+    } else {
+        format!("resume with --from-page '{uri}'")
+    })
 }
 
 /// The calls to list: every `--call-sid` in order, `-` standing for the SIDs on stdin (one
@@ -324,6 +361,8 @@ async fn list_many(
     account: Option<AccountSid>,
     call_sids: Vec<CallSid>,
     list: &ListEvents,
+    stdout: output::Stdout,
+    signals: &mut StopSignals,
 ) -> Result<(), Failure> {
     if list.from_page.is_some() {
         return Err(Failure::Usage(
@@ -340,32 +379,17 @@ async fn list_many(
     if let Some(limit) = list.limit {
         request = request.limit(limit);
     }
-    let stdout = io::stdout();
-    let mut writer =
-        Writer::with_labels(list.output, stdout.lock(), true).map_err(output_failure)?;
+    let mut writer = Writer::with_labels(list.output, stdout, true).map_err(output_failure)?;
     let mut progress = Progress::for_stderr();
-    let result = match list.output {
-        Format::Json | Format::Ndjson => {
-            drive_many(
-                request.raw(),
-                list.limit,
-                &mut writer,
-                &mut progress,
-                |w, sid, e| w.raw_of(Some(sid), e),
-            )
-            .await
-        }
-        Format::Table | Format::Csv => {
-            drive_many(
-                request,
-                list.limit,
-                &mut writer,
-                &mut progress,
-                |w, sid, e| w.event_of(Some(sid), e),
-            )
-            .await
-        }
-    };
+    let result = drive_many(
+        request.raw(),
+        list.limit,
+        &mut writer,
+        &mut progress,
+        signals,
+        |w, sid, e| w.raw_of(Some(sid), e),
+    )
+    .await;
     progress.finish();
     let finished = writer.finish();
     match result {
@@ -374,9 +398,9 @@ async fn list_many(
             "{failed} of {total} calls failed (see above)"
         ))),
         Err(Stop::Output(err)) => Err(output_failure(err)),
-        Err(Stop::Interrupted(_)) => Err(Failure::Runtime(
-            "interrupted: every event written is whole, but calls may be incomplete".to_owned(),
-        )),
+        Err(Stop::Interrupted(signal, _)) => Err(Failure::Runtime(format!(
+            "interrupted by {signal}: every event written is whole, but calls may be incomplete"
+        ))),
         Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
     }
 }
@@ -387,6 +411,7 @@ async fn drive_many<P, W>(
     limit: Option<u64>,
     writer: &mut Writer<W>,
     progress: &mut Progress,
+    signals: &mut StopSignals,
     mut write: impl FnMut(&mut Writer<W>, &str, &P::Item) -> io::Result<()>,
 ) -> Result<usize, Stop>
 where
@@ -397,13 +422,11 @@ where
     let mut written: HashMap<CallSid, u64> = HashMap::new();
     let mut failed = 0;
     let mut pages = request.pages();
-    // Ctrl-C stops between pages, so that what was written stays whole and well-formed.
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
+    // A stop signal stops between pages, so that what was written stays whole and well-formed.
     loop {
         let next = tokio::select! {
             next = pages.next() => next,
-            _ = &mut interrupt => return Err(Stop::Interrupted(None)),
+            signal = signals.recv() => return Err(Stop::Interrupted(signal, None)),
         };
         let Some((sid, page)) = next else { break };
         let page = match page {
@@ -411,11 +434,9 @@ where
             Err(err) => {
                 failed += 1;
                 progress.finish();
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "twilio-api: error: {sid}: {}",
-                    describe(&err)
-                );
+                let line = format!("{sid}: {}", describe(&err));
+                let line = text::bounded(&line, LINE_CHARS);
+                let _ = writeln!(io::stderr().lock(), "twilio-api: error: {line}");
                 continue;
             }
         };
@@ -439,15 +460,69 @@ where
 enum Stop {
     Api(twilio_api::Error),
     Output(io::Error),
-    /// Ctrl-C: the page to continue from, if the listing had one left.
-    Interrupted(Option<String>),
+    /// A stop signal (its name), and the page to continue from, if the listing had one left.
+    Interrupted(&'static str, Option<String>),
+}
+
+/// The signals that stop a listing between pages: Ctrl-C (SIGINT) and, on Unix, SIGTERM
+/// (`kill`, `timeout`, systemd, Kubernetes) and SIGHUP (a terminal that went away), all alike.
+#[cfg(unix)]
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    /// Handles the signals from now on (their default action, ending the process on the spot,
+    /// is off for good).
+    fn install() -> Result<Self, Failure> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let handle = |kind, name| {
+            signal(kind).map_err(|e| Failure::Runtime(format!("cannot handle {name}: {e}")))
+        };
+        Ok(Self {
+            interrupt: handle(SignalKind::interrupt(), "SIGINT")?,
+            terminate: handle(SignalKind::terminate(), "SIGTERM")?,
+            hangup: handle(SignalKind::hangup(), "SIGHUP")?,
+        })
+    }
+
+    /// The name of the first of them to arrive.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            Some(()) = self.interrupt.recv() => "SIGINT",
+            Some(()) = self.terminate.recv() => "SIGTERM",
+            Some(()) = self.hangup.recv() => "SIGHUP",
+            else => std::future::pending().await,
+        }
+    }
+}
+
+/// Ctrl-C, off Unix.
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn install() -> Result<Self, Failure> {
+        Ok(Self)
+    }
+
+    async fn recv(&mut self) -> &'static str {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        "Ctrl-C"
+    }
 }
 
 fn output_failure(err: io::Error) -> Failure {
     if err.kind() == io::ErrorKind::BrokenPipe {
         Failure::Closed
     } else {
-        Failure::Runtime(format!("writing the output: {err}"))
+        Failure::Runtime(format!("writing to stdout: {err}"))
     }
 }
 
@@ -469,6 +544,7 @@ async fn drive<P, W>(
     limit: Option<u64>,
     writer: &mut Writer<W>,
     progress: &mut Progress,
+    signals: &mut StopSignals,
     mut write: impl FnMut(&mut Writer<W>, &P::Item) -> io::Result<()>,
 ) -> Result<(), Stop>
 where
@@ -478,15 +554,13 @@ where
     // The pager stops after the page that reaches the limit; the rest of that page is cut here.
     let mut remaining = limit.unwrap_or(u64::MAX);
     let mut pages = request.pages();
-    // Ctrl-C stops between pages, so that what was written stays whole and well-formed and
-    // the next page is the one to resume from.
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
+    // A stop signal stops between pages, so that what was written stays whole and
+    // well-formed and the next page is the one to resume from.
     let mut next_page: Option<String> = None;
     loop {
         let page = tokio::select! {
             page = pages.next() => page,
-            _ = &mut interrupt => return Err(Stop::Interrupted(next_page)),
+            signal = signals.recv() => return Err(Stop::Interrupted(signal, next_page)),
         };
         let Some(page) = page else { break };
         let page = page.map_err(Stop::Api)?;
@@ -504,9 +578,11 @@ where
     Ok(())
 }
 
-/// One line: what failed, Twilio's code and message, the status, where to resume.
+/// One line: what failed, Twilio's code and message, the status, where to resume. The
+/// message is cut to [`MESSAGE_CHARS`] (a 100 KB link, a 200 KB message), the hint is whole.
 fn describe(err: &twilio_api::Error) -> String {
-    let mut line = err.to_string();
+    let message = err.to_string();
+    let mut line = text::bounded(&text::printable(&message), MESSAGE_CHARS).into_owned();
     if let Some(hint) = err.resume_uri().and_then(resume_hint) {
         line.push_str("; ");
         line.push_str(&hint);
@@ -556,7 +632,7 @@ mod tests {
     use super::resume_hint;
 
     #[test]
-    fn resume_hints_show_only_safe_uris() {
+    fn resume_hints_show_only_safe_uris_without_userinfo() {
         let relative = "/2010-04-01/Accounts/AC1/Calls/CA1/Events.json?Page=2&PageToken=PA%2B";
         assert_eq!(
             resume_hint(relative).unwrap(),
@@ -570,8 +646,16 @@ mod tests {
             "javascript:x",
             "/x y",
             "",
+            "https://user:pw@api.twilio.com/x?Page=1",
+            "http://pw@127.0.0.1:9/x",
         ] {
             assert_eq!(resume_hint(hostile), None, "{hostile:?}");
         }
+        assert!(resume_hint("https://api.twilio.com/x?a=b@c").is_some());
+        let long = format!("/x?PageToken={}", "a".repeat(2000));
+        assert_eq!(
+            resume_hint(&long).unwrap(),
+            "the page to resume from has a URI of 2013 characters, too long to show"
+        );
     }
 }

@@ -21,7 +21,8 @@ use twilio_sandbox::Sandbox;
 use crate::Failure;
 use crate::args::{Format, Global};
 use crate::generated::commands::{COMMANDS, request};
-use crate::output::{Writer, printable};
+use crate::output::{Writer, spreadsheet_safe};
+use crate::text::printable;
 use crate::progress::Progress;
 
 /// One generated command.
@@ -363,7 +364,12 @@ pub(crate) fn find(matches: &ArgMatches) -> Option<(usize, &ArgMatches)> {
 }
 
 /// Runs generated command `index`.
-pub(crate) async fn run(index: usize, m: &ArgMatches, global: &Global) -> Result<(), Failure> {
+pub(crate) async fn run(
+    index: usize,
+    m: &ArgMatches,
+    global: &Global,
+    stdout: io::Result<crate::output::Stdout>,
+) -> Result<(), Failure> {
     let spec = COMMANDS
         .get(index)
         .ok_or_else(|| Failure::Usage(format!("no command {index}")))?;
@@ -394,6 +400,8 @@ pub(crate) async fn run(index: usize, m: &ArgMatches, global: &Global) -> Result
     }
     let header = !m.get_flag("no-header");
     let (client, sandbox) = crate::client(global).await?;
+    let mut stdout =
+        stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
     let ctx = Ctx {
         client: &client,
         account,
@@ -407,21 +415,18 @@ pub(crate) async fn run(index: usize, m: &ArgMatches, global: &Global) -> Result
             Err(err) if err.is_invalid_input() => return Err(Failure::Usage(err.to_string())),
             Err(err) => return Err(Failure::Runtime(err.to_string())),
         };
-        let stdout = io::stdout();
         let written = match format {
             Format::Json | Format::Ndjson => {
-                let mut out = stdout.lock();
-                writeln!(out, "{}", item.get()).and_then(|()| out.flush())
+                writeln!(stdout, "{}", item.get()).and_then(|()| stdout.flush())
             }
             Format::Csv | Format::Table => {
-                let mut out = Items::new(format, stdout.lock(), properties, header)?;
+                let mut out = Items::new(format, stdout, properties, header)?;
                 out.item(&item).and_then(|()| out.finish())
             }
         };
         return written.map_err(crate::output_failure);
     }
-    let stdout = io::stdout();
-    let mut out = Items::new(format, stdout.lock(), properties, header)?;
+    let mut out = Items::new(format, stdout, properties, header)?;
     let result = match request {
         Request::Fetch(_) => Ok(()),
         Request::List(listing) => {
@@ -548,7 +553,9 @@ impl<W: io::Write> Items<W> {
                     }
                 }
                 match (csv.as_mut(), table.as_mut()) {
-                    (Some(csv), _) => csv.write_record(&cells).map_err(io::Error::other),
+                    (Some(csv), _) => csv
+                        .write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                        .map_err(io::Error::other),
                     (_, Some(table)) => {
                         let shown: Vec<String> =
                             cells.iter().map(|c| printable(c).into_owned()).collect();

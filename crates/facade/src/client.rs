@@ -381,6 +381,11 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
              auth_token or api_key",
         ));
     }
+    if authority.port_u16() == Some(0) {
+        return Err(Error::invalid_input(
+            "the base URL's port is 0, which no server listens on",
+        ));
+    }
     let host = authority.host();
     match uri.scheme_str() {
         Some("https") => {}
@@ -482,6 +487,17 @@ mod tests {
         assert!(normalize_base_url("not a url").is_err());
         assert!(normalize_base_url("https://x#frag").is_err());
         assert!(normalize_base_url("https://x/#").is_err());
+        for port_0 in [
+            "http://127.0.0.1:0",
+            "https://api.twilio.com:0/",
+            "https://x:00",
+        ] {
+            let err = normalize_base_url(port_0).unwrap_err();
+            assert!(
+                err.is_invalid_input() && err.to_string().contains("port"),
+                "{err}"
+            );
+        }
         let cleartext = normalize_base_url("http://api.example.com").unwrap_err();
         assert!(cleartext.to_string().contains("loopback"), "{cleartext}");
         for with_credentials in [

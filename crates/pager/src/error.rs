@@ -62,18 +62,34 @@ pub enum PagerError {
     ForeignOrigin {
         /// The absolute URI of the page that carried the link.
         page_uri: String,
-        /// The link, as the server sent it.
+        /// The link, as the server sent it but for any userinfo (`user:password@` is `***@`).
         link: String,
     },
 
-    /// A page's `next_page_uri` points to a page this listing already fetched: the listing
-    /// stopped instead of looping.
+    /// A page's `next_page_uri` points to a page this listing already fetched, however it is
+    /// spelled (escapes, order of the query's parameters): the listing stopped instead of
+    /// looping.
     #[error("page {page_uri} links back to {link:?}, which this listing already fetched")]
     Cycle {
         /// The absolute URI of the page that carried the link.
         page_uri: String,
-        /// The link, as the server sent it.
+        /// The link, as the server sent it but for any userinfo (`user:password@` is `***@`).
         link: String,
+    },
+
+    /// The page fetched from a fresh link says, by its own `uri`, that it is a page this
+    /// listing already delivered: the server sent that page again. It was not delivered a
+    /// second time, and the listing stopped (the page before, which carried the link, was
+    /// delivered in full).
+    #[error(
+        "page {page_uri} says it is {uri:?}, a page this listing already delivered; \
+         it was not delivered again"
+    )]
+    RepeatedPage {
+        /// The absolute URI of the page requested.
+        page_uri: String,
+        /// The page's own `uri`, as the server sent it but for any userinfo.
+        uri: String,
     },
 
     /// Too many pages in a row held no item yet linked to a further page: a server paging
@@ -95,7 +111,7 @@ pub enum PagerError {
     InvalidLink {
         /// The absolute URI of the page that carried the link; `None` for a starting URI.
         page_uri: Option<String>,
-        /// The link, as given.
+        /// The link, as given but for any userinfo (`user:password@` is `***@`).
         link: String,
         /// Why it was refused.
         reason: String,
@@ -139,6 +155,8 @@ impl PagerError {
     ///   yielded in full; resuming from it would yield its items again and meet the same link.
     ///   There is no further page this pager can reach (its URI is in
     ///   [`page_uri`](Self::page_uri)).
+    /// - [`RepeatedPage`](Self::RepeatedPage): `None`. Its page is one already yielded;
+    ///   resuming there would only yield it again.
     /// - [`InvalidPageSize`](Self::InvalidPageSize), [`InvalidBaseUrl`](Self::InvalidBaseUrl):
     ///   `None`, nothing was requested; fix the configuration.
     pub fn resume_uri(&self) -> Option<&str> {
@@ -159,6 +177,7 @@ impl PagerError {
             | Self::Transport { page_uri, .. }
             | Self::ForeignOrigin { page_uri, .. }
             | Self::Cycle { page_uri, .. }
+            | Self::RepeatedPage { page_uri, .. }
             | Self::EmptyPages { page_uri, .. } => Some(page_uri),
             Self::InvalidLink { page_uri, .. } => page_uri.as_deref(),
             Self::InvalidPageSize { .. } | Self::InvalidBaseUrl { .. } => None,

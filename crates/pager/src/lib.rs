@@ -13,8 +13,11 @@
 //!   consumes the current one; never more than one page ahead.
 //! - Links are resolved, never trusted: a relative link joins the configured origin, an
 //!   absolute one is followed only on that same origin (so credentials never go elsewhere),
-//!   and a link already visited stops the listing with [`PagerError::Cycle`]. Links are sent
-//!   verbatim: their `PageToken` is opaque.
+//!   and a link already visited (however it is spelled: escapes, order of the query's
+//!   parameters) stops the listing with [`PagerError::Cycle`]. A page whose own `uri` names a
+//!   page already delivered is not delivered again ([`PagerError::RepeatedPage`]). Links are
+//!   sent verbatim: their `PageToken` is opaque.
+//! - Links quoted in errors never show userinfo (`user:password@` becomes `***@`).
 //! - Every error raised while paging names its page; [`PagerError::resume_uri`] and
 //!   [`Pager::resume_from`] let a failed listing continue from the page that failed.
 //!
@@ -140,7 +143,7 @@ pub mod __fuzz {
         let first = origin.resolve(first).ok()?;
         let second = origin.resolve(second).ok()?;
         let mut visited = crate::link::Visited::default();
-        visited.insert(&first);
-        Some(!visited.insert(&second))
+        visited.record(&first, 0);
+        Some(visited.record(&second, 1).is_some())
     }
 }

@@ -8,8 +8,14 @@
 //!   links that are not valid request URIs are refused.
 //! - The path and query of a link are sent verbatim: nothing is decoded, re-encoded or
 //!   reordered (a `PageToken` is opaque). `url` is used only to check the origin.
+//! - To recognise a page already fetched, links are compared in a canonical form
+//!   ([`comparison_key`]): the same page however its escapes are cased or its query
+//!   parameters ordered.
+//! - A link shown in an error never shows a password: [`without_userinfo`].
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher, RandomState};
 
 use url::Url;
@@ -32,7 +38,7 @@ impl Origin {
     /// Parses a base URL: an `http` or `https` origin, optionally with a trailing `/`.
     pub(crate) fn parse(base_url: &str) -> Result<Self, PagerError> {
         let invalid = |reason: &str| PagerError::InvalidBaseUrl {
-            base_url: without_credentials(base_url),
+            base_url: without_userinfo(base_url).into_owned(),
             reason: reason.to_owned(),
         };
         let url = Url::parse(base_url).map_err(|e| invalid(&e.to_string()))?;
@@ -212,10 +218,28 @@ fn set_query_param(path_and_query: &str, name: &str, value: u32) -> String {
     format!("{path}?{}", parts.join("&"))
 }
 
-/// The form of a request URI used to recognise a page already fetched: percent-escapes of
-/// unreserved characters decoded, other escapes with upper-case hex digits (RFC 3986 §6.2.2).
+/// The form of a request URI used to recognise a page already fetched, whatever its spelling:
+///
+/// - percent-escapes of unreserved characters decoded, other escapes with upper-case hex
+///   digits (RFC 3986 §6.2.2);
+/// - the query's parameters sorted by name. The sort is stable: parameters of the same name
+///   keep their order (`A=1&A=2` is not `A=2&A=1`, since a server may read either the first
+///   or the last), and everything else about a parameter is kept (`+` is not `%20`, `a=` is
+///   not `a`), so that two keys are equal only for requests any server answers alike.
+///
 /// The origin part is already normal (built from the configured origin).
-fn comparison_key(uri: &str) -> String {
+pub(crate) fn comparison_key(uri: &str) -> String {
+    let normal = normalize_escapes(uri);
+    let Some((before, query)) = normal.split_once('?') else {
+        return normal;
+    };
+    let mut params: Vec<&str> = query.split('&').collect();
+    params.sort_by_key(|param| param.split_once('=').map_or(*param, |(name, _)| name));
+    format!("{before}?{}", params.join("&"))
+}
+
+/// `uri` with percent-escapes of unreserved characters decoded and the others upper-cased.
+fn normalize_escapes(uri: &str) -> String {
     let bytes = uri.as_bytes();
     let mut out = String::with_capacity(uri.len());
     let mut i = 0;
@@ -265,41 +289,101 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
-/// The set of pages a listing has fetched.
+/// The pages a listing has fetched, each under every spelling seen for it (the link followed,
+/// the page's own `uri`).
 ///
-/// It keeps a 128-bit fingerprint of each page's comparison key, not the URI: 16 bytes a page,
-/// so a listing of a million pages stays small, with a negligible chance of a false match.
+/// It keeps a 128-bit fingerprint of each spelling's [`comparison_key`], not the URI, with the
+/// number of the page it designates: 24 bytes a spelling, so a listing of a million pages
+/// stays small, with a negligible chance of a false match.
 #[derive(Debug, Default)]
 pub(crate) struct Visited {
     low: RandomState,
     high: RandomState,
-    seen: HashSet<u128>,
+    seen: HashMap<u128, u64>,
 }
 
 impl Visited {
-    /// Records `target`; returns `false` if it had been recorded before.
-    pub(crate) fn insert(&mut self, target: &Target) -> bool {
+    /// Records `target` as a spelling of page number `page` (counted from 0 in the order
+    /// fetched). Returns the page it was recorded for before, if it was; then nothing changes.
+    pub(crate) fn record(&mut self, target: &Target, page: u64) -> Option<u64> {
         let key = comparison_key(target.as_str());
         let fingerprint =
             u128::from(self.high.hash_one(&key)) << 64 | u128::from(self.low.hash_one(&key));
-        self.seen.insert(fingerprint)
+        match self.seen.entry(fingerprint) {
+            Entry::Occupied(entry) => Some(*entry.get()),
+            Entry::Vacant(entry) => {
+                entry.insert(page);
+                None
+            }
+        }
     }
 }
 
-/// Removes credentials from a URL given as text, for error messages.
-fn without_credentials(base_url: &str) -> String {
-    match Url::parse(base_url) {
-        Ok(mut url) => {
-            if !url.username().is_empty() || url.password().is_some() {
-                // Cannot fail for a URL with a host, the only kind that can have credentials.
-                let _ = url.set_username("");
-                let _ = url.set_password(None);
-            }
-            url.to_string()
-        }
-        Err(_) if base_url.contains('@') => "[not shown: it may contain credentials]".to_owned(),
-        Err(_) => base_url.to_owned(),
+/// `text` with the userinfo (`user:password@`) of every URL authority in it replaced by
+/// `***@`, for errors and logs; everything else (path, query) is kept.
+///
+/// It works on text, so that a link too malformed to parse is redacted too. An authority is
+/// what follows `//` (or `\\`, `/\`, `\/`, which WHATWG parsers read alike), or `http:` /
+/// `https:` without slashes (which they read as `http://`), up to the next `/` or `\`. A `?`
+/// or `#` does not end it here: a password may hold one, and over-redacting a malformed link
+/// costs nothing.
+pub(crate) fn without_userinfo(text: &str) -> Cow<'_, str> {
+    if !text.contains('@') {
+        return text.into();
     }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(start) = authority_start(bytes, i) else {
+            i += 1;
+            continue;
+        };
+        let rest = bytes.get(start..).unwrap_or_default();
+        let end = rest
+            .iter()
+            .position(|b| matches!(b, b'/' | b'\\'))
+            .map_or(bytes.len(), |n| start + n);
+        let authority = bytes.get(start..end).unwrap_or_default();
+        if let Some(at) = authority.iter().rposition(|&b| b == b'@') {
+            out.push_str(text.get(copied.unwrap_or(0)..start).unwrap_or_default());
+            out.push_str("***@");
+            copied = Some(start + at + 1);
+        }
+        i = end.max(i + 1);
+    }
+    let Some(copied) = copied else {
+        return text.into();
+    };
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out.into()
+}
+
+/// Where an authority starts, if one starts at `i`: after two or more slashes (either way),
+/// or after a special scheme written without them (`https:user@host`).
+fn authority_start(bytes: &[u8], i: usize) -> Option<usize> {
+    let is_slash = |b: Option<&u8>| matches!(b, Some(b'/' | b'\\'));
+    if is_slash(bytes.get(i)) && is_slash(bytes.get(i + 1)) {
+        let mut start = i + 2;
+        while is_slash(bytes.get(start)) {
+            start += 1;
+        }
+        return Some(start);
+    }
+    let starts_word = i == 0
+        || bytes
+            .get(i - 1)
+            .is_some_and(|b| !(b.is_ascii_alphanumeric() || b"+-.".contains(b)));
+    if !starts_word {
+        return None;
+    }
+    ["http:", "https:"].into_iter().find_map(|scheme| {
+        let end = i + scheme.len();
+        let candidate = bytes.get(i..end)?;
+        (candidate.eq_ignore_ascii_case(scheme.as_bytes()) && !is_slash(bytes.get(end)))
+            .then_some(end)
+    })
 }
 
 #[cfg(test)]
@@ -493,27 +577,127 @@ mod tests {
     }
 
     #[test]
-    fn comparison_key_normalises_only_percent_escapes() {
+    fn comparison_key_normalises_escapes_and_the_order_of_parameters() {
         assert_eq!(comparison_key("/a?T=%7e%2b%2B+%41"), "/a?T=~%2B%2B+A");
         assert_eq!(comparison_key("/a?T=%zz%4"), "/a?T=%zz%4");
         assert_ne!(comparison_key("/a?T=%2B"), comparison_key("/a?T=+"));
-        assert_ne!(comparison_key("/a?A=1&B=2"), comparison_key("/a?B=2&A=1"));
+        assert_eq!(comparison_key("/a?A=1&B=2"), comparison_key("/a?B=2&A=1"));
+        assert_eq!(
+            comparison_key("/a?PageToken=x&Page=1&PageSize=50"),
+            "/a?Page=1&PageSize=50&PageToken=x"
+        );
+        assert_ne!(comparison_key("/a?A=1&A=2"), comparison_key("/a?A=2&A=1"));
+        assert_eq!(
+            comparison_key("/a?A=2&B=1&A=1"),
+            comparison_key("/a?B=1&A=2&A=1")
+        );
+        assert_ne!(comparison_key("/a?A=1&B"), comparison_key("/a?A=1&B="));
+        assert_ne!(comparison_key("/a?A=1"), comparison_key("/a?a=1"));
+        assert_ne!(comparison_key("/a?A=1&B=2"), comparison_key("/a?A=1%26B=2"));
         assert_eq!(comparison_key("/\u{e9}%41"), "/\u{e9}A");
+        assert_eq!(comparison_key("/a"), "/a");
     }
 
     #[test]
     fn visited_recognises_the_same_page_in_any_spelling() {
         let mut visited = Visited::default();
         let o = origin();
-        assert!(visited.insert(&o.resolve("/a.json?T=%7e%2b").unwrap()));
-        assert!(!visited.insert(&o.resolve("/a.json?T=~%2B").unwrap()));
-        assert!(
-            !visited.insert(
-                &o.resolve("https://API.twilio.com:443/a.json?T=~%2B")
-                    .unwrap()
-            )
+        let mut record = |link: &str, page| visited.record(&o.resolve(link).unwrap(), page);
+        assert_eq!(record("/a.json?T=%7e%2b&P=1", 0), None);
+        assert_eq!(record("/a.json?T=~%2B&P=1", 1), Some(0));
+        assert_eq!(
+            record("https://API.twilio.com:443/a.json?P=1&T=~%2B", 1),
+            Some(0)
         );
-        assert!(visited.insert(&o.resolve("/a.json?T=%2B%2B").unwrap()));
-        assert!(visited.insert(&o.resolve("/a.json?T=+").unwrap()));
+        assert_eq!(record("/a.json?T=%2B%2B", 1), None);
+        assert_eq!(record("/a.json?T=+", 2), None);
+        assert_eq!(record("/a.json?T=%2b%2b", 3), Some(1));
+    }
+
+    #[test]
+    fn userinfo_never_survives() {
+        for (text, expected) in [
+            (
+                "https://AC1:s3cret@api.twilio.com/a?Page=1",
+                "https://***@api.twilio.com/a?Page=1",
+            ),
+            ("//u:s3cret@evil.example", "//***@evil.example"),
+            (r"http:\\u:s3cret@h/x", r"http:\\***@h/x"),
+            (r"/\u:s3cret@h/x", r"/\***@h/x"),
+            ("HTTPS:u:s3cret@h/x", "HTTPS:***@h/x"),
+            ("https:///u:s3cret@h", "https:///***@h"),
+            ("https://u:p@ss:s3cret@h/x?a=b@c", "https://***@h/x?a=b@c"),
+            ("https://u:s3c?r#et@h/x", "https://***@h/x"),
+            (
+                "/a?next=https://u:s3cret@h/&b=https://v:s3cret@i",
+                "/a?next=https://***@h/&b=https://***@i",
+            ),
+            (
+                "https://api.twilio.com/a?x=y@z",
+                "https://api.twilio.com/a?x=y@z",
+            ),
+            ("mailto:a@b", "mailto:a@b"),
+            ("no url here", "no url here"),
+            ("", ""),
+        ] {
+            assert_eq!(without_userinfo(text), expected, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_password_survives_redaction(
+            before in "[ -~]{0,12}",
+            scheme in r"(https?:)?(//|\\\\|/\\)?",
+            user in "[a-zA-Z0-9:%@?#.]{0,8}",
+            host in r"[a-z0-9.\[\]:]{1,12}",
+            after in "([/?#][ -~]{0,12})?",
+        ) {
+            let secret = "Zq9s3cretZq9";
+            let text = format!("{before}{scheme}{user}{secret}@{host}{after}");
+            let redacted = without_userinfo(&text);
+            // Only a URL authority has userinfo: without `//` or a scheme, '@' is just text.
+            let has_authority = scheme.contains(['/', '\\'])
+                || (scheme.starts_with("http")
+                    && !before.ends_with(|c: char| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+            if has_authority {
+                proptest::prop_assert!(!redacted.contains(secret), "{} -> {}", text, redacted);
+            }
+        }
+
+        #[test]
+        fn the_order_of_distinct_parameters_does_not_matter(
+            params in proptest::collection::btree_map("[A-Za-z]{1,6}", "[A-Za-z0-9%+~=]{0,6}", 1..8),
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            let params: Vec<String> = params.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let mut shuffled = params.clone();
+            // A deterministic shuffle from the seed (Fisher-Yates with an LCG).
+            let mut state = seed;
+            for i in (1..shuffled.len()).rev() {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let j = usize::try_from(state >> 33).unwrap() % (i + 1);
+                shuffled.swap(i, j);
+            }
+            let a = format!("/p.json?{}", params.join("&"));
+            let b = format!("/p.json?{}", shuffled.join("&"));
+            proptest::prop_assert_eq!(comparison_key(&a), comparison_key(&b));
+            let mut visited = Visited::default();
+            let o = origin();
+            proptest::prop_assert_eq!(visited.record(&o.resolve(&a).unwrap(), 0), None);
+            proptest::prop_assert_eq!(visited.record(&o.resolve(&b).unwrap(), 1), Some(0));
+        }
+
+        #[test]
+        fn different_values_are_different_pages(
+            name in "[A-Za-z]{1,6}",
+            one in "[A-Za-z0-9]{1,6}",
+            other in "[A-Za-z0-9]{1,6}",
+        ) {
+            proptest::prop_assume!(one != other);
+            let a = format!("/p.json?X=1&{name}={one}");
+            let b = format!("/p.json?{name}={other}&X=1");
+            proptest::prop_assert_ne!(comparison_key(&a), comparison_key(&b));
+        }
     }
 }

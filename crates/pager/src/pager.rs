@@ -14,7 +14,7 @@ use twilio_transport::HttpTransport;
 
 use crate::PagerError;
 use crate::error::mark_sensitive;
-use crate::link::{LinkError, MAX_PAGE_SIZE, Origin, Target, Visited};
+use crate::link::{LinkError, MAX_PAGE_SIZE, Origin, Target, Visited, without_userinfo};
 
 /// Walks a Twilio list resource page by page, following each page's `next_page_uri`.
 ///
@@ -242,7 +242,7 @@ fn resolve_start(origin: &Origin, uri: &str) -> Result<Target, PagerError> {
         .resolve(uri)
         .map_err(|error| PagerError::InvalidLink {
             page_uri: None,
-            link: uri.to_owned(),
+            link: without_userinfo(uri).into_owned(),
             reason: match error {
                 LinkError::ForeignOrigin => format!("not on the origin {}", origin.as_str()),
                 LinkError::Invalid(reason) => reason,
@@ -374,6 +374,8 @@ struct Driver<P> {
     origin: Origin,
     state: State<P>,
     visited: Visited,
+    /// The number of the page the state fetches (or fetched last), from 0.
+    page_number: u64,
     /// Items still wanted, when limited.
     remaining: Option<u64>,
     prefetch: bool,
@@ -415,7 +417,7 @@ impl<P: ListPage> Driver<P> {
             }
         };
         if let State::Fetch(first) = &state {
-            visited.insert(first);
+            visited.record(first, 0);
         }
         Self {
             client: Arc::new(Client {
@@ -425,6 +427,7 @@ impl<P: ListPage> Driver<P> {
             origin: pager.origin,
             state,
             visited,
+            page_number: 0,
             remaining: pager.limit,
             prefetch: pager.prefetch,
             requested: 0,
@@ -468,18 +471,25 @@ impl<P: ListPage> Driver<P> {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
         };
+        // The page's own `uri` may spell it differently from the request (Twilio answers
+        // `?PageSize=50` with `uri` `?PageSize=50&Page=0`): a link back to it is a cycle too.
+        // A `uri` that names an earlier page says the server sent that page again, under a
+        // fresh link: it is not delivered twice.
+        if let Some(own) = page.meta().uri.as_deref()
+            && let Ok(own_target) = self.origin.resolve(own)
+            && let Some(earlier) = self.visited.record(&own_target, self.page_number)
+            && earlier != self.page_number
+        {
+            return Some(Err(PagerError::RepeatedPage {
+                page_uri: target.as_str().to_owned(),
+                uri: without_userinfo(own).into_owned(),
+            }));
+        }
         if let Some(remaining) = self.remaining.as_mut() {
             *remaining = remaining.saturating_sub(page.items().len() as u64);
             if *remaining == 0 {
                 return Some(Ok(page));
             }
-        }
-        // The page's own `uri` may spell it differently from the request (Twilio answers
-        // `?PageSize=50` with `uri` `?PageSize=50&Page=0`): a link back to it is a cycle too.
-        if let Some(own) = page.meta().uri.as_deref()
-            && let Ok(own) = self.origin.resolve(own)
-        {
-            self.visited.insert(&own);
         }
         if let Some(link) = page.next_page_uri() {
             self.empty_run = if page.items().is_empty() {
@@ -499,29 +509,32 @@ impl<P: ListPage> Driver<P> {
         Some(Ok(page))
     }
 
-    /// The state that follows a page at `current` linking to `link`.
+    /// The state that follows a page at `current` linking to `link`. Links in errors lose
+    /// any userinfo (`user:password@`).
     fn follow(&mut self, current: &Target, link: &str) -> State<P> {
         let page_uri = || current.as_str().to_owned();
+        let shown = || without_userinfo(link).into_owned();
         let next = match self.origin.resolve(link) {
             Ok(next) => next,
             Err(LinkError::ForeignOrigin) => {
                 return State::Fail(PagerError::ForeignOrigin {
                     page_uri: page_uri(),
-                    link: link.to_owned(),
+                    link: shown(),
                 });
             }
             Err(LinkError::Invalid(reason)) => {
                 return State::Fail(PagerError::InvalidLink {
                     page_uri: Some(page_uri()),
-                    link: link.to_owned(),
+                    link: shown(),
                     reason,
                 });
             }
         };
-        if !self.visited.insert(&next) {
+        self.page_number += 1;
+        if self.visited.record(&next, self.page_number).is_some() {
             return State::Fail(PagerError::Cycle {
                 page_uri: page_uri(),
-                link: link.to_owned(),
+                link: shown(),
             });
         }
         if self.prefetch

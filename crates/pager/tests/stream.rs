@@ -255,6 +255,119 @@ async fn a_link_to_the_pages_own_uri_is_a_cycle_even_if_spelled_unlike_the_reque
     assert_eq!(sent(&server.requests()), [FIRST]);
 }
 
+/// A page holding things `ids`, with its own `uri` and a link to `next`.
+fn page_with_uri(ids: std::ops::Range<u64>, uri: &str, next: Option<&str>) -> String {
+    let mut body = serde_json::from_str::<serde_json::Value>(&page(ids, next)).unwrap();
+    body["uri"] = serde_json::json!(uri);
+    body.to_string()
+}
+
+#[tokio::test]
+async fn a_link_back_with_its_parameters_reordered_is_a_cycle() {
+    let own = format!("{FIRST}?PageSize=2&Page=0");
+    let second = format!("{FIRST}?PageSize=2&Page=1&PageToken=PT1");
+    let back = format!("{FIRST}?Page=0&PageSize=2");
+    for prefetch in [true, false] {
+        let server = replay([
+            page_with_uri(0..2, &own, Some(&second)),
+            page_with_uri(2..4, &second, Some(&back)),
+            page(0..2, None),
+        ]);
+        let (items, error) = pager(server.clone())
+            .prefetch(prefetch)
+            .page_size(2)
+            .collect_partial()
+            .await;
+        assert_eq!(items, things(0..4), "no page twice");
+        match error {
+            Some(PagerError::Cycle { page_uri, link }) => {
+                assert_eq!(page_uri, format!("{BASE}{second}"));
+                assert_eq!(link, back);
+            }
+            other => panic!("expected Cycle, got {other:?}"),
+        }
+        assert_eq!(server.requests().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_says_it_is_an_earlier_page_is_not_yielded_again() {
+    let own = format!("{FIRST}?PageSize=2&Page=0");
+    let second = format!("{FIRST}?PageSize=2&Page=1&PageToken=PT1");
+    for (prefetch, again) in [
+        (true, own.clone()),
+        (false, format!("{FIRST}?Page=0&PageSize=2")),
+        // The request that fetched the first page is a spelling of it too.
+        (true, format!("https://api.twilio.com{FIRST}?PageSize=2")),
+    ] {
+        let server = replay([
+            page_with_uri(0..2, &own, Some(&second)),
+            page_with_uri(0..2, &again, Some(&format!("{FIRST}?Page=1&PageToken=PT2"))),
+            page(9..10, None),
+        ]);
+        let pages: Vec<Result<ThingsPage, PagerError>> = pager(server.clone())
+            .prefetch(prefetch)
+            .page_size(2)
+            .pages()
+            .collect()
+            .await;
+        assert_eq!(pages.len(), 2, "{again}");
+        assert_eq!(pages[0].as_ref().unwrap().things, things(0..2));
+        match &pages[1] {
+            Err(error @ PagerError::RepeatedPage { page_uri, uri }) => {
+                assert_eq!(page_uri, &format!("{BASE}{second}"));
+                assert_eq!(uri, &again);
+                assert_eq!(error.resume_uri(), None);
+                assert_eq!(error.page_uri(), Some(&*format!("{BASE}{second}")));
+                assert!(error.to_string().contains("already delivered"), "{error}");
+            }
+            other => panic!("expected RepeatedPage, got {other:?}"),
+        }
+        assert_eq!(server.requests().len(), 2, "{again}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_whose_uri_is_its_link_is_yielded() {
+    // The usual case: every page's `uri` is the link that was followed to it.
+    let first = format!("{FIRST}?PageSize=2&Page=0");
+    let second = format!("{FIRST}?PageSize=2&Page=1&PageToken=PT1");
+    let server = replay([
+        page_with_uri(0..2, &first, Some(&second)),
+        page_with_uri(2..3, &second, None),
+    ]);
+    let items = pager(server).page_size(2).collect().await.unwrap();
+    assert_eq!(items, things(0..3));
+}
+
+#[tokio::test]
+async fn links_in_errors_never_show_userinfo() {
+    for link in [
+        "https://user:s3cret@evil.example/2010-04-01/Things.json?Page=1",
+        "https://user:s3cret@api.twilio.com/2010-04-01/Things.json?Page=1",
+        "//user:s3cret@api.twilio.com/2010-04-01/Things.json",
+        "https:user:s3cret@api.twilio.com/2010-04-01/Things.json",
+    ] {
+        let server = replay([page(0..2, Some(link)), page(2..4, None)]);
+        let (items, error) = pager(server.clone()).collect_partial().await;
+        assert_eq!(items, things(0..2));
+        let error = error.unwrap();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("s3cret"), "{link}: {shown}");
+        assert!(shown.contains("***@"), "{link}: {shown}");
+        assert_eq!(server.requests().len(), 1, "{link}");
+    }
+    let server = replay([]);
+    let error = pager(server)
+        .resume_from("https://user:s3cret@api.twilio.com/2010-04-01/Things.json?Page=4")
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        PagerError::InvalidLink { page_uri: None, .. }
+    ));
+    assert!(!format!("{error} {error:?}").contains("s3cret"), "{error}");
+}
+
 #[tokio::test]
 async fn a_link_to_another_origin_is_never_requested() {
     for link in [
