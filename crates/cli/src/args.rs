@@ -50,6 +50,8 @@ pub(crate) enum Command {
     Calls(Calls),
     /// The local Twilio-compatible sandbox server
     Sandbox(SandboxArgs),
+    /// Sign or verify Twilio's webhook signature (X-Twilio-Signature)
+    Webhook(crate::webhook::WebhookArgs),
 }
 
 #[derive(Debug, Args)]

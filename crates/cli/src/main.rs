@@ -22,6 +22,7 @@
 mod args;
 mod output;
 mod progress;
+mod webhook;
 
 use std::collections::HashMap;
 use std::io::{self, BufRead as _, Write as _};
@@ -110,6 +111,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sandbox(args::SandboxArgs {
             command: args::SandboxCommand::Serve(serve),
         }) => serve_sandbox(serve).await,
+        Command::Webhook(webhook) => webhook::run(webhook),
     }
 }
 

@@ -55,7 +55,7 @@ pub enum Error {
     /// The URL's `bodySHA256` query parameter is not 64 lowercase hex digits, or appears more
     /// than once.
     #[error(
-        "the bodySHA256 query parameter of {url} is malformed: not once and 64 lowercase hex digits"
+        "the bodySHA256 query parameter of {url} is malformed: it must appear once, as 64 lowercase hex digits"
     )]
     MalformedBodyHash {
         /// The URL, password redacted.

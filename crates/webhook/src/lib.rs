@@ -81,5 +81,5 @@ pub use error::Error;
 pub use secrecy::SecretString;
 pub use signature::{
     BODY_SHA256_PARAM, SIGNATURE_HEADER, SignedBody, Signer, Validator, Verified,
-    body_sha256_hex, parse_form, url_with_body_sha256,
+    body_sha256_hex, check_url, parse_form, url_with_body_sha256,
 };

@@ -117,6 +117,15 @@ pub fn url_with_body_sha256(url: &str, body: &[u8]) -> String {
     out
 }
 
+/// Checks that `url` is an absolute `http://` or `https://` URL, as [`Validator`] requires
+/// (a [`Signer`] signs any string as given).
+///
+/// # Errors
+/// [`Error::InvalidUrl`], saying what is wrong.
+pub fn check_url(url: &str) -> Result<(), Error> {
+    parse_url(url).map(|_| ())
+}
+
 fn parse_url(url: &str) -> Result<WebhookUrl<'_>, Error> {
     WebhookUrl::parse(url).map_err(|reason| Error::InvalidUrl {
         url: redact(url),
