@@ -136,7 +136,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("twilio-sandbox", &["twilio-model"]),
     ("twilio-webhook", &[]),
-    ("twilio-api-cli", &["twilio-api", "twilio-sandbox", "twilio-webhook"]),
+    (
+        "twilio-api-cli",
+        &["twilio-api", "twilio-sandbox", "twilio-webhook"],
+    ),
     // Not shipped: the end-to-end tests, the benchmarks and the automation.
     ("twilio-e2e", &[]),
     ("twilio-bench", &["twilio-api", "twilio-sandbox"]),

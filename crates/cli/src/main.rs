@@ -498,8 +498,12 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
     if let Some(ms) = serve.latency_ms {
         builder = builder.latency(Duration::from_millis(ms));
     }
-    let sandbox = builder.start().await.map_err(|e| {
-        Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind))
+    if let Some(url) = &serve.webhook_url {
+        builder = builder.webhook_url(url.clone());
+    }
+    let sandbox = builder.start().await.map_err(|e| match e {
+        twilio_sandbox::SandboxError::WebhookUrl { .. } => Failure::Usage(e.to_string()),
+        _ => Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind)),
     })?;
     let scripted = serve.fault.len();
     for rule in serve.fault {
@@ -513,13 +517,17 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
                 0 => Ok(()),
                 n => writeln!(out, "{n} scripted fault(s) queued"),
             })
+            .and_then(|()| webhook::announce(&sandbox, &mut out))
             .and_then(|()| writeln!(out, "press Ctrl-C to stop"))
             .and_then(|()| out.flush())
             .map_err(|e| Failure::Runtime(format!("writing the summary: {e}")))?;
     }
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
+    tokio::select! {
+        stopped = tokio::signal::ctrl_c() => {
+            stopped.map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
+        }
+        () = webhook::report(&sandbox) => {}
+    }
     sandbox.shutdown().await;
     Ok(())
 }

@@ -15,6 +15,7 @@ use std::io::{self, Write as _};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use twilio_sandbox::{Sandbox, WebhookDelivery};
 use twilio_webhook::{BODY_SHA256_PARAM, Error, SecretString, Signer, Validator};
 
 use crate::Failure;
@@ -96,9 +97,8 @@ fn auth_token() -> Result<SecretString, Failure> {
 }
 
 fn read_body(path: &PathBuf) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|err| {
-        Failure::Usage(format!("cannot read --body-file {}: {err}", path.display()))
-    })
+    std::fs::read(path)
+        .map_err(|err| Failure::Usage(format!("cannot read --body-file {}: {err}", path.display())))
 }
 
 /// Whether `url`'s query has a `bodySHA256` parameter (spelled as Twilio spells it).
@@ -170,6 +170,64 @@ fn run_verify(verify: Verify) -> Result<(), Failure> {
     };
     verified.map_err(failure)?;
     print(&["valid"])
+}
+
+/// For `sandbox serve --webhook-url`: says where the status callbacks go.
+pub(crate) fn announce(sandbox: &Sandbox, out: &mut impl io::Write) -> io::Result<()> {
+    match sandbox.webhook_url() {
+        Some(url) => writeln!(
+            out,
+            "sending {} status callbacks to {url}, signed with the auth token above",
+            sandbox.status_callback_count()
+        ),
+        None => Ok(()),
+    }
+}
+
+/// For `sandbox serve --webhook-url`: once every status callback has been tried, prints one
+/// line saying how they went, then waits forever (the server goes on until Ctrl-C).
+pub(crate) async fn report(sandbox: &Sandbox) {
+    if sandbox.webhook_url().is_some() {
+        let deliveries = sandbox.wait_for_webhooks().await;
+        // Stdout may be gone (a closed pipe): the server goes on regardless.
+        let _ = print(&[&summary(&deliveries)]);
+    }
+    std::future::pending::<()>().await;
+}
+
+/// `status callbacks: N sent, N answered 2xx[, N answered another status (first: ...)][, N
+/// failed (first: ...)]`.
+fn summary(deliveries: &[WebhookDelivery]) -> String {
+    let ok = deliveries
+        .iter()
+        .filter(|d| d.status.is_some_and(|s| s.is_success()))
+        .count();
+    let mut line = format!(
+        "status callbacks: {} sent, {ok} answered 2xx",
+        deliveries.len()
+    );
+    let other: Vec<&WebhookDelivery> = deliveries
+        .iter()
+        .filter(|d| d.status.is_some_and(|s| !s.is_success()))
+        .collect();
+    if let Some(first) = other.first() {
+        let status = first.status.map(|s| s.as_u16()).unwrap_or_default();
+        line.push_str(&format!(
+            ", {} answered another status (first: {status} for {} {})",
+            other.len(),
+            first.call_sid,
+            first.call_status
+        ));
+    }
+    let failed: Vec<&WebhookDelivery> = deliveries.iter().filter(|d| d.status.is_none()).collect();
+    if let Some(first) = failed.first() {
+        line.push_str(&format!(
+            ", {} failed (first: {})",
+            failed.len(),
+            first.error.as_deref().unwrap_or("unknown")
+        ));
+    }
+    line
 }
 
 #[cfg(test)]

@@ -47,7 +47,9 @@ pub enum Error {
     },
     /// A body that is not form-encoded was given to be checked, but the URL has no
     /// `bodySHA256` query parameter, which Twilio adds to the URL of every such webhook.
-    #[error("{url} has no bodySHA256 query parameter: Twilio signs a body that is not form-encoded through it")]
+    #[error(
+        "{url} has no bodySHA256 query parameter: Twilio signs a body that is not form-encoded through it"
+    )]
     MissingBodyHash {
         /// The URL, password redacted.
         url: String,

@@ -80,6 +80,6 @@ mod url;
 pub use error::Error;
 pub use secrecy::SecretString;
 pub use signature::{
-    BODY_SHA256_PARAM, SIGNATURE_HEADER, SignedBody, Signer, Validator, Verified,
-    body_sha256_hex, check_url, parse_form, url_with_body_sha256,
+    BODY_SHA256_PARAM, SIGNATURE_HEADER, SignedBody, Signer, Validator, Verified, body_sha256_hex,
+    check_url, parse_form, url_with_body_sha256,
 };

@@ -85,11 +85,13 @@ fn borrow_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Vec<(&str, &s
 pub fn body_sha256_hex(body: &[u8]) -> String {
     use fmt::Write as _;
     let digest = Sha256::digest(body);
-    digest.iter().fold(String::with_capacity(64), |mut hex, byte| {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            // Writing to a String cannot fail.
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// `url` with `bodySHA256=<hex SHA-256 of body>` appended to its query, as Twilio builds the
@@ -483,8 +485,14 @@ mod tests {
         for (url, expected) in [
             ("https://h/p", format!("https://h/p?bodySHA256={hash}")),
             ("https://h/p?", format!("https://h/p?bodySHA256={hash}")),
-            ("https://h/p?a=1", format!("https://h/p?a=1&bodySHA256={hash}")),
-            ("https://h/p?a=1&", format!("https://h/p?a=1&bodySHA256={hash}")),
+            (
+                "https://h/p?a=1",
+                format!("https://h/p?a=1&bodySHA256={hash}"),
+            ),
+            (
+                "https://h/p?a=1&",
+                format!("https://h/p?a=1&bodySHA256={hash}"),
+            ),
             ("https://h/p#f", format!("https://h/p?bodySHA256={hash}#f")),
         ] {
             assert_eq!(url_with_body_sha256(url, b"{}"), expected);
@@ -542,7 +550,10 @@ mod tests {
         let validator =
             Validator::from_tokens(["s3cr3t-token".into(), "other-token".into()]).unwrap();
         let text = format!("{validator:?} {:?}", signer());
-        assert!(!text.contains("s3cr3t") && !text.contains("12345"), "{text}");
+        assert!(
+            !text.contains("s3cr3t") && !text.contains("12345"),
+            "{text}"
+        );
         assert!(text.contains("[redacted]"), "{text}");
     }
 }

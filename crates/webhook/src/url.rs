@@ -46,9 +46,13 @@ impl<'a> WebhookUrl<'a> {
         let host_start = authority.rfind('@').map_or(0, |at| at + 1);
         let (userinfo, host_port) = authority.split_at(host_start);
         let prefix_len = scheme.len() + "://".len() + userinfo.len();
-        let prefix = url.get(..prefix_len).ok_or("its authority cannot be split")?;
+        let prefix = url
+            .get(..prefix_len)
+            .ok_or("its authority cannot be split")?;
         let (host, port) = if host_port.starts_with('[') {
-            let close = host_port.find(']').ok_or("its IPv6 host has no closing ]")?;
+            let close = host_port
+                .find(']')
+                .ok_or("its IPv6 host has no closing ]")?;
             let (host, after) = host_port.split_at(close + 1);
             match after {
                 "" => (host, None),
@@ -193,7 +197,10 @@ mod tests {
         );
         assert_eq!(
             candidates("https://user:pass@example.com:443"),
-            ["https://user:pass@example.com", "https://user:pass@example.com:443"]
+            [
+                "https://user:pass@example.com",
+                "https://user:pass@example.com:443"
+            ]
         );
         assert_eq!(
             candidates("http://[::1]:8080/hook#frag"),
@@ -240,13 +247,22 @@ mod tests {
         .unwrap();
         assert_eq!(
             url.query_values("bodySHA256"),
-            [Some("abc".to_owned()), Some("2".to_owned()), Some(String::new())]
+            [
+                Some("abc".to_owned()),
+                Some("2".to_owned()),
+                Some(String::new())
+            ]
         );
         assert_eq!(url.query_values("q"), [Some("a b".to_owned())]);
         assert!(url.query_values("missing").is_empty());
         let bad = WebhookUrl::parse("https://h/?k=%FF").unwrap();
         assert_eq!(bad.query_values("k"), [None]);
-        assert!(WebhookUrl::parse("https://h/p").unwrap().query_values("p").is_empty());
+        assert!(
+            WebhookUrl::parse("https://h/p")
+                .unwrap()
+                .query_values("p")
+                .is_empty()
+        );
     }
 
     #[test]

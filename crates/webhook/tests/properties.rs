@@ -18,7 +18,10 @@ fn urls() -> impl Strategy<Value = String> {
     (
         prop_oneof!["http", "https", "HTTPS"],
         prop::option::of("[a-z]{1,5}(:[a-z0-9]{0,5})?@"),
-        prop_oneof!["[a-z0-9-]{1,10}(\\.[a-z]{2,5}){0,2}", Just("[::1]".to_owned())],
+        prop_oneof![
+            "[a-z0-9-]{1,10}(\\.[a-z]{2,5}){0,2}",
+            Just("[::1]".to_owned())
+        ],
         prop::option::of(0u16..),
         "(/[a-zA-Z0-9._~%!$&'()*+,;=:@é日-]{0,8}){0,3}",
         prop::option::of("[a-zA-Z0-9=&%+._~é-]{0,20}"),

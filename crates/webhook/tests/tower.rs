@@ -74,7 +74,9 @@ fn form_request(path: &str, body: &'static str, signature: Option<&str>) -> Requ
     if let Some(signature) = signature {
         builder = builder.header("x-twilio-signature", signature);
     }
-    builder.body(Full::new(Bytes::from_static(body.as_bytes()))).unwrap()
+    builder
+        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .unwrap()
 }
 
 async fn send<S>(service: &mut S, request: Request<Full<Bytes>>) -> (StatusCode, String)
@@ -83,15 +85,16 @@ where
     S::Response: Into<Response<twilio_webhook::tower::ResponseBody<Full<Bytes>>>>,
     S::Error: std::fmt::Debug,
 {
-    std::future::poll_fn(|cx| service.poll_ready(cx)).await.unwrap();
+    std::future::poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .unwrap();
     let response: Response<_> = service.call(request).await.unwrap().into();
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
-const STATUS_BODY: &str =
-    "CallSid=CA0000000000000000000000000000abcd&CallStatus=completed&From=%2B14155550100&To=%2B14155550123&Caller=%2B14155550100";
+const STATUS_BODY: &str = "CallSid=CA0000000000000000000000000000abcd&CallStatus=completed&From=%2B14155550100&To=%2B14155550123&Caller=%2B14155550100";
 
 fn status_params() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -132,7 +135,10 @@ async fn unsigned_and_wrongly_signed_requests_get_403_and_never_reach_the_handle
     let other_path = signer().sign(&format!("{BASE}/elsewhere"), &status_params());
     let forged_body = "CallSid=CA0000000000000000000000000000abcd&CallStatus=completed&From=%2B14155550100&To=%2B19005550199&Caller=%2B14155550100";
     for (request, why) in [
-        (form_request(path, STATUS_BODY, None), "no X-Twilio-Signature"),
+        (
+            form_request(path, STATUS_BODY, None),
+            "no X-Twilio-Signature",
+        ),
         (
             form_request(path, STATUS_BODY, Some("not base64!")),
             "malformed",
@@ -141,7 +147,10 @@ async fn unsigned_and_wrongly_signed_requests_get_403_and_never_reach_the_handle
             form_request(path, STATUS_BODY, Some(&other_path)),
             "does not match https://hooks.example.com/twilio/status with 5 parameter(s) under 2 auth token(s)",
         ),
-        (form_request(path, forged_body, Some(&good)), "does not match"),
+        (
+            form_request(path, forged_body, Some(&good)),
+            "does not match",
+        ),
         (
             form_request("/twilio/status?extra=1", STATUS_BODY, Some(&good)),
             "does not match",
@@ -181,7 +190,10 @@ async fn json_bodies_are_checked_against_body_sha256() {
     assert_eq!(status, StatusCode::OK);
     let (status, body) = send(
         &mut service,
-        request(br#"{"CallSid":"CA0000000000000000000000000000abcd","status":"failed"}"#, &path),
+        request(
+            br#"{"CallSid":"CA0000000000000000000000000000abcd","status":"failed"}"#,
+            &path,
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -267,7 +279,11 @@ fn base_urls_must_be_absolute_http_and_bare() {
         assert!(matches!(err, Error::InvalidUrl { .. }), "{base}: {err}");
         assert!(!err.to_string().contains("s3cret"), "{err}");
     }
-    let layer = TwilioSignatureLayer::new(validator(), "https://u:s3cret@hooks.example.com").unwrap();
+    let layer =
+        TwilioSignatureLayer::new(validator(), "https://u:s3cret@hooks.example.com").unwrap();
     let debug = format!("{:?} {:?}", layer, layer.layer(Recorder::default()));
-    assert!(!debug.contains("s3cret") && !debug.contains(TOKEN), "{debug}");
+    assert!(
+        !debug.contains("s3cret") && !debug.contains(TOKEN),
+        "{debug}"
+    );
 }
