@@ -135,7 +135,11 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["twilio-model", "twilio-transport", "twilio-pager"],
     ),
     ("twilio-sandbox", &["twilio-model"]),
-    ("twilio-api-cli", &["twilio-api", "twilio-sandbox"]),
+    ("twilio-webhook", &[]),
+    (
+        "twilio-api-cli",
+        &["twilio-api", "twilio-sandbox", "twilio-webhook"],
+    ),
     // Not shipped: the end-to-end tests, the benchmarks and the automation.
     ("twilio-e2e", &[]),
     ("twilio-bench", &["twilio-api", "twilio-sandbox"]),

@@ -50,6 +50,8 @@ pub(crate) enum Command {
     Calls(Calls),
     /// The local Twilio-compatible sandbox server
     Sandbox(SandboxArgs),
+    /// Sign or verify Twilio's webhook signature (X-Twilio-Signature)
+    Webhook(crate::webhook::WebhookArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +157,11 @@ pub(crate) struct Serve {
     /// token-without-page or content-type:TYPE. Example: --fault status:503,page=1,times=2
     #[arg(long, value_name = "SPEC")]
     pub(crate) fault: Vec<twilio_sandbox::FaultRule>,
+    /// POST each call's status callbacks, form-encoded and signed with the sandbox's auth
+    /// token (X-Twilio-Signature), to this http:// loopback URL, e.g.
+    /// http://127.0.0.1:3000/twilio/status
+    #[arg(long, value_name = "URL")]
+    pub(crate) webhook_url: Option<String>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

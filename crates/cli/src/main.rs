@@ -29,6 +29,7 @@ mod output;
 mod progress;
 mod resources;
 mod text;
+mod webhook;
 
 /// The code generated from the spec (`cargo xtask codegen`).
 mod generated {
@@ -158,6 +159,7 @@ async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure
         Command::Sandbox(args::SandboxArgs {
             command: args::SandboxCommand::Serve(serve),
         }) => serve_sandbox(serve).await,
+        Command::Webhook(webhook) => webhook::run(webhook),
     }
 }
 
@@ -601,8 +603,12 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
     if let Some(ms) = serve.latency_ms {
         builder = builder.latency(Duration::from_millis(ms));
     }
-    let sandbox = builder.start().await.map_err(|e| {
-        Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind))
+    if let Some(url) = &serve.webhook_url {
+        builder = builder.webhook_url(url.clone());
+    }
+    let sandbox = builder.start().await.map_err(|e| match e {
+        twilio_sandbox::SandboxError::WebhookUrl { .. } => Failure::Usage(e.to_string()),
+        _ => Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind)),
     })?;
     let scripted = serve.fault.len();
     for rule in serve.fault {
@@ -616,13 +622,17 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
                 0 => Ok(()),
                 n => writeln!(out, "{n} scripted fault(s) queued"),
             })
+            .and_then(|()| webhook::announce(&sandbox, &mut out))
             .and_then(|()| writeln!(out, "press Ctrl-C to stop"))
             .and_then(|()| out.flush())
             .map_err(|e| Failure::Runtime(format!("writing the summary: {e}")))?;
     }
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
+    tokio::select! {
+        stopped = tokio::signal::ctrl_c() => {
+            stopped.map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
+        }
+        () = webhook::report(&sandbox) => {}
+    }
     sandbox.shutdown().await;
     Ok(())
 }

@@ -305,6 +305,28 @@ impl Dataset {
         }
     }
 
+    /// The status callbacks of `call`, in the order Twilio sends them: the parameters of each
+    /// event of the call that records one (`initiated`, `ringing`, `completed`, as the call
+    /// has events for them), so that what the sandbox sends is what its events say it sent.
+    pub(crate) fn status_callbacks(&self, call: &CallInfo) -> Vec<Vec<(&'static str, String)>> {
+        let last = call.event_count.saturating_sub(1);
+        let mut indices = vec![1, 2, last];
+        indices.retain(|&index| (1..=last).contains(&index));
+        indices.dedup();
+        indices
+            .into_iter()
+            .map(|index| self.event(call, index))
+            .filter(|event| event.request.url == STATUS_CALLBACK_URL)
+            .map(|event| {
+                let Params(params) = event.request.parameters;
+                params
+                    .into_iter()
+                    .map(|(name, value)| (name, value.text()))
+                    .collect()
+            })
+            .collect()
+    }
+
     fn webhook_params<'a>(&'a self, call: &'a CallInfo, status: &'a str) -> Params<'a> {
         let mut p = Params::with_capacity(16);
         p.push("AccountSid", Param::Str(&self.credentials.account_sid));
@@ -579,6 +601,17 @@ enum Param<'a> {
     Date(Rfc2822),
 }
 
+impl Param<'_> {
+    /// The value as the text a form-encoded request carries.
+    fn text(&self) -> String {
+        match self {
+            Self::Str(s) => (*s).to_owned(),
+            Self::Owned(s) => s.clone(),
+            Self::Date(d) => d.to_string(),
+        }
+    }
+}
+
 impl Serialize for Param<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -731,6 +764,63 @@ mod tests {
     const MONTHS_FOR_TEST: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
+
+    #[test]
+    fn status_callbacks_are_the_status_events_of_the_call() {
+        let d = Dataset::new(9, 0, &[0, 1, 2, 3, 4, 60]);
+        let statuses = |i: usize| -> Vec<String> {
+            d.status_callbacks(&d.calls[i])
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .find(|(k, _)| *k == "CallStatus")
+                        .unwrap()
+                        .1
+                        .clone()
+                })
+                .collect()
+        };
+        assert!(statuses(0).is_empty());
+        assert!(statuses(1).is_empty());
+        assert_eq!(statuses(2), ["completed"]);
+        assert_eq!(statuses(3), ["initiated", "completed"]);
+        assert_eq!(statuses(4), ["initiated", "ringing", "completed"]);
+        assert_eq!(statuses(5), ["initiated", "ringing", "completed"]);
+        // Exactly the parameters the call's events record for those requests.
+        let call = &d.calls[5];
+        let callbacks = d.status_callbacks(call);
+        let recorded: Vec<Value> = [1, 2, 59]
+            .iter()
+            .map(|&i| {
+                serde_json::to_value(d.event(call, i)).unwrap()["request"]["parameters"].clone()
+            })
+            .collect();
+        for (sent, recorded) in callbacks.iter().zip(&recorded) {
+            let sent: serde_json::Map<String, Value> = sent
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+                .collect();
+            assert_eq!(&Value::Object(sent), recorded);
+        }
+        let last = &callbacks[2];
+        for name in [
+            "AccountSid",
+            "ApiVersion",
+            "CallSid",
+            "CallStatus",
+            "Direction",
+            "From",
+            "To",
+            "CallDuration",
+            "Timestamp",
+            "SequenceNumber",
+        ] {
+            assert!(
+                last.iter().any(|(k, _)| *k == name),
+                "{name} missing: {last:?}"
+            );
+        }
+    }
 
     #[test]
     fn single_event_call_is_just_the_creation() {

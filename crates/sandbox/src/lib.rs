@@ -28,6 +28,13 @@
 //!
 //! Tests can make the server misbehave on purpose with scripted [`Fault`]s.
 //!
+//! Given a webhook URL ([`SandboxBuilder::webhook_url`], loopback only), it also plays
+//! Twilio's other half: it POSTs each call's status callbacks there, form-encoded with the
+//! parameters Twilio sends (`AccountSid`, `ApiVersion`, `CallSid`, `CallStatus`, `From`,
+//! `To`, `Direction`, `CallbackSource`, `SequenceNumber`, `Timestamp`, `CallDuration`...)
+//! and signed with its auth token in `X-Twilio-Signature`, so that a webhook handler and its
+//! signature check can be tested offline.
+//!
 //! # Example
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -69,6 +76,7 @@ mod page;
 mod rng;
 mod sandbox;
 mod server;
+mod webhook;
 
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -76,3 +84,4 @@ pub use sandbox::{
     CallSummary, DEFAULT_CALLS, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG, DEFAULT_SEED,
     MAX_CALLS, RecordedRequest, Sandbox, SandboxBuilder, SandboxError, Stats, Summary,
 };
+pub use webhook::WebhookDelivery;

@@ -16,6 +16,7 @@ use crate::fault::{Fault, Faults};
 use crate::page::PageCache;
 use crate::rng::hash;
 use crate::server::{Counters, RequestLog, Shared, serve};
+use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -57,6 +58,15 @@ pub enum SandboxError {
         /// The address asked for.
         addr: SocketAddr,
     },
+    /// The webhook URL is not one the sandbox sends to: it only sends plain `http://` to
+    /// loopback, like everything it does.
+    #[error("sandbox refuses the webhook URL {url}: {reason}")]
+    WebhookUrl {
+        /// The URL given (a password in it replaced by `***`).
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// More calls were asked for than the sandbox supports.
     #[error("sandbox cannot hold {requested} calls (at most {max})")]
     TooManyCalls {
@@ -78,6 +88,7 @@ pub struct SandboxBuilder {
     bind: SocketAddr,
     page_cache_bytes: usize,
     request_log: usize,
+    webhook_url: Option<String>,
 }
 
 impl Default for SandboxBuilder {
@@ -90,6 +101,7 @@ impl Default for SandboxBuilder {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
             request_log: DEFAULT_REQUEST_LOG,
+            webhook_url: None,
         }
     }
 }
@@ -143,15 +155,36 @@ impl SandboxBuilder {
         self
     }
 
+    /// Once started, POST each call's status callbacks (`initiated`, `ringing`, `completed`,
+    /// as its events record them) to this URL, form-encoded with the parameters Twilio sends
+    /// and signed with [`Sandbox::auth_token`] in `X-Twilio-Signature`, one at a time, in
+    /// call order. The URL must be `http://` to loopback (a loopback IP address or
+    /// `localhost`). [`Sandbox::wait_for_webhooks`] tells when they have all been tried.
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_url = Some(url.into());
+        self
+    }
+
     /// Binds the socket and starts serving on the current Tokio runtime.
     ///
     /// # Errors
-    /// [`SandboxError`] if the address is not loopback, cannot be bound, or too many calls
-    /// were asked for.
+    /// [`SandboxError`] if the address is not loopback, cannot be bound, too many calls
+    /// were asked for, or the webhook URL is not plain HTTP to loopback.
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         if !self.bind.ip().is_loopback() {
             return Err(SandboxError::NotLoopback { addr: self.bind });
         }
+        let webhook = match &self.webhook_url {
+            Some(url) => {
+                Some(
+                    WebhookTarget::parse(url).map_err(|reason| SandboxError::WebhookUrl {
+                        url: without_password(url),
+                        reason,
+                    })?,
+                )
+            }
+            None => None,
+        };
         let requested = self
             .calls
             .saturating_add(u64::try_from(self.exact.len()).unwrap_or(u64::MAX));
@@ -183,8 +216,18 @@ impl SandboxBuilder {
             request_id_key: hash(&[self.seed, 0x52_51]),
         });
         let (stop, stopped) = watch::channel(false);
+        let webhooks = webhook.map(|target| {
+            let state = Arc::new(WebhookState::new(target, &shared));
+            let task = tokio::spawn(deliver(
+                Arc::clone(&shared),
+                Arc::clone(&state),
+                stopped.clone(),
+            ));
+            (state, task)
+        });
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
         tracing::debug!(%addr, seed = self.seed, "sandbox listening");
+        let (webhooks, webhook_task) = webhooks.unzip();
         Ok(Sandbox {
             addr,
             base_url: format!("http://{addr}"),
@@ -192,6 +235,8 @@ impl SandboxBuilder {
             shared,
             stop,
             task: Some(task),
+            webhooks,
+            webhook_task,
         })
     }
 }
@@ -207,6 +252,20 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    webhooks: Option<Arc<WebhookState>>,
+    webhook_task: Option<JoinHandle<()>>,
+}
+
+/// `url` with the password of its user info, if any, replaced by `***`.
+fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Setting a password only fails for URLs that cannot have one.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 impl fmt::Debug for Sandbox {
@@ -354,11 +413,43 @@ impl Sandbox {
         }
     }
 
+    /// The webhook URL the sandbox sends status callbacks to, if it was given one.
+    pub fn webhook_url(&self) -> Option<&str> {
+        self.webhooks.as_ref().map(|state| state.target().url())
+    }
+
+    /// How many status callbacks the sandbox sends in all (0 without a webhook URL).
+    pub fn status_callback_count(&self) -> usize {
+        self.webhooks.as_ref().map_or(0, |state| state.expected())
+    }
+
+    /// The status callbacks tried so far, in order.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.webhooks
+            .as_ref()
+            .map_or_else(Vec::new, |state| state.snapshot())
+    }
+
+    /// Waits until every status callback has been tried (at once without a webhook URL),
+    /// and returns them all, in order.
+    pub async fn wait_for_webhooks(&self) -> Vec<WebhookDelivery> {
+        match &self.webhooks {
+            Some(state) => {
+                state.finished().await;
+                state.snapshot()
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// Stops accepting connections, lets in-flight responses finish (at most 5 seconds),
-    /// then closes every connection.
+    /// then closes every connection. Status callbacks not sent yet are not sent.
     pub async fn shutdown(mut self) {
         // The receiver lives as long as the server task; a send error means it already ended.
         let _ = self.stop.send(true);
+        if let Some(task) = self.webhook_task.take() {
+            let _ = task.await;
+        }
         if let Some(task) = self.task.take()
             && let Err(error) = task.await
         {
@@ -370,6 +461,9 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        if let Some(task) = self.webhook_task.take() {
             task.abort();
         }
     }
