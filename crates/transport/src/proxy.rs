@@ -122,6 +122,18 @@ impl ProxyConfig {
         }
     }
 
+    /// Every request through the proxy at `url` instead of the proxies named so far, keeping
+    /// the no-proxy list: what curl's `--proxy` does to the environment's settings.
+    pub fn override_proxy(mut self, url: impl Into<String>) -> Self {
+        self.http = None;
+        self.https = None;
+        self.all = Some(Setting {
+            value: url.into(),
+            from: "the proxy URL",
+        });
+        self
+    }
+
     /// Reaches the destinations in `list` directly (the `NO_PROXY` forms, see above),
     /// replacing any list from the environment.
     pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
@@ -785,6 +797,26 @@ mod tests {
         let r = routes(&config.no_proxy("c.example"));
         assert!(via(&r, "https://a.example/").is_some());
         assert_eq!(via(&r, "https://c.example/"), None);
+    }
+
+    #[test]
+    fn an_explicit_proxy_replaces_the_environment_s_but_keeps_its_no_proxy() {
+        let config = ProxyConfig::from_lookup(lookup(&[
+            ("https_proxy", "http://env:1"),
+            ("http_proxy", "http://env:2"),
+            ("NO_PROXY", "internal.example"),
+        ]))
+        .override_proxy("http://cli:3");
+        let r = routes(&config);
+        assert_eq!(
+            via(&r, "https://api.twilio.com/").as_deref(),
+            Some("T http://cli:3")
+        );
+        assert_eq!(
+            via(&r, "http://127.0.0.1:9/").as_deref(),
+            Some("F http://cli:3")
+        );
+        assert_eq!(via(&r, "https://internal.example/"), None);
     }
 
     fn exempt(no_proxy: &str, host: &str) -> bool {
