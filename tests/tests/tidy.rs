@@ -5,7 +5,8 @@
 //!   crate may depend on, no I/O crate in `twilio-model`'s dependency tree, and `hyper` only
 //!   where it is meant to be.
 //! - Every crate root forbids `unsafe` and library roots warn on missing docs.
-//! - No `.unwrap()`, `.expect(`, `todo!` or `unimplemented!` in non-test source.
+//! - No `.unwrap()`, `.expect(`, `todo!` or `unimplemented!` in non-test source (anything
+//!   outside `#[cfg(test)]` items, wherever those sit in a file).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -251,26 +252,92 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The lines of non-test code in `text` that panic on purpose or by shortcut: scanning stops
-/// at the first `#[cfg(test)]` (test modules come last), comments are skipped (doc examples
-/// are tests).
+/// The lines of non-test code in `text` that panic on purpose or by shortcut. Items behind
+/// `#[cfg(test)]` (a test module, a helper, a `use`) are skipped wherever they are, and the
+/// code after them is scanned again; comments are skipped (doc examples are tests).
 fn panicking_lines(text: &str) -> Vec<(usize, String)> {
     const BANNED: &[&str] = &[".unwrap()", ".expect(", "todo!", "unimplemented!"];
-    text.lines()
-        .enumerate()
-        .take_while(|(_, line)| line.trim() != "#[cfg(test)]")
-        .filter(|(_, line)| !line.trim_start().starts_with("//"))
-        .filter(|(_, line)| BANNED.iter().any(|b| line.contains(b)))
-        .map(|(i, line)| (i + 1, line.trim().to_owned()))
-        .collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    let mut index = 0;
+    while let Some(line) = lines.get(index) {
+        if line.trim() == "#[cfg(test)]" {
+            index = end_of_item(&lines, index) + 1;
+            continue;
+        }
+        if !line.trim_start().starts_with("//") && BANNED.iter().any(|b| line.contains(b)) {
+            found.push((index + 1, line.trim().to_owned()));
+        }
+        index += 1;
+    }
+    found
+}
+
+/// The index of the last line of the item the attribute on line `start` applies to. The code
+/// is rustfmt-formatted, so an item is one line ending in `;` or `}`, or runs to the first
+/// later line that starts with `}` at the attribute's indentation.
+fn end_of_item(lines: &[&str], start: usize) -> usize {
+    let indentation = |line: &str| line.len() - line.trim_start().len();
+    let indent = indentation(lines[start]);
+    let mut index = start + 1;
+    // Further attributes and comments on the same item.
+    while lines.get(index).is_some_and(|line| {
+        let line = line.trim_start();
+        line.starts_with("#[") || line.starts_with("//")
+    }) {
+        index += 1;
+    }
+    let Some(first) = lines.get(index) else {
+        return lines.len();
+    };
+    let first = first.trim_end();
+    if first.ends_with(';') || first.ends_with('}') {
+        return index;
+    }
+    (index + 1..lines.len())
+        .find(|&end| indentation(lines[end]) == indent && lines[end].trim_start().starts_with('}'))
+        .unwrap_or(lines.len())
 }
 
 #[test]
-fn the_scanner_finds_what_it_bans_and_stops_at_tests() {
+fn the_scanner_finds_what_it_bans_and_skips_tests() {
     let text = "fn a() { x.unwrap(); }\n// y.unwrap()\nfn b() { y.expect(\"z\") }\n\
                 fn c() { z.unwrap_or(1); todo!() }\n#[cfg(test)]\nmod tests { q.unwrap(); }\n";
     let lines: Vec<usize> = panicking_lines(text).into_iter().map(|(n, _)| n).collect();
     assert_eq!(lines, [1, 3, 4]);
+}
+
+#[test]
+fn the_scanner_looks_at_code_after_test_items_too() {
+    let text = r#"#[cfg(test)]
+mod tests {
+    fn t() {
+        a.unwrap();
+    }
+}
+
+pub fn after() { b.unwrap(); }
+#[cfg(test)]
+mod other;
+fn c() { d.expect("x") }
+impl X {
+    #[cfg(test)]
+    #[allow(dead_code)]
+    fn helper(
+        x: u32,
+    ) {
+        e.unwrap();
+    }
+    fn real() { f.unwrap(); }
+}
+#[cfg(test)]
+use std::{
+    g::unimplemented,
+};
+fn last() { todo!() }
+"#;
+    let lines: Vec<usize> = panicking_lines(text).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(lines, [8, 11, 20, 26]);
 }
 
 #[test]

@@ -22,8 +22,8 @@ use crate::Failure;
 use crate::args::{Format, Global};
 use crate::generated::commands::{COMMANDS, request};
 use crate::output::{Writer, spreadsheet_safe};
-use crate::text::printable;
 use crate::progress::Progress;
+use crate::text::printable;
 
 /// One generated command.
 #[derive(Debug)]

@@ -1,6 +1,7 @@
 //! The client: credentials, where the API lives, and the transport that reaches it.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,7 +9,10 @@ use base64::Engine as _;
 use http::{HeaderMap, HeaderValue, header};
 use secrecy::{ExposeSecret, SecretString};
 use twilio_model::{AccountSid, ApiKeySid, CallEventsPage, CallSid};
-use twilio_transport::{HttpTransport, HyperTransport, RetryPolicy, RetryTransport};
+use twilio_transport::{
+    CertEnv, HttpTransport, HyperTransport, ProxyConfig, RetryEvent, RetryPolicy, RetryTransport,
+    RootStore,
+};
 
 use crate::Error;
 use crate::many::CallsEventsRequest;
@@ -155,6 +159,13 @@ impl Client {
 /// assert!(!format!("{client:?}").contains("the auth token"));
 /// # Ok::<(), twilio_api::Error>(())
 /// ```
+///
+/// Networks: unless told otherwise, [`build`](Self::build) reads the proxies from the
+/// environment as curl does (`https_proxy`, `http_proxy`, `all_proxy`, `no_proxy`; see
+/// [`ProxyConfig::from_lookup`]) and `SSL_CERT_FILE` / `SSL_CERT_DIR` as OpenSSL-based tools
+/// do (see [`RootStore`]); [`ClientBuilder::from_lookup`] reads them through its lookup
+/// instead. [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) and
+/// [`proxies`](Self::proxies) override the environment's proxies.
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     account_sid: Option<AccountSid>,
@@ -165,6 +176,58 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn HttpTransport>>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    /// The proxy and certificate variables, when read through a lookup; `None` reads the
+    /// process environment at build time.
+    environment: Option<Environment>,
+    proxy: ProxyChoice,
+    root_store: Option<RootStore>,
+    extra_roots: Vec<ExtraRoot>,
+    on_retry: Vec<Arc<RetryCallback>>,
+}
+
+type RetryCallback = dyn Fn(&RetryEvent) + Send + Sync;
+
+/// The network settings of the environment.
+#[derive(Debug, Clone)]
+struct Environment {
+    proxies: ProxyConfig,
+    certificates: CertEnv,
+}
+
+impl Environment {
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            proxies: ProxyConfig::from_lookup(&lookup),
+            certificates: CertEnv::from_lookup(&lookup),
+        }
+    }
+
+    fn from_process() -> Self {
+        Self {
+            proxies: ProxyConfig::from_env(),
+            certificates: CertEnv::from_env(),
+        }
+    }
+}
+
+/// Which proxies the client uses.
+#[derive(Debug, Clone, Default)]
+enum ProxyChoice {
+    /// The environment's.
+    #[default]
+    Environment,
+    /// This URL for everything, with the environment's `no_proxy` (as curl's `--proxy`).
+    Url(String),
+    /// Exactly this configuration.
+    Config(ProxyConfig),
+}
+
+/// A certificate to trust on top of the roots.
+#[derive(Debug, Clone)]
+enum ExtraRoot {
+    Der(Vec<u8>),
+    Pem(Vec<u8>),
+    File(PathBuf),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -177,6 +240,17 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("environment", &self.environment)
+            .field(
+                "proxy",
+                &match &self.proxy {
+                    ProxyChoice::Url(url) => ProxyChoice::Config(ProxyConfig::all(url.clone())),
+                    other => other.clone(),
+                },
+            )
+            .field("root_store", &self.root_store)
+            .field("extra_roots", &self.extra_roots.len())
+            .field("on_retry", &self.on_retry.len())
             .finish_non_exhaustive()
     }
 }
@@ -189,12 +263,16 @@ impl ClientBuilder {
     }
 
     /// Like [`ClientBuilder::from_env`], reading variables through `lookup` (for tests and
-    /// for configuration systems other than the process environment).
+    /// for configuration systems other than the process environment), the proxy and
+    /// certificate variables included.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let account_sid = lookup("TWILIO_ACCOUNT_SID")
             .ok_or_else(|| Error::invalid_input("TWILIO_ACCOUNT_SID is not set"))?;
         let account_sid = parse_sid::<AccountSid>("TWILIO_ACCOUNT_SID", &account_sid)?;
-        let mut builder = Self::default();
+        let mut builder = Self {
+            environment: Some(Environment::from_lookup(&lookup)),
+            ..Self::default()
+        };
         builder = match (
             lookup("TWILIO_API_KEY"),
             lookup("TWILIO_API_SECRET"),
@@ -288,6 +366,79 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url`
+    /// (`http://[user:password@]host[:port]`), whatever the environment's proxy variables
+    /// say; the environment's `no_proxy` still applies, as with curl's `--proxy`. `https://`
+    /// goes through a `CONNECT` tunnel (the proxy never sees the credentials); the proxy's own
+    /// credentials go to it only, and are never shown.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Url(url.into());
+        self
+    }
+
+    /// Sends every request straight to its server, whatever the environment says.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Config(ProxyConfig::none());
+        self
+    }
+
+    /// Uses exactly these proxy rules (for instance `ProxyConfig::all(url).no_proxy(list)`),
+    /// ignoring the environment's.
+    pub fn proxies(mut self, proxies: ProxyConfig) -> Self {
+        self.proxy = ProxyChoice::Config(proxies);
+        self
+    }
+
+    /// The root certificates to start from: [`RootStore::Bundled`] (the Mozilla roots in
+    /// the binary, the default) or [`RootStore::System`] (the operating system's store; cargo
+    /// feature `native-roots`). `SSL_CERT_FILE` / `SSL_CERT_DIR` replace either when set.
+    pub fn root_store(mut self, store: RootStore) -> Self {
+        self.root_store = Some(store);
+        self
+    }
+
+    /// Also trusts this DER-encoded root certificate (a private CA, a TLS-intercepting
+    /// proxy's CA). Checked by [`build`](Self::build).
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(ExtraRoot::Der(der.into()));
+        self
+    }
+
+    /// Also trusts every certificate of this PEM text. [`build`](Self::build) fails if it
+    /// holds none or an invalid one.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(ExtraRoot::Pem(pem.into()));
+        self
+    }
+
+    /// Also trusts the certificates of this file (a PEM bundle or one DER certificate).
+    /// [`build`](Self::build) fails, naming the file, if it cannot be read or holds no valid
+    /// certificate.
+    pub fn add_root_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_roots.push(ExtraRoot::File(path.into()));
+        self
+    }
+
+    /// Calls `callback` before each retry with what failed, the attempt and the delay (see
+    /// [`RetryTransport::on_retry`]); for metrics or your own logs. Every retry is also a
+    /// `tracing` INFO event. Applies to the default transport only.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// let account: twilio_api::AccountSid = "AC0123456789abcdef0123456789abcdef".parse()?;
+    /// let client = twilio_api::Client::builder()
+    ///     .auth_token(account, "token")
+    ///     .on_retry(|retry| eprintln!("retry {} after {:?}: {}", retry.attempt.number(), retry.delay, retry.reason))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_retry(mut self, callback: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry.push(Arc::new(callback));
+        self
+    }
+
     /// Builds the client. Fails if credentials are missing or a setting is invalid.
     pub fn build(self) -> Result<Client, Error> {
         let (Some(account_sid), Some(credentials)) = (self.account_sid, self.credentials) else {
@@ -302,18 +453,40 @@ impl ClientBuilder {
         let transport: Arc<dyn HttpTransport> = match self.transport {
             Some(transport) => transport,
             None => {
-                let mut hyper = HyperTransport::builder();
+                let environment = self.environment.unwrap_or_else(Environment::from_process);
+                let proxies = match self.proxy {
+                    ProxyChoice::Environment => environment.proxies,
+                    ProxyChoice::Url(url) => environment.proxies.override_proxy(url),
+                    ProxyChoice::Config(config) => config,
+                };
+                let mut hyper = HyperTransport::builder()
+                    .proxies(proxies)
+                    .cert_env(environment.certificates);
                 if let Some(timeout) = self.timeout {
                     hyper = hyper.timeout(timeout);
                 }
-                let hyper = hyper.build().map_err(|e| {
-                    Error::invalid_input(format!("cannot set up the HTTP client: {e}"))
+                if let Some(store) = self.root_store {
+                    hyper = hyper.root_store(store);
+                }
+                for root in self.extra_roots {
+                    hyper = match root {
+                        ExtraRoot::Der(der) => hyper.add_root_certificate(der),
+                        ExtraRoot::Pem(pem) => hyper.add_root_certificates_pem(pem),
+                        ExtraRoot::File(path) => hyper.add_root_certificate_file(path),
+                    };
+                }
+                let hyper = hyper.build().map_err(|source| Error::Setup {
+                    source: Box::new(source),
                 })?;
                 let mut policy = RetryPolicy::default();
                 if let Some(max_retries) = self.max_retries {
                     policy = policy.max_retries(max_retries);
                 }
-                Arc::new(RetryTransport::new(hyper).with_policy(policy))
+                let mut retry = RetryTransport::new(hyper).with_policy(policy);
+                for callback in self.on_retry {
+                    retry = retry.on_retry(move |event| callback(event));
+                }
+                Arc::new(retry)
             }
         };
         let headers = default_headers(&account_sid, &credentials)?;
@@ -332,11 +505,11 @@ impl ClientBuilder {
 fn parse_sid<T>(what: &str, value: &str) -> Result<T, Error>
 where
     T: std::str::FromStr,
-    T::Err: fmt::Display,
+    T::Err: std::error::Error + Send + Sync + 'static,
 {
     value
         .parse()
-        .map_err(|e| Error::invalid_input(format!("{what}: {e}")))
+        .map_err(|e| Error::invalid_input_because(what, e))
 }
 
 /// `https://api.twilio.com`, or the regional and edge host.
@@ -536,7 +709,11 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(err.is_invalid_input());
-        assert!(err.to_string().contains("ACnope"), "{err}");
+        assert_eq!(err.to_string(), "invalid input: TWILIO_ACCOUNT_SID");
+        // The typed cause is kept, and it names the value.
+        let source = std::error::Error::source(&err).unwrap();
+        let sid_error = source.downcast_ref::<twilio_model::SidError>().unwrap();
+        assert_eq!(sid_error.value(), "ACnope");
         let err =
             ClientBuilder::from_lookup(env(&[("TWILIO_ACCOUNT_SID", AC), ("TWILIO_API_KEY", SK)]))
                 .unwrap_err();

@@ -12,22 +12,42 @@ use twilio_transport::retry::{is_retryable_status, parse_retry_after};
 /// An error raised while fetching a page (`Api`, `Http`, `Transport`, `Decode`) carries the
 /// URI of the page that failed ([`Error::resume_uri`]): start a listing again from it
 /// (`.from_page(uri)`) and nothing already delivered is fetched twice. The pager's safety
-/// stops (`Paging`) name the page that carried the refused link ([`Error::page_uri`]). `Display` never contains a secret, and server-sent
-/// text is shown with its control characters replaced.
+/// stops (`Paging`) name the page that carried the refused link ([`Error::page_uri`]).
+/// Whenever a response arrived, its `Twilio-Request-Id` is kept ([`Error::request_id`]) to
+/// quote to Twilio support.
+///
+/// `Display` says what happened at this level and never repeats its
+/// [`source`](std::error::Error::source): print the whole chain (each `source()` in turn, or
+/// `{:#}` with `anyhow`) for the full story, each message once. It never contains a secret,
+/// and server-sent text is shown with its control characters replaced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument was rejected before any request was sent (a malformed SID, a page size out
-    /// of range, an invalid base URL, missing credentials).
+    /// of range, an invalid base URL or `from_page`, missing credentials).
     #[error("invalid input: {message}")]
     InvalidInput {
         /// What was wrong, naming the argument.
         message: String,
+        /// The typed cause, when there is one (a [`SidError`](twilio_model::SidError), the
+        /// pager's [`PagerError`](twilio_pager::PagerError)); `downcast_ref` it.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// A SID did not have the form its kind requires.
-    #[error("invalid input: {0}")]
+    #[error("invalid input")]
     InvalidSid(#[from] twilio_model::SidError),
+
+    /// The HTTP client could not be set up: the TLS roots (`SSL_CERT_FILE`, `SSL_CERT_DIR`,
+    /// a certificate file that cannot be read or holds no certificate) or a proxy URL. Its
+    /// source names the file or variable.
+    #[error("the HTTP client could not be set up")]
+    Setup {
+        /// What the transport reported (of kind `Setup`).
+        #[source]
+        source: Box<twilio_transport::TransportError>,
+    },
 
     /// Twilio answered with an error document (`code`, `message`, `more_info`, `status`).
     #[error("{0}")]
@@ -45,12 +65,13 @@ pub enum Error {
         snippet: String,
         /// How long the server asked to wait before trying again (`Retry-After`), if it said.
         retry_after: Option<Duration>,
+        /// The response's `Twilio-Request-Id`, if it had one.
+        request_id: Option<String>,
     },
 
-    /// The request could not be sent or its response not read (connection, timeout, body
-    /// too large).
-    // The transport's message names the method and URI already (without the query).
-    #[error("{source}")]
+    /// The request could not be sent or its response not read (connection, proxy, TLS
+    /// certificate, timeout, body too large); the source names the method and URI.
+    #[error("page request failed")]
     Transport {
         /// The URI of the page that failed.
         page_uri: String,
@@ -60,18 +81,20 @@ pub enum Error {
     },
 
     /// A page arrived but could not be decoded.
-    #[error("decoding the page {page_uri}: {source}")]
+    #[error("the page {page_uri} could not be decoded")]
     Decode {
         /// The URI of the page that failed.
         page_uri: String,
         /// Where in the page and what was wrong (line and column).
         #[source]
         source: serde_json::Error,
+        /// The response's `Twilio-Request-Id`, if it had one.
+        request_id: Option<String>,
     },
 
     /// The listing was stopped by one of the pager's safety rules (a link to another host,
     /// a link cycle, a malformed link).
-    #[error("listing stopped: {source}")]
+    #[error("listing stopped")]
     Paging {
         /// The URI of the page that carried the offending link.
         page_uri: Option<String>,
@@ -102,6 +125,8 @@ pub struct ApiError {
     /// How long Twilio asked to wait before trying again (`Retry-After`), if it said: on a
     /// 429 this is how long the retries already made were not enough for.
     pub retry_after: Option<Duration>,
+    /// The response's `Twilio-Request-Id` (`RQ…`), to quote to Twilio support.
+    pub request_id: Option<String>,
 }
 
 impl fmt::Display for ApiError {
@@ -139,6 +164,19 @@ impl Error {
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Self::InvalidInput {
             message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Invalid input whose typed cause is `source`; `message` names the argument and does not
+    /// repeat what `source` says.
+    pub(crate) fn invalid_input_because(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::InvalidInput {
+            message: message.into(),
+            source: Some(Box::new(source)),
         }
     }
 
@@ -153,6 +191,7 @@ impl Error {
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let request_id = twilio_transport::request_id(headers).map(str::to_owned);
         match serde_json::from_slice::<ApiErrorBody>(body) {
             Ok(doc) if doc.code.is_some() || doc.message.is_some() => {
                 Self::Api(Box::new(ApiError {
@@ -163,6 +202,7 @@ impl Error {
                     more_info: doc.more_info,
                     details: doc.details,
                     retry_after,
+                    request_id,
                 }))
             }
             _ => Self::Http {
@@ -170,6 +210,7 @@ impl Error {
                 status: status.as_u16(),
                 snippet: snippet(body),
                 retry_after,
+                request_id,
             },
         }
     }
@@ -184,7 +225,24 @@ impl Error {
             Self::Http { page_uri, .. }
             | Self::Transport { page_uri, .. }
             | Self::Decode { page_uri, .. } => Some(page_uri),
-            Self::InvalidInput { .. } | Self::InvalidSid(_) | Self::Paging { .. } => None,
+            Self::InvalidInput { .. }
+            | Self::InvalidSid(_)
+            | Self::Setup { .. }
+            | Self::Paging { .. } => None,
+        }
+    }
+
+    /// The `Twilio-Request-Id` of the response this error is about (`RQ…`), whenever a
+    /// response arrived: quote it to Twilio support. `None` when no response came (the
+    /// connection failed, input was refused before any request).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.request_id.as_deref(),
+            Self::Http { request_id, .. } | Self::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
+            Self::Transport { source, .. } => source.request_id(),
+            _ => None,
         }
     }
 
@@ -241,6 +299,7 @@ impl Error {
             Self::Transport { source, .. } => source.is_retryable(),
             Self::InvalidInput { .. }
             | Self::InvalidSid(_)
+            | Self::Setup { .. }
             | Self::Decode { .. }
             | Self::Paging { .. } => false,
         }
@@ -254,6 +313,11 @@ impl Error {
     /// Whether the input was rejected before any request was sent.
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Self::InvalidInput { .. } | Self::InvalidSid(_))
+    }
+
+    /// Whether the HTTP client could not be set up (TLS roots, certificate files, proxy URL).
+    pub fn is_setup(&self) -> bool {
+        matches!(self, Self::Setup { .. })
     }
 
     /// Whether the credentials were rejected (HTTP 401, Twilio code 20003).
@@ -383,5 +447,212 @@ mod tests {
     fn snippet_cuts_on_char_boundaries() {
         let s = snippet("é".repeat(300).as_bytes());
         assert_eq!(s.chars().count(), 201);
+    }
+
+    /// Every message of the chain under `error`, `error` first.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut messages = Vec::new();
+        let mut next = Some(error);
+        while let Some(error) = next {
+            messages.push(error.to_string());
+            next = error.source();
+        }
+        messages
+    }
+
+    /// No message of the chain contains the message of its source, so printing the whole
+    /// chain says each thing once.
+    fn assert_each_message_once(error: &Error) -> Vec<String> {
+        let messages = chain(error);
+        for pair in messages.windows(2) {
+            assert!(
+                !pair[0].contains(&pair[1]),
+                "{:?} repeats its source {:?} (chain {messages:?})",
+                pair[0],
+                pair[1]
+            );
+        }
+        messages
+    }
+
+    fn pager_errors() -> Vec<twilio_pager::PagerError> {
+        use twilio_pager::PagerError;
+        let decode = serde_json::from_slice::<serde_json::Value>(b"{\"events\": [").unwrap_err();
+        vec![
+            PagerError::InvalidPageSize { value: 0 },
+            PagerError::Cycle {
+                page_uri: "https://api.twilio.com/p?Page=2".into(),
+                link: "/p?Page=1".into(),
+            },
+            PagerError::ForeignOrigin {
+                page_uri: "https://api.twilio.com/p".into(),
+                link: "https://evil.example/p".into(),
+            },
+            PagerError::Decode {
+                page_uri: "https://api.twilio.com/p?Page=3".into(),
+                source: decode,
+                request_id: Some("RQdecode".into()),
+            },
+            PagerError::Transport {
+                page_uri: "https://api.twilio.com/p?Page=4".into(),
+                source: Box::new(
+                    twilio_transport::TransportError::new(
+                        twilio_transport::TransportErrorKind::Timeout,
+                        http::Method::GET,
+                        "https://api.twilio.com/p",
+                        "no complete response within 1s",
+                    )
+                    .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut)),
+                ),
+            },
+        ]
+    }
+
+    #[test]
+    fn display_never_repeats_its_source() {
+        let sid = "CAnope".parse::<twilio_model::CallSid>().unwrap_err();
+        let mut errors = vec![
+            Error::from(sid.clone()),
+            Error::invalid_input_because("--call-sid", sid),
+            Error::invalid_input("no credentials"),
+            Error::from_status(
+                "/p".into(),
+                http::StatusCode::NOT_FOUND,
+                &http::HeaderMap::new(),
+                &Bytes::from_static(br#"{"code": 20404, "message": "not found"}"#),
+            ),
+        ];
+        errors.extend(pager_errors().into_iter().map(Error::from));
+        let account: twilio_model::AccountSid =
+            "AC0123456789abcdef0123456789abcdef".parse().unwrap();
+        let setup = crate::Client::builder()
+            .auth_token(account, "t")
+            .add_root_certificate_file("/nonexistent/twilio-ca.pem")
+            .build()
+            .unwrap_err();
+        errors.push(setup);
+        for error in &errors {
+            let messages = assert_each_message_once(error);
+            assert!(!messages.is_empty());
+        }
+        // The whole chain, `{:#}`-style, still says everything.
+        let sid_chain = chain(&errors[0]).join(": ");
+        assert!(
+            sid_chain.starts_with("invalid input: invalid call SID \"CAnope\""),
+            "{sid_chain}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_real_connection_failure_says_each_thing_once() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let account: twilio_model::AccountSid =
+            "AC0123456789abcdef0123456789abcdef".parse().unwrap();
+        let client = crate::Client::builder()
+            .auth_token(account, "t")
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .no_proxy()
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let call = "CA0123456789abcdef0123456789abcdef".parse().unwrap();
+        let error = client
+            .calls(call)
+            .events()
+            .list()
+            .collect()
+            .await
+            .unwrap_err();
+        let messages = assert_each_message_once(&error);
+        assert!(messages.len() >= 3, "{messages:?}");
+        assert_eq!(messages[0], "page request failed");
+        assert!(messages[1].ends_with(": could not connect"), "{messages:?}");
+        assert!(error.is_retryable() && error.resume_uri().is_some());
+        assert_eq!(error.request_id(), None);
+    }
+
+    #[test]
+    fn invalid_input_keeps_its_typed_cause() {
+        let sid = "CAnope".parse::<twilio_model::CallSid>().unwrap_err();
+        let error = Error::from(sid);
+        assert!(error.is_invalid_input());
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(source.downcast_ref::<twilio_model::SidError>().is_some());
+
+        let error = Error::from(twilio_pager::PagerError::InvalidPageSize { value: 0 });
+        assert!(error.is_invalid_input());
+        assert_eq!(
+            error.to_string(),
+            "invalid input: the listing was refused before any request"
+        );
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(matches!(
+            source.downcast_ref::<twilio_pager::PagerError>(),
+            Some(twilio_pager::PagerError::InvalidPageSize { value: 0 })
+        ));
+    }
+
+    #[test]
+    fn a_tls_setup_failure_is_not_invalid_input() {
+        let account: twilio_model::AccountSid =
+            "AC0123456789abcdef0123456789abcdef".parse().unwrap();
+        let error = crate::Client::builder()
+            .auth_token(account, "t")
+            .add_root_certificates_pem("not a certificate")
+            .build()
+            .unwrap_err();
+        assert!(error.is_setup(), "{error:?}");
+        assert!(!error.is_invalid_input() && !error.is_retryable());
+        assert_eq!(error.resume_uri(), None);
+        let Error::Setup { source: transport } = &error else {
+            panic!("expected Setup, got {error:?}");
+        };
+        assert!(transport.is_setup());
+        assert!(
+            transport.to_string().contains("holds no PEM certificate"),
+            "{transport}"
+        );
+    }
+
+    #[test]
+    fn request_ids_are_kept_from_every_response() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "twilio-request-id",
+            http::HeaderValue::from_static("RQ0123456789abcdef0123456789abcdef"),
+        );
+        for body in [
+            &br#"{"code": 20003, "message": "Authenticate"}"#[..],
+            b"<html>",
+        ] {
+            let error = Error::from_status(
+                "/p".into(),
+                http::StatusCode::UNAUTHORIZED,
+                &headers,
+                &Bytes::copy_from_slice(body),
+            );
+            assert_eq!(
+                error.request_id(),
+                Some("RQ0123456789abcdef0123456789abcdef")
+            );
+        }
+        let decode = Error::from(pager_errors().swap_remove(3));
+        assert_eq!(decode.request_id(), Some("RQdecode"));
+        let transport = Error::from(twilio_pager::PagerError::Transport {
+            page_uri: "/p".into(),
+            source: Box::new(
+                twilio_transport::TransportError::new(
+                    twilio_transport::TransportErrorKind::BodyTooLarge,
+                    http::Method::GET,
+                    "/p",
+                    "too large",
+                )
+                .with_request_id("RQbig"),
+            ),
+        });
+        assert_eq!(transport.request_id(), Some("RQbig"));
+        assert_eq!(Error::invalid_input("x").request_id(), None);
     }
 }

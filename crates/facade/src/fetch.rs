@@ -115,6 +115,7 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
         if !parts.status.is_success() && !redirected {
             return Err(Error::from_status(uri, parts.status, &parts.headers, &body));
         }
+        let request_id = twilio_transport::request_id(&parts.headers).map(str::to_owned);
         match serde_json::from_slice(&body) {
             Ok(item) => Ok(item),
             Err(source) => {
@@ -129,11 +130,13 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
                             .map_err(|source| Error::Decode {
                                 page_uri: uri,
                                 source,
+                                request_id,
                             })
                     }
                     _ => Err(Error::Decode {
                         page_uri: uri,
                         source,
+                        request_id,
                     }),
                 }
             }

@@ -63,7 +63,10 @@ pub use twilio_model::{
     AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,
     ListPage, Page, PageMeta, RawCallEventsPage, SidError,
 };
-pub use twilio_transport::{HttpTransport, TransportError};
+pub use twilio_transport::{
+    CertEnv, HttpTransport, ProxyConfig, RetryEvent, RetryReason, RootStore, TransportError,
+    TransportErrorKind,
+};
 
 /// The README's Rust examples, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]

@@ -224,13 +224,22 @@ impl From<PagerError> for Error {
                 body,
             } => Error::from_status(page_uri, status, &headers, &body),
             PagerError::Transport { page_uri, source } => Error::Transport { page_uri, source },
-            PagerError::Decode { page_uri, source } => Error::Decode { page_uri, source },
-            // Rejected before any request: a bad setting or a bad `from_page` URI.
+            PagerError::Decode {
+                page_uri,
+                source,
+                request_id,
+            } => Error::Decode {
+                page_uri,
+                source,
+                request_id,
+            },
+            // Rejected before any request: a bad setting or a bad `from_page` URI, kept as
+            // the typed cause.
             PagerError::InvalidPageSize { .. }
             | PagerError::InvalidBaseUrl { .. }
-            | PagerError::InvalidLink { page_uri: None, .. } => Error::InvalidInput {
-                message: err.to_string(),
-            },
+            | PagerError::InvalidLink { page_uri: None, .. } => {
+                Error::invalid_input_because("the listing was refused before any request", err)
+            }
             other => Error::Paging {
                 page_uri: other.page_uri().map(str::to_owned),
                 source: Box::new(other),

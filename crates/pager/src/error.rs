@@ -43,6 +43,8 @@ pub enum PagerError {
         /// Why decoding failed, with line and column.
         #[source]
         source: serde_json::Error,
+        /// The response's `Twilio-Request-Id`, if it had one.
+        request_id: Option<String>,
     },
 
     /// The page request could not be sent or its response could not be read.

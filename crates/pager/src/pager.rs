@@ -341,6 +341,7 @@ impl Client {
         let page: P = serde_json::from_slice(&body).map_err(|source| PagerError::Decode {
             page_uri: page_uri(),
             source,
+            request_id: twilio_transport::request_id(&parts.headers).map(str::to_owned),
         })?;
         tracing::debug!(items = page.items().len(), "page decoded");
         Ok(page)

@@ -448,7 +448,9 @@ async fn a_malformed_page_is_a_decode_error_naming_the_page() {
     let (items, error) = pager(server).collect_partial().await;
     assert_eq!(items, things(0..2));
     match error {
-        Some(PagerError::Decode { page_uri, source }) => {
+        Some(PagerError::Decode {
+            page_uri, source, ..
+        }) => {
             assert_eq!(page_uri, format!("{BASE}{second}"));
             assert_eq!(source.line(), 2);
             assert!(source.column() > 0);

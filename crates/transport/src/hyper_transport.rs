@@ -1,9 +1,12 @@
 //! [`HyperTransport`]: the real transport, hyper 1 + rustls with a keep-alive connection pool.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, PROXY_AUTHORIZATION};
 use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -12,7 +15,10 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tracing::Instrument as _;
 
 use crate::body::{BodyError, read_capped};
-use crate::{Attempt, HttpTransport, TransportError, TransportErrorKind, uri_without_query};
+use crate::proxy::{ProxyConfig, ProxyConnector, ProxyFailure, Route, Routes};
+use crate::redact::{mark_credentials_sensitive, request_id, uri_without_query};
+use crate::tls::{CertEnv, ExtraRoot, RootStore};
+use crate::{Attempt, HttpTransport, TransportError, TransportErrorKind};
 
 /// The default cap on a response body: 32 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
@@ -22,31 +28,44 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Sends requests with hyper over rustls (HTTP/1.1 or HTTP/2, chosen by ALPN), keeping
-/// connections alive in a pool so a whole listing reuses one connection.
+/// connections alive in a pool so a whole listing reuses one connection, directly or through
+/// an HTTP proxy ([`ProxyConfig`]).
 ///
 /// Cheap to clone: clones share the pool.
 ///
 /// Guarantees:
 /// - Only `https://` URIs are sent anywhere; plain `http://` is sent only to loopback hosts
-///   (`127.0.0.0/8`, `::1`, `localhost`) and refused ([`TransportErrorKind::Refused`]) for
-///   any other host *before* connecting, so credentials never travel in clear text.
-/// - Each call is bounded by a timeout covering connect, headers and the whole body
-///   ([`TransportErrorKind::Timeout`]).
+///   (`127.0.0.0/8`, `::1`, `localhost`), and through a proxy only if the proxy is on
+///   loopback too; anything else is refused ([`TransportErrorKind::Refused`]) *before*
+///   connecting, so credentials never travel in clear text.
+/// - Through a proxy, `https://` goes in a `CONNECT` tunnel with TLS end to end (the proxy
+///   never sees a request header), `http://` in absolute form; the proxy's credentials go to
+///   the proxy only. A proxy that refuses is [`TransportErrorKind::Proxy`] (or
+///   [`TransportErrorKind::Connect`] when it cannot be reached), naming the proxy without its
+///   credentials.
+/// - Each call is bounded by a timeout covering connect (and the `CONNECT`), headers and the
+///   whole body ([`TransportErrorKind::Timeout`]).
 /// - A response body larger than the cap is refused as soon as it is known to be too large
 ///   (from its `Content-Length`, or while it streams in) and never buffered whole
 ///   ([`TransportErrorKind::BodyTooLarge`]).
 /// - A connection that breaks mid-response is [`TransportErrorKind::Io`], which is retryable.
-/// - `Authorization` headers are marked sensitive before sending (callers should already do so
-///   with [`http::HeaderValue::set_sensitive`]), and headers are never logged.
+/// - An untrusted server certificate is [`TransportErrorKind::Certificate`] (not retryable);
+///   a `Content-Encoding` the request did not accept is
+///   [`TransportErrorKind::ContentEncoding`], before the body is read.
+/// - `Authorization` and `Proxy-Authorization` headers are marked sensitive before sending
+///   (callers should already do so with [`http::HeaderValue::set_sensitive`]), and headers
+///   are never logged.
 ///
 /// Each call runs inside a `twilio.http` tracing span (DEBUG level) with the fields
 /// `method`, `url` (without query string), `attempt` (from the request's [`Attempt`]
-/// extension, 1 if absent), `status` and `duration_ms`.
+/// extension, 1 if absent), `proxy` (when one is used), `status`, `request_id` (Twilio's
+/// `Twilio-Request-Id`) and `duration_ms`; a DEBUG event closes each call.
 ///
 /// Needs a Tokio runtime with the time driver enabled.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Client<HttpsConnector<ProxyConnector>, Full<Bytes>>,
+    routes: Arc<Routes>,
     timeout: Duration,
     max_body_size: usize,
 }
@@ -57,12 +76,11 @@ impl HyperTransport {
         HyperTransportBuilder::default()
     }
 
-    /// A transport with the default settings.
+    /// A transport with the default settings: the bundled roots, no proxy.
     ///
     /// # Errors
     ///
-    /// When the TLS configuration cannot be built (for example no native root certificate
-    /// could be loaded with the `native-roots` feature).
+    /// When the TLS configuration cannot be built (see [`HyperTransportBuilder::build`]).
     pub fn new() -> Result<Self, TransportError> {
         Self::builder().build()
     }
@@ -80,16 +98,65 @@ impl HyperTransport {
     async fn attempt(
         &self,
         request: http::Request<Bytes>,
-        method: &http::Method,
-        url: &str,
-        span: &tracing::Span,
+        exchange: &Exchange<'_>,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        let Exchange {
+            method,
+            url,
+            route,
+            span,
+            ..
+        } = *exchange;
         let response = self
             .client
             .request(request.map(Full::new))
             .await
             .map_err(|error| classify_client_error(error, method, url))?;
-        span.record("status", response.status().as_u16());
+        let status = response.status();
+        span.record("status", status.as_u16());
+        let id = request_id(response.headers()).map(str::to_owned);
+        if let Some(id) = &id {
+            span.record("request_id", tracing::field::display(id));
+        }
+        let with_id = |error: TransportError| match &id {
+            Some(id) => error.with_request_id(id.clone()),
+            None => error,
+        };
+        if let Route::Forward(target) = route
+            && status == http::StatusCode::PROXY_AUTHENTICATION_REQUIRED
+        {
+            // Only a proxy answers 407: the request never reached the server.
+            let message = if target.auth.is_some() {
+                format!(
+                    "the proxy {} refused the credentials in its URL",
+                    target.shown
+                )
+            } else {
+                format!(
+                    "the proxy {} asks for credentials: give them in its URL \
+                     (http://user:password@host:port)",
+                    target.shown
+                )
+            };
+            return Err(TransportError::new(
+                TransportErrorKind::Proxy,
+                method.clone(),
+                url,
+                message,
+            )
+            .with_proxy(target.shown.clone(), Some(407)));
+        }
+        if let Some(coding) = unrequested_encoding(&exchange.accepted, response.headers()) {
+            return Err(with_id(TransportError::new(
+                TransportErrorKind::ContentEncoding,
+                method.clone(),
+                url,
+                format!(
+                    "the response body is encoded with {coding}, which the request did not \
+                     accept (its Accept-Encoding), so it cannot be read as sent"
+                ),
+            )));
+        }
         let (parts, body) = response.into_parts();
         let body = read_capped(body, self.max_body_size)
             .await
@@ -119,9 +186,20 @@ impl HyperTransport {
                     "the connection broke while reading the response body",
                 )
                 .with_source(source),
-            })?;
+            })
+            .map_err(with_id)?;
         Ok(http::Response::from_parts(parts, body))
     }
+}
+
+/// What one call needs to know about itself, for errors and the span.
+struct Exchange<'a> {
+    method: &'a http::Method,
+    url: &'a str,
+    route: &'a Route,
+    /// The content codings the request accepts (lower case).
+    accepted: Vec<String>,
+    span: &'a tracing::Span,
 }
 
 impl fmt::Debug for HyperTransport {
@@ -145,32 +223,55 @@ impl HttpTransport for HyperTransport {
             .extensions()
             .get::<Attempt>()
             .map_or(1, |attempt| attempt.number());
+        let route = self.routes.route(request.uri());
         let span = tracing::debug_span!(
             "twilio.http",
             method = %method,
             url = %url,
             attempt,
+            proxy = tracing::field::Empty,
             status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if let Some(proxy) = route.proxy() {
+            span.record("proxy", tracing::field::display(proxy));
+        }
         let fields = span.clone();
         async move {
-            check_destination(request.uri()).map_err(|(kind, message)| {
+            let forward_proxy = match &route {
+                Route::Forward(target) => Some(&target.uri),
+                Route::Direct | Route::Tunnel(_) => None,
+            };
+            check_destination(request.uri(), forward_proxy).map_err(|(kind, message)| {
                 TransportError::new(kind, method.clone(), &url, message)
             })?;
+            if let Route::Forward(target) = &route
+                && let Some(auth) = &target.auth
+            {
+                request
+                    .headers_mut()
+                    .insert(PROXY_AUTHORIZATION, auth.clone());
+            }
             mark_credentials_sensitive(request.headers_mut());
+            let exchange = Exchange {
+                method: &method,
+                url: &url,
+                route: &route,
+                accepted: accepted_encodings(request.headers()),
+                span: &fields,
+            };
             let started = Instant::now();
-            let outcome =
-                tokio::time::timeout(self.timeout, self.attempt(request, &method, &url, &fields))
-                    .await
-                    .unwrap_or_else(|_elapsed| {
-                        Err(TransportError::new(
-                            TransportErrorKind::Timeout,
-                            method.clone(),
-                            &url,
-                            format!("no complete response within {:?}", self.timeout),
-                        ))
-                    });
+            let outcome = tokio::time::timeout(self.timeout, self.attempt(request, &exchange))
+                .await
+                .unwrap_or_else(|_elapsed| {
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        method.clone(),
+                        &url,
+                        format!("no complete response within {:?}", self.timeout),
+                    ))
+                });
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             fields.record("duration_ms", duration_ms);
             match &outcome {
@@ -197,7 +298,10 @@ pub struct HyperTransportBuilder {
     max_body_size: usize,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
-    extra_roots: Vec<Vec<u8>>,
+    root_store: RootStore,
+    cert_env: CertEnv,
+    extra_roots: Vec<ExtraRoot>,
+    proxies: ProxyConfig,
 }
 
 impl Default for HyperTransportBuilder {
@@ -207,7 +311,10 @@ impl Default for HyperTransportBuilder {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
+            root_store: RootStore::default(),
+            cert_env: CertEnv::default(),
             extra_roots: Vec::new(),
+            proxies: ProxyConfig::none(),
         }
     }
 }
@@ -241,11 +348,31 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Also trusts `der`, a DER-encoded X.509 root certificate, on top of the roots chosen by
-    /// cargo feature (`webpki-roots` or `native-roots`): for a corporate TLS-intercepting
-    /// proxy, a private certificate authority, or a test server with a self-signed
-    /// certificate. Call it once per certificate; a PEM file must be decoded to DER first
-    /// (the base64 text between its `BEGIN`/`END CERTIFICATE` lines).
+    /// The proxies to go through (default [`ProxyConfig::none`]: this transport reads no
+    /// environment variable by itself; pass [`ProxyConfig::from_env`] for curl's rules).
+    pub fn proxies(mut self, proxies: ProxyConfig) -> Self {
+        self.proxies = proxies;
+        self
+    }
+
+    /// The root store to start from (default [`RootStore::Bundled`]; see the
+    /// [`tls` rules](crate::RootStore) for how it combines with the rest).
+    pub fn root_store(mut self, store: RootStore) -> Self {
+        self.root_store = store;
+        self
+    }
+
+    /// `SSL_CERT_FILE` / `SSL_CERT_DIR`: when `env` names anything, its certificates replace
+    /// the root store, as they do for OpenSSL-based tools (default: none; this transport
+    /// reads no environment variable by itself, pass [`CertEnv::from_env`]).
+    pub fn cert_env(mut self, env: CertEnv) -> Self {
+        self.cert_env = env;
+        self
+    }
+
+    /// Also trusts `der`, a DER-encoded X.509 root certificate, on top of the roots: for a
+    /// corporate TLS-intercepting proxy, a private certificate authority, or a test server
+    /// with a self-signed certificate. Call it once per certificate.
     ///
     /// The certificate is checked by [`build`](Self::build), which fails if it cannot be
     /// parsed as a trust anchor.
@@ -263,7 +390,23 @@ impl HyperTransportBuilder {
     /// # }
     /// ```
     pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
-        self.extra_roots.push(der.into());
+        self.extra_roots.push(ExtraRoot::Der(der.into()));
+        self
+    }
+
+    /// Also trusts every certificate of `pem`, a PEM text (`-----BEGIN CERTIFICATE-----`
+    /// blocks; other blocks are ignored). [`build`](Self::build) fails if it holds no
+    /// certificate or one that is not valid.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(ExtraRoot::Pem(pem.into()));
+        self
+    }
+
+    /// Also trusts the certificates of the file at `path`, read by [`build`](Self::build):
+    /// a PEM bundle (one or more certificates) or one DER certificate. The build fails,
+    /// naming the file, if it cannot be read, holds no certificate, or one that is not valid.
+    pub fn add_root_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_roots.push(ExtraRoot::File(path.into()));
         self
     }
 
@@ -271,14 +414,16 @@ impl HyperTransportBuilder {
     ///
     /// # Errors
     ///
-    /// [`TransportErrorKind::Other`] when the TLS configuration cannot be built: no native
-    /// root certificate could be loaded with the `native-roots` feature, or a certificate
-    /// given to [`add_root_certificate`](Self::add_root_certificate) is not a valid DER
-    /// X.509 certificate.
+    /// [`TransportErrorKind::Setup`], naming what is wrong: a root store that was not
+    /// compiled in (or, for the system's, yields no certificate), a file of `SSL_CERT_FILE`,
+    /// `SSL_CERT_DIR` or [`add_root_certificate_file`](Self::add_root_certificate_file) that
+    /// cannot be read or holds no usable certificate, an added certificate that is not valid,
+    /// or a proxy URL that cannot be used.
     pub fn build(self) -> Result<HyperTransport, TransportError> {
-        let tls = tls_config(&self.extra_roots).map_err(|error| {
-            TransportError::setup("could not build the TLS configuration").with_source(error)
-        })?;
+        let roots =
+            crate::tls::root_certificates(self.root_store, &self.cert_env, &self.extra_roots)?;
+        let tls = crate::tls::client_config(roots)?;
+        let routes = Arc::new(Routes::new(&self.proxies)?);
         let mut http = HttpConnector::new();
         // The https connector below decides which schemes are allowed; this one only dials.
         http.enforce_http(false);
@@ -288,7 +433,7 @@ impl HyperTransportBuilder {
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(http);
+            .wrap_connector(ProxyConnector::new(http, Arc::clone(&routes)));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
@@ -297,75 +442,71 @@ impl HyperTransportBuilder {
             .build(https);
         Ok(HyperTransport {
             client,
+            routes,
             timeout: self.timeout,
             max_body_size: self.max_body_size,
         })
     }
 }
 
-type SetupError = Box<dyn std::error::Error + Send + Sync>;
-
-/// The rustls client configuration: the `ring` provider, safe default protocol versions, the
-/// roots chosen by cargo feature (`native-roots` wins when both are enabled) plus `extra_roots`
-/// (DER).
-fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, SetupError> {
-    let mut roots = feature_roots()?;
-    for (index, der) in extra_roots.iter().enumerate() {
-        roots
-            .add(rustls::pki_types::CertificateDer::from(der.as_slice()))
-            .map_err(|error| {
-                format!(
-                    "extra root certificate #{} (of {}) is not a valid DER X.509 certificate: {error}",
-                    index + 1,
-                    extra_roots.len()
-                )
-            })?;
+/// The content codings `headers` accept (`Accept-Encoding`, lower case; `q=0` excluded).
+fn accepted_encodings(headers: &http::HeaderMap) -> Vec<String> {
+    let mut accepted = Vec::new();
+    for value in headers.get_all(ACCEPT_ENCODING) {
+        let Ok(text) = value.to_str() else { continue };
+        for item in text.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let refused = parts.any(|param| {
+                param
+                    .trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if !coding.is_empty() && !refused {
+                accepted.push(coding);
+            }
+        }
     }
-    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(config)
+    accepted
 }
 
-/// The operating system's root certificates; an error when none of them could be loaded.
-#[cfg(feature = "native-roots")]
-fn feature_roots() -> Result<rustls::RootCertStore, SetupError> {
-    let loaded = rustls_native_certs::load_native_certs();
-    if !loaded.errors.is_empty() {
-        tracing::warn!(
-            errors = loaded.errors.len(),
-            "some native root certificates could not be loaded"
-        );
+/// The first content coding of the response (`Content-Encoding`) that the request did not
+/// accept, as it may be shown (a short token, or a description).
+fn unrequested_encoding(accepted: &[String], headers: &http::HeaderMap) -> Option<String> {
+    for value in headers.get_all(CONTENT_ENCODING) {
+        let Ok(text) = value.to_str() else {
+            return Some("a content coding that is not text".to_owned());
+        };
+        for coding in text.split(',') {
+            let coding = coding.trim().to_ascii_lowercase();
+            if coding.is_empty() || coding == "identity" {
+                continue;
+            }
+            if accepted.iter().any(|a| *a == coding || a == "*") {
+                continue;
+            }
+            let token = coding.len() <= 32
+                && coding
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.+".contains(&b));
+            return Some(if token {
+                format!("{coding:?}")
+            } else {
+                "an unknown content coding".to_owned()
+            });
+        }
     }
-    let mut roots = rustls::RootCertStore::empty();
-    let (valid, invalid) = roots.add_parsable_certificates(loaded.certs);
-    tracing::debug!(valid, invalid, "loaded native root certificates");
-    if roots.is_empty() {
-        return Err(format!(
-            "no valid native root certificate found ({invalid} invalid, {} loading errors)",
-            loaded.errors.len()
-        )
-        .into());
-    }
-    Ok(roots)
+    None
 }
 
-/// The Mozilla root certificates bundled by webpki-roots.
-#[cfg(all(feature = "webpki-roots", not(feature = "native-roots")))]
-fn feature_roots() -> Result<rustls::RootCertStore, SetupError> {
-    Ok(rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    })
-}
-
-#[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
-compile_error!("twilio-transport needs one of the features `webpki-roots` or `native-roots`");
-
-/// Checks that `uri` may be sent: absolute, `https`, or `http` to a loopback host only.
-pub(crate) fn check_destination(uri: &http::Uri) -> Result<(), (TransportErrorKind, String)> {
+/// Checks that `uri` may be sent: absolute, `https`, or `http` to a loopback host only, and
+/// then through a forward proxy only if that proxy is on loopback too.
+pub(crate) fn check_destination(
+    uri: &http::Uri,
+    forward_proxy: Option<&http::Uri>,
+) -> Result<(), (TransportErrorKind, String)> {
     let Some(host) = uri.host() else {
         return Err((
             TransportErrorKind::Other,
@@ -374,7 +515,17 @@ pub(crate) fn check_destination(uri: &http::Uri) -> Result<(), (TransportErrorKi
     };
     match uri.scheme_str() {
         Some("https") => Ok(()),
-        Some("http") if is_loopback_host(host) => Ok(()),
+        Some("http") if is_loopback_host(host) => match forward_proxy {
+            Some(proxy) if !proxy.host().is_some_and(is_loopback_host) => Err((
+                TransportErrorKind::Refused,
+                format!(
+                    "plain http:// through the proxy {} would carry credentials in clear text \
+                     off this machine; use https://, or a proxy on loopback",
+                    crate::redact::origin(proxy)
+                ),
+            )),
+            _ => Ok(()),
+        },
         Some("http") => Err((
             TransportErrorKind::Refused,
             format!("plain http:// is only allowed to loopback hosts, not {host:?}; use https://"),
@@ -415,13 +566,30 @@ pub fn is_loopback_host(host: &str) -> bool {
         .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
-/// Marks every credential-carrying header sensitive so no HTTP layer below prints it.
-fn mark_credentials_sensitive(headers: &mut http::HeaderMap) {
-    for (name, value) in headers.iter_mut() {
-        if name == http::header::AUTHORIZATION || name == http::header::PROXY_AUTHORIZATION {
-            value.set_sensitive(true);
+/// The errors of the whole chain under `error`, `error` first.
+fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |error| error.source())
+}
+
+/// Whether `error` is rustls refusing the server's certificate. rustls errors reach us
+/// inside an `io::Error` (tokio-rustls), itself inside another (hyper-rustls), and an
+/// `io::Error`'s `source` skips what it wraps: look inside each.
+fn is_certificate_problem(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    // A few wrappers deep at most; bounded in case of a pathological chain.
+    for _ in 0..8 {
+        let Some(error) = current else { break };
+        if let Some(rustls_error) = error.downcast_ref::<rustls::Error>() {
+            return matches!(rustls_error, rustls::Error::InvalidCertificate(_));
         }
+        current = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
     }
+    false
 }
 
 fn classify_client_error(
@@ -429,6 +597,23 @@ fn classify_client_error(
     method: &http::Method,
     url: &str,
 ) -> TransportError {
+    let proxy_error = chain(&error)
+        .find_map(|e| e.downcast_ref::<ProxyFailure>())
+        .map(|failure| failure.to_transport_error(method, url));
+    if let Some(proxy_error) = proxy_error {
+        // The chain below holds the failure's own account (the proxy's status, or why the
+        // proxy could not be reached).
+        return proxy_error.with_source(error);
+    }
+    if chain(&error).any(is_certificate_problem) {
+        return TransportError::new(
+            TransportErrorKind::Certificate,
+            method.clone(),
+            url,
+            "the server's TLS certificate is not trusted",
+        )
+        .with_source(error);
+    }
     if error.is_connect() {
         return TransportError::new(
             TransportErrorKind::Connect,
@@ -489,7 +674,62 @@ mod tests {
     }
 
     fn check(uri: &str) -> Result<(), TransportErrorKind> {
-        check_destination(&uri.parse().unwrap()).map_err(|(kind, _)| kind)
+        check_destination(&uri.parse().unwrap(), None).map_err(|(kind, _)| kind)
+    }
+
+    #[test]
+    fn cleartext_goes_only_through_a_loopback_proxy() {
+        let through = |proxy: &str| {
+            check_destination(
+                &"http://127.0.0.1:8080/x".parse().unwrap(),
+                Some(&proxy.parse().unwrap()),
+            )
+        };
+        assert_eq!(through("http://127.0.0.1:3128/"), Ok(()));
+        assert_eq!(through("http://localhost:3128/"), Ok(()));
+        let (kind, message) = through("http://proxy.corp:3128/").unwrap_err();
+        assert_eq!(kind, TransportErrorKind::Refused);
+        assert!(message.contains("http://proxy.corp:3128"), "{message}");
+    }
+
+    #[test]
+    fn unrequested_content_codings() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut headers = http::HeaderMap::new();
+            for (name, value) in pairs {
+                headers.append(*name, http::HeaderValue::from_static(value));
+            }
+            headers
+        };
+        let none = accepted_encodings(&headers(&[]));
+        assert_eq!(unrequested_encoding(&none, &headers(&[])), None);
+        assert_eq!(
+            unrequested_encoding(&none, &headers(&[("content-encoding", "identity")])),
+            None
+        );
+        assert_eq!(
+            unrequested_encoding(&none, &headers(&[("content-encoding", "GZIP")])).as_deref(),
+            Some("\"gzip\"")
+        );
+        let gzip = accepted_encodings(&headers(&[("accept-encoding", "br;q=0, GZip;q=0.5")]));
+        assert_eq!(gzip, ["gzip"]);
+        assert_eq!(
+            unrequested_encoding(&gzip, &headers(&[("content-encoding", "gzip")])),
+            None
+        );
+        assert_eq!(
+            unrequested_encoding(&gzip, &headers(&[("content-encoding", "gzip, br")])).as_deref(),
+            Some("\"br\"")
+        );
+        let any = accepted_encodings(&headers(&[("accept-encoding", "*")]));
+        assert_eq!(
+            unrequested_encoding(&any, &headers(&[("content-encoding", "zstd")])),
+            None
+        );
+        assert_eq!(
+            unrequested_encoding(&none, &headers(&[("content-encoding", "<b>x</b>")])).as_deref(),
+            Some("an unknown content coding")
+        );
     }
 
     #[test]
@@ -518,22 +758,6 @@ mod tests {
     }
 
     #[test]
-    fn authorization_is_marked_sensitive() {
-        let mut headers = http::HeaderMap::new();
-        headers.append(http::header::AUTHORIZATION, "Basic a".parse().unwrap());
-        headers.append(http::header::AUTHORIZATION, "Basic b".parse().unwrap());
-        headers.append(http::header::ACCEPT, "application/json".parse().unwrap());
-        mark_credentials_sensitive(&mut headers);
-        assert!(
-            headers
-                .get_all(http::header::AUTHORIZATION)
-                .iter()
-                .all(http::HeaderValue::is_sensitive)
-        );
-        assert!(!headers[http::header::ACCEPT].is_sensitive());
-    }
-
-    #[test]
     fn debug_shows_settings_only() {
         let transport = HyperTransport::builder()
             .timeout(Duration::from_secs(5))
@@ -554,11 +778,12 @@ mod tests {
             .add_root_certificate(b"not a certificate".as_slice())
             .build()
             .unwrap_err();
-        assert_eq!(error.kind(), TransportErrorKind::Other);
-        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert_eq!(error.kind(), TransportErrorKind::Setup);
         assert!(
-            source.contains("extra root certificate #1 (of 1)"),
-            "{source}"
+            error
+                .to_string()
+                .contains("extra root certificate #1 (of 1)"),
+            "{error}"
         );
     }
 }

@@ -14,6 +14,11 @@
 //! - when no retry is left, the last response (the 429/5xx itself, with Twilio's error body)
 //!   or the last error is returned.
 //!
+//! Every retry is reported before its delay, as an INFO `tracing` event ("retrying a Twilio
+//! request", with `method`, `url`, `attempt`, `reason`, `delay_ms` and `request_id`) and to
+//! each [`RetryTransport::on_retry`] callback as a [`RetryEvent`]; giving up after retries is
+//! a WARN event.
+//!
 //! The returned response carries an [`Attempt`] extension with the number of attempts made.
 //! Sleeping, the clock (for HTTP-date `Retry-After`) and the jitter are behind the small
 //! traits [`Sleeper`], [`Clock`] and [`Jitter`], so tests can run instantly and
@@ -25,7 +30,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use crate::{Attempt, HttpTransport, TransportError, uri_without_query};
+use crate::{Attempt, HttpTransport, TransportError, TransportErrorKind, uri_without_query};
 
 /// When and how often [`RetryTransport`] retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +152,46 @@ impl Jitter for NoJitter {
     }
 }
 
+/// Why a request is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryReason {
+    /// The server answered with this retryable status (429, 500, 502, 503, 504).
+    Status(http::StatusCode),
+    /// The attempt failed with a retryable transport error of this kind.
+    Error(TransportErrorKind),
+}
+
+impl fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "status {}", status.as_u16()),
+            Self::Error(kind) => write!(f, "{kind:?} error"),
+        }
+    }
+}
+
+/// A retry about to happen, as [`RetryTransport::on_retry`] callbacks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryEvent {
+    /// The request's method.
+    pub method: http::Method,
+    /// The request's URI without its query string or any `user:password@`.
+    pub url: String,
+    /// The attempt that failed (the first is 1); the next one is `attempt + 1`.
+    pub attempt: Attempt,
+    /// Why it is retried.
+    pub reason: RetryReason,
+    /// How long the transport waits before the next attempt (the server's `Retry-After`, or
+    /// the jittered backoff).
+    pub delay: Duration,
+    /// The `Twilio-Request-Id` of the failed attempt's response, when there was one.
+    pub request_id: Option<String>,
+}
+
+type RetryCallback = dyn Fn(&RetryEvent) + Send + Sync;
+
 /// Wraps a transport and retries idempotent requests on transient failures; see the
 /// [module docs](self) for the rules.
 ///
@@ -171,6 +216,7 @@ pub struct RetryTransport<T> {
     sleeper: Arc<dyn Sleeper>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
+    on_retry: Vec<Arc<RetryCallback>>,
 }
 
 impl<T: HttpTransport> RetryTransport<T> {
@@ -183,7 +229,34 @@ impl<T: HttpTransport> RetryTransport<T> {
             sleeper: Arc::new(TokioSleeper),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
+            on_retry: Vec::new(),
         }
+    }
+
+    /// Calls `callback` before each retry (before its delay), with what failed and how long
+    /// the wait will be: to count retries in metrics, log them your way, or show progress.
+    /// Callbacks run on the request's task, so keep them quick; several may be added and
+    /// run in order. They only observe: the policy decides whether to retry.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use twilio_transport::{HyperTransport, RetryTransport};
+    ///
+    /// # fn main() -> Result<(), twilio_transport::TransportError> {
+    /// let retries = Arc::new(AtomicU32::new(0));
+    /// let counter = Arc::clone(&retries);
+    /// let transport = RetryTransport::new(HyperTransport::new()?).on_retry(move |event| {
+    ///     counter.fetch_add(1, Ordering::Relaxed);
+    ///     eprintln!("retrying {} {} after {:?}: {}", event.method, event.url, event.delay, event.reason);
+    /// });
+    /// # let _ = transport;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_retry(mut self, callback: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry.push(Arc::new(callback));
+        self
     }
 
     /// Replaces the policy.
@@ -231,7 +304,7 @@ impl<T: HttpTransport> RetryTransport<T> {
         method: &http::Method,
         attempt: u32,
         outcome: &Result<http::Response<Bytes>, TransportError>,
-    ) -> Option<(Duration, String)> {
+    ) -> Option<(Duration, RetryReason)> {
         if !is_idempotent(method) || attempt > self.policy.max_retries {
             return None;
         }
@@ -241,9 +314,9 @@ impl<T: HttpTransport> RetryTransport<T> {
                     .headers()
                     .get(http::header::RETRY_AFTER)
                     .and_then(|value| parse_retry_after(value, self.clock.now())),
-                format!("status {}", response.status().as_u16()),
+                RetryReason::Status(response.status()),
             ),
-            Err(error) if error.is_retryable() => (None, format!("{:?} error", error.kind())),
+            Err(error) if error.is_retryable() => (None, RetryReason::Error(error.kind())),
             _ => return None,
         };
         match retry_after {
@@ -261,6 +334,14 @@ impl<T: HttpTransport> RetryTransport<T> {
                 reason,
             )),
         }
+    }
+}
+
+/// The `Twilio-Request-Id` of an attempt's outcome.
+fn outcome_request_id(outcome: &Result<http::Response<Bytes>, TransportError>) -> Option<&str> {
+    match outcome {
+        Ok(response) => crate::request_id(response.headers()),
+        Err(error) => error.request_id(),
     }
 }
 
@@ -294,6 +375,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                         method = %request.method(),
                         url = %uri_without_query(request.uri()),
                         attempts = attempt,
+                        request_id = outcome_request_id(&outcome).map(tracing::field::display),
                         "giving up on a Twilio request after retries"
                     );
                 }
@@ -302,14 +384,29 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                 }
                 return outcome;
             };
+            let request_id = outcome_request_id(&outcome);
             tracing::info!(
                 method = %request.method(),
                 url = %uri_without_query(request.uri()),
                 attempt,
                 reason = %reason,
                 delay_ms = millis(delay),
+                request_id = request_id.map(tracing::field::display),
                 "retrying a Twilio request"
             );
+            if !self.on_retry.is_empty() {
+                let event = RetryEvent {
+                    method: request.method().clone(),
+                    url: uri_without_query(request.uri()),
+                    attempt: Attempt::new(attempt),
+                    reason,
+                    delay,
+                    request_id: request_id.map(str::to_owned),
+                };
+                for callback in &self.on_retry {
+                    callback(&event);
+                }
+            }
             self.sleeper.sleep(delay).await;
             attempt = attempt.saturating_add(1);
         }

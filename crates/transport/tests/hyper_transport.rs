@@ -100,7 +100,7 @@ async fn slow_headers_time_out() {
         .unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error}");
     assert!(error.is_timeout() && error.is_retryable());
-    assert_eq!(error.uri(), server.url("/slow"));
+    assert_eq!(error.uri(), Some(server.url("/slow").as_str()));
     assert!(!error.to_string().contains("PageToken"), "{error}");
 }
 
@@ -298,4 +298,47 @@ async fn retry_over_real_sockets_recovers_from_a_503() {
     );
     assert_eq!(sleeper.durations().len(), 1);
     assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn an_unrequested_content_encoding_is_its_own_error() {
+    // gzip bytes announced as such, to a request that accepted no encoding: before this
+    // check the body was handed on and failed later as a JSON syntax error.
+    let server = TestServer::start(|_| async {
+        http::Response::builder()
+            .header("content-type", "application/json")
+            .header("content-encoding", "gzip")
+            .header("twilio-request-id", "RQgzip")
+            .body(full(&b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"[..]))
+            .unwrap()
+    })
+    .await;
+    let url = server.url("/2010-04-01/Accounts/AC1/Calls.json");
+    let error = transport().send(get(&url)).await.unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::ContentEncoding, "{error}");
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("\"gzip\""), "{error}");
+    assert_eq!(error.request_id(), Some("RQgzip"));
+
+    // A request that asks for gzip gets the encoded body as it came.
+    let request = http::Request::get(&url)
+        .header("accept-encoding", "gzip")
+        .body(Bytes::new())
+        .unwrap();
+    let response = transport().send(request).await.unwrap();
+    assert_eq!(response.body().first(), Some(&0x1f));
+}
+
+#[tokio::test]
+async fn errors_after_the_headers_keep_the_request_id() {
+    let server = RawServer::start(
+        b"HTTP/1.1 200 OK\r\nTwilio-Request-Id: RQcut\r\nContent-Length: 1000\r\n\r\n0123456789",
+    )
+    .await;
+    let error = transport()
+        .send(get(&server.url("/cut")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::Io, "{error}");
+    assert_eq!(error.request_id(), Some("RQcut"));
 }

@@ -343,3 +343,75 @@ async fn works_behind_a_shared_trait_object() {
     assert_eq!(transport.send(get(URL)).await.unwrap().status(), 200);
     assert!(format!("{transport:?}").starts_with("RetryTransport { inner: ReplayTransport"));
 }
+
+#[tokio::test]
+async fn on_retry_callbacks_see_each_retry_before_its_delay() {
+    use std::sync::{Arc, Mutex};
+    use twilio_transport::{RetryEvent, RetryReason};
+
+    let (transport, _replay, sleeper) = retrying(vec![
+        ReplayEvent::response(with_header(
+            json_response(503, "{}"),
+            "twilio-request-id",
+            "RQfirst",
+        )),
+        ReplayEvent::error(error(TransportErrorKind::Timeout, "slow")),
+        ReplayEvent::response(json_response(200, "{}")),
+    ]);
+    let seen: Arc<Mutex<Vec<(RetryEvent, usize)>>> = Arc::default();
+    let (log, sleeps) = (Arc::clone(&seen), sleeper.clone());
+    let transport = transport
+        .on_retry(move |event| {
+            // Called before the delay: the sleeper has not slept for this retry yet.
+            log.lock()
+                .unwrap()
+                .push((event.clone(), sleeps.durations().len()));
+        })
+        .on_retry(|_| {});
+    let response = transport.send(get(URL)).await.unwrap();
+    assert_eq!(attempts(&response), 3);
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let (first, slept_before_first) = &seen[0];
+    assert_eq!(*slept_before_first, 0);
+    assert_eq!(first.method, http::Method::GET);
+    assert_eq!(first.url, URL);
+    assert_eq!(first.attempt, Attempt::FIRST);
+    assert_eq!(
+        first.reason,
+        RetryReason::Status(http::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(first.reason.to_string(), "status 503");
+    assert_eq!(first.delay, ms(100));
+    assert_eq!(first.request_id.as_deref(), Some("RQfirst"));
+    let (second, slept_before_second) = &seen[1];
+    assert_eq!(*slept_before_second, 1);
+    assert_eq!(second.attempt, Attempt::new(2));
+    assert_eq!(
+        second.reason,
+        RetryReason::Error(TransportErrorKind::Timeout)
+    );
+    assert_eq!(second.delay, ms(200));
+    assert_eq!(second.request_id, None);
+    assert_eq!(sleeper.durations(), [ms(100), ms(200)]);
+}
+
+#[tokio::test]
+async fn on_retry_is_not_called_when_nothing_is_retried() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let (transport, _replay, _sleeper) = retrying(vec![
+        ReplayEvent::response(json_response(404, "{}")),
+        ReplayEvent::response(json_response(200, "{}")),
+    ]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let transport = transport.on_retry(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let response = transport.send(get(URL)).await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}

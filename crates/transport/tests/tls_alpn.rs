@@ -1,6 +1,7 @@
 //! `HyperTransport` over TLS on real loopback sockets: HTTP/2 is negotiated by ALPN when the
-//! server offers it, HTTP/1.1 when the server offers only that, and an untrusted certificate
-//! fails the connection.
+//! server offers it, HTTP/1.1 when the server offers only that, an untrusted certificate is
+//! reported as a certificate problem and not retried, and private CAs given as PEM text or a
+//! file are trusted.
 //!
 //! The servers use a self-signed certificate for `localhost` generated at test time (rcgen),
 //! trusted by the client through `HyperTransportBuilder::add_root_certificate`.
@@ -19,11 +20,15 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
-use twilio_transport::{HttpTransport, HyperTransport, TransportErrorKind};
+use twilio_transport::test_util::RecordingSleeper;
+use twilio_transport::{
+    HttpTransport, HyperTransport, RetryPolicy, RetryTransport, TransportErrorKind,
+};
 
 /// A self-signed certificate for `localhost` and its private key.
 struct Identity {
     cert: CertificateDer<'static>,
+    pem: String,
     key_pkcs8: Vec<u8>,
 }
 
@@ -32,6 +37,7 @@ impl Identity {
         let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
         Self {
             cert: generated.cert.der().clone(),
+            pem: generated.cert.pem(),
             key_pkcs8: generated.signing_key.serialize_der(),
         }
     }
@@ -39,6 +45,11 @@ impl Identity {
     /// The certificate as plain DER bytes, as the transport's public API takes it.
     fn cert_der(&self) -> Vec<u8> {
         self.cert.to_vec()
+    }
+
+    /// The certificate as PEM text.
+    fn cert_pem(&self) -> String {
+        self.pem.clone()
     }
 }
 
@@ -225,15 +236,86 @@ async fn an_untrusted_certificate_fails_to_connect() {
         .build()
         .unwrap();
     let error = default_roots.send(get(&url)).await.unwrap_err();
-    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
-    assert_eq!(error.uri(), url);
+    assert_eq!(error.kind(), TransportErrorKind::Certificate, "{error}");
+    assert!(!error.is_retryable());
+    assert_eq!(error.uri(), Some(url.as_str()));
+    assert!(
+        error.to_string().contains("certificate is not trusted"),
+        "{error}"
+    );
+    let chain = chain_text(&error);
+    assert!(chain.contains("UnknownIssuer"), "{chain}");
 
     // Trusting another self-signed certificate for the same name does not help either.
     let other = Identity::generate();
     let error = trusting(&other).send(get(&url)).await.unwrap_err();
-    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+    assert_eq!(error.kind(), TransportErrorKind::Certificate, "{error}");
 
     // The server was reached both times, but no handshake completed and no request arrived.
     assert_eq!(server.accepted(), 2);
     assert_eq!(server.connections(), Vec::new());
+}
+
+/// Every message of the error chain, joined by ": ".
+fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut next = Some(error);
+    while let Some(error) = next {
+        parts.push(error.to_string());
+        next = error.source();
+    }
+    parts.join(": ")
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_not_retried() {
+    let identity = Identity::generate();
+    let server = TlsServer::start(&identity, &[b"h2", b"http/1.1"]).await;
+    let sleeper = RecordingSleeper::new();
+    let transport = RetryTransport::new(
+        HyperTransport::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap(),
+    )
+    .with_policy(RetryPolicy::default().max_retries(3))
+    .with_sleeper(sleeper.clone());
+    let error = transport
+        .send(get(&server.url("/2010-04-01/Accounts.json")))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::Certificate, "{error}");
+    assert_eq!(server.accepted(), 1, "a certificate problem is not retried");
+    assert!(sleeper.durations().is_empty());
+}
+
+#[tokio::test]
+async fn private_cas_are_trusted_from_pem_text_and_files() {
+    let identity = Identity::generate();
+    let server = TlsServer::start(&identity, &[b"http/1.1"]).await;
+    let url = server.url("/x");
+
+    let from_pem = HyperTransport::builder()
+        .add_root_certificates_pem(identity.cert_pem())
+        .build()
+        .unwrap();
+    assert_eq!(from_pem.send(get(&url)).await.unwrap().status(), 200);
+
+    let dir = std::env::temp_dir().join(format!("twilio-tls-alpn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("private-ca.pem");
+    std::fs::write(&file, identity.cert_pem()).unwrap();
+    let from_file = HyperTransport::builder()
+        .add_root_certificate_file(&file)
+        .build()
+        .unwrap();
+    assert_eq!(from_file.send(get(&url)).await.unwrap().status(), 200);
+
+    // SSL_CERT_FILE replaces the bundled roots with the file's certificates.
+    let env = twilio_transport::CertEnv::from_lookup(|name| {
+        (name == "SSL_CERT_FILE").then(|| file.display().to_string())
+    });
+    let from_env = HyperTransport::builder().cert_env(env).build().unwrap();
+    assert_eq!(from_env.send(get(&url)).await.unwrap().status(), 200);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -88,6 +88,10 @@ async fn one_span_per_attempt_without_headers_or_query() {
         let call = counter.fetch_add(1, Ordering::SeqCst);
         async move {
             let mut response = http::Response::new(full("{}"));
+            let id = format!("RQ{call}");
+            response
+                .headers_mut()
+                .insert("twilio-request-id", id.parse().unwrap());
             if call == 0 {
                 *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
             }
@@ -133,6 +137,11 @@ async fn one_span_per_attempt_without_headers_or_query() {
             Some((index + 1).to_string().as_str())
         );
         assert_eq!(field(fields, "status"), Some(status));
+        assert_eq!(
+            field(fields, "request_id"),
+            Some(format!("RQ{index}").as_str())
+        );
+        assert_eq!(field(fields, "proxy"), None, "no proxy is configured");
         assert!(field(fields, "duration_ms").unwrap().parse::<u64>().is_ok());
     }
     let retry_event = log
@@ -141,6 +150,7 @@ async fn one_span_per_attempt_without_headers_or_query() {
         .find(|fields| field(fields, "message") == Some("retrying a Twilio request"))
         .expect("a retry event");
     assert_eq!(field(retry_event, "reason"), Some("status 503"));
+    assert_eq!(field(retry_event, "request_id"), Some("RQ0"));
     assert_eq!(field(retry_event, "url"), Some(url.as_str()));
 
     let everything = format!("{log:?}");
