@@ -81,8 +81,11 @@ pub(crate) enum Request {
 /// A listing of any resource, its item type erased: each item is the exact JSON the API
 /// sent.
 pub(crate) struct Listing {
-    configure: Box<dyn FnOnce(&ListArgs) -> (String, PageStream) + Send>,
+    configure: Box<Configure>,
 }
+
+/// Applies the paging flags and starts the listing: its first page URI and its pages.
+type Configure = dyn FnOnce(&ListArgs) -> (String, PageStream) + Send;
 
 type PageStream =
     BoxStream<'static, Result<(Option<String>, Vec<Box<RawValue>>), twilio_api::Error>>;

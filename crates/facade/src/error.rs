@@ -559,7 +559,7 @@ mod tests {
             .unwrap();
         let call = "CA0123456789abcdef0123456789abcdef".parse().unwrap();
         let error = client
-            .calls(call)
+            .call(call)
             .events()
             .list()
             .collect()

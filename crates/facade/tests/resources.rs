@@ -70,7 +70,7 @@ async fn calls_list_with_filters_pages_and_decodes() {
         calls[2].status,
         Some(CallStatus::Unknown("a-status-from-the-future".into()))
     );
-    assert_eq!(calls[0].price.as_ref().map(|p| p.as_str()), Some("-0.0200"));
+    assert_eq!(calls[0].price.as_deref(), Some("-0.0200"));
     assert_eq!(
         calls[0]
             .start_time
