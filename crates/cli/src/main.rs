@@ -193,7 +193,7 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
                 .or_else(|| std::env::var(name).ok().filter(|v| !v.is_empty()))
         };
         let mut builder =
-            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(e.to_string()))?;
+            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(chain(&e)))?;
         if let Some(base_url) = &global.base_url {
             builder = builder.base_url(base_url.clone());
         }
@@ -203,7 +203,7 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
         builder = builder.timeout(Duration::from_secs_f64(seconds));
     }
     builder = builder.max_retries(global.max_retries);
-    let client = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
+    let client = builder.build().map_err(|e| Failure::Usage(chain(&e)))?;
     Ok((client, sandbox))
 }
 
@@ -258,7 +258,7 @@ async fn list_events(
         && err.is_invalid_input()
     {
         // Rejected before any request: nothing was written, and nothing is.
-        return Err(Failure::Usage(err.to_string()));
+        return Err(Failure::Usage(chain(&err)));
     }
     // Whatever was fetched before a failure stays written, and the output stays well-formed.
     let finished = writer.finish();
@@ -583,13 +583,28 @@ where
 /// One line: what failed, Twilio's code and message, the status, where to resume. The
 /// message is cut to [`MESSAGE_CHARS`] (a 100 KB link, a 200 KB message), the hint is whole.
 fn describe(err: &twilio_api::Error) -> String {
-    let message = err.to_string();
+    let message = chain(err);
     let mut line = text::bounded(&text::printable(&message), MESSAGE_CHARS).into_owned();
     if let Some(hint) = err.resume_uri().and_then(resume_hint) {
         line.push_str("; ");
         line.push_str(&hint);
     }
     line
+}
+
+/// An error and each of its causes, `: `-separated: each `Display` says only its own part.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
 
 async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {

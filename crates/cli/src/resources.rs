@@ -415,8 +415,8 @@ pub(crate) async fn run(
         // One object: nothing is written unless it arrived.
         let item = match fetch.send().await {
             Ok(item) => item,
-            Err(err) if err.is_invalid_input() => return Err(Failure::Usage(err.to_string())),
-            Err(err) => return Err(Failure::Runtime(err.to_string())),
+            Err(err) if err.is_invalid_input() => return Err(Failure::Usage(crate::chain(&err))),
+            Err(err) => return Err(Failure::Runtime(crate::chain(&err))),
         };
         let written = match format {
             Format::Json | Format::Ndjson => {
@@ -473,7 +473,7 @@ async fn drive<W: io::Write>(
         let Some(page) = page else { break Ok(()) };
         let (next, items) = match page {
             Ok(page) => page,
-            Err(err) if err.is_invalid_input() => break Err(Failure::Usage(err.to_string())),
+            Err(err) if err.is_invalid_input() => break Err(Failure::Usage(crate::chain(&err))),
             Err(err) => break Err(Failure::Runtime(crate::describe(&err))),
         };
         next_page = next;
