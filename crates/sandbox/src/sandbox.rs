@@ -16,6 +16,7 @@ use crate::fault::{Fault, Faults};
 use crate::page::PageCache;
 use crate::rng::hash;
 use crate::server::{Counters, RequestLog, Shared, serve};
+use crate::tls::Tls;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -57,6 +58,13 @@ pub enum SandboxError {
         /// The address asked for.
         addr: SocketAddr,
     },
+    /// The throwaway certificate authority or the TLS configuration could not be made.
+    #[error("sandbox could not set up TLS")]
+    Tls {
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// More calls were asked for than the sandbox supports.
     #[error("sandbox cannot hold {requested} calls (at most {max})")]
     TooManyCalls {
@@ -78,6 +86,7 @@ pub struct SandboxBuilder {
     bind: SocketAddr,
     page_cache_bytes: usize,
     request_log: usize,
+    tls: bool,
 }
 
 impl Default for SandboxBuilder {
@@ -90,6 +99,7 @@ impl Default for SandboxBuilder {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
             request_log: DEFAULT_REQUEST_LOG,
+            tls: false,
         }
     }
 }
@@ -143,11 +153,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// Serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN) instead of cleartext HTTP, with a
+    /// certificate for `localhost`, `127.0.0.1` and `::1` signed by a throwaway certificate
+    /// authority generated at start (default off). A client trusts
+    /// [`Sandbox::ca_certificate_pem`]; the base URL becomes `https://127.0.0.1:PORT`.
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
+        self
+    }
+
     /// Binds the socket and starts serving on the current Tokio runtime.
     ///
     /// # Errors
-    /// [`SandboxError`] if the address is not loopback, cannot be bound, or too many calls
-    /// were asked for.
+    /// [`SandboxError`] if the address is not loopback, cannot be bound, too many calls
+    /// were asked for, or TLS could not be set up.
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         if !self.bind.ip().is_loopback() {
             return Err(SandboxError::NotLoopback { addr: self.bind });
@@ -161,6 +180,11 @@ impl SandboxBuilder {
                 max: MAX_CALLS,
             });
         }
+        let tls = if self.tls {
+            Some(Tls::generate()?)
+        } else {
+            None
+        };
         let listener = TcpListener::bind(self.bind)
             .await
             .map_err(|source| SandboxError::Bind {
@@ -183,15 +207,18 @@ impl SandboxBuilder {
             request_id_key: hash(&[self.seed, 0x52_51]),
         });
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
-        tracing::debug!(%addr, seed = self.seed, "sandbox listening");
+        let acceptor = tls.as_ref().map(|tls| tls.acceptor.clone());
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped, acceptor));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::debug!(%addr, seed = self.seed, scheme, "sandbox listening");
         Ok(Sandbox {
             addr,
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             seed: self.seed,
             shared,
             stop,
             task: Some(task),
+            ca: tls.map(|tls| (tls.ca_pem, tls.ca_der)),
         })
     }
 }
@@ -207,6 +234,8 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    /// With TLS: the throwaway CA's certificate, PEM and DER.
+    ca: Option<(String, Vec<u8>)>,
 }
 
 impl fmt::Debug for Sandbox {
@@ -231,9 +260,20 @@ impl Sandbox {
     }
 
     /// The base URL to give a client instead of `https://api.twilio.com`, like
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT` (`https://` with [`SandboxBuilder::tls`]; no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// With [`SandboxBuilder::tls`], the certificate of the throwaway CA that signed the
+    /// server's certificate, as PEM: what a client must trust. `None` without TLS.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(|(pem, _)| pem.as_str())
+    }
+
+    /// The same certificate as [`Sandbox::ca_certificate_pem`], DER-encoded.
+    pub fn ca_certificate_der(&self) -> Option<&[u8]> {
+        self.ca.as_ref().map(|(_, der)| der.as_slice())
     }
 
     /// The address the server listens on.
@@ -341,6 +381,7 @@ impl Sandbox {
             auth_token: self.auth_token().to_owned(),
             api_key_sid: self.api_key_sid().to_owned(),
             api_key_secret: self.api_key_secret().to_owned(),
+            tls: self.ca.is_some(),
             calls: self
                 .shared
                 .data
@@ -411,6 +452,12 @@ pub struct RecordedRequest {
     pub auth_username: Option<String>,
     /// The `User-Agent` header, if any.
     pub user_agent: Option<String>,
+    /// The `Via` header, if any: an HTTP proxy that forwarded the request adds one (a request
+    /// through a `CONNECT` tunnel arrives without).
+    pub via: Option<String>,
+    /// The `Twilio-Request-Id` the sandbox answered with (`None` when it closed the
+    /// connection without an answer).
+    pub request_id: Option<String>,
     /// The status answered, or `None` if the connection was closed without an answer.
     pub status: Option<StatusCode>,
     /// The fault applied, if any.
@@ -457,6 +504,8 @@ pub struct Summary {
     pub api_key_sid: String,
     /// The API key secret.
     pub api_key_secret: String,
+    /// Whether it serves HTTPS (with a throwaway CA a client must trust).
+    pub tls: bool,
     /// All calls, in [`Sandbox::call_sids`] order.
     pub calls: Vec<CallSummary>,
 }
@@ -502,9 +551,14 @@ impl fmt::Display for Summary {
             }
         }
         if let Some(c) = self.calls.first() {
+            let cacert = if self.tls {
+                "--cacert <CA certificate> "
+            } else {
+                ""
+            };
             write!(
                 f,
-                "  try: curl -u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
+                "  try: curl {cacert}-u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
                 self.account_sid, self.auth_token, self.base_url, self.account_sid, c.sid
             )?;
         }
