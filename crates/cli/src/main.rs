@@ -13,8 +13,10 @@
 //! {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table. A call that fails
 //! is reported on stderr and the others go on (exit code 1 at the end).
 //!
-//! Exit codes: 0 success; 2 bad usage or input caught before any request; 1 any failure at
-//! run time. Secrets come from the environment only.
+//! Exit codes: 0 success; 2 bad usage or input caught before any request (a certificate
+//! file that cannot be used, a proxy URL that cannot be used included); 1 any failure at run
+//! time, on one stderr line with every cause once and Twilio's request id. Secrets come from
+//! the environment only (a proxy password may also come from `--proxy`).
 #![forbid(unsafe_code)]
 // Doc comments on the clap structs are the command's help text, where URLs stay bare.
 #![allow(rustdoc::bare_urls)]
@@ -24,7 +26,7 @@ mod output;
 mod progress;
 
 use std::collections::HashMap;
-use std::io::{self, BufRead as _, Write as _};
+use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -60,7 +62,7 @@ enum Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -89,14 +91,31 @@ fn report(failure: &Failure) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn init_tracing() {
-    // Logs only when asked (RUST_LOG), on stderr so that they never mix with the output.
-    if std::env::var_os("RUST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(io::stderr)
-            .try_init();
-    }
+/// Logs on stderr (never mixed with the output), when asked: `-v` shows each request and
+/// retry, `-vv` more of the client, `-vvv` everything; `RUST_LOG` directives come on top (or
+/// alone). Nothing is logged otherwise.
+fn init_tracing(verbose: u8) {
+    let rust_log = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let base = match verbose {
+        0 if rust_log.is_none() => return,
+        0 => "warn",
+        1 => "warn,twilio_transport=debug,twilio_pager=info,twilio_api=info",
+        2 => "info,twilio_transport=debug,twilio_pager=debug,twilio_api=debug,twilio_api_cli=debug",
+        _ => "trace",
+    };
+    let directives = match rust_log {
+        Some(extra) => format!("{base},{extra}"),
+        None => base.to_owned(),
+    };
+    let stderr = io::stderr();
+    let ansi = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::builder().parse_lossy(directives))
+        .with_writer(io::stderr)
+        .with_ansi(ansi)
+        .try_init();
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
@@ -120,14 +139,16 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
         let sandbox = Sandbox::builder()
             .start()
             .await
-            .map_err(|e| Failure::Runtime(format!("cannot start the sandbox: {e}")))?;
+            .map_err(|e| Failure::Runtime(format!("cannot start the sandbox: {}", chain(&e))))?;
         let account: AccountSid = sandbox
             .account_sid()
             .parse()
             .map_err(|e| Failure::Runtime(format!("sandbox account: {e}")))?;
+        // The embedded sandbox is in this process: no proxy has anything to do with it.
         let builder = Client::builder()
             .auth_token(account, sandbox.auth_token())
-            .base_url(sandbox.base_url());
+            .base_url(sandbox.base_url())
+            .no_proxy();
         (builder, Some(sandbox))
     } else {
         let overrides = [
@@ -143,17 +164,30 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
                 .or_else(|| std::env::var(name).ok().filter(|v| !v.is_empty()))
         };
         let mut builder =
-            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(e.to_string()))?;
+            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(chain(&e)))?;
         if let Some(base_url) = &global.base_url {
             builder = builder.base_url(base_url.clone());
+        }
+        if let Some(proxy) = &global.proxy {
+            builder = builder.proxy(proxy.0.clone());
+        }
+        if global.no_proxy {
+            builder = builder.no_proxy();
         }
         (builder, None)
     };
     if let Some(seconds) = global.timeout {
         builder = builder.timeout(Duration::from_secs_f64(seconds));
     }
+    if global.system_roots {
+        builder = builder.root_store(twilio_api::RootStore::System);
+    }
+    for file in &global.ca_file {
+        builder = builder.add_root_certificate_file(file.clone());
+    }
     builder = builder.max_retries(global.max_retries);
-    let client = builder.build().map_err(|e| Failure::Usage(e.to_string()))?;
+    // A certificate file or proxy URL that cannot be used is a usage error (exit 2) too.
+    let client = builder.build().map_err(|e| Failure::Usage(chain(&e)))?;
     Ok((client, sandbox))
 }
 
@@ -205,7 +239,7 @@ async fn list_events(global: &Global, list: ListEvents) -> Result<(), Failure> {
         && err.is_invalid_input()
     {
         // Rejected before any request: nothing was written, and nothing is.
-        return Err(Failure::Usage(err.to_string()));
+        return Err(Failure::Usage(chain(err)));
     }
     // Whatever was fetched before a failure stays written, and the output stays well-formed.
     let finished = writer.finish();
@@ -475,9 +509,27 @@ where
     Ok(())
 }
 
-/// One line: what failed, Twilio's code and message, the status, where to resume.
+/// An error and its causes, each message once: `what: why: deeper cause`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}
+
+/// One line: what failed and why (Twilio's code and message, the status, the proxy or the
+/// certificate), Twilio's request id to quote to support, where to resume.
 fn describe(err: &twilio_api::Error) -> String {
-    let mut line = err.to_string();
+    let mut line = chain(err);
+    if let Some(request_id) = err.request_id() {
+        line.push_str(" [Twilio request id ");
+        line.push_str(request_id);
+        line.push(']');
+    }
     if let Some(hint) = err.resume_uri().and_then(resume_hint) {
         line.push_str("; ");
         line.push_str(&hint);
@@ -486,7 +538,10 @@ fn describe(err: &twilio_api::Error) -> String {
 }
 
 async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
-    let mut builder = Sandbox::builder().bind(serve.bind).seed(serve.seed);
+    let mut builder = Sandbox::builder()
+        .bind(serve.bind)
+        .seed(serve.seed)
+        .tls(serve.tls);
     if let Some(calls) = serve.calls {
         builder = builder.calls(calls);
     }
@@ -497,16 +552,32 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
         builder = builder.latency(Duration::from_millis(ms));
     }
     let sandbox = builder.start().await.map_err(|e| {
-        Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind))
+        Failure::Runtime(format!(
+            "cannot start the sandbox on {}: {}",
+            serve.bind,
+            chain(&e)
+        ))
     })?;
     let scripted = serve.fault.len();
     for rule in serve.fault {
         sandbox.faults().push_rule(rule);
     }
+    let ca_file = match sandbox.ca_certificate_pem() {
+        Some(pem) => Some(CaFile::write(pem, sandbox.addr().port())?),
+        None => None,
+    };
     {
         // The sandbox's credentials are public test values: printing them is its purpose.
         let mut out = io::stdout().lock();
         writeln!(out, "{}", sandbox.summary())
+            .and_then(|()| match &ca_file {
+                Some(file) => writeln!(
+                    out,
+                    "CA certificate (throwaway, trust it with --ca-file): {}",
+                    file.0.display()
+                ),
+                None => Ok(()),
+            })
             .and_then(|()| match scripted {
                 0 => Ok(()),
                 n => writeln!(out, "{n} scripted fault(s) queued"),
@@ -519,7 +590,46 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
         .await
         .map_err(|e| Failure::Runtime(format!("waiting for Ctrl-C: {e}")))?;
     sandbox.shutdown().await;
+    drop(ca_file);
     Ok(())
+}
+
+/// The throwaway CA's certificate, written to a new file in the temporary directory and
+/// removed when dropped.
+struct CaFile(std::path::PathBuf);
+
+impl CaFile {
+    fn write(pem: &str, port: u16) -> Result<Self, Failure> {
+        let path = std::env::temp_dir().join(format!(
+            "twilio-sandbox-ca-{}-{port}.pem",
+            std::process::id()
+        ));
+        // A new file only: never write through a link someone else left there.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| {
+                Failure::Runtime(format!(
+                    "cannot create the CA certificate file {}: {e}",
+                    path.display()
+                ))
+            })?;
+        let written = CaFile(path);
+        file.write_all(pem.as_bytes()).map_err(|e| {
+            Failure::Runtime(format!(
+                "cannot write the CA certificate file {}: {e}",
+                written.0.display()
+            ))
+        })?;
+        Ok(written)
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[cfg(test)]

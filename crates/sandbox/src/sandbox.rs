@@ -34,7 +34,7 @@ pub const DEFAULT_REQUEST_LOG: usize = 4096;
 #[non_exhaustive]
 pub enum SandboxError {
     /// The listening socket could not be bound.
-    #[error("sandbox could not bind {addr}: {source}")]
+    #[error("sandbox could not bind {addr}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -43,7 +43,7 @@ pub enum SandboxError {
         source: std::io::Error,
     },
     /// The bound socket's address could not be read.
-    #[error("sandbox could not read the local address of its socket bound to {addr}: {source}")]
+    #[error("sandbox could not read the local address of its socket bound to {addr}")]
     LocalAddr {
         /// The address asked for.
         addr: SocketAddr,
