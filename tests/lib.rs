@@ -46,10 +46,22 @@ pub fn cli_binary() -> &'static Path {
 }
 
 /// A `twilio-api` command whose environment names these credentials and no other Twilio
-/// setting of the machine's (no API key, region or edge), so that tests do not depend on the
-/// environment they run in.
+/// setting of the machine's (no API key, region or edge) and no proxy, so that tests do not
+/// depend on the environment they run in.
 pub fn cli_command(account_sid: &str, auth_token: &str) -> Command {
     let mut command = Command::new(cli_binary());
+    for proxy in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "no_proxy",
+        "NO_PROXY",
+    ] {
+        command.env_remove(proxy);
+    }
     command
         .env_remove("TWILIO_API_KEY")
         .env_remove("TWILIO_API_SECRET")

@@ -1,7 +1,9 @@
 //! The command line, as clap parses it. This surface is relied on by scripts: add to it,
 //! never change what is there.
 
+use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -42,6 +44,44 @@ pub(crate) struct Global {
     /// Start the embedded sandbox in-process and use it (no credentials, no network)
     #[arg(long, global = true)]
     pub(crate) sandbox: bool,
+    /// Send every request through this HTTP proxy, http://[user:password@]host[:port],
+    /// instead of the one named by https_proxy, http_proxy or all_proxy (no_proxy still
+    /// applies). A password given here is visible to other users of the machine: prefer the
+    /// environment for it
+    #[arg(long, global = true, value_name = "URL", value_parser = parse_proxy_url)]
+    pub(crate) proxy: Option<ProxyUrl>,
+    /// Use no proxy, whatever the environment says
+    #[arg(long, global = true, conflicts_with = "proxy")]
+    pub(crate) no_proxy: bool,
+    /// Also trust the certificates in this file, a PEM bundle or one DER certificate (a
+    /// company CA, a TLS-inspecting proxy's CA); repeatable
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) ca_file: Vec<PathBuf>,
+    /// Start from the operating system's root certificates instead of the Mozilla roots
+    /// bundled in the binary (SSL_CERT_FILE and SSL_CERT_DIR replace either when set)
+    #[arg(long, global = true)]
+    pub(crate) system_roots: bool,
+    /// Show what the client does on stderr: -v each request (method, URL, status, attempt,
+    /// request id, proxy) and retry, -vv more, -vvv everything. RUST_LOG filters work too
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+/// A proxy URL from the command line; its `Debug` hides it, as it may hold a password.
+#[derive(Clone)]
+pub(crate) struct ProxyUrl(pub(crate) String);
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ProxyUrl([redacted])")
+    }
+}
+
+fn parse_proxy_url(text: &str) -> Result<ProxyUrl, String> {
+    if text.trim().is_empty() {
+        return Err("the proxy URL is empty".to_owned());
+    }
+    Ok(ProxyUrl(text.to_owned()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +202,11 @@ pub(crate) struct Serve {
     /// http://127.0.0.1:3000/twilio/status
     #[arg(long, value_name = "URL")]
     pub(crate) webhook_url: Option<String>,
+    /// Serve HTTPS with a throwaway certificate authority generated at start; its
+    /// certificate is written to a file (printed; removed at Ctrl-C) for clients to trust,
+    /// e.g. with --ca-file
+    #[arg(long)]
+    pub(crate) tls: bool,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

@@ -13,8 +13,10 @@
 //! {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table. A call that fails
 //! is reported on stderr and the others go on (exit code 1 at the end).
 //!
-//! Exit codes: 0 success; 2 bad usage or input caught before any request; 1 any failure at
-//! run time, an unusable stdout included. Secrets come from the environment only.
+//! Exit codes: 0 success; 2 bad usage or input caught before any request (a certificate
+//! file that cannot be used, a proxy URL that cannot be used included); 1 any failure at run
+//! time, on one stderr line with every cause once and Twilio's request id. Secrets come from
+//! the environment only (a proxy password may also come from `--proxy`).
 //!
 //! Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a listing between pages: what was written stays
 //! whole (whole lines, a closed JSON array) and the error line names the page to resume from.
@@ -37,7 +39,7 @@ mod generated {
 }
 
 use std::collections::HashMap;
-use std::io::{self, BufRead as _, Write as _};
+use std::io::{self, BufRead as _, IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -92,7 +94,7 @@ fn main() -> ExitCode {
     };
     // Before the runtime opens any file: a closed descriptor 1 would be reused.
     let stdout = output::claim_stdout();
-    init_tracing();
+    init_tracing(parsed.global().verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -124,6 +126,15 @@ enum Parsed {
     Generated(Global),
 }
 
+impl Parsed {
+    fn global(&self) -> &Global {
+        match self {
+            Parsed::Cli(cli) => &cli.global,
+            Parsed::Generated(global) => global,
+        }
+    }
+}
+
 fn report(failure: &Failure) -> ExitCode {
     let code = match failure {
         Failure::Usage(_) => EXIT_USAGE,
@@ -138,14 +149,31 @@ fn report(failure: &Failure) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn init_tracing() {
-    // Logs only when asked (RUST_LOG), on stderr so that they never mix with the output.
-    if std::env::var_os("RUST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(io::stderr)
-            .try_init();
-    }
+/// Logs on stderr (never mixed with the output), when asked: `-v` shows each request and
+/// retry, `-vv` more of the client, `-vvv` everything; `RUST_LOG` directives come on top (or
+/// alone). Nothing is logged otherwise.
+fn init_tracing(verbose: u8) {
+    let rust_log = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let base = match verbose {
+        0 if rust_log.is_none() => return,
+        0 => "warn",
+        1 => "warn,twilio_transport=debug,twilio_pager=info,twilio_api=info",
+        2 => "info,twilio_transport=debug,twilio_pager=debug,twilio_api=debug,twilio_api_cli=debug",
+        _ => "trace",
+    };
+    let directives = match rust_log {
+        Some(extra) => format!("{base},{extra}"),
+        None => base.to_owned(),
+    };
+    let stderr = io::stderr();
+    let ansi = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::builder().parse_lossy(directives))
+        .with_writer(io::stderr)
+        .with_ansi(ansi)
+        .try_init();
 }
 
 async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure> {
@@ -170,14 +198,16 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
         let sandbox = Sandbox::builder()
             .start()
             .await
-            .map_err(|e| Failure::Runtime(format!("cannot start the sandbox: {e}")))?;
+            .map_err(|e| Failure::Runtime(format!("cannot start the sandbox: {}", chain(&e))))?;
         let account: AccountSid = sandbox
             .account_sid()
             .parse()
             .map_err(|e| Failure::Runtime(format!("sandbox account: {e}")))?;
+        // The embedded sandbox is in this process: no proxy has anything to do with it.
         let builder = Client::builder()
             .auth_token(account, sandbox.auth_token())
-            .base_url(sandbox.base_url());
+            .base_url(sandbox.base_url())
+            .no_proxy();
         (builder, Some(sandbox))
     } else {
         let overrides = [
@@ -197,12 +227,25 @@ async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
         if let Some(base_url) = &global.base_url {
             builder = builder.base_url(base_url.clone());
         }
+        if let Some(proxy) = &global.proxy {
+            builder = builder.proxy(proxy.0.clone());
+        }
+        if global.no_proxy {
+            builder = builder.no_proxy();
+        }
         (builder, None)
     };
     if let Some(seconds) = global.timeout {
         builder = builder.timeout(Duration::from_secs_f64(seconds));
     }
+    if global.system_roots {
+        builder = builder.root_store(twilio_api::RootStore::System);
+    }
+    for file in &global.ca_file {
+        builder = builder.add_root_certificate_file(file.clone());
+    }
     builder = builder.max_retries(global.max_retries);
+    // A certificate file or proxy URL that cannot be used is a usage error (exit 2) too.
     let client = builder.build().map_err(|e| Failure::Usage(chain(&e)))?;
     Ok((client, sandbox))
 }
@@ -258,7 +301,7 @@ async fn list_events(
         && err.is_invalid_input()
     {
         // Rejected before any request: nothing was written, and nothing is.
-        return Err(Failure::Usage(chain(&err)));
+        return Err(Failure::Usage(chain(err)));
     }
     // Whatever was fetched before a failure stays written, and the output stays well-formed.
     let finished = writer.finish();
@@ -580,11 +623,27 @@ where
     Ok(())
 }
 
-/// One line: what failed, Twilio's code and message, the status, where to resume. The
-/// message is cut to [`MESSAGE_CHARS`] (a 100 KB link, a 200 KB message), the hint is whole.
+/// An error and its causes, each message once: `what: why: deeper cause`.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}
+
+/// One line: what failed and why (Twilio's code and message, the status, the proxy or the
+/// certificate), Twilio's request id to quote to support, where to resume.
 fn describe(err: &twilio_api::Error) -> String {
-    let message = chain(err);
-    let mut line = text::bounded(&text::printable(&message), MESSAGE_CHARS).into_owned();
+    let mut line = text::bounded(&text::printable(&chain(err)), MESSAGE_CHARS).into_owned();
+    if let Some(request_id) = err.request_id() {
+        line.push_str(" [Twilio request id ");
+        line.push_str(request_id);
+        line.push(']');
+    }
     if let Some(hint) = err.resume_uri().and_then(resume_hint) {
         line.push_str("; ");
         line.push_str(&hint);
@@ -592,23 +651,11 @@ fn describe(err: &twilio_api::Error) -> String {
     line
 }
 
-/// An error and each of its causes, `: `-separated: each `Display` says only its own part.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !text.is_empty() && !message.ends_with(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = cause.source();
-    }
-    message
-}
-
 async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
-    let mut builder = Sandbox::builder().bind(serve.bind).seed(serve.seed);
+    let mut builder = Sandbox::builder()
+        .bind(serve.bind)
+        .seed(serve.seed)
+        .tls(serve.tls);
     if let Some(calls) = serve.calls {
         builder = builder.calls(calls);
     }
@@ -622,17 +669,33 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
         builder = builder.webhook_url(url.clone());
     }
     let sandbox = builder.start().await.map_err(|e| match e {
-        twilio_sandbox::SandboxError::WebhookUrl { .. } => Failure::Usage(e.to_string()),
-        _ => Failure::Runtime(format!("cannot start the sandbox on {}: {e}", serve.bind)),
+        twilio_sandbox::SandboxError::WebhookUrl { .. } => Failure::Usage(chain(&e)),
+        _ => Failure::Runtime(format!(
+            "cannot start the sandbox on {}: {}",
+            serve.bind,
+            chain(&e)
+        )),
     })?;
     let scripted = serve.fault.len();
     for rule in serve.fault {
         sandbox.faults().push_rule(rule);
     }
+    let ca_file = match sandbox.ca_certificate_pem() {
+        Some(pem) => Some(CaFile::write(pem, sandbox.addr().port())?),
+        None => None,
+    };
     {
         // The sandbox's credentials are public test values: printing them is its purpose.
         let mut out = io::stdout().lock();
         writeln!(out, "{}", sandbox.summary())
+            .and_then(|()| match &ca_file {
+                Some(file) => writeln!(
+                    out,
+                    "CA certificate (throwaway, trust it with --ca-file): {}",
+                    file.0.display()
+                ),
+                None => Ok(()),
+            })
             .and_then(|()| match scripted {
                 0 => Ok(()),
                 n => writeln!(out, "{n} scripted fault(s) queued"),
@@ -649,7 +712,46 @@ async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
         () = webhook::report(&sandbox) => {}
     }
     sandbox.shutdown().await;
+    drop(ca_file);
     Ok(())
+}
+
+/// The throwaway CA's certificate, written to a new file in the temporary directory and
+/// removed when dropped.
+struct CaFile(std::path::PathBuf);
+
+impl CaFile {
+    fn write(pem: &str, port: u16) -> Result<Self, Failure> {
+        let path = std::env::temp_dir().join(format!(
+            "twilio-sandbox-ca-{}-{port}.pem",
+            std::process::id()
+        ));
+        // A new file only: never write through a link someone else left there.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| {
+                Failure::Runtime(format!(
+                    "cannot create the CA certificate file {}: {e}",
+                    path.display()
+                ))
+            })?;
+        let written = CaFile(path);
+        file.write_all(pem.as_bytes()).map_err(|e| {
+            Failure::Runtime(format!(
+                "cannot write the CA certificate file {}: {e}",
+                written.0.display()
+            ))
+        })?;
+        Ok(written)
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! A local, Twilio-compatible HTTP server for demos, tests and benchmarks.
 //!
 //! The sandbox serves `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`
-//! over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge) on a loopback address, from
+//! over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge; or HTTPS with a throwaway CA, see
+//! [`SandboxBuilder::tls`]) on a loopback address, from
 //! deterministic data derived from a seed: API requests (the call's creation, fetches,
 //! updates) and webhook round trips (status callbacks, TwiML fetches, recording callbacks)
 //! with realistic parameters, bodies, status codes, durations and RFC 2822 dates. Events are
@@ -77,6 +78,7 @@ mod rng;
 mod sandbox;
 mod server;
 mod webhook;
+mod tls;
 
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};

@@ -17,6 +17,7 @@ use crate::page::PageCache;
 use crate::rng::hash;
 use crate::server::{Counters, RequestLog, Shared, serve};
 use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
+use crate::tls::Tls;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -34,7 +35,7 @@ pub const DEFAULT_REQUEST_LOG: usize = 4096;
 #[non_exhaustive]
 pub enum SandboxError {
     /// The listening socket could not be bound.
-    #[error("sandbox could not bind {addr}: {source}")]
+    #[error("sandbox could not bind {addr}")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -43,7 +44,7 @@ pub enum SandboxError {
         source: std::io::Error,
     },
     /// The bound socket's address could not be read.
-    #[error("sandbox could not read the local address of its socket bound to {addr}: {source}")]
+    #[error("sandbox could not read the local address of its socket bound to {addr}")]
     LocalAddr {
         /// The address asked for.
         addr: SocketAddr,
@@ -67,6 +68,13 @@ pub enum SandboxError {
         /// Why.
         reason: &'static str,
     },
+    /// The throwaway certificate authority or the TLS configuration could not be made.
+    #[error("sandbox could not set up TLS")]
+    Tls {
+        /// The underlying error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// More calls were asked for than the sandbox supports.
     #[error("sandbox cannot hold {requested} calls (at most {max})")]
     TooManyCalls {
@@ -89,6 +97,7 @@ pub struct SandboxBuilder {
     page_cache_bytes: usize,
     request_log: usize,
     webhook_url: Option<String>,
+    tls: bool,
 }
 
 impl Default for SandboxBuilder {
@@ -102,6 +111,7 @@ impl Default for SandboxBuilder {
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
             request_log: DEFAULT_REQUEST_LOG,
             webhook_url: None,
+            tls: false,
         }
     }
 }
@@ -165,11 +175,21 @@ impl SandboxBuilder {
         self
     }
 
+    /// Serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN) instead of cleartext HTTP, with a
+    /// certificate for `localhost`, `127.0.0.1` and `::1` signed by a throwaway certificate
+    /// authority generated at start (default off). A client trusts
+    /// [`Sandbox::ca_certificate_pem`]; the base URL becomes `https://127.0.0.1:PORT`.
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
+        self
+    }
+
     /// Binds the socket and starts serving on the current Tokio runtime.
     ///
     /// # Errors
     /// [`SandboxError`] if the address is not loopback, cannot be bound, too many calls
-    /// were asked for, or the webhook URL is not plain HTTP to loopback.
+    /// were asked for, the webhook URL is not plain HTTP to loopback, or TLS could not be
+    /// set up.
     pub async fn start(self) -> Result<Sandbox, SandboxError> {
         if !self.bind.ip().is_loopback() {
             return Err(SandboxError::NotLoopback { addr: self.bind });
@@ -194,6 +214,11 @@ impl SandboxBuilder {
                 max: MAX_CALLS,
             });
         }
+        let tls = if self.tls {
+            Some(Tls::generate()?)
+        } else {
+            None
+        };
         let listener = TcpListener::bind(self.bind)
             .await
             .map_err(|source| SandboxError::Bind {
@@ -225,18 +250,21 @@ impl SandboxBuilder {
             ));
             (state, task)
         });
-        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
-        tracing::debug!(%addr, seed = self.seed, "sandbox listening");
         let (webhooks, webhook_task) = webhooks.unzip();
+        let acceptor = tls.as_ref().map(|tls| tls.acceptor.clone());
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped, acceptor));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::debug!(%addr, seed = self.seed, scheme, "sandbox listening");
         Ok(Sandbox {
             addr,
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             seed: self.seed,
             shared,
             stop,
             task: Some(task),
             webhooks,
             webhook_task,
+            ca: tls.map(|tls| (tls.ca_pem, tls.ca_der)),
         })
     }
 }
@@ -254,6 +282,8 @@ pub struct Sandbox {
     task: Option<JoinHandle<()>>,
     webhooks: Option<Arc<WebhookState>>,
     webhook_task: Option<JoinHandle<()>>,
+    /// With TLS: the throwaway CA's certificate, PEM and DER.
+    ca: Option<(String, Vec<u8>)>,
 }
 
 /// `url` with the password of its user info, if any, replaced by `***`.
@@ -290,9 +320,20 @@ impl Sandbox {
     }
 
     /// The base URL to give a client instead of `https://api.twilio.com`, like
-    /// `http://127.0.0.1:PORT` (no trailing slash).
+    /// `http://127.0.0.1:PORT` (`https://` with [`SandboxBuilder::tls`]; no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// With [`SandboxBuilder::tls`], the certificate of the throwaway CA that signed the
+    /// server's certificate, as PEM: what a client must trust. `None` without TLS.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca.as_ref().map(|(pem, _)| pem.as_str())
+    }
+
+    /// The same certificate as [`Sandbox::ca_certificate_pem`], DER-encoded.
+    pub fn ca_certificate_der(&self) -> Option<&[u8]> {
+        self.ca.as_ref().map(|(_, der)| der.as_slice())
     }
 
     /// The address the server listens on.
@@ -400,6 +441,7 @@ impl Sandbox {
             auth_token: self.auth_token().to_owned(),
             api_key_sid: self.api_key_sid().to_owned(),
             api_key_secret: self.api_key_secret().to_owned(),
+            tls: self.ca.is_some(),
             calls: self
                 .shared
                 .data
@@ -505,6 +547,12 @@ pub struct RecordedRequest {
     pub auth_username: Option<String>,
     /// The `User-Agent` header, if any.
     pub user_agent: Option<String>,
+    /// The `Via` header, if any: an HTTP proxy that forwarded the request adds one (a request
+    /// through a `CONNECT` tunnel arrives without).
+    pub via: Option<String>,
+    /// The `Twilio-Request-Id` the sandbox answered with (`None` when it closed the
+    /// connection without an answer).
+    pub request_id: Option<String>,
     /// The status answered, or `None` if the connection was closed without an answer.
     pub status: Option<StatusCode>,
     /// The fault applied, if any.
@@ -551,6 +599,8 @@ pub struct Summary {
     pub api_key_sid: String,
     /// The API key secret.
     pub api_key_secret: String,
+    /// Whether it serves HTTPS (with a throwaway CA a client must trust).
+    pub tls: bool,
     /// All calls, in [`Sandbox::call_sids`] order.
     pub calls: Vec<CallSummary>,
 }
@@ -596,9 +646,14 @@ impl fmt::Display for Summary {
             }
         }
         if let Some(c) = self.calls.first() {
+            let cacert = if self.tls {
+                "--cacert <CA certificate> "
+            } else {
+                ""
+            };
             write!(
                 f,
-                "  try: curl -u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
+                "  try: curl {cacert}-u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
                 self.account_sid, self.auth_token, self.base_url, self.account_sid, c.sid
             )?;
         }

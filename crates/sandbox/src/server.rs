@@ -14,6 +14,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -28,6 +29,8 @@ use crate::sandbox::RecordedRequest;
 
 /// The JSON content type of every JSON answer.
 pub(crate) const JSON: &str = "application/json; charset=utf-8";
+/// How long a client may take to complete a TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a graceful shutdown waits for in-flight responses before aborting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// The `WWW-Authenticate` challenge Twilio sends with a 401.
@@ -119,12 +122,13 @@ impl Outcome {
     }
 }
 
-/// Serves connections from `listener` until `shutdown` changes (or its sender is dropped),
-/// then shuts the open connections down gracefully.
+/// Serves connections from `listener` (over TLS when `tls` is given) until `shutdown`
+/// changes (or its sender is dropped), then shuts the open connections down gracefully.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
     let mut connections = JoinSet::new();
     loop {
@@ -139,7 +143,26 @@ pub(crate) async fn serve(
                     }
                     let shared = Arc::clone(&shared);
                     let stop = shutdown.clone();
-                    connections.spawn(serve_connection(stream, shared, stop));
+                    match &tls {
+                        None => {
+                            connections.spawn(serve_connection(stream, shared, stop));
+                        }
+                        Some(acceptor) => {
+                            let acceptor = acceptor.clone();
+                            connections.spawn(async move {
+                                let handshake = acceptor.accept(stream);
+                                match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await {
+                                    Ok(Ok(tls)) => serve_connection(tls, shared, stop).await,
+                                    Ok(Err(error)) => {
+                                        tracing::debug!(%peer, %error, "sandbox TLS handshake failed");
+                                    }
+                                    Err(_) => {
+                                        tracing::debug!(%peer, "sandbox TLS handshake timed out");
+                                    }
+                                }
+                            });
+                        }
+                    }
                 }
                 Err(error) => {
                     // Typically out of file descriptors: back off instead of spinning.
@@ -157,11 +180,10 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
-    shared: Arc<Shared>,
-    mut stop: watch::Receiver<bool>,
-) {
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, mut stop: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let builder = auto::Builder::new(TokioExecutor::new());
     let service = service_fn(move |req| handle(Arc::clone(&shared), req));
     let conn = builder.serve_connection(TokioIo::new(stream), service);
@@ -188,6 +210,12 @@ async fn handle(
 ) -> Result<Response<SandboxBody>, std::io::Error> {
     let n = shared.counters.requests.fetch_add(1, Ordering::Relaxed);
     let (outcome, user, fault) = respond(&shared, &req);
+    let header = |name: header::HeaderName| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let mut record = RecordedRequest {
         method: req.method().clone(),
         path_and_query: req
@@ -196,11 +224,9 @@ async fn handle(
             .map_or_else(|| req.uri().path().to_owned(), |pq| pq.as_str().to_owned()),
         version: req.version(),
         auth_username: user,
-        user_agent: req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+        user_agent: header(header::USER_AGENT),
+        via: header(header::VIA),
+        request_id: None,
         status: None,
         fault,
     };
@@ -216,12 +242,13 @@ async fn handle(
             mut response,
             delay,
         } => {
-            record.status = Some(response.status());
-            shared.log.push(record);
             let request_id = sid("RQ", hash(&[shared.request_id_key, n]), n);
             if let Ok(v) = HeaderValue::from_str(&request_id) {
                 response.headers_mut().insert("twilio-request-id", v);
             }
+            record.status = Some(response.status());
+            record.request_id = Some(request_id);
+            shared.log.push(record);
             let wait = shared.latency.saturating_add(delay);
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;

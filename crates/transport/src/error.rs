@@ -22,8 +22,9 @@ pub enum TransportErrorKind {
     /// request was involved. See [`TransportError::setup`].
     Setup,
     /// The proxy did not carry the request: it answered the `CONNECT` with an error status
-    /// (407 when it wants credentials, 403 when it forbids the destination, 502 …), closed the
-    /// connection instead of answering, or asked a plain `http://` request for credentials.
+    /// (407, or 401 for some proxies, about credentials; 403 when it forbids the destination;
+    /// 502 …), closed the connection instead of answering, or answered a plain `http://`
+    /// request with 407.
     /// [`TransportError::proxy`] names the proxy.
     Proxy,
     /// The server's TLS certificate was not trusted (unknown issuer, expired, another name).
@@ -194,8 +195,8 @@ impl TransportError {
 
     /// Whether sending the same idempotent request again may succeed: a connection that could
     /// not be made or broke, a timeout, or a proxy that closed the connection or answered
-    /// 502, 503 or 504. Never a refused or untrusted certificate, proxy credentials refused
-    /// (407) or a destination the proxy forbids (403).
+    /// 502, 503 or 504. Never an untrusted certificate, proxy credentials refused (407 or
+    /// 401) or a destination the proxy forbids (403).
     pub fn is_retryable(&self) -> bool {
         match self.kind {
             TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {

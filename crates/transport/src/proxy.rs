@@ -369,11 +369,13 @@ pub(crate) enum ProxyFailure {
         #[source]
         source: BoxError,
     },
-    /// 407 to the `CONNECT`.
-    #[error("CONNECT {destination} answered HTTP 407 (Proxy Authentication Required)")]
+    /// 407 to the `CONNECT` (or 401, which some proxies, tinyproxy among them, send for
+    /// credentials they refuse; only a proxy answers a `CONNECT`).
+    #[error("CONNECT {destination} answered HTTP {status}")]
     AuthRequired {
         proxy: String,
         destination: String,
+        status: u16,
         had_credentials: bool,
     },
     /// Another non-2xx status to the `CONNECT`.
@@ -407,22 +409,23 @@ impl ProxyFailure {
             ),
             Self::AuthRequired {
                 proxy,
+                status,
                 had_credentials: true,
                 ..
             } => (
                 Proxy,
                 format!("the proxy {proxy} refused the credentials in its URL"),
                 proxy,
-                Some(407),
+                Some(*status),
             ),
-            Self::AuthRequired { proxy, .. } => (
+            Self::AuthRequired { proxy, status, .. } => (
                 Proxy,
                 format!(
                     "the proxy {proxy} asks for credentials: give them in its URL \
                      (http://user:password@host:port)"
                 ),
                 proxy,
-                Some(407),
+                Some(*status),
             ),
             Self::Refused { proxy, status, .. } => (
                 Proxy,
@@ -643,9 +646,10 @@ async fn tunnel(
                     proxy,
                     source: Box::new(error),
                 },
-                Some(407) => ProxyFailure::AuthRequired {
+                Some(status @ (401 | 407)) => ProxyFailure::AuthRequired {
                     proxy,
                     destination: authority,
+                    status,
                     had_credentials: target.auth.is_some(),
                 },
                 Some(status) => ProxyFailure::Refused {

@@ -281,6 +281,10 @@ fn store_roots(store: RootStore) -> Result<RootCertStore, TransportError> {
 
 #[cfg(feature = "webpki-roots")]
 fn bundled_roots() -> Result<RootCertStore, TransportError> {
+    tracing::debug!(
+        roots = webpki_roots::TLS_SERVER_ROOTS.len(),
+        "trusting the Mozilla roots bundled in the binary"
+    );
     Ok(RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     })

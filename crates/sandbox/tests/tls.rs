@@ -1,0 +1,112 @@
+//! `SandboxBuilder::tls`: HTTPS with a throwaway CA, over real loopback sockets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Empty};
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use twilio_sandbox::Sandbox;
+
+/// A TLS client trusting `roots` only, offering `alpn`.
+fn connector(roots: &[&[u8]], alpn: &[&[u8]]) -> TlsConnector {
+    let mut store = rustls::RootCertStore::empty();
+    for root in roots {
+        store.add(CertificateDer::from(root.to_vec())).unwrap();
+    }
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(store)
+    .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    TlsConnector::from(Arc::new(config))
+}
+
+#[tokio::test]
+async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
+    let sandbox = Sandbox::builder().tls(true).start().await.unwrap();
+    assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
+    assert!(sandbox.summary().tls);
+    let ca = sandbox.ca_certificate_der().unwrap().to_vec();
+    assert!(
+        sandbox
+            .ca_certificate_pem()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    let call = sandbox.call_sids()[0].clone();
+    let path = sandbox.events_path(&call);
+
+    for name in ["localhost", "127.0.0.1", "::1"] {
+        // The name is what the certificate is checked against; the socket is the sandbox's.
+        let tcp = TcpStream::connect(sandbox.addr()).await.unwrap();
+        let tls = connector(&[&ca], &[b"http/1.1"])
+            .connect(ServerName::try_from(name).unwrap().to_owned(), tcp)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let request = http::Request::get(path.as_str())
+            .header("host", "127.0.0.1")
+            .header(
+                "authorization",
+                common::basic(sandbox.account_sid(), sandbox.auth_token()),
+            )
+            .body(Empty::<Bytes>::new())
+            .unwrap();
+        let response = sender.send_request(request).await.unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        let id = response.headers()["twilio-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(body.starts_with(b"{"), "{name}");
+        let logged = sandbox.requests().pop().unwrap();
+        assert_eq!(logged.request_id.as_deref(), Some(id.as_str()));
+        assert_eq!(logged.via, None);
+    }
+}
+
+#[tokio::test]
+async fn offers_http2_and_refuses_clients_that_do_not_trust_its_ca() {
+    let sandbox = Sandbox::builder().tls(true).start().await.unwrap();
+    let ca = sandbox.ca_certificate_der().unwrap().to_vec();
+    let tcp = TcpStream::connect(sandbox.addr()).await.unwrap();
+    let tls = connector(&[&ca], &[b"h2", b"http/1.1"])
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+
+    // Another sandbox's CA vouches for nothing here.
+    let other = Sandbox::builder().tls(true).start().await.unwrap();
+    let tcp = TcpStream::connect(sandbox.addr()).await.unwrap();
+    let error = connector(&[other.ca_certificate_der().unwrap()], &[b"http/1.1"])
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("invalid peer certificate"),
+        "{error}"
+    );
+    assert!(
+        Sandbox::builder()
+            .start()
+            .await
+            .unwrap()
+            .ca_certificate_pem()
+            .is_none()
+    );
+}
