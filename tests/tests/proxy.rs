@@ -266,7 +266,7 @@ fn client_with_env(sandbox: &Sandbox, env: &[(&str, String)]) -> ClientBuilder {
 
 async fn list_all(client: &Client, sandbox: &Sandbox) -> Result<usize, Error> {
     client
-        .calls(big_call(sandbox))
+        .call(big_call(sandbox))
         .events()
         .list()
         .page_size(50)

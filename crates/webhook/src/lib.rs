@@ -22,7 +22,7 @@
 //!
 //! Tokens are taken as [`SecretString`]s and only kept as keyed HMAC state; `Debug` shows
 //! none of it. The crate does no I/O and needs no async runtime. With the `tower` feature,
-//! [`tower::TwilioSignatureLayer`] rejects unsigned or wrongly signed requests with 403
+//! `tower::TwilioSignatureLayer` rejects unsigned or wrongly signed requests with 403
 //! before the inner service (an axum `Router`, a hyper service...) runs.
 //!
 //! # Example
