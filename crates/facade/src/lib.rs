@@ -40,6 +40,7 @@ mod error;
 mod fetch;
 mod generated;
 mod list;
+mod listings;
 mod many;
 mod path;
 mod query;
@@ -52,6 +53,7 @@ pub use fetch::FetchRequest;
 pub use generated::resources;
 pub use generated::resources::{AccountResource, CallEventsResource, CallResource, CallsResource};
 pub use list::ListRequest;
+pub use listings::Listings;
 pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
 pub use query::DateFilter;
 /// The date types the filters take (`time::Date`, `time::OffsetDateTime`), re-exported.

@@ -4,11 +4,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::num::NonZeroUsize;
 
-use futures::stream::{self, BoxStream, StreamExt as _};
+use futures::stream::BoxStream;
 use twilio_model::{AccountSid, CallEventsPage, CallSid, ListPage, RawCallEventsPage};
 
 use crate::list::ListRequest;
-use crate::{AccountResource, Client, Error};
+use crate::{AccountResource, Client, Error, Listings};
 
 impl AccountResource {
     /// The events of many calls of this account, listed a bounded number at a time (see
@@ -175,32 +175,30 @@ impl<P: ListPage> CallsEventsRequest<P> {
         request
     }
 
+    /// The listings of every call, labelled with their call: the generic mechanism this
+    /// request is one use of.
+    pub fn listings(mut self) -> Listings<CallSid, P> {
+        let calls = std::mem::take(&mut self.call_sids);
+        let listings: Vec<_> = calls
+            .into_iter()
+            .map(|sid| {
+                let request = self.one(&sid);
+                (sid, request)
+            })
+            .collect();
+        Listings::new(listings).concurrency(self.concurrency.get())
+    }
+
     /// Every call's pages, each labelled with its call (see the type's documentation for the
     /// ordering). The stream ends once every call has ended.
-    pub fn pages(mut self) -> BoxStream<'static, (CallSid, Result<P, Error>)> {
-        let concurrency = self.concurrency.get();
-        let calls = std::mem::take(&mut self.call_sids);
-        let listings = calls.into_iter().map(move |sid| {
-            let pages = self.one(&sid).pages();
-            pages.map(move |page| (sid.clone(), page))
-        });
-        stream::iter(listings)
-            .flatten_unordered(concurrency)
-            .boxed()
+    pub fn pages(self) -> BoxStream<'static, (CallSid, Result<P, Error>)> {
+        self.listings().pages()
     }
 
     /// Every call's events, each labelled with its call (see the type's documentation for
     /// the ordering). The stream ends once every call has ended.
-    pub fn stream(mut self) -> BoxStream<'static, (CallSid, Result<P::Item, Error>)> {
-        let concurrency = self.concurrency.get();
-        let calls = std::mem::take(&mut self.call_sids);
-        let listings = calls.into_iter().map(move |sid| {
-            let items = self.one(&sid).stream();
-            items.map(move |item| (sid.clone(), item))
-        });
-        stream::iter(listings)
-            .flatten_unordered(concurrency)
-            .boxed()
+    pub fn stream(self) -> BoxStream<'static, (CallSid, Result<P::Item, Error>)> {
+        self.listings().stream()
     }
 }
 

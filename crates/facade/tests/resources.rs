@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use futures::TryStreamExt as _;
+use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::json;
 use twilio_api::model::{CallStatus, CallsPage, MessageSid, UsageRecordsDailyPage};
 use twilio_api::time::macros::date;
@@ -228,4 +228,42 @@ async fn payload_data_answers_with_its_redirect() {
         data.redirect_to.as_deref(),
         Some("https://media.example/data")
     );
+}
+
+#[tokio::test]
+async fn listings_run_any_set_of_listings_labelled_with_bounded_concurrency() {
+    let transport = Arc::new(FnTransport::new(|request| {
+        // `/2010-04-01/Accounts/AC…/Calls/{call}/Recordings.json`
+        let call = request
+            .uri()
+            .path()
+            .split('/')
+            .nth(5)
+            .unwrap_or_default()
+            .to_owned();
+        let body = json!({"recordings": [{"sid": format!("RE{:0>32}", &call[30..]), "call_sid": call}], "next_page_uri": null});
+        Ok(json_response(200, body.to_string()))
+    }));
+    let client = client(&transport);
+    let calls: Vec<twilio_api::CallSid> = (1..=5u32)
+        .map(|n| format!("CA{n:032x}").parse().unwrap())
+        .collect();
+    let listings = calls
+        .iter()
+        .map(|sid| (sid.clone(), client.call(sid.clone()).recordings().list()));
+    let mut results: Vec<(twilio_api::CallSid, String)> = twilio_api::Listings::new(listings)
+        .concurrency(2)
+        .stream()
+        .map(|(sid, recording)| (sid, recording.unwrap().call_sid.unwrap().to_string()))
+        .collect()
+        .await;
+    results.sort();
+    assert_eq!(results.len(), 5);
+    for (label, call_sid) in results {
+        assert_eq!(
+            label.as_str(),
+            call_sid,
+            "each item carries its listing's label"
+        );
+    }
 }
