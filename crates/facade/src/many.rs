@@ -208,6 +208,8 @@ mod tests {
 
     use twilio_transport::test_util::{FnTransport, json_response};
 
+    use futures::StreamExt as _;
+
     use super::*;
 
     const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
