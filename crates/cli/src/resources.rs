@@ -455,18 +455,18 @@ async fn drive<W: io::Write>(
     out: &mut Items<W>,
     resume_from: Option<String>,
 ) -> Result<(), Failure> {
+    let mut signals = crate::StopSignals::install()?;
     let mut progress = Progress::for_stderr();
     let mut remaining = limit.unwrap_or(u64::MAX);
     let mut next_page = resume_from;
-    let interrupt = tokio::signal::ctrl_c();
-    tokio::pin!(interrupt);
     let result = 'pages: loop {
+        // Ctrl-C, SIGTERM and SIGHUP stop between pages: what was written stays whole.
         let page = tokio::select! {
             page = pages.next() => page,
-            _ = &mut interrupt => {
+            signal = signals.recv() => {
                 break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::resume_hint) {
-                    Some(hint) => format!("interrupted; {hint}"),
-                    None => "interrupted".to_owned(),
+                    Some(hint) => format!("interrupted by {signal}; {hint}"),
+                    None => format!("interrupted by {signal}"),
                 }));
             }
         };
