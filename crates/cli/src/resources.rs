@@ -16,7 +16,6 @@ use serde_json::value::RawValue;
 use twilio_api::{
     AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, model::Sid,
 };
-use twilio_sandbox::Sandbox;
 
 use crate::Failure;
 use crate::args::{Format, Global};
@@ -130,7 +129,10 @@ struct ListArgs {
 pub(crate) struct Ctx<'a> {
     client: &'a Client,
     account: Option<twilio_api::AccountSid>,
-    sandbox: Option<&'a Sandbox>,
+    /// The command's flags, to map a flag to its spec name.
+    flags: &'static [Flag],
+    /// With `--sandbox`: a value the sandbox serves for every path parameter not given.
+    defaults: Option<twilio_sandbox::PathValues>,
 }
 
 impl Ctx<'_> {
@@ -155,22 +157,26 @@ impl Ctx<'_> {
 
     /// A path SID: the flag, or with `--sandbox` the sandbox's first resource of its kind.
     pub(crate) fn path_sid<T: Sid>(&self, flag: &str, m: &ArgMatches) -> Result<T, Failure> {
-        match m.get_one::<String>(flag) {
-            Some(value) => self.sid(flag, value),
-            None => match self.sandbox.and_then(|s| sandbox_default(s, T::PREFIX)) {
-                Some(value) => self.sid(flag, &value),
-                None => Err(Failure::Usage(format!("--{flag} is required"))),
-            },
-        }
+        let value = self.path_text(flag, m)?;
+        self.sid(flag, &value)
     }
 
-    /// A path parameter that is not a SID (`--country-code`).
+    /// A path parameter: the flag, or with `--sandbox` the sandbox's first of its kind.
     pub(crate) fn path_text(&self, flag: &str, m: &ArgMatches) -> Result<String, Failure> {
-        match (m.get_one::<String>(flag), self.sandbox) {
-            (Some(value), _) => Ok(value.clone()),
-            (None, Some(_)) if flag == "country-code" => Ok("US".to_owned()),
-            (None, _) => Err(Failure::Usage(format!("--{flag} is required"))),
+        if let Some(value) = m.get_one::<String>(flag) {
+            return Ok(value.clone());
         }
+        let spec = self
+            .flags
+            .iter()
+            .find(|f| f.long == flag)
+            .map(|f| f.spec)
+            .unwrap_or(flag);
+        self.defaults
+            .as_ref()
+            .and_then(|values| values.get(spec))
+            .map(ToString::to_string)
+            .ok_or_else(|| Failure::Usage(format!("--{flag} is required")))
     }
 
     pub(crate) fn date(&self, flag: &str, value: &str) -> Result<twilio_api::time::Date, Failure> {
@@ -216,15 +222,6 @@ impl Ctx<'_> {
 fn parse_date(value: &str) -> Option<twilio_api::time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     twilio_api::time::Date::parse(value, &format).ok()
-}
-
-/// The sandbox's first resource of a SID kind, for `--sandbox` defaults.
-fn sandbox_default(sandbox: &Sandbox, prefix: &str) -> Option<String> {
-    match prefix {
-        "CA" => sandbox.call_sids().first().cloned(),
-        "AC" => Some(sandbox.account_sid().to_owned()),
-        _ => None,
-    }
 }
 
 /// The whole command line: the hand-written commands and every generated one.
@@ -405,10 +402,28 @@ pub(crate) async fn run(
     let (client, sandbox) = crate::client(global).await?;
     let mut stdout =
         stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
+    let defaults = match &sandbox {
+        Some(sandbox) => {
+            let given: Vec<(&str, &str)> = spec
+                .flags
+                .iter()
+                .filter(|flag| flag.path)
+                .filter_map(|flag| m.get_one::<String>(flag.long).map(|v| (flag.spec, v.as_str())))
+                .collect();
+            Some(sandbox.path_values(spec.path, &given).map_err(|e| {
+                Failure::Usage(format!(
+                    "the sandbox serves nothing for these flags: {}",
+                    crate::chain(&e)
+                ))
+            })?)
+        }
+        None => None,
+    };
     let ctx = Ctx {
         client: &client,
         account,
-        sandbox: sandbox.as_ref(),
+        flags: spec.flags,
+        defaults,
     };
     let request = request(index, &ctx, m)?;
     if let Request::Fetch(fetch) = request {

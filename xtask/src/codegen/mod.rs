@@ -52,6 +52,7 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/facade/src/generated",
     "crates/facade/tests/spec_paths",
     "crates/cli/src/generated",
+    "tests/tests/spec_commands",
 ];
 
 /// One generated file: its path relative to the workspace root and its contents.
