@@ -17,6 +17,7 @@
 mod facade;
 mod model;
 mod names;
+mod sandbox;
 mod spec;
 
 use std::collections::BTreeSet;
@@ -50,6 +51,7 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/model/tests/generated",
     "crates/facade/src/generated",
     "crates/facade/tests/generated",
+    "crates/sandbox/src/generated",
 ];
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -128,6 +130,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
     files.extend(model::generate(&api)?);
     files.extend(facade::generate(&api)?);
+    files.extend(sandbox::generate(&api)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {
         if !seen.insert(file.path.clone()) {
