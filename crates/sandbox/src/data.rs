@@ -25,15 +25,15 @@ const TAG_COUNT: u64 = 0xC0;
 const TAG_PAGE_TOKEN: u64 = 0x9A;
 
 /// 2020-08-11T17:44:08Z, the date of Twilio's own example event.
-const EPOCH_BASE: i64 = 1_597_167_848;
+pub(crate) const EPOCH_BASE: i64 = 1_597_167_848;
 /// Calls start within two years after [`EPOCH_BASE`].
-const START_SPREAD_SECS: u64 = 2 * 365 * 86_400;
+pub(crate) const START_SPREAD_SECS: u64 = 2 * 365 * 86_400;
 
 const API_BASE: &str = "https://api.twilio.com/2010-04-01/Accounts/";
 const API_VERSION: &str = "2010-04-01";
 const DIRECTION: &str = "outbound-api";
 
-const AREA_CODES: [&str; 8] = ["415", "628", "212", "646", "312", "206", "512", "303"];
+pub(crate) const AREA_CODES: [&str; 8] = ["415", "628", "212", "646", "312", "206", "512", "303"];
 const VOICE_URLS: [&str; 3] = [
     "https://example.com/twiml/voice",
     "https://hooks.example.org/voice/incoming",
@@ -90,9 +90,9 @@ pub(crate) struct CallInfo {
     pub(crate) sid: String,
     pub(crate) event_count: u64,
     key: u64,
-    from: String,
-    to: String,
-    start: i64,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) start: i64,
     call_url: String,
     create_url: String,
     create_body: String,
@@ -145,7 +145,7 @@ fn phone(rng: &mut Rng) -> String {
     format!("+1{area}555{:04}", rng.below(10_000))
 }
 
-fn national(e164: &str) -> String {
+pub(crate) fn national(e164: &str) -> String {
     // "+1AAA555NNNN" -> "(AAA) 555-NNNN"
     match (e164.get(2..5), e164.get(5..8), e164.get(8..)) {
         (Some(a), Some(b), Some(c)) => format!("({a}) {b}-{c}"),

@@ -1,10 +1,11 @@
 //! Scripted faults: ways for a test to make the sandbox misbehave on purpose.
 //!
 //! Faults are queued as [`FaultRule`]s on the sandbox's [`Faults`] handle. Each request that
-//! would otherwise be answered with a page (authenticated, routed to a known call, valid
-//! paging) is checked against the queue in order: the first rule that matches it is applied
-//! and its remaining count decremented; a rule whose count reaches zero is removed. Requests
-//! that match no rule, and requests answered with an error anyway, are served normally.
+//! would otherwise be answered with a page or a resource, on any route (authenticated,
+//! routed to a known call or resource, valid paging and filters) is checked against the
+//! queue in order: the first rule that matches it is applied and its remaining count
+//! decremented; a rule whose count reaches zero is removed. Requests that match no rule, and
+//! requests answered with an error anyway, are served normally.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -1,33 +1,65 @@
 //! A local, Twilio-compatible HTTP server for demos, tests and benchmarks.
 //!
-//! The sandbox serves `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`
-//! over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge; or HTTPS with a throwaway CA, see
-//! [`SandboxBuilder::tls`]) on a loopback address, from
-//! deterministic data derived from a seed: API requests (the call's creation, fetches,
-//! updates) and webhook round trips (status callbacks, TwiML fetches, recording callbacks)
-//! with realistic parameters, bodies, status codes, durations and RFC 2822 dates. Events are
-//! generated on the fly from `(seed, call, index)`, so a call with 100,000 events costs no
-//! memory; rendered pages are kept in a bounded cache.
+//! The sandbox serves every `GET` of Twilio's 2010-04-01 API (103 routes: 61 lists, 42
+//! fetches; [`Route::all`]) over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge; or HTTPS with a throwaway CA, see
+//! [`SandboxBuilder::tls`]) on a
+//! loopback address, from deterministic data derived from a seed.
 //!
-//! It behaves like Twilio where a client can tell:
+//! - **Call events** (`Calls/{CallSid}/Events.json`): API requests (the call's creation,
+//!   fetches, updates) and webhook round trips (status callbacks, TwiML fetches, recording
+//!   callbacks) with realistic parameters, bodies, status codes, durations and RFC 2822
+//!   dates, generated on the fly from `(seed, call, index)`, so a call with 100,000 events
+//!   costs no memory; rendered pages are kept in a bounded cache.
+//! - **Every other route** goes through one route table generated from the spec
+//!   (`src/generated/routes.rs`, by `cargo xtask codegen`): per route its path template,
+//!   parameters, items key, paging and a template item taken from the spec's examples. The
+//!   sandbox's own code (not `twilio-model`'s types, so that a decoding bug cannot hide
+//!   behind shared code) varies the template per row: SIDs, dates, statuses, prices, phone
+//!   numbers. The data is coherent across routes: `Calls.json` lists exactly the calls of
+//!   [`Sandbox::call_sids`] (whose events it serves), recordings and notifications point at
+//!   their calls and are listed under them, transcriptions under their recordings, media
+//!   under their messages (`num_media` is their count; MMS have `MM` SIDs), participants
+//!   and queue members are calls of `Calls.json`, SIP mappings name the credential and IP
+//!   lists, a fetched item is byte for byte its row in its list (notifications add the
+//!   three members the spec gives only their instance). `Data.json` answers 307 with a
+//!   `Location` on the sandbox itself. Subaccounts are listed and fetched, and own nothing.
+//!
+//! Sizes by default: [`DEFAULT_CALLS`] calls (three pages of `Calls.json`) with 0 to 3
+//! recordings each (about 145), [`DEFAULT_MESSAGES`] messages (a quarter MMS, 1 to 3 media
+//! each), 12 conferences, 3 queues, 9 phone numbers, 7 countries of available numbers;
+//! other lists have 3 to 5 rows, and nested ones 1 to 3 under each of the first 8 rows of
+//! their parent. Lists filter where users filter most: `Calls.json` (`Status`, `To`, `From`,
+//! `ParentCallSid`, `StartTime`, `EndTime`), `Messages.json` (`To`, `From`, `DateSent`),
+//! recordings (`CallSid`, `DateCreated`) and `Conferences.json` (`Status`, `FriendlyName`,
+//! `DateCreated`), dates with `<` and `>` (sent `StartTime%3E=2024-01-01`): a date bound
+//! includes its whole day, a date-time bound its second; other lists ignore filters. Page
+//! links carry the filters, and their tokens are bound to them.
+//! [`Sandbox::path_values`] gives, for any route, values of its path parameters that name
+//! something the sandbox serves (a non-empty list, an existing resource).
+//!
+//! It behaves like Twilio where a client can tell, on every route:
 //! - HTTP Basic auth with the account SID and auth token, or an API key SID and secret;
 //!   otherwise `401` with Twilio's error JSON (code 20003) and
 //!   `WWW-Authenticate: Basic realm="Twilio API"`. Valid credentials with another
 //!   account's SID in the path are also answered 401/20003, as Twilio checks credentials
 //!   against the path's account.
 //! - `404` (code 20404, "The requested resource ... was not found") for unknown routes,
-//!   malformed SIDs in the path and unknown calls; `405` (code 20004) for methods other than
-//!   `GET` on the route; `400` (code 20001) for a `PageSize` outside 1..=1000, a negative or
-//!   non-numeric `Page`, or a `PageToken` that is not one the sandbox issued for that call.
-//! - Pages carry `events`, `end`, `first_page_uri`, `next_page_uri`, `page`, `page_size`,
-//!   `previous_page_uri`, `start` and `uri`, with relative links and an opaque,
+//!   malformed SIDs or SIDs of the wrong kind in the path and unknown resources; `405`
+//!   (code 20004) for methods other than `GET`; `400` (code 20001) for a `PageSize` outside
+//!   1..=1000, a negative or non-numeric `Page`, a `PageToken` that is not one the sandbox
+//!   issued for that list (and those filters), or a date filter that is not a date.
+//! - Pages carry their items, `end`, `first_page_uri`, `next_page_uri`, `page`,
+//!   `page_size`, `previous_page_uri`, `start` and `uri`, with relative links and an opaque,
 //!   tamper-checked `PageToken` that is authoritative for the page's offset when present.
-//!   `end` is the index of the page's last event, or equals `start` on an empty page.
+//!   `end` is the index of the page's last item, or equals `start` on an empty page. The one
+//!   unpaged list of the spec (`AvailablePhoneNumbers.json`) has only its items and `uri`.
 //!
-//! Credentials and call SIDs are derived from the seed, so they are the same on every run
+//! Credentials and SIDs are derived from the seed, so they are the same on every run
 //! with the same seed; they are test credentials and [`Summary`] prints them.
 //!
-//! Tests can make the server misbehave on purpose with scripted [`Fault`]s.
+//! Tests can make the server misbehave on purpose with scripted [`Fault`]s, on every route
+//! (a rule's `call` is the request's `CallSid`, or the `Sid` of `Calls/{Sid}.json`; its
+//! `page` is 0 for a fetch).
 //!
 //! Given a webhook URL ([`SandboxBuilder::webhook_url`], loopback only), it also plays
 //! Twilio's other half: it POSTs each call's status callbacks there, form-encoded with the
@@ -55,6 +87,9 @@
 //! // `sandbox.auth_token()`, e.g. for GET {base_url}{events_path}:
 //! let path = sandbox.events_path(&big_call);
 //! assert!(path.ends_with("/Events.json"));
+//! // Any other route of the spec, with path values the sandbox serves:
+//! let messages = sandbox.path_values("ListMessage", &[])?.path();
+//! assert_eq!(messages, format!("/2010-04-01/Accounts/{}/Messages.json", sandbox.account_sid()));
 //! // The next page request will get a 503 with Retry-After: 1.
 //! sandbox.faults().push(Fault::Status {
 //!     status: http::StatusCode::SERVICE_UNAVAILABLE,
@@ -69,21 +104,35 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod answer;
 mod body;
 mod data;
 mod date;
+mod defaults;
 mod fault;
+mod filter;
 mod page;
+mod render;
 mod rng;
+mod routes;
 mod sandbox;
 mod server;
 mod tls;
 mod webhook;
+mod world;
 
+/// The code generated from the spec by `cargo xtask codegen`.
+mod generated {
+    pub(crate) mod routes;
+}
+
+pub use defaults::{Given, PathValues, PathValuesError};
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use routes::Route;
 pub use sandbox::{
-    CallSummary, DEFAULT_CALLS, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG, DEFAULT_SEED,
-    MAX_CALLS, RecordedRequest, Sandbox, SandboxBuilder, SandboxError, Stats, Summary,
+    CallSummary, DEFAULT_CALLS, DEFAULT_MESSAGES, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG,
+    DEFAULT_SEED, MAX_CALLS, MAX_MESSAGES, RecordedRequest, Sandbox, SandboxBuilder, SandboxError,
+    Stats, Summary,
 };
 pub use webhook::WebhookDelivery;

@@ -41,6 +41,21 @@ pub(crate) fn parse_query(
     token_key: u64,
     call_index: usize,
 ) -> Result<PageRequest, BadPaging> {
+    parse_paging(query, token_key, call_context(call_index))
+}
+
+/// The token context of a call's events.
+fn call_context(call_index: usize) -> u64 {
+    u64::try_from(call_index).unwrap_or(u64::MAX)
+}
+
+/// [`parse_query`] for any listing: tokens are checked against `context` (for the route
+/// table, a hash of the route, its parent and its filters).
+pub(crate) fn parse_paging(
+    query: Option<&str>,
+    token_key: u64,
+    context: u64,
+) -> Result<PageRequest, BadPaging> {
     let mut page_size: Option<String> = None;
     let mut page: Option<String> = None;
     let mut token: Option<String> = None;
@@ -76,7 +91,7 @@ pub(crate) fn parse_query(
     };
     match token.filter(|t| !t.is_empty()) {
         Some(t) => {
-            let offset = decode_token(token_key, call_index, &t)
+            let offset = decode_token_in(token_key, context, &t)
                 .ok_or_else(|| BadPaging(format!("Invalid PageToken '{t}'")))?;
             Ok(PageRequest {
                 page_size,
@@ -102,36 +117,36 @@ pub(crate) fn parse_query(
     }
 }
 
-fn token_mask(key: u64, call_index: usize) -> u64 {
-    hash(&[key, 1, u64::try_from(call_index).unwrap_or(u64::MAX)])
+fn token_mask(key: u64, context: u64) -> u64 {
+    hash(&[key, 1, context])
 }
 
-fn token_tag(key: u64, call_index: usize, offset: u64) -> u64 {
-    hash(&[
-        key,
-        2,
-        u64::try_from(call_index).unwrap_or(u64::MAX),
-        offset,
-    ])
+fn token_tag(key: u64, context: u64, offset: u64) -> u64 {
+    hash(&[key, 2, context, offset])
 }
 
 /// An opaque page token: `PA` + 32 hex digits encoding the offset of the page's first item,
 /// masked and authenticated for one call, so tokens cannot be forged, edited or reused on
 /// another call.
 pub(crate) fn encode_token(key: u64, call_index: usize, offset: u64) -> String {
+    encode_token_in(key, call_context(call_index), offset)
+}
+
+/// [`encode_token`] for any listing context.
+pub(crate) fn encode_token_in(key: u64, context: u64, offset: u64) -> String {
     let mut s = String::with_capacity(34);
     s.push_str("PA");
-    push_hex(&mut s, offset ^ token_mask(key, call_index));
-    push_hex(&mut s, token_tag(key, call_index, offset));
+    push_hex(&mut s, offset ^ token_mask(key, context));
+    push_hex(&mut s, token_tag(key, context, offset));
     s
 }
 
-/// The offset a token encodes, if it is one of ours for this call.
-pub(crate) fn decode_token(key: u64, call_index: usize, token: &str) -> Option<u64> {
+/// The offset a token encodes, if it is one of ours for this listing context.
+pub(crate) fn decode_token_in(key: u64, context: u64, token: &str) -> Option<u64> {
     let rest = token.strip_prefix("PA")?;
-    let offset = parse_hex16(rest.get(..16)?)? ^ token_mask(key, call_index);
+    let offset = parse_hex16(rest.get(..16)?)? ^ token_mask(key, context);
     let tag = parse_hex16(rest.get(16..)?)?;
-    (tag == token_tag(key, call_index, offset)).then_some(offset)
+    (tag == token_tag(key, context, offset)).then_some(offset)
 }
 
 /// The links and numbers of one page, before rendering.
@@ -353,6 +368,11 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The offset a token encodes, if it is one of ours for this call.
+    fn decode_token(key: u64, call_index: usize, token: &str) -> Option<u64> {
+        decode_token_in(key, call_context(call_index), token)
+    }
 
     #[test]
     fn tokens_round_trip_and_reject_tampering() {

@@ -11,20 +11,30 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::answer::Site;
 use crate::data::Dataset;
+use crate::defaults::{PathValues, PathValuesError};
 use crate::fault::{Fault, Faults};
 use crate::page::PageCache;
+use crate::render::Templates;
 use crate::rng::hash;
+use crate::routes::Route;
 use crate::server::{Counters, RequestLog, Shared, serve};
 use crate::tls::Tls;
 use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
+use crate::world::World;
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
-/// The number of generated calls when none is given.
-pub const DEFAULT_CALLS: u64 = 5;
+/// The number of generated calls when none is given: three pages of `Calls.json` at the
+/// default page size (the first call, the README's, is the same whatever the number).
+pub const DEFAULT_CALLS: u64 = 120;
 /// The most generated calls a sandbox accepts (`calls` + `call_with_events`).
 pub const MAX_CALLS: u64 = 100_000;
+/// The number of messages when none is given: three pages of `Messages.json`.
+pub const DEFAULT_MESSAGES: u64 = 130;
+/// The most messages a sandbox accepts.
+pub const MAX_MESSAGES: u64 = 100_000;
 /// The default byte budget of the rendered-page cache.
 pub const DEFAULT_PAGE_CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// The default number of requests kept in the request log.
@@ -83,6 +93,14 @@ pub enum SandboxError {
         /// The limit ([`MAX_CALLS`]).
         max: u64,
     },
+    /// More messages were asked for than the sandbox supports.
+    #[error("sandbox cannot hold {requested} messages (at most {max})")]
+    TooManyMessages {
+        /// Messages asked for.
+        requested: u64,
+        /// The limit ([`MAX_MESSAGES`]).
+        max: u64,
+    },
 }
 
 /// Configures and starts a [`Sandbox`]. Created by [`Sandbox::builder`].
@@ -92,6 +110,7 @@ pub struct SandboxBuilder {
     seed: u64,
     calls: u64,
     exact: Vec<u64>,
+    messages: u64,
     latency: Duration,
     bind: SocketAddr,
     page_cache_bytes: usize,
@@ -106,6 +125,7 @@ impl Default for SandboxBuilder {
             seed: DEFAULT_SEED,
             calls: DEFAULT_CALLS,
             exact: Vec::new(),
+            messages: DEFAULT_MESSAGES,
             latency: Duration::ZERO,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             page_cache_bytes: DEFAULT_PAGE_CACHE_BYTES,
@@ -124,7 +144,9 @@ impl SandboxBuilder {
     }
 
     /// How many calls to generate, each with 1..=120 events derived from the seed
-    /// (default [`DEFAULT_CALLS`]).
+    /// (default [`DEFAULT_CALLS`]). Their recordings, notifications and transcriptions, and
+    /// the calls of conferences and queues, derive from them; memory grows with them
+    /// (about 9 KiB per call: 100,000 calls take about 0.9 GiB).
     pub fn calls(mut self, calls: u64) -> Self {
         self.calls = calls;
         self
@@ -134,6 +156,13 @@ impl SandboxBuilder {
     /// these calls come after the generated ones in [`Sandbox::call_sids`], in the order added.
     pub fn call_with_events(mut self, events: u64) -> Self {
         self.exact.push(events);
+        self
+    }
+
+    /// How many messages `Messages.json` lists (default [`DEFAULT_MESSAGES`]); about a
+    /// quarter are MMS with 1 to 3 media each.
+    pub fn messages(mut self, messages: u64) -> Self {
+        self.messages = messages;
         self
     }
 
@@ -214,6 +243,12 @@ impl SandboxBuilder {
                 max: MAX_CALLS,
             });
         }
+        if self.messages > MAX_MESSAGES {
+            return Err(SandboxError::TooManyMessages {
+                requested: self.messages,
+                max: MAX_MESSAGES,
+            });
+        }
         let tls = if self.tls {
             Some(Tls::generate()?)
         } else {
@@ -231,14 +266,21 @@ impl SandboxBuilder {
                 addr: self.bind,
                 source,
             })?;
+        let data = Dataset::new(self.seed, self.calls, &self.exact);
+        let site = Site {
+            world: World::build(self.seed, &data, self.messages),
+            templates: Templates::parse(),
+            base_url: format!("http://{addr}"),
+        };
         let shared = Arc::new(Shared {
-            data: Dataset::new(self.seed, self.calls, &self.exact),
+            data,
             cache: PageCache::new(self.page_cache_bytes),
             counters: Counters::default(),
             faults: Faults::default(),
             log: RequestLog::new(self.request_log),
             latency: self.latency,
             request_id_key: hash(&[self.seed, 0x52_51]),
+            site,
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {
@@ -269,8 +311,8 @@ impl SandboxBuilder {
     }
 }
 
-/// A running Twilio-compatible server on loopback, serving
-/// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`.
+/// A running Twilio-compatible server on loopback, serving every `GET` of the 2010-04-01
+/// API (see the [crate docs](crate) and [`Route::all`]).
 ///
 /// Dropping it stops the server abruptly; [`Sandbox::shutdown`] stops it gracefully.
 pub struct Sandbox {
@@ -401,6 +443,59 @@ impl Sandbox {
         )
     }
 
+    /// Values the sandbox serves for the path parameters of a route, for a client that
+    /// wants to default every path parameter it was not given to "the sandbox's first
+    /// resource of that kind" (as the CLI's `--sandbox` does).
+    ///
+    /// `route` is a path template of the spec
+    /// (`/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`) or an
+    /// operation id (`FetchCallRecording`); `given` holds the values the caller already has,
+    /// by the spec's parameter names (`CallSid`, `Sid`, `CountryCode`, `DomainSid`…), taken
+    /// as they are. Every other parameter gets, in path order, the first row of its list
+    /// under the values before it (`AccountSid` the sandbox's account) such that the whole
+    /// path names something: a resource for a fetch, a non-empty list for a list. So
+    /// `calls recordings list` defaults to the first call that has recordings,
+    /// `available-phone-numbers mobile list` to the first country with mobile numbers, and
+    /// `calls recordings fetch --call-sid CA…` to that call's first recording.
+    ///
+    /// # Errors
+    /// [`PathValuesError`] for an unknown route or parameter name, or when nothing is served
+    /// under the given values (a call without recordings, a SID the sandbox does not know).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = twilio_sandbox::Sandbox::builder().start().await?;
+    /// let values = sandbox.path_values("FetchCallRecording", &[])?;
+    /// let call = values.get("CallSid").expect("a call with recordings");
+    /// let recording = values.get("Sid").expect("one of its recordings");
+    /// assert!(call.starts_with("CA") && recording.starts_with("RE"));
+    /// assert_eq!(
+    ///     values.path(),
+    ///     format!("/2010-04-01/Accounts/{}/Calls/{call}/Recordings/{recording}.json", sandbox.account_sid())
+    /// );
+    /// // With the call given, its own first recording.
+    /// let same = sandbox.path_values(
+    ///     "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json",
+    ///     &[("CallSid", call)],
+    /// )?;
+    /// assert_eq!(same.get("Sid"), Some(recording));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn path_values(
+        &self,
+        route: &str,
+        given: &[(&str, &str)],
+    ) -> Result<PathValues, PathValuesError> {
+        crate::defaults::path_values(&self.shared.site.world, route, given)
+    }
+
+    /// Every route the sandbox serves, in the spec's order (the same as [`Route::all`]).
+    pub fn routes(&self) -> impl ExactSizeIterator<Item = Route> {
+        Route::all()
+    }
+
     /// The counters so far.
     pub fn stats(&self) -> Stats {
         let c = &self.shared.counters;
@@ -452,6 +547,11 @@ impl Sandbox {
                     events: c.event_count,
                 })
                 .collect(),
+            resources: SUMMARY_LISTS
+                .iter()
+                .map(|(list, name)| (*name, self.shared.site.world.count(list)))
+                .collect(),
+            examples: self.examples(),
         }
     }
 
@@ -482,6 +582,29 @@ impl Sandbox {
             }
             None => Vec::new(),
         }
+    }
+
+    /// A few paths to try, for the summary: a call's events, filtered calls, a call's
+    /// recordings, recent messages, the recordings.
+    fn examples(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(call) = self.shared.data.calls.first() {
+            out.push(format!("{}?PageSize=5", self.events_path(&call.sid)));
+        }
+        let account = self.account_sid();
+        out.push(format!(
+            "/2010-04-01/Accounts/{account}/Calls.json?Status=completed&StartTime%3E=2021-01-01&PageSize=5"
+        ));
+        if let Ok(values) = self.path_values("ListCallRecording", &[]) {
+            out.push(values.path());
+        }
+        out.push(format!(
+            "/2010-04-01/Accounts/{account}/Messages.json?DateSent%3E=2022-01-01&PageSize=5"
+        ));
+        out.push(format!(
+            "/2010-04-01/Accounts/{account}/Recordings.json?PageSize=5"
+        ));
+        out
     }
 
     /// Stops accepting connections, lets in-flight responses finish (at most 5 seconds),
@@ -519,7 +642,8 @@ pub struct Stats {
     pub connections_accepted: u64,
     /// Requests received, whatever their outcome.
     pub requests: u64,
-    /// `200` pages served without a fault.
+    /// `200` pages served without a fault (events pages, and every answer of the other
+    /// routes: their pages and fetched resources).
     pub pages_served: u64,
     /// Events in those pages.
     pub events_served: u64,
@@ -603,7 +727,23 @@ pub struct Summary {
     pub tls: bool,
     /// All calls, in [`Sandbox::call_sids`] order.
     pub calls: Vec<CallSummary>,
+    /// How many rows the main lists have, e.g. `("recordings", 171)`.
+    pub resources: Vec<(&'static str, usize)>,
+    /// Paths to try (below [`Summary::base_url`]).
+    pub examples: Vec<String>,
 }
+
+/// The lists the summary counts, and how it names them.
+const SUMMARY_LISTS: [(&str, &str); 8] = [
+    ("ListCall", "calls"),
+    ("ListMessage", "messages"),
+    ("ListRecording", "recordings"),
+    ("ListNotification", "notifications"),
+    ("ListTranscription", "transcriptions"),
+    ("ListConference", "conferences"),
+    ("ListQueue", "queues"),
+    ("ListIncomingPhoneNumber", "phone numbers"),
+];
 
 impl fmt::Debug for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -615,6 +755,8 @@ impl fmt::Debug for Summary {
             .field("api_key_sid", &self.api_key_sid)
             .field("api_key_secret", &"[redacted]")
             .field("calls", &self.calls)
+            .field("resources", &self.resources)
+            .field("examples", &self.examples)
             .finish()
     }
 }
@@ -645,16 +787,28 @@ impl fmt::Display for Summary {
                 writeln!(f, "    {} ({} events)", c.sid, c.events)?;
             }
         }
-        if let Some(c) = self.calls.first() {
-            let cacert = if self.tls {
-                "--cacert <CA certificate> "
-            } else {
-                ""
-            };
+        let counts: Vec<String> = self
+            .resources
+            .iter()
+            .map(|(name, n)| format!("{n} {name}"))
+            .collect();
+        writeln!(
+            f,
+            "  serves every GET of the 2010-04-01 API ({} routes), among them: {}",
+            crate::routes::all().len(),
+            counts.join(", ")
+        )?;
+        let cacert = if self.tls {
+            "--cacert <CA certificate> "
+        } else {
+            ""
+        };
+        write!(f, "  try:")?;
+        for path in &self.examples {
             write!(
                 f,
-                "  try: curl {cacert}-u {}:{} '{}/2010-04-01/Accounts/{}/Calls/{}/Events.json?PageSize=5'",
-                self.account_sid, self.auth_token, self.base_url, self.account_sid, c.sid
+                "\n    curl {cacert}-u {}:{} '{}{path}'",
+                self.account_sid, self.auth_token, self.base_url
             )?;
         }
         Ok(())

@@ -49,7 +49,7 @@ pub(crate) struct Counters {
     pub(crate) page_cache_misses: AtomicU64,
 }
 
-fn bump(counter: &AtomicU64, by: u64) {
+pub(crate) fn bump(counter: &AtomicU64, by: u64) {
     counter.fetch_add(by, Ordering::Relaxed);
 }
 
@@ -102,10 +102,12 @@ pub(crate) struct Shared {
     pub(crate) log: RequestLog,
     pub(crate) latency: Duration,
     pub(crate) request_id_key: u64,
+    /// Every route of the table besides the call events (`crate::answer`).
+    pub(crate) site: crate::answer::Site,
 }
 
 /// What to do with a request.
-enum Outcome {
+pub(crate) enum Outcome {
     Answer {
         response: Response<SandboxBody>,
         delay: Duration,
@@ -114,7 +116,7 @@ enum Outcome {
 }
 
 impl Outcome {
-    fn answer(response: Response<SandboxBody>) -> Self {
+    pub(crate) fn answer(response: Response<SandboxBody>) -> Self {
         Self::Answer {
             response,
             delay: Duration::ZERO,
@@ -340,7 +342,7 @@ pub(crate) fn error_response(
     response
 }
 
-fn not_found(path: &str) -> Response<SandboxBody> {
+pub(crate) fn not_found(path: &str) -> Response<SandboxBody> {
     error_response(
         StatusCode::NOT_FOUND,
         20404,
@@ -348,7 +350,7 @@ fn not_found(path: &str) -> Response<SandboxBody> {
     )
 }
 
-fn unauthorized() -> Response<SandboxBody> {
+pub(crate) fn unauthorized() -> Response<SandboxBody> {
     error_response(StatusCode::UNAUTHORIZED, 20003, "Authenticate")
 }
 
@@ -371,7 +373,9 @@ fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Option<String>
         return (error(unauthorized()), user, None);
     }
     let Some((account, call_sid)) = route(path) else {
-        return (error(not_found(path)), user, None);
+        // Every other route of the spec goes through the route table.
+        let (outcome, fault) = crate::answer::respond(shared, req);
+        return (outcome, user, fault);
     };
     if req.method() != Method::GET {
         let message = format!("Method {} not allowed on {path}", req.method());
@@ -418,7 +422,7 @@ fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Option<String>
     if fault.is_some() {
         bump(&shared.counters.faults_injected, 1);
     }
-    let outcome = page_outcome(shared, plan, fault.clone());
+    let outcome = page_outcome(shared, &plan, fault.clone());
     (outcome, user, fault)
 }
 
@@ -441,7 +445,7 @@ fn with_type(body: SandboxBody, content_type: &str) -> Response<SandboxBody> {
     response
 }
 
-fn json_ok(body: SandboxBody) -> Response<SandboxBody> {
+pub(crate) fn json_ok(body: SandboxBody) -> Response<SandboxBody> {
     with_type(body, JSON)
 }
 
@@ -449,11 +453,58 @@ fn len_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Outcome {
+/// A body a fault can be applied to: an events page, or any answer of the route table.
+pub(crate) trait PageSource {
+    /// The unaltered body.
+    fn bytes(&self, shared: &Shared) -> Bytes;
+    /// The body with `next_page_uri` replaced (unchanged for a body without links).
+    fn with_next(&self, shared: &Shared, next: Option<String>) -> Bytes;
+    /// The page's own `uri`.
+    fn uri(&self) -> &str;
+    fn next_page_uri(&self) -> Option<&str>;
+    /// The link to the next page without its `Page` parameter.
+    fn next_without_page(&self) -> Option<String>;
+    /// Counts the unaltered answer in the stats.
+    fn count_served(&self, counters: &Counters);
+}
+
+impl PageSource for PagePlan {
+    fn bytes(&self, shared: &Shared) -> Bytes {
+        page_bytes(shared, self)
+    }
+
+    fn with_next(&self, shared: &Shared, next: Option<String>) -> Bytes {
+        let mut plan = self.clone();
+        plan.next_page_uri = next;
+        Bytes::from(plan.render(&shared.data))
+    }
+
+    fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    fn next_page_uri(&self) -> Option<&str> {
+        self.next_page_uri.as_deref()
+    }
+
+    fn next_without_page(&self) -> Option<String> {
+        PagePlan::next_without_page(self)
+    }
+
+    fn count_served(&self, counters: &Counters) {
+        bump(&counters.pages_served, 1);
+        bump(&counters.events_served, self.len);
+    }
+}
+
+pub(crate) fn page_outcome(
+    shared: &Shared,
+    plan: &dyn PageSource,
+    fault: Option<Fault>,
+) -> Outcome {
     let Some(fault) = fault else {
-        bump(&shared.counters.pages_served, 1);
-        bump(&shared.counters.events_served, plan.len);
-        return Outcome::answer(json_ok(SandboxBody::full(page_bytes(shared, &plan))));
+        plan.count_served(&shared.counters);
+        return Outcome::answer(json_ok(SandboxBody::full(plan.bytes(shared))));
     };
     match fault {
         Fault::Status {
@@ -482,11 +533,11 @@ fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Ou
             Outcome::answer(response)
         }
         Fault::Delay(delay) => Outcome::Answer {
-            response: json_ok(SandboxBody::full(page_bytes(shared, &plan))),
+            response: json_ok(SandboxBody::full(plan.bytes(shared))),
             delay,
         },
         Fault::StallBody { after_bytes, pause } => {
-            let bytes = page_bytes(shared, &plan);
+            let bytes = plan.bytes(shared);
             let cut = after_bytes.min(bytes.len());
             let steps = vec![
                 Step::Data(bytes.slice(..cut)),
@@ -500,7 +551,7 @@ fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Ou
             )))
         }
         Fault::CutBody { after_bytes } => {
-            let bytes = page_bytes(shared, &plan);
+            let bytes = plan.bytes(shared);
             // Never send the whole body: the server would consider the message complete.
             let cut = after_bytes.min(bytes.len().saturating_sub(1));
             let steps = vec![Step::Data(bytes.slice(..cut)), Step::Flush, Step::Fail];
@@ -511,7 +562,7 @@ fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Ou
         }
         Fault::Disconnect => Outcome::Disconnect,
         Fault::TruncatedJson => {
-            let bytes = page_bytes(shared, &plan);
+            let bytes = plan.bytes(shared);
             let half = bytes.slice(..bytes.len() / 2);
             Outcome::answer(json_ok(SandboxBody::full(half)))
         }
@@ -522,7 +573,7 @@ fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Ou
             min_bytes,
             declare_length,
         } => {
-            let bytes = page_bytes(shared, &plan);
+            let bytes = plan.bytes(shared);
             let pad = min_bytes.saturating_sub(bytes.len());
             let split = bytes.len().saturating_sub(1);
             let mut steps = vec![Step::Data(bytes.slice(..split))];
@@ -542,23 +593,20 @@ fn page_outcome(shared: &Shared, mut plan: PagePlan, fault: Option<Fault>) -> Ou
             )))
         }
         Fault::ForeignNextLink { origin } => {
-            let target = plan
-                .next_page_uri
-                .clone()
-                .unwrap_or_else(|| plan.uri.clone());
-            plan.next_page_uri = Some(format!("{}{target}", origin.trim_end_matches('/')));
-            Outcome::answer(json_ok(SandboxBody::full(plan.render(&shared.data))))
+            let target = plan.next_page_uri().unwrap_or_else(|| plan.uri());
+            let next = Some(format!("{}{target}", origin.trim_end_matches('/')));
+            Outcome::answer(json_ok(SandboxBody::full(plan.with_next(shared, next))))
         }
         Fault::LinkCycle => {
-            plan.next_page_uri = Some(plan.uri.clone());
-            Outcome::answer(json_ok(SandboxBody::full(plan.render(&shared.data))))
+            let next = Some(plan.uri().to_owned());
+            Outcome::answer(json_ok(SandboxBody::full(plan.with_next(shared, next))))
         }
         Fault::TokenWithoutPage => {
-            plan.next_page_uri = plan.next_without_page();
-            Outcome::answer(json_ok(SandboxBody::full(plan.render(&shared.data))))
+            let next = plan.next_without_page();
+            Outcome::answer(json_ok(SandboxBody::full(plan.with_next(shared, next))))
         }
         Fault::WrongContentType { content_type } => Outcome::answer(with_type(
-            SandboxBody::full(page_bytes(shared, &plan)),
+            SandboxBody::full(plan.bytes(shared)),
             &content_type,
         )),
         Fault::EmptyOk => Outcome::answer(json_ok(SandboxBody::full(Bytes::new()))),

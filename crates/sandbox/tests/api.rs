@@ -363,8 +363,9 @@ async fn unknown_calls_routes_and_malformed_sids_are_404_20404() {
     );
     for path in [
         format!("/2010-04-01/Accounts/{ac}/Calls/{ca}/Events"),
-        format!("/2010-04-01/Accounts/{ac}/Calls/{ca}.json"),
-        format!("/2010-04-01/Accounts/{ac}/Calls.json"),
+        // (`Calls/{ca}.json` and `Calls.json` are routes now: see tests/routes.rs.)
+        format!("/2010-04-01/Accounts/{ac}/Calls/{ca}/Nope.json"),
+        format!("/2010-04-01/Accounts/{ac}/Calls/{ca}/Events/x.json"),
         "/".to_owned(),
         // Malformed SIDs in the path: Twilio answers 404 for them.
         format!("/2010-04-01/Accounts/{ac}/Calls/CA123/Events.json"),

@@ -18,6 +18,7 @@ mod cli;
 mod facade;
 mod model;
 mod names;
+mod sandbox;
 mod spec;
 
 use std::collections::BTreeSet;
@@ -53,6 +54,7 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/facade/tests/spec_paths",
     "crates/cli/src/generated",
     "tests/tests/spec_commands",
+    "crates/sandbox/src/generated",
 ];
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -132,6 +134,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     files.extend(model::generate(&api)?);
     files.extend(facade::generate(&api)?);
     files.extend(cli::generate(&api)?);
+    files.extend(sandbox::generate(&api)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {
         if !seen.insert(file.path.clone()) {
