@@ -169,7 +169,8 @@ pub(crate) struct SandboxArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SandboxCommand {
-    /// Serve the sandbox until Ctrl-C; prints its address, credentials and some call SIDs
+    /// Serve the sandbox (every GET of the 2010-04-01 API) until Ctrl-C; prints its address,
+    /// credentials, what it serves and commands to try
     Serve(Serve),
 }
 

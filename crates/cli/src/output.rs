@@ -447,7 +447,7 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
 }
 
 /// Cuts `text` to `width` characters, ending with `…` when it was longer.
-fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
+pub(crate) fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
     if text.chars().count() <= width {
         return text.into();
     }

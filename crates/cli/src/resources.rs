@@ -408,7 +408,10 @@ pub(crate) async fn run(
                 .flags
                 .iter()
                 .filter(|flag| flag.path)
-                .filter_map(|flag| m.get_one::<String>(flag.long).map(|v| (flag.spec, v.as_str())))
+                .filter_map(|flag| {
+                    m.get_one::<String>(flag.long)
+                        .map(|v| (flag.spec, v.as_str()))
+                })
                 .collect();
             Some(sandbox.path_values(spec.path, &given).map_err(|e| {
                 Failure::Usage(format!(
@@ -513,13 +516,82 @@ async fn drive<W: io::Write>(
 /// events' writer), CSV and the table as the chosen properties.
 enum Items<W: io::Write> {
     Json(Writer<W>),
-    Columns {
-        csv: Option<Box<csv::Writer<W>>>,
-        table: Option<io::BufWriter<W>>,
+    Csv {
+        out: Box<csv::Writer<W>>,
         properties: Vec<String>,
         header: bool,
-        started: bool,
     },
+    Table(Table<W>),
+}
+
+/// The table: columns sized to the first page's rows (buffered until the page ends, so that
+/// memory stays one page), later rows cut to those widths.
+struct Table<W: io::Write> {
+    out: io::BufWriter<W>,
+    properties: Vec<String>,
+    header: bool,
+    /// The first page's rows, until its end; then `None`, and `widths` is set.
+    pending: Option<Vec<Vec<String>>>,
+    widths: Vec<usize>,
+}
+
+/// The widest a column gets (but the last, which takes what it needs).
+const MAX_COLUMN: usize = 48;
+
+impl<W: io::Write> Table<W> {
+    fn row(&mut self, cells: Vec<String>) -> io::Result<()> {
+        let cells: Vec<String> = cells.iter().map(|c| printable(c).into_owned()).collect();
+        match &mut self.pending {
+            Some(rows) => {
+                rows.push(cells);
+                Ok(())
+            }
+            None => self.write(&cells),
+        }
+    }
+
+    fn write(&mut self, cells: &[String]) -> io::Result<()> {
+        let last = cells.len().saturating_sub(1);
+        let mut line = String::new();
+        for (i, (cell, width)) in cells.iter().zip(&self.widths).enumerate() {
+            if i == last {
+                line.push_str(cell);
+            } else {
+                let cell = crate::output::ellipsize(cell, *width);
+                let pad = width.saturating_sub(cell.chars().count());
+                line.push_str(&cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        writeln!(self.out, "{}", line.trim_end())
+    }
+
+    /// Ends the first page: sizes the columns, writes the header and the buffered rows.
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(rows) = self.pending.take() {
+            let names: Vec<String> = self.properties.iter().map(|p| p.to_uppercase()).collect();
+            self.widths = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let widest = rows
+                        .iter()
+                        .filter_map(|row| row.get(i))
+                        .map(|cell| cell.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    widest.max(name.len()).min(MAX_COLUMN)
+                })
+                .collect();
+            if self.header {
+                self.write(&names)?;
+            }
+            for row in &rows {
+                self.write(row)?;
+            }
+        }
+        self.out.flush()
+    }
 }
 
 impl<W: io::Write> Items<W> {
@@ -528,59 +600,40 @@ impl<W: io::Write> Items<W> {
             Format::Json | Format::Ndjson => {
                 Items::Json(Writer::new(format, out).map_err(crate::output_failure)?)
             }
-            Format::Csv => Items::Columns {
-                csv: Some(Box::new(csv::Writer::from_writer(out))),
-                table: None,
+            Format::Csv => Items::Csv {
+                out: Box::new(csv::Writer::from_writer(out)),
                 properties,
                 header,
-                started: false,
             },
-            Format::Table => Items::Columns {
-                csv: None,
-                table: Some(io::BufWriter::new(out)),
+            Format::Table => Items::Table(Table {
+                out: io::BufWriter::new(out),
                 properties,
                 header,
-                started: false,
-            },
+                pending: Some(Vec::new()),
+                widths: Vec::new(),
+            }),
         })
     }
 
     fn item(&mut self, item: &RawValue) -> io::Result<()> {
         match self {
             Items::Json(writer) => writer.raw(item),
-            Items::Columns {
-                csv,
-                table,
+            Items::Csv {
+                out,
                 properties,
                 header,
-                started,
             } => {
+                if std::mem::take(header) {
+                    out.write_record(properties.iter())
+                        .map_err(io::Error::other)?;
+                }
                 let cells = cells(item, properties)?;
-                if !*started {
-                    *started = true;
-                    if *header {
-                        let names: Vec<String> =
-                            properties.iter().map(|p| p.to_uppercase()).collect();
-                        match (csv.as_mut(), table.as_mut()) {
-                            (Some(csv), _) => csv
-                                .write_record(properties.iter())
-                                .map_err(io::Error::other)?,
-                            (_, Some(table)) => writeln!(table, "{}", names.join("  "))?,
-                            _ => {}
-                        }
-                    }
-                }
-                match (csv.as_mut(), table.as_mut()) {
-                    (Some(csv), _) => csv
-                        .write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
-                        .map_err(io::Error::other),
-                    (_, Some(table)) => {
-                        let shown: Vec<String> =
-                            cells.iter().map(|c| printable(c).into_owned()).collect();
-                        writeln!(table, "{}", shown.join("  "))
-                    }
-                    _ => Ok(()),
-                }
+                out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                    .map_err(io::Error::other)
+            }
+            Items::Table(table) => {
+                let cells = cells(item, &table.properties)?;
+                table.row(cells)
             }
         }
     }
@@ -588,22 +641,15 @@ impl<W: io::Write> Items<W> {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Items::Json(writer) => writer.flush(),
-            Items::Columns { csv, table, .. } => {
-                if let Some(csv) = csv {
-                    csv.flush()?;
-                }
-                if let Some(table) = table {
-                    table.flush()?;
-                }
-                Ok(())
-            }
+            Items::Csv { out, .. } => out.flush(),
+            Items::Table(table) => table.flush(),
         }
     }
 
-    fn finish(self) -> io::Result<()> {
+    fn finish(mut self) -> io::Result<()> {
         match self {
             Items::Json(writer) => writer.finish(),
-            mut columns => columns.flush(),
+            _ => self.flush(),
         }
     }
 }

@@ -182,7 +182,6 @@ fn run<T: DeserializeOwned + Serialize>(args: &[&str], list: bool) {
 
 "#;
 
-
 fn is_account_scoped(op: &Operation) -> bool {
     matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(_), _, ..] if a == "Accounts")
 }
