@@ -27,6 +27,7 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
+mod items;
 mod output;
 mod progress;
 mod resources;
