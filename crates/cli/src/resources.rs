@@ -268,13 +268,16 @@ fn leaf(spec: &'static Spec) -> Command {
             help.push_str(" (required; with --sandbox, the sandbox's first)");
         }
         help.push_str(&format!(" (sent as {})", flag.spec));
+        let heading = if flag.path { "Resource" } else { "Filters" };
         cmd = cmd.arg(
             Arg::new(flag.long)
                 .long(flag.long)
                 .value_name(value_name(&flag.kind))
-                .help(help),
+                .help(help)
+                .help_heading(heading),
         );
     }
+    cmd = cmd.next_help_heading("Output");
     cmd = cmd
         .arg(
             Arg::new("output")
