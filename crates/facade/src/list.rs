@@ -140,7 +140,7 @@ impl<P: ListPage> ListRequest<P> {
         )?
         .headers(self.client.headers().clone());
         if let Some(page_uri) = &self.from_page {
-            pager = pager.resume_from(page_uri)?;
+            pager = pager.from_page(page_uri)?;
         }
         if let Some(page_size) = self.page_size {
             pager = pager.page_size(page_size);
@@ -157,7 +157,7 @@ impl<P: ListPage> ListRequest<P> {
     /// The items, in API order. The stream ends after the last item or the first error.
     pub fn stream(self) -> BoxStream<'static, Result<P::Item, Error>> {
         match self.pager() {
-            Ok(pager) => pager.items().map(|item| item.map_err(Error::from)).boxed(),
+            Ok(pager) => pager.stream().map(|item| item.map_err(Error::from)).boxed(),
             Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
         }
     }
