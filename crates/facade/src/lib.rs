@@ -45,6 +45,7 @@ mod list;
 mod many;
 mod path;
 mod query;
+mod stream;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
 pub use error::{ApiError, Error};
@@ -56,6 +57,7 @@ pub use generated::resources::{AccountResource, CallEventsResource, CallResource
 pub use list::ListRequest;
 pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
 pub use query::DateFilter;
+pub use stream::{ItemStream, PageStream};
 /// The date types the filters take (`time::Date`, `time::OffsetDateTime`), re-exported.
 pub use time;
 /// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).
