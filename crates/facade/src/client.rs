@@ -167,6 +167,7 @@ impl Client {
 /// instead. [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) and
 /// [`proxies`](Self::proxies) override the environment's proxies.
 #[derive(Clone, Default)]
+#[must_use = "a ClientBuilder does nothing until `.build()` is called"]
 pub struct ClientBuilder {
     account_sid: Option<AccountSid>,
     credentials: Option<Credentials>,

@@ -70,6 +70,7 @@ impl SidError {
     }
 
     /// The error for a kind that accepts several prefixes (messages: `SM` or `MM`).
+    #[must_use]
     pub fn with_alternatives(mut self, alternatives: &'static [&'static str]) -> Self {
         self.alternatives = alternatives;
         self
