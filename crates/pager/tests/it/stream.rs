@@ -1,13 +1,13 @@
 //! The pager's streams over scripted transports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
-use common::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
+use support::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
 use futures::{StreamExt, TryStreamExt};
 use twilio_model::ListPage;
 use twilio_pager::{Pager, PagerError};
