@@ -1,5 +1,5 @@
 //! The integration tests of `twilio-sandbox`: one test binary, one module per subject (linked
-//! once instead of once per file); helpers shared by the modules live in `support/`.
+//! once instead of once per file); helpers shared by several modules go in `support/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
