@@ -221,9 +221,7 @@ async fn facade(spec: &Spec, token: &str, variant: &str) -> Result<u64, String> 
 }
 
 /// Consumes a stream of items the way a user's loop would, counting them.
-async fn drain<T>(
-    mut items: futures::stream::BoxStream<'static, Result<T, twilio_api::Error>>,
-) -> Result<u64, String> {
+async fn drain<T>(mut items: twilio_api::ItemStream<T>) -> Result<u64, String> {
     let mut count = 0;
     while let Some(item) = items.next().await {
         black_box(item.map_err(|e| e.to_string())?);

@@ -167,6 +167,7 @@ impl Client {
 /// instead. [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) and
 /// [`proxies`](Self::proxies) override the environment's proxies.
 #[derive(Clone, Default)]
+#[must_use = "a ClientBuilder does nothing until `.build()` is called"]
 pub struct ClientBuilder {
     account_sid: Option<AccountSid>,
     credentials: Option<Credentials>,
@@ -183,9 +184,11 @@ pub struct ClientBuilder {
     root_store: Option<RootStore>,
     extra_roots: Vec<ExtraRoot>,
     on_retry: Vec<Arc<RetryCallback>>,
+    wrappers: Vec<Arc<TransportWrapper>>,
 }
 
 type RetryCallback = dyn Fn(&RetryEvent) + Send + Sync;
+type TransportWrapper = dyn Fn(Arc<dyn HttpTransport>) -> Arc<dyn HttpTransport> + Send + Sync;
 
 /// The network settings of the environment.
 #[derive(Debug, Clone)]
@@ -251,6 +254,7 @@ impl fmt::Debug for ClientBuilder {
             .field("root_store", &self.root_store)
             .field("extra_roots", &self.extra_roots.len())
             .field("on_retry", &self.on_retry.len())
+            .field("wrappers", &self.wrappers.len())
             .finish_non_exhaustive()
     }
 }
@@ -439,6 +443,50 @@ impl ClientBuilder {
         self
     }
 
+    /// Wraps the transport the client would otherwise use (the default one, with this
+    /// builder's proxies, roots, timeout and retries, or the one given to
+    /// [`transport`](Self::transport)) in one of your own: `wrap` gets it and returns the
+    /// transport requests go through. For a rate limit shared by every request, metrics,
+    /// extra tracing, or answering some requests yourself. Several wraps nest in order: the
+    /// last one is the outermost.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use twilio_api::{HttpTransport, TransportError};
+    ///
+    /// /// Logs each request's path, then hands it on.
+    /// #[derive(Debug)]
+    /// struct Logged(Arc<dyn HttpTransport>);
+    ///
+    /// #[async_trait::async_trait]
+    /// impl HttpTransport for Logged {
+    ///     async fn send(
+    ///         &self,
+    ///         request: http::Request<bytes::Bytes>,
+    ///     ) -> Result<http::Response<bytes::Bytes>, TransportError> {
+    ///         eprintln!("GET {}", request.uri().path());
+    ///         self.0.send(request).await
+    ///     }
+    /// }
+    ///
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// let client = twilio_api::Client::builder()
+    ///     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+    ///     .wrap_transport(|inner| Arc::new(Logged(inner)))
+    ///     .build()?;
+    /// # drop(client);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wrap_transport(
+        mut self,
+        wrap: impl Fn(Arc<dyn HttpTransport>) -> Arc<dyn HttpTransport> + Send + Sync + 'static,
+    ) -> Self {
+        self.wrappers.push(Arc::new(wrap));
+        self
+    }
+
     /// Builds the client. Fails if credentials are missing or a setting is invalid.
     pub fn build(self) -> Result<Client, Error> {
         let (Some(account_sid), Some(credentials)) = (self.account_sid, self.credentials) else {
@@ -489,6 +537,10 @@ impl ClientBuilder {
                 Arc::new(retry)
             }
         };
+        let transport = self
+            .wrappers
+            .iter()
+            .fold(transport, |transport, wrap| wrap(transport));
         let headers = default_headers(&account_sid, &credentials)?;
         Ok(Client {
             inner: Arc::new(Inner {

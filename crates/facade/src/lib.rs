@@ -33,6 +33,8 @@
 //! at a `twilio-sandbox` server.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// On docs.rs, feature-gated items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 mod client;
@@ -44,6 +46,7 @@ mod listings;
 mod many;
 mod path;
 mod query;
+mod stream;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
 pub use error::{ApiError, Error};
@@ -56,6 +59,7 @@ pub use list::ListRequest;
 pub use listings::Listings;
 pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
 pub use query::DateFilter;
+pub use stream::{ItemStream, PageStream};
 /// The date types the filters take (`time::Date`, `time::OffsetDateTime`), re-exported.
 pub use time;
 /// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).
@@ -69,6 +73,44 @@ pub use twilio_transport::{
     CertEnv, HttpTransport, ProxyConfig, RetryEvent, RetryReason, RootStore, TransportError,
     TransportErrorKind,
 };
+
+/// Transports for tests (feature `test-util`): the `twilio-transport` test doubles,
+/// re-exported so that tests need no dependency besides this crate.
+///
+/// - [`ReplayTransport`](test_util::ReplayTransport) answers from a scripted list of
+///   request/response pairs and checks the requests it got against them;
+/// - [`FnTransport`](test_util::FnTransport) answers with a function of the request;
+/// - [`json_response`](test_util::json_response) builds a response with a JSON body;
+/// - [`RecordingSleeper`](test_util::RecordingSleeper) and
+///   [`FixedClock`](test_util::FixedClock) make retries instant and deterministic.
+///
+/// Hand one to [`ClientBuilder::transport`]; keep a clone to inspect what was sent.
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use twilio_api::Client;
+/// use twilio_api::test_util::{FnTransport, json_response};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), twilio_api::Error> {
+/// let server = FnTransport::new(|_request| {
+///     Ok(json_response(200, r#"{"calls": [{"sid": "CA0123456789abcdef0123456789abcdef"}], "next_page_uri": null}"#))
+/// });
+/// let client = Client::builder()
+///     .auth_token("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?, "token")
+///     .transport(Arc::new(server.clone()))
+///     .build()?;
+/// let calls = client.calls().list().collect().await?;
+/// assert_eq!(calls.len(), 1);
+/// assert!(server.requests()[0].uri().path().ends_with("/Calls.json"));
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util {
+    pub use twilio_transport::test_util::*;
+}
 
 /// The README's Rust examples, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]

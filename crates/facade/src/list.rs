@@ -3,10 +3,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use futures::stream::{BoxStream, StreamExt as _};
+use futures::stream::StreamExt as _;
 use twilio_model::ListPage;
 use twilio_pager::{Pager, PagerError};
 
+use crate::stream::{ItemStream, PageStream};
 use crate::{Client, Error};
 
 /// A listing of a Twilio list resource, to configure and then run as a stream of items
@@ -140,7 +141,7 @@ impl<P: ListPage> ListRequest<P> {
         )?
         .headers(self.client.headers().clone());
         if let Some(page_uri) = &self.from_page {
-            pager = pager.resume_from(page_uri)?;
+            pager = pager.from_page(page_uri)?;
         }
         if let Some(page_size) = self.page_size {
             pager = pager.page_size(page_size);
@@ -155,10 +156,10 @@ impl<P: ListPage> ListRequest<P> {
     }
 
     /// The items, in API order. The stream ends after the last item or the first error.
-    pub fn stream(self) -> BoxStream<'static, Result<P::Item, Error>> {
+    pub fn stream(self) -> ItemStream<P::Item> {
         match self.pager() {
-            Ok(pager) => pager.items().map(|item| item.map_err(Error::from)).boxed(),
-            Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
+            Ok(pager) => ItemStream::new(pager.stream().map(|item| item.map_err(Error::from))),
+            Err(err) => ItemStream::new(futures::stream::once(async move { Err(err) })),
         }
     }
 
@@ -166,10 +167,10 @@ impl<P: ListPage> ListRequest<P> {
     /// page or the first error. With a [`ListRequest::limit`], it ends with the page that
     /// reaches the limit, which is not cut: that page may hold more items than the limit
     /// leaves (use [`ListRequest::stream`] for exactly `limit` items).
-    pub fn pages(self) -> BoxStream<'static, Result<P, Error>> {
+    pub fn pages(self) -> PageStream<P> {
         match self.pager() {
-            Ok(pager) => pager.pages().map(|page| page.map_err(Error::from)).boxed(),
-            Err(err) => futures::stream::once(async move { Err(err) }).boxed(),
+            Ok(pager) => PageStream::new(pager.pages().map(|page| page.map_err(Error::from))),
+            Err(err) => PageStream::new(futures::stream::once(async move { Err(err) })),
         }
     }
 

@@ -65,6 +65,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// On docs.rs, feature-gated items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Nothing from the network may panic through an index: use get() and friends.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 

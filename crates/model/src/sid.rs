@@ -70,6 +70,7 @@ impl SidError {
     }
 
     /// The error for a kind that accepts several prefixes (messages: `SM` or `MM`).
+    #[must_use]
     pub fn with_alternatives(mut self, alternatives: &'static [&'static str]) -> Self {
         self.alternatives = alternatives;
         self
@@ -198,12 +199,21 @@ pub(crate) const fn is_valid_prefix(prefix: &str) -> bool {
 ///
 /// The declared type:
 /// - can only hold a string matching `^{prefix}[0-9a-fA-F]{32}$`;
-/// - has `try_new(impl Into<String>) -> Result<Self, SidError>`, `as_str()`, `into_inner()`;
+/// - has `try_new(impl Into<String>) -> Result<Self, SidError>`, `as_str(&self) -> &str`
+///   and `into_inner(self) -> String`;
 /// - implements `FromStr`, `TryFrom<&str>` and `TryFrom<String>` (all with
 ///   [`SidError`](crate::SidError) as error), `Display`, `AsRef<str>`, `Borrow<str>`,
-///   `Debug`, `Clone`, `Eq`, `Ord`, `Hash`, serde's `Serialize` and `Deserialize` (as a
-///   plain string; decoding an invalid value fails with the [`SidError`](crate::SidError)
-///   message) and [`Sid`](crate::Sid).
+///   `Borrow<String>`, `Debug`, `Clone`, `Eq`, `Ord`, `Hash`, serde's `Serialize` and
+///   `Deserialize` (as a plain string; decoding an invalid value fails with the
+///   [`SidError`](crate::SidError) message) and [`Sid`](crate::Sid).
+///
+/// # Stability
+///
+/// `nutype` generates `try_new`, `into_inner` and most of the trait impls above, but they
+/// are this crate's API, not nutype's: no nutype type or trait appears in them, and this
+/// crate keeps exactly that list across nutype upgrades (its tests pin every signature and
+/// impl, so an upgrade that changes one fails them instead of reaching users). Nothing else
+/// nutype may generate is part of the API.
 ///
 /// The expansion only refers to this crate (and to `String`, which must be the standard one
 /// where the macro is called), so the calling crate needs no dependency on `nutype`, `serde`

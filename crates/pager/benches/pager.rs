@@ -107,7 +107,7 @@ async fn drain<P: ListPage>(pages: &Arc<Vec<Bytes>>, prefetch: bool) -> usize {
         .unwrap()
         .page_size(EVENTS_PER_PAGE as u32)
         .prefetch(prefetch);
-    let mut items = pager.items();
+    let mut items = pager.stream();
     let mut count = 0;
     while let Some(item) = items.next().await {
         black_box(item.unwrap());

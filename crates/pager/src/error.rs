@@ -9,7 +9,7 @@ use twilio_transport::TransportError;
 /// would have been, requested). Errors about one page that may succeed when tried again
 /// ([`Status`](Self::Status), [`Decode`](Self::Decode), [`Transport`](Self::Transport)) give
 /// that page's URI through [`resume_uri`](Self::resume_uri): start a new listing there with
-/// [`Pager::resume_from`](crate::Pager::resume_from) and nothing is missed or doubled.
+/// [`Pager::from_page`](crate::Pager::from_page) and nothing is missed or doubled.
 ///
 /// `Display` never prints a header value. In [`Status`](Self::Status), response headers that may
 /// carry secrets (`Set-Cookie`, `Cookie`, `Authorization`, `Proxy-Authorization`) are marked
@@ -151,7 +151,7 @@ impl PagerError {
     ///
     /// - [`Status`](Self::Status), [`Decode`](Self::Decode), [`Transport`](Self::Transport):
     ///   `Some`, the page that failed; none of its items has been yielded. Pass it to
-    ///   [`Pager::resume_from`](crate::Pager::resume_from) (once the cause is fixed or gone).
+    ///   [`Pager::from_page`](crate::Pager::from_page) (once the cause is fixed or gone).
     /// - [`ForeignOrigin`](Self::ForeignOrigin), [`Cycle`](Self::Cycle),
     ///   [`EmptyPages`](Self::EmptyPages), [`InvalidLink`](Self::InvalidLink): `None`. The page that carried the bad link has been
     ///   yielded in full; resuming from it would yield its items again and meet the same link.

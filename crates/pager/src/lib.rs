@@ -5,7 +5,7 @@
 //! [`twilio_model::ListPage`], and hands out the pages or the items as [`futures::Stream`]s,
 //! in API order:
 //!
-//! - [`Pager::pages`] and [`Pager::items`] stream pages and items; [`Pager::collect`] and
+//! - [`Pager::pages`] and [`Pager::stream`] stream pages and items; [`Pager::collect`] and
 //!   [`Pager::collect_partial`] gather the items.
 //! - [`Pager::limit`] stops after `n` items and asks the server for no more than needed
 //!   (`PageSize` on the first request); [`Pager::page_size`] sets the page size.
@@ -19,7 +19,7 @@
 //!   sent verbatim: their `PageToken` is opaque.
 //! - Links quoted in errors never show userinfo (`user:password@` becomes `***@`).
 //! - Every error raised while paging names its page; [`PagerError::resume_uri`] and
-//!   [`Pager::resume_from`] let a failed listing continue from the page that failed.
+//!   [`Pager::from_page`] let a failed listing continue from the page that failed.
 //!
 //! Each page request is traced as a `debug` span (`twilio_pager::page`, with the page number
 //! and the path and query of its URI; never headers).
@@ -75,7 +75,7 @@
 //!     .page_size(3);
 //!
 //! // Item by item, as a stream...
-//! let mut items = pager.clone().items();
+//! let mut items = pager.clone().stream();
 //! while let Some(number) = items.try_next().await? {
 //!     assert!(number <= 5);
 //! }
@@ -102,13 +102,15 @@
 //! if let Some(error) = error {
 //!     let Some(page_uri) = error.resume_uri() else { return Err(error) };
 //!     // ... later, once the cause is gone: continue at the page that failed.
-//!     items.extend(pager.resume_from(page_uri)?.collect().await?);
+//!     items.extend(pager.from_page(page_uri)?.collect().await?);
 //! }
 //! # Ok(items)
 //! # }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// On docs.rs, feature-gated items say which feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Nothing from the network may panic through an index: use get() and friends.
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
@@ -120,6 +122,8 @@ pub use error::PagerError;
 pub use pager::{Items, Pager, Pages};
 
 /// Entry points for the fuzz targets in `fuzz/` (not a stable API: it may change at any time).
+/// Only built under `--cfg fuzzing`, which cargo-fuzz sets: never part of a normal build.
+#[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
     /// What the pager does with `link` (a page's `next_page_uri`, or a starting URI) on the

@@ -19,7 +19,7 @@ use crate::link::{LinkError, MAX_PAGE_SIZE, Origin, Target, Visited, without_use
 /// Walks a Twilio list resource page by page, following each page's `next_page_uri`.
 ///
 /// Built with [`Pager::new`], configured with the builder methods, consumed by
-/// [`pages`](Self::pages), [`items`](Self::items), [`collect`](Self::collect) or
+/// [`pages`](Self::pages), [`stream`](Self::stream), [`collect`](Self::collect) or
 /// [`collect_partial`](Self::collect_partial). `P` is the page type, for example
 /// `twilio_model`'s call events page.
 ///
@@ -122,7 +122,7 @@ impl<P: ListPage> Pager<P> {
     /// # Errors
     ///
     /// [`PagerError::InvalidLink`] if `page_uri` is malformed or on another origin.
-    pub fn resume_from(mut self, page_uri: &str) -> Result<Self, PagerError> {
+    pub fn from_page(mut self, page_uri: &str) -> Result<Self, PagerError> {
         self.first = resolve_start(&self.origin, page_uri)?;
         self.first_verbatim = true;
         Ok(self)
@@ -153,7 +153,7 @@ impl<P: ListPage> Pager<P> {
     /// `PageSize` becomes the smaller of the page size (1000 if none was set) and `n`.
     /// With `n == 0`, nothing is requested.
     ///
-    /// [`items`](Self::items) and the `collect` methods yield exactly `min(n, total)` items;
+    /// [`stream`](Self::stream) and the `collect` methods yield exactly `min(n, total)` items;
     /// [`pages`](Self::pages) stops after the page that reaches `n` (pages are not cut), so its
     /// pages may hold more than `n` items in all.
     #[must_use]
@@ -192,7 +192,7 @@ impl<P: ListPage> Pager<P> {
     /// [`limit`](Self::limit) of them.
     ///
     /// The stream ends after the last item or after its first error.
-    pub fn items(self) -> Items<P> {
+    pub fn stream(self) -> Items<P> {
         let mut left = self.limit;
         let stream = self
             .pages()
@@ -217,7 +217,7 @@ impl<P: ListPage> Pager<P> {
     /// The first error met; the items fetched before it are dropped (see
     /// [`collect_partial`](Self::collect_partial) to keep them).
     pub async fn collect(self) -> Result<Vec<P::Item>, PagerError> {
-        self.items().try_collect().await
+        self.stream().try_collect().await
     }
 
     /// The items of the list fetched until the end or the first error, and that error.
@@ -226,7 +226,7 @@ impl<P: ListPage> Pager<P> {
     /// a listing resumed there yields exactly the items that are not in the vector.
     pub async fn collect_partial(self) -> (Vec<P::Item>, Option<PagerError>) {
         let mut items = Vec::new();
-        let mut stream = self.items();
+        let mut stream = self.stream();
         while let Some(item) = stream.next().await {
             match item {
                 Ok(item) => items.push(item),
@@ -253,6 +253,7 @@ fn resolve_start(origin: &Origin, uri: &str) -> Result<Target, PagerError> {
 /// The pages of a list, as a [`Stream`]; see [`Pager::pages`].
 ///
 /// `Unpin` and `Send`: poll it with `StreamExt::next` directly.
+#[must_use = "streams do nothing unless polled"]
 pub struct Pages<P> {
     inner: BoxStream<'static, Result<P, PagerError>>,
 }
@@ -275,9 +276,10 @@ impl<P> Stream for Pages<P> {
     }
 }
 
-/// The items of a list, as a [`Stream`]; see [`Pager::items`].
+/// The items of a list, as a [`Stream`]; see [`Pager::stream`].
 ///
 /// `Unpin` and `Send`: poll it with `StreamExt::next` directly.
+#[must_use = "streams do nothing unless polled"]
 pub struct Items<P: ListPage> {
     inner: BoxStream<'static, Result<P::Item, PagerError>>,
 }

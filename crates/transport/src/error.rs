@@ -116,6 +116,7 @@ impl TransportError {
     }
 
     /// Attaches the underlying cause.
+    #[must_use]
     pub fn with_source(
         mut self,
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
@@ -126,6 +127,7 @@ impl TransportError {
 
     /// Records the `Twilio-Request-Id` of the response this error is about, when response
     /// headers arrived before the failure.
+    #[must_use]
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
@@ -133,6 +135,7 @@ impl TransportError {
 
     /// Records the proxy involved (`http://host:port`, never with credentials) and the status
     /// it answered, if it answered.
+    #[must_use]
     pub fn with_proxy(mut self, proxy: impl Into<String>, status: Option<u16>) -> Self {
         self.proxy = Some(proxy.into());
         self.proxy_status = status;

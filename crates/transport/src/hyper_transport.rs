@@ -293,6 +293,7 @@ impl HttpTransport for HyperTransport {
 
 /// Configures a [`HyperTransport`]; see [`HyperTransport::builder`].
 #[derive(Debug, Clone)]
+#[must_use = "a HyperTransportBuilder does nothing until `.build()` is called"]
 pub struct HyperTransportBuilder {
     timeout: Duration,
     max_body_size: usize,

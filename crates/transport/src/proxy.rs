@@ -124,6 +124,7 @@ impl ProxyConfig {
 
     /// Every request through the proxy at `url` instead of the proxies named so far, keeping
     /// the no-proxy list: what curl's `--proxy` does to the environment's settings.
+    #[must_use]
     pub fn override_proxy(mut self, url: impl Into<String>) -> Self {
         self.http = None;
         self.https = None;
@@ -136,6 +137,7 @@ impl ProxyConfig {
 
     /// Reaches the destinations in `list` directly (the `NO_PROXY` forms, see above),
     /// replacing any list from the environment.
+    #[must_use]
     pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
         self.no_proxy = Some(Setting {
             value: list.into(),

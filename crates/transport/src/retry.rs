@@ -59,18 +59,21 @@ impl RetryPolicy {
     }
 
     /// How many times a request may be retried after its first attempt (default 3).
+    #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
         self
     }
 
     /// The backoff before the first retry, doubled for each further one (default 100 ms).
+    #[must_use]
     pub fn base_delay(mut self, base_delay: Duration) -> Self {
         self.base_delay = base_delay;
         self
     }
 
     /// The largest backoff (default 5 s).
+    #[must_use]
     pub fn max_delay(mut self, max_delay: Duration) -> Self {
         self.max_delay = max_delay;
         self
@@ -78,6 +81,7 @@ impl RetryPolicy {
 
     /// The longest `Retry-After` that is waited for; a longer one ends the retries
     /// (default 30 s).
+    #[must_use]
     pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
         self
@@ -254,30 +258,35 @@ impl<T: HttpTransport> RetryTransport<T> {
     /// # Ok(())
     /// # }
     /// ```
+    #[must_use]
     pub fn on_retry(mut self, callback: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
         self.on_retry.push(Arc::new(callback));
         self
     }
 
     /// Replaces the policy.
+    #[must_use]
     pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
         self
     }
 
     /// Replaces how it waits between attempts.
+    #[must_use]
     pub fn with_sleeper(mut self, sleeper: impl Sleeper + 'static) -> Self {
         self.sleeper = Arc::new(sleeper);
         self
     }
 
     /// Replaces the clock used for `Retry-After` HTTP dates.
+    #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
     /// Replaces how the backoff is picked below its ceiling.
+    #[must_use]
     pub fn with_jitter(mut self, jitter: impl Jitter + 'static) -> Self {
         self.jitter = Arc::new(jitter);
         self

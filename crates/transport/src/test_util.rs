@@ -83,6 +83,7 @@ impl ReplayEvent {
     }
 
     /// Sets (or replaces) the request this event expects.
+    #[must_use]
     pub fn expecting(mut self, expected: Request<Bytes>) -> Self {
         self.expected = Some(expected);
         self

@@ -1,6 +1,7 @@
 //! The facade's generated code: the resource tree (`crates/facade/src/generated/`), from the
-//! reads' paths, and its generated tests (`crates/facade/tests/spec_paths/`): every builder's
-//! path and query against the spec's template and parameter names.
+//! reads' paths, and its generated tests (`crates/facade/tests/it/spec_paths/`, a module of
+//! the crate's one test binary): every builder's path and query against the spec's template
+//! and parameter names.
 //!
 //! A path such as `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json` is a
 //! walk down the tree: the account (`client.account(sid)`, or the client itself for the
@@ -53,7 +54,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         GeneratedFile::rust("crates/facade/src/generated/mod.rs", MOD_RS),
         GeneratedFile::rust("crates/facade/src/generated/resources.rs", &resources),
         GeneratedFile::rust("crates/facade/src/generated/filters.rs", &filters),
-        GeneratedFile::rust("crates/facade/tests/spec_paths/main.rs", &tests),
+        GeneratedFile::rust("crates/facade/tests/it/spec_paths/mod.rs", &tests),
     ])
 }
 

@@ -49,9 +49,9 @@ pub(crate) const HEADER: &str = "\
 /// `--check`, reported).
 const GENERATED_DIRS: &[&str] = &[
     "crates/model/src/generated",
-    "crates/model/tests/spec_examples",
+    "crates/model/tests/it/spec_examples",
     "crates/facade/src/generated",
-    "crates/facade/tests/spec_paths",
+    "crates/facade/tests/it/spec_paths",
     "crates/cli/src/generated",
     "tests/tests/spec_commands",
     "crates/sandbox/src/generated",

@@ -1,6 +1,7 @@
 //! The model layer's generated code (`crates/model/src/generated/`): SID kinds, enums, item
-//! types and list resources; and its generated tests (`crates/model/tests/spec_examples/`):
-//! every example response of every read decodes and re-encodes to the same JSON value.
+//! types and list resources; and its generated tests (`crates/model/tests/it/spec_examples/`,
+//! a module of the crate's one test binary): every example response of every read decodes
+//! and re-encodes to the same JSON value.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -22,7 +23,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         GeneratedFile::rust("crates/model/src/generated/enums.rs", &enums),
         GeneratedFile::rust("crates/model/src/generated/items.rs", &items),
         GeneratedFile::rust("crates/model/src/generated/lists.rs", &lists),
-        GeneratedFile::rust("crates/model/tests/spec_examples/main.rs", &tests),
+        GeneratedFile::rust("crates/model/tests/it/spec_examples/mod.rs", &tests),
     ])
 }
 

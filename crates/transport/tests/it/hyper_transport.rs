@@ -1,7 +1,7 @@
 //! `HyperTransport` over real sockets, against in-process servers on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

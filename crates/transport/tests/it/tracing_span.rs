@@ -1,7 +1,7 @@
 //! The `twilio.http` span: its fields, and that neither headers nor query strings are logged.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -38,6 +38,43 @@ fn declared_kind_parses_and_exposes_the_usual_api() {
     assert_eq!(set.len(), 1);
 }
 
+/// The API a declared kind promises (see `sid!`'s "Stability"), pinned signature by
+/// signature: a nutype upgrade that changes any of it fails to compile here.
+#[test]
+fn declared_kind_keeps_the_documented_api_whatever_nutype_generates() {
+    // `Sid` itself requires serde's `Serialize` and `DeserializeOwned`, `Send` and `Sync`.
+    fn traits<T>()
+    where
+        T: Sid
+            + std::str::FromStr<Err = SidError>
+            + TryFrom<String, Error = SidError>
+            + for<'a> TryFrom<&'a str, Error = SidError>
+            + std::fmt::Display
+            + std::fmt::Debug
+            + AsRef<str>
+            + std::borrow::Borrow<str>
+            + std::borrow::Borrow<String>
+            + Clone
+            + Eq
+            + Ord
+            + std::hash::Hash,
+    {
+    }
+    traits::<RecordingSid>();
+
+    let try_new: fn(String) -> Result<RecordingSid, SidError> = RecordingSid::try_new;
+    let try_new_str: fn(&'static str) -> Result<RecordingSid, SidError> = RecordingSid::try_new;
+    let as_str: for<'a> fn(&'a RecordingSid) -> &'a str = RecordingSid::as_str;
+    let into_inner: fn(RecordingSid) -> String = RecordingSid::into_inner;
+
+    let sid = try_new(RE.to_owned()).unwrap();
+    assert_eq!(try_new_str(RE).unwrap(), sid);
+    assert_eq!(as_str(&sid), RE);
+    assert_eq!(std::borrow::Borrow::<String>::borrow(&sid), RE);
+    assert_eq!(into_inner(sid), RE);
+    assert!(try_new_str("RE").is_err());
+}
+
 #[test]
 fn declared_kind_rejects_other_kinds_with_its_own_error() {
     let call = "CA0123456789abcdefABCDEF0123456789";

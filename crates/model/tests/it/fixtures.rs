@@ -5,11 +5,11 @@
 use serde_json::{Value, json};
 use twilio_model::{CallEvent, CallEventsPage, ListPage, PageMeta, RawCallEventsPage};
 
-const SEED_FULL: &str = include_str!("fixtures/seed_read_full.json");
-const SEED_EMPTY: &str = include_str!("fixtures/seed_read_empty.json");
-const SPEC_FULL: &str = include_str!("fixtures/spec_read_full.json");
-const SPEC_EMPTY: &str = include_str!("fixtures/spec_read_empty.json");
-const EDGE: &str = include_str!("fixtures/edge_cases.json");
+const SEED_FULL: &str = include_str!("../fixtures/seed_read_full.json");
+const SEED_EMPTY: &str = include_str!("../fixtures/seed_read_empty.json");
+const SPEC_FULL: &str = include_str!("../fixtures/spec_read_full.json");
+const SPEC_EMPTY: &str = include_str!("../fixtures/spec_read_empty.json");
+const EDGE: &str = include_str!("../fixtures/edge_cases.json");
 
 const FIRST_URI: &str = "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Events.json?PageSize=50&Page=0";
 

@@ -1,7 +1,7 @@
 //! `SandboxBuilder::tls`: HTTPS with a throwaway CA, over real loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
 use std::sync::Arc;
 
@@ -61,7 +61,7 @@ async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
             .header("host", "127.0.0.1")
             .header(
                 "authorization",
-                common::basic(sandbox.account_sid(), sandbox.auth_token()),
+                support::basic(sandbox.account_sid(), sandbox.auth_token()),
             )
             .body(Empty::<Bytes>::new())
             .unwrap();

@@ -1,13 +1,13 @@
 //! The pager's streams over scripted transports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
-use common::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
+use support::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
 use futures::{StreamExt, TryStreamExt};
 use twilio_model::ListPage;
 use twilio_pager::{Pager, PagerError};
@@ -359,7 +359,7 @@ async fn links_in_errors_never_show_userinfo() {
     }
     let server = replay([]);
     let error = pager(server)
-        .resume_from("https://user:s3cret@api.twilio.com/2010-04-01/Things.json?Page=4")
+        .from_page("https://user:s3cret@api.twilio.com/2010-04-01/Things.json?Page=4")
         .unwrap_err();
     assert!(matches!(
         error,
@@ -539,7 +539,7 @@ async fn an_error_on_page_three_then_resume_completes_the_listing() {
             let rest = pager(server.clone())
                 .page_size(2)
                 .prefetch(prefetch)
-                .resume_from(&resume)
+                .from_page(&resume)
                 .unwrap()
                 .collect()
                 .await
@@ -577,7 +577,7 @@ async fn the_first_page_can_fail_and_be_resumed() {
         other => panic!("expected Transport, got {other:?}"),
     }
     let items = job
-        .resume_from(error.resume_uri().unwrap())
+        .from_page(error.resume_uri().unwrap())
         .unwrap()
         .collect()
         .await
@@ -650,7 +650,7 @@ async fn an_invalid_base_or_first_uri_is_refused_up_front() {
             matches!(&error, PagerError::InvalidLink { page_uri: None, link, .. } if link == first),
             "{error:?}"
         );
-        let resume = pager(replay([])).resume_from(first).unwrap_err();
+        let resume = pager(replay([])).from_page(first).unwrap_err();
         assert!(
             matches!(resume, PagerError::InvalidLink { .. }),
             "{resume:?}"
@@ -764,7 +764,7 @@ async fn a_404_on_an_unknown_page_is_a_status_error() {
 async fn streams_are_send_and_unpin() {
     fn assert_send_unpin<T: Send + Unpin + 'static>(_: &T) {}
     let (server, _) = numbered_site(&[1, 1]);
-    let items = pager(server).items();
+    let items = pager(server).stream();
     assert_send_unpin(&items);
     let handle = tokio::spawn(async move { items.try_collect::<Vec<_>>().await });
     assert_eq!(handle.await.unwrap().unwrap(), things(0..2));

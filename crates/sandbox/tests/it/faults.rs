@@ -1,11 +1,11 @@
 //! Scripted faults, each observed through a real HTTP connection.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
 use std::time::Duration;
 
-use common::{Conn, Reply, account_auth, assert_twilio_error, get};
+use support::{Conn, Reply, account_auth, assert_twilio_error, get};
 use http::{Method, StatusCode};
 use serde_json::Value;
 use twilio_sandbox::{Fault, FaultRule, Sandbox};

@@ -2,9 +2,9 @@
 //! and requests no page it does not need.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
-use common::{FIRST, numbered_site, pager, sent, things};
+use support::{FIRST, numbered_site, pager, sent, things};
 use proptest::prelude::*;
 
 proptest! {

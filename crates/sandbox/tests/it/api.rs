@@ -1,11 +1,11 @@
 //! The sandbox as a client sees it over HTTP: page shape, paging, auth, validation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeSet;
 
-use common::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
+use support::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
 use http::{Method, StatusCode};
 use serde_json::Value;
 use twilio_sandbox::{Sandbox, SandboxError};
