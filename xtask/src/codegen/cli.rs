@@ -116,7 +116,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     table.push_str(&dispatch);
     Ok(vec![
         GeneratedFile::rust("crates/cli/src/generated/commands.rs", &table),
-        GeneratedFile::rust("tests/tests/spec_commands/main.rs", &command_tests(api)?),
+        GeneratedFile::rust("tests/tests/it/spec_commands/mod.rs", &command_tests(api)?),
     ])
 }
 

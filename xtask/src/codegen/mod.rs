@@ -53,7 +53,7 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/facade/src/generated",
     "crates/facade/tests/it/spec_paths",
     "crates/cli/src/generated",
-    "tests/tests/spec_commands",
+    "tests/tests/it/spec_commands",
     "crates/sandbox/src/generated",
 ];
 

@@ -1,8 +1,6 @@
 //! The commands generated from the spec, by hand where a table cannot say it: filters are
 //! sent as Twilio expects them, bad input stops before any request, columns are chosen, and
 //! the README's pipeline (find calls, then export their events) works with the CLI alone.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
