@@ -4,5 +4,6 @@
 
 mod api;
 mod faults;
+mod routes;
 mod support;
 mod tls;

@@ -1,12 +1,9 @@
 //! Every route of the generated table over loopback: answers, paging, filters, coherence,
 //! auth, validation and faults. The cases come from the table itself ([`Route::all`]).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
+use crate::support::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
 use http::{Method, StatusCode};
 use serde_json::Value;
 use serde_json::value::RawValue;
