@@ -6,6 +6,7 @@
 //!   `.crate` alone), and cargo-deny (when it is installed; `.ci/run` installs it).
 //! - `cargo xtask codegen [--check]`: regenerates the code generated from the vendored
 //!   OpenAPI spec (`spec/`), or checks that the committed code is what it generates.
+//! - `cargo xtask package`: the packaging step of `ci` alone.
 //! - `cargo xtask semver`: `cargo-semver-checks` against the last released version (the first
 //!   `## [X.Y.Z]` section of CHANGELOG.md); until there is one, it says so and how it will be
 //!   used. Not part of CI.
@@ -40,6 +41,8 @@ tasks:
             facade's examples, docs -D warnings, cargo package (verified), cargo-deny
   codegen   regenerate the code generated from spec/twilio_api_v2010.json [--check: fail
             on any difference instead of writing]
+  package   cargo package of every publishable crate, each built from its .crate (a
+            step of ci)
   semver    cargo-semver-checks against the last released version (none yet: it says how
             it will be used); not part of ci
   bench     end-to-end benchmarks (facade, CLI, baseline) as a table [--quick] [--runs N]
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
         Some("semver") => release::semver(&args[1..]),
+        Some("package") => release::package(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -11,12 +11,12 @@
 //!   released version, once there is one.
 
 use std::fs;
+use std::path::PathBuf;
 
 use crate::{cargo, step, workspace_root};
 
-/// The packages `cargo package` must skip: those with `publish = false`, from
-/// `cargo metadata` (so a new publishable crate is packaged without a change here).
-fn unpublished() -> Result<Vec<String>, String> {
+/// The workspace's packages from `cargo metadata`: `(name, version, publishable)`.
+fn packages() -> Result<Vec<(String, String, bool)>, String> {
     let output = cargo()
         .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
         .output()
@@ -29,26 +29,77 @@ fn unpublished() -> Result<Vec<String>, String> {
     }
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
         .map_err(|e| format!("cargo metadata's output: {e}"))?;
-    let packages = metadata["packages"]
+    let listed = metadata["packages"]
         .as_array()
         .ok_or("cargo metadata lists no packages")?;
-    let mut names = Vec::new();
-    for package in packages {
+    let mut packages = Vec::new();
+    for package in listed {
+        let name = package["name"].as_str().ok_or("a package without a name")?;
+        let version = package["version"]
+            .as_str()
+            .ok_or("a package without a version")?;
         // `publish = false` reads as an empty list of allowed registries.
-        if package["publish"].as_array().is_some_and(Vec::is_empty) {
-            let name = package["name"].as_str().ok_or("a package without a name")?;
-            names.push(name.to_owned());
+        let publishable = !package["publish"].as_array().is_some_and(Vec::is_empty);
+        packages.push((name.to_owned(), version.to_owned(), publishable));
+    }
+    Ok(packages)
+}
+
+/// The names of the packages with `publish = false` (so a new publishable crate is
+/// packaged and checked without a change here).
+fn unpublished() -> Result<Vec<String>, String> {
+    Ok(packages()?
+        .into_iter()
+        .filter(|(_, _, publishable)| !publishable)
+        .map(|(name, _, _)| name)
+        .collect())
+}
+
+/// Removes the copies of our packages that an earlier `cargo package` unpacked from its
+/// local registry (`target/package/tmp-registry`) into `$CARGO_HOME/registry/src/-<hash>/`.
+/// Cargo (1.95) reuses such a copy when it exists, as if a registry's crate could never
+/// change, so a second run would verify a crate against the first run's version of the
+/// crates it depends on. Only folders of local registries (named `-<hash>`, no host) and only
+/// our packages' `<name>-<version>` in them are removed; cargo unpacks them again.
+fn remove_stale_unpacked(packages: &[(String, String, bool)]) -> Result<(), String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(src) = cargo_home.map(|home| home.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        let is_local = registry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('-'));
+        if !is_local {
+            continue;
+        }
+        for (name, version, _) in packages {
+            let unpacked = registry.path().join(format!("{name}-{version}"));
+            if unpacked.is_dir() {
+                fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("cannot remove {}: {e}", unpacked.display()))?;
+            }
         }
     }
-    Ok(names)
+    Ok(())
 }
 
 /// `cargo package --workspace` without the unpublished crates, verification build included.
 pub(crate) fn package() -> Result<(), String> {
+    let packages = packages()?;
+    remove_stale_unpacked(&packages)?;
     let mut package = cargo();
     package.args(["package", "--workspace", "--locked"]);
-    for name in unpublished()? {
-        package.args(["--exclude", &name]);
+    for (name, _, publishable) in &packages {
+        if !publishable {
+            package.args(["--exclude", name]);
+        }
     }
     step(
         "cargo package --workspace (publishable crates, verified)",
