@@ -1,15 +1,21 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
-//! - `cargo xtask ci`: everything CI checks, in order: formatting, clippy with warnings
-//!   denied, the whole test suite, the docs with warnings denied, and cargo-deny (when it is
-//!   installed; `.ci/run` installs it).
-//! - `cargo xtask bench [--quick] [--runs N]`: the end-to-end benchmarks (release build of
-//!   `twilio-bench` and the CLI), printed as a Markdown table; see BENCHMARKS.md.
-//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the cargo-fuzz targets of `fuzz/` (its own
-//!   workspace), N seconds each, with the seed corpus of `fuzz/seeds/`.
-//!
+//! - `cargo xtask ci`: everything CI checks, in order: formatting, `codegen --check`, clippy
+//!   with warnings denied, the whole test suite, the facade's examples (each run), the docs
+//!   with warnings denied, `cargo package` of every publishable crate (each built from its
+//!   `.crate` alone), and cargo-deny (when it is installed; `.ci/run` installs it).
 //! - `cargo xtask codegen [--check]`: regenerates the code generated from the vendored
 //!   OpenAPI spec (`spec/`), or checks that the committed code is what it generates.
+//! - `cargo xtask package`: the packaging step of `ci` alone.
+//! - `cargo xtask semver`: `cargo-semver-checks` against the last released version (the first
+//!   `## [X.Y.Z]` section of CHANGELOG.md); until there is one, it says so and how it will be
+//!   used. Not part of CI.
+//! - `cargo xtask bench [--quick] [--runs N]`: the end-to-end benchmarks (release build of
+//!   `twilio-bench` and the CLI), printed as a Markdown table; see BENCHMARKS.md.
+//! - `cargo xtask soak [--calls N] [--concurrency N] [--fault-rate P]`: many calls listed
+//!   through scripted retryable faults, every event checked; see BENCHMARKS.md.
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: the cargo-fuzz targets of `fuzz/` (its own
+//!   workspace), N seconds each, with the seed corpus of `fuzz/seeds/`.
 //!
 //! Besides the standard library it depends only on the spec reader (`openapiv3`,
 //! `serde_json`) and `sha2` for codegen, so it builds in seconds.
@@ -20,6 +26,7 @@
 mod bench;
 mod codegen;
 mod fuzz;
+mod release;
 
 use std::env;
 use std::path::PathBuf;
@@ -30,13 +37,18 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci        fmt --check, clippy -D warnings, tests, docs -D warnings, cargo-deny
+  ci        what CI runs: fmt --check, codegen --check, clippy -D warnings, tests, the
+            facade's examples, docs -D warnings, cargo package (verified), cargo-deny
+  codegen   regenerate the code generated from spec/twilio_api_v2010.json [--check: fail
+            on any difference instead of writing]
+  package   cargo package of every publishable crate, each built from its .crate (a
+            step of ci)
+  semver    cargo-semver-checks against the last released version (none yet: it says how
+            it will be used); not part of ci
   bench     end-to-end benchmarks (facade, CLI, baseline) as a table [--quick] [--runs N]
   soak      many calls through scripted retryable faults, every event checked
             [--calls N] [--concurrency N] [--fault-rate P]
   fuzz      the cargo-fuzz targets of fuzz/, N seconds each [--seconds N] [TARGET...]
-  codegen   regenerate the code generated from spec/twilio_api_v2010.json [--check: fail
-            on any difference instead of writing]
 ";
 
 fn main() -> ExitCode {
@@ -47,6 +59,8 @@ fn main() -> ExitCode {
         Some("soak") => bench::soak(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("semver") => release::semver(&args[1..]),
+        Some("package") => release::package(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -119,10 +133,15 @@ fn ci() -> Result<(), String> {
     test.args(["test", "--workspace", "--locked"]);
     step("cargo test --workspace", test)?;
 
+    eprintln!("\n==> the facade's examples");
+    release::examples()?;
+
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--locked"])
         .env("RUSTDOCFLAGS", "-D warnings");
     step("cargo doc -D warnings", doc)?;
+
+    release::package()?;
 
     let deny_installed = cargo()
         .args(["deny", "--version"])

@@ -109,6 +109,11 @@ pub use twilio_transport::{
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util {
+    /// The `bytes` crate, at the version the transports use (request and response bodies).
+    pub use ::bytes;
+    /// The `http` crate, at the version the transports use: build the requests a
+    /// [`ReplayEvent`] expects with it.
+    pub use ::http;
     pub use twilio_transport::test_util::*;
 }
 
