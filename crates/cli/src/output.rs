@@ -228,13 +228,25 @@ impl<W: Write> Writer<W> {
 
     /// Writes one event of the only call listed, given as the exact JSON the API sent.
     pub(crate) fn raw(&mut self, event: &RawValue) -> io::Result<()> {
-        self.raw_of(None, event)
+        self.text_of(None, event.get())
     }
 
-    /// Writes one event given as the exact JSON the API sent (passed through by JSON and
-    /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
-    /// writer is labelled.
+    /// Writes one event of the only call listed, given as the exact JSON text the API sent
+    /// (valid JSON: a raw item's text).
+    pub(crate) fn text(&mut self, event: &str) -> io::Result<()> {
+        self.text_of(None, event)
+    }
+
+    /// Writes one event given as the exact JSON the API sent, labelled with `call_sid` when
+    /// the writer is labelled.
     pub(crate) fn raw_of(&mut self, call_sid: Option<&str>, event: &RawValue) -> io::Result<()> {
+        self.text_of(call_sid, event.get())
+    }
+
+    /// Writes one event given as the exact JSON text the API sent (passed through by JSON and
+    /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
+    /// writer is labelled. `event` must be valid JSON, as a raw item's text is.
+    fn text_of(&mut self, call_sid: Option<&str>, event: &str) -> io::Result<()> {
         self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
@@ -242,17 +254,17 @@ impl<W: Write> Writer<W> {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
                 open_label(out, label)?;
-                out.write_all(event.get().as_bytes())?;
+                out.write_all(event.as_bytes())?;
                 close_label(out, label)
             }
             Sink::Ndjson { out } => {
                 open_label(out, label)?;
-                write_on_one_line(out, event.get())?;
+                write_on_one_line(out, event)?;
                 close_label(out, label)?;
                 out.write_all(b"\n")
             }
             Sink::Table { out, url_width } => {
-                let row = Row::of(event.get());
+                let row = Row::of(event);
                 // The table is for a terminal: server-sent text loses its control and
                 // bidirectional characters.
                 let url = printable(&row.url);
@@ -274,7 +286,7 @@ impl<W: Write> Writer<W> {
                 )
             }
             Sink::Csv { out } => {
-                let row = Row::of(event.get());
+                let row = Row::of(event);
                 let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
                     .map(|field| spreadsheet_safe(field));
                 let fields = fields.iter().map(|field| field.as_ref());
