@@ -93,6 +93,110 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
     }
 }
 
+/// The members of a JSON object found by path, in one pass and without decoding: for each
+/// `(outer, inner)` of `paths`, the raw JSON text of member `inner` of the object that is
+/// member `outer` of `text`. As serde_json and the models read them, a name that repeats
+/// counts by its last member (at either level) and names are compared decoded (`"m\u0065thod"`
+/// is `method`). `None` where a path is absent or leads through something that is not an
+/// object; all `None` when `text` is not one valid JSON object.
+///
+/// For exports that show a few members of each item (the CLI's table and CSV columns): a raw
+/// item's text is scanned once, its other members skipped unread.
+///
+/// ```
+/// let event = r#"{"request": {"method": "POST", "url": "https://e.com"}, "response": null}"#;
+/// let [method, code] =
+///     twilio_model::raw_members_at(event, [("request", "method"), ("response", "response_code")]);
+/// assert_eq!(method, Some(r#""POST""#));
+/// assert_eq!(code, None);
+/// ```
+#[must_use]
+pub fn raw_members_at<'a, const N: usize>(
+    text: &'a str,
+    paths: [(&str, &str); N],
+) -> [Option<&'a str>; N] {
+    let found =
+        members_at(text.as_bytes(), &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
+    found.map(|range| range.and_then(|range| text.get(range)))
+}
+
+fn members_at<const N: usize>(
+    b: &[u8],
+    paths: &[(&str, &str); N],
+) -> Result<[Option<Range<usize>>; N]> {
+    let mut s = Scanner::new(b);
+    let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
+    s.ws();
+    s.expect(b'{')?;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.i += 1;
+    } else {
+        loop {
+            let outer = s.name()?;
+            s.ws();
+            s.expect(b':')?;
+            s.ws();
+            let wanted = paths.iter().any(|(o, _)| *o == outer.as_ref());
+            if wanted {
+                // A later member of the same name replaces what an earlier one gave.
+                for ((o, _), slot) in paths.iter().zip(found.iter_mut()) {
+                    if *o == outer.as_ref() {
+                        *slot = None;
+                    }
+                }
+            }
+            if wanted && s.peek() == Some(b'{') {
+                s.i += 1;
+                s.ws();
+                if s.peek() == Some(b'}') {
+                    s.i += 1;
+                } else {
+                    loop {
+                        let inner = s.name()?;
+                        s.ws();
+                        s.expect(b':')?;
+                        s.ws();
+                        let start = s.i;
+                        s.value()?;
+                        for ((o, i), slot) in paths.iter().zip(found.iter_mut()) {
+                            if *o == outer.as_ref() && *i == inner.as_ref() {
+                                *slot = Some(start..s.i);
+                            }
+                        }
+                        s.ws();
+                        match s.peek() {
+                            Some(b',') => s.i += 1,
+                            Some(b'}') => {
+                                s.i += 1;
+                                break;
+                            }
+                            _ => return Err(Invalid),
+                        }
+                    }
+                }
+            } else {
+                s.value()?;
+            }
+            s.ws();
+            match s.peek() {
+                Some(b',') => s.i += 1,
+                Some(b'}') => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+    s.ws();
+    if s.i == b.len() {
+        Ok(found)
+    } else {
+        Err(Invalid)
+    }
+}
+
 /// Whether `body` is exactly one JSON value (whitespace around it allowed).
 #[cfg(test)]
 pub(crate) fn is_valid(body: &[u8]) -> bool {
@@ -244,6 +348,26 @@ impl<'a> Scanner<'a> {
                     _ => return Err(Invalid),
                 }
             }
+        }
+    }
+
+    /// An object key (after whitespace), decoded when it holds an escape.
+    fn name(&mut self) -> Result<std::borrow::Cow<'a, str>> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(Invalid);
+        }
+        let start = self.i;
+        let escaped = self.string()?;
+        let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
+        if escaped {
+            let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
+            Ok(decoded.into())
+        } else {
+            let inner = quoted.get(1..quoted.len() - 1).ok_or(Invalid)?;
+            std::str::from_utf8(inner)
+                .map(std::borrow::Cow::Borrowed)
+                .map_err(|_| Invalid)
         }
     }
 
@@ -527,6 +651,52 @@ mod tests {
         assert!(page(b"{\"events\":[1,]}", "events").is_err());
         assert!(page(b"{} x", "events").is_err());
         assert_eq!(page(b"{}", "events").unwrap(), []);
+    }
+
+    #[test]
+    fn members_are_found_by_path_as_serde_json_reads_them() {
+        fn find(text: &str) -> [Option<&str>; 3] {
+            raw_members_at(
+                text,
+                [
+                    ("request", "method"),
+                    ("request", "url"),
+                    ("response", "code"),
+                ],
+            )
+        }
+        assert_eq!(
+            find(
+                r#"{"request": {"m\u0065thod": "A", "url": 1, "method": "B"}, "response": {"code": [1]}}"#
+            ),
+            [Some(r#""B""#), Some("1"), Some("[1]")]
+        );
+        // The last member of a repeated name counts, whatever the earlier one held.
+        assert_eq!(
+            find(r#"{"request": {"method": "A", "url": 2}, "request": {"method": "C"}}"#),
+            [Some(r#""C""#), None, None]
+        );
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}, "request": null}"#),
+            [None; 3]
+        );
+        assert_eq!(
+            find(r#"{"request": [{"method": "A"}], "x": {"request": {}}}"#),
+            [None; 3]
+        );
+        assert_eq!(find("[]"), [None; 3]);
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}"#),
+            [None; 3],
+            "not valid JSON"
+        );
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}} x"#),
+            [None; 3],
+            "not valid JSON"
+        );
+        assert_eq!(find("{}"), [None; 3]);
+        assert_eq!(find(r#"{"request": {}}"#), [None; 3]);
     }
 
     /// JSON-ish text: valid documents and near misses, from a small alphabet that reaches
