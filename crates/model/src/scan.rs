@@ -221,8 +221,8 @@ struct Scanner<'a> {
     /// The start of the block whose string mask is cached.
     base: usize,
     /// The bytes of `b[base..base + 64]` that stop a string (`"`, `\`, control characters;
-    /// past the end of the input, every byte), one bit each; `None` when nothing is cached.
-    mask: Option<u64>,
+    /// past the end of the input, every byte), one bit each, those already read cleared.
+    mask: u64,
     stack: Vec<Frame>,
 }
 
@@ -232,7 +232,7 @@ impl<'a> Scanner<'a> {
             b,
             i: 0,
             base: 0,
-            mask: None,
+            mask: stop_mask(b, 0),
             stack: Vec::new(),
         }
     }
@@ -430,53 +430,55 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The stop mask of the 64 bytes from `at`, cached.
-    fn mask_at(&mut self, at: usize) -> u64 {
-        if let Some(mask) = self.mask
-            && at >= self.base
-            && at - self.base < 64
-        {
-            return mask >> (at - self.base);
-        }
-        let mask = stop_mask(self.b, at);
-        self.base = at;
-        self.mask = Some(mask);
-        mask
-    }
-
     /// A string at the current position (`"`), up to and past its closing quote; whether it
     /// held an escape.
     fn string(&mut self) -> Result<bool> {
-        let mut at = self.i + 1;
+        let b = self.b;
+        let at = self.i + 1;
+        // The stop bits from `at` on: from the cached block when `at` falls inside it (the
+        // bits of the bytes already read are cleared there), else from a block at `at`.
+        let (mut base, mut mask) = if at >= self.base && at - self.base < 64 {
+            (self.base, self.mask & (u64::MAX << (at - self.base)))
+        } else {
+            (at, stop_mask(b, at))
+        };
         let mut escaped = false;
         loop {
-            let mask = self.mask_at(at);
             if mask == 0 {
-                // `mask_at` looked at 64 bytes from `at` at most; the cached block may end
-                // sooner.
-                let block_end = self.base + 64;
-                at = block_end;
+                base += 64;
+                mask = stop_mask(b, base);
                 continue;
             }
-            at += mask.trailing_zeros() as usize;
-            match self.b.get(at) {
+            let stop = base + mask.trailing_zeros() as usize;
+            match b.get(stop) {
                 Some(b'"') => {
-                    self.i = at + 1;
+                    self.i = stop + 1;
+                    // Keep the rest of the block for the next string.
+                    self.base = base;
+                    self.mask = mask & (mask - 1);
                     return Ok(escaped);
                 }
                 Some(b'\\') => {
                     escaped = true;
-                    at += match self.b.get(at + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
-                        Some(b'u') => {
-                            let hex = self.b.get(at + 2..at + 6).ok_or(Invalid)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return Err(Invalid);
+                    let end = stop
+                        + match b.get(stop + 1) {
+                            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                            Some(b'u') => {
+                                let hex = b.get(stop + 2..stop + 6).ok_or(Invalid)?;
+                                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                    return Err(Invalid);
+                                }
+                                6
                             }
-                            6
-                        }
-                        _ => return Err(Invalid),
-                    };
+                            _ => return Err(Invalid),
+                        };
+                    // Past the escape: its second byte may be a `"` or a `\` itself.
+                    if end - base < 64 {
+                        mask &= u64::MAX << (end - base);
+                    } else {
+                        base = end;
+                        mask = stop_mask(b, base);
+                    }
                 }
                 // A control character, or the end of the input.
                 _ => return Err(Invalid),
