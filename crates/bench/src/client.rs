@@ -17,7 +17,7 @@ use crate::procfs;
 /// What a client child process is asked to do (`key=value` arguments).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Spec {
-    /// `baseline`, `typed`, `raw`, `typed-pages`, `many`.
+    /// `baseline`, `bytes`, `typed`, `raw`, `typed-pages`, `many`.
     pub(crate) variant: String,
     pub(crate) base_url: String,
     pub(crate) account_sid: String,
@@ -119,10 +119,18 @@ impl Measure {
 pub(crate) fn main(args: &[String]) -> Result<String, String> {
     let spec = Spec::parse(args)?;
     let token = std::env::var("TWILIO_AUTH_TOKEN").map_err(|_| "TWILIO_AUTH_TOKEN is not set")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
+    // The bytes-only floor runs on the least runtime there is: its point is what the bytes
+    // alone cost.
+    let runtime = if spec.variant == "bytes" {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| format!("runtime: {e}"))?;
     let started = Instant::now();
     let events = runtime.block_on(run(&spec, &token))?;
     let wall_s = started.elapsed().as_secs_f64();
@@ -143,7 +151,8 @@ pub(crate) fn main(args: &[String]) -> Result<String, String> {
 
 async fn run(spec: &Spec, token: &str) -> Result<u64, String> {
     match spec.variant.as_str() {
-        "baseline" => baseline(spec, token).await,
+        "baseline" => baseline(spec, token, Decode::Value).await,
+        "bytes" => baseline(spec, token, Decode::Nothing).await,
         variant => facade(spec, token, variant).await,
     }
 }
@@ -230,9 +239,21 @@ async fn drain<T>(mut items: twilio_api::ItemStream<T>) -> Result<u64, String> {
     Ok(count)
 }
 
-/// The floor: a minimal hand-written hyper client over one keep-alive HTTP/1.1 connection,
-/// following `next_page_uri` and decoding each page into an untyped `serde_json::Value`.
-async fn baseline(spec: &Spec, token: &str) -> Result<u64, String> {
+/// What the baseline does with each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decode {
+    /// Decodes it into an untyped `serde_json::Value` (the facade's baseline).
+    Value,
+    /// Nothing but find `next_page_uri` with a byte search and write the page to `/dev/null`:
+    /// what the bytes alone cost (the CLI export's floor).
+    Nothing,
+}
+
+/// A minimal hand-written hyper client over one keep-alive HTTP/1.1 connection, following
+/// `next_page_uri`: decoding each page into an untyped `serde_json::Value`
+/// ([`Decode::Value`]), or not parsing it at all ([`Decode::Nothing`]).
+async fn baseline(spec: &Spec, token: &str, decode: Decode) -> Result<u64, String> {
+    use std::io::Write as _;
     let authority = spec
         .base_url
         .strip_prefix("http://")
@@ -260,6 +281,10 @@ async fn baseline(spec: &Spec, token: &str) -> Result<u64, String> {
         "/2010-04-01/Accounts/{}/Calls/{call}/Events.json?PageSize={}",
         spec.account_sid, spec.page_size
     );
+    let mut sink = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .map_err(|e| format!("/dev/null: {e}"))?;
     let mut count = 0u64;
     loop {
         let request = http::Request::get(uri.as_str())
@@ -282,18 +307,28 @@ async fn baseline(spec: &Spec, token: &str) -> Result<u64, String> {
             .await
             .map_err(|e| format!("{uri}: {e}"))?
             .to_bytes();
-        let page: serde_json::Value =
-            serde_json::from_slice(&body).map_err(|e| format!("{uri}: {e}"))?;
-        drop(body);
-        count += page
-            .get("events")
-            .and_then(serde_json::Value::as_array)
-            .map_or(0, Vec::len) as u64;
-        let next = page
-            .get("next_page_uri")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        black_box(page);
+        let next = match decode {
+            Decode::Value => {
+                let page: serde_json::Value =
+                    serde_json::from_slice(&body).map_err(|e| format!("{uri}: {e}"))?;
+                drop(body);
+                count += page
+                    .get("events")
+                    .and_then(serde_json::Value::as_array)
+                    .map_or(0, Vec::len) as u64;
+                let next = page
+                    .get("next_page_uri")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                black_box(page);
+                next
+            }
+            Decode::Nothing => {
+                sink.write_all(&body)
+                    .map_err(|e| format!("/dev/null: {e}"))?;
+                next_page_uri(&body).map_err(|e| format!("{uri}: {e}"))?
+            }
+        };
         consume(spec).await;
         match next {
             Some(next) => uri = next,
@@ -301,4 +336,31 @@ async fn baseline(spec: &Spec, token: &str) -> Result<u64, String> {
         }
     }
     Ok(count)
+}
+
+/// The page's `next_page_uri` found with a byte search, no parsing: the sandbox writes it
+/// compactly (`"next_page_uri":"/2010-04-01/..."` or `null`) and without escapes.
+fn next_page_uri(body: &[u8]) -> Result<Option<String>, String> {
+    const KEY: &[u8] = b"\"next_page_uri\":";
+    let at = body
+        .windows(KEY.len())
+        .rposition(|w| w == KEY)
+        .ok_or("no next_page_uri")?;
+    let rest = body.get(at + KEY.len()..).unwrap_or_default();
+    if rest.starts_with(b"null") {
+        return Ok(None);
+    }
+    let rest = rest
+        .strip_prefix(b"\"")
+        .ok_or("next_page_uri is not a string")?;
+    let end = rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .ok_or("unterminated next_page_uri")?;
+    match rest.get(end) {
+        Some(b'"') => String::from_utf8(rest.get(..end).unwrap_or_default().to_vec())
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        _ => Err("an escaped next_page_uri".to_owned()),
+    }
 }

@@ -77,6 +77,16 @@ fn read_schedstat(task: &Path) -> Option<u64> {
         .ok()
 }
 
+/// The user and system CPU seconds of this process's children that have been waited for,
+/// all threads, to the microsecond (`getrusage(RUSAGE_CHILDREN)`; the kernel splits the
+/// precise total between user and system by its tick samples).
+pub(crate) fn children_cpu_s() -> Result<(f64, f64), String> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).map_err(|e| format!("getrusage: {e}"))?;
+    let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+    Ok((seconds(usage.user_time()), seconds(usage.system_time())))
+}
+
 /// The peak resident set size (`VmHWM`) of a process in KiB, from `/proc/<pid>/status`.
 pub(crate) fn vm_hwm_kib(pid: &str) -> Option<u64> {
     let text = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -96,10 +96,7 @@ fn main() -> ExitCode {
     // Before the runtime opens any file: a closed descriptor 1 would be reused.
     let stdout = output::claim_stdout();
     init_tracing(parsed.global().verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime(&parsed) {
         Ok(runtime) => runtime,
         Err(err) => {
             return report(&Failure::Runtime(format!(
@@ -118,6 +115,29 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(&failure),
     }
+}
+
+/// The runtime a command runs on. A client command (an export, a fetch) gets one worker
+/// thread beside the main one: the main thread writes while the worker fetches and decodes
+/// the next page (prefetch runs as a task), so a page still overlaps the next, and several
+/// calls listed at once are streams polled together, whatever the number of workers. More
+/// workers only cost: start-up, wake-ups between threads, and glibc giving each thread an
+/// arena that it trims and faults back in after every page (measured with `cargo xtask
+/// bench`: 100 pages exported in half the CPU time and with a seventh of the page faults of
+/// one worker per core; see BENCHMARKS.md). `sandbox serve` is a server: one worker per core.
+fn runtime(parsed: &Parsed) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    let serving = matches!(
+        parsed,
+        Parsed::Cli(Cli {
+            command: Command::Sandbox(_),
+            ..
+        })
+    );
+    if !serving {
+        builder.worker_threads(1);
+    }
+    builder.enable_all().build()
 }
 
 /// The command line, parsed: a hand-written command, or a generated one (its global options;
@@ -287,14 +307,15 @@ async fn list_events(
     // Every format takes each event as the exact JSON it arrived as: JSON and NDJSON pass it
     // through, the table and CSV read their columns out of it (so that no number a float
     // cannot hold, in a member they do not show, fails the page).
-    let request = configure(call.events().list_raw(), &list);
+    // Each event is a slice of its page's body (no copy per event).
+    let request = configure(call.events().list_raw().shared(), &list);
     let result = drive(
         request,
         list.limit,
         &mut writer,
         &mut progress,
         &mut signals,
-        |w, e| w.raw(e),
+        |w, e| w.text(e.get()),
     )
     .await;
     progress.finish();

@@ -6,11 +6,8 @@
 //! export.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use serde::Deserializer as _;
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::args::Format;
@@ -34,19 +31,22 @@ struct Row {
 }
 
 impl Row {
-    /// The columns of the event whose JSON text is `event`. Every other member is skipped
-    /// unread: numbers no float holds, deep nesting and unknown types included.
+    /// The columns of the event whose JSON text is `event`, found in one pass. Every other
+    /// member is skipped unread: numbers no float holds, deep nesting and unknown types
+    /// included.
     fn of(event: &str) -> Self {
-        let [request, response] = members(event, ["request", "response"]);
-        let [url, method] = request.map_or([None; 2], |r| members(r.get(), ["url", "method"]));
-        let [time, code, duration] = response.map_or([None; 3], |r| {
-            members(
-                r.get(),
-                ["date_created", "response_code", "request_duration"],
-            )
-        });
-        let string = |raw: Option<&RawValue>| {
-            raw.and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+        let [url, method, time, code, duration] = twilio_api::model::raw_members_at(
+            event,
+            [
+                ("request", "url"),
+                ("request", "method"),
+                ("response", "date_created"),
+                ("response", "response_code"),
+                ("response", "request_duration"),
+            ],
+        );
+        let string = |raw: Option<&str>| {
+            raw.and_then(|raw| serde_json::from_str::<String>(raw).ok())
                 .unwrap_or_default()
         };
         Row {
@@ -54,67 +54,15 @@ impl Row {
             method: string(method),
             url: string(url),
             code: code
-                .and_then(|raw| serde_json::from_str::<u16>(raw.get()).ok())
+                .and_then(|raw| serde_json::from_str::<u16>(raw).ok())
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
             duration: duration
-                .and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok())
+                .and_then(|raw| serde_json::from_str::<u64>(raw).ok())
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
         }
     }
-}
-
-/// The members `names` of the JSON object `text`, as their raw JSON (the last one when a name
-/// repeats); all `None` when `text` is not an object. Other members are skipped unread.
-fn members<'a, const N: usize>(text: &'a str, names: [&str; N]) -> [Option<&'a RawValue>; N] {
-    struct Object<'n, const N: usize>(&'n [&'n str; N]);
-    struct Key<'n, const N: usize>(&'n [&'n str; N]);
-
-    impl<'de, const N: usize> Visitor<'de> for Object<'_, N> {
-        type Value = [Option<&'de RawValue>; N];
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = [None; N];
-            while let Some(index) = map.next_key_seed(Key(self.0))? {
-                match index.and_then(|i| found.get_mut(i)) {
-                    Some(slot) => *slot = Some(map.next_value::<&'de RawValue>()?),
-                    None => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-            }
-            Ok(found)
-        }
-    }
-
-    impl<'de, const N: usize> DeserializeSeed<'de> for Key<'_, N> {
-        type Value = Option<usize>;
-
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_str(self)
-        }
-    }
-
-    impl<const N: usize> Visitor<'_> for Key<'_, N> {
-        type Value = Option<usize>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a member name")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
-            Ok(self.0.iter().position(|n| *n == name))
-        }
-    }
-
-    serde_json::Deserializer::from_str(text)
-        .deserialize_map(Object(&names))
-        .unwrap_or([None; N])
 }
 
 /// Streams events in the chosen format; [`Writer::finish`] closes the document (the JSON
@@ -228,13 +176,25 @@ impl<W: Write> Writer<W> {
 
     /// Writes one event of the only call listed, given as the exact JSON the API sent.
     pub(crate) fn raw(&mut self, event: &RawValue) -> io::Result<()> {
-        self.raw_of(None, event)
+        self.text_of(None, event.get())
     }
 
-    /// Writes one event given as the exact JSON the API sent (passed through by JSON and
-    /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
-    /// writer is labelled.
+    /// Writes one event of the only call listed, given as the exact JSON text the API sent
+    /// (valid JSON: a raw item's text).
+    pub(crate) fn text(&mut self, event: &str) -> io::Result<()> {
+        self.text_of(None, event)
+    }
+
+    /// Writes one event given as the exact JSON the API sent, labelled with `call_sid` when
+    /// the writer is labelled.
     pub(crate) fn raw_of(&mut self, call_sid: Option<&str>, event: &RawValue) -> io::Result<()> {
+        self.text_of(call_sid, event.get())
+    }
+
+    /// Writes one event given as the exact JSON text the API sent (passed through by JSON and
+    /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
+    /// writer is labelled. `event` must be valid JSON, as a raw item's text is.
+    fn text_of(&mut self, call_sid: Option<&str>, event: &str) -> io::Result<()> {
         self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
@@ -242,17 +202,17 @@ impl<W: Write> Writer<W> {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
                 open_label(out, label)?;
-                out.write_all(event.get().as_bytes())?;
+                out.write_all(event.as_bytes())?;
                 close_label(out, label)
             }
             Sink::Ndjson { out } => {
                 open_label(out, label)?;
-                write_on_one_line(out, event.get())?;
+                write_on_one_line(out, event)?;
                 close_label(out, label)?;
                 out.write_all(b"\n")
             }
             Sink::Table { out, url_width } => {
-                let row = Row::of(event.get());
+                let row = Row::of(event);
                 // The table is for a terminal: server-sent text loses its control and
                 // bidirectional characters.
                 let url = printable(&row.url);
@@ -274,7 +234,7 @@ impl<W: Write> Writer<W> {
                 )
             }
             Sink::Csv { out } => {
-                let row = Row::of(event.get());
+                let row = Row::of(event);
                 let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
                     .map(|field| spreadsheet_safe(field));
                 let fields = fields.iter().map(|field| field.as_ref());

@@ -72,6 +72,7 @@
 
 mod lenient;
 mod parameters;
+mod scan;
 mod value;
 mod wire_enum;
 
@@ -82,8 +83,9 @@ pub mod sid;
 
 pub use event::{CallEvent, EventRequest, EventResponse};
 pub use generated::*;
-pub use page::{ListPage, ListResource, Page, PageMeta, Raw};
+pub use page::{ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw};
 pub use parameters::Parameters;
+pub use scan::raw_members_at;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};
 pub use value::{Decimal, IsoDate, Rfc2822DateTime, SecretText};
 
@@ -108,6 +110,10 @@ pub type RawCallEvents = Raw<CallEvents>;
 
 /// One page of call events, each kept as raw JSON text.
 pub type RawCallEventsPage = Page<RawCallEvents>;
+
+/// One page of call events, each a slice of the page's body ([`SharedRaw`]): what the CLI
+/// exports.
+pub type SharedRawCallEventsPage = Page<SharedRaw<CallEvents>>;
 
 /// Implementation details of the exported macros. Not part of the public API: no stability
 /// guarantees.

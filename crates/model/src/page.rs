@@ -1,7 +1,9 @@
 //! The paging envelope shared by every Twilio 2010-04-01 list resource.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -66,6 +68,17 @@ pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
             .as_deref()
             .filter(|s| !s.is_empty())
     }
+
+    /// Decodes a page from the whole body of a response (what a pager calls). The default
+    /// decodes `body` with serde_json; a page that keeps its body (`Page<SharedRaw<R>>`,
+    /// whose items are slices of it) takes it over without a copy.
+    ///
+    /// # Errors
+    ///
+    /// When `body` is not a page of this type: serde_json's error.
+    fn from_body(body: Vec<u8>) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(&body)
+    }
 }
 
 /// A Twilio list resource: which JSON key holds the items of its pages, and their type.
@@ -102,6 +115,20 @@ pub trait ListResource: 'static {
 
     /// The type of one item.
     type Item: serde::de::DeserializeOwned + Serialize + Send + 'static;
+
+    /// Decodes a page of this resource from the whole body of a response
+    /// ([`ListPage::from_body`] of [`Page<Self>`]). The default decodes it with serde_json,
+    /// as `Deserialize` does; [`SharedRaw`] scans it instead.
+    ///
+    /// # Errors
+    ///
+    /// When `body` is not such a page: serde_json's error.
+    fn page_from_body(body: Vec<u8>) -> Result<Page<Self>, serde_json::Error>
+    where
+        Self: Sized,
+    {
+        serde_json::from_slice(&body)
+    }
 }
 
 /// One page of the list resource `R`: its paging metadata, its items, and any other
@@ -157,6 +184,10 @@ impl<R: ListResource> ListPage for Page<R> {
 
     fn into_parts(self) -> (PageMeta, Vec<R::Item>) {
         (self.meta, self.items)
+    }
+
+    fn from_body(body: Vec<u8>) -> Result<Self, serde_json::Error> {
+        R::page_from_body(body)
     }
 }
 
@@ -316,6 +347,30 @@ fn read_counter<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// [`read_counter`] for a counter given as its JSON text.
+fn read_counter_text(
+    text: &str,
+    name: &'static str,
+    slot: &mut Option<u64>,
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<(), serde_json::Error> {
+    match serde_json::from_str::<Lenient<u64>>(text)? {
+        Lenient::Typed(value) => {
+            *slot = Some(value);
+            extra.remove(name);
+        }
+        Lenient::Raw(serde_json::Value::Null) => {
+            *slot = None;
+            extra.remove(name);
+        }
+        Lenient::Raw(value) => {
+            *slot = None;
+            extra.insert(name.to_owned(), value);
+        }
+    }
+    Ok(())
+}
+
 struct PageVisitor<R>(PhantomData<fn() -> R>);
 
 impl<'de, R: ListResource> Visitor<'de> for PageVisitor<R> {
@@ -445,4 +500,375 @@ impl<R> fmt::Debug for Raw<R> {
 impl<R: ListResource> ListResource for Raw<R> {
     const ITEMS_KEY: &'static str = R::ITEMS_KEY;
     type Item = Box<serde_json::value::RawValue>;
+}
+
+/// The list resource `R` with each item kept as the exact JSON text it arrived as, like
+/// [`Raw`], but without a copy: every item of a page is a [`RawJson`], a slice of the page's
+/// body, which they share. For exports: decoding a page only checks that it is valid JSON
+/// and finds its items (a scan several times faster than serde_json's raw values), and
+/// accepts and refuses exactly what `Page<Raw<R>>` does, with the same errors.
+///
+/// An item keeps its whole page's body alive: to keep a few items of many pages, copy them
+/// (`RawJson::get(..).to_owned()`).
+pub struct SharedRaw<R>(PhantomData<fn() -> R>, std::convert::Infallible);
+
+impl<R> fmt::Debug for SharedRaw<R> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {}
+    }
+}
+
+impl<R: ListResource> ListResource for SharedRaw<R> {
+    const ITEMS_KEY: &'static str = R::ITEMS_KEY;
+    type Item = RawJson;
+
+    fn page_from_body(body: Vec<u8>) -> Result<Page<Self>, serde_json::Error> {
+        match shared_page(body) {
+            Ok(page) => Ok(page),
+            // Not a page as the scan reads it: serde_json says why (or, should the two ever
+            // disagree, decodes it after all).
+            Err(body) => serde_json::from_slice(&body),
+        }
+    }
+}
+
+/// One item of a [`SharedRaw`] page: its exact JSON text, a slice of the page's body, which
+/// it shares (a clone is a reference count, not a copy).
+///
+/// Serializes as that JSON (not as a string); decoding one on its own (through `Deserialize`)
+/// checks and copies its text.
+#[derive(Clone)]
+pub struct RawJson {
+    body: Arc<String>,
+    start: usize,
+    end: usize,
+}
+
+impl RawJson {
+    /// The item's JSON text, exactly as it arrived.
+    #[must_use]
+    pub fn get(&self) -> &str {
+        self.body.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RawJson").field(&self.get()).finish()
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl From<Box<serde_json::value::RawValue>> for RawJson {
+    fn from(raw: Box<serde_json::value::RawValue>) -> Self {
+        let text: Box<str> = raw.into();
+        let body = Arc::new(String::from(text));
+        Self {
+            end: body.len(),
+            body,
+            start: 0,
+        }
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(self.get()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// How deep a member other than the items may nest for the scan to decode it alone: past
+/// this, serde_json's recursion limit, counted from the page, could tell apart decoding it
+/// alone and within the page, so the page goes the serde_json way.
+const MAX_SCANNED_DEPTH: usize = 64;
+
+/// Decodes a shared raw page by scanning `body`; gives the body back when the scan does not
+/// take it (not UTF-8, not JSON, a member the scan leaves to serde_json), so that serde_json
+/// decides.
+fn shared_page<R: ListResource>(body: Vec<u8>) -> Result<Page<SharedRaw<R>>, Vec<u8>> {
+    let text = String::from_utf8(body).map_err(std::string::FromUtf8Error::into_bytes)?;
+    let Ok(members) = crate::scan::page(text.as_bytes(), R::ITEMS_KEY) else {
+        return Err(text.into_bytes());
+    };
+    let body = Arc::new(text);
+    match page_of_members(&body, &members) {
+        Some(page) => Ok(page),
+        None => {
+            drop(members);
+            Err(Arc::try_unwrap(body)
+                .unwrap_or_else(|shared| shared.as_str().to_owned())
+                .into_bytes())
+        }
+    }
+}
+
+/// The page whose members the scan found in `body`, decoded as `PageVisitor` decodes them;
+/// `None` for anything left to serde_json.
+fn page_of_members<R: ListResource>(
+    body: &Arc<String>,
+    members: &[crate::scan::Member],
+) -> Option<Page<SharedRaw<R>>> {
+    let text = |range: &std::ops::Range<usize>| body.get(range.clone());
+    let mut meta = PageMeta::default();
+    let mut items = None;
+    let mut extra = serde_json::Map::new();
+    let mut absent = u8::MAX;
+    for member in members {
+        let name: Cow<'_, str> = if member.key_escaped {
+            let quoted = body.get(member.key.start.checked_sub(1)?..member.key.end + 1)?;
+            Cow::Owned(serde_json::from_str::<String>(quoted).ok()?)
+        } else {
+            Cow::Borrowed(text(&member.key)?)
+        };
+        let key = PageKey::known(&name, R::ITEMS_KEY)
+            .unwrap_or_else(|| PageKey::Other(name.into_owned()));
+        if let Some(bit) = key.meta_bit() {
+            absent &= !bit;
+        }
+        let value = text(&member.value)?;
+        let link = || serde_json::from_str::<Option<String>>(value).ok();
+        match key {
+            PageKey::Uri => meta.uri = link()?,
+            PageKey::FirstPageUri => meta.first_page_uri = link()?,
+            PageKey::NextPageUri => meta.next_page_uri = link()?,
+            PageKey::PreviousPageUri => meta.previous_page_uri = link()?,
+            PageKey::Page => read_counter_text(value, "page", &mut meta.page, &mut extra).ok()?,
+            PageKey::PageSize => {
+                read_counter_text(value, "page_size", &mut meta.page_size, &mut extra).ok()?;
+            }
+            PageKey::Start => {
+                read_counter_text(value, "start", &mut meta.start, &mut extra).ok()?;
+            }
+            PageKey::End => read_counter_text(value, "end", &mut meta.end, &mut extra).ok()?,
+            PageKey::Items => {
+                let elements = member.elements.as_ref()?;
+                items = Some(
+                    elements
+                        .iter()
+                        .map(|range| RawJson {
+                            body: Arc::clone(body),
+                            start: range.start,
+                            end: range.end,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            }
+            PageKey::Other(key) => {
+                if member.depth > MAX_SCANNED_DEPTH {
+                    return None;
+                }
+                extra.insert(key, serde_json::from_str(value).ok()?);
+            }
+        }
+    }
+    Some(Page {
+        meta,
+        items: items?,
+        extra,
+        absent,
+        resource: PhantomData,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CallEvents;
+    use proptest::prelude::*;
+
+    type Shared = Page<SharedRaw<CallEvents>>;
+    type Copied = Page<Raw<CallEvents>>;
+
+    /// The shared page decodes `body` exactly as the copying one does: the same error, or the
+    /// same metadata, members and items, and the same encoding.
+    fn same_as_raw(body: &str) {
+        let copied = serde_json::from_str::<Copied>(body);
+        let shared = Shared::from_body(body.as_bytes().to_vec());
+        match (&copied, &shared) {
+            (Ok(copied), Ok(shared)) => {
+                assert_eq!(copied.meta, shared.meta, "{body}");
+                assert_eq!(copied.extra, shared.extra, "{body}");
+                assert_eq!(copied.absent, shared.absent, "{body}");
+                let texts = |items: Vec<&str>| items.join("\u{0}");
+                assert_eq!(
+                    texts(copied.items.iter().map(|i| i.get()).collect()),
+                    texts(shared.items.iter().map(RawJson::get).collect()),
+                    "{body}"
+                );
+                assert_eq!(
+                    serde_json::to_string(copied).unwrap(),
+                    serde_json::to_string(shared).unwrap(),
+                    "{body}"
+                );
+            }
+            (Err(copied), Err(shared)) => {
+                assert_eq!(copied.to_string(), shared.to_string(), "{body}");
+            }
+            _ => panic!("{body}: {copied:?} against {shared:?}"),
+        }
+    }
+
+    #[test]
+    fn a_shared_page_borrows_its_items_from_the_body() {
+        let body = r#"{"events": [{"a": 1}, {"b": [2, "\"x\""]}], "page": 0, "next_page_uri": "/n?Page=1", "x_new": {"y": true}}"#;
+        let page = Shared::from_body(body.as_bytes().to_vec()).unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.items[1].get(), r#"{"b": [2, "\"x\""]}"#);
+        assert!(Arc::ptr_eq(&page.items[0].body, &page.items[1].body));
+        assert_eq!(page.next_page_uri(), Some("/n?Page=1"));
+        assert_eq!(page.extra["x_new"], serde_json::json!({"y": true}));
+        same_as_raw(body);
+        // An item serializes as its JSON, and decodes on its own too.
+        let item: RawJson = serde_json::from_str(r#" {"z": null} "#).unwrap();
+        assert_eq!(item.get(), r#"{"z": null}"#);
+        assert_eq!(
+            serde_json::to_string(std::slice::from_ref(&item)).unwrap(),
+            r#"[{"z": null}]"#
+        );
+        assert_eq!(item.to_string(), r#"{"z": null}"#);
+    }
+
+    #[test]
+    fn odd_pages_decode_or_fail_as_with_serde_json() {
+        let deep = format!(
+            r#"{{"events": [], "x": {}1{}}}"#,
+            "[".repeat(127),
+            "]".repeat(127)
+        );
+        let deep_item = format!(r#"{{"events": [{}{}]}}"#, "[".repeat(300), "]".repeat(300));
+        for body in [
+            "{}",
+            "[]",
+            "",
+            r#"{"events": []}"#,
+            r#"{"events": {}}"#,
+            r#"{"events": [1,]}"#,
+            r#"{"events": [1], "events": [2, 3]}"#,
+            r#"{"ev\u0065nts": [1]}"#,
+            r#"{"events": [1], "page": 1.5, "page_size": "50", "start": -1, "end": null}"#,
+            r#"{"events": [1], "page": 1e400}"#,
+            r#"{"events": [1], "page": 18446744073709551616}"#,
+            r#"{"events": [1], "page": 3, "page": "x"}"#,
+            r#"{"events": [1], "uri": 5}"#,
+            r#"{"events": [1], "uri": "\ud800"}"#,
+            r#"{"events": ["\ud800"]}"#,
+            r#"{"events": [1], "\ud800": 1}"#,
+            r#"{"events": [1], "next_page_uri": "/a\u00e9"}"#,
+            r#"{"events": [1], "x": 1e400}"#,
+            "{\"events\": [\"a\nb\"]}",
+            "{\"events\": [1]} x",
+            "\u{feff}{\"events\": []}",
+            &deep,
+            &deep_item,
+        ] {
+            same_as_raw(body);
+        }
+        // Not UTF-8.
+        assert_eq!(
+            Shared::from_body(b"{\"events\": [\"\xff\"]}".to_vec())
+                .unwrap_err()
+                .to_string(),
+            serde_json::from_slice::<Copied>(b"{\"events\": [\"\xff\"]}")
+                .unwrap_err()
+                .to_string()
+        );
+    }
+
+    fn member() -> impl Strategy<Value = String> {
+        let link = prop::sample::select(vec!["null", "\"/x?Page=1\"", "5", "\"a\\u00e9\"", "[]"]);
+        let counter = prop::sample::select(vec![
+            "0",
+            "7",
+            "-1",
+            "1.5",
+            "\"3\"",
+            "null",
+            "1e400",
+            "18446744073709551616",
+            "{}",
+        ]);
+        let value = prop::sample::select(vec![
+            "1",
+            "\"s\"",
+            "{\"a\":[1,{\"b\":null}]}",
+            "[1e400]",
+            "\"\\u00e9\\\"\"",
+            "true",
+        ]);
+        let items = prop::collection::vec(value.clone(), 0..5);
+        prop_oneof![
+            (
+                prop::sample::select(vec![
+                    "uri",
+                    "next_page_uri",
+                    "first_page_uri",
+                    "previous_page_uri"
+                ]),
+                link
+            )
+                .prop_map(|(k, v)| format!("\"{k}\": {v}")),
+            (
+                prop::sample::select(vec!["page", "page_size", "start", "end"]),
+                counter
+            )
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            items.prop_map(|items| format!("\"events\" : [ {} ]", items.join(" ,\n"))),
+            (
+                prop::sample::select(vec!["x", "ev\\u0065nts", "p\\u0061ge"]),
+                value
+            )
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+        ]
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        prop::collection::vec(member(), 0..8).prop_map(|m| format!("{{{}}}", m.join(",")))
+    }
+
+    proptest! {
+        #[test]
+        fn shared_pages_decode_as_copied_ones(body in body()) {
+            same_as_raw(&body);
+        }
+
+        #[test]
+        fn mutated_shared_pages_decode_as_copied_ones(
+            body in body(),
+            at in any::<prop::sample::Index>(),
+            byte in prop::sample::select(b"\"\\{}[],: \n0-e.tfnu\x01x".to_vec()),
+            delete in any::<bool>(),
+        ) {
+            let mut bytes = body.into_bytes();
+            let at = at.index(bytes.len() + 1);
+            if delete && at < bytes.len() {
+                bytes.remove(at);
+            } else {
+                bytes.insert(at, byte);
+            }
+            if let Ok(body) = String::from_utf8(bytes) {
+                same_as_raw(&body);
+            }
+        }
+    }
 }

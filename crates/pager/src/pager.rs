@@ -340,7 +340,9 @@ impl Client {
                 body,
             });
         }
-        let page: P = serde_json::from_slice(&body).map_err(|source| PagerError::Decode {
+        // The body is the page's to keep (a shared raw page slices its items out of it): no
+        // copy when the transport's buffer is this body's alone, as a joined one is.
+        let page = P::from_body(Vec::from(body)).map_err(|source| PagerError::Decode {
             page_uri: page_uri(),
             source,
             request_id: twilio_transport::request_id(&parts.headers).map(str::to_owned),

@@ -113,6 +113,20 @@ async fn raw_listings_keep_each_item_exactly() {
     assert_eq!(raw.len(), 3);
     let first: serde_json::Value = serde_json::from_str(raw[0].get()).unwrap();
     assert_eq!(first, call(1, "completed"));
+    // Shared: the same items, each a slice of its page's body.
+    let shared: Vec<_> = client(&calls_server())
+        .calls()
+        .list_raw()
+        .shared()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let texts = |items: Vec<&str>| items.join("\n");
+    assert_eq!(
+        texts(shared.iter().map(|item| item.get()).collect()),
+        texts(raw.iter().map(|item| item.get()).collect())
+    );
     let pages: Vec<CallsPage> = client(&calls_server())
         .calls()
         .list()

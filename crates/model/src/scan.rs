@@ -1,0 +1,759 @@
+//! A validating JSON scanner for the shared raw pages ([`crate::SharedRaw`]): it checks that a
+//! page body is one JSON object and finds the bounds of its top-level members and of the
+//! elements of its items array, without decoding anything.
+//!
+//! It accepts exactly what `serde_json` accepts when it decodes a page of raw items
+//! (`Box<RawValue>`): RFC 8259 syntax, any nesting depth inside an item, escapes checked for
+//! their form only (`\u` and four hex digits, surrogates unchecked, as serde_json's raw values
+//! do), no control character inside a string, nothing but whitespace after the object. The
+//! input is already known to be UTF-8. Property tests hold it to serde_json's answer on
+//! arbitrary and mutated input.
+//!
+//! Speed comes from strings, which are most of a page: 64 bytes at a time, a bit mask of the
+//! bytes that can end or interrupt a string (`"`, `\`, control characters), computed in a
+//! form the compiler vectorizes, then one step per such byte.
+
+use std::ops::Range;
+
+/// One top-level member of the page object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Member {
+    /// The key's text between its quotes, raw (escapes not decoded).
+    pub(crate) key: Range<usize>,
+    /// Whether the key holds an escape (then its raw text is not its name).
+    pub(crate) key_escaped: bool,
+    /// The value's bounds.
+    pub(crate) value: Range<usize>,
+    /// The deepest nesting of arrays and objects inside the value (0 for a scalar).
+    pub(crate) depth: usize,
+    /// The bounds of the value's elements, when its key is the items key (unescaped) and
+    /// the value is an array.
+    pub(crate) elements: Option<Vec<Range<usize>>>,
+}
+
+/// The body was not a JSON object as serde_json would read it (the caller asks serde_json
+/// for the precise error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Invalid;
+
+type Result<T> = std::result::Result<T, Invalid>;
+
+/// Validates `body` as one JSON object and returns its members in order, with the element
+/// bounds of every member named `items_key` whose value is an array.
+pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
+    let mut s = Scanner::new(body);
+    let mut members = Vec::new();
+    s.ws();
+    s.expect(b'{')?;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.i += 1;
+    } else {
+        loop {
+            s.ws();
+            if s.peek() != Some(b'"') {
+                return Err(Invalid);
+            }
+            let key_start = s.i + 1;
+            let key_escaped = s.string()?;
+            let key = key_start..s.i - 1;
+            s.ws();
+            s.expect(b':')?;
+            s.ws();
+            let start = s.i;
+            let is_items = !key_escaped && body.get(key.clone()) == Some(items_key.as_bytes());
+            let (depth, elements) = if is_items && s.peek() == Some(b'[') {
+                (1, Some(s.elements()?))
+            } else {
+                (s.value()?, None)
+            };
+            members.push(Member {
+                key,
+                key_escaped,
+                value: start..s.i,
+                depth,
+                elements,
+            });
+            s.ws();
+            match s.peek() {
+                Some(b',') => s.i += 1,
+                Some(b'}') => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+    s.ws();
+    if s.i == body.len() {
+        Ok(members)
+    } else {
+        Err(Invalid)
+    }
+}
+
+/// The members of a JSON object found by path, in one pass and without decoding: for each
+/// `(outer, inner)` of `paths`, the raw JSON text of member `inner` of the object that is
+/// member `outer` of `text`. As serde_json and the models read them, a name that repeats
+/// counts by its last member (at either level) and names are compared decoded (`"m\u0065thod"`
+/// is `method`). `None` where a path is absent or leads through something that is not an
+/// object; all `None` when `text` is not one valid JSON object.
+///
+/// For exports that show a few members of each item (the CLI's table and CSV columns): a raw
+/// item's text is scanned once, its other members skipped unread.
+///
+/// ```
+/// let event = r#"{"request": {"method": "POST", "url": "https://e.com"}, "response": null}"#;
+/// let [method, code] =
+///     twilio_model::raw_members_at(event, [("request", "method"), ("response", "response_code")]);
+/// assert_eq!(method, Some(r#""POST""#));
+/// assert_eq!(code, None);
+/// ```
+#[must_use]
+pub fn raw_members_at<'a, const N: usize>(
+    text: &'a str,
+    paths: [(&str, &str); N],
+) -> [Option<&'a str>; N] {
+    let found =
+        members_at(text.as_bytes(), &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
+    found.map(|range| range.and_then(|range| text.get(range)))
+}
+
+fn members_at<const N: usize>(
+    b: &[u8],
+    paths: &[(&str, &str); N],
+) -> Result<[Option<Range<usize>>; N]> {
+    let mut s = Scanner::new(b);
+    let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
+    s.ws();
+    s.expect(b'{')?;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        s.i += 1;
+    } else {
+        loop {
+            let outer = s.name()?;
+            s.ws();
+            s.expect(b':')?;
+            s.ws();
+            let wanted = paths.iter().any(|(o, _)| *o == outer.as_ref());
+            if wanted {
+                // A later member of the same name replaces what an earlier one gave.
+                for ((o, _), slot) in paths.iter().zip(found.iter_mut()) {
+                    if *o == outer.as_ref() {
+                        *slot = None;
+                    }
+                }
+            }
+            if wanted && s.peek() == Some(b'{') {
+                s.i += 1;
+                s.ws();
+                if s.peek() == Some(b'}') {
+                    s.i += 1;
+                } else {
+                    loop {
+                        let inner = s.name()?;
+                        s.ws();
+                        s.expect(b':')?;
+                        s.ws();
+                        let start = s.i;
+                        s.value()?;
+                        for ((o, i), slot) in paths.iter().zip(found.iter_mut()) {
+                            if *o == outer.as_ref() && *i == inner.as_ref() {
+                                *slot = Some(start..s.i);
+                            }
+                        }
+                        s.ws();
+                        match s.peek() {
+                            Some(b',') => s.i += 1,
+                            Some(b'}') => {
+                                s.i += 1;
+                                break;
+                            }
+                            _ => return Err(Invalid),
+                        }
+                    }
+                }
+            } else {
+                s.value()?;
+            }
+            s.ws();
+            match s.peek() {
+                Some(b',') => s.i += 1,
+                Some(b'}') => {
+                    s.i += 1;
+                    break;
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+    s.ws();
+    if s.i == b.len() {
+        Ok(found)
+    } else {
+        Err(Invalid)
+    }
+}
+
+/// Whether `body` is exactly one JSON value (whitespace around it allowed).
+#[cfg(test)]
+pub(crate) fn is_valid(body: &[u8]) -> bool {
+    let mut s = Scanner::new(body);
+    s.value().is_ok() && {
+        s.ws();
+        s.i == body.len()
+    }
+}
+
+/// The containers open around the current position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    Array,
+    Object,
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    /// The next byte to read.
+    i: usize,
+    /// The start of the block whose string mask is cached.
+    base: usize,
+    /// The bytes of `b[base..base + 64]` that stop a string (`"`, `\`, control characters;
+    /// past the end of the input, every byte), one bit each, those already read cleared.
+    mask: u64,
+    stack: Vec<Frame>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        Self {
+            b,
+            i: 0,
+            base: 0,
+            mask: stop_mask(b, 0),
+            stack: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<()> {
+        if self.peek() == Some(byte) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    /// Skips JSON whitespace.
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// The elements of the array at the current position (`[`), each one's bounds.
+    fn elements(&mut self) -> Result<Vec<Range<usize>>> {
+        let mut elements = Vec::new();
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(elements);
+        }
+        loop {
+            self.ws();
+            let start = self.i;
+            self.value()?;
+            elements.push(start..self.i);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(elements);
+                }
+                _ => return Err(Invalid),
+            }
+        }
+    }
+
+    /// One value at the current position (after whitespace), however deep, without
+    /// recursion; returns its nesting depth.
+    fn value(&mut self) -> Result<usize> {
+        self.stack.clear();
+        let mut depth = 0;
+        loop {
+            self.ws();
+            match self.peek().ok_or(Invalid)? {
+                b'{' => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                        depth = depth.max(self.stack.len() + 1);
+                    } else {
+                        self.stack.push(Frame::Object);
+                        depth = depth.max(self.stack.len());
+                        self.key()?;
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.i += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                        depth = depth.max(self.stack.len() + 1);
+                    } else {
+                        self.stack.push(Frame::Array);
+                        depth = depth.max(self.stack.len());
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                _ => return Err(Invalid),
+            }
+            // A value ended: close what it ends, or go on to the next one.
+            loop {
+                let Some(&frame) = self.stack.last() else {
+                    return Ok(depth);
+                };
+                self.ws();
+                match (self.peek(), frame) {
+                    (Some(b','), Frame::Array) => {
+                        self.i += 1;
+                        break;
+                    }
+                    (Some(b','), Frame::Object) => {
+                        self.i += 1;
+                        self.key()?;
+                        break;
+                    }
+                    (Some(b']'), Frame::Array) | (Some(b'}'), Frame::Object) => {
+                        self.i += 1;
+                        self.stack.pop();
+                    }
+                    _ => return Err(Invalid),
+                }
+            }
+        }
+    }
+
+    /// An object key (after whitespace), decoded when it holds an escape.
+    fn name(&mut self) -> Result<std::borrow::Cow<'a, str>> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(Invalid);
+        }
+        let start = self.i;
+        let escaped = self.string()?;
+        let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
+        if escaped {
+            let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
+            Ok(decoded.into())
+        } else {
+            let inner = quoted.get(1..quoted.len() - 1).ok_or(Invalid)?;
+            std::str::from_utf8(inner)
+                .map(std::borrow::Cow::Borrowed)
+                .map_err(|_| Invalid)
+        }
+    }
+
+    /// An object key and its colon.
+    fn key(&mut self) -> Result<()> {
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(Invalid);
+        }
+        self.string()?;
+        self.ws();
+        self.expect(b':')
+    }
+
+    fn literal(&mut self, literal: &[u8]) -> Result<()> {
+        if self.b.get(self.i..self.i + literal.len()) == Some(literal) {
+            self.i += literal.len();
+            Ok(())
+        } else {
+            Err(Invalid)
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, of any magnitude (a raw value keeps
+    /// its text).
+    fn number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(Invalid),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(Invalid);
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(Invalid);
+            }
+            self.digits();
+        }
+        // A digit right after a leading zero is refused, as serde_json does ("01"): here the
+        // value has ended, and what follows must be a separator.
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// A string at the current position (`"`), up to and past its closing quote; whether it
+    /// held an escape.
+    fn string(&mut self) -> Result<bool> {
+        let b = self.b;
+        let at = self.i + 1;
+        // The stop bits from `at` on: from the cached block when `at` falls inside it (the
+        // bits of the bytes already read are cleared there), else from a block at `at`.
+        let (mut base, mut mask) = if at >= self.base && at - self.base < 64 {
+            (self.base, self.mask & (u64::MAX << (at - self.base)))
+        } else {
+            (at, stop_mask(b, at))
+        };
+        let mut escaped = false;
+        loop {
+            if mask == 0 {
+                base += 64;
+                mask = stop_mask(b, base);
+                continue;
+            }
+            let stop = base + mask.trailing_zeros() as usize;
+            match b.get(stop) {
+                Some(b'"') => {
+                    self.i = stop + 1;
+                    // Keep the rest of the block for the next string.
+                    self.base = base;
+                    self.mask = mask & (mask - 1);
+                    return Ok(escaped);
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    let end = stop
+                        + match b.get(stop + 1) {
+                            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                            Some(b'u') => {
+                                let hex = b.get(stop + 2..stop + 6).ok_or(Invalid)?;
+                                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                    return Err(Invalid);
+                                }
+                                6
+                            }
+                            _ => return Err(Invalid),
+                        };
+                    // Past the escape: its second byte may be a `"` or a `\` itself.
+                    if end - base < 64 {
+                        mask &= u64::MAX << (end - base);
+                    } else {
+                        base = end;
+                        mask = stop_mask(b, base);
+                    }
+                }
+                // A control character, or the end of the input.
+                _ => return Err(Invalid),
+            }
+        }
+    }
+}
+
+/// Whether a byte stops a string scan: `"`, `\` or a control character.
+#[inline(always)]
+fn stops(byte: u8) -> bool {
+    (byte == b'"') | (byte == b'\\') | (byte < 0x20)
+}
+
+/// One bit per byte of `b[at..at + 64]` that stops a string scan, bit 0 for `b[at]`; every
+/// byte past the end of `b` counts as stopping.
+#[inline]
+fn stop_mask(b: &[u8], at: usize) -> u64 {
+    let mut block = [0u8; 64];
+    match b.get(at..at + 64) {
+        Some(bytes) => block.copy_from_slice(bytes),
+        None => {
+            let rest = b.get(at..).unwrap_or_default();
+            if let Some(head) = block.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+        }
+    }
+    // Zero is a control character: the padding stops the scan.
+    let mut flags = [0u8; 64];
+    for (flag, &byte) in flags.iter_mut().zip(&block) {
+        *flag = u8::from(stops(byte));
+    }
+    // Eight flags (0 or 1, one per byte) to eight bits: the multiply gathers bit 0 of each
+    // byte into the top byte.
+    let (words, _) = flags.as_chunks::<8>();
+    let mut mask = 0;
+    for (k, word) in words.iter().enumerate() {
+        let gathered = u64::from_le_bytes(*word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= gathered << (8 * k);
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn serde_accepts(text: &[u8]) -> bool {
+        serde_json::from_slice::<&serde_json::value::RawValue>(text).is_ok()
+            || serde_json::from_slice::<Box<serde_json::value::RawValue>>(text).is_ok()
+    }
+
+    fn agree(text: &[u8]) {
+        if std::str::from_utf8(text).is_err() {
+            return;
+        }
+        assert_eq!(
+            is_valid(text),
+            serde_accepts(text),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
+    #[test]
+    fn stop_masks_mark_every_stopping_byte() {
+        let mut text = vec![b'a'; 200];
+        for at in [0, 5, 63, 64, 100, 199] {
+            text[at] = [b'"', b'\\', 0x1f, b'\n'][at % 4];
+        }
+        for at in 0..200 {
+            let mask = stop_mask(&text, at);
+            for bit in 0..64 {
+                let expected = text.get(at + bit).is_none_or(|&b| stops(b));
+                assert_eq!(mask >> bit & 1 == 1, expected, "at {at} bit {bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_edge_cases() {
+        for text in [
+            "0",
+            "-0",
+            "01",
+            "-",
+            "1.",
+            "1.5e",
+            "1e+",
+            "1E-7",
+            "1e400",
+            "123456789012345678901234567890",
+            "-.5",
+            ".5",
+            "+1",
+            "true",
+            "tru",
+            "nul",
+            "null ",
+            " \t\r\nnull\n",
+            "nullx",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\\u00e9\\ud800\"",
+            "\"\\u00g0\"",
+            "\"\\u12\"",
+            "\"\\x\"",
+            "\"a\nb\"",
+            "\"a\u{7f}b\"",
+            "\"é漢\"",
+            "\"unterminated",
+            "\"\\",
+            "[]",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "[[[[[[]]]]]]",
+            "[[[",
+            "{}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{1:2}",
+            "{\"a\":1}}",
+            "{\"a\":[1,{\"b\":null}],\"c\":\"d\"}",
+            "[1] [2]",
+            "",
+            "   ",
+            "[01]",
+            "[-01]",
+            "[1.0e5, -0.0, 2E3]",
+        ] {
+            agree(text.as_bytes());
+        }
+        // Deeper than serde_json's recursion limit: raw values have none.
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(is_valid(deep.as_bytes()));
+        // Long strings across block boundaries, with escapes at every offset.
+        for len in [0, 1, 62, 63, 64, 65, 127, 128, 129, 500] {
+            for escape in ["\\\"", "\\\\", "\\u0041", "\\n"] {
+                let text = format!("\"{}{escape}{}\"", "x".repeat(len), "y".repeat(len));
+                agree(text.as_bytes());
+                let cut = &text[..text.len() - 1];
+                agree(cut.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn finds_members_and_items() {
+        let body =
+            br#" { "a" : 1 , "events" : [ {"x":[1]} , "s" ,3 ] , "b\u0041":null,"events":7 } "#;
+        let members = page(body, "events").unwrap();
+        let text = |r: &Range<usize>| std::str::from_utf8(&body[r.clone()]).unwrap();
+        assert_eq!(members.len(), 4);
+        assert_eq!(text(&members[0].key), "a");
+        assert_eq!(text(&members[0].value), "1");
+        let items: Vec<&str> = members[1]
+            .elements
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(items, [r#"{"x":[1]}"#, r#""s""#, "3"]);
+        assert_eq!(text(&members[1].value), r#"[ {"x":[1]} , "s" ,3 ]"#);
+        assert!(members[2].key_escaped);
+        assert_eq!(text(&members[3].value), "7");
+        assert_eq!(members[3].elements, None);
+        assert!(page(b"[]", "events").is_err());
+        assert!(page(b"{\"events\":[1,]}", "events").is_err());
+        assert!(page(b"{} x", "events").is_err());
+        assert_eq!(page(b"{}", "events").unwrap(), []);
+    }
+
+    #[test]
+    fn members_are_found_by_path_as_serde_json_reads_them() {
+        fn find(text: &str) -> [Option<&str>; 3] {
+            raw_members_at(
+                text,
+                [
+                    ("request", "method"),
+                    ("request", "url"),
+                    ("response", "code"),
+                ],
+            )
+        }
+        assert_eq!(
+            find(
+                r#"{"request": {"m\u0065thod": "A", "url": 1, "method": "B"}, "response": {"code": [1]}}"#
+            ),
+            [Some(r#""B""#), Some("1"), Some("[1]")]
+        );
+        // The last member of a repeated name counts, whatever the earlier one held.
+        assert_eq!(
+            find(r#"{"request": {"method": "A", "url": 2}, "request": {"method": "C"}}"#),
+            [Some(r#""C""#), None, None]
+        );
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}, "request": null}"#),
+            [None; 3]
+        );
+        assert_eq!(
+            find(r#"{"request": [{"method": "A"}], "x": {"request": {}}}"#),
+            [None; 3]
+        );
+        assert_eq!(find("[]"), [None; 3]);
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}"#),
+            [None; 3],
+            "not valid JSON"
+        );
+        assert_eq!(
+            find(r#"{"request": {"method": "A"}} x"#),
+            [None; 3],
+            "not valid JSON"
+        );
+        assert_eq!(find("{}"), [None; 3]);
+        assert_eq!(find(r#"{"request": {}}"#), [None; 3]);
+    }
+
+    /// JSON-ish text: valid documents and near misses, from a small alphabet that reaches
+    /// every branch.
+    fn jsonish() -> impl Strategy<Value = String> {
+        let atom = prop_oneof![
+            Just("0".to_owned()),
+            Just("-12.5e+3".to_owned()),
+            Just("true".to_owned()),
+            Just("null".to_owned()),
+            "\"([a-z\"\\\\/é]|\\\\[\"\\\\/bfnrtux]|\\\\u[0-9a-fA-FgG]{0,4}|\n|\t){0,80}\"",
+            "[0-9.eE+-]{1,6}",
+        ];
+        atom.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(inner, 0..6).prop_map(|v| {
+                    let members: Vec<String> = v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| format!("\"k{i}\":{v}"))
+                        .collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_serde_json_on_generated_json(text in jsonish()) {
+            agree(text.as_bytes());
+        }
+
+        #[test]
+        fn agrees_with_serde_json_on_mutated_json(
+            text in jsonish(),
+            at in any::<prop::sample::Index>(),
+            byte in prop::sample::select(b"\"\\{}[],: \n0-e.tfnu\x01x".to_vec()),
+            delete in any::<bool>(),
+        ) {
+            let mut bytes = text.into_bytes();
+            let at = at.index(bytes.len() + 1);
+            if delete && at < bytes.len() {
+                bytes.remove(at);
+            } else {
+                bytes.insert(at, byte);
+            }
+            agree(&bytes);
+        }
+
+        #[test]
+        fn agrees_with_serde_json_on_any_text(text in "[\\PC\u{0}-\u{1f}]{0,40}") {
+            agree(text.as_bytes());
+        }
+    }
+}
