@@ -79,8 +79,8 @@ mod page;
 mod rng;
 mod sandbox;
 mod server;
-mod webhook;
 mod tls;
+mod webhook;
 
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};

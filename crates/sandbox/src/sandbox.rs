@@ -16,8 +16,8 @@ use crate::fault::{Fault, Faults};
 use crate::page::PageCache;
 use crate::rng::hash;
 use crate::server::{Counters, RequestLog, Shared, serve};
-use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
 use crate::tls::Tls;
+use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;

@@ -4,8 +4,8 @@
 
 use crate::support;
 
-use support::{FIRST, numbered_site, pager, sent, things};
 use proptest::prelude::*;
+use support::{FIRST, numbered_site, pager, sent, things};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
-use support::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
 use futures::{StreamExt, TryStreamExt};
+use support::{BASE, FIRST, ThingsPage, numbered_site, ok, page, pager, sent, site, things};
 use twilio_model::ListPage;
 use twilio_pager::{Pager, PagerError};
 use twilio_transport::test_util::{ReplayEvent, ReplayTransport, json_response};

@@ -5,9 +5,9 @@ use crate::support;
 
 use std::collections::BTreeSet;
 
-use support::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
 use http::{Method, StatusCode};
 use serde_json::Value;
+use support::{Conn, account_auth, all_pages, assert_twilio_error, basic, get};
 use twilio_sandbox::{Sandbox, SandboxError};
 
 fn keys(v: &Value) -> BTreeSet<String> {

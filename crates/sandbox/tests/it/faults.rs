@@ -5,9 +5,9 @@ use crate::support;
 
 use std::time::Duration;
 
-use support::{Conn, Reply, account_auth, assert_twilio_error, get};
 use http::{Method, StatusCode};
 use serde_json::Value;
+use support::{Conn, Reply, account_auth, assert_twilio_error, get};
 use twilio_sandbox::{Fault, FaultRule, Sandbox};
 
 async fn sandbox(events: u64) -> (Sandbox, String) {
