@@ -1,7 +1,5 @@
-//! A Twilio REST API client.
-//!
-//! List every event of a call (the API requests and webhooks it made, with their responses)
-//! with validated SIDs, safe paging and a swappable HTTP transport:
+//! A Twilio REST API client: every read of the 2010-04-01 API as a typed resource tree, with
+//! validated SIDs, safe paging as streams, retries, proxies and swappable transports.
 //!
 //! ```no_run
 //! use futures::TryStreamExt as _;
@@ -19,18 +17,218 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`Client`] holds the credentials (auth token or API key, never shown by `Debug`), the
-//!   API origin (region and edge, or a base URL override) and the transport.
-//! - `client.call(sid).events().list()` is a [`ListRequest`]: set `page_size`, `limit` or
-//!   `from_page`, then `.stream()` the items, `.pages()` or `.collect()`.
-//! - `client.events_of_calls(sids)` is a [`CallsEventsRequest`]: the events of many calls,
-//!   a bounded number at a time over one connection pool, each labelled with its call.
-//! - Every failure is an [`Error`]; one raised while paging names the page to resume from
-//!   ([`Error::resume_uri`]).
+//! The sections below cover, in order: [the client](#the-client), [the resource
+//! tree](#the-resource-tree), [filters](#filters), [paging](#paging), [fetching one
+//! resource](#fetching-one-resource), [many calls at once](#many-calls-at-once),
+//! [errors](#errors), [retries and timeouts](#retries-and-timeouts), [proxies and
+//! certificates](#proxies-and-certificates), [testing](#testing) and [cargo
+//! features](#cargo-features). The crate's `examples/` run each of them (`cargo run -p
+//! twilio-api --example call_events`, `calls_of_a_period`, `fetch_call`, `replay_test`,
+//! `rate_limit`).
 //!
-//! In tests, swap the transport ([`ClientBuilder::transport`]) for one of
-//! `twilio_transport::test_util`'s (feature `test-util`) or point [`ClientBuilder::base_url`]
-//! at a `twilio-sandbox` server.
+//! # The client
+//!
+//! [`Client::from_env`] reads the credentials as Twilio's SDKs do (`TWILIO_ACCOUNT_SID`, then
+//! `TWILIO_API_KEY` + `TWILIO_API_SECRET` or `TWILIO_AUTH_TOKEN`; `TWILIO_REGION`,
+//! `TWILIO_EDGE`); [`Client::builder`] sets them in code. A [`Client`] is cheap to clone and
+//! shares one connection pool; `Debug` never shows a secret.
+//!
+//! ```
+//! use twilio_api::Client;
+//!
+//! # fn main() -> Result<(), twilio_api::Error> {
+//! let client = Client::builder()
+//!     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "the auth token")
+//!     .region("ie1")
+//!     .edge("dublin")
+//!     .build()?;
+//! assert_eq!(client.base_url(), "https://api.dublin.ie1.twilio.com");
+//! # Ok(()) }
+//! ```
+//!
+//! # The resource tree
+//!
+//! Every path of the API is a method chain from the client, generated from Twilio's OpenAPI
+//! description: a plural name is the list (`.list()`), a singular one takes a typed SID and
+//! is the resource (`.fetch()`) and the parent of its sub-resources. The types are in
+//! [`resources`]; each one's docs name the HTTP path.
+//!
+//! ```
+//! # fn main() -> Result<(), twilio_api::Error> {
+//! # let client = twilio_api::Client::builder()
+//! #     .auth_token("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?, "token").build()?;
+//! let call = client.call("CA0123456789abcdef0123456789abcdef".parse()?);
+//! let _calls = client.calls().list(); // GET .../Calls.json
+//! let _one = call.fetch(); // GET .../Calls/CA….json
+//! let _events = call.events().list(); // GET .../Calls/CA…/Events.json
+//! let _recordings = call.recordings().list(); // GET .../Calls/CA…/Recordings.json
+//! let _daily = client.usage().records().daily().list();
+//! // A subaccount (or any account the credentials may act for): the same tree below it.
+//! let sub = client.account("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb".parse()?);
+//! let listing = sub.calls().list();
+//! assert!(listing.first_page_uri().starts_with("/2010-04-01/Accounts/ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/"));
+//! # Ok(()) }
+//! ```
+//!
+//! Items are the [`model`] types (`twilio-model`): every member the spec documents, typed,
+//! and anything else kept verbatim, so a field Twilio adds never breaks decoding.
+//! `list_raw()` and `fetch_raw()` give the exact JSON objects instead.
+//!
+//! # Filters
+//!
+//! Each list's filters are methods of its [`ListRequest`], typed as the spec types them
+//! (enums from [`model`], SIDs, dates through [`DateFilter`]), and sent under the spec's
+//! names, encoded as Twilio's SDKs encode them. `.query(name, value)` sends one the typed
+//! methods do not cover.
+//!
+//! ```
+//! use twilio_api::model::CallStatus;
+//! use twilio_api::time::macros::{date, datetime};
+//!
+//! # fn main() -> Result<(), twilio_api::Error> {
+//! # let client = twilio_api::Client::builder()
+//! #     .auth_token("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?, "token").build()?;
+//! let listing = client
+//!     .calls()
+//!     .list()
+//!     .status(CallStatus::Completed)
+//!     .start_time_after(date!(2024 - 01 - 01))
+//!     .start_time_before(datetime!(2024-02-01 12:00 UTC))
+//!     .query("Beta", "true");
+//! assert!(listing.first_page_uri().ends_with(
+//!     "Calls.json?Status=completed&StartTime%3E=2024-01-01&StartTime%3C=2024-02-01T12%3A00%3A00Z&Beta=true"
+//! ));
+//! # Ok(()) }
+//! ```
+//!
+//! # Paging
+//!
+//! A [`ListRequest`] is lazy: nothing is sent until it is consumed, as
+//! - [`stream()`](ListRequest::stream): the items, an [`ItemStream`];
+//! - [`pages()`](ListRequest::pages): the pages with their paging metadata, a [`PageStream`];
+//! - [`collect()`](ListRequest::collect): every item, or the first error;
+//! - [`collect_partial()`](ListRequest::collect_partial): every item fetched, and the error
+//!   that stopped the listing, if any.
+//!
+//! Before that, [`limit(n)`](ListRequest::limit) stops after `n` items (and asks the server for
+//! no more), [`page_size(n)`](ListRequest::page_size) sets items per page (1 to 1000, checked
+//! before any request), [`prefetch`](ListRequest::prefetch) turns off fetching one page ahead,
+//! and [`from_page(uri)`](ListRequest::from_page) starts at a page, typically where an earlier
+//! listing failed. Each `next_page_uri` is checked before it is followed (same origin, no
+//! cycle), and memory stays about two pages whatever the list's length.
+//!
+//! ```no_run
+//! # async fn run(client: twilio_api::Client) -> Result<(), twilio_api::Error> {
+//! let listing = client.calls().list().page_size(1000);
+//! let (mut calls, error) = listing.clone().collect_partial().await;
+//! if let Some(error) = error {
+//!     // Nothing fetched is lost; continue where it stopped, once the cause is gone.
+//!     let Some(page) = error.resume_uri() else { return Err(error) };
+//!     calls.extend(listing.from_page(page).collect().await?);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Fetching one resource
+//!
+//! `.fetch()` returns a [`FetchRequest`], a future: `.await` it. It goes through the same
+//! transport, retries and errors as listings. `fetch_raw()` gives the exact JSON.
+//!
+//! ```no_run
+//! # async fn run(client: twilio_api::Client) -> Result<(), twilio_api::Error> {
+//! let call = client.call("CA0123456789abcdef0123456789abcdef".parse()?);
+//! let fetched = call.fetch().await?;
+//! println!("{:?} {:?}", fetched.status, fetched.duration);
+//! let json = call.fetch_raw().await?; // Box<serde_json::value::RawValue>
+//! println!("{}", json.get());
+//! # Ok(()) }
+//! ```
+//!
+//! # Many calls at once
+//!
+//! [`Client::events_of_calls`] lists the events of many calls a bounded number at a time
+//! over the client's one pool ([`CallsEventsRequest`]), each result labelled with its call;
+//! a failure ends only its own call.
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`] (`#[non_exhaustive]`): [`Error::InvalidInput`] and
+//! [`Error::InvalidSid`] before any request, [`Error::Setup`] when the HTTP client cannot be
+//! built, [`Error::Api`] for Twilio's error documents (with its code: [`Error::code`],
+//! [`Error::is_not_found`], [`Error::is_unauthorized`]), [`Error::Http`], [`Error::Transport`],
+//! [`Error::Decode`] and [`Error::Paging`]. Each names where it happened; those raised while
+//! paging give [`Error::resume_uri`], those after a response [`Error::request_id`] (quote it to
+//! Twilio support). `Display` never repeats its `source()`: print the chain for the whole
+//! story.
+//!
+//! # Retries and timeouts
+//!
+//! The default transport retries idempotent requests on 429, 5xx and broken connections, 3
+//! times, with jittered exponential backoff and the server's `Retry-After`
+//! ([`ClientBuilder::max_retries`]); each attempt has a timeout, connect and body included
+//! ([`ClientBuilder::timeout`], 30 s). [`ClientBuilder::on_retry`] hears of each retry (for
+//! metrics or logs); every retry is also a `tracing` event.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! # fn main() -> Result<(), twilio_api::Error> {
+//! let client = twilio_api::Client::builder()
+//!     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+//!     .timeout(Duration::from_secs(10))
+//!     .max_retries(5)
+//!     .on_retry(|retry| eprintln!("{} {}: {}, again in {:?}", retry.method, retry.url, retry.reason, retry.delay))
+//!     .build()?;
+//! # drop(client); Ok(()) }
+//! ```
+//!
+//! # Proxies and certificates
+//!
+//! By default the client reads `https_proxy`, `http_proxy`, `all_proxy` and `no_proxy` as
+//! curl does, and trusts the Mozilla roots bundled in the binary; `SSL_CERT_FILE` and
+//! `SSL_CERT_DIR` replace them when set. [`ClientBuilder::proxy`], [`no_proxy`](ClientBuilder::no_proxy)
+//! and [`proxies`](ClientBuilder::proxies) override the environment;
+//! [`root_store`](ClientBuilder::root_store) picks the system's store instead (feature
+//! `native-roots`); [`add_root_certificate_file`](ClientBuilder::add_root_certificate_file)
+//! and friends add a private CA (a company's, a TLS-inspecting proxy's). `https://` always
+//! goes through a `CONNECT` tunnel; proxy credentials go to the proxy only.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), twilio_api::Error> {
+//! let client = twilio_api::Client::builder()
+//!     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+//!     .proxy("http://proxy.internal:3128")
+//!     .add_root_certificate_file("/etc/company/ca.pem")
+//!     .build()?;
+//! # drop(client); Ok(()) }
+//! ```
+//!
+//! To change how requests go out (a rate limit shared by every request, metrics, tracing),
+//! wrap the transport with [`ClientBuilder::wrap_transport`]; to replace it, give one to
+//! [`ClientBuilder::transport`] (any [`HttpTransport`]).
+//!
+//! # Testing
+//!
+//! With the `test-util` feature, `twilio_api::test_util` has the transports for tests: a
+//! `ReplayTransport` that answers from a script and checks the requests it got, and an
+//! `FnTransport` that answers with a function. Hand one to [`ClientBuilder::transport`]; no
+//! other dependency is needed. For tests over real HTTP, the `twilio-sandbox` crate serves a
+//! Twilio-compatible API on loopback: point [`ClientBuilder::base_url`] at it.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! twilio-api = { version = "0.1", features = ["test-util"] }
+//! ```
+//!
+//! # Cargo features
+//!
+//! - `webpki-roots` (default): the Mozilla roots, bundled.
+//! - `native-roots`: the operating system's roots, as [`RootStore::System`].
+//! - `test-util`: the `test_util` module (test transports, see [Testing](#testing)).
+//!
+//! The layers below are crates of their own, for teams that need one piece: `twilio-model`
+//! (the types, no I/O; re-exported as [`model`]), `twilio-transport` (HTTP), `twilio-pager`
+//! (paging any list with any transport).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // On docs.rs, feature-gated items say which feature they need.
@@ -121,3 +319,8 @@ pub mod test_util {
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+/// This crate's README (its crates.io page), compiled as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;

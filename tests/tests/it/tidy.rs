@@ -363,3 +363,84 @@ fn no_unwrap_expect_todo_or_unimplemented_outside_tests() {
         found.join("\n")
     );
 }
+
+/// The packages that are not published: the end-to-end tests, the benchmarks, the automation.
+const UNPUBLISHED: &[&str] = &["twilio-e2e", "twilio-bench", "xtask"];
+
+#[test]
+fn every_publishable_crate_carries_what_crates_io_and_docs_rs_need() {
+    let root_licences = ["LICENSE-MIT", "LICENSE-APACHE"]
+        .map(|file| (file, std::fs::read_to_string(root().join(file)).unwrap()));
+    let mut published = 0;
+    for package in members() {
+        let name = as_str(&package["name"]);
+        // `publish = false` reads as an empty list of registries.
+        let unpublished = package["publish"].as_array().is_some_and(Vec::is_empty);
+        assert_eq!(
+            unpublished,
+            UNPUBLISHED.contains(&name),
+            "{name}: publish = false is for {UNPUBLISHED:?} only"
+        );
+        if unpublished {
+            continue;
+        }
+        published += 1;
+        for field in ["description", "license", "readme", "rust_version"] {
+            assert!(package[field].is_string(), "{name} has no {field}");
+        }
+        assert_eq!(package["license"], "MIT OR Apache-2.0", "{name}");
+        assert_eq!(
+            package["documentation"].as_str(),
+            Some(format!("https://docs.rs/{name}").as_str()),
+            "{name}"
+        );
+        // No invented URL: these stay out until a real one exists.
+        assert!(
+            package["repository"].is_null(),
+            "{name} has a repository URL"
+        );
+        assert!(package["homepage"].is_null(), "{name} has a homepage URL");
+        let keywords = package["keywords"].as_array().unwrap();
+        assert!((1..=5).contains(&keywords.len()), "{name}: 1 to 5 keywords");
+        assert!(
+            !package["categories"].as_array().unwrap().is_empty(),
+            "{name}"
+        );
+        let docs_rs = &package["metadata"]["docs"]["rs"];
+        assert_eq!(
+            docs_rs["all-features"], true,
+            "{name}: docs.rs all-features"
+        );
+        assert_eq!(
+            docs_rs["rustdoc-args"],
+            serde_json::json!(["--cfg", "docsrs"]),
+            "{name}"
+        );
+        let dir = Path::new(as_str(&package["manifest_path"]))
+            .parent()
+            .unwrap();
+        assert!(dir.join("README.md").is_file(), "{name} has no README.md");
+        for (file, text) in &root_licences {
+            let copy = std::fs::read_to_string(dir.join(file))
+                .unwrap_or_else(|e| panic!("{name}: {file}: {e}"));
+            assert_eq!(&copy, text, "{name}'s {file} differs from the root's");
+        }
+        // Feature-gated items show their feature on docs.rs (the `--cfg docsrs` above).
+        for target in package["targets"].as_array().unwrap() {
+            if target["kind"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "lib")
+            {
+                let lib = std::fs::read_to_string(as_str(&target["src_path"])).unwrap();
+                assert!(
+                    lib.lines()
+                        .any(|l| l.trim() == "#![cfg_attr(docsrs, feature(doc_cfg))]"),
+                    "{name}'s lib.rs lacks #![cfg_attr(docsrs, feature(doc_cfg))]"
+                );
+            }
+        }
+    }
+    assert!(published >= 7, "{published}");
+}
