@@ -1,6 +1,6 @@
-//! Decoding cost of a realistic 1000-event page of call events, against the floor of merely
-//! validating the same bytes (`serde::de::IgnoredAny`) and against a generic
-//! `serde_json::Value`.
+//! Decoding cost of a realistic 1000-event page of call events, and of a 1000-call page of a
+//! generated resource (`CallsPage`), against the floor of merely validating the same bytes
+//! (`serde::de::IgnoredAny`) and against a generic `serde_json::Value`.
 //!
 //! Run: `cargo bench -p twilio-model --bench decode -- --warm-up-time 1 --measurement-time 3`
 #![allow(
@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
 use serde_json::{Value, json};
-use twilio_model::{CallEventsPage, ListPage, RawCallEventsPage};
+use twilio_model::{
+    CallEventsPage, CallsPage, ListPage, RawCallEventsPage, SharedRawCallEventsPage,
+};
 
 const EVENTS: usize = 1000;
 const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -84,6 +86,89 @@ fn event(i: usize) -> Value {
     }
 }
 
+/// One call shaped like the spec's example (`GET .../Calls.json`), varied: statuses,
+/// directions, prices, nulls where a call has not ended or has no parent, numbers and names.
+fn call(i: usize) -> Value {
+    let sid = format!("CA{i:032x}");
+    let uri = format!("/2010-04-01/Accounts/{ACCOUNT}/Calls/{sid}");
+    let statuses = [
+        "completed",
+        "busy",
+        "no-answer",
+        "in-progress",
+        "failed",
+        "canceled",
+    ];
+    let status = statuses[i % statuses.len()];
+    let ended = matches!(status, "completed" | "busy" | "failed");
+    let subresources: serde_json::Map<String, Value> = [
+        "notifications",
+        "recordings",
+        "payments",
+        "events",
+        "siprec",
+        "streams",
+        "transcriptions",
+        "user_defined_message_subscriptions",
+        "user_defined_messages",
+    ]
+    .iter()
+    .map(|name| {
+        let file: String = name
+            .split('_')
+            .map(|w| w[..1].to_uppercase() + &w[1..])
+            .collect();
+        ((*name).to_owned(), json!(format!("{uri}/{file}.json")))
+    })
+    .collect();
+    let minute = i % 60;
+    json!({
+        "account_sid": ACCOUNT,
+        "answered_by": if i.is_multiple_of(3) { json!("machine_start") } else { json!(null) },
+        "api_version": "2010-04-01",
+        "caller_name": if i.is_multiple_of(4) { json!(format!("Jürgen Müller {i}")) } else { json!(null) },
+        "date_created": format!("Fri, 18 Oct 2019 17:{minute:02}:00 +0000"),
+        "date_updated": format!("Fri, 18 Oct 2019 17:{minute:02}:30 +0000"),
+        "direction": if i.is_multiple_of(2) { "outbound-api" } else { "inbound" },
+        "duration": if ended { json!(format!("{}", i % 900)) } else { json!(null) },
+        "end_time": if ended { json!(format!("Fri, 18 Oct 2019 18:{minute:02}:00 +0000")) } else { json!(null) },
+        "forwarded_from": if i.is_multiple_of(5) { json!(format!("+1415{i:07}")) } else { json!(null) },
+        "from": format!("+1305{i:07}"),
+        "from_formatted": format!("(305) {:03}-{:04}", i % 1000, i % 10000),
+        "group_sid": null,
+        "parent_call_sid": if i.is_multiple_of(7) { json!(format!("CA{:032x}", i + 1_000_000)) } else { json!(null) },
+        "phone_number_sid": format!("PN{i:032x}"),
+        "price": if ended { json!(format!("-0.{:03}", i % 1000)) } else { json!(null) },
+        "price_unit": "USD",
+        "sid": sid,
+        "start_time": format!("Fri, 18 Oct 2019 17:{minute:02}:05 +0000"),
+        "status": status,
+        "subresource_uris": subresources,
+        "to": format!("+1415{:07}", i * 7 % 10_000_000),
+        "to_formatted": format!("(415) {:03}-{:04}", i * 7 % 1000, i * 7 % 10000),
+        "trunk_sid": if i.is_multiple_of(9) { json!(format!("TK{i:032x}")) } else { json!(null) },
+        "uri": format!("{uri}.json"),
+        "queue_time": format!("{}", i % 1000),
+    })
+}
+
+fn calls_page_bytes() -> Vec<u8> {
+    let calls: Vec<Value> = (0..EVENTS).map(call).collect();
+    let uri = format!("/2010-04-01/Accounts/{ACCOUNT}/Calls.json");
+    serde_json::to_vec(&json!({
+        "calls": calls,
+        "end": EVENTS - 1,
+        "first_page_uri": format!("{uri}?PageSize={EVENTS}&Page=0"),
+        "next_page_uri": format!("{uri}?PageSize={EVENTS}&Page=1&PageToken=PAabc"),
+        "page": 0,
+        "page_size": EVENTS,
+        "previous_page_uri": null,
+        "start": 0,
+        "uri": format!("{uri}?PageSize={EVENTS}&Page=0"),
+    }))
+    .unwrap()
+}
+
 fn page_bytes() -> Vec<u8> {
     let events: Vec<Value> = (0..EVENTS).map(event).collect();
     let uri = format!(
@@ -138,14 +223,48 @@ fn decode(c: &mut Criterion) {
     let raw = best_of(|| {
         black_box(serde_json::from_slice::<RawCallEventsPage>(black_box(&bytes)).unwrap());
     });
+    let shared = best_of(|| {
+        black_box(SharedRawCallEventsPage::from_body(black_box(bytes.clone())).unwrap());
+    });
+    let copy = best_of(|| {
+        black_box(black_box(&bytes).clone());
+    });
     let ratio = |d: Duration| d.as_secs_f64() / validate.as_secs_f64();
     println!(
         "page: {EVENTS} events, {} bytes; best of 30: validate {validate:?}, Value {value:?} \
-         ({:.2}x), CallEventsPage {typed:?} ({:.2}x), RawCallEventsPage {raw:?} ({:.2}x)",
+         ({:.2}x), CallEventsPage {typed:?} ({:.2}x), RawCallEventsPage {raw:?} ({:.2}x), \
+         SharedRawCallEventsPage {shared:?} ({:.2}x, of which {copy:?} copying the bytes in)",
         bytes.len(),
         ratio(value),
         ratio(typed),
         ratio(raw),
+        ratio(shared),
+    );
+
+    let calls = calls_page_bytes();
+    let page: CallsPage = serde_json::from_slice(&calls).unwrap();
+    assert_eq!(page.items().len(), EVENTS);
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        serde_json::from_slice::<Value>(&calls).unwrap(),
+        "the calls page round-trips"
+    );
+    let calls_validate = best_of(|| {
+        black_box(serde_json::from_slice::<IgnoredAny>(black_box(&calls)).unwrap());
+    });
+    let calls_typed = best_of(|| {
+        black_box(serde_json::from_slice::<CallsPage>(black_box(&calls)).unwrap());
+    });
+    let calls_value = best_of(|| {
+        black_box(serde_json::from_slice::<Value>(black_box(&calls)).unwrap());
+    });
+    let calls_ratio = |d: Duration| d.as_secs_f64() / calls_validate.as_secs_f64();
+    println!(
+        "page: {EVENTS} calls, {} bytes; best of 30: validate {calls_validate:?}, Value \
+         {calls_value:?} ({:.2}x), CallsPage {calls_typed:?} ({:.2}x)",
+        calls.len(),
+        calls_ratio(calls_value),
+        calls_ratio(calls_typed),
     );
 
     let mut group = c.benchmark_group("decode_1000_events");
@@ -161,6 +280,22 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("raw_call_events_page", |b| {
         b.iter(|| serde_json::from_slice::<RawCallEventsPage>(black_box(&bytes)).unwrap());
+    });
+    group.bench_function("shared_raw_call_events_page", |b| {
+        b.iter(|| SharedRawCallEventsPage::from_body(black_box(bytes.clone())).unwrap());
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("decode_1000_calls");
+    group.throughput(Throughput::Bytes(calls.len() as u64));
+    group.bench_function("validate_ignored_any", |b| {
+        b.iter(|| serde_json::from_slice::<IgnoredAny>(black_box(&calls)).unwrap());
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_slice::<Value>(black_box(&calls)).unwrap());
+    });
+    group.bench_function("calls_page", |b| {
+        b.iter(|| serde_json::from_slice::<CallsPage>(black_box(&calls)).unwrap());
     });
     group.finish();
 }

@@ -157,6 +157,24 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_member_counts_by_its_last_value() {
+        let text = r#"{"response_code": null, "request_duration": "7", "response_code": 201,
+                       "request_duration": 8, "content_type": 1, "content_type": null}"#;
+        let response: EventResponse = serde_json::from_str(text).unwrap();
+        assert_eq!(response.response_code, Some(201));
+        assert_eq!(response.request_duration, Some(8));
+        assert_eq!(response.content_type, None);
+        assert_eq!(
+            serde_json::to_value(&response).unwrap(),
+            json!({"response_code": 201, "request_duration": 8, "content_type": null})
+        );
+        let typed_then_raw: EventResponse =
+            serde_json::from_str(r#"{"response_code": 201, "response_code": "x"}"#).unwrap();
+        assert_eq!(typed_then_raw.response_code, None);
+        assert_eq!(typed_then_raw.extra["response_code"], "x");
+    }
+
+    #[test]
     fn typed_members() {
         let event = round_trip(&json!({
             "request": {"url": "u", "method": "GET", "parameters": {"a": "1"}},

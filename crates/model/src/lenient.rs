@@ -317,18 +317,29 @@ macro_rules! lenient_struct {
                     }
                 }
 
+                /// Which typed members went to `extra` (null or of another type): only
+                /// those have an entry there for a later member of the same name to replace.
+                #[allow(non_snake_case)]
+                #[derive(Default)]
+                struct InExtra {
+                    $( $field: bool, )+
+                }
+
                 let mut this = Self::default();
+                let mut in_extra = InExtra::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     match key {
                         $(
                             Key::$field => match map.next_value::<$crate::lenient::Lenient<$ty>>()? {
                                 $crate::lenient::Lenient::Typed(value) => {
                                     this.$field = Some(value);
-                                    if !this.extra.is_empty() {
+                                    if in_extra.$field {
+                                        in_extra.$field = false;
                                         this.extra.remove($crate::lenient::json_key!($field $($json)?));
                                     }
                                 }
                                 $crate::lenient::Lenient::Raw(value) => {
+                                    in_extra.$field = true;
                                     this.$field = None;
                                     this.extra.insert(
                                         $crate::lenient::json_key!($field $($json)?).to_owned(),
