@@ -44,7 +44,7 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
     let mut s = Scanner::new(body);
     let mut members = Vec::new();
     s.ws();
-    s.expect(b'{')?;
+    s.consume(b'{')?;
     s.ws();
     if s.peek() == Some(b'}') {
         s.i += 1;
@@ -58,7 +58,7 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
             let key_escaped = s.string()?;
             let key = key_start..s.i - 1;
             s.ws();
-            s.expect(b':')?;
+            s.consume(b':')?;
             s.ws();
             let start = s.i;
             let is_items = !key_escaped && body.get(key.clone()) == Some(items_key.as_bytes());
@@ -127,7 +127,7 @@ fn members_at<const N: usize>(
     let mut s = Scanner::new(b);
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     s.ws();
-    s.expect(b'{')?;
+    s.consume(b'{')?;
     s.ws();
     if s.peek() == Some(b'}') {
         s.i += 1;
@@ -135,7 +135,7 @@ fn members_at<const N: usize>(
         loop {
             let outer = s.name()?;
             s.ws();
-            s.expect(b':')?;
+            s.consume(b':')?;
             s.ws();
             let wanted = paths.iter().any(|(o, _)| *o == outer.as_ref());
             if wanted {
@@ -155,7 +155,7 @@ fn members_at<const N: usize>(
                     loop {
                         let inner = s.name()?;
                         s.ws();
-                        s.expect(b':')?;
+                        s.consume(b':')?;
                         s.ws();
                         let start = s.i;
                         s.value()?;
@@ -241,7 +241,7 @@ impl<'a> Scanner<'a> {
         self.b.get(self.i).copied()
     }
 
-    fn expect(&mut self, byte: u8) -> Result<()> {
+    fn consume(&mut self, byte: u8) -> Result<()> {
         if self.peek() == Some(byte) {
             self.i += 1;
             Ok(())
@@ -260,7 +260,7 @@ impl<'a> Scanner<'a> {
     /// The elements of the array at the current position (`[`), each one's bounds.
     fn elements(&mut self) -> Result<Vec<Range<usize>>> {
         let mut elements = Vec::new();
-        self.expect(b'[')?;
+        self.consume(b'[')?;
         self.ws();
         if self.peek() == Some(b']') {
             self.i += 1;
@@ -379,7 +379,7 @@ impl<'a> Scanner<'a> {
         }
         self.string()?;
         self.ws();
-        self.expect(b':')
+        self.consume(b':')
     }
 
     fn literal(&mut self, literal: &[u8]) -> Result<()> {
