@@ -315,7 +315,7 @@ async fn list_events(
         &mut writer,
         &mut progress,
         &mut signals,
-        |w, e| w.text(e.get()),
+        |w, e| w.shared(e),
     )
     .await;
     progress.finish();

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use serde_json::value::RawValue;
+use twilio_api::model::RawJson;
 
 use crate::args::Format;
 use crate::text::printable;
@@ -176,25 +177,30 @@ impl<W: Write> Writer<W> {
 
     /// Writes one event of the only call listed, given as the exact JSON the API sent.
     pub(crate) fn raw(&mut self, event: &RawValue) -> io::Result<()> {
-        self.text_of(None, event.get())
+        self.text_of(None, event.get(), !has_line_break(event.get().as_bytes()))
     }
 
-    /// Writes one event of the only call listed, given as the exact JSON text the API sent
-    /// (valid JSON: a raw item's text).
-    pub(crate) fn text(&mut self, event: &str) -> io::Result<()> {
-        self.text_of(None, event)
+    /// Writes one event of the only call listed, given as the exact JSON text the API sent,
+    /// a slice of its page (which has told whether it is one line).
+    pub(crate) fn shared(&mut self, event: &RawJson) -> io::Result<()> {
+        self.text_of(None, event.get(), event.is_one_line())
     }
 
     /// Writes one event given as the exact JSON the API sent, labelled with `call_sid` when
     /// the writer is labelled.
     pub(crate) fn raw_of(&mut self, call_sid: Option<&str>, event: &RawValue) -> io::Result<()> {
-        self.text_of(call_sid, event.get())
+        self.text_of(
+            call_sid,
+            event.get(),
+            !has_line_break(event.get().as_bytes()),
+        )
     }
 
     /// Writes one event given as the exact JSON text the API sent (passed through by JSON and
     /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
-    /// writer is labelled. `event` must be valid JSON, as a raw item's text is.
-    fn text_of(&mut self, call_sid: Option<&str>, event: &str) -> io::Result<()> {
+    /// writer is labelled. `event` must be valid JSON, as a raw item's text is; `one_line`
+    /// says whether it holds no line break.
+    fn text_of(&mut self, call_sid: Option<&str>, event: &str, one_line: bool) -> io::Result<()> {
         self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
@@ -207,7 +213,7 @@ impl<W: Write> Writer<W> {
             }
             Sink::Ndjson { out } => {
                 open_label(out, label)?;
-                write_on_one_line(out, event)?;
+                write_on_one_line(out, event, one_line)?;
                 close_label(out, label)?;
                 out.write_all(b"\n")
             }
@@ -263,13 +269,14 @@ impl<W: Write> Writer<W> {
     }
 }
 
-/// Writes the JSON text `json` on one line: each line break becomes a space.
+/// Writes the JSON text `json` on one line: each line break becomes a space (none to look
+/// for when `one_line` says it has none).
 ///
 /// In valid JSON a raw line break can only be whitespace between tokens (a string holds one
 /// only escaped, as `\n`; serde_json refuses a raw one when it reads the page), so this
 /// changes no value: every number and string stays byte for byte what the API sent.
-fn write_on_one_line(out: &mut impl Write, json: &str) -> io::Result<()> {
-    if !has_line_break(json.as_bytes()) {
+fn write_on_one_line(out: &mut impl Write, json: &str, one_line: bool) -> io::Result<()> {
+    if one_line {
         return out.write_all(json.as_bytes());
     }
     let mut pieces = json.split(['\n', '\r']);

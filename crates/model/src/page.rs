@@ -542,6 +542,8 @@ pub struct RawJson {
     body: Arc<String>,
     start: usize,
     end: usize,
+    /// Whether the text holds no `\n` or `\r` (known from the scan that found it).
+    one_line: bool,
 }
 
 impl RawJson {
@@ -549,6 +551,25 @@ impl RawJson {
     #[must_use]
     pub fn get(&self) -> &str {
         self.body.get(self.start..self.end).unwrap_or_default()
+    }
+
+    /// Whether the text is one line: it holds no line break (`\n` or `\r`). In JSON a line
+    /// break can only be whitespace between tokens (inside a string it is escaped), so turning
+    /// each into a space puts an item on one line, as NDJSON needs, without changing its value.
+    /// Known from the scan that found the item: asking costs nothing.
+    ///
+    /// ```
+    /// use twilio_model::{CallEvents, ListResource, SharedRaw};
+    ///
+    /// let body = b"{\"events\": [{\"a\": \"x\\ny\"}, {\n\"a\": 1}]}".to_vec();
+    /// let page = SharedRaw::<CallEvents>::page_from_body(body)?;
+    /// assert!(page.items[0].is_one_line());
+    /// assert!(!page.items[1].is_one_line());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_one_line(&self) -> bool {
+        self.one_line
     }
 }
 
@@ -575,11 +596,13 @@ impl Eq for RawJson {}
 impl From<Box<serde_json::value::RawValue>> for RawJson {
     fn from(raw: Box<serde_json::value::RawValue>) -> Self {
         let text: Box<str> = raw.into();
+        let one_line = !text.bytes().any(|b| b == b'\n' || b == b'\r');
         let body = Arc::new(String::from(text));
         Self {
             end: body.len(),
             body,
             start: 0,
+            one_line,
         }
     }
 }
@@ -666,10 +689,11 @@ fn page_of_members<R: ListResource>(
                 items = Some(
                     elements
                         .iter()
-                        .map(|range| RawJson {
+                        .map(|element| RawJson {
                             body: Arc::clone(body),
-                            start: range.start,
-                            end: range.end,
+                            start: element.range.start,
+                            end: element.range.end,
+                            one_line: !element.line_break,
                         })
                         .collect::<Vec<_>>(),
                 );
@@ -716,6 +740,13 @@ mod tests {
                     texts(shared.items.iter().map(RawJson::get).collect()),
                     "{body}"
                 );
+                for item in &shared.items {
+                    assert_eq!(
+                        item.is_one_line(),
+                        !item.get().contains(['\n', '\r']),
+                        "{body}"
+                    );
+                }
                 assert_eq!(
                     serde_json::to_string(copied).unwrap(),
                     serde_json::to_string(shared).unwrap(),
@@ -815,6 +846,8 @@ mod tests {
             "[1e400]",
             "\"\\u00e9\\\"\"",
             "true",
+            "{\"a\":\r\n[1,\n2]}",
+            "\"x\\ny\"",
         ]);
         let items = prop::collection::vec(value.clone(), 0..5);
         prop_oneof![

@@ -26,9 +26,19 @@ pub(crate) struct Member {
     pub(crate) value: Range<usize>,
     /// The deepest nesting of arrays and objects inside the value (0 for a scalar).
     pub(crate) depth: usize,
-    /// The bounds of the value's elements, when its key is the items key (unescaped) and
-    /// the value is an array.
-    pub(crate) elements: Option<Vec<Range<usize>>>,
+    /// The value's elements, when its key is the items key (unescaped) and the value is an
+    /// array.
+    pub(crate) elements: Option<Vec<Element>>,
+}
+
+/// One element of the items array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Element {
+    /// Its bounds.
+    pub(crate) range: Range<usize>,
+    /// Whether its text holds a line break (`\n` or `\r`: in valid JSON, whitespace between
+    /// tokens).
+    pub(crate) line_break: bool,
 }
 
 /// The body was not a JSON object as serde_json would read it (the caller asks serde_json
@@ -41,7 +51,7 @@ type Result<T> = std::result::Result<T, Invalid>;
 /// Validates `body` as one JSON object and returns its members in order, with the element
 /// bounds of every member named `items_key` whose value is an array.
 pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
-    let mut s = Scanner::new(body);
+    let mut s = Scanner::new(body)?;
     let mut members = Vec::new();
     s.ws();
     s.consume(b'{')?;
@@ -55,7 +65,7 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
                 return Err(Invalid);
             }
             let key_start = s.i + 1;
-            let key_escaped = s.string()?;
+            let key_escaped = s.key_string()?;
             let key = key_start..s.i - 1;
             s.ws();
             s.consume(b':')?;
@@ -124,7 +134,7 @@ fn members_at<const N: usize>(
     b: &[u8],
     paths: &[(&str, &str); N],
 ) -> Result<[Option<Range<usize>>; N]> {
-    let mut s = Scanner::new(b);
+    let mut s = Scanner::new(b)?;
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     s.ws();
     s.consume(b'{')?;
@@ -200,7 +210,9 @@ fn members_at<const N: usize>(
 /// Whether `body` is exactly one JSON value (whitespace around it allowed).
 #[cfg(test)]
 pub(crate) fn is_valid(body: &[u8]) -> bool {
-    let mut s = Scanner::new(body);
+    let Ok(mut s) = Scanner::new(body) else {
+        return false;
+    };
     s.value().is_ok() && {
         s.ws();
         s.i == body.len()
@@ -218,23 +230,24 @@ struct Scanner<'a> {
     b: &'a [u8],
     /// The next byte to read.
     i: usize,
-    /// The start of the block whose string mask is cached.
-    base: usize,
-    /// The bytes of `b[base..base + 64]` that stop a string (`"`, `\`, control characters;
-    /// past the end of the input, every byte), one bit each, those already read cleared.
-    mask: u64,
+    /// Where a string scan stops, one bit per byte, 64 bytes a word: quotes that are not
+    /// escaped, control characters, and the zero padding past the end of the input.
+    stops: Vec<u64>,
+    /// Whether whitespace read so far held a line break (reset by whoever asks).
+    line_break: bool,
     stack: Vec<Frame>,
 }
 
 impl<'a> Scanner<'a> {
-    fn new(b: &'a [u8]) -> Self {
-        Self {
+    /// A scanner of `b`, classified whole first: refused here if any escape is malformed.
+    fn new(b: &'a [u8]) -> Result<Self> {
+        Ok(Self {
             b,
             i: 0,
-            base: 0,
-            mask: stop_mask(b, 0),
+            stops: stops(b)?,
+            line_break: false,
             stack: Vec::new(),
-        }
+        })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -252,13 +265,14 @@ impl<'a> Scanner<'a> {
 
     /// Skips JSON whitespace.
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+        while let Some(byte @ (b' ' | b'\n' | b'\r' | b'\t')) = self.peek() {
+            self.line_break |= matches!(byte, b'\n' | b'\r');
             self.i += 1;
         }
     }
 
-    /// The elements of the array at the current position (`[`), each one's bounds.
-    fn elements(&mut self) -> Result<Vec<Range<usize>>> {
+    /// The elements of the array at the current position (`[`).
+    fn elements(&mut self) -> Result<Vec<Element>> {
         let mut elements = Vec::new();
         self.consume(b'[')?;
         self.ws();
@@ -269,8 +283,12 @@ impl<'a> Scanner<'a> {
         loop {
             self.ws();
             let start = self.i;
+            self.line_break = false;
             self.value()?;
-            elements.push(start..self.i);
+            elements.push(Element {
+                range: start..self.i,
+                line_break: self.line_break,
+            });
             self.ws();
             match self.peek() {
                 Some(b',') => self.i += 1,
@@ -358,7 +376,7 @@ impl<'a> Scanner<'a> {
             return Err(Invalid);
         }
         let start = self.i;
-        let escaped = self.string()?;
+        let escaped = self.key_string()?;
         let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
         if escaped {
             let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
@@ -430,97 +448,202 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A string at the current position (`"`), up to and past its closing quote; whether it
-    /// held an escape.
-    fn string(&mut self) -> Result<bool> {
-        let b = self.b;
+    /// A string at the current position (`"`), up to and past its closing quote.
+    ///
+    /// One step per string, whatever it holds: the stops already leave out escaped quotes
+    /// (every escape was checked when they were made), so the first stop after the opening
+    /// quote is the closing quote or an error.
+    #[inline]
+    fn string(&mut self) -> Result<()> {
         let at = self.i + 1;
-        // The stop bits from `at` on: from the cached block when `at` falls inside it (the
-        // bits of the bytes already read are cleared there), else from a block at `at`.
-        let (mut base, mut mask) = if at >= self.base && at - self.base < 64 {
-            (self.base, self.mask & (u64::MAX << (at - self.base)))
+        let mut k = at / BLOCK;
+        let mut word = self.stops.get(k).ok_or(Invalid)? & (u64::MAX << (at % BLOCK));
+        while word == 0 {
+            k += 1;
+            word = *self.stops.get(k).ok_or(Invalid)?;
+        }
+        let stop = k * BLOCK + word.trailing_zeros() as usize;
+        if self.b.get(stop) == Some(&b'"') {
+            self.i = stop + 1;
+            Ok(())
         } else {
-            (at, stop_mask(b, at))
-        };
-        let mut escaped = false;
-        loop {
-            if mask == 0 {
-                base += 64;
-                mask = stop_mask(b, base);
-                continue;
-            }
-            let stop = base + mask.trailing_zeros() as usize;
-            match b.get(stop) {
-                Some(b'"') => {
-                    self.i = stop + 1;
-                    // Keep the rest of the block for the next string.
-                    self.base = base;
-                    self.mask = mask & (mask - 1);
-                    return Ok(escaped);
-                }
-                Some(b'\\') => {
-                    escaped = true;
-                    let end = stop
-                        + match b.get(stop + 1) {
-                            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
-                            Some(b'u') => {
-                                let hex = b.get(stop + 2..stop + 6).ok_or(Invalid)?;
-                                if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                    return Err(Invalid);
-                                }
-                                6
-                            }
-                            _ => return Err(Invalid),
-                        };
-                    // Past the escape: its second byte may be a `"` or a `\` itself.
-                    if end - base < 64 {
-                        mask &= u64::MAX << (end - base);
-                    } else {
-                        base = end;
-                        mask = stop_mask(b, base);
+            // A control character, or the end of the input.
+            Err(Invalid)
+        }
+    }
+
+    /// A string that may hold escapes the caller must know of (an object key): whether it
+    /// does.
+    fn key_string(&mut self) -> Result<bool> {
+        let start = self.i + 1;
+        self.string()?;
+        Ok(self
+            .b
+            .get(start..self.i - 1)
+            .is_some_and(|text| text.contains(&b'\\')))
+    }
+}
+
+/// The bytes of one block.
+const BLOCK: usize = 64;
+
+/// The stops of `b` (see [`Scanner::stops`]), 64 bytes at a time, checking every escape on
+/// the way, once: after a backslash only `"\\/bfnrt` or `u` and four hex digits may follow,
+/// as serde_json requires. A backslash can only appear inside a string of a valid document,
+/// so a bad escape anywhere means the document is invalid.
+fn stops(b: &[u8]) -> Result<Vec<u64>> {
+    let (blocks, rest) = b.as_chunks::<BLOCK>();
+    let mut stops = Vec::with_capacity(blocks.len() + 1);
+    let mut carry = 0;
+    for (k, block) in blocks.iter().enumerate() {
+        stops.push(block_stops(b, k * BLOCK, block, &mut carry)?);
+    }
+    // The last block, padded with zeros: a control character, it stops any scan.
+    let mut last = [0u8; BLOCK];
+    if let Some(head) = last.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    stops.push(block_stops(b, blocks.len() * BLOCK, &last, &mut carry)?);
+    Ok(stops)
+}
+
+/// The stops of `block`, the block of `b` at `base`, given whether its first byte is escaped
+/// (`carry`, 0 or 1; updated for the next block).
+#[inline]
+fn block_stops(b: &[u8], base: usize, block: &[u8; BLOCK], carry: &mut u64) -> Result<u64> {
+    let Classes {
+        quotes,
+        backslashes,
+        controls,
+    } = classes(block);
+    let escaped = if backslashes | *carry == 0 {
+        0
+    } else {
+        let (escaped, next) = escaped(backslashes, *carry);
+        *carry = next;
+        // Escapes of `"` and `\\` need no look; the others are rare.
+        let mut others = escaped & !(quotes | backslashes);
+        while others != 0 {
+            let at = base + others.trailing_zeros() as usize;
+            match b.get(at) {
+                Some(b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                Some(b'u') => {
+                    let hex = b.get(at + 1..at + 5).ok_or(Invalid)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(Invalid);
                     }
                 }
-                // A control character, or the end of the input.
                 _ => return Err(Invalid),
             }
+            others &= others - 1;
         }
-    }
+        escaped
+    };
+    Ok((quotes & !escaped) | controls)
 }
 
-/// Whether a byte stops a string scan: `"`, `\` or a control character.
-#[inline(always)]
-fn stops(byte: u8) -> bool {
-    (byte == b'"') | (byte == b'\\') | (byte < 0x20)
-}
-
-/// One bit per byte of `b[at..at + 64]` that stops a string scan, bit 0 for `b[at]`; every
-/// byte past the end of `b` counts as stopping.
+/// The bytes that follow an escaping backslash, given the backslashes of a block and whether
+/// its first byte is escaped (`carry`); and the carry into the next block. A run of
+/// backslashes escapes its every second member and, when its length is odd, the byte after
+/// it. (The arithmetic of simdjson's escape scanner: adding a run's start to the run carries
+/// through it, which tells even-length runs from odd ones by the parity of where they start.)
 #[inline]
-fn stop_mask(b: &[u8], at: usize) -> u64 {
-    let mut block = [0u8; 64];
-    match b.get(at..at + 64) {
-        Some(bytes) => block.copy_from_slice(bytes),
-        None => {
-            let rest = b.get(at..).unwrap_or_default();
-            if let Some(head) = block.get_mut(..rest.len()) {
-                head.copy_from_slice(rest);
-            }
+fn escaped(backslashes: u64, carry: u64) -> (u64, u64) {
+    const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
+    // A backslash escaped from the previous block does not escape.
+    let potential = backslashes & !carry;
+    let maybe_escaped = potential << 1;
+    let codes = ((maybe_escaped | ODD_BITS).wrapping_sub(potential)) ^ ODD_BITS;
+    let escaped = codes ^ (backslashes | carry);
+    let escapes = codes & backslashes;
+    (escaped, escapes >> 63)
+}
+
+/// One bit per byte of a block for each class the scan tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Classes {
+    quotes: u64,
+    backslashes: u64,
+    /// Bytes below 0x20.
+    controls: u64,
+}
+
+/// The classes of a block, 16 bytes at a time with SSE2 (every x86-64 CPU has it), through
+/// `safe_arch`'s safe wrappers of the intrinsics.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn classes(block: &[u8; BLOCK]) -> Classes {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    // The cast reinterprets the byte: the intrinsics compare bit patterns.
+    #[allow(clippy::cast_possible_wrap)]
+    let (quote, backslash, control) = (
+        set_splat_i8_m128i(b'"' as i8),
+        set_splat_i8_m128i(b'\\' as i8),
+        set_splat_i8_m128i(0x1f),
+    );
+    let mask = |v| u64::from(move_mask_i8_m128i(v).cast_unsigned() & 0xffff);
+    let mut classes = Classes {
+        quotes: 0,
+        backslashes: 0,
+        controls: 0,
+    };
+    let (chunks, _) = block.as_chunks::<16>();
+    for (k, chunk) in chunks.iter().enumerate() {
+        let v = load_unaligned_m128i(chunk);
+        let shift = 16 * k;
+        classes.quotes |= mask(cmp_eq_mask_i8_m128i(v, quote)) << shift;
+        classes.backslashes |= mask(cmp_eq_mask_i8_m128i(v, backslash)) << shift;
+        // v <= 0x1f, unsigned: min(v, 0x1f) == v.
+        classes.controls |= mask(cmp_eq_mask_i8_m128i(min_u8_m128i(v, control), v)) << shift;
+    }
+    classes
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn classes(block: &[u8; BLOCK]) -> Classes {
+    portable_classes(block)
+}
+
+/// The classes of a block without SIMD instructions: one flag byte per byte and class, in a
+/// form the compiler vectorizes, gathered eight at a time by a multiplication.
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline]
+fn portable_classes(block: &[u8; BLOCK]) -> Classes {
+    let mut flags = [[0u8; BLOCK]; 3];
+    let [quotes, backslashes, controls] = &mut flags;
+    for (((&byte, quote), backslash), control) in block
+        .iter()
+        .zip(quotes.iter_mut())
+        .zip(backslashes.iter_mut())
+        .zip(controls.iter_mut())
+    {
+        *quote = u8::from(byte == b'"');
+        *backslash = u8::from(byte == b'\\');
+        *control = u8::from(byte < 0x20);
+    }
+    let gather = |flags: &[u8; BLOCK]| {
+        // Eight flags (0 or 1) to eight bits: the multiply gathers bit 0 of each byte into
+        // the top byte.
+        let (words, _) = flags.as_chunks::<8>();
+        let mut mask = 0;
+        for (k, word) in words.iter().enumerate() {
+            let gathered = u64::from_le_bytes(*word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+            mask |= gathered << (8 * k);
         }
+        mask
+    };
+    Classes {
+        quotes: gather(&flags[0]),
+        backslashes: gather(&flags[1]),
+        controls: gather(&flags[2]),
     }
-    // Zero is a control character: the padding stops the scan.
-    let mut flags = [0u8; 64];
-    for (flag, &byte) in flags.iter_mut().zip(&block) {
-        *flag = u8::from(stops(byte));
-    }
-    // Eight flags (0 or 1, one per byte) to eight bits: the multiply gathers bit 0 of each
-    // byte into the top byte.
-    let (words, _) = flags.as_chunks::<8>();
-    let mut mask = 0;
-    for (k, word) in words.iter().enumerate() {
-        let gathered = u64::from_le_bytes(*word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-        mask |= gathered << (8 * k);
-    }
-    mask
 }
 
 #[cfg(test)]
@@ -546,16 +669,70 @@ mod tests {
     }
 
     #[test]
-    fn stop_masks_mark_every_stopping_byte() {
-        let mut text = vec![b'a'; 200];
-        for at in [0, 5, 63, 64, 100, 199] {
-            text[at] = [b'"', b'\\', 0x1f, b'\n'][at % 4];
+    fn classes_mark_every_byte_of_their_class() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..2000 {
+            let mut block = [0u8; BLOCK];
+            for byte in &mut block {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly the classes' own bytes and their neighbours, some of everything.
+                *byte = match state % 8 {
+                    0 => b'"',
+                    1 => b'\\',
+                    2 => (state >> 8) as u8 % 0x21,
+                    3 => 0x80 | (state >> 8) as u8,
+                    _ => (state >> 8) as u8,
+                };
+            }
+            let expected = Classes {
+                quotes: bits(&block, |b| b == b'"'),
+                backslashes: bits(&block, |b| b == b'\\'),
+                controls: bits(&block, |b| b < 0x20),
+            };
+            assert_eq!(classes(&block), expected, "round {round}");
+            assert_eq!(portable_classes(&block), expected, "round {round}");
         }
-        for at in 0..200 {
-            let mask = stop_mask(&text, at);
-            for bit in 0..64 {
-                let expected = text.get(at + bit).is_none_or(|&b| stops(b));
-                assert_eq!(mask >> bit & 1 == 1, expected, "at {at} bit {bit}");
+    }
+
+    fn bits(block: &[u8; BLOCK], class: impl Fn(u8) -> bool) -> u64 {
+        (0..BLOCK).fold(0, |m, i| m | u64::from(class(block[i])) << i)
+    }
+
+    #[test]
+    fn escaped_bytes_follow_odd_runs_of_backslashes_across_blocks() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..2000 {
+            // Runs of backslashes of every length, at every offset, over four blocks.
+            let mut text = vec![b'a'; 4 * BLOCK];
+            for byte in &mut text {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if !state.is_multiple_of(3) {
+                    *byte = b'\\';
+                }
+            }
+            let mut expected = vec![false; text.len()];
+            let mut escaping = false;
+            for (i, &byte) in text.iter().enumerate() {
+                expected[i] = escaping;
+                escaping = !escaping && byte == b'\\';
+            }
+            let mut carry = 0;
+            for (k, chunk) in text.chunks(BLOCK).enumerate() {
+                let block: &[u8; BLOCK] = chunk.try_into().unwrap();
+                let (escaped, next) = escaped(classes(block).backslashes, carry);
+                for bit in 0..BLOCK {
+                    assert_eq!(
+                        escaped >> bit & 1 == 1,
+                        expected[k * BLOCK + bit],
+                        "round {round}, byte {}",
+                        k * BLOCK + bit
+                    );
+                }
+                carry = next;
             }
         }
     }
@@ -619,7 +796,17 @@ mod tests {
         assert!(is_valid(deep.as_bytes()));
         // Long strings across block boundaries, with escapes at every offset.
         for len in [0, 1, 62, 63, 64, 65, 127, 128, 129, 500] {
-            for escape in ["\\\"", "\\\\", "\\u0041", "\\n"] {
+            for escape in [
+                "\\\"",
+                "\\\\",
+                "\\u0041",
+                "\\n",
+                "\\\\\\\"",
+                "\\\\\\\\",
+                "\\\\\\",
+                "\\u00\"",
+                "\\/\\b\\f\\r\\t",
+            ] {
                 let text = format!("\"{}{escape}{}\"", "x".repeat(len), "y".repeat(len));
                 agree(text.as_bytes());
                 let cut = &text[..text.len() - 1];
@@ -642,7 +829,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .iter()
-            .map(text)
+            .map(|element| text(&element.range))
             .collect();
         assert_eq!(items, [r#"{"x":[1]}"#, r#""s""#, "3"]);
         assert_eq!(text(&members[1].value), r#"[ {"x":[1]} , "s" ,3 ]"#);
@@ -653,6 +840,22 @@ mod tests {
         assert!(page(b"{\"events\":[1,]}", "events").is_err());
         assert!(page(b"{} x", "events").is_err());
         assert_eq!(page(b"{}", "events").unwrap(), []);
+    }
+
+    #[test]
+    fn elements_say_whether_they_hold_a_line_break() {
+        let body =
+            b"{\"events\": [\n{\"a\": 1},\r\n{\"a\":\n1}, {\r\"b\" : [2,\t3]}, \"x\\ny\"\n]\n}";
+        let members = page(body, "events").unwrap();
+        let breaks: Vec<bool> = members[0]
+            .elements
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|element| element.line_break)
+            .collect();
+        // Around an element does not count; inside it does; an escaped `\n` is no line break.
+        assert_eq!(breaks, [false, true, true, false]);
     }
 
     #[test]
