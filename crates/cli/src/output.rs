@@ -23,45 +23,94 @@ const COLUMNS: [&str; 5] = ["time", "method", "url", "response_code", "duration_
 /// (a `response_code` of `"201"`, a `request_duration` of `1e400`) leaves its column empty,
 /// and a repeated member counts by its last value.
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Row {
-    time: String,
-    method: String,
-    url: String,
-    code: String,
-    duration: String,
+struct Row<'a> {
+    time: Cow<'a, str>,
+    method: Cow<'a, str>,
+    url: Cow<'a, str>,
+    code: Cow<'a, str>,
+    duration: Cow<'a, str>,
 }
 
-impl Row {
+/// Where the table's and CSV's columns are in an event (URL, method, time, code, duration).
+const ROW_PATHS: [(&str, &str); 5] = [
+    ("request", "url"),
+    ("request", "method"),
+    ("response", "date_created"),
+    ("response", "response_code"),
+    ("response", "request_duration"),
+];
+
+/// One event as the API sent it: its JSON text, or an item of a shared raw page (the same
+/// text, with what the page's scan found out about it).
+#[derive(Clone, Copy)]
+enum Event<'a> {
+    Text(&'a str),
+    Shared(&'a RawJson),
+}
+
+impl<'a> Event<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Event::Text(text) => text,
+            Event::Shared(item) => item.get(),
+        }
+    }
+
+    /// Whether the text holds no line break.
+    fn is_one_line(self) -> bool {
+        match self {
+            Event::Text(text) => !has_line_break(text.as_bytes()),
+            Event::Shared(item) => item.is_one_line(),
+        }
+    }
+}
+
+impl<'a> Row<'a> {
     /// The columns of the event whose JSON text is `event`, found in one pass. Every other
     /// member is skipped unread: numbers no float holds, deep nesting and unknown types
-    /// included.
-    fn of(event: &str) -> Self {
-        let [url, method, time, code, duration] = twilio_api::model::raw_members_at(
-            event,
-            [
-                ("request", "url"),
-                ("request", "method"),
-                ("response", "date_created"),
-                ("response", "response_code"),
-                ("response", "request_duration"),
-            ],
-        );
-        let string = |raw: Option<&str>| {
-            raw.and_then(|raw| serde_json::from_str::<String>(raw).ok())
-                .unwrap_or_default()
+    /// included. A column is borrowed from the text where it can be: a string without
+    /// escapes is its text between the quotes, an integer in range its digits.
+    fn of(event: Event<'a>) -> Self {
+        let [url, method, time, code, duration] = match event {
+            Event::Text(text) => twilio_api::model::raw_members_at(text, ROW_PATHS),
+            Event::Shared(item) => item.members_at(ROW_PATHS),
         };
+        let string = |raw: Option<&'a str>| -> Cow<'a, str> {
+            let Some(raw) = raw else {
+                return Cow::Borrowed("");
+            };
+            // `raw` is one JSON value: starting with a quote, it is a string ending in one.
+            match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                Some(text) if text.bytes().fold(true, |plain, b| plain & (b != b'\\')) => {
+                    Cow::Borrowed(text)
+                }
+                _ => serde_json::from_str::<String>(raw)
+                    .map(Cow::Owned)
+                    .unwrap_or_default(),
+            }
+        };
+        /// A non-negative integer that fits `T`, as its digits (JSON allows no leading zero,
+        /// so they are what `T`'s `Display` would write).
+        fn integer<T>(raw: Option<&str>) -> Cow<'_, str>
+        where
+            T: std::str::FromStr + serde::de::DeserializeOwned + ToString,
+        {
+            let Some(raw) = raw else {
+                return Cow::Borrowed("");
+            };
+            if raw.bytes().all(|b| b.is_ascii_digit()) && raw.parse::<T>().is_ok() {
+                return Cow::Borrowed(raw);
+            }
+            serde_json::from_str::<T>(raw)
+                .map(|n| Cow::Owned(n.to_string()))
+                .unwrap_or_default()
+        }
         Row {
             time: string(time),
             method: string(method),
             url: string(url),
-            code: code
-                .and_then(|raw| serde_json::from_str::<u16>(raw).ok())
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-            duration: duration
-                .and_then(|raw| serde_json::from_str::<u64>(raw).ok())
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            code: integer::<u16>(code),
+            duration: integer::<u64>(duration),
         }
     }
 }
@@ -177,30 +226,25 @@ impl<W: Write> Writer<W> {
 
     /// Writes one event of the only call listed, given as the exact JSON the API sent.
     pub(crate) fn raw(&mut self, event: &RawValue) -> io::Result<()> {
-        self.text_of(None, event.get(), !has_line_break(event.get().as_bytes()))
+        self.text_of(None, Event::Text(event.get()))
     }
 
     /// Writes one event of the only call listed, given as the exact JSON text the API sent,
-    /// a slice of its page (which has told whether it is one line).
+    /// a slice of its page (whose scan has found what the output needs of it).
     pub(crate) fn shared(&mut self, event: &RawJson) -> io::Result<()> {
-        self.text_of(None, event.get(), event.is_one_line())
+        self.text_of(None, Event::Shared(event))
     }
 
     /// Writes one event given as the exact JSON the API sent, labelled with `call_sid` when
     /// the writer is labelled.
     pub(crate) fn raw_of(&mut self, call_sid: Option<&str>, event: &RawValue) -> io::Result<()> {
-        self.text_of(
-            call_sid,
-            event.get(),
-            !has_line_break(event.get().as_bytes()),
-        )
+        self.text_of(call_sid, Event::Text(event.get()))
     }
 
     /// Writes one event given as the exact JSON text the API sent (passed through by JSON and
     /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
-    /// writer is labelled. `event` must be valid JSON, as a raw item's text is; `one_line`
-    /// says whether it holds no line break.
-    fn text_of(&mut self, call_sid: Option<&str>, event: &str, one_line: bool) -> io::Result<()> {
+    /// writer is labelled. `event` must be valid JSON, as a raw item's text is.
+    fn text_of(&mut self, call_sid: Option<&str>, event: Event<'_>) -> io::Result<()> {
         self.start()?;
         let label = call_sid.filter(|_| self.labelled);
         match &mut self.sink {
@@ -208,12 +252,12 @@ impl<W: Write> Writer<W> {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
                 open_label(out, label)?;
-                out.write_all(event.as_bytes())?;
+                out.write_all(event.text().as_bytes())?;
                 close_label(out, label)
             }
             Sink::Ndjson { out } => {
                 open_label(out, label)?;
-                write_on_one_line(out, event, one_line)?;
+                write_on_one_line(out, event.text(), event.is_one_line())?;
                 close_label(out, label)?;
                 out.write_all(b"\n")
             }
@@ -507,7 +551,9 @@ mod tests {
 
     #[test]
     fn rows_read_only_their_columns() {
-        let row = |text: &str| Row::of(text);
+        fn row(text: &str) -> Row<'_> {
+            Row::of(Event::Text(text))
+        }
         assert_eq!(
             row(EVENT),
             Row {
@@ -529,10 +575,41 @@ mod tests {
                 ..Row::default()
             }
         );
-        for (code, shown) in [("70000", ""), ("-3", ""), ("201.0", ""), ("404", "404")] {
+        for (code, shown) in [
+            ("70000", ""),
+            ("65536", ""),
+            ("65535", "65535"),
+            ("0", "0"),
+            ("-3", ""),
+            ("-0", ""),
+            ("201.0", ""),
+            ("2e2", ""),
+            ("404", "404"),
+        ] {
             let text = format!(r#"{{"response": {{"response_code": {code}}}}}"#);
             assert_eq!(row(&text).code, shown, "{code}");
         }
+        for (duration, shown) in [
+            ("18446744073709551615", "18446744073709551615"),
+            ("18446744073709551616", ""),
+            ("\"7\"", ""),
+        ] {
+            let text = format!(r#"{{"response": {{"request_duration": {duration}}}}}"#);
+            assert_eq!(row(&text).duration, shown, "{duration}");
+        }
+        // An item of a shared raw page gives the same row as its text.
+        let body = format!("{{\"events\": [{EVENT}, {odd}, 7, {{\"request\": []}}]}}");
+        let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
+        assert_eq!(page.items.len(), 4);
+        for item in &page.items {
+            assert_eq!(Row::of(Event::Shared(item)), row(item.get()), "{item}");
+        }
+        // A string column is borrowed when it holds no escape, decoded when it does.
+        let escaped = r#"{"request": {"url": "https://e.com/\u0061?b=\"c\"", "method": "GET"}}"#;
+        let escaped = row(escaped);
+        assert_eq!(escaped.url, r#"https://e.com/a?b="c""#);
+        assert!(matches!(escaped.url, Cow::Owned(_)));
+        assert!(matches!(escaped.method, Cow::Borrowed("GET")));
         // The last of a repeated member counts, as for serde_json::Value and the model.
         assert_eq!(
             row(r#"{"request": {"method": "A", "method": "B"}, "request": {"method": "C"}}"#)

@@ -49,8 +49,9 @@ pub(crate) struct Invalid;
 type Result<T> = std::result::Result<T, Invalid>;
 
 /// Validates `body` as one JSON object and returns its members in order, with the element
-/// bounds of every member named `items_key` whose value is an array.
-pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
+/// bounds of every member named `items_key` whose value is an array; and its stop bits, for
+/// [`members_at_in`] to read its items without classifying their bytes again.
+pub(crate) fn page(body: &[u8], items_key: &str) -> Result<(Vec<Member>, Vec<u64>)> {
     let mut s = Scanner::new(body)?;
     let mut members = Vec::new();
     s.ws();
@@ -97,7 +98,7 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<Vec<Member>> {
     }
     s.ws();
     if s.i == body.len() {
-        Ok(members)
+        Ok((members, s.stops.into_owned()))
     } else {
         Err(Invalid)
     }
@@ -125,16 +126,33 @@ pub fn raw_members_at<'a, const N: usize>(
     text: &'a str,
     paths: [(&str, &str); N],
 ) -> [Option<&'a str>; N] {
-    let found =
-        members_at(text.as_bytes(), &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
+    let found = Scanner::new(text.as_bytes())
+        .and_then(|s| members_at(s, 0..text.len(), &paths))
+        .unwrap_or_else(|_| std::array::from_fn(|_| None));
     found.map(|range| range.and_then(|range| text.get(range)))
 }
 
+/// [`raw_members_at`] of the item at `item` of a page `text` that [`page`] scanned (and found
+/// valid) into `stops`: no byte of the item is classified again.
+pub(crate) fn members_at_in<'a, const N: usize>(
+    text: &'a str,
+    stops: &[u64],
+    item: Range<usize>,
+    paths: [(&str, &str); N],
+) -> [Option<&'a str>; N] {
+    let mut s = Scanner::with_stops(text.as_bytes(), stops);
+    s.i = item.start;
+    let found = members_at(s, item, &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
+    found.map(|range| range.and_then(|range| text.get(range)))
+}
+
+/// The members at `paths` of the object that spans `within` (whitespace around it allowed
+/// up to its bounds), read by `s`, which starts there.
 fn members_at<const N: usize>(
-    b: &[u8],
+    mut s: Scanner<'_>,
+    within: Range<usize>,
     paths: &[(&str, &str); N],
 ) -> Result<[Option<Range<usize>>; N]> {
-    let mut s = Scanner::new(b)?;
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     s.ws();
     s.consume(b'{')?;
@@ -147,13 +165,15 @@ fn members_at<const N: usize>(
             s.ws();
             s.consume(b':')?;
             s.ws();
-            let wanted = paths.iter().any(|(o, _)| *o == outer.as_ref());
+            // The paths through this member (compared once, not per inner member).
+            let through = paths
+                .each_ref()
+                .map(|(o, _)| o.as_bytes() == outer.as_ref());
+            let wanted = through.contains(&true);
             if wanted {
                 // A later member of the same name replaces what an earlier one gave.
-                for ((o, _), slot) in paths.iter().zip(found.iter_mut()) {
-                    if *o == outer.as_ref() {
-                        *slot = None;
-                    }
+                for (slot, _) in found.iter_mut().zip(through).filter(|(_, t)| *t) {
+                    *slot = None;
                 }
             }
             if wanted && s.peek() == Some(b'{') {
@@ -169,8 +189,10 @@ fn members_at<const N: usize>(
                         s.ws();
                         let start = s.i;
                         s.value()?;
-                        for ((o, i), slot) in paths.iter().zip(found.iter_mut()) {
-                            if *o == outer.as_ref() && *i == inner.as_ref() {
+                        for ((slot, (_, i)), _) in
+                            found.iter_mut().zip(paths).zip(through).filter(|(_, t)| *t)
+                        {
+                            if i.as_bytes() == inner.as_ref() {
                                 *slot = Some(start..s.i);
                             }
                         }
@@ -199,8 +221,11 @@ fn members_at<const N: usize>(
             }
         }
     }
+    // An item of a page ends where its object does; a text of its own may have whitespace
+    // after it.
+    let end = s.i;
     s.ws();
-    if s.i == b.len() {
+    if end == within.end || s.i == within.end {
         Ok(found)
     } else {
         Err(Invalid)
@@ -232,7 +257,7 @@ struct Scanner<'a> {
     i: usize,
     /// Where a string scan stops, one bit per byte, 64 bytes a word: quotes that are not
     /// escaped, control characters, and the zero padding past the end of the input.
-    stops: Vec<u64>,
+    stops: std::borrow::Cow<'a, [u64]>,
     /// Whether whitespace read so far held a line break (reset by whoever asks).
     line_break: bool,
     stack: Vec<Frame>,
@@ -244,10 +269,21 @@ impl<'a> Scanner<'a> {
         Ok(Self {
             b,
             i: 0,
-            stops: stops(b)?,
+            stops: stops(b)?.into(),
             line_break: false,
             stack: Vec::new(),
         })
+    }
+
+    /// A scanner of `b` whose stops an earlier scanner made.
+    fn with_stops(b: &'a [u8], stops: &'a [u64]) -> Self {
+        Self {
+            b,
+            i: 0,
+            stops: stops.into(),
+            line_break: false,
+            stack: Vec::new(),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -369,8 +405,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// An object key (after whitespace), decoded when it holds an escape.
-    fn name(&mut self) -> Result<std::borrow::Cow<'a, str>> {
+    /// An object key (after whitespace), its UTF-8 bytes, decoded when it holds an escape.
+    fn name(&mut self) -> Result<std::borrow::Cow<'a, [u8]>> {
         self.ws();
         if self.peek() != Some(b'"') {
             return Err(Invalid);
@@ -380,12 +416,11 @@ impl<'a> Scanner<'a> {
         let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
         if escaped {
             let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
-            Ok(decoded.into())
+            Ok(decoded.into_bytes().into())
         } else {
+            // The caller's text is a `str`: no need to check it again.
             let inner = quoted.get(1..quoted.len() - 1).ok_or(Invalid)?;
-            std::str::from_utf8(inner)
-                .map(std::borrow::Cow::Borrowed)
-                .map_err(|_| Invalid)
+            Ok(inner.into())
         }
     }
 
@@ -819,7 +854,7 @@ mod tests {
     fn finds_members_and_items() {
         let body =
             br#" { "a" : 1 , "events" : [ {"x":[1]} , "s" ,3 ] , "b\u0041":null,"events":7 } "#;
-        let members = page(body, "events").unwrap();
+        let (members, _) = page(body, "events").unwrap();
         let text = |r: &Range<usize>| std::str::from_utf8(&body[r.clone()]).unwrap();
         assert_eq!(members.len(), 4);
         assert_eq!(text(&members[0].key), "a");
@@ -839,14 +874,42 @@ mod tests {
         assert!(page(b"[]", "events").is_err());
         assert!(page(b"{\"events\":[1,]}", "events").is_err());
         assert!(page(b"{} x", "events").is_err());
-        assert_eq!(page(b"{}", "events").unwrap(), []);
+        assert_eq!(page(b"{}", "events").unwrap().0, []);
+    }
+
+    #[test]
+    fn items_of_a_scanned_page_are_read_with_its_stops() {
+        let body = " {\"events\" : [ {\"r\": {\"m\": \"\\\"x\\\"\"}} , {\"r\":{\"m\":1}}\n, 7 ] } ";
+        let (members, stops) = page(body.as_bytes(), "events").unwrap();
+        let elements = members[0].elements.as_ref().unwrap();
+        let paths = [("r", "m"), ("r", "n")];
+        let found: Vec<_> = elements
+            .iter()
+            .map(|element| members_at_in(body, &stops, element.range.clone(), paths))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                [Some(r#""\"x\"""#), None],
+                [Some("1"), None],
+                // Not an object: nothing, as for the text alone.
+                [None, None],
+            ]
+        );
+        for element in elements {
+            let text = &body[element.range.clone()];
+            assert_eq!(
+                members_at_in(body, &stops, element.range.clone(), paths),
+                raw_members_at(text, paths)
+            );
+        }
     }
 
     #[test]
     fn elements_say_whether_they_hold_a_line_break() {
         let body =
             b"{\"events\": [\n{\"a\": 1},\r\n{\"a\":\n1}, {\r\"b\" : [2,\t3]}, \"x\\ny\"\n]\n}";
-        let members = page(body, "events").unwrap();
+        let (members, _) = page(body, "events").unwrap();
         let breaks: Vec<bool> = members[0]
             .elements
             .as_ref()
