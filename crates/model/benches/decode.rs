@@ -258,13 +258,20 @@ fn decode(c: &mut Criterion) {
     let calls_value = best_of(|| {
         black_box(serde_json::from_slice::<Value>(black_box(&calls)).unwrap());
     });
+    // What the typed page costs before any parsing: the same allocations (every typed String,
+    // every `extra` and `subresource_uris` map) made by a clone, and freed again.
+    let calls_clone = best_of(|| {
+        black_box(black_box(&page).clone());
+    });
     let calls_ratio = |d: Duration| d.as_secs_f64() / calls_validate.as_secs_f64();
     println!(
         "page: {EVENTS} calls, {} bytes; best of 30: validate {calls_validate:?}, Value \
-         {calls_value:?} ({:.2}x), CallsPage {calls_typed:?} ({:.2}x)",
+         {calls_value:?} ({:.2}x), CallsPage {calls_typed:?} ({:.2}x); cloning and dropping \
+         the decoded CallsPage (its allocations, no parsing) {calls_clone:?} ({:.2}x)",
         calls.len(),
         calls_ratio(calls_value),
         calls_ratio(calls_typed),
+        calls_ratio(calls_clone),
     );
 
     let mut group = c.benchmark_group("decode_1000_events");

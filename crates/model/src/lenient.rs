@@ -153,12 +153,9 @@ impl<T: crate::Sid> LenientDe for T {
         T::try_from(v).ok()
     }
 
+    /// Validates once; a valid string becomes the SID as it is (no copy).
     fn from_string(v: String) -> Result<Self, String> {
-        if T::try_from(v.as_str()).is_ok() {
-            T::try_from(v.clone()).map_err(|_| v)
-        } else {
-            Err(v)
-        }
+        T::try_from(v).map_err(crate::SidError::into_value)
     }
 }
 
@@ -449,6 +446,37 @@ mod tests {
             decode::<String>(r#"{"a":[true]}"#),
             Lenient::Raw(json!({"a": [true]}))
         );
+    }
+
+    /// `serde_json::from_value` hands out owned strings (`from_string`): the same decisions
+    /// as for borrowed ones.
+    #[test]
+    fn owned_strings() {
+        fn owned<T: LenientDe>(v: Value) -> Lenient<T> {
+            serde_json::from_value(v).unwrap()
+        }
+        let sid = "CA0123456789abcdef0123456789ABCDEF";
+        assert_eq!(
+            owned::<crate::CallSid>(json!(sid)),
+            Lenient::Typed(crate::CallSid::try_from(sid).unwrap())
+        );
+        assert_eq!(
+            owned::<crate::CallSid>(json!("AC0123456789abcdef0123456789ABCDEF")),
+            Lenient::Raw(json!("AC0123456789abcdef0123456789ABCDEF"))
+        );
+        assert_eq!(
+            owned::<crate::CallSid>(json!("CA")),
+            Lenient::Raw(json!("CA"))
+        );
+        assert_eq!(
+            owned::<crate::CallStatus>(json!("busy")),
+            Lenient::Typed(crate::CallStatus::Busy)
+        );
+        assert_eq!(
+            owned::<crate::CallStatus>(json!("on-hold")),
+            Lenient::Typed(crate::CallStatus::Unknown("on-hold".to_owned()))
+        );
+        assert_eq!(owned::<crate::CallStatus>(json!(3)), Lenient::Raw(json!(3)));
     }
 
     #[test]

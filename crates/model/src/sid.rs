@@ -96,6 +96,11 @@ impl SidError {
     pub fn value(&self) -> &str {
         &self.value
     }
+
+    /// The rejected value, in full, out of the error.
+    pub(crate) fn into_value(self) -> String {
+        self.value
+    }
 }
 
 /// Shows a value quoted and escaped, shortened when it is long.

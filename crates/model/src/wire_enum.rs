@@ -89,6 +89,14 @@ macro_rules! wire_enum {
             fn from_str(value: &str) -> Option<Self> {
                 Some($name::from(value))
             }
+
+            /// An unknown value keeps the string it came in (no copy).
+            fn from_string(value: ::std::string::String) -> Result<Self, ::std::string::String> {
+                Ok(match value.as_str() {
+                    $( $wire => $name::$variant, )+
+                    _ => $name::Unknown(value),
+                })
+            }
         }
     };
 }
