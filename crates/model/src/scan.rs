@@ -144,7 +144,7 @@ pub(crate) fn members_at_in<'a, const N: usize>(
     item: Range<usize>,
     paths: [(&str, &str); N],
 ) -> [Option<&'a str>; N] {
-    let mut s = Scanner::with_stops(text.as_bytes(), stops);
+    let mut s = Scanner::with_stops(text.as_bytes(), stops.into());
     s.i = item.start;
     let found = members_at(s, item, &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
     found.map(|range| range.and_then(|range| text.get(range)))
@@ -270,21 +270,16 @@ struct Scanner<'a> {
 impl<'a> Scanner<'a> {
     /// A scanner of `b`, classified whole first: refused here if any escape is malformed.
     fn new(b: &'a [u8]) -> Result<Self> {
-        Ok(Self {
-            b,
-            i: 0,
-            stops: stops(b)?.into(),
-            line_break: false,
-            stack: Vec::new(),
-        })
+        Ok(Self::with_stops(b, stops(b)?.into()))
     }
 
-    /// A scanner of `b` whose stops an earlier scanner made.
-    fn with_stops(b: &'a [u8], stops: &'a [u64]) -> Self {
+    /// A scanner of `b` with its stops already made (by [`stops`], or kept from an earlier
+    /// scanner of the same bytes).
+    fn with_stops(b: &'a [u8], stops: std::borrow::Cow<'a, [u64]>) -> Self {
         Self {
             b,
             i: 0,
-            stops: stops.into(),
+            stops,
             line_break: false,
             stack: Vec::new(),
         }
