@@ -131,13 +131,14 @@ pub fn raw_members_at<'a, const N: usize>(
     paths: [(&str, &str); N],
 ) -> [Option<&'a str>; N] {
     let found = Scanner::new(text.as_bytes())
-        .and_then(|s| members_at(s, 0..text.len(), &paths))
+        .and_then(|s| members_at::<N, false>(s, 0..text.len(), &paths))
         .unwrap_or_else(|_| std::array::from_fn(|_| None));
     found.map(|range| range.and_then(|range| text.get(range)))
 }
 
 /// [`raw_members_at`] of the item at `item` of a page `text` that [`page`] scanned (and found
-/// valid) into `stops`: no byte of the item is classified again.
+/// valid) into `stops`: no byte of the item is classified again, and its grammar, already
+/// checked, is not checked again: the walk only finds its way.
 pub(crate) fn members_at_in<'a, const N: usize>(
     text: &'a str,
     stops: &[u64],
@@ -146,17 +147,26 @@ pub(crate) fn members_at_in<'a, const N: usize>(
 ) -> [Option<&'a str>; N] {
     let mut s = Scanner::with_stops(text.as_bytes(), stops.into());
     s.i = item.start;
-    let found = members_at(s, item, &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
+    let found =
+        members_at::<N, true>(s, item, &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
     found.map(|range| range.and_then(|range| text.get(range)))
 }
 
 /// The members at `paths` of the object that spans `within` (whitespace around it allowed
-/// up to its bounds), read by `s`, which starts there.
-fn members_at<const N: usize>(
+/// up to its bounds), read by `s`, which starts there. `CHECKED`: the text is known to be
+/// valid JSON (an item of a scanned page), so values are skipped without checking them.
+fn members_at<const N: usize, const CHECKED: bool>(
     mut s: Scanner<'_>,
     within: Range<usize>,
     paths: &[(&str, &str); N],
 ) -> Result<[Option<Range<usize>>; N]> {
+    let skip = |s: &mut Scanner<'_>| {
+        if CHECKED {
+            s.skip_checked()
+        } else {
+            s.value().map(drop)
+        }
+    };
     let mut found: [Option<Range<usize>>; N] = std::array::from_fn(|_| None);
     s.ws();
     s.consume(b'{')?;
@@ -165,14 +175,12 @@ fn members_at<const N: usize>(
         s.i += 1;
     } else {
         loop {
-            let outer = s.name()?;
-            s.ws();
-            s.consume(b':')?;
-            s.ws();
+            let outer = s.key_name()?;
             // The paths through this member (compared once, not per inner member).
-            let through = paths
-                .each_ref()
-                .map(|(o, _)| o.as_bytes() == outer.as_ref());
+            let mut through = [false; N];
+            for (t, (o, _)) in through.iter_mut().zip(paths) {
+                *t = o.as_bytes() == outer.as_ref();
+            }
             let wanted = through.contains(&true);
             if wanted {
                 // A later member of the same name replaces what an earlier one gave.
@@ -187,12 +195,9 @@ fn members_at<const N: usize>(
                     s.i += 1;
                 } else {
                     loop {
-                        let inner = s.name()?;
-                        s.ws();
-                        s.consume(b':')?;
-                        s.ws();
+                        let inner = s.key_name()?;
                         let start = s.i;
-                        s.value()?;
+                        skip(&mut s)?;
                         for ((slot, (_, i)), _) in
                             found.iter_mut().zip(paths).zip(through).filter(|(_, t)| *t)
                         {
@@ -212,7 +217,7 @@ fn members_at<const N: usize>(
                     }
                 }
             } else {
-                s.value()?;
+                skip(&mut s)?;
             }
             s.ws();
             match s.peek() {
@@ -234,6 +239,52 @@ fn members_at<const N: usize>(
     } else {
         Err(Invalid)
     }
+}
+
+/// Whether `b[range]` holds a backslash. A range of up to 16 bytes (a key, mostly) is read
+/// as the two words at its start, which may reach past it: only its own bytes count.
+fn has_backslash_in(b: &[u8], range: Range<usize>) -> bool {
+    let len = range.len();
+    let window = b
+        .get(range.start..range.start + 16)
+        .and_then(|window| <&[u8; 16]>::try_from(window).ok());
+    match window {
+        Some(window) if len <= 16 => {
+            let (words, _) = window.as_chunks::<8>();
+            // The bytes of each word inside the range. A byte of the test is only ever wrong
+            // above a true backslash, which the mask keeps or drops with it.
+            let inside = |from: usize| {
+                let bytes = len.saturating_sub(from).min(8) as u32;
+                u64::MAX.checked_shr(64 - 8 * bytes).unwrap_or(0)
+            };
+            words
+                .iter()
+                .zip([0, 8])
+                .any(|(word, from)| backslash_bytes(*word) & inside(from) != 0)
+        }
+        _ => b.get(range).is_some_and(has_backslash),
+    }
+}
+
+/// The high bit of every byte of `word` that is a backslash (and maybe of bytes above one):
+/// the classic zero-byte test.
+fn backslash_bytes(word: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    let v = u64::from_le_bytes(word) ^ BACKSLASHES;
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// Whether `text` holds a backslash: eight bytes at a time, without a branch per byte, as
+/// suits keys, which are short.
+fn has_backslash(text: &[u8]) -> bool {
+    let (words, rest) = text.as_chunks::<8>();
+    words
+        .iter()
+        .fold(0, |found, word| found | backslash_bytes(*word))
+        != 0
+        || rest.iter().fold(false, |found, &b| found | (b == b'\\'))
 }
 
 /// Whether `body` is exactly one JSON value (whitespace around it allowed).
@@ -404,22 +455,67 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// An object key (after whitespace), its UTF-8 bytes, decoded when it holds an escape.
-    fn name(&mut self) -> Result<std::borrow::Cow<'a, [u8]>> {
+    /// An object key (after whitespace), its name as serde_json reads it (`"m\\u0065thod"` is
+    /// `method`): its raw text when it holds no backslash, else decoded; past its colon and
+    /// the whitespace after it. An escape that does not decode (a lone surrogate) makes the
+    /// object unreadable, as it does for serde_json.
+    fn key_name(&mut self) -> Result<std::borrow::Cow<'a, [u8]>> {
         self.ws();
         if self.peek() != Some(b'"') {
             return Err(Invalid);
         }
         let start = self.i;
-        let escaped = self.key_string()?;
-        let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
-        if escaped {
+        self.string()?;
+        let b: &'a [u8] = self.b;
+        let quoted = b.get(start..self.i).ok_or(Invalid)?;
+        let name = if has_backslash_in(b, start + 1..self.i - 1) {
             let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
-            Ok(decoded.into_bytes().into())
+            decoded.into_bytes().into()
         } else {
-            // The caller's text is a `str`: no need to check it again.
-            let inner = quoted.get(1..quoted.len() - 1).ok_or(Invalid)?;
-            Ok(inner.into())
+            quoted.get(1..quoted.len() - 1).ok_or(Invalid)?.into()
+        };
+        self.ws();
+        self.consume(b':')?;
+        self.ws();
+        Ok(name)
+    }
+
+    /// Past the value at the current position in a text known to be valid JSON: a string in
+    /// one step, an array or object by counting its brackets outside strings, a number or
+    /// literal to the byte that ends it. Nothing is checked that the scan of the page checked.
+    fn skip_checked(&mut self) -> Result<()> {
+        match self.peek().ok_or(Invalid)? {
+            b'"' => self.string(),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek().ok_or(Invalid)? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth = depth.checked_sub(1).ok_or(Invalid)?;
+                            if depth == 0 {
+                                self.i += 1;
+                                return Ok(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                ) {
+                    self.i += 1;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -877,6 +973,31 @@ mod tests {
     }
 
     #[test]
+    fn backslashes_are_found_at_every_place_and_length() {
+        for len in 0..40 {
+            assert!(!has_backslash(&vec![b'a'; len]));
+            assert!(!has_backslash(&vec![b'\\' ^ 0x80; len]));
+            for at in 0..len {
+                let mut text = vec![b'\\' + 1; len];
+                text[at] = b'\\';
+                assert!(has_backslash(&text), "{len} {at}");
+            }
+            // In a range of a longer text, a backslash counts only inside it.
+            for pad in [0, 3, 20] {
+                let mut text = vec![b'\\'; pad];
+                text.extend(vec![b'a'; len]);
+                text.extend(vec![b'\\'; pad]);
+                assert!(!has_backslash_in(&text, pad..pad + len), "{len} {pad}");
+                for at in 0..len {
+                    text[pad + at] = b'\\';
+                    assert!(has_backslash_in(&text, pad..pad + len), "{len} {pad} {at}");
+                    text[pad + at] = b'a';
+                }
+            }
+        }
+    }
+
+    #[test]
     fn items_of_a_scanned_page_are_read_with_its_stops() {
         let body = " {\"events\" : [ {\"r\": {\"m\": \"\\\"x\\\"\"}} , {\"r\":{\"m\":1}}\n, 7 ] } ";
         let (members, stops) = page(body.as_bytes(), "events").unwrap();
@@ -964,6 +1085,14 @@ mod tests {
         );
         assert_eq!(find("{}"), [None; 3]);
         assert_eq!(find(r#"{"request": {}}"#), [None; 3]);
+        // A name holding a backslash is matched decoded, never by its raw text.
+        let path = [("a\\nb", "c")];
+        assert_eq!(raw_members_at(r#"{"a\nb": {"c": 1}}"#, path), [None]);
+        assert_eq!(raw_members_at(r#"{"a\\nb": {"c": 1}}"#, path), [Some("1")]);
+        assert_eq!(
+            raw_members_at(r#"{"\u0061": {"\u0063": 2}}"#, [("a", "c")]),
+            [Some("2")]
+        );
     }
 
     /// JSON-ish text: valid documents and near misses, from a small alphabet that reaches
@@ -1014,6 +1143,30 @@ mod tests {
                 bytes.insert(at, byte);
             }
             agree(&bytes);
+        }
+
+        #[test]
+        fn items_of_a_page_give_the_members_their_texts_give(
+            items in prop::collection::vec(jsonish(), 0..6),
+            escape in any::<bool>(),
+        ) {
+            // The valid ones: a page is valid or not scanned at all.
+            let items: Vec<String> = items.into_iter().filter(|i| is_valid(i.as_bytes())).collect();
+            let mut body = format!("{{\"events\": [{}]}}", items.join(" ,\n"));
+            if escape {
+                // A name spelled with an escape is the same name.
+                body = body.replace("\"k1\":", "\"k\\u0031\":");
+            }
+            let (members, stops) = page(body.as_bytes(), "events").unwrap();
+            let paths = [("k0", "k0"), ("k0", "k1"), ("k1", "k0"), ("k1", "k1"), ("k2", "k3")];
+            for element in members[0].elements.as_ref().unwrap() {
+                let text = &body[element.range.clone()];
+                prop_assert_eq!(
+                    members_at_in(&body, &stops, element.range.clone(), paths),
+                    raw_members_at(text, paths),
+                    "{}", text
+                );
+            }
         }
 
         #[test]
