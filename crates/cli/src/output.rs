@@ -267,21 +267,26 @@ impl<W: Write> Writer<W> {
                 // bidirectional characters.
                 let url = printable(&row.url);
                 let url = match url_width {
-                    Some(width) => ellipsize(&url, *width).into_owned(),
-                    None => url.into_owned(),
+                    Some(width) => ellipsize(&url, *width),
+                    None => Cow::Borrowed(url.as_ref()),
                 };
+                // As `{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$}
+                // {url}` writes it, without the formatting machinery (most of the cost of a
+                // row).
                 if let Some(sid) = label {
-                    write!(out, "{sid:<CALL_WIDTH$} ")?;
+                    padded(out, sid, CALL_WIDTH, Align::Left)?;
+                    out.write_all(b" ")?;
                 }
-                writeln!(
-                    out,
-                    "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} {}",
-                    printable(&row.time),
-                    printable(&row.method),
-                    row.code,
-                    row.duration,
-                    url
-                )
+                padded(out, &printable(&row.time), TIME_WIDTH, Align::Left)?;
+                out.write_all(b" ")?;
+                padded(out, &printable(&row.method), METHOD_WIDTH, Align::Left)?;
+                out.write_all(b" ")?;
+                padded(out, &row.code, CODE_WIDTH, Align::Right)?;
+                out.write_all(b" ")?;
+                padded(out, &row.duration, DURATION_WIDTH, Align::Right)?;
+                out.write_all(b" ")?;
+                out.write_all(url.as_bytes())?;
+                out.write_all(b"\n")
             }
             Sink::Csv { out } => {
                 let row = Row::of(event);
@@ -455,6 +460,37 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
         Some(_) => out.write_all(b"}"),
         None => Ok(()),
     }
+}
+
+/// Which side of its column a table cell keeps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Writes `text` padded with spaces to `width` characters, as `{:<width$}` (`Left`) or
+/// `{:>width$}` (`Right`) would: characters counted as `char`s, nothing cut.
+fn padded(out: &mut impl Write, text: &str, width: usize, align: Align) -> io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    let mut pad = width.saturating_sub(chars);
+    if align == Align::Left {
+        out.write_all(text.as_bytes())?;
+    }
+    while pad > 0 {
+        let n = pad.min(SPACES.len());
+        out.write_all(SPACES.get(..n).unwrap_or_default())?;
+        pad -= n;
+    }
+    if align == Align::Right {
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Cuts `text` to `width` characters, ending with `…` when it was longer.
@@ -737,6 +773,29 @@ mod tests {
             ("", ""),
         ] {
             assert_eq!(spreadsheet_safe(cell), safe, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn cells_are_padded_as_format_pads_them() {
+        for text in [
+            "",
+            "GET",
+            "POST",
+            "201",
+            "12345678901",
+            "Tue, 11 Aug",
+            "é…日本",
+            "a\u{301}",
+        ] {
+            for width in [0, 1, 3, 4, 6, 11, 31, 70, 130] {
+                let mut left = Vec::new();
+                padded(&mut left, text, width, Align::Left).unwrap();
+                assert_eq!(String::from_utf8(left).unwrap(), format!("{text:<width$}"));
+                let mut right = Vec::new();
+                padded(&mut right, text, width, Align::Right).unwrap();
+                assert_eq!(String::from_utf8(right).unwrap(), format!("{text:>width$}"));
+            }
         }
     }
 
