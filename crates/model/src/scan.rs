@@ -15,7 +15,8 @@
 //! control character), escapes resolved from the runs of backslashes and checked on the way.
 //! A string is then one step, to the first stop after its opening quote, however many
 //! escapes it holds. A page keeps its stop bits, so that its items can be read again
-//! ([`members_at_in`]) without classifying their bytes a second time.
+//! ([`members_at_in`]) without classifying their bytes a second time, nor checking their
+//! grammar: the page's scan proved them valid, so that walk only finds its way.
 
 use std::ops::Range;
 
