@@ -273,18 +273,18 @@ impl<W: Write> Writer<W> {
                 // As `{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$}
                 // {url}` writes it, without the formatting machinery (most of the cost of a
                 // row).
-                if let Some(sid) = label {
-                    padded(out, sid, CALL_WIDTH, Align::Left)?;
+                let (time, method) = (printable(&row.time), printable(&row.method));
+                let cells = [
+                    (time.as_ref(), TIME_WIDTH, Align::Left),
+                    (method.as_ref(), METHOD_WIDTH, Align::Left),
+                    (row.code.as_ref(), CODE_WIDTH, Align::Right),
+                    (row.duration.as_ref(), DURATION_WIDTH, Align::Right),
+                ];
+                let label = label.map(|sid| (sid, CALL_WIDTH, Align::Left));
+                for (text, width, align) in label.into_iter().chain(cells) {
+                    padded(out, text, width, align)?;
                     out.write_all(b" ")?;
                 }
-                padded(out, &printable(&row.time), TIME_WIDTH, Align::Left)?;
-                out.write_all(b" ")?;
-                padded(out, &printable(&row.method), METHOD_WIDTH, Align::Left)?;
-                out.write_all(b" ")?;
-                padded(out, &row.code, CODE_WIDTH, Align::Right)?;
-                out.write_all(b" ")?;
-                padded(out, &row.duration, DURATION_WIDTH, Align::Right)?;
-                out.write_all(b" ")?;
                 out.write_all(url.as_bytes())?;
                 out.write_all(b"\n")
             }
