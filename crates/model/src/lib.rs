@@ -83,7 +83,7 @@ pub mod sid;
 
 pub use event::{CallEvent, EventRequest, EventResponse};
 pub use generated::*;
-pub use page::{ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw};
+pub use page::{Columns, ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw};
 pub use parameters::Parameters;
 pub use scan::raw_members_at;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};

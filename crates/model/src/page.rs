@@ -510,15 +510,53 @@ impl<R: ListResource> ListResource for Raw<R> {
 ///
 /// An item keeps its whole page's body alive: to keep a few items of many pages, copy them
 /// (`RawJson::get(..).to_owned()`).
-pub struct SharedRaw<R>(PhantomData<fn() -> R>, std::convert::Infallible);
+///
+/// An export that reads the same few members of every item names them in `C` (see
+/// [`Columns`]): the page's scan then picks them on its way, and [`RawJson::members_at`] of
+/// those paths reads nothing again.
+pub struct SharedRaw<R, C = ()>(PhantomData<fn() -> (R, C)>, std::convert::Infallible);
 
-impl<R> fmt::Debug for SharedRaw<R> {
+impl<R, C> fmt::Debug for SharedRaw<R, C> {
     fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.1 {}
     }
 }
 
-impl<R: ListResource> ListResource for SharedRaw<R> {
+/// The members an export reads of every item of a [`SharedRaw`] page, by path: `(outer,
+/// inner)` is member `inner` of the object that is member `outer` of the item, as
+/// [`raw_members_at`](crate::raw_members_at) reads it. The page's scan picks them on its way
+/// (up to 64 paths; beyond, none), so that [`RawJson::members_at`] of exactly these paths
+/// answers without a second walk over the item. `()` picks none.
+///
+/// ```
+/// use twilio_model::{CallEvents, Columns, ListResource, SharedRaw};
+///
+/// enum Method {}
+///
+/// impl Columns for Method {
+///     const PATHS: &'static [(&'static str, &'static str)] = &[("request", "method")];
+/// }
+///
+/// let body = br#"{"events": [{"request": {"method": "POST"}}, {"request": {}}]}"#;
+/// let page = SharedRaw::<CallEvents, Method>::page_from_body(body.to_vec())?;
+/// let methods: Vec<_> = page
+///     .items
+///     .iter()
+///     .map(|item| item.members_at([("request", "method")]))
+///     .collect();
+/// assert_eq!(methods, [[Some(r#""POST""#)], [None]]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait Columns: 'static {
+    /// The paths, in the order `members_at` is asked for them.
+    const PATHS: &'static [(&'static str, &'static str)];
+}
+
+impl Columns for () {
+    const PATHS: &'static [(&'static str, &'static str)] = &[];
+}
+
+impl<R: ListResource, C: Columns> ListResource for SharedRaw<R, C> {
     const ITEMS_KEY: &'static str = R::ITEMS_KEY;
     type Item = RawJson;
 
@@ -540,6 +578,8 @@ impl<R: ListResource> ListResource for SharedRaw<R> {
 #[derive(Clone)]
 pub struct RawJson {
     body: Arc<Body>,
+    /// Its place among the page's items (its row of [`Body::picked`]).
+    item: usize,
     start: usize,
     end: usize,
     /// Whether the text holds no `\n` or `\r` (known from the scan that found it).
@@ -572,6 +612,15 @@ impl RawJson {
         if self.body.stops.is_empty() {
             return crate::raw_members_at(self.get(), paths);
         }
+        if N > 0 && same_paths(self.body.paths, &paths) {
+            let row = self.item * N;
+            if let Some(picked) = self.body.picked.get(row..row + N) {
+                return std::array::from_fn(|k| {
+                    let range = picked.get(k).cloned().flatten()?;
+                    self.body.text.get(range)
+                });
+            }
+        }
         crate::scan::members_at_in(
             &self.body.text,
             &self.body.stops,
@@ -598,6 +647,18 @@ impl RawJson {
     pub fn is_one_line(&self) -> bool {
         self.one_line
     }
+}
+
+/// Whether `a` and `b` are the same paths: the same strings, most often the very same
+/// (those of a `const`), which is quicker to see than comparing their bytes.
+fn same_paths(a: &[(&str, &str)], b: &[(&str, &str)]) -> bool {
+    let same = |x: &str, y: &str| std::ptr::eq(x, y) || x == y;
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((a_outer, a_inner), (b_outer, b_inner))| {
+                same(a_outer, b_outer) && same(a_inner, b_inner)
+            })
 }
 
 impl fmt::Debug for RawJson {
@@ -627,8 +688,11 @@ impl From<Box<serde_json::value::RawValue>> for RawJson {
         let body = Arc::new(Body {
             text: String::from(text),
             stops: Vec::new(),
+            paths: &[],
+            picked: Vec::new(),
         });
         Self {
+            item: 0,
             end: body.text.len(),
             body,
             start: 0,
@@ -656,6 +720,10 @@ impl<'de> Deserialize<'de> for RawJson {
 struct Body {
     text: String,
     stops: Vec<u64>,
+    /// The paths the scan picked for every item (empty when none or not scanned), and what
+    /// it found: a row of `paths.len()` an item, bounds in `text`.
+    paths: &'static [(&'static str, &'static str)],
+    picked: Vec<Option<std::ops::Range<usize>>>,
 }
 
 /// How deep a member other than the items may nest for the scan to decode it alone: past
@@ -666,12 +734,25 @@ const MAX_SCANNED_DEPTH: usize = 64;
 /// Decodes a shared raw page by scanning `body`; gives the body back when the scan does not
 /// take it (not UTF-8, not JSON, a member the scan leaves to serde_json), so that serde_json
 /// decides.
-fn shared_page<R: ListResource>(body: Vec<u8>) -> Result<Page<SharedRaw<R>>, Vec<u8>> {
+fn shared_page<R: ListResource, C: Columns>(
+    body: Vec<u8>,
+) -> Result<Page<SharedRaw<R, C>>, Vec<u8>> {
+    let paths = C::PATHS;
     let text = String::from_utf8(body).map_err(std::string::FromUtf8Error::into_bytes)?;
-    let Ok((members, stops)) = crate::scan::page(text.as_bytes(), R::ITEMS_KEY) else {
+    let Ok(scanned) = crate::scan::page(text.as_bytes(), R::ITEMS_KEY, paths) else {
         return Err(text.into_bytes());
     };
-    let body = Arc::new(Body { text, stops });
+    let crate::scan::Scanned {
+        members,
+        stops,
+        picked,
+    } = scanned;
+    let body = Arc::new(Body {
+        text,
+        stops,
+        paths: if picked.is_empty() { &[] } else { paths },
+        picked,
+    });
     match page_of_members(&body, &members) {
         Some(page) => Ok(page),
         None => {
@@ -685,10 +766,10 @@ fn shared_page<R: ListResource>(body: Vec<u8>) -> Result<Page<SharedRaw<R>>, Vec
 
 /// The page whose members the scan found in `body`, decoded as `PageVisitor` decodes them;
 /// `None` for anything left to serde_json.
-fn page_of_members<R: ListResource>(
+fn page_of_members<R: ListResource, C: Columns>(
     body: &Arc<Body>,
     members: &[crate::scan::Member],
-) -> Option<Page<SharedRaw<R>>> {
+) -> Option<Page<SharedRaw<R, C>>> {
     let text = |range: &std::ops::Range<usize>| body.text.get(range.clone());
     let mut meta = PageMeta::default();
     let mut items = None;
@@ -728,8 +809,10 @@ fn page_of_members<R: ListResource>(
                 items = Some(
                     elements
                         .iter()
-                        .map(|element| RawJson {
+                        .enumerate()
+                        .map(|(item, element)| RawJson {
                             body: Arc::clone(body),
+                            item,
                             start: element.range.start,
                             end: element.range.end,
                             one_line: !element.line_break,
@@ -762,6 +845,15 @@ mod tests {
 
     type Shared = Page<SharedRaw<CallEvents>>;
     type Copied = Page<Raw<CallEvents>>;
+    type Picking = Page<SharedRaw<CallEvents, Picked>>;
+
+    /// The paths `same_as_raw` reads.
+    enum Picked {}
+
+    impl Columns for Picked {
+        const PATHS: &'static [(&'static str, &'static str)] =
+            &[("r", "m"), ("r", "u"), ("s", "c"), ("a", "b")];
+    }
 
     /// The shared page decodes `body` exactly as the copying one does: the same error, or the
     /// same metadata, members and items, and the same encoding.
@@ -780,6 +872,21 @@ mod tests {
                     "{body}"
                 );
                 let paths = [("r", "m"), ("r", "u"), ("s", "c"), ("a", "b")];
+                let picking = Picking::from_body(body.as_bytes().to_vec()).unwrap();
+                assert_eq!(picking.items, shared.items, "{body}");
+                for (item, picked) in shared.items.iter().zip(&picking.items) {
+                    assert_eq!(
+                        picked.members_at(paths),
+                        crate::raw_members_at(item.get(), paths),
+                        "{body}"
+                    );
+                    // Other paths than the picked ones: read as without them.
+                    assert_eq!(
+                        picked.members_at([("r", "m")]),
+                        item.members_at([("r", "m")]),
+                        "{body}"
+                    );
+                }
                 for item in &shared.items {
                     assert_eq!(
                         item.is_one_line(),

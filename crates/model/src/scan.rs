@@ -16,7 +16,9 @@
 //! A string is then one step, to the first stop after its opening quote, however many
 //! escapes it holds. A page keeps its stop bits, so that its items can be read again
 //! ([`members_at_in`]) without classifying their bytes a second time, nor checking their
-//! grammar: the page's scan proved them valid, so that walk only finds its way.
+//! grammar: the page's scan proved them valid, so that walk only finds its way. Or the scan
+//! picks a few members of every item on its own way ([`page`]'s paths, a
+//! [`crate::Columns`]), so that reading them costs no second walk at all.
 
 use std::ops::Range;
 
@@ -53,12 +55,36 @@ pub(crate) struct Invalid;
 
 type Result<T> = std::result::Result<T, Invalid>;
 
+/// What [`page`] found in a page.
+#[derive(Debug)]
+pub(crate) struct Scanned {
+    /// The page's members, in order.
+    pub(crate) members: Vec<Member>,
+    /// Its stop bits, for [`members_at_in`] to read its items without classifying their
+    /// bytes again.
+    pub(crate) stops: Vec<u64>,
+    /// For each element of the items array (of its last member named the items key, as
+    /// serde_json reads it), one row of `paths.len()`: what [`raw_members_at`] of the
+    /// element's text gives for `paths`, as bounds in the page. Empty when no paths were
+    /// asked for (or more than [`MAX_PICKED`]).
+    pub(crate) picked: Vec<Option<Range<usize>>>,
+}
+
+/// The most paths [`page`] picks on its way (one bit each in a word).
+pub(crate) const MAX_PICKED: usize = 64;
+
 /// Validates `body` as one JSON object and returns its members in order, with the element
-/// bounds of every member named `items_key` whose value is an array; and its stop bits, for
-/// [`members_at_in`] to read its items without classifying their bytes again.
-pub(crate) fn page(body: &[u8], items_key: &str) -> Result<(Vec<Member>, Vec<u64>)> {
+/// bounds of every member named `items_key` whose value is an array; its stop bits; and, for
+/// each element of the items, the members at `paths` (picked during the same walk, so that
+/// reading them costs no second one).
+pub(crate) fn page(body: &[u8], items_key: &str, paths: &[(&str, &str)]) -> Result<Scanned> {
     let mut s = Scanner::new(body)?;
     let mut members = Vec::new();
+    let mut picker = Picker::new(if paths.len() <= MAX_PICKED {
+        paths
+    } else {
+        &[]
+    });
     s.ws();
     s.consume(b'{')?;
     s.ws();
@@ -79,7 +105,14 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<(Vec<Member>, Vec<u64
             let start = s.i;
             let is_items = !key_escaped && body.get(key.clone()) == Some(items_key.as_bytes());
             let (depth, elements) = if is_items && s.peek() == Some(b'[') {
-                (1, Some(s.elements()?))
+                // A repeated items member counts by its last, as serde_json reads it.
+                picker.picked.clear();
+                let elements = if picker.paths.is_empty() {
+                    s.elements::<false>(&mut picker)?
+                } else {
+                    s.elements::<true>(&mut picker)?
+                };
+                (1, Some(elements))
             } else {
                 (s.value()?, None)
             };
@@ -103,7 +136,11 @@ pub(crate) fn page(body: &[u8], items_key: &str) -> Result<(Vec<Member>, Vec<u64
     }
     s.ws();
     if s.i == body.len() {
-        Ok((members, s.stops.into_owned()))
+        Ok(Scanned {
+            members,
+            stops: s.stops.into_owned(),
+            picked: picker.picked,
+        })
     } else {
         Err(Invalid)
     }
@@ -312,8 +349,9 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The elements of the array at the current position (`[`).
-    fn elements(&mut self) -> Result<Vec<Element>> {
+    /// The elements of the array at the current position (`[`), each one's members at the
+    /// picker's paths picked on the way when `PICK`.
+    fn elements<const PICK: bool>(&mut self, picker: &mut Picker<'_>) -> Result<Vec<Element>> {
         let mut elements = Vec::new();
         self.consume(b'[')?;
         self.ws();
@@ -325,7 +363,13 @@ impl<'a> Scanner<'a> {
             self.ws();
             let start = self.i;
             self.line_break = false;
-            self.value()?;
+            if PICK {
+                picker.start_item();
+            }
+            self.walk::<PICK>(picker)?;
+            if PICK {
+                picker.end_item();
+            }
             elements.push(Element {
                 range: start..self.i,
                 line_break: self.line_break,
@@ -345,6 +389,12 @@ impl<'a> Scanner<'a> {
     /// One value at the current position (after whitespace), however deep, without
     /// recursion; returns its nesting depth.
     fn value(&mut self) -> Result<usize> {
+        self.walk::<false>(&mut Picker::new(&[]))
+    }
+
+    /// [`Scanner::value`], telling `picker` (when `PICK`) of the members of the value (an
+    /// item) and of the objects they hold, as it goes.
+    fn walk<const PICK: bool>(&mut self, picker: &mut Picker<'_>) -> Result<usize> {
         self.stack.clear();
         let mut depth = 0;
         loop {
@@ -359,7 +409,7 @@ impl<'a> Scanner<'a> {
                     } else {
                         self.stack.push(Frame::Object);
                         depth = depth.max(self.stack.len());
-                        self.key()?;
+                        self.member_key::<PICK>(picker)?;
                         continue;
                     }
                 }
@@ -386,6 +436,10 @@ impl<'a> Scanner<'a> {
             }
             // A value ended: close what it ends, or go on to the next one.
             loop {
+                if PICK && self.stack.len() == 2 {
+                    // The value of a member of an object the item holds.
+                    picker.value_ended(self.i);
+                }
                 let Some(&frame) = self.stack.last() else {
                     return Ok(depth);
                 };
@@ -397,7 +451,7 @@ impl<'a> Scanner<'a> {
                     }
                     (Some(b','), Frame::Object) => {
                         self.i += 1;
-                        self.key()?;
+                        self.member_key::<PICK>(picker)?;
                         break;
                     }
                     (Some(b']'), Frame::Array) | (Some(b'}'), Frame::Object) => {
@@ -408,6 +462,28 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// The key of a member of the object on top of the stack, and its colon; told to
+    /// `picker` when `PICK` and the object is the item or one it holds.
+    #[inline]
+    fn member_key<const PICK: bool>(&mut self, picker: &mut Picker<'_>) -> Result<()> {
+        let depth = self.stack.len();
+        if !PICK || depth > 2 {
+            return self.key();
+        }
+        self.ws();
+        if self.peek() != Some(b'"') {
+            return Err(Invalid);
+        }
+        let start = self.i;
+        self.string()?;
+        let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
+        self.ws();
+        self.consume(b':')?;
+        self.ws();
+        picker.key(quoted, depth, self.i);
+        Ok(())
     }
 
     /// An object key (after whitespace), its name as serde_json reads it (`"m\\u0065thod"` is
@@ -422,13 +498,7 @@ impl<'a> Scanner<'a> {
         let start = self.i;
         self.string()?;
         let b: &'a [u8] = self.b;
-        let quoted = b.get(start..self.i).ok_or(Invalid)?;
-        let name = if quoted.contains(&b'\\') {
-            let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
-            decoded.into_bytes().into()
-        } else {
-            quoted.get(1..quoted.len() - 1).ok_or(Invalid)?.into()
-        };
+        let name = name(b.get(start..self.i).ok_or(Invalid)?)?;
         self.ws();
         self.consume(b':')?;
         self.ws();
@@ -496,6 +566,7 @@ impl<'a> Scanner<'a> {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, of any magnitude (a raw value keeps
     /// its text).
+    #[inline(always)]
     fn number(&mut self) -> Result<()> {
         if self.peek() == Some(b'-') {
             self.i += 1;
@@ -567,6 +638,161 @@ impl<'a> Scanner<'a> {
             .get(start..self.i - 1)
             .is_some_and(|text| text.contains(&b'\\')))
     }
+}
+
+/// The name of an object key, given with its quotes, as serde_json reads it: its raw text
+/// when it holds no backslash, else decoded (`"m\\u0065thod"` is `method`). An escape that
+/// does not decode (a lone surrogate) makes it unreadable, as it does for serde_json.
+fn name(quoted: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    Ok(if quoted.contains(&b'\\') {
+        let decoded: String = serde_json::from_slice(quoted).map_err(|_| Invalid)?;
+        decoded.into_bytes().into()
+    } else {
+        quoted.get(1..quoted.len() - 1).ok_or(Invalid)?.into()
+    })
+}
+
+/// What a page's scan picks of each item on its way: the members at `paths`, exactly as
+/// [`raw_members_at`] reads them out of the item's text (the last of a repeated name, names
+/// compared decoded, nothing through what is not an object, nothing at all when a name it
+/// reads cannot be decoded).
+///
+/// The walk tells it of every key of the item (depth 1) and of the objects the item holds
+/// (depth 2), and of where each value of the latter ends.
+struct Picker<'p> {
+    paths: &'p [(&'p str, &'p str)],
+    /// The distinct outer names of the paths, each with the paths it starts (bit `k` for
+    /// `paths[k]`); and the distinct inner names, each with the paths it ends.
+    outer: Vec<(&'p [u8], u64)>,
+    inner: Vec<(&'p [u8], u64)>,
+    /// Whether a name of the paths holds a backslash (then no raw key is compared as it is).
+    escaped_names: bool,
+    /// The item's, so far.
+    found: Vec<Option<Range<usize>>>,
+    /// The paths through the item's member being read (bit `k` for `paths[k]`).
+    through: u64,
+    /// The paths that the member being read at depth 2 gives, and where its value starts.
+    pending: u64,
+    pending_start: usize,
+    /// A name read could not be decoded: the item gives nothing.
+    broken: bool,
+    /// Every item's, one row of `paths.len()` each.
+    picked: Vec<Option<Range<usize>>>,
+}
+
+impl<'p> Picker<'p> {
+    /// A picker of at most [`MAX_PICKED`] paths.
+    fn new(paths: &'p [(&'p str, &'p str)]) -> Self {
+        let names = |name: fn(&(&'p str, &'p str)) -> &'p str| {
+            let mut names: Vec<(&'p [u8], u64)> = Vec::new();
+            for (k, path) in paths.iter().enumerate() {
+                let name = name(path).as_bytes();
+                match names.iter_mut().find(|(known, _)| *known == name) {
+                    Some((_, mask)) => *mask |= 1 << k,
+                    None => names.push((name, 1 << k)),
+                }
+            }
+            names
+        };
+        Self {
+            paths,
+            outer: names(|(outer, _)| outer),
+            inner: names(|(_, inner)| inner),
+            escaped_names: paths
+                .iter()
+                .any(|(outer, inner)| outer.contains('\\') || inner.contains('\\')),
+            found: vec![None; paths.len()],
+            through: 0,
+            pending: 0,
+            pending_start: 0,
+            broken: false,
+            picked: Vec::new(),
+        }
+    }
+
+    fn start_item(&mut self) {
+        self.found.fill(None);
+        self.through = 0;
+        self.pending = 0;
+        self.broken = false;
+    }
+
+    fn end_item(&mut self) {
+        if self.broken {
+            self.picked
+                .extend(std::iter::repeat_n(None, self.paths.len()));
+        } else {
+            self.picked.extend_from_slice(&self.found);
+        }
+    }
+
+    /// The key `quoted` (with its quotes) of a member at `depth` whose value starts at
+    /// `value_start`.
+    #[inline]
+    fn key(&mut self, quoted: &[u8], depth: usize, value_start: usize) {
+        // Inside the item's members, only the objects that paths go through are read.
+        if self.broken || (depth == 2 && self.through == 0) {
+            return;
+        }
+        let names = if depth == 1 { &self.outer } else { &self.inner };
+        let paths_named = |name: &[u8]| {
+            names
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map_or(0, |(_, mask)| *mask)
+        };
+        // A key is its raw text unless it holds a backslash: as no name of the paths holds
+        // one, a raw key equal to a name is that name, and only another key may need
+        // decoding first.
+        let raw = quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default();
+        let mut matched = if self.escaped_names {
+            0
+        } else {
+            paths_named(raw)
+        };
+        if matched == 0 && (self.escaped_names || raw.contains(&b'\\')) {
+            let Ok(name) = name(quoted) else {
+                self.broken = true;
+                return;
+            };
+            matched = paths_named(&name);
+        }
+        if depth == 1 {
+            self.pending = 0;
+            self.through = matched;
+            // A later member of the same name replaces what an earlier one gave.
+            for k in bits(self.through) {
+                if let Some(slot) = self.found.get_mut(k) {
+                    *slot = None;
+                }
+            }
+        } else {
+            self.pending = self.through & matched;
+            self.pending_start = value_start;
+        }
+    }
+
+    /// A value at depth 2 ended at `end`.
+    #[inline]
+    fn value_ended(&mut self, end: usize) {
+        for k in bits(self.pending) {
+            if let Some(slot) = self.found.get_mut(k) {
+                *slot = Some(self.pending_start..end);
+            }
+        }
+        self.pending = 0;
+    }
+}
+
+/// The positions of the bits set in `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let k = mask.trailing_zeros() as usize;
+        mask &= mask.wrapping_sub(1);
+        (k < 64).then_some(k)
+    })
 }
 
 /// The bytes of one block.
@@ -904,7 +1130,7 @@ mod tests {
     fn finds_members_and_items() {
         let body =
             br#" { "a" : 1 , "events" : [ {"x":[1]} , "s" ,3 ] , "b\u0041":null,"events":7 } "#;
-        let (members, _) = page(body, "events").unwrap();
+        let Scanned { members, .. } = page(body, "events", &[]).unwrap();
         let text = |r: &Range<usize>| std::str::from_utf8(&body[r.clone()]).unwrap();
         assert_eq!(members.len(), 4);
         assert_eq!(text(&members[0].key), "a");
@@ -921,16 +1147,16 @@ mod tests {
         assert!(members[2].key_escaped);
         assert_eq!(text(&members[3].value), "7");
         assert_eq!(members[3].elements, None);
-        assert!(page(b"[]", "events").is_err());
-        assert!(page(b"{\"events\":[1,]}", "events").is_err());
-        assert!(page(b"{} x", "events").is_err());
-        assert_eq!(page(b"{}", "events").unwrap().0, []);
+        assert!(page(b"[]", "events", &[]).is_err());
+        assert!(page(b"{\"events\":[1,]}", "events", &[]).is_err());
+        assert!(page(b"{} x", "events", &[]).is_err());
+        assert_eq!(page(b"{}", "events", &[]).unwrap().members, []);
     }
 
     #[test]
     fn items_of_a_scanned_page_are_read_with_its_stops() {
         let body = " {\"events\" : [ {\"r\": {\"m\": \"\\\"x\\\"\"}} , {\"r\":{\"m\":1}}\n, 7 ] } ";
-        let (members, stops) = page(body.as_bytes(), "events").unwrap();
+        let Scanned { members, stops, .. } = page(body.as_bytes(), "events", &[]).unwrap();
         let elements = members[0].elements.as_ref().unwrap();
         let paths = [("r", "m"), ("r", "n")];
         let found: Vec<_> = elements
@@ -955,11 +1181,80 @@ mod tests {
         }
     }
 
+    /// What the scan of `body` picked for `paths`, item by item, as texts.
+    fn picks<'a>(body: &'a str, paths: &[(&str, &str)]) -> Vec<Vec<Option<&'a str>>> {
+        let scanned = page(body.as_bytes(), "events", paths).unwrap();
+        scanned
+            .picked
+            .chunks(paths.len())
+            .map(|row| {
+                row.iter()
+                    .map(|range| range.clone().map(|range| &body[range]))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_scan_picks_members_as_they_are_found_by_path() {
+        let items = [
+            r#"{"request": {"m\u0065thod": "A", "url": 1, "method": "B"}, "response": {"code": [1]}}"#,
+            r#"{"request": {"method": "A", "url": 2}, "request": {"method": "C"}}"#,
+            r#"{"request": {"method": "A"}, "request": null}"#,
+            r#"{"request": [{"method": "A"}], "x": {"request": {}}}"#,
+            r#"[{"request": {"method": "A"}}]"#,
+            r#"{"request": {"method": {"url": "A"}, "url": {}}, "response": {"code": "\""}}"#,
+            r#"{"response": {"code": 1, "x\ud800": 2}, "request": {"method": "A"}}"#,
+            r#"{"x\ud800": 1, "request": {"method": "A"}}"#,
+            r#"{"x": {"\ud800": 1}, "request": {"method": "A"}}"#,
+            "{}",
+            "7",
+            r#"{ "request" : { "method" : "A" , "url" : [ 1 , 2 ] } }"#,
+        ];
+        let body = format!("{{\"events\": [{}]}}", items.join(", "));
+        let paths = [
+            ("request", "method"),
+            ("request", "url"),
+            ("response", "code"),
+        ];
+        let picked = picks(&body, &paths);
+        assert_eq!(picked.len(), items.len());
+        for (item, row) in items.iter().zip(&picked) {
+            assert_eq!(row.as_slice(), raw_members_at(item, paths), "{item}");
+        }
+        assert_eq!(picked[0], [Some(r#""B""#), Some("1"), Some("[1]")]);
+        assert_eq!(
+            picked[5],
+            [Some(r#"{"url": "A"}"#), Some("{}"), Some(r#""\"""#)]
+        );
+        // A name that does not decode, where the walk reads names: nothing of the item.
+        assert_eq!(picked[6], [None; 3]);
+        assert_eq!(picked[7], [None; 3]);
+        // Inside an object no path goes through, names are not read.
+        assert_eq!(picked[8], [Some(r#""A""#), None, None]);
+        assert_eq!(picked[11], [Some(r#""A""#), Some("[ 1 , 2 ]"), None]);
+        // A repeated items member: the last one's items, as serde_json reads the page.
+        let twice =
+            r#"{"events": [{"request": {"url": 1}}], "events": [{}, {"request": {"url": 2}}]}"#;
+        assert_eq!(picks(twice, &paths), [[None; 3], [None, Some("2"), None]]);
+        // A name of the paths holding a backslash matches keys decoded only.
+        let body =
+            r#"{"events": [{"a\nb": {"c": 1}}, {"a\\nb": {"c": 2}}, {"a\u005cnb": {"c": 3}}]}"#;
+        let path = [("a\\nb", "c")];
+        assert_eq!(picks(body, &path), [[None], [Some("2")], [Some("3")]]);
+        assert_eq!(
+            raw_members_at(r#"{"a\u005cnb": {"c": 3}}"#, path),
+            [Some("3")]
+        );
+        // No paths, no picking.
+        assert_eq!(page(body.as_bytes(), "events", &[]).unwrap().picked, []);
+    }
+
     #[test]
     fn elements_say_whether_they_hold_a_line_break() {
         let body =
             b"{\"events\": [\n{\"a\": 1},\r\n{\"a\":\n1}, {\r\"b\" : [2,\t3]}, \"x\\ny\"\n]\n}";
-        let (members, _) = page(body, "events").unwrap();
+        let Scanned { members, .. } = page(body, "events", &[]).unwrap();
         let breaks: Vec<bool> = members[0]
             .elements
             .as_ref()
@@ -1079,6 +1374,7 @@ mod tests {
         fn items_of_a_page_give_the_members_their_texts_give(
             items in prop::collection::vec(jsonish(), 0..6),
             escape in any::<bool>(),
+            repeat in any::<bool>(),
         ) {
             // The valid ones: a page is valid or not scanned at all.
             let items: Vec<String> = items.into_iter().filter(|i| is_valid(i.as_bytes())).collect();
@@ -1087,15 +1383,25 @@ mod tests {
                 // A name spelled with an escape is the same name.
                 body = body.replace("\"k1\":", "\"k\\u0031\":");
             }
-            let (members, stops) = page(body.as_bytes(), "events").unwrap();
+            if repeat {
+                // A name that repeats counts by its last member.
+                body = body.replace("\"k2\":", "\"k0\":");
+            }
             let paths = [("k0", "k0"), ("k0", "k1"), ("k1", "k0"), ("k1", "k1"), ("k2", "k3")];
-            for element in members[0].elements.as_ref().unwrap() {
+            let Scanned { members, stops, picked } = page(body.as_bytes(), "events", &paths).unwrap();
+            let elements = members[0].elements.as_ref().unwrap();
+            prop_assert_eq!(picked.len(), elements.len() * paths.len());
+            for (element, row) in elements.iter().zip(picked.chunks(paths.len())) {
                 let text = &body[element.range.clone()];
+                let by_text = raw_members_at(text, paths);
                 prop_assert_eq!(
                     members_at_in(&body, &stops, element.range.clone(), paths),
-                    raw_members_at(text, paths),
+                    by_text,
                     "{}", text
                 );
+                let row: Vec<Option<&str>> =
+                    row.iter().map(|range| range.clone().map(|range| &body[range])).collect();
+                prop_assert_eq!(row.as_slice(), by_text.as_slice(), "picked in {}", text);
             }
         }
 
