@@ -40,6 +40,13 @@ const ROW_PATHS: [(&str, &str); 5] = [
     ("response", "request_duration"),
 ];
 
+/// The table's and CSV's columns, for the scan of each page to pick them on its way.
+pub(crate) enum RowColumns {}
+
+impl twilio_api::model::Columns for RowColumns {
+    const PATHS: &'static [(&'static str, &'static str)] = &ROW_PATHS;
+}
+
 /// One event as the API sent it: its JSON text, or an item of a shared raw page (the same
 /// text, with what the page's scan found out about it).
 #[derive(Clone, Copy)]
