@@ -78,7 +78,8 @@ pub(crate) const MAX_PICKED: usize = 64;
 /// each element of the items, the members at `paths` (picked during the same walk, so that
 /// reading them costs no second one).
 pub(crate) fn page(body: &[u8], items_key: &str, paths: &[(&str, &str)]) -> Result<Scanned> {
-    let mut s = Scanner::new(body)?;
+    let stops = stops(body)?;
+    let mut s = Scanner::with_stops(body, &stops);
     let mut members = Vec::new();
     let mut picker = Picker::new(if paths.len() <= MAX_PICKED {
         paths
@@ -138,7 +139,7 @@ pub(crate) fn page(body: &[u8], items_key: &str, paths: &[(&str, &str)]) -> Resu
     if s.i == body.len() {
         Ok(Scanned {
             members,
-            stops: s.stops.into_owned(),
+            stops,
             picked: picker.picked,
         })
     } else {
@@ -168,8 +169,11 @@ pub fn raw_members_at<'a, const N: usize>(
     text: &'a str,
     paths: [(&str, &str); N],
 ) -> [Option<&'a str>; N] {
-    let found = Scanner::new(text.as_bytes())
-        .and_then(|s| members_at::<N, false>(s, 0..text.len(), &paths))
+    let found = stops(text.as_bytes())
+        .and_then(|stops| {
+            let s = Scanner::with_stops(text.as_bytes(), &stops);
+            members_at::<N, false>(s, 0..text.len(), &paths)
+        })
         .unwrap_or_else(|_| std::array::from_fn(|_| None));
     found.map(|range| range.and_then(|range| text.get(range)))
 }
@@ -183,7 +187,7 @@ pub(crate) fn members_at_in<'a, const N: usize>(
     item: Range<usize>,
     paths: [(&str, &str); N],
 ) -> [Option<&'a str>; N] {
-    let mut s = Scanner::with_stops(text.as_bytes(), stops.into());
+    let mut s = Scanner::with_stops(text.as_bytes(), stops);
     s.i = item.start;
     let found =
         members_at::<N, true>(s, item, &paths).unwrap_or_else(|_| std::array::from_fn(|_| None));
@@ -282,9 +286,10 @@ fn members_at<const N: usize, const CHECKED: bool>(
 /// Whether `body` is exactly one JSON value (whitespace around it allowed).
 #[cfg(test)]
 pub(crate) fn is_valid(body: &[u8]) -> bool {
-    let Ok(mut s) = Scanner::new(body) else {
+    let Ok(stops) = stops(body) else {
         return false;
     };
+    let mut s = Scanner::with_stops(body, &stops);
     s.value().is_ok() && {
         s.ws();
         s.i == body.len()
@@ -304,21 +309,16 @@ struct Scanner<'a> {
     i: usize,
     /// Where a string scan stops, one bit per byte, 64 bytes a word: quotes that are not
     /// escaped, control characters, and the zero padding past the end of the input.
-    stops: std::borrow::Cow<'a, [u64]>,
+    stops: &'a [u64],
     /// Whether whitespace read so far held a line break (reset by whoever asks).
     line_break: bool,
     stack: Vec<Frame>,
 }
 
 impl<'a> Scanner<'a> {
-    /// A scanner of `b`, classified whole first: refused here if any escape is malformed.
-    fn new(b: &'a [u8]) -> Result<Self> {
-        Ok(Self::with_stops(b, stops(b)?.into()))
-    }
-
-    /// A scanner of `b` with its stops already made (by [`stops`], or kept from an earlier
-    /// scanner of the same bytes).
-    fn with_stops(b: &'a [u8], stops: std::borrow::Cow<'a, [u64]>) -> Self {
+    /// A scanner of `b` with its stops made (by [`stops`], which refuses a malformed
+    /// escape; or kept from an earlier scan of the same bytes).
+    fn with_stops(b: &'a [u8], stops: &'a [u64]) -> Self {
         Self {
             b,
             i: 0,
@@ -820,7 +820,7 @@ fn stops(b: &[u8]) -> Result<Vec<u64>> {
 
 /// The stops of `block`, the block of `b` at `base`, given whether its first byte is escaped
 /// (`carry`, 0 or 1; updated for the next block).
-#[inline]
+#[inline(always)]
 fn block_stops(b: &[u8], base: usize, block: &[u8; BLOCK], carry: &mut u64) -> Result<u64> {
     let Classes {
         quotes,
@@ -902,13 +902,24 @@ fn classes(block: &[u8; BLOCK]) -> Classes {
         controls: 0,
     };
     let (chunks, _) = block.as_chunks::<16>();
-    for (k, chunk) in chunks.iter().enumerate() {
-        let v = load_unaligned_m128i(chunk);
+    let mut vectors = [safe_arch::m128i::default(); 4];
+    for (v, chunk) in vectors.iter_mut().zip(chunks) {
+        *v = load_unaligned_m128i(chunk);
+    }
+    for (k, &v) in vectors.iter().enumerate() {
         let shift = 16 * k;
         classes.quotes |= mask(cmp_eq_mask_i8_m128i(v, quote)) << shift;
         classes.backslashes |= mask(cmp_eq_mask_i8_m128i(v, backslash)) << shift;
-        // v <= 0x1f, unsigned: min(v, 0x1f) == v.
-        classes.controls |= mask(cmp_eq_mask_i8_m128i(min_u8_m128i(v, control), v)) << shift;
+    }
+    // v <= 0x1f, unsigned: min(v, 0x1f) == v. Control characters are rare (in valid JSON,
+    // only line breaks and tabs between tokens), so the block is asked once first.
+    let is_control = |v| cmp_eq_mask_i8_m128i(min_u8_m128i(v, control), v);
+    let [a, b, c, d] = vectors;
+    let lowest = min_u8_m128i(min_u8_m128i(a, b), min_u8_m128i(c, d));
+    if mask(is_control(lowest)) != 0 {
+        for (k, &v) in vectors.iter().enumerate() {
+            classes.controls |= mask(is_control(v)) << (16 * k);
+        }
     }
     classes
 }
@@ -1004,6 +1015,19 @@ mod tests {
             };
             assert_eq!(classes(&block), expected, "round {round}");
             assert_eq!(portable_classes(&block), expected, "round {round}");
+        }
+        // One control character or none, at every place, among near misses.
+        for at in 0..=BLOCK {
+            for control in [0x00, b'\n', 0x1f] {
+                let mut block: [u8; BLOCK] =
+                    std::array::from_fn(|i| [0x20, 0x7f, 0x80, 0xff, b'a'][i % 5]);
+                if let Some(byte) = block.get_mut(at) {
+                    *byte = control;
+                }
+                let expected = bits(&block, |b| b < 0x20);
+                assert_eq!(classes(&block).controls, expected, "{control} at {at}");
+                assert_eq!(portable_classes(&block).controls, expected);
+            }
         }
     }
 
