@@ -342,8 +342,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips JSON whitespace.
+    #[inline]
     fn ws(&mut self) {
-        while let Some(byte @ (b' ' | b'\n' | b'\r' | b'\t')) = self.peek() {
+        while let Some(&byte) = self.b.get(self.i) {
+            // Most often there is none: one test for every byte above the space.
+            if byte > b' ' || !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+                break;
+            }
             self.line_break |= matches!(byte, b'\n' | b'\r');
             self.i += 1;
         }
