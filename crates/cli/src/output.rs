@@ -32,7 +32,10 @@ struct Row<'a> {
 }
 
 /// Where the table's and CSV's columns are in an event (URL, method, time, code, duration).
-const ROW_PATHS: [(&str, &str); 5] = [
+///
+/// A `static`, so that the paths the page's scan picked ([`RowColumns`]) and the ones a row
+/// asks for are the very same strings, which is quicker to see than comparing them.
+static ROW_PATHS: [(&str, &str); 5] = [
     ("request", "url"),
     ("request", "method"),
     ("response", "date_created"),
