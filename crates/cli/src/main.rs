@@ -309,32 +309,24 @@ async fn list_events(
     // cannot hold, in a member they do not show, fails the page).
     // Each event is a slice of its page's body (no copy per event).
     let events = call.events().list_raw().shared();
+    // The export, for either page type (they differ in their type only).
+    macro_rules! export {
+        ($request:expr) => {
+            drive(
+                configure($request, &list),
+                list.limit,
+                &mut writer,
+                &mut progress,
+                &mut signals,
+                |w, e| w.shared(e),
+            )
+            .await
+        };
+    }
     let result = match list.output {
         // They read the same five members of every event: the scan of each page picks them.
-        Format::Table | Format::Csv => {
-            let request = configure(events.picking::<output::RowColumns>(), &list);
-            drive(
-                request,
-                list.limit,
-                &mut writer,
-                &mut progress,
-                &mut signals,
-                |w, e| w.shared(e),
-            )
-            .await
-        }
-        Format::Json | Format::Ndjson => {
-            let request = configure(events, &list);
-            drive(
-                request,
-                list.limit,
-                &mut writer,
-                &mut progress,
-                &mut signals,
-                |w, e| w.shared(e),
-            )
-            .await
-        }
+        Format::Table | Format::Csv => export!(events.picking::<output::RowColumns>()),
+        Format::Json | Format::Ndjson => export!(events),
     };
     progress.finish();
     if let Err(Stop::Api(err)) = &result

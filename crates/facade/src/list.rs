@@ -199,12 +199,10 @@ impl<P: ListPage> ListRequest<P> {
     }
 }
 
-impl<R: ListResource> ListRequest<Page<Raw<R>>> {
-    /// The same listing with each item a [`twilio_model::RawJson`]: a slice of its page's
-    /// body instead of a copy of it ([`SharedRaw`]), for exports. Pages decode several times
-    /// faster and accept and refuse exactly what [`ListRequest`]s of raw items do; an item
-    /// keeps its whole page's body alive while it is kept.
-    pub fn shared(self) -> ListRequest<Page<SharedRaw<R>>> {
+impl<P> ListRequest<P> {
+    /// The same listing (URI, query, settings), its pages decoded as `Q`: for page types of
+    /// the same resource that differ only in how they keep their items.
+    fn pages_as<Q>(self) -> ListRequest<Q> {
         ListRequest {
             client: self.client,
             first_uri: self.first_uri,
@@ -218,22 +216,23 @@ impl<R: ListResource> ListRequest<Page<Raw<R>>> {
     }
 }
 
+impl<R: ListResource> ListRequest<Page<Raw<R>>> {
+    /// The same listing with each item a [`twilio_model::RawJson`]: a slice of its page's
+    /// body instead of a copy of it ([`SharedRaw`]), for exports. Pages decode several times
+    /// faster and accept and refuse exactly what [`ListRequest`]s of raw items do; an item
+    /// keeps its whole page's body alive while it is kept.
+    pub fn shared(self) -> ListRequest<Page<SharedRaw<R>>> {
+        self.pages_as()
+    }
+}
+
 impl<R: ListResource> ListRequest<Page<SharedRaw<R>>> {
     /// The same listing, with the members at `C`'s paths picked out of every item by the
     /// scan that decodes its page ([`twilio_model::Columns`]): for an export that reads the
     /// same few members of every item, [`twilio_model::RawJson::members_at`] of those paths
     /// then costs no second walk over the item. Items, errors and paging are the same.
     pub fn picking<C: Columns>(self) -> ListRequest<Page<SharedRaw<R, C>>> {
-        ListRequest {
-            client: self.client,
-            first_uri: self.first_uri,
-            query: self.query,
-            page_size: self.page_size,
-            limit: self.limit,
-            from_page: self.from_page,
-            prefetch: self.prefetch,
-            _page: PhantomData,
-        }
+        self.pages_as()
     }
 }
 
