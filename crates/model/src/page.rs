@@ -649,8 +649,8 @@ impl RawJson {
     }
 }
 
-/// Whether `a` and `b` are the same paths: the same strings, most often the very same
-/// (those of a `const`), which is quicker to see than comparing their bytes.
+/// Whether `a` and `b` are the same paths: the same strings, at best the very same (those of
+/// one `static`), which is quicker to see than comparing their bytes.
 fn same_paths(a: &[(&str, &str)], b: &[(&str, &str)]) -> bool {
     let same = |x: &str, y: &str| std::ptr::eq(x, y) || x == y;
     a.len() == b.len()
