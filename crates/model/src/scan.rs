@@ -477,25 +477,15 @@ impl<'a> Scanner<'a> {
         if !PICK || depth > 2 {
             return self.key();
         }
-        self.ws();
-        if self.peek() != Some(b'"') {
-            return Err(Invalid);
-        }
-        let start = self.i;
-        self.string()?;
-        let quoted = self.b.get(start..self.i).ok_or(Invalid)?;
-        self.ws();
-        self.consume(b':')?;
-        self.ws();
+        let quoted = self.quoted_key()?;
         picker.key(quoted, depth, self.i);
         Ok(())
     }
 
-    /// An object key (after whitespace), its name as serde_json reads it (`"m\\u0065thod"` is
-    /// `method`): its raw text when it holds no backslash, else decoded; past its colon and
-    /// the whitespace after it. An escape that does not decode (a lone surrogate) makes the
-    /// object unreadable, as it does for serde_json.
-    fn key_name(&mut self) -> Result<std::borrow::Cow<'a, [u8]>> {
+    /// An object key (after whitespace) with its quotes, raw; past its colon and the
+    /// whitespace after it.
+    #[inline]
+    fn quoted_key(&mut self) -> Result<&'a [u8]> {
         self.ws();
         if self.peek() != Some(b'"') {
             return Err(Invalid);
@@ -503,11 +493,19 @@ impl<'a> Scanner<'a> {
         let start = self.i;
         self.string()?;
         let b: &'a [u8] = self.b;
-        let name = name(b.get(start..self.i).ok_or(Invalid)?)?;
+        let quoted = b.get(start..self.i).ok_or(Invalid)?;
         self.ws();
         self.consume(b':')?;
         self.ws();
-        Ok(name)
+        Ok(quoted)
+    }
+
+    /// An object key (after whitespace), its name as serde_json reads it (`"m\\u0065thod"` is
+    /// `method`): its raw text when it holds no backslash, else decoded; past its colon and
+    /// the whitespace after it. An escape that does not decode (a lone surrogate) makes the
+    /// object unreadable, as it does for serde_json.
+    fn key_name(&mut self) -> Result<std::borrow::Cow<'a, [u8]>> {
+        name(self.quoted_key()?)
     }
 
     /// Past the value at the current position in a text known to be valid JSON: a string in
