@@ -130,10 +130,11 @@ fn main() -> ExitCode {
 /// thread beside the main one: the main thread writes while the worker fetches and decodes
 /// the next page (prefetch runs as a task), so a page still overlaps the next, and several
 /// calls listed at once are streams polled together, whatever the number of workers. More
-/// workers only cost: start-up, wake-ups between threads, and glibc giving each thread an
-/// arena that it trims and faults back in after every page (measured with `cargo xtask
-/// bench`: 100 pages exported in half the CPU time and with a seventh of the page faults of
-/// one worker per core; see BENCHMARKS.md). `sandbox serve` is a server: one worker per core.
+/// workers only cost: start-up, wake-ups between threads, and (on glibc's allocator, before
+/// the binary took jemalloc) an arena per thread that it trimmed and faulted back in after
+/// every page (measured with `cargo xtask bench`: 100 pages exported in half the CPU time and
+/// with a seventh of the page faults of one worker per core; see BENCHMARKS.md). `sandbox
+/// serve` is a server: one worker per core.
 fn runtime(parsed: &Parsed) -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     let serving = matches!(
