@@ -29,8 +29,8 @@
 /// The binary's allocator. An export frees a megabyte or more after every page (its body, its
 /// stop bits) and allocates as much again for the next: glibc's allocator gives the freed
 /// memory back to the kernel and faults it in again, page after page; jemalloc keeps it for
-/// the next page (BENCHMARKS.md: a fifth less CPU and wall time exporting 100 pages, its page
-/// faults steady). Not on MSVC, which jemalloc does not build for.
+/// the next page (BENCHMARKS.md: a tenth to a fifth less CPU time exporting 100 pages, all of
+/// it the kernel's, and steady page faults). Not on MSVC, which jemalloc does not build for.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
