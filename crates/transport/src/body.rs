@@ -29,7 +29,11 @@ where
             declared: Some(announced),
         });
     }
-    let mut chunks: Vec<Bytes> = Vec::new();
+    // Each frame is copied into the joined body as it arrives, while it is still in the
+    // cache, and dropped: hyper then reads the next frame into the buffer the last one
+    // left, rather than into a new one. Only a body that arrives in one frame is not copied.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
     let mut total: usize = 0;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| BodyError::Read(error.into()))?;
@@ -44,18 +48,30 @@ where
             Some(total) if total <= cap => total,
             _ => return Err(BodyError::TooLarge { declared: None }),
         };
-        chunks.push(data);
-    }
-    Ok(match chunks.len() {
-        0 => Bytes::new(),
-        1 => chunks.pop().unwrap_or_default(),
-        _ => {
-            let mut joined = BytesMut::with_capacity(total);
-            for chunk in chunks {
-                joined.extend_from_slice(&chunk);
-            }
-            joined.freeze()
+        if let Some(joined) = &mut joined {
+            joined.extend_from_slice(&data);
+            continue;
         }
+        // More to come, by the announced length or by a second frame: join from here on,
+        // into room for the announced length (at most `cap`, checked above).
+        let head = first.take();
+        let more_announced = announced > u64::try_from(total).unwrap_or(u64::MAX);
+        if head.is_none() && !more_announced {
+            first = Some(data);
+            continue;
+        }
+        let room = usize::try_from(announced).map_or(total, |announced| announced.max(total));
+        let mut buffer = BytesMut::with_capacity(room);
+        if let Some(head) = head {
+            buffer.extend_from_slice(&head);
+        }
+        buffer.extend_from_slice(&data);
+        joined = Some(buffer);
+    }
+    Ok(match (joined, first) {
+        (Some(joined), _) => joined.freeze(),
+        (None, Some(first)) => first,
+        (None, None) => Bytes::new(),
     })
 }
 
@@ -105,6 +121,85 @@ mod tests {
             .await
             .unwrap();
         assert!(empty.is_empty());
+    }
+
+    /// A body of scripted chunks that announces `length` (as a `Content-Length` does).
+    struct Announced {
+        chunks: VecDeque<Bytes>,
+        length: u64,
+    }
+
+    impl Body for Announced {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+            Poll::Ready(self.chunks.pop_front().map(|chunk| Ok(Frame::data(chunk))))
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            http_body::SizeHint::with_exact(self.length)
+        }
+    }
+
+    #[tokio::test]
+    async fn joins_frames_as_they_arrive_and_keeps_a_lone_frame_as_it_is() {
+        let whole = Bytes::from_static(b"the whole body");
+        let lone = read_capped(
+            Announced {
+                chunks: [whole.clone()].into(),
+                length: 14,
+            },
+            14,
+        )
+        .await
+        .unwrap();
+        assert_eq!(lone, whole);
+        assert_eq!(lone.as_ptr(), whole.as_ptr(), "a lone frame is not copied");
+
+        let chunks = ["the ", "", "whole", " body"].map(|c| Bytes::from_static(c.as_bytes()));
+        let joined = read_capped(
+            Announced {
+                chunks: chunks.into(),
+                length: 14,
+            },
+            100,
+        )
+        .await
+        .unwrap();
+        assert_eq!(joined, "the whole body");
+
+        // A server that sends less or more than it announced: what arrived, under the cap.
+        for (length, cap) in [(100, 100), (4, 100)] {
+            let chunks = ["the ", "whole"].map(|c| Bytes::from_static(c.as_bytes()));
+            let body = read_capped(
+                Announced {
+                    chunks: chunks.into(),
+                    length,
+                },
+                cap,
+            )
+            .await
+            .unwrap();
+            assert_eq!(body, "the whole");
+        }
+        let chunks = ["the ", "whole"].map(|c| Bytes::from_static(c.as_bytes()));
+        let error = read_capped(
+            Announced {
+                chunks: chunks.into(),
+                length: 4,
+            },
+            8,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(error, BodyError::TooLarge { declared: None }),
+            "{error:?}"
+        );
     }
 
     #[tokio::test]
