@@ -328,7 +328,7 @@ async fn list_events(
                 &mut writer,
                 &mut progress,
                 &mut signals,
-                |w, e| w.shared(e),
+                Writer::shared_page,
             )
             .await
         };
@@ -632,7 +632,7 @@ async fn drive<P, W>(
     writer: &mut Writer<W>,
     progress: &mut Progress,
     signals: &mut StopSignals,
-    mut write: impl FnMut(&mut Writer<W>, &P::Item) -> io::Result<()>,
+    mut write: impl FnMut(&mut Writer<W>, &[P::Item]) -> io::Result<()>,
 ) -> Result<(), Stop>
 where
     P: ListPage,
@@ -657,9 +657,7 @@ where
         let items = items.get(..take).unwrap_or(items);
         remaining -= items.len() as u64;
         progress.page(items.len());
-        for item in items {
-            write(writer, item).map_err(Stop::Output)?;
-        }
+        write(writer, items).map_err(Stop::Output)?;
         writer.flush().map_err(Stop::Output)?;
     }
     Ok(())
