@@ -126,17 +126,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// The runtime a command runs on. A client command (an export, a fetch) gets one worker
-/// thread beside the main one: the main thread writes while the worker fetches and decodes
-/// the next page (prefetch runs as a task), so a page still overlaps the next, and several
-/// calls listed at once are streams polled together, whatever the number of workers. More
-/// workers only cost: start-up, wake-ups between threads, and (on glibc's allocator, before
-/// the binary took jemalloc) an arena per thread that it trimmed and faulted back in after
-/// every page (measured with `cargo xtask bench`: 100 pages exported in half the CPU time and
-/// with a seventh of the page faults of one worker per core; see BENCHMARKS.md). `sandbox
-/// serve` is a server: one worker per core.
+/// The runtime a command runs on. A client command (an export, a fetch) runs on the main
+/// thread alone: the connection, the prefetch of the next page (a task), the decoding and the
+/// writing take turns, and several calls listed at once are streams polled together. The
+/// kernel still receives the next page while a page is written, and nothing waits on
+/// another thread: on the export of 100 pages this took a tenth off the CPU time of one
+/// worker thread beside the main one (itself half the CPU time of one worker per core),
+/// without a longer wall time (see BENCHMARKS.md). `sandbox serve` is a server: one worker
+/// per core.
 fn runtime(parsed: &Parsed) -> std::io::Result<tokio::runtime::Runtime> {
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
     let serving = matches!(
         parsed,
         Parsed::Cli(Cli {
@@ -144,9 +142,11 @@ fn runtime(parsed: &Parsed) -> std::io::Result<tokio::runtime::Runtime> {
             ..
         })
     );
-    if !serving {
-        builder.worker_threads(1);
-    }
+    let mut builder = if serving {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
     builder.enable_all().build()
 }
 
