@@ -130,7 +130,7 @@ fn main() -> ExitCode {
 /// thread alone: the connection, the prefetch of the next page (a task), the decoding and the
 /// writing take turns, and several calls listed at once are streams polled together. The
 /// kernel still receives the next page while a page is written, and nothing waits on
-/// another thread: on the export of 100 pages this took a tenth off the CPU time of one
+/// another thread: on the export of 100 pages this took a sixth off the CPU time of one
 /// worker thread beside the main one (itself half the CPU time of one worker per core),
 /// without a longer wall time (see BENCHMARKS.md). `sandbox serve` is a server: one worker
 /// per core.

@@ -386,12 +386,6 @@ impl<W: Write> Writer<W> {
     }
 }
 
-/// Writes the JSON text `json` on one line: each line break becomes a space (none to look
-/// for when `one_line` says it has none).
-///
-/// In valid JSON a raw line break can only be whitespace between tokens (a string holds one
-/// only escaped, as `\n`; serde_json refuses a raw one when it reads the page), so this
-/// changes no value: every number and string stays byte for byte what the API sent.
 /// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
 /// 1,024 pieces (`IOV_MAX` on Linux), and an event is two.
 const EVENTS_PER_WRITE: usize = 512;
@@ -411,6 +405,12 @@ fn write_all_vectored(out: &mut impl Write, mut slices: &mut [IoSlice<'_>]) -> i
     Ok(())
 }
 
+/// Writes the JSON text `json` on one line: each line break becomes a space (none to look
+/// for when `one_line` says it has none).
+///
+/// In valid JSON a raw line break can only be whitespace between tokens (a string holds one
+/// only escaped, as `\n`; serde_json refuses a raw one when it reads the page), so this
+/// changes no value: every number and string stays byte for byte what the API sent.
 fn write_on_one_line(out: &mut impl Write, json: &str, one_line: bool) -> io::Result<()> {
     if one_line {
         return out.write_all(json.as_bytes());

@@ -30,8 +30,8 @@ where
         });
     }
     // Each frame is copied into the joined body as it arrives, while it is still in the
-    // cache, and dropped: hyper then reads the next frame into the buffer the last one
-    // left, rather than into a new one. Only a body that arrives in one frame is not copied.
+    // cache, and dropped at once, so that hyper may read the next frame into the buffer the
+    // last one used. Only a body that arrives in one frame is not copied.
     let mut first: Option<Bytes> = None;
     let mut joined: Option<BytesMut> = None;
     let mut total: usize = 0;
