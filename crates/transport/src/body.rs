@@ -84,8 +84,12 @@ mod tests {
     use std::pin::Pin;
     use std::task::{Context, Poll};
 
-    /// A body of scripted chunks (or errors) with no size hint.
-    struct Chunks(VecDeque<Result<&'static str, &'static str>>);
+    /// A body of scripted chunks (or errors), announcing a length (as a `Content-Length`
+    /// does) or not.
+    struct Chunks {
+        chunks: VecDeque<Result<&'static str, &'static str>>,
+        length: Option<u64>,
+    }
 
     impl Body for Chunks {
         type Data = Bytes;
@@ -95,16 +99,33 @@ mod tests {
             mut self: Pin<&mut Self>,
             _cx: &mut Context<'_>,
         ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
-            Poll::Ready(self.0.pop_front().map(|chunk| {
+            Poll::Ready(self.chunks.pop_front().map(|chunk| {
                 chunk
                     .map(|text| Frame::data(Bytes::from_static(text.as_bytes())))
                     .map_err(std::io::Error::other)
             }))
         }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            self.length.map_or_else(
+                http_body::SizeHint::default,
+                http_body::SizeHint::with_exact,
+            )
+        }
     }
 
     fn stream(chunks: Vec<Result<&'static str, &'static str>>) -> Chunks {
-        Chunks(chunks.into())
+        Chunks {
+            chunks: chunks.into(),
+            length: None,
+        }
+    }
+
+    fn announced<const N: usize>(chunks: [&'static str; N], length: u64) -> Chunks {
+        Chunks {
+            chunks: chunks.map(Ok).into(),
+            length: Some(length),
+        }
     }
 
     #[tokio::test]
@@ -123,79 +144,26 @@ mod tests {
         assert!(empty.is_empty());
     }
 
-    /// A body of scripted chunks that announces `length` (as a `Content-Length` does).
-    struct Announced {
-        chunks: VecDeque<Bytes>,
-        length: u64,
-    }
-
-    impl Body for Announced {
-        type Data = Bytes;
-        type Error = std::io::Error;
-
-        fn poll_frame(
-            mut self: Pin<&mut Self>,
-            _cx: &mut Context<'_>,
-        ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
-            Poll::Ready(self.chunks.pop_front().map(|chunk| Ok(Frame::data(chunk))))
-        }
-
-        fn size_hint(&self) -> http_body::SizeHint {
-            http_body::SizeHint::with_exact(self.length)
-        }
-    }
-
     #[tokio::test]
     async fn joins_frames_as_they_arrive_and_keeps_a_lone_frame_as_it_is() {
-        let whole = Bytes::from_static(b"the whole body");
-        let lone = read_capped(
-            Announced {
-                chunks: [whole.clone()].into(),
-                length: 14,
-            },
-            14,
-        )
-        .await
-        .unwrap();
-        assert_eq!(lone, whole);
-        assert_eq!(lone.as_ptr(), whole.as_ptr(), "a lone frame is not copied");
-
-        let chunks = ["the ", "", "whole", " body"].map(|c| Bytes::from_static(c.as_bytes()));
-        let joined = read_capped(
-            Announced {
-                chunks: chunks.into(),
-                length: 14,
-            },
-            100,
-        )
-        .await
-        .unwrap();
-        assert_eq!(joined, "the whole body");
-
-        // A server that sends less or more than it announced: what arrived, under the cap.
-        for (length, cap) in [(100, 100), (4, 100)] {
-            let chunks = ["the ", "whole"].map(|c| Bytes::from_static(c.as_bytes()));
-            let body = read_capped(
-                Announced {
-                    chunks: chunks.into(),
-                    length,
-                },
-                cap,
-            )
+        const WHOLE: &str = "the whole body";
+        let lone = read_capped(announced([WHOLE], 14), 14).await.unwrap();
+        assert_eq!(lone, WHOLE);
+        assert_eq!(lone.as_ptr(), WHOLE.as_ptr(), "a lone frame is not copied");
+        let joined = read_capped(announced(["the ", "", "whole", " body"], 14), 100)
             .await
             .unwrap();
+        assert_eq!(joined, WHOLE);
+        // A server that sends less or more than it announced: what arrived, under the cap.
+        for length in [100, 4] {
+            let body = read_capped(announced(["the ", "whole"], length), 100)
+                .await
+                .unwrap();
             assert_eq!(body, "the whole");
         }
-        let chunks = ["the ", "whole"].map(|c| Bytes::from_static(c.as_bytes()));
-        let error = read_capped(
-            Announced {
-                chunks: chunks.into(),
-                length: 4,
-            },
-            8,
-        )
-        .await
-        .unwrap_err();
+        let error = read_capped(announced(["the ", "whole"], 4), 8)
+            .await
+            .unwrap_err();
         assert!(
             matches!(error, BodyError::TooLarge { declared: None }),
             "{error:?}"
