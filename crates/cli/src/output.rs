@@ -257,10 +257,7 @@ impl<W: Write> Writer<W> {
                         slices.push(IoSlice::new(event.get().as_bytes()));
                         *first = false;
                     }
-                    // What the buffer holds goes first.
-                    out.flush()?;
-                    write_all_vectored(out.get_mut(), &mut slices)?;
-                    slices.clear();
+                    write_after_buffer(out, &mut slices)?;
                 }
             }
             Sink::Ndjson { out } => {
@@ -285,9 +282,7 @@ impl<W: Write> Writer<W> {
                         slices.push(IoSlice::new(event.get().as_bytes()));
                         slices.push(IoSlice::new(b"\n"));
                     }
-                    out.flush()?;
-                    write_all_vectored(out.get_mut(), &mut slices)?;
-                    slices.clear();
+                    write_after_buffer(out, &mut slices)?;
                 }
             }
             Sink::Table { .. } | Sink::Csv { .. } => {
@@ -389,6 +384,18 @@ impl<W: Write> Writer<W> {
 /// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
 /// 1,024 pieces (`IOV_MAX` on Linux), and an event is two.
 const EVENTS_PER_WRITE: usize = 512;
+
+/// Writes what `out` holds, then every byte of `slices` straight to what `out` writes to;
+/// leaves `slices` empty for the next batch.
+fn write_after_buffer<W: Write>(
+    out: &mut BufWriter<W>,
+    slices: &mut Vec<IoSlice<'_>>,
+) -> io::Result<()> {
+    out.flush()?;
+    write_all_vectored(out.get_mut(), slices)?;
+    slices.clear();
+    Ok(())
+}
 
 /// Writes every byte of `slices` to `out`, in as few writes as `out` takes them (what the
 /// unstable `Write::write_all_vectored` does).
