@@ -254,28 +254,8 @@ enum Decode {
 /// ([`Decode::Value`]), or not parsing it at all ([`Decode::Nothing`]).
 async fn baseline(spec: &Spec, token: &str, decode: Decode) -> Result<u64, String> {
     use std::io::Write as _;
-    let authority = spec
-        .base_url
-        .strip_prefix("http://")
-        .ok_or("the baseline speaks plain http only")?
-        .to_owned();
-    let stream = tokio::net::TcpStream::connect(&authority)
-        .await
-        .map_err(|e| format!("connect {authority}: {e}"))?;
-    // As the facade's transport does.
-    stream.set_nodelay(true).map_err(|e| e.to_string())?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| format!("handshake: {e}"))?;
-    tokio::spawn(async move {
-        if let Err(err) = connection.await {
-            eprintln!("twilio-bench: baseline connection: {err}");
-        }
-    });
-    let authorization = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{token}", spec.account_sid))
-    );
+    let (authority, mut sender) = connect(&spec.base_url).await?;
+    let authorization = basic_authorization(&spec.account_sid, token);
     let call = spec.calls.first().ok_or("no call")?;
     let mut uri = format!(
         "/2010-04-01/Accounts/{}/Calls/{call}/Events.json?PageSize={}",
@@ -336,6 +316,77 @@ async fn baseline(spec: &Spec, token: &str, decode: Decode) -> Result<u64, Strin
         }
     }
     Ok(count)
+}
+
+/// One keep-alive HTTP/1.1 connection to a plain-http `base_url`, as the facade's transport
+/// opens it (no Nagle delay): its authority and the sender of its requests.
+async fn connect(
+    base_url: &str,
+) -> Result<
+    (
+        String,
+        hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    ),
+    String,
+> {
+    let authority = base_url
+        .strip_prefix("http://")
+        .ok_or("the baseline speaks plain http only")?
+        .to_owned();
+    let stream = tokio::net::TcpStream::connect(&authority)
+        .await
+        .map_err(|e| format!("connect {authority}: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("handshake: {e}"))?;
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            eprintln!("twilio-bench: baseline connection: {err}");
+        }
+    });
+    Ok((authority, sender))
+}
+
+/// The `Authorization` header of HTTP basic authentication with an account's auth token.
+fn basic_authorization(account_sid: &str, token: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{token}"))
+    )
+}
+
+/// The body of one successful `GET` of `path` from a plain-http `base_url` (the decode
+/// section's pages).
+pub(crate) async fn fetch_body(
+    base_url: &str,
+    account_sid: &str,
+    token: &str,
+    path: &str,
+) -> Result<Bytes, String> {
+    let (authority, mut sender) = connect(base_url).await?;
+    let request = http::Request::get(path)
+        .header(http::header::HOST, authority.as_str())
+        .header(
+            http::header::AUTHORIZATION,
+            basic_authorization(account_sid, token),
+        )
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    sender.ready().await.map_err(|e| format!("{path}: {e}"))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!("{path}: {}", response.status()));
+    }
+    Ok(response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("{path}: {e}"))?
+        .to_bytes())
 }
 
 /// The page's `next_page_uri` found with a byte search, no parsing: the sandbox writes it

@@ -21,6 +21,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod client;
+mod decode;
 mod procfs;
 mod soak;
 mod suite;

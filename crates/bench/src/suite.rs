@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use twilio_sandbox::Sandbox;
 
 use crate::client::{Measure, Spec};
+use crate::decode::{self, Decoded};
 use crate::procfs;
 
 pub(crate) const USAGE: &str = "\
@@ -20,7 +21,9 @@ usage: twilio-bench run [--quick] [--runs N] [--cli PATH] [--only SECTION]
   --cli PATH  the twilio-api binary [default: next to this one]
   --only SECTION
               run one section: list (the facade against its baseline), cli (the
-              CLI's exports against the bytes-only floor), prefetch or many";
+              CLI's exports against the bytes-only floor), prefetch, many or decode
+              (a page of a generated resource, typed, against the validate-only
+              floor, in this process)";
 
 /// Events per page in every listing of the suite.
 const PAGE_SIZE: u32 = 1000;
@@ -31,7 +34,7 @@ struct Options {
     quick: bool,
     runs: usize,
     cli: PathBuf,
-    /// Run only this section (`list`, `cli`, `prefetch`, `many`).
+    /// Run only this section (`list`, `cli`, `prefetch`, `many`, `decode`).
     only: Option<String>,
 }
 
@@ -63,7 +66,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--cli" => options.cli = PathBuf::from(args.next().ok_or("--cli needs a path")?),
             "--only" => {
                 let section = args.next().ok_or("--only needs a section")?;
-                if !["list", "cli", "prefetch", "many"].contains(&section.as_str()) {
+                if !["list", "cli", "prefetch", "many", "decode"].contains(&section.as_str()) {
                     return Err(format!("unknown section {section}\n\n{USAGE}"));
                 }
                 options.only = Some(section.clone());
@@ -379,8 +382,20 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
         drop(many);
     }
 
-    println!("{}", table(&rows));
-    println!("{}", verdicts(&rows));
+    // 5. A page of a generated resource decoded typed, against the validate-only floor.
+    let decoded = if options.runs_section("decode") {
+        decode::run(&runtime, decode::ROUNDS)?
+    } else {
+        Vec::new()
+    };
+
+    if !rows.is_empty() {
+        println!("{}", table(&rows));
+    }
+    if !decoded.is_empty() {
+        println!("{}", decode_table(&decoded));
+    }
+    println!("{}", verdicts(&rows, &decoded));
     Ok(())
 }
 
@@ -610,7 +625,7 @@ fn table(rows: &[Row]) -> String {
 }
 
 /// The brief's targets, met or missed.
-fn verdicts(rows: &[Row]) -> String {
+fn verdicts(rows: &[Row], decoded: &[Decoded]) -> String {
     let mut out = String::from("Targets:\n");
     let mark = |ok: bool| if ok { "met" } else { "MISSED" };
     for row in rows
@@ -686,6 +701,40 @@ fn verdicts(rows: &[Row]) -> String {
             last.1 as f64 / 1024.0,
             last.0,
             mark(growth <= 1.25)
+        );
+    }
+    for page in decoded {
+        let _ = writeln!(
+            out,
+            "- decode a page of {} {} / {}: {:.2}x the validate-only floor (target <= {:.0}x): {}",
+            page.items,
+            page.resource.to_lowercase(),
+            page.page_type,
+            page.ratio(),
+            decode::TARGET,
+            mark(page.ratio() <= decode::TARGET)
+        );
+    }
+    out
+}
+
+/// The decode section: one line per resource, times in microseconds.
+fn decode_table(decoded: &[Decoded]) -> String {
+    let mut out = format!(
+        "| decode, in this process, best of {} | items | bytes | validate-only floor (µs) | typed page (µs) | ratio |\n|---|--:|--:|--:|--:|--:|\n",
+        decode::ROUNDS
+    );
+    for page in decoded {
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} | {} | {:.0} | {:.0} | {:.2}x |",
+            page.resource,
+            page.page_type,
+            page.items,
+            page.bytes,
+            page.floor.as_secs_f64() * 1e6,
+            page.typed.as_secs_f64() * 1e6,
+            page.ratio()
         );
     }
     out
