@@ -267,26 +267,7 @@ async fn baseline(spec: &Spec, token: &str, decode: Decode) -> Result<u64, Strin
         .map_err(|e| format!("/dev/null: {e}"))?;
     let mut count = 0u64;
     loop {
-        let request = http::Request::get(uri.as_str())
-            .header(http::header::HOST, authority.as_str())
-            .header(http::header::AUTHORIZATION, authorization.as_str())
-            .body(Empty::<Bytes>::new())
-            .map_err(|e| e.to_string())?;
-        // The connection takes the next request once it has finished the previous one.
-        sender.ready().await.map_err(|e| format!("{uri}: {e}"))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| format!("{uri}: {e}"))?;
-        if !response.status().is_success() {
-            return Err(format!("{uri}: {}", response.status()));
-        }
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| format!("{uri}: {e}"))?
-            .to_bytes();
+        let body = get(&mut sender, &authority, &authorization, &uri).await?;
         let next = match decode {
             Decode::Value => {
                 let page: serde_json::Value =
@@ -365,14 +346,23 @@ pub(crate) async fn fetch_body(
     path: &str,
 ) -> Result<Bytes, String> {
     let (authority, mut sender) = connect(base_url).await?;
+    let authorization = basic_authorization(account_sid, token);
+    get(&mut sender, &authority, &authorization, path).await
+}
+
+/// The whole body of one successful `GET` of `path` over `sender`'s connection.
+async fn get(
+    sender: &mut hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    authority: &str,
+    authorization: &str,
+    path: &str,
+) -> Result<Bytes, String> {
     let request = http::Request::get(path)
-        .header(http::header::HOST, authority.as_str())
-        .header(
-            http::header::AUTHORIZATION,
-            basic_authorization(account_sid, token),
-        )
+        .header(http::header::HOST, authority)
+        .header(http::header::AUTHORIZATION, authorization)
         .body(Empty::<Bytes>::new())
         .map_err(|e| e.to_string())?;
+    // The connection takes the next request once it has finished the previous one.
     sender.ready().await.map_err(|e| format!("{path}: {e}"))?;
     let response = sender
         .send_request(request)
