@@ -10,6 +10,7 @@
     missing_docs
 )]
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -189,6 +190,65 @@ fn page_bytes() -> Vec<u8> {
     .unwrap()
 }
 
+/// Reference points for the typed `CallsPage`: what `serde_json` reaches decoding the same
+/// page into a plain `#[derive(Deserialize)]` struct of the same members, neither lossless nor
+/// lenient nor validated. `Owned` copies every string into a `String`; `Borrowed` copies
+/// nothing (every string a `&str` into the page, which only works for strings without escapes,
+/// as this page's are): the least any decoding into a struct of members costs here.
+macro_rules! plain_calls {
+    ($($field:ident),+ $(,)?) => {
+        #[derive(serde::Deserialize)]
+        struct OwnedCall {
+            $( #[allow(dead_code)] $field: Option<String>, )+
+            #[allow(dead_code)]
+            subresource_uris: Option<BTreeMap<String, String>>,
+        }
+
+        #[derive(serde::Deserialize)]
+        struct BorrowedCall<'a> {
+            $( #[allow(dead_code)] #[serde(borrow)] $field: Option<&'a str>, )+
+            #[allow(dead_code)]
+            #[serde(borrow)]
+            subresource_uris: Option<BTreeMap<&'a str, &'a str>>,
+        }
+    };
+}
+
+plain_calls!(
+    account_sid,
+    answered_by,
+    api_version,
+    caller_name,
+    date_created,
+    date_updated,
+    direction,
+    duration,
+    end_time,
+    forwarded_from,
+    from,
+    from_formatted,
+    group_sid,
+    parent_call_sid,
+    phone_number_sid,
+    price,
+    price_unit,
+    queue_time,
+    sid,
+    start_time,
+    status,
+    to,
+    to_formatted,
+    trunk_sid,
+    uri,
+);
+
+/// A page of `OwnedCall`s or `BorrowedCall`s (the rest of the page skipped).
+#[derive(serde::Deserialize)]
+struct PlainCallsPage<T> {
+    #[allow(dead_code)]
+    calls: Vec<T>,
+}
+
 /// The best of a few runs of `f`, for the printed ratio (Criterion reports the details).
 fn best_of(mut f: impl FnMut()) -> Duration {
     (0..30)
@@ -258,6 +318,14 @@ fn decode(c: &mut Criterion) {
     let calls_value = best_of(|| {
         black_box(serde_json::from_slice::<Value>(black_box(&calls)).unwrap());
     });
+    let calls_owned = best_of(|| {
+        black_box(serde_json::from_slice::<PlainCallsPage<OwnedCall>>(black_box(&calls)).unwrap());
+    });
+    let calls_borrowed = best_of(|| {
+        black_box(
+            serde_json::from_slice::<PlainCallsPage<BorrowedCall<'_>>>(black_box(&calls)).unwrap(),
+        );
+    });
     // What the typed page costs before any parsing: the same allocations (every typed String,
     // every `extra` and `subresource_uris` map) made by a clone, and freed again.
     let calls_clone = best_of(|| {
@@ -267,11 +335,15 @@ fn decode(c: &mut Criterion) {
     println!(
         "page: {EVENTS} calls, {} bytes; best of 30: validate {calls_validate:?}, Value \
          {calls_value:?} ({:.2}x), CallsPage {calls_typed:?} ({:.2}x); cloning and dropping \
-         the decoded CallsPage (its allocations, no parsing) {calls_clone:?} ({:.2}x)",
+         the decoded CallsPage (its allocations, no parsing) {calls_clone:?} ({:.2}x); \
+         plain derived structs (not lossless): owned Strings {calls_owned:?} ({:.2}x), \
+         borrowed &strs {calls_borrowed:?} ({:.2}x)",
         calls.len(),
         calls_ratio(calls_value),
         calls_ratio(calls_typed),
         calls_ratio(calls_clone),
+        calls_ratio(calls_owned),
+        calls_ratio(calls_borrowed),
     );
 
     let mut group = c.benchmark_group("decode_1000_events");
@@ -303,6 +375,14 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("calls_page", |b| {
         b.iter(|| serde_json::from_slice::<CallsPage>(black_box(&calls)).unwrap());
+    });
+    group.bench_function("plain_owned_struct", |b| {
+        b.iter(|| serde_json::from_slice::<PlainCallsPage<OwnedCall>>(black_box(&calls)).unwrap());
+    });
+    group.bench_function("plain_borrowed_struct", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<PlainCallsPage<BorrowedCall<'_>>>(black_box(&calls)).unwrap()
+        });
     });
     group.finish();
 }
