@@ -193,7 +193,7 @@ fn page_bytes() -> Vec<u8> {
 
 /// Reference points for the typed `CallsPage`: what `serde_json` reaches decoding the same
 /// page into a plain `#[derive(Deserialize)]` struct of the same members, neither lossless nor
-/// lenient nor validated. `Owned` copies every string into a `String`; `Borrowed` copies
+/// lenient nor validated. `OwnedCall` copies every string into a `String`; `BorrowedCall` copies
 /// nothing (every string a `&str` into the page, which only works for strings without escapes,
 /// as this page's are): the least any decoding into a struct of members costs here.
 macro_rules! plain_calls {
