@@ -198,17 +198,18 @@ fn page_bytes() -> Vec<u8> {
 /// as this page's are): the least any decoding into a struct of members costs here.
 macro_rules! plain_calls {
     ($($field:ident),+ $(,)?) => {
+        // Decoded, never read.
+        #[allow(dead_code)]
         #[derive(serde::Deserialize)]
         struct OwnedCall {
-            $( #[allow(dead_code)] $field: Option<String>, )+
-            #[allow(dead_code)]
+            $( $field: Option<String>, )+
             subresource_uris: Option<BTreeMap<String, String>>,
         }
 
+        #[allow(dead_code)]
         #[derive(serde::Deserialize)]
         struct BorrowedCall<'a> {
-            $( #[allow(dead_code)] #[serde(borrow)] $field: Option<&'a str>, )+
-            #[allow(dead_code)]
+            $( #[serde(borrow)] $field: Option<&'a str>, )+
             #[serde(borrow)]
             subresource_uris: Option<BTreeMap<&'a str, &'a str>>,
         }
@@ -244,9 +245,9 @@ plain_calls!(
 );
 
 /// A page of `OwnedCall`s or `BorrowedCall`s (the rest of the page skipped).
+#[allow(dead_code)]
 #[derive(serde::Deserialize)]
 struct PlainCallsPage<T> {
-    #[allow(dead_code)]
     calls: Vec<T>,
 }
 
