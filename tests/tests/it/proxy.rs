@@ -349,13 +349,19 @@ async fn plain_http_goes_to_the_proxy_in_absolute_form() {
     let proxy = Tinyproxy::start("");
     let tap = Tap::start(proxy.port).await;
     let sandbox = sandbox(false).await;
+    let retries = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&retries);
     let client = client_with_env(&sandbox, &[])
         .proxy(tap.url())
+        .on_retry(move |event| log.lock().unwrap().push(format!("{event:?}")))
         .build()
         .unwrap();
 
     assert_eq!(list_all(&client, &sandbox).await.unwrap(), 120);
 
+    // Three pages, each sent once more per retry: on a loaded machine a pooled connection the
+    // proxy has just closed, or a proxy's 502, is retried as it should be (seen once in CI).
+    let retried = retries.lock().unwrap().clone();
     let received = tap.received();
     let first = format!(
         "GET http://127.0.0.1:{}{}?PageSize=50 HTTP/1.1\r\n",
@@ -363,12 +369,19 @@ async fn plain_http_goes_to_the_proxy_in_absolute_form() {
         sandbox.events_path(big_call(&sandbox).as_ref())
     );
     assert!(received.contains(&first), "{received:?}");
-    assert_eq!(received.matches("GET http://127.0.0.1:").count(), 3);
+    assert_eq!(
+        received.matches("GET http://127.0.0.1:").count(),
+        3 + retried.len(),
+        "retries {retried:?}, the proxy received {received:?}"
+    );
     assert!(!received.contains("CONNECT"), "{received:?}");
     assert!(proxy.log().contains("Request (file descriptor"));
     assert!(proxy.log().contains(first.trim_end()), "{}", proxy.log());
     let requests = sandbox.requests();
-    assert_eq!(requests.len(), 3);
+    assert!(
+        (3..=3 + retried.len()).contains(&requests.len()),
+        "{requests:?} {retried:?}"
+    );
     for request in &requests {
         let via = request.via.as_deref().unwrap_or_default();
         assert!(via.contains("tinyproxy"), "{request:?}");
