@@ -8,8 +8,9 @@
 //!   with a keep-alive pool, a timeout per attempt, a cap on the response body, plain
 //!   `http://` refused except to loopback hosts, and HTTP proxies ([`ProxyConfig`]: `CONNECT`
 //!   tunnels for `https://`, the environment read as curl reads it).
-//! - [`RetryTransport`]: a decorator that retries idempotent requests on 429/5xx and
-//!   transient errors, with exponential backoff, full jitter and `Retry-After`, and tells
+//! - [`RetryTransport`]: a decorator that retries requests on 429/5xx and transient errors as
+//!   each request's [`RetrySafety`] allows (a write only when it provably had no effect),
+//!   with exponential backoff, full jitter and `Retry-After`, and tells
 //!   [`on_retry`](RetryTransport::on_retry) callbacks (and `tracing`) about each retry.
 //! - `test_util` (feature `test-util`): a replaying and a function transport for tests.
 //!
@@ -30,7 +31,7 @@
 //! use std::time::Duration;
 //!
 //! use bytes::Bytes;
-//! use twilio_transport::{HttpTransport, HyperTransport, RetryTransport};
+//! use twilio_transport::{HttpTransport, HyperTransport, RetrySafety, RetryTransport};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,6 +47,7 @@
 //!     "https://api.twilio.com/2010-04-01/Accounts/ACxxx/Calls/CAxxx/Events.json?PageSize=50",
 //! )
 //! .header(http::header::AUTHORIZATION, authorization)
+//! .extension(RetrySafety::Idempotent) // a read: any transient failure may be retried
 //! .body(Bytes::new())?;
 //!
 //! let response = transport.send(request).await?;
@@ -67,6 +69,7 @@ mod hyper_transport;
 mod proxy;
 mod redact;
 pub mod retry;
+mod safety;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
@@ -82,6 +85,7 @@ pub use hyper_transport::{
 pub use proxy::ProxyConfig;
 pub use redact::{REQUEST_ID_HEADER, request_id};
 pub use retry::{RetryEvent, RetryPolicy, RetryReason, RetryTransport};
+pub use safety::RetrySafety;
 pub use tls::{CertEnv, RootStore};
 pub use transport::HttpTransport;
 

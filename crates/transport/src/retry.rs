@@ -1,10 +1,14 @@
-//! [`RetryTransport`]: a decorator that retries idempotent requests on transient failures.
+//! [`RetryTransport`]: a decorator that retries requests on transient failures, as far as
+//! each request says it is safe to.
 //!
 //! What is retried, and how:
-//! - only `GET`, `HEAD` and `OPTIONS` requests (never `POST`: Twilio would create the resource
-//!   twice);
-//! - on the statuses 429, 500, 502, 503 and 504, and on retryable transport errors
-//!   ([`TransportError::is_retryable`]: connect, timeout, broken connection);
+//! - what the request's [`RetrySafety`] allows, never the method: an
+//!   [`Idempotent`](RetrySafety::Idempotent) request on the statuses 429, 500, 502, 503 and
+//!   504 and on retryable transport errors ([`TransportError::is_retryable`]: connect,
+//!   timeout, broken connection); a [`NotIdempotent`](RetrySafety::NotIdempotent) one (the
+//!   default) only on 429 and on a failure to connect, the two outcomes that prove it was not
+//!   applied (Twilio has no idempotency key: a `POST` repeated after a 5xx or a cut may
+//!   send a message twice);
 //! - at most [`RetryPolicy::max_retries`] times (default 3), waiting before each retry either
 //!   what the response's `Retry-After` asks (delay-seconds or an HTTP date), or an exponential
 //!   backoff with full jitter: a random delay in `[0, min(max_delay, base_delay * 2^(n-1))]`
@@ -30,7 +34,9 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use crate::{Attempt, HttpTransport, TransportError, TransportErrorKind, uri_without_query};
+use crate::{
+    Attempt, HttpTransport, RetrySafety, TransportError, TransportErrorKind, uri_without_query,
+};
 
 /// When and how often [`RetryTransport`] retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,8 +202,8 @@ pub struct RetryEvent {
 
 type RetryCallback = dyn Fn(&RetryEvent) + Send + Sync;
 
-/// Wraps a transport and retries idempotent requests on transient failures; see the
-/// [module docs](self) for the rules.
+/// Wraps a transport and retries requests on transient failures as far as each request's
+/// [`RetrySafety`] allows; see the [module docs](self) for the rules.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -310,11 +316,11 @@ impl<T: HttpTransport> RetryTransport<T> {
     /// What to do after `outcome` of attempt `attempt`; `None` means return it.
     fn next_delay(
         &self,
-        method: &http::Method,
+        safety: RetrySafety,
         attempt: u32,
         outcome: &Result<http::Response<Bytes>, TransportError>,
     ) -> Option<(Duration, RetryReason)> {
-        if !is_idempotent(method) || attempt > self.policy.max_retries {
+        if attempt > self.policy.max_retries || !may_repeat(safety, outcome) {
             return None;
         }
         let (retry_after, reason) = match outcome {
@@ -374,7 +380,8 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
             let mut this_try = request.clone();
             this_try.extensions_mut().insert(Attempt::new(attempt));
             let mut outcome = self.inner.send(this_try).await;
-            let Some((delay, reason)) = self.next_delay(request.method(), attempt, &outcome) else {
+            let safety = RetrySafety::of(&request);
+            let Some((delay, reason)) = self.next_delay(safety, attempt, &outcome) else {
                 if attempt > 1
                     && outcome
                         .as_ref()
@@ -426,12 +433,26 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Whether requests with `method` may be sent twice without harm (and so are retried):
-/// `GET`, `HEAD`, `OPTIONS`.
-pub fn is_idempotent(method: &http::Method) -> bool {
+/// Whether an attempt that ended in `outcome` may be made again under `safety`: always for an
+/// idempotent request; for any other, only when the outcome proves it had no effect (a 429,
+/// or no connection at all).
+pub fn may_repeat(
+    safety: RetrySafety,
+    outcome: &Result<http::Response<Bytes>, TransportError>,
+) -> bool {
+    safety.is_idempotent()
+        || match outcome {
+            Ok(response) => response.status() == http::StatusCode::TOO_MANY_REQUESTS,
+            Err(error) => never_sent(error),
+        }
+}
+
+/// Whether a failed attempt provably sent nothing: the connection (to the server or the
+/// proxy) was never made, or the request was refused before sending.
+pub fn never_sent(error: &TransportError) -> bool {
     matches!(
-        *method,
-        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+        error.kind(),
+        TransportErrorKind::Connect | TransportErrorKind::Refused | TransportErrorKind::Setup
     )
 }
 
@@ -534,12 +555,37 @@ mod tests {
     }
 
     #[test]
-    fn retried_methods_and_statuses() {
-        assert!(is_idempotent(&http::Method::GET));
-        assert!(is_idempotent(&http::Method::HEAD));
-        assert!(is_idempotent(&http::Method::OPTIONS));
-        assert!(!is_idempotent(&http::Method::POST));
-        assert!(!is_idempotent(&http::Method::DELETE));
+    fn what_may_be_repeated() {
+        let status = |code: u16| {
+            Ok(http::Response::builder()
+                .status(code)
+                .body(Bytes::new())
+                .unwrap())
+        };
+        let failed = |kind| {
+            Err(TransportError::new(
+                kind,
+                http::Method::POST,
+                "https://api.twilio.com/x",
+                "failed",
+            ))
+        };
+        use RetrySafety::{Idempotent, NotIdempotent};
+        for code in [429, 500, 503] {
+            assert!(may_repeat(Idempotent, &status(code)));
+        }
+        assert!(may_repeat(NotIdempotent, &status(429)));
+        assert!(!may_repeat(NotIdempotent, &status(500)));
+        assert!(!may_repeat(NotIdempotent, &status(503)));
+        assert!(may_repeat(NotIdempotent, &failed(TransportErrorKind::Connect)));
+        for kind in [
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Io,
+            TransportErrorKind::BodyTooLarge,
+        ] {
+            assert!(may_repeat(Idempotent, &failed(kind)));
+            assert!(!may_repeat(NotIdempotent, &failed(kind)), "{kind:?}");
+        }
         let retried: Vec<u16> = (100..600)
             .filter(|code| is_retryable_status(http::StatusCode::from_u16(*code).unwrap()))
             .collect();

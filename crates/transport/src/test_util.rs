@@ -337,7 +337,8 @@ pub fn response(status: u16, body: impl Into<Bytes>) -> Response<Bytes> {
     response
 }
 
-/// A `GET` request for `uri` with no headers and an empty body.
+/// A `GET` request for `uri` with no headers and an empty body, marked
+/// [`RetrySafety::Idempotent`](crate::RetrySafety) as a read is.
 ///
 /// # Panics
 ///
@@ -349,10 +350,13 @@ pub fn get(uri: &str) -> Request<Bytes> {
         .parse()
         .unwrap_or_else(|error| panic!("{uri:?} is not a valid URI: {error}"));
     request
+        .extensions_mut()
+        .insert(crate::RetrySafety::Idempotent);
+    request
 }
 
 /// A `POST` request for `uri` with `Content-Type: application/x-www-form-urlencoded` and
-/// `form` as its body.
+/// `form` as its body, marked [`RetrySafety::NotIdempotent`](crate::RetrySafety).
 ///
 /// # Panics
 ///
@@ -361,6 +365,9 @@ pub fn get(uri: &str) -> Request<Bytes> {
 pub fn post_form(uri: &str, form: impl Into<Bytes>) -> Request<Bytes> {
     let mut request = get(uri);
     *request.method_mut() = http::Method::POST;
+    request
+        .extensions_mut()
+        .insert(crate::RetrySafety::NotIdempotent);
     *request.body_mut() = form.into();
     request.headers_mut().insert(
         http::header::CONTENT_TYPE,

@@ -12,11 +12,16 @@ use support::{RawServer, TestServer, chunked, endless, full, stalled};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use twilio_transport::test_util::RecordingSleeper;
 use twilio_transport::{
-    Attempt, HttpTransport, HyperTransport, RetryPolicy, RetryTransport, TransportErrorKind,
+    Attempt, HttpTransport, HyperTransport, RetryPolicy, RetrySafety, RetryTransport,
+    TransportErrorKind,
 };
 
+/// A read: marked safe to repeat, as the client marks its reads.
 fn get(url: &str) -> http::Request<Bytes> {
-    http::Request::get(url).body(Bytes::new()).unwrap()
+    http::Request::get(url)
+        .extension(RetrySafety::Idempotent)
+        .body(Bytes::new())
+        .unwrap()
 }
 
 fn transport() -> HyperTransport {

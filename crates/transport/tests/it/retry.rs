@@ -176,7 +176,7 @@ async fn other_client_errors_are_not_retried() {
 }
 
 #[tokio::test]
-async fn post_is_never_retried() {
+async fn a_write_is_not_repeated_once_it_may_have_been_applied() {
     let (transport, replay, sleeper) = retrying(vec![
         ReplayEvent::response(json_response(503, "unavailable")),
         ReplayEvent::response(json_response(201, "{}")),
@@ -193,6 +193,57 @@ async fn post_is_never_retried() {
     let failure = transport.send(post_form(URL, "To=1")).await.unwrap_err();
     assert_eq!(failure.kind(), TransportErrorKind::Timeout);
     assert_eq!(replay.requests().len(), 1);
+
+    for kind in [TransportErrorKind::Io, TransportErrorKind::BodyTooLarge] {
+        let (transport, replay, _sleeper) = retrying(vec![
+            ReplayEvent::error(error(kind, "cut after sending")),
+            ReplayEvent::response(json_response(201, "{}")),
+        ]);
+        let failure = transport.send(post_form(URL, "To=1")).await.unwrap_err();
+        assert_eq!(failure.kind(), kind);
+        assert_eq!(replay.requests().len(), 1, "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_write_is_repeated_after_a_429_or_when_it_never_left() {
+    let (transport, replay, sleeper) = retrying(vec![
+        ReplayEvent::response(with_header(json_response(429, "slow down"), "Retry-After", "2")),
+        ReplayEvent::error(error(TransportErrorKind::Connect, "refused")),
+        ReplayEvent::response(json_response(201, "{}")),
+    ]);
+    let response = transport.send(post_form(URL, "To=1")).await.unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(attempts(&response), 3);
+    assert_eq!(replay.requests().len(), 3);
+    assert_eq!(sleeper.durations(), [ms(2000), ms(200)]);
+    for request in replay.requests() {
+        assert_eq!(request.body(), "To=1");
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_says_nothing_is_treated_as_a_write() {
+    let (transport, replay, _sleeper) = retrying(vec![
+        ReplayEvent::response(json_response(503, "unavailable")),
+        ReplayEvent::response(json_response(200, "{}")),
+    ]);
+    let mut request = get(URL);
+    request.extensions_mut().clear();
+    assert_eq!(transport.send(request).await.unwrap().status(), 503);
+    assert_eq!(replay.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_idempotent_delete_is_retried() {
+    let (transport, replay, _sleeper) = retrying(vec![
+        ReplayEvent::response(json_response(502, "bad gateway")),
+        ReplayEvent::response(json_response(204, "")),
+    ]);
+    let mut request = get(URL);
+    *request.method_mut() = http::Method::DELETE;
+    assert_eq!(transport.send(request).await.unwrap().status(), 204);
+    assert_eq!(replay.requests().len(), 2);
 }
 
 #[tokio::test]

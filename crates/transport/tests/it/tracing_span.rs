@@ -107,6 +107,7 @@ async fn one_span_per_attempt_without_headers_or_query() {
     )
     .with_sleeper(RecordingSleeper::new());
     let mut request = http::Request::get(server.url("/2010-04-01/Calls.json?PageToken=PAsecret"))
+        .extension(twilio_transport::RetrySafety::Idempotent)
         .body(Bytes::new())
         .unwrap();
     request.headers_mut().insert(
