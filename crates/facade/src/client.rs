@@ -82,7 +82,10 @@ pub struct Client {
 struct Inner {
     account_sid: AccountSid,
     credentials: Credentials,
+    /// The origin of `api` (2010-04-01).
     base_url: String,
+    /// Where each product's requests go.
+    hosts: Hosts,
     transport: Arc<dyn HttpTransport>,
     /// Sent with every request: `Authorization` (marked sensitive), `User-Agent`, `Accept`.
     headers: HeaderMap,
@@ -117,9 +120,29 @@ impl Client {
         &self.inner.account_sid
     }
 
-    /// The API origin requests go to, e.g. `https://api.twilio.com`.
+    /// The origin 2010-04-01 requests go to, e.g. `https://api.twilio.com` (see
+    /// [`Client::origin`] for every product's).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The origin the requests of the product whose host starts with `host` go to: its
+    /// Twilio host with the region and edge applied (`verify` →
+    /// `https://verify.dublin.ie1.twilio.com`), or the base URL override for every product.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// let client = twilio_api::Client::builder()
+    ///     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+    ///     .region("ie1")
+    ///     .edge("dublin")
+    ///     .build()?;
+    /// assert_eq!(client.origin("verify"), "https://verify.dublin.ie1.twilio.com");
+    /// assert_eq!(client.origin("api"), client.base_url());
+    /// # Ok(()) }
+    /// ```
+    pub fn origin(&self, host: &str) -> String {
+        self.inner.hosts.origin(host)
     }
 
     /// The events of many calls of the credential's own account, listed a bounded number
@@ -494,10 +517,11 @@ impl ClientBuilder {
                 "no credentials: call auth_token(..) or api_key(..)",
             ));
         };
-        let base_url = match self.base_url {
-            Some(url) => normalize_base_url(&url)?,
-            None => host_for(self.region.as_deref(), self.edge.as_deref())?,
+        let hosts = match self.base_url {
+            Some(url) => Hosts::Override(normalize_base_url(&url)?),
+            None => Hosts::twilio(self.region, self.edge)?,
         };
+        let base_url = hosts.origin("api");
         let transport: Arc<dyn HttpTransport> = match self.transport {
             Some(transport) => transport,
             None => {
@@ -547,6 +571,7 @@ impl ClientBuilder {
                 account_sid,
                 credentials,
                 base_url,
+                hosts,
                 transport,
                 headers,
             }),
@@ -564,28 +589,52 @@ where
         .map_err(|e| Error::invalid_input_because(what, e))
 }
 
-/// `https://api.twilio.com`, or the regional and edge host.
-fn host_for(region: Option<&str>, edge: Option<&str>) -> Result<String, Error> {
-    for (what, value) in [("region", region), ("edge", edge)] {
-        if let Some(value) = value {
-            let valid = !value.is_empty()
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if !valid {
-                return Err(Error::invalid_input(format!(
-                    "{what} {value:?} is not a valid host label"
-                )));
+/// Where each product's requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Hosts {
+    /// Twilio's hosts: `https://{product}[.{edge}][.{region}].twilio.com`.
+    Twilio {
+        region: Option<String>,
+        edge: Option<String>,
+    },
+    /// One origin for every product (a mock, the sandbox, a proxy of one's own).
+    Override(String),
+}
+
+impl Hosts {
+    /// Twilio's hosts with `region` and `edge` (each checked to be a host label).
+    fn twilio(region: Option<String>, edge: Option<String>) -> Result<Self, Error> {
+        for (what, value) in [("region", &region), ("edge", &edge)] {
+            if let Some(value) = value {
+                let valid = !value.is_empty()
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                if !valid {
+                    return Err(Error::invalid_input(format!(
+                        "{what} {value:?} is not a valid host label"
+                    )));
+                }
             }
         }
+        Ok(Self::Twilio { region, edge })
     }
-    Ok(match (region, edge) {
-        (None, None) => DEFAULT_BASE_URL.to_owned(),
-        (Some(region), None) => format!("https://api.{region}.twilio.com"),
-        (region, Some(edge)) => {
-            format!("https://api.{edge}.{}.twilio.com", region.unwrap_or("us1"))
+
+    /// The origin of the product whose host starts with `host` (`api`, `verify`): an edge
+    /// without a region means region `us1`, as the official SDKs do.
+    fn origin(&self, host: &str) -> String {
+        match self {
+            Self::Override(origin) => origin.clone(),
+            Self::Twilio { region, edge } => match (region, edge) {
+                (None, None) => format!("https://{host}.twilio.com"),
+                (Some(region), None) => format!("https://{host}.{region}.twilio.com"),
+                (region, Some(edge)) => format!(
+                    "https://{host}.{edge}.{}.twilio.com",
+                    region.as_deref().unwrap_or("us1")
+                ),
+            },
         }
-    })
+    }
 }
 
 /// Checks a base URL override and strips a trailing slash: an `https://` origin, or
@@ -676,21 +725,36 @@ mod tests {
     }
 
     #[test]
-    fn hosts_follow_region_and_edge() {
-        assert_eq!(host_for(None, None).unwrap(), "https://api.twilio.com");
+    fn hosts_follow_region_and_edge_for_every_product() {
+        let hosts = |region: Option<&str>, edge: Option<&str>| {
+            Hosts::twilio(region.map(str::to_owned), edge.map(str::to_owned))
+        };
+        let api = |region, edge| hosts(region, edge).unwrap().origin("api");
+        assert_eq!(api(None, None), "https://api.twilio.com");
+        assert_eq!(api(None, None), DEFAULT_BASE_URL);
+        assert_eq!(api(Some("ie1"), None), "https://api.ie1.twilio.com");
         assert_eq!(
-            host_for(Some("ie1"), None).unwrap(),
-            "https://api.ie1.twilio.com"
-        );
-        assert_eq!(
-            host_for(None, Some("sydney")).unwrap(),
+            api(None, Some("sydney")),
             "https://api.sydney.us1.twilio.com"
         );
         assert_eq!(
-            host_for(Some("au1"), Some("sydney")).unwrap(),
+            api(Some("au1"), Some("sydney")),
             "https://api.sydney.au1.twilio.com"
         );
-        assert!(host_for(Some("evil.com/x"), None).is_err());
+        let verify = hosts(Some("ie1"), Some("dublin")).unwrap();
+        assert_eq!(
+            verify.origin("verify"),
+            "https://verify.dublin.ie1.twilio.com"
+        );
+        assert_eq!(
+            verify.origin("flex-api"),
+            "https://flex-api.dublin.ie1.twilio.com"
+        );
+        assert!(hosts(Some("evil.com/x"), None).is_err());
+        assert!(hosts(None, Some("")).is_err());
+        let one = Hosts::Override("http://127.0.0.1:8080".into());
+        assert_eq!(one.origin("verify"), "http://127.0.0.1:8080");
+        assert_eq!(one.origin("api"), "http://127.0.0.1:8080");
     }
 
     #[test]

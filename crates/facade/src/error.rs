@@ -9,12 +9,13 @@ use twilio_transport::retry::{is_retryable_status, parse_retry_after};
 
 /// Everything that can go wrong when using the client.
 ///
-/// An error raised while fetching a page (`Api`, `Http`, `Transport`, `Decode`) carries the
-/// URI of the page that failed ([`Error::resume_uri`]): start a listing again from it
-/// (`.from_page(uri)`) and nothing already delivered is fetched twice. The pager's safety
-/// stops (`Paging`) name the page that carried the refused link ([`Error::page_uri`]).
-/// Whenever a response arrived, its `Twilio-Request-Id` is kept ([`Error::request_id`]) to
-/// quote to Twilio support.
+/// An error about a request (`Api`, `Http`, `Transport`, `Decode`) names it
+/// ([`Error::request`]: method and absolute URI). When that request fetched a page of a
+/// listing, [`Error::resume_uri`] gives the page to start again from (`.from_page(uri)`), with
+/// nothing already delivered fetched twice; a fetch or a write has nothing to resume. The
+/// pager's safety stops (`Paging`) name the page that carried the refused link
+/// ([`Error::uri`]). Whenever a response arrived, its `Twilio-Request-Id` is kept
+/// ([`Error::request_id`]) to quote to Twilio support.
 ///
 /// `Display` says what happened at this level and never repeats its
 /// [`source`](std::error::Error::source): print the whole chain (each `source()` in turn, or
@@ -55,10 +56,10 @@ pub enum Error {
 
     /// The server answered with a non-success status and a body that is not Twilio's error
     /// JSON (for example an HTML page from a proxy).
-    #[error("HTTP {status} from {page_uri} (not a Twilio error document): {snippet}")]
+    #[error("HTTP {status} from {request} (not a Twilio error document): {snippet}")]
     Http {
-        /// The URI of the page that failed.
-        page_uri: String,
+        /// The request that failed.
+        request: Box<RequestLine>,
         /// The HTTP status code.
         status: u16,
         /// The start of the body, for diagnosis (at most 200 characters).
@@ -71,21 +72,21 @@ pub enum Error {
 
     /// The request could not be sent or its response not read (connection, proxy, TLS
     /// certificate, timeout, body too large); the source names the method and URI.
-    #[error("page request failed")]
+    #[error("{} failed", if request.page { "page request" } else { "request" })]
     Transport {
-        /// The URI of the page that failed.
-        page_uri: String,
+        /// The request that failed.
+        request: Box<RequestLine>,
         /// What the transport reported.
         #[source]
         source: Box<twilio_transport::TransportError>,
     },
 
-    /// A page arrived but could not be decoded.
-    #[error("the page {page_uri} could not be decoded")]
+    /// A success response arrived but its body could not be decoded.
+    #[error("the response to {request} could not be decoded")]
     Decode {
-        /// The URI of the page that failed.
-        page_uri: String,
-        /// Where in the page and what was wrong (line and column).
+        /// The request whose response it was.
+        request: Box<RequestLine>,
+        /// Where in the body and what was wrong (line and column).
         #[source]
         source: serde_json::Error,
         /// The response's `Twilio-Request-Id`, if it had one.
@@ -104,14 +105,47 @@ pub enum Error {
     },
 }
 
+/// The request an error is about: its method and absolute URI, and whether it fetched a page
+/// of a listing (which can then be resumed there).
+///
+/// `Display` is `METHOD URI`. The URI carries the query the request was sent with (filters,
+/// page tokens), never credentials: the client never puts them in a URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestLine {
+    /// The request's method.
+    pub method: http::Method,
+    /// The absolute URI requested.
+    pub uri: String,
+    /// Whether it fetched a page of a listing.
+    pub page: bool,
+}
+
+impl RequestLine {
+    /// A request line for `method uri`; `page` when it fetched a page of a listing.
+    pub fn new(method: http::Method, uri: impl Into<String>, page: bool) -> Self {
+        Self {
+            method,
+            uri: uri.into(),
+            page,
+        }
+    }
+}
+
+impl fmt::Display for RequestLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.uri)
+    }
+}
+
 /// An error document from the Twilio API.
 ///
 /// See <https://www.twilio.com/docs/api/errors> for the meaning of each `code`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// The URI of the page that failed.
-    pub page_uri: String,
+    /// The request that failed.
+    pub request: RequestLine,
     /// The HTTP status code.
     pub status: u16,
     /// Twilio's error code (for example 20003 for bad credentials, 20404 for not found).
@@ -139,7 +173,7 @@ impl fmt::Display for ApiError {
             f,
             " (HTTP {}) from {}: {}",
             self.status,
-            self.page_uri,
+            self.request,
             printable(&self.message)
         )?;
         if let Some(more_info) = &self.more_info {
@@ -183,7 +217,7 @@ impl Error {
     /// Builds the error for a non-success response: Twilio's error JSON when the body is one,
     /// a generic HTTP error with a snippet of the body otherwise.
     pub(crate) fn from_status(
-        page_uri: String,
+        request: RequestLine,
         status: http::StatusCode,
         headers: &http::HeaderMap,
         body: &Bytes,
@@ -195,7 +229,7 @@ impl Error {
         match serde_json::from_slice::<ApiErrorBody>(body) {
             Ok(doc) if doc.code.is_some() || doc.message.is_some() => {
                 Self::Api(Box::new(ApiError {
-                    page_uri,
+                    request,
                     status: status.as_u16(),
                     code: doc.code,
                     message: doc.message.unwrap_or_default(),
@@ -206,7 +240,7 @@ impl Error {
                 }))
             }
             _ => Self::Http {
-                page_uri,
+                request: Box::new(request),
                 status: status.as_u16(),
                 snippet: snippet(body),
                 retry_after,
@@ -215,21 +249,30 @@ impl Error {
         }
     }
 
-    /// The URI of the page to resume from: pass it to `.from_page(..)` to continue the listing
-    /// where it stopped, with nothing missing or doubled. `None` for errors raised before any
-    /// request, and for the pager's safety stops (a foreign, malformed or repeated link): the
-    /// page that carried the link was delivered whole, and there is nothing after it to fetch.
-    pub fn resume_uri(&self) -> Option<&str> {
+    /// The request this error is about, when it is about one.
+    pub fn request(&self) -> Option<&RequestLine> {
         match self {
-            Self::Api(api) => Some(&api.page_uri),
-            Self::Http { page_uri, .. }
-            | Self::Transport { page_uri, .. }
-            | Self::Decode { page_uri, .. } => Some(page_uri),
+            Self::Api(api) => Some(&api.request),
+            Self::Http { request, .. }
+            | Self::Transport { request, .. }
+            | Self::Decode { request, .. } => Some(&**request),
             Self::InvalidInput { .. }
             | Self::InvalidSid(_)
             | Self::Setup { .. }
             | Self::Paging { .. } => None,
         }
+    }
+
+    /// The URI of the page to resume a listing from: pass it to `.from_page(..)` to continue
+    /// where it stopped, with nothing missing or doubled. `Some` only when the request that
+    /// failed fetched a page of a listing; `None` for a fetch or a write (nothing to resume),
+    /// for errors raised before any request, and for the pager's safety stops (a foreign,
+    /// malformed or repeated link): the page that carried the link was delivered whole, and
+    /// there is nothing after it to fetch.
+    pub fn resume_uri(&self) -> Option<&str> {
+        self.request()
+            .filter(|request| request.page)
+            .map(|request| request.uri.as_str())
     }
 
     /// The `Twilio-Request-Id` of the response this error is about (`RQ…`), whenever a
@@ -246,12 +289,12 @@ impl Error {
         }
     }
 
-    /// The URI of the page this error concerns, for diagnosis: the page that failed, or the
-    /// page that carried a refused link.
-    pub fn page_uri(&self) -> Option<&str> {
+    /// The URI this error concerns, for diagnosis: the request that failed, or the page that
+    /// carried a refused link.
+    pub fn uri(&self) -> Option<&str> {
         match self {
             Self::Paging { page_uri, .. } => page_uri.as_deref(),
-            other => other.resume_uri(),
+            other => other.request().map(|request| request.uri.as_str()),
         }
     }
 
@@ -289,7 +332,7 @@ impl Error {
         }
     }
 
-    /// Whether trying again later (from [`Error::resume_uri`]) may succeed: rate limits,
+    /// Whether trying again later may succeed: rate limits,
     /// server errors, timeouts and broken connections. Bad input, bad credentials and
     /// unknown resources are not retryable.
     pub fn is_retryable(&self) -> bool {
@@ -366,13 +409,18 @@ fn snippet(body: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A page request of a listing, for `uri`.
+    fn page(uri: &str) -> RequestLine {
+        RequestLine::new(http::Method::GET, uri, true)
+    }
+
     #[test]
     fn twilio_error_json_becomes_api_error() {
         let body = Bytes::from_static(
             br#"{"code": 20404, "message": "The requested resource was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}"#,
         );
         let err = Error::from_status(
-            "/p?Page=3".into(),
+            page("/p?Page=3"),
             http::StatusCode::NOT_FOUND,
             &http::HeaderMap::new(),
             &body,
@@ -396,7 +444,7 @@ mod tests {
             "x".repeat(500)
         ));
         let err = Error::from_status(
-            "/p".into(),
+            page("/p"),
             http::StatusCode::BAD_GATEWAY,
             &http::HeaderMap::new(),
             &body,
@@ -429,7 +477,7 @@ mod tests {
             b"{\"code\": 20429, \"message\": \"Too many\\u001b[31m requests\\r\", \"status\": 429}",
         );
         let err = Error::from_status(
-            "/p".into(),
+            page("/p"),
             http::StatusCode::TOO_MANY_REQUESTS,
             &headers,
             &body,
@@ -477,7 +525,6 @@ mod tests {
 
     fn pager_errors() -> Vec<twilio_pager::PagerError> {
         use twilio_pager::PagerError;
-        let decode = serde_json::from_slice::<serde_json::Value>(b"{\"events\": [").unwrap_err();
         vec![
             PagerError::InvalidPageSize { value: 0 },
             PagerError::Cycle {
@@ -488,13 +535,20 @@ mod tests {
                 page_uri: "https://api.twilio.com/p".into(),
                 link: "https://evil.example/p".into(),
             },
-            PagerError::Decode {
-                page_uri: "https://api.twilio.com/p?Page=3".into(),
+        ]
+    }
+
+    /// Errors of requests, of a listing's page and of a fetch.
+    fn request_errors() -> Vec<Error> {
+        let decode = serde_json::from_slice::<serde_json::Value>(b"{\"events\": [").unwrap_err();
+        vec![
+            Error::Decode {
+                request: Box::new(page("https://api.twilio.com/p?Page=3")),
                 source: decode,
                 request_id: Some("RQdecode".into()),
             },
-            PagerError::Transport {
-                page_uri: "https://api.twilio.com/p?Page=4".into(),
+            Error::Transport {
+                request: Box::new(page("https://api.twilio.com/p?Page=4")),
                 source: Box::new(
                     twilio_transport::TransportError::new(
                         twilio_transport::TransportErrorKind::Timeout,
@@ -504,6 +558,19 @@ mod tests {
                     )
                     .with_source(std::io::Error::from(std::io::ErrorKind::TimedOut)),
                 ),
+            },
+            Error::Transport {
+                request: Box::new(RequestLine::new(
+                    http::Method::POST,
+                    "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+                    false,
+                )),
+                source: Box::new(twilio_transport::TransportError::new(
+                    twilio_transport::TransportErrorKind::Io,
+                    http::Method::POST,
+                    "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+                    "connection closed",
+                )),
             },
         ]
     }
@@ -516,13 +583,14 @@ mod tests {
             Error::invalid_input_because("--call-sid", sid),
             Error::invalid_input("no credentials"),
             Error::from_status(
-                "/p".into(),
+                page("/p"),
                 http::StatusCode::NOT_FOUND,
                 &http::HeaderMap::new(),
                 &Bytes::from_static(br#"{"code": 20404, "message": "not found"}"#),
             ),
         ];
         errors.extend(pager_errors().into_iter().map(Error::from));
+        errors.extend(request_errors());
         let account: twilio_model::AccountSid =
             "AC0123456789abcdef0123456789abcdef".parse().unwrap();
         let setup = crate::Client::builder()
@@ -628,7 +696,7 @@ mod tests {
             b"<html>",
         ] {
             let error = Error::from_status(
-                "/p".into(),
+                page("/p"),
                 http::StatusCode::UNAUTHORIZED,
                 &headers,
                 &Bytes::copy_from_slice(body),
@@ -638,10 +706,10 @@ mod tests {
                 Some("RQ0123456789abcdef0123456789abcdef")
             );
         }
-        let decode = Error::from(pager_errors().swap_remove(3));
+        let decode = request_errors().swap_remove(0);
         assert_eq!(decode.request_id(), Some("RQdecode"));
-        let transport = Error::from(twilio_pager::PagerError::Transport {
-            page_uri: "/p".into(),
+        let transport = Error::Transport {
+            request: Box::new(page("/p")),
             source: Box::new(
                 twilio_transport::TransportError::new(
                     twilio_transport::TransportErrorKind::BodyTooLarge,
@@ -651,7 +719,7 @@ mod tests {
                 )
                 .with_request_id("RQbig"),
             ),
-        });
+        };
         assert_eq!(transport.request_id(), Some("RQbig"));
         assert_eq!(Error::invalid_input("x").request_id(), None);
     }

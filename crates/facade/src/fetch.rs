@@ -5,17 +5,18 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
-use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use crate::error::RequestLine;
+use crate::operation::{Body, Operation};
 use crate::{Client, Error};
 
 /// A fetch of one Twilio resource, to configure (rarely needed: [`FetchRequest::query`])
 /// and then `.await` (or [`FetchRequest::send`]).
 ///
-/// It goes through the client's transport like every listing: the same retries, timeouts,
-/// body cap and secrets rules, and a failure is the same [`Error`], naming the resource's
-/// URI.
+/// It goes through the client's one request path like every listing: the same retries,
+/// timeouts, body cap and secrets rules, and a failure is the same [`Error`], naming the
+/// request.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), twilio_api::Error> {
@@ -27,10 +28,9 @@ use crate::{Client, Error};
 #[must_use = "a fetch does nothing until it is awaited"]
 pub struct FetchRequest<T> {
     client: Client,
+    operation: &'static Operation,
     path: String,
     query: Vec<(String, String)>,
-    /// The resource answers with a redirect (`Data.json`): 3xx is its success.
-    redirect: bool,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -38,9 +38,9 @@ impl<T> Clone for FetchRequest<T> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
+            operation: self.operation,
             path: self.path.clone(),
             query: self.query.clone(),
-            redirect: self.redirect,
             _item: PhantomData,
         }
     }
@@ -49,27 +49,24 @@ impl<T> Clone for FetchRequest<T> {
 impl<T> fmt::Debug for FetchRequest<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FetchRequest")
+            .field("operation", &self.operation.id)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("redirect", &self.redirect)
             .finish_non_exhaustive()
     }
 }
 
 impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
-    pub(crate) fn new(client: Client, path: String) -> Self {
+    /// A fetch of `operation` at `path` (relative to the operation's product origin, its
+    /// parameters filled in).
+    pub(crate) fn new(client: Client, operation: &'static Operation, path: String) -> Self {
         Self {
             client,
+            operation,
             path,
             query: Vec::new(),
-            redirect: false,
             _item: PhantomData,
         }
-    }
-
-    pub(crate) fn expect_redirect(mut self) -> Self {
-        self.redirect = true;
-        self
     }
 
     /// Adds a query parameter, encoded as Twilio's SDKs encode it (for instance
@@ -79,65 +76,55 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
         self
     }
 
-    /// The URI this fetch requests, relative to the API host.
+    /// The URI this fetch requests, relative to the product's origin.
     pub fn uri(&self) -> String {
         crate::query::with_query(&self.path, &self.query)
+    }
+
+    /// The operation this fetch runs.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
     }
 
     /// Sends the request and decodes the resource.
     ///
     /// # Errors
     ///
-    /// As a listing's: [`Error::Api`] for Twilio's error documents (a 404 for an unknown
-    /// SID), [`Error::Http`], [`Error::Transport`], or [`Error::Decode`] when the body is
-    /// not the resource's JSON.
+    /// [`Error::Api`] for Twilio's error documents (a 404 for an unknown SID),
+    /// [`Error::Http`], [`Error::Transport`], or [`Error::Decode`] when the body is not the
+    /// resource's JSON. None has a [`resume_uri`](Error::resume_uri): there is nothing to
+    /// resume.
     pub async fn send(self) -> Result<T, Error> {
-        let uri = self.uri();
-        let absolute = format!("{}{uri}", self.client.base_url());
-        let target: http::Uri = absolute
-            .parse()
-            .map_err(|_| Error::invalid_input(format!("not a valid request URI: {uri}")))?;
-        let mut request = http::Request::new(Bytes::new());
-        *request.method_mut() = http::Method::GET;
-        *request.uri_mut() = target;
-        *request.headers_mut() = self.client.headers().clone();
-        let response = self
+        let uri = format!("{}{}", self.client.origin(self.operation.host), self.uri());
+        let success = self
             .client
-            .transport()
-            .send(request)
-            .await
-            .map_err(|source| Error::Transport {
-                page_uri: uri.clone(),
-                source: Box::new(source),
-            })?;
-        let (parts, body) = response.into_parts();
-        let redirected = self.redirect && parts.status.is_redirection();
-        if !parts.status.is_success() && !redirected {
-            return Err(Error::from_status(uri, parts.status, &parts.headers, &body));
-        }
-        let request_id = twilio_transport::request_id(&parts.headers).map(str::to_owned);
-        match serde_json::from_slice(&body) {
+            .execute(self.operation, uri.clone(), &Body::Empty, false)
+            .await?;
+        let request_id = success.request_id();
+        let decode_error = |source| Error::Decode {
+            request: Box::new(RequestLine::new(
+                self.operation.method.clone(),
+                uri.clone(),
+                false,
+            )),
+            source,
+            request_id: request_id.clone(),
+        };
+        match serde_json::from_slice(&success.body) {
             Ok(item) => Ok(item),
             Err(source) => {
                 // A redirect with no JSON body: its `Location` is the answer.
-                let location = parts
+                let location = success
+                    .parts
                     .headers
                     .get(http::header::LOCATION)
                     .and_then(|v| v.to_str().ok());
-                match (redirected, location) {
+                match (success.parts.status.is_redirection(), location) {
                     (true, Some(location)) => {
                         serde_json::from_value(serde_json::json!({ "redirect_to": location }))
-                            .map_err(|source| Error::Decode {
-                                page_uri: uri,
-                                source,
-                                request_id,
-                            })
+                            .map_err(decode_error)
                     }
-                    _ => Err(Error::Decode {
-                        page_uri: uri,
-                        source,
-                        request_id,
-                    }),
+                    _ => Err(decode_error(source)),
                 }
             }
         }

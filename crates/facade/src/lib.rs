@@ -237,18 +237,23 @@
 
 mod client;
 mod error;
+mod execute;
 mod fetch;
 mod generated;
 mod list;
 mod listings;
 mod many;
+pub mod operation;
 mod path;
 mod query;
 mod stream;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, RequestLine};
 pub use fetch::FetchRequest;
+/// Every operation of the 2010-04-01 API as data ([`operation::Operation`]): what each request
+/// of the resource tree runs through the client's one request path.
+pub use generated::operations;
 /// The resource tree: one type per path of the 2010-04-01 reads, reached from [`Client`]
 /// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
 pub use generated::resources;
@@ -268,8 +273,8 @@ pub use twilio_model::{
     ListPage, Page, PageMeta, RawCallEventsPage, SidError,
 };
 pub use twilio_transport::{
-    CertEnv, HttpTransport, ProxyConfig, RetryEvent, RetryReason, RootStore, TransportError,
-    TransportErrorKind,
+    CertEnv, HttpTransport, ProxyConfig, RetryEvent, RetryReason, RetrySafety, RootStore,
+    TransportError, TransportErrorKind,
 };
 
 /// Transports for tests (feature `test-util`): the `twilio-transport` test doubles,

@@ -7,6 +7,8 @@ use futures::stream::StreamExt as _;
 use twilio_model::{Columns, ListPage, ListResource, Page, Raw, SharedRaw};
 use twilio_pager::{Pager, PagerError};
 
+use crate::error::RequestLine;
+use crate::operation::{Body, Operation};
 use crate::stream::{ItemStream, PageStream};
 use crate::{Client, Error};
 
@@ -19,6 +21,7 @@ use crate::{Client, Error};
 #[must_use = "a listing does nothing until it is streamed or collected"]
 pub struct ListRequest<P> {
     client: Client,
+    operation: &'static Operation,
     first_uri: String,
     /// The filters, in the order they were set: `(name, value)`, not yet encoded.
     query: Vec<(String, String)>,
@@ -34,6 +37,7 @@ impl<P> Clone for ListRequest<P> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
+            operation: self.operation,
             first_uri: self.first_uri.clone(),
             query: self.query.clone(),
             page_size: self.page_size,
@@ -48,6 +52,7 @@ impl<P> Clone for ListRequest<P> {
 impl<P> fmt::Debug for ListRequest<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListRequest")
+            .field("operation", &self.operation.id)
             .field("first_uri", &self.first_uri)
             .field("query", &self.query)
             .field("page_size", &self.page_size)
@@ -59,9 +64,12 @@ impl<P> fmt::Debug for ListRequest<P> {
 }
 
 impl<P: ListPage> ListRequest<P> {
-    pub(crate) fn new(client: Client, first_uri: String) -> Self {
+    /// A listing of `operation` whose first page is at `first_uri` (relative to the
+    /// operation's product origin, its parameters filled in).
+    pub(crate) fn new(client: Client, operation: &'static Operation, first_uri: String) -> Self {
         Self {
             client,
+            operation,
             first_uri,
             query: Vec::new(),
             page_size: None,
@@ -100,9 +108,9 @@ impl<P: ListPage> ListRequest<P> {
         self
     }
 
-    /// The URI of the first page this listing requests, relative to the API host, with its
-    /// filters (but without the `PageSize` that `page_size` or `limit` add): for logs and
-    /// dry runs.
+    /// The URI of the first page this listing requests, relative to the product's origin,
+    /// with its filters (but without the `PageSize` that `page_size` or `limit` add): for
+    /// logs and dry runs.
     pub fn first_page_uri(&self) -> String {
         crate::query::with_query(&self.first_uri, &self.query)
     }
@@ -119,9 +127,9 @@ impl<P: ListPage> ListRequest<P> {
         self
     }
 
-    /// Starts at this page (relative to the API host, as in `next_page_uri`), typically
-    /// [`Error::resume_uri`] of an earlier listing that failed. It must belong to the same
-    /// origin; it is followed verbatim.
+    /// Starts at this page (relative to the product's origin, as in `next_page_uri`, or
+    /// absolute on it, as in `next_page_url`), typically [`Error::resume_uri`] of an earlier
+    /// listing that failed. It must belong to the same origin; it is followed verbatim.
     pub fn from_page(mut self, page_uri: impl Into<String>) -> Self {
         self.from_page = Some(page_uri.into());
         self
@@ -133,13 +141,18 @@ impl<P: ListPage> ListRequest<P> {
         self
     }
 
-    fn pager(self) -> Result<Pager<P>, Error> {
-        let mut pager = Pager::<P>::new(
-            self.client.transport(),
-            self.client.base_url(),
-            &self.first_page_uri(),
-        )?
-        .headers(self.client.headers().clone());
+    /// The operation this listing runs.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    fn pager(self) -> Result<Pager<P, Error>, Error> {
+        let client = self.client.clone();
+        let operation = self.operation;
+        let origin = client.origin(operation.host);
+        let mut pager = Pager::new(&origin, &self.first_page_uri(), move |uri: http::Uri| {
+            fetch_page::<P>(client.clone(), operation, uri)
+        })?;
         if let Some(page_uri) = &self.from_page {
             pager = pager.from_page(page_uri)?;
         }
@@ -158,7 +171,7 @@ impl<P: ListPage> ListRequest<P> {
     /// The items, in API order. The stream ends after the last item or the first error.
     pub fn stream(self) -> ItemStream<P::Item> {
         match self.pager() {
-            Ok(pager) => ItemStream::new(pager.stream().map(|item| item.map_err(Error::from))),
+            Ok(pager) => ItemStream::new(pager.stream()),
             Err(err) => ItemStream::new(futures::stream::once(async move { Err(err) })),
         }
     }
@@ -169,7 +182,7 @@ impl<P: ListPage> ListRequest<P> {
     /// leaves (use [`ListRequest::stream`] for exactly `limit` items).
     pub fn pages(self) -> PageStream<P> {
         match self.pager() {
-            Ok(pager) => PageStream::new(pager.pages().map(|page| page.map_err(Error::from))),
+            Ok(pager) => PageStream::new(pager.pages()),
             Err(err) => PageStream::new(futures::stream::once(async move { Err(err) })),
         }
     }
@@ -205,6 +218,7 @@ impl<P> ListRequest<P> {
     fn pages_as<Q>(self) -> ListRequest<Q> {
         ListRequest {
             client: self.client,
+            operation: self.operation,
             first_uri: self.first_uri,
             query: self.query,
             page_size: self.page_size,
@@ -252,36 +266,37 @@ macro_rules! list_filters {
 
 pub(crate) use list_filters;
 
+/// Fetches one page of a listing through the client's one request path and decodes it.
+async fn fetch_page<P: ListPage>(
+    client: Client,
+    operation: &'static Operation,
+    uri: http::Uri,
+) -> Result<P, Error> {
+    let uri = uri.to_string();
+    let success = client
+        .execute(operation, uri.clone(), &Body::Empty, true)
+        .await?;
+    let request_id = success.request_id();
+    // The body is the page's to keep (a shared raw page slices its items out of it): no
+    // copy when the transport's buffer is this body's alone, as a joined one is.
+    P::from_body(Vec::from(success.body)).map_err(|source| Error::Decode {
+        request: Box::new(RequestLine::new(operation.method.clone(), uri, true)),
+        source,
+        request_id,
+    })
+}
+
 impl From<PagerError> for Error {
     fn from(err: PagerError) -> Self {
-        match err {
-            PagerError::Status {
-                page_uri,
-                status,
-                headers,
-                body,
-            } => Error::from_status(page_uri, status, &headers, &body),
-            PagerError::Transport { page_uri, source } => Error::Transport { page_uri, source },
-            PagerError::Decode {
-                page_uri,
-                source,
-                request_id,
-            } => Error::Decode {
-                page_uri,
-                source,
-                request_id,
-            },
+        if err.is_configuration() {
             // Rejected before any request: a bad setting or a bad `from_page` URI, kept as
             // the typed cause.
-            PagerError::InvalidPageSize { .. }
-            | PagerError::InvalidBaseUrl { .. }
-            | PagerError::InvalidLink { page_uri: None, .. } => {
-                Error::invalid_input_because("the listing was refused before any request", err)
+            Error::invalid_input_because("the listing was refused before any request", err)
+        } else {
+            Error::Paging {
+                page_uri: err.page_uri().map(str::to_owned),
+                source: Box::new(err),
             }
-            other => Error::Paging {
-                page_uri: other.page_uri().map(str::to_owned),
-                source: Box::new(other),
-            },
         }
     }
 }

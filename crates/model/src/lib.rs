@@ -46,7 +46,7 @@
 //! }"#;
 //!
 //! let page: CallEventsPage = serde_json::from_str(json)?;
-//! assert_eq!(page.meta().page_size, Some(50));
+//! assert_eq!(page.envelope().page_size, Some(50));
 //! assert_eq!(page.next_page_uri(), None);
 //!
 //! let event = &page.items()[0];
@@ -71,6 +71,7 @@
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
 mod lenient;
+mod meta_page;
 mod parameters;
 mod scan;
 mod value;
@@ -83,7 +84,10 @@ pub mod sid;
 
 pub use event::{CallEvent, EventRequest, EventResponse};
 pub use generated::*;
-pub use page::{Columns, ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw};
+pub use meta_page::{MetaEnvelope, MetaPage};
+pub use page::{
+    Columns, Envelope, ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw,
+};
 pub use parameters::Parameters;
 pub use scan::raw_members_at;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};

@@ -1,4 +1,5 @@
-//! The paging envelope shared by every Twilio 2010-04-01 list resource.
+//! The paging envelopes of Twilio's list resources ([`PageMeta`] for 2010-04-01, [`MetaEnvelope`]
+//! for every other API) and the generic pages over them ([`Page`], [`MetaPage`]).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -44,29 +45,56 @@ pub struct PageMeta {
     pub end: Option<u64>,
 }
 
-/// One page of a Twilio list resource: its items and its paging metadata.
+/// Where a list response says its next page is: the envelope around its items.
+///
+/// Twilio has two. The 2010-04-01 API puts its paging members at the top level of every page
+/// ([`PageMeta`]: `next_page_uri`, relative to the API host); every other API puts them in a
+/// `meta` object ([`MetaEnvelope`]: `next_page_url`, absolute, and `key`, the name of the
+/// items' array). A pager needs no more of either than these two links.
+pub trait Envelope {
+    /// The link to the next page as the server sent it (relative or absolute); `None` or
+    /// empty on the last page.
+    fn next_page_link(&self) -> Option<&str>;
+
+    /// This page's own link as the server sent it, when it says (used to notice a server
+    /// that sends a page already delivered).
+    fn own_link(&self) -> Option<&str>;
+}
+
+impl Envelope for PageMeta {
+    fn next_page_link(&self) -> Option<&str> {
+        self.next_page_uri.as_deref()
+    }
+
+    fn own_link(&self) -> Option<&str> {
+        self.uri.as_deref()
+    }
+}
+
+/// One page of a Twilio list resource: its items and its paging envelope.
 ///
 /// This is what `twilio-pager` drives generically: any type that decodes from a list
-/// response and can hand out its items and its `next_page_uri` can be paged.
+/// response and can hand out its items and its next page's link can be paged, whichever
+/// [`Envelope`] it has.
 pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
     /// The type of one item of the list.
     type Item: Send + 'static;
 
-    /// The paging metadata of this page.
-    fn meta(&self) -> &PageMeta;
+    /// The paging envelope: [`PageMeta`] (2010-04-01) or [`MetaEnvelope`] (the other APIs).
+    type Envelope: Envelope + Send + 'static;
+
+    /// The paging envelope of this page.
+    fn envelope(&self) -> &Self::Envelope;
 
     /// The items of this page, in API order.
     fn items(&self) -> &[Self::Item];
 
-    /// Splits the page into its metadata and its items.
-    fn into_parts(self) -> (PageMeta, Vec<Self::Item>);
+    /// Splits the page into its envelope and its items.
+    fn into_parts(self) -> (Self::Envelope, Vec<Self::Item>);
 
     /// The link to the next page, if any (relative to the API host, or absolute).
     fn next_page_uri(&self) -> Option<&str> {
-        self.meta()
-            .next_page_uri
-            .as_deref()
-            .filter(|s| !s.is_empty())
+        self.envelope().next_page_link().filter(|s| !s.is_empty())
     }
 
     /// Decodes a page from the whole body of a response (what a pager calls). The default
@@ -173,8 +201,9 @@ impl<R: ListResource> Page<R> {
 
 impl<R: ListResource> ListPage for Page<R> {
     type Item = R::Item;
+    type Envelope = PageMeta;
 
-    fn meta(&self) -> &PageMeta {
+    fn envelope(&self) -> &PageMeta {
         &self.meta
     }
 

@@ -1,6 +1,6 @@
 //! Items per second through `Pager<CallEventsPage>` (and its raw twin) over an in-memory
-//! transport serving prebuilt 1,000-event pages: the pager's own cost (request building,
-//! link checks, decoding, the item stream) without any network.
+//! page-fetch function decoding prebuilt 1,000-event pages: the pager's own cost (link
+//! checks, the item stream) and decoding, without any request or network.
 //!
 //! Run: `cargo bench -p twilio-pager --bench pager -- --warm-up-time 1 --measurement-time 3`
 #![allow(
@@ -19,7 +19,6 @@ use futures::StreamExt as _;
 use serde_json::{Value, json};
 use twilio_model::{CallEventsPage, ListPage, RawCallEventsPage};
 use twilio_pager::Pager;
-use twilio_transport::test_util::FnTransport;
 
 const EVENTS_PER_PAGE: usize = 1000;
 const PAGES: usize = 10;
@@ -83,30 +82,26 @@ fn page(n: usize) -> Bytes {
     Bytes::from(serde_json::to_vec(&body).unwrap())
 }
 
-/// A transport answering `Page=n` with the prebuilt page `n` (a cheap `Bytes` clone).
-fn transport(pages: &Arc<Vec<Bytes>>) -> FnTransport {
-    let pages = Arc::clone(pages);
-    FnTransport::new(move |request| {
-        let n = request
-            .uri()
-            .query()
-            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("Page=")))
-            .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut response = http::Response::new(pages[n].clone());
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        Ok(response)
-    })
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Decodes the prebuilt page `n` for a URI with `Page=n` (a cheap `Bytes` clone).
+fn fetch<P: ListPage>(pages: &Arc<Vec<Bytes>>, uri: &http::Uri) -> Result<P, Failure> {
+    let n = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("Page=")))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    Ok(P::from_body(Vec::from(pages[n].clone()))?)
 }
 
 async fn drain<P: ListPage>(pages: &Arc<Vec<Bytes>>, prefetch: bool) -> usize {
-    let pager = Pager::<P>::new(Arc::new(transport(pages)), BASE, &path())
-        .unwrap()
-        .page_size(EVENTS_PER_PAGE as u32)
-        .prefetch(prefetch);
+    let pages = Arc::clone(pages);
+    let pager = Pager::<P, Failure>::new(BASE, &path(), move |uri| {
+        std::future::ready(fetch::<P>(&pages, &uri))
+    })
+    .unwrap()
+    .page_size(EVENTS_PER_PAGE as u32)
+    .prefetch(prefetch);
     let mut items = pager.stream();
     let mut count = 0;
     while let Some(item) = items.next().await {

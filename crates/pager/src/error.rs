@@ -1,62 +1,16 @@
-//! What can go wrong while paging, and where to resume.
+//! What stops a listing: the pager's safety rules and its configuration.
 
-use bytes::Bytes;
-use twilio_transport::TransportError;
-
-/// An error raised while configuring or driving a [`Pager`](crate::Pager).
+/// A listing stopped by one of the pager's own rules, or refused before any request.
 ///
-/// Every error raised while paging names the page involved (as the absolute URI that was, or
-/// would have been, requested). Errors about one page that may succeed when tried again
-/// ([`Status`](Self::Status), [`Decode`](Self::Decode), [`Transport`](Self::Transport)) give
-/// that page's URI through [`resume_uri`](Self::resume_uri): start a new listing there with
-/// [`Pager::from_page`](crate::Pager::from_page) and nothing is missed or doubled.
-///
-/// `Display` never prints a header value. In [`Status`](Self::Status), response headers that may
-/// carry secrets (`Set-Cookie`, `Cookie`, `Authorization`, `Proxy-Authorization`) are marked
-/// sensitive, so `Debug` prints them as `Sensitive`.
+/// Failures of a page's fetch are not here: they are the fetch function's own error, which
+/// knows the request (see [`Pager::new`](crate::Pager::new)). These are the pager's safety
+/// stops (a link to another origin, a cycle, a repeated page, endless empty pages, a
+/// malformed link) and its configuration errors. Each stop names the page involved (as the
+/// absolute URI that was requested); none can be resumed: the page that carried the refused
+/// link was delivered in full, and there is no further page this pager can reach.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PagerError {
-    /// The server answered a page request with a non-2xx status.
-    ///
-    /// `body` is the raw response body: for Twilio, a JSON error document (`code`, `message`,
-    /// `more_info`, `status`) that the caller may decode.
-    #[error("page {page_uri} answered HTTP {status}")]
-    Status {
-        /// The absolute URI of the page requested.
-        page_uri: String,
-        /// The status the server answered with.
-        status: http::StatusCode,
-        /// The response headers (boxed to keep the error small).
-        headers: Box<http::HeaderMap>,
-        /// The response body, unparsed.
-        body: Bytes,
-    },
-
-    /// A 2xx response body could not be decoded as the page type.
-    ///
-    /// The source gives the line and column of the failure.
-    #[error("page {page_uri} could not be decoded as a list page")]
-    Decode {
-        /// The absolute URI of the page requested.
-        page_uri: String,
-        /// Why decoding failed, with line and column.
-        #[source]
-        source: serde_json::Error,
-        /// The response's `Twilio-Request-Id`, if it had one.
-        request_id: Option<String>,
-    },
-
-    /// The page request could not be sent or its response could not be read.
-    #[error("page {page_uri} could not be fetched")]
-    Transport {
-        /// The absolute URI of the page requested.
-        page_uri: String,
-        /// The transport's error (boxed to keep the error small).
-        #[source]
-        source: Box<TransportError>,
-    },
-
     /// A page's `next_page_uri` points to another origin (scheme, host or port) than the
     /// configured base URL. The link was not followed: no request (and so no credential) went
     /// there.
@@ -146,38 +100,11 @@ fn where_from(page_uri: Option<&str>) -> String {
 }
 
 impl PagerError {
-    /// The URI of the page to start a new listing from to continue where this one failed,
-    /// with nothing missing or doubled.
-    ///
-    /// - [`Status`](Self::Status), [`Decode`](Self::Decode), [`Transport`](Self::Transport):
-    ///   `Some`, the page that failed; none of its items has been yielded. Pass it to
-    ///   [`Pager::from_page`](crate::Pager::from_page) (once the cause is fixed or gone).
-    /// - [`ForeignOrigin`](Self::ForeignOrigin), [`Cycle`](Self::Cycle),
-    ///   [`EmptyPages`](Self::EmptyPages), [`InvalidLink`](Self::InvalidLink): `None`. The page that carried the bad link has been
-    ///   yielded in full; resuming from it would yield its items again and meet the same link.
-    ///   There is no further page this pager can reach (its URI is in
-    ///   [`page_uri`](Self::page_uri)).
-    /// - [`RepeatedPage`](Self::RepeatedPage): `None`. Its page is one already yielded;
-    ///   resuming there would only yield it again.
-    /// - [`InvalidPageSize`](Self::InvalidPageSize), [`InvalidBaseUrl`](Self::InvalidBaseUrl):
-    ///   `None`, nothing was requested; fix the configuration.
-    pub fn resume_uri(&self) -> Option<&str> {
-        match self {
-            Self::Status { page_uri, .. }
-            | Self::Decode { page_uri, .. }
-            | Self::Transport { page_uri, .. } => Some(page_uri),
-            _ => None,
-        }
-    }
-
-    /// The absolute URI of the page this error is about: the page that failed, or the page
-    /// that carried a refused link. `None` for configuration errors.
+    /// The absolute URI of the page this error is about: the page that carried a refused
+    /// link, or a repeated page. `None` for configuration errors and a refused starting URI.
     pub fn page_uri(&self) -> Option<&str> {
         match self {
-            Self::Status { page_uri, .. }
-            | Self::Decode { page_uri, .. }
-            | Self::Transport { page_uri, .. }
-            | Self::ForeignOrigin { page_uri, .. }
+            Self::ForeignOrigin { page_uri, .. }
             | Self::Cycle { page_uri, .. }
             | Self::RepeatedPage { page_uri, .. }
             | Self::EmptyPages { page_uri, .. } => Some(page_uri),
@@ -186,23 +113,15 @@ impl PagerError {
         }
     }
 
-    /// The HTTP status of a [`Status`](Self::Status) error.
-    pub fn status(&self) -> Option<http::StatusCode> {
-        match self {
-            Self::Status { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
-
-/// Marks the values of response headers that may carry secrets as sensitive, so that the
-/// `Debug` of a [`PagerError::Status`] never prints them.
-pub(crate) fn mark_sensitive(headers: &mut http::HeaderMap) {
-    use http::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
-    for (name, value) in headers.iter_mut() {
-        if [&SET_COOKIE, &COOKIE, &AUTHORIZATION, &PROXY_AUTHORIZATION].contains(&name) {
-            value.set_sensitive(true);
-        }
+    /// Whether the listing was refused before any request (a bad page size, base URL or
+    /// starting URI): the configuration is to fix.
+    pub fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidPageSize { .. }
+                | Self::InvalidBaseUrl { .. }
+                | Self::InvalidLink { page_uri: None, .. }
+        )
     }
 }
 
@@ -212,39 +131,25 @@ mod tests {
 
     #[test]
     fn the_error_stays_small() {
-        // Every item of a stream is a `Result<_, PagerError>`.
         assert!(size_of::<PagerError>() <= 80, "{}", size_of::<PagerError>());
     }
 
     #[test]
-    fn resume_uri_is_the_failed_page_only_for_retryable_page_errors() {
-        let status = PagerError::Status {
-            page_uri: "https://api.twilio.com/p?Page=2".into(),
-            status: http::StatusCode::SERVICE_UNAVAILABLE,
-            headers: Box::default(),
-            body: Bytes::from_static(b"{}"),
-        };
-        assert_eq!(status.resume_uri(), Some("https://api.twilio.com/p?Page=2"));
-        assert_eq!(status.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
-        assert_eq!(
-            status.to_string(),
-            "page https://api.twilio.com/p?Page=2 answered HTTP 503 Service Unavailable"
-        );
-
+    fn stops_name_their_page_and_configuration_errors_none() {
         let cycle = PagerError::Cycle {
             page_uri: "https://api.twilio.com/p?Page=2".into(),
             link: "/p?Page=1".into(),
         };
-        assert_eq!(cycle.resume_uri(), None);
         assert_eq!(cycle.page_uri(), Some("https://api.twilio.com/p?Page=2"));
+        assert!(!cycle.is_configuration());
 
         let first = PagerError::InvalidLink {
             page_uri: None,
             link: "p".into(),
             reason: "no leading slash".into(),
         };
-        assert_eq!(first.resume_uri(), None);
         assert_eq!(first.page_uri(), None);
+        assert!(first.is_configuration());
         assert_eq!(
             first.to_string(),
             "invalid link \"p\" given as the first page: no leading slash"
@@ -253,28 +158,5 @@ mod tests {
             PagerError::InvalidPageSize { value: 0 }.to_string(),
             "page size 0 is out of range: Twilio accepts 1 to 1000"
         );
-    }
-
-    #[test]
-    fn secret_response_headers_do_not_reach_debug() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            http::header::SET_COOKIE,
-            http::HeaderValue::from_static("session=hunter2"),
-        );
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        mark_sensitive(&mut headers);
-        let error = PagerError::Status {
-            page_uri: "https://api.twilio.com/p".into(),
-            status: http::StatusCode::UNAUTHORIZED,
-            headers: Box::new(headers),
-            body: Bytes::new(),
-        };
-        let debug = format!("{error:?}");
-        assert!(!debug.contains("hunter2"), "{debug}");
-        assert!(debug.contains("application/json"), "{debug}");
     }
 }

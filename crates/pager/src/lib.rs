@@ -1,9 +1,12 @@
-//! A generic, safe pager for Twilio's `*_page_uri`-linked list resources.
+//! A generic, safe pager for Twilio's list resources, over either of their envelopes.
 //!
-//! Twilio 2010-04-01 lists come in pages; each page carries the link to the next one
-//! (`next_page_uri`). A [`Pager`] follows those links for any page type implementing
-//! [`twilio_model::ListPage`], and hands out the pages or the items as [`futures::Stream`]s,
-//! in API order:
+//! Twilio lists come in pages; each page carries the link to the next one: 2010-04-01's
+//! top-level `next_page_uri` (relative to the host), or the other APIs' `meta.next_page_url`
+//! (absolute). A [`Pager`] follows those links for any page type implementing
+//! [`twilio_model::ListPage`], whatever its [`Envelope`](twilio_model::Envelope), and hands
+//! out the pages or the items as [`futures::Stream`]s, in API order. It sends nothing
+//! itself: a page-fetch function goes in (the client's one request path, or your own), a
+//! stream comes out.
 //!
 //! - [`Pager::pages`] and [`Pager::stream`] stream pages and items; [`Pager::collect`] and
 //!   [`Pager::collect_partial`] gather the items.
@@ -11,15 +14,15 @@
 //!   (`PageSize` on the first request); [`Pager::page_size`] sets the page size.
 //! - With [`Pager::prefetch`] (on by default), the next page is fetched while the caller
 //!   consumes the current one; never more than one page ahead.
-//! - Links are resolved, never trusted: a relative link joins the configured origin, an
+//! - Links are resolved, never trusted: a relative link joins the listing's origin, an
 //!   absolute one is followed only on that same origin (so credentials never go elsewhere),
 //!   and a link already visited (however it is spelled: escapes, order of the query's
-//!   parameters) stops the listing with [`PagerError::Cycle`]. A page whose own `uri` names a
+//!   parameters) stops the listing with [`PagerError::Cycle`]. A page whose own link names a
 //!   page already delivered is not delivered again ([`PagerError::RepeatedPage`]). Links are
 //!   sent verbatim: their `PageToken` is opaque.
 //! - Links quoted in errors never show userinfo (`user:password@` becomes `***@`).
-//! - Every error raised while paging names its page; [`PagerError::resume_uri`] and
-//!   [`Pager::from_page`] let a failed listing continue from the page that failed.
+//! - A failed fetch ends the listing with the fetch function's own error; [`Pager::from_page`]
+//!   starts a new listing at the page that failed, so nothing is missed or doubled.
 //!
 //! Each page request is traced as a `debug` span (`twilio_pager::page`, with the page number
 //! and the path and query of its URI; never headers).
@@ -27,13 +30,10 @@
 //! # Example
 //!
 //! ```
-//! use std::sync::Arc;
-//!
 //! use futures::TryStreamExt;
 //! use serde::Deserialize;
 //! use twilio_model::{ListPage, PageMeta};
-//! use twilio_pager::Pager;
-//! use twilio_transport::test_util::{FnTransport, json_response};
+//! use twilio_pager::{Pager, PagerError};
 //!
 //! // Any list page type works; twilio-model provides the real ones.
 //! #[derive(Deserialize)]
@@ -45,7 +45,8 @@
 //!
 //! impl ListPage for NumbersPage {
 //!     type Item = u32;
-//!     fn meta(&self) -> &PageMeta {
+//!     type Envelope = PageMeta;
+//!     fn envelope(&self) -> &PageMeta {
 //!         &self.meta
 //!     }
 //!     fn items(&self) -> &[u32] {
@@ -56,23 +57,31 @@
 //!     }
 //! }
 //!
+//! // The caller's error: its own failures, and the pager's.
+//! #[derive(Debug)]
+//! enum Failure {
+//!     NotFound(String),
+//!     Pager(PagerError),
+//! }
+//! impl From<PagerError> for Failure {
+//!     fn from(error: PagerError) -> Self {
+//!         Failure::Pager(error)
+//!     }
+//! }
+//!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), twilio_pager::PagerError> {
-//! // A fake server with two pages.
-//! let server = FnTransport::new(|request| {
-//!     let body = match request.uri().query() {
+//! # async fn main() -> Result<(), Failure> {
+//! // A fake server with two pages; a real fetch sends a request and decodes its body.
+//! let fetch = |uri: http::Uri| async move {
+//!     let body = match uri.query() {
 //!         Some("PageSize=3") => r#"{"numbers":[1,2,3],"next_page_uri":"/Numbers.json?Page=1&PageToken=PA3"}"#,
-//!         _ => r#"{"numbers":[4,5],"next_page_uri":null}"#,
+//!         Some("Page=1&PageToken=PA3") => r#"{"numbers":[4,5],"next_page_uri":null}"#,
+//!         _ => return Err(Failure::NotFound(uri.to_string())),
 //!     };
-//!     Ok(json_response(200, body))
-//! });
+//!     Ok(serde_json::from_str::<NumbersPage>(body).unwrap())
+//! };
 //!
-//! let mut headers = http::HeaderMap::new();
-//! headers.insert(http::header::USER_AGENT, http::HeaderValue::from_static("example/1.0"));
-//!
-//! let pager = Pager::<NumbersPage>::new(Arc::new(server.clone()), "https://api.twilio.com", "/Numbers.json")?
-//!     .headers(headers)
-//!     .page_size(3);
+//! let pager = Pager::new("https://api.twilio.com", "/Numbers.json", fetch)?.page_size(3);
 //!
 //! // Item by item, as a stream...
 //! let mut items = pager.clone().stream();
@@ -81,28 +90,23 @@
 //! }
 //! // ...or all at once.
 //! assert_eq!(pager.limit(4).collect().await?, [1, 2, 3, 4]);
-//!
-//! let requests = server.requests();
-//! assert_eq!(requests[0].uri(), "https://api.twilio.com/Numbers.json?PageSize=3");
-//! assert_eq!(requests[1].uri(), "https://api.twilio.com/Numbers.json?Page=1&PageToken=PA3");
-//! // With a limit of 4, the first request asked for 3 items (the page size), the second
-//! // followed the server's link.
-//! assert_eq!(requests.len(), 4);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Resuming a listing that failed:
+//! Resuming a listing whose fetch failed, at the page that failed (the fetch function's
+//! error knows which):
 //!
 //! ```no_run
-//! # use std::sync::Arc;
 //! # use twilio_pager::{Pager, PagerError};
-//! # async fn run<P: twilio_model::ListPage>(pager: Pager<P>) -> Result<Vec<P::Item>, PagerError> {
+//! # #[derive(Debug)] struct Failure { page_uri: String }
+//! # impl From<PagerError> for Failure { fn from(e: PagerError) -> Self { Failure { page_uri: e.to_string() } } }
+//! # async fn run<P: twilio_model::ListPage>(pager: Pager<P, Failure>) -> Result<Vec<P::Item>, Failure> {
 //! let (mut items, error) = pager.clone().collect_partial().await;
 //! if let Some(error) = error {
-//!     let Some(page_uri) = error.resume_uri() else { return Err(error) };
 //!     // ... later, once the cause is gone: continue at the page that failed.
-//!     items.extend(pager.from_page(page_uri)?.collect().await?);
+//!     let again = pager.from_page(&error.page_uri).map_err(Failure::from)?;
+//!     items.extend(again.collect().await?);
 //! }
 //! # Ok(items)
 //! # }

@@ -1,119 +1,114 @@
 //! The pager: its configuration, the page and item streams, and the fetch loop behind them.
 
 use std::fmt;
-use std::marker::PhantomData;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use tracing::Instrument;
-use twilio_model::ListPage;
-use twilio_transport::HttpTransport;
+use twilio_model::{Envelope as _, ListPage};
 
 use crate::PagerError;
-use crate::error::mark_sensitive;
 use crate::link::{LinkError, MAX_PAGE_SIZE, Origin, Target, Visited, without_userinfo};
 
-/// Walks a Twilio list resource page by page, following each page's `next_page_uri`.
+/// What fetches one page: given the page's absolute URI (always on the listing's origin), it
+/// sends the request however its caller sends requests (credentials, retries, error mapping)
+/// and decodes the page, or fails with the caller's own error `E`.
+type FetchPage<P, E> = dyn Fn(http::Uri) -> BoxFuture<'static, Result<P, E>> + Send + Sync;
+
+/// Walks a Twilio list resource page by page, following each page's link to the next.
 ///
-/// Built with [`Pager::new`], configured with the builder methods, consumed by
-/// [`pages`](Self::pages), [`stream`](Self::stream), [`collect`](Self::collect) or
-/// [`collect_partial`](Self::collect_partial). `P` is the page type, for example
-/// `twilio_model`'s call events page.
+/// Built with [`Pager::new`] from a page-fetch function, configured with the builder methods,
+/// consumed by [`pages`](Self::pages), [`stream`](Self::stream), [`collect`](Self::collect) or
+/// [`collect_partial`](Self::collect_partial). `P` is the page type (any
+/// [`ListPage`], whichever envelope it has: 2010-04-01's top-level `next_page_uri` or the
+/// other APIs' `meta.next_page_url`); `E` is the error of the fetch function, which every
+/// error of the pager's own converts into (`E: From<PagerError>`).
 ///
-/// Every page request is a `GET` with an empty body and the configured
-/// [`headers`](Self::headers), sent only to the base URL's origin.
-///
-/// `Debug` shows the header names, never their values.
-pub struct Pager<P> {
-    transport: Arc<dyn HttpTransport>,
+/// The fetch function is only ever given URIs on the base URL's origin.
+pub struct Pager<P, E = PagerError> {
+    fetch: Arc<FetchPage<P, E>>,
     origin: Origin,
     first: Target,
     first_verbatim: bool,
-    headers: http::HeaderMap,
     page_size: Option<u32>,
     limit: Option<u64>,
     prefetch: bool,
-    page: PhantomData<fn() -> P>,
 }
 
-impl<P> Clone for Pager<P> {
+impl<P, E> Clone for Pager<P, E> {
     fn clone(&self) -> Self {
         Self {
-            transport: Arc::clone(&self.transport),
+            fetch: Arc::clone(&self.fetch),
             origin: self.origin.clone(),
             first: self.first.clone(),
             first_verbatim: self.first_verbatim,
-            headers: self.headers.clone(),
             page_size: self.page_size,
             limit: self.limit,
             prefetch: self.prefetch,
-            page: PhantomData,
         }
     }
 }
 
-impl<P> fmt::Debug for Pager<P> {
+impl<P, E> fmt::Debug for Pager<P, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pager")
-            .field("transport", &self.transport)
             .field("origin", &self.origin.as_str())
             .field("first", &self.first.as_str())
             .field("first_verbatim", &self.first_verbatim)
-            .field("headers", &HeaderNames(&self.headers))
             .field("page_size", &self.page_size)
             .field("limit", &self.limit)
             .field("prefetch", &self.prefetch)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
-/// Formats a header map as its names only.
-struct HeaderNames<'a>(&'a http::HeaderMap);
-
-impl fmt::Debug for HeaderNames<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.0.keys()).finish()
-    }
-}
-
-impl<P: ListPage> Pager<P> {
-    /// Creates a pager for the list whose first page is `first`.
+impl<P, E> Pager<P, E>
+where
+    P: ListPage,
+    E: From<PagerError> + Send + 'static,
+{
+    /// Creates a pager for the list whose first page is `first`, fetching each page with
+    /// `fetch`.
     ///
-    /// `base_url` is the API origin, such as `"https://api.twilio.com"` (an `http` or `https`
-    /// origin: no credentials, path, query or fragment). `first` is the first page's URI,
+    /// `base_url` is the listing's origin, such as `"https://api.twilio.com"` or
+    /// `"https://verify.twilio.com"` (an `http` or `https` origin: no credentials, path,
+    /// query or fragment): every page requested is on it. `first` is the first page's URI,
     /// relative with a leading `/` (`"/2010-04-01/...json?X=1"`) or absolute on the same
     /// origin. Its query is kept verbatim, except that `PageSize` is set when
     /// [`page_size`](Self::page_size) or [`limit`](Self::limit) is.
+    ///
+    /// `fetch` is called with each page's absolute URI and returns the decoded page or the
+    /// caller's error, which ends the listing (the error is yielded as it is: it is the
+    /// caller's to say which page failed and whether it can be resumed).
     ///
     /// # Errors
     ///
     /// [`PagerError::InvalidBaseUrl`] for a bad base URL, [`PagerError::InvalidLink`] for a
     /// `first` that is malformed or on another origin.
-    pub fn new(
-        transport: Arc<dyn HttpTransport>,
-        base_url: &str,
-        first: &str,
-    ) -> Result<Self, PagerError> {
+    pub fn new<F, Fut>(base_url: &str, first: &str, fetch: F) -> Result<Self, PagerError>
+    where
+        F: Fn(http::Uri) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<P, E>> + Send + 'static,
+    {
         let origin = Origin::parse(base_url)?;
         let first = resolve_start(&origin, first)?;
         Ok(Self {
-            transport,
+            fetch: Arc::new(move |uri| Box::pin(fetch(uri))),
             origin,
             first,
             first_verbatim: false,
-            headers: http::HeaderMap::new(),
             page_size: None,
             limit: None,
             prefetch: true,
-            page: PhantomData,
         })
     }
 
     /// Starts the listing at `page_uri` instead, taken verbatim (its `PageSize` is not
-    /// touched): typically [`PagerError::resume_uri`] of a listing that failed, so that a job
+    /// touched): typically the URI of the page whose fetch failed, so that a job
     /// that died at page 800 resumes at page 800. Relative or absolute on the same origin.
     ///
     /// Pages already visited by the earlier listing are not known to this one, and a
@@ -126,15 +121,6 @@ impl<P: ListPage> Pager<P> {
         self.first = resolve_start(&self.origin, page_uri)?;
         self.first_verbatim = true;
         Ok(self)
-    }
-
-    /// Sets the headers sent with every page request (`Authorization`, `User-Agent`, ...),
-    /// replacing those set before. Mark secret values with
-    /// [`HeaderValue::set_sensitive`](http::HeaderValue::set_sensitive).
-    #[must_use]
-    pub fn headers(mut self, headers: http::HeaderMap) -> Self {
-        self.headers = headers;
-        self
     }
 
     /// Asks the server for pages of `n` items (Twilio accepts 1 to 1000), by setting
@@ -177,7 +163,7 @@ impl<P: ListPage> Pager<P> {
     ///
     /// The stream ends after the last page (no `next_page_uri`), after the page that reaches
     /// the [`limit`](Self::limit), or after its first error.
-    pub fn pages(self) -> Pages<P> {
+    pub fn pages(self) -> Pages<P, E> {
         let driver = Driver::start(self);
         let stream = stream::unfold(driver, |mut driver| async move {
             let page = driver.next_page().await?;
@@ -192,7 +178,7 @@ impl<P: ListPage> Pager<P> {
     /// [`limit`](Self::limit) of them.
     ///
     /// The stream ends after the last item or after its first error.
-    pub fn stream(self) -> Items<P> {
+    pub fn stream(self) -> Items<P, E> {
         let mut left = self.limit;
         let stream = self
             .pages()
@@ -216,15 +202,16 @@ impl<P: ListPage> Pager<P> {
     ///
     /// The first error met; the items fetched before it are dropped (see
     /// [`collect_partial`](Self::collect_partial) to keep them).
-    pub async fn collect(self) -> Result<Vec<P::Item>, PagerError> {
+    pub async fn collect(self) -> Result<Vec<P::Item>, E> {
         self.stream().try_collect().await
     }
 
     /// The items of the list fetched until the end or the first error, and that error.
     ///
-    /// Nothing fetched is lost: on an error with a [`resume_uri`](PagerError::resume_uri),
-    /// a listing resumed there yields exactly the items that are not in the vector.
-    pub async fn collect_partial(self) -> (Vec<P::Item>, Option<PagerError>) {
+    /// Nothing fetched is lost: when the fetch of a page failed, a listing resumed at that
+    /// page ([`from_page`](Self::from_page)) yields exactly the items that are not in the
+    /// vector.
+    pub async fn collect_partial(self) -> (Vec<P::Item>, Option<E>) {
         let mut items = Vec::new();
         let mut stream = self.stream();
         while let Some(item) = stream.next().await {
@@ -254,18 +241,18 @@ fn resolve_start(origin: &Origin, uri: &str) -> Result<Target, PagerError> {
 ///
 /// `Unpin` and `Send`: poll it with `StreamExt::next` directly.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<P> {
-    inner: BoxStream<'static, Result<P, PagerError>>,
+pub struct Pages<P, E = PagerError> {
+    inner: BoxStream<'static, Result<P, E>>,
 }
 
-impl<P> fmt::Debug for Pages<P> {
+impl<P, E> fmt::Debug for Pages<P, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages").finish_non_exhaustive()
     }
 }
 
-impl<P> Stream for Pages<P> {
-    type Item = Result<P, PagerError>;
+impl<P, E> Stream for Pages<P, E> {
+    type Item = Result<P, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.poll_next_unpin(cx)
@@ -280,18 +267,18 @@ impl<P> Stream for Pages<P> {
 ///
 /// `Unpin` and `Send`: poll it with `StreamExt::next` directly.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<P: ListPage> {
-    inner: BoxStream<'static, Result<P::Item, PagerError>>,
+pub struct Items<P: ListPage, E = PagerError> {
+    inner: BoxStream<'static, Result<P::Item, E>>,
 }
 
-impl<P: ListPage> fmt::Debug for Items<P> {
+impl<P: ListPage, E> fmt::Debug for Items<P, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items").finish_non_exhaustive()
     }
 }
 
-impl<P: ListPage> Stream for Items<P> {
-    type Item = Result<P::Item, PagerError>;
+impl<P: ListPage, E> Stream for Items<P, E> {
+    type Item = Result<P::Item, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.poll_next_unpin(cx)
@@ -302,67 +289,17 @@ impl<P: ListPage> Stream for Items<P> {
     }
 }
 
-/// What every page request needs, shared with prefetch tasks.
-#[derive(Debug)]
-struct Client {
-    transport: Arc<dyn HttpTransport>,
-    headers: http::HeaderMap,
-}
-
-impl Client {
-    /// Requests one page and decodes it.
-    async fn fetch<P: ListPage>(&self, target: &Target) -> Result<P, PagerError> {
-        let page_uri = || target.as_str().to_owned();
-        let mut request = http::Request::new(Bytes::new());
-        *request.method_mut() = http::Method::GET;
-        *request.uri_mut() = target.uri().clone();
-        *request.headers_mut() = self.headers.clone();
-        let response =
-            self.transport
-                .send(request)
-                .await
-                .map_err(|source| PagerError::Transport {
-                    page_uri: page_uri(),
-                    source: Box::new(source),
-                })?;
-        let (mut parts, body) = response.into_parts();
-        tracing::debug!(
-            status = parts.status.as_u16(),
-            bytes = body.len(),
-            "page received"
-        );
-        if !parts.status.is_success() {
-            mark_sensitive(&mut parts.headers);
-            return Err(PagerError::Status {
-                page_uri: page_uri(),
-                status: parts.status,
-                headers: Box::new(parts.headers),
-                body,
-            });
-        }
-        // The body is the page's to keep (a shared raw page slices its items out of it): no
-        // copy when the transport's buffer is this body's alone, as a joined one is.
-        let page = P::from_body(Vec::from(body)).map_err(|source| PagerError::Decode {
-            page_uri: page_uri(),
-            source,
-            request_id: twilio_transport::request_id(&parts.headers).map(str::to_owned),
-        })?;
-        tracing::debug!(items = page.items().len(), "page decoded");
-        Ok(page)
-    }
-}
-
 /// A spawned fetch, aborted when dropped.
-struct Prefetch<P>(tokio::task::JoinHandle<Result<P, PagerError>>);
+struct Prefetch<P, E>(tokio::task::JoinHandle<Result<P, E>>);
 
-impl<P> Drop for Prefetch<P> {
+impl<P, E> Drop for Prefetch<P, E> {
     fn drop(&mut self) {
         self.0.abort();
     }
 }
 
 /// What the driver does on the next call.
-enum State<P> {
+enum State<P, E> {
     /// The listing is over.
     Done,
     /// Yield this error, then stop.
@@ -370,14 +307,14 @@ enum State<P> {
     /// Fetch this page.
     Fetch(Target),
     /// This page is being fetched by a task.
-    Prefetching(Target, Prefetch<P>),
+    Prefetching(Target, Prefetch<P, E>),
 }
 
 /// The fetch loop: one call of `next_page` per page, in order.
-struct Driver<P> {
-    client: Arc<Client>,
+struct Driver<P, E> {
+    fetch: Arc<FetchPage<P, E>>,
     origin: Origin,
-    state: State<P>,
+    state: State<P, E>,
     visited: Visited,
     /// The number of the page the state fetches (or fetched last), from 0.
     page_number: u64,
@@ -394,8 +331,12 @@ struct Driver<P> {
 /// them; a server that pages forever with fresh links would, and cycle detection cannot tell.
 pub(crate) const MAX_EMPTY_PAGES: u32 = 32;
 
-impl<P: ListPage> Driver<P> {
-    fn start(pager: Pager<P>) -> Self {
+impl<P, E> Driver<P, E>
+where
+    P: ListPage,
+    E: From<PagerError> + Send + 'static,
+{
+    fn start(pager: Pager<P, E>) -> Self {
         let mut visited = Visited::default();
         let state = match (pager.page_size, pager.limit) {
             (Some(value), _) if !(1..=MAX_PAGE_SIZE).contains(&value) => {
@@ -425,10 +366,7 @@ impl<P: ListPage> Driver<P> {
             visited.record(first, 0);
         }
         Self {
-            client: Arc::new(Client {
-                transport: pager.transport,
-                headers: pager.headers,
-            }),
+            fetch: pager.fetch,
             origin: pager.origin,
             state,
             visited,
@@ -450,13 +388,13 @@ impl<P: ListPage> Driver<P> {
     }
 
     /// Fetches the next page; `None` once the listing is over.
-    async fn next_page(&mut self) -> Option<Result<P, PagerError>> {
+    async fn next_page(&mut self) -> Option<Result<P, E>> {
         let (target, fetched) = match std::mem::replace(&mut self.state, State::Done) {
             State::Done => return None,
-            State::Fail(error) => return Some(Err(error)),
+            State::Fail(error) => return Some(Err(error.into())),
             State::Fetch(target) => {
                 let span = self.span(&target);
-                let fetched = self.client.fetch(&target).instrument(span).await;
+                let fetched = (self.fetch)(target.uri().clone()).instrument(span).await;
                 (target, fetched)
             }
             State::Prefetching(target, mut task) => {
@@ -466,7 +404,7 @@ impl<P: ListPage> Driver<P> {
                     // Cancelled: its runtime shut down under it. Fetch here instead.
                     Err(_) => {
                         let span = self.span(&target);
-                        self.client.fetch(&target).instrument(span).await
+                        (self.fetch)(target.uri().clone()).instrument(span).await
                     }
                 };
                 (target, fetched)
@@ -476,11 +414,12 @@ impl<P: ListPage> Driver<P> {
             Ok(page) => page,
             Err(error) => return Some(Err(error)),
         };
+        tracing::debug!(items = page.items().len(), "page received");
         // The page's own `uri` may spell it differently from the request (Twilio answers
         // `?PageSize=50` with `uri` `?PageSize=50&Page=0`): a link back to it is a cycle too.
         // A `uri` that names an earlier page says the server sent that page again, under a
         // fresh link: it is not delivered twice.
-        if let Some(own) = page.meta().uri.as_deref()
+        if let Some(own) = page.envelope().own_link()
             && let Ok(own_target) = self.origin.resolve(own)
             && let Some(earlier) = self.visited.record(&own_target, self.page_number)
             && earlier != self.page_number
@@ -488,7 +427,8 @@ impl<P: ListPage> Driver<P> {
             return Some(Err(PagerError::RepeatedPage {
                 page_uri: target.as_str().to_owned(),
                 uri: without_userinfo(own).into_owned(),
-            }));
+            }
+            .into()));
         }
         if let Some(remaining) = self.remaining.as_mut() {
             *remaining = remaining.saturating_sub(page.items().len() as u64);
@@ -516,7 +456,7 @@ impl<P: ListPage> Driver<P> {
 
     /// The state that follows a page at `current` linking to `link`. Links in errors lose
     /// any userinfo (`user:password@`).
-    fn follow(&mut self, current: &Target, link: &str) -> State<P> {
+    fn follow(&mut self, current: &Target, link: &str) -> State<P, E> {
         let page_uri = || current.as_str().to_owned();
         let shown = || without_userinfo(link).into_owned();
         let next = match self.origin.resolve(link) {
@@ -545,11 +485,8 @@ impl<P: ListPage> Driver<P> {
         if self.prefetch
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
-            let client = Arc::clone(&self.client);
-            let task_target = next.clone();
             let span = self.span(&next);
-            let task = runtime
-                .spawn(async move { client.fetch::<P>(&task_target).await }.instrument(span));
+            let task = runtime.spawn((self.fetch)(next.uri().clone()).instrument(span));
             return State::Prefetching(next, Prefetch(task));
         }
         State::Fetch(next)

@@ -577,7 +577,10 @@ mod tests {
         assert!(may_repeat(NotIdempotent, &status(429)));
         assert!(!may_repeat(NotIdempotent, &status(500)));
         assert!(!may_repeat(NotIdempotent, &status(503)));
-        assert!(may_repeat(NotIdempotent, &failed(TransportErrorKind::Connect)));
+        assert!(may_repeat(
+            NotIdempotent,
+            &failed(TransportErrorKind::Connect)
+        ));
         for kind in [
             TransportErrorKind::Timeout,
             TransportErrorKind::Io,

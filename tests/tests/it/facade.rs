@@ -76,7 +76,7 @@ async fn pages_carry_their_metadata() {
         .map(|p| twilio_api::ListPage::items(p).len())
         .collect();
     assert_eq!(sizes, [100, 100, 30]);
-    let metas: Vec<_> = pages.iter().map(twilio_api::ListPage::meta).collect();
+    let metas: Vec<_> = pages.iter().map(twilio_api::ListPage::envelope).collect();
     assert_eq!(metas[0].page, Some(0));
     assert_eq!(metas[2].page, Some(2));
     assert!(metas[0].previous_page_uri.is_none());
@@ -228,7 +228,10 @@ async fn a_listing_resumes_from_any_page_uri_without_gaps_or_doubles() {
         .try_collect()
         .await
         .unwrap();
-    let third = twilio_api::ListPage::meta(&pages[2]).uri.clone().unwrap();
+    let third = twilio_api::ListPage::envelope(&pages[2])
+        .uri
+        .clone()
+        .unwrap();
     let rest = client
         .call(call.clone())
         .events()

@@ -50,8 +50,10 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let resources = resources(api, &nodes)?;
     let filters = filters(api)?;
     let tests = path_tests(api, &nodes)?;
+    let operations = operations(api)?;
     Ok(vec![
         GeneratedFile::rust("crates/facade/src/generated/mod.rs", MOD_RS),
+        GeneratedFile::rust("crates/facade/src/generated/operations.rs", &operations),
         GeneratedFile::rust("crates/facade/src/generated/resources.rs", &resources),
         GeneratedFile::rust("crates/facade/src/generated/filters.rs", &filters),
         GeneratedFile::rust("crates/facade/tests/it/spec_paths/mod.rs", &tests),
@@ -59,15 +61,62 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
 }
 
 const MOD_RS: &str = r#"//! The resource tree of every read of the 2010-04-01 API, generated from Twilio's OpenAPI
-//! description: one `…Resource` type per path (`resources`) and the typed filters of each
-//! list (`filters`).
+//! description: one `…Resource` type per path (`resources`), the typed filters of each
+//! list (`filters`), and every operation of the spec as data (`operations`).
 
 // The spec's descriptions are Twilio's Markdown: links in brackets and bare URLs.
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls, rustdoc::invalid_html_tags)]
 
 mod filters;
+pub mod operations;
 pub mod resources;
 "#;
+
+/// The name of an operation's descriptor in `operations.rs`: `CreateMessage` →
+/// `CREATE_MESSAGE`.
+pub(crate) fn operation_const(id: &str) -> String {
+    names::snake(id).to_uppercase()
+}
+
+/// `operations.rs`: one `Operation` per operation of the spec, any method.
+fn operations(api: &Api) -> Result<String, String> {
+    let mut out = String::from(
+        "//! Every operation of the 2010-04-01 API as data: method, product host, path template\n\
+         //! and parameters, body, success statuses and retry safety. The resource tree's requests\n\
+         //! run them through the client's one request path.\n\n\
+         use crate::operation::{BodyKind, Operation};\n\n",
+    );
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for op in &api.all {
+        let name = operation_const(&op.id);
+        if !seen.insert(name.clone()) {
+            return Err(format!("two operations are named {name}"));
+        }
+        let success: Vec<String> = op.success.iter().map(u16::to_string).collect();
+        writeln!(
+            out,
+            "/// `{method} {path}` (`{id}`).\npub static {name}: Operation = Operation::new({id:?}, http::Method::{method}, {host:?}, {path:?})\n    .path_params(&[{path_params}])\n    .query_params(&[{query_params}])\n    .body(BodyKind::{body}, &[{body_params}])\n    .success(&[{success}]);\n",
+            method = op.method,
+            path = op.path,
+            id = op.id,
+            host = op.host,
+            path_params = list(&op.path_params),
+            query_params = list(&op.query_params),
+            body = op.body,
+            body_params = list(&op.body_params),
+            success = success.join(", "),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
 
 fn key_of(segments: &[Segment]) -> Key {
     segments
@@ -267,7 +316,7 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
     let mut out = String::from(
         "//! One type per path of the 2010-04-01 reads: a node of the resource tree, reached from\n\
          //! [`Client`](crate::Client) and holding the path so far.\n\n\
-         use crate::fetch::FetchRequest;\nuse crate::list::ListRequest;\nuse crate::Client;\n\n",
+         use crate::fetch::FetchRequest;\nuse crate::list::ListRequest;\nuse crate::Client;\nuse super::operations;\n\n",
     );
     for (key, node) in nodes {
         let name = type_name(key);
@@ -331,28 +380,27 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
             let summary = names::doc(&op.summary);
             writeln!(
                 out,
-                "{summary}///\n/// `GET {path}`. Configure the listing (filters, `limit`, `page_size`), then\n/// `.stream()`, `.pages()` or `.collect()`.\npub fn list(&self) -> ListRequest<twilio_model::{page}> {{ ListRequest::new(self.client.clone(), self.path()) }}\n\n\
-                 /// Like [`list`](Self::list), with each item as the exact JSON object the API sent\n/// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.\npub fn list_raw(&self) -> ListRequest<{raw}> {{ ListRequest::new(self.client.clone(), self.path()) }}\n",
+                "{summary}///\n/// `GET {path}`. Configure the listing (filters, `limit`, `page_size`), then\n/// `.stream()`, `.pages()` or `.collect()`.\npub fn list(&self) -> ListRequest<twilio_model::{page}> {{ ListRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n\n\
+                 /// Like [`list`](Self::list), with each item as the exact JSON object the API sent\n/// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.\npub fn list_raw(&self) -> ListRequest<{raw}> {{ ListRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n",
                 path = op.path,
+                op_const = operation_const(&op.id),
             )
             .map_err(|e| e.to_string())?;
         }
         if let Some(op) = node.fetch {
             let item = item_rust_name(api, &op.item_schema)?;
             let summary = names::doc(&op.summary);
-            let (redirect, note) = if op.success_status == 307 {
-                (
-                    ".expect_redirect()",
-                    "\n///\n/// Twilio answers with a `307` redirect to the data: the result's `redirect_to`\n/// says where it is (from the body, or the `Location` header).",
-                )
+            let note = if op.success_status == 307 {
+                "\n///\n/// Twilio answers with a `307` redirect to the data: the result's `redirect_to`\n/// says where it is (from the body, or the `Location` header)."
             } else {
-                ("", "")
+                ""
             };
             writeln!(
                 out,
-                "{summary}///\n/// `GET {path}`.{note}\npub fn fetch(&self) -> FetchRequest<twilio_model::{item}> {{ FetchRequest::new(self.client.clone(), self.path()){redirect} }}\n\n\
-                 /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.\npub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {{ FetchRequest::new(self.client.clone(), self.path()){redirect} }}\n",
+                "{summary}///\n/// `GET {path}`.{note}\npub fn fetch(&self) -> FetchRequest<twilio_model::{item}> {{ FetchRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n\n\
+                 /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.\npub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {{ FetchRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n",
                 path = op.path,
+                op_const = operation_const(&op.id),
             )
             .map_err(|e| e.to_string())?;
         }

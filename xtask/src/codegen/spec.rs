@@ -24,6 +24,8 @@ pub(crate) struct Api {
     pub(crate) schemas: BTreeMap<String, ItemSchema>,
     /// The enums used by those schemas or by query parameters, by component name.
     pub(crate) enums: BTreeMap<String, EnumDef>,
+    /// Every operation of the spec, any method, as the request path describes it.
+    pub(crate) all: Vec<OperationDesc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +174,7 @@ impl Api {
             operations: Vec::new(),
             schemas: BTreeMap::new(),
             enums: BTreeMap::new(),
+            all: read_all_operations(spec)?,
         };
         for (path, item) in &spec.paths.paths {
             let ReferenceOr::Item(item) = item else {
@@ -582,4 +585,144 @@ fn field_type(schema: &Schema, enums: &mut BTreeMap<String, EnumDef>) -> Result<
         },
         other => return Err(format!("no Rust type for schema {other:?}")),
     })
+}
+
+/// One operation of the spec, any method, as the request path needs it: the facade's
+/// `Operation` descriptors are generated from these.
+#[derive(Debug)]
+pub(crate) struct OperationDesc {
+    /// The spec's `operationId`, e.g. `CreateMessage`.
+    pub(crate) id: String,
+    /// The HTTP method, upper case.
+    pub(crate) method: String,
+    /// The first label of the host the spec's `servers` give (`api` for `api.twilio.com`).
+    pub(crate) host: String,
+    /// The path template.
+    pub(crate) path: String,
+    /// The path parameters, in path order.
+    pub(crate) path_params: Vec<String>,
+    /// The query parameters, paging ones aside.
+    pub(crate) query_params: Vec<String>,
+    /// `None`, `Form` or `Json`.
+    pub(crate) body: &'static str,
+    /// The body parameters, the required ones first, each group in the spec's order.
+    pub(crate) body_params: Vec<String>,
+    /// The documented 2xx and 3xx statuses.
+    pub(crate) success: Vec<u16>,
+}
+
+/// Every operation of the spec, in path order and, within a path, GET, POST, PUT, PATCH,
+/// DELETE.
+pub(crate) fn read_all_operations(spec: &OpenAPI) -> Result<Vec<OperationDesc>, String> {
+    let default_host = host_label(spec.servers.first().map(|s| s.url.as_str()))?;
+    let mut all = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            return Err(format!("{path}: a $ref path item is not supported"));
+        };
+        let path_host = match item.servers.first() {
+            Some(server) => host_label(Some(&server.url))?,
+            None => default_host.clone(),
+        };
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let id = operation
+                .operation_id
+                .clone()
+                .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+            let host = match operation.servers.first() {
+                Some(server) => host_label(Some(&server.url))?,
+                None => path_host.clone(),
+            };
+            let mut path_params = Vec::new();
+            let mut query_params = Vec::new();
+            for parameter in &operation.parameters {
+                let ReferenceOr::Item(parameter) = parameter else {
+                    return Err(format!(
+                        "{method} {path}: $ref parameters are not supported"
+                    ));
+                };
+                let name = parameter.parameter_data_ref().name.clone();
+                match parameter {
+                    Parameter::Path { .. } => path_params.push(name),
+                    Parameter::Query { .. } if PAGING_PARAMS.contains(&name.as_str()) => {}
+                    Parameter::Query { .. } => query_params.push(name),
+                    _ => {}
+                }
+            }
+            let (body, body_params) = match &operation.request_body {
+                None => ("None", Vec::new()),
+                Some(ReferenceOr::Reference { .. }) => {
+                    return Err(format!("{method} {path}: a $ref request body"));
+                }
+                Some(ReferenceOr::Item(body)) => {
+                    let (kind, media) = if let Some(media) =
+                        body.content.get("application/x-www-form-urlencoded")
+                    {
+                        ("Form", media)
+                    } else if let Some(media) = body.content.get("application/json") {
+                        ("Json", media)
+                    } else {
+                        return Err(format!("{method} {path}: a body neither form nor JSON"));
+                    };
+                    let mut names = Vec::new();
+                    if let Some(ReferenceOr::Item(schema)) = &media.schema
+                        && let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
+                    {
+                        let required = &object.required;
+                        names.extend(required.iter().cloned());
+                        names.extend(
+                            object
+                                .properties
+                                .keys()
+                                .filter(|name| !required.contains(name))
+                                .cloned(),
+                        );
+                    }
+                    (kind, names)
+                }
+            };
+            let success = operation
+                .responses
+                .responses
+                .keys()
+                .filter_map(|code| match code {
+                    StatusCode::Code(code) if (200..400).contains(code) => Some(*code),
+                    _ => None,
+                })
+                .collect::<Vec<_>>();
+            if success.is_empty() {
+                return Err(format!("{method} {path}: no 2xx or 3xx response"));
+            }
+            all.push(OperationDesc {
+                id,
+                method: method.to_owned(),
+                host,
+                path: path.clone(),
+                path_params,
+                query_params,
+                body,
+                body_params,
+                success,
+            });
+        }
+    }
+    Ok(all)
+}
+
+/// `api` for `https://api.twilio.com`: the first label of a server URL's host.
+fn host_label(url: Option<&str>) -> Result<String, String> {
+    let url = url.ok_or("the spec names no server")?;
+    url.strip_prefix("https://")
+        .and_then(|rest| rest.split(['.', '/']).next())
+        .filter(|label| !label.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| format!("server {url:?} is not https://<label>.…"))
 }

@@ -3,8 +3,8 @@
 // xtask/src/codegen/ and run `cargo xtask codegen`; CI runs `cargo xtask codegen --check`.
 
 //! The resource tree of every read of the 2010-04-01 API, generated from Twilio's OpenAPI
-//! description: one `…Resource` type per path (`resources`) and the typed filters of each
-//! list (`filters`).
+//! description: one `…Resource` type per path (`resources`), the typed filters of each
+//! list (`filters`), and every operation of the spec as data (`operations`).
 
 // The spec's descriptions are Twilio's Markdown: links in brackets and bare URLs.
 #![allow(
@@ -14,4 +14,5 @@
 )]
 
 mod filters;
+pub mod operations;
 pub mod resources;

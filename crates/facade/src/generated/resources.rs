@@ -5,6 +5,7 @@
 //! One type per path of the 2010-04-01 reads: a node of the resource tree, reached from
 //! [`Client`](crate::Client) and holding the path so far.
 
+use super::operations;
 use crate::Client;
 use crate::fetch::FetchRequest;
 use crate::list::ListRequest;
@@ -28,7 +29,7 @@ impl AccountsResource {
     /// `GET /2010-04-01/Accounts.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AccountsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_ACCOUNT, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -36,7 +37,7 @@ impl AccountsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Accounts>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_ACCOUNT, self.path())
     }
 }
 
@@ -64,12 +65,12 @@ impl AccountResource {
     ///
     /// `GET /2010-04-01/Accounts/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Account> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_ACCOUNT, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_ACCOUNT, self.path())
     }
 
     /// `Addresses`: [`AddressesResource`].
@@ -412,7 +413,7 @@ impl AddressesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Addresses.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AddressesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_ADDRESS, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -420,7 +421,7 @@ impl AddressesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Addresses>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_ADDRESS, self.path())
     }
 }
 
@@ -447,12 +448,12 @@ impl AddressResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Address> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_ADDRESS, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_ADDRESS, self.path())
     }
 
     /// `DependentPhoneNumbers`: [`AddressDependentPhoneNumbersResource`].
@@ -482,7 +483,11 @@ impl AddressDependentPhoneNumbersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Addresses/{AddressSid}/DependentPhoneNumbers.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AddressDependentPhoneNumbersPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_DEPENDENT_PHONE_NUMBER,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -492,7 +497,11 @@ impl AddressDependentPhoneNumbersResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AddressDependentPhoneNumbers>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_DEPENDENT_PHONE_NUMBER,
+            self.path(),
+        )
     }
 }
 
@@ -515,7 +524,11 @@ impl ApplicationsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Applications.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ApplicationsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_APPLICATION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -523,7 +536,11 @@ impl ApplicationsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Applications>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_APPLICATION,
+            self.path(),
+        )
     }
 }
 
@@ -551,12 +568,20 @@ impl ApplicationResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Application> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_APPLICATION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_APPLICATION,
+            self.path(),
+        )
     }
 }
 
@@ -579,7 +604,11 @@ impl AuthorizedConnectAppsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AuthorizedConnectAppsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AUTHORIZED_CONNECT_APP,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -588,7 +617,11 @@ impl AuthorizedConnectAppsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::AuthorizedConnectApps>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AUTHORIZED_CONNECT_APP,
+            self.path(),
+        )
     }
 }
 
@@ -616,12 +649,20 @@ impl AuthorizedConnectAppResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps/{ConnectAppSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::AuthorizedConnectApp> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_AUTHORIZED_CONNECT_APP,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_AUTHORIZED_CONNECT_APP,
+            self.path(),
+        )
     }
 }
 
@@ -643,7 +684,11 @@ impl AvailablePhoneNumbersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumbersPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_COUNTRY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -652,7 +697,11 @@ impl AvailablePhoneNumbersResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumbers>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_COUNTRY,
+            self.path(),
+        )
     }
 }
 
@@ -679,12 +728,20 @@ impl AvailablePhoneNumberResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::AvailablePhoneNumberCountry> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_AVAILABLE_PHONE_NUMBER_COUNTRY,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_AVAILABLE_PHONE_NUMBER_COUNTRY,
+            self.path(),
+        )
     }
 
     /// `Local`: [`AvailablePhoneNumberLocalResource`].
@@ -762,7 +819,11 @@ impl AvailablePhoneNumberLocalResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Local.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberLocalListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_LOCAL,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -772,7 +833,11 @@ impl AvailablePhoneNumberLocalResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberLocalList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_LOCAL,
+            self.path(),
+        )
     }
 }
 
@@ -794,7 +859,11 @@ impl AvailablePhoneNumberMachineToMachineResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/MachineToMachine.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberMachineToMachineListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_MACHINE_TO_MACHINE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -806,7 +875,11 @@ impl AvailablePhoneNumberMachineToMachineResource {
             twilio_model::Raw<twilio_model::AvailablePhoneNumberMachineToMachineList>,
         >,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_MACHINE_TO_MACHINE,
+            self.path(),
+        )
     }
 }
 
@@ -828,7 +901,11 @@ impl AvailablePhoneNumberMobileResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Mobile.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberMobileListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_MOBILE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -838,7 +915,11 @@ impl AvailablePhoneNumberMobileResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberMobileList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_MOBILE,
+            self.path(),
+        )
     }
 }
 
@@ -860,7 +941,11 @@ impl AvailablePhoneNumberNationalResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/National.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberNationalListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_NATIONAL,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -870,7 +955,11 @@ impl AvailablePhoneNumberNationalResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberNationalList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_NATIONAL,
+            self.path(),
+        )
     }
 }
 
@@ -892,7 +981,11 @@ impl AvailablePhoneNumberSharedCostResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/SharedCost.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberSharedCostListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_SHARED_COST,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -902,7 +995,11 @@ impl AvailablePhoneNumberSharedCostResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberSharedCostList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_SHARED_COST,
+            self.path(),
+        )
     }
 }
 
@@ -924,7 +1021,11 @@ impl AvailablePhoneNumberTollFreeResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberTollFreeListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_TOLL_FREE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -934,7 +1035,11 @@ impl AvailablePhoneNumberTollFreeResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberTollFreeList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_TOLL_FREE,
+            self.path(),
+        )
     }
 }
 
@@ -956,7 +1061,11 @@ impl AvailablePhoneNumberVoipResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Voip.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberVoipListPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_VOIP,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -966,7 +1075,11 @@ impl AvailablePhoneNumberVoipResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberVoipList>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_AVAILABLE_PHONE_NUMBER_VOIP,
+            self.path(),
+        )
     }
 }
 
@@ -988,12 +1101,12 @@ impl BalanceResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Balance.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Balance> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_BALANCE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_BALANCE, self.path())
     }
 }
 
@@ -1016,7 +1129,7 @@ impl CallsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_CALL, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1024,7 +1137,7 @@ impl CallsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Calls>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_CALL, self.path())
     }
 }
 
@@ -1052,12 +1165,12 @@ impl CallResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Call> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_CALL, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_CALL, self.path())
     }
 
     /// `Events`: [`CallEventsResource`].
@@ -1122,13 +1235,21 @@ impl CallEventsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallEventsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_EVENT,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
     /// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.
     pub fn list_raw(&self) -> ListRequest<twilio_model::RawCallEventsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_EVENT,
+            self.path(),
+        )
     }
 }
 
@@ -1150,7 +1271,11 @@ impl CallNotificationsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallNotificationsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_NOTIFICATION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1158,7 +1283,11 @@ impl CallNotificationsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallNotifications>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_NOTIFICATION,
+            self.path(),
+        )
     }
 }
 
@@ -1185,12 +1314,20 @@ impl CallNotificationResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::CallNotificationInstance> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CALL_NOTIFICATION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CALL_NOTIFICATION,
+            self.path(),
+        )
     }
 }
 
@@ -1213,7 +1350,11 @@ impl CallRecordingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallRecordingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1221,7 +1362,11 @@ impl CallRecordingsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallRecordings>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CALL_RECORDING,
+            self.path(),
+        )
     }
 }
 
@@ -1249,12 +1394,20 @@ impl CallRecordingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::CallRecording> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CALL_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CALL_RECORDING,
+            self.path(),
+        )
     }
 }
 
@@ -1277,7 +1430,11 @@ impl ConferencesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferencesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONFERENCE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1285,7 +1442,11 @@ impl ConferencesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Conferences>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONFERENCE,
+            self.path(),
+        )
     }
 }
 
@@ -1313,12 +1474,20 @@ impl ConferenceResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Conference> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONFERENCE,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONFERENCE,
+            self.path(),
+        )
     }
 
     /// `Participants`: [`ConferenceParticipantsResource`].
@@ -1380,7 +1549,11 @@ impl ConferenceParticipantsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferenceParticipantsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_PARTICIPANT,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1389,7 +1562,11 @@ impl ConferenceParticipantsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConferenceParticipants>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_PARTICIPANT,
+            self.path(),
+        )
     }
 }
 
@@ -1417,12 +1594,20 @@ impl ConferenceParticipantResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Participant> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_PARTICIPANT,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_PARTICIPANT,
+            self.path(),
+        )
     }
 }
 
@@ -1445,7 +1630,11 @@ impl ConferenceRecordingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferenceRecordingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONFERENCE_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1454,7 +1643,11 @@ impl ConferenceRecordingsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConferenceRecordings>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONFERENCE_RECORDING,
+            self.path(),
+        )
     }
 }
 
@@ -1482,12 +1675,20 @@ impl ConferenceRecordingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ConferenceRecording> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONFERENCE_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONFERENCE_RECORDING,
+            self.path(),
+        )
     }
 }
 
@@ -1510,7 +1711,11 @@ impl ConnectAppsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConnectAppsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONNECT_APP,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1518,7 +1723,11 @@ impl ConnectAppsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConnectApps>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_CONNECT_APP,
+            self.path(),
+        )
     }
 }
 
@@ -1546,12 +1755,20 @@ impl ConnectAppResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ConnectApp> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONNECT_APP,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_CONNECT_APP,
+            self.path(),
+        )
     }
 }
 
@@ -1574,7 +1791,11 @@ impl IncomingPhoneNumbersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1583,7 +1804,11 @@ impl IncomingPhoneNumbersResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbers>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER,
+            self.path(),
+        )
     }
 
     /// `Local`: [`IncomingPhoneNumbersLocalResource`].
@@ -1629,7 +1854,11 @@ impl IncomingPhoneNumbersLocalResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersLocalPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_LOCAL,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1638,7 +1867,11 @@ impl IncomingPhoneNumbersLocalResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersLocal>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_LOCAL,
+            self.path(),
+        )
     }
 }
 
@@ -1660,7 +1893,11 @@ impl IncomingPhoneNumbersMobileResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersMobilePage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_MOBILE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1669,7 +1906,11 @@ impl IncomingPhoneNumbersMobileResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersMobile>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_MOBILE,
+            self.path(),
+        )
     }
 }
 
@@ -1691,7 +1932,11 @@ impl IncomingPhoneNumbersTollFreeResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersTollFreePage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_TOLL_FREE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1701,7 +1946,11 @@ impl IncomingPhoneNumbersTollFreeResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersTollFree>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_TOLL_FREE,
+            self.path(),
+        )
     }
 }
 
@@ -1729,12 +1978,20 @@ impl IncomingPhoneNumberResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumber> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER,
+            self.path(),
+        )
     }
 
     /// `AssignedAddOns`: [`IncomingPhoneNumberAssignedAddOnsResource`].
@@ -1777,7 +2034,11 @@ impl IncomingPhoneNumberAssignedAddOnsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumberAssignedAddOnsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1787,7 +2048,11 @@ impl IncomingPhoneNumberAssignedAddOnsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumberAssignedAddOns>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
+            self.path(),
+        )
     }
 }
 
@@ -1815,12 +2080,20 @@ impl IncomingPhoneNumberAssignedAddOnResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumberAssignedAddOn> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
+            self.path(),
+        )
     }
 
     /// `Extensions`: [`IncomingPhoneNumberAssignedAddOnExtensionsResource`].
@@ -1865,7 +2138,11 @@ impl IncomingPhoneNumberAssignedAddOnExtensionsResource {
     pub fn list(
         &self,
     ) -> ListRequest<twilio_model::IncomingPhoneNumberAssignedAddOnExtensionsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1877,7 +2154,11 @@ impl IncomingPhoneNumberAssignedAddOnExtensionsResource {
             twilio_model::Raw<twilio_model::IncomingPhoneNumberAssignedAddOnExtensions>,
         >,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
+            self.path(),
+        )
     }
 }
 
@@ -1905,12 +2186,20 @@ impl IncomingPhoneNumberAssignedAddOnExtensionResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{AssignedAddOnSid}/Extensions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumberAssignedAddOnExtension> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
+            self.path(),
+        )
     }
 }
 
@@ -1932,7 +2221,7 @@ impl KeysResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Keys.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::KeysPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_KEY, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1940,7 +2229,7 @@ impl KeysResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Keys>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_KEY, self.path())
     }
 }
 
@@ -1967,12 +2256,12 @@ impl KeyResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Key> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_KEY, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_KEY, self.path())
     }
 }
 
@@ -1995,7 +2284,7 @@ impl MessagesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::MessagesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MESSAGE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2003,7 +2292,7 @@ impl MessagesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Messages>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MESSAGE, self.path())
     }
 }
 
@@ -2031,12 +2320,12 @@ impl MessageResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Message> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MESSAGE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MESSAGE, self.path())
     }
 
     /// `Media`: [`MessageMediaResource`].
@@ -2076,7 +2365,7 @@ impl MessageMediaResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::MessageMediaPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MEDIA, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2084,7 +2373,7 @@ impl MessageMediaResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::MessageMedia>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MEDIA, self.path())
     }
 }
 
@@ -2112,12 +2401,12 @@ impl MessageMediaItemResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Media> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MEDIA, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MEDIA, self.path())
     }
 }
 
@@ -2140,7 +2429,11 @@ impl NotificationsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Notifications.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::NotificationsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_NOTIFICATION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2148,7 +2441,11 @@ impl NotificationsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Notifications>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_NOTIFICATION,
+            self.path(),
+        )
     }
 }
 
@@ -2176,12 +2473,20 @@ impl NotificationResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Notifications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::NotificationInstance> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_NOTIFICATION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_NOTIFICATION,
+            self.path(),
+        )
     }
 }
 
@@ -2204,7 +2509,11 @@ impl OutgoingCallerIdsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::OutgoingCallerIdsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_OUTGOING_CALLER_ID,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2212,7 +2521,11 @@ impl OutgoingCallerIdsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::OutgoingCallerIds>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_OUTGOING_CALLER_ID,
+            self.path(),
+        )
     }
 }
 
@@ -2240,12 +2553,20 @@ impl OutgoingCallerIdResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::OutgoingCallerId> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_OUTGOING_CALLER_ID,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_OUTGOING_CALLER_ID,
+            self.path(),
+        )
     }
 }
 
@@ -2268,7 +2589,7 @@ impl QueuesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::QueuesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_QUEUE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2276,7 +2597,7 @@ impl QueuesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Queues>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_QUEUE, self.path())
     }
 }
 
@@ -2304,12 +2625,12 @@ impl QueueResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Queue> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_QUEUE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_QUEUE, self.path())
     }
 
     /// `Members`: [`QueueMembersResource`].
@@ -2350,7 +2671,7 @@ impl QueueMembersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::QueueMembersPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MEMBER, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2358,7 +2679,7 @@ impl QueueMembersResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::QueueMembers>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(self.client.clone(), &operations::LIST_MEMBER, self.path())
     }
 }
 
@@ -2386,12 +2707,12 @@ impl QueueMemberResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Member> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MEMBER, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(self.client.clone(), &operations::FETCH_MEMBER, self.path())
     }
 }
 
@@ -2414,7 +2735,11 @@ impl RecordingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2422,7 +2747,11 @@ impl RecordingsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Recordings>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING,
+            self.path(),
+        )
     }
 }
 
@@ -2450,12 +2779,20 @@ impl RecordingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Recording> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING,
+            self.path(),
+        )
     }
 
     /// `AddOnResults`: [`RecordingAddOnResultsResource`].
@@ -2515,7 +2852,11 @@ impl RecordingAddOnResultsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingAddOnResultsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_ADD_ON_RESULT,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2524,7 +2865,11 @@ impl RecordingAddOnResultsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::RecordingAddOnResults>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_ADD_ON_RESULT,
+            self.path(),
+        )
     }
 }
 
@@ -2552,12 +2897,20 @@ impl RecordingAddOnResultResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResult> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT,
+            self.path(),
+        )
     }
 
     /// `Payloads`: [`RecordingAddOnResultPayloadsResource`].
@@ -2600,7 +2953,11 @@ impl RecordingAddOnResultPayloadsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingAddOnResultPayloadsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_ADD_ON_RESULT_PAYLOAD,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2610,7 +2967,11 @@ impl RecordingAddOnResultPayloadsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::RecordingAddOnResultPayloads>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_ADD_ON_RESULT_PAYLOAD,
+            self.path(),
+        )
     }
 }
 
@@ -2638,12 +2999,20 @@ impl RecordingAddOnResultPayloadResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResultPayload> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD,
+            self.path(),
+        )
     }
 
     /// `Data`: [`RecordingAddOnResultPayloadDataResource`].
@@ -2676,12 +3045,20 @@ impl RecordingAddOnResultPayloadDataResource {
     /// Twilio answers with a `307` redirect to the data: the result's `redirect_to`
     /// says where it is (from the body, or the `Location` header).
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResultPayloadData> {
-        FetchRequest::new(self.client.clone(), self.path()).expect_redirect()
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD_DATA,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path()).expect_redirect()
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD_DATA,
+            self.path(),
+        )
     }
 }
 
@@ -2703,7 +3080,11 @@ impl RecordingTranscriptionsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingTranscriptionsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_TRANSCRIPTION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2712,7 +3093,11 @@ impl RecordingTranscriptionsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::RecordingTranscriptions>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_RECORDING_TRANSCRIPTION,
+            self.path(),
+        )
     }
 }
 
@@ -2739,12 +3124,20 @@ impl RecordingTranscriptionResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingTranscription> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_TRANSCRIPTION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_RECORDING_TRANSCRIPTION,
+            self.path(),
+        )
     }
 }
 
@@ -2834,7 +3227,11 @@ impl SipCredentialListsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipCredentialListsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL_LIST,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2842,7 +3239,11 @@ impl SipCredentialListsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipCredentialLists>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL_LIST,
+            self.path(),
+        )
     }
 }
 
@@ -2870,12 +3271,20 @@ impl SipCredentialListResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredentialList> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL_LIST,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL_LIST,
+            self.path(),
+        )
     }
 
     /// `Credentials`: [`SipCredentialListCredentialsResource`].
@@ -2918,7 +3327,11 @@ impl SipCredentialListCredentialsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipCredentialListCredentialsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2928,7 +3341,11 @@ impl SipCredentialListCredentialsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipCredentialListCredentials>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL,
+            self.path(),
+        )
     }
 }
 
@@ -2956,12 +3373,20 @@ impl SipCredentialListCredentialResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredential> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL,
+            self.path(),
+        )
     }
 }
 
@@ -2984,7 +3409,11 @@ impl SipDomainsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_DOMAIN,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2992,7 +3421,11 @@ impl SipDomainsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipDomains>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_DOMAIN,
+            self.path(),
+        )
     }
 }
 
@@ -3020,12 +3453,20 @@ impl SipDomainResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipDomain> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_DOMAIN,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_DOMAIN,
+            self.path(),
+        )
     }
 
     /// `Auth`: [`SipDomainAuthResource`].
@@ -3174,7 +3615,11 @@ impl SipDomainAuthCallsCredentialListMappingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainAuthCallsCredentialListMappingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3186,7 +3631,11 @@ impl SipDomainAuthCallsCredentialListMappingsResource {
             twilio_model::Raw<twilio_model::SipDomainAuthCallsCredentialListMappings>,
         >,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3214,12 +3663,20 @@ impl SipDomainAuthCallsCredentialListMappingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthCallsCredentialListMapping> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3244,7 +3701,11 @@ impl SipDomainAuthCallsIpAccessControlListMappingsResource {
     pub fn list(
         &self,
     ) -> ListRequest<twilio_model::SipDomainAuthCallsIpAccessControlListMappingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3256,7 +3717,11 @@ impl SipDomainAuthCallsIpAccessControlListMappingsResource {
             twilio_model::Raw<twilio_model::SipDomainAuthCallsIpAccessControlListMappings>,
         >,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3284,12 +3749,20 @@ impl SipDomainAuthCallsIpAccessControlListMappingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthCallsIpAccessControlListMapping> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3346,7 +3819,11 @@ impl SipDomainAuthRegistrationsCredentialListMappingsResource {
     pub fn list(
         &self,
     ) -> ListRequest<twilio_model::SipDomainAuthRegistrationsCredentialListMappingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3358,7 +3835,11 @@ impl SipDomainAuthRegistrationsCredentialListMappingsResource {
             twilio_model::Raw<twilio_model::SipDomainAuthRegistrationsCredentialListMappings>,
         >,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3386,12 +3867,20 @@ impl SipDomainAuthRegistrationsCredentialListMappingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthRegistrationsCredentialListMapping> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3414,7 +3903,11 @@ impl SipDomainCredentialListMappingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainCredentialListMappingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3424,7 +3917,11 @@ impl SipDomainCredentialListMappingsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipDomainCredentialListMappings>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3452,12 +3949,20 @@ impl SipDomainCredentialListMappingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredentialListMapping> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3480,7 +3985,11 @@ impl SipDomainIpAccessControlListMappingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainIpAccessControlListMappingsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3490,7 +3999,11 @@ impl SipDomainIpAccessControlListMappingsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipDomainIpAccessControlListMappings>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3518,12 +4031,20 @@ impl SipDomainIpAccessControlListMappingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAccessControlListMapping> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
     }
 }
 
@@ -3546,7 +4067,11 @@ impl SipIpAccessControlListsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipIpAccessControlListsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3555,7 +4080,11 @@ impl SipIpAccessControlListsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipIpAccessControlLists>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST,
+            self.path(),
+        )
     }
 }
 
@@ -3583,12 +4112,20 @@ impl SipIpAccessControlListResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAccessControlList> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST,
+            self.path(),
+        )
     }
 
     /// `IpAddresses`: [`SipIpAccessControlListIpAddressesResource`].
@@ -3631,7 +4168,11 @@ impl SipIpAccessControlListIpAddressesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipIpAccessControlListIpAddressesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ADDRESS,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3641,7 +4182,11 @@ impl SipIpAccessControlListIpAddressesResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipIpAccessControlListIpAddresses>>,
     > {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIP_IP_ADDRESS,
+            self.path(),
+        )
     }
 }
 
@@ -3669,12 +4214,20 @@ impl SipIpAccessControlListIpAddressResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAddress> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ADDRESS,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIP_IP_ADDRESS,
+            self.path(),
+        )
     }
 }
 
@@ -3724,7 +4277,11 @@ impl SmsShortCodesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SmsShortCodesPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SHORT_CODE,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3732,7 +4289,11 @@ impl SmsShortCodesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SmsShortCodes>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SHORT_CODE,
+            self.path(),
+        )
     }
 }
 
@@ -3760,12 +4321,20 @@ impl SmsShortCodeResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ShortCode> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SHORT_CODE,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SHORT_CODE,
+            self.path(),
+        )
     }
 }
 
@@ -3787,7 +4356,11 @@ impl SigningKeysResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SigningKeysPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIGNING_KEY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3795,7 +4368,11 @@ impl SigningKeysResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SigningKeys>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_SIGNING_KEY,
+            self.path(),
+        )
     }
 }
 
@@ -3822,12 +4399,20 @@ impl SigningKeyResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SigningKey> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIGNING_KEY,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_SIGNING_KEY,
+            self.path(),
+        )
     }
 }
 
@@ -3850,7 +4435,11 @@ impl TranscriptionsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Transcriptions.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::TranscriptionsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_TRANSCRIPTION,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3858,7 +4447,11 @@ impl TranscriptionsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Transcriptions>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_TRANSCRIPTION,
+            self.path(),
+        )
     }
 }
 
@@ -3886,12 +4479,20 @@ impl TranscriptionResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Transcription> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_TRANSCRIPTION,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_TRANSCRIPTION,
+            self.path(),
+        )
     }
 }
 
@@ -3949,7 +4550,11 @@ impl UsageRecordsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3957,7 +4562,11 @@ impl UsageRecordsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecords>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD,
+            self.path(),
+        )
     }
 
     /// `AllTime`: [`UsageRecordsAllTimeResource`].
@@ -4043,7 +4652,11 @@ impl UsageRecordsAllTimeResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/AllTime.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsAllTimePage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_ALL_TIME,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4051,7 +4664,11 @@ impl UsageRecordsAllTimeResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsAllTime>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_ALL_TIME,
+            self.path(),
+        )
     }
 }
 
@@ -4073,7 +4690,11 @@ impl UsageRecordsDailyResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/Daily.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsDailyPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_DAILY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4081,7 +4702,11 @@ impl UsageRecordsDailyResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsDaily>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_DAILY,
+            self.path(),
+        )
     }
 }
 
@@ -4103,7 +4728,11 @@ impl UsageRecordsLastMonthResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/LastMonth.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsLastMonthPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_LAST_MONTH,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4112,7 +4741,11 @@ impl UsageRecordsLastMonthResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsLastMonth>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_LAST_MONTH,
+            self.path(),
+        )
     }
 }
 
@@ -4134,7 +4767,11 @@ impl UsageRecordsMonthlyResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/Monthly.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsMonthlyPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_MONTHLY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4142,7 +4779,11 @@ impl UsageRecordsMonthlyResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsMonthly>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_MONTHLY,
+            self.path(),
+        )
     }
 }
 
@@ -4164,7 +4805,11 @@ impl UsageRecordsThisMonthResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/ThisMonth.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsThisMonthPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_THIS_MONTH,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4173,7 +4818,11 @@ impl UsageRecordsThisMonthResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsThisMonth>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_THIS_MONTH,
+            self.path(),
+        )
     }
 }
 
@@ -4195,7 +4844,11 @@ impl UsageRecordsTodayResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/Today.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsTodayPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_TODAY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4203,7 +4856,11 @@ impl UsageRecordsTodayResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsToday>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_TODAY,
+            self.path(),
+        )
     }
 }
 
@@ -4225,7 +4882,11 @@ impl UsageRecordsYearlyResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/Yearly.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsYearlyPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_YEARLY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4233,7 +4894,11 @@ impl UsageRecordsYearlyResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsYearly>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_YEARLY,
+            self.path(),
+        )
     }
 }
 
@@ -4255,7 +4920,11 @@ impl UsageRecordsYesterdayResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records/Yesterday.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsYesterdayPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_YESTERDAY,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4264,7 +4933,11 @@ impl UsageRecordsYesterdayResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsYesterday>>>
     {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_RECORD_YESTERDAY,
+            self.path(),
+        )
     }
 }
 
@@ -4287,7 +4960,11 @@ impl UsageTriggersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageTriggersPage> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_TRIGGER,
+            self.path(),
+        )
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4295,7 +4972,11 @@ impl UsageTriggersResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageTriggers>>> {
-        ListRequest::new(self.client.clone(), self.path())
+        ListRequest::new(
+            self.client.clone(),
+            &operations::LIST_USAGE_TRIGGER,
+            self.path(),
+        )
     }
 }
 
@@ -4323,12 +5004,20 @@ impl UsageTriggerResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::UsageTrigger> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_USAGE_TRIGGER,
+            self.path(),
+        )
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), self.path())
+        FetchRequest::new(
+            self.client.clone(),
+            &operations::FETCH_USAGE_TRIGGER,
+            self.path(),
+        )
     }
 }
 

@@ -91,7 +91,7 @@ fn check_documented_event(event: &CallEvent) {
 #[test]
 fn seed_read_full() {
     let page = round_trip(SEED_FULL);
-    assert_eq!(page.meta(), &expected_meta());
+    assert_eq!(page.envelope(), &expected_meta());
     assert_eq!(page.next_page_uri(), None);
     assert!(page.extra.is_empty());
     assert_eq!(page.items().len(), 1);
@@ -101,7 +101,7 @@ fn seed_read_full() {
 #[test]
 fn spec_read_full() {
     let page = round_trip(SPEC_FULL);
-    assert_eq!(page.meta(), &expected_meta());
+    assert_eq!(page.envelope(), &expected_meta());
     assert_eq!(page.items().len(), 1);
     check_documented_event(&page.items()[0]);
     assert_eq!(
@@ -115,7 +115,7 @@ fn spec_read_full() {
 fn read_empty_examples() {
     for text in [SEED_EMPTY, SPEC_EMPTY] {
         let page = round_trip(text);
-        assert_eq!(page.meta(), &expected_meta());
+        assert_eq!(page.envelope(), &expected_meta());
         assert!(page.items().is_empty());
         let (meta, items) = page.into_parts();
         assert_eq!(meta.first_page_uri.as_deref(), Some(FIRST_URI));
@@ -128,10 +128,10 @@ fn edge_cases_decode_and_round_trip() {
     let page = round_trip(EDGE);
     assert!(page.next_page_uri().unwrap().ends_with("PageToken=PAabc"));
     // An ill-typed counter is kept raw; unknown top-level members are kept.
-    assert_eq!(page.meta().start, None);
+    assert_eq!(page.envelope().start, None);
     assert_eq!(page.extra["start"], json!("0"));
     assert_eq!(page.extra["meta"]["new_field"], json!(true));
-    assert_eq!(page.meta().end, Some(4));
+    assert_eq!(page.envelope().end, Some(4));
 
     let events = page.items();
     assert_eq!(events.len(), 5);
@@ -252,7 +252,7 @@ fn a_lone_surrogate_escape_is_kept_raw_and_refused_typed() {
         event,
         "verbatim through a round trip"
     );
-    assert_eq!(again.meta(), raw.meta());
+    assert_eq!(again.envelope(), raw.envelope());
 
     assert!(serde_json::to_value(&raw).is_err());
     assert!(serde_json::from_str::<CallEvent>(event).is_err());

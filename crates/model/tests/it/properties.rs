@@ -335,7 +335,7 @@ proptest! {
         let page: CallEventsPage = serde_json::from_slice(text.as_bytes()).unwrap();
         prop_assert_eq!(page.items().len(), expected["events"].as_array().unwrap().len());
         prop_assert_eq!(page.next_page_uri(), expected["next_page_uri"].as_str().filter(|s| !s.is_empty()));
-        prop_assert_eq!(page.meta().page, expected["page"].as_u64());
+        prop_assert_eq!(page.envelope().page, expected["page"].as_u64());
         prop_assert_eq!(serde_json::to_value(&page).unwrap(), expected);
     }
 

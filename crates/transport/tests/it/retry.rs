@@ -208,7 +208,11 @@ async fn a_write_is_not_repeated_once_it_may_have_been_applied() {
 #[tokio::test]
 async fn a_write_is_repeated_after_a_429_or_when_it_never_left() {
     let (transport, replay, sleeper) = retrying(vec![
-        ReplayEvent::response(with_header(json_response(429, "slow down"), "Retry-After", "2")),
+        ReplayEvent::response(with_header(
+            json_response(429, "slow down"),
+            "Retry-After",
+            "2",
+        )),
         ReplayEvent::error(error(TransportErrorKind::Connect, "refused")),
         ReplayEvent::response(json_response(201, "{}")),
     ]);

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Deserialize;
 use twilio_model::{ListPage, PageMeta};
-use twilio_pager::Pager;
-use twilio_transport::HttpTransport;
+use twilio_pager::{Pager, PagerError};
 use twilio_transport::test_util::{FnTransport, json_response};
+use twilio_transport::{HttpTransport, TransportError};
 
 pub const BASE: &str = "https://api.twilio.com";
 pub const FIRST: &str = "/2010-04-01/Things.json";
@@ -30,8 +30,9 @@ pub struct ThingsPage {
 
 impl ListPage for ThingsPage {
     type Item = Thing;
+    type Envelope = PageMeta;
 
-    fn meta(&self) -> &PageMeta {
+    fn envelope(&self) -> &PageMeta {
         &self.meta
     }
 
@@ -67,9 +68,99 @@ pub fn things(ids: impl IntoIterator<Item = u64>) -> Vec<Thing> {
     ids.into_iter().map(|id| Thing { id }).collect()
 }
 
+/// What a listing of these tests fails with: the pager's stops, or a page's fetch (as a
+/// client's request path reports it: the page's URI, and why).
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Pager(#[from] PagerError),
+    #[error("page {page_uri} answered HTTP {status}")]
+    Status {
+        page_uri: String,
+        status: http::StatusCode,
+    },
+    #[error("page {page_uri} could not be decoded")]
+    Decode {
+        page_uri: String,
+        source: serde_json::Error,
+    },
+    #[error("page {page_uri} could not be fetched")]
+    Transport {
+        page_uri: String,
+        source: TransportError,
+    },
+}
+
+impl Failure {
+    /// The page to resume from: the one whose fetch failed.
+    pub fn resume_uri(&self) -> Option<&str> {
+        match self {
+            Self::Status { page_uri, .. }
+            | Self::Decode { page_uri, .. }
+            | Self::Transport { page_uri, .. } => Some(page_uri),
+            Self::Pager(_) => None,
+        }
+    }
+
+    /// The pager's own stop, if it is one.
+    pub fn stop(self) -> Option<PagerError> {
+        match self {
+            Self::Pager(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Fetches one page through `transport` with `headers`, as a client's request path does.
+pub async fn fetch(
+    transport: Arc<dyn HttpTransport>,
+    headers: http::HeaderMap,
+    uri: http::Uri,
+) -> Result<ThingsPage, Failure> {
+    let page_uri = uri.to_string();
+    let mut request = http::Request::new(Bytes::new());
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    let response = transport
+        .send(request)
+        .await
+        .map_err(|source| Failure::Transport {
+            page_uri: page_uri.clone(),
+            source,
+        })?;
+    if !response.status().is_success() {
+        return Err(Failure::Status {
+            page_uri,
+            status: response.status(),
+        });
+    }
+    ThingsPage::from_body(response.into_body().to_vec())
+        .map_err(|source| Failure::Decode { page_uri, source })
+}
+
 /// A pager over `transport` starting at [`FIRST`].
-pub fn pager(transport: impl HttpTransport + 'static) -> Pager<ThingsPage> {
-    Pager::new(Arc::new(transport), BASE, FIRST).unwrap()
+pub fn pager(transport: impl HttpTransport + 'static) -> Pager<ThingsPage, Failure> {
+    pager_with_headers(transport, http::HeaderMap::new())
+}
+
+/// A pager over `transport` starting at [`FIRST`], its fetch sending `headers`.
+pub fn pager_with_headers(
+    transport: impl HttpTransport + 'static,
+    headers: http::HeaderMap,
+) -> Pager<ThingsPage, Failure> {
+    pager_at(Arc::new(transport), headers, BASE, FIRST).unwrap()
+}
+
+/// A pager over `transport` on `base`, starting at `first`.
+pub fn pager_at(
+    transport: Arc<dyn HttpTransport>,
+    headers: http::HeaderMap,
+    base: &str,
+    first: &str,
+) -> Result<Pager<ThingsPage, Failure>, PagerError> {
+    Pager::new(base, first, move |uri| {
+        fetch(Arc::clone(&transport), headers.clone(), uri)
+    })
 }
 
 /// The path and query of every request, in order.

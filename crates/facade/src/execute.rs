@@ -1,0 +1,88 @@
+//! The one request path: every request of the client, a fetch, a page of a listing or a
+//! write, is built and sent here.
+
+use bytes::Bytes;
+use tracing::Instrument as _;
+
+use crate::error::RequestLine;
+use crate::operation::{Body, Operation};
+use crate::{Client, Error};
+
+/// A success response: its head and its whole body.
+#[derive(Debug)]
+pub(crate) struct Success {
+    pub(crate) parts: http::response::Parts,
+    pub(crate) body: Bytes,
+}
+
+impl Success {
+    /// The response's `Twilio-Request-Id`.
+    pub(crate) fn request_id(&self) -> Option<String> {
+        twilio_transport::request_id(&self.parts.headers).map(str::to_owned)
+    }
+}
+
+impl Client {
+    /// Sends one request of `operation` to `uri` (absolute, on the operation's product
+    /// origin) with `body`: the client's credentials, user agent and `Accept`, the body's
+    /// content type, and the operation's [`RetrySafety`](twilio_transport::RetrySafety) for
+    /// the transport to honour. A status the operation does not count as success becomes
+    /// Twilio's error ([`Error::Api`]) or [`Error::Http`]; a failure to send,
+    /// [`Error::Transport`]. `page` says the request fetches a page of a listing (so its
+    /// errors can be resumed there).
+    pub(crate) async fn execute(
+        &self,
+        operation: &'static Operation,
+        uri: String,
+        body: &Body,
+        page: bool,
+    ) -> Result<Success, Error> {
+        let line = RequestLine::new(operation.method.clone(), uri, page);
+        let target: http::Uri = line
+            .uri
+            .parse()
+            .map_err(|_| Error::invalid_input(format!("not a valid request URI: {}", line.uri)))?;
+        let (bytes, content_type) = body.encode();
+        let mut request = http::Request::new(bytes);
+        *request.method_mut() = operation.method.clone();
+        *request.uri_mut() = target;
+        *request.headers_mut() = self.headers().clone();
+        if let Some(content_type) = content_type {
+            request.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static(content_type),
+            );
+        }
+        request.extensions_mut().insert(operation.retry);
+        let span = tracing::debug_span!(
+            "twilio_api::request",
+            operation = operation.id,
+            method = %operation.method,
+        );
+        let response = self
+            .transport()
+            .send(request)
+            .instrument(span)
+            .await
+            .map_err(|source| Error::Transport {
+                request: Box::new(line.clone()),
+                source: Box::new(source),
+            })?;
+        let (parts, body) = response.into_parts();
+        tracing::debug!(
+            operation = operation.id,
+            status = parts.status.as_u16(),
+            bytes = body.len(),
+            "response received"
+        );
+        if !operation.is_success(parts.status) {
+            return Err(Error::from_status(
+                line,
+                parts.status,
+                &parts.headers,
+                &body,
+            ));
+        }
+        Ok(Success { parts, body })
+    }
+}
