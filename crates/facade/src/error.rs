@@ -93,6 +93,27 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// A write that may have been applied: it was sent, and then no answer said whether it
+    /// was (the connection was cut or timed out once the request had left, or the server
+    /// answered 5xx). It was **not** sent again: Twilio's 2010-04-01 API has no idempotency
+    /// key, so a repeat could send a message or place a call twice (the source says what
+    /// happened).
+    ///
+    /// Reconcile before trying again: fetch or list what the write would have made or
+    /// changed, by the fields you sent (a message's `To`, `From` and `DateSent>=`, a call's
+    /// `To` and `StartTime>=`), and send it again only if it is not there.
+    #[error(
+        "the outcome of {request} is unknown: it may have been applied, and it was not sent again"
+    )]
+    OutcomeUnknown {
+        /// The write.
+        request: Box<RequestLine>,
+        /// What happened after it was sent: [`Error::Transport`], [`Error::Api`] or
+        /// [`Error::Http`].
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The listing was stopped by one of the pager's safety rules (a link to another host,
     /// a link cycle, a malformed link).
     #[error("listing stopped")]
@@ -202,6 +223,14 @@ impl Error {
         }
     }
 
+    /// A write of unknown outcome: `source` happened after `request` was sent.
+    pub(crate) fn outcome_unknown(request: RequestLine, source: Error) -> Self {
+        Self::OutcomeUnknown {
+            request: Box::new(request),
+            source: Box::new(source),
+        }
+    }
+
     /// Invalid input whose typed cause is `source`; `message` names the argument and does not
     /// repeat what `source` says.
     pub(crate) fn invalid_input_because(
@@ -255,7 +284,8 @@ impl Error {
             Self::Api(api) => Some(&api.request),
             Self::Http { request, .. }
             | Self::Transport { request, .. }
-            | Self::Decode { request, .. } => Some(&**request),
+            | Self::Decode { request, .. }
+            | Self::OutcomeUnknown { request, .. } => Some(&**request),
             Self::InvalidInput { .. }
             | Self::InvalidSid(_)
             | Self::Setup { .. }
@@ -285,6 +315,7 @@ impl Error {
                 request_id.as_deref()
             }
             Self::Transport { source, .. } => source.request_id(),
+            Self::OutcomeUnknown { source, .. } => source.request_id(),
             _ => None,
         }
     }
@@ -301,6 +332,7 @@ impl Error {
     /// How long the server asked to wait before trying again (`Retry-After`), if it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.retry_after(),
             Self::Api(api) => api.retry_after,
             Self::Http { retry_after, .. } => *retry_after,
             _ => None,
@@ -310,6 +342,7 @@ impl Error {
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.status(),
             Self::Api(api) => Some(api.status),
             Self::Http { status, .. } => Some(*status),
             _ => None,
@@ -319,6 +352,7 @@ impl Error {
     /// Twilio's error code, when Twilio sent one.
     pub fn code(&self) -> Option<i64> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.code(),
             Self::Api(api) => api.code,
             _ => None,
         }
@@ -327,25 +361,34 @@ impl Error {
     /// The Twilio error document, when Twilio sent one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
+            Self::OutcomeUnknown { source, .. } => source.api_error(),
             Self::Api(api) => Some(api),
             _ => None,
         }
     }
 
-    /// Whether trying again later may succeed: rate limits,
-    /// server errors, timeouts and broken connections. Bad input, bad credentials and
-    /// unknown resources are not retryable.
+    /// Whether trying again later may succeed: rate limits, server errors, timeouts and
+    /// broken connections. Bad input, bad credentials, unknown resources and writes of unknown
+    /// outcome (which could be applied twice) are not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => retryable(api.status),
             Self::Http { status, .. } => retryable(*status),
             Self::Transport { source, .. } => source.is_retryable(),
-            Self::InvalidInput { .. }
+            // Trying again may do it twice: reconcile first.
+            Self::OutcomeUnknown { .. }
+            | Self::InvalidInput { .. }
             | Self::InvalidSid(_)
             | Self::Setup { .. }
             | Self::Decode { .. }
             | Self::Paging { .. } => false,
         }
+    }
+
+    /// Whether this is a write of unknown outcome ([`Error::OutcomeUnknown`]): it may have
+    /// been applied, and must not be sent again before reconciling.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
     }
 
     /// Whether the request timed out.

@@ -2,7 +2,9 @@
 //! write, is built and sent here.
 
 use bytes::Bytes;
+use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
+use twilio_transport::retry::never_sent;
 
 use crate::error::RequestLine;
 use crate::operation::{Body, Operation};
@@ -30,6 +32,11 @@ impl Client {
     /// Twilio's error ([`Error::Api`]) or [`Error::Http`]; a failure to send,
     /// [`Error::Transport`]. `page` says the request fetches a page of a listing (so its
     /// errors can be resumed there).
+    ///
+    /// A request that may not be repeated (a `POST`, a `PATCH`) that may have been applied
+    /// without an answer saying so (cut or timed out once sent, or answered 5xx) fails with
+    /// [`Error::OutcomeUnknown`]: the transport did not send it again, and the caller must
+    /// not either without reconciling first.
     pub(crate) async fn execute(
         &self,
         operation: &'static Operation,
@@ -64,9 +71,17 @@ impl Client {
             .send(request)
             .instrument(span)
             .await
-            .map_err(|source| Error::Transport {
-                request: Box::new(line.clone()),
-                source: Box::new(source),
+            .map_err(|source| {
+                let unknown = !operation.retry.is_idempotent() && !never_sent(&source);
+                let error = Error::Transport {
+                    request: Box::new(line.clone()),
+                    source: Box::new(source),
+                };
+                if unknown {
+                    Error::outcome_unknown(line.clone(), error)
+                } else {
+                    error
+                }
             })?;
         let (parts, body) = response.into_parts();
         tracing::debug!(
@@ -76,13 +91,56 @@ impl Client {
             "response received"
         );
         if !operation.is_success(parts.status) {
-            return Err(Error::from_status(
-                line,
-                parts.status,
-                &parts.headers,
-                &body,
-            ));
+            let unknown = !operation.retry.is_idempotent() && parts.status.is_server_error();
+            let error = Error::from_status(line.clone(), parts.status, &parts.headers, &body);
+            return Err(if unknown {
+                Error::outcome_unknown(line, error)
+            } else {
+                error
+            });
         }
         Ok(Success { parts, body })
+    }
+}
+
+/// Decodes a success response of `operation` at `uri` as `T`: an empty body (a delete's
+/// `204`) as JSON `null`, and a redirect without a JSON body as `{"redirect_to": Location}`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static Operation,
+    uri: String,
+    success: &Success,
+    page: bool,
+) -> Result<T, Error> {
+    let body: &[u8] = if success.body.is_empty() {
+        b"null"
+    } else {
+        &success.body
+    };
+    let decode_error = |source| Error::Decode {
+        request: Box::new(RequestLine::new(
+            operation.method.clone(),
+            uri.clone(),
+            page,
+        )),
+        source,
+        request_id: success.request_id(),
+    };
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(source) => {
+            // A redirect with no JSON body: its `Location` is the answer.
+            let location = success
+                .parts
+                .headers
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            match (success.parts.status.is_redirection(), location) {
+                (true, Some(location)) => {
+                    serde_json::from_value(serde_json::json!({ "redirect_to": location }))
+                        .map_err(decode_error)
+                }
+                _ => Err(decode_error(source)),
+            }
+        }
     }
 }

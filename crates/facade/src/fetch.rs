@@ -7,7 +7,6 @@ use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::RequestLine;
 use crate::operation::{Body, Operation};
 use crate::{Client, Error};
 
@@ -58,12 +57,13 @@ impl<T> fmt::Debug for FetchRequest<T> {
 
 impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
     /// A fetch of `operation` at `path` (relative to the operation's product origin, its
-    /// parameters filled in).
-    pub(crate) fn new(client: Client, operation: &'static Operation, path: String) -> Self {
+    /// parameters filled in): what the resource tree's `fetch()` returns, and how a resource
+    /// the tree does not have is fetched through the same request path.
+    pub fn new(client: &Client, operation: &'static Operation, path: impl Into<String>) -> Self {
         Self {
-            client,
+            client: client.clone(),
             operation,
-            path,
+            path: path.into(),
             query: Vec::new(),
             _item: PhantomData,
         }
@@ -100,34 +100,7 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
             .client
             .execute(self.operation, uri.clone(), &Body::Empty, false)
             .await?;
-        let request_id = success.request_id();
-        let decode_error = |source| Error::Decode {
-            request: Box::new(RequestLine::new(
-                self.operation.method.clone(),
-                uri.clone(),
-                false,
-            )),
-            source,
-            request_id: request_id.clone(),
-        };
-        match serde_json::from_slice(&success.body) {
-            Ok(item) => Ok(item),
-            Err(source) => {
-                // A redirect with no JSON body: its `Location` is the answer.
-                let location = success
-                    .parts
-                    .headers
-                    .get(http::header::LOCATION)
-                    .and_then(|v| v.to_str().ok());
-                match (success.parts.status.is_redirection(), location) {
-                    (true, Some(location)) => {
-                        serde_json::from_value(serde_json::json!({ "redirect_to": location }))
-                            .map_err(decode_error)
-                    }
-                    _ => Err(decode_error(source)),
-                }
-            }
-        }
+        crate::execute::decode(self.operation, uri, &success, false)
     }
 }
 

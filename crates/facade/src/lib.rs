@@ -247,6 +247,7 @@ pub mod operation;
 mod path;
 mod query;
 mod stream;
+mod write;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, user_agent};
 pub use error::{ApiError, Error, RequestLine};
@@ -258,6 +259,8 @@ pub use generated::operations;
 /// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
 pub use generated::resources;
 pub use generated::resources::{AccountResource, CallEventsResource, CallResource, CallsResource};
+/// The `http` crate, whose types cross the transport and name an operation's method.
+pub use http;
 pub use list::ListRequest;
 pub use listings::Listings;
 pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
@@ -267,6 +270,7 @@ pub use stream::{ItemStream, PageStream};
 pub use time;
 /// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).
 pub use twilio_model as model;
+pub use write::WriteRequest;
 
 pub use twilio_model::{
     AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,

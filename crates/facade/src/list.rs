@@ -65,12 +65,42 @@ impl<P> fmt::Debug for ListRequest<P> {
 
 impl<P: ListPage> ListRequest<P> {
     /// A listing of `operation` whose first page is at `first_uri` (relative to the
-    /// operation's product origin, its parameters filled in).
-    pub(crate) fn new(client: Client, operation: &'static Operation, first_uri: String) -> Self {
+    /// operation's product origin, its parameters filled in): what the resource tree's
+    /// `list()` returns, and how a list the tree does not have is paged with the same
+    /// machinery (any [`ListPage`]: [`Page`] for 2010-04-01's envelope,
+    /// [`twilio_model::MetaPage`] for the other APIs' `meta`).
+    ///
+    /// ```
+    /// use twilio_api::operation::Operation;
+    /// use twilio_api::{Client, ListRequest};
+    /// # #[derive(serde::Deserialize, serde::Serialize)] struct Service { sid: String }
+    /// # enum Services {}
+    /// # impl twilio_api::model::ListResource for Services {
+    /// #     const ITEMS_KEY: &'static str = "services";
+    /// #     type Item = Service;
+    /// # }
+    ///
+    /// static LIST_SERVICE: Operation =
+    ///     Operation::new("ListService", http::Method::GET, "verify", "/v2/Services");
+    ///
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// let client = Client::builder()
+    ///     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+    ///     .build()?;
+    /// let services: ListRequest<twilio_api::model::MetaPage<Services>> =
+    ///     ListRequest::new(&client, &LIST_SERVICE, "/v2/Services");
+    /// assert_eq!(client.origin(services.operation().host), "https://verify.twilio.com");
+    /// # Ok(()) }
+    /// ```
+    pub fn new(
+        client: &Client,
+        operation: &'static Operation,
+        first_uri: impl Into<String>,
+    ) -> Self {
         Self {
-            client,
+            client: client.clone(),
             operation,
-            first_uri,
+            first_uri: first_uri.into(),
             query: Vec::new(),
             page_size: None,
             limit: None,

@@ -165,12 +165,8 @@ impl<P: ListPage> CallsEventsRequest<P> {
             .call(call_sid.clone())
             .events()
             .path();
-        let mut request = ListRequest::new(
-            self.client.clone(),
-            &crate::operations::LIST_CALL_EVENT,
-            path,
-        )
-        .prefetch(self.prefetch);
+        let mut request = ListRequest::new(&self.client, &crate::operations::LIST_CALL_EVENT, path)
+            .prefetch(self.prefetch);
         if let Some(page_size) = self.page_size {
             request = request.page_size(page_size);
         }

@@ -380,8 +380,8 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
             let summary = names::doc(&op.summary);
             writeln!(
                 out,
-                "{summary}///\n/// `GET {path}`. Configure the listing (filters, `limit`, `page_size`), then\n/// `.stream()`, `.pages()` or `.collect()`.\npub fn list(&self) -> ListRequest<twilio_model::{page}> {{ ListRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n\n\
-                 /// Like [`list`](Self::list), with each item as the exact JSON object the API sent\n/// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.\npub fn list_raw(&self) -> ListRequest<{raw}> {{ ListRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n",
+                "{summary}///\n/// `GET {path}`. Configure the listing (filters, `limit`, `page_size`), then\n/// `.stream()`, `.pages()` or `.collect()`.\npub fn list(&self) -> ListRequest<twilio_model::{page}> {{ ListRequest::new(&self.client, &operations::{op_const}, self.path()) }}\n\n\
+                 /// Like [`list`](Self::list), with each item as the exact JSON object the API sent\n/// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.\npub fn list_raw(&self) -> ListRequest<{raw}> {{ ListRequest::new(&self.client, &operations::{op_const}, self.path()) }}\n",
                 path = op.path,
                 op_const = operation_const(&op.id),
             )
@@ -397,8 +397,8 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
             };
             writeln!(
                 out,
-                "{summary}///\n/// `GET {path}`.{note}\npub fn fetch(&self) -> FetchRequest<twilio_model::{item}> {{ FetchRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n\n\
-                 /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.\npub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {{ FetchRequest::new(self.client.clone(), &operations::{op_const}, self.path()) }}\n",
+                "{summary}///\n/// `GET {path}`.{note}\npub fn fetch(&self) -> FetchRequest<twilio_model::{item}> {{ FetchRequest::new(&self.client, &operations::{op_const}, self.path()) }}\n\n\
+                 /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.\npub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {{ FetchRequest::new(&self.client, &operations::{op_const}, self.path()) }}\n",
                 path = op.path,
                 op_const = operation_const(&op.id),
             )

@@ -29,7 +29,7 @@ impl AccountsResource {
     /// `GET /2010-04-01/Accounts.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AccountsPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_ACCOUNT, self.path())
+        ListRequest::new(&self.client, &operations::LIST_ACCOUNT, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -37,7 +37,7 @@ impl AccountsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Accounts>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_ACCOUNT, self.path())
+        ListRequest::new(&self.client, &operations::LIST_ACCOUNT, self.path())
     }
 }
 
@@ -65,12 +65,12 @@ impl AccountResource {
     ///
     /// `GET /2010-04-01/Accounts/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Account> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_ACCOUNT, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_ACCOUNT, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_ACCOUNT, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_ACCOUNT, self.path())
     }
 
     /// `Addresses`: [`AddressesResource`].
@@ -413,7 +413,7 @@ impl AddressesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Addresses.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AddressesPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_ADDRESS, self.path())
+        ListRequest::new(&self.client, &operations::LIST_ADDRESS, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -421,7 +421,7 @@ impl AddressesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Addresses>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_ADDRESS, self.path())
+        ListRequest::new(&self.client, &operations::LIST_ADDRESS, self.path())
     }
 }
 
@@ -448,12 +448,12 @@ impl AddressResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Address> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_ADDRESS, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_ADDRESS, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_ADDRESS, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_ADDRESS, self.path())
     }
 
     /// `DependentPhoneNumbers`: [`AddressDependentPhoneNumbersResource`].
@@ -484,7 +484,7 @@ impl AddressDependentPhoneNumbersResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AddressDependentPhoneNumbersPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_DEPENDENT_PHONE_NUMBER,
             self.path(),
         )
@@ -498,7 +498,7 @@ impl AddressDependentPhoneNumbersResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AddressDependentPhoneNumbers>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_DEPENDENT_PHONE_NUMBER,
             self.path(),
         )
@@ -524,11 +524,7 @@ impl ApplicationsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Applications.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ApplicationsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_APPLICATION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_APPLICATION, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -536,11 +532,7 @@ impl ApplicationsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Applications>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_APPLICATION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_APPLICATION, self.path())
     }
 }
 
@@ -568,20 +560,12 @@ impl ApplicationResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Application> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_APPLICATION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_APPLICATION, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_APPLICATION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_APPLICATION, self.path())
     }
 }
 
@@ -605,7 +589,7 @@ impl AuthorizedConnectAppsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AuthorizedConnectAppsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AUTHORIZED_CONNECT_APP,
             self.path(),
         )
@@ -618,7 +602,7 @@ impl AuthorizedConnectAppsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::AuthorizedConnectApps>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AUTHORIZED_CONNECT_APP,
             self.path(),
         )
@@ -650,7 +634,7 @@ impl AuthorizedConnectAppResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps/{ConnectAppSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::AuthorizedConnectApp> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_AUTHORIZED_CONNECT_APP,
             self.path(),
         )
@@ -659,7 +643,7 @@ impl AuthorizedConnectAppResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_AUTHORIZED_CONNECT_APP,
             self.path(),
         )
@@ -685,7 +669,7 @@ impl AvailablePhoneNumbersResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumbersPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_COUNTRY,
             self.path(),
         )
@@ -698,7 +682,7 @@ impl AvailablePhoneNumbersResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumbers>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_COUNTRY,
             self.path(),
         )
@@ -729,7 +713,7 @@ impl AvailablePhoneNumberResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::AvailablePhoneNumberCountry> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_AVAILABLE_PHONE_NUMBER_COUNTRY,
             self.path(),
         )
@@ -738,7 +722,7 @@ impl AvailablePhoneNumberResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_AVAILABLE_PHONE_NUMBER_COUNTRY,
             self.path(),
         )
@@ -820,7 +804,7 @@ impl AvailablePhoneNumberLocalResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberLocalListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_LOCAL,
             self.path(),
         )
@@ -834,7 +818,7 @@ impl AvailablePhoneNumberLocalResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberLocalList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_LOCAL,
             self.path(),
         )
@@ -860,7 +844,7 @@ impl AvailablePhoneNumberMachineToMachineResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberMachineToMachineListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_MACHINE_TO_MACHINE,
             self.path(),
         )
@@ -876,7 +860,7 @@ impl AvailablePhoneNumberMachineToMachineResource {
         >,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_MACHINE_TO_MACHINE,
             self.path(),
         )
@@ -902,7 +886,7 @@ impl AvailablePhoneNumberMobileResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberMobileListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_MOBILE,
             self.path(),
         )
@@ -916,7 +900,7 @@ impl AvailablePhoneNumberMobileResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberMobileList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_MOBILE,
             self.path(),
         )
@@ -942,7 +926,7 @@ impl AvailablePhoneNumberNationalResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberNationalListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_NATIONAL,
             self.path(),
         )
@@ -956,7 +940,7 @@ impl AvailablePhoneNumberNationalResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberNationalList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_NATIONAL,
             self.path(),
         )
@@ -982,7 +966,7 @@ impl AvailablePhoneNumberSharedCostResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberSharedCostListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_SHARED_COST,
             self.path(),
         )
@@ -996,7 +980,7 @@ impl AvailablePhoneNumberSharedCostResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberSharedCostList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_SHARED_COST,
             self.path(),
         )
@@ -1022,7 +1006,7 @@ impl AvailablePhoneNumberTollFreeResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberTollFreeListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_TOLL_FREE,
             self.path(),
         )
@@ -1036,7 +1020,7 @@ impl AvailablePhoneNumberTollFreeResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberTollFreeList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_TOLL_FREE,
             self.path(),
         )
@@ -1062,7 +1046,7 @@ impl AvailablePhoneNumberVoipResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::AvailablePhoneNumberVoipListPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_VOIP,
             self.path(),
         )
@@ -1076,7 +1060,7 @@ impl AvailablePhoneNumberVoipResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::AvailablePhoneNumberVoipList>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_AVAILABLE_PHONE_NUMBER_VOIP,
             self.path(),
         )
@@ -1101,12 +1085,12 @@ impl BalanceResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Balance.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Balance> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_BALANCE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_BALANCE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_BALANCE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_BALANCE, self.path())
     }
 }
 
@@ -1129,7 +1113,7 @@ impl CallsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallsPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_CALL, self.path())
+        ListRequest::new(&self.client, &operations::LIST_CALL, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1137,7 +1121,7 @@ impl CallsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Calls>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_CALL, self.path())
+        ListRequest::new(&self.client, &operations::LIST_CALL, self.path())
     }
 }
 
@@ -1165,12 +1149,12 @@ impl CallResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Call> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_CALL, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_CALL, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_CALL, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_CALL, self.path())
     }
 
     /// `Events`: [`CallEventsResource`].
@@ -1235,21 +1219,13 @@ impl CallEventsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallEventsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CALL_EVENT,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CALL_EVENT, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
     /// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.
     pub fn list_raw(&self) -> ListRequest<twilio_model::RawCallEventsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CALL_EVENT,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CALL_EVENT, self.path())
     }
 }
 
@@ -1272,7 +1248,7 @@ impl CallNotificationsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallNotificationsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_CALL_NOTIFICATION,
             self.path(),
         )
@@ -1284,7 +1260,7 @@ impl CallNotificationsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallNotifications>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_CALL_NOTIFICATION,
             self.path(),
         )
@@ -1315,7 +1291,7 @@ impl CallNotificationResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::CallNotificationInstance> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_CALL_NOTIFICATION,
             self.path(),
         )
@@ -1324,7 +1300,7 @@ impl CallNotificationResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_CALL_NOTIFICATION,
             self.path(),
         )
@@ -1350,11 +1326,7 @@ impl CallRecordingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::CallRecordingsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CALL_RECORDING,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CALL_RECORDING, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1362,11 +1334,7 @@ impl CallRecordingsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallRecordings>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CALL_RECORDING,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CALL_RECORDING, self.path())
     }
 }
 
@@ -1394,20 +1362,12 @@ impl CallRecordingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::CallRecording> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CALL_RECORDING,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CALL_RECORDING, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CALL_RECORDING,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CALL_RECORDING, self.path())
     }
 }
 
@@ -1430,11 +1390,7 @@ impl ConferencesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferencesPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CONFERENCE,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CONFERENCE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1442,11 +1398,7 @@ impl ConferencesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Conferences>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CONFERENCE,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CONFERENCE, self.path())
     }
 }
 
@@ -1474,20 +1426,12 @@ impl ConferenceResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Conference> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CONFERENCE,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CONFERENCE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CONFERENCE,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CONFERENCE, self.path())
     }
 
     /// `Participants`: [`ConferenceParticipantsResource`].
@@ -1549,11 +1493,7 @@ impl ConferenceParticipantsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferenceParticipantsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_PARTICIPANT,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_PARTICIPANT, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1562,11 +1502,7 @@ impl ConferenceParticipantsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConferenceParticipants>>>
     {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_PARTICIPANT,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_PARTICIPANT, self.path())
     }
 }
 
@@ -1594,20 +1530,12 @@ impl ConferenceParticipantResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Participant> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_PARTICIPANT,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_PARTICIPANT, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_PARTICIPANT,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_PARTICIPANT, self.path())
     }
 }
 
@@ -1631,7 +1559,7 @@ impl ConferenceRecordingsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConferenceRecordingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_CONFERENCE_RECORDING,
             self.path(),
         )
@@ -1644,7 +1572,7 @@ impl ConferenceRecordingsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConferenceRecordings>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_CONFERENCE_RECORDING,
             self.path(),
         )
@@ -1676,7 +1604,7 @@ impl ConferenceRecordingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ConferenceRecording> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_CONFERENCE_RECORDING,
             self.path(),
         )
@@ -1685,7 +1613,7 @@ impl ConferenceRecordingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_CONFERENCE_RECORDING,
             self.path(),
         )
@@ -1711,11 +1639,7 @@ impl ConnectAppsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::ConnectAppsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CONNECT_APP,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CONNECT_APP, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -1723,11 +1647,7 @@ impl ConnectAppsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::ConnectApps>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_CONNECT_APP,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_CONNECT_APP, self.path())
     }
 }
 
@@ -1755,20 +1675,12 @@ impl ConnectAppResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ConnectApp> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CONNECT_APP,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CONNECT_APP, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_CONNECT_APP,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_CONNECT_APP, self.path())
     }
 }
 
@@ -1792,7 +1704,7 @@ impl IncomingPhoneNumbersResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER,
             self.path(),
         )
@@ -1805,7 +1717,7 @@ impl IncomingPhoneNumbersResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbers>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER,
             self.path(),
         )
@@ -1855,7 +1767,7 @@ impl IncomingPhoneNumbersLocalResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersLocalPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_LOCAL,
             self.path(),
         )
@@ -1868,7 +1780,7 @@ impl IncomingPhoneNumbersLocalResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersLocal>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_LOCAL,
             self.path(),
         )
@@ -1894,7 +1806,7 @@ impl IncomingPhoneNumbersMobileResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersMobilePage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_MOBILE,
             self.path(),
         )
@@ -1907,7 +1819,7 @@ impl IncomingPhoneNumbersMobileResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersMobile>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_MOBILE,
             self.path(),
         )
@@ -1933,7 +1845,7 @@ impl IncomingPhoneNumbersTollFreeResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumbersTollFreePage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_TOLL_FREE,
             self.path(),
         )
@@ -1947,7 +1859,7 @@ impl IncomingPhoneNumbersTollFreeResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumbersTollFree>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_TOLL_FREE,
             self.path(),
         )
@@ -1979,7 +1891,7 @@ impl IncomingPhoneNumberResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumber> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER,
             self.path(),
         )
@@ -1988,7 +1900,7 @@ impl IncomingPhoneNumberResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER,
             self.path(),
         )
@@ -2035,7 +1947,7 @@ impl IncomingPhoneNumberAssignedAddOnsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::IncomingPhoneNumberAssignedAddOnsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
             self.path(),
         )
@@ -2049,7 +1961,7 @@ impl IncomingPhoneNumberAssignedAddOnsResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::IncomingPhoneNumberAssignedAddOns>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
             self.path(),
         )
@@ -2081,7 +1993,7 @@ impl IncomingPhoneNumberAssignedAddOnResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumberAssignedAddOn> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
             self.path(),
         )
@@ -2090,7 +2002,7 @@ impl IncomingPhoneNumberAssignedAddOnResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
             self.path(),
         )
@@ -2139,7 +2051,7 @@ impl IncomingPhoneNumberAssignedAddOnExtensionsResource {
         &self,
     ) -> ListRequest<twilio_model::IncomingPhoneNumberAssignedAddOnExtensionsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
             self.path(),
         )
@@ -2155,7 +2067,7 @@ impl IncomingPhoneNumberAssignedAddOnExtensionsResource {
         >,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
             self.path(),
         )
@@ -2187,7 +2099,7 @@ impl IncomingPhoneNumberAssignedAddOnExtensionResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{AssignedAddOnSid}/Extensions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::IncomingPhoneNumberAssignedAddOnExtension> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
             self.path(),
         )
@@ -2196,7 +2108,7 @@ impl IncomingPhoneNumberAssignedAddOnExtensionResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON_EXTENSION,
             self.path(),
         )
@@ -2221,7 +2133,7 @@ impl KeysResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Keys.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::KeysPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_KEY, self.path())
+        ListRequest::new(&self.client, &operations::LIST_KEY, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2229,7 +2141,7 @@ impl KeysResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Keys>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_KEY, self.path())
+        ListRequest::new(&self.client, &operations::LIST_KEY, self.path())
     }
 }
 
@@ -2256,12 +2168,12 @@ impl KeyResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Key> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_KEY, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_KEY, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_KEY, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_KEY, self.path())
     }
 }
 
@@ -2284,7 +2196,7 @@ impl MessagesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::MessagesPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MESSAGE, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MESSAGE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2292,7 +2204,7 @@ impl MessagesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Messages>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MESSAGE, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MESSAGE, self.path())
     }
 }
 
@@ -2320,12 +2232,12 @@ impl MessageResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Message> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MESSAGE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MESSAGE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MESSAGE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MESSAGE, self.path())
     }
 
     /// `Media`: [`MessageMediaResource`].
@@ -2365,7 +2277,7 @@ impl MessageMediaResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::MessageMediaPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MEDIA, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MEDIA, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2373,7 +2285,7 @@ impl MessageMediaResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::MessageMedia>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MEDIA, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MEDIA, self.path())
     }
 }
 
@@ -2401,12 +2313,12 @@ impl MessageMediaItemResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Media> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MEDIA, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MEDIA, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MEDIA, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MEDIA, self.path())
     }
 }
 
@@ -2429,11 +2341,7 @@ impl NotificationsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Notifications.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::NotificationsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_NOTIFICATION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_NOTIFICATION, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2441,11 +2349,7 @@ impl NotificationsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Notifications>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_NOTIFICATION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_NOTIFICATION, self.path())
     }
 }
 
@@ -2473,20 +2377,12 @@ impl NotificationResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Notifications/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::NotificationInstance> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_NOTIFICATION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_NOTIFICATION, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_NOTIFICATION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_NOTIFICATION, self.path())
     }
 }
 
@@ -2510,7 +2406,7 @@ impl OutgoingCallerIdsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::OutgoingCallerIdsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_OUTGOING_CALLER_ID,
             self.path(),
         )
@@ -2522,7 +2418,7 @@ impl OutgoingCallerIdsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::OutgoingCallerIds>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_OUTGOING_CALLER_ID,
             self.path(),
         )
@@ -2554,7 +2450,7 @@ impl OutgoingCallerIdResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::OutgoingCallerId> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_OUTGOING_CALLER_ID,
             self.path(),
         )
@@ -2563,7 +2459,7 @@ impl OutgoingCallerIdResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_OUTGOING_CALLER_ID,
             self.path(),
         )
@@ -2589,7 +2485,7 @@ impl QueuesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::QueuesPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_QUEUE, self.path())
+        ListRequest::new(&self.client, &operations::LIST_QUEUE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2597,7 +2493,7 @@ impl QueuesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Queues>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_QUEUE, self.path())
+        ListRequest::new(&self.client, &operations::LIST_QUEUE, self.path())
     }
 }
 
@@ -2625,12 +2521,12 @@ impl QueueResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Queue> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_QUEUE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_QUEUE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_QUEUE, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_QUEUE, self.path())
     }
 
     /// `Members`: [`QueueMembersResource`].
@@ -2671,7 +2567,7 @@ impl QueueMembersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::QueueMembersPage> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MEMBER, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MEMBER, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2679,7 +2575,7 @@ impl QueueMembersResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::QueueMembers>>> {
-        ListRequest::new(self.client.clone(), &operations::LIST_MEMBER, self.path())
+        ListRequest::new(&self.client, &operations::LIST_MEMBER, self.path())
     }
 }
 
@@ -2707,12 +2603,12 @@ impl QueueMemberResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Member> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MEMBER, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MEMBER, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(self.client.clone(), &operations::FETCH_MEMBER, self.path())
+        FetchRequest::new(&self.client, &operations::FETCH_MEMBER, self.path())
     }
 }
 
@@ -2735,11 +2631,7 @@ impl RecordingsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_RECORDING,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_RECORDING, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -2747,11 +2639,7 @@ impl RecordingsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Recordings>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_RECORDING,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_RECORDING, self.path())
     }
 }
 
@@ -2779,20 +2667,12 @@ impl RecordingResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Recording> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_RECORDING,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_RECORDING, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_RECORDING,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_RECORDING, self.path())
     }
 
     /// `AddOnResults`: [`RecordingAddOnResultsResource`].
@@ -2853,7 +2733,7 @@ impl RecordingAddOnResultsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingAddOnResultsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_ADD_ON_RESULT,
             self.path(),
         )
@@ -2866,7 +2746,7 @@ impl RecordingAddOnResultsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::RecordingAddOnResults>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_ADD_ON_RESULT,
             self.path(),
         )
@@ -2898,7 +2778,7 @@ impl RecordingAddOnResultResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResult> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT,
             self.path(),
         )
@@ -2907,7 +2787,7 @@ impl RecordingAddOnResultResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT,
             self.path(),
         )
@@ -2954,7 +2834,7 @@ impl RecordingAddOnResultPayloadsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingAddOnResultPayloadsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_ADD_ON_RESULT_PAYLOAD,
             self.path(),
         )
@@ -2968,7 +2848,7 @@ impl RecordingAddOnResultPayloadsResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::RecordingAddOnResultPayloads>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_ADD_ON_RESULT_PAYLOAD,
             self.path(),
         )
@@ -3000,7 +2880,7 @@ impl RecordingAddOnResultPayloadResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResultPayload> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD,
             self.path(),
         )
@@ -3009,7 +2889,7 @@ impl RecordingAddOnResultPayloadResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD,
             self.path(),
         )
@@ -3046,7 +2926,7 @@ impl RecordingAddOnResultPayloadDataResource {
     /// says where it is (from the body, or the `Location` header).
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingAddOnResultPayloadData> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD_DATA,
             self.path(),
         )
@@ -3055,7 +2935,7 @@ impl RecordingAddOnResultPayloadDataResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD_DATA,
             self.path(),
         )
@@ -3081,7 +2961,7 @@ impl RecordingTranscriptionsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::RecordingTranscriptionsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_TRANSCRIPTION,
             self.path(),
         )
@@ -3094,7 +2974,7 @@ impl RecordingTranscriptionsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::RecordingTranscriptions>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_RECORDING_TRANSCRIPTION,
             self.path(),
         )
@@ -3125,7 +3005,7 @@ impl RecordingTranscriptionResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::RecordingTranscription> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_TRANSCRIPTION,
             self.path(),
         )
@@ -3134,7 +3014,7 @@ impl RecordingTranscriptionResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_RECORDING_TRANSCRIPTION,
             self.path(),
         )
@@ -3228,7 +3108,7 @@ impl SipCredentialListsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipCredentialListsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_CREDENTIAL_LIST,
             self.path(),
         )
@@ -3240,7 +3120,7 @@ impl SipCredentialListsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipCredentialLists>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_CREDENTIAL_LIST,
             self.path(),
         )
@@ -3272,7 +3152,7 @@ impl SipCredentialListResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredentialList> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST,
             self.path(),
         )
@@ -3281,7 +3161,7 @@ impl SipCredentialListResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST,
             self.path(),
         )
@@ -3327,11 +3207,7 @@ impl SipCredentialListCredentialsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipCredentialListCredentialsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_CREDENTIAL,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_CREDENTIAL, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3341,11 +3217,7 @@ impl SipCredentialListCredentialsResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipCredentialListCredentials>>,
     > {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_CREDENTIAL,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_CREDENTIAL, self.path())
     }
 }
 
@@ -3373,20 +3245,12 @@ impl SipCredentialListCredentialResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredential> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_CREDENTIAL,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_CREDENTIAL, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_CREDENTIAL,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_CREDENTIAL, self.path())
     }
 }
 
@@ -3409,11 +3273,7 @@ impl SipDomainsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_DOMAIN,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_DOMAIN, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -3421,11 +3281,7 @@ impl SipDomainsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipDomains>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_DOMAIN,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_DOMAIN, self.path())
     }
 }
 
@@ -3453,20 +3309,12 @@ impl SipDomainResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipDomain> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_DOMAIN,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_DOMAIN, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_DOMAIN,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_DOMAIN, self.path())
     }
 
     /// `Auth`: [`SipDomainAuthResource`].
@@ -3616,7 +3464,7 @@ impl SipDomainAuthCallsCredentialListMappingsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainAuthCallsCredentialListMappingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3632,7 +3480,7 @@ impl SipDomainAuthCallsCredentialListMappingsResource {
         >,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3664,7 +3512,7 @@ impl SipDomainAuthCallsCredentialListMappingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthCallsCredentialListMapping> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3673,7 +3521,7 @@ impl SipDomainAuthCallsCredentialListMappingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3702,7 +3550,7 @@ impl SipDomainAuthCallsIpAccessControlListMappingsResource {
         &self,
     ) -> ListRequest<twilio_model::SipDomainAuthCallsIpAccessControlListMappingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -3718,7 +3566,7 @@ impl SipDomainAuthCallsIpAccessControlListMappingsResource {
         >,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -3750,7 +3598,7 @@ impl SipDomainAuthCallsIpAccessControlListMappingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthCallsIpAccessControlListMapping> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -3759,7 +3607,7 @@ impl SipDomainAuthCallsIpAccessControlListMappingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -3820,7 +3668,7 @@ impl SipDomainAuthRegistrationsCredentialListMappingsResource {
         &self,
     ) -> ListRequest<twilio_model::SipDomainAuthRegistrationsCredentialListMappingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3836,7 +3684,7 @@ impl SipDomainAuthRegistrationsCredentialListMappingsResource {
         >,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3868,7 +3716,7 @@ impl SipDomainAuthRegistrationsCredentialListMappingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipAuthRegistrationsCredentialListMapping> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3877,7 +3725,7 @@ impl SipDomainAuthRegistrationsCredentialListMappingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3904,7 +3752,7 @@ impl SipDomainCredentialListMappingsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainCredentialListMappingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3918,7 +3766,7 @@ impl SipDomainCredentialListMappingsResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::SipDomainCredentialListMappings>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3950,7 +3798,7 @@ impl SipDomainCredentialListMappingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipCredentialListMapping> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3959,7 +3807,7 @@ impl SipDomainCredentialListMappingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
@@ -3986,7 +3834,7 @@ impl SipDomainIpAccessControlListMappingsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipDomainIpAccessControlListMappingsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -4000,7 +3848,7 @@ impl SipDomainIpAccessControlListMappingsResource {
         twilio_model::Page<twilio_model::Raw<twilio_model::SipDomainIpAccessControlListMappings>>,
     > {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -4032,7 +3880,7 @@ impl SipDomainIpAccessControlListMappingResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAccessControlListMapping> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -4041,7 +3889,7 @@ impl SipDomainIpAccessControlListMappingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
@@ -4068,7 +3916,7 @@ impl SipIpAccessControlListsResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipIpAccessControlListsPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST,
             self.path(),
         )
@@ -4081,7 +3929,7 @@ impl SipIpAccessControlListsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipIpAccessControlLists>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_SIP_IP_ACCESS_CONTROL_LIST,
             self.path(),
         )
@@ -4113,7 +3961,7 @@ impl SipIpAccessControlListResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAccessControlList> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST,
             self.path(),
         )
@@ -4122,7 +3970,7 @@ impl SipIpAccessControlListResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST,
             self.path(),
         )
@@ -4168,11 +4016,7 @@ impl SipIpAccessControlListIpAddressesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SipIpAccessControlListIpAddressesPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_IP_ADDRESS,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_IP_ADDRESS, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4182,11 +4026,7 @@ impl SipIpAccessControlListIpAddressesResource {
     ) -> ListRequest<
         twilio_model::Page<twilio_model::Raw<twilio_model::SipIpAccessControlListIpAddresses>>,
     > {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIP_IP_ADDRESS,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIP_IP_ADDRESS, self.path())
     }
 }
 
@@ -4214,20 +4054,12 @@ impl SipIpAccessControlListIpAddressResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SipIpAddress> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_IP_ADDRESS,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_IP_ADDRESS, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIP_IP_ADDRESS,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIP_IP_ADDRESS, self.path())
     }
 }
 
@@ -4277,11 +4109,7 @@ impl SmsShortCodesResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SmsShortCodesPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SHORT_CODE,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SHORT_CODE, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4289,11 +4117,7 @@ impl SmsShortCodesResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SmsShortCodes>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SHORT_CODE,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SHORT_CODE, self.path())
     }
 }
 
@@ -4321,20 +4145,12 @@ impl SmsShortCodeResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::ShortCode> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SHORT_CODE,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SHORT_CODE, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SHORT_CODE,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SHORT_CODE, self.path())
     }
 }
 
@@ -4356,11 +4172,7 @@ impl SigningKeysResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::SigningKeysPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIGNING_KEY,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIGNING_KEY, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4368,11 +4180,7 @@ impl SigningKeysResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SigningKeys>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_SIGNING_KEY,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_SIGNING_KEY, self.path())
     }
 }
 
@@ -4399,20 +4207,12 @@ impl SigningKeyResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::SigningKey> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIGNING_KEY,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIGNING_KEY, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_SIGNING_KEY,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_SIGNING_KEY, self.path())
     }
 }
 
@@ -4435,11 +4235,7 @@ impl TranscriptionsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Transcriptions.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::TranscriptionsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_TRANSCRIPTION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_TRANSCRIPTION, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4447,11 +4243,7 @@ impl TranscriptionsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Transcriptions>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_TRANSCRIPTION,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_TRANSCRIPTION, self.path())
     }
 }
 
@@ -4479,20 +4271,12 @@ impl TranscriptionResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::Transcription> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_TRANSCRIPTION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_TRANSCRIPTION, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_TRANSCRIPTION,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_TRANSCRIPTION, self.path())
     }
 }
 
@@ -4550,11 +4334,7 @@ impl UsageRecordsResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Records.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_USAGE_RECORD,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_USAGE_RECORD, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4562,11 +4342,7 @@ impl UsageRecordsResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecords>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_USAGE_RECORD,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_USAGE_RECORD, self.path())
     }
 
     /// `AllTime`: [`UsageRecordsAllTimeResource`].
@@ -4653,7 +4429,7 @@ impl UsageRecordsAllTimeResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsAllTimePage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_ALL_TIME,
             self.path(),
         )
@@ -4665,7 +4441,7 @@ impl UsageRecordsAllTimeResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsAllTime>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_ALL_TIME,
             self.path(),
         )
@@ -4691,7 +4467,7 @@ impl UsageRecordsDailyResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsDailyPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_DAILY,
             self.path(),
         )
@@ -4703,7 +4479,7 @@ impl UsageRecordsDailyResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsDaily>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_DAILY,
             self.path(),
         )
@@ -4729,7 +4505,7 @@ impl UsageRecordsLastMonthResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsLastMonthPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_LAST_MONTH,
             self.path(),
         )
@@ -4742,7 +4518,7 @@ impl UsageRecordsLastMonthResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsLastMonth>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_LAST_MONTH,
             self.path(),
         )
@@ -4768,7 +4544,7 @@ impl UsageRecordsMonthlyResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsMonthlyPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_MONTHLY,
             self.path(),
         )
@@ -4780,7 +4556,7 @@ impl UsageRecordsMonthlyResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsMonthly>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_MONTHLY,
             self.path(),
         )
@@ -4806,7 +4582,7 @@ impl UsageRecordsThisMonthResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsThisMonthPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_THIS_MONTH,
             self.path(),
         )
@@ -4819,7 +4595,7 @@ impl UsageRecordsThisMonthResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsThisMonth>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_THIS_MONTH,
             self.path(),
         )
@@ -4845,7 +4621,7 @@ impl UsageRecordsTodayResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsTodayPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_TODAY,
             self.path(),
         )
@@ -4857,7 +4633,7 @@ impl UsageRecordsTodayResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsToday>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_TODAY,
             self.path(),
         )
@@ -4883,7 +4659,7 @@ impl UsageRecordsYearlyResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsYearlyPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_YEARLY,
             self.path(),
         )
@@ -4895,7 +4671,7 @@ impl UsageRecordsYearlyResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsYearly>>> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_YEARLY,
             self.path(),
         )
@@ -4921,7 +4697,7 @@ impl UsageRecordsYesterdayResource {
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageRecordsYesterdayPage> {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_YESTERDAY,
             self.path(),
         )
@@ -4934,7 +4710,7 @@ impl UsageRecordsYesterdayResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageRecordsYesterday>>>
     {
         ListRequest::new(
-            self.client.clone(),
+            &self.client,
             &operations::LIST_USAGE_RECORD_YESTERDAY,
             self.path(),
         )
@@ -4960,11 +4736,7 @@ impl UsageTriggersResource {
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`. Configure the listing (filters, `limit`, `page_size`), then
     /// `.stream()`, `.pages()` or `.collect()`.
     pub fn list(&self) -> ListRequest<twilio_model::UsageTriggersPage> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_USAGE_TRIGGER,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_USAGE_TRIGGER, self.path())
     }
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
@@ -4972,11 +4744,7 @@ impl UsageTriggersResource {
     pub fn list_raw(
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageTriggers>>> {
-        ListRequest::new(
-            self.client.clone(),
-            &operations::LIST_USAGE_TRIGGER,
-            self.path(),
-        )
+        ListRequest::new(&self.client, &operations::LIST_USAGE_TRIGGER, self.path())
     }
 }
 
@@ -5004,20 +4772,12 @@ impl UsageTriggerResource {
     ///
     /// `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`.
     pub fn fetch(&self) -> FetchRequest<twilio_model::UsageTrigger> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_USAGE_TRIGGER,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_USAGE_TRIGGER, self.path())
     }
 
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
-        FetchRequest::new(
-            self.client.clone(),
-            &operations::FETCH_USAGE_TRIGGER,
-            self.path(),
-        )
+        FetchRequest::new(&self.client, &operations::FETCH_USAGE_TRIGGER, self.path())
     }
 }
 

@@ -1,0 +1,181 @@
+//! Sending one write (a create, an update, a delete): one builder for every operation with a
+//! body or a side effect, sent once.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
+
+use crate::execute::Success;
+use crate::operation::{Body, BodyKind, Operation};
+use crate::{Client, Error};
+
+/// A request of one operation that changes something (`POST`, `PUT`, `PATCH`, `DELETE`), to
+/// fill in and then `.await` (or [`WriteRequest::send`]): the answer decoded as `T` (the
+/// resource for a create or an update; `()` for a delete, whose answer is empty).
+///
+/// It goes through the client's one request path, with the operation's retry safety: a
+/// `POST` or `PATCH` is repeated only after a 429 or when it provably never left, and when
+/// it may have been applied without an answer saying so, the error is
+/// [`Error::OutcomeUnknown`]: never sent twice.
+///
+/// ```no_run
+/// use twilio_api::WriteRequest;
+///
+/// # async fn run() -> Result<(), twilio_api::Error> {
+/// let client = twilio_api::Client::from_env()?;
+/// let path = format!("/2010-04-01/Accounts/{}/Messages.json", client.account_sid());
+/// let message: serde_json::Value =
+///     WriteRequest::new(&client, &twilio_api::operations::CREATE_MESSAGE, path)
+///         .param("To", "+15005550006")
+///         .param("From", "+15005550001")
+///         .param("Body", "Hello from Rust")
+///         .send()
+///         .await?;
+/// println!("{}", message["sid"]);
+/// # Ok(()) }
+/// ```
+#[must_use = "a write does nothing until it is awaited"]
+pub struct WriteRequest<T> {
+    client: Client,
+    operation: &'static Operation,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Body,
+    _answer: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for WriteRequest<T> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            operation: self.operation,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            _answer: PhantomData,
+        }
+    }
+}
+
+/// `Debug` names the operation, the path, the query and the body's parameter names, never
+/// their values (a body may hold personal data or a secret).
+impl<T> fmt::Debug for WriteRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fields: Vec<&str> = match &self.body {
+            Body::Form(fields) => fields.iter().map(|(name, _)| name.as_str()).collect(),
+            Body::Json(_) => vec!["(JSON)"],
+            Body::Empty => Vec::new(),
+        };
+        f.debug_struct("WriteRequest")
+            .field("operation", &self.operation.id)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body", &fields)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
+    /// A request of `operation` at `path` (relative to the operation's product origin, its
+    /// parameters filled in), with no parameter yet.
+    pub fn new(client: &Client, operation: &'static Operation, path: impl Into<String>) -> Self {
+        let body = match operation.body {
+            BodyKind::Form => Body::Form(Vec::new()),
+            BodyKind::None | BodyKind::Json => Body::Empty,
+        };
+        Self {
+            client: client.clone(),
+            operation,
+            path: path.into(),
+            query: Vec::new(),
+            body,
+            _answer: PhantomData,
+        }
+    }
+
+    /// Adds a form parameter under its spec name (`To`, `StatusCallbackEvent`), in order: a
+    /// name added again is sent again (arrays are repeated keys, as Twilio's SDKs send them).
+    /// Encoded as `application/x-www-form-urlencoded` UTF-8, so any text arrives byte-exact.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let field = (name.into(), value.into());
+        match &mut self.body {
+            Body::Form(fields) => fields.push(field),
+            other => *other = Body::Form(vec![field]),
+        }
+        self
+    }
+
+    /// Sets the body to this JSON text, sent exactly as given with
+    /// `Content-Type: application/json` (for the operations whose body is JSON).
+    pub fn json(mut self, text: impl Into<String>) -> Self {
+        self.body = Body::Json(text.into());
+        self
+    }
+
+    /// Adds a query parameter under its spec name.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// The operation this request runs.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The URI this request goes to, relative to the product's origin.
+    pub fn uri(&self) -> String {
+        crate::query::with_query(&self.path, &self.query)
+    }
+
+    /// The body this request sends, as `(content type, text)`, for dry runs and logs;
+    /// `None` without a body.
+    pub fn body(&self) -> Option<(&'static str, String)> {
+        let (bytes, content_type) = self.body.encode();
+        content_type.map(|content_type| (content_type, String::from_utf8_lossy(&bytes).into()))
+    }
+
+    /// Sends the request once and decodes the answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] when Twilio refused it (nothing was applied), [`Error::OutcomeUnknown`]
+    /// when it may have been applied without an answer saying so, [`Error::Transport`] when
+    /// it provably never left, [`Error::Decode`] when the answer is not `T`.
+    pub async fn send(self) -> Result<T, Error> {
+        let (success, uri) = self.execute().await?;
+        crate::execute::decode(self.operation, uri, &success, false)
+    }
+
+    /// Sends the request once and returns the answer's exact JSON (`null` for an empty
+    /// answer, as a delete's).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_raw(self) -> Result<Box<serde_json::value::RawValue>, Error> {
+        let (success, uri) = self.execute().await?;
+        crate::execute::decode(self.operation, uri, &success, false)
+    }
+
+    async fn execute(&self) -> Result<(Success, String), Error> {
+        let uri = format!("{}{}", self.client.origin(self.operation.host), self.uri());
+        let success = self
+            .client
+            .execute(self.operation, uri.clone(), &self.body, false)
+            .await?;
+        Ok((success, uri))
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for WriteRequest<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
