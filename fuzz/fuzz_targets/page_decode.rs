@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use twilio_model::{CallEvent, CallEventsPage, RawCallEventsPage};
+use twilio_model::{CallEvent, CallEvents, CallEventsPage, Page, Raw};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(page) = serde_json::from_slice::<CallEventsPage>(data) {
@@ -13,13 +13,13 @@ fuzz_target!(|data: &[u8]| {
         let again: CallEventsPage = serde_json::from_slice(&json).expect("its encoding decodes");
         assert_eq!(page, again, "decode(encode(page)) == page");
     }
-    if let Ok(raw) = serde_json::from_slice::<RawCallEventsPage>(data) {
+    if let Ok(raw) = serde_json::from_slice::<Page<Raw<CallEvents>>>(data) {
         // Raw events are kept verbatim, and written back verbatim.
         let json = serde_json::to_vec(&raw).expect("a decoded raw page encodes");
-        let again: RawCallEventsPage = serde_json::from_slice(&json).expect("its encoding decodes");
+        let again: Page<Raw<CallEvents>> = serde_json::from_slice(&json).expect("its encoding decodes");
         assert_eq!(raw.meta, again.meta);
         assert_eq!(raw.extra, again.extra);
-        let texts = |p: &RawCallEventsPage| -> Vec<String> {
+        let texts = |p: &Page<Raw<CallEvents>>| -> Vec<String> {
             p.items.iter().map(|i| i.get().to_owned()).collect()
         };
         assert_eq!(

@@ -274,7 +274,7 @@ pub use write::WriteRequest;
 
 pub use twilio_model::{
     AccountSid, ApiKeySid, CallEvent, CallEventsPage, CallSid, EventRequest, EventResponse,
-    ListPage, Page, PageMeta, RawCallEventsPage, SidError,
+    ListPage, Page, PageMeta, SidError,
 };
 pub use twilio_transport::{
     CertEnv, HttpTransport, ProxyConfig, RetryEvent, RetryReason, RetrySafety, RootStore,

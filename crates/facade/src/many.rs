@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::num::NonZeroUsize;
 
 use futures::stream::BoxStream;
-use twilio_model::{AccountSid, CallEventsPage, CallSid, ListPage, RawCallEventsPage};
+use twilio_model::{AccountSid, CallEvents, CallEventsPage, CallSid, ListPage, Page, Raw};
 
 use crate::list::ListRequest;
 use crate::{AccountResource, Client, Error, Listings};
@@ -113,7 +113,7 @@ impl CallsEventsRequest<CallEventsPage> {
 
     /// Lists the events as the exact JSON objects the API sent, undecoded (as
     /// [`crate::CallEventsResource::list_raw`] does for one call).
-    pub fn raw(self) -> CallsEventsRequest<RawCallEventsPage> {
+    pub fn raw(self) -> CallsEventsRequest<Page<Raw<CallEvents>>> {
         CallsEventsRequest {
             client: self.client,
             account_sid: self.account_sid,

@@ -93,32 +93,6 @@ pub use scan::raw_members_at;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};
 pub use value::{Decimal, IsoDate, Rfc2822DateTime, SecretText};
 
-/// The call events list resource
-/// (`GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`): items under
-/// `events`, decoded as [`CallEvent`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallEvents {}
-
-impl ListResource for CallEvents {
-    const ITEMS_KEY: &'static str = "events";
-    type Item = CallEvent;
-}
-
-/// One page of call events.
-pub type CallEventsPage = Page<CallEvents>;
-
-/// The call events list resource with each event kept as the raw JSON text it arrived as
-/// (one copy of its bytes, no parsing beyond validation). Decode an event later with
-/// `serde_json::from_str::<CallEvent>(raw.get())`. Only decodes with `serde_json`.
-pub type RawCallEvents = Raw<CallEvents>;
-
-/// One page of call events, each kept as raw JSON text.
-pub type RawCallEventsPage = Page<RawCallEvents>;
-
-/// One page of call events, each a slice of the page's body ([`SharedRaw`]): what the CLI
-/// exports.
-pub type SharedRawCallEventsPage = Page<SharedRaw<CallEvents>>;
-
 /// Implementation details of the exported macros. Not part of the public API: no stability
 /// guarantees.
 #[doc(hidden)]

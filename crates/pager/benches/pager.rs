@@ -17,7 +17,7 @@ use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures::StreamExt as _;
 use serde_json::{Value, json};
-use twilio_model::{CallEventsPage, ListPage, RawCallEventsPage};
+use twilio_model::{CallEvents, CallEventsPage, ListPage, Page, Raw};
 use twilio_pager::Pager;
 
 const EVENTS_PER_PAGE: usize = 1000;
@@ -136,7 +136,7 @@ fn pager(c: &mut Criterion) {
             b.iter(|| runtime.block_on(drain::<CallEventsPage>(&pages, prefetch)));
         });
         group.bench_function(format!("raw items{suffix}"), |b| {
-            b.iter(|| runtime.block_on(drain::<RawCallEventsPage>(&pages, prefetch)));
+            b.iter(|| runtime.block_on(drain::<Page<Raw<CallEvents>>>(&pages, prefetch)));
         });
     }
     group.finish();

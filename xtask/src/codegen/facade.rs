@@ -369,14 +369,10 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
         }
         if let Some(op) = node.list {
             let (_, page) = list_names(api, op);
-            let raw = if page == "CallEventsPage" {
-                "twilio_model::RawCallEventsPage".to_owned()
-            } else {
-                format!(
-                    "twilio_model::Page<twilio_model::Raw<twilio_model::{}>>",
-                    list_names(api, op).0
-                )
-            };
+            let raw = format!(
+                "twilio_model::Page<twilio_model::Raw<twilio_model::{}>>",
+                list_names(api, op).0
+            );
             let summary = names::doc(&op.summary);
             writeln!(
                 out,

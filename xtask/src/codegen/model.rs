@@ -67,10 +67,6 @@ impl Names {
             "ApiKeySid",
             "MessageSid",
             "CallEvent",
-            "CallEvents",
-            "CallEventsPage",
-            "RawCallEvents",
-            "RawCallEventsPage",
             "EventRequest",
             "EventResponse",
             "Page",
@@ -174,12 +170,12 @@ fn field_rust_type(ty: &FieldType) -> String {
     }
 }
 
-/// The Rust item type of an operation's schema (`CallEvent` for the hand-written one).
+/// The Rust item type of an operation's schema (the hand-written one of an override).
 pub(crate) fn item_rust_name(api: &Api, schema: &str) -> Result<String, String> {
-    Ok(if api.schema(schema)?.hand_written {
-        "CallEvent".to_owned()
-    } else {
-        names::item_type(schema)
+    api.schema(schema)?;
+    Ok(match super::spec::item_override(schema) {
+        Some(over) => over.rust.to_owned(),
+        None => names::item_type(schema),
     })
 }
 
@@ -269,12 +265,12 @@ fn lists(api: &Api, taken: &mut Names) -> Result<String, String> {
         let (name, page) = list_names(api, op);
         let item = item_rust_name(api, &op.item_schema)?;
         let key = op.items_key.as_deref().ok_or("a list without items key")?;
-        if api.schema(&op.item_schema)?.hand_written {
-            if name != "CallEvents" || key != "events" {
-                return Err(format!("{}: unexpected hand-written list {name}", op.id));
-            }
-            continue; // `CallEvents` and its pages are written by hand in the model.
-        }
+        // A hand-written item lives at the crate's root; a generated one in `items`.
+        let item_path = if api.schema(&op.item_schema)?.hand_written {
+            format!("crate::{item}")
+        } else {
+            format!("super::items::{item}")
+        };
         taken.take(&name, "list resource")?;
         taken.take(&page, "page type")?;
         let paging = if op.paged {
@@ -284,9 +280,9 @@ fn lists(api: &Api, taken: &mut Names) -> Result<String, String> {
         };
         writeln!(
             out,
-            "/// `GET {path}`: {summary}\n///\n/// Items under `{key}`, decoded as [`{item}`](super::items::{item}).{paging}\n\
+            "/// `GET {path}`: {summary}\n///\n/// Items under `{key}`, decoded as [`{item}`]({item_path}).{paging}\n\
              #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {name} {{}}\n\n\
-             impl crate::ListResource for {name} {{\n    const ITEMS_KEY: &'static str = {key:?};\n    type Item = super::items::{item};\n}}\n\n\
+             impl crate::ListResource for {name} {{\n    const ITEMS_KEY: &'static str = {key:?};\n    type Item = {item_path};\n}}\n\n\
              /// One page of [`{name}`].\npub type {page} = crate::Page<{name}>;\n",
             path = op.path,
             summary = op.summary.trim().replace('\n', " "),

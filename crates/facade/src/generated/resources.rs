@@ -1224,7 +1224,9 @@ impl CallEventsResource {
 
     /// Like [`list`](Self::list), with each item as the exact JSON object the API sent
     /// (`serde_json::value::RawValue`), for exports: no decoding beyond validation.
-    pub fn list_raw(&self) -> ListRequest<twilio_model::RawCallEventsPage> {
+    pub fn list_raw(
+        &self,
+    ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallEvents>>> {
         ListRequest::new(&self.client, &operations::LIST_CALL_EVENT, self.path())
     }
 }

@@ -190,6 +190,20 @@ impl crate::ListResource for Calls {
 /// One page of [`Calls`].
 pub type CallsPage = crate::Page<Calls>;
 
+/// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`: Retrieve a list of all events for a call.
+///
+/// Items under `events`, decoded as [`CallEvent`](crate::CallEvent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallEvents {}
+
+impl crate::ListResource for CallEvents {
+    const ITEMS_KEY: &'static str = "events";
+    type Item = crate::CallEvent;
+}
+
+/// One page of [`CallEvents`].
+pub type CallEventsPage = crate::Page<CallEvents>;
+
 /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications.json`:
 ///
 /// Items under `notifications`, decoded as [`CallNotification`](super::items::CallNotification).

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
-use twilio_model::{CallEvent, CallEventsPage, ListPage, PageMeta, RawCallEventsPage};
+use twilio_model::{CallEvent, CallEvents, CallEventsPage, ListPage, Page, PageMeta, Raw};
 
 const SEED_FULL: &str = include_str!("../fixtures/seed_read_full.json");
 const SEED_EMPTY: &str = include_str!("../fixtures/seed_read_empty.json");
@@ -29,7 +29,7 @@ fn round_trip(text: &str) -> CallEventsPage {
         serde_json::from_str(&serde_json::to_string_pretty(&page).unwrap()).unwrap();
     assert_eq!(reparsed, page);
 
-    let raw: RawCallEventsPage = serde_json::from_str(text).unwrap();
+    let raw: Page<Raw<CallEvents>> = serde_json::from_str(text).unwrap();
     assert_eq!(
         serde_json::to_value(&raw).unwrap(),
         original,
@@ -239,14 +239,14 @@ fn built_page_encodes_like_twilio() {
 #[test]
 fn a_lone_surrogate_escape_is_kept_raw_and_refused_typed() {
     let text = r#"{"events": [{"request": {"parameters": {"emoji": "\ud59d\udcde"}}}], "page": 0}"#;
-    let raw: RawCallEventsPage = serde_json::from_str(text).unwrap();
+    let raw: Page<Raw<CallEvents>> = serde_json::from_str(text).unwrap();
     let event = raw.items()[0].get();
     assert_eq!(
         event,
         r#"{"request": {"parameters": {"emoji": "\ud59d\udcde"}}}"#
     );
     let encoded = serde_json::to_string(&raw).unwrap();
-    let again: RawCallEventsPage = serde_json::from_str(&encoded).unwrap();
+    let again: Page<Raw<CallEvents>> = serde_json::from_str(&encoded).unwrap();
     assert_eq!(
         again.items()[0].get(),
         event,
@@ -276,7 +276,7 @@ fn floats_survive_a_round_trip_exactly() {
     );
     let again: CallEventsPage = serde_json::from_str(&encoded).unwrap();
     assert_eq!(again, page);
-    let raw: RawCallEventsPage = serde_json::from_str(text).unwrap();
+    let raw: Page<Raw<CallEvents>> = serde_json::from_str(text).unwrap();
     assert_eq!(
         serde_json::to_value(&raw).unwrap(),
         serde_json::to_value(&page).unwrap()
