@@ -55,9 +55,7 @@ use std::time::Duration;
 
 use clap::{CommandFactory as _, FromArgMatches as _};
 use futures::StreamExt as _;
-use twilio_api::{
-    AccountSid, CallSid, CallsEventsRequest, Client, ClientBuilder, ListPage, ListRequest,
-};
+use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, ListPage, ListRequest};
 use twilio_sandbox::Sandbox;
 
 use crate::args::{Cli, Command, Format, Global, ListEvents};
@@ -494,7 +492,7 @@ async fn list_many(
 
 /// Writes every page of every call as it arrives; returns how many calls failed.
 async fn drive_many<P, W>(
-    request: CallsEventsRequest<P>,
+    request: twilio_api::Listings<CallSid, P>,
     limit: Option<u64>,
     writer: &mut Writer<W>,
     progress: &mut Progress,

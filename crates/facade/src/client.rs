@@ -8,14 +8,13 @@ use std::time::Duration;
 use base64::Engine as _;
 use http::{HeaderMap, HeaderValue, header};
 use secrecy::{ExposeSecret, SecretString};
-use twilio_model::{AccountSid, ApiKeySid, CallEventsPage, CallSid};
+use twilio_model::{AccountSid, ApiKeySid};
 use twilio_transport::{
     CertEnv, HttpTransport, HyperTransport, ProxyConfig, RetryEvent, RetryPolicy, RetryTransport,
     RootStore,
 };
 
 use crate::Error;
-use crate::many::CallsEventsRequest;
 
 /// The default API origin.
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
@@ -143,19 +142,6 @@ impl Client {
     /// ```
     pub fn origin(&self, host: &str) -> String {
         self.inner.hosts.origin(host)
-    }
-
-    /// The events of many calls of the credential's own account, listed a bounded number
-    /// at a time (see [`CallsEventsRequest`] for the ordering and concurrency guarantees).
-    pub fn events_of_calls(
-        &self,
-        call_sids: impl IntoIterator<Item = CallSid>,
-    ) -> CallsEventsRequest<CallEventsPage> {
-        CallsEventsRequest::new(
-            self.clone(),
-            self.inner.account_sid.clone(),
-            call_sids.into_iter().collect(),
-        )
     }
 
     pub(crate) fn transport(&self) -> Arc<dyn HttpTransport> {
@@ -387,7 +373,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a failed idempotent request is retried (default 3; 0 disables retries).
+    /// How many times a failed request is retried where its retry safety allows it (default 3;
+    /// 0 disables retries).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
         self

@@ -144,11 +144,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # Many calls at once
+//! # Many listings at once
 //!
-//! [`Client::events_of_calls`] lists the events of many calls a bounded number at a time
-//! over the client's one pool ([`CallsEventsRequest`]), each result labelled with its call;
-//! a failure ends only its own call.
+//! [`Listings`] runs many listings a bounded number at a time over the client's one pool,
+//! each result labelled; [`Listings::each`] makes one listing per SID of any list under one
+//! SID (the recordings of many calls), and [`Client::events_of_calls`] is that for the
+//! events of many calls. A failure ends only its own listing.
 //!
 //! # Errors
 //!
@@ -156,16 +157,21 @@
 //! [`Error::InvalidSid`] before any request, [`Error::Setup`] when the HTTP client cannot be
 //! built, [`Error::Api`] for Twilio's error documents (with its code: [`Error::code`],
 //! [`Error::is_not_found`], [`Error::is_unauthorized`]), [`Error::Http`], [`Error::Transport`],
-//! [`Error::Decode`] and [`Error::Paging`]. Each names where it happened; those raised while
-//! paging give [`Error::resume_uri`], those after a response [`Error::request_id`] (quote it to
-//! Twilio support). `Display` never repeats its `source()`: print the chain for the whole
-//! story.
+//! [`Error::Decode`], [`Error::OutcomeUnknown`] (a write that may have been applied, never sent
+//! twice) and [`Error::Paging`]. Each names where it happened ([`Error::request`]); a failed
+//! page of a listing gives [`Error::resume_uri`], anything after a response
+//! [`Error::request_id`] (quote it to Twilio support). `Display` never repeats its `source()`:
+//! print the chain for the whole story.
 //!
 //! # Retries and timeouts
 //!
-//! The default transport retries idempotent requests on 429, 5xx and broken connections, 3
-//! times, with jittered exponential backoff and the server's `Retry-After`
-//! ([`ClientBuilder::max_retries`]); each attempt has a timeout, connect and body included
+//! Every request carries its operation's [`RetrySafety`]. The default transport retries a
+//! read (or a `DELETE`) on 429, 5xx and broken connections, and a write (`POST`) only on 429
+//! or when the connection could not be made (it never left): a write cut, timed out or
+//! answered 5xx once sent is [`Error::OutcomeUnknown`] and is never sent twice, since Twilio
+//! has no idempotency key. Retries happen up to 3 times, with jittered exponential backoff
+//! and the server's `Retry-After` ([`ClientBuilder::max_retries`]); each attempt has a
+//! timeout, connect and body included
 //! ([`ClientBuilder::timeout`], 30 s). [`ClientBuilder::on_retry`] hears of each retry (for
 //! metrics or logs); every retry is also a `tracing` event.
 //!
@@ -262,10 +268,9 @@ pub use generated::resources::{AccountResource, CallEventsResource, CallResource
 /// The `http` crate, whose types cross the transport and name an operation's method.
 pub use http;
 pub use list::ListRequest;
-pub use listings::Listings;
-pub use many::{CallsEventsRequest, DEFAULT_CONCURRENCY};
+pub use listings::{DEFAULT_CONCURRENCY, Listings};
 pub use query::DateFilter;
-pub use stream::{ItemStream, PageStream};
+pub use stream::{ItemStream, LabelledStream, PageStream};
 /// The date types the filters take (`time::Date`, `time::OffsetDateTime`), re-exported.
 pub use time;
 /// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).

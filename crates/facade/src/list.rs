@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use futures::stream::StreamExt as _;
-use twilio_model::{Columns, ListPage, ListResource, Page, Raw, SharedRaw};
+use twilio_model::{Columns, ListPage, ListResource, MetaPage, Page, Raw, SharedRaw};
 use twilio_pager::{Pager, PagerError};
 
 use crate::error::RequestLine;
@@ -257,6 +257,21 @@ impl<P> ListRequest<P> {
             prefetch: self.prefetch,
             _page: PhantomData,
         }
+    }
+}
+
+impl<R: ListResource> ListRequest<Page<R>> {
+    /// The same listing with each item the exact JSON object the API sent
+    /// (`serde_json::value::RawValue`), as `list_raw()` gives it.
+    pub fn raw(self) -> ListRequest<Page<Raw<R>>> {
+        self.pages_as()
+    }
+}
+
+impl<R: ListResource> ListRequest<MetaPage<R>> {
+    /// The same listing with each item the exact JSON object the API sent.
+    pub fn raw(self) -> ListRequest<MetaPage<Raw<R>>> {
+        self.pages_as()
     }
 }
 

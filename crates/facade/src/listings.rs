@@ -4,15 +4,19 @@
 use std::fmt;
 use std::num::NonZeroUsize;
 
-use futures::stream::{self, BoxStream, StreamExt as _};
-use twilio_model::ListPage;
+use futures::stream::{self, StreamExt as _};
+use twilio_model::{ListPage, ListResource, MetaPage, Page, Raw};
 
-use crate::Error;
 use crate::list::ListRequest;
+use crate::stream::LabelledStream;
+
+/// How many listings [`Listings`] runs at once unless told otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// Several listings run together, at most `concurrency` at a time, every result labelled
 /// with its listing's label: the calls of several subaccounts, the recordings of many calls,
-/// the events of many calls ([`crate::CallsEventsRequest`] is this with call SIDs as labels).
+/// the events of many calls ([`crate::Client::events_of_calls`] is [`Listings::each`] with
+/// call SIDs as labels).
 ///
 /// - Each listing's results come in its API order; results of different listings
 ///   interleave as their pages arrive. Listings *start* in the order given, never more than
@@ -70,8 +74,68 @@ where
     pub fn new(listings: impl IntoIterator<Item = (L, ListRequest<P>)>) -> Self {
         Self {
             listings: listings.into_iter().collect(),
-            concurrency: NonZeroUsize::new(crate::DEFAULT_CONCURRENCY).unwrap_or(NonZeroUsize::MIN),
+            concurrency: NonZeroUsize::new(DEFAULT_CONCURRENCY).unwrap_or(NonZeroUsize::MIN),
         }
+    }
+
+    /// One listing for each label, made by `list`, labelled with it: the same list of many
+    /// parents (the recordings of many calls, the messages of many subaccounts), in the
+    /// order given.
+    ///
+    /// ```
+    /// use twilio_api::{CallSid, Client, Listings};
+    ///
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// # let client = Client::builder()
+    /// #     .auth_token("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?, "token").build()?;
+    /// let calls: Vec<CallSid> = vec!["CA0123456789abcdef0123456789abcdef".parse()?];
+    /// let recordings = Listings::each(calls, |call| client.call(call).recordings().list())
+    ///     .concurrency(8)
+    ///     .page_size(100);
+    /// # let _ = recordings;
+    /// # Ok(()) }
+    /// ```
+    pub fn each(
+        labels: impl IntoIterator<Item = L>,
+        mut list: impl FnMut(L) -> ListRequest<P>,
+    ) -> Self {
+        Self::new(labels.into_iter().map(|label| {
+            let request = list(label.clone());
+            (label, request)
+        }))
+    }
+
+    /// Every listing, changed by `configure`.
+    fn map<Q>(self, configure: impl Fn(ListRequest<P>) -> ListRequest<Q>) -> Listings<L, Q> {
+        Listings {
+            listings: self
+                .listings
+                .into_iter()
+                .map(|(label, request)| (label, configure(request)))
+                .collect(),
+            concurrency: self.concurrency,
+        }
+    }
+
+    /// Items per page, 1 to 1000, for every listing ([`ListRequest::page_size`]). Checked
+    /// before any request: an invalid value fails each listing with
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput).
+    pub fn page_size(self, page_size: u32) -> Self {
+        self.map(|request| request.page_size(page_size))
+    }
+
+    /// Stops each listing after `limit` items (a limit per listing, not in total): as with
+    /// [`ListRequest::pages`], `.pages()` ends a listing with the page that reaches it, not
+    /// cut, while `.stream()` yields exactly `limit` items of each.
+    pub fn limit(self, limit: u64) -> Self {
+        self.map(|request| request.limit(limit))
+    }
+
+    /// Whether each listing fetches its next page while the current one is consumed
+    /// ([`ListRequest::prefetch`]). With many listings at once the concurrency already
+    /// overlaps requests; prefetch doubles the requests in flight.
+    pub fn prefetch(self, prefetch: bool) -> Self {
+        self.map(|request| request.prefetch(prefetch))
     }
 
     /// How many listings run at once (default [`crate::DEFAULT_CONCURRENCY`]; 0 counts as 1).
@@ -81,24 +145,44 @@ where
     }
 
     /// Every listing's pages, each labelled. The stream ends once every listing has ended.
-    pub fn pages(self) -> BoxStream<'static, (L, Result<P, Error>)> {
+    pub fn pages(self) -> LabelledStream<L, P> {
         let listings = self
             .listings
             .into_iter()
             .map(|(label, request)| request.pages().map(move |page| (label.clone(), page)));
-        stream::iter(listings)
-            .flatten_unordered(self.concurrency.get())
-            .boxed()
+        LabelledStream::new(stream::iter(listings).flatten_unordered(self.concurrency.get()))
     }
 
     /// Every listing's items, each labelled. The stream ends once every listing has ended.
-    pub fn stream(self) -> BoxStream<'static, (L, Result<P::Item, Error>)> {
+    pub fn stream(self) -> LabelledStream<L, P::Item> {
         let listings = self
             .listings
             .into_iter()
             .map(|(label, request)| request.stream().map(move |item| (label.clone(), item)));
-        stream::iter(listings)
-            .flatten_unordered(self.concurrency.get())
-            .boxed()
+        LabelledStream::new(stream::iter(listings).flatten_unordered(self.concurrency.get()))
+    }
+}
+
+impl<L, R> Listings<L, Page<R>>
+where
+    L: Clone + Send + 'static,
+    R: ListResource,
+{
+    /// The same listings with each item the exact JSON object the API sent
+    /// ([`ListRequest::raw`]).
+    pub fn raw(self) -> Listings<L, Page<Raw<R>>> {
+        self.map(ListRequest::<Page<R>>::raw)
+    }
+}
+
+impl<L, R> Listings<L, MetaPage<R>>
+where
+    L: Clone + Send + 'static,
+    R: ListResource,
+{
+    /// The same listings with each item the exact JSON object the API sent
+    /// ([`ListRequest::raw`]).
+    pub fn raw(self) -> Listings<L, MetaPage<Raw<R>>> {
+        self.map(ListRequest::<MetaPage<R>>::raw)
     }
 }

@@ -82,6 +82,43 @@ impl<P> Stream for PageStream<P> {
     }
 }
 
+/// The results of several listings, each labelled with its listing's label: a [`Stream`] of
+/// `(L, Result<T, Error>)` that ends once every listing has ended. Returned by
+/// [`Listings::stream`](crate::Listings::stream) (items) and
+/// [`Listings::pages`](crate::Listings::pages) (pages).
+///
+/// `Unpin` and `Send`, like [`ItemStream`].
+#[must_use = "streams do nothing unless polled"]
+pub struct LabelledStream<L, T> {
+    inner: BoxStream<'static, (L, Result<T, Error>)>,
+}
+
+impl<L, T> LabelledStream<L, T> {
+    pub(crate) fn new(inner: impl Stream<Item = (L, Result<T, Error>)> + Send + 'static) -> Self {
+        Self {
+            inner: inner.boxed(),
+        }
+    }
+}
+
+impl<L, T> fmt::Debug for LabelledStream<L, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LabelledStream").finish_non_exhaustive()
+    }
+}
+
+impl<L, T> Stream for LabelledStream<L, T> {
+    type Item = (L, Result<T, Error>);
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
