@@ -14,3 +14,4 @@ mod readme;
 mod spec_commands;
 mod tidy;
 mod webhook;
+mod writes;

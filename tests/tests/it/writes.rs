@@ -1,0 +1,388 @@
+//! Writes and `meta` lists over real sockets, through the default client (hyper, rustls, the
+//! retry layer): a tiny loopback HTTP/1.1 server acts out each answer (a reply, a connection
+//! cut once the request arrived, no answer at all) and records every request it read whole.
+//! A write is never sent twice once it may have been applied; a `DELETE` may be; a `meta`
+//! list follows its absolute links on its own origin only.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use twilio_api::model::{ListResource, MetaPage};
+use twilio_api::operation::Operation;
+use twilio_api::{Client, Error, ListRequest, WriteRequest, operations};
+
+const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+const MESSAGE: &str = "SM0123456789abcdef0123456789abcdef";
+
+/// What the server does with one request, once it has read it whole.
+#[derive(Clone)]
+enum Act {
+    /// Answers with this status, these extra headers and this body.
+    Reply(u16, &'static [(&'static str, &'static str)], String),
+    /// Closes the connection without answering.
+    Cut,
+    /// Never answers (the client times out).
+    Stall,
+}
+
+/// One request as the server read it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    body: Vec<u8>,
+}
+
+/// A loopback server acting out `script` in order (the last act repeats).
+struct Server {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    async fn start(script: Vec<Act>) -> Self {
+        Self::start_with(move |_, n, _| script[n.min(script.len() - 1)].clone()).await
+    }
+
+    /// A server answering request number `n` (from 0) to `target` with
+    /// `act(target, n, its own origin)`.
+    async fn start_with(act: impl Fn(&str, usize, &str) -> Act + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let origin = format!("http://{addr}");
+        let act: Arc<Respond> = Arc::new(move |target: &str, n| act(target, n, &origin));
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(serve(stream, Arc::clone(&act), Arc::clone(&log)));
+            }
+        });
+        Self { addr, seen, task }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// A client of this server, as an application builds one (the default transport).
+    fn client(&self) -> Client {
+        Client::builder()
+            .auth_token(ACCOUNT.parse().unwrap(), "token")
+            .base_url(self.origin())
+            .no_proxy()
+            .timeout(Duration::from_millis(800))
+            .build()
+            .unwrap()
+    }
+}
+
+type Respond = dyn Fn(&str, usize) -> Act + Send + Sync;
+
+async fn serve(mut stream: TcpStream, act: Arc<Respond>, log: Arc<Mutex<Vec<Seen>>>) {
+    let mut buffer = Vec::new();
+    loop {
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+        buffer.drain(..head_end);
+        let length: usize = head
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        while buffer.len() < length {
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body: Vec<u8> = buffer.drain(..length).collect();
+        let mut words = head.split(' ');
+        let method = words.next().unwrap_or("").to_owned();
+        let target = words.next().unwrap_or("").to_owned();
+        let number = {
+            let mut log = log.lock().unwrap();
+            log.push(Seen {
+                method,
+                target: target.clone(),
+                body,
+            });
+            log.len() - 1
+        };
+        match act(&target, number) {
+            Act::Cut => return,
+            Act::Stall => {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                return;
+            }
+            Act::Reply(status, headers, body) => {
+                let mut out = format!(
+                    "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+                    body.len()
+                );
+                for (name, value) in headers {
+                    out.push_str(&format!("{name}: {value}\r\n"));
+                }
+                out.push_str("\r\n");
+                out.push_str(&body);
+                if stream.write_all(out.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn created() -> Act {
+    Act::Reply(
+        201,
+        &[],
+        format!(r#"{{"sid": "{MESSAGE}", "status": "queued", "body": "Hi"}}"#),
+    )
+}
+
+fn send_message(client: &Client) -> WriteRequest<twilio_api::model::Message> {
+    let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json");
+    WriteRequest::new(client, &operations::CREATE_MESSAGE, path)
+        .param("To", "+15005550006")
+        .param("From", "+15005550001")
+        .param("Body", "Héllo & goodbye = 100% 😀\r\n<b>")
+}
+
+/// The posted bodies the server read.
+fn posts(server: &Server) -> Vec<Vec<u8>> {
+    server
+        .seen()
+        .into_iter()
+        .filter(|seen| seen.method == "POST")
+        .map(|seen| seen.body)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_write_cut_after_it_arrived_is_sent_once_and_of_unknown_outcome() {
+    let server = Server::start(vec![Act::Cut, created()]).await;
+    let error = send_message(&server.client()).send().await.unwrap_err();
+    assert_eq!(
+        posts(&server).len(),
+        1,
+        "exactly one POST: {:?}",
+        server.seen()
+    );
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_write_answered_500_is_sent_once_and_of_unknown_outcome() {
+    let server = Server::start(vec![
+        Act::Reply(
+            500,
+            &[("twilio-request-id", "RQ500")],
+            r#"{"code": 20500, "message": "Internal Server Error", "status": 500}"#.into(),
+        ),
+        created(),
+    ])
+    .await;
+    let error = send_message(&server.client()).send().await.unwrap_err();
+    assert_eq!(posts(&server).len(), 1);
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(error.request_id(), Some("RQ500"));
+    assert_eq!(error.code(), Some(20500));
+}
+
+#[tokio::test]
+async fn a_write_that_timed_out_is_sent_once_and_of_unknown_outcome() {
+    let server = Server::start(vec![Act::Stall, created()]).await;
+    let error = send_message(&server.client()).send().await.unwrap_err();
+    assert_eq!(posts(&server).len(), 1);
+    let Error::OutcomeUnknown { source, .. } = &error else {
+        panic!("expected OutcomeUnknown, got {error:?}");
+    };
+    assert!(source.is_timeout(), "{source:?}");
+}
+
+#[tokio::test]
+async fn a_write_refused_with_429_is_sent_again_with_the_same_bytes() {
+    let server = Server::start(vec![
+        Act::Reply(
+            429,
+            &[("retry-after", "0")],
+            r#"{"code": 20429, "message": "Too Many Requests", "status": 429}"#.into(),
+        ),
+        created(),
+    ])
+    .await;
+    let message = send_message(&server.client()).send().await.unwrap();
+    assert_eq!(message.sid.unwrap().as_str(), MESSAGE);
+    let posts = posts(&server);
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[0], posts[1]);
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&posts[0]).into_owned().collect();
+    assert_eq!(
+        fields,
+        [
+            ("To".to_owned(), "+15005550006".to_owned()),
+            ("From".to_owned(), "+15005550001".to_owned()),
+            (
+                "Body".to_owned(),
+                "Héllo & goodbye = 100% 😀\r\n<b>".to_owned()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_delete_answered_503_is_repeated() {
+    let server = Server::start(vec![
+        Act::Reply(503, &[], "<html>unavailable</html>".into()),
+        Act::Reply(204, &[], String::new()),
+    ])
+    .await;
+    let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{MESSAGE}.json");
+    let client = server.client();
+    WriteRequest::<()>::new(&client, &operations::DELETE_MESSAGE, path.clone())
+        .send()
+        .await
+        .unwrap();
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter()
+            .all(|s| s.method == "DELETE" && s.target == path)
+    );
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+struct Service {
+    sid: String,
+}
+
+enum Services {}
+
+impl ListResource for Services {
+    const ITEMS_KEY: &'static str = "services";
+    type Item = Service;
+}
+
+static LIST_SERVICE: Operation =
+    Operation::new("ListService", http::Method::GET, "verify", "/v2/Services");
+
+fn meta_page(url: &str, ids: std::ops::Range<u32>, next: Option<String>) -> String {
+    let services: Vec<_> = ids
+        .map(|id| serde_json::json!({ "sid": format!("VA{id:032}") }))
+        .collect();
+    serde_json::json!({
+        "meta": { "key": "services", "url": url, "next_page_url": next, "page_size": 2 },
+        "services": services,
+    })
+    .to_string()
+}
+
+/// Three pages linked by absolute URLs on the server's own origin; the third links to
+/// `last_link`.
+async fn meta_server(last_link: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
+    Server::start_with(move |target, _, origin| {
+        let url = format!("{origin}{target}");
+        let body = if target.contains("PageToken=PT2") {
+            meta_page(&url, 4..5, Some(last_link(origin)))
+        } else if target.contains("PageToken=PT1") {
+            let next = format!("{origin}/v2/Services?PageSize=2&Page=2&PageToken=PT2");
+            meta_page(&url, 2..4, Some(next))
+        } else {
+            let next = format!("{origin}/v2/Services?PageSize=2&Page=1&PageToken=PT1");
+            meta_page(&url, 0..2, Some(next))
+        };
+        Act::Reply(200, &[], body)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_meta_list_follows_absolute_links_on_its_origin_to_the_end() {
+    let server = meta_server(|_| String::new()).await;
+    let client = server.client();
+    let services = ListRequest::<MetaPage<Services>>::new(&client, &LIST_SERVICE, "/v2/Services")
+        .page_size(2)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(services.len(), 5);
+    let targets: Vec<String> = server.seen().into_iter().map(|s| s.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v2/Services?PageSize=2",
+            "/v2/Services?PageSize=2&Page=1&PageToken=PT1",
+            "/v2/Services?PageSize=2&Page=2&PageToken=PT2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_meta_list_stops_at_a_foreign_origin_and_at_a_cycle() {
+    let elsewhere = Server::start(vec![Act::Reply(200, &[], meta_page("x", 0..0, None))]).await;
+    let foreign = format!("{}/v2/Services?Page=3&PageToken=PT3", elsewhere.origin());
+    let links: [Box<dyn Fn(&str) -> String + Send + Sync>; 2] = [
+        Box::new(move |_| foreign.clone()),
+        // Back to the second page, spelt with its parameters in another order.
+        Box::new(|origin| format!("{origin}/v2/Services?PageToken=PT1&Page=1&PageSize=2")),
+    ];
+    for link in links {
+        let server = meta_server(link).await;
+        let client = server.client();
+        let (services, error) =
+            ListRequest::<MetaPage<Services>>::new(&client, &LIST_SERVICE, "/v2/Services")
+                .page_size(2)
+                .collect_partial()
+                .await;
+        assert_eq!(services.len(), 5, "every page before the stop is delivered");
+        let Some(Error::Paging { source, .. }) = &error else {
+            panic!("expected a paging stop, got {error:?}");
+        };
+        assert!(
+            matches!(
+                **source,
+                twilio_pager::PagerError::ForeignOrigin { .. }
+                    | twilio_pager::PagerError::Cycle { .. }
+            ),
+            "{source:?}"
+        );
+        assert_eq!(server.seen().len(), 3);
+    }
+    assert!(
+        elsewhere.seen().is_empty(),
+        "nothing went to the other origin"
+    );
+}
