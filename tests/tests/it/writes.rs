@@ -350,11 +350,14 @@ async fn a_meta_list_follows_absolute_links_on_its_origin_to_the_end() {
     );
 }
 
+/// What the last page links to, given the server's origin.
+type LastLink = dyn Fn(&str) -> String + Send + Sync;
+
 #[tokio::test]
 async fn a_meta_list_stops_at_a_foreign_origin_and_at_a_cycle() {
     let elsewhere = Server::start(vec![Act::Reply(200, &[], meta_page("x", 0..0, None))]).await;
     let foreign = format!("{}/v2/Services?Page=3&PageToken=PT3", elsewhere.origin());
-    let links: [Box<dyn Fn(&str) -> String + Send + Sync>; 2] = [
+    let links: [Box<LastLink>; 2] = [
         Box::new(move |_| foreign.clone()),
         // Back to the second page, spelt with its parameters in another order.
         Box::new(|origin| format!("{origin}/v2/Services?PageToken=PT1&Page=1&PageSize=2")),
