@@ -1,6 +1,9 @@
-//! `twilio-api`: export a call's events from the Twilio REST API, or run the local sandbox.
+//! `twilio-api`: read every resource of the Twilio REST API (2010-04-01), calls' events
+//! included, sign or verify webhooks, or run the local sandbox.
 //!
 //! ```text
+//! twilio-api calls list [--status completed] [--output table|json|ndjson|csv] [--properties a,b]
+//! twilio-api calls recordings list --call-sid <CA…>      (every read of the spec: --help)
 //! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
 //! twilio-api calls events list --call-sid <CA…> --call-sid <CA…> [--concurrency N] ...
 //! twilio-api calls events list --call-sid - < sids.txt     (one SID per line)

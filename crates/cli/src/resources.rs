@@ -239,16 +239,25 @@ fn insert(cmd: Command, words: &'static [&'static str], leaf: Command) -> Comman
                 cmd.mut_subcommand(*first, |sub| insert(sub, rest, leaf))
             } else {
                 let group = Command::new(*first)
-                    .about(format!(
-                        "{} and their sub-resources",
-                        first.replace('-', " ")
-                    ))
+                    .about(group_about(first))
                     .subcommand_required(true)
                     .arg_required_else_help(true);
                 cmd.subcommand(insert(group, rest, leaf))
             }
         }
     }
+}
+
+/// The help of a group of commands, written as the hand-written groups' ("Calls and their
+/// sub-resources"): its word, spaced and capitalised.
+fn group_about(word: &str) -> String {
+    let spaced = word.replace('-', " ");
+    let mut chars = spaced.chars();
+    let capitalised: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    };
+    format!("{capitalised} and their sub-resources")
 }
 
 fn leaf(spec: &'static Spec) -> Command {
@@ -512,4 +521,60 @@ async fn drive<W: io::Write>(
     };
     progress.finish();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    /// Every group of commands below `cmd`, with its words.
+    fn groups(cmd: &Command, words: &mut Vec<String>, out: &mut Vec<(String, String)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_subcommands().next().is_none() {
+                continue;
+            }
+            words.push(sub.get_name().to_owned());
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            out.push((words.join(" "), about));
+            groups(sub, words, out);
+            words.pop();
+        }
+    }
+
+    #[test]
+    fn every_group_reads_alike() {
+        let cli = command(crate::args::Cli::command());
+        let mut found = Vec::new();
+        groups(&cli, &mut Vec::new(), &mut found);
+        assert!(found.len() > 30, "{found:?}");
+        let help = cli.clone().render_help().to_string();
+        assert!(
+            help.starts_with("Read every resource of the Twilio REST API"),
+            "{help}"
+        );
+        for (words, about) in &found {
+            assert!(
+                about.starts_with(char::is_uppercase),
+                "{words}: {about:?} is not capitalised"
+            );
+        }
+        let about = |words: &str| {
+            found
+                .iter()
+                .find(|(w, _)| w == words)
+                .map(|(_, about)| about.as_str())
+        };
+        assert_eq!(about("calls"), Some("Calls and their sub-resources"));
+        assert_eq!(about("accounts"), Some("Accounts and their sub-resources"));
+        assert_eq!(
+            about("sip domains auth calls"),
+            Some("Calls and their sub-resources")
+        );
+        assert_eq!(
+            about("incoming-phone-numbers"),
+            Some("Incoming phone numbers and their sub-resources")
+        );
+    }
 }
