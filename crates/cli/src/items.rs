@@ -6,8 +6,8 @@ use std::io::{self, Write as _};
 
 use serde_json::value::RawValue;
 
-use crate::Failure;
 use crate::args::Format;
+use crate::failure::Failure;
 use crate::output::{Writer, ellipsize, spreadsheet_safe};
 use crate::text::printable;
 
@@ -102,7 +102,7 @@ impl<W: io::Write> Items<W> {
     ) -> Result<Self, Failure> {
         Ok(match format {
             Format::Json | Format::Ndjson => {
-                Items::Json(Writer::new(format, out).map_err(crate::output_failure)?)
+                Items::Json(Writer::new(format, out).map_err(crate::failure::output_failure)?)
             }
             Format::Csv => Items::Csv {
                 out: Box::new(csv::Writer::from_writer(out)),

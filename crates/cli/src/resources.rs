@@ -17,8 +17,8 @@ use twilio_api::{
     AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, model::Sid,
 };
 
-use crate::Failure;
 use crate::args::{Format, Global};
+use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
 use crate::items::Items;
 use crate::progress::Progress;
@@ -410,7 +410,7 @@ pub(crate) async fn run(
         ));
     }
     let header = !m.get_flag("no-header");
-    let (client, sandbox) = crate::client(global).await?;
+    let (client, sandbox) = crate::settings::client(global).await?;
     let mut stdout =
         stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
     let defaults = match &sandbox {
@@ -427,7 +427,7 @@ pub(crate) async fn run(
             Some(sandbox.path_values(spec.path, &given).map_err(|e| {
                 Failure::Usage(format!(
                     "the sandbox serves nothing for these flags: {}",
-                    crate::chain(&e)
+                    crate::failure::chain(&e)
                 ))
             })?)
         }
@@ -444,8 +444,10 @@ pub(crate) async fn run(
         // One object: nothing is written unless it arrived.
         let item = match fetch.send().await {
             Ok(item) => item,
-            Err(err) if err.is_invalid_input() => return Err(Failure::Usage(crate::chain(&err))),
-            Err(err) => return Err(Failure::Runtime(crate::chain(&err))),
+            Err(err) if err.is_invalid_input() => {
+                return Err(Failure::Usage(crate::failure::chain(&err)));
+            }
+            Err(err) => return Err(Failure::Runtime(crate::failure::chain(&err))),
         };
         let written = match format {
             Format::Json | Format::Ndjson => {
@@ -456,7 +458,7 @@ pub(crate) async fn run(
                 out.item(&item).and_then(|()| out.finish())
             }
         };
-        return written.map_err(crate::output_failure);
+        return written.map_err(crate::failure::output_failure);
     }
     let mut out = Items::new(format, stdout, properties, header)?;
     let result = match request {
@@ -472,7 +474,7 @@ pub(crate) async fn run(
             drive(pages, args.limit, &mut out, resume_from).await
         }
     };
-    let finished = out.finish().map_err(crate::output_failure);
+    let finished = out.finish().map_err(crate::failure::output_failure);
     drop(sandbox);
     result.and(finished)
 }
@@ -484,7 +486,7 @@ async fn drive<W: io::Write>(
     out: &mut Items<W>,
     resume_from: Option<String>,
 ) -> Result<(), Failure> {
-    let mut signals = crate::StopSignals::install()?;
+    let mut signals = crate::signals::StopSignals::install()?;
     let mut progress = Progress::for_stderr();
     let mut remaining = limit.unwrap_or(u64::MAX);
     let mut next_page = resume_from;
@@ -493,7 +495,7 @@ async fn drive<W: io::Write>(
         let page = tokio::select! {
             page = pages.next() => page,
             signal = signals.recv() => {
-                break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::resume_hint) {
+                break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::failure::resume_hint) {
                     Some(hint) => format!("interrupted by {signal}; {hint}"),
                     None => format!("interrupted by {signal}"),
                 }));
@@ -502,8 +504,10 @@ async fn drive<W: io::Write>(
         let Some(page) = page else { break Ok(()) };
         let (next, items) = match page {
             Ok(page) => page,
-            Err(err) if err.is_invalid_input() => break Err(Failure::Usage(crate::chain(&err))),
-            Err(err) => break Err(Failure::Runtime(crate::describe(&err))),
+            Err(err) if err.is_invalid_input() => {
+                break Err(Failure::Usage(crate::failure::chain(&err)));
+            }
+            Err(err) => break Err(Failure::Runtime(crate::failure::describe(&err))),
         };
         next_page = next;
         let take = usize::try_from(remaining).unwrap_or(usize::MAX);
@@ -512,11 +516,11 @@ async fn drive<W: io::Write>(
         progress.page(items.len());
         for item in items {
             if let Err(err) = out.item(item) {
-                break 'pages Err(crate::output_failure(err));
+                break 'pages Err(crate::failure::output_failure(err));
             }
         }
         if let Err(err) = out.flush() {
-            break Err(crate::output_failure(err));
+            break Err(crate::failure::output_failure(err));
         }
     };
     progress.finish();
