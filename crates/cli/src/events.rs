@@ -9,7 +9,7 @@ use twilio_sandbox::Sandbox;
 
 use crate::args::{Format, Global, ListEvents};
 use crate::failure::{Failure, chain, describe, error_line, output_failure, resume_hint};
-use crate::output::{self, Writer};
+use crate::output::{self, Columns, Writer};
 use crate::progress::Progress;
 use crate::settings::client;
 use crate::signals::StopSignals;
@@ -45,7 +45,7 @@ pub(crate) async fn list_events(
         Some(account) => client.account(account).call(call_sid),
         None => client.call(call_sid),
     };
-    let mut writer = Writer::new(list.output, stdout).map_err(output_failure)?;
+    let mut writer = Writer::new(list.output, stdout, Columns::Events);
     let mut progress = Progress::for_stderr();
     // Every format takes each event as the exact JSON it arrived as: JSON and NDJSON pass it
     // through, the table and CSV read their columns out of it (so that no number a float
@@ -170,7 +170,7 @@ async fn list_many(
     if let Some(limit) = list.limit {
         request = request.limit(limit);
     }
-    let mut writer = Writer::with_labels(list.output, stdout, true).map_err(output_failure)?;
+    let mut writer = Writer::with_options(list.output, stdout, Columns::Events, true, true);
     let mut progress = Progress::for_stderr();
     let result = drive_many(
         request.raw(),

@@ -32,7 +32,6 @@
 mod args;
 mod events;
 mod failure;
-mod items;
 mod output;
 mod progress;
 mod resources;

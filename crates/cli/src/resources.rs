@@ -8,7 +8,7 @@
 //! too (`--start-time-after`). Flags are checked (SID prefixes, dates, booleans, numbers)
 //! before any request; the request itself is the library's typed one.
 
-use std::io::{self, Write as _};
+use std::io;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures::stream::{BoxStream, StreamExt as _, TryStreamExt as _};
@@ -20,7 +20,7 @@ use twilio_api::{
 use crate::args::{Format, Global};
 use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
-use crate::items::Items;
+use crate::output::{Columns, Writer};
 use crate::progress::Progress;
 
 /// One generated command.
@@ -411,7 +411,7 @@ pub(crate) async fn run(
     }
     let header = !m.get_flag("no-header");
     let (client, sandbox) = crate::settings::client(global).await?;
-    let mut stdout =
+    let stdout =
         stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
     let defaults = match &sandbox {
         Some(sandbox) => {
@@ -440,40 +440,35 @@ pub(crate) async fn run(
         defaults,
     };
     let request = request(index, &ctx, m)?;
-    if let Request::Fetch(fetch) = request {
-        // One object: nothing is written unless it arrived.
-        let item = match fetch.send().await {
-            Ok(item) => item,
-            Err(err) if err.is_invalid_input() => {
-                return Err(Failure::Usage(crate::failure::chain(&err)));
-            }
-            Err(err) => return Err(Failure::Runtime(crate::failure::chain(&err))),
-        };
-        let written = match format {
-            Format::Json | Format::Ndjson => {
-                writeln!(stdout, "{}", item.get()).and_then(|()| stdout.flush())
-            }
-            Format::Csv | Format::Table => {
-                let mut out = Items::new(format, stdout, properties, header)?;
-                out.item(&item).and_then(|()| out.finish())
-            }
-        };
-        return written.map_err(crate::failure::output_failure);
-    }
-    let mut out = Items::new(format, stdout, properties, header)?;
-    let result = match request {
-        Request::Fetch(_) => Ok(()),
-        Request::List(listing) => {
-            let args = ListArgs {
-                page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
-                limit: m.get_one::<u64>("limit").copied(),
-                from_page: m.get_one::<String>("from-page").cloned(),
+    let mut out = Writer::with_options(
+        format,
+        stdout,
+        Columns::Properties(properties),
+        false,
+        header,
+    );
+    let listing = match request {
+        Request::List(listing) => listing,
+        Request::Fetch(fetch) => {
+            // One object: nothing is written unless it arrived.
+            let item = match fetch.send().await {
+                Ok(item) => item,
+                Err(err) if err.is_invalid_input() => {
+                    return Err(Failure::Usage(crate::failure::chain(&err)));
+                }
+                Err(err) => return Err(Failure::Runtime(crate::failure::chain(&err))),
             };
-            let resume_from = args.from_page.clone();
-            let (_first, pages) = (listing.configure)(&args);
-            drive(pages, args.limit, &mut out, resume_from).await
+            return out.fetched(&item).map_err(crate::failure::output_failure);
         }
     };
+    let args = ListArgs {
+        page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
+        limit: m.get_one::<u64>("limit").copied(),
+        from_page: m.get_one::<String>("from-page").cloned(),
+    };
+    let resume_from = args.from_page.clone();
+    let (_first, pages) = (listing.configure)(&args);
+    let result = drive(pages, args.limit, &mut out, resume_from).await;
     let finished = out.finish().map_err(crate::failure::output_failure);
     drop(sandbox);
     result.and(finished)
@@ -483,7 +478,7 @@ pub(crate) async fn run(
 async fn drive<W: io::Write>(
     mut pages: PageStream,
     limit: Option<u64>,
-    out: &mut Items<W>,
+    out: &mut Writer<W>,
     resume_from: Option<String>,
 ) -> Result<(), Failure> {
     let mut signals = crate::signals::StopSignals::install()?;
@@ -515,7 +510,7 @@ async fn drive<W: io::Write>(
         remaining -= items.len() as u64;
         progress.page(items.len());
         for item in items {
-            if let Err(err) = out.item(item) {
+            if let Err(err) = out.raw(item) {
                 break 'pages Err(crate::failure::output_failure(err));
             }
         }
