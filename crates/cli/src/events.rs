@@ -1,16 +1,15 @@
 //! `twilio-api calls events list`: the events of one call, or of many at once, labelled.
 
-use std::collections::HashMap;
 use std::io::{self, BufRead as _};
 
 use futures::StreamExt as _;
-use twilio_api::{AccountSid, CallSid, CallsEventsRequest, Client, ListPage, ListRequest};
+use twilio_api::{AccountSid, CallSid, Client, ListPage, ListRequest};
 use twilio_sandbox::Sandbox;
 
 use crate::args::{Format, Global, ListEvents};
-use crate::failure::{Failure, chain, describe, error_line, output_failure, resume_hint};
+use crate::failure::Failure;
 use crate::output::{self, Columns, Writer};
-use crate::progress::Progress;
+use crate::paging::{OnError, Stop, conclude, drive};
 use crate::settings::client;
 use crate::signals::StopSignals;
 
@@ -46,7 +45,6 @@ pub(crate) async fn list_events(
         None => client.call(call_sid),
     };
     let mut writer = Writer::new(list.output, stdout, Columns::Events);
-    let mut progress = Progress::for_stderr();
     // Every format takes each event as the exact JSON it arrived as: JSON and NDJSON pass it
     // through, the table and CSV read their columns out of it (so that no number a float
     // cannot hold, in a member they do not show, fails the page).
@@ -56,12 +54,12 @@ pub(crate) async fn list_events(
     macro_rules! export {
         ($request:expr) => {
             drive(
-                configure($request, &list),
+                configure($request, &list).pages().map(|page| ((), page)),
                 list.limit,
+                list.from_page.clone(),
+                OnError::Stop,
                 &mut writer,
-                &mut progress,
                 &mut signals,
-                Writer::shared_page,
             )
             .await
         };
@@ -71,30 +69,9 @@ pub(crate) async fn list_events(
         Format::Table | Format::Csv => export!(events.picking::<output::RowColumns>()),
         Format::Json | Format::Ndjson => export!(events),
     };
-    progress.finish();
-    if let Err(Stop::Api(err)) = &result
-        && err.is_invalid_input()
-    {
-        // Rejected before any request: nothing was written, and nothing is.
-        return Err(Failure::Usage(chain(err)));
-    }
-    // Whatever was fetched before a failure stays written, and the output stays well-formed.
-    let finished = writer.finish();
+    let concluded = conclude(result, writer);
     drop(sandbox);
-    // The listing's own failure is the one to report; an output failure only when it is alone.
-    match result {
-        Ok(()) => finished.map_err(output_failure),
-        Err(Stop::Output(err)) => Err(output_failure(err)),
-        Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
-        Err(Stop::Interrupted(signal, next)) => {
-            // Before the first page, the place to resume from is where the listing started.
-            let resume = next.as_deref().or(list.from_page.as_deref());
-            Err(Failure::Runtime(match resume.and_then(resume_hint) {
-                Some(hint) => format!("interrupted by {signal}; {hint}"),
-                None => format!("interrupted by {signal}"),
-            }))
-        }
-    }
+    concluded.map(drop)
 }
 
 /// The calls to list: every `--call-sid` in order, `-` standing for the SIDs on stdin (one
@@ -171,86 +148,26 @@ async fn list_many(
         request = request.limit(limit);
     }
     let mut writer = Writer::with_options(list.output, stdout, Columns::Events, true, true);
-    let mut progress = Progress::for_stderr();
-    let result = drive_many(
-        request.raw(),
+    let result = drive(
+        request.raw().pages(),
         list.limit,
+        None,
+        OnError::Report,
         &mut writer,
-        &mut progress,
         signals,
-        |w, sid, e| w.raw_of(Some(sid), e),
     )
     .await;
-    progress.finish();
-    let finished = writer.finish();
-    match result {
-        Ok(0) => finished.map_err(output_failure),
+    let interrupted = matches!(result, Err(Stop::Interrupted(..)));
+    match conclude(result, writer) {
+        Ok(0) => Ok(()),
         Ok(failed) => Err(Failure::Runtime(format!(
             "{failed} of {total} calls failed (see above)"
         ))),
-        Err(Stop::Output(err)) => Err(output_failure(err)),
-        Err(Stop::Interrupted(signal, _)) => Err(Failure::Runtime(format!(
-            "interrupted by {signal}: every event written is whole, but calls may be incomplete"
+        Err(Failure::Runtime(line)) if interrupted => Err(Failure::Runtime(format!(
+            "{line}: every event written is whole, but calls may be incomplete"
         ))),
-        Err(Stop::Api(err)) => Err(Failure::Runtime(describe(&err))),
+        Err(failure) => Err(failure),
     }
-}
-
-/// Writes every page of every call as it arrives; returns how many calls failed.
-async fn drive_many<P, W>(
-    request: CallsEventsRequest<P>,
-    limit: Option<u64>,
-    writer: &mut Writer<W>,
-    progress: &mut Progress,
-    signals: &mut StopSignals,
-    mut write: impl FnMut(&mut Writer<W>, &str, &P::Item) -> io::Result<()>,
-) -> Result<usize, Stop>
-where
-    P: ListPage,
-    W: io::Write,
-{
-    // Each call's pager stops after the page that reaches the limit; the rest is cut here.
-    let mut written: HashMap<CallSid, u64> = HashMap::new();
-    let mut failed = 0;
-    let mut pages = request.pages();
-    // A stop signal stops between pages, so that what was written stays whole and well-formed.
-    loop {
-        let next = tokio::select! {
-            next = pages.next() => next,
-            signal = signals.recv() => return Err(Stop::Interrupted(signal, None)),
-        };
-        let Some((sid, page)) = next else { break };
-        let page = match page {
-            Ok(page) => page,
-            Err(err) => {
-                failed += 1;
-                progress.finish();
-                error_line(&format!("{sid}: {}", describe(&err)));
-                continue;
-            }
-        };
-        let mut items = page.items();
-        if let Some(limit) = limit {
-            let done = written.entry(sid.clone()).or_default();
-            let take = usize::try_from(limit.saturating_sub(*done)).unwrap_or(usize::MAX);
-            items = items.get(..take).unwrap_or(items);
-            *done += items.len() as u64;
-        }
-        progress.page(items.len());
-        for item in items {
-            write(writer, sid.as_str(), item).map_err(Stop::Output)?;
-        }
-        writer.flush().map_err(Stop::Output)?;
-    }
-    Ok(failed)
-}
-
-/// Why a listing stopped early.
-enum Stop {
-    Api(twilio_api::Error),
-    Output(io::Error),
-    /// A stop signal (its name), and the page to continue from, if the listing had one left.
-    Interrupted(&'static str, Option<String>),
 }
 
 fn configure<P: ListPage>(mut request: ListRequest<P>, list: &ListEvents) -> ListRequest<P> {
@@ -262,43 +179,4 @@ fn configure<P: ListPage>(mut request: ListRequest<P>, list: &ListEvents) -> Lis
         request = request.from_page(from_page.clone());
     }
     request
-}
-
-/// Writes every item of every page as it arrives, flushing after each page so that a reader
-/// downstream sees events as soon as their page is in.
-async fn drive<P, W>(
-    request: ListRequest<P>,
-    limit: Option<u64>,
-    writer: &mut Writer<W>,
-    progress: &mut Progress,
-    signals: &mut StopSignals,
-    mut write: impl FnMut(&mut Writer<W>, &[P::Item]) -> io::Result<()>,
-) -> Result<(), Stop>
-where
-    P: ListPage,
-    W: io::Write,
-{
-    // The pager stops after the page that reaches the limit; the rest of that page is cut here.
-    let mut remaining = limit.unwrap_or(u64::MAX);
-    let mut pages = request.pages();
-    // A stop signal stops between pages, so that what was written stays whole and
-    // well-formed and the next page is the one to resume from.
-    let mut next_page: Option<String> = None;
-    loop {
-        let page = tokio::select! {
-            page = pages.next() => page,
-            signal = signals.recv() => return Err(Stop::Interrupted(signal, next_page)),
-        };
-        let Some(page) = page else { break };
-        let page = page.map_err(Stop::Api)?;
-        next_page = page.next_page_uri().map(str::to_owned);
-        let take = usize::try_from(remaining).unwrap_or(usize::MAX);
-        let items = page.items();
-        let items = items.get(..take).unwrap_or(items);
-        remaining -= items.len() as u64;
-        progress.page(items.len());
-        write(writer, items).map_err(Stop::Output)?;
-        writer.flush().map_err(Stop::Output)?;
-    }
-    Ok(())
 }

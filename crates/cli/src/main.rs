@@ -33,6 +33,7 @@ mod args;
 mod events;
 mod failure;
 mod output;
+mod paging;
 mod progress;
 mod resources;
 mod runtime;

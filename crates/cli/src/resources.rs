@@ -21,7 +21,8 @@ use crate::args::{Format, Global};
 use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
 use crate::output::{Columns, Writer};
-use crate::progress::Progress;
+use crate::paging::{OnError, RawPage, conclude, drive};
+use crate::signals::StopSignals;
 
 /// One generated command.
 #[derive(Debug)]
@@ -85,8 +86,7 @@ pub(crate) struct Listing {
 /// Applies the paging flags and starts the listing: its first page URI and its pages.
 type Configure = dyn FnOnce(&ListArgs) -> (String, PageStream) + Send;
 
-type PageStream =
-    BoxStream<'static, Result<(Option<String>, Vec<Box<RawValue>>), twilio_api::Error>>;
+type PageStream = BoxStream<'static, Result<RawPage, twilio_api::Error>>;
 
 impl Request {
     pub(crate) fn list<P>(request: ListRequest<P>) -> Self
@@ -105,9 +105,9 @@ impl Request {
                 let first = request.first_page_uri();
                 let pages = request
                     .pages()
-                    .map_ok(|page| {
-                        let next = page.next_page_uri().map(str::to_owned);
-                        (next, page.into_parts().1)
+                    .map_ok(|page| RawPage {
+                        next: page.next_page_uri().map(str::to_owned),
+                        items: page.into_parts().1,
                     })
                     .boxed();
                 (first, pages)
@@ -466,60 +466,21 @@ pub(crate) async fn run(
         limit: m.get_one::<u64>("limit").copied(),
         from_page: m.get_one::<String>("from-page").cloned(),
     };
-    let resume_from = args.from_page.clone();
     let (_first, pages) = (listing.configure)(&args);
-    let result = drive(pages, args.limit, &mut out, resume_from).await;
-    let finished = out.finish().map_err(crate::failure::output_failure);
+    // From here on, these stop the listing between pages instead of killing the process.
+    let mut signals = StopSignals::install()?;
+    let result = drive(
+        pages.map(|page| ((), page)),
+        args.limit,
+        args.from_page,
+        OnError::Stop,
+        &mut out,
+        &mut signals,
+    )
+    .await;
+    let concluded = conclude(result, out);
     drop(sandbox);
-    result.and(finished)
-}
-
-/// Writes every page as it arrives; Ctrl-C stops between pages with the page to resume from.
-async fn drive<W: io::Write>(
-    mut pages: PageStream,
-    limit: Option<u64>,
-    out: &mut Writer<W>,
-    resume_from: Option<String>,
-) -> Result<(), Failure> {
-    let mut signals = crate::signals::StopSignals::install()?;
-    let mut progress = Progress::for_stderr();
-    let mut remaining = limit.unwrap_or(u64::MAX);
-    let mut next_page = resume_from;
-    let result = 'pages: loop {
-        // Ctrl-C, SIGTERM and SIGHUP stop between pages: what was written stays whole.
-        let page = tokio::select! {
-            page = pages.next() => page,
-            signal = signals.recv() => {
-                break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::failure::resume_hint) {
-                    Some(hint) => format!("interrupted by {signal}; {hint}"),
-                    None => format!("interrupted by {signal}"),
-                }));
-            }
-        };
-        let Some(page) = page else { break Ok(()) };
-        let (next, items) = match page {
-            Ok(page) => page,
-            Err(err) if err.is_invalid_input() => {
-                break Err(Failure::Usage(crate::failure::chain(&err)));
-            }
-            Err(err) => break Err(Failure::Runtime(crate::failure::describe(&err))),
-        };
-        next_page = next;
-        let take = usize::try_from(remaining).unwrap_or(usize::MAX);
-        let items = items.get(..take).unwrap_or(&items);
-        remaining -= items.len() as u64;
-        progress.page(items.len());
-        for item in items {
-            if let Err(err) = out.raw(item) {
-                break 'pages Err(crate::failure::output_failure(err));
-            }
-        }
-        if let Err(err) = out.flush() {
-            break Err(crate::failure::output_failure(err));
-        }
-    };
-    progress.finish();
-    result
+    concluded.map(drop)
 }
 
 #[cfg(test)]

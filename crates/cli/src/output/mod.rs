@@ -149,12 +149,6 @@ impl<W: Write> Writer<W> {
         self.item(None, Item::Shared(item))
     }
 
-    /// Writes one item given as the exact JSON the API sent, labelled with `label` when the
-    /// writer is labelled.
-    pub(crate) fn raw_of(&mut self, label: Option<&str>, item: &RawValue) -> io::Result<()> {
-        self.item(label, Item::Text(item.get()))
-    }
-
     /// Writes the items of one page, each the exact JSON text the API sent, a slice of its
     /// page: as [`Writer::shared`] of each in turn, but JSON and NDJSON hand the texts to `W`
     /// where they lie, in a few vectored writes, instead of copying them into the buffer
@@ -206,6 +200,11 @@ impl<W: Write> Writer<W> {
             }
         }
         Ok(())
+    }
+
+    /// Writes the items of one page, labelled with `label` when the writer is labelled.
+    pub(crate) fn page<I: PageItem>(&mut self, label: Option<&str>, items: &[I]) -> io::Result<()> {
+        I::write_page(self, label, items)
     }
 
     /// Writes one item given as the exact JSON text the API sent (passed through by JSON and
@@ -289,6 +288,46 @@ impl<W: Write> Writer<W> {
             out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
         }
         self.flush()
+    }
+}
+
+/// An item of a page, as a listing delivers it.
+pub(crate) trait PageItem: Sized {
+    /// Writes `items`, one page of them, to `writer`.
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()>;
+}
+
+/// An item of a shared raw page (a call's events): an unlabelled page goes out in vectored
+/// writes where JSON and NDJSON allow.
+impl PageItem for RawJson {
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()> {
+        match label.filter(|_| writer.labelled) {
+            None => writer.shared_page(items),
+            Some(label) => items
+                .iter()
+                .try_for_each(|item| writer.item(Some(label), Item::Shared(item))),
+        }
+    }
+}
+
+/// An item as its own JSON text (many calls' events, any other resource).
+impl PageItem for Box<RawValue> {
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()> {
+        items
+            .iter()
+            .try_for_each(|item| writer.item(label, Item::Text(item.get())))
     }
 }
 
@@ -640,9 +679,8 @@ mod tests {
             let mut buf = Vec::new();
             let mut writer = Writer::with_options(format, &mut buf, Columns::Events, true, true);
             writer
-                .raw_of(Some(SID), &raw(r#"{"b":1,"a":null}"#))
+                .page(Some(SID), &[raw(r#"{"b":1,"a":null}"#), raw(EVENT)])
                 .unwrap();
-            writer.raw_of(Some(SID), &raw(EVENT)).unwrap();
             writer.finish().unwrap();
             String::from_utf8(buf).unwrap()
         };
@@ -683,7 +721,7 @@ mod tests {
         let mut buf = Vec::new();
         let mut writer = Writer::new(Format::Ndjson, &mut buf, Columns::Events);
         writer
-            .raw_of(Some("CA0123456789abcdef0123456789abcdef"), &raw(EVENT))
+            .page(Some("CA0123456789abcdef0123456789abcdef"), &[raw(EVENT)])
             .unwrap();
         writer.finish().unwrap();
         assert_eq!(
