@@ -8,7 +8,7 @@
 //! too (`--start-time-after`). Flags are checked (SID prefixes, dates, booleans, numbers)
 //! before any request; the request itself is the library's typed one.
 
-use std::io::{self, Write as _};
+use std::io;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures::stream::{BoxStream, StreamExt as _, TryStreamExt as _};
@@ -17,11 +17,12 @@ use twilio_api::{
     AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, model::Sid,
 };
 
-use crate::Failure;
 use crate::args::{Format, Global};
+use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
-use crate::items::Items;
-use crate::progress::Progress;
+use crate::output::{Columns, Writer};
+use crate::paging::{OnError, RawPage, conclude, drive};
+use crate::signals::StopSignals;
 
 /// One generated command.
 #[derive(Debug)]
@@ -85,8 +86,7 @@ pub(crate) struct Listing {
 /// Applies the paging flags and starts the listing: its first page URI and its pages.
 type Configure = dyn FnOnce(&ListArgs) -> (String, PageStream) + Send;
 
-type PageStream =
-    BoxStream<'static, Result<(Option<String>, Vec<Box<RawValue>>), twilio_api::Error>>;
+type PageStream = BoxStream<'static, Result<RawPage, twilio_api::Error>>;
 
 impl Request {
     pub(crate) fn list<P>(request: ListRequest<P>) -> Self
@@ -105,9 +105,9 @@ impl Request {
                 let first = request.first_page_uri();
                 let pages = request
                     .pages()
-                    .map_ok(|page| {
-                        let next = page.next_page_uri().map(str::to_owned);
-                        (next, page.into_parts().1)
+                    .map_ok(|page| RawPage {
+                        next: page.next_page_uri().map(str::to_owned),
+                        items: page.into_parts().1,
                     })
                     .boxed();
                 (first, pages)
@@ -239,16 +239,25 @@ fn insert(cmd: Command, words: &'static [&'static str], leaf: Command) -> Comman
                 cmd.mut_subcommand(*first, |sub| insert(sub, rest, leaf))
             } else {
                 let group = Command::new(*first)
-                    .about(format!(
-                        "{} and their sub-resources",
-                        first.replace('-', " ")
-                    ))
+                    .about(group_about(first))
                     .subcommand_required(true)
                     .arg_required_else_help(true);
                 cmd.subcommand(insert(group, rest, leaf))
             }
         }
     }
+}
+
+/// The help of a group of commands, written as the hand-written groups' ("Calls and their
+/// sub-resources"): its word, spaced and capitalised.
+fn group_about(word: &str) -> String {
+    let spaced = word.replace('-', " ");
+    let mut chars = spaced.chars();
+    let capitalised: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => spaced,
+    };
+    format!("{capitalised} and their sub-resources")
 }
 
 fn leaf(spec: &'static Spec) -> Command {
@@ -401,8 +410,8 @@ pub(crate) async fn run(
         ));
     }
     let header = !m.get_flag("no-header");
-    let (client, sandbox) = crate::client(global).await?;
-    let mut stdout =
+    let (client, sandbox) = crate::settings::client(global).await?;
+    let stdout =
         stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
     let defaults = match &sandbox {
         Some(sandbox) => {
@@ -418,7 +427,7 @@ pub(crate) async fn run(
             Some(sandbox.path_values(spec.path, &given).map_err(|e| {
                 Failure::Usage(format!(
                     "the sandbox serves nothing for these flags: {}",
-                    crate::chain(&e)
+                    crate::failure::chain(&e)
                 ))
             })?)
         }
@@ -431,85 +440,101 @@ pub(crate) async fn run(
         defaults,
     };
     let request = request(index, &ctx, m)?;
-    if let Request::Fetch(fetch) = request {
-        // One object: nothing is written unless it arrived.
-        let item = match fetch.send().await {
-            Ok(item) => item,
-            Err(err) if err.is_invalid_input() => return Err(Failure::Usage(crate::chain(&err))),
-            Err(err) => return Err(Failure::Runtime(crate::chain(&err))),
-        };
-        let written = match format {
-            Format::Json | Format::Ndjson => {
-                writeln!(stdout, "{}", item.get()).and_then(|()| stdout.flush())
-            }
-            Format::Csv | Format::Table => {
-                let mut out = Items::new(format, stdout, properties, header)?;
-                out.item(&item).and_then(|()| out.finish())
-            }
-        };
-        return written.map_err(crate::output_failure);
-    }
-    let mut out = Items::new(format, stdout, properties, header)?;
-    let result = match request {
-        Request::Fetch(_) => Ok(()),
-        Request::List(listing) => {
-            let args = ListArgs {
-                page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
-                limit: m.get_one::<u64>("limit").copied(),
-                from_page: m.get_one::<String>("from-page").cloned(),
+    let mut out = Writer::with_options(
+        format,
+        stdout,
+        Columns::Properties(properties),
+        false,
+        header,
+    );
+    let listing = match request {
+        Request::List(listing) => listing,
+        Request::Fetch(fetch) => {
+            // One object: nothing is written unless it arrived.
+            let item = match fetch.send().await {
+                Ok(item) => item,
+                Err(err) if err.is_invalid_input() => {
+                    return Err(Failure::Usage(crate::failure::chain(&err)));
+                }
+                Err(err) => return Err(Failure::Runtime(crate::failure::chain(&err))),
             };
-            let resume_from = args.from_page.clone();
-            let (_first, pages) = (listing.configure)(&args);
-            drive(pages, args.limit, &mut out, resume_from).await
+            return out.fetched(&item).map_err(crate::failure::output_failure);
         }
     };
-    let finished = out.finish().map_err(crate::output_failure);
+    let args = ListArgs {
+        page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
+        limit: m.get_one::<u64>("limit").copied(),
+        from_page: m.get_one::<String>("from-page").cloned(),
+    };
+    let (_first, pages) = (listing.configure)(&args);
+    // From here on, these stop the listing between pages instead of killing the process.
+    let mut signals = StopSignals::install()?;
+    let result = drive(
+        pages.map(|page| ((), page)),
+        args.limit,
+        args.from_page,
+        OnError::Stop,
+        &mut out,
+        &mut signals,
+    )
+    .await;
+    let concluded = conclude(result, out);
     drop(sandbox);
-    result.and(finished)
+    concluded.map(drop)
 }
 
-/// Writes every page as it arrives; Ctrl-C stops between pages with the page to resume from.
-async fn drive<W: io::Write>(
-    mut pages: PageStream,
-    limit: Option<u64>,
-    out: &mut Items<W>,
-    resume_from: Option<String>,
-) -> Result<(), Failure> {
-    let mut signals = crate::StopSignals::install()?;
-    let mut progress = Progress::for_stderr();
-    let mut remaining = limit.unwrap_or(u64::MAX);
-    let mut next_page = resume_from;
-    let result = 'pages: loop {
-        // Ctrl-C, SIGTERM and SIGHUP stop between pages: what was written stays whole.
-        let page = tokio::select! {
-            page = pages.next() => page,
-            signal = signals.recv() => {
-                break Err(Failure::Runtime(match next_page.as_deref().and_then(crate::resume_hint) {
-                    Some(hint) => format!("interrupted by {signal}; {hint}"),
-                    None => format!("interrupted by {signal}"),
-                }));
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    /// Every group of commands below `cmd`, with its words.
+    fn groups(cmd: &Command, words: &mut Vec<String>, out: &mut Vec<(String, String)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_subcommands().next().is_none() {
+                continue;
             }
-        };
-        let Some(page) = page else { break Ok(()) };
-        let (next, items) = match page {
-            Ok(page) => page,
-            Err(err) if err.is_invalid_input() => break Err(Failure::Usage(crate::chain(&err))),
-            Err(err) => break Err(Failure::Runtime(crate::describe(&err))),
-        };
-        next_page = next;
-        let take = usize::try_from(remaining).unwrap_or(usize::MAX);
-        let items = items.get(..take).unwrap_or(&items);
-        remaining -= items.len() as u64;
-        progress.page(items.len());
-        for item in items {
-            if let Err(err) = out.item(item) {
-                break 'pages Err(crate::output_failure(err));
-            }
+            words.push(sub.get_name().to_owned());
+            let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+            out.push((words.join(" "), about));
+            groups(sub, words, out);
+            words.pop();
         }
-        if let Err(err) = out.flush() {
-            break Err(crate::output_failure(err));
+    }
+
+    #[test]
+    fn every_group_reads_alike() {
+        let cli = command(crate::args::Cli::command());
+        let mut found = Vec::new();
+        groups(&cli, &mut Vec::new(), &mut found);
+        assert!(found.len() > 30, "{found:?}");
+        let help = cli.clone().render_help().to_string();
+        assert!(
+            help.starts_with("Read every resource of the Twilio REST API"),
+            "{help}"
+        );
+        for (words, about) in &found {
+            assert!(
+                about.starts_with(char::is_uppercase),
+                "{words}: {about:?} is not capitalised"
+            );
         }
-    };
-    progress.finish();
-    result
+        let about = |words: &str| {
+            found
+                .iter()
+                .find(|(w, _)| w == words)
+                .map(|(_, about)| about.as_str())
+        };
+        assert_eq!(about("calls"), Some("Calls and their sub-resources"));
+        assert_eq!(about("accounts"), Some("Accounts and their sub-resources"));
+        assert_eq!(
+            about("sip domains auth calls"),
+            Some("Calls and their sub-resources")
+        );
+        assert_eq!(
+            about("incoming-phone-numbers"),
+            Some("Incoming phone numbers and their sub-resources")
+        );
+    }
 }

@@ -18,7 +18,7 @@ use clap::{Args, Subcommand};
 use twilio_sandbox::{Sandbox, WebhookDelivery};
 use twilio_webhook::{BODY_SHA256_PARAM, Error, SecretString, Signer, Validator};
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// The variable the auth token is read from.
 const TOKEN_VARIABLE: &str = "TWILIO_AUTH_TOKEN";

@@ -269,7 +269,7 @@ impl HttpTransport for HyperTransport {
                         TransportErrorKind::Timeout,
                         method.clone(),
                         &url,
-                        format!("no complete response within {:?}", self.timeout),
+                        format!("timed out: no complete response within {:?}", self.timeout),
                     ))
                 });
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

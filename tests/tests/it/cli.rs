@@ -593,3 +593,52 @@ async fn sandbox_serve_scripts_faults_from_flags() {
     let (code, events, err) = list("0");
     assert_eq!((code, events), (Some(0), 30), "{err}");
 }
+
+#[tokio::test]
+async fn a_stalled_server_is_said_to_have_timed_out() {
+    use std::time::Duration;
+    use twilio_sandbox::{Fault, FaultRule};
+    let sandbox = sandbox().await;
+    sandbox.faults().push_rule(
+        FaultRule::new(Fault::StallBody {
+            after_bytes: 64,
+            pause: Duration::from_secs(5),
+        })
+        .on_page(1),
+    );
+    let call = big_call(&sandbox);
+    let base = sandbox.base_url().to_owned();
+    let out = run(
+        &sandbox,
+        &[
+            "calls",
+            "events",
+            "list",
+            "--call-sid",
+            &call,
+            "--page-size",
+            "25",
+            "--output",
+            "ndjson",
+            "--timeout",
+            "0.5",
+            "--max-retries",
+            "0",
+            "--base-url",
+            &base,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let line = stderr(&out);
+    assert!(
+        line.contains("timed out: no complete response within 500ms"),
+        "{line}"
+    );
+    assert!(line.contains("resume with --from-page '"), "{line}");
+    assert_eq!(
+        stdout(&out).lines().count(),
+        25,
+        "the first page is written"
+    );
+}

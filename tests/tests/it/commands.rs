@@ -191,6 +191,46 @@ async fn csv_and_table_show_the_default_or_chosen_columns() {
     );
 }
 
+/// The six commands under `sip domains auth` (whose parents in the spec have no default
+/// columns) show `sid` and `friendly_name`; an empty list's CSV still has its header.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sip_domain_auth_mappings_have_columns() {
+    let sandbox = sandbox().await;
+    for words in [
+        "calls credential-list-mappings",
+        "calls ip-access-control-list-mappings",
+        "registrations credential-list-mappings",
+    ] {
+        for verb in ["list", "fetch"] {
+            let mut command = cli_command("AC00000000000000000000000000000000", "unused");
+            command.args(["--sandbox", "sip", "domains", "auth"]);
+            command.args(words.split(' ')).arg(verb);
+            command.args(["--output", "csv"]);
+            let out = run(command);
+            assert!(
+                out.status.success(),
+                "{words} {verb}: {}",
+                text(&out.stderr)
+            );
+            let csv = text(&out.stdout);
+            let mut lines = csv.lines();
+            assert_eq!(
+                lines.next(),
+                Some("sid,friendly_name"),
+                "{words} {verb}: {csv}"
+            );
+            let row = lines.next().unwrap_or_default();
+            assert!(row.len() > "sid,".len() + 34, "{words} {verb}: {csv}");
+        }
+    }
+    // An empty list still names its columns.
+    let mut command = cli(&sandbox);
+    command.args(["calls", "list", "--to", "+19995550000", "--output", "csv"]);
+    let out = run(command);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "sid,from,to,status,start_time\n");
+}
+
 /// The README's pipeline: the completed calls of a period, then all their events, with the
 /// CLI alone.
 #[test]

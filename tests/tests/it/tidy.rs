@@ -5,8 +5,11 @@
 //!   crate may depend on, no I/O crate in `twilio-model`'s dependency tree, and `hyper` only
 //!   where it is meant to be.
 //! - Every crate root forbids `unsafe` and library roots warn on missing docs.
-//! - No `.unwrap()`, `.expect(`, `todo!` or `unimplemented!` in non-test source (anything
-//!   outside `#[cfg(test)]` items, wherever those sit in a file).
+//! - Every crate takes the workspace's lints (`[lints] workspace = true`), which include
+//!   clippy's `unwrap_used`, `expect_used`, `todo` and `unimplemented`, and no crate's source
+//!   turns them off: clippy (`-D warnings` in CI) then keeps panicking shortcuts out of
+//!   non-test code, which no scan here re-implements.
+//! - What every publishable crate's package carries (description, licence, docs.rs, ...).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -252,96 +255,66 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The lines of non-test code in `text` that panic on purpose or by shortcut. Items behind
-/// `#[cfg(test)]` (a test module, a helper, a `use`) are skipped wherever they are, and the
-/// code after them is scanned again; comments are skipped (doc examples are tests).
-fn panicking_lines(text: &str) -> Vec<(usize, String)> {
-    const BANNED: &[&str] = &[".unwrap()", ".expect(", "todo!", "unimplemented!"];
-    let lines: Vec<&str> = text.lines().collect();
-    let mut found = Vec::new();
-    let mut index = 0;
-    while let Some(line) = lines.get(index) {
-        if line.trim() == "#[cfg(test)]" {
-            index = end_of_item(&lines, index) + 1;
-            continue;
-        }
-        if !line.trim_start().starts_with("//") && BANNED.iter().any(|b| line.contains(b)) {
-            found.push((index + 1, line.trim().to_owned()));
-        }
-        index += 1;
-    }
-    found
+/// A manifest's `[lints]` table: the lines between its header and the next table.
+fn lints_table(manifest: &str) -> Option<Vec<&str>> {
+    let mut lines = manifest.lines().map(str::trim);
+    lines.find(|line| *line == "[lints]")?;
+    Some(
+        lines
+            .take_while(|line| !line.starts_with('['))
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect(),
+    )
 }
 
-/// The index of the last line of the item the attribute on line `start` applies to. The code
-/// is rustfmt-formatted, so an item is one line ending in `;` or `}`, or runs to the first
-/// later line that starts with `}` at the attribute's indentation.
-fn end_of_item(lines: &[&str], start: usize) -> usize {
-    let indentation = |line: &str| line.len() - line.trim_start().len();
-    let indent = indentation(lines[start]);
-    let mut index = start + 1;
-    // Further attributes and comments on the same item.
-    while lines.get(index).is_some_and(|line| {
-        let line = line.trim_start();
-        line.starts_with("#[") || line.starts_with("//")
-    }) {
-        index += 1;
-    }
-    let Some(first) = lines.get(index) else {
-        return lines.len();
-    };
-    let first = first.trim_end();
-    if first.ends_with(';') || first.ends_with('}') {
-        return index;
-    }
-    (index + 1..lines.len())
-        .find(|&end| indentation(lines[end]) == indent && lines[end].trim_start().starts_with('}'))
-        .unwrap_or(lines.len())
-}
-
+/// Clippy's `unwrap_used`, `expect_used`, `todo` and `unimplemented` keep panicking shortcuts
+/// out of non-test code (clippy.toml lets tests use them; CI runs clippy with `-D warnings`
+/// on every target). They only apply to a crate that takes the workspace's lints: every
+/// member takes them as they are, and no crate's source turns them off.
 #[test]
-fn the_scanner_finds_what_it_bans_and_skips_tests() {
-    let text = "fn a() { x.unwrap(); }\n// y.unwrap()\nfn b() { y.expect(\"z\") }\n\
-                fn c() { z.unwrap_or(1); todo!() }\n#[cfg(test)]\nmod tests { q.unwrap(); }\n";
-    let lines: Vec<usize> = panicking_lines(text).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(lines, [1, 3, 4]);
-}
-
-#[test]
-fn the_scanner_looks_at_code_after_test_items_too() {
-    let text = r#"#[cfg(test)]
-mod tests {
-    fn t() {
-        a.unwrap();
+fn every_crate_takes_the_workspace_lints_that_ban_panicking_shortcuts() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let clippy: Vec<&str> = manifest
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| *line != "[workspace.lints.clippy]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .collect();
+    for lint in ["unwrap_used", "expect_used", "todo", "unimplemented"] {
+        assert!(
+            clippy.iter().any(|line| {
+                line.strip_prefix(lint)
+                    .and_then(|rest| rest.trim_start().strip_prefix('='))
+                    .is_some_and(|level| matches!(level.trim(), "\"warn\"" | "\"deny\""))
+            }),
+            "[workspace.lints.clippy] lacks {lint} = \"warn\": {clippy:?}"
+        );
     }
-}
-
-pub fn after() { b.unwrap(); }
-#[cfg(test)]
-mod other;
-fn c() { d.expect("x") }
-impl X {
-    #[cfg(test)]
-    #[allow(dead_code)]
-    fn helper(
-        x: u32,
-    ) {
-        e.unwrap();
+    let clippy_toml = std::fs::read_to_string(root().join("clippy.toml")).unwrap();
+    for setting in [
+        "allow-unwrap-in-tests = true",
+        "allow-expect-in-tests = true",
+    ] {
+        assert!(
+            clippy_toml.lines().any(|line| line.trim() == setting),
+            "clippy.toml lacks {setting}"
+        );
     }
-    fn real() { f.unwrap(); }
-}
-#[cfg(test)]
-use std::{
-    g::unimplemented,
-};
-fn last() { todo!() }
-"#;
-    let lines: Vec<usize> = panicking_lines(text).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(lines, [8, 11, 20, 26]);
-}
-
-#[test]
-fn no_unwrap_expect_todo_or_unimplemented_outside_tests() {
+    let members = members();
+    assert!(members.len() >= 10, "{}", members.len());
+    for package in members {
+        let name = as_str(&package["name"]);
+        let path = as_str(&package["manifest_path"]);
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(
+            lints_table(&text),
+            Some(vec!["workspace = true"]),
+            "{name} ({path}) must take the workspace's lints: `[lints]` then `workspace = true`, \
+             and nothing else"
+        );
+    }
+    // The lints stay on in non-test source (clippy.toml already lets tests use them).
     let mut files = Vec::new();
     for entry in std::fs::read_dir(root().join("crates")).unwrap() {
         let src = entry.unwrap().path().join("src");
@@ -353,14 +326,42 @@ fn no_unwrap_expect_todo_or_unimplemented_outside_tests() {
     let mut found = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        for (line, code) in panicking_lines(&text) {
-            found.push(format!("{}:{line}: {code}", file.display()));
+        for (number, line) in text.lines().enumerate() {
+            let attribute =
+                line.trim_start().starts_with("#[") || line.trim_start().starts_with("#!");
+            let silenced = [
+                "unwrap_used",
+                "expect_used",
+                "clippy::todo",
+                "unimplemented",
+            ]
+            .iter()
+            .any(|lint| line.contains(lint));
+            if attribute && silenced {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
+            }
         }
     }
     assert!(
         found.is_empty(),
-        "panicking shortcuts:\n{}",
+        "source that turns the panicking-shortcut lints off:\n{}",
         found.join("\n")
+    );
+}
+
+#[test]
+fn a_lints_table_is_read_up_to_the_next_table() {
+    let manifest = "[package]\nname = \"x\"\n\n[lints]\n# shared\nworkspace = true\n\n[lints.clippy]\nunwrap_used = \"allow\"\n";
+    assert_eq!(lints_table(manifest), Some(vec!["workspace = true"]));
+    assert_eq!(lints_table("[package]\nname = \"x\"\n"), None);
+    assert_eq!(
+        lints_table("[lints]\nworkspace = false\n[dependencies]\n"),
+        Some(vec!["workspace = false"])
     );
 }
 

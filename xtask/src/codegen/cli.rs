@@ -9,7 +9,7 @@ use super::GeneratedFile;
 use super::facade::filter_method;
 use super::model::list_names;
 use super::names;
-use super::spec::{Api, OpKind, Operation, ParamType, Segment};
+use super::spec::{Api, FieldType, OpKind, Operation, ParamType, Segment};
 
 /// Flags the CLI already has, which no generated flag may take.
 const RESERVED: &[&str] = &[
@@ -79,7 +79,10 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             OpKind::List => "Kind::List",
             OpKind::Fetch => "Kind::Fetch",
         };
-        let props: Vec<String> = op.default_output.iter().map(|p| format!("{p:?}")).collect();
+        let props: Vec<String> = default_columns(api, op)?
+            .iter()
+            .map(|p| format!("{p:?}"))
+            .collect();
         writeln!(
             table,
             "Spec {{ words: &[{}], about: {about:?}, path: {path:?}, kind: {kind}, flags: &[{}], properties: &[{}] }},",
@@ -148,8 +151,8 @@ fn command_tests(api: &Api) -> Result<String, String> {
 
 const COMMAND_TESTS_HEAD: &str = r#"//! Every command generated from the spec, run against the embedded sandbox (a table
 //! generated from the spec): it exits 0, a list prints rows (three a page, so the longer
-//! ones page), a fetch prints one object, and every row decodes into the model's type and
-//! re-encodes to the same JSON.
+//! ones page), a fetch prints one object, every row decodes into the model's type and
+//! re-encodes to the same JSON, and its CSV has a header and a row per item.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -173,14 +176,79 @@ fn run<T: DeserializeOwned + Serialize>(args: &[&str], list: bool) {
     } else {
         assert_eq!(rows.len(), 1, "{args:?}: {stdout}");
     }
+    let items = rows.len();
     for row in rows {
         let sent: Value = serde_json::from_str(row).unwrap();
         let decoded: T = serde_json::from_str(row).unwrap();
         assert_eq!(serde_json::to_value(&decoded).unwrap(), sent, "{args:?}");
     }
+    // CSV: a header naming its columns (the spec's defaults, or the CLI's fallback), and a
+    // row per item with at least one of them filled.
+    let mut command = twilio_e2e::cli_command("AC00000000000000000000000000000000", "unused");
+    command.arg("--sandbox").args(args).args(["--output", "csv"]);
+    if list {
+        command.args(["--page-size", "3", "--limit", "7"]);
+    }
+    let output = command.output().expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{args:?} --output csv: {stderr}");
+    let mut csv = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = csv.headers().unwrap().clone();
+    assert!(
+        !header.is_empty() && header.iter().all(|name| !name.is_empty()),
+        "{args:?}: CSV header {header:?}"
+    );
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), items, "{args:?}: a CSV row per item");
+    for record in &records {
+        assert!(
+            record.iter().any(|cell| !cell.is_empty()),
+            "{args:?}: an empty CSV row under {header:?}"
+        );
+    }
 }
 
 "#;
+
+/// The most columns [`default_columns`] picks from the schema.
+const SCHEMA_COLUMNS: usize = 4;
+
+/// The columns of `table` and `csv` when `--properties` names none: the spec's
+/// `defaultOutputProperties`; where it gives none, `sid` and `friendly_name` where the item
+/// has them, or else its first few scalar members (no object, array or secret).
+fn default_columns(api: &Api, op: &Operation) -> Result<Vec<String>, String> {
+    if !op.default_output.is_empty() {
+        return Ok(op.default_output.clone());
+    }
+    let schema = api.schema(&op.item_schema)?;
+    let named: Vec<String> = ["sid", "friendly_name"]
+        .into_iter()
+        .filter(|name| schema.fields.iter().any(|f| f.json == *name))
+        .map(str::to_owned)
+        .collect();
+    if !named.is_empty() {
+        return Ok(named);
+    }
+    let scalars: Vec<String> = schema
+        .fields
+        .iter()
+        .filter(|f| {
+            !matches!(
+                f.ty,
+                FieldType::Object | FieldType::Array | FieldType::Any | FieldType::Secret
+            )
+        })
+        .take(SCHEMA_COLUMNS)
+        .map(|f| f.json.clone())
+        .collect();
+    if scalars.is_empty() {
+        return Err(format!(
+            "{}: no defaultOutputProperties and no scalar member to show instead",
+            op.id
+        ));
+    }
+    Ok(scalars)
+}
 
 fn is_account_scoped(op: &Operation) -> bool {
     matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(_), _, ..] if a == "Accounts")
@@ -303,4 +371,53 @@ fn walk(op: &Operation, scoped: bool) -> Result<String, String> {
         }
     }
     Ok(expr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(super::super::SPEC_PATH);
+        let bytes = std::fs::read(&path).unwrap();
+        let openapi: openapiv3::OpenAPI = serde_json::from_slice(&bytes).unwrap();
+        Api::read(&openapi).unwrap()
+    }
+
+    /// The spec gives `defaultOutputProperties` for every read today; a read without them
+    /// (as its `Auth` parents have none) still gets columns: `sid` and `friendly_name` where
+    /// the item has them, else its first scalar members.
+    #[test]
+    fn a_read_without_default_properties_gets_columns_from_its_schema() {
+        let mut api = api();
+        let mut checked = Vec::new();
+        for op in &mut api.operations {
+            let words = words(op).join(" ");
+            if words.starts_with("sip domains auth ") || words == "usage records list" {
+                assert!(!op.default_output.is_empty(), "{words}: the spec's own");
+                op.default_output.clear();
+                checked.push((words, op.id.clone()));
+            }
+        }
+        assert_eq!(checked.len(), 7, "{checked:?}");
+        for op in &api.operations {
+            let words = words(op).join(" ");
+            let Some(_) = checked.iter().find(|(w, _)| *w == words) else {
+                continue;
+            };
+            let columns = default_columns(&api, op).unwrap();
+            if words == "usage records list" {
+                // No `sid` nor `friendly_name`: its first scalar members.
+                assert_eq!(
+                    columns,
+                    ["account_sid", "api_version", "as_of", "category"],
+                    "{words}"
+                );
+            } else {
+                assert_eq!(columns, ["sid", "friendly_name"], "{words}");
+            }
+        }
+    }
 }

@@ -122,6 +122,13 @@ async fn a_stalled_body_times_out() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error}");
+    // The words people search logs for, then what exactly did not happen in time.
+    assert!(
+        error
+            .to_string()
+            .ends_with("/stall: timed out: no complete response within 200ms"),
+        "{error}"
+    );
 }
 
 fn capped(cap: usize) -> HyperTransport {

@@ -4,8 +4,8 @@
 
 //! Every command generated from the spec, run against the embedded sandbox (a table
 //! generated from the spec): it exits 0, a list prints rows (three a page, so the longer
-//! ones page), a fetch prints one object, and every row decodes into the model's type and
-//! re-encodes to the same JSON.
+//! ones page), a fetch prints one object, every row decodes into the model's type and
+//! re-encodes to the same JSON, and its CSV has a header and a row per item.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -32,10 +32,38 @@ fn run<T: DeserializeOwned + Serialize>(args: &[&str], list: bool) {
     } else {
         assert_eq!(rows.len(), 1, "{args:?}: {stdout}");
     }
+    let items = rows.len();
     for row in rows {
         let sent: Value = serde_json::from_str(row).unwrap();
         let decoded: T = serde_json::from_str(row).unwrap();
         assert_eq!(serde_json::to_value(&decoded).unwrap(), sent, "{args:?}");
+    }
+    // CSV: a header naming its columns (the spec's defaults, or the CLI's fallback), and a
+    // row per item with at least one of them filled.
+    let mut command = twilio_e2e::cli_command("AC00000000000000000000000000000000", "unused");
+    command
+        .arg("--sandbox")
+        .args(args)
+        .args(["--output", "csv"]);
+    if list {
+        command.args(["--page-size", "3", "--limit", "7"]);
+    }
+    let output = command.output().expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{args:?} --output csv: {stderr}");
+    let mut csv = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = csv.headers().unwrap().clone();
+    assert!(
+        !header.is_empty() && header.iter().all(|name| !name.is_empty()),
+        "{args:?}: CSV header {header:?}"
+    );
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), items, "{args:?}: a CSV row per item");
+    for record in &records {
+        assert!(
+            record.iter().any(|cell| !cell.is_empty()),
+            "{args:?}: an empty CSV row under {header:?}"
+        );
     }
 }
 

@@ -1,9 +1,15 @@
-//! Writes events to stdout as they arrive, in one of four formats.
+//! The output of every command: items written to stdout as they arrive, in one of four
+//! formats, whatever the resource.
 //!
-//! Every event arrives as the exact JSON the API sent. JSON and NDJSON pass it through (NDJSON
-//! with its line breaks turned into spaces); the table and CSV read their five columns out
+//! Every item arrives as the exact JSON the API sent. JSON and NDJSON pass it through (NDJSON
+//! with its line breaks turned into spaces); the table and CSV show its [`Columns`], read out
 //! of it without decoding anything else, so that no member, number or odd type can fail an
-//! export.
+//! export. A call's events and any other resource's items differ only in their columns
+//! (`columns.rs`) and in how the table lays them out (`table.rs`).
+
+mod columns;
+mod stdout;
+mod table;
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, IoSlice, Write};
@@ -14,136 +20,54 @@ use twilio_api::model::RawJson;
 use crate::args::Format;
 use crate::text::printable;
 
-/// The columns of `table` and `csv`.
-const COLUMNS: [&str; 5] = ["time", "method", "url", "response_code", "duration_ms"];
+pub(crate) use columns::{Columns, RowColumns};
+pub(crate) use stdout::{Stdout, claim_stdout};
 
-/// The useful columns of one event; empty where the event does not say.
-///
-/// As in the model's typed fields, a member that is absent, `null` or of another JSON type
-/// (a `response_code` of `"201"`, a `request_duration` of `1e400`) leaves its column empty,
-/// and a repeated member counts by its last value.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Row<'a> {
-    time: Cow<'a, str>,
-    method: Cow<'a, str>,
-    url: Cow<'a, str>,
-    code: Cow<'a, str>,
-    duration: Cow<'a, str>,
-}
+use columns::Row;
+use table::Table;
 
-/// Where the table's and CSV's columns are in an event (URL, method, time, code, duration).
-///
-/// A `static`, so that the paths the page's scan picked ([`RowColumns`]) and the ones a row
-/// asks for are the very same strings, which is quicker to see than comparing them.
-static ROW_PATHS: [(&str, &str); 5] = [
-    ("request", "url"),
-    ("request", "method"),
-    ("response", "date_created"),
-    ("response", "response_code"),
-    ("response", "request_duration"),
-];
-
-/// The table's and CSV's columns, for the scan of each page to pick them on its way.
-pub(crate) enum RowColumns {}
-
-impl twilio_api::model::Columns for RowColumns {
-    const PATHS: &'static [(&'static str, &'static str)] = &ROW_PATHS;
-}
-
-/// One event as the API sent it: its JSON text, or an item of a shared raw page (the same
+/// One item as the API sent it: its JSON text, or an item of a shared raw page (the same
 /// text, with what the page's scan found out about it).
 #[derive(Clone, Copy)]
-enum Event<'a> {
+pub(crate) enum Item<'a> {
     Text(&'a str),
     Shared(&'a RawJson),
 }
 
-impl<'a> Event<'a> {
+impl<'a> Item<'a> {
     fn text(self) -> &'a str {
         match self {
-            Event::Text(text) => text,
-            Event::Shared(item) => item.get(),
+            Item::Text(text) => text,
+            Item::Shared(item) => item.get(),
         }
     }
 
     /// Whether the text holds no line break.
     fn is_one_line(self) -> bool {
         match self {
-            Event::Text(text) => !has_line_break(text.as_bytes()),
-            Event::Shared(item) => item.is_one_line(),
+            Item::Text(text) => !has_line_break(text.as_bytes()),
+            Item::Shared(item) => item.is_one_line(),
         }
     }
 }
 
-impl<'a> Row<'a> {
-    /// The columns of the event whose JSON text is `event`, found in one pass. Every other
-    /// member is skipped unread: numbers no float holds, deep nesting and unknown types
-    /// included. A column is borrowed from the text where it can be: a string without
-    /// escapes is its text between the quotes, an integer in range its digits.
-    fn of(event: Event<'a>) -> Self {
-        let [url, method, time, code, duration] = match event {
-            Event::Text(text) => twilio_api::model::raw_members_at(text, ROW_PATHS),
-            Event::Shared(item) => item.members_at(ROW_PATHS),
-        };
-        let string = |raw: Option<&'a str>| -> Cow<'a, str> {
-            let Some(raw) = raw else {
-                return Cow::Borrowed("");
-            };
-            // `raw` is one JSON value: starting with a quote, it is a string ending in one.
-            match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-                Some(text) if text.bytes().fold(true, |plain, b| plain & (b != b'\\')) => {
-                    Cow::Borrowed(text)
-                }
-                _ => serde_json::from_str::<String>(raw)
-                    .map(Cow::Owned)
-                    .unwrap_or_default(),
-            }
-        };
-        /// A non-negative integer that fits `T`, as its digits (JSON allows no leading zero,
-        /// so they are what `T`'s `Display` would write).
-        fn integer<T>(raw: Option<&str>) -> Cow<'_, str>
-        where
-            T: std::str::FromStr + serde::de::DeserializeOwned + ToString,
-        {
-            let Some(raw) = raw else {
-                return Cow::Borrowed("");
-            };
-            if raw.bytes().all(|b| b.is_ascii_digit()) && raw.parse::<T>().is_ok() {
-                return Cow::Borrowed(raw);
-            }
-            serde_json::from_str::<T>(raw)
-                .map(|n| Cow::Owned(n.to_string()))
-                .unwrap_or_default()
-        }
-        Row {
-            time: string(time),
-            method: string(method),
-            url: string(url),
-            code: integer::<u16>(code),
-            duration: integer::<u64>(duration),
-        }
-    }
-}
-
-/// Streams events in the chosen format; [`Writer::finish`] closes the document (the JSON
+/// Streams items in the chosen format; [`Writer::finish`] closes the document (the JSON
 /// array) so that the output stays well-formed even when the listing failed half-way.
 ///
-/// A labelled writer (several calls listed at once) says which call each event belongs to:
-/// JSON and NDJSON wrap each event as `{"call_sid": "CA…", "event": {…}}`, CSV and the
-/// table get a first `call_sid` column. An unlabelled one writes exactly what it always did.
+/// A labelled writer (several calls listed at once) says which call each item belongs to:
+/// JSON and NDJSON wrap each as `{"call_sid": "CA…", "event": {…}}`, CSV and the table get a
+/// first `call_sid` column. An unlabelled one writes exactly what it always did.
 pub(crate) struct Writer<W: Write> {
     sink: Sink<W>,
+    columns: Columns,
     labelled: bool,
     /// Whether the header (table, CSV) or the opening `[` (JSON) is out. It goes out with the
-    /// first event or at `finish`, so that input rejected before any request writes nothing.
+    /// first item or at `finish`, so that input rejected before any request writes nothing.
     started: bool,
 }
 
 enum Sink<W: Write> {
-    Table {
-        out: BufWriter<W>,
-        url_width: Option<usize>,
-    },
+    Table(Table<W>),
     Json {
         out: BufWriter<W>,
         first: bool,
@@ -153,36 +77,28 @@ enum Sink<W: Write> {
     },
     Csv {
         out: Box<csv::Writer<W>>,
+        header: bool,
     },
 }
 
-/// Widths of the fixed table columns; the URL takes what is left of the terminal.
-const TIME_WIDTH: usize = 31;
-const METHOD_WIDTH: usize = 6;
-const CODE_WIDTH: usize = 4;
-const DURATION_WIDTH: usize = 11;
-
 impl<W: Write> Writer<W> {
-    /// A writer for the events of one call.
-    pub(crate) fn new(format: Format, out: W) -> io::Result<Self> {
-        Self::with_labels(format, out, false)
+    /// A writer of items with these columns (for the table and CSV), unlabelled, with a
+    /// header row.
+    pub(crate) fn new(format: Format, out: W, columns: Columns) -> Self {
+        Self::with_options(format, out, columns, false, true)
     }
 
-    /// A writer whose events are labelled with their call SID when `labelled`.
-    pub(crate) fn with_labels(format: Format, out: W, labelled: bool) -> io::Result<Self> {
+    /// A writer whose items are labelled with their call SID when `labelled`, and whose
+    /// table and CSV have a header row when `header`.
+    pub(crate) fn with_options(
+        format: Format,
+        out: W,
+        columns: Columns,
+        labelled: bool,
+        header: bool,
+    ) -> Self {
         let sink = match format {
-            Format::Table => {
-                let label_width = if labelled { CALL_WIDTH + 1 } else { 0 };
-                let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
-                    let fixed =
-                        label_width + TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
-                    usize::from(w.0).saturating_sub(fixed).max(20)
-                });
-                Sink::Table {
-                    out: BufWriter::new(out),
-                    url_width,
-                }
-            }
+            Format::Table => Sink::Table(Table::new(out, &columns, labelled, header)),
             Format::Json => Sink::Json {
                 out: BufWriter::new(out),
                 first: true,
@@ -192,13 +108,15 @@ impl<W: Write> Writer<W> {
             },
             Format::Csv => Sink::Csv {
                 out: Box::new(csv::Writer::from_writer(out)),
+                header,
             },
         };
-        Ok(Self {
+        Self {
             sink,
+            columns,
             labelled,
             started: false,
-        })
+        }
     }
 
     /// Writes the header or the opening `[`, once.
@@ -207,168 +125,160 @@ impl<W: Write> Writer<W> {
             return Ok(());
         }
         self.started = true;
-        self.header()
-    }
-
-    fn header(&mut self) -> io::Result<()> {
         let labelled = self.labelled;
         match &mut self.sink {
-            Sink::Table { out, .. } => {
-                if labelled {
-                    write!(out, "{:<CALL_WIDTH$} ", "CALL SID")?;
-                }
-                writeln!(
-                    out,
-                    "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} URL",
-                    "TIME", "METHOD", "CODE", "DURATION ms"
-                )
-            }
+            Sink::Table(table) => table.start(labelled),
             Sink::Json { out, .. } => out.write_all(b"["),
-            Sink::Ndjson { .. } => Ok(()),
-            Sink::Csv { out } if labelled => {
-                let mut columns = vec![LABEL_COLUMN];
-                columns.extend(COLUMNS);
-                out.write_record(columns).map_err(io::Error::other)
+            Sink::Ndjson { .. } | Sink::Csv { header: false, .. } => Ok(()),
+            Sink::Csv { out, header: true } => {
+                let label = labelled.then_some(LABEL_COLUMN);
+                out.write_record(label.into_iter().chain(self.columns.names()))
+                    .map_err(io::Error::other)
             }
-            Sink::Csv { out } => out.write_record(COLUMNS).map_err(io::Error::other),
         }
     }
 
-    /// Writes one event of the only call listed, given as the exact JSON the API sent.
-    pub(crate) fn raw(&mut self, event: &RawValue) -> io::Result<()> {
-        self.text_of(None, Event::Text(event.get()))
+    /// Writes one item of the only call listed, given as the exact JSON the API sent.
+    pub(crate) fn raw(&mut self, item: &RawValue) -> io::Result<()> {
+        self.item(None, Item::Text(item.get()))
     }
 
-    /// Writes the events of one page of the only call listed, each the exact JSON text the
-    /// API sent, a slice of its page: as [`Writer::shared`] of each in turn, but JSON and
-    /// NDJSON hand the texts to `W` where they lie, in a few vectored writes, instead of
-    /// copying them into the buffer first.
-    pub(crate) fn shared_page(&mut self, events: &[RawJson]) -> io::Result<()> {
+    /// Writes one item of the only call listed, given as the exact JSON text the API sent, a
+    /// slice of its page (whose scan has found what the output needs of it).
+    pub(crate) fn shared(&mut self, item: &RawJson) -> io::Result<()> {
+        self.item(None, Item::Shared(item))
+    }
+
+    /// Writes the items of one page, each the exact JSON text the API sent, a slice of its
+    /// page: as [`Writer::shared`] of each in turn, but JSON and NDJSON hand the texts to `W`
+    /// where they lie, in a few vectored writes, instead of copying them into the buffer
+    /// first.
+    pub(crate) fn shared_page(&mut self, items: &[RawJson]) -> io::Result<()> {
         if self.labelled {
-            return events.iter().try_for_each(|event| self.shared(event));
+            return items.iter().try_for_each(|item| self.shared(item));
         }
         self.start()?;
-        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(2 * EVENTS_PER_WRITE);
+        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(2 * ITEMS_PER_WRITE);
         match &mut self.sink {
             Sink::Json { out, first } => {
-                for batch in events.chunks(EVENTS_PER_WRITE) {
-                    for event in batch {
+                for batch in items.chunks(ITEMS_PER_WRITE) {
+                    for item in batch {
                         slices.push(IoSlice::new(if *first { b"\n" } else { b",\n" }));
-                        slices.push(IoSlice::new(event.get().as_bytes()));
+                        slices.push(IoSlice::new(item.get().as_bytes()));
                         *first = false;
                     }
                     write_after_buffer(out, &mut slices)?;
                 }
             }
             Sink::Ndjson { out } => {
-                let mut rest = events;
-                while let Some((event, after)) = rest.split_first() {
-                    // An event with a line break goes through the buffer, its breaks turned
+                let mut rest = items;
+                while let Some((item, after)) = rest.split_first() {
+                    // An item with a line break goes through the buffer, its breaks turned
                     // into spaces.
-                    if !event.is_one_line() {
-                        write_on_one_line(out, event.get(), false)?;
+                    if !item.is_one_line() {
+                        write_on_one_line(out, item.get(), false)?;
                         out.write_all(b"\n")?;
                         rest = after;
                         continue;
                     }
                     let one_line = rest
                         .iter()
-                        .take(EVENTS_PER_WRITE)
-                        .take_while(|event| event.is_one_line())
+                        .take(ITEMS_PER_WRITE)
+                        .take_while(|item| item.is_one_line())
                         .count();
                     let (batch, after) = rest.split_at(one_line);
                     rest = after;
-                    for event in batch {
-                        slices.push(IoSlice::new(event.get().as_bytes()));
+                    for item in batch {
+                        slices.push(IoSlice::new(item.get().as_bytes()));
                         slices.push(IoSlice::new(b"\n"));
                     }
                     write_after_buffer(out, &mut slices)?;
                 }
             }
-            Sink::Table { .. } | Sink::Csv { .. } => {
-                return events.iter().try_for_each(|event| self.shared(event));
+            Sink::Table(_) | Sink::Csv { .. } => {
+                return items.iter().try_for_each(|item| self.shared(item));
             }
         }
         Ok(())
     }
 
-    /// Writes one event of the only call listed, given as the exact JSON text the API sent,
-    /// a slice of its page (whose scan has found what the output needs of it).
-    pub(crate) fn shared(&mut self, event: &RawJson) -> io::Result<()> {
-        self.text_of(None, Event::Shared(event))
+    /// Writes the items of one page, labelled with `label` when the writer is labelled.
+    pub(crate) fn page<I: PageItem>(&mut self, label: Option<&str>, items: &[I]) -> io::Result<()> {
+        I::write_page(self, label, items)
     }
 
-    /// Writes one event given as the exact JSON the API sent, labelled with `call_sid` when
-    /// the writer is labelled.
-    pub(crate) fn raw_of(&mut self, call_sid: Option<&str>, event: &RawValue) -> io::Result<()> {
-        self.text_of(call_sid, Event::Text(event.get()))
-    }
-
-    /// Writes one event given as the exact JSON text the API sent (passed through by JSON and
-    /// NDJSON; read for its columns by the table and CSV), labelled with `call_sid` when the
-    /// writer is labelled. `event` must be valid JSON, as a raw item's text is.
-    fn text_of(&mut self, call_sid: Option<&str>, event: Event<'_>) -> io::Result<()> {
+    /// Writes one item given as the exact JSON text the API sent (passed through by JSON and
+    /// NDJSON; read for its columns by the table and CSV), labelled with `label` when the
+    /// writer is labelled. `item` must be valid JSON, as a raw item's text is.
+    pub(crate) fn item(&mut self, label: Option<&str>, item: Item<'_>) -> io::Result<()> {
         self.start()?;
-        let label = call_sid.filter(|_| self.labelled);
+        let label = label.filter(|_| self.labelled);
         match &mut self.sink {
             Sink::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
                 open_label(out, label)?;
-                out.write_all(event.text().as_bytes())?;
+                out.write_all(item.text().as_bytes())?;
                 close_label(out, label)
             }
             Sink::Ndjson { out } => {
                 open_label(out, label)?;
-                write_on_one_line(out, event.text(), event.is_one_line())?;
+                write_on_one_line(out, item.text(), item.is_one_line())?;
                 close_label(out, label)?;
                 out.write_all(b"\n")
             }
-            Sink::Table { out, url_width } => {
-                let row = Row::of(event);
-                // The table is for a terminal: server-sent text loses its control and
-                // bidirectional characters.
-                let url = printable(&row.url);
-                let url = match url_width {
-                    Some(width) => ellipsize(&url, *width),
-                    None => Cow::Borrowed(url.as_ref()),
+            Sink::Table(table) => match &self.columns {
+                Columns::Events => table.event(label, &Row::of(item)),
+                Columns::Properties(names) => {
+                    let cells = columns::properties(item, names)?;
+                    table.cells(label.map(str::to_owned).into_iter().chain(cells).collect())
+                }
+            },
+            Sink::Csv { out, .. } => {
+                let record = match &self.columns {
+                    Columns::Events => {
+                        let row = Row::of(item);
+                        let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
+                            .map(|field| spreadsheet_safe(field));
+                        let fields = fields.iter().map(|field| field.as_ref());
+                        out.write_record(label.into_iter().chain(fields))
+                    }
+                    Columns::Properties(names) => {
+                        let cells = columns::properties(item, names)?;
+                        let fields: Vec<Cow<'_, str>> =
+                            cells.iter().map(|cell| spreadsheet_safe(cell)).collect();
+                        let fields = fields.iter().map(|field| field.as_ref());
+                        out.write_record(label.into_iter().chain(fields))
+                    }
                 };
-                // As `{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$}
-                // {url}` writes it, without the formatting machinery (most of the cost of a
-                // row).
-                let (time, method) = (printable(&row.time), printable(&row.method));
-                let cells = [
-                    (time.as_ref(), TIME_WIDTH, Align::Left),
-                    (method.as_ref(), METHOD_WIDTH, Align::Left),
-                    (row.code.as_ref(), CODE_WIDTH, Align::Right),
-                    (row.duration.as_ref(), DURATION_WIDTH, Align::Right),
-                ];
-                let label = label.map(|sid| (sid, CALL_WIDTH, Align::Left));
-                for (text, width, align) in label.into_iter().chain(cells) {
-                    padded(out, text, width, align)?;
-                    out.write_all(b" ")?;
-                }
-                out.write_all(url.as_bytes())?;
-                out.write_all(b"\n")
-            }
-            Sink::Csv { out } => {
-                let row = Row::of(event);
-                let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
-                    .map(|field| spreadsheet_safe(field));
-                let fields = fields.iter().map(|field| field.as_ref());
-                match label {
-                    Some(sid) => out.write_record(std::iter::once(sid).chain(fields)),
-                    None => out.write_record(fields),
-                }
-                .map_err(io::Error::other)
+                record.map_err(io::Error::other)
             }
         }
     }
 
+    /// Writes a single fetched object, and ends the output: JSON and NDJSON write it as the
+    /// API sent it, on a line of its own (no array); the table and CSV as one row.
+    pub(crate) fn fetched(mut self, item: &RawValue) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Json { out, .. } | Sink::Ndjson { out } => {
+                out.write_all(item.get().as_bytes())?;
+                out.write_all(b"\n")?;
+                out.flush()
+            }
+            Sink::Table(_) | Sink::Csv { .. } => {
+                self.raw(item)?;
+                self.finish()
+            }
+        }
+    }
+
+    /// Ends a page: whatever the page wrote goes out now, so that a reader downstream sees it
+    /// as soon as its page is in (the first page also sizes a sized table's columns).
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Table { out, .. } | Sink::Json { out, .. } | Sink::Ndjson { out } => out.flush(),
-            Sink::Csv { out } => out.flush(),
+            Sink::Table(table) => table.flush(),
+            Sink::Json { out, .. } | Sink::Ndjson { out } => out.flush(),
+            Sink::Csv { out, .. } => out.flush(),
         }
     }
 
@@ -381,9 +291,52 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// An item of a page, as a listing delivers it.
+pub(crate) trait PageItem: Sized {
+    /// Writes `items`, one page of them, to `writer`.
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()>;
+}
+
+/// An item of a shared raw page (a call's events): an unlabelled page goes out in vectored
+/// writes where JSON and NDJSON allow.
+impl PageItem for RawJson {
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()> {
+        match label.filter(|_| writer.labelled) {
+            None => writer.shared_page(items),
+            Some(label) => items
+                .iter()
+                .try_for_each(|item| writer.item(Some(label), Item::Shared(item))),
+        }
+    }
+}
+
+/// An item as its own JSON text (many calls' events, any other resource).
+impl PageItem for Box<RawValue> {
+    fn write_page<W: Write>(
+        writer: &mut Writer<W>,
+        label: Option<&str>,
+        items: &[Self],
+    ) -> io::Result<()> {
+        items
+            .iter()
+            .try_for_each(|item| writer.item(label, Item::Text(item.get())))
+    }
+}
+
+/// The first column of a labelled CSV (`CALL_SID` in a sized table's header).
+const LABEL_COLUMN: &str = "call_sid";
+
 /// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
-/// 1,024 pieces (`IOV_MAX` on Linux), and an event is two.
-const EVENTS_PER_WRITE: usize = 512;
+/// 1,024 pieces (`IOV_MAX` on Linux), and an item is two.
+const ITEMS_PER_WRITE: usize = 512;
 
 /// Writes what `out` holds, then every byte of `slices` straight to what `out` writes to;
 /// leaves `slices` empty for the next batch.
@@ -476,70 +429,6 @@ fn is_plain_number(text: &str) -> bool {
     digits(whole) && digits(fraction)
 }
 
-/// Standard output as a file of its own (a duplicate of descriptor 1), checked to be open
-/// and writable: what the export writes to.
-///
-/// Rust's runtime puts /dev/null, open for reading and writing, in place of a closed
-/// descriptor 1 before `main`, and its `Stdout` takes a write to a closed descriptor
-/// (`EBADF`) as a success: either way an export run with `>&-` or `1</dev/null` would fetch
-/// every page, write nothing and succeed. Here a closed stdout is recognised (on Linux) and
-/// refused, and every write error is seen. A `>/dev/null` (write-only) is a deliberate
-/// discard and is taken. Call it before the runtime starts.
-#[cfg(unix)]
-pub(crate) fn claim_stdout() -> io::Result<Stdout> {
-    use std::os::fd::AsFd as _;
-    let mut file = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
-    #[cfg(target_os = "linux")]
-    if is_stand_in_for_closed_stdout() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotConnected,
-            "it is closed (/dev/null open for reading and writing stands in for it; to \
-             discard the output, redirect it to /dev/null)",
-        ));
-    }
-    // A write of nothing: Linux refuses it with EBADF when the descriptor is not open for
-    // writing, and /dev/full with ENOSPC; a pipe, a terminal or a file takes it.
-    file.write(&[])
-        .map_err(|err| io::Error::new(err.kind(), format!("a write to it fails ({err})")))?;
-    Ok(file)
-}
-
-/// Whether descriptor 1 is what a closed stdout becomes before `main`: /dev/null open for
-/// reading and writing (a shell's `>/dev/null` opens it write-only).
-#[cfg(target_os = "linux")]
-fn is_stand_in_for_closed_stdout() -> bool {
-    const ACCESS_MODE: u32 = 0o3;
-    const READ_WRITE: u32 = 0o2;
-    let is_null = std::fs::read_link("/proc/self/fd/1")
-        .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
-    is_null
-        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-            info.lines()
-                .find_map(|line| line.strip_prefix("flags:"))
-                .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
-                .is_some_and(|flags| flags & ACCESS_MODE == READ_WRITE)
-        })
-}
-
-/// Standard output, as the export writes to it.
-#[cfg(unix)]
-pub(crate) type Stdout = std::fs::File;
-
-/// Standard output (off Unix, the standard library's own).
-#[cfg(not(unix))]
-pub(crate) fn claim_stdout() -> io::Result<Stdout> {
-    Ok(io::stdout())
-}
-
-/// Standard output, as the export writes to it.
-#[cfg(not(unix))]
-pub(crate) type Stdout = io::Stdout;
-
-/// The first column of a labelled CSV.
-const LABEL_COLUMN: &str = "call_sid";
-/// A call SID's width in the table (always 34 characters).
-const CALL_WIDTH: usize = 34;
-
 /// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON event. The SID is
 /// validated (`CA` and hex digits), so it needs no escaping.
 fn open_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
@@ -556,47 +445,6 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
     }
 }
 
-/// Which side of its column a table cell keeps to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Align {
-    Left,
-    Right,
-}
-
-/// Writes `text` padded with spaces to `width` characters, as `{:<width$}` (`Left`) or
-/// `{:>width$}` (`Right`) would: characters counted as `char`s, nothing cut.
-fn padded(out: &mut impl Write, text: &str, width: usize, align: Align) -> io::Result<()> {
-    const SPACES: &[u8; 64] = &[b' '; 64];
-    let chars = if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().count()
-    };
-    let mut pad = width.saturating_sub(chars);
-    if align == Align::Left {
-        out.write_all(text.as_bytes())?;
-    }
-    while pad > 0 {
-        let n = pad.min(SPACES.len());
-        out.write_all(SPACES.get(..n).unwrap_or_default())?;
-        pad -= n;
-    }
-    if align == Align::Right {
-        out.write_all(text.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// Cuts `text` to `width` characters, ending with `…` when it was longer.
-pub(crate) fn ellipsize(text: &str, width: usize) -> Cow<'_, str> {
-    if text.chars().count() <= width {
-        return text.into();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut.into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,7 +459,7 @@ mod tests {
 
     fn render(format: Format, events: &[&str]) -> String {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(format, &mut buf).unwrap();
+        let mut writer = Writer::new(format, &mut buf, Columns::Events);
         for e in events {
             writer.raw(&raw(e)).unwrap();
         }
@@ -682,7 +530,7 @@ mod tests {
     #[test]
     fn rows_read_only_their_columns() {
         fn row(text: &str) -> Row<'_> {
-            Row::of(Event::Text(text))
+            Row::of(Item::Text(text))
         }
         assert_eq!(
             row(EVENT),
@@ -732,7 +580,7 @@ mod tests {
         let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 4);
         for item in &page.items {
-            assert_eq!(Row::of(Event::Shared(item)), row(item.get()), "{item}");
+            assert_eq!(Row::of(Item::Shared(item)), row(item.get()), "{item}");
         }
         // A string column is borrowed when it holds no escape, decoded when it does.
         let escaped = r#"{"request": {"url": "https://e.com/\u0061?b=\"c\"", "method": "GET"}}"#;
@@ -800,7 +648,7 @@ mod tests {
         assert_eq!(page.items.len(), 1300);
         for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
             let mut one_by_one = Vec::new();
-            let mut writer = Writer::new(format, &mut one_by_one).unwrap();
+            let mut writer = Writer::new(format, &mut one_by_one, Columns::Events);
             for item in &page.items {
                 writer.shared(item).unwrap();
             }
@@ -809,7 +657,7 @@ mod tests {
                 out: Vec::new(),
                 interrupted: false,
             };
-            let mut writer = Writer::new(format, &mut trickle).unwrap();
+            let mut writer = Writer::new(format, &mut trickle, Columns::Events);
             // Split, so that a page follows what the buffer already holds.
             writer.shared(&page.items[0]).unwrap();
             writer.shared_page(&page.items[1..700]).unwrap();
@@ -829,11 +677,10 @@ mod tests {
         const SID: &str = "CA0123456789abcdef0123456789abcdef";
         let render_labelled = |format| {
             let mut buf = Vec::new();
-            let mut writer = Writer::with_labels(format, &mut buf, true).unwrap();
+            let mut writer = Writer::with_options(format, &mut buf, Columns::Events, true, true);
             writer
-                .raw_of(Some(SID), &raw(r#"{"b":1,"a":null}"#))
+                .page(Some(SID), &[raw(r#"{"b":1,"a":null}"#), raw(EVENT)])
                 .unwrap();
-            writer.raw_of(Some(SID), &raw(EVENT)).unwrap();
             writer.finish().unwrap();
             String::from_utf8(buf).unwrap()
         };
@@ -872,9 +719,9 @@ mod tests {
     #[test]
     fn an_unlabelled_writer_ignores_labels() {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(Format::Ndjson, &mut buf).unwrap();
+        let mut writer = Writer::new(Format::Ndjson, &mut buf, Columns::Events);
         writer
-            .raw_of(Some("CA0123456789abcdef0123456789abcdef"), &raw(EVENT))
+            .page(Some("CA0123456789abcdef0123456789abcdef"), &[raw(EVENT)])
             .unwrap();
         writer.finish().unwrap();
         assert_eq!(
@@ -944,32 +791,44 @@ mod tests {
     }
 
     #[test]
-    fn cells_are_padded_as_format_pads_them() {
-        for text in [
-            "",
-            "GET",
-            "POST",
-            "201",
-            "12345678901",
-            "Tue, 11 Aug",
-            "é…日本",
-            "a\u{301}",
-        ] {
-            for width in [0, 1, 3, 4, 6, 11, 31, 70, 130] {
-                let mut left = Vec::new();
-                padded(&mut left, text, width, Align::Left).unwrap();
-                assert_eq!(String::from_utf8(left).unwrap(), format!("{text:<width$}"));
-                let mut right = Vec::new();
-                padded(&mut right, text, width, Align::Right).unwrap();
-                assert_eq!(String::from_utf8(right).unwrap(), format!("{text:>width$}"));
-            }
-        }
-    }
-
-    #[test]
-    fn ellipsize_counts_characters() {
-        assert_eq!(ellipsize("abcdef", 10), "abcdef");
-        assert_eq!(ellipsize("abcdef", 4), "abc…");
-        assert_eq!(ellipsize("ééééé", 3), "éé…");
+    fn any_resource_shows_its_named_properties() {
+        let columns = || Columns::Properties(vec!["sid".into(), "price".into(), "to".into()]);
+        let item =
+            r#"{"sid": "CA1", "price": -0.0085000000000000000001, "to": "=1+1", "x": [1e400]}"#;
+        let render = |format, header| {
+            let mut buf = Vec::new();
+            let mut writer = Writer::with_options(format, &mut buf, columns(), false, header);
+            writer.raw(&raw(item)).unwrap();
+            writer
+                .raw(&raw(r#"{"sid": "CA2", "price": null}"#))
+                .unwrap();
+            writer.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        assert_eq!(
+            render(Format::Csv, true),
+            "sid,price,to\nCA1,-0.0085000000000000000001,'=1+1\nCA2,,\n"
+        );
+        assert_eq!(
+            render(Format::Csv, false),
+            "CA1,-0.0085000000000000000001,'=1+1\nCA2,,\n"
+        );
+        assert_eq!(
+            render(Format::Table, true),
+            "SID  PRICE                      TO\nCA1  -0.0085000000000000000001  =1+1\nCA2\n"
+        );
+        assert_eq!(render(Format::Ndjson, true).lines().next(), Some(item));
+        // An empty list still says its columns.
+        let mut buf = Vec::new();
+        Writer::new(Format::Csv, &mut buf, columns())
+            .finish()
+            .unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "sid,price,to\n");
+        // A fetched object is one line in JSON, not an array.
+        let mut buf = Vec::new();
+        Writer::new(Format::Json, &mut buf, columns())
+            .fetched(&raw(item))
+            .unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), format!("{item}\n"));
     }
 }
