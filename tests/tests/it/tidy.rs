@@ -137,6 +137,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("twilio-sandbox", &["twilio-model"]),
     ("twilio-webhook", &[]),
+    ("twilio-twiml", &[]),
     (
         "twilio-api-cli",
         &["twilio-api", "twilio-sandbox", "twilio-webhook"],
