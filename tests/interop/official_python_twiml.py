@@ -469,13 +469,14 @@ def check_cli(binary, now):
     failures = []
     env = dict(os.environ, TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_API_KEY=KEY,
                TWILIO_API_SECRET=SECRET)
+    env.pop("TWILIO_REGION", None)  # the region comes from the cases alone
     cases = {
         "cli voice": (["voice", "--identity", "alice", "--incoming", "--outgoing-application",
                        "AP0123456789abcdef0123456789abcdef", "--ttl", "900"],
                       dict(identity="alice", ttl=900),
                       [VoiceGrant(incoming_allow=True,
                                   outgoing_application_sid="AP0123456789abcdef0123456789abcdef")]),
-        "cli video": (["video", "--identity", "bob", "--room", "r1", "--region", "ie1"],
+        "cli video": (["--region", "ie1", "video", "--identity", "bob", "--room", "r1"],
                       dict(identity="bob", region="ie1"), [VideoGrant(room="r1")]),
         "cli chat": (["chat", "--identity", "carol", "--service", "IS1",
                       "--push-credential", "CR1"],

@@ -41,6 +41,7 @@ mod output;
 mod progress;
 mod resources;
 mod text;
+mod token;
 mod webhook;
 
 /// The code generated from the spec (`cargo xtask codegen`).
@@ -219,6 +220,7 @@ async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure
             command: args::SandboxCommand::Serve(serve),
         }) => serve_sandbox(serve).await,
         Command::Webhook(webhook) => webhook::run(webhook),
+        Command::Token(token) => token::run(token, &cli.global),
     }
 }
 

@@ -133,7 +133,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("twilio-pager", &["twilio-model", "twilio-transport"]),
     (
         "twilio-api",
-        &["twilio-model", "twilio-transport", "twilio-pager"],
+        &[
+            "twilio-model",
+            "twilio-transport",
+            "twilio-pager",
+            "twilio-twiml",
+        ],
     ),
     ("twilio-sandbox", &["twilio-model"]),
     ("twilio-webhook", &[]),
