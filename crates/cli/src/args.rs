@@ -93,6 +93,8 @@ pub(crate) enum Command {
     Sandbox(SandboxArgs),
     /// Sign or verify Twilio's webhook signature (X-Twilio-Signature)
     Webhook(crate::webhook::WebhookArgs),
+    /// Print an access token for Twilio's Voice, Video, Conversations or Sync SDKs
+    Token(crate::token::TokenArgs),
 }
 
 #[derive(Debug, Args)]

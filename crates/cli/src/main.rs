@@ -41,6 +41,7 @@ mod serve;
 mod settings;
 mod signals;
 mod text;
+mod token;
 mod webhook;
 
 /// The code generated from the spec (`cargo xtask codegen`).
@@ -131,5 +132,6 @@ async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure
             command: args::SandboxCommand::Serve(serve),
         }) => serve::serve_sandbox(serve).await,
         Command::Webhook(webhook) => webhook::run(webhook),
+        Command::Token(token) => token::run(token, &cli.global),
     }
 }

@@ -275,6 +275,18 @@ pub use stream::{ItemStream, LabelledStream, PageStream};
 pub use time;
 /// Every model type: SIDs, items, enums, pages (the `twilio-model` crate, re-exported).
 pub use twilio_model as model;
+/// TwiML builders and access tokens (the `twilio-twiml` crate, re-exported; feature
+/// `twiml`, on by default).
+///
+/// ```
+/// use twilio_api::twiml::{MessagingResponse, VoiceResponse};
+///
+/// assert!(VoiceResponse::new().say("Hi").to_xml().ends_with("<Response><Say>Hi</Say></Response>"));
+/// assert!(MessagingResponse::new().message("Hi").to_xml().ends_with("<Message>Hi</Message></Response>"));
+/// ```
+#[cfg(feature = "twiml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "twiml")))]
+pub use twilio_twiml as twiml;
 pub use write::WriteRequest;
 
 pub use twilio_model::{

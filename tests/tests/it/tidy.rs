@@ -136,10 +136,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("twilio-pager", &["twilio-model", "twilio-transport"]),
     (
         "twilio-api",
-        &["twilio-model", "twilio-transport", "twilio-pager"],
+        &[
+            "twilio-model",
+            "twilio-transport",
+            "twilio-pager",
+            "twilio-twiml",
+        ],
     ),
     ("twilio-sandbox", &["twilio-model"]),
     ("twilio-webhook", &[]),
+    ("twilio-twiml", &[]),
     (
         "twilio-api-cli",
         &["twilio-api", "twilio-sandbox", "twilio-webhook"],
