@@ -265,6 +265,9 @@ pub use generated::operations;
 /// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
 pub use generated::resources;
 pub use generated::resources::{AccountResource, CallEventsResource, CallResource, CallsResource};
+/// The typed requests of the 2010-04-01 writes (`client.messages().create(to)` returns a
+/// [`writes::CreateMessageRequest`]): a setter per optional parameter, then `.await`.
+pub use generated::writes;
 /// The `http` crate, whose types cross the transport and name an operation's method.
 pub use http;
 pub use list::ListRequest;

@@ -44,6 +44,9 @@ pub struct WriteRequest<T> {
     path: String,
     query: Vec<(String, String)>,
     body: Body,
+    /// A parameter refused while the request was filled in: returned by `send` before any
+    /// request.
+    refused: Option<String>,
     _answer: PhantomData<fn() -> T>,
 }
 
@@ -55,6 +58,7 @@ impl<T> Clone for WriteRequest<T> {
             path: self.path.clone(),
             query: self.query.clone(),
             body: self.body.clone(),
+            refused: self.refused.clone(),
             _answer: PhantomData,
         }
     }
@@ -71,6 +75,7 @@ impl<T> fmt::Debug for WriteRequest<T> {
         };
         f.debug_struct("WriteRequest")
             .field("operation", &self.operation.id)
+            .field("refused", &self.refused.is_some())
             .field("path", &self.path)
             .field("query", &self.query)
             .field("body", &fields)
@@ -92,8 +97,50 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
             path: path.into(),
             query: Vec::new(),
             body,
+            refused: None,
             _answer: PhantomData,
         }
+    }
+
+    /// Adds a form parameter whose value must be JSON (a value the spec leaves untyped or
+    /// types as an object, such as a payment's `Parameter`): sent exactly as given, after
+    /// checking that it is JSON. Text that is not makes [`send`](Self::send) fail with
+    /// [`Error::InvalidInput`] before any request.
+    pub fn param_json(self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        let name = name.into();
+        let text = text.into();
+        match serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+            Ok(_) => self.param(name, text),
+            Err(error) => self.refuse(format!("{name} is not JSON: {error}")),
+        }
+    }
+
+    /// Adds parameter `{prefix}{index}{suffix}` of an indexed family (`Parameter1.Name` …
+    /// `Parameter99.Value`) for an `index` in `range`; any other index makes
+    /// [`send`](Self::send) fail with [`Error::InvalidInput`] before any request.
+    pub fn param_indexed(
+        self,
+        prefix: &str,
+        index: u32,
+        suffix: &str,
+        range: std::ops::RangeInclusive<u32>,
+        value: impl Into<String>,
+    ) -> Self {
+        if range.contains(&index) {
+            self.param(format!("{prefix}{index}{suffix}"), value)
+        } else {
+            self.refuse(format!(
+                "{prefix}N{suffix} takes N from {} to {}, not {index}",
+                range.start(),
+                range.end()
+            ))
+        }
+    }
+
+    /// Remembers the first parameter refused, for `send` to report before any request.
+    fn refuse(mut self, why: String) -> Self {
+        self.refused.get_or_insert(why);
+        self
     }
 
     /// Adds a form parameter under its spec name (`To`, `StatusCallbackEvent`), in order: a
@@ -142,7 +189,9 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when Twilio refused it (nothing was applied), [`Error::OutcomeUnknown`]
+    /// [`Error::InvalidInput`] for a parameter refused while it was filled in (nothing was
+    /// sent), [`Error::Api`] when Twilio refused it (nothing was applied),
+    /// [`Error::OutcomeUnknown`]
     /// when it may have been applied without an answer saying so, [`Error::Transport`] when
     /// it provably never left, [`Error::Decode`] when the answer is not `T`.
     pub async fn send(self) -> Result<T, Error> {
@@ -162,6 +211,12 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
     }
 
     async fn execute(&self) -> Result<(Success, String), Error> {
+        if let Some(why) = &self.refused {
+            return Err(Error::invalid_input(format!(
+                "{}: {why}",
+                self.operation.id
+            )));
+        }
         let uri = format!("{}{}", self.client.origin(self.operation.host), self.uri());
         let success = self
             .client
@@ -179,3 +234,53 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for WriteRequest<T> {
         Box::pin(self.send())
     }
 }
+
+/// The typed request of one generated write: a newtype over [`WriteRequest`] with a setter per
+/// optional parameter (generated), and these (the same for all): `send`, `send_raw`,
+/// `request` (the request as it stands: its URI and body, for dry runs) and `IntoFuture`.
+macro_rules! typed_write {
+    ($(#[$meta:meta])* $name:ident => $answer:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        #[must_use = "a write does nothing until it is awaited"]
+        pub struct $name($crate::write::WriteRequest<$answer>);
+
+        impl $name {
+            /// Sends the request once and decodes the answer (see [`WriteRequest::send`](crate::WriteRequest::send)).
+            ///
+            /// # Errors
+            ///
+            /// As [`WriteRequest::send`](crate::WriteRequest::send): nothing of unknown outcome is sent twice.
+            pub async fn send(self) -> Result<$answer, $crate::Error> {
+                self.0.send().await
+            }
+
+            /// Sends the request once and returns the answer's exact JSON.
+            ///
+            /// # Errors
+            ///
+            /// As [`send`](Self::send).
+            pub async fn send_raw(self) -> Result<Box<serde_json::value::RawValue>, $crate::Error> {
+                self.0.send_raw().await
+            }
+
+            /// The request as it stands (its operation, URI and body), for dry runs and logs.
+            pub fn request(&self) -> &$crate::write::WriteRequest<$answer> {
+                &self.0
+            }
+        }
+
+        impl ::std::future::IntoFuture for $name {
+            type Output = Result<$answer, $crate::Error>;
+            type IntoFuture = ::std::pin::Pin<
+                Box<dyn ::std::future::Future<Output = Result<$answer, $crate::Error>> + Send>,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+pub(crate) use typed_write;

@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use twilio_api::model::{ListResource, MetaPage};
 use twilio_api::operation::Operation;
-use twilio_api::{Client, Error, ListRequest, WriteRequest, operations};
+use twilio_api::{Client, Error, ListRequest};
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const MESSAGE: &str = "SM0123456789abcdef0123456789abcdef";
@@ -172,12 +172,13 @@ fn created() -> Act {
     )
 }
 
-fn send_message(client: &Client) -> WriteRequest<twilio_api::model::Message> {
-    let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages.json");
-    WriteRequest::new(client, &operations::CREATE_MESSAGE, path)
-        .param("To", "+15005550006")
-        .param("From", "+15005550001")
-        .param("Body", "Héllo & goodbye = 100% 😀\r\n<b>")
+/// An SMS, through the generated tree: `client.messages().create(to)` and its setters.
+fn send_message(client: &Client) -> twilio_api::writes::CreateMessageRequest {
+    client
+        .messages()
+        .create("+15005550006")
+        .from("+15005550001")
+        .body("Héllo & goodbye = 100% 😀\r\n<b>")
 }
 
 /// The posted bodies the server read.
@@ -272,8 +273,9 @@ async fn a_delete_answered_503_is_repeated() {
     .await;
     let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{MESSAGE}.json");
     let client = server.client();
-    WriteRequest::<()>::new(&client, &operations::DELETE_MESSAGE, path.clone())
-        .send()
+    client
+        .message(MESSAGE.parse().unwrap())
+        .delete()
         .await
         .unwrap();
     let seen = server.seen();

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use super::GeneratedFile;
 use super::model::{item_rust_name, list_names};
 use super::names;
-use super::spec::{Api, OpKind, Operation, ParamType, Segment};
+use super::spec::{Api, OpKind, Operation, Param, ParamType, Segment, WriteKind, WriteOp};
 
 /// A node's key: its static segments, with `{}` for each parameter.
 type Key = Vec<String>;
@@ -24,6 +24,9 @@ type Key = Vec<String>;
 struct Node<'a> {
     list: Option<&'a Operation>,
     fetch: Option<&'a Operation>,
+    create: Option<&'a WriteOp>,
+    update: Option<&'a WriteOp>,
+    delete: Option<&'a WriteOp>,
     /// The type of the node's own parameter, for an instance node.
     param: Option<ParamType>,
     /// The spec's names of that parameter (`Sid`, `CallSid`), for docs.
@@ -51,9 +54,13 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let filters = filters(api)?;
     let tests = path_tests(api, &nodes)?;
     let operations = operations(api)?;
+    let writes = super::writes::builders(api)?;
+    let write_tests = super::writes::tests(api)?;
     Ok(vec![
         GeneratedFile::rust("crates/facade/src/generated/mod.rs", MOD_RS),
         GeneratedFile::rust("crates/facade/src/generated/operations.rs", &operations),
+        GeneratedFile::rust("crates/facade/src/generated/writes.rs", &writes),
+        GeneratedFile::rust("crates/facade/tests/it/spec_writes/mod.rs", &write_tests),
         GeneratedFile::rust("crates/facade/src/generated/resources.rs", &resources),
         GeneratedFile::rust("crates/facade/src/generated/filters.rs", &filters),
         GeneratedFile::rust("crates/facade/tests/it/spec_paths/mod.rs", &tests),
@@ -70,6 +77,7 @@ const MOD_RS: &str = r#"//! The resource tree of every read of the 2010-04-01 AP
 mod filters;
 pub mod operations;
 pub mod resources;
+pub mod writes;
 "#;
 
 /// The name of an operation's descriptor in `operations.rs`: `CreateMessage` →
@@ -140,34 +148,15 @@ fn segments_of(key: &[String]) -> Vec<Segment> {
         .collect()
 }
 
-fn type_name(key: &[String]) -> String {
+pub(crate) fn type_name(key: &[String]) -> String {
     format!("{}Resource", names::path_name(&segments_of(key)))
 }
 
-/// Every node of the tree, each prefix of each read's path.
+/// Every node of the tree, each prefix of each operation's path.
 fn tree(api: &Api) -> Result<BTreeMap<Key, Node<'_>>, String> {
     let mut nodes: BTreeMap<Key, Node<'_>> = BTreeMap::new();
     for op in &api.operations {
-        let key = key_of(&op.segments);
-        let mut params = op.path_params.iter();
-        for end in 1..=key.len() {
-            let node = nodes.entry(key[..end].to_vec()).or_default();
-            if let Some(Segment::Param(name)) = op.segments.get(end - 1) {
-                let param = params.next().ok_or("fewer parameters than in the path")?;
-                match &node.param {
-                    Some(existing) if *existing != param.ty => {
-                        return Err(format!(
-                            "{}: parameter {name} is a {:?} here but a {existing:?} elsewhere",
-                            op.path, param.ty
-                        ));
-                    }
-                    _ => node.param = Some(param.ty.clone()),
-                }
-                if !node.param_names.contains(name) {
-                    node.param_names.push(name.clone());
-                }
-            }
-        }
+        let key = walk(&mut nodes, &op.path, &op.segments, &op.path_params)?;
         let node = nodes.get_mut(&key).ok_or("the node was just made")?;
         let slot = match op.kind {
             OpKind::List => &mut node.list,
@@ -177,7 +166,79 @@ fn tree(api: &Api) -> Result<BTreeMap<Key, Node<'_>>, String> {
             return Err(format!("two reads of the same kind on {}", op.path));
         }
     }
+    for op in &api.writes {
+        let key = walk(&mut nodes, &op.path, &op.segments, &op.path_params)?;
+        let node = nodes.get_mut(&key).ok_or("the node was just made")?;
+        let slot = match op.kind {
+            WriteKind::Create => &mut node.create,
+            WriteKind::Update => &mut node.update,
+            WriteKind::Delete => &mut node.delete,
+        };
+        if slot.replace(op).is_some() {
+            return Err(format!("two writes of the same kind on {}", op.path));
+        }
+    }
     Ok(nodes)
+}
+
+/// The path parameters of `segments` with the types the tree gives them (a parameter one
+/// operation leaves unconstrained takes the SID type of the resource's other operations).
+pub(crate) fn resolved_params(
+    api: &Api,
+    segments: &[Segment],
+    path_params: &[Param],
+) -> Result<Vec<Param>, String> {
+    let nodes = tree(api)?;
+    let key = key_of(segments);
+    let mut params = path_params.iter();
+    let mut out = Vec::new();
+    for end in 1..=key.len() {
+        if let Some(Segment::Param(_)) = segments.get(end - 1) {
+            let mut param = params
+                .next()
+                .ok_or("fewer parameters than in the path")?
+                .clone();
+            if let Some(ty) = nodes.get(&key[..end]).and_then(|node| node.param.clone()) {
+                param.ty = ty;
+            }
+            out.push(param);
+        }
+    }
+    Ok(out)
+}
+
+/// Makes the nodes of every prefix of `segments`, checking each parameter's type against
+/// the other paths through the same node; returns the last node's key.
+fn walk<'a>(
+    nodes: &mut BTreeMap<Key, Node<'a>>,
+    path: &str,
+    segments: &[Segment],
+    path_params: &[Param],
+) -> Result<Key, String> {
+    let key = key_of(segments);
+    let mut params = path_params.iter();
+    for end in 1..=key.len() {
+        let node = nodes.entry(key[..end].to_vec()).or_default();
+        if let Some(Segment::Param(name)) = segments.get(end - 1) {
+            let param = params.next().ok_or("fewer parameters than in the path")?;
+            // A parameter the spec leaves unconstrained in one operation takes the SID type
+            // the resource's other operations give it.
+            match (&node.param, &param.ty) {
+                (Some(ParamType::Sid(_)), ParamType::String) => {}
+                (Some(ParamType::String) | None, _) => node.param = Some(param.ty.clone()),
+                (Some(existing), ty) if existing != ty => {
+                    return Err(format!(
+                        "{path}: parameter {name} is a {ty:?} here but a {existing:?} elsewhere"
+                    ));
+                }
+                _ => {}
+            }
+            if !node.param_names.contains(name) {
+                node.param_names.push(name.clone());
+            }
+        }
+    }
+    Ok(key)
 }
 
 /// The Rust type of an instance node's parameter, and how it is written into the path.
@@ -250,8 +311,18 @@ fn accessors(key: &[String], nodes: &BTreeMap<Key, Node<'_>>) -> Result<Vec<Acce
     let mut seen = std::collections::BTreeSet::new();
     for a in &out {
         if !seen.insert(a.method.clone())
-            || ["path", "sid", "list", "fetch", "list_raw", "fetch_raw"]
-                .contains(&a.method.as_str())
+            || [
+                "path",
+                "sid",
+                "list",
+                "fetch",
+                "list_raw",
+                "fetch_raw",
+                "create",
+                "update",
+                "delete",
+            ]
+            .contains(&a.method.as_str())
         {
             return Err(format!(
                 "{}: two accessors named {}",
@@ -316,7 +387,7 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
     let mut out = String::from(
         "//! One type per path of the 2010-04-01 reads: a node of the resource tree, reached from\n\
          //! [`Client`](crate::Client) and holding the path so far.\n\n\
-         use crate::fetch::FetchRequest;\nuse crate::list::ListRequest;\nuse crate::Client;\nuse super::operations;\n\n",
+         use crate::fetch::FetchRequest;\nuse crate::list::ListRequest;\nuse crate::write::WriteRequest;\nuse crate::Client;\nuse super::operations;\nuse super::writes;\n\n",
     );
     for (key, node) in nodes {
         let name = type_name(key);
@@ -325,7 +396,14 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
             .list
             .or(node.fetch)
             .map(|op| op.description.trim().to_owned())
-            .filter(|d| !d.is_empty());
+            .filter(|d| !d.is_empty())
+            .or_else(|| {
+                node.create
+                    .or(node.update)
+                    .or(node.delete)
+                    .map(|op| op.summary.trim().to_owned())
+                    .filter(|d| !d.is_empty())
+            });
         let mut doc = format!("/// `{template}`");
         match &description {
             Some(d) => {
@@ -361,7 +439,12 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
             writeln!(out, "/// The {} of this resource in the path.\npub fn {getter}(&self) -> {ret} {{ {body} }}\n", node.param_names.join(" / "))
                 .map_err(|e| e.to_string())?;
         }
-        if node.list.is_some() || node.fetch.is_some() {
+        if node.list.is_some()
+            || node.fetch.is_some()
+            || node.create.is_some()
+            || node.update.is_some()
+            || node.delete.is_some()
+        {
             out.push_str(
                 "/// The path of this resource, relative to the API host.\n\
                  pub fn path(&self) -> String { format!(\"{}.json\", self.path) }\n\n",
@@ -399,6 +482,12 @@ fn resources(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Strin
                 op_const = operation_const(&op.id),
             )
             .map_err(|e| e.to_string())?;
+        }
+        for write in [node.create, node.update, node.delete]
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(&super::writes::tree_method(api, write)?);
         }
         for a in accessors(key, nodes)? {
             writeln!(
@@ -521,8 +610,55 @@ fn filters(api: &Api) -> Result<String, String> {
     Ok(out)
 }
 
+/// The walk down the tree to a path, from the client (the own account) with sample path
+/// values, and the path it must give: `(client().call("CA…".parse().unwrap()).recordings(),
+/// "/2010-04-01/Accounts/AC0…/Calls/CA…/Recordings.json")`.
+pub(crate) fn sample_walk(
+    path: &str,
+    segs: &[Segment],
+    path_params: &[Param],
+) -> Result<(String, String), String> {
+    let mut expr = String::from("client()");
+    let mut expected = String::from("/2010-04-01");
+    let mut params = path_params.iter();
+    let scoped_own = matches!(segs, [Segment::Static(a), Segment::Param(p), _, ..] if a == "Accounts" && p == "AccountSid");
+    let mut i = 0;
+    if scoped_own {
+        let _ = params.next();
+        expected.push_str("/Accounts/AC00000000000000000000000000000000");
+        i = 2;
+    }
+    while i < segs.len() {
+        let Some(Segment::Static(segment)) = segs.get(i) else {
+            return Err(format!("{path}: two parameters in a row"));
+        };
+        expected.push('/');
+        expected.push_str(segment);
+        let word = names::snake(segment);
+        if let Some(Segment::Param(_)) = segs.get(i + 1) {
+            let param = params.next().ok_or("fewer parameters")?;
+            let singular = names::snake(&names::singular(segment));
+            let method = if singular == word {
+                format!("{singular}_item")
+            } else {
+                singular
+            };
+            let (value, text) = sample_path_value(&param.ty)?;
+            write!(expr, ".{}({value})", names::ident(&method)).map_err(|e| e.to_string())?;
+            expected.push('/');
+            expected.push_str(&text);
+            i += 2;
+        } else {
+            write!(expr, ".{}()", names::ident(&word)).map_err(|e| e.to_string())?;
+            i += 1;
+        }
+    }
+    expected.push_str(".json");
+    Ok((expr, expected))
+}
+
 /// A sample value of a path parameter: a SID of the right kind, or `US`.
-fn sample_path_value(ty: &ParamType) -> Result<(String, String), String> {
+pub(crate) fn sample_path_value(ty: &ParamType) -> Result<(String, String), String> {
     Ok(match ty {
         ParamType::Sid(kind) => {
             let sid = format!("{}{}", kind.prefix, "0123456789abcdef".repeat(2));
@@ -576,44 +712,7 @@ fn path_tests(api: &Api, nodes: &BTreeMap<Key, Node<'_>>) -> Result<String, Stri
          }\n\n",
     );
     for op in &api.operations {
-        // The walk down the tree, from the client (own account) or `client.accounts()`.
-        let mut expr = String::from("client()");
-        let mut expected = String::from("/2010-04-01");
-        let mut params = op.path_params.iter();
-        let scoped_own = matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(p), _, ..] if a == "Accounts" && p == "AccountSid");
-        let mut i = 0;
-        let segs = &op.segments;
-        if scoped_own {
-            let _ = params.next();
-            expected.push_str("/Accounts/AC00000000000000000000000000000000");
-            i = 2;
-        }
-        while i < segs.len() {
-            let Some(Segment::Static(segment)) = segs.get(i) else {
-                return Err(format!("{}: two parameters in a row", op.path));
-            };
-            expected.push('/');
-            expected.push_str(segment);
-            let word = names::snake(segment);
-            if let Some(Segment::Param(_)) = segs.get(i + 1) {
-                let param = params.next().ok_or("fewer parameters")?;
-                let singular = names::snake(&names::singular(segment));
-                let method = if singular == word {
-                    format!("{singular}_item")
-                } else {
-                    singular
-                };
-                let (value, text) = sample_path_value(&param.ty)?;
-                write!(expr, ".{}({value})", names::ident(&method)).map_err(|e| e.to_string())?;
-                expected.push('/');
-                expected.push_str(&text);
-                i += 2;
-            } else {
-                write!(expr, ".{}()", names::ident(&word)).map_err(|e| e.to_string())?;
-                i += 1;
-            }
-        }
-        expected.push_str(".json");
+        let (expr, expected) = sample_walk(&op.path, &op.segments, &op.path_params)?;
         let test = names::snake(&op.id);
         match op.kind {
             OpKind::Fetch => writeln!(

@@ -20,6 +20,7 @@ mod model;
 mod names;
 mod sandbox;
 mod spec;
+mod writes;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -52,6 +53,7 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/model/tests/it/spec_examples",
     "crates/facade/src/generated",
     "crates/facade/tests/it/spec_paths",
+    "crates/facade/tests/it/spec_writes",
     "crates/cli/src/generated",
     "tests/tests/it/spec_commands",
     "crates/sandbox/src/generated",

@@ -180,10 +180,24 @@ pub(crate) fn item_rust_name(api: &Api, schema: &str) -> Result<String, String> 
 }
 
 fn items(api: &Api, taken: &mut Names) -> Result<String, String> {
-    // Each item type is documented by the path that returns it.
+    // Each item type is documented by the paths that return it.
     let mut docs: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         docs.entry(op.item_schema.as_str()).or_default().push(op);
+    }
+    let mut written: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for write in &api.writes {
+        if let Some(schema) = &write.item_schema {
+            let method = if write.kind == super::spec::WriteKind::Delete {
+                "DELETE"
+            } else {
+                "POST"
+            };
+            written
+                .entry(schema.as_str())
+                .or_default()
+                .push(format!("`{method} {}`", write.path));
+        }
     }
     let mut out = String::from(
         "//! The item types of the 2010-04-01 API: one per item schema of a read.\n\n\
@@ -203,7 +217,14 @@ fn items(api: &Api, taken: &mut Names) -> Result<String, String> {
             .unwrap_or("An item of the 2010-04-01 API.");
         let mut doc = names::doc(description);
         doc.push_str("///\n/// Returned by ");
-        let paths: Vec<String> = ops.iter().map(|op| format!("`GET {}`", op.path)).collect();
+        let mut paths: Vec<String> = ops.iter().map(|op| format!("`GET {}`", op.path)).collect();
+        paths.extend(
+            written
+                .get(schema.name.as_str())
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
         doc.push_str(&paths.join(", "));
         writeln!(doc, "; schema `{}`.", schema.name).map_err(|e| e.to_string())?;
         write!(out, "lenient_struct! {{\n{doc}pub struct {rust} {{\n")

@@ -31,6 +31,7 @@ pub(crate) const SID_KINDS: &[(&str, &str, &str, bool)] = &[
     ("CN", "ConnectAppSid", "connect app", false),
     ("CR", "CredentialSid", "SIP credential", false),
     ("GP", "CallGroupSid", "call group", false),
+    ("HX", "ContentSid", "content template", false),
     (
         "GT",
         "RealtimeTranscriptionSid",

@@ -26,6 +26,61 @@ pub(crate) struct Api {
     pub(crate) enums: BTreeMap<String, EnumDef>,
     /// Every operation of the spec, any method, as the request path describes it.
     pub(crate) all: Vec<OperationDesc>,
+    /// The writes (`POST`, `DELETE`), typed, in the spec's order.
+    pub(crate) writes: Vec<WriteOp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteKind {
+    /// `POST` to a collection (or to a path that names no instance).
+    Create,
+    /// `POST` to an instance.
+    Update,
+    /// `DELETE`.
+    Delete,
+}
+
+/// A write of the spec, typed for its builder.
+#[derive(Debug)]
+pub(crate) struct WriteOp {
+    /// The spec's `operationId`, e.g. `CreateMessage`.
+    pub(crate) id: String,
+    pub(crate) kind: WriteKind,
+    /// The path template.
+    pub(crate) path: String,
+    /// The path after `/2010-04-01`, without `.json`, split at `/`.
+    pub(crate) segments: Vec<Segment>,
+    /// The path parameters, in path order.
+    pub(crate) path_params: Vec<Param>,
+    /// The form parameters, in the spec's order.
+    pub(crate) body: Vec<BodyParam>,
+    /// The component name of the answer's schema; `None` for an empty answer.
+    pub(crate) item_schema: Option<String>,
+    /// The operation's own description.
+    pub(crate) summary: String,
+}
+
+/// One form parameter of a write.
+#[derive(Debug, Clone)]
+pub(crate) struct BodyParam {
+    /// The spec's name, e.g. `StatusCallbackEvent`.
+    pub(crate) name: String,
+    pub(crate) ty: BodyType,
+    pub(crate) required: bool,
+    pub(crate) description: String,
+}
+
+/// The type of a form parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BodyType {
+    /// One value of a parameter type (SIDs validated by their pattern).
+    One(ParamType),
+    /// A decimal number, kept as text.
+    Decimal,
+    /// A value the spec leaves untyped or types as an object: JSON text, sent as given.
+    Json,
+    /// Repeated keys, one per value.
+    Many(ParamType),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +252,7 @@ impl Api {
             schemas: BTreeMap::new(),
             enums: BTreeMap::new(),
             all: read_all_operations(spec)?,
+            writes: Vec::new(),
         };
         for (path, item) in &spec.paths.paths {
             let ReferenceOr::Item(item) = item else {
@@ -216,7 +272,28 @@ impl Api {
             }
             api.operations.push(op);
         }
-        // Enums met only as query parameters: their values come from the components.
+        for (path, item) in &spec.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, operation) in [("POST", &item.post), ("DELETE", &item.delete)] {
+                let Some(operation) = operation else { continue };
+                let write = read_write(path, method, operation, &mut api.enums)?;
+                if let Some(schema_name) = &write.item_schema
+                    && !api.schemas.contains_key(schema_name)
+                {
+                    let schema = components
+                        .schemas
+                        .get(schema_name)
+                        .and_then(ReferenceOr::as_item)
+                        .ok_or_else(|| format!("{path}: no schema {schema_name}"))?;
+                    let item = read_item_schema(schema_name, schema, components, &mut api.enums)?;
+                    api.schemas.insert(schema_name.clone(), item);
+                }
+                api.writes.push(write);
+            }
+        }
+        // Enums met only as parameters: their values come from the components.
         for def in api.enums.values_mut() {
             if def.values.is_empty() {
                 let Some(ReferenceOr::Item(schema)) = components.schemas.get(&def.name) else {
@@ -748,4 +825,181 @@ fn host_label(url: Option<&str>) -> Result<String, String> {
         .filter(|label| !label.is_empty())
         .map(str::to_owned)
         .ok_or_else(|| format!("server {url:?} is not https://<label>.…"))
+}
+
+/// Reads one write (`POST` or `DELETE`) of `path`.
+fn read_write(
+    path: &str,
+    method: &str,
+    operation: &SpecOperation,
+    enums: &mut BTreeMap<String, EnumDef>,
+) -> Result<WriteOp, String> {
+    let id = operation
+        .operation_id
+        .clone()
+        .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+    let rest = path
+        .strip_prefix("/2010-04-01")
+        .and_then(|p| p.strip_suffix(".json"))
+        .ok_or_else(|| format!("{path} is not /2010-04-01/….json"))?;
+    let segments: Vec<Segment> = rest
+        .trim_start_matches('/')
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_owned()),
+                None => Segment::Static(s.to_owned()),
+            },
+        )
+        .collect();
+    let kind = match (method, segments.last()) {
+        ("DELETE", _) => WriteKind::Delete,
+        (_, Some(Segment::Param(_))) => WriteKind::Update,
+        _ => WriteKind::Create,
+    };
+    let mut path_params = Vec::new();
+    for parameter in &operation.parameters {
+        let ReferenceOr::Item(parameter) = parameter else {
+            return Err(format!(
+                "{method} {path}: $ref parameters are not supported"
+            ));
+        };
+        let data = parameter.parameter_data_ref();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(format!(
+                "{method} {path} {}: a content parameter",
+                data.name
+            ));
+        };
+        match parameter {
+            Parameter::Path { .. } => path_params.push(Param {
+                name: data.name.clone(),
+                ty: param_type(schema, enums)
+                    .map_err(|e| format!("{method} {path} parameter {}: {e}", data.name))?,
+                description: data.description.clone().unwrap_or_default(),
+            }),
+            _ => {
+                return Err(format!(
+                    "{method} {path} {}: only path parameters are expected on a write",
+                    data.name
+                ));
+            }
+        }
+    }
+    let mut body = Vec::new();
+    if let Some(request_body) = &operation.request_body {
+        let ReferenceOr::Item(request_body) = request_body else {
+            return Err(format!("{method} {path}: a $ref request body"));
+        };
+        let media = request_body
+            .content
+            .get("application/x-www-form-urlencoded")
+            .ok_or_else(|| format!("{method} {path}: a body that is not a form"))?;
+        let Some(ReferenceOr::Item(schema)) = &media.schema else {
+            return Err(format!("{method} {path}: the form has no schema"));
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return Err(format!("{method} {path}: the form is not an object"));
+        };
+        for (name, member) in &object.properties {
+            let (ty, description) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let enum_name = ref_name(reference)?;
+                    note_enum(enum_name, enums);
+                    (BodyType::One(ParamType::Enum(enum_name.to_owned())), None)
+                }
+                ReferenceOr::Item(schema) => (
+                    body_type(schema, enums)
+                        .map_err(|e| format!("{method} {path} form field {name}: {e}"))?,
+                    schema.schema_data.description.clone(),
+                ),
+            };
+            body.push(BodyParam {
+                name: name.clone(),
+                ty,
+                required: object.required.contains(name),
+                description: description.unwrap_or_default(),
+            });
+        }
+    }
+    let item_schema = operation
+        .responses
+        .responses
+        .iter()
+        .find_map(|(code, response)| match (code, response) {
+            (StatusCode::Code(200..=299), ReferenceOr::Item(response)) => response
+                .content
+                .get("application/json")
+                .and_then(|media| media.schema.as_ref()),
+            _ => None,
+        })
+        .map(|schema| match schema {
+            ReferenceOr::Reference { reference } => ref_name(reference).map(str::to_owned),
+            ReferenceOr::Item(_) => Err(format!("{method} {path}: an inline answer schema")),
+        })
+        .transpose()?;
+    Ok(WriteOp {
+        id,
+        kind,
+        path: path.to_owned(),
+        segments,
+        path_params,
+        body,
+        item_schema,
+        summary: operation.description.clone().unwrap_or_default(),
+    })
+}
+
+/// The type of a form field's schema.
+fn body_type(schema: &Schema, enums: &mut BTreeMap<String, EnumDef>) -> Result<BodyType, String> {
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let Some(pattern) = &s.pattern {
+                BodyType::One(ParamType::Sid(names::sid_kind(pattern)?))
+            } else {
+                BodyType::One(match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => ParamType::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => ParamType::Date,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "phone-number" => {
+                        ParamType::PhoneNumber
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "http-method" => {
+                        if !enums.contains_key(HTTP_METHOD_ENUM) {
+                            return Err("http-method before any item declared it".to_owned());
+                        }
+                        ParamType::Enum(HTTP_METHOD_ENUM.to_owned())
+                    }
+                    VariantOrUnknownOrEmpty::Empty => ParamType::String,
+                    VariantOrUnknownOrEmpty::Unknown(f)
+                        if ["uri", "endpoint", "twiml", "iso-country-code"]
+                            .contains(&f.as_str()) =>
+                    {
+                        ParamType::String
+                    }
+                    other => return Err(format!("no Rust type for string format {other:?}")),
+                })
+            }
+        }
+        SchemaKind::Type(Type::Boolean(_)) => BodyType::One(ParamType::Bool),
+        SchemaKind::Type(Type::Integer(_)) => BodyType::One(ParamType::Integer),
+        SchemaKind::Type(Type::Number(_)) => BodyType::Decimal,
+        SchemaKind::Type(Type::Object(_)) => BodyType::Json,
+        SchemaKind::Type(Type::Array(array)) => {
+            let item = match &array.items {
+                Some(ReferenceOr::Reference { reference }) => {
+                    let enum_name = ref_name(reference)?;
+                    note_enum(enum_name, enums);
+                    ParamType::Enum(enum_name.to_owned())
+                }
+                Some(ReferenceOr::Item(item)) => match body_type(item, enums)? {
+                    BodyType::One(ty) => ty,
+                    other => return Err(format!("an array of {other:?}")),
+                },
+                None => ParamType::String,
+            };
+            BodyType::Many(item)
+        }
+        SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() => BodyType::Json,
+        other => return Err(format!("no Rust type for a form field {other:?}")),
+    })
 }

@@ -16,3 +16,4 @@
 mod filters;
 pub mod operations;
 pub mod resources;
+pub mod writes;

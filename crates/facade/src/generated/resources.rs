@@ -6,9 +6,11 @@
 //! [`Client`](crate::Client) and holding the path so far.
 
 use super::operations;
+use super::writes;
 use crate::Client;
 use crate::fetch::FetchRequest;
 use crate::list::ListRequest;
+use crate::write::WriteRequest;
 
 /// `/2010-04-01/Accounts`: Twilio accounts (aka Project) or subaccounts
 #[derive(Debug, Clone)]
@@ -38,6 +40,14 @@ impl AccountsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Accounts>>> {
         ListRequest::new(&self.client, &operations::LIST_ACCOUNT, self.path())
+    }
+
+    /// Create a new Twilio Subaccount from the account making the request
+    ///
+    /// `POST /2010-04-01/Accounts.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateAccountRequest {
+        writes::CreateAccountRequest::new(&self.client, self.path())
     }
 }
 
@@ -71,6 +81,14 @@ impl AccountResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_ACCOUNT, self.path())
+    }
+
+    /// Modify the properties of a given Account
+    ///
+    /// `POST /2010-04-01/Accounts/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateAccountRequest {
+        writes::UpdateAccountRequest::new(&self.client, self.path())
     }
 
     /// `Addresses`: [`AddressesResource`].
@@ -369,6 +387,14 @@ impl AccountResource {
         }
     }
 
+    /// `Tokens`: [`TokensResource`].
+    pub fn tokens(&self) -> TokensResource {
+        TokensResource {
+            client: self.client.clone(),
+            path: format!("{}/Tokens", self.path),
+        }
+    }
+
     /// `Transcriptions`: [`TranscriptionsResource`].
     pub fn transcriptions(&self) -> TranscriptionsResource {
         TranscriptionsResource {
@@ -423,6 +449,32 @@ impl AddressesResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Addresses>>> {
         ListRequest::new(&self.client, &operations::LIST_ADDRESS, self.path())
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Addresses.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `CustomerName`, `Street`, `City`, `Region`, `PostalCode`, `IsoCountry`.
+    pub fn create(
+        &self,
+        customer_name: impl Into<String>,
+        street: impl Into<String>,
+        city: impl Into<String>,
+        region: impl Into<String>,
+        postal_code: impl Into<String>,
+        iso_country: impl Into<String>,
+    ) -> writes::CreateAddressRequest {
+        writes::CreateAddressRequest::new(
+            &self.client,
+            self.path(),
+            customer_name,
+            street,
+            city,
+            region,
+            postal_code,
+            iso_country,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Addresses/{}`: An Address instance resource represents your or your customer's physical location within a country. Around the world, some local authorities require the name and address of the user to be on file with Twilio to purchase and own a phone number.
@@ -454,6 +506,20 @@ impl AddressResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_ADDRESS, self.path())
+    }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateAddressRequest {
+        writes::UpdateAddressRequest::new(&self.client, self.path())
+    }
+
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_ADDRESS, self.path())
     }
 
     /// `DependentPhoneNumbers`: [`AddressDependentPhoneNumbersResource`].
@@ -534,6 +600,14 @@ impl ApplicationsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Applications>>> {
         ListRequest::new(&self.client, &operations::LIST_APPLICATION, self.path())
     }
+
+    /// Create a new application within your account
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Applications.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateApplicationRequest {
+        writes::CreateApplicationRequest::new(&self.client, self.path())
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Applications/{}`: An Application instance resource represents an application that you have created with Twilio. An application inside of Twilio is just a set of URLs and other configuration data that tells Twilio how to behave when one of your Twilio numbers receives a call or SMS message.
@@ -566,6 +640,22 @@ impl ApplicationResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_APPLICATION, self.path())
+    }
+
+    /// Updates the application's properties
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateApplicationRequest {
+        writes::UpdateApplicationRequest::new(&self.client, self.path())
+    }
+
+    /// Delete the application by the specified application sid
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_APPLICATION, self.path())
     }
 }
 
@@ -1123,6 +1213,20 @@ impl CallsResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Calls>>> {
         ListRequest::new(&self.client, &operations::LIST_CALL, self.path())
     }
+
+    /// Create a new outgoing call to phones, SIP-enabled endpoints or Twilio Client connections
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `To`, `From`.
+    pub fn create(
+        &self,
+        to: impl Into<String>,
+        from: impl Into<String>,
+    ) -> writes::CreateCallRequest {
+        writes::CreateCallRequest::new(&self.client, self.path(), to, from)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Calls/{}`: A Call is an object that represents a connection between a telephone and Twilio.
@@ -1157,6 +1261,22 @@ impl CallResource {
         FetchRequest::new(&self.client, &operations::FETCH_CALL, self.path())
     }
 
+    /// Initiates a call redirect or terminates a call
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateCallRequest {
+        writes::UpdateCallRequest::new(&self.client, self.path())
+    }
+
+    /// Delete a Call record from your account. Once the record is deleted, it will no longer appear in the API and Account Portal logs.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_CALL, self.path())
+    }
+
     /// `Events`: [`CallEventsResource`].
     pub fn events(&self) -> CallEventsResource {
         CallEventsResource {
@@ -1182,6 +1302,23 @@ impl CallResource {
         }
     }
 
+    /// `Payments`: [`CallPaymentsResource`].
+    pub fn payments(&self) -> CallPaymentsResource {
+        CallPaymentsResource {
+            client: self.client.clone(),
+            path: format!("{}/Payments", self.path),
+        }
+    }
+
+    /// one of `Payments`: [`CallPaymentResource`].
+    pub fn payment(&self, sid: twilio_model::PaymentSid) -> CallPaymentResource {
+        CallPaymentResource {
+            client: self.client.clone(),
+            path: format!("{}/Payments/{}", self.path, sid.as_str()),
+            id: sid,
+        }
+    }
+
     /// `Recordings`: [`CallRecordingsResource`].
     pub fn recordings(&self) -> CallRecordingsResource {
         CallRecordingsResource {
@@ -1196,6 +1333,98 @@ impl CallResource {
             client: self.client.clone(),
             path: format!("{}/Recordings/{}", self.path, sid.as_str()),
             id: sid,
+        }
+    }
+
+    /// `Siprec`: [`CallSiprecResource`].
+    pub fn siprec(&self) -> CallSiprecResource {
+        CallSiprecResource {
+            client: self.client.clone(),
+            path: format!("{}/Siprec", self.path),
+        }
+    }
+
+    /// one of `Siprec`: [`CallSiprecItemResource`].
+    pub fn siprec_item(&self, sid: impl Into<String>) -> CallSiprecItemResource {
+        let sid: String = sid.into();
+        CallSiprecItemResource {
+            client: self.client.clone(),
+            path: format!("{}/Siprec/{}", self.path, crate::path::segment(&sid)),
+            id: sid,
+        }
+    }
+
+    /// `Streams`: [`CallStreamsResource`].
+    pub fn streams(&self) -> CallStreamsResource {
+        CallStreamsResource {
+            client: self.client.clone(),
+            path: format!("{}/Streams", self.path),
+        }
+    }
+
+    /// one of `Streams`: [`CallStreamResource`].
+    pub fn stream(&self, sid: impl Into<String>) -> CallStreamResource {
+        let sid: String = sid.into();
+        CallStreamResource {
+            client: self.client.clone(),
+            path: format!("{}/Streams/{}", self.path, crate::path::segment(&sid)),
+            id: sid,
+        }
+    }
+
+    /// `Transcriptions`: [`CallTranscriptionsResource`].
+    pub fn transcriptions(&self) -> CallTranscriptionsResource {
+        CallTranscriptionsResource {
+            client: self.client.clone(),
+            path: format!("{}/Transcriptions", self.path),
+        }
+    }
+
+    /// one of `Transcriptions`: [`CallTranscriptionResource`].
+    pub fn transcription(&self, sid: impl Into<String>) -> CallTranscriptionResource {
+        let sid: String = sid.into();
+        CallTranscriptionResource {
+            client: self.client.clone(),
+            path: format!(
+                "{}/Transcriptions/{}",
+                self.path,
+                crate::path::segment(&sid)
+            ),
+            id: sid,
+        }
+    }
+
+    /// `UserDefinedMessageSubscriptions`: [`CallUserDefinedMessageSubscriptionsResource`].
+    pub fn user_defined_message_subscriptions(
+        &self,
+    ) -> CallUserDefinedMessageSubscriptionsResource {
+        CallUserDefinedMessageSubscriptionsResource {
+            client: self.client.clone(),
+            path: format!("{}/UserDefinedMessageSubscriptions", self.path),
+        }
+    }
+
+    /// one of `UserDefinedMessageSubscriptions`: [`CallUserDefinedMessageSubscriptionResource`].
+    pub fn user_defined_message_subscription(
+        &self,
+        sid: twilio_model::UserDefinedMessageSubscriptionSid,
+    ) -> CallUserDefinedMessageSubscriptionResource {
+        CallUserDefinedMessageSubscriptionResource {
+            client: self.client.clone(),
+            path: format!(
+                "{}/UserDefinedMessageSubscriptions/{}",
+                self.path,
+                sid.as_str()
+            ),
+            id: sid,
+        }
+    }
+
+    /// `UserDefinedMessages`: [`CallUserDefinedMessagesResource`].
+    pub fn user_defined_messages(&self) -> CallUserDefinedMessagesResource {
+        CallUserDefinedMessagesResource {
+            client: self.client.clone(),
+            path: format!("{}/UserDefinedMessages", self.path),
         }
     }
 }
@@ -1309,6 +1538,80 @@ impl CallNotificationResource {
     }
 }
 
+/// `/2010-04-01/Accounts/{}/Calls/{}/Payments`: create an instance of payments. This will start a new payments session
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallPaymentsResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallPaymentsResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// create an instance of payments. This will start a new payments session
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `IdempotencyKey`, `StatusCallback`.
+    pub fn create(
+        &self,
+        idempotency_key: impl Into<String>,
+        status_callback: impl Into<String>,
+    ) -> writes::CreatePaymentsRequest {
+        writes::CreatePaymentsRequest::new(
+            &self.client,
+            self.path(),
+            idempotency_key,
+            status_callback,
+        )
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Payments/{}`: update an instance of payments with different phases of payment flows.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallPaymentResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) id: twilio_model::PaymentSid,
+}
+
+impl CallPaymentResource {
+    /// The Sid of this resource in the path.
+    pub fn sid(&self) -> &twilio_model::PaymentSid {
+        &self.id
+    }
+
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// update an instance of payments with different phases of payment flows.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `IdempotencyKey`, `StatusCallback`.
+    pub fn update(
+        &self,
+        idempotency_key: impl Into<String>,
+        status_callback: impl Into<String>,
+    ) -> writes::UpdatePaymentsRequest {
+        writes::UpdatePaymentsRequest::new(
+            &self.client,
+            self.path(),
+            idempotency_key,
+            status_callback,
+        )
+    }
+}
+
 /// `/2010-04-01/Accounts/{}/Calls/{}/Recordings`: A Recording resource represents the recording associated with a voice call, conference, or SIP Trunk.
 #[derive(Debug, Clone)]
 #[must_use]
@@ -1337,6 +1640,14 @@ impl CallRecordingsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::CallRecordings>>> {
         ListRequest::new(&self.client, &operations::LIST_CALL_RECORDING, self.path())
+    }
+
+    /// Create a recording for the call
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateCallRecordingRequest {
+        writes::CreateCallRecordingRequest::new(&self.client, self.path())
     }
 }
 
@@ -1370,6 +1681,288 @@ impl CallRecordingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_CALL_RECORDING, self.path())
+    }
+
+    /// Changes the status of the recording to paused, stopped, or in-progress. Note: Pass `Twilio.CURRENT` instead of recording sid to reference current active recording.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Status`.
+    pub fn update(
+        &self,
+        status: twilio_model::CallRecordingStatus,
+    ) -> writes::UpdateCallRecordingRequest {
+        writes::UpdateCallRecordingRequest::new(&self.client, self.path(), status)
+    }
+
+    /// Delete a recording from your account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_CALL_RECORDING,
+            self.path(),
+        )
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Siprec`: Create a Siprec
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallSiprecResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallSiprecResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create a Siprec
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateSiprecRequest {
+        writes::CreateSiprecRequest::new(&self.client, self.path())
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Siprec/{}`: Stop a Siprec using either the SID of the Siprec resource or the `name` used when creating the resource
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallSiprecItemResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) id: String,
+}
+
+impl CallSiprecItemResource {
+    /// The Sid of this resource in the path.
+    pub fn sid(&self) -> &str {
+        &self.id
+    }
+
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Stop a Siprec using either the SID of the Siprec resource or the `name` used when creating the resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Status`.
+    pub fn update(&self, status: twilio_model::SiprecUpdateStatus) -> writes::UpdateSiprecRequest {
+        writes::UpdateSiprecRequest::new(&self.client, self.path(), status)
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Streams`: Create a Stream
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallStreamsResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallStreamsResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create a Stream
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Url`.
+    pub fn create(&self, url: impl Into<String>) -> writes::CreateStreamRequest {
+        writes::CreateStreamRequest::new(&self.client, self.path(), url)
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Streams/{}`: Stop a Stream using either the SID of the Stream resource or the `name` used when creating the resource
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallStreamResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) id: String,
+}
+
+impl CallStreamResource {
+    /// The Sid of this resource in the path.
+    pub fn sid(&self) -> &str {
+        &self.id
+    }
+
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Stop a Stream using either the SID of the Stream resource or the `name` used when creating the resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Status`.
+    pub fn update(&self, status: twilio_model::StreamUpdateStatus) -> writes::UpdateStreamRequest {
+        writes::UpdateStreamRequest::new(&self.client, self.path(), status)
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Transcriptions`: Create a Transcription
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallTranscriptionsResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallTranscriptionsResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create a Transcription
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateRealtimeTranscriptionRequest {
+        writes::CreateRealtimeTranscriptionRequest::new(&self.client, self.path())
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/Transcriptions/{}`: Stop a Transcription using either the SID of the Transcription resource or the `name` used when creating the resource
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallTranscriptionResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) id: String,
+}
+
+impl CallTranscriptionResource {
+    /// The Sid of this resource in the path.
+    pub fn sid(&self) -> &str {
+        &self.id
+    }
+
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Stop a Transcription using either the SID of the Transcription resource or the `name` used when creating the resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Status`.
+    pub fn update(
+        &self,
+        status: twilio_model::RealtimeTranscriptionUpdateStatus,
+    ) -> writes::UpdateRealtimeTranscriptionRequest {
+        writes::UpdateRealtimeTranscriptionRequest::new(&self.client, self.path(), status)
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/UserDefinedMessageSubscriptions`: Subscribe to User Defined Messages for a given Call SID.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallUserDefinedMessageSubscriptionsResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallUserDefinedMessageSubscriptionsResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Subscribe to User Defined Messages for a given Call SID.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Callback`.
+    pub fn create(
+        &self,
+        callback: impl Into<String>,
+    ) -> writes::CreateUserDefinedMessageSubscriptionRequest {
+        writes::CreateUserDefinedMessageSubscriptionRequest::new(
+            &self.client,
+            self.path(),
+            callback,
+        )
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/UserDefinedMessageSubscriptions/{}`: Delete a specific User Defined Message Subscription.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallUserDefinedMessageSubscriptionResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) id: twilio_model::UserDefinedMessageSubscriptionSid,
+}
+
+impl CallUserDefinedMessageSubscriptionResource {
+    /// The Sid of this resource in the path.
+    pub fn sid(&self) -> &twilio_model::UserDefinedMessageSubscriptionSid {
+        &self.id
+    }
+
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Delete a specific User Defined Message Subscription.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_USER_DEFINED_MESSAGE_SUBSCRIPTION,
+            self.path(),
+        )
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Calls/{}/UserDefinedMessages`: Create a new User Defined Message for the given Call SID.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct CallUserDefinedMessagesResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl CallUserDefinedMessagesResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create a new User Defined Message for the given Call SID.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessages.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Content`.
+    pub fn create(&self, content: impl Into<String>) -> writes::CreateUserDefinedMessageRequest {
+        writes::CreateUserDefinedMessageRequest::new(&self.client, self.path(), content)
     }
 }
 
@@ -1434,6 +2027,13 @@ impl ConferenceResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_CONFERENCE, self.path())
+    }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateConferenceRequest {
+        writes::UpdateConferenceRequest::new(&self.client, self.path())
     }
 
     /// `Participants`: [`ConferenceParticipantsResource`].
@@ -1506,6 +2106,19 @@ impl ConferenceParticipantsResource {
     {
         ListRequest::new(&self.client, &operations::LIST_PARTICIPANT, self.path())
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `From`, `To`.
+    pub fn create(
+        &self,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> writes::CreateParticipantRequest {
+        writes::CreateParticipantRequest::new(&self.client, self.path(), from, to)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}`: Conference participants
@@ -1538,6 +2151,22 @@ impl ConferenceParticipantResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_PARTICIPANT, self.path())
+    }
+
+    /// Update the properties of the participant
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateParticipantRequest {
+        writes::UpdateParticipantRequest::new(&self.client, self.path())
+    }
+
+    /// Kick a participant from a given conference
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_PARTICIPANT, self.path())
     }
 }
 
@@ -1620,6 +2249,31 @@ impl ConferenceRecordingResource {
             self.path(),
         )
     }
+
+    /// Changes the status of the recording to paused, stopped, or in-progress. Note: To use `Twilio.CURRENT`, pass it as recording sid.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Status`.
+    pub fn update(
+        &self,
+        status: twilio_model::ConferenceRecordingStatus,
+    ) -> writes::UpdateConferenceRecordingRequest {
+        writes::UpdateConferenceRecordingRequest::new(&self.client, self.path(), status)
+    }
+
+    /// Delete a recording from your account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_CONFERENCE_RECORDING,
+            self.path(),
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/ConnectApps`: Twilio Connect apps
@@ -1684,6 +2338,22 @@ impl ConnectAppResource {
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_CONNECT_APP, self.path())
     }
+
+    /// Update a connect-app with the specified parameters
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateConnectAppRequest {
+        writes::UpdateConnectAppRequest::new(&self.client, self.path())
+    }
+
+    /// Delete an instance of a connect-app
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_CONNECT_APP, self.path())
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers`: Incoming phone numbers on a Twilio account/project
@@ -1723,6 +2393,14 @@ impl IncomingPhoneNumbersResource {
             &operations::LIST_INCOMING_PHONE_NUMBER,
             self.path(),
         )
+    }
+
+    /// Purchase a phone-number for the account.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateIncomingPhoneNumberRequest {
+        writes::CreateIncomingPhoneNumberRequest::new(&self.client, self.path())
     }
 
     /// `Local`: [`IncomingPhoneNumbersLocalResource`].
@@ -1787,6 +2465,18 @@ impl IncomingPhoneNumbersLocalResource {
             self.path(),
         )
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `PhoneNumber`.
+    pub fn create(
+        &self,
+        phone_number: impl Into<String>,
+    ) -> writes::CreateIncomingPhoneNumberLocalRequest {
+        writes::CreateIncomingPhoneNumberLocalRequest::new(&self.client, self.path(), phone_number)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/Mobile`: Incoming mobile phone numbers on a Twilio account/project
@@ -1826,6 +2516,18 @@ impl IncomingPhoneNumbersMobileResource {
             self.path(),
         )
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `PhoneNumber`.
+    pub fn create(
+        &self,
+        phone_number: impl Into<String>,
+    ) -> writes::CreateIncomingPhoneNumberMobileRequest {
+        writes::CreateIncomingPhoneNumberMobileRequest::new(&self.client, self.path(), phone_number)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/TollFree`: Incoming toll free phone numbers on a Twilio account/project
@@ -1864,6 +2566,22 @@ impl IncomingPhoneNumbersTollFreeResource {
             &self.client,
             &operations::LIST_INCOMING_PHONE_NUMBER_TOLL_FREE,
             self.path(),
+        )
+    }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `PhoneNumber`.
+    pub fn create(
+        &self,
+        phone_number: impl Into<String>,
+    ) -> writes::CreateIncomingPhoneNumberTollFreeRequest {
+        writes::CreateIncomingPhoneNumberTollFreeRequest::new(
+            &self.client,
+            self.path(),
+            phone_number,
         )
     }
 }
@@ -1908,6 +2626,26 @@ impl IncomingPhoneNumberResource {
         )
     }
 
+    /// Update an incoming-phone-number instance.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateIncomingPhoneNumberRequest {
+        writes::UpdateIncomingPhoneNumberRequest::new(&self.client, self.path())
+    }
+
+    /// Delete a phone-numbers belonging to the account used to make the request.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_INCOMING_PHONE_NUMBER,
+            self.path(),
+        )
+    }
+
     /// `AssignedAddOns`: [`IncomingPhoneNumberAssignedAddOnsResource`].
     pub fn assigned_add_ons(&self) -> IncomingPhoneNumberAssignedAddOnsResource {
         IncomingPhoneNumberAssignedAddOnsResource {
@@ -1929,7 +2667,7 @@ impl IncomingPhoneNumberResource {
     }
 }
 
-/// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}/AssignedAddOns`
+/// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}/AssignedAddOns`: Assign an Add-on installation to the Number specified.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct IncomingPhoneNumberAssignedAddOnsResource {
@@ -1968,9 +2706,26 @@ impl IncomingPhoneNumberAssignedAddOnsResource {
             self.path(),
         )
     }
+
+    /// Assign an Add-on installation to the Number specified.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `InstalledAddOnSid`.
+    pub fn create(
+        &self,
+        installed_add_on_sid: twilio_model::AssignedAddOnSid,
+    ) -> writes::CreateIncomingPhoneNumberAssignedAddOnRequest {
+        writes::CreateIncomingPhoneNumberAssignedAddOnRequest::new(
+            &self.client,
+            self.path(),
+            installed_add_on_sid,
+        )
+    }
 }
 
-/// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}/AssignedAddOns/{}`
+/// `/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}/AssignedAddOns/{}`: Remove the assignment of an Add-on installation from the Number specified.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct IncomingPhoneNumberAssignedAddOnResource {
@@ -2006,6 +2761,18 @@ impl IncomingPhoneNumberAssignedAddOnResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
+            self.path(),
+        )
+    }
+
+    /// Remove the assignment of an Add-on installation from the Number specified.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_INCOMING_PHONE_NUMBER_ASSIGNED_ADD_ON,
             self.path(),
         )
     }
@@ -2145,6 +2912,13 @@ impl KeysResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Keys>>> {
         ListRequest::new(&self.client, &operations::LIST_KEY, self.path())
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Keys.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateNewKeyRequest {
+        writes::CreateNewKeyRequest::new(&self.client, self.path())
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Keys/{}`: API keys
@@ -2177,6 +2951,20 @@ impl KeyResource {
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_KEY, self.path())
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateKeyRequest {
+        writes::UpdateKeyRequest::new(&self.client, self.path())
+    }
+
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_KEY, self.path())
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Messages`: A Message resource represents an inbound or outbound message.
@@ -2207,6 +2995,16 @@ impl MessagesResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Messages>>> {
         ListRequest::new(&self.client, &operations::LIST_MESSAGE, self.path())
+    }
+
+    /// Send a message
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `To`.
+    pub fn create(&self, to: impl Into<String>) -> writes::CreateMessageRequest {
+        writes::CreateMessageRequest::new(&self.client, self.path(), to)
     }
 }
 
@@ -2242,6 +3040,30 @@ impl MessageResource {
         FetchRequest::new(&self.client, &operations::FETCH_MESSAGE, self.path())
     }
 
+    /// Update a Message resource (used to redact Message `body` text and to cancel not-yet-sent messages)
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateMessageRequest {
+        writes::UpdateMessageRequest::new(&self.client, self.path())
+    }
+
+    /// Deletes a Message resource from your account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_MESSAGE, self.path())
+    }
+
+    /// `Feedback`: [`MessageFeedbackResource`].
+    pub fn feedback(&self) -> MessageFeedbackResource {
+        MessageFeedbackResource {
+            client: self.client.clone(),
+            path: format!("{}/Feedback", self.path),
+        }
+    }
+
     /// `Media`: [`MessageMediaResource`].
     pub fn media(&self) -> MessageMediaResource {
         MessageMediaResource {
@@ -2257,6 +3079,29 @@ impl MessageResource {
             path: format!("{}/Media/{}", self.path, sid.as_str()),
             id: sid,
         }
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Messages/{}/Feedback`: Create Message Feedback to confirm a tracked user action was performed by the recipient of the associated Message
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MessageFeedbackResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl MessageFeedbackResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create Message Feedback to confirm a tracked user action was performed by the recipient of the associated Message
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Feedback.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateMessageFeedbackRequest {
+        writes::CreateMessageFeedbackRequest::new(&self.client, self.path())
     }
 }
 
@@ -2321,6 +3166,14 @@ impl MessageMediaItemResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_MEDIA, self.path())
+    }
+
+    /// Delete the Media resource.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_MEDIA, self.path())
     }
 }
 
@@ -2425,6 +3278,18 @@ impl OutgoingCallerIdsResource {
             self.path(),
         )
     }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `PhoneNumber`.
+    pub fn create(
+        &self,
+        phone_number: impl Into<String>,
+    ) -> writes::CreateValidationRequestRequest {
+        writes::CreateValidationRequestRequest::new(&self.client, self.path(), phone_number)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/OutgoingCallerIds/{}`: An OutgoingCallerId resource represents a single verified number that may be used as a caller ID when making outgoing calls via the REST API and within the TwiML `<Dial>` verb.
@@ -2466,6 +3331,26 @@ impl OutgoingCallerIdResource {
             self.path(),
         )
     }
+
+    /// Updates the caller-id
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateOutgoingCallerIdRequest {
+        writes::UpdateOutgoingCallerIdRequest::new(&self.client, self.path())
+    }
+
+    /// Delete the caller-id specified from the account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_OUTGOING_CALLER_ID,
+            self.path(),
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Queues`: Queues of calls
@@ -2496,6 +3381,16 @@ impl QueuesResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::Queues>>> {
         ListRequest::new(&self.client, &operations::LIST_QUEUE, self.path())
+    }
+
+    /// Create a queue
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Queues.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`.
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::CreateQueueRequest {
+        writes::CreateQueueRequest::new(&self.client, self.path(), friendly_name)
     }
 }
 
@@ -2529,6 +3424,22 @@ impl QueueResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_QUEUE, self.path())
+    }
+
+    /// Update the queue with the new parameters
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateQueueRequest {
+        writes::UpdateQueueRequest::new(&self.client, self.path())
+    }
+
+    /// Remove an empty queue
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_QUEUE, self.path())
     }
 
     /// `Members`: [`QueueMembersResource`].
@@ -2612,6 +3523,16 @@ impl QueueMemberResource {
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_MEMBER, self.path())
     }
+
+    /// Dequeue a member from a queue and have the member's call begin executing the TwiML document at that URL
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Url`.
+    pub fn update(&self, url: impl Into<String>) -> writes::UpdateMemberRequest {
+        writes::UpdateMemberRequest::new(&self.client, self.path(), url)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Recordings`: Recordings of phone calls
@@ -2675,6 +3596,14 @@ impl RecordingResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_RECORDING, self.path())
+    }
+
+    /// Delete a recording from your account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_RECORDING, self.path())
     }
 
     /// `AddOnResults`: [`RecordingAddOnResultsResource`].
@@ -2795,6 +3724,18 @@ impl RecordingAddOnResultResource {
         )
     }
 
+    /// Delete a result and purge all associated Payloads
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_RECORDING_ADD_ON_RESULT,
+            self.path(),
+        )
+    }
+
     /// `Payloads`: [`RecordingAddOnResultPayloadsResource`].
     pub fn payloads(&self) -> RecordingAddOnResultPayloadsResource {
         RecordingAddOnResultPayloadsResource {
@@ -2893,6 +3834,18 @@ impl RecordingAddOnResultPayloadResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_RECORDING_ADD_ON_RESULT_PAYLOAD,
+            self.path(),
+        )
+    }
+
+    /// Delete a payload from the result along with all associated Data
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_RECORDING_ADD_ON_RESULT_PAYLOAD,
             self.path(),
         )
     }
@@ -3021,6 +3974,17 @@ impl RecordingTranscriptionResource {
             self.path(),
         )
     }
+
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_RECORDING_TRANSCRIPTION,
+            self.path(),
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP`
@@ -3127,6 +4091,19 @@ impl SipCredentialListsResource {
             self.path(),
         )
     }
+
+    /// Create a Credential List
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`.
+    pub fn create(
+        &self,
+        friendly_name: impl Into<String>,
+    ) -> writes::CreateSipCredentialListRequest {
+        writes::CreateSipCredentialListRequest::new(&self.client, self.path(), friendly_name)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/CredentialLists/{}`: Lists of SIP credentials
@@ -3165,6 +4142,31 @@ impl SipCredentialListResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST,
+            self.path(),
+        )
+    }
+
+    /// Update a Credential List
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`.
+    pub fn update(
+        &self,
+        friendly_name: impl Into<String>,
+    ) -> writes::UpdateSipCredentialListRequest {
+        writes::UpdateSipCredentialListRequest::new(&self.client, self.path(), friendly_name)
+    }
+
+    /// Delete a Credential List
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_CREDENTIAL_LIST,
             self.path(),
         )
     }
@@ -3221,6 +4223,20 @@ impl SipCredentialListCredentialsResource {
     > {
         ListRequest::new(&self.client, &operations::LIST_SIP_CREDENTIAL, self.path())
     }
+
+    /// Create a new credential resource.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `Username`, `Password`.
+    pub fn create(
+        &self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> writes::CreateSipCredentialRequest {
+        writes::CreateSipCredentialRequest::new(&self.client, self.path(), username, password)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/CredentialLists/{}/Credentials/{}`: Username and password information for SIP Domains
@@ -3254,6 +4270,26 @@ impl SipCredentialListCredentialResource {
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_SIP_CREDENTIAL, self.path())
     }
+
+    /// Update a credential resource.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateSipCredentialRequest {
+        writes::UpdateSipCredentialRequest::new(&self.client, self.path())
+    }
+
+    /// Delete a credential resource.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_CREDENTIAL,
+            self.path(),
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains`: Custom DNS hostnames that can accept SIP traffic
@@ -3284,6 +4320,16 @@ impl SipDomainsResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SipDomains>>> {
         ListRequest::new(&self.client, &operations::LIST_SIP_DOMAIN, self.path())
+    }
+
+    /// Create a new Domain
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `DomainName`.
+    pub fn create(&self, domain_name: impl Into<String>) -> writes::CreateSipDomainRequest {
+        writes::CreateSipDomainRequest::new(&self.client, self.path(), domain_name)
     }
 }
 
@@ -3317,6 +4363,22 @@ impl SipDomainResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_SIP_DOMAIN, self.path())
+    }
+
+    /// Update the attributes of a domain
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateSipDomainRequest {
+        writes::UpdateSipDomainRequest::new(&self.client, self.path())
+    }
+
+    /// Delete an instance of a Domain
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_SIP_DOMAIN, self.path())
     }
 
     /// `Auth`: [`SipDomainAuthResource`].
@@ -3487,6 +4549,23 @@ impl SipDomainAuthCallsCredentialListMappingsResource {
             self.path(),
         )
     }
+
+    /// Create a new credential list mapping resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `CredentialListSid`.
+    pub fn create(
+        &self,
+        credential_list_sid: twilio_model::CredentialListSid,
+    ) -> writes::CreateSipAuthCallsCredentialListMappingRequest {
+        writes::CreateSipAuthCallsCredentialListMappingRequest::new(
+            &self.client,
+            self.path(),
+            credential_list_sid,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains/{}/Auth/Calls/CredentialListMappings/{}`: Credential lists for SIP calls
@@ -3525,6 +4604,18 @@ impl SipDomainAuthCallsCredentialListMappingResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
+    }
+
+    /// Delete a credential list mapping from the requested domain
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_AUTH_CALLS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
     }
@@ -3573,6 +4664,23 @@ impl SipDomainAuthCallsIpAccessControlListMappingsResource {
             self.path(),
         )
     }
+
+    /// Create a new IP Access Control List mapping
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `IpAccessControlListSid`.
+    pub fn create(
+        &self,
+        ip_access_control_list_sid: twilio_model::IpAccessControlListSid,
+    ) -> writes::CreateSipAuthCallsIpAccessControlListMappingRequest {
+        writes::CreateSipAuthCallsIpAccessControlListMappingRequest::new(
+            &self.client,
+            self.path(),
+            ip_access_control_list_sid,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains/{}/Auth/Calls/IpAccessControlListMappings/{}`: IP address lists for SIP calls
@@ -3611,6 +4719,18 @@ impl SipDomainAuthCallsIpAccessControlListMappingResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
+    }
+
+    /// Delete an IP Access Control List mapping from the requested domain
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_AUTH_CALLS_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
     }
@@ -3691,6 +4811,23 @@ impl SipDomainAuthRegistrationsCredentialListMappingsResource {
             self.path(),
         )
     }
+
+    /// Create a new credential list mapping resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `CredentialListSid`.
+    pub fn create(
+        &self,
+        credential_list_sid: twilio_model::CredentialListSid,
+    ) -> writes::CreateSipAuthRegistrationsCredentialListMappingRequest {
+        writes::CreateSipAuthRegistrationsCredentialListMappingRequest::new(
+            &self.client,
+            self.path(),
+            credential_list_sid,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains/{}/Auth/Registrations/CredentialListMappings/{}`: Credential lists for SIP registrations
@@ -3729,6 +4866,18 @@ impl SipDomainAuthRegistrationsCredentialListMappingResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
+    }
+
+    /// Delete a credential list mapping from the requested domain
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_AUTH_REGISTRATIONS_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
     }
@@ -3773,6 +4922,23 @@ impl SipDomainCredentialListMappingsResource {
             self.path(),
         )
     }
+
+    /// Create a CredentialListMapping resource for an account.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `CredentialListSid`.
+    pub fn create(
+        &self,
+        credential_list_sid: twilio_model::CredentialListSid,
+    ) -> writes::CreateSipCredentialListMappingRequest {
+        writes::CreateSipCredentialListMappingRequest::new(
+            &self.client,
+            self.path(),
+            credential_list_sid,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains/{}/CredentialListMappings/{}`: Credential lists associated with a SIP Domain
@@ -3811,6 +4977,18 @@ impl SipDomainCredentialListMappingResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_CREDENTIAL_LIST_MAPPING,
+            self.path(),
+        )
+    }
+
+    /// Delete a CredentialListMapping resource from an account.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_CREDENTIAL_LIST_MAPPING,
             self.path(),
         )
     }
@@ -3855,6 +5033,23 @@ impl SipDomainIpAccessControlListMappingsResource {
             self.path(),
         )
     }
+
+    /// Create a new IpAccessControlListMapping resource.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `IpAccessControlListSid`.
+    pub fn create(
+        &self,
+        ip_access_control_list_sid: twilio_model::IpAccessControlListSid,
+    ) -> writes::CreateSipIpAccessControlListMappingRequest {
+        writes::CreateSipIpAccessControlListMappingRequest::new(
+            &self.client,
+            self.path(),
+            ip_access_control_list_sid,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/Domains/{}/IpAccessControlListMappings/{}`: Access control lists associated with a SIP Domain
@@ -3893,6 +5088,18 @@ impl SipDomainIpAccessControlListMappingResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
+            self.path(),
+        )
+    }
+
+    /// Delete an IpAccessControlListMapping resource.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_IP_ACCESS_CONTROL_LIST_MAPPING,
             self.path(),
         )
     }
@@ -3936,6 +5143,19 @@ impl SipIpAccessControlListsResource {
             self.path(),
         )
     }
+
+    /// Create a new IpAccessControlList resource
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`.
+    pub fn create(
+        &self,
+        friendly_name: impl Into<String>,
+    ) -> writes::CreateSipIpAccessControlListRequest {
+        writes::CreateSipIpAccessControlListRequest::new(&self.client, self.path(), friendly_name)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/{}`: Access control lists of IP address resources
@@ -3974,6 +5194,31 @@ impl SipIpAccessControlListResource {
         FetchRequest::new(
             &self.client,
             &operations::FETCH_SIP_IP_ACCESS_CONTROL_LIST,
+            self.path(),
+        )
+    }
+
+    /// Rename an IpAccessControlList
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`.
+    pub fn update(
+        &self,
+        friendly_name: impl Into<String>,
+    ) -> writes::UpdateSipIpAccessControlListRequest {
+        writes::UpdateSipIpAccessControlListRequest::new(&self.client, self.path(), friendly_name)
+    }
+
+    /// Delete an IpAccessControlList from the requested account
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_IP_ACCESS_CONTROL_LIST,
             self.path(),
         )
     }
@@ -4030,6 +5275,20 @@ impl SipIpAccessControlListIpAddressesResource {
     > {
         ListRequest::new(&self.client, &operations::LIST_SIP_IP_ADDRESS, self.path())
     }
+
+    /// Create a new IpAddress resource.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `FriendlyName`, `IpAddress`.
+    pub fn create(
+        &self,
+        friendly_name: impl Into<String>,
+        ip_address: impl Into<String>,
+    ) -> writes::CreateSipIpAddressRequest {
+        writes::CreateSipIpAddressRequest::new(&self.client, self.path(), friendly_name, ip_address)
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SIP/IpAccessControlLists/{}/IpAddresses/{}`: IP addresses that have access to a SIP Domain
@@ -4062,6 +5321,26 @@ impl SipIpAccessControlListIpAddressResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_SIP_IP_ADDRESS, self.path())
+    }
+
+    /// Update an IpAddress resource.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateSipIpAddressRequest {
+        writes::UpdateSipIpAddressRequest::new(&self.client, self.path())
+    }
+
+    /// Delete an IpAddress resource.
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(
+            &self.client,
+            &operations::DELETE_SIP_IP_ADDRESS,
+            self.path(),
+        )
     }
 }
 
@@ -4154,6 +5433,14 @@ impl SmsShortCodeResource {
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_SHORT_CODE, self.path())
     }
+
+    /// Update a short code with the following parameters
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateShortCodeRequest {
+        writes::UpdateShortCodeRequest::new(&self.client, self.path())
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/SigningKeys`: Create a new signing key
@@ -4183,6 +5470,14 @@ impl SigningKeysResource {
         &self,
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::SigningKeys>>> {
         ListRequest::new(&self.client, &operations::LIST_SIGNING_KEY, self.path())
+    }
+
+    /// Create a new Signing Key for the account making the request.
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateNewSigningKeyRequest {
+        writes::CreateNewSigningKeyRequest::new(&self.client, self.path())
     }
 }
 
@@ -4215,6 +5510,43 @@ impl SigningKeyResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_SIGNING_KEY, self.path())
+    }
+
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateSigningKeyRequest {
+        writes::UpdateSigningKeyRequest::new(&self.client, self.path())
+    }
+
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_SIGNING_KEY, self.path())
+    }
+}
+
+/// `/2010-04-01/Accounts/{}/Tokens`: Create a new token for ICE servers
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct TokensResource {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+}
+
+impl TokensResource {
+    /// The path of this resource, relative to the API host.
+    pub fn path(&self) -> String {
+        format!("{}.json", self.path)
+    }
+
+    /// Create a new token for ICE servers
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Tokens.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateTokenRequest {
+        writes::CreateTokenRequest::new(&self.client, self.path())
     }
 }
 
@@ -4279,6 +5611,14 @@ impl TranscriptionResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_TRANSCRIPTION, self.path())
+    }
+
+    /// Delete a transcription from the account used to make the request
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_TRANSCRIPTION, self.path())
     }
 }
 
@@ -4748,6 +6088,27 @@ impl UsageTriggersResource {
     ) -> ListRequest<twilio_model::Page<twilio_model::Raw<twilio_model::UsageTriggers>>> {
         ListRequest::new(&self.client, &operations::LIST_USAGE_TRIGGER, self.path())
     }
+
+    /// Create a new UsageTrigger
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    ///
+    /// The required parameters are its arguments: `CallbackUrl`, `TriggerValue`, `UsageCategory`.
+    pub fn create(
+        &self,
+        callback_url: impl Into<String>,
+        trigger_value: impl Into<String>,
+        usage_category: impl Into<String>,
+    ) -> writes::CreateUsageTriggerRequest {
+        writes::CreateUsageTriggerRequest::new(
+            &self.client,
+            self.path(),
+            callback_url,
+            trigger_value,
+            usage_category,
+        )
+    }
 }
 
 /// `/2010-04-01/Accounts/{}/Usage/Triggers/{}`: Webhooks that notify you of usage thresholds
@@ -4780,6 +6141,21 @@ impl UsageTriggerResource {
     /// Like [`fetch`](Self::fetch), as the exact JSON object the API sent.
     pub fn fetch_raw(&self) -> FetchRequest<Box<serde_json::value::RawValue>> {
         FetchRequest::new(&self.client, &operations::FETCH_USAGE_TRIGGER, self.path())
+    }
+
+    /// Update an instance of a usage trigger
+    ///
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`: set the optional parameters on the returned request, then
+    /// `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateUsageTriggerRequest {
+        writes::UpdateUsageTriggerRequest::new(&self.client, self.path())
+    }
+
+    ///
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`: `.await` it (or `.send()`); a `DELETE` may be repeated, so
+    /// the transport retries it like a read.
+    pub fn delete(&self) -> WriteRequest<()> {
+        WriteRequest::new(&self.client, &operations::DELETE_USAGE_TRIGGER, self.path())
     }
 }
 
@@ -5016,6 +6392,12 @@ impl Client {
     /// Of the credential's own account.
     pub fn signing_key(&self, sid: twilio_model::ApiKeySid) -> SigningKeyResource {
         self.own_account().signing_key(sid)
+    }
+
+    /// `Tokens`: [`TokensResource`].
+    /// Of the credential's own account.
+    pub fn tokens(&self) -> TokensResource {
+        self.own_account().tokens()
     }
 
     /// `Transcriptions`: [`TranscriptionsResource`].

@@ -52,6 +52,16 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The values of `call_enum_update_status`.
+    pub enum CallUpdateStatus {
+        /// `canceled`
+        Canceled = "canceled",
+        /// `completed`
+        Completed = "completed",
+    }
+}
+
+wire_enum! {
     /// How the recording was created. Can be: `DialVerb`, `Conference`, `OutboundAPI`, `Trunking`, `RecordVerb`, `StartCallRecordingAPI`, and `StartConferenceRecordingAPI`.
     pub enum CallRecordingSource {
         /// `DialVerb`
@@ -118,6 +128,14 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The values of `conference_enum_update_status`.
+    pub enum ConferenceUpdateStatus {
+        /// `completed`
+        Completed = "completed",
+    }
+}
+
+wire_enum! {
     /// How the recording was created. Can be: `DialVerb`, `Conference`, `OutboundAPI`, `Trunking`, `RecordVerb`, `StartCallRecordingAPI`, `StartConferenceRecordingAPI`.
     pub enum ConferenceRecordingSource {
         /// `DialVerb`
@@ -152,6 +170,16 @@ wire_enum! {
         Completed = "completed",
         /// `absent`
         Absent = "absent",
+    }
+}
+
+wire_enum! {
+    /// The set of permissions that your ConnectApp requests.
+    pub enum ConnectAppPermission {
+        /// `get-all`
+        GetAll = "get-all",
+        /// `post-all`
+        PostAll = "post-all",
     }
 }
 
@@ -398,6 +426,26 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// Determines if the address can be stored or obfuscated based on privacy settings
+    pub enum MessageAddressRetention {
+        /// `retain`
+        Retain = "retain",
+        /// `obfuscate`
+        Obfuscate = "obfuscate",
+    }
+}
+
+wire_enum! {
+    /// Determines if the message content can be stored or redacted based on privacy settings
+    pub enum MessageContentRetention {
+        /// `retain`
+        Retain = "retain",
+        /// `discard`
+        Discard = "discard",
+    }
+}
+
+wire_enum! {
     /// The direction of the message. Can be: `inbound` for incoming messages, `outbound-api` for messages created by the REST API, `outbound-call` for messages created during a call, or `outbound-reply` for messages created in response to an incoming message.
     pub enum MessageDirection {
         /// `inbound`
@@ -408,6 +456,24 @@ wire_enum! {
         OutboundCall = "outbound-call",
         /// `outbound-reply`
         OutboundReply = "outbound-reply",
+    }
+}
+
+wire_enum! {
+    /// Include this parameter with a value of `disable` to skip any kind of risk check on the respective message request.
+    pub enum MessageRiskCheck {
+        /// `enable`
+        Enable = "enable",
+        /// `disable`
+        Disable = "disable",
+    }
+}
+
+wire_enum! {
+    /// For Messaging Services only: Include this parameter with a value of `fixed` in conjuction with the `send_time` parameter in order to [schedule a Message](https://www.twilio.com/docs/messaging/features/message-scheduling).
+    pub enum MessageScheduleType {
+        /// `fixed`
+        Fixed = "fixed",
     }
 }
 
@@ -444,6 +510,32 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The values of `message_enum_traffic_type`.
+    pub enum MessageTrafficType {
+        /// `free`
+        Free = "free",
+    }
+}
+
+wire_enum! {
+    /// The values of `message_enum_update_status`.
+    pub enum MessageUpdateStatus {
+        /// `canceled`
+        Canceled = "canceled",
+    }
+}
+
+wire_enum! {
+    /// Reported outcome indicating whether there is confirmation that the Message recipient performed a tracked user action. Can be: `unconfirmed` or `confirmed`. For more details see [How to Optimize Message Deliverability with Message Feedback](https://www.twilio.com/docs/messaging/guides/send-message-feedback-to-twilio).
+    pub enum MessageFeedbackOutcome {
+        /// `confirmed`
+        Confirmed = "confirmed",
+        /// `unconfirmed`
+        Unconfirmed = "unconfirmed",
+    }
+}
+
+wire_enum! {
     /// The status of the participant's call in a session. Can be: `queued`, `connecting`, `ringing`, `connected`, `complete`, or `failed`.
     pub enum ParticipantStatus {
         /// `queued`
@@ -458,6 +550,106 @@ wire_enum! {
         Complete = "complete",
         /// `failed`
         Failed = "failed",
+    }
+}
+
+wire_enum! {
+    /// Type of bank account if payment source is ACH. One of `consumer-checking`, `consumer-savings`, or `commercial-checking`. The default value is `consumer-checking`.
+    pub enum PaymentsBankAccountType {
+        /// `consumer-checking`
+        ConsumerChecking = "consumer-checking",
+        /// `consumer-savings`
+        ConsumerSavings = "consumer-savings",
+        /// `commercial-checking`
+        CommercialChecking = "commercial-checking",
+    }
+}
+
+wire_enum! {
+    /// The piece of payment information that you wish the caller to enter. Must be one of `payment-card-number`, `expiration-date`, `security-code`, `postal-code`, `bank-routing-number`, `bank-account-number`, or their `-matcher` variants for input confirmation when `RequireMatchingInputs` is enabled.
+    pub enum PaymentsCapture {
+        /// `payment-card-number`
+        PaymentCardNumber = "payment-card-number",
+        /// `expiration-date`
+        ExpirationDate = "expiration-date",
+        /// `security-code`
+        SecurityCode = "security-code",
+        /// `postal-code`
+        PostalCode = "postal-code",
+        /// `bank-routing-number`
+        BankRoutingNumber = "bank-routing-number",
+        /// `bank-account-number`
+        BankAccountNumber = "bank-account-number",
+        /// `payment-card-number-matcher`
+        PaymentCardNumberMatcher = "payment-card-number-matcher",
+        /// `expiration-date-matcher`
+        ExpirationDateMatcher = "expiration-date-matcher",
+        /// `security-code-matcher`
+        SecurityCodeMatcher = "security-code-matcher",
+        /// `postal-code-matcher`
+        PostalCodeMatcher = "postal-code-matcher",
+    }
+}
+
+wire_enum! {
+    /// Type of payment being captured. One of `credit-card` or `ach-debit`. The default value is `credit-card`.
+    pub enum PaymentsPaymentMethod {
+        /// `credit-card`
+        CreditCard = "credit-card",
+        /// `ach-debit`
+        AchDebit = "ach-debit",
+    }
+}
+
+wire_enum! {
+    /// Indicates whether the current payment session should be cancelled or completed. When `cancel` the payment session is cancelled. When `complete`, Twilio sends the payment information to the selected Pay Connector for processing.
+    pub enum PaymentsStatus {
+        /// `complete`
+        Complete = "complete",
+        /// `cancel`
+        Cancel = "cancel",
+    }
+}
+
+wire_enum! {
+    /// Indicates whether the payment method should be tokenized as a `one-time`, `reusable`, or `payment-method` token. The default value is `reusable`. Do not enter a charge amount when tokenizing. If a charge amount is entered, the payment method will be charged and not tokenized.
+    pub enum PaymentsTokenType {
+        /// `one-time`
+        OneTime = "one-time",
+        /// `reusable`
+        Reusable = "reusable",
+        /// `payment-method`
+        PaymentMethod = "payment-method",
+    }
+}
+
+wire_enum! {
+    /// The status - one of `stopped`, `in-flight`
+    pub enum RealtimeTranscriptionStatus {
+        /// `in-progress`
+        InProgress = "in-progress",
+        /// `stopped`
+        Stopped = "stopped",
+    }
+}
+
+wire_enum! {
+    /// One of `inbound_track`, `outbound_track`, `both_tracks`.
+    pub enum RealtimeTranscriptionTrack {
+        /// `inbound_track`
+        InboundTrack = "inbound_track",
+        /// `outbound_track`
+        OutboundTrack = "outbound_track",
+        /// `both_tracks`
+        BothTracks = "both_tracks",
+    }
+}
+
+wire_enum! {
+    /// The values of `realtime_transcription_enum_update_status`.
+    pub enum RealtimeTranscriptionUpdateStatus {
+        /// `stopped`
+        Stopped = "stopped",
     }
 }
 
@@ -532,6 +724,66 @@ wire_enum! {
         Completed = "completed",
         /// `failed`
         Failed = "failed",
+    }
+}
+
+wire_enum! {
+    /// The status - one of `stopped`, `in-progress`
+    pub enum SiprecStatus {
+        /// `in-progress`
+        InProgress = "in-progress",
+        /// `stopped`
+        Stopped = "stopped",
+    }
+}
+
+wire_enum! {
+    /// One of `inbound_track`, `outbound_track`, `both_tracks`.
+    pub enum SiprecTrack {
+        /// `inbound_track`
+        InboundTrack = "inbound_track",
+        /// `outbound_track`
+        OutboundTrack = "outbound_track",
+        /// `both_tracks`
+        BothTracks = "both_tracks",
+    }
+}
+
+wire_enum! {
+    /// The values of `siprec_enum_update_status`.
+    pub enum SiprecUpdateStatus {
+        /// `stopped`
+        Stopped = "stopped",
+    }
+}
+
+wire_enum! {
+    /// The status of the Stream. Possible values are `stopped` and `in-progress`.
+    pub enum StreamStatus {
+        /// `in-progress`
+        InProgress = "in-progress",
+        /// `stopped`
+        Stopped = "stopped",
+    }
+}
+
+wire_enum! {
+    /// The tracks to be included in the Stream. Possible values are `inbound_track`, `outbound_track`, `both_tracks`. Default value is `inbound_track`.
+    pub enum StreamTrack {
+        /// `inbound_track`
+        InboundTrack = "inbound_track",
+        /// `outbound_track`
+        OutboundTrack = "outbound_track",
+        /// `both_tracks`
+        BothTracks = "both_tracks",
+    }
+}
+
+wire_enum! {
+    /// The values of `stream_enum_update_status`.
+    pub enum StreamUpdateStatus {
+        /// `stopped`
+        Stopped = "stopped",
     }
 }
 

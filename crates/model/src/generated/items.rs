@@ -9,7 +9,7 @@ use crate::lenient::lenient_struct;
 lenient_struct! {
     /// Twilio accounts (aka Project) or subaccounts
     ///
-    /// Returned by `GET /2010-04-01/Accounts.json`, `GET /2010-04-01/Accounts/{Sid}.json`; schema `api.v2010.account`.
+    /// Returned by `GET /2010-04-01/Accounts.json`, `GET /2010-04-01/Accounts/{Sid}.json`, `POST /2010-04-01/Accounts.json`, `POST /2010-04-01/Accounts/{Sid}.json`; schema `api.v2010.account`.
     pub struct Account {
         /// The authorization token for this account. This token should be kept a secret, so no sharing.
         auth_token: crate::SecretText,
@@ -37,7 +37,7 @@ lenient_struct! {
 lenient_struct! {
     /// An Address instance resource represents your or your customer's physical location within a country. Around the world, some local authorities require the name and address of the user to be on file with Twilio to purchase and own a phone number.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Addresses.json`, `GET /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`; schema `api.v2010.account.address`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Addresses.json`, `GET /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Addresses.json`, `POST /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`; schema `api.v2010.account.address`.
     pub struct Address {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that is responsible for the Address resource.
         account_sid: crate::AccountSid,
@@ -137,7 +137,7 @@ lenient_struct! {
 lenient_struct! {
     /// An Application instance resource represents an application that you have created with Twilio. An application inside of Twilio is just a set of URLs and other configuration data that tells Twilio how to behave when one of your Twilio numbers receives a call or SMS message.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Applications.json`, `GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`; schema `api.v2010.account.application`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Applications.json`, `GET /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Applications.json`, `POST /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`; schema `api.v2010.account.application`.
     pub struct Application {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Application resource.
         account_sid: crate::AccountSid,
@@ -481,7 +481,7 @@ lenient_struct! {
 lenient_struct! {
     /// A Call is an object that represents a connection between a telephone and Twilio.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`, `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`; schema `api.v2010.account.call`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`, `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`; schema `api.v2010.account.call`.
     pub struct Call {
         /// The unique string that we created to identify this Call resource.
         sid: crate::CallSid,
@@ -619,7 +619,7 @@ lenient_struct! {
 lenient_struct! {
     /// A Recording resource represents the recording associated with a voice call, conference, or SIP Trunk.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`, `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`; schema `api.v2010.account.call.call_recording`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`, `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`; schema `api.v2010.account.call.call_recording`.
     pub struct CallRecording {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Recording resource.
         account_sid: crate::AccountSid,
@@ -661,9 +661,129 @@ lenient_struct! {
 }
 
 lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments/{Sid}.json`; schema `api.v2010.account.call.payments`.
+    pub struct Payments {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Payments resource.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Payments resource is associated with. This will refer to the call sid that is producing the payment card (credit/ACH) information thru DTMF.
+        call_sid: crate::CallSid,
+        /// The SID of the Payments resource.
+        sid: crate::PaymentSid,
+        /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_created: crate::Rfc2822DateTime,
+        /// The date and time in GMT that the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The URI of the resource, relative to `https://api.twilio.com`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions/{Sid}.json`; schema `api.v2010.account.call.realtime_transcription`.
+    pub struct RealtimeTranscription {
+        /// The SID of the Transcription resource.
+        sid: crate::RealtimeTranscriptionSid,
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this Transcription resource.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Transcription resource is associated with.
+        call_sid: crate::CallSid,
+        /// The user-specified name of this Transcription, if one was given when the Transcription was created. This may be used to stop the Transcription.
+        name: String,
+        /// The status - one of `stopped`, `in-flight`
+        status: super::enums::RealtimeTranscriptionStatus,
+        /// The date and time in GMT that this resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// `uri`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec/{Sid}.json`; schema `api.v2010.account.call.siprec`.
+    pub struct Siprec {
+        /// The SID of the Siprec resource.
+        sid: crate::SiprecSid,
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this Siprec resource.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Siprec resource is associated with.
+        call_sid: crate::CallSid,
+        /// The user-specified name of this Siprec, if one was given when the Siprec was created. This may be used to stop the Siprec.
+        name: String,
+        /// The status - one of `stopped`, `in-progress`
+        status: super::enums::SiprecStatus,
+        /// The date and time in GMT that this resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The URI of the resource, relative to `https://api.twilio.com`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams.json`, `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}.json`; schema `api.v2010.account.call.stream`.
+    pub struct Stream {
+        /// The SID of the Stream resource.
+        sid: crate::StreamSid,
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this Stream resource.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Stream resource is associated with.
+        call_sid: crate::CallSid,
+        /// The user-specified name of this Stream, if one was given when the Stream was created. This can be used to stop the Stream.
+        name: String,
+        /// The status of the Stream. Possible values are `stopped` and `in-progress`.
+        status: super::enums::StreamStatus,
+        /// The date and time in GMT that this resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The URI of the resource, relative to `https://api.twilio.com`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessages.json`; schema `api.v2010.account.call.user_defined_message`.
+    pub struct UserDefinedMessage {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created User Defined Message.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the User Defined Message is associated with.
+        call_sid: crate::CallSid,
+        /// The SID that uniquely identifies this User Defined Message.
+        sid: crate::UserDefinedMessageSid,
+        /// The date that this User Defined Message was created, given in RFC 2822 format.
+        date_created: crate::Rfc2822DateTime,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions.json`; schema `api.v2010.account.call.user_defined_message_subscription`.
+    pub struct UserDefinedMessageSubscription {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that subscribed to the User Defined Messages.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the User Defined Message Subscription is associated with. This refers to the Call SID that is producing the User Defined Messages.
+        call_sid: crate::CallSid,
+        /// The SID that uniquely identifies this User Defined Message Subscription.
+        sid: crate::UserDefinedMessageSubscriptionSid,
+        /// The date that this User Defined Message Subscription was created, given in RFC 2822 format.
+        date_created: crate::Rfc2822DateTime,
+        /// The URI of the User Defined Message Subscription Resource, relative to `https://api.twilio.com`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
     /// Voice call conferences
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences.json`; schema `api.v2010.account.conference`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences.json`, `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`; schema `api.v2010.account.conference`.
     pub struct Conference {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this Conference resource.
         account_sid: crate::AccountSid,
@@ -695,7 +815,7 @@ lenient_struct! {
 lenient_struct! {
     /// Recordings of conferences
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`; schema `api.v2010.account.conference.conference_recording`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`; schema `api.v2010.account.conference.conference_recording`.
     pub struct ConferenceRecording {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Conference Recording resource.
         account_sid: crate::AccountSid,
@@ -737,7 +857,7 @@ lenient_struct! {
 lenient_struct! {
     /// Conference participants
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`; schema `api.v2010.account.conference.participant`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`, `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`; schema `api.v2010.account.conference.participant`.
     pub struct Participant {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Participant resource.
         account_sid: crate::AccountSid,
@@ -775,7 +895,7 @@ lenient_struct! {
 lenient_struct! {
     /// Twilio Connect apps
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps.json`; schema `api.v2010.account.connect_app`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/ConnectApps.json`, `POST /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`; schema `api.v2010.account.connect_app`.
     pub struct ConnectApp {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ConnectApp resource.
         account_sid: crate::AccountSid,
@@ -805,7 +925,7 @@ lenient_struct! {
 lenient_struct! {
     /// Incoming phone numbers on a Twilio account/project
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json`; schema `api.v2010.account.incoming_phone_number`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json`; schema `api.v2010.account.incoming_phone_number`.
     pub struct IncomingPhoneNumber {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this IncomingPhoneNumber resource.
         account_sid: crate::AccountSid,
@@ -883,7 +1003,7 @@ lenient_struct! {
 lenient_struct! {
     /// An item of the 2010-04-01 API.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_assigned_add_on`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_assigned_add_on`.
     pub struct IncomingPhoneNumberAssignedAddOn {
         /// The unique string that that we created to identify the resource.
         sid: crate::AssignedAddOnSid,
@@ -939,7 +1059,7 @@ lenient_struct! {
 lenient_struct! {
     /// Incoming local phone numbers on a Twilio account/project
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_local`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_local`.
     pub struct IncomingPhoneNumberLocal {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
         account_sid: crate::AccountSid,
@@ -1015,7 +1135,7 @@ lenient_struct! {
 lenient_struct! {
     /// Incoming mobile phone numbers on a Twilio account/project
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_mobile`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_mobile`.
     pub struct IncomingPhoneNumberMobile {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
         account_sid: crate::AccountSid,
@@ -1091,7 +1211,7 @@ lenient_struct! {
 lenient_struct! {
     /// Incoming toll free phone numbers on a Twilio account/project
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_toll_free`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`, `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`; schema `api.v2010.account.incoming_phone_number.incoming_phone_number_toll_free`.
     pub struct IncomingPhoneNumberTollFree {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
         account_sid: crate::AccountSid,
@@ -1167,7 +1287,7 @@ lenient_struct! {
 lenient_struct! {
     /// API keys
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Keys.json`; schema `api.v2010.account.key`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Keys.json`, `POST /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`; schema `api.v2010.account.key`.
     pub struct Key {
         /// The unique string that that we created to identify the Key resource.
         sid: crate::ApiKeySid,
@@ -1183,7 +1303,7 @@ lenient_struct! {
 lenient_struct! {
     /// A Message resource represents an inbound or outbound message.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`, `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`; schema `api.v2010.account.message`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`, `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`; schema `api.v2010.account.message`.
     pub struct Message {
         /// The text content of the message
         body: String,
@@ -1247,6 +1367,62 @@ lenient_struct! {
         sid: crate::MediaSid,
         /// The URI of this Media resource, relative to `https://api.twilio.com`.
         uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Feedback.json`; schema `api.v2010.account.message.message_feedback`.
+    pub struct MessageFeedback {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with this MessageFeedback resource.
+        account_sid: crate::AccountSid,
+        /// The SID of the Message resource associated with this MessageFeedback resource.
+        message_sid: crate::MessageSid,
+        /// Reported outcome indicating whether there is confirmation that the Message recipient performed a tracked user action. Can be: `unconfirmed` or `confirmed`. For more details see [How to Optimize Message Deliverability with Message Feedback](https://www.twilio.com/docs/messaging/guides/send-message-feedback-to-twilio).
+        outcome: super::enums::MessageFeedbackOutcome,
+        /// The date and time in GMT when this MessageFeedback resource was created, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_created: crate::Rfc2822DateTime,
+        /// The date and time in GMT when this MessageFeedback resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The URI of the resource, relative to `https://api.twilio.com`.
+        uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Keys.json`; schema `api.v2010.account.new_key`.
+    pub struct NewKey {
+        /// The unique string that that we created to identify the NewKey resource. You will use this as the basic-auth `user` when authenticating to the API.
+        sid: crate::ApiKeySid,
+        /// The string that you assigned to describe the resource.
+        friendly_name: String,
+        /// The date and time in GMT that the API Key was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_created: crate::Rfc2822DateTime,
+        /// The date and time in GMT that the new API Key was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The secret your application uses to sign Access Tokens and to authenticate to the REST API (you will use this as the basic-auth `password`).  **Note that for security reasons, this field is ONLY returned when the API Key is first created.**
+        secret: crate::SecretText,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`; schema `api.v2010.account.new_signing_key`.
+    pub struct NewSigningKey {
+        /// The unique string that that we created to identify the NewSigningKey resource.
+        sid: crate::ApiKeySid,
+        /// The string that you assigned to describe the resource.
+        friendly_name: String,
+        /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_created: crate::Rfc2822DateTime,
+        /// The date and time in GMT that the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// The secret your application uses to sign Access Tokens and to authenticate to the REST API (you will use this as the basic-auth `password`).  **Note that for security reasons, this field is ONLY returned when the API Key is first created.**
+        secret: crate::SecretText,
     }
 }
 
@@ -1331,7 +1507,7 @@ lenient_struct! {
 lenient_struct! {
     /// An OutgoingCallerId resource represents a single verified number that may be used as a caller ID when making outgoing calls via the REST API and within the TwiML `<Dial>` verb.
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`; schema `api.v2010.account.outgoing_caller_id`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`, `POST /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`; schema `api.v2010.account.outgoing_caller_id`.
     pub struct OutgoingCallerId {
         /// The unique string that that we created to identify the OutgoingCallerId resource.
         sid: crate::PhoneNumberSid,
@@ -1353,7 +1529,7 @@ lenient_struct! {
 lenient_struct! {
     /// Queues of calls
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Queues.json`; schema `api.v2010.account.queue`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Queues.json`, `POST /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Queues.json`; schema `api.v2010.account.queue`.
     pub struct Queue {
         /// The date and time in GMT that this resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
         date_updated: crate::Rfc2822DateTime,
@@ -1379,7 +1555,7 @@ lenient_struct! {
 lenient_struct! {
     /// Calls in a call queue
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members.json`; schema `api.v2010.account.queue.member`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members.json`, `POST /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`; schema `api.v2010.account.queue.member`.
     pub struct Member {
         /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Member resource is associated with.
         call_sid: crate::CallSid,
@@ -1547,7 +1723,7 @@ lenient_struct! {
 lenient_struct! {
     /// Messaging short codes
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json`; schema `api.v2010.account.short_code`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json`, `POST /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`; schema `api.v2010.account.short_code`.
     pub struct ShortCode {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this ShortCode resource.
         account_sid: crate::AccountSid,
@@ -1579,7 +1755,7 @@ lenient_struct! {
 lenient_struct! {
     /// Create a new signing key
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`, `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`; schema `api.v2010.account.signing_key`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys.json`, `GET /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`; schema `api.v2010.account.signing_key`.
     pub struct SigningKey {
         /// `sid`.
         sid: crate::ApiKeySid,
@@ -1595,7 +1771,7 @@ lenient_struct! {
 lenient_struct! {
     /// Lists of SIP credentials
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`; schema `api.v2010.account.sip.sip_credential_list`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`; schema `api.v2010.account.sip.sip_credential_list`.
     pub struct SipCredentialList {
         /// The unique id of the [Account](https://www.twilio.com/docs/iam/api/account) that owns this resource.
         account_sid: crate::AccountSid,
@@ -1617,7 +1793,7 @@ lenient_struct! {
 lenient_struct! {
     /// Username and password information for SIP Domains
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`; schema `api.v2010.account.sip.sip_credential_list.sip_credential`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`; schema `api.v2010.account.sip.sip_credential_list.sip_credential`.
     pub struct SipCredential {
         /// A 34 character string that uniquely identifies this resource.
         sid: crate::CredentialSid,
@@ -1639,7 +1815,7 @@ lenient_struct! {
 lenient_struct! {
     /// Custom DNS hostnames that can accept SIP traffic
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`; schema `api.v2010.account.sip.sip_domain`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`; schema `api.v2010.account.sip.sip_domain`.
     pub struct SipDomain {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the SipDomain resource.
         account_sid: crate::AccountSid,
@@ -1689,7 +1865,7 @@ lenient_struct! {
 lenient_struct! {
     /// Credential lists for SIP calls
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_calls.sip_auth_calls_credential_list_mapping`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_calls.sip_auth_calls_credential_list_mapping`.
     pub struct SipAuthCallsCredentialListMapping {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CredentialListMapping resource.
         account_sid: crate::AccountSid,
@@ -1707,7 +1883,7 @@ lenient_struct! {
 lenient_struct! {
     /// IP address lists for SIP calls
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_calls.sip_auth_calls_ip_access_control_list_mapping`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_calls.sip_auth_calls_ip_access_control_list_mapping`.
     pub struct SipAuthCallsIpAccessControlListMapping {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IpAccessControlListMapping resource.
         account_sid: crate::AccountSid,
@@ -1725,7 +1901,7 @@ lenient_struct! {
 lenient_struct! {
     /// Credential lists for SIP registrations
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_registrations.sip_auth_registrations_credential_list_mapping`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_auth.sip_auth_registrations.sip_auth_registrations_credential_list_mapping`.
     pub struct SipAuthRegistrationsCredentialListMapping {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CredentialListMapping resource.
         account_sid: crate::AccountSid,
@@ -1743,7 +1919,7 @@ lenient_struct! {
 lenient_struct! {
     /// Credential lists associated with a SIP Domain
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`; schema `api.v2010.account.sip.sip_domain.sip_credential_list_mapping`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_credential_list_mapping`.
     pub struct SipCredentialListMapping {
         /// The unique id of the Account that is responsible for this resource.
         account_sid: crate::AccountSid,
@@ -1765,7 +1941,7 @@ lenient_struct! {
 lenient_struct! {
     /// Access control lists associated with a SIP Domain
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_ip_access_control_list_mapping`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`; schema `api.v2010.account.sip.sip_domain.sip_ip_access_control_list_mapping`.
     pub struct SipIpAccessControlListMapping {
         /// The unique id of the Account that is responsible for this resource.
         account_sid: crate::AccountSid,
@@ -1787,7 +1963,7 @@ lenient_struct! {
 lenient_struct! {
     /// Access control lists of IP address resources
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`; schema `api.v2010.account.sip.sip_ip_access_control_list`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`; schema `api.v2010.account.sip.sip_ip_access_control_list`.
     pub struct SipIpAccessControlList {
         /// A 34 character string that uniquely identifies this resource.
         sid: crate::IpAccessControlListSid,
@@ -1809,7 +1985,7 @@ lenient_struct! {
 lenient_struct! {
     /// IP addresses that have access to a SIP Domain
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`; schema `api.v2010.account.sip.sip_ip_access_control_list.sip_ip_address`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`, `GET /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`, `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`; schema `api.v2010.account.sip.sip_ip_access_control_list.sip_ip_address`.
     pub struct SipIpAddress {
         /// A 34 character string that uniquely identifies this resource.
         sid: crate::IpAddressSid,
@@ -1829,6 +2005,28 @@ lenient_struct! {
         date_updated: crate::Rfc2822DateTime,
         /// The URI for this resource, relative to `https://api.twilio.com`
         uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/Tokens.json`; schema `api.v2010.account.token`.
+    pub struct Token {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Token resource.
+        account_sid: crate::AccountSid,
+        /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_created: crate::Rfc2822DateTime,
+        /// The date and time in GMT that the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
+        date_updated: crate::Rfc2822DateTime,
+        /// An array representing the ephemeral credentials and the STUN and TURN server URIs.
+        ice_servers: Vec<serde_json::Value>,
+        /// The temporary password that the username will use when authenticating with Twilio.
+        password: String,
+        /// The duration in seconds for which the username and password are valid.
+        ttl: String,
+        /// The temporary username that uniquely identifies a Token.
+        username: String,
     }
 }
 
@@ -2211,7 +2409,7 @@ lenient_struct! {
 lenient_struct! {
     /// Webhooks that notify you of usage thresholds
     ///
-    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`; schema `api.v2010.account.usage.usage_trigger`.
+    /// Returned by `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`, `GET /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`, `POST /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`, `POST /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`; schema `api.v2010.account.usage.usage_trigger`.
     pub struct UsageTrigger {
         /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that the trigger monitors.
         account_sid: crate::AccountSid,
@@ -2245,5 +2443,23 @@ lenient_struct! {
         usage_category: String,
         /// The URI of the [UsageRecord](https://www.twilio.com/docs/usage/api/usage-record) resource this trigger watches, relative to `https://api.twilio.com`.
         usage_record_uri: String,
+    }
+}
+
+lenient_struct! {
+    /// An item of the 2010-04-01 API.
+    ///
+    /// Returned by `POST /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`; schema `api.v2010.account.validation_request`.
+    pub struct ValidationRequest {
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for the Caller ID.
+        account_sid: crate::AccountSid,
+        /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Caller ID is associated with.
+        call_sid: crate::CallSid,
+        /// The string that you assigned to describe the resource.
+        friendly_name: String,
+        /// The phone number to verify in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number.
+        phone_number: String,
+        /// The 6 digit validation code that someone must enter to validate the Caller ID  when `phone_number` is called.
+        validation_code: String,
     }
 }

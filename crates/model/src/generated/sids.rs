@@ -55,6 +55,11 @@ pub CallGroupSid, "GP", "call group"
 );
 
 crate::sid!(
+/// The SID of a content template: `HX` followed by 32 hex digits.
+pub ContentSid, "HX", "content template"
+);
+
+crate::sid!(
 /// The SID of a real-time transcription: `GT` followed by 32 hex digits.
 pub RealtimeTranscriptionSid, "GT", "real-time transcription"
 );
