@@ -19,7 +19,8 @@
 //!
 //! The sections below cover, in order: [the client](#the-client), [the resource
 //! tree](#the-resource-tree), [filters](#filters), [paging](#paging), [fetching one
-//! resource](#fetching-one-resource), [many calls at once](#many-calls-at-once),
+//! resource](#fetching-one-resource), [writes](#writes), [many listings at
+//! once](#many-listings-at-once), [another resource or API](#another-resource-or-api),
 //! [errors](#errors), [retries and timeouts](#retries-and-timeouts), [proxies and
 //! certificates](#proxies-and-certificates), [testing](#testing) and [cargo
 //! features](#cargo-features). The crate's `examples/` run each of them (`cargo run -p
@@ -144,12 +145,74 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Writes
+//!
+//! Every `POST` and `DELETE` of the 2010-04-01 API is generated: `create(..)` on a collection,
+//! `update(..)` and `delete()` on one resource. The required parameters are the method's
+//! arguments; every optional one is a setter named from the spec in snake case, typed as
+//! the spec types it (SIDs, integers, booleans, `time` dates, enums with `Unknown(text)` for
+//! a value the spec does not list, arrays from any iterator, sent as repeated keys; indexed
+//! families such as `Parameter1.Name` as one setter taking the index; untyped values as JSON
+//! text, checked before sending). The answer is the typed resource (`send_raw` for its exact
+//! JSON); a `DELETE` answers `()`. The typed requests are in [`writes`]; each is a
+//! [`WriteRequest`] underneath, which also sends any operation the tree lacks.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use twilio_api::test_util::{FnTransport, json_response};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), twilio_api::Error> {
+//! let twilio = FnTransport::new(|_| {
+//!     Ok(json_response(201, r#"{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}"#))
+//! });
+//! let client = twilio_api::Client::builder()
+//!     .auth_token("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?, "token")
+//!     .transport(Arc::new(twilio.clone()))
+//!     .build()?;
+//! let message = client
+//!     .messages()
+//!     .create("+15005550006")
+//!     .from("+15005550001")
+//!     .body("Hi & bye 😀")
+//!     .media_url(["https://example.com/a.png", "https://example.com/b.png"])
+//!     .await?;
+//! assert_eq!(message.status, Some(twilio_api::model::MessageStatus::Queued));
+//! let sent = &twilio.requests()[0];
+//! assert_eq!(sent.method(), "POST");
+//! assert_eq!(
+//!     sent.body(),
+//!     "To=%2B15005550006&From=%2B15005550001&Body=Hi+%26+bye+%F0%9F%98%80\
+//!      &MediaUrl=https%3A%2F%2Fexample.com%2Fa.png&MediaUrl=https%3A%2F%2Fexample.com%2Fb.png"
+//! );
+//! # Ok(()) }
+//! ```
+//!
+//! **A write is never sent twice.** Twilio's 2010-04-01 API has no idempotency key: a `POST`
+//! repeated after it was applied sends a second message or places a second call. So a write
+//! is repeated only after a 429 (Twilio refused it) or when the connection could not be made
+//! (it never left). After a cut, a timeout or a 5xx once it was sent, the error is
+//! [`Error::OutcomeUnknown`], with the request id when a response came: reconcile by fetching
+//! or listing by the fields you sent (a message's `To` and `DateSent>=`, a call's `To` and
+//! `StartTime>=`) before sending it again. (Of the official SDKs, twilio-java retries any
+//! 5xx, `POST` included; twilio-node retries `POST`s on 429 and resets only when asked; the
+//! Python and Go SDKs do not retry.) A `DELETE` may be repeated: deleting twice deletes once.
+//!
 //! # Many listings at once
 //!
 //! [`Listings`] runs many listings a bounded number at a time over the client's one pool,
 //! each result labelled; [`Listings::each`] makes one listing per SID of any list under one
 //! SID (the recordings of many calls), and [`Client::events_of_calls`] is that for the
 //! events of many calls. A failure ends only its own listing.
+//!
+//! # Another resource or API
+//!
+//! Every request goes through one path, described by an [`operation::Operation`]: its method,
+//! its product's host (`api`, `verify`, …; [`Client::origin`] applies the region and edge),
+//! its path and whether a failed attempt may be repeated. A resource the tree does not have,
+//! in either envelope ([`Page`] for 2010-04-01, [`model::MetaPage`] for the `meta` envelope
+//! of every other API), is a `static` operation and [`ListRequest::new`],
+//! [`FetchRequest::new`] or [`WriteRequest::new`] (see [`ListRequest::new`] for a Verify list).
 //!
 //! # Errors
 //!

@@ -22,7 +22,7 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 ///   interleave as their pages arrive. Listings *start* in the order given, never more than
 ///   `concurrency` at once; the next starts as soon as one ends.
 /// - A failure ends only its own listing, as one `(label, Err(..))` after that listing's
-///   items so far; the others go on. Its [`Error::resume_uri`] says where that one can
+///   items so far; the others go on. Its [`Error::resume_uri`](crate::Error::resume_uri) says where that one can
 ///   continue.
 /// - Each listing keeps its own settings (`limit`, `page_size`, filters, prefetch).
 ///
