@@ -103,15 +103,18 @@ impl Client {
     }
 }
 
-/// Decodes a success response of `operation` at `uri` as `T`: an empty body (a delete's
-/// `204`) as JSON `null`, and a redirect without a JSON body as `{"redirect_to": Location}`.
+/// Decodes a success response of `operation` at `uri` as `T`: the empty answer of a `204` or
+/// a `DELETE` as JSON `null` (so `()` takes it), and a redirect without a JSON body as
+/// `{"redirect_to": Location}`. Any other empty body is not JSON, and an error.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static Operation,
     uri: String,
     success: &Success,
     page: bool,
 ) -> Result<T, Error> {
-    let body: &[u8] = if success.body.is_empty() {
+    let nothing_expected = success.parts.status == http::StatusCode::NO_CONTENT
+        || operation.method == http::Method::DELETE;
+    let body: &[u8] = if success.body.is_empty() && nothing_expected {
         b"null"
     } else {
         &success.body

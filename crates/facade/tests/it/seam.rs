@@ -332,3 +332,19 @@ async fn a_meta_list_refuses_a_link_to_another_origin_and_a_cycle() {
         assert_eq!(server.requests().len(), 1, "{next}: nothing sent there");
     }
 }
+
+#[tokio::test]
+async fn an_empty_answer_is_nothing_only_for_a_delete_or_a_204() {
+    let server = FnTransport::new(|_| Ok(json_response(200, "")));
+    let client = client_over(&server);
+    let call = format!("CA{}", "c".repeat(32)).parse().unwrap();
+    let error = client.call(call).fetch_raw().await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+
+    let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{MESSAGE}.json");
+    let removed = WriteRequest::<()>::new(&client, &operations::DELETE_MESSAGE, path)
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(removed.get(), "null");
+}
