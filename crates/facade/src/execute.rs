@@ -83,13 +83,29 @@ impl Client {
                     error
                 }
             })?;
-        let (parts, body) = response.into_parts();
+        let (parts, mut body) = response.into_parts();
         tracing::debug!(
             operation = operation.id,
             status = parts.status.as_u16(),
             bytes = body.len(),
             "response received"
         );
+        if operation.method == http::Method::DELETE
+            && parts.status == http::StatusCode::NOT_FOUND
+            && parts
+                .extensions
+                .get::<twilio_transport::Retries>()
+                .is_some_and(twilio_transport::Retries::any_outcome_unknown)
+        {
+            // An earlier attempt may have deleted it (cut, timed out, 5xx): not found now is
+            // what a delete that was applied leaves. Deleting twice deletes once.
+            tracing::debug!(
+                operation = operation.id,
+                "a repeated DELETE found nothing: an earlier attempt deleted it"
+            );
+            body = Bytes::new();
+            return Ok(Success { parts, body });
+        }
         if !operation.is_success(parts.status) {
             let unknown = !operation.retry.is_idempotent() && parts.status.is_server_error();
             let error = Error::from_status(line.clone(), parts.status, &parts.headers, &body);

@@ -84,7 +84,7 @@ pub use hyper_transport::{
 };
 pub use proxy::ProxyConfig;
 pub use redact::{REQUEST_ID_HEADER, request_id};
-pub use retry::{RetryEvent, RetryPolicy, RetryReason, RetryTransport};
+pub use retry::{Retries, RetryEvent, RetryPolicy, RetryReason, RetryTransport};
 pub use safety::RetrySafety;
 pub use tls::{CertEnv, RootStore};
 pub use transport::HttpTransport;

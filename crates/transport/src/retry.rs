@@ -172,12 +172,46 @@ pub enum RetryReason {
     Error(TransportErrorKind),
 }
 
+impl RetryReason {
+    /// Whether the attempt that failed for this reason may have been applied: it was answered
+    /// with a 5xx, or its connection failed once made (a timeout, a cut). A 429 or a failed
+    /// connect proves it was not.
+    pub fn outcome_unknown(self) -> bool {
+        match self {
+            Self::Status(status) => status.is_server_error(),
+            Self::Error(kind) => !matches!(
+                kind,
+                TransportErrorKind::Connect
+                    | TransportErrorKind::Refused
+                    | TransportErrorKind::Setup
+            ),
+        }
+    }
+}
+
 impl fmt::Display for RetryReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Status(status) => write!(f, "status {}", status.as_u16()),
             Self::Error(kind) => write!(f, "{kind:?} error"),
         }
+    }
+}
+
+/// Why each earlier attempt of a request was retried, in order: what [`RetryTransport`] puts
+/// in the extensions of the response it returns (empty when the first attempt answered).
+///
+/// A caller can tell from it whether an earlier attempt may have been applied: a `DELETE`
+/// that answers 404 after an attempt that timed out or got a 5xx most likely found the
+/// resource already deleted by that attempt (see [`RetryReason::outcome_unknown`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Retries(pub Vec<RetryReason>);
+
+impl Retries {
+    /// Whether any earlier attempt may have been applied: it was answered 5xx, or failed
+    /// after the connection was made.
+    pub fn any_outcome_unknown(&self) -> bool {
+        self.0.iter().any(|reason| reason.outcome_unknown())
     }
 }
 
@@ -376,6 +410,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
         let mut attempt: u32 = 1;
+        let mut retried = Vec::new();
         loop {
             let mut this_try = request.clone();
             this_try.extensions_mut().insert(Attempt::new(attempt));
@@ -397,6 +432,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                 }
                 if let Ok(response) = &mut outcome {
                     response.extensions_mut().insert(Attempt::new(attempt));
+                    response.extensions_mut().insert(Retries(retried));
                 }
                 return outcome;
             };
@@ -423,6 +459,7 @@ impl<T: HttpTransport> HttpTransport for RetryTransport<T> {
                     callback(&event);
                 }
             }
+            retried.push(reason);
             self.sleeper.sleep(delay).await;
             attempt = attempt.saturating_add(1);
         }
@@ -450,10 +487,7 @@ pub fn may_repeat(
 /// Whether a failed attempt provably sent nothing: the connection (to the server or the
 /// proxy) was never made, or the request was refused before sending.
 pub fn never_sent(error: &TransportError) -> bool {
-    matches!(
-        error.kind(),
-        TransportErrorKind::Connect | TransportErrorKind::Refused | TransportErrorKind::Setup
-    )
+    !RetryReason::Error(error.kind()).outcome_unknown()
 }
 
 /// Whether a response with `status` is retried: 429, 500, 502, 503, 504.

@@ -143,7 +143,7 @@ async fn serve(mut stream: TcpStream, act: Arc<Respond>, log: Arc<Mutex<Vec<Seen
         match act(&target, number) {
             Act::Cut => return,
             Act::Stall => {
-                tokio::time::sleep(Duration::from_secs(30)).await;
+                tokio::time::sleep(Duration::from_secs(5)).await;
                 return;
             }
             Act::Reply(status, headers, body) => {
@@ -284,6 +284,42 @@ async fn a_delete_answered_503_is_repeated() {
         seen.iter()
             .all(|s| s.method == "DELETE" && s.target == path)
     );
+}
+
+#[tokio::test]
+async fn a_delete_repeated_after_an_unknown_outcome_that_finds_nothing_succeeded() {
+    let not_found = || {
+        Act::Reply(
+            404,
+            &[],
+            r#"{"code": 20404, "message": "The requested resource was not found", "status": 404}"#
+                .into(),
+        )
+    };
+    // The first attempt timed out (it may have deleted the message): not found is success.
+    let server = Server::start(vec![Act::Stall, not_found()]).await;
+    let client = server.client();
+    client
+        .message(MESSAGE.parse().unwrap())
+        .delete()
+        .await
+        .unwrap();
+    assert_eq!(server.seen().len(), 2);
+
+    // The first attempt was refused (429): it deleted nothing, so not found is an error.
+    let server = Server::start(vec![
+        Act::Reply(429, &[("retry-after", "0")], "{}".into()),
+        not_found(),
+    ])
+    .await;
+    let client = server.client();
+    let error = client
+        .message(MESSAGE.parse().unwrap())
+        .delete()
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(server.seen().len(), 2);
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -10,7 +10,8 @@ use twilio_transport::test_util::{
     FixedClock, RecordingSleeper, ReplayEvent, ReplayTransport, get, json_response, post_form,
 };
 use twilio_transport::{
-    Attempt, HttpTransport, RetryPolicy, RetryTransport, TransportError, TransportErrorKind,
+    Attempt, HttpTransport, Retries, RetryPolicy, RetryReason, RetryTransport, TransportError,
+    TransportErrorKind,
 };
 
 const URL: &str = "https://api.twilio.com/2010-04-01/Accounts/AC1/Calls/CA1/Events.json";
@@ -221,6 +222,18 @@ async fn a_write_is_repeated_after_a_429_or_when_it_never_left() {
     assert_eq!(attempts(&response), 3);
     assert_eq!(replay.requests().len(), 3);
     assert_eq!(sleeper.durations(), [ms(2000), ms(200)]);
+    let retries = response.extensions().get::<Retries>().unwrap();
+    assert_eq!(
+        retries.0,
+        [
+            RetryReason::Status(http::StatusCode::TOO_MANY_REQUESTS),
+            RetryReason::Error(TransportErrorKind::Connect)
+        ]
+    );
+    assert!(
+        !retries.any_outcome_unknown(),
+        "neither attempt was applied"
+    );
     for request in replay.requests() {
         assert_eq!(request.body(), "To=1");
     }
@@ -246,8 +259,17 @@ async fn an_idempotent_delete_is_retried() {
     ]);
     let mut request = get(URL);
     *request.method_mut() = http::Method::DELETE;
-    assert_eq!(transport.send(request).await.unwrap().status(), 204);
+    let response = transport.send(request).await.unwrap();
+    assert_eq!(response.status(), 204);
     assert_eq!(replay.requests().len(), 2);
+    assert!(
+        response
+            .extensions()
+            .get::<Retries>()
+            .unwrap()
+            .any_outcome_unknown(),
+        "the 502'd attempt may have deleted it"
+    );
 }
 
 #[tokio::test]
