@@ -10,8 +10,8 @@ use http::{HeaderMap, HeaderValue, header};
 use secrecy::{ExposeSecret, SecretString};
 use twilio_model::{AccountSid, ApiKeySid};
 use twilio_transport::{
-    CertEnv, HttpTransport, HyperTransport, ProxyConfig, RetryEvent, RetryPolicy, RetryTransport,
-    RootStore,
+    CertEnv, HttpTransport, HyperTransport, LimitPolicy, LimitTransport, Limiter, ProxyConfig,
+    RetryEvent, RetryPolicy, RetryTransport, RootStore,
 };
 
 use crate::Error;
@@ -79,6 +79,8 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The limits the default transport's requests share, when it has them.
+    limiter: Option<Limiter>,
     account_sid: AccountSid,
     credentials: Credentials,
     /// The origin of `api` (2010-04-01).
@@ -144,6 +146,13 @@ impl Client {
         self.inner.hosts.origin(host)
     }
 
+    /// The limits every request of this client shares (see [`ClientBuilder::max_in_flight`]):
+    /// its window, requests in flight and pause. `None` when the client has no limiter (one
+    /// given its own transport, or built with [`ClientBuilder::no_limits`]).
+    pub fn limiter(&self) -> Option<&Limiter> {
+        self.inner.limiter.as_ref()
+    }
+
     pub(crate) fn transport(&self) -> Arc<dyn HttpTransport> {
         Arc::clone(&self.inner.transport)
     }
@@ -194,6 +203,21 @@ pub struct ClientBuilder {
     extra_roots: Vec<ExtraRoot>,
     on_retry: Vec<Arc<RetryCallback>>,
     wrappers: Vec<Arc<TransportWrapper>>,
+    limits: LimitChoice,
+}
+
+/// What limits the default transport's requests share.
+#[derive(Debug, Clone, Default)]
+enum LimitChoice {
+    /// The default [`LimitPolicy`], adjusted by the builder.
+    #[default]
+    Default,
+    /// This policy.
+    Policy(LimitPolicy),
+    /// This limiter, shared with others.
+    Shared(Limiter),
+    /// None.
+    Off,
 }
 
 type RetryCallback = dyn Fn(&RetryEvent) + Send + Sync;
@@ -497,6 +521,47 @@ impl ClientBuilder {
         self
     }
 
+    /// The most requests of this client in flight at once (default 100, Twilio's default
+    /// concurrency limit for an account). The default transport shares one [`Limiter`]
+    /// between every request of the client: on a 429 every request pauses for its
+    /// `Retry-After` and the window halves, then grows back one answer at a time, instead of
+    /// each request retrying on its own (see [`twilio_transport::LimitTransport`]).
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        let policy = self.limit_policy().max_in_flight(max);
+        self.limits = LimitChoice::Policy(policy);
+        self
+    }
+
+    /// At most `per_second` requests of this client start each second, evenly spaced (no
+    /// rate by default): an account's or a sender's known rate, kept by the whole client.
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        let policy = self.limit_policy().rate(Some(per_second));
+        self.limits = LimitChoice::Policy(policy);
+        self
+    }
+
+    /// Shares `limiter` with this client: clients built with the same limiter (say, one per
+    /// subaccount of one account) keep its limits together.
+    pub fn limiter(mut self, limiter: Limiter) -> Self {
+        self.limits = LimitChoice::Shared(limiter);
+        self
+    }
+
+    /// No limiter: each request only retries on its own. For a transport that limits
+    /// already, or a test that counts raw requests.
+    pub fn no_limits(mut self) -> Self {
+        self.limits = LimitChoice::Off;
+        self
+    }
+
+    fn limit_policy(&self) -> LimitPolicy {
+        match &self.limits {
+            LimitChoice::Policy(policy) => policy.clone(),
+            LimitChoice::Shared(limiter) => limiter.policy().clone(),
+            LimitChoice::Default | LimitChoice::Off => LimitPolicy::default(),
+        }
+    }
+
     /// Builds the client. Fails if credentials are missing or a setting is invalid.
     pub fn build(self) -> Result<Client, Error> {
         let (Some(account_sid), Some(credentials)) = (self.account_sid, self.credentials) else {
@@ -509,6 +574,7 @@ impl ClientBuilder {
             None => Hosts::twilio(self.region, self.edge)?,
         };
         let base_url = hosts.origin("api");
+        let mut limiter = None;
         let transport: Arc<dyn HttpTransport> = match self.transport {
             Some(transport) => transport,
             None => {
@@ -541,7 +607,18 @@ impl ClientBuilder {
                 if let Some(max_retries) = self.max_retries {
                     policy = policy.max_retries(max_retries);
                 }
-                let mut retry = RetryTransport::new(hyper).with_policy(policy);
+                let shared = match self.limits {
+                    LimitChoice::Off => None,
+                    LimitChoice::Shared(shared) => Some(shared),
+                    LimitChoice::Policy(policy) => Some(Limiter::new(policy)),
+                    LimitChoice::Default => Some(Limiter::new(LimitPolicy::default())),
+                };
+                let attempt: Arc<dyn HttpTransport> = match &shared {
+                    Some(shared) => Arc::new(LimitTransport::new(hyper, shared.clone())),
+                    None => Arc::new(hyper),
+                };
+                limiter = shared;
+                let mut retry = RetryTransport::new(attempt).with_policy(policy);
                 for callback in self.on_retry {
                     retry = retry.on_retry(move |event| callback(event));
                 }
@@ -555,6 +632,7 @@ impl ClientBuilder {
         let headers = default_headers(&account_sid, &credentials)?;
         Ok(Client {
             inner: Arc::new(Inner {
+                limiter,
                 account_sid,
                 credentials,
                 base_url,

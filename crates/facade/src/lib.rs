@@ -238,12 +238,20 @@
 //! ([`ClientBuilder::timeout`], 30 s). [`ClientBuilder::on_retry`] hears of each retry (for
 //! metrics or logs); every retry is also a `tracing` event.
 //!
+//! The requests of one client also share a limiter ([`ClientBuilder::max_in_flight`], 100 by
+//! default; [`ClientBuilder::rate_limit`]): a 429 pauses every request of the client for its
+//! `Retry-After` and halves the window of requests in flight, which then grows back one
+//! answer at a time, so that many workers do not all retry at once (a storm of 429s).
+//! [`Client::limiter`] shows its state.
+//!
 //! ```
 //! use std::time::Duration;
 //!
 //! # fn main() -> Result<(), twilio_api::Error> {
 //! let client = twilio_api::Client::builder()
 //!     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+//!     .max_in_flight(10)
+//!     .rate_limit(100.0)
 //!     .timeout(Duration::from_secs(10))
 //!     .max_retries(5)
 //!     .on_retry(|retry| eprintln!("{} {}: {}, again in {:?}", retry.method, retry.url, retry.reason, retry.delay))

@@ -12,6 +12,8 @@
 //!   each request's [`RetrySafety`] allows (a write only when it provably had no effect),
 //!   with exponential backoff, full jitter and `Retry-After`, and tells
 //!   [`on_retry`](RetryTransport::on_retry) callbacks (and `tracing`) about each retry.
+//! - [`LimitTransport`]: a decorator that makes every request of a client wait for one shared
+//!   [`Limiter`] (requests in flight, a rate), and pauses them all after a 429.
 //! - `test_util` (feature `test-util`): a replaying and a function transport for tests.
 //!
 //! Which certificates are trusted is a deliberate choice ([`RootStore`]): the Mozilla roots
@@ -66,6 +68,7 @@ mod attempt;
 mod body;
 mod error;
 mod hyper_transport;
+mod limit;
 mod proxy;
 mod redact;
 pub mod retry;
@@ -82,6 +85,7 @@ pub use hyper_transport::{
     DEFAULT_MAX_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, HyperTransport,
     HyperTransportBuilder, is_loopback_host,
 };
+pub use limit::{LimitPolicy, LimitTransport, Limiter, LimiterState};
 pub use proxy::ProxyConfig;
 pub use redact::{REQUEST_ID_HEADER, request_id};
 pub use retry::{Retries, RetryEvent, RetryPolicy, RetryReason, RetryTransport};

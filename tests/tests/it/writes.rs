@@ -35,6 +35,8 @@ struct Seen {
     method: String,
     target: String,
     body: Vec<u8>,
+    /// When the server had read it whole.
+    at: std::time::Instant,
 }
 
 /// A loopback server acting out `script` in order (the last act repeats).
@@ -137,6 +139,7 @@ async fn serve(mut stream: TcpStream, act: Arc<Respond>, log: Arc<Mutex<Vec<Seen
                 method,
                 target: target.clone(),
                 body,
+                at: std::time::Instant::now(),
             });
             log.len() - 1
         };
@@ -425,5 +428,82 @@ async fn a_meta_list_stops_at_a_foreign_origin_and_at_a_cycle() {
     assert!(
         elsewhere.seen().is_empty(),
         "nothing went to the other origin"
+    );
+}
+
+fn fetched_call() -> Act {
+    Act::Reply(
+        200,
+        &[],
+        r#"{"sid": "CA0123456789abcdef0123456789abcdef"}"#.into(),
+    )
+}
+
+#[tokio::test]
+async fn a_429_pauses_every_request_of_the_client() {
+    let server = Server::start_with(|_, n, _| match n {
+        0 => Act::Reply(429, &[("retry-after", "1")], r#"{"code": 20429}"#.into()),
+        _ => fetched_call(),
+    })
+    .await;
+    let client = Client::builder()
+        .auth_token(ACCOUNT.parse().unwrap(), "token")
+        .base_url(server.origin())
+        .no_proxy()
+        .max_in_flight(4)
+        .build()
+        .unwrap();
+    let call = "CA0123456789abcdef0123456789abcdef";
+    // The first request meets the 429; the others start only after the pause it began.
+    let first = client.call(call.parse().unwrap()).fetch();
+    let first = tokio::spawn(first.send());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let limiter = client.limiter().unwrap().state();
+    assert!(
+        limiter.paused_for > Duration::from_millis(500),
+        "{limiter:?}"
+    );
+    assert_eq!(limiter.window, 2, "the window halved");
+    let others: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(client.call(call.parse().unwrap()).fetch().send()))
+        .collect();
+    first.await.unwrap().unwrap();
+    for other in others {
+        other.await.unwrap().unwrap();
+    }
+    let seen = server.seen();
+    assert_eq!(seen.len(), 5, "the 429, its retry and three others");
+    for later in &seen[1..] {
+        let gap = later.at.duration_since(seen[0].at);
+        assert!(
+            gap >= Duration::from_millis(950),
+            "sent {gap:?} after the 429"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_spaces_the_requests_of_the_client() {
+    let server = Server::start(vec![fetched_call()]).await;
+    let client = Client::builder()
+        .auth_token(ACCOUNT.parse().unwrap(), "token")
+        .base_url(server.origin())
+        .no_proxy()
+        .rate_limit(20.0)
+        .build()
+        .unwrap();
+    let call = "CA0123456789abcdef0123456789abcdef";
+    let fetches: Vec<_> = (0..10)
+        .map(|_| tokio::spawn(client.call(call.parse().unwrap()).fetch().send()))
+        .collect();
+    for fetch in fetches {
+        fetch.await.unwrap().unwrap();
+    }
+    let seen = server.seen();
+    assert_eq!(seen.len(), 10);
+    let span = seen[9].at.duration_since(seen[0].at);
+    assert!(
+        span >= Duration::from_millis(400),
+        "10 at 20/s took {span:?}"
     );
 }
