@@ -68,7 +68,7 @@ mod attempt;
 mod body;
 mod error;
 mod hyper_transport;
-mod limit;
+pub mod limit;
 mod proxy;
 mod redact;
 pub mod retry;
