@@ -312,6 +312,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(not(test), warn(clippy::indexing_slicing))]
 
+pub mod bulk;
 mod client;
 mod error;
 mod execute;

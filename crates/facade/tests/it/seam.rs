@@ -348,3 +348,69 @@ async fn an_empty_answer_is_nothing_only_for_a_delete_or_a_204() {
         .unwrap();
     assert_eq!(removed.get(), "null");
 }
+
+#[tokio::test]
+async fn many_writes_each_sent_once_with_their_outcome_and_429s_sent_again() {
+    use futures::StreamExt as _;
+    use twilio_api::bulk::{Outcome, send_all};
+
+    // Each recipient's number says what Twilio does with it.
+    let tries = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        u32,
+    >::new()));
+    let seen = Arc::clone(&tries);
+    let server = FnTransport::new(move |request| {
+        let body = String::from_utf8_lossy(request.body()).into_owned();
+        let to = form_urlencoded::parse(body.as_bytes())
+            .find(|(name, _)| name == "To")
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        let n = {
+            let mut tries = seen.lock().unwrap();
+            let n = tries.entry(to.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        Ok(match to.as_str() {
+            "+15005550001" => json_response(400, r#"{"code": 21211, "message": "invalid To"}"#),
+            "+15005550002" => json_response(500, r#"{"code": 20500, "message": "oops"}"#),
+            // Five 429s in a row: more than the transport's own three retries.
+            "+15005550003" if n <= 5 => json_response(429, r#"{"code": 20429}"#),
+            _ => created(),
+        })
+    });
+    let client = client_over(&server);
+    let recipients = [
+        "+15005550000",
+        "+15005550001",
+        "+15005550002",
+        "+15005550003",
+    ];
+    let writes = recipients.iter().map(|to| {
+        client
+            .messages()
+            .create(*to)
+            .from("+15005550009")
+            .body("Hi")
+    });
+    let mut outcomes: Vec<(usize, Outcome<twilio_api::model::Message>)> =
+        send_all(writes, 2).collect().await;
+    outcomes.sort_by_key(|(index, _)| *index);
+    assert_eq!(outcomes.len(), 4);
+    assert!(matches!(outcomes[0].1, Outcome::Created(_)));
+    assert!(matches!(&outcomes[1].1, Outcome::Refused(e) if e.code() == Some(21211)));
+    assert!(matches!(&outcomes[2].1, Outcome::Unknown(e) if e.status() == Some(500)));
+    assert!(
+        matches!(outcomes[3].1, Outcome::Created(_)),
+        "429s never end a write as failed"
+    );
+    let tries = tries.lock().unwrap();
+    assert_eq!(tries["+15005550000"], 1);
+    assert_eq!(tries["+15005550001"], 1);
+    assert_eq!(
+        tries["+15005550002"], 1,
+        "a write of unknown outcome is never sent again"
+    );
+    assert_eq!(tries["+15005550003"], 6);
+}
