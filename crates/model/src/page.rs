@@ -146,7 +146,8 @@ pub trait ListResource: 'static {
 
     /// Decodes a page of this resource from the whole body of a response
     /// ([`ListPage::from_body`] of [`Page<Self>`]). The default decodes it with serde_json,
-    /// as `Deserialize` does; [`SharedRaw`] scans it instead.
+    /// as `Deserialize` does; [`SharedRaw`] scans it instead and builds its page with
+    /// [`Page::from_members`].
     ///
     /// # Errors
     ///
@@ -196,6 +197,102 @@ impl<R: ListResource> Page<R> {
             absent: 0,
             resource: PhantomData,
         }
+    }
+
+    /// A page whose items were decoded elsewhere, from its other top-level members: for page
+    /// types that find a body's members and keep their items in their own way (such as
+    /// `twilio-export`'s shared raw pages, whose items are slices of the body).
+    ///
+    /// `members` are the page object's members other than the items, in the order of the
+    /// body, repeats included: each a name (escapes already decoded) and the exact JSON text
+    /// of its value. Each is decoded as [`Deserialize`] decodes it within a page: a link must
+    /// be a string or null, a counter is kept typed when it is a non-negative integer (or
+    /// null) and in [`extra`](Page::extra) otherwise, any other member goes to `extra`, and
+    /// of a repeated name the last counts. The metadata members that are not among `members`
+    /// are remembered as absent, so the page encodes as the body it came from: with `items`
+    /// equal to what `Deserialize` would decode, the result is the page `Deserialize`
+    /// gives, in its value and in its encoding.
+    ///
+    /// Each value is decoded on its own, so serde_json's recursion limit counts from the
+    /// value rather than from the page: a value nested within one level of the limit decodes
+    /// here but not inside its page. A caller that must refuse what `Deserialize` refuses
+    /// decodes such pages with `Deserialize`.
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error when a value is not JSON or a link is neither a string nor null
+    /// (positions in it are within that value's text), and an error when a name is
+    /// `R::ITEMS_KEY`: the items are given apart.
+    ///
+    /// ```
+    /// use twilio_model::{CallEvents, Page};
+    ///
+    /// let members = [("page", "0"), ("next_page_uri", "null"), ("x_new", r#"{"y": true}"#)];
+    /// let page = Page::<CallEvents>::from_members(members, Vec::new())?;
+    /// assert_eq!(page.meta.page, Some(0));
+    /// assert_eq!(page.extra["x_new"], serde_json::json!({"y": true}));
+    /// // Encoded as decoded: the members that were absent stay absent.
+    /// assert_eq!(
+    ///     serde_json::to_string(&page)?,
+    ///     r#"{"next_page_uri":null,"page":0,"events":[],"x_new":{"y":true}}"#
+    /// );
+    /// assert_eq!(
+    ///     page,
+    ///     serde_json::from_str(r#"{"page": 0, "next_page_uri": null, "x_new": {"y": true}, "events": []}"#)?
+    /// );
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn from_members<K, V>(
+        members: impl IntoIterator<Item = (K, V)>,
+        items: Vec<R::Item>,
+    ) -> Result<Self, serde_json::Error>
+    where
+        K: AsRef<str> + Into<String>,
+        V: AsRef<str>,
+    {
+        let mut meta = PageMeta::default();
+        let mut extra = serde_json::Map::new();
+        let mut absent = u8::MAX;
+        for (name, value) in members {
+            let key = match PageKey::known(name.as_ref(), R::ITEMS_KEY) {
+                Some(PageKey::Items) => {
+                    return Err(de::Error::custom(format_args!(
+                        "the items member `{}` is given apart from the other members",
+                        R::ITEMS_KEY
+                    )));
+                }
+                Some(key) => key,
+                None => PageKey::Other(name.into()),
+            };
+            if let Some(bit) = key.meta_bit() {
+                absent &= !bit;
+            }
+            let value = value.as_ref();
+            let link = || serde_json::from_str::<Option<String>>(value);
+            match key {
+                PageKey::Uri => meta.uri = link()?,
+                PageKey::FirstPageUri => meta.first_page_uri = link()?,
+                PageKey::NextPageUri => meta.next_page_uri = link()?,
+                PageKey::PreviousPageUri => meta.previous_page_uri = link()?,
+                PageKey::Page => read_counter_text(value, "page", &mut meta.page, &mut extra)?,
+                PageKey::PageSize => {
+                    read_counter_text(value, "page_size", &mut meta.page_size, &mut extra)?;
+                }
+                PageKey::Start => read_counter_text(value, "start", &mut meta.start, &mut extra)?,
+                PageKey::End => read_counter_text(value, "end", &mut meta.end, &mut extra)?,
+                PageKey::Items => {}
+                PageKey::Other(key) => {
+                    extra.insert(key, serde_json::from_str(value)?);
+                }
+            }
+        }
+        Ok(Self {
+            meta,
+            items,
+            extra,
+            absent,
+            resource: PhantomData,
+        })
     }
 }
 
@@ -793,17 +890,15 @@ fn shared_page<R: ListResource, C: Columns>(
     }
 }
 
-/// The page whose members the scan found in `body`, decoded as `PageVisitor` decodes them;
-/// `None` for anything left to serde_json.
+/// The page whose members the scan found in `body`, its envelope decoded by
+/// [`Page::from_members`] as `Deserialize` decodes it; `None` for anything left to serde_json.
 fn page_of_members<R: ListResource, C: Columns>(
     body: &Arc<Body>,
     members: &[crate::scan::Member],
 ) -> Option<Page<SharedRaw<R, C>>> {
     let text = |range: &std::ops::Range<usize>| body.text.get(range.clone());
-    let mut meta = PageMeta::default();
+    let mut others = Vec::with_capacity(members.len());
     let mut items = None;
-    let mut extra = serde_json::Map::new();
-    let mut absent = u8::MAX;
     for member in members {
         let name: Cow<'_, str> = if member.key_escaped {
             let quoted = body
@@ -813,57 +908,28 @@ fn page_of_members<R: ListResource, C: Columns>(
         } else {
             Cow::Borrowed(text(&member.key)?)
         };
-        let key = PageKey::known(&name, R::ITEMS_KEY)
-            .unwrap_or_else(|| PageKey::Other(name.into_owned()));
-        if let Some(bit) = key.meta_bit() {
-            absent &= !bit;
-        }
-        let value = text(&member.value)?;
-        let link = || serde_json::from_str::<Option<String>>(value).ok();
-        match key {
-            PageKey::Uri => meta.uri = link()?,
-            PageKey::FirstPageUri => meta.first_page_uri = link()?,
-            PageKey::NextPageUri => meta.next_page_uri = link()?,
-            PageKey::PreviousPageUri => meta.previous_page_uri = link()?,
-            PageKey::Page => read_counter_text(value, "page", &mut meta.page, &mut extra).ok()?,
-            PageKey::PageSize => {
-                read_counter_text(value, "page_size", &mut meta.page_size, &mut extra).ok()?;
+        if name == R::ITEMS_KEY {
+            // Each must be an array, as `Deserialize` decodes each; the last one counts.
+            items = Some(member.elements.as_ref()?);
+        } else {
+            if member.depth > MAX_SCANNED_DEPTH {
+                return None;
             }
-            PageKey::Start => {
-                read_counter_text(value, "start", &mut meta.start, &mut extra).ok()?;
-            }
-            PageKey::End => read_counter_text(value, "end", &mut meta.end, &mut extra).ok()?,
-            PageKey::Items => {
-                let elements = member.elements.as_ref()?;
-                items = Some(
-                    elements
-                        .iter()
-                        .enumerate()
-                        .map(|(item, element)| RawJson {
-                            body: Arc::clone(body),
-                            item,
-                            start: element.range.start,
-                            end: element.range.end,
-                            one_line: !element.line_break,
-                        })
-                        .collect::<Vec<_>>(),
-                );
-            }
-            PageKey::Other(key) => {
-                if member.depth > MAX_SCANNED_DEPTH {
-                    return None;
-                }
-                extra.insert(key, serde_json::from_str(value).ok()?);
-            }
+            others.push((name, text(&member.value)?));
         }
     }
-    Some(Page {
-        meta,
-        items: items?,
-        extra,
-        absent,
-        resource: PhantomData,
-    })
+    let items = items?
+        .iter()
+        .enumerate()
+        .map(|(item, element)| RawJson {
+            body: Arc::clone(body),
+            item,
+            start: element.range.start,
+            end: element.range.end,
+            one_line: !element.line_break,
+        })
+        .collect();
+    Page::from_members(others, items).ok()
 }
 
 #[cfg(test)]
@@ -1085,6 +1151,181 @@ mod tests {
             if let Ok(body) = String::from_utf8(bytes) {
                 same_as_raw(&body);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod from_members_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::value::RawValue;
+
+    /// A resource whose items are any JSON value.
+    enum Things {}
+
+    impl ListResource for Things {
+        const ITEMS_KEY: &'static str = "things";
+        type Item = serde_json::Value;
+    }
+
+    /// A page object's members in the order of the body, repeats included.
+    struct Members(Vec<(String, Box<RawValue>)>);
+
+    impl<'de> Deserialize<'de> for Members {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct MembersVisitor;
+            impl<'de> Visitor<'de> for MembersVisitor {
+                type Value = Members;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                    let mut members = Vec::new();
+                    while let Some(member) = map.next_entry()? {
+                        members.push(member);
+                    }
+                    Ok(Members(members))
+                }
+            }
+            deserializer.deserialize_map(MembersVisitor)
+        }
+    }
+
+    /// `from_members` of `body`'s members, its items decoded apart, gives the page that
+    /// `Deserialize` gives: the same metadata, members, absent members and encoding; or,
+    /// where `Deserialize` fails, the items are missing or not an array or it fails too.
+    fn same_as_deserialize(body: &str) {
+        let decoded = serde_json::from_str::<Page<Things>>(body);
+        let Ok(Members(members)) = serde_json::from_str::<Members>(body) else {
+            assert!(decoded.is_err(), "{body}");
+            return;
+        };
+        let items: Vec<_> = members
+            .iter()
+            .filter(|(name, _)| name == Things::ITEMS_KEY)
+            .map(|(_, value)| serde_json::from_str::<Vec<serde_json::Value>>(value.get()))
+            .collect();
+        let others = members
+            .iter()
+            .filter(|(name, _)| name != Things::ITEMS_KEY)
+            .map(|(name, value)| (name.as_str(), value.get()));
+        let all_arrays = items.iter().all(Result::is_ok);
+        let last = items.into_iter().last().and_then(Result::ok);
+        match (decoded, last) {
+            (Ok(decoded), Some(items)) if all_arrays => {
+                let built = Page::<Things>::from_members(others, items).unwrap();
+                assert_eq!(built.meta, decoded.meta, "{body}");
+                assert_eq!(built.items, decoded.items, "{body}");
+                assert_eq!(built.extra, decoded.extra, "{body}");
+                assert_eq!(built.absent, decoded.absent, "{body}");
+                assert_eq!(
+                    serde_json::to_string(&built).unwrap(),
+                    serde_json::to_string(&decoded).unwrap(),
+                    "{body}"
+                );
+            }
+            (Ok(decoded), last) => panic!("{body}: decoded {decoded:?}, but items {last:?}"),
+            (Err(_), Some(items)) if all_arrays => {
+                let built = Page::<Things>::from_members(others, items);
+                assert!(built.is_err(), "{body}: {built:?}");
+            }
+            (Err(_), _) => {}
+        }
+    }
+
+    #[test]
+    fn pages_from_members_are_the_pages_deserialize_gives() {
+        for body in [
+            r#"{"things": []}"#,
+            r#"{"things": [1, {"a": null}], "page": 0, "next_page_uri": "/n?Page=1", "x": {"y": true}}"#,
+            r#"{"things": [1], "page": 1.5, "page_size": "50", "start": -1, "end": null}"#,
+            r#"{"things": [1], "page": 3, "page": "x"}"#,
+            r#"{"things": [1], "page": "x", "page": 3}"#,
+            r#"{"things": [1], "uri": 5}"#,
+            r#"{"things": [1], "uri": null, "first_page_uri": "/f", "previous_page_uri": null}"#,
+            r#"{"page": 18446744073709551616, "things": [], "end": 1e400}"#,
+            r#"{"things": [1], "things": [2, 3]}"#,
+            r#"{"things": {}}"#,
+            r#"{"page": 0}"#,
+        ] {
+            same_as_deserialize(body);
+        }
+    }
+
+    #[test]
+    fn the_items_member_is_not_one_of_the_members() {
+        let err = Page::<Things>::from_members([("page", "0"), ("things", "[]")], Vec::new())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the items member `things` is given apart from the other members"
+        );
+    }
+
+    #[test]
+    fn a_page_from_no_member_encodes_as_its_items_alone() {
+        let page =
+            Page::<Things>::from_members(Vec::<(String, String)>::new(), vec![1.into()]).unwrap();
+        assert_eq!(serde_json::to_string(&page).unwrap(), r#"{"things":[1]}"#);
+        // Unlike a page made with `new`, which writes every metadata member.
+        let new = Page::<Things>::new(PageMeta::default(), vec![1.into()]);
+        assert_ne!(serde_json::to_string(&new).unwrap(), r#"{"things":[1]}"#);
+        assert_eq!(page, new);
+    }
+
+    fn member() -> impl Strategy<Value = String> {
+        let link = prop::sample::select(vec!["null", "\"/x?Page=1\"", "5", "\"a\\u00e9\"", "[]"]);
+        let counter = prop::sample::select(vec![
+            "0",
+            "7",
+            "-1",
+            "1.5",
+            "\"3\"",
+            "null",
+            "1e400",
+            "18446744073709551616",
+            "{}",
+        ]);
+        let value = prop::sample::select(vec![
+            "1",
+            "\"s\"",
+            "{\"a\":[1,{\"b\":null}]}",
+            "\"\\u00e9\\\"\"",
+            "true",
+            "null",
+            "-0.0",
+        ]);
+        let items = prop::collection::vec(value.clone(), 0..4);
+        prop_oneof![
+            (
+                prop::sample::select(vec![
+                    "uri",
+                    "next_page_uri",
+                    "first_page_uri",
+                    "previous_page_uri"
+                ]),
+                link
+            )
+                .prop_map(|(k, v)| format!("\"{k}\": {v}")),
+            (
+                prop::sample::select(vec!["page", "page_size", "start", "end", "p\\u0061ge"]),
+                counter
+            )
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+            items.prop_map(|items| format!("\"things\" : [ {} ]", items.join(","))),
+            Just("\"things\": 5".to_owned()),
+            (prop::sample::select(vec!["x", "th\\u0069ngs", "y"]), value)
+                .prop_map(|(k, v)| format!("\"{k}\":{v}")),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_page_from_members_is_the_page_deserialize_gives(
+            members in prop::collection::vec(member(), 0..8)
+        ) {
+            same_as_deserialize(&format!("{{{}}}", members.join(",")));
         }
     }
 }
