@@ -55,7 +55,9 @@ use std::time::Duration;
 
 use clap::{CommandFactory as _, FromArgMatches as _};
 use futures::StreamExt as _;
+use twilio_api::model::{CallEvents, Page};
 use twilio_api::{AccountSid, CallSid, Client, ClientBuilder, ListPage, ListRequest};
+use twilio_export::SharedRaw;
 use twilio_sandbox::Sandbox;
 
 use crate::args::{Cli, Command, Format, Global, ListEvents};
@@ -315,8 +317,8 @@ async fn list_events(
     // Every format takes each event as the exact JSON it arrived as: JSON and NDJSON pass it
     // through, the table and CSV read their columns out of it (so that no number a float
     // cannot hold, in a member they do not show, fails the page).
-    // Each event is a slice of its page's body (no copy per event).
-    let events = call.events().list_raw().shared();
+    // Each event is a slice of its page's body (no copy per event): twilio-export's pages.
+    let events = call.events().list_raw();
     // The export, for either page type (they differ in their type only).
     macro_rules! export {
         ($request:expr) => {
@@ -333,8 +335,10 @@ async fn list_events(
     }
     let result = match list.output {
         // They read the same five members of every event: the scan of each page picks them.
-        Format::Table | Format::Csv => export!(events.picking::<output::RowColumns>()),
-        Format::Json | Format::Ndjson => export!(events),
+        Format::Table | Format::Csv => {
+            export!(events.pages_as::<Page<SharedRaw<CallEvents, output::RowColumns>>>())
+        }
+        Format::Json | Format::Ndjson => export!(events.pages_as::<Page<SharedRaw<CallEvents>>>()),
     };
     progress.finish();
     if let Err(Stop::Api(err)) = &result

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, IoSlice, Write};
 
 use serde_json::value::RawValue;
-use twilio_api::model::RawJson;
+use twilio_export::RawJson;
 
 use crate::args::Format;
 use crate::text::printable;
@@ -46,7 +46,7 @@ static ROW_PATHS: [(&str, &str); 5] = [
 /// The table's and CSV's columns, for the scan of each page to pick them on its way.
 pub(crate) enum RowColumns {}
 
-impl twilio_api::model::Columns for RowColumns {
+impl twilio_export::Columns for RowColumns {
     const PATHS: &'static [(&'static str, &'static str)] = &ROW_PATHS;
 }
 
@@ -82,7 +82,7 @@ impl<'a> Row<'a> {
     /// escapes is its text between the quotes, an integer in range its digits.
     fn of(event: Event<'a>) -> Self {
         let [url, method, time, code, duration] = match event {
-            Event::Text(text) => twilio_api::model::raw_members_at(text, ROW_PATHS),
+            Event::Text(text) => twilio_export::raw_members_at(text, ROW_PATHS),
             Event::Shared(item) => item.members_at(ROW_PATHS),
         };
         let string = |raw: Option<&'a str>| -> Cow<'a, str> {
@@ -729,7 +729,7 @@ mod tests {
         }
         // An item of a shared raw page gives the same row as its text.
         let body = format!("{{\"events\": [{EVENT}, {odd}, 7, {{\"request\": []}}]}}");
-        let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
+        let page = <twilio_export::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 4);
         for item in &page.items {
             assert_eq!(Row::of(Event::Shared(item)), row(item.get()), "{item}");
@@ -796,7 +796,7 @@ mod tests {
             });
         }
         let body = format!("{{\"events\": [{}]}}", texts.join(", "));
-        let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
+        let page = <twilio_export::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 1300);
         for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
             let mut one_by_one = Vec::new();
