@@ -1,5 +1,6 @@
-//! The paging envelopes of Twilio's list resources ([`PageMeta`] for 2010-04-01, [`MetaEnvelope`]
-//! for every other API) and the generic pages over them ([`Page`], [`MetaPage`]).
+//! The paging envelopes of Twilio's list resources ([`PageMeta`] for 2010-04-01,
+//! [`MetaEnvelope`](crate::MetaEnvelope) for every other API) and the generic pages over them
+//! ([`Page`], [`MetaPage`](crate::MetaPage)).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -47,8 +48,8 @@ pub struct PageMeta {
 ///
 /// Twilio has two. The 2010-04-01 API puts its paging members at the top level of every page
 /// ([`PageMeta`]: `next_page_uri`, relative to the API host); every other API puts them in a
-/// `meta` object ([`MetaEnvelope`]: `next_page_url`, absolute, and `key`, the name of the
-/// items' array). A pager needs no more of either than these two links.
+/// `meta` object ([`MetaEnvelope`](crate::MetaEnvelope): `next_page_url`, absolute, and `key`,
+/// the name of the items' array). A pager needs no more of either than these two links.
 pub trait Envelope {
     /// The link to the next page as the server sent it (relative or absolute); `None` or
     /// empty on the last page.
@@ -78,7 +79,8 @@ pub trait ListPage: serde::de::DeserializeOwned + Send + 'static {
     /// The type of one item of the list.
     type Item: Send + 'static;
 
-    /// The paging envelope: [`PageMeta`] (2010-04-01) or [`MetaEnvelope`] (the other APIs).
+    /// The paging envelope: [`PageMeta`] (2010-04-01) or [`MetaEnvelope`](crate::MetaEnvelope)
+    /// (the other APIs).
     type Envelope: Envelope + Send + 'static;
 
     /// The paging envelope of this page.
