@@ -3,7 +3,9 @@
 use std::io::{self, BufRead as _};
 
 use futures::StreamExt as _;
+use twilio_api::model::{CallEvents, Page};
 use twilio_api::{AccountSid, CallSid, Client, ListPage, ListRequest};
+use twilio_export::SharedRaw;
 use twilio_sandbox::Sandbox;
 
 use crate::args::{Format, Global, ListEvents};
@@ -49,7 +51,7 @@ pub(crate) async fn list_events(
     // through, the table and CSV read their columns out of it (so that no number a float
     // cannot hold, in a member they do not show, fails the page).
     // Each event is a slice of its page's body (no copy per event).
-    let events = call.events().list_raw().shared();
+    let events = call.events().list_raw();
     // The export, for either page type (they differ in their type only).
     macro_rules! export {
         ($request:expr) => {
@@ -66,8 +68,10 @@ pub(crate) async fn list_events(
     }
     let result = match list.output {
         // They read the same five members of every event: the scan of each page picks them.
-        Format::Table | Format::Csv => export!(events.picking::<output::RowColumns>()),
-        Format::Json | Format::Ndjson => export!(events),
+        Format::Table | Format::Csv => {
+            export!(events.pages_as::<Page<SharedRaw<CallEvents, output::RowColumns>>>())
+        }
+        Format::Json | Format::Ndjson => export!(events.pages_as::<Page<SharedRaw<CallEvents>>>()),
     };
     let concluded = conclude(result, writer);
     drop(sandbox);

@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use futures::stream::StreamExt as _;
-use twilio_model::{Columns, ListPage, ListResource, MetaPage, Page, Raw, SharedRaw};
+use twilio_model::{ListPage, ListResource, MetaPage, Page, Raw};
 use twilio_pager::{Pager, PagerError};
 
 use crate::error::RequestLine;
@@ -242,10 +242,39 @@ impl<P: ListPage> ListRequest<P> {
     }
 }
 
-impl<P> ListRequest<P> {
-    /// The same listing (URI, query, settings), its pages decoded as `Q`: for page types of
-    /// the same resource that differ only in how they keep their items.
-    fn pages_as<Q>(self) -> ListRequest<Q> {
+impl<P: ListPage> ListRequest<P> {
+    /// The same listing (URI, query, filters, settings), its pages decoded as `Q`: another
+    /// page type of the same list that keeps its items differently. [`raw`](Self::raw) is
+    /// one ([`Raw`]: each item its exact JSON text); so are `twilio-export`'s shared raw
+    /// pages (`twilio_export::SharedRaw`: each item a slice of its page's body, for exports),
+    /// or a page type of your own over the same items key.
+    ///
+    /// `Q` must have the same envelope as `P`; that its items key is the list's is up to the
+    /// caller: a page type of another list fails to decode the first page, with an error.
+    ///
+    /// ```
+    /// use twilio_api::Client;
+    /// use twilio_api::model::{Calls, Page};
+    /// use twilio_export::SharedRaw;
+    ///
+    /// # fn main() -> Result<(), twilio_api::Error> {
+    /// let client = Client::builder()
+    ///     .auth_token("AC0123456789abcdef0123456789abcdef".parse()?, "token")
+    ///     .build()?;
+    /// let calls = client
+    ///     .calls()
+    ///     .list_raw()
+    ///     .query("Status", "completed")
+    ///     .page_size(1000)
+    ///     .pages_as::<Page<SharedRaw<Calls>>>();
+    /// assert!(calls.first_page_uri().ends_with("/Calls.json?Status=completed"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages_as<Q>(self) -> ListRequest<Q>
+    where
+        Q: ListPage<Envelope = P::Envelope>,
+    {
         ListRequest {
             client: self.client,
             operation: self.operation,
@@ -271,26 +300,6 @@ impl<R: ListResource> ListRequest<Page<R>> {
 impl<R: ListResource> ListRequest<MetaPage<R>> {
     /// The same listing with each item the exact JSON object the API sent.
     pub fn raw(self) -> ListRequest<MetaPage<Raw<R>>> {
-        self.pages_as()
-    }
-}
-
-impl<R: ListResource> ListRequest<Page<Raw<R>>> {
-    /// The same listing with each item a [`twilio_model::RawJson`]: a slice of its page's
-    /// body instead of a copy of it ([`SharedRaw`]), for exports. Pages decode several times
-    /// faster and accept and refuse exactly what [`ListRequest`]s of raw items do; an item
-    /// keeps its whole page's body alive while it is kept.
-    pub fn shared(self) -> ListRequest<Page<SharedRaw<R>>> {
-        self.pages_as()
-    }
-}
-
-impl<R: ListResource> ListRequest<Page<SharedRaw<R>>> {
-    /// The same listing, with the members at `C`'s paths picked out of every item by the
-    /// scan that decodes its page ([`twilio_model::Columns`]): for an export that reads the
-    /// same few members of every item, [`twilio_model::RawJson::members_at`] of those paths
-    /// then costs no second walk over the item. Items, errors and paging are the same.
-    pub fn picking<C: Columns>(self) -> ListRequest<Page<SharedRaw<R, C>>> {
         self.pages_as()
     }
 }

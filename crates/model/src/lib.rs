@@ -73,7 +73,6 @@
 mod lenient;
 mod meta_page;
 mod parameters;
-mod scan;
 mod value;
 mod wire_enum;
 
@@ -85,11 +84,8 @@ pub mod sid;
 pub use event::{CallEvent, EventRequest, EventResponse};
 pub use generated::*;
 pub use meta_page::{MetaEnvelope, MetaPage};
-pub use page::{
-    Columns, Envelope, ListPage, ListResource, Page, PageMeta, Raw, RawJson, SharedRaw,
-};
+pub use page::{Envelope, ListPage, ListResource, Page, PageMeta, Raw};
 pub use parameters::Parameters;
-pub use scan::raw_members_at;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};
 pub use value::{Decimal, IsoDate, Rfc2822DateTime, SecretText};
 

@@ -63,7 +63,7 @@ static ROW_PATHS: [(&str, &str); 5] = [
 #[derive(Debug)]
 pub(crate) enum RowColumns {}
 
-impl twilio_api::model::Columns for RowColumns {
+impl twilio_export::Columns for RowColumns {
     const PATHS: &'static [(&'static str, &'static str)] = &ROW_PATHS;
 }
 
@@ -74,7 +74,7 @@ impl<'a> Row<'a> {
     /// the quotes, an integer in range its digits.
     pub(crate) fn of(event: Item<'a>) -> Self {
         let [url, method, time, code, duration] = match event {
-            Item::Text(text) => twilio_api::model::raw_members_at(text, ROW_PATHS),
+            Item::Text(text) => twilio_export::raw_members_at(text, ROW_PATHS),
             Item::Shared(item) => item.members_at(ROW_PATHS),
         };
         /// A non-negative integer that fits `T`, as its digits (JSON allows no leading zero,

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, IoSlice, Write};
 
 use serde_json::value::RawValue;
-use twilio_api::model::RawJson;
+use twilio_export::RawJson;
 
 use crate::args::Format;
 use crate::text::printable;
@@ -577,7 +577,7 @@ mod tests {
         }
         // An item of a shared raw page gives the same row as its text.
         let body = format!("{{\"events\": [{EVENT}, {odd}, 7, {{\"request\": []}}]}}");
-        let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
+        let page = <twilio_export::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 4);
         for item in &page.items {
             assert_eq!(Row::of(Item::Shared(item)), row(item.get()), "{item}");
@@ -644,7 +644,7 @@ mod tests {
             });
         }
         let body = format!("{{\"events\": [{}]}}", texts.join(", "));
-        let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
+        let page = <twilio_export::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 1300);
         for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
             let mut one_by_one = Vec::new();

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::json;
-use twilio_api::model::{CallStatus, CallsPage, MessageSid, UsageRecordsDailyPage};
+use twilio_api::model::{CallStatus, Calls, CallsPage, MessageSid, Page, UsageRecordsDailyPage};
 use twilio_api::time::macros::date;
 use twilio_api::{AccountSid, Client};
+use twilio_export::{RawJson, SharedRaw};
 use twilio_transport::test_util::{FnTransport, json_response, response};
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
@@ -113,11 +114,12 @@ async fn raw_listings_keep_each_item_exactly() {
     assert_eq!(raw.len(), 3);
     let first: serde_json::Value = serde_json::from_str(raw[0].get()).unwrap();
     assert_eq!(first, call(1, "completed"));
-    // Shared: the same items, each a slice of its page's body.
-    let shared: Vec<_> = client(&calls_server())
+    // Shared (twilio-export's pages, through `pages_as`): the same items, each a slice of
+    // its page's body.
+    let shared: Vec<RawJson> = client(&calls_server())
         .calls()
         .list_raw()
-        .shared()
+        .pages_as::<Page<SharedRaw<Calls>>>()
         .stream()
         .try_collect()
         .await

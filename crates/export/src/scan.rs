@@ -160,7 +160,7 @@ pub(crate) fn page(body: &[u8], items_key: &str, paths: &[(&str, &str)]) -> Resu
 /// ```
 /// let event = r#"{"request": {"method": "POST", "url": "https://e.com"}, "response": null}"#;
 /// let [method, code] =
-///     twilio_model::raw_members_at(event, [("request", "method"), ("response", "response_code")]);
+///     twilio_export::raw_members_at(event, [("request", "method"), ("response", "response_code")]);
 /// assert_eq!(method, Some(r#""POST""#));
 /// assert_eq!(code, None);
 /// ```
