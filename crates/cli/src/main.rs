@@ -30,7 +30,6 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
-mod events;
 mod failure;
 mod output;
 mod paging;
@@ -48,7 +47,6 @@ mod generated {
     pub(crate) mod commands;
 }
 
-use std::io;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, FromArgMatches as _};
@@ -80,7 +78,7 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match parsed {
-        Parsed::Cli(cli) => runtime.block_on(run(cli, stdout)),
+        Parsed::Cli(cli) => runtime.block_on(run(cli)),
         Parsed::Generated(global) => match resources::find(&matches) {
             Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global, stdout)),
             None => Err(Failure::Usage("no such command".to_owned())),
@@ -119,14 +117,8 @@ impl Parsed {
     }
 }
 
-async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Calls(args::Calls {
-            command:
-                args::CallsCommand::Events(args::Events {
-                    command: args::EventsCommand::List(list),
-                }),
-        }) => events::list_events(&cli.global, list, stdout).await,
         Command::Sandbox(args::SandboxArgs {
             command: args::SandboxCommand::Serve(serve),
         }) => serve::serve_sandbox(serve).await,

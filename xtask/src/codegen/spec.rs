@@ -181,6 +181,31 @@ pub(crate) const ITEM_OVERRIDES: &[ItemOverride] = &[ItemOverride {
     members: &["request", "response"],
 }];
 
+/// What the CLI's table and CSV show of a list's items when the spec's
+/// `defaultOutputProperties` cannot say it (they name top-level members, and call events keep
+/// their useful values one level down): the one table of column overrides, by item schema.
+pub(crate) struct ColumnsOverride {
+    /// The item schema's component name.
+    pub(crate) schema: &'static str,
+    /// The CLI's column set (`crate::resources::Shown`'s variant) for the commands listing it.
+    pub(crate) shown: &'static str,
+    /// The CLI's `twilio_api::model::Columns` type naming those columns' paths, which the
+    /// scan of each page picks on its way (table and CSV).
+    pub(crate) picking: &'static str,
+}
+
+/// Call events: time, method, URL, response code and duration, from `request` and `response`.
+pub(crate) const COLUMNS_OVERRIDES: &[ColumnsOverride] = &[ColumnsOverride {
+    schema: "api.v2010.account.call.call_event",
+    shown: "CallEvents",
+    picking: "crate::output::RowColumns",
+}];
+
+/// The column override of schema `name`, if it has one.
+pub(crate) fn columns_override(name: &str) -> Option<&'static ColumnsOverride> {
+    COLUMNS_OVERRIDES.iter().find(|o| o.schema == name)
+}
+
 /// The override of schema `name`, if it has one.
 pub(crate) fn item_override(name: &str) -> Option<&'static ItemOverride> {
     ITEM_OVERRIDES.iter().find(|o| o.schema == name)

@@ -54,16 +54,26 @@ impl<'a> Item<'a> {
 /// Streams items in the chosen format; [`Writer::finish`] closes the document (the JSON
 /// array) so that the output stays well-formed even when the listing failed half-way.
 ///
-/// A labelled writer (several calls listed at once) says which call each item belongs to:
-/// JSON and NDJSON wrap each as `{"call_sid": "CA…", "event": {…}}`, CSV and the table get a
-/// first `call_sid` column. An unlabelled one writes exactly what it always did.
+/// A labelled writer (the same list under several SIDs at once) says which SID each item
+/// belongs to, by the names of its [`Labels`]: JSON and NDJSON wrap each as `{"call_sid":
+/// "CA…", "event": {…}}`, CSV and the table get a first `call_sid` column. An unlabelled one
+/// writes exactly what it always did.
 pub(crate) struct Writer<W: Write> {
     sink: Sink<W>,
     columns: Columns,
-    labelled: bool,
+    labels: Option<Labels>,
     /// Whether the header (table, CSV) or the opening `[` (JSON) is out. It goes out with the
     /// first item or at `finish`, so that input rejected before any request writes nothing.
     started: bool,
+}
+
+/// The names a labelled item is written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Labels {
+    /// The member (and first column) naming the item's parent SID, e.g. `call_sid`.
+    pub(crate) parent: &'static str,
+    /// The member holding the item in JSON and NDJSON, e.g. `event`.
+    pub(crate) item: &'static str,
 }
 
 enum Sink<W: Write> {
@@ -84,21 +94,22 @@ enum Sink<W: Write> {
 impl<W: Write> Writer<W> {
     /// A writer of items with these columns (for the table and CSV), unlabelled, with a
     /// header row.
+    #[cfg(test)]
     pub(crate) fn new(format: Format, out: W, columns: Columns) -> Self {
-        Self::with_options(format, out, columns, false, true)
+        Self::with_options(format, out, columns, None, true)
     }
 
-    /// A writer whose items are labelled with their call SID when `labelled`, and whose
-    /// table and CSV have a header row when `header`.
+    /// A writer whose items are labelled with their parent's SID when it has `labels`, and
+    /// whose table and CSV have a header row when `header`.
     pub(crate) fn with_options(
         format: Format,
         out: W,
         columns: Columns,
-        labelled: bool,
+        labels: Option<Labels>,
         header: bool,
     ) -> Self {
         let sink = match format {
-            Format::Table => Sink::Table(Table::new(out, &columns, labelled, header)),
+            Format::Table => Sink::Table(Table::new(out, &columns, labels, header)),
             Format::Json => Sink::Json {
                 out: BufWriter::new(out),
                 first: true,
@@ -114,7 +125,7 @@ impl<W: Write> Writer<W> {
         Self {
             sink,
             columns,
-            labelled,
+            labels,
             started: false,
         }
     }
@@ -125,13 +136,13 @@ impl<W: Write> Writer<W> {
             return Ok(());
         }
         self.started = true;
-        let labelled = self.labelled;
+        let labels = self.labels;
         match &mut self.sink {
-            Sink::Table(table) => table.start(labelled),
+            Sink::Table(table) => table.start(labels),
             Sink::Json { out, .. } => out.write_all(b"["),
             Sink::Ndjson { .. } | Sink::Csv { header: false, .. } => Ok(()),
             Sink::Csv { out, header: true } => {
-                let label = labelled.then_some(LABEL_COLUMN);
+                let label = labels.map(|labels| labels.parent);
                 out.write_record(label.into_iter().chain(self.columns.names()))
                     .map_err(io::Error::other)
             }
@@ -154,7 +165,7 @@ impl<W: Write> Writer<W> {
     /// where they lie, in a few vectored writes, instead of copying them into the buffer
     /// first.
     pub(crate) fn shared_page(&mut self, items: &[RawJson]) -> io::Result<()> {
-        if self.labelled {
+        if self.labels.is_some() {
             return items.iter().try_for_each(|item| self.shared(item));
         }
         self.start()?;
@@ -212,7 +223,7 @@ impl<W: Write> Writer<W> {
     /// writer is labelled. `item` must be valid JSON, as a raw item's text is.
     pub(crate) fn item(&mut self, label: Option<&str>, item: Item<'_>) -> io::Result<()> {
         self.start()?;
-        let label = label.filter(|_| self.labelled);
+        let label = self.labels.zip(label);
         match &mut self.sink {
             Sink::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
@@ -228,13 +239,15 @@ impl<W: Write> Writer<W> {
                 out.write_all(b"\n")
             }
             Sink::Table(table) => match &self.columns {
-                Columns::Events => table.event(label, &Row::of(item)),
+                Columns::Events => table.event(label.map(|(_, sid)| sid), &Row::of(item)),
                 Columns::Properties(names) => {
                     let cells = columns::properties(item, names)?;
-                    table.cells(label.map(str::to_owned).into_iter().chain(cells).collect())
+                    let label = label.map(|(_, sid)| sid.to_owned());
+                    table.cells(label.into_iter().chain(cells).collect())
                 }
             },
             Sink::Csv { out, .. } => {
+                let label = label.map(|(_, sid)| sid);
                 let record = match &self.columns {
                     Columns::Events => {
                         let row = Row::of(item);
@@ -284,8 +297,10 @@ impl<W: Write> Writer<W> {
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
         self.start()?;
-        if let Sink::Json { out, first } = &mut self.sink {
-            out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
+        match &mut self.sink {
+            Sink::Json { out, first } => out.write_all(if *first { b"]\n" } else { b"\n]\n" })?,
+            Sink::Table(table) => table.end()?,
+            Sink::Ndjson { .. } | Sink::Csv { .. } => {}
         }
         self.flush()
     }
@@ -309,7 +324,7 @@ impl PageItem for RawJson {
         label: Option<&str>,
         items: &[Self],
     ) -> io::Result<()> {
-        match label.filter(|_| writer.labelled) {
+        match label.filter(|_| writer.labels.is_some()) {
             None => writer.shared_page(items),
             Some(label) => items
                 .iter()
@@ -330,9 +345,6 @@ impl PageItem for Box<RawValue> {
             .try_for_each(|item| writer.item(label, Item::Text(item.get())))
     }
 }
-
-/// The first column of a labelled CSV (`CALL_SID` in a sized table's header).
-const LABEL_COLUMN: &str = "call_sid";
 
 /// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
 /// 1,024 pieces (`IOV_MAX` on Linux), and an item is two.
@@ -429,16 +441,19 @@ fn is_plain_number(text: &str) -> bool {
     digits(whole) && digits(fraction)
 }
 
-/// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON event. The SID is
-/// validated (`CA` and hex digits), so it needs no escaping.
-fn open_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+/// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON item. The names are the
+/// generator's (lower-case words and `_`) and the SID is validated (its prefix and hex
+/// digits), so neither needs escaping.
+fn open_label(out: &mut impl Write, label: Option<(Labels, &str)>) -> io::Result<()> {
     match label {
-        Some(sid) => write!(out, "{{\"call_sid\":\"{sid}\",\"event\":"),
+        Some((Labels { parent, item }, sid)) => {
+            write!(out, "{{\"{parent}\":\"{sid}\",\"{item}\":")
+        }
         None => Ok(()),
     }
 }
 
-fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+fn close_label<T>(out: &mut impl Write, label: Option<T>) -> io::Result<()> {
     match label {
         Some(_) => out.write_all(b"}"),
         None => Ok(()),
@@ -448,6 +463,11 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const EVENT_LABELS: Labels = Labels {
+        parent: "call_sid",
+        item: "event",
+    };
 
     const EVENT: &str = r#"{"request": {"url": "https://example.com/a,b", "method": "POST", "parameters": {}},
         "response": {"date_created": "Tue, 11 Aug 2020 17:44:08 +0000", "response_code": 201,
@@ -677,7 +697,8 @@ mod tests {
         const SID: &str = "CA0123456789abcdef0123456789abcdef";
         let render_labelled = |format| {
             let mut buf = Vec::new();
-            let mut writer = Writer::with_options(format, &mut buf, Columns::Events, true, true);
+            let mut writer =
+                Writer::with_options(format, &mut buf, Columns::Events, Some(EVENT_LABELS), true);
             writer
                 .page(Some(SID), &[raw(r#"{"b":1,"a":null}"#), raw(EVENT)])
                 .unwrap();
@@ -797,7 +818,7 @@ mod tests {
             r#"{"sid": "CA1", "price": -0.0085000000000000000001, "to": "=1+1", "x": [1e400]}"#;
         let render = |format, header| {
             let mut buf = Vec::new();
-            let mut writer = Writer::with_options(format, &mut buf, columns(), false, header);
+            let mut writer = Writer::with_options(format, &mut buf, columns(), None, header);
             writer.raw(&raw(item)).unwrap();
             writer
                 .raw(&raw(r#"{"sid": "CA2", "price": null}"#))

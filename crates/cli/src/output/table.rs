@@ -8,11 +8,12 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
+use super::Labels;
 use super::columns::{Columns, Row};
 use crate::text::printable;
 
-/// A call SID's width in the table (always 34 characters).
-pub(crate) const CALL_WIDTH: usize = 34;
+/// A SID's width in the table (always 34 characters).
+pub(crate) const SID_WIDTH: usize = 34;
 
 /// Widths of the fixed event columns; the URL takes what is left of the terminal.
 const TIME_WIDTH: usize = 31;
@@ -43,10 +44,10 @@ enum Layout {
 }
 
 impl<W: Write> Table<W> {
-    pub(crate) fn new(out: W, columns: &Columns, labelled: bool, header: bool) -> Self {
+    pub(crate) fn new(out: W, columns: &Columns, labels: Option<Labels>, header: bool) -> Self {
         let layout = match columns {
             Columns::Events => {
-                let label_width = if labelled { CALL_WIDTH + 1 } else { 0 };
+                let label_width = if labels.is_some() { SID_WIDTH + 1 } else { 0 };
                 let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
                     let fixed =
                         label_width + TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
@@ -55,8 +56,8 @@ impl<W: Write> Table<W> {
                 Layout::Events { url_width }
             }
             Columns::Properties(properties) => Layout::Sized {
-                names: labelled
-                    .then(|| super::LABEL_COLUMN.to_uppercase())
+                names: labels
+                    .map(|labels| labels.parent.to_uppercase())
                     .into_iter()
                     .chain(properties.iter().map(|p| p.to_uppercase()))
                     .collect(),
@@ -73,7 +74,7 @@ impl<W: Write> Table<W> {
 
     /// Starts the table: the fixed header goes out at once (a sized one waits for its
     /// widths, at the end of the first page).
-    pub(crate) fn start(&mut self, labelled: bool) -> io::Result<()> {
+    pub(crate) fn start(&mut self, labels: Option<Labels>) -> io::Result<()> {
         if !self.header {
             return Ok(());
         }
@@ -81,8 +82,10 @@ impl<W: Write> Table<W> {
             return Ok(());
         };
         let out = &mut self.out;
-        if labelled {
-            write!(out, "{:<CALL_WIDTH$} ", "CALL SID")?;
+        if let Some(labels) = labels {
+            // `call_sid` as `CALL SID`.
+            let title = labels.parent.replace('_', " ").to_uppercase();
+            write!(out, "{title:<SID_WIDTH$} ")?;
         }
         writeln!(
             out,
@@ -114,7 +117,7 @@ impl<W: Write> Table<W> {
             (row.code.as_ref(), CODE_WIDTH, Align::Right),
             (row.duration.as_ref(), DURATION_WIDTH, Align::Right),
         ];
-        let label = label.map(|sid| (sid, CALL_WIDTH, Align::Left));
+        let label = label.map(|sid| (sid, SID_WIDTH, Align::Left));
         for (text, width, align) in label.into_iter().chain(cells) {
             padded(out, text, width, align)?;
             out.write_all(b" ")?;
@@ -141,14 +144,27 @@ impl<W: Write> Table<W> {
         }
     }
 
-    /// Ends a page: the first one sizes the columns and writes the header and its rows.
+    /// Ends a page: the first one with rows (several listings at once may start with an
+    /// empty one) sizes the columns and writes the header and its rows.
     pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.size(false)?;
+        self.out.flush()
+    }
+
+    /// Ends the table: columns still unsized (no row at all) are sized to the header.
+    pub(crate) fn end(&mut self) -> io::Result<()> {
+        self.size(true)
+    }
+
+    /// Sizes the columns to the rows kept (when there are some, or `always`), and writes the
+    /// header and those rows.
+    fn size(&mut self, always: bool) -> io::Result<()> {
         if let Layout::Sized {
             names,
             pending,
             widths,
         } = &mut self.layout
-            && let Some(rows) = pending.take()
+            && let Some(rows) = pending.take_if(|rows| always || !rows.is_empty())
         {
             *widths = names
                 .iter()
@@ -170,7 +186,7 @@ impl<W: Write> Table<W> {
                 write_sized(&mut self.out, widths, row)?;
             }
         }
-        self.out.flush()
+        Ok(())
     }
 }
 
@@ -270,8 +286,8 @@ mod tests {
     fn sized_columns_fit_the_first_page_and_cut_later_rows() {
         let mut buf = Vec::new();
         let columns = Columns::Properties(vec!["sid".into(), "name".into()]);
-        let mut table = Table::new(&mut buf, &columns, false, true);
-        table.start(false).unwrap();
+        let mut table = Table::new(&mut buf, &columns, None, true);
+        table.start(None).unwrap();
         table.cells(vec!["CA1".into(), "first".into()]).unwrap();
         table.cells(vec!["CA22".into(), "second".into()]).unwrap();
         table.flush().unwrap();
@@ -284,5 +300,37 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "SID   NAME\nCA1   first\nCA22  second\nCA3…  third\n"
         );
+    }
+
+    #[test]
+    fn an_empty_first_page_leaves_the_sizing_to_the_first_rows() {
+        let columns = Columns::Properties(vec!["sid".into(), "name".into()]);
+        let labels = Labels {
+            parent: "call_sid",
+            item: "recording",
+        };
+        let mut buf = Vec::new();
+        let mut table = Table::new(&mut buf, &columns, Some(labels), true);
+        table.start(Some(labels)).unwrap();
+        table.flush().unwrap();
+        table
+            .cells(vec!["CA0123".into(), "RE1".into(), "first".into()])
+            .unwrap();
+        table.flush().unwrap();
+        table.end().unwrap();
+        drop(table);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "CALL_SID  SID  NAME\nCA0123    RE1  first\n"
+        );
+        // No row at all: the header alone, at the end.
+        let mut buf = Vec::new();
+        let mut table = Table::new(&mut buf, &columns, None, true);
+        table.start(None).unwrap();
+        table.flush().unwrap();
+        table.end().unwrap();
+        table.flush().unwrap();
+        drop(table);
+        assert_eq!(String::from_utf8(buf).unwrap(), "SID  NAME\n");
     }
 }
