@@ -35,7 +35,7 @@ use twilio_api::{
 use crate::args::{Format, Global};
 use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
-use crate::output::{Columns, Labels, Writer};
+use crate::output::{Columns, Labels, PathColumns, Writer};
 use crate::paging::{OnError, SharedPage, Stop, conclude, drive};
 use crate::signals::StopSignals;
 
@@ -62,9 +62,9 @@ pub(crate) enum Shown {
     /// These top-level members (the spec's `x-twilio.defaultOutputProperties`, or what the
     /// generator chose where it has none).
     Properties(&'static [&'static str]),
-    /// A call's events: time, method, URL, response code and duration, read from `request`
-    /// and `response` (the generator's column overrides).
-    CallEvents,
+    /// Columns at nested paths of every item, and their table layout (the generator's column
+    /// overrides: a call's events' time, method, URL, response code and duration).
+    Paths(&'static PathColumns),
 }
 
 /// A list under one SID that may be listed for many SIDs at once, and how their items are
@@ -503,7 +503,7 @@ fn leaf(spec: &'static Spec) -> Command {
                     match spec.shown {
                         Shown::Properties([]) => "sid".to_owned(),
                         Shown::Properties(names) => names.join(","),
-                        Shown::CallEvents => Columns::Events.names().join(","),
+                        Shown::Paths(set) => Columns::Paths(set).names().join(","),
                     }
                 )),
         )
@@ -604,7 +604,7 @@ pub(crate) async fn run(
             Shown::Properties(names) => {
                 Columns::Properties(names.iter().map(|p| (*p).to_owned()).collect())
             }
-            Shown::CallEvents => Columns::Events,
+            Shown::Paths(set) => Columns::Paths(set),
         },
     };
     if let Columns::Properties(names) = &columns
@@ -641,7 +641,7 @@ pub(crate) async fn run(
         account,
         spec,
         defaults,
-        pick: columns == Columns::Events && matches!(format, Format::Table | Format::Csv),
+        pick: matches!(columns, Columns::Paths(_)) && matches!(format, Format::Table | Format::Csv),
     };
     let request = request(index, &ctx, m)?;
     // An export is its output: with nowhere to write it, fetch nothing (bad input first).

@@ -3,6 +3,7 @@
 //! kebab-cased, then `list` or `fetch`), with a flag per path parameter and per filter, and
 //! the code that turns parsed flags into the facade's typed request.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::GeneratedFile;
@@ -45,6 +46,8 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
          pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Request, Failure> {\n\
          match index {\n",
     );
+    // The column overrides in use, by item schema: the name of their static, and its code.
+    let mut columns: BTreeMap<String, String> = BTreeMap::new();
     for (index, op) in api.operations.iter().enumerate() {
         let words = words(op);
         let scoped = is_account_scoped(op);
@@ -87,9 +90,12 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             OpKind::List => "Kind::List",
             OpKind::Fetch => "Kind::Fetch",
         };
-        let column_override = super::spec::columns_override(&op.item_schema);
-        let shown = match column_override {
-            Some(o) if op.kind == OpKind::List => format!("Shown::{}", o.shown),
+        let column_override = super::spec::columns_override(&op.item_schema)
+            .filter(|_| op.kind == OpKind::List)
+            .map(|o| path_columns(api, op, o, &mut columns))
+            .transpose()?;
+        let shown = match &column_override {
+            Some((statics, _)) => format!("Shown::Paths(&{statics})"),
             _ => {
                 let props: Vec<String> = default_columns(api, op)?
                     .iter()
@@ -113,8 +119,8 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             path = op.path,
         )
         .map_err(|e| e.to_string())?;
-        let picking = match column_override {
-            Some(o) => o.picking,
+        let picking = match &column_override {
+            Some((_, picking)) => picking.as_str(),
             None => "()",
         };
         let body = match (op.kind, &many) {
@@ -157,6 +163,9 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         .map_err(|e| e.to_string())?;
     }
     table.push_str("];\n\n");
+    for code in columns.values() {
+        table.push_str(code);
+    }
     dispatch.push_str("_ => Err(Failure::Usage(format!(\"no command {index}\"))),\n}\n}\n");
     table.push_str(&dispatch);
     Ok(vec![
@@ -345,6 +354,93 @@ fn many(op: &Operation, params: &[&super::spec::Param]) -> Result<Option<ManySid
         nouns,
         flag,
     }))
+}
+
+/// The most columns an override has (the CLI's `MAX_PATH_COLUMNS`).
+const MAX_PATH_COLUMNS: usize = 8;
+
+/// The column override `o` of `op`'s items as the CLI's data: a `PathColumns` static, the
+/// paths as one static, and the picking type naming them (added to `columns` once per item
+/// schema). Returns the static's name and the picking type.
+fn path_columns(
+    api: &Api,
+    op: &Operation,
+    o: &super::spec::ColumnsOverride,
+    columns: &mut BTreeMap<String, String>,
+) -> Result<(String, String), String> {
+    let rust = super::model::item_rust_name(api, &op.item_schema)?;
+    let upper = names::snake(&rust).to_uppercase();
+    let (statics, paths, picking) = (
+        format!("{upper}_COLUMNS"),
+        format!("{upper}_PATHS"),
+        format!("{rust}Columns"),
+    );
+    let names = (
+        statics.clone(),
+        format!("crate::generated::commands::{picking}"),
+    );
+    if columns.contains_key(&op.item_schema) {
+        return Ok(names);
+    }
+    let schema = api.schema(&op.item_schema)?;
+    if o.columns.is_empty() || o.columns.len() > MAX_PATH_COLUMNS {
+        return Err(format!(
+            "{}: a column override needs 1 to {MAX_PATH_COLUMNS} columns",
+            o.schema
+        ));
+    }
+    if o.columns.iter().filter(|c| c.width.is_none()).count() > 1 {
+        return Err(format!(
+            "{}: at most one column without a width (the table's last)",
+            o.schema
+        ));
+    }
+    let mut entries = Vec::new();
+    for c in o.columns {
+        // A hand-written item's members are its override's (which the spec is held to).
+        let has = match super::spec::item_override(&op.item_schema) {
+            Some(item) => item.members.contains(&c.path.0),
+            None => schema.fields.iter().any(|f| f.json == c.path.0),
+        };
+        if !has {
+            return Err(format!(
+                "{}: column {} reads member {:?}, which the schema does not have",
+                o.schema, c.name, c.path.0
+            ));
+        }
+        let value = match c.count_max {
+            None => "crate::output::Value::Text".to_owned(),
+            Some(max) => format!("crate::output::Value::Count({max})"),
+        };
+        entries.push(format!(
+            "crate::output::Column {{ name: {:?}, title: {:?}, value: {value}, width: {:?}, right: {} }}",
+            c.name, c.title, c.width, c.right
+        ));
+    }
+    let path_list: Vec<String> = o
+        .columns
+        .iter()
+        .map(|c| format!("({:?}, {:?})", c.path.0, c.path.1))
+        .collect();
+    let code = format!(
+        "/// The table and CSV columns of `{rust}` lists (the generator's column overrides), in \
+         CSV order.\n\
+         pub(crate) static {statics}: crate::output::PathColumns = crate::output::PathColumns {{\n\
+         columns: &[{}],\n\
+         read: |item| crate::output::read_paths(item, {paths}),\n}};\n\n\
+         /// Where [`{statics}`] are in an item: one `static`, so that the paths the page's scan \
+         picked ([`{picking}`]) and the ones a row asks for are the very same strings.\n\
+         static {paths}: [(&str, &str); {}] = [{}];\n\n\
+         /// The paths of [`{statics}`], for the scan of each page to pick them on its way.\n\
+         #[derive(Debug)]\npub(crate) enum {picking} {{}}\n\n\
+         impl twilio_api::model::Columns for {picking} {{\n\
+         const PATHS: &'static [(&'static str, &'static str)] = &{paths};\n}}\n\n",
+        entries.join(", "),
+        path_list.len(),
+        path_list.join(", "),
+    );
+    columns.insert(op.item_schema.clone(), code);
+    Ok(names)
 }
 
 fn is_account_scoped(op: &Operation) -> bool {

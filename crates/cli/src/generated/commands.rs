@@ -1308,7 +1308,7 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The unique SID identifier of the Call",
         }],
-        shown: Shown::CallEvents,
+        shown: Shown::Paths(&CALL_EVENT_COLUMNS),
         many: Some(&Many {
             flag: "call-sid",
             label: "call_sid",
@@ -3470,6 +3470,65 @@ pub(crate) static COMMANDS: &[Spec] = &[
     },
 ];
 
+/// The table and CSV columns of `CallEvent` lists (the generator's column overrides), in CSV order.
+pub(crate) static CALL_EVENT_COLUMNS: crate::output::PathColumns = crate::output::PathColumns {
+    columns: &[
+        crate::output::Column {
+            name: "time",
+            title: "TIME",
+            value: crate::output::Value::Text,
+            width: Some(31),
+            right: false,
+        },
+        crate::output::Column {
+            name: "method",
+            title: "METHOD",
+            value: crate::output::Value::Text,
+            width: Some(6),
+            right: false,
+        },
+        crate::output::Column {
+            name: "url",
+            title: "URL",
+            value: crate::output::Value::Text,
+            width: None,
+            right: false,
+        },
+        crate::output::Column {
+            name: "response_code",
+            title: "CODE",
+            value: crate::output::Value::Count(65535),
+            width: Some(4),
+            right: true,
+        },
+        crate::output::Column {
+            name: "duration_ms",
+            title: "DURATION ms",
+            value: crate::output::Value::Count(18446744073709551615),
+            width: Some(11),
+            right: true,
+        },
+    ],
+    read: |item| crate::output::read_paths(item, CALL_EVENT_PATHS),
+};
+
+/// Where [`CALL_EVENT_COLUMNS`] are in an item: one `static`, so that the paths the page's scan picked ([`CallEventColumns`]) and the ones a row asks for are the very same strings.
+static CALL_EVENT_PATHS: [(&str, &str); 5] = [
+    ("response", "date_created"),
+    ("request", "method"),
+    ("request", "url"),
+    ("response", "response_code"),
+    ("response", "request_duration"),
+];
+
+/// The paths of [`CALL_EVENT_COLUMNS`], for the scan of each page to pick them on its way.
+#[derive(Debug)]
+pub(crate) enum CallEventColumns {}
+
+impl twilio_api::model::Columns for CallEventColumns {
+    const PATHS: &'static [(&'static str, &'static str)] = &CALL_EVENT_PATHS;
+}
+
 /// The request of command `index` of [`COMMANDS`], from its flags.
 pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Request, Failure> {
     match index {
@@ -4440,11 +4499,13 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
         // ListCallEvent /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json
         20 => {
             let sids = ctx.path_sids::<twilio_api::model::CallSid>("call-sid", m)?;
-            Ok(Request::each::<crate::output::RowColumns, _, _>(
-                ctx,
-                sids,
-                |sid| ctx.account().call(sid).events().list_raw(),
-            ))
+            Ok(Request::each::<
+                crate::generated::commands::CallEventColumns,
+                _,
+                _,
+            >(ctx, sids, |sid| {
+                ctx.account().call(sid).events().list_raw()
+            }))
         }
         // FetchCallNotification /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json
         21 => Ok(Request::Fetch(

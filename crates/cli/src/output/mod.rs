@@ -20,10 +20,9 @@ use twilio_api::model::RawJson;
 use crate::args::Format;
 use crate::text::printable;
 
-pub(crate) use columns::{Columns, RowColumns};
+pub(crate) use columns::{Column, Columns, PathColumns, Value, read_paths};
 pub(crate) use stdout::{Stdout, claim_stdout};
 
-use columns::Row;
 use table::Table;
 
 /// One item as the API sent it: its JSON text, or an item of a shared raw page (the same
@@ -239,7 +238,11 @@ impl<W: Write> Writer<W> {
                 out.write_all(b"\n")
             }
             Sink::Table(table) => match &self.columns {
-                Columns::Events => table.event(label.map(|(_, sid)| sid), &Row::of(item)),
+                Columns::Paths(set) => {
+                    let cells = columns::cells(set, item);
+                    let cells = cells.get(..set.columns.len()).unwrap_or_default();
+                    table.fixed(label.map(|(_, sid)| sid), cells)
+                }
                 Columns::Properties(names) => {
                     let cells = columns::properties(item, names)?;
                     let label = label.map(|(_, sid)| sid.to_owned());
@@ -249,12 +252,10 @@ impl<W: Write> Writer<W> {
             Sink::Csv { out, .. } => {
                 let label = label.map(|(_, sid)| sid);
                 let record = match &self.columns {
-                    Columns::Events => {
-                        let row = Row::of(item);
-                        let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
-                            .map(|field| spreadsheet_safe(field));
-                        let fields = fields.iter().map(|field| field.as_ref());
-                        out.write_record(label.into_iter().chain(fields))
+                    Columns::Paths(set) => {
+                        let cells = columns::cells(set, item);
+                        let cells = cells.get(..set.columns.len()).unwrap_or_default();
+                        csv_record(out, label, cells)
                     }
                     Columns::Properties(names) => {
                         let cells = columns::properties(item, names)?;
@@ -344,6 +345,22 @@ impl PageItem for Box<RawValue> {
             .iter()
             .try_for_each(|item| writer.item(label, Item::Text(item.get())))
     }
+}
+
+/// Writes one CSV record: the label, if any, then `cells`, each [`spreadsheet_safe`].
+fn csv_record<W: Write>(
+    out: &mut csv::Writer<W>,
+    label: Option<&str>,
+    cells: &[Cow<'_, str>],
+) -> csv::Result<()> {
+    if let Some(label) = label {
+        out.write_field(label)?;
+    }
+    for cell in cells {
+        out.write_field(spreadsheet_safe(cell).as_bytes())?;
+    }
+    // An empty record after fields ends the record.
+    out.write_record(None::<&[u8]>)
 }
 
 /// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
@@ -464,6 +481,10 @@ fn close_label<T>(out: &mut impl Write, label: Option<T>) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    fn event_columns() -> Columns {
+        Columns::Paths(&crate::generated::commands::CALL_EVENT_COLUMNS)
+    }
+
     const EVENT_LABELS: Labels = Labels {
         parent: "call_sid",
         item: "event",
@@ -479,7 +500,7 @@ mod tests {
 
     fn render(format: Format, events: &[&str]) -> String {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(format, &mut buf, Columns::Events);
+        let mut writer = Writer::new(format, &mut buf, event_columns());
         for e in events {
             writer.raw(&raw(e)).unwrap();
         }
@@ -549,8 +570,33 @@ mod tests {
 
     #[test]
     fn rows_read_only_their_columns() {
-        fn row(text: &str) -> Row<'_> {
-            Row::of(Item::Text(text))
+        /// The cells of an event, named.
+        #[derive(Debug, Default, PartialEq, Eq)]
+        struct Row {
+            time: String,
+            method: String,
+            url: String,
+            code: String,
+            duration: String,
+        }
+        fn cells_of(item: Item<'_>) -> Vec<Cow<'_, str>> {
+            let set = &crate::generated::commands::CALL_EVENT_COLUMNS;
+            columns::cells(set, item)[..set.columns.len()].to_vec()
+        }
+        fn named(cells: &[Cow<'_, str>]) -> Row {
+            let [time, method, url, code, duration] = cells else {
+                panic!("{cells:?}")
+            };
+            Row {
+                time: time.to_string(),
+                method: method.to_string(),
+                url: url.to_string(),
+                code: code.to_string(),
+                duration: duration.to_string(),
+            }
+        }
+        fn row(text: &str) -> Row {
+            named(&cells_of(Item::Text(text)))
         }
         assert_eq!(
             row(EVENT),
@@ -600,14 +646,18 @@ mod tests {
         let page = <twilio_api::model::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 4);
         for item in &page.items {
-            assert_eq!(Row::of(Item::Shared(item)), row(item.get()), "{item}");
+            assert_eq!(
+                cells_of(Item::Shared(item)),
+                cells_of(Item::Text(item.get())),
+                "{item}"
+            );
         }
         // A string column is borrowed when it holds no escape, decoded when it does.
         let escaped = r#"{"request": {"url": "https://e.com/\u0061?b=\"c\"", "method": "GET"}}"#;
-        let escaped = row(escaped);
-        assert_eq!(escaped.url, r#"https://e.com/a?b="c""#);
-        assert!(matches!(escaped.url, Cow::Owned(_)));
-        assert!(matches!(escaped.method, Cow::Borrowed("GET")));
+        let escaped = cells_of(Item::Text(escaped));
+        assert_eq!(escaped[2], r#"https://e.com/a?b="c""#);
+        assert!(matches!(escaped[2], Cow::Owned(_)));
+        assert!(matches!(escaped[1], Cow::Borrowed("GET")));
         // The last of a repeated member counts, as for serde_json::Value and the model.
         assert_eq!(
             row(r#"{"request": {"method": "A", "method": "B"}, "request": {"method": "C"}}"#)
@@ -668,7 +718,7 @@ mod tests {
         assert_eq!(page.items.len(), 1300);
         for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
             let mut one_by_one = Vec::new();
-            let mut writer = Writer::new(format, &mut one_by_one, Columns::Events);
+            let mut writer = Writer::new(format, &mut one_by_one, event_columns());
             for item in &page.items {
                 writer.shared(item).unwrap();
             }
@@ -677,7 +727,7 @@ mod tests {
                 out: Vec::new(),
                 interrupted: false,
             };
-            let mut writer = Writer::new(format, &mut trickle, Columns::Events);
+            let mut writer = Writer::new(format, &mut trickle, event_columns());
             // Split, so that a page follows what the buffer already holds.
             writer.shared(&page.items[0]).unwrap();
             writer.shared_page(&page.items[1..700]).unwrap();
@@ -698,7 +748,7 @@ mod tests {
         let render_labelled = |format| {
             let mut buf = Vec::new();
             let mut writer =
-                Writer::with_options(format, &mut buf, Columns::Events, Some(EVENT_LABELS), true);
+                Writer::with_options(format, &mut buf, event_columns(), Some(EVENT_LABELS), true);
             writer
                 .page(Some(SID), &[raw(r#"{"b":1,"a":null}"#), raw(EVENT)])
                 .unwrap();
@@ -740,7 +790,7 @@ mod tests {
     #[test]
     fn an_unlabelled_writer_ignores_labels() {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(Format::Ndjson, &mut buf, Columns::Events);
+        let mut writer = Writer::new(Format::Ndjson, &mut buf, event_columns());
         writer
             .page(Some("CA0123456789abcdef0123456789abcdef"), &[raw(EVENT)])
             .unwrap();

@@ -1,25 +1,23 @@
 //! The table: aligned columns for a terminal, server text made printable.
 //!
-//! A call's events have fixed columns, written as each row comes, the URL last and cut to
-//! the terminal's width. Any other resource's columns are sized to the first page's rows
-//! (buffered until the page ends, so that memory stays one page), later rows cut to those
-//! widths, the last column as long as it needs.
+//! Columns at fixed paths ([`PathColumns`], a call's events) have fixed widths, written as
+//! each row comes, the one without a width last and cut to the terminal's width. Named
+//! properties are sized to the first page's rows (buffered until the page ends, so that
+//! memory stays one page), later rows cut to those widths, the last column as long as it
+//! needs.
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use super::Labels;
-use super::columns::{Columns, Row};
+use super::columns::{Column, Columns, PathColumns};
 use crate::text::printable;
 
 /// A SID's width in the table (always 34 characters).
 pub(crate) const SID_WIDTH: usize = 34;
 
-/// Widths of the fixed event columns; the URL takes what is left of the terminal.
-const TIME_WIDTH: usize = 31;
-const METHOD_WIDTH: usize = 6;
-const CODE_WIDTH: usize = 4;
-const DURATION_WIDTH: usize = 11;
+/// The narrowest the last of fixed columns gets on a narrow terminal.
+const MIN_LAST_WIDTH: usize = 20;
 
 /// The widest a sized column gets (but the last, which takes what it needs).
 const MAX_COLUMN: usize = 48;
@@ -31,8 +29,12 @@ pub(crate) struct Table<W: Write> {
 }
 
 enum Layout {
-    /// A call's events: fixed widths; the URL cut to this width when stdout is a terminal.
-    Events { url_width: Option<usize> },
+    /// Fixed widths; the column without one last, cut to `last_width` when stdout is a
+    /// terminal.
+    Fixed {
+        set: &'static PathColumns,
+        last_width: Option<usize>,
+    },
     /// Columns sized to the first page.
     Sized {
         /// The header's cells.
@@ -46,14 +48,19 @@ enum Layout {
 impl<W: Write> Table<W> {
     pub(crate) fn new(out: W, columns: &Columns, labels: Option<Labels>, header: bool) -> Self {
         let layout = match columns {
-            Columns::Events => {
+            Columns::Paths(set) => {
                 let label_width = if labels.is_some() { SID_WIDTH + 1 } else { 0 };
-                let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
-                    let fixed =
-                        label_width + TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
-                    usize::from(w.0).saturating_sub(fixed).max(20)
-                });
-                Layout::Events { url_width }
+                // Each fixed column and the space after it.
+                let fixed: usize = label_width
+                    + set
+                        .columns
+                        .iter()
+                        .filter_map(|column| column.width)
+                        .map(|width| width + 1)
+                        .sum::<usize>();
+                let last_width = terminal_size::terminal_size_of(io::stdout())
+                    .map(|(w, _)| usize::from(w.0).saturating_sub(fixed).max(MIN_LAST_WIDTH));
+                Layout::Fixed { set, last_width }
             }
             Columns::Properties(properties) => Layout::Sized {
                 names: labels
@@ -78,52 +85,43 @@ impl<W: Write> Table<W> {
         if !self.header {
             return Ok(());
         }
-        let Layout::Events { .. } = self.layout else {
+        let Layout::Fixed { set, .. } = self.layout else {
             return Ok(());
         };
-        let out = &mut self.out;
-        if let Some(labels) = labels {
-            // `call_sid` as `CALL SID`.
-            let title = labels.parent.replace('_', " ").to_uppercase();
-            write!(out, "{title:<SID_WIDTH$} ")?;
+        let mut titles: Vec<(&str, Option<usize>, Align)> = Vec::new();
+        // `call_sid` as `CALL SID`.
+        let label = labels.map(|labels| labels.parent.replace('_', " ").to_uppercase());
+        if let Some(label) = &label {
+            titles.push((label, Some(SID_WIDTH), Align::Left));
         }
-        writeln!(
-            out,
-            "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} URL",
-            "TIME", "METHOD", "CODE", "DURATION ms"
-        )
+        titles.extend(
+            in_table_order(set).map(|(_, column)| (column.title, column.width, align(column))),
+        );
+        write_fixed(&mut self.out, titles)
     }
 
-    /// Writes one event's row (fixed layout).
-    pub(crate) fn event(&mut self, label: Option<&str>, row: &Row<'_>) -> io::Result<()> {
-        let url_width = match &self.layout {
-            Layout::Events { url_width } => *url_width,
-            Layout::Sized { .. } => None,
+    /// Writes one row of fixed columns: `cells` in the columns' order (CSV's), laid out in
+    /// the table's (the column without a width last, cut to what the terminal leaves).
+    pub(crate) fn fixed(&mut self, label: Option<&str>, cells: &[Cow<'_, str>]) -> io::Result<()> {
+        let Layout::Fixed { set, last_width } = self.layout else {
+            return Err(io::Error::other("a row of fixed columns in a sized table"));
         };
-        let out = &mut self.out;
         // The table is for a terminal: server-sent text loses its control and bidirectional
         // characters.
-        let url = printable(&row.url);
-        let url = match url_width {
-            Some(width) => ellipsize(&url, width),
-            None => Cow::Borrowed(url.as_ref()),
-        };
-        // As `{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} {url}`
-        // writes it, without the formatting machinery (most of the cost of a row).
-        let (time, method) = (printable(&row.time), printable(&row.method));
-        let cells = [
-            (time.as_ref(), TIME_WIDTH, Align::Left),
-            (method.as_ref(), METHOD_WIDTH, Align::Left),
-            (row.code.as_ref(), CODE_WIDTH, Align::Right),
-            (row.duration.as_ref(), DURATION_WIDTH, Align::Right),
-        ];
-        let label = label.map(|sid| (sid, SID_WIDTH, Align::Left));
-        for (text, width, align) in label.into_iter().chain(cells) {
-            padded(out, text, width, align)?;
-            out.write_all(b" ")?;
-        }
-        out.write_all(url.as_bytes())?;
-        out.write_all(b"\n")
+        let printed = label
+            .map(|sid| (Cow::Borrowed(sid), Some(SID_WIDTH), Align::Left))
+            .into_iter()
+            .chain(in_table_order(set).map(|(k, column)| {
+                let cell = printable(cells.get(k).map_or("", |cell| cell.as_ref()));
+                let cell = match (column.width, last_width) {
+                    (None, Some(width)) if cell.chars().count() > width => {
+                        Cow::Owned(ellipsize(&cell, width).into_owned())
+                    }
+                    _ => cell,
+                };
+                (cell, column.width, align(column))
+            }));
+        write_fixed(&mut self.out, printed)
     }
 
     /// Writes (or, on the first page, keeps) one row of cells (sized layout).
@@ -138,8 +136,8 @@ impl<W: Write> Table<W> {
                 Ok(())
             }
             Layout::Sized { widths, .. } => write_sized(&mut self.out, widths, &cells),
-            Layout::Events { .. } => Err(io::Error::other(
-                "a row of named properties in the events' table",
+            Layout::Fixed { .. } => Err(io::Error::other(
+                "a row of named properties in a table of fixed columns",
             )),
         }
     }
@@ -188,6 +186,46 @@ impl<W: Write> Table<W> {
         }
         Ok(())
     }
+}
+
+/// The columns of `set` as the table shows them, each with its place among the cells: those
+/// with a width in order, then the one without.
+fn in_table_order(set: &PathColumns) -> impl Iterator<Item = (usize, &Column)> {
+    let columns = set.columns.iter().enumerate();
+    let fixed = columns.clone().filter(|(_, column)| column.width.is_some());
+    fixed.chain(columns.filter(|(_, column)| column.width.is_none()))
+}
+
+fn align(column: &Column) -> Align {
+    if column.right {
+        Align::Right
+    } else {
+        Align::Left
+    }
+}
+
+/// One row of fixed columns, one space apart: each padded to its width (as `{:<width$}` or
+/// `{:>width$}` would, without the formatting machinery, most of the cost of a row), the
+/// last as it is.
+fn write_fixed<T: AsRef<str>>(
+    out: &mut impl Write,
+    cells: impl IntoIterator<Item = (T, Option<usize>, Align)>,
+) -> io::Result<()> {
+    let mut cells = cells.into_iter().peekable();
+    while let Some((text, width, align)) = cells.next() {
+        let text = text.as_ref();
+        if cells.peek().is_none() {
+            if align == Align::Right {
+                padded(out, text, width.unwrap_or(0), align)?;
+            } else {
+                out.write_all(text.as_bytes())?;
+            }
+            break;
+        }
+        padded(out, text, width.unwrap_or(0), align)?;
+        out.write_all(b" ")?;
+    }
+    out.write_all(b"\n")
 }
 
 /// One row of sized columns: each cut to its width and padded, but the last.
