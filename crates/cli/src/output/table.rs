@@ -33,6 +33,8 @@ enum Layout {
     /// terminal.
     Fixed {
         set: &'static PathColumns,
+        /// The columns' places among a row's cells, in the table's order.
+        order: Vec<usize>,
         last_width: Option<usize>,
     },
     /// Columns sized to the first page.
@@ -60,7 +62,12 @@ impl<W: Write> Table<W> {
                         .sum::<usize>();
                 let last_width = terminal_size::terminal_size_of(io::stdout())
                     .map(|(w, _)| usize::from(w.0).saturating_sub(fixed).max(MIN_LAST_WIDTH));
-                Layout::Fixed { set, last_width }
+                let order = in_table_order(set).map(|(k, _)| k).collect();
+                Layout::Fixed {
+                    set,
+                    order,
+                    last_width,
+                }
             }
             Columns::Properties(properties) => Layout::Sized {
                 names: labels
@@ -103,7 +110,12 @@ impl<W: Write> Table<W> {
     /// Writes one row of fixed columns: `cells` in the columns' order (CSV's), laid out in
     /// the table's (the column without a width last, cut to what the terminal leaves).
     pub(crate) fn fixed(&mut self, label: Option<&str>, cells: &[Cow<'_, str>]) -> io::Result<()> {
-        let Layout::Fixed { set, last_width } = self.layout else {
+        let Layout::Fixed {
+            set,
+            order,
+            last_width,
+        } = &self.layout
+        else {
             return Err(io::Error::other("a row of fixed columns in a sized table"));
         };
         // The table is for a terminal: server-sent text loses its control and bidirectional
@@ -111,15 +123,16 @@ impl<W: Write> Table<W> {
         let printed = label
             .map(|sid| (Cow::Borrowed(sid), Some(SID_WIDTH), Align::Left))
             .into_iter()
-            .chain(in_table_order(set).map(|(k, column)| {
+            .chain(order.iter().filter_map(|&k| {
+                let column = set.columns.get(k)?;
                 let cell = printable(cells.get(k).map_or("", |cell| cell.as_ref()));
-                let cell = match (column.width, last_width) {
+                let cell = match (column.width, *last_width) {
                     (None, Some(width)) if cell.chars().count() > width => {
                         Cow::Owned(ellipsize(&cell, width).into_owned())
                     }
                     _ => cell,
                 };
-                (cell, column.width, align(column))
+                Some((cell, column.width, align(column)))
             }));
         write_fixed(&mut self.out, printed)
     }
