@@ -591,6 +591,118 @@ mod tests {
         Api::read(&openapi).unwrap()
     }
 
+    /// A list whose path takes exactly one SID besides the account is listed for many SIDs;
+    /// its labels are the flag's name and the singular of its items key.
+    #[test]
+    fn lists_under_one_sid_take_many_sids() {
+        let api = api();
+        let many: Vec<(String, Option<ManySids>)> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let scoped = is_account_scoped(op);
+                let params: Vec<_> = op.path_params.iter().skip(usize::from(scoped)).collect();
+                (words(op).join(" "), many(op, &params).unwrap())
+            })
+            .collect();
+        let of = |words: &str| {
+            many.iter()
+                .find(|(w, _)| w == words)
+                .unwrap_or_else(|| panic!("no command {words}"))
+                .1
+                .as_ref()
+                .map(|m| {
+                    [&m.flag, &m.label, &m.item, &m.noun, &m.nouns].map(|s| s.as_str().to_owned())
+                })
+        };
+        assert_eq!(
+            of("calls events list"),
+            Some(["call-sid", "call_sid", "event", "call", "calls"].map(str::to_owned))
+        );
+        assert_eq!(
+            of("calls recordings list"),
+            Some(["call-sid", "call_sid", "recording", "call", "calls"].map(str::to_owned))
+        );
+        assert_eq!(
+            of("conferences participants list"),
+            Some(
+                [
+                    "conference-sid",
+                    "conference_sid",
+                    "participant",
+                    "conference",
+                    "conferences"
+                ]
+                .map(str::to_owned)
+            )
+        );
+        assert_eq!(
+            of("queues members list"),
+            Some(["queue-sid", "queue_sid", "queue_member", "queue", "queues"].map(str::to_owned))
+        );
+        // No SID, two SIDs, a path parameter that is not a SID, a fetch.
+        for words in [
+            "calls list",
+            "recordings add-on-results payloads list",
+            "available-phone-numbers local list",
+            "calls recordings fetch",
+        ] {
+            assert_eq!(of(words), None, "{words}");
+        }
+        assert!(many.iter().filter(|(_, m)| m.is_some()).count() >= 15);
+    }
+
+    /// A column override reads members its item has, and has at most one column without a
+    /// width; the call events' one is written once, whichever of its lists comes first.
+    #[test]
+    fn column_overrides_are_checked() {
+        use super::super::spec::{ColumnOverride, ColumnsOverride, columns_override};
+        let api = api();
+        let events = api
+            .operations
+            .iter()
+            .find(|op| op.id == "ListCallEvent")
+            .unwrap();
+        let mut columns = BTreeMap::new();
+        let real = columns_override(&events.item_schema).unwrap();
+        let names = path_columns(&api, events, real, &mut columns).unwrap();
+        assert_eq!(
+            names,
+            (
+                "CALL_EVENT_COLUMNS".to_owned(),
+                "crate::generated::commands::CallEventColumns".to_owned()
+            )
+        );
+        assert_eq!(columns.len(), 1);
+        let column = |name, path, width| ColumnOverride {
+            name,
+            title: name,
+            path,
+            count_max: None,
+            width,
+            right: false,
+        };
+        // An override is `'static` data.
+        let missing = vec![column("x", ("nope", "x"), Some(3))].leak();
+        let two_last = vec![
+            column("a", ("request", "url"), None),
+            column("b", ("request", "method"), None),
+        ]
+        .leak();
+        for (bad, says) in [
+            (&*missing, "does not have"),
+            (&*two_last, "at most one column without a width"),
+            (&[][..], "1 to 8 columns"),
+        ] {
+            let o = ColumnsOverride {
+                schema: real.schema,
+                columns: bad,
+            };
+            let err = path_columns(&api, events, &o, &mut BTreeMap::new()).unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
+    }
+
     /// The spec gives `defaultOutputProperties` for every read today; a read without them
     /// (as its `Auth` parents have none) still gets columns: `sid` and `friendly_name` where
     /// the item has them, else its first scalar members.

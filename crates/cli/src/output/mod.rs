@@ -4,7 +4,7 @@
 //! Every item arrives as the exact JSON the API sent. JSON and NDJSON pass it through (NDJSON
 //! with its line breaks turned into spaces); the table and CSV show its [`Columns`], read out
 //! of it without decoding anything else, so that no member, number or odd type can fail an
-//! export. A call's events and any other resource's items differ only in their columns
+//! export. The items of one command and another differ only in their columns
 //! (`columns.rs`) and in how the table lays them out (`table.rs`).
 
 mod columns;
@@ -317,7 +317,7 @@ pub(crate) trait PageItem: Sized {
     ) -> io::Result<()>;
 }
 
-/// An item of a shared raw page (a call's events): an unlabelled page goes out in vectored
+/// An item of a shared raw page (every list): an unlabelled page goes out in vectored
 /// writes where JSON and NDJSON allow.
 impl PageItem for RawJson {
     fn write_page<W: Write>(
@@ -334,7 +334,7 @@ impl PageItem for RawJson {
     }
 }
 
-/// An item as its own JSON text (many calls' events, any other resource).
+/// An item as its own JSON text (a page of `Raw` items).
 impl PageItem for Box<RawValue> {
     fn write_page<W: Write>(
         writer: &mut Writer<W>,
@@ -363,7 +363,7 @@ fn csv_record<W: Write>(
     out.write_record(None::<&[u8]>)
 }
 
-/// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
+/// The most items [`Writer::shared_page`] hands over in one write: a `writev` takes at most
 /// 1,024 pieces (`IOV_MAX` on Linux), and an item is two.
 const ITEMS_PER_WRITE: usize = 512;
 
