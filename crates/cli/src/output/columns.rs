@@ -100,20 +100,15 @@ pub(crate) fn read_paths<'a, const N: usize>(
     out
 }
 
-/// The cells of `item` in `set`'s columns, in their order; empty where the item does not
-/// say. A cell is borrowed from the text where it can be: a string without escapes is its
-/// text between the quotes, an integer in range its digits.
-pub(crate) fn cells<'a>(set: &PathColumns, item: Item<'a>) -> [Cow<'a, str>; MAX_PATH_COLUMNS] {
-    let found = (set.read)(item);
-    std::array::from_fn(
-        |k| match (set.columns.get(k), found.get(k).copied().flatten()) {
-            (Some(column), Some(raw)) => match column.value {
-                Value::Text => string(Some(raw)),
-                Value::Count(max) => count(raw, max),
-            },
-            _ => Cow::Borrowed(""),
-        },
-    )
+/// The cell of `column` whose raw JSON value is `raw`; empty where the item does not say. A
+/// cell is borrowed from the text where it can be: a string without escapes is its text
+/// between the quotes, an integer in range its digits.
+pub(crate) fn cell<'a>(column: &Column, raw: Option<&'a str>) -> Cow<'a, str> {
+    match (column.value, raw) {
+        (Value::Text, raw) => string(raw),
+        (Value::Count(max), Some(raw)) => count(raw, max),
+        (Value::Count(_), None) => Cow::Borrowed(""),
+    }
 }
 
 /// A non-negative integer up to `max`, as its digits (JSON allows no leading zero, so they are

@@ -238,11 +238,7 @@ impl<W: Write> Writer<W> {
                 out.write_all(b"\n")
             }
             Sink::Table(table) => match &self.columns {
-                Columns::Paths(set) => {
-                    let cells = columns::cells(set, item);
-                    let cells = cells.get(..set.columns.len()).unwrap_or_default();
-                    table.fixed(label.map(|(_, sid)| sid), cells)
-                }
+                Columns::Paths(set) => table.fixed(label.map(|(_, sid)| sid), &(set.read)(item)),
                 Columns::Properties(names) => {
                     let cells = columns::properties(item, names)?;
                     let label = label.map(|(_, sid)| sid.to_owned());
@@ -252,11 +248,7 @@ impl<W: Write> Writer<W> {
             Sink::Csv { out, .. } => {
                 let label = label.map(|(_, sid)| sid);
                 let record = match &self.columns {
-                    Columns::Paths(set) => {
-                        let cells = columns::cells(set, item);
-                        let cells = cells.get(..set.columns.len()).unwrap_or_default();
-                        csv_record(out, label, cells)
-                    }
+                    Columns::Paths(set) => csv_record(out, label, set, &(set.read)(item)),
                     Columns::Properties(names) => {
                         let cells = columns::properties(item, names)?;
                         let fields: Vec<Cow<'_, str>> =
@@ -347,17 +339,20 @@ impl PageItem for Box<RawValue> {
     }
 }
 
-/// Writes one CSV record: the label, if any, then `cells`, each [`spreadsheet_safe`].
+/// Writes one CSV record: the label, if any, then the cells of `set`'s columns whose raw
+/// values are `found`, each [`spreadsheet_safe`].
 fn csv_record<W: Write>(
     out: &mut csv::Writer<W>,
     label: Option<&str>,
-    cells: &[Cow<'_, str>],
+    set: &PathColumns,
+    found: &columns::Found<'_>,
 ) -> csv::Result<()> {
     if let Some(label) = label {
         out.write_field(label)?;
     }
-    for cell in cells {
-        out.write_field(spreadsheet_safe(cell).as_bytes())?;
+    for (column, raw) in set.columns.iter().zip(found) {
+        let cell = columns::cell(column, *raw);
+        out.write_field(spreadsheet_safe(&cell).as_bytes())?;
     }
     // An empty record after fields ends the record.
     out.write_record(None::<&[u8]>)
@@ -581,7 +576,12 @@ mod tests {
         }
         fn cells_of(item: Item<'_>) -> Vec<Cow<'_, str>> {
             let set = &crate::generated::commands::CALL_EVENT_COLUMNS;
-            columns::cells(set, item)[..set.columns.len()].to_vec()
+            let found = (set.read)(item);
+            set.columns
+                .iter()
+                .zip(found)
+                .map(|(column, raw)| columns::cell(column, raw))
+                .collect()
         }
         fn named(cells: &[Cow<'_, str>]) -> Row {
             let [time, method, url, code, duration] = cells else {

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use super::Labels;
-use super::columns::{Column, Columns, PathColumns};
+use super::columns::{Column, Columns, Found, PathColumns, cell};
 use crate::text::printable;
 
 /// A SID's width in the table (always 34 characters).
@@ -107,9 +107,10 @@ impl<W: Write> Table<W> {
         write_fixed(&mut self.out, titles)
     }
 
-    /// Writes one row of fixed columns: `cells` in the columns' order (CSV's), laid out in
-    /// the table's (the column without a width last, cut to what the terminal leaves).
-    pub(crate) fn fixed(&mut self, label: Option<&str>, cells: &[Cow<'_, str>]) -> io::Result<()> {
+    /// Writes one row of fixed columns, whose raw values `found` are in the columns' order
+    /// (CSV's), laid out in the table's (the column without a width last, cut to what the
+    /// terminal leaves).
+    pub(crate) fn fixed(&mut self, label: Option<&str>, found: &Found<'_>) -> io::Result<()> {
         let Layout::Fixed {
             set,
             order,
@@ -118,23 +119,34 @@ impl<W: Write> Table<W> {
         else {
             return Err(io::Error::other("a row of fixed columns in a sized table"));
         };
-        // The table is for a terminal: server-sent text loses its control and bidirectional
-        // characters.
-        let printed = label
-            .map(|sid| (Cow::Borrowed(sid), Some(SID_WIDTH), Align::Left))
-            .into_iter()
-            .chain(order.iter().filter_map(|&k| {
-                let column = set.columns.get(k)?;
-                let cell = printable(cells.get(k).map_or("", |cell| cell.as_ref()));
-                let cell = match (column.width, *last_width) {
-                    (None, Some(width)) if cell.chars().count() > width => {
-                        Cow::Owned(ellipsize(&cell, width).into_owned())
-                    }
-                    _ => cell,
-                };
-                Some((cell, column.width, align(column)))
-            }));
-        write_fixed(&mut self.out, printed)
+        let out = &mut self.out;
+        if let Some(sid) = label {
+            padded(out, sid, SID_WIDTH, Align::Left)?;
+            out.write_all(b" ")?;
+        }
+        for (i, &k) in order.iter().enumerate() {
+            let (Some(column), Some(raw)) = (set.columns.get(k), found.get(k)) else {
+                continue;
+            };
+            let cell = cell(column, *raw);
+            // The table is for a terminal: server-sent text loses its control and
+            // bidirectional characters.
+            let cell = printable(&cell);
+            let cell = match (column.width, *last_width) {
+                (None, Some(width)) => ellipsize(&cell, width),
+                _ => Cow::Borrowed(cell.as_ref()),
+            };
+            let last = i + 1 == order.len();
+            if last && !column.right {
+                out.write_all(cell.as_bytes())?;
+            } else {
+                padded(out, &cell, column.width.unwrap_or(0), align(column))?;
+            }
+            if !last {
+                out.write_all(b" ")?;
+            }
+        }
+        out.write_all(b"\n")
     }
 
     /// Writes (or, on the first page, keeps) one row of cells (sized layout).
