@@ -87,8 +87,6 @@ fn parse_proxy_url(text: &str) -> Result<ProxyUrl, String> {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Calls and their sub-resources
-    Calls(Calls),
     /// The local Twilio-compatible sandbox server
     Sandbox(SandboxArgs),
     /// Sign or verify Twilio's webhook signature (X-Twilio-Signature)
@@ -97,68 +95,14 @@ pub(crate) enum Command {
     Token(crate::token::TokenArgs),
 }
 
-#[derive(Debug, Args)]
-pub(crate) struct Calls {
-    #[command(subcommand)]
-    pub(crate) command: CallsCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub(crate) enum CallsCommand {
-    /// The events of a call: its API requests and webhooks, with their responses
-    Events(Events),
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct Events {
-    #[command(subcommand)]
-    pub(crate) command: EventsCommand,
-}
-
-#[derive(Debug, Subcommand)]
-pub(crate) enum EventsCommand {
-    /// List every event of a call, oldest first
-    List(ListEvents),
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct ListEvents {
-    /// The call (CA…). Repeat it to list several calls; `-` reads SIDs from stdin, one per
-    /// line. With more than one call, each event is labelled with its call: JSON and NDJSON
-    /// as {"call_sid": "CA…", "event": {…}}, CSV and the table with a first call_sid column.
-    /// With --sandbox it defaults to the sandbox's first call
-    #[arg(long, value_name = "CA…")]
-    pub(crate) call_sid: Vec<String>,
-    /// How many calls are listed at once when there are several
-    #[arg(long, value_name = "N", default_value_t = twilio_api::DEFAULT_CONCURRENCY as u16,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub(crate) concurrency: u16,
-    /// Events per page
-    #[arg(long, value_name = "1..1000", default_value_t = 50,
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub(crate) page_size: u32,
-    /// Stop after this many events (of each call, when there are several)
-    #[arg(long, value_name = "N")]
-    pub(crate) limit: Option<u64>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub(crate) output: Format,
-    /// Start at this page URI (as printed when an earlier listing failed; one call only)
-    #[arg(long, value_name = "URI")]
-    pub(crate) from_page: Option<String>,
-    /// List a call of this subaccount instead of the credential's own account
-    #[arg(long = "subaccount", value_name = "AC…")]
-    pub(crate) account_sid_path: Option<String>,
-}
-
-/// How events are written to stdout.
+/// How items are written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Aligned columns sized to the terminal
     Table,
     /// One JSON array
     Json,
-    /// One event per line, exactly the JSON object the API sent
+    /// One item per line, exactly the JSON object the API sent
     Ndjson,
     /// Comma-separated columns with a header row
     Csv,

@@ -6,15 +6,15 @@
 //! twilio-api calls recordings list --call-sid <CA…>      (every read of the spec: --help)
 //! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
 //! twilio-api calls events list --call-sid <CA…> --call-sid <CA…> [--concurrency N] ...
-//! twilio-api calls events list --call-sid - < sids.txt     (one SID per line)
+//! twilio-api calls recordings list --call-sid - < sids.txt     (one SID per line)
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!
-//! One call's events are written exactly as the API sent them (JSON, NDJSON). With more than
-//! one call, calls are listed `--concurrency` at a time (default 4), their events interleave
-//! (each call's in API order), and every event says its call: `{"call_sid": "CA…", "event":
-//! {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table. A call that fails
-//! is reported on stderr and the others go on (exit code 1 at the end).
+//! One call's events are written exactly as the API sent them (JSON, NDJSON). Any list under
+//! one SID takes several: they are listed `--concurrency` at a time (default 4), their items
+//! interleave (each SID's in API order), and every item says its parent: `{"call_sid": "CA…",
+//! "event": {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table. A SID
+//! whose listing fails is reported on stderr and the others go on (exit code 1 at the end).
 //!
 //! Exit codes: 0 success; 2 bad usage or input caught before any request (a certificate
 //! file that cannot be used, a proxy URL that cannot be used included); 1 any failure at run
@@ -30,7 +30,6 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
-mod events;
 mod failure;
 mod output;
 mod paging;
@@ -49,7 +48,6 @@ mod generated {
     pub(crate) mod commands;
 }
 
-use std::io;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, FromArgMatches as _};
@@ -81,7 +79,7 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match parsed {
-        Parsed::Cli(cli) => runtime.block_on(run(cli, stdout)),
+        Parsed::Cli(cli) => runtime.block_on(run(cli)),
         Parsed::Generated(global) => match resources::find(&matches) {
             Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global, stdout)),
             None => Err(Failure::Usage("no such command".to_owned())),
@@ -120,14 +118,8 @@ impl Parsed {
     }
 }
 
-async fn run(cli: Cli, stdout: io::Result<output::Stdout>) -> Result<(), Failure> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Calls(args::Calls {
-            command:
-                args::CallsCommand::Events(args::Events {
-                    command: args::EventsCommand::List(list),
-                }),
-        }) => events::list_events(&cli.global, list, stdout).await,
         Command::Sandbox(args::SandboxArgs {
             command: args::SandboxCommand::Serve(serve),
         }) => serve::serve_sandbox(serve).await,

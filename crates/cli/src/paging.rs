@@ -1,5 +1,5 @@
-//! The one loop over a listing's pages, for every list command: a call's events, many calls'
-//! events at once, and every other resource.
+//! The one loop over a listing's pages, for every list command: one listing, or many at once
+//! (the same list under several SIDs), of any resource.
 //!
 //! Each page is written as it arrives and flushed, so that a reader downstream sees its items
 //! as soon as the page is in; `--limit` cuts the page that reaches it; a progress line shows
@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use futures::{Stream, StreamExt as _};
-use serde_json::value::RawValue;
-use twilio_api::{CallSid, ListPage};
+use twilio_api::ListPage;
+use twilio_export::RawJson;
 
 use crate::failure::{Failure, chain, describe, error_line, output_failure, resume_hint};
 use crate::output::{PageItem, Writer};
@@ -43,17 +44,29 @@ where
     }
 }
 
-/// A page of any resource with its item type erased: each item the exact JSON the API sent.
+/// A page of any resource with its item type erased: each item the exact JSON the API sent,
+/// a slice of the page's body.
 #[derive(Debug)]
-pub(crate) struct RawPage {
-    pub(crate) next: Option<String>,
-    pub(crate) items: Vec<Box<RawValue>>,
+pub(crate) struct SharedPage {
+    next: Option<String>,
+    items: Vec<RawJson>,
 }
 
-impl Page for RawPage {
-    type Item = Box<RawValue>;
+impl SharedPage {
+    /// The page `page`, its items kept where they lie.
+    pub(crate) fn of<P: ListPage<Item = RawJson>>(page: P) -> Self {
+        let next = page.next_page_uri().map(str::to_owned);
+        SharedPage {
+            next,
+            items: page.into_parts().1,
+        }
+    }
+}
 
-    fn items(&self) -> &[Box<RawValue>] {
+impl Page for SharedPage {
+    type Item = RawJson;
+
+    fn items(&self) -> &[RawJson] {
         &self.items
     }
 
@@ -62,8 +75,8 @@ impl Page for RawPage {
     }
 }
 
-/// Which listing a page belongs to: one listing (`()`), or one call of many, whose items
-/// are labelled with it.
+/// Which listing a page belongs to: one listing (`()`, or `None`), or one of many under
+/// several SIDs (the SID), whose items are labelled with it.
 pub(crate) trait Listing: Eq + Hash + Clone {
     fn label(&self) -> Option<&str>;
 }
@@ -74,9 +87,9 @@ impl Listing for () {
     }
 }
 
-impl Listing for CallSid {
+impl Listing for Option<Arc<str>> {
     fn label(&self) -> Option<&str> {
-        Some(self.as_str())
+        self.as_deref()
     }
 }
 
@@ -85,8 +98,8 @@ impl Listing for CallSid {
 pub(crate) enum OnError {
     /// Stops everything ([`Stop::Api`]): the listing cannot go on.
     Stop,
-    /// Says so on stderr, naming its listing, and goes on with the others (many calls at
-    /// once: the failed call's pager has stopped).
+    /// Says so on stderr, naming its listing, and goes on with the others (many listings at
+    /// once: the failed one's pager has stopped).
     Report,
 }
 

@@ -7,21 +7,37 @@
 //! account is a flag named after it (`--call-sid`, `--sid`, `--country-code`), every filter
 //! too (`--start-time-after`). Flags are checked (SID prefixes, dates, booleans, numbers)
 //! before any request; the request itself is the library's typed one.
+//!
+//! A list whose path takes exactly one SID besides the account (`calls events list
+//! --call-sid`, `calls recordings list`, `conferences participants list --conference-sid`…)
+//! lists many at once: its SID flag may be repeated, `-` reads SIDs from stdin (one per
+//! line), and with more than one SID the listings run `--concurrency` at a time
+//! ([`twilio_api::Listings::each`]), each item labelled with its parent (`{"call_sid": "CA…",
+//! "event": {…}}` in JSON and NDJSON, a first `call_sid` column in CSV and the table). A SID
+//! whose listing fails is reported on stderr and the others go on (exit 1 at the end). With
+//! one SID, the list is written as any other.
+//!
+//! Every list reads its pages as shared raw pages (each item a slice of its page's body): JSON
+//! and NDJSON hand a page's items to stdout where they lie, the table and CSV read their
+//! columns out of them, picked by the page's scan where the columns are nested paths.
 
-use std::io;
+use std::io::{self, BufRead as _};
+use std::sync::Arc;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use futures::stream::{BoxStream, StreamExt as _, TryStreamExt as _};
+use futures::stream::{BoxStream, StreamExt as _};
 use serde_json::value::RawValue;
+use twilio_api::model::{ListResource, Page, Raw, Sid};
 use twilio_api::{
-    AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, model::Sid,
+    AccountResource, Client, DateFilter, FetchRequest, ListPage, ListRequest, Listings,
 };
+use twilio_export::{Columns as PickedColumns, RawJson, SharedRaw};
 
 use crate::args::{Format, Global};
 use crate::failure::Failure;
 use crate::generated::commands::{COMMANDS, request};
-use crate::output::{Columns, Writer};
-use crate::paging::{OnError, RawPage, conclude, drive};
+use crate::output::{Columns, Labels, PathColumns, Writer};
+use crate::paging::{OnError, SharedPage, Stop, conclude, drive};
 use crate::signals::StopSignals;
 
 /// One generated command.
@@ -35,8 +51,37 @@ pub(crate) struct Spec {
     pub(crate) kind: Kind,
     /// Path parameters first, then filters.
     pub(crate) flags: &'static [Flag],
-    /// The spec's `x-twilio.defaultOutputProperties`: the columns of `table` and `csv`.
-    pub(crate) properties: &'static [&'static str],
+    /// What `table` and `csv` show unless `--properties` says otherwise.
+    pub(crate) shown: Shown,
+    /// For a list under exactly one SID (besides the account): how many SIDs are listed.
+    pub(crate) many: Option<&'static Many>,
+}
+
+/// The default columns of a command's `table` and `csv`.
+#[derive(Debug)]
+pub(crate) enum Shown {
+    /// These top-level members (the spec's `x-twilio.defaultOutputProperties`, or what the
+    /// generator chose where it has none).
+    Properties(&'static [&'static str]),
+    /// Columns at nested paths of every item, and their table layout (the generator's column
+    /// overrides: a call's events' time, method, URL, response code and duration).
+    Paths(&'static PathColumns),
+}
+
+/// A list under one SID that may be listed for many SIDs at once, and how their items are
+/// labelled.
+#[derive(Debug)]
+pub(crate) struct Many {
+    /// The SID's flag, e.g. `call-sid`.
+    pub(crate) flag: &'static str,
+    /// The member (and CSV column) naming an item's parent, e.g. `call_sid`.
+    pub(crate) label: &'static str,
+    /// The member holding the item itself, e.g. `event`.
+    pub(crate) item: &'static str,
+    /// What one SID names, e.g. `call`.
+    pub(crate) noun: &'static str,
+    /// What several name, e.g. `calls`.
+    pub(crate) nouns: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,24 +122,75 @@ pub(crate) enum Request {
     Fetch(FetchRequest<Box<RawValue>>),
 }
 
-/// A listing of any resource, its item type erased: each item is the exact JSON the API
-/// sent.
+/// One listing, or one per SID, of any resource, its item type erased: each item the exact
+/// JSON the API sent, a slice of its page.
 pub(crate) struct Listing {
-    configure: Box<Configure>,
+    start: Box<Start>,
+    /// How many listings it runs (more than one: labelled).
+    count: usize,
 }
 
-/// Applies the paging flags and starts the listing: its first page URI and its pages.
-type Configure = dyn FnOnce(&ListArgs) -> (String, PageStream) + Send;
+/// Applies the paging flags and starts the listing: each page with its listing's label.
+type Start = dyn FnOnce(&ListArgs) -> PageStream + Send;
 
-type PageStream = BoxStream<'static, Result<RawPage, twilio_api::Error>>;
+type PageStream = BoxStream<'static, (Label, Result<SharedPage, twilio_api::Error>)>;
+
+/// The SID a page was listed for, when there are several.
+pub(crate) type Label = Option<Arc<str>>;
 
 impl Request {
-    pub(crate) fn list<P>(request: ListRequest<P>) -> Self
+    /// A listing of one resource; `C` names the nested columns the page's scan picks for the
+    /// table and CSV (`()`: none).
+    pub(crate) fn list<C, R>(ctx: &Ctx<'_>, request: ListRequest<Page<Raw<R>>>) -> Self
     where
-        P: ListPage<Item = Box<RawValue>>,
+        C: PickedColumns,
+        R: ListResource + 'static,
     {
-        Request::List(Listing {
-            configure: Box::new(move |args: &ListArgs| {
+        Request::List(if ctx.pick {
+            Listing::one(request.pages_as::<Page<SharedRaw<R, C>>>())
+        } else {
+            Listing::one(request.pages_as::<Page<SharedRaw<R>>>())
+        })
+    }
+
+    /// The listing `list` makes of each SID: one listing alone for one SID, many listings at
+    /// once, labelled, for several (`C` as for [`Request::list`]).
+    pub(crate) fn each<C, S, R>(
+        ctx: &Ctx<'_>,
+        sids: Vec<S>,
+        mut list: impl FnMut(S) -> ListRequest<Page<Raw<R>>>,
+    ) -> Self
+    where
+        C: PickedColumns,
+        S: Sid,
+        R: ListResource + 'static,
+    {
+        if let [sid] = sids.as_slice() {
+            return Self::list::<C, R>(ctx, list(sid.clone()));
+        }
+        let count = sids.len();
+        Request::List(if ctx.pick {
+            Listing::many(
+                count,
+                Listings::each(sids, |sid| list(sid).pages_as::<Page<SharedRaw<R, C>>>()),
+            )
+        } else {
+            Listing::many(
+                count,
+                Listings::each(sids, |sid| list(sid).pages_as::<Page<SharedRaw<R>>>()),
+            )
+        })
+    }
+}
+
+impl Listing {
+    fn one<P>(request: ListRequest<P>) -> Self
+    where
+        P: ListPage<Item = RawJson> + Send + 'static,
+    {
+        Listing {
+            count: 1,
+            start: Box::new(move |args: &ListArgs| {
                 let mut request = request.page_size(args.page_size);
                 if let Some(limit) = args.limit {
                     request = request.limit(limit);
@@ -102,25 +198,49 @@ impl Request {
                 if let Some(from) = &args.from_page {
                     request = request.from_page(from.clone());
                 }
-                let first = request.first_page_uri();
-                let pages = request
+                request
                     .pages()
-                    .map_ok(|page| RawPage {
-                        next: page.next_page_uri().map(str::to_owned),
-                        items: page.into_parts().1,
-                    })
-                    .boxed();
-                (first, pages)
+                    .map(|page| (None, page.map(SharedPage::of)))
+                    .boxed()
             }),
-        })
+        }
+    }
+
+    /// Many listings, with prefetch off: the concurrency already overlaps requests, so that
+    /// no more than `--concurrency` are in flight.
+    fn many<S, P>(count: usize, listings: Listings<S, P>) -> Self
+    where
+        S: Sid,
+        P: ListPage<Item = RawJson> + Send + 'static,
+    {
+        Listing {
+            count,
+            start: Box::new(move |args: &ListArgs| {
+                let mut listings = listings
+                    .concurrency(usize::from(args.concurrency))
+                    .page_size(args.page_size)
+                    .prefetch(false);
+                if let Some(limit) = args.limit {
+                    listings = listings.limit(limit);
+                }
+                listings
+                    .pages()
+                    .map(|(sid, page)| {
+                        let label: Arc<str> = Arc::from(sid.as_ref());
+                        (Some(label), page.map(SharedPage::of))
+                    })
+                    .boxed()
+            }),
+        }
     }
 }
 
-/// The paging and output flags of a generated command.
+/// The paging flags of a generated list.
 struct ListArgs {
     page_size: u32,
     limit: Option<u64>,
     from_page: Option<String>,
+    concurrency: u16,
 }
 
 /// What a generated request is built with: the client, the account, the sandbox (for
@@ -128,10 +248,12 @@ struct ListArgs {
 pub(crate) struct Ctx<'a> {
     client: &'a Client,
     account: Option<twilio_api::AccountSid>,
-    /// The command's flags, to map a flag to its spec name.
-    flags: &'static [Flag],
+    /// The command, to map a flag to its spec name.
+    spec: &'static Spec,
     /// With `--sandbox`: a value the sandbox serves for every path parameter not given.
     defaults: Option<twilio_sandbox::PathValues>,
+    /// Whether the table or CSV reads nested columns the page's scan should pick.
+    pick: bool,
 }
 
 impl Ctx<'_> {
@@ -166,6 +288,7 @@ impl Ctx<'_> {
             return Ok(value.clone());
         }
         let spec = self
+            .spec
             .flags
             .iter()
             .find(|f| f.long == flag)
@@ -176,6 +299,48 @@ impl Ctx<'_> {
             .and_then(|values| values.get(spec))
             .map(ToString::to_string)
             .ok_or_else(|| Failure::Usage(format!("--{flag} is required")))
+    }
+
+    /// The SIDs of a path flag that may name several ([`Many`]): each value in order, `-`
+    /// standing for the SIDs on stdin (one per line, surrounding spaces and blank lines
+    /// skipped), every one checked before any request; a SID named twice is listed once,
+    /// where it first appears. None given: as [`Ctx::path_sid`] (with `--sandbox`, the
+    /// sandbox's first).
+    pub(crate) fn path_sids<T: Sid>(&self, flag: &str, m: &ArgMatches) -> Result<Vec<T>, Failure> {
+        let given: Vec<&String> = m
+            .get_many::<String>(flag)
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        if given.is_empty() {
+            return Ok(vec![self.path_sid(flag, m)?]);
+        }
+        let noun = self.spec.many.map_or("", |many| many.noun);
+        let mut sids: Vec<T> = Vec::new();
+        for arg in given {
+            if arg != "-" {
+                sids.push(self.sid(flag, arg)?);
+                continue;
+            }
+            for (number, line) in io::stdin().lock().lines().enumerate() {
+                let line =
+                    line.map_err(|e| Failure::Usage(format!("--{flag} -: reading stdin: {e}")))?;
+                let sid = line.trim();
+                if sid.is_empty() {
+                    continue;
+                }
+                sids.push(sid.parse().map_err(|e: twilio_api::SidError| {
+                    Failure::Usage(format!("--{flag} - (stdin line {}): {e}", number + 1))
+                })?);
+            }
+        }
+        if sids.is_empty() {
+            return Err(Failure::Usage(format!(
+                "--{flag} -: no {noun} SID on stdin"
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        sids.retain(|sid| seen.insert(sid.clone()));
+        Ok(sids)
     }
 
     pub(crate) fn date(&self, flag: &str, value: &str) -> Result<twilio_api::time::Date, Failure> {
@@ -277,13 +442,45 @@ fn leaf(spec: &'static Spec) -> Command {
             help.push_str(" (required; with --sandbox, the sandbox's first)");
         }
         help.push_str(&format!(" (sent as {})", flag.spec));
+        let many = spec.many.filter(|many| many.flag == flag.long);
+        if let Some(many) = many {
+            help.push_str(&format!(
+                ". Repeat it to list several {nouns}; `-` reads SIDs from stdin, one per line. \
+                 With more than one, each item is labelled with its {noun}: JSON and NDJSON as \
+                 {{\"{label}\": \"…\", \"{item}\": {{…}}}}, CSV and the table with a first \
+                 {label} column",
+                nouns = many.nouns,
+                noun = many.noun,
+                label = many.label,
+                item = many.item,
+            ));
+        }
         let heading = if flag.path { "Resource" } else { "Filters" };
         cmd = cmd.arg(
             Arg::new(flag.long)
                 .long(flag.long)
                 .value_name(value_name(&flag.kind))
+                .action(if many.is_some() {
+                    ArgAction::Append
+                } else {
+                    ArgAction::Set
+                })
                 .help(help)
                 .help_heading(heading),
+        );
+    }
+    if let Some(many) = spec.many {
+        cmd = cmd.arg(
+            Arg::new("concurrency")
+                .long("concurrency")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u16).range(1..=256))
+                .help(format!(
+                    "How many {} are listed at once when there are several [default: {}]",
+                    many.nouns,
+                    twilio_api::DEFAULT_CONCURRENCY
+                ))
+                .help_heading("Resource"),
         );
     }
     cmd = cmd.next_help_heading("Output");
@@ -307,10 +504,10 @@ fn leaf(spec: &'static Spec) -> Command {
                 .value_name("a,b,c")
                 .help(format!(
                     "The columns of table and csv, by their JSON names [default: {}]",
-                    if spec.properties.is_empty() {
-                        "sid".to_owned()
-                    } else {
-                        spec.properties.join(",")
+                    match spec.shown {
+                        Shown::Properties([]) => "sid".to_owned(),
+                        Shown::Properties(names) => names.join(","),
+                        Shown::Paths(set) => Columns::Paths(set).names().join(","),
                     }
                 )),
         )
@@ -335,7 +532,11 @@ fn leaf(spec: &'static Spec) -> Command {
                     .long("limit")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u64))
-                    .help("Stop after this many items"),
+                    .help(if spec.many.is_some() {
+                        "Stop after this many items (of each SID, when there are several)"
+                    } else {
+                        "Stop after this many items"
+                    }),
             )
             .arg(
                 Arg::new("from-page")
@@ -379,7 +580,7 @@ pub(crate) async fn run(
     index: usize,
     m: &ArgMatches,
     global: &Global,
-    stdout: io::Result<crate::output::Stdout>,
+    out: io::Result<crate::output::Stdout>,
 ) -> Result<(), Failure> {
     let spec = COMMANDS
         .get(index)
@@ -395,24 +596,30 @@ pub(crate) async fn run(
         .get_one::<Format>("output")
         .copied()
         .unwrap_or(Format::Table);
-    let properties: Vec<String> = match m.get_one::<String>("properties") {
-        Some(list) => list
-            .split(',')
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect(),
-        None if spec.properties.is_empty() => vec!["sid".to_owned()],
-        None => spec.properties.iter().map(|p| (*p).to_owned()).collect(),
+    let columns = match m.get_one::<String>("properties") {
+        Some(list) => Columns::Properties(
+            list.split(',')
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        ),
+        None => match spec.shown {
+            Shown::Properties([]) => Columns::Properties(vec!["sid".to_owned()]),
+            Shown::Properties(names) => {
+                Columns::Properties(names.iter().map(|p| (*p).to_owned()).collect())
+            }
+            Shown::Paths(set) => Columns::Paths(set),
+        },
     };
-    if properties.is_empty() {
+    if let Columns::Properties(names) = &columns
+        && names.is_empty()
+    {
         return Err(Failure::Usage(
             "--properties: name at least one property".to_owned(),
         ));
     }
     let header = !m.get_flag("no-header");
     let (client, sandbox) = crate::settings::client(global).await?;
-    let stdout =
-        stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))?;
     let defaults = match &sandbox {
         Some(sandbox) => {
             let given: Vec<(&str, &str)> = spec
@@ -436,20 +643,19 @@ pub(crate) async fn run(
     let ctx = Ctx {
         client: &client,
         account,
-        flags: spec.flags,
+        spec,
         defaults,
+        pick: matches!(columns, Columns::Paths(_)) && matches!(format, Format::Table | Format::Csv),
     };
     let request = request(index, &ctx, m)?;
-    let mut out = Writer::with_options(
-        format,
-        stdout,
-        Columns::Properties(properties),
-        false,
-        header,
-    );
+    // An export is its output: with nowhere to write it, fetch nothing (bad input first).
+    let stdout = |stdout: io::Result<crate::output::Stdout>| {
+        stdout.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))
+    };
     let listing = match request {
         Request::List(listing) => listing,
         Request::Fetch(fetch) => {
+            let out = Writer::with_options(format, stdout(out)?, columns, None, header);
             // One object: nothing is written unless it arrived.
             let item = match fetch.send().await {
                 Ok(item) => item,
@@ -465,22 +671,57 @@ pub(crate) async fn run(
         page_size: m.get_one::<u32>("page-size").copied().unwrap_or(50),
         limit: m.get_one::<u64>("limit").copied(),
         from_page: m.get_one::<String>("from-page").cloned(),
+        // Only a list under one SID has the flag.
+        concurrency: spec
+            .many
+            .and_then(|_| m.get_one::<u16>("concurrency").copied())
+            .unwrap_or(twilio_api::DEFAULT_CONCURRENCY as u16),
     };
-    let (_first, pages) = (listing.configure)(&args);
+    // Several SIDs: labelled, each listing's failure reported and the others go on.
+    let many = spec.many.filter(|_| listing.count > 1);
+    if let (Some(many), Some(_)) = (many, &args.from_page) {
+        return Err(Failure::Usage(format!(
+            "--from-page resumes one {noun}: list that {noun} alone",
+            noun = many.noun
+        )));
+    }
+    let labels = many.map(|many| Labels {
+        parent: many.label,
+        item: many.item,
+    });
+    let mut out = Writer::with_options(format, stdout(out)?, columns, labels, header);
+    let count = listing.count;
+    let pages = (listing.start)(&args);
     // From here on, these stop the listing between pages instead of killing the process.
     let mut signals = StopSignals::install()?;
+    let on_error = match many {
+        Some(_) => OnError::Report,
+        None => OnError::Stop,
+    };
     let result = drive(
-        pages.map(|page| ((), page)),
+        pages,
         args.limit,
         args.from_page,
-        OnError::Stop,
+        on_error,
         &mut out,
         &mut signals,
     )
     .await;
+    let interrupted = matches!(result, Err(Stop::Interrupted(..)));
     let concluded = conclude(result, out);
     drop(sandbox);
-    concluded.map(drop)
+    match (concluded, many) {
+        (Ok(_), None) | (Ok(0), Some(_)) => Ok(()),
+        (Ok(failed), Some(many)) => Err(Failure::Runtime(format!(
+            "{failed} of {count} {} failed (see above)",
+            many.nouns
+        ))),
+        (Err(Failure::Runtime(line)), Some(many)) if interrupted => Err(Failure::Runtime(format!(
+            "{line}: every {} written is whole, but {} may be incomplete",
+            many.item, many.nouns
+        ))),
+        (Err(failure), _) => Err(failure),
+    }
 }
 
 #[cfg(test)]

@@ -222,9 +222,15 @@ async fn concurrency_is_bounded_over_one_client() {
 /// Runs `twilio-api calls events list <args>` against the sandbox, with `stdin` on its
 /// standard input.
 async fn list(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Output {
+    run(sandbox, &["calls", "events", "list"], args, stdin).await
+}
+
+/// Runs `twilio-api <words> <args>` against the sandbox, with `stdin` on its standard input.
+async fn run(sandbox: &Sandbox, words: &[&str], args: &[&str], stdin: &str) -> Output {
     let mut command = cli_command(sandbox.account_sid(), sandbox.auth_token());
     command
-        .args(["calls", "events", "list", "--base-url", sandbox.base_url()])
+        .args(words)
+        .args(["--base-url", sandbox.base_url()])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -247,12 +253,17 @@ fn text(bytes: &[u8]) -> String {
 
 /// Parses labelled NDJSON lines into each call's events, checking every line's shape.
 fn labelled_lines(stdout: &str) -> BTreeMap<String, Vec<serde_json::Value>> {
+    labelled_as(stdout, "call_sid", "event")
+}
+
+/// Parses labelled NDJSON lines, `{"<parent>": "…", "<item>": {…}}`, into each parent's items.
+fn labelled_as(stdout: &str, parent: &str, item: &str) -> BTreeMap<String, Vec<serde_json::Value>> {
     by_call(stdout.lines().map(|line| {
         let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
         let object = value.as_object_mut().unwrap();
         assert_eq!(object.len(), 2, "{line}");
-        let sid = object["call_sid"].as_str().unwrap().to_owned();
-        (sid, object.remove("event").unwrap())
+        let sid = object[parent].as_str().unwrap().to_owned();
+        (sid, object.remove(item).unwrap())
     }))
 }
 
@@ -362,4 +373,259 @@ async fn cli_rejects_bad_input_before_any_request() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
     assert_eq!(sandbox.stats().requests, 0);
+}
+
+/// Each call's recordings, as the facade lists them one call at a time (calls without any
+/// left out).
+async fn recordings(sandbox: &Sandbox) -> BTreeMap<String, Vec<serde_json::Value>> {
+    let client = client(sandbox, None);
+    let mut all = BTreeMap::new();
+    for sid in sids(sandbox) {
+        let recordings: Vec<serde_json::Value> = client
+            .call(sid.clone())
+            .recordings()
+            .list_raw()
+            .stream()
+            .map(|recording| serde_json::from_str(recording.unwrap().get()).unwrap())
+            .collect()
+            .await;
+        if !recordings.is_empty() {
+            all.insert(sid.to_string(), recordings);
+        }
+    }
+    all
+}
+
+const RECORDINGS: [&str; 3] = ["calls", "recordings", "list"];
+
+#[tokio::test]
+async fn cli_lists_any_list_under_one_sid_for_many_sids() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let expected = recordings(&sandbox).await;
+    assert!(expected.len() >= 2, "calls with recordings: {expected:?}");
+    let all = sandbox.call_sids();
+    let mut args = vec![
+        "--output",
+        "ndjson",
+        "--page-size",
+        "2",
+        "--concurrency",
+        "2",
+    ];
+    for sid in &all {
+        args.extend(["--call-sid", sid.as_str()]);
+    }
+    let out = run(&sandbox, &RECORDINGS, &args, "").await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        labelled_as(&text(&out.stdout), "call_sid", "recording"),
+        expected
+    );
+
+    // The same from stdin, blank lines and surrounding spaces skipped.
+    let stdin = format!("\n {} \n\n{}\n", all[..3].join("\n"), all[3..].join("\n"));
+    let out = run(
+        &sandbox,
+        &RECORDINGS,
+        &["--output", "ndjson", "--call-sid", "-"],
+        &stdin,
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        labelled_as(&text(&out.stdout), "call_sid", "recording"),
+        expected
+    );
+
+    // CSV and the table: a first call_sid column, then the command's own columns.
+    let recordings: usize = expected.values().map(Vec::len).sum();
+    let out = run(
+        &sandbox,
+        &RECORDINGS,
+        &["--output", "csv", "--call-sid", "-"],
+        &stdin,
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("call_sid,sid,call_sid,status,"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + recordings, "{csv}");
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], cells[2], "labelled with its own call: {line}");
+    }
+    let out = run(&sandbox, &RECORDINGS, &["--call-sid", "-"], &stdin).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("CALL_SID  "), "{table}");
+    assert_eq!(table.lines().count(), 1 + recordings, "{table}");
+
+    // A limit applies to each call.
+    let out = run(
+        &sandbox,
+        &RECORDINGS,
+        &["--output", "ndjson", "--limit", "1", "--call-sid", "-"],
+        &stdin,
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let firsts: BTreeMap<_, _> = expected
+        .iter()
+        .map(|(sid, recordings)| (sid.clone(), recordings[..1].to_vec()))
+        .collect();
+    assert_eq!(
+        labelled_as(&text(&out.stdout), "call_sid", "recording"),
+        firsts
+    );
+
+    // One call, wherever its SID comes from: unlabelled, as any list.
+    let (call, its) = expected.iter().next().unwrap();
+    for (args, stdin) in [
+        (vec!["--output", "ndjson", "--call-sid", call.as_str()], ""),
+        (vec!["--output", "ndjson", "--call-sid", "-"], call.as_str()),
+    ] {
+        let out = run(&sandbox, &RECORDINGS, &args, stdin).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let lines: Vec<serde_json::Value> = text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(&lines, its, "{args:?}");
+    }
+}
+
+#[tokio::test]
+async fn cli_reports_a_failing_sid_of_any_list_and_lists_the_others() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let expected = recordings(&sandbox).await;
+    let mut stdin = sandbox.call_sids();
+    stdin.insert(2, UNKNOWN_CALL.to_owned());
+    let out = run(
+        &sandbox,
+        &RECORDINGS,
+        &["--output", "json", "--call-sid", "-"],
+        &stdin.join("\n"),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error: {UNKNOWN_CALL}:")) && stderr.contains("20404"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 of 9 calls failed"), "{stderr}");
+    // The JSON array is whole, every recording of the others in it, labelled.
+    let json: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let got = by_call(json.as_array().unwrap().iter().map(|labelled| {
+        assert_eq!(labelled.as_object().unwrap().len(), 2, "{labelled}");
+        (
+            labelled["call_sid"].as_str().unwrap().to_owned(),
+            labelled["recording"].clone(),
+        )
+    }));
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn cli_rejects_a_bad_sid_of_any_list_before_any_request() {
+    let sandbox = sandbox(Duration::ZERO).await;
+    let call = sandbox.call_sids()[0].clone();
+    let other = sandbox.call_sids()[1].clone();
+    let stdin = format!("{call}\n\n{other}\nCF0123456789abcdef0123456789abcdef\n");
+    let cases: [(&[&str], &[&str], &str, &str); 5] = [
+        // The fourth line, blank lines counted, names a conference, not a call.
+        (
+            &RECORDINGS,
+            &["--call-sid", "-"],
+            &stdin,
+            "--call-sid - (stdin line 4)",
+        ),
+        (
+            &RECORDINGS,
+            &["--call-sid", &call, "--call-sid", "CAnope"],
+            "",
+            "CAnope",
+        ),
+        (
+            &RECORDINGS,
+            &["--call-sid", "-"],
+            "\n  \n",
+            "no call SID on stdin",
+        ),
+        (
+            &RECORDINGS,
+            &[
+                "--call-sid",
+                &call,
+                "--call-sid",
+                &other,
+                "--from-page",
+                "/x",
+            ],
+            "",
+            "--from-page resumes one call",
+        ),
+        (
+            &["conferences", "participants", "list"],
+            &["--conference-sid", "-"],
+            "CF0123456789abcdef0123456789abcdef\nCA0123456789abcdef0123456789abcdef\n",
+            "--conference-sid - (stdin line 2)",
+        ),
+    ];
+    for (words, args, stdin, says) in cases {
+        let out = run(&sandbox, words, args, stdin).await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+    assert_eq!(sandbox.stats().requests, 0);
+}
+
+/// The embedded sandbox: the SIDs of its own calls, each recording labelled with the call it
+/// is listed under, which is the call it names.
+#[test]
+fn cli_labels_recordings_of_the_embedded_sandbox() {
+    let embedded = |args: &[&str]| {
+        let out = std::process::Command::new(twilio_e2e::cli_binary())
+            .arg("--sandbox")
+            .args(args)
+            .env_remove("TWILIO_ACCOUNT_SID")
+            .env_remove("TWILIO_AUTH_TOKEN")
+            .env_remove("TWILIO_API_KEY")
+            .env_remove("TWILIO_API_SECRET")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let calls = embedded(&[
+        "calls",
+        "list",
+        "--output",
+        "csv",
+        "--properties",
+        "sid",
+        "--no-header",
+    ]);
+    let calls: Vec<&str> = calls.lines().collect();
+    assert!(calls.len() > 2, "{calls:?}");
+    let mut args = vec!["calls", "recordings", "list", "--output", "ndjson"];
+    for sid in &calls {
+        args.extend(["--call-sid", sid]);
+    }
+    let labelled = labelled_as(&embedded(&args), "call_sid", "recording");
+    assert!(labelled.len() >= 2, "{labelled:?}");
+    for (call, recordings) in &labelled {
+        assert!(calls.contains(&call.as_str()), "{call}");
+        for recording in recordings {
+            assert_eq!(recording["call_sid"], call.as_str(), "{recording}");
+        }
+    }
 }

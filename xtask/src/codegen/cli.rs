@@ -3,6 +3,7 @@
 //! kebab-cased, then `list` or `fetch`), with a flag per path parameter and per filter, and
 //! the code that turns parsed flags into the facade's typed request.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::GeneratedFile;
@@ -37,7 +38,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         "//! Every read of the 2010-04-01 API as a command: the table clap's commands are built\n\
          //! from, and the code that turns a command's flags into its typed request.\n\n\
          use clap::ArgMatches;\n\n\
-         use crate::resources::{Ctx, Flag, FlagKind, Kind, Request, Spec};\nuse crate::Failure;\n\n\
+         use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};\nuse crate::Failure;\n\n\
          /// Every generated command.\npub(crate) static COMMANDS: &[Spec] = &[\n",
     );
     let mut dispatch = String::from(
@@ -45,19 +46,20 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
          pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Request, Failure> {\n\
          match index {\n",
     );
-    let mut index = 0;
-    for op in &api.operations {
-        if op.id == "ListCallEvent" {
-            continue; // `calls events list` is written by hand (many calls, labels).
-        }
+    // The column overrides in use, by item schema: the name of their static, and its code.
+    let mut columns: BTreeMap<String, String> = BTreeMap::new();
+    for (index, op) in api.operations.iter().enumerate() {
         let words = words(op);
         let scoped = is_account_scoped(op);
         let params: Vec<_> = op.path_params.iter().skip(usize::from(scoped)).collect();
+        let many = many(op, &params)?;
         let mut flags = Vec::new();
         for p in &params {
             flags.push(flag_entry(api, &p.name, &p.ty, &p.description, true)?);
         }
-        let mut filters = String::new();
+        // Every filter is checked once, before the request (or requests) it goes into.
+        let mut parse = String::new();
+        let mut apply = String::new();
         for q in &op.query {
             let flag = names::kebab(&q.name);
             if RESERVED.contains(&flag.as_str())
@@ -67,44 +69,91 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             }
             flags.push(flag_entry(api, &q.name, &q.ty, &q.description, false)?);
             let method = filter_method(&q.name);
+            let var = format!("f_{}", flag.replace('-', "_"));
             let value = value_expr(&q.ty, &flag);
-            writeln!(
-                filters,
-                "if let Some(v) = m.get_one::<String>({flag:?}) {{ l = l.{method}({value}?); }}"
-            )
-            .map_err(|e| e.to_string())?;
+            writeln!(parse, "let {var} = {value};").map_err(|e| e.to_string())?;
+            // Under many SIDs the same value goes into each listing.
+            let copied = matches!(
+                q.ty,
+                ParamType::Date | ParamType::DateTime | ParamType::Bool | ParamType::Integer
+            );
+            let taken = if many.is_some() && !copied {
+                format!("{var}.clone()")
+            } else {
+                var
+            };
+            writeln!(apply, "if let Some(v) = {taken} {{ l = l.{method}(v); }}")
+                .map_err(|e| e.to_string())?;
         }
         let about = first_sentence(&op.summary);
         let kind = match op.kind {
             OpKind::List => "Kind::List",
             OpKind::Fetch => "Kind::Fetch",
         };
-        let props: Vec<String> = default_columns(api, op)?
-            .iter()
-            .map(|p| format!("{p:?}"))
-            .collect();
+        let column_override = super::spec::columns_override(&op.item_schema)
+            .filter(|_| op.kind == OpKind::List)
+            .map(|o| path_columns(api, op, o, &mut columns))
+            .transpose()?;
+        let shown = match &column_override {
+            Some((statics, _)) => format!("Shown::Paths(&{statics})"),
+            _ => {
+                let props: Vec<String> = default_columns(api, op)?
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect();
+                format!("Shown::Properties(&[{}])", props.join(", "))
+            }
+        };
+        let many_entry = match &many {
+            Some(many) => format!(
+                "Some(&Many {{ flag: {:?}, label: {:?}, item: {:?}, noun: {:?}, nouns: {:?} }})",
+                many.flag, many.label, many.item, many.noun, many.nouns
+            ),
+            None => "None".to_owned(),
+        };
         writeln!(
             table,
-            "Spec {{ words: &[{}], about: {about:?}, path: {path:?}, kind: {kind}, flags: &[{}], properties: &[{}] }},",
+            "Spec {{ words: &[{}], about: {about:?}, path: {path:?}, kind: {kind}, flags: &[{}], shown: {shown}, many: {many_entry} }},",
             words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", "),
             flags.join(", "),
-            props.join(", "),
             path = op.path,
         )
         .map_err(|e| e.to_string())?;
-        let walk = walk(op, scoped)?;
-        let body = match op.kind {
-            OpKind::List => {
+        let picking = match &column_override {
+            Some((_, picking)) => picking.as_str(),
+            None => "()",
+        };
+        let body = match (op.kind, &many) {
+            (OpKind::List, Some(many)) => {
                 let _ = list_names(api, op);
-                if filters.is_empty() {
-                    format!("Ok(Request::list({walk}.list_raw()))")
+                let walk = walk(op, scoped, Some("sid"))?;
+                let list = if apply.is_empty() {
+                    format!("{walk}.list_raw()")
+                } else {
+                    format!("{{ let mut l = {walk}.list_raw();\n{apply}l\n}}")
+                };
+                format!(
+                    "{parse}let sids = ctx.path_sids::<twilio_api::model::{}>({:?}, m)?;\n\
+                     Ok(Request::each::<{picking}, _, _>(ctx, sids, |sid| {list}))",
+                    many.sid_rust, many.flag
+                )
+            }
+            (OpKind::List, None) => {
+                let _ = list_names(api, op);
+                let walk = walk(op, scoped, None)?;
+                if apply.is_empty() {
+                    format!("Ok(Request::list::<{picking}, _>(ctx, {walk}.list_raw()))")
                 } else {
                     format!(
-                        "#[allow(unused_mut)] let mut l = {walk}.list_raw();\n{filters}Ok(Request::list(l))"
+                        "{parse}let mut l = {walk}.list_raw();\n{apply}\
+                         Ok(Request::list::<{picking}, _>(ctx, l))"
                     )
                 }
             }
-            OpKind::Fetch => format!("Ok(Request::Fetch({walk}.fetch_raw()))"),
+            (OpKind::Fetch, _) => {
+                let walk = walk(op, scoped, None)?;
+                format!("Ok(Request::Fetch({walk}.fetch_raw()))")
+            }
         };
         writeln!(
             dispatch,
@@ -112,9 +161,11 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
             op.id, op.path
         )
         .map_err(|e| e.to_string())?;
-        index += 1;
     }
     table.push_str("];\n\n");
+    for code in columns.values() {
+        table.push_str(code);
+    }
     dispatch.push_str("_ => Err(Failure::Usage(format!(\"no command {index}\"))),\n}\n}\n");
     table.push_str(&dispatch);
     Ok(vec![
@@ -129,9 +180,6 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
 fn command_tests(api: &Api) -> Result<String, String> {
     let mut out = String::from(COMMAND_TESTS_HEAD);
     for op in &api.operations {
-        if op.id == "ListCallEvent" {
-            continue;
-        }
         let item = super::model::item_rust_name(api, &op.item_schema)?;
         let words = words(op);
         let args: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
@@ -250,6 +298,151 @@ fn default_columns(api: &Api, op: &Operation) -> Result<Vec<String>, String> {
     Ok(scalars)
 }
 
+/// A list whose path takes exactly one SID besides the account, which the CLI lists for many
+/// SIDs at once: its flag may repeat and read `-` as stdin, and with several SIDs each item is
+/// labelled with its parent.
+#[derive(Debug)]
+struct ManySids {
+    /// The flag, e.g. `call-sid`.
+    flag: String,
+    /// The SID's Rust type, e.g. `CallSid`.
+    sid_rust: String,
+    /// The member naming each item's parent, e.g. `call_sid`.
+    label: String,
+    /// The member holding each item: the singular of the list's items key, e.g. `event`.
+    item: String,
+    /// What one SID names, e.g. `call` (the flag without `-sid`).
+    noun: String,
+    /// What several name, e.g. `calls` (the path segment before the SID).
+    nouns: String,
+}
+
+fn many(op: &Operation, params: &[&super::spec::Param]) -> Result<Option<ManySids>, String> {
+    let ([param], OpKind::List) = (params, op.kind) else {
+        return Ok(None);
+    };
+    let ParamType::Sid(kind) = &param.ty else {
+        return Ok(None);
+    };
+    let items_key = op
+        .items_key
+        .as_deref()
+        .ok_or_else(|| format!("{}: a list without an items key", op.id))?;
+    let parent = op
+        .segments
+        .iter()
+        .position(|s| *s == Segment::Param(param.name.clone()))
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| op.segments.get(i));
+    let Some(Segment::Static(parent)) = parent else {
+        return Err(format!(
+            "{}: no path segment before {{{}}}",
+            op.id, param.name
+        ));
+    };
+    let flag = names::kebab(&param.name);
+    let nouns = names::kebab(parent).replace('-', " ");
+    let noun = match flag.strip_suffix("-sid") {
+        Some(noun) if !noun.is_empty() => noun.replace('-', " "),
+        _ => names::kebab(&names::singular(parent)).replace('-', " "),
+    };
+    Ok(Some(ManySids {
+        label: flag.replace('-', "_"),
+        sid_rust: kind.rust.to_owned(),
+        item: names::singular(items_key),
+        noun,
+        nouns,
+        flag,
+    }))
+}
+
+/// The most columns an override has (the CLI's `MAX_PATH_COLUMNS`).
+const MAX_PATH_COLUMNS: usize = 8;
+
+/// The column override `o` of `op`'s items as the CLI's data: a `PathColumns` static, the
+/// paths as one static, and the picking type naming them (added to `columns` once per item
+/// schema). Returns the static's name and the picking type.
+fn path_columns(
+    api: &Api,
+    op: &Operation,
+    o: &super::spec::ColumnsOverride,
+    columns: &mut BTreeMap<String, String>,
+) -> Result<(String, String), String> {
+    let rust = super::model::item_rust_name(api, &op.item_schema)?;
+    let upper = names::snake(&rust).to_uppercase();
+    let (statics, paths, picking) = (
+        format!("{upper}_COLUMNS"),
+        format!("{upper}_PATHS"),
+        format!("{rust}Columns"),
+    );
+    let names = (
+        statics.clone(),
+        format!("crate::generated::commands::{picking}"),
+    );
+    if columns.contains_key(&op.item_schema) {
+        return Ok(names);
+    }
+    let schema = api.schema(&op.item_schema)?;
+    if o.columns.is_empty() || o.columns.len() > MAX_PATH_COLUMNS {
+        return Err(format!(
+            "{}: a column override needs 1 to {MAX_PATH_COLUMNS} columns",
+            o.schema
+        ));
+    }
+    if o.columns.iter().filter(|c| c.width.is_none()).count() > 1 {
+        return Err(format!(
+            "{}: at most one column without a width (the table's last)",
+            o.schema
+        ));
+    }
+    let mut entries = Vec::new();
+    for c in o.columns {
+        // A hand-written item's members are its override's (which the spec is held to).
+        let has = match super::spec::item_override(&op.item_schema) {
+            Some(item) => item.members.contains(&c.path.0),
+            None => schema.fields.iter().any(|f| f.json == c.path.0),
+        };
+        if !has {
+            return Err(format!(
+                "{}: column {} reads member {:?}, which the schema does not have",
+                o.schema, c.name, c.path.0
+            ));
+        }
+        let value = match c.count_max {
+            None => "crate::output::Value::Text".to_owned(),
+            Some(max) => format!("crate::output::Value::Count({max})"),
+        };
+        entries.push(format!(
+            "crate::output::Column {{ name: {:?}, title: {:?}, value: {value}, width: {:?}, right: {} }}",
+            c.name, c.title, c.width, c.right
+        ));
+    }
+    let path_list: Vec<String> = o
+        .columns
+        .iter()
+        .map(|c| format!("({:?}, {:?})", c.path.0, c.path.1))
+        .collect();
+    let code = format!(
+        "/// The table and CSV columns of `{rust}` lists (the generator's column overrides), in \
+         CSV order.\n\
+         pub(crate) static {statics}: crate::output::PathColumns = crate::output::PathColumns {{\n\
+         columns: &[{}],\n\
+         read: |item| crate::output::read_paths(item, {paths}),\n}};\n\n\
+         /// Where [`{statics}`] are in an item: one `static`, so that the paths the page's scan \
+         picked ([`{picking}`]) and the ones a row asks for are the very same strings.\n\
+         static {paths}: [(&str, &str); {}] = [{}];\n\n\
+         /// The paths of [`{statics}`], for the scan of each page to pick them on its way.\n\
+         #[derive(Debug)]\npub(crate) enum {picking} {{}}\n\n\
+         impl twilio_export::Columns for {picking} {{\n\
+         const PATHS: &'static [(&'static str, &'static str)] = &{paths};\n}}\n\n",
+        entries.join(", "),
+        path_list.len(),
+        path_list.join(", "),
+    );
+    columns.insert(op.item_schema.clone(), code);
+    Ok(names)
+}
+
 fn is_account_scoped(op: &Operation) -> bool {
     matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(_), _, ..] if a == "Accounts")
 }
@@ -317,23 +510,34 @@ fn flag_entry(
     ))
 }
 
+/// The value of filter `flag`, checked: an `Option` of what its setter takes (`?` on a bad
+/// value).
 fn value_expr(ty: &ParamType, flag: &str) -> String {
+    let checked = |check: String| {
+        format!("match m.get_one::<String>({flag:?}) {{ Some(v) => Some({check}?), None => None }}")
+    };
     match ty {
-        ParamType::Sid(kind) => format!("ctx.sid::<twilio_api::model::{}>({flag:?}, v)", kind.rust),
-        ParamType::String | ParamType::PhoneNumber => "Ok::<_, Failure>(v.clone())".to_owned(),
-        ParamType::Date => format!("ctx.date({flag:?}, v)"),
-        ParamType::DateTime => format!("ctx.date_filter({flag:?}, v)"),
-        ParamType::Bool => format!("ctx.boolean({flag:?}, v)"),
-        ParamType::Integer => format!("ctx.integer({flag:?}, v)"),
+        ParamType::Sid(kind) => checked(format!(
+            "ctx.sid::<twilio_api::model::{}>({flag:?}, v)",
+            kind.rust
+        )),
+        ParamType::String | ParamType::PhoneNumber => {
+            format!("m.get_one::<String>({flag:?}).cloned()")
+        }
+        ParamType::Date => checked(format!("ctx.date({flag:?}, v)")),
+        ParamType::DateTime => checked(format!("ctx.date_filter({flag:?}, v)")),
+        ParamType::Bool => checked(format!("ctx.boolean({flag:?}, v)")),
+        ParamType::Integer => checked(format!("ctx.integer({flag:?}, v)")),
         ParamType::Enum(component) => format!(
-            "Ok::<_, Failure>(twilio_api::model::{}::from(v.as_str()))",
+            "m.get_one::<String>({flag:?}).map(|v| twilio_api::model::{}::from(v.as_str()))",
             super::model::enum_rust_name(component)
         ),
     }
 }
 
-/// The facade walk to the operation's resource, with its path flags.
-fn walk(op: &Operation, scoped: bool) -> Result<String, String> {
+/// The facade walk to the operation's resource, with its path flags; `sid`, for a list under
+/// one SID listed for many, names the variable holding that SID instead of its flag.
+fn walk(op: &Operation, scoped: bool, sid: Option<&str>) -> Result<String, String> {
     let mut expr = if scoped {
         "ctx.account()".to_owned()
     } else {
@@ -356,12 +560,13 @@ fn walk(op: &Operation, scoped: bool) -> Result<String, String> {
                 singular
             };
             let flag = names::kebab(&param.name);
-            let value = match &param.ty {
-                ParamType::Sid(kind) => format!(
+            let value = match (&param.ty, sid) {
+                (ParamType::Sid(_), Some(sid)) => sid.to_owned(),
+                (ParamType::Sid(kind), None) => format!(
                     "ctx.path_sid::<twilio_api::model::{}>({flag:?}, m)?",
                     kind.rust
                 ),
-                _ => format!("ctx.path_text({flag:?}, m)?"),
+                (_, _) => format!("ctx.path_text({flag:?}, m)?"),
             };
             write!(expr, ".{}({value})", names::ident(&method)).map_err(|e| e.to_string())?;
             i += 2;
@@ -384,6 +589,118 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         let openapi: openapiv3::OpenAPI = serde_json::from_slice(&bytes).unwrap();
         Api::read(&openapi).unwrap()
+    }
+
+    /// A list whose path takes exactly one SID besides the account is listed for many SIDs;
+    /// its labels are the flag's name and the singular of its items key.
+    #[test]
+    fn lists_under_one_sid_take_many_sids() {
+        let api = api();
+        let many: Vec<(String, Option<ManySids>)> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let scoped = is_account_scoped(op);
+                let params: Vec<_> = op.path_params.iter().skip(usize::from(scoped)).collect();
+                (words(op).join(" "), many(op, &params).unwrap())
+            })
+            .collect();
+        let of = |words: &str| {
+            many.iter()
+                .find(|(w, _)| w == words)
+                .unwrap_or_else(|| panic!("no command {words}"))
+                .1
+                .as_ref()
+                .map(|m| {
+                    [&m.flag, &m.label, &m.item, &m.noun, &m.nouns].map(|s| s.as_str().to_owned())
+                })
+        };
+        assert_eq!(
+            of("calls events list"),
+            Some(["call-sid", "call_sid", "event", "call", "calls"].map(str::to_owned))
+        );
+        assert_eq!(
+            of("calls recordings list"),
+            Some(["call-sid", "call_sid", "recording", "call", "calls"].map(str::to_owned))
+        );
+        assert_eq!(
+            of("conferences participants list"),
+            Some(
+                [
+                    "conference-sid",
+                    "conference_sid",
+                    "participant",
+                    "conference",
+                    "conferences"
+                ]
+                .map(str::to_owned)
+            )
+        );
+        assert_eq!(
+            of("queues members list"),
+            Some(["queue-sid", "queue_sid", "queue_member", "queue", "queues"].map(str::to_owned))
+        );
+        // No SID, two SIDs, a path parameter that is not a SID, a fetch.
+        for words in [
+            "calls list",
+            "recordings add-on-results payloads list",
+            "available-phone-numbers local list",
+            "calls recordings fetch",
+        ] {
+            assert_eq!(of(words), None, "{words}");
+        }
+        assert!(many.iter().filter(|(_, m)| m.is_some()).count() >= 15);
+    }
+
+    /// A column override reads members its item has, and has at most one column without a
+    /// width; the call events' one is written once, whichever of its lists comes first.
+    #[test]
+    fn column_overrides_are_checked() {
+        use super::super::spec::{ColumnOverride, ColumnsOverride, columns_override};
+        let api = api();
+        let events = api
+            .operations
+            .iter()
+            .find(|op| op.id == "ListCallEvent")
+            .unwrap();
+        let mut columns = BTreeMap::new();
+        let real = columns_override(&events.item_schema).unwrap();
+        let names = path_columns(&api, events, real, &mut columns).unwrap();
+        assert_eq!(
+            names,
+            (
+                "CALL_EVENT_COLUMNS".to_owned(),
+                "crate::generated::commands::CallEventColumns".to_owned()
+            )
+        );
+        assert_eq!(columns.len(), 1);
+        let column = |name, path, width| ColumnOverride {
+            name,
+            title: name,
+            path,
+            count_max: None,
+            width,
+            right: false,
+        };
+        // An override is `'static` data.
+        let missing = vec![column("x", ("nope", "x"), Some(3))].leak();
+        let two_last = vec![
+            column("a", ("request", "url"), None),
+            column("b", ("request", "method"), None),
+        ]
+        .leak();
+        for (bad, says) in [
+            (&*missing, "does not have"),
+            (&*two_last, "at most one column without a width"),
+            (&[][..], "1 to 8 columns"),
+        ] {
+            let o = ColumnsOverride {
+                schema: real.schema,
+                columns: bad,
+            };
+            let err = path_columns(&api, events, &o, &mut BTreeMap::new()).unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
     }
 
     /// The spec gives `defaultOutputProperties` for every read today; a read without them

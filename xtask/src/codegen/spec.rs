@@ -236,6 +236,89 @@ pub(crate) const ITEM_OVERRIDES: &[ItemOverride] = &[ItemOverride {
     members: &["request", "response"],
 }];
 
+/// What the CLI's table and CSV show of a list's items when the spec's
+/// `defaultOutputProperties` cannot say it (they name top-level members, and call events keep
+/// their useful values one level down): the one table of column overrides, by item schema.
+/// The generator writes each as data of the CLI's commands (`crates/cli/src/generated/`):
+/// the columns, their paths as the type the scan of each page picks them by, and their table
+/// layout.
+pub(crate) struct ColumnsOverride {
+    /// The item schema's component name.
+    pub(crate) schema: &'static str,
+    /// The columns, in CSV order. The table shows those with a width in this order, then the
+    /// one without (at most one), as wide as the terminal leaves it.
+    pub(crate) columns: &'static [ColumnOverride],
+}
+
+/// One column of a [`ColumnsOverride`].
+pub(crate) struct ColumnOverride {
+    /// The CSV header.
+    pub(crate) name: &'static str,
+    /// The table header.
+    pub(crate) title: &'static str,
+    /// `(outer, inner)`: member `inner` of the object that is member `outer` of the item.
+    pub(crate) path: (&'static str, &'static str),
+    /// `None`: a string, shown as its text; `Some(max)`: a non-negative integer up to `max`,
+    /// shown as its digits. Anything else shows as empty.
+    pub(crate) count_max: Option<u64>,
+    /// The table's width; `None` for the last column.
+    pub(crate) width: Option<usize>,
+    /// Kept to the right of its width in the table (numbers).
+    pub(crate) right: bool,
+}
+
+/// Call events: time, method, URL, response code and duration, from `request` and `response`.
+pub(crate) const COLUMNS_OVERRIDES: &[ColumnsOverride] = &[ColumnsOverride {
+    schema: "api.v2010.account.call.call_event",
+    columns: &[
+        ColumnOverride {
+            name: "time",
+            title: "TIME",
+            path: ("response", "date_created"),
+            count_max: None,
+            width: Some(31),
+            right: false,
+        },
+        ColumnOverride {
+            name: "method",
+            title: "METHOD",
+            path: ("request", "method"),
+            count_max: None,
+            width: Some(6),
+            right: false,
+        },
+        ColumnOverride {
+            name: "url",
+            title: "URL",
+            path: ("request", "url"),
+            count_max: None,
+            width: None,
+            right: false,
+        },
+        ColumnOverride {
+            name: "response_code",
+            title: "CODE",
+            path: ("response", "response_code"),
+            count_max: Some(u16::MAX as u64),
+            width: Some(4),
+            right: true,
+        },
+        ColumnOverride {
+            name: "duration_ms",
+            title: "DURATION ms",
+            path: ("response", "request_duration"),
+            count_max: Some(u64::MAX),
+            width: Some(11),
+            right: true,
+        },
+    ],
+}];
+
+/// The column override of schema `name`, if it has one.
+pub(crate) fn columns_override(name: &str) -> Option<&'static ColumnsOverride> {
+    COLUMNS_OVERRIDES.iter().find(|o| o.schema == name)
+}
+
 /// The override of schema `name`, if it has one.
 pub(crate) fn item_override(name: &str) -> Option<&'static ItemOverride> {
     ITEM_OVERRIDES.iter().find(|o| o.schema == name)

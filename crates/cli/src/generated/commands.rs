@@ -8,7 +8,7 @@
 use clap::ArgMatches;
 
 use crate::Failure;
-use crate::resources::{Ctx, Flag, FlagKind, Kind, Request, Spec};
+use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};
 
 /// Every generated command.
 pub(crate) static COMMANDS: &[Spec] = &[
@@ -33,7 +33,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only return Account resources with the given status",
             },
         ],
-        properties: &["sid", "friendly_name", "status"],
+        shown: Shown::Properties(&["sid", "friendly_name", "status"]),
+        many: None,
     },
     Spec {
         words: &["accounts", "fetch"],
@@ -47,7 +48,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Account Sid that uniquely identifies the account to fetch",
         }],
-        properties: &["sid", "friendly_name", "status"],
+        shown: Shown::Properties(&["sid", "friendly_name", "status"]),
+        many: None,
     },
     Spec {
         words: &["addresses", "list"],
@@ -84,7 +86,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The ISO country code of the Address resources to read",
             },
         ],
-        properties: &["sid", "friendly_name", "validated", "verified"],
+        shown: Shown::Properties(&["sid", "friendly_name", "validated", "verified"]),
+        many: None,
     },
     Spec {
         words: &["addresses", "fetch"],
@@ -98,7 +101,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Address resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "validated", "verified"],
+        shown: Shown::Properties(&["sid", "friendly_name", "validated", "verified"]),
+        many: None,
     },
     Spec {
         words: &["applications", "list"],
@@ -112,7 +116,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: false,
             help: "The string that identifies the Application resources to read",
         }],
-        properties: &["sid", "friendly_name", "date_created"],
+        shown: Shown::Properties(&["sid", "friendly_name", "date_created"]),
+        many: None,
     },
     Spec {
         words: &["applications", "fetch"],
@@ -126,7 +131,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Application resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "date_created"],
+        shown: Shown::Properties(&["sid", "friendly_name", "date_created"]),
+        many: None,
     },
     Spec {
         words: &["authorized-connect-apps", "fetch"],
@@ -140,7 +146,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Connect App to fetch",
         }],
-        properties: &["connect_app_sid", "connect_app_friendly_name"],
+        shown: Shown::Properties(&["connect_app_sid", "connect_app_friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["authorized-connect-apps", "list"],
@@ -148,7 +155,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["connect_app_sid", "connect_app_friendly_name"],
+        shown: Shown::Properties(&["connect_app_sid", "connect_app_friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "list"],
@@ -156,7 +164,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["country_code", "country", "beta"],
+        shown: Shown::Properties(&["country_code", "country", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "fetch"],
@@ -170,7 +179,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country to fetch available phone number information about",
         }],
-        properties: &["country_code", "country", "beta"],
+        shown: Shown::Properties(&["country_code", "country", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "local", "list"],
@@ -312,7 +322,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "machine-to-machine", "list"],
@@ -454,7 +465,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "mobile", "list"],
@@ -596,7 +608,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "national", "list"],
@@ -738,7 +751,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "shared-cost", "list"],
@@ -880,7 +894,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "toll-free", "list"],
@@ -1022,7 +1037,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["available-phone-numbers", "voip", "list"],
@@ -1164,7 +1180,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether the phone numbers can receive faxes",
             },
         ],
-        properties: &["phone_number", "region", "beta"],
+        shown: Shown::Properties(&["phone_number", "region", "beta"]),
+        many: None,
     },
     Spec {
         words: &["balance", "fetch"],
@@ -1172,7 +1189,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/Balance.json",
         kind: Kind::Fetch,
         flags: &[],
-        properties: &["account_sid", "balance", "currency"],
+        shown: Shown::Properties(&["account_sid", "balance", "currency"]),
+        many: None,
     },
     Spec {
         words: &["calls", "list"],
@@ -1260,7 +1278,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only include calls that ended on or after this date",
             },
         ],
-        properties: &["sid", "from", "to", "status", "start_time"],
+        shown: Shown::Properties(&["sid", "from", "to", "status", "start_time"]),
+        many: None,
     },
     Spec {
         words: &["calls", "fetch"],
@@ -1274,7 +1293,29 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Call resource to fetch",
         }],
-        properties: &["sid", "from", "to", "status", "start_time"],
+        shown: Shown::Properties(&["sid", "from", "to", "status", "start_time"]),
+        many: None,
+    },
+    Spec {
+        words: &["calls", "events", "list"],
+        about: "Retrieve a list of all events for a call",
+        path: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json",
+        kind: Kind::List,
+        flags: &[Flag {
+            long: "call-sid",
+            spec: "CallSid",
+            kind: FlagKind::Sid("CA"),
+            path: true,
+            help: "The unique SID identifier of the Call",
+        }],
+        shown: Shown::Paths(&CALL_EVENT_COLUMNS),
+        many: Some(&Many {
+            flag: "call-sid",
+            label: "call_sid",
+            item: "event",
+            noun: "call",
+            nouns: "calls",
+        }),
     },
     Spec {
         words: &["calls", "notifications", "fetch"],
@@ -1297,7 +1338,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Call Notification resource to fetch",
             },
         ],
-        properties: &["sid", "call_sid", "error_code", "message_date"],
+        shown: Shown::Properties(&["sid", "call_sid", "error_code", "message_date"]),
+        many: None,
     },
     Spec {
         words: &["calls", "notifications", "list"],
@@ -1341,7 +1383,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only show notifications for the specified date, formatted as `YYYY-MM-DD`",
             },
         ],
-        properties: &["sid", "call_sid", "error_code", "message_date"],
+        shown: Shown::Properties(&["sid", "call_sid", "error_code", "message_date"]),
+        many: Some(&Many {
+            flag: "call-sid",
+            label: "call_sid",
+            item: "notification",
+            noun: "call",
+            nouns: "calls",
+        }),
     },
     Spec {
         words: &["calls", "recordings", "list"],
@@ -1378,7 +1427,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The `date_created` value, specified as `YYYY-MM-DD`, of the resources to read",
             },
         ],
-        properties: &["sid", "call_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "call_sid", "status", "start_time", "duration"]),
+        many: Some(&Many {
+            flag: "call-sid",
+            label: "call_sid",
+            item: "recording",
+            noun: "call",
+            nouns: "calls",
+        }),
     },
     Spec {
         words: &["calls", "recordings", "fetch"],
@@ -1401,7 +1457,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Recording resource to fetch",
             },
         ],
-        properties: &["sid", "call_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "call_sid", "status", "start_time", "duration"]),
+        many: None,
     },
     Spec {
         words: &["conferences", "fetch"],
@@ -1415,7 +1472,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Conference resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "status"],
+        shown: Shown::Properties(&["sid", "friendly_name", "status"]),
+        many: None,
     },
     Spec {
         words: &["conferences", "list"],
@@ -1480,7 +1538,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The status of the resources to read",
             },
         ],
-        properties: &["sid", "friendly_name", "status"],
+        shown: Shown::Properties(&["sid", "friendly_name", "status"]),
+        many: None,
     },
     Spec {
         words: &["conferences", "recordings", "list"],
@@ -1517,7 +1576,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The `date_created` value, specified as `YYYY-MM-DD`, of the resources to read",
             },
         ],
-        properties: &["sid", "conference_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "conference_sid", "status", "start_time", "duration"]),
+        many: Some(&Many {
+            flag: "conference-sid",
+            label: "conference_sid",
+            item: "recording",
+            noun: "conference",
+            nouns: "conferences",
+        }),
     },
     Spec {
         words: &["conferences", "recordings", "fetch"],
@@ -1540,7 +1606,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Conference Recording resource to fetch",
             },
         ],
-        properties: &["sid", "conference_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "conference_sid", "status", "start_time", "duration"]),
+        many: None,
     },
     Spec {
         words: &["connect-apps", "fetch"],
@@ -1554,7 +1621,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the ConnectApp resource to fetch",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["connect-apps", "list"],
@@ -1562,7 +1630,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/ConnectApps.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["addresses", "dependent-phone-numbers", "list"],
@@ -1576,7 +1645,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Address resource associated with the phone number",
         }],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: Some(&Many {
+            flag: "address-sid",
+            label: "address_sid",
+            item: "dependent_phone_number",
+            noun: "address",
+            nouns: "addresses",
+        }),
     },
     Spec {
         words: &["incoming-phone-numbers", "fetch"],
@@ -1590,7 +1666,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the IncomingPhoneNumber resource to fetch",
         }],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "list"],
@@ -1627,7 +1704,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include phone numbers based on their origin",
             },
         ],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "assigned-add-ons", "fetch"],
@@ -1650,7 +1728,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the resource to fetch",
             },
         ],
-        properties: &["sid", "unique_name", "friendly_name", "description"],
+        shown: Shown::Properties(&["sid", "unique_name", "friendly_name", "description"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "assigned-add-ons", "list"],
@@ -1664,7 +1743,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Phone Number to which the Add-on is assigned",
         }],
-        properties: &["sid", "unique_name", "friendly_name", "description"],
+        shown: Shown::Properties(&["sid", "unique_name", "friendly_name", "description"]),
+        many: Some(&Many {
+            flag: "resource-sid",
+            label: "resource_sid",
+            item: "assigned_add_on",
+            noun: "resource",
+            nouns: "incoming phone numbers",
+        }),
     },
     Spec {
         words: &[
@@ -1699,7 +1785,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the resource to fetch",
             },
         ],
-        properties: &["sid", "unique_name", "friendly_name", "product_name"],
+        shown: Shown::Properties(&["sid", "unique_name", "friendly_name", "product_name"]),
+        many: None,
     },
     Spec {
         words: &[
@@ -1727,7 +1814,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The SID that uniquely identifies the assigned Add-on installation",
             },
         ],
-        properties: &["sid", "unique_name", "friendly_name", "product_name"],
+        shown: Shown::Properties(&["sid", "unique_name", "friendly_name", "product_name"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "local", "list"],
@@ -1764,7 +1852,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include phone numbers based on their origin",
             },
         ],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "mobile", "list"],
@@ -1801,7 +1890,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include phone numbers based on their origin",
             },
         ],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["incoming-phone-numbers", "toll-free", "list"],
@@ -1838,7 +1928,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include phone numbers based on their origin",
             },
         ],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["keys", "fetch"],
@@ -1852,7 +1943,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Key resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "date_created"],
+        shown: Shown::Properties(&["sid", "friendly_name", "date_created"]),
+        many: None,
     },
     Spec {
         words: &["keys", "list"],
@@ -1860,7 +1952,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/Keys.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name", "date_created"],
+        shown: Shown::Properties(&["sid", "friendly_name", "date_created"]),
+        many: None,
     },
     Spec {
         words: &["messages", "media", "fetch"],
@@ -1883,7 +1976,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Media resource to fetch",
             },
         ],
-        properties: &["sid", "parent_sid", "content_type"],
+        shown: Shown::Properties(&["sid", "parent_sid", "content_type"]),
+        many: None,
     },
     Spec {
         words: &["messages", "media", "list"],
@@ -1920,7 +2014,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only include Media resources that were created on this date",
             },
         ],
-        properties: &["sid", "parent_sid", "content_type"],
+        shown: Shown::Properties(&["sid", "parent_sid", "content_type"]),
+        many: Some(&Many {
+            flag: "message-sid",
+            label: "message_sid",
+            item: "media_list",
+            noun: "message",
+            nouns: "messages",
+        }),
     },
     Spec {
         words: &["queues", "members", "fetch"],
@@ -1943,7 +2044,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID of the resource(s) to fetch",
             },
         ],
-        properties: &["call_sid", "date_enqueued", "position", "wait_time"],
+        shown: Shown::Properties(&["call_sid", "date_enqueued", "position", "wait_time"]),
+        many: None,
     },
     Spec {
         words: &["queues", "members", "list"],
@@ -1957,7 +2059,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Queue in which to find the members",
         }],
-        properties: &["call_sid", "date_enqueued", "position", "wait_time"],
+        shown: Shown::Properties(&["call_sid", "date_enqueued", "position", "wait_time"]),
+        many: Some(&Many {
+            flag: "queue-sid",
+            label: "queue_sid",
+            item: "queue_member",
+            noun: "queue",
+            nouns: "queues",
+        }),
     },
     Spec {
         words: &["messages", "list"],
@@ -2001,7 +2110,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Filter by Message `sent_date`",
             },
         ],
-        properties: &["sid", "from", "to", "status", "direction", "date_sent"],
+        shown: Shown::Properties(&["sid", "from", "to", "status", "direction", "date_sent"]),
+        many: None,
     },
     Spec {
         words: &["messages", "fetch"],
@@ -2015,7 +2125,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the Message resource to be fetched",
         }],
-        properties: &["sid", "from", "to", "status", "direction", "date_sent"],
+        shown: Shown::Properties(&["sid", "from", "to", "status", "direction", "date_sent"]),
+        many: None,
     },
     Spec {
         words: &["signing-keys", "list"],
@@ -2023,7 +2134,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/SigningKeys.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name", "secret"],
+        shown: Shown::Properties(&["sid", "friendly_name", "secret"]),
+        many: None,
     },
     Spec {
         words: &["notifications", "fetch"],
@@ -2037,7 +2149,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Notification resource to fetch",
         }],
-        properties: &["sid", "call_sid", "error_code", "message_date"],
+        shown: Shown::Properties(&["sid", "call_sid", "error_code", "message_date"]),
+        many: None,
     },
     Spec {
         words: &["notifications", "list"],
@@ -2074,7 +2187,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only show notifications for the specified date, formatted as `YYYY-MM-DD`",
             },
         ],
-        properties: &["sid", "call_sid", "error_code", "message_date"],
+        shown: Shown::Properties(&["sid", "call_sid", "error_code", "message_date"]),
+        many: None,
     },
     Spec {
         words: &["outgoing-caller-ids", "fetch"],
@@ -2088,7 +2202,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the OutgoingCallerId resource to fetch",
         }],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["outgoing-caller-ids", "list"],
@@ -2111,7 +2226,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The string that identifies the OutgoingCallerId resources to read",
             },
         ],
-        properties: &["sid", "phone_number", "friendly_name"],
+        shown: Shown::Properties(&["sid", "phone_number", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["conferences", "participants", "fetch"],
@@ -2134,7 +2250,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID or label of the participant to fetch",
             },
         ],
-        properties: &["call_sid", "label", "status", "muted", "hold"],
+        shown: Shown::Properties(&["call_sid", "label", "status", "muted", "hold"]),
+        many: None,
     },
     Spec {
         words: &["conferences", "participants", "list"],
@@ -2171,7 +2288,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to return only participants who are coaching another call",
             },
         ],
-        properties: &["call_sid", "label", "status", "muted", "hold"],
+        shown: Shown::Properties(&["call_sid", "label", "status", "muted", "hold"]),
+        many: Some(&Many {
+            flag: "conference-sid",
+            label: "conference_sid",
+            item: "participant",
+            noun: "conference",
+            nouns: "conferences",
+        }),
     },
     Spec {
         words: &["queues", "fetch"],
@@ -2185,7 +2309,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Queue resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "current_size", "average_wait_time"],
+        shown: Shown::Properties(&["sid", "friendly_name", "current_size", "average_wait_time"]),
+        many: None,
     },
     Spec {
         words: &["queues", "list"],
@@ -2193,7 +2318,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/Queues.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name", "current_size", "average_wait_time"],
+        shown: Shown::Properties(&["sid", "friendly_name", "current_size", "average_wait_time"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "fetch"],
@@ -2216,7 +2342,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "A boolean parameter indicating whether to retrieve soft deleted recordings or not",
             },
         ],
-        properties: &["sid", "call_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "call_sid", "status", "start_time", "duration"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "list"],
@@ -2267,7 +2394,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "A boolean parameter indicating whether to retrieve soft deleted recordings or not",
             },
         ],
-        properties: &["sid", "call_sid", "status", "start_time", "duration"],
+        shown: Shown::Properties(&["sid", "call_sid", "status", "start_time", "duration"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "add-on-results", "fetch"],
@@ -2290,7 +2418,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Recording AddOnResult resource to fetch",
             },
         ],
-        properties: &["sid", "status", "add_on_sid", "date_created"],
+        shown: Shown::Properties(&["sid", "status", "add_on_sid", "date_created"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "add-on-results", "list"],
@@ -2304,7 +2433,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the recording to which the result to read belongs",
         }],
-        properties: &["sid", "status", "add_on_sid", "date_created"],
+        shown: Shown::Properties(&["sid", "status", "add_on_sid", "date_created"]),
+        many: Some(&Many {
+            flag: "reference-sid",
+            label: "reference_sid",
+            item: "add_on_result",
+            noun: "reference",
+            nouns: "recordings",
+        }),
     },
     Spec {
         words: &["recordings", "add-on-results", "payloads", "fetch"],
@@ -2334,7 +2470,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Recording AddOnResult Payload resource to fetch",
             },
         ],
-        properties: &["sid", "label", "content_type"],
+        shown: Shown::Properties(&["sid", "label", "content_type"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "add-on-results", "payloads", "list"],
@@ -2357,7 +2494,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The SID of the AddOnResult to which the payloads to read belongs",
             },
         ],
-        properties: &["sid", "label", "content_type"],
+        shown: Shown::Properties(&["sid", "label", "content_type"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "add-on-results", "payloads", "data", "fetch"],
@@ -2387,7 +2525,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Recording AddOnResult Payload resource to fetch",
             },
         ],
-        properties: &["redirect_to"],
+        shown: Shown::Properties(&["redirect_to"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "transcriptions", "fetch"],
@@ -2410,7 +2549,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the Transcription resource to fetch",
             },
         ],
-        properties: &["sid", "type", "status", "duration"],
+        shown: Shown::Properties(&["sid", "type", "status", "duration"]),
+        many: None,
     },
     Spec {
         words: &["recordings", "transcriptions", "list"],
@@ -2424,7 +2564,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the [Recording](https://www.twilio.com/docs/voice/api/recording) that created the transcriptions to read",
         }],
-        properties: &["sid", "type", "status", "duration"],
+        shown: Shown::Properties(&["sid", "type", "status", "duration"]),
+        many: Some(&Many {
+            flag: "recording-sid",
+            label: "recording_sid",
+            item: "transcription",
+            noun: "recording",
+            nouns: "recordings",
+        }),
     },
     Spec {
         words: &["sms", "short-codes", "fetch"],
@@ -2438,7 +2585,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the ShortCode resource to fetch",
         }],
-        properties: &["sid", "short_code", "friendly_name"],
+        shown: Shown::Properties(&["sid", "short_code", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sms", "short-codes", "list"],
@@ -2461,7 +2609,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Only show the ShortCode resources that match this pattern",
             },
         ],
-        properties: &["sid", "short_code", "friendly_name"],
+        shown: Shown::Properties(&["sid", "short_code", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["signing-keys", "fetch"],
@@ -2475,7 +2624,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &[
@@ -2496,7 +2646,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the SIP domain that contains the resources to read",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: Some(&Many {
+            flag: "domain-sid",
+            label: "domain_sid",
+            item: "content",
+            noun: "domain",
+            nouns: "domains",
+        }),
     },
     Spec {
         words: &[
@@ -2526,7 +2683,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the CredentialListMapping resource to fetch",
             },
         ],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &[
@@ -2547,7 +2705,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the SIP domain that contains the resources to read",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: Some(&Many {
+            flag: "domain-sid",
+            label: "domain_sid",
+            item: "content",
+            noun: "domain",
+            nouns: "domains",
+        }),
     },
     Spec {
         words: &[
@@ -2577,7 +2742,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the IpAccessControlListMapping resource to fetch",
             },
         ],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &[
@@ -2598,7 +2764,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The SID of the SIP domain that contains the resources to read",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: Some(&Many {
+            flag: "domain-sid",
+            label: "domain_sid",
+            item: "content",
+            noun: "domain",
+            nouns: "domains",
+        }),
     },
     Spec {
         words: &[
@@ -2628,7 +2801,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The Twilio-provided string that uniquely identifies the CredentialListMapping resource to fetch",
             },
         ],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "credential-lists", "credentials", "list"],
@@ -2642,7 +2816,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The unique id that identifies the credential list that contains the desired credentials",
         }],
-        properties: &["sid", "username", "credential_list_sid"],
+        shown: Shown::Properties(&["sid", "username", "credential_list_sid"]),
+        many: Some(&Many {
+            flag: "credential-list-sid",
+            label: "credential_list_sid",
+            item: "credential",
+            noun: "credential list",
+            nouns: "credential lists",
+        }),
     },
     Spec {
         words: &["sip", "credential-lists", "credentials", "fetch"],
@@ -2665,7 +2846,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The unique id that identifies the resource to fetch",
             },
         ],
-        properties: &["sid", "username", "credential_list_sid"],
+        shown: Shown::Properties(&["sid", "username", "credential_list_sid"]),
+        many: None,
     },
     Spec {
         words: &["sip", "credential-lists", "list"],
@@ -2673,7 +2855,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "credential-lists", "fetch"],
@@ -2687,7 +2870,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The credential list Sid that uniquely identifies this resource",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "domains", "credential-list-mappings", "list"],
@@ -2701,7 +2885,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "A 34 character string that uniquely identifies the SIP Domain that includes the resource to read",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: Some(&Many {
+            flag: "domain-sid",
+            label: "domain_sid",
+            item: "credential_list_mapping",
+            noun: "domain",
+            nouns: "domains",
+        }),
     },
     Spec {
         words: &["sip", "domains", "credential-list-mappings", "fetch"],
@@ -2724,7 +2915,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "A 34 character string that uniquely identifies the resource to fetch",
             },
         ],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "domains", "list"],
@@ -2732,7 +2924,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/SIP/Domains.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "domain_name", "friendly_name"],
+        shown: Shown::Properties(&["sid", "domain_name", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "domains", "fetch"],
@@ -2746,7 +2939,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the SipDomain resource to fetch",
         }],
-        properties: &["sid", "domain_name", "friendly_name"],
+        shown: Shown::Properties(&["sid", "domain_name", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "ip-access-control-lists", "list"],
@@ -2754,7 +2948,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "ip-access-control-lists", "fetch"],
@@ -2768,7 +2963,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "A 34 character string that uniquely identifies the resource to fetch",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "domains", "ip-access-control-list-mappings", "fetch"],
@@ -2791,7 +2987,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "A 34 character string that uniquely identifies the resource to fetch",
             },
         ],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["sip", "domains", "ip-access-control-list-mappings", "list"],
@@ -2805,7 +3002,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "A 34 character string that uniquely identifies the SIP domain",
         }],
-        properties: &["sid", "friendly_name"],
+        shown: Shown::Properties(&["sid", "friendly_name"]),
+        many: Some(&Many {
+            flag: "domain-sid",
+            label: "domain_sid",
+            item: "ip_access_control_list_mapping",
+            noun: "domain",
+            nouns: "domains",
+        }),
     },
     Spec {
         words: &["sip", "ip-access-control-lists", "ip-addresses", "list"],
@@ -2819,7 +3023,14 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The IpAccessControlList Sid that identifies the IpAddress resources to read",
         }],
-        properties: &["sid", "ip_address", "friendly_name"],
+        shown: Shown::Properties(&["sid", "ip_address", "friendly_name"]),
+        many: Some(&Many {
+            flag: "ip-access-control-list-sid",
+            label: "ip_access_control_list_sid",
+            item: "ip_address",
+            noun: "ip access control list",
+            nouns: "ip access control lists",
+        }),
     },
     Spec {
         words: &["sip", "ip-access-control-lists", "ip-addresses", "fetch"],
@@ -2842,7 +3053,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "A 34 character string that uniquely identifies the IpAddress resource to fetch",
             },
         ],
-        properties: &["sid", "ip_address", "friendly_name"],
+        shown: Shown::Properties(&["sid", "ip_address", "friendly_name"]),
+        many: None,
     },
     Spec {
         words: &["transcriptions", "fetch"],
@@ -2856,7 +3068,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the Transcription resource to fetch",
         }],
-        properties: &["sid", "type", "status", "duration"],
+        shown: Shown::Properties(&["sid", "type", "status", "duration"]),
+        many: None,
     },
     Spec {
         words: &["transcriptions", "list"],
@@ -2864,7 +3077,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
         path: "/2010-04-01/Accounts/{AccountSid}/Transcriptions.json",
         kind: Kind::List,
         flags: &[],
-        properties: &["sid", "type", "status", "duration"],
+        shown: Shown::Properties(&["sid", "type", "status", "duration"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "list"],
@@ -2901,7 +3115,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "all-time", "list"],
@@ -2938,7 +3153,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "daily", "list"],
@@ -2975,7 +3191,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "last-month", "list"],
@@ -3012,7 +3229,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "monthly", "list"],
@@ -3049,7 +3267,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "this-month", "list"],
@@ -3086,7 +3305,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "today", "list"],
@@ -3123,7 +3343,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "yearly", "list"],
@@ -3160,7 +3381,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "records", "yesterday", "list"],
@@ -3197,7 +3419,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "Whether to include usage from the master account and all its subaccounts",
             },
         ],
-        properties: &["category", "start_date", "end_date", "count", "count_unit"],
+        shown: Shown::Properties(&["category", "start_date", "end_date", "count", "count_unit"]),
+        many: None,
     },
     Spec {
         words: &["usage", "triggers", "fetch"],
@@ -3211,7 +3434,8 @@ pub(crate) static COMMANDS: &[Spec] = &[
             path: true,
             help: "The Twilio-provided string that uniquely identifies the UsageTrigger resource to fetch",
         }],
-        properties: &["sid", "friendly_name", "usage_category", "trigger_by"],
+        shown: Shown::Properties(&["sid", "friendly_name", "usage_category", "trigger_by"]),
+        many: None,
     },
     Spec {
         words: &["usage", "triggers", "list"],
@@ -3241,26 +3465,87 @@ pub(crate) static COMMANDS: &[Spec] = &[
                 help: "The usage category of the UsageTriggers to read",
             },
         ],
-        properties: &["sid", "friendly_name", "usage_category", "trigger_by"],
+        shown: Shown::Properties(&["sid", "friendly_name", "usage_category", "trigger_by"]),
+        many: None,
     },
 ];
+
+/// The table and CSV columns of `CallEvent` lists (the generator's column overrides), in CSV order.
+pub(crate) static CALL_EVENT_COLUMNS: crate::output::PathColumns = crate::output::PathColumns {
+    columns: &[
+        crate::output::Column {
+            name: "time",
+            title: "TIME",
+            value: crate::output::Value::Text,
+            width: Some(31),
+            right: false,
+        },
+        crate::output::Column {
+            name: "method",
+            title: "METHOD",
+            value: crate::output::Value::Text,
+            width: Some(6),
+            right: false,
+        },
+        crate::output::Column {
+            name: "url",
+            title: "URL",
+            value: crate::output::Value::Text,
+            width: None,
+            right: false,
+        },
+        crate::output::Column {
+            name: "response_code",
+            title: "CODE",
+            value: crate::output::Value::Count(65535),
+            width: Some(4),
+            right: true,
+        },
+        crate::output::Column {
+            name: "duration_ms",
+            title: "DURATION ms",
+            value: crate::output::Value::Count(18446744073709551615),
+            width: Some(11),
+            right: true,
+        },
+    ],
+    read: |item| crate::output::read_paths(item, CALL_EVENT_PATHS),
+};
+
+/// Where [`CALL_EVENT_COLUMNS`] are in an item: one `static`, so that the paths the page's scan picked ([`CallEventColumns`]) and the ones a row asks for are the very same strings.
+static CALL_EVENT_PATHS: [(&str, &str); 5] = [
+    ("response", "date_created"),
+    ("request", "method"),
+    ("request", "url"),
+    ("response", "response_code"),
+    ("response", "request_duration"),
+];
+
+/// The paths of [`CALL_EVENT_COLUMNS`], for the scan of each page to pick them on its way.
+#[derive(Debug)]
+pub(crate) enum CallEventColumns {}
+
+impl twilio_export::Columns for CallEventColumns {
+    const PATHS: &'static [(&'static str, &'static str)] = &CALL_EVENT_PATHS;
+}
 
 /// The request of command `index` of [`COMMANDS`], from its flags.
 pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Request, Failure> {
     match index {
         // ListAccount /2010-04-01/Accounts.json
         0 => {
-            #[allow(unused_mut)]
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_status = m
+                .get_one::<String>("status")
+                .map(|v| twilio_api::model::AccountStatus::from(v.as_str()));
             let mut l = ctx.client().accounts().list_raw();
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("status") {
-                l = l.status(Ok::<_, Failure>(twilio_api::model::AccountStatus::from(
-                    v.as_str(),
-                ))?);
+            if let Some(v) = f_status {
+                l = l.status(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchAccount /2010-04-01/Accounts/{Sid}.json
         1 => Ok(Request::Fetch(
@@ -3270,21 +3555,27 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
         )),
         // ListAddress /2010-04-01/Accounts/{AccountSid}/Addresses.json
         2 => {
-            #[allow(unused_mut)]
+            let f_customer_name = m.get_one::<String>("customer-name").cloned();
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_emergency_enabled = match m.get_one::<String>("emergency-enabled") {
+                Some(v) => Some(ctx.boolean("emergency-enabled", v)?),
+                None => None,
+            };
+            let f_iso_country = m.get_one::<String>("iso-country").cloned();
             let mut l = ctx.account().addresses().list_raw();
-            if let Some(v) = m.get_one::<String>("customer-name") {
-                l = l.customer_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_customer_name {
+                l = l.customer_name(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("emergency-enabled") {
-                l = l.emergency_enabled(ctx.boolean("emergency-enabled", v)?);
+            if let Some(v) = f_emergency_enabled {
+                l = l.emergency_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("iso-country") {
-                l = l.iso_country(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_iso_country {
+                l = l.iso_country(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchAddress /2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json
         3 => Ok(Request::Fetch(
@@ -3294,12 +3585,12 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
         )),
         // ListApplication /2010-04-01/Accounts/{AccountSid}/Applications.json
         4 => {
-            #[allow(unused_mut)]
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
             let mut l = ctx.account().applications().list_raw();
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchApplication /2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json
         5 => Ok(Request::Fetch(
@@ -3316,11 +3607,13 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListAuthorizedConnectApp /2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps.json
-        7 => Ok(Request::list(
+        7 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account().authorized_connect_apps().list_raw(),
         )),
         // ListAvailablePhoneNumberCountry /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers.json
-        8 => Ok(Request::list(
+        8 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account().available_phone_numbers().list_raw(),
         )),
         // FetchAvailablePhoneNumberCountry /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json
@@ -3331,519 +3624,871 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
         )),
         // ListAvailablePhoneNumberLocal /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Local.json
         10 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .local()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberMachineToMachine /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/MachineToMachine.json
         11 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .machine_to_machine()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberMobile /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Mobile.json
         12 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .mobile()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberNational /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/National.json
         13 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .national()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberSharedCost /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/SharedCost.json
         14 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .shared_cost()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberTollFree /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/TollFree.json
         15 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .toll_free()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListAvailablePhoneNumberVoip /2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/Voip.json
         16 => {
-            #[allow(unused_mut)]
+            let f_area_code = match m.get_one::<String>("area-code") {
+                Some(v) => Some(ctx.integer("area-code", v)?),
+                None => None,
+            };
+            let f_contains = m.get_one::<String>("contains").cloned();
+            let f_sms_enabled = match m.get_one::<String>("sms-enabled") {
+                Some(v) => Some(ctx.boolean("sms-enabled", v)?),
+                None => None,
+            };
+            let f_mms_enabled = match m.get_one::<String>("mms-enabled") {
+                Some(v) => Some(ctx.boolean("mms-enabled", v)?),
+                None => None,
+            };
+            let f_voice_enabled = match m.get_one::<String>("voice-enabled") {
+                Some(v) => Some(ctx.boolean("voice-enabled", v)?),
+                None => None,
+            };
+            let f_exclude_all_address_required =
+                match m.get_one::<String>("exclude-all-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-all-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_local_address_required =
+                match m.get_one::<String>("exclude-local-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-local-address-required", v)?),
+                    None => None,
+                };
+            let f_exclude_foreign_address_required =
+                match m.get_one::<String>("exclude-foreign-address-required") {
+                    Some(v) => Some(ctx.boolean("exclude-foreign-address-required", v)?),
+                    None => None,
+                };
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_near_number = m.get_one::<String>("near-number").cloned();
+            let f_near_lat_long = m.get_one::<String>("near-lat-long").cloned();
+            let f_distance = match m.get_one::<String>("distance") {
+                Some(v) => Some(ctx.integer("distance", v)?),
+                None => None,
+            };
+            let f_in_postal_code = m.get_one::<String>("in-postal-code").cloned();
+            let f_in_region = m.get_one::<String>("in-region").cloned();
+            let f_in_rate_center = m.get_one::<String>("in-rate-center").cloned();
+            let f_in_lata = m.get_one::<String>("in-lata").cloned();
+            let f_in_locality = m.get_one::<String>("in-locality").cloned();
+            let f_fax_enabled = match m.get_one::<String>("fax-enabled") {
+                Some(v) => Some(ctx.boolean("fax-enabled", v)?),
+                None => None,
+            };
             let mut l = ctx
                 .account()
                 .available_phone_number(ctx.path_text("country-code", m)?)
                 .voip()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("area-code") {
-                l = l.area_code(ctx.integer("area-code", v)?);
+            if let Some(v) = f_area_code {
+                l = l.area_code(v);
             }
-            if let Some(v) = m.get_one::<String>("contains") {
-                l = l.contains(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_contains {
+                l = l.contains(v);
             }
-            if let Some(v) = m.get_one::<String>("sms-enabled") {
-                l = l.sms_enabled(ctx.boolean("sms-enabled", v)?);
+            if let Some(v) = f_sms_enabled {
+                l = l.sms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("mms-enabled") {
-                l = l.mms_enabled(ctx.boolean("mms-enabled", v)?);
+            if let Some(v) = f_mms_enabled {
+                l = l.mms_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("voice-enabled") {
-                l = l.voice_enabled(ctx.boolean("voice-enabled", v)?);
+            if let Some(v) = f_voice_enabled {
+                l = l.voice_enabled(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-all-address-required") {
-                l = l.exclude_all_address_required(ctx.boolean("exclude-all-address-required", v)?);
+            if let Some(v) = f_exclude_all_address_required {
+                l = l.exclude_all_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-local-address-required") {
-                l = l.exclude_local_address_required(
-                    ctx.boolean("exclude-local-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_local_address_required {
+                l = l.exclude_local_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("exclude-foreign-address-required") {
-                l = l.exclude_foreign_address_required(
-                    ctx.boolean("exclude-foreign-address-required", v)?,
-                );
+            if let Some(v) = f_exclude_foreign_address_required {
+                l = l.exclude_foreign_address_required(v);
             }
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("near-number") {
-                l = l.near_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_number {
+                l = l.near_number(v);
             }
-            if let Some(v) = m.get_one::<String>("near-lat-long") {
-                l = l.near_lat_long(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_near_lat_long {
+                l = l.near_lat_long(v);
             }
-            if let Some(v) = m.get_one::<String>("distance") {
-                l = l.distance(ctx.integer("distance", v)?);
+            if let Some(v) = f_distance {
+                l = l.distance(v);
             }
-            if let Some(v) = m.get_one::<String>("in-postal-code") {
-                l = l.in_postal_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_postal_code {
+                l = l.in_postal_code(v);
             }
-            if let Some(v) = m.get_one::<String>("in-region") {
-                l = l.in_region(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_region {
+                l = l.in_region(v);
             }
-            if let Some(v) = m.get_one::<String>("in-rate-center") {
-                l = l.in_rate_center(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_rate_center {
+                l = l.in_rate_center(v);
             }
-            if let Some(v) = m.get_one::<String>("in-lata") {
-                l = l.in_lata(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_lata {
+                l = l.in_lata(v);
             }
-            if let Some(v) = m.get_one::<String>("in-locality") {
-                l = l.in_locality(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_in_locality {
+                l = l.in_locality(v);
             }
-            if let Some(v) = m.get_one::<String>("fax-enabled") {
-                l = l.fax_enabled(ctx.boolean("fax-enabled", v)?);
+            if let Some(v) = f_fax_enabled {
+                l = l.fax_enabled(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchBalance /2010-04-01/Accounts/{AccountSid}/Balance.json
         17 => Ok(Request::Fetch(ctx.account().balance().fetch_raw())),
         // ListCall /2010-04-01/Accounts/{AccountSid}/Calls.json
         18 => {
-            #[allow(unused_mut)]
+            let f_to = m.get_one::<String>("to").cloned();
+            let f_from = m.get_one::<String>("from").cloned();
+            let f_parent_call_sid = match m.get_one::<String>("parent-call-sid") {
+                Some(v) => Some(ctx.sid::<twilio_api::model::CallSid>("parent-call-sid", v)?),
+                None => None,
+            };
+            let f_status = m
+                .get_one::<String>("status")
+                .map(|v| twilio_api::model::CallStatus::from(v.as_str()));
+            let f_start_time = match m.get_one::<String>("start-time") {
+                Some(v) => Some(ctx.date_filter("start-time", v)?),
+                None => None,
+            };
+            let f_start_time_before = match m.get_one::<String>("start-time-before") {
+                Some(v) => Some(ctx.date_filter("start-time-before", v)?),
+                None => None,
+            };
+            let f_start_time_after = match m.get_one::<String>("start-time-after") {
+                Some(v) => Some(ctx.date_filter("start-time-after", v)?),
+                None => None,
+            };
+            let f_end_time = match m.get_one::<String>("end-time") {
+                Some(v) => Some(ctx.date_filter("end-time", v)?),
+                None => None,
+            };
+            let f_end_time_before = match m.get_one::<String>("end-time-before") {
+                Some(v) => Some(ctx.date_filter("end-time-before", v)?),
+                None => None,
+            };
+            let f_end_time_after = match m.get_one::<String>("end-time-after") {
+                Some(v) => Some(ctx.date_filter("end-time-after", v)?),
+                None => None,
+            };
             let mut l = ctx.account().calls().list_raw();
-            if let Some(v) = m.get_one::<String>("to") {
-                l = l.to(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_to {
+                l = l.to(v);
             }
-            if let Some(v) = m.get_one::<String>("from") {
-                l = l.from(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_from {
+                l = l.from(v);
             }
-            if let Some(v) = m.get_one::<String>("parent-call-sid") {
-                l = l.parent_call_sid(ctx.sid::<twilio_api::model::CallSid>("parent-call-sid", v)?);
+            if let Some(v) = f_parent_call_sid {
+                l = l.parent_call_sid(v);
             }
-            if let Some(v) = m.get_one::<String>("status") {
-                l = l.status(Ok::<_, Failure>(twilio_api::model::CallStatus::from(
-                    v.as_str(),
-                ))?);
+            if let Some(v) = f_status {
+                l = l.status(v);
             }
-            if let Some(v) = m.get_one::<String>("start-time") {
-                l = l.start_time(ctx.date_filter("start-time", v)?);
+            if let Some(v) = f_start_time {
+                l = l.start_time(v);
             }
-            if let Some(v) = m.get_one::<String>("start-time-before") {
-                l = l.start_time_before(ctx.date_filter("start-time-before", v)?);
+            if let Some(v) = f_start_time_before {
+                l = l.start_time_before(v);
             }
-            if let Some(v) = m.get_one::<String>("start-time-after") {
-                l = l.start_time_after(ctx.date_filter("start-time-after", v)?);
+            if let Some(v) = f_start_time_after {
+                l = l.start_time_after(v);
             }
-            if let Some(v) = m.get_one::<String>("end-time") {
-                l = l.end_time(ctx.date_filter("end-time", v)?);
+            if let Some(v) = f_end_time {
+                l = l.end_time(v);
             }
-            if let Some(v) = m.get_one::<String>("end-time-before") {
-                l = l.end_time_before(ctx.date_filter("end-time-before", v)?);
+            if let Some(v) = f_end_time_before {
+                l = l.end_time_before(v);
             }
-            if let Some(v) = m.get_one::<String>("end-time-after") {
-                l = l.end_time_after(ctx.date_filter("end-time-after", v)?);
+            if let Some(v) = f_end_time_after {
+                l = l.end_time_after(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchCall /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json
         19 => Ok(Request::Fetch(
@@ -3851,166 +4496,248 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .call(ctx.path_sid::<twilio_api::model::CallSid>("sid", m)?)
                 .fetch_raw(),
         )),
+        // ListCallEvent /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json
+        20 => {
+            let sids = ctx.path_sids::<twilio_api::model::CallSid>("call-sid", m)?;
+            Ok(Request::each::<
+                crate::generated::commands::CallEventColumns,
+                _,
+                _,
+            >(ctx, sids, |sid| {
+                ctx.account().call(sid).events().list_raw()
+            }))
+        }
         // FetchCallNotification /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json
-        20 => Ok(Request::Fetch(
+        21 => Ok(Request::Fetch(
             ctx.account()
                 .call(ctx.path_sid::<twilio_api::model::CallSid>("call-sid", m)?)
                 .notification(ctx.path_sid::<twilio_api::model::NotificationSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListCallNotification /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications.json
-        21 => {
-            #[allow(unused_mut)]
-            let mut l = ctx
-                .account()
-                .call(ctx.path_sid::<twilio_api::model::CallSid>("call-sid", m)?)
-                .notifications()
-                .list_raw();
-            if let Some(v) = m.get_one::<String>("log") {
-                l = l.log(ctx.integer("log", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("message-date") {
-                l = l.message_date(ctx.date("message-date", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("message-date-before") {
-                l = l.message_date_before(ctx.date("message-date-before", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("message-date-after") {
-                l = l.message_date_after(ctx.date("message-date-after", v)?);
-            }
-            Ok(Request::list(l))
+        22 => {
+            let f_log = match m.get_one::<String>("log") {
+                Some(v) => Some(ctx.integer("log", v)?),
+                None => None,
+            };
+            let f_message_date = match m.get_one::<String>("message-date") {
+                Some(v) => Some(ctx.date("message-date", v)?),
+                None => None,
+            };
+            let f_message_date_before = match m.get_one::<String>("message-date-before") {
+                Some(v) => Some(ctx.date("message-date-before", v)?),
+                None => None,
+            };
+            let f_message_date_after = match m.get_one::<String>("message-date-after") {
+                Some(v) => Some(ctx.date("message-date-after", v)?),
+                None => None,
+            };
+            let sids = ctx.path_sids::<twilio_api::model::CallSid>("call-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                let mut l = ctx.account().call(sid).notifications().list_raw();
+                if let Some(v) = f_log {
+                    l = l.log(v);
+                }
+                if let Some(v) = f_message_date {
+                    l = l.message_date(v);
+                }
+                if let Some(v) = f_message_date_before {
+                    l = l.message_date_before(v);
+                }
+                if let Some(v) = f_message_date_after {
+                    l = l.message_date_after(v);
+                }
+                l
+            }))
         }
         // ListCallRecording /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json
-        22 => {
-            #[allow(unused_mut)]
-            let mut l = ctx
-                .account()
-                .call(ctx.path_sid::<twilio_api::model::CallSid>("call-sid", m)?)
-                .recordings()
-                .list_raw();
-            if let Some(v) = m.get_one::<String>("date-created") {
-                l = l.date_created(ctx.date("date-created", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-before") {
-                l = l.date_created_before(ctx.date("date-created-before", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-after") {
-                l = l.date_created_after(ctx.date("date-created-after", v)?);
-            }
-            Ok(Request::list(l))
+        23 => {
+            let f_date_created = match m.get_one::<String>("date-created") {
+                Some(v) => Some(ctx.date("date-created", v)?),
+                None => None,
+            };
+            let f_date_created_before = match m.get_one::<String>("date-created-before") {
+                Some(v) => Some(ctx.date("date-created-before", v)?),
+                None => None,
+            };
+            let f_date_created_after = match m.get_one::<String>("date-created-after") {
+                Some(v) => Some(ctx.date("date-created-after", v)?),
+                None => None,
+            };
+            let sids = ctx.path_sids::<twilio_api::model::CallSid>("call-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                let mut l = ctx.account().call(sid).recordings().list_raw();
+                if let Some(v) = f_date_created {
+                    l = l.date_created(v);
+                }
+                if let Some(v) = f_date_created_before {
+                    l = l.date_created_before(v);
+                }
+                if let Some(v) = f_date_created_after {
+                    l = l.date_created_after(v);
+                }
+                l
+            }))
         }
         // FetchCallRecording /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json
-        23 => Ok(Request::Fetch(
+        24 => Ok(Request::Fetch(
             ctx.account()
                 .call(ctx.path_sid::<twilio_api::model::CallSid>("call-sid", m)?)
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // FetchConference /2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json
-        24 => Ok(Request::Fetch(
+        25 => Ok(Request::Fetch(
             ctx.account()
                 .conference(ctx.path_sid::<twilio_api::model::ConferenceSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListConference /2010-04-01/Accounts/{AccountSid}/Conferences.json
-        25 => {
-            #[allow(unused_mut)]
+        26 => {
+            let f_date_created = match m.get_one::<String>("date-created") {
+                Some(v) => Some(ctx.date("date-created", v)?),
+                None => None,
+            };
+            let f_date_created_before = match m.get_one::<String>("date-created-before") {
+                Some(v) => Some(ctx.date("date-created-before", v)?),
+                None => None,
+            };
+            let f_date_created_after = match m.get_one::<String>("date-created-after") {
+                Some(v) => Some(ctx.date("date-created-after", v)?),
+                None => None,
+            };
+            let f_date_updated = match m.get_one::<String>("date-updated") {
+                Some(v) => Some(ctx.date("date-updated", v)?),
+                None => None,
+            };
+            let f_date_updated_before = match m.get_one::<String>("date-updated-before") {
+                Some(v) => Some(ctx.date("date-updated-before", v)?),
+                None => None,
+            };
+            let f_date_updated_after = match m.get_one::<String>("date-updated-after") {
+                Some(v) => Some(ctx.date("date-updated-after", v)?),
+                None => None,
+            };
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_status = m
+                .get_one::<String>("status")
+                .map(|v| twilio_api::model::ConferenceStatus::from(v.as_str()));
             let mut l = ctx.account().conferences().list_raw();
-            if let Some(v) = m.get_one::<String>("date-created") {
-                l = l.date_created(ctx.date("date-created", v)?);
+            if let Some(v) = f_date_created {
+                l = l.date_created(v);
             }
-            if let Some(v) = m.get_one::<String>("date-created-before") {
-                l = l.date_created_before(ctx.date("date-created-before", v)?);
+            if let Some(v) = f_date_created_before {
+                l = l.date_created_before(v);
             }
-            if let Some(v) = m.get_one::<String>("date-created-after") {
-                l = l.date_created_after(ctx.date("date-created-after", v)?);
+            if let Some(v) = f_date_created_after {
+                l = l.date_created_after(v);
             }
-            if let Some(v) = m.get_one::<String>("date-updated") {
-                l = l.date_updated(ctx.date("date-updated", v)?);
+            if let Some(v) = f_date_updated {
+                l = l.date_updated(v);
             }
-            if let Some(v) = m.get_one::<String>("date-updated-before") {
-                l = l.date_updated_before(ctx.date("date-updated-before", v)?);
+            if let Some(v) = f_date_updated_before {
+                l = l.date_updated_before(v);
             }
-            if let Some(v) = m.get_one::<String>("date-updated-after") {
-                l = l.date_updated_after(ctx.date("date-updated-after", v)?);
+            if let Some(v) = f_date_updated_after {
+                l = l.date_updated_after(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("status") {
-                l = l.status(Ok::<_, Failure>(
-                    twilio_api::model::ConferenceStatus::from(v.as_str()),
-                )?);
+            if let Some(v) = f_status {
+                l = l.status(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListConferenceRecording /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings.json
-        26 => {
-            #[allow(unused_mut)]
-            let mut l = ctx
-                .account()
-                .conference(ctx.path_sid::<twilio_api::model::ConferenceSid>("conference-sid", m)?)
-                .recordings()
-                .list_raw();
-            if let Some(v) = m.get_one::<String>("date-created") {
-                l = l.date_created(ctx.date("date-created", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-before") {
-                l = l.date_created_before(ctx.date("date-created-before", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-after") {
-                l = l.date_created_after(ctx.date("date-created-after", v)?);
-            }
-            Ok(Request::list(l))
+        27 => {
+            let f_date_created = match m.get_one::<String>("date-created") {
+                Some(v) => Some(ctx.date("date-created", v)?),
+                None => None,
+            };
+            let f_date_created_before = match m.get_one::<String>("date-created-before") {
+                Some(v) => Some(ctx.date("date-created-before", v)?),
+                None => None,
+            };
+            let f_date_created_after = match m.get_one::<String>("date-created-after") {
+                Some(v) => Some(ctx.date("date-created-after", v)?),
+                None => None,
+            };
+            let sids = ctx.path_sids::<twilio_api::model::ConferenceSid>("conference-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                let mut l = ctx.account().conference(sid).recordings().list_raw();
+                if let Some(v) = f_date_created {
+                    l = l.date_created(v);
+                }
+                if let Some(v) = f_date_created_before {
+                    l = l.date_created_before(v);
+                }
+                if let Some(v) = f_date_created_after {
+                    l = l.date_created_after(v);
+                }
+                l
+            }))
         }
         // FetchConferenceRecording /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json
-        27 => Ok(Request::Fetch(
+        28 => Ok(Request::Fetch(
             ctx.account()
                 .conference(ctx.path_sid::<twilio_api::model::ConferenceSid>("conference-sid", m)?)
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // FetchConnectApp /2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json
-        28 => Ok(Request::Fetch(
+        29 => Ok(Request::Fetch(
             ctx.account()
                 .connect_app(ctx.path_sid::<twilio_api::model::ConnectAppSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListConnectApp /2010-04-01/Accounts/{AccountSid}/ConnectApps.json
-        29 => Ok(Request::list(ctx.account().connect_apps().list_raw())),
-        // ListDependentPhoneNumber /2010-04-01/Accounts/{AccountSid}/Addresses/{AddressSid}/DependentPhoneNumbers.json
-        30 => Ok(Request::list(
-            ctx.account()
-                .address(ctx.path_sid::<twilio_api::model::AddressSid>("address-sid", m)?)
-                .dependent_phone_numbers()
-                .list_raw(),
+        30 => Ok(Request::list::<(), _>(
+            ctx,
+            ctx.account().connect_apps().list_raw(),
         )),
+        // ListDependentPhoneNumber /2010-04-01/Accounts/{AccountSid}/Addresses/{AddressSid}/DependentPhoneNumbers.json
+        31 => {
+            let sids = ctx.path_sids::<twilio_api::model::AddressSid>("address-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .address(sid)
+                    .dependent_phone_numbers()
+                    .list_raw()
+            }))
+        }
         // FetchIncomingPhoneNumber /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json
-        31 => Ok(Request::Fetch(
+        32 => Ok(Request::Fetch(
             ctx.account()
                 .incoming_phone_number(ctx.path_sid::<twilio_api::model::PhoneNumberSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListIncomingPhoneNumber /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json
-        32 => {
-            #[allow(unused_mut)]
+        33 => {
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_phone_number = m.get_one::<String>("phone-number").cloned();
+            let f_origin = m.get_one::<String>("origin").cloned();
             let mut l = ctx.account().incoming_phone_numbers().list_raw();
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("phone-number") {
-                l = l.phone_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_phone_number {
+                l = l.phone_number(v);
             }
-            if let Some(v) = m.get_one::<String>("origin") {
-                l = l.origin(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_origin {
+                l = l.origin(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchIncomingPhoneNumberAssignedAddOn /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json
-        33 => Ok(Request::Fetch(
+        34 => Ok(Request::Fetch(
             ctx.account()
                 .incoming_phone_number(
                     ctx.path_sid::<twilio_api::model::PhoneNumberSid>("resource-sid", m)?,
@@ -4019,16 +4746,17 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListIncomingPhoneNumberAssignedAddOn /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json
-        34 => Ok(Request::list(
-            ctx.account()
-                .incoming_phone_number(
-                    ctx.path_sid::<twilio_api::model::PhoneNumberSid>("resource-sid", m)?,
-                )
-                .assigned_add_ons()
-                .list_raw(),
-        )),
+        35 => {
+            let sids = ctx.path_sids::<twilio_api::model::PhoneNumberSid>("resource-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .incoming_phone_number(sid)
+                    .assigned_add_ons()
+                    .list_raw()
+            }))
+        }
         // FetchIncomingPhoneNumberAssignedAddOnExtension /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{AssignedAddOnSid}/Extensions/{Sid}.json
-        35 => Ok(Request::Fetch(
+        36 => Ok(Request::Fetch(
             ctx.account()
                 .incoming_phone_number(
                     ctx.path_sid::<twilio_api::model::PhoneNumberSid>("resource-sid", m)?,
@@ -4040,7 +4768,8 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListIncomingPhoneNumberAssignedAddOnExtension /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{AssignedAddOnSid}/Extensions.json
-        36 => Ok(Request::list(
+        37 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account()
                 .incoming_phone_number(
                     ctx.path_sid::<twilio_api::model::PhoneNumberSid>("resource-sid", m)?,
@@ -4052,264 +4781,358 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .list_raw(),
         )),
         // ListIncomingPhoneNumberLocal /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json
-        37 => {
-            #[allow(unused_mut)]
+        38 => {
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_phone_number = m.get_one::<String>("phone-number").cloned();
+            let f_origin = m.get_one::<String>("origin").cloned();
             let mut l = ctx.account().incoming_phone_numbers().local().list_raw();
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("phone-number") {
-                l = l.phone_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_phone_number {
+                l = l.phone_number(v);
             }
-            if let Some(v) = m.get_one::<String>("origin") {
-                l = l.origin(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_origin {
+                l = l.origin(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListIncomingPhoneNumberMobile /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json
-        38 => {
-            #[allow(unused_mut)]
+        39 => {
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_phone_number = m.get_one::<String>("phone-number").cloned();
+            let f_origin = m.get_one::<String>("origin").cloned();
             let mut l = ctx.account().incoming_phone_numbers().mobile().list_raw();
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("phone-number") {
-                l = l.phone_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_phone_number {
+                l = l.phone_number(v);
             }
-            if let Some(v) = m.get_one::<String>("origin") {
-                l = l.origin(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_origin {
+                l = l.origin(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListIncomingPhoneNumberTollFree /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json
-        39 => {
-            #[allow(unused_mut)]
+        40 => {
+            let f_beta = match m.get_one::<String>("beta") {
+                Some(v) => Some(ctx.boolean("beta", v)?),
+                None => None,
+            };
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_phone_number = m.get_one::<String>("phone-number").cloned();
+            let f_origin = m.get_one::<String>("origin").cloned();
             let mut l = ctx
                 .account()
                 .incoming_phone_numbers()
                 .toll_free()
                 .list_raw();
-            if let Some(v) = m.get_one::<String>("beta") {
-                l = l.beta(ctx.boolean("beta", v)?);
+            if let Some(v) = f_beta {
+                l = l.beta(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("phone-number") {
-                l = l.phone_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_phone_number {
+                l = l.phone_number(v);
             }
-            if let Some(v) = m.get_one::<String>("origin") {
-                l = l.origin(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_origin {
+                l = l.origin(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchKey /2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json
-        40 => Ok(Request::Fetch(
+        41 => Ok(Request::Fetch(
             ctx.account()
                 .key(ctx.path_sid::<twilio_api::model::ApiKeySid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListKey /2010-04-01/Accounts/{AccountSid}/Keys.json
-        41 => Ok(Request::list(ctx.account().keys().list_raw())),
+        42 => Ok(Request::list::<(), _>(ctx, ctx.account().keys().list_raw())),
         // FetchMedia /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json
-        42 => Ok(Request::Fetch(
+        43 => Ok(Request::Fetch(
             ctx.account()
                 .message(ctx.path_sid::<twilio_api::model::MessageSid>("message-sid", m)?)
                 .media_item(ctx.path_sid::<twilio_api::model::MediaSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListMedia /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json
-        43 => {
-            #[allow(unused_mut)]
-            let mut l = ctx
-                .account()
-                .message(ctx.path_sid::<twilio_api::model::MessageSid>("message-sid", m)?)
-                .media()
-                .list_raw();
-            if let Some(v) = m.get_one::<String>("date-created") {
-                l = l.date_created(ctx.date_filter("date-created", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-before") {
-                l = l.date_created_before(ctx.date_filter("date-created-before", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("date-created-after") {
-                l = l.date_created_after(ctx.date_filter("date-created-after", v)?);
-            }
-            Ok(Request::list(l))
+        44 => {
+            let f_date_created = match m.get_one::<String>("date-created") {
+                Some(v) => Some(ctx.date_filter("date-created", v)?),
+                None => None,
+            };
+            let f_date_created_before = match m.get_one::<String>("date-created-before") {
+                Some(v) => Some(ctx.date_filter("date-created-before", v)?),
+                None => None,
+            };
+            let f_date_created_after = match m.get_one::<String>("date-created-after") {
+                Some(v) => Some(ctx.date_filter("date-created-after", v)?),
+                None => None,
+            };
+            let sids = ctx.path_sids::<twilio_api::model::MessageSid>("message-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                let mut l = ctx.account().message(sid).media().list_raw();
+                if let Some(v) = f_date_created {
+                    l = l.date_created(v);
+                }
+                if let Some(v) = f_date_created_before {
+                    l = l.date_created_before(v);
+                }
+                if let Some(v) = f_date_created_after {
+                    l = l.date_created_after(v);
+                }
+                l
+            }))
         }
         // FetchMember /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json
-        44 => Ok(Request::Fetch(
+        45 => Ok(Request::Fetch(
             ctx.account()
                 .queue(ctx.path_sid::<twilio_api::model::QueueSid>("queue-sid", m)?)
                 .member(ctx.path_text("call-sid", m)?)
                 .fetch_raw(),
         )),
         // ListMember /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members.json
-        45 => Ok(Request::list(
-            ctx.account()
-                .queue(ctx.path_sid::<twilio_api::model::QueueSid>("queue-sid", m)?)
-                .members()
-                .list_raw(),
-        )),
-        // ListMessage /2010-04-01/Accounts/{AccountSid}/Messages.json
         46 => {
-            #[allow(unused_mut)]
+            let sids = ctx.path_sids::<twilio_api::model::QueueSid>("queue-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account().queue(sid).members().list_raw()
+            }))
+        }
+        // ListMessage /2010-04-01/Accounts/{AccountSid}/Messages.json
+        47 => {
+            let f_to = m.get_one::<String>("to").cloned();
+            let f_from = m.get_one::<String>("from").cloned();
+            let f_date_sent = match m.get_one::<String>("date-sent") {
+                Some(v) => Some(ctx.date_filter("date-sent", v)?),
+                None => None,
+            };
+            let f_date_sent_before = match m.get_one::<String>("date-sent-before") {
+                Some(v) => Some(ctx.date_filter("date-sent-before", v)?),
+                None => None,
+            };
+            let f_date_sent_after = match m.get_one::<String>("date-sent-after") {
+                Some(v) => Some(ctx.date_filter("date-sent-after", v)?),
+                None => None,
+            };
             let mut l = ctx.account().messages().list_raw();
-            if let Some(v) = m.get_one::<String>("to") {
-                l = l.to(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_to {
+                l = l.to(v);
             }
-            if let Some(v) = m.get_one::<String>("from") {
-                l = l.from(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_from {
+                l = l.from(v);
             }
-            if let Some(v) = m.get_one::<String>("date-sent") {
-                l = l.date_sent(ctx.date_filter("date-sent", v)?);
+            if let Some(v) = f_date_sent {
+                l = l.date_sent(v);
             }
-            if let Some(v) = m.get_one::<String>("date-sent-before") {
-                l = l.date_sent_before(ctx.date_filter("date-sent-before", v)?);
+            if let Some(v) = f_date_sent_before {
+                l = l.date_sent_before(v);
             }
-            if let Some(v) = m.get_one::<String>("date-sent-after") {
-                l = l.date_sent_after(ctx.date_filter("date-sent-after", v)?);
+            if let Some(v) = f_date_sent_after {
+                l = l.date_sent_after(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchMessage /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json
-        47 => Ok(Request::Fetch(
+        48 => Ok(Request::Fetch(
             ctx.account()
                 .message(ctx.path_sid::<twilio_api::model::MessageSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListSigningKey /2010-04-01/Accounts/{AccountSid}/SigningKeys.json
-        48 => Ok(Request::list(ctx.account().signing_keys().list_raw())),
+        49 => Ok(Request::list::<(), _>(
+            ctx,
+            ctx.account().signing_keys().list_raw(),
+        )),
         // FetchNotification /2010-04-01/Accounts/{AccountSid}/Notifications/{Sid}.json
-        49 => Ok(Request::Fetch(
+        50 => Ok(Request::Fetch(
             ctx.account()
                 .notification(ctx.path_sid::<twilio_api::model::NotificationSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListNotification /2010-04-01/Accounts/{AccountSid}/Notifications.json
-        50 => {
-            #[allow(unused_mut)]
+        51 => {
+            let f_log = match m.get_one::<String>("log") {
+                Some(v) => Some(ctx.integer("log", v)?),
+                None => None,
+            };
+            let f_message_date = match m.get_one::<String>("message-date") {
+                Some(v) => Some(ctx.date("message-date", v)?),
+                None => None,
+            };
+            let f_message_date_before = match m.get_one::<String>("message-date-before") {
+                Some(v) => Some(ctx.date("message-date-before", v)?),
+                None => None,
+            };
+            let f_message_date_after = match m.get_one::<String>("message-date-after") {
+                Some(v) => Some(ctx.date("message-date-after", v)?),
+                None => None,
+            };
             let mut l = ctx.account().notifications().list_raw();
-            if let Some(v) = m.get_one::<String>("log") {
-                l = l.log(ctx.integer("log", v)?);
+            if let Some(v) = f_log {
+                l = l.log(v);
             }
-            if let Some(v) = m.get_one::<String>("message-date") {
-                l = l.message_date(ctx.date("message-date", v)?);
+            if let Some(v) = f_message_date {
+                l = l.message_date(v);
             }
-            if let Some(v) = m.get_one::<String>("message-date-before") {
-                l = l.message_date_before(ctx.date("message-date-before", v)?);
+            if let Some(v) = f_message_date_before {
+                l = l.message_date_before(v);
             }
-            if let Some(v) = m.get_one::<String>("message-date-after") {
-                l = l.message_date_after(ctx.date("message-date-after", v)?);
+            if let Some(v) = f_message_date_after {
+                l = l.message_date_after(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchOutgoingCallerId /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json
-        51 => Ok(Request::Fetch(
+        52 => Ok(Request::Fetch(
             ctx.account()
                 .outgoing_caller_id(ctx.path_sid::<twilio_api::model::PhoneNumberSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListOutgoingCallerId /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json
-        52 => {
-            #[allow(unused_mut)]
+        53 => {
+            let f_phone_number = m.get_one::<String>("phone-number").cloned();
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
             let mut l = ctx.account().outgoing_caller_ids().list_raw();
-            if let Some(v) = m.get_one::<String>("phone-number") {
-                l = l.phone_number(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_phone_number {
+                l = l.phone_number(v);
             }
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchParticipant /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json
-        53 => Ok(Request::Fetch(
+        54 => Ok(Request::Fetch(
             ctx.account()
                 .conference(ctx.path_sid::<twilio_api::model::ConferenceSid>("conference-sid", m)?)
                 .participant(ctx.path_text("call-sid", m)?)
                 .fetch_raw(),
         )),
         // ListParticipant /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json
-        54 => {
-            #[allow(unused_mut)]
-            let mut l = ctx
-                .account()
-                .conference(ctx.path_sid::<twilio_api::model::ConferenceSid>("conference-sid", m)?)
-                .participants()
-                .list_raw();
-            if let Some(v) = m.get_one::<String>("muted") {
-                l = l.muted(ctx.boolean("muted", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("hold") {
-                l = l.hold(ctx.boolean("hold", v)?);
-            }
-            if let Some(v) = m.get_one::<String>("coaching") {
-                l = l.coaching(ctx.boolean("coaching", v)?);
-            }
-            Ok(Request::list(l))
+        55 => {
+            let f_muted = match m.get_one::<String>("muted") {
+                Some(v) => Some(ctx.boolean("muted", v)?),
+                None => None,
+            };
+            let f_hold = match m.get_one::<String>("hold") {
+                Some(v) => Some(ctx.boolean("hold", v)?),
+                None => None,
+            };
+            let f_coaching = match m.get_one::<String>("coaching") {
+                Some(v) => Some(ctx.boolean("coaching", v)?),
+                None => None,
+            };
+            let sids = ctx.path_sids::<twilio_api::model::ConferenceSid>("conference-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                let mut l = ctx.account().conference(sid).participants().list_raw();
+                if let Some(v) = f_muted {
+                    l = l.muted(v);
+                }
+                if let Some(v) = f_hold {
+                    l = l.hold(v);
+                }
+                if let Some(v) = f_coaching {
+                    l = l.coaching(v);
+                }
+                l
+            }))
         }
         // FetchQueue /2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json
-        55 => Ok(Request::Fetch(
+        56 => Ok(Request::Fetch(
             ctx.account()
                 .queue(ctx.path_sid::<twilio_api::model::QueueSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListQueue /2010-04-01/Accounts/{AccountSid}/Queues.json
-        56 => Ok(Request::list(ctx.account().queues().list_raw())),
+        57 => Ok(Request::list::<(), _>(
+            ctx,
+            ctx.account().queues().list_raw(),
+        )),
         // FetchRecording /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json
-        57 => Ok(Request::Fetch(
+        58 => Ok(Request::Fetch(
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListRecording /2010-04-01/Accounts/{AccountSid}/Recordings.json
-        58 => {
-            #[allow(unused_mut)]
+        59 => {
+            let f_date_created = match m.get_one::<String>("date-created") {
+                Some(v) => Some(ctx.date_filter("date-created", v)?),
+                None => None,
+            };
+            let f_date_created_before = match m.get_one::<String>("date-created-before") {
+                Some(v) => Some(ctx.date_filter("date-created-before", v)?),
+                None => None,
+            };
+            let f_date_created_after = match m.get_one::<String>("date-created-after") {
+                Some(v) => Some(ctx.date_filter("date-created-after", v)?),
+                None => None,
+            };
+            let f_call_sid = match m.get_one::<String>("call-sid") {
+                Some(v) => Some(ctx.sid::<twilio_api::model::CallSid>("call-sid", v)?),
+                None => None,
+            };
+            let f_conference_sid = match m.get_one::<String>("conference-sid") {
+                Some(v) => Some(ctx.sid::<twilio_api::model::ConferenceSid>("conference-sid", v)?),
+                None => None,
+            };
+            let f_include_soft_deleted = match m.get_one::<String>("include-soft-deleted") {
+                Some(v) => Some(ctx.boolean("include-soft-deleted", v)?),
+                None => None,
+            };
             let mut l = ctx.account().recordings().list_raw();
-            if let Some(v) = m.get_one::<String>("date-created") {
-                l = l.date_created(ctx.date_filter("date-created", v)?);
+            if let Some(v) = f_date_created {
+                l = l.date_created(v);
             }
-            if let Some(v) = m.get_one::<String>("date-created-before") {
-                l = l.date_created_before(ctx.date_filter("date-created-before", v)?);
+            if let Some(v) = f_date_created_before {
+                l = l.date_created_before(v);
             }
-            if let Some(v) = m.get_one::<String>("date-created-after") {
-                l = l.date_created_after(ctx.date_filter("date-created-after", v)?);
+            if let Some(v) = f_date_created_after {
+                l = l.date_created_after(v);
             }
-            if let Some(v) = m.get_one::<String>("call-sid") {
-                l = l.call_sid(ctx.sid::<twilio_api::model::CallSid>("call-sid", v)?);
+            if let Some(v) = f_call_sid {
+                l = l.call_sid(v);
             }
-            if let Some(v) = m.get_one::<String>("conference-sid") {
-                l = l.conference_sid(
-                    ctx.sid::<twilio_api::model::ConferenceSid>("conference-sid", v)?,
-                );
+            if let Some(v) = f_conference_sid {
+                l = l.conference_sid(v);
             }
-            if let Some(v) = m.get_one::<String>("include-soft-deleted") {
-                l = l.include_soft_deleted(ctx.boolean("include-soft-deleted", v)?);
+            if let Some(v) = f_include_soft_deleted {
+                l = l.include_soft_deleted(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchRecordingAddOnResult /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{Sid}.json
-        59 => Ok(Request::Fetch(
+        60 => Ok(Request::Fetch(
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("reference-sid", m)?)
                 .add_on_result(ctx.path_sid::<twilio_api::model::AddOnResultSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListRecordingAddOnResult /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults.json
-        60 => Ok(Request::list(
-            ctx.account()
-                .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("reference-sid", m)?)
-                .add_on_results()
-                .list_raw(),
-        )),
+        61 => {
+            let sids = ctx.path_sids::<twilio_api::model::RecordingSid>("reference-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account().recording(sid).add_on_results().list_raw()
+            }))
+        }
         // FetchRecordingAddOnResultPayload /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{Sid}.json
-        61 => Ok(Request::Fetch(
+        62 => Ok(Request::Fetch(
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("reference-sid", m)?)
                 .add_on_result(
@@ -4319,7 +5142,8 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListRecordingAddOnResultPayload /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads.json
-        62 => Ok(Request::list(
+        63 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("reference-sid", m)?)
                 .add_on_result(
@@ -4329,7 +5153,7 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .list_raw(),
         )),
         // FetchRecordingAddOnResultPayloadData /2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{PayloadSid}/Data.json
-        63 => Ok(Request::Fetch(
+        64 => Ok(Request::Fetch(
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("reference-sid", m)?)
                 .add_on_result(
@@ -4342,56 +5166,60 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // FetchRecordingTranscription /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions/{Sid}.json
-        64 => Ok(Request::Fetch(
+        65 => Ok(Request::Fetch(
             ctx.account()
                 .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("recording-sid", m)?)
                 .transcription(ctx.path_sid::<twilio_api::model::TranscriptionSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListRecordingTranscription /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions.json
-        65 => Ok(Request::list(
-            ctx.account()
-                .recording(ctx.path_sid::<twilio_api::model::RecordingSid>("recording-sid", m)?)
-                .transcriptions()
-                .list_raw(),
-        )),
+        66 => {
+            let sids = ctx.path_sids::<twilio_api::model::RecordingSid>("recording-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account().recording(sid).transcriptions().list_raw()
+            }))
+        }
         // FetchShortCode /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json
-        66 => Ok(Request::Fetch(
+        67 => Ok(Request::Fetch(
             ctx.account()
                 .sms()
                 .short_code(ctx.path_sid::<twilio_api::model::ShortCodeSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListShortCode /2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json
-        67 => {
-            #[allow(unused_mut)]
+        68 => {
+            let f_friendly_name = m.get_one::<String>("friendly-name").cloned();
+            let f_short_code = m.get_one::<String>("short-code").cloned();
             let mut l = ctx.account().sms().short_codes().list_raw();
-            if let Some(v) = m.get_one::<String>("friendly-name") {
-                l = l.friendly_name(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_friendly_name {
+                l = l.friendly_name(v);
             }
-            if let Some(v) = m.get_one::<String>("short-code") {
-                l = l.short_code(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_short_code {
+                l = l.short_code(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchSigningKey /2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json
-        68 => Ok(Request::Fetch(
+        69 => Ok(Request::Fetch(
             ctx.account()
                 .signing_key(ctx.path_sid::<twilio_api::model::ApiKeySid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListSipAuthCallsCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json
-        69 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
-                .auth()
-                .calls()
-                .credential_list_mappings()
-                .list_raw(),
-        )),
+        70 => {
+            let sids = ctx.path_sids::<twilio_api::model::SipDomainSid>("domain-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .domain(sid)
+                    .auth()
+                    .calls()
+                    .credential_list_mappings()
+                    .list_raw()
+            }))
+        }
         // FetchSipAuthCallsCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json
-        70 => Ok(Request::Fetch(
+        71 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
@@ -4403,17 +5231,20 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipAuthCallsIpAccessControlListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json
-        71 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
-                .auth()
-                .calls()
-                .ip_access_control_list_mappings()
-                .list_raw(),
-        )),
+        72 => {
+            let sids = ctx.path_sids::<twilio_api::model::SipDomainSid>("domain-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .domain(sid)
+                    .auth()
+                    .calls()
+                    .ip_access_control_list_mappings()
+                    .list_raw()
+            }))
+        }
         // FetchSipAuthCallsIpAccessControlListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json
-        72 => Ok(Request::Fetch(
+        73 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
@@ -4425,17 +5256,20 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipAuthRegistrationsCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json
-        73 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
-                .auth()
-                .registrations()
-                .credential_list_mappings()
-                .list_raw(),
-        )),
+        74 => {
+            let sids = ctx.path_sids::<twilio_api::model::SipDomainSid>("domain-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .domain(sid)
+                    .auth()
+                    .registrations()
+                    .credential_list_mappings()
+                    .list_raw()
+            }))
+        }
         // FetchSipAuthRegistrationsCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json
-        74 => Ok(Request::Fetch(
+        75 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
@@ -4447,17 +5281,19 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipCredential /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json
-        75 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .credential_list(
-                    ctx.path_sid::<twilio_api::model::CredentialListSid>("credential-list-sid", m)?,
-                )
-                .credentials()
-                .list_raw(),
-        )),
+        76 => {
+            let sids =
+                ctx.path_sids::<twilio_api::model::CredentialListSid>("credential-list-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .credential_list(sid)
+                    .credentials()
+                    .list_raw()
+            }))
+        }
         // FetchSipCredential /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json
-        76 => Ok(Request::Fetch(
+        77 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .credential_list(
@@ -4467,26 +5303,30 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipCredentialList /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json
-        77 => Ok(Request::list(
+        78 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account().sip().credential_lists().list_raw(),
         )),
         // FetchSipCredentialList /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json
-        78 => Ok(Request::Fetch(
+        79 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .credential_list(ctx.path_sid::<twilio_api::model::CredentialListSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListSipCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json
-        79 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
-                .credential_list_mappings()
-                .list_raw(),
-        )),
+        80 => {
+            let sids = ctx.path_sids::<twilio_api::model::SipDomainSid>("domain-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .domain(sid)
+                    .credential_list_mappings()
+                    .list_raw()
+            }))
+        }
         // FetchSipCredentialListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json
-        80 => Ok(Request::Fetch(
+        81 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
@@ -4496,20 +5336,24 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipDomain /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json
-        81 => Ok(Request::list(ctx.account().sip().domains().list_raw())),
+        82 => Ok(Request::list::<(), _>(
+            ctx,
+            ctx.account().sip().domains().list_raw(),
+        )),
         // FetchSipDomain /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json
-        82 => Ok(Request::Fetch(
+        83 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListSipIpAccessControlList /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json
-        83 => Ok(Request::list(
+        84 => Ok(Request::list::<(), _>(
+            ctx,
             ctx.account().sip().ip_access_control_lists().list_raw(),
         )),
         // FetchSipIpAccessControlList /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json
-        84 => Ok(Request::Fetch(
+        85 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .ip_access_control_list(
@@ -4518,7 +5362,7 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // FetchSipIpAccessControlListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json
-        85 => Ok(Request::Fetch(
+        86 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
@@ -4528,26 +5372,32 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // ListSipIpAccessControlListMapping /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json
-        86 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .domain(ctx.path_sid::<twilio_api::model::SipDomainSid>("domain-sid", m)?)
-                .ip_access_control_list_mappings()
-                .list_raw(),
-        )),
+        87 => {
+            let sids = ctx.path_sids::<twilio_api::model::SipDomainSid>("domain-sid", m)?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .domain(sid)
+                    .ip_access_control_list_mappings()
+                    .list_raw()
+            }))
+        }
         // ListSipIpAddress /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json
-        87 => Ok(Request::list(
-            ctx.account()
-                .sip()
-                .ip_access_control_list(ctx.path_sid::<twilio_api::model::IpAccessControlListSid>(
-                    "ip-access-control-list-sid",
-                    m,
-                )?)
-                .ip_addresses()
-                .list_raw(),
-        )),
+        88 => {
+            let sids = ctx.path_sids::<twilio_api::model::IpAccessControlListSid>(
+                "ip-access-control-list-sid",
+                m,
+            )?;
+            Ok(Request::each::<(), _, _>(ctx, sids, |sid| {
+                ctx.account()
+                    .sip()
+                    .ip_access_control_list(sid)
+                    .ip_addresses()
+                    .list_raw()
+            }))
+        }
         // FetchSipIpAddress /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json
-        88 => Ok(Request::Fetch(
+        89 => Ok(Request::Fetch(
             ctx.account()
                 .sip()
                 .ip_access_control_list(ctx.path_sid::<twilio_api::model::IpAccessControlListSid>(
@@ -4558,200 +5408,313 @@ pub(crate) fn request(index: usize, ctx: &Ctx<'_>, m: &ArgMatches) -> Result<Req
                 .fetch_raw(),
         )),
         // FetchTranscription /2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json
-        89 => Ok(Request::Fetch(
+        90 => Ok(Request::Fetch(
             ctx.account()
                 .transcription(ctx.path_sid::<twilio_api::model::TranscriptionSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListTranscription /2010-04-01/Accounts/{AccountSid}/Transcriptions.json
-        90 => Ok(Request::list(ctx.account().transcriptions().list_raw())),
+        91 => Ok(Request::list::<(), _>(
+            ctx,
+            ctx.account().transcriptions().list_raw(),
+        )),
         // ListUsageRecord /2010-04-01/Accounts/{AccountSid}/Usage/Records.json
-        91 => {
-            #[allow(unused_mut)]
+        92 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordAllTime /2010-04-01/Accounts/{AccountSid}/Usage/Records/AllTime.json
-        92 => {
-            #[allow(unused_mut)]
+        93 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().all_time().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordDaily /2010-04-01/Accounts/{AccountSid}/Usage/Records/Daily.json
-        93 => {
-            #[allow(unused_mut)]
+        94 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().daily().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordLastMonth /2010-04-01/Accounts/{AccountSid}/Usage/Records/LastMonth.json
-        94 => {
-            #[allow(unused_mut)]
+        95 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().last_month().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordMonthly /2010-04-01/Accounts/{AccountSid}/Usage/Records/Monthly.json
-        95 => {
-            #[allow(unused_mut)]
+        96 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().monthly().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordThisMonth /2010-04-01/Accounts/{AccountSid}/Usage/Records/ThisMonth.json
-        96 => {
-            #[allow(unused_mut)]
+        97 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().this_month().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordToday /2010-04-01/Accounts/{AccountSid}/Usage/Records/Today.json
-        97 => {
-            #[allow(unused_mut)]
+        98 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().today().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordYearly /2010-04-01/Accounts/{AccountSid}/Usage/Records/Yearly.json
-        98 => {
-            #[allow(unused_mut)]
+        99 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().yearly().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // ListUsageRecordYesterday /2010-04-01/Accounts/{AccountSid}/Usage/Records/Yesterday.json
-        99 => {
-            #[allow(unused_mut)]
+        100 => {
+            let f_category = m.get_one::<String>("category").cloned();
+            let f_start_date = match m.get_one::<String>("start-date") {
+                Some(v) => Some(ctx.date("start-date", v)?),
+                None => None,
+            };
+            let f_end_date = match m.get_one::<String>("end-date") {
+                Some(v) => Some(ctx.date("end-date", v)?),
+                None => None,
+            };
+            let f_include_subaccounts = match m.get_one::<String>("include-subaccounts") {
+                Some(v) => Some(ctx.boolean("include-subaccounts", v)?),
+                None => None,
+            };
             let mut l = ctx.account().usage().records().yesterday().list_raw();
-            if let Some(v) = m.get_one::<String>("category") {
-                l = l.category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_category {
+                l = l.category(v);
             }
-            if let Some(v) = m.get_one::<String>("start-date") {
-                l = l.start_date(ctx.date("start-date", v)?);
+            if let Some(v) = f_start_date {
+                l = l.start_date(v);
             }
-            if let Some(v) = m.get_one::<String>("end-date") {
-                l = l.end_date(ctx.date("end-date", v)?);
+            if let Some(v) = f_end_date {
+                l = l.end_date(v);
             }
-            if let Some(v) = m.get_one::<String>("include-subaccounts") {
-                l = l.include_subaccounts(ctx.boolean("include-subaccounts", v)?);
+            if let Some(v) = f_include_subaccounts {
+                l = l.include_subaccounts(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         // FetchUsageTrigger /2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json
-        100 => Ok(Request::Fetch(
+        101 => Ok(Request::Fetch(
             ctx.account()
                 .usage()
                 .trigger(ctx.path_sid::<twilio_api::model::UsageTriggerSid>("sid", m)?)
                 .fetch_raw(),
         )),
         // ListUsageTrigger /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json
-        101 => {
-            #[allow(unused_mut)]
+        102 => {
+            let f_recurring = m
+                .get_one::<String>("recurring")
+                .map(|v| twilio_api::model::UsageTriggerRecurring::from(v.as_str()));
+            let f_trigger_by = m
+                .get_one::<String>("trigger-by")
+                .map(|v| twilio_api::model::UsageTriggerTriggerField::from(v.as_str()));
+            let f_usage_category = m.get_one::<String>("usage-category").cloned();
             let mut l = ctx.account().usage().triggers().list_raw();
-            if let Some(v) = m.get_one::<String>("recurring") {
-                l = l.recurring(Ok::<_, Failure>(
-                    twilio_api::model::UsageTriggerRecurring::from(v.as_str()),
-                )?);
+            if let Some(v) = f_recurring {
+                l = l.recurring(v);
             }
-            if let Some(v) = m.get_one::<String>("trigger-by") {
-                l = l.trigger_by(Ok::<_, Failure>(
-                    twilio_api::model::UsageTriggerTriggerField::from(v.as_str()),
-                )?);
+            if let Some(v) = f_trigger_by {
+                l = l.trigger_by(v);
             }
-            if let Some(v) = m.get_one::<String>("usage-category") {
-                l = l.usage_category(Ok::<_, Failure>(v.clone())?);
+            if let Some(v) = f_usage_category {
+                l = l.usage_category(v);
             }
-            Ok(Request::list(l))
+            Ok(Request::list::<(), _>(ctx, l))
         }
         _ => Err(Failure::Usage(format!("no command {index}"))),
     }

@@ -1,9 +1,10 @@
 //! What the table and CSV show of an item: its columns, read out of its raw JSON without
 //! decoding the rest, so that no member, number or odd type can fail an export.
 //!
-//! A call's events have five fixed columns, some of them nested (the request's URL, the
-//! response's code); every other resource shows named top-level members (the spec's
-//! `defaultOutputProperties`, or `--properties`).
+//! A command shows named top-level members (the spec's `defaultOutputProperties`, or
+//! `--properties`), or, where the generator's column overrides say so (a call's events), a
+//! fixed set of columns at nested paths ([`PathColumns`]), which the scan of each page picks
+//! on its way.
 
 use std::borrow::Cow;
 
@@ -14,8 +15,8 @@ use super::Item;
 /// The columns of `table` and `csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Columns {
-    /// A call's events: time, method, URL, response code and duration.
-    Events,
+    /// Members at fixed paths of every item, with their table layout (generated data).
+    Paths(&'static PathColumns),
     /// These top-level members of any resource's items, by their JSON names.
     Properties(Vec<String>),
 }
@@ -24,82 +25,99 @@ impl Columns {
     /// The names of the columns, as the CSV header has them.
     pub(crate) fn names(&self) -> Vec<&str> {
         match self {
-            Columns::Events => EVENT_COLUMNS.to_vec(),
+            Columns::Paths(set) => set.columns.iter().map(|column| column.name).collect(),
             Columns::Properties(names) => names.iter().map(String::as_str).collect(),
         }
     }
 }
 
-/// The CSV header of [`Columns::Events`].
-const EVENT_COLUMNS: [&str; 5] = ["time", "method", "url", "response_code", "duration_ms"];
+/// The most columns a [`PathColumns`] has.
+pub(crate) const MAX_PATH_COLUMNS: usize = 8;
 
-/// The useful columns of one event; empty where the event does not say.
-///
-/// As in the model's typed fields, a member that is absent, `null` or of another JSON type
-/// (a `response_code` of `"201"`, a `request_duration` of `1e400`) leaves its column empty,
-/// and a repeated member counts by its last value.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Row<'a> {
-    pub(crate) time: Cow<'a, str>,
-    pub(crate) method: Cow<'a, str>,
-    pub(crate) url: Cow<'a, str>,
-    pub(crate) code: Cow<'a, str>,
-    pub(crate) duration: Cow<'a, str>,
-}
+/// What [`PathColumns::read`] finds in an item: each column's raw JSON value, if there.
+pub(crate) type Found<'a> = [Option<&'a str>; MAX_PATH_COLUMNS];
 
-/// Where the table's and CSV's columns are in an event (URL, method, time, code, duration).
-///
-/// A `static`, so that the paths the page's scan picked ([`RowColumns`]) and the ones a row
-/// asks for are the very same strings, which is quicker to see than comparing them.
-static ROW_PATHS: [(&str, &str); 5] = [
-    ("request", "url"),
-    ("request", "method"),
-    ("response", "date_created"),
-    ("response", "response_code"),
-    ("response", "request_duration"),
-];
-
-/// The events' table and CSV columns, for the scan of each page to pick them on its way.
+/// Columns at nested paths of every item, in CSV order (the generator's column overrides,
+/// `crates/cli/src/generated/commands.rs`).
 #[derive(Debug)]
-pub(crate) enum RowColumns {}
-
-impl twilio_export::Columns for RowColumns {
-    const PATHS: &'static [(&'static str, &'static str)] = &ROW_PATHS;
+pub(crate) struct PathColumns {
+    pub(crate) columns: &'static [Column],
+    /// Reads each column's value out of an item, in `columns`' order: [`read_paths`] of the
+    /// columns' paths, one `static` that is also the picking type's, so that the page's scan
+    /// picked exactly these.
+    pub(crate) read: for<'a> fn(Item<'a>) -> Found<'a>,
 }
 
-impl<'a> Row<'a> {
-    /// The columns of the event `event`, found in one pass. Every other member is skipped
-    /// unread: numbers no float holds, deep nesting and unknown types included. A column is
-    /// borrowed from the text where it can be: a string without escapes is its text between
-    /// the quotes, an integer in range its digits.
-    pub(crate) fn of(event: Item<'a>) -> Self {
-        let [url, method, time, code, duration] = match event {
-            Item::Text(text) => twilio_export::raw_members_at(text, ROW_PATHS),
-            Item::Shared(item) => item.members_at(ROW_PATHS),
-        };
-        /// A non-negative integer that fits `T`, as its digits (JSON allows no leading zero,
-        /// so they are what `T`'s `Display` would write).
-        fn integer<T>(raw: Option<&str>) -> Cow<'_, str>
-        where
-            T: std::str::FromStr + serde::de::DeserializeOwned + ToString,
-        {
-            let Some(raw) = raw else {
-                return Cow::Borrowed("");
-            };
-            if raw.bytes().all(|b| b.is_ascii_digit()) && raw.parse::<T>().is_ok() {
-                return Cow::Borrowed(raw);
-            }
-            serde_json::from_str::<T>(raw)
-                .map(|n| Cow::Owned(n.to_string()))
-                .unwrap_or_default()
-        }
-        Row {
-            time: string(time),
-            method: string(method),
-            url: string(url),
-            code: integer::<u16>(code),
-            duration: integer::<u64>(duration),
-        }
+impl PartialEq for PathColumns {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for PathColumns {}
+
+/// One column of a [`PathColumns`].
+#[derive(Debug)]
+pub(crate) struct Column {
+    /// Its CSV header, e.g. `response_code`.
+    pub(crate) name: &'static str,
+    /// Its table header, e.g. `CODE`.
+    pub(crate) title: &'static str,
+    pub(crate) value: Value,
+    /// Its width in the table; `None` for the one column the table puts last, as wide as the
+    /// terminal leaves it.
+    pub(crate) width: Option<usize>,
+    /// Whether the table keeps it to the right of its width (numbers).
+    pub(crate) right: bool,
+}
+
+/// How a column shows the JSON value at its path. A value that is absent, `null` or of
+/// another JSON type (a code of `"201"`, a duration of `1e400`) shows as empty, as in the
+/// model's typed fields, and a repeated member counts by its last value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value {
+    /// A string, as its text.
+    Text,
+    /// A non-negative integer up to this maximum, as its digits.
+    Count(u64),
+}
+
+/// Each of `paths` in `item`, found in one pass (by the page's scan, when it picked these
+/// very paths). Every other member is skipped unread: numbers no float holds, deep nesting
+/// and unknown types included.
+pub(crate) fn read_paths<'a, const N: usize>(
+    item: Item<'a>,
+    paths: [(&'static str, &'static str); N],
+) -> Found<'a> {
+    let found = match item {
+        Item::Text(text) => twilio_export::raw_members_at(text, paths),
+        Item::Shared(item) => item.members_at(paths),
+    };
+    let mut out = [None; MAX_PATH_COLUMNS];
+    for (slot, value) in out.iter_mut().zip(found) {
+        *slot = value;
+    }
+    out
+}
+
+/// The cell of `column` whose raw JSON value is `raw`; empty where the item does not say. A
+/// cell is borrowed from the text where it can be: a string without escapes is its text
+/// between the quotes, an integer in range its digits.
+pub(crate) fn cell<'a>(column: &Column, raw: Option<&'a str>) -> Cow<'a, str> {
+    match (column.value, raw) {
+        (Value::Text, raw) => string(raw),
+        (Value::Count(max), Some(raw)) => count(raw, max),
+        (Value::Count(_), None) => Cow::Borrowed(""),
+    }
+}
+
+/// A non-negative integer up to `max`, as its digits (JSON allows no leading zero, so they are
+/// what `Display` would write); anything else as empty.
+fn count(raw: &str, max: u64) -> Cow<'_, str> {
+    let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    match raw.parse::<u64>() {
+        Ok(n) if digits && n <= max => Cow::Borrowed(raw),
+        _ => Cow::Borrowed(""),
     }
 }
 

@@ -4,7 +4,7 @@
 //! Every item arrives as the exact JSON the API sent. JSON and NDJSON pass it through (NDJSON
 //! with its line breaks turned into spaces); the table and CSV show its [`Columns`], read out
 //! of it without decoding anything else, so that no member, number or odd type can fail an
-//! export. A call's events and any other resource's items differ only in their columns
+//! export. The items of one command and another differ only in their columns
 //! (`columns.rs`) and in how the table lays them out (`table.rs`).
 
 mod columns;
@@ -20,10 +20,9 @@ use twilio_export::RawJson;
 use crate::args::Format;
 use crate::text::printable;
 
-pub(crate) use columns::{Columns, RowColumns};
+pub(crate) use columns::{Column, Columns, PathColumns, Value, read_paths};
 pub(crate) use stdout::{Stdout, claim_stdout};
 
-use columns::Row;
 use table::Table;
 
 /// One item as the API sent it: its JSON text, or an item of a shared raw page (the same
@@ -54,16 +53,26 @@ impl<'a> Item<'a> {
 /// Streams items in the chosen format; [`Writer::finish`] closes the document (the JSON
 /// array) so that the output stays well-formed even when the listing failed half-way.
 ///
-/// A labelled writer (several calls listed at once) says which call each item belongs to:
-/// JSON and NDJSON wrap each as `{"call_sid": "CA…", "event": {…}}`, CSV and the table get a
-/// first `call_sid` column. An unlabelled one writes exactly what it always did.
+/// A labelled writer (the same list under several SIDs at once) says which SID each item
+/// belongs to, by the names of its [`Labels`]: JSON and NDJSON wrap each as `{"call_sid":
+/// "CA…", "event": {…}}`, CSV and the table get a first `call_sid` column. An unlabelled one
+/// writes exactly what it always did.
 pub(crate) struct Writer<W: Write> {
     sink: Sink<W>,
     columns: Columns,
-    labelled: bool,
+    labels: Option<Labels>,
     /// Whether the header (table, CSV) or the opening `[` (JSON) is out. It goes out with the
     /// first item or at `finish`, so that input rejected before any request writes nothing.
     started: bool,
+}
+
+/// The names a labelled item is written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Labels {
+    /// The member (and first column) naming the item's parent SID, e.g. `call_sid`.
+    pub(crate) parent: &'static str,
+    /// The member holding the item in JSON and NDJSON, e.g. `event`.
+    pub(crate) item: &'static str,
 }
 
 enum Sink<W: Write> {
@@ -84,21 +93,22 @@ enum Sink<W: Write> {
 impl<W: Write> Writer<W> {
     /// A writer of items with these columns (for the table and CSV), unlabelled, with a
     /// header row.
+    #[cfg(test)]
     pub(crate) fn new(format: Format, out: W, columns: Columns) -> Self {
-        Self::with_options(format, out, columns, false, true)
+        Self::with_options(format, out, columns, None, true)
     }
 
-    /// A writer whose items are labelled with their call SID when `labelled`, and whose
-    /// table and CSV have a header row when `header`.
+    /// A writer whose items are labelled with their parent's SID when it has `labels`, and
+    /// whose table and CSV have a header row when `header`.
     pub(crate) fn with_options(
         format: Format,
         out: W,
         columns: Columns,
-        labelled: bool,
+        labels: Option<Labels>,
         header: bool,
     ) -> Self {
         let sink = match format {
-            Format::Table => Sink::Table(Table::new(out, &columns, labelled, header)),
+            Format::Table => Sink::Table(Table::new(out, &columns, labels, header)),
             Format::Json => Sink::Json {
                 out: BufWriter::new(out),
                 first: true,
@@ -114,7 +124,7 @@ impl<W: Write> Writer<W> {
         Self {
             sink,
             columns,
-            labelled,
+            labels,
             started: false,
         }
     }
@@ -125,13 +135,13 @@ impl<W: Write> Writer<W> {
             return Ok(());
         }
         self.started = true;
-        let labelled = self.labelled;
+        let labels = self.labels;
         match &mut self.sink {
-            Sink::Table(table) => table.start(labelled),
+            Sink::Table(table) => table.start(labels),
             Sink::Json { out, .. } => out.write_all(b"["),
             Sink::Ndjson { .. } | Sink::Csv { header: false, .. } => Ok(()),
             Sink::Csv { out, header: true } => {
-                let label = labelled.then_some(LABEL_COLUMN);
+                let label = labels.map(|labels| labels.parent);
                 out.write_record(label.into_iter().chain(self.columns.names()))
                     .map_err(io::Error::other)
             }
@@ -154,7 +164,7 @@ impl<W: Write> Writer<W> {
     /// where they lie, in a few vectored writes, instead of copying them into the buffer
     /// first.
     pub(crate) fn shared_page(&mut self, items: &[RawJson]) -> io::Result<()> {
-        if self.labelled {
+        if self.labels.is_some() {
             return items.iter().try_for_each(|item| self.shared(item));
         }
         self.start()?;
@@ -212,7 +222,7 @@ impl<W: Write> Writer<W> {
     /// writer is labelled. `item` must be valid JSON, as a raw item's text is.
     pub(crate) fn item(&mut self, label: Option<&str>, item: Item<'_>) -> io::Result<()> {
         self.start()?;
-        let label = label.filter(|_| self.labelled);
+        let label = self.labels.zip(label);
         match &mut self.sink {
             Sink::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
@@ -228,21 +238,17 @@ impl<W: Write> Writer<W> {
                 out.write_all(b"\n")
             }
             Sink::Table(table) => match &self.columns {
-                Columns::Events => table.event(label, &Row::of(item)),
+                Columns::Paths(set) => table.fixed(label.map(|(_, sid)| sid), &(set.read)(item)),
                 Columns::Properties(names) => {
                     let cells = columns::properties(item, names)?;
-                    table.cells(label.map(str::to_owned).into_iter().chain(cells).collect())
+                    let label = label.map(|(_, sid)| sid.to_owned());
+                    table.cells(label.into_iter().chain(cells).collect())
                 }
             },
             Sink::Csv { out, .. } => {
+                let label = label.map(|(_, sid)| sid);
                 let record = match &self.columns {
-                    Columns::Events => {
-                        let row = Row::of(item);
-                        let fields = [&row.time, &row.method, &row.url, &row.code, &row.duration]
-                            .map(|field| spreadsheet_safe(field));
-                        let fields = fields.iter().map(|field| field.as_ref());
-                        out.write_record(label.into_iter().chain(fields))
-                    }
+                    Columns::Paths(set) => csv_record(out, label, set, &(set.read)(item)),
                     Columns::Properties(names) => {
                         let cells = columns::properties(item, names)?;
                         let fields: Vec<Cow<'_, str>> =
@@ -284,8 +290,10 @@ impl<W: Write> Writer<W> {
 
     pub(crate) fn finish(mut self) -> io::Result<()> {
         self.start()?;
-        if let Sink::Json { out, first } = &mut self.sink {
-            out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
+        match &mut self.sink {
+            Sink::Json { out, first } => out.write_all(if *first { b"]\n" } else { b"\n]\n" })?,
+            Sink::Table(table) => table.end()?,
+            Sink::Ndjson { .. } | Sink::Csv { .. } => {}
         }
         self.flush()
     }
@@ -301,7 +309,7 @@ pub(crate) trait PageItem: Sized {
     ) -> io::Result<()>;
 }
 
-/// An item of a shared raw page (a call's events): an unlabelled page goes out in vectored
+/// An item of a shared raw page (every list): an unlabelled page goes out in vectored
 /// writes where JSON and NDJSON allow.
 impl PageItem for RawJson {
     fn write_page<W: Write>(
@@ -309,7 +317,7 @@ impl PageItem for RawJson {
         label: Option<&str>,
         items: &[Self],
     ) -> io::Result<()> {
-        match label.filter(|_| writer.labelled) {
+        match label.filter(|_| writer.labels.is_some()) {
             None => writer.shared_page(items),
             Some(label) => items
                 .iter()
@@ -318,7 +326,7 @@ impl PageItem for RawJson {
     }
 }
 
-/// An item as its own JSON text (many calls' events, any other resource).
+/// An item as its own JSON text (a page of `Raw` items).
 impl PageItem for Box<RawValue> {
     fn write_page<W: Write>(
         writer: &mut Writer<W>,
@@ -331,10 +339,26 @@ impl PageItem for Box<RawValue> {
     }
 }
 
-/// The first column of a labelled CSV (`CALL_SID` in a sized table's header).
-const LABEL_COLUMN: &str = "call_sid";
+/// Writes one CSV record: the label, if any, then the cells of `set`'s columns whose raw
+/// values are `found`, each [`spreadsheet_safe`].
+fn csv_record<W: Write>(
+    out: &mut csv::Writer<W>,
+    label: Option<&str>,
+    set: &PathColumns,
+    found: &columns::Found<'_>,
+) -> csv::Result<()> {
+    if let Some(label) = label {
+        out.write_field(label)?;
+    }
+    for (column, raw) in set.columns.iter().zip(found) {
+        let cell = columns::cell(column, *raw);
+        out.write_field(spreadsheet_safe(&cell).as_bytes())?;
+    }
+    // An empty record after fields ends the record.
+    out.write_record(None::<&[u8]>)
+}
 
-/// The most events [`Writer::shared_page`] hands over in one write: a `writev` takes at most
+/// The most items [`Writer::shared_page`] hands over in one write: a `writev` takes at most
 /// 1,024 pieces (`IOV_MAX` on Linux), and an item is two.
 const ITEMS_PER_WRITE: usize = 512;
 
@@ -429,16 +453,19 @@ fn is_plain_number(text: &str) -> bool {
     digits(whole) && digits(fraction)
 }
 
-/// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON event. The SID is
-/// validated (`CA` and hex digits), so it needs no escaping.
-fn open_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+/// Starts the `{"call_sid": …, "event": ` wrapper of a labelled JSON item. The names are the
+/// generator's (lower-case words and `_`) and the SID is validated (its prefix and hex
+/// digits), so neither needs escaping.
+fn open_label(out: &mut impl Write, label: Option<(Labels, &str)>) -> io::Result<()> {
     match label {
-        Some(sid) => write!(out, "{{\"call_sid\":\"{sid}\",\"event\":"),
+        Some((Labels { parent, item }, sid)) => {
+            write!(out, "{{\"{parent}\":\"{sid}\",\"{item}\":")
+        }
         None => Ok(()),
     }
 }
 
-fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
+fn close_label<T>(out: &mut impl Write, label: Option<T>) -> io::Result<()> {
     match label {
         Some(_) => out.write_all(b"}"),
         None => Ok(()),
@@ -448,6 +475,15 @@ fn close_label(out: &mut impl Write, label: Option<&str>) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn event_columns() -> Columns {
+        Columns::Paths(&crate::generated::commands::CALL_EVENT_COLUMNS)
+    }
+
+    const EVENT_LABELS: Labels = Labels {
+        parent: "call_sid",
+        item: "event",
+    };
 
     const EVENT: &str = r#"{"request": {"url": "https://example.com/a,b", "method": "POST", "parameters": {}},
         "response": {"date_created": "Tue, 11 Aug 2020 17:44:08 +0000", "response_code": 201,
@@ -459,7 +495,7 @@ mod tests {
 
     fn render(format: Format, events: &[&str]) -> String {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(format, &mut buf, Columns::Events);
+        let mut writer = Writer::new(format, &mut buf, event_columns());
         for e in events {
             writer.raw(&raw(e)).unwrap();
         }
@@ -529,8 +565,38 @@ mod tests {
 
     #[test]
     fn rows_read_only_their_columns() {
-        fn row(text: &str) -> Row<'_> {
-            Row::of(Item::Text(text))
+        /// The cells of an event, named.
+        #[derive(Debug, Default, PartialEq, Eq)]
+        struct Row {
+            time: String,
+            method: String,
+            url: String,
+            code: String,
+            duration: String,
+        }
+        fn cells_of(item: Item<'_>) -> Vec<Cow<'_, str>> {
+            let set = &crate::generated::commands::CALL_EVENT_COLUMNS;
+            let found = (set.read)(item);
+            set.columns
+                .iter()
+                .zip(found)
+                .map(|(column, raw)| columns::cell(column, raw))
+                .collect()
+        }
+        fn named(cells: &[Cow<'_, str>]) -> Row {
+            let [time, method, url, code, duration] = cells else {
+                panic!("{cells:?}")
+            };
+            Row {
+                time: time.to_string(),
+                method: method.to_string(),
+                url: url.to_string(),
+                code: code.to_string(),
+                duration: duration.to_string(),
+            }
+        }
+        fn row(text: &str) -> Row {
+            named(&cells_of(Item::Text(text)))
         }
         assert_eq!(
             row(EVENT),
@@ -580,14 +646,18 @@ mod tests {
         let page = <twilio_export::SharedRaw<twilio_api::model::CallEvents> as twilio_api::model::ListResource>::page_from_body(body.into_bytes()).unwrap();
         assert_eq!(page.items.len(), 4);
         for item in &page.items {
-            assert_eq!(Row::of(Item::Shared(item)), row(item.get()), "{item}");
+            assert_eq!(
+                cells_of(Item::Shared(item)),
+                cells_of(Item::Text(item.get())),
+                "{item}"
+            );
         }
         // A string column is borrowed when it holds no escape, decoded when it does.
         let escaped = r#"{"request": {"url": "https://e.com/\u0061?b=\"c\"", "method": "GET"}}"#;
-        let escaped = row(escaped);
-        assert_eq!(escaped.url, r#"https://e.com/a?b="c""#);
-        assert!(matches!(escaped.url, Cow::Owned(_)));
-        assert!(matches!(escaped.method, Cow::Borrowed("GET")));
+        let escaped = cells_of(Item::Text(escaped));
+        assert_eq!(escaped[2], r#"https://e.com/a?b="c""#);
+        assert!(matches!(escaped[2], Cow::Owned(_)));
+        assert!(matches!(escaped[1], Cow::Borrowed("GET")));
         // The last of a repeated member counts, as for serde_json::Value and the model.
         assert_eq!(
             row(r#"{"request": {"method": "A", "method": "B"}, "request": {"method": "C"}}"#)
@@ -648,7 +718,7 @@ mod tests {
         assert_eq!(page.items.len(), 1300);
         for format in [Format::Ndjson, Format::Json, Format::Csv, Format::Table] {
             let mut one_by_one = Vec::new();
-            let mut writer = Writer::new(format, &mut one_by_one, Columns::Events);
+            let mut writer = Writer::new(format, &mut one_by_one, event_columns());
             for item in &page.items {
                 writer.shared(item).unwrap();
             }
@@ -657,7 +727,7 @@ mod tests {
                 out: Vec::new(),
                 interrupted: false,
             };
-            let mut writer = Writer::new(format, &mut trickle, Columns::Events);
+            let mut writer = Writer::new(format, &mut trickle, event_columns());
             // Split, so that a page follows what the buffer already holds.
             writer.shared(&page.items[0]).unwrap();
             writer.shared_page(&page.items[1..700]).unwrap();
@@ -677,7 +747,8 @@ mod tests {
         const SID: &str = "CA0123456789abcdef0123456789abcdef";
         let render_labelled = |format| {
             let mut buf = Vec::new();
-            let mut writer = Writer::with_options(format, &mut buf, Columns::Events, true, true);
+            let mut writer =
+                Writer::with_options(format, &mut buf, event_columns(), Some(EVENT_LABELS), true);
             writer
                 .page(Some(SID), &[raw(r#"{"b":1,"a":null}"#), raw(EVENT)])
                 .unwrap();
@@ -719,7 +790,7 @@ mod tests {
     #[test]
     fn an_unlabelled_writer_ignores_labels() {
         let mut buf = Vec::new();
-        let mut writer = Writer::new(Format::Ndjson, &mut buf, Columns::Events);
+        let mut writer = Writer::new(Format::Ndjson, &mut buf, event_columns());
         writer
             .page(Some("CA0123456789abcdef0123456789abcdef"), &[raw(EVENT)])
             .unwrap();
@@ -797,7 +868,7 @@ mod tests {
             r#"{"sid": "CA1", "price": -0.0085000000000000000001, "to": "=1+1", "x": [1e400]}"#;
         let render = |format, header| {
             let mut buf = Vec::new();
-            let mut writer = Writer::with_options(format, &mut buf, columns(), false, header);
+            let mut writer = Writer::with_options(format, &mut buf, columns(), None, header);
             writer.raw(&raw(item)).unwrap();
             writer
                 .raw(&raw(r#"{"sid": "CA2", "price": null}"#))

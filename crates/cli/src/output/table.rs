@@ -1,24 +1,23 @@
 //! The table: aligned columns for a terminal, server text made printable.
 //!
-//! A call's events have fixed columns, written as each row comes, the URL last and cut to
-//! the terminal's width. Any other resource's columns are sized to the first page's rows
-//! (buffered until the page ends, so that memory stays one page), later rows cut to those
-//! widths, the last column as long as it needs.
+//! Columns at fixed paths ([`PathColumns`], a call's events) have fixed widths, written as
+//! each row comes, the one without a width last and cut to the terminal's width. Named
+//! properties are sized to the first page's rows (buffered until the page ends, so that
+//! memory stays one page), later rows cut to those widths, the last column as long as it
+//! needs.
 
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use super::columns::{Columns, Row};
+use super::Labels;
+use super::columns::{Column, Columns, Found, PathColumns, cell};
 use crate::text::printable;
 
-/// A call SID's width in the table (always 34 characters).
-pub(crate) const CALL_WIDTH: usize = 34;
+/// A SID's width in the table (always 34 characters).
+pub(crate) const SID_WIDTH: usize = 34;
 
-/// Widths of the fixed event columns; the URL takes what is left of the terminal.
-const TIME_WIDTH: usize = 31;
-const METHOD_WIDTH: usize = 6;
-const CODE_WIDTH: usize = 4;
-const DURATION_WIDTH: usize = 11;
+/// The narrowest the last of fixed columns gets on a narrow terminal.
+const MIN_LAST_WIDTH: usize = 20;
 
 /// The widest a sized column gets (but the last, which takes what it needs).
 const MAX_COLUMN: usize = 48;
@@ -30,8 +29,14 @@ pub(crate) struct Table<W: Write> {
 }
 
 enum Layout {
-    /// A call's events: fixed widths; the URL cut to this width when stdout is a terminal.
-    Events { url_width: Option<usize> },
+    /// Fixed widths; the column without one last, cut to `last_width` when stdout is a
+    /// terminal.
+    Fixed {
+        set: &'static PathColumns,
+        /// The columns' places among a row's cells, in the table's order.
+        order: Vec<usize>,
+        last_width: Option<usize>,
+    },
     /// Columns sized to the first page.
     Sized {
         /// The header's cells.
@@ -43,20 +48,30 @@ enum Layout {
 }
 
 impl<W: Write> Table<W> {
-    pub(crate) fn new(out: W, columns: &Columns, labelled: bool, header: bool) -> Self {
+    pub(crate) fn new(out: W, columns: &Columns, labels: Option<Labels>, header: bool) -> Self {
         let layout = match columns {
-            Columns::Events => {
-                let label_width = if labelled { CALL_WIDTH + 1 } else { 0 };
-                let url_width = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| {
-                    let fixed =
-                        label_width + TIME_WIDTH + METHOD_WIDTH + CODE_WIDTH + DURATION_WIDTH + 4;
-                    usize::from(w.0).saturating_sub(fixed).max(20)
-                });
-                Layout::Events { url_width }
+            Columns::Paths(set) => {
+                let label_width = if labels.is_some() { SID_WIDTH + 1 } else { 0 };
+                // Each fixed column and the space after it.
+                let fixed: usize = label_width
+                    + set
+                        .columns
+                        .iter()
+                        .filter_map(|column| column.width)
+                        .map(|width| width + 1)
+                        .sum::<usize>();
+                let last_width = terminal_size::terminal_size_of(io::stdout())
+                    .map(|(w, _)| usize::from(w.0).saturating_sub(fixed).max(MIN_LAST_WIDTH));
+                let order = in_table_order(set).map(|(k, _)| k).collect();
+                Layout::Fixed {
+                    set,
+                    order,
+                    last_width,
+                }
             }
             Columns::Properties(properties) => Layout::Sized {
-                names: labelled
-                    .then(|| super::LABEL_COLUMN.to_uppercase())
+                names: labels
+                    .map(|labels| labels.parent.to_uppercase())
                     .into_iter()
                     .chain(properties.iter().map(|p| p.to_uppercase()))
                     .collect(),
@@ -73,53 +88,64 @@ impl<W: Write> Table<W> {
 
     /// Starts the table: the fixed header goes out at once (a sized one waits for its
     /// widths, at the end of the first page).
-    pub(crate) fn start(&mut self, labelled: bool) -> io::Result<()> {
+    pub(crate) fn start(&mut self, labels: Option<Labels>) -> io::Result<()> {
         if !self.header {
             return Ok(());
         }
-        let Layout::Events { .. } = self.layout else {
+        let Layout::Fixed { set, .. } = self.layout else {
             return Ok(());
         };
-        let out = &mut self.out;
-        if labelled {
-            write!(out, "{:<CALL_WIDTH$} ", "CALL SID")?;
+        let mut titles: Vec<(&str, Option<usize>, Align)> = Vec::new();
+        // `call_sid` as `CALL SID`.
+        let label = labels.map(|labels| labels.parent.replace('_', " ").to_uppercase());
+        if let Some(label) = &label {
+            titles.push((label, Some(SID_WIDTH), Align::Left));
         }
-        writeln!(
-            out,
-            "{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} URL",
-            "TIME", "METHOD", "CODE", "DURATION ms"
-        )
+        titles.extend(
+            in_table_order(set).map(|(_, column)| (column.title, column.width, align(column))),
+        );
+        write_fixed(&mut self.out, titles)
     }
 
-    /// Writes one event's row (fixed layout).
-    pub(crate) fn event(&mut self, label: Option<&str>, row: &Row<'_>) -> io::Result<()> {
-        let url_width = match &self.layout {
-            Layout::Events { url_width } => *url_width,
-            Layout::Sized { .. } => None,
+    /// Writes one row of fixed columns, whose raw values `found` are in the columns' order
+    /// (CSV's), laid out in the table's (the column without a width last, cut to what the
+    /// terminal leaves).
+    pub(crate) fn fixed(&mut self, label: Option<&str>, found: &Found<'_>) -> io::Result<()> {
+        let Layout::Fixed {
+            set,
+            order,
+            last_width,
+        } = &self.layout
+        else {
+            return Err(io::Error::other("a row of fixed columns in a sized table"));
         };
         let out = &mut self.out;
-        // The table is for a terminal: server-sent text loses its control and bidirectional
-        // characters.
-        let url = printable(&row.url);
-        let url = match url_width {
-            Some(width) => ellipsize(&url, width),
-            None => Cow::Borrowed(url.as_ref()),
-        };
-        // As `{:<TIME_WIDTH$} {:<METHOD_WIDTH$} {:>CODE_WIDTH$} {:>DURATION_WIDTH$} {url}`
-        // writes it, without the formatting machinery (most of the cost of a row).
-        let (time, method) = (printable(&row.time), printable(&row.method));
-        let cells = [
-            (time.as_ref(), TIME_WIDTH, Align::Left),
-            (method.as_ref(), METHOD_WIDTH, Align::Left),
-            (row.code.as_ref(), CODE_WIDTH, Align::Right),
-            (row.duration.as_ref(), DURATION_WIDTH, Align::Right),
-        ];
-        let label = label.map(|sid| (sid, CALL_WIDTH, Align::Left));
-        for (text, width, align) in label.into_iter().chain(cells) {
-            padded(out, text, width, align)?;
+        if let Some(sid) = label {
+            padded(out, sid, SID_WIDTH, Align::Left)?;
             out.write_all(b" ")?;
         }
-        out.write_all(url.as_bytes())?;
+        for (i, &k) in order.iter().enumerate() {
+            let (Some(column), Some(raw)) = (set.columns.get(k), found.get(k)) else {
+                continue;
+            };
+            let cell = cell(column, *raw);
+            // The table is for a terminal: server-sent text loses its control and
+            // bidirectional characters.
+            let cell = printable(&cell);
+            let cell = match (column.width, *last_width) {
+                (None, Some(width)) => ellipsize(&cell, width),
+                _ => Cow::Borrowed(cell.as_ref()),
+            };
+            let last = i + 1 == order.len();
+            if last && !column.right {
+                out.write_all(cell.as_bytes())?;
+            } else {
+                padded(out, &cell, column.width.unwrap_or(0), align(column))?;
+            }
+            if !last {
+                out.write_all(b" ")?;
+            }
+        }
         out.write_all(b"\n")
     }
 
@@ -135,20 +161,33 @@ impl<W: Write> Table<W> {
                 Ok(())
             }
             Layout::Sized { widths, .. } => write_sized(&mut self.out, widths, &cells),
-            Layout::Events { .. } => Err(io::Error::other(
-                "a row of named properties in the events' table",
+            Layout::Fixed { .. } => Err(io::Error::other(
+                "a row of named properties in a table of fixed columns",
             )),
         }
     }
 
-    /// Ends a page: the first one sizes the columns and writes the header and its rows.
+    /// Ends a page: the first one with rows (several listings at once may start with an
+    /// empty one) sizes the columns and writes the header and its rows.
     pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.size(false)?;
+        self.out.flush()
+    }
+
+    /// Ends the table: columns still unsized (no row at all) are sized to the header.
+    pub(crate) fn end(&mut self) -> io::Result<()> {
+        self.size(true)
+    }
+
+    /// Sizes the columns to the rows kept (when there are some, or `always`), and writes the
+    /// header and those rows.
+    fn size(&mut self, always: bool) -> io::Result<()> {
         if let Layout::Sized {
             names,
             pending,
             widths,
         } = &mut self.layout
-            && let Some(rows) = pending.take()
+            && let Some(rows) = pending.take_if(|rows| always || !rows.is_empty())
         {
             *widths = names
                 .iter()
@@ -170,8 +209,48 @@ impl<W: Write> Table<W> {
                 write_sized(&mut self.out, widths, row)?;
             }
         }
-        self.out.flush()
+        Ok(())
     }
+}
+
+/// The columns of `set` as the table shows them, each with its place among the cells: those
+/// with a width in order, then the one without.
+fn in_table_order(set: &PathColumns) -> impl Iterator<Item = (usize, &Column)> {
+    let columns = set.columns.iter().enumerate();
+    let fixed = columns.clone().filter(|(_, column)| column.width.is_some());
+    fixed.chain(columns.filter(|(_, column)| column.width.is_none()))
+}
+
+fn align(column: &Column) -> Align {
+    if column.right {
+        Align::Right
+    } else {
+        Align::Left
+    }
+}
+
+/// One row of fixed columns, one space apart: each padded to its width (as `{:<width$}` or
+/// `{:>width$}` would, without the formatting machinery, most of the cost of a row), the
+/// last as it is.
+fn write_fixed<T: AsRef<str>>(
+    out: &mut impl Write,
+    cells: impl IntoIterator<Item = (T, Option<usize>, Align)>,
+) -> io::Result<()> {
+    let mut cells = cells.into_iter().peekable();
+    while let Some((text, width, align)) = cells.next() {
+        let text = text.as_ref();
+        if cells.peek().is_none() {
+            if align == Align::Right {
+                padded(out, text, width.unwrap_or(0), align)?;
+            } else {
+                out.write_all(text.as_bytes())?;
+            }
+            break;
+        }
+        padded(out, text, width.unwrap_or(0), align)?;
+        out.write_all(b" ")?;
+    }
+    out.write_all(b"\n")
 }
 
 /// One row of sized columns: each cut to its width and padded, but the last.
@@ -270,8 +349,8 @@ mod tests {
     fn sized_columns_fit_the_first_page_and_cut_later_rows() {
         let mut buf = Vec::new();
         let columns = Columns::Properties(vec!["sid".into(), "name".into()]);
-        let mut table = Table::new(&mut buf, &columns, false, true);
-        table.start(false).unwrap();
+        let mut table = Table::new(&mut buf, &columns, None, true);
+        table.start(None).unwrap();
         table.cells(vec!["CA1".into(), "first".into()]).unwrap();
         table.cells(vec!["CA22".into(), "second".into()]).unwrap();
         table.flush().unwrap();
@@ -284,5 +363,37 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "SID   NAME\nCA1   first\nCA22  second\nCA3…  third\n"
         );
+    }
+
+    #[test]
+    fn an_empty_first_page_leaves_the_sizing_to_the_first_rows() {
+        let columns = Columns::Properties(vec!["sid".into(), "name".into()]);
+        let labels = Labels {
+            parent: "call_sid",
+            item: "recording",
+        };
+        let mut buf = Vec::new();
+        let mut table = Table::new(&mut buf, &columns, Some(labels), true);
+        table.start(Some(labels)).unwrap();
+        table.flush().unwrap();
+        table
+            .cells(vec!["CA0123".into(), "RE1".into(), "first".into()])
+            .unwrap();
+        table.flush().unwrap();
+        table.end().unwrap();
+        drop(table);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "CALL_SID  SID  NAME\nCA0123    RE1  first\n"
+        );
+        // No row at all: the header alone, at the end.
+        let mut buf = Vec::new();
+        let mut table = Table::new(&mut buf, &columns, None, true);
+        table.start(None).unwrap();
+        table.flush().unwrap();
+        table.end().unwrap();
+        table.flush().unwrap();
+        drop(table);
+        assert_eq!(String::from_utf8(buf).unwrap(), "SID  NAME\n");
     }
 }

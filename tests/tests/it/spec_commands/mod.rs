@@ -214,6 +214,12 @@ fn fetch_call() {
     run::<twilio_api::model::Call>(&["calls", "fetch"], false);
 }
 
+/// `twilio-api calls events list`: `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Events.json`
+#[test]
+fn list_call_event() {
+    run::<twilio_api::model::CallEvent>(&["calls", "events", "list"], true);
+}
+
 /// `twilio-api calls notifications fetch`: `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json`
 #[test]
 fn fetch_call_notification() {
