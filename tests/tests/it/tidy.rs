@@ -133,7 +133,7 @@ fn shipped_closure(name: &str) -> BTreeSet<&'static str> {
 const LAYERS: &[(&str, &[&str])] = &[
     ("twilio-model", &[]),
     ("twilio-transport", &[]),
-    ("twilio-pager", &["twilio-model", "twilio-transport"]),
+    ("twilio-pager", &["twilio-model"]),
     (
         "twilio-api",
         &[
