@@ -1,20 +1,18 @@
 //! The built `twilio-api` binary against hostile servers and careless environments (issue 14):
-//! a tiny loopback HTTP/1.1 server run by each test serves crafted pages (pretty-printed
+//! a loopback server run by each test (`loopback.rs`) serves crafted pages (pretty-printed
 //! JSON, numbers no float holds, links that lead back in another spelling, links with
 //! passwords, 100 KB links, bidirectional overrides, spreadsheet formulas), and the slow
 //! sandbox stands in for a listing that is stopped by SIGTERM or SIGHUP, or that writes to an
 //! unusable stdout.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
 use twilio_e2e::{cli_binary, cli_command};
 use twilio_sandbox::Sandbox;
+
+use crate::loopback::{Act, Server};
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const CALL: &str = "CAfedcba9876543210fedcba9876543210";
@@ -23,99 +21,6 @@ const SECRET: &str = "hunter2-secret";
 /// The path of the call's events, as the CLI requests it.
 fn events_path() -> String {
     format!("/2010-04-01/Accounts/{ACCOUNT}/Calls/{CALL}/Events.json")
-}
-
-/// One crafted answer.
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            status: 200,
-            body: body.into(),
-        }
-    }
-}
-
-type Respond = dyn Fn(&str) -> Reply + Send + Sync;
-
-/// A loopback HTTP/1.1 server answering every `GET` with what `respond` returns for its
-/// path and query (keep-alive, `Content-Length`), recording each request target.
-struct Hostile {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Hostile {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl Hostile {
-    async fn start(respond: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let respond: Arc<Respond> = Arc::new(respond);
-        let log = Arc::clone(&requests);
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                tokio::spawn(serve(stream, Arc::clone(&respond), Arc::clone(&log)));
-            }
-        });
-        Self {
-            addr,
-            requests,
-            task,
-        }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-async fn serve(mut stream: TcpStream, respond: Arc<Respond>, log: Arc<Mutex<Vec<String>>>) {
-    let mut buffer = Vec::new();
-    loop {
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-        buffer.drain(..head_end);
-        let target = head.split(' ').nth(1).unwrap_or("").to_owned();
-        log.lock().unwrap().push(target.clone());
-        let reply = respond(&target);
-        let mut out = format!(
-            "HTTP/1.1 {} Crafted\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            reply.status,
-            reply.body.len()
-        )
-        .into_bytes();
-        out.extend_from_slice(&reply.body);
-        if stream.write_all(&out).await.is_err() {
-            return;
-        }
-    }
 }
 
 /// Runs the CLI on the call's events against `base_url`, with `args` after the command.
@@ -171,19 +76,19 @@ const PRETTY: [&str; 2] = [
      \"response\": {\"response_code\": -1e400, \"request_duration\": 1e400, \"x\": [1.0, -0.0e0]}\r\n}",
 ];
 
-async fn pretty_server() -> Hostile {
+async fn pretty_server() -> Server {
     let body = format!(
         "{{\n  \"events\": [\n{}\n  ],\n  \"uri\": \"{}?PageSize=50&Page=0\",\n  \"next_page_uri\": null,\n  \"page\": 0\n}}\n",
         PRETTY.join(",\n"),
         events_path()
     );
-    Hostile::start(move |_| Reply::json(body.clone())).await
+    Server::start_with(move |_, _, _| Act::json(body.clone())).await
 }
 
 #[tokio::test]
 async fn ndjson_of_pretty_printed_pages_is_the_sent_json_on_one_line() {
     let server = pretty_server().await;
-    let out = list(&server.base_url(), &["--output", "ndjson"]).await;
+    let out = list(&server.origin(), &["--output", "ndjson"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let expected: Vec<String> = PRETTY
         .iter()
@@ -201,14 +106,14 @@ async fn ndjson_of_pretty_printed_pages_is_the_sent_json_on_one_line() {
 #[tokio::test]
 async fn numbers_no_float_holds_fail_no_output_format() {
     let server = pretty_server().await;
-    let json = list(&server.base_url(), &["--output", "json"]).await;
+    let json = list(&server.origin(), &["--output", "json"]).await;
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     assert_eq!(
         stdout(&json),
         format!("[\n{}\n]\n", PRETTY.join(",\n")),
         "JSON passes each event through verbatim"
     );
-    let csv = list(&server.base_url(), &["--output", "csv"]).await;
+    let csv = list(&server.origin(), &["--output", "csv"]).await;
     assert_eq!(csv.status.code(), Some(0), "{}", stderr(&csv));
     assert_eq!(
         stdout(&csv),
@@ -217,7 +122,7 @@ async fn numbers_no_float_holds_fail_no_output_format() {
          ,GET,https://example.com/b,,\n",
         "a number that fits no column leaves it empty"
     );
-    let table = list(&server.base_url(), &["--output", "table"]).await;
+    let table = list(&server.origin(), &["--output", "table"]).await;
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     let text = stdout(&table);
     assert_eq!(text.lines().count(), 3, "{text}");
@@ -230,7 +135,7 @@ async fn numbers_no_float_holds_fail_no_output_format() {
 #[tokio::test]
 async fn a_link_back_with_reordered_parameters_is_a_cycle() {
     let path = events_path();
-    let server = Hostile::start(move |target| {
+    let server = Server::start_with(move |target, _, _| {
         let query = target.split_once('?').map_or("", |(_, q)| q);
         let (events, uri, next) = match query {
             // The first request, and the same page spelt as Twilio does.
@@ -245,10 +150,10 @@ async fn a_link_back_with_reordered_parameters_is_a_cycle() {
                 // Back to the first page, its parameters in another order.
                 Some("Page=0&PageSize=2"),
             ),
-            _ => return Reply::json(page(&[], "", None)),
+            _ => return Act::json(page(&[], "", None)),
         };
         let events = events.each_ref().map(String::as_str);
-        Reply::json(page(
+        Act::json(page(
             &events,
             &format!("{path}?{uri}"),
             next.map(|n| format!("{path}?{n}")).as_deref(),
@@ -256,7 +161,7 @@ async fn a_link_back_with_reordered_parameters_is_a_cycle() {
     })
     .await;
     let out = list(
-        &server.base_url(),
+        &server.origin(),
         &["--output", "ndjson", "--page-size", "2"],
     )
     .await;
@@ -269,13 +174,13 @@ async fn a_link_back_with_reordered_parameters_is_a_cycle() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("already fetched"), "{}", stderr(&out));
-    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    assert_eq!(server.targets().len(), 2, "{:?}", server.targets());
 }
 
 #[tokio::test]
 async fn a_page_whose_own_uri_names_a_delivered_page_is_not_delivered_again() {
     let path = events_path();
-    let server = Hostile::start(move |target| {
+    let server = Server::start_with(move |target, _, _| {
         let query = target.split_once('?').map_or("", |(_, q)| q);
         let events = [event(1), event(2)];
         let events = events.each_ref().map(String::as_str);
@@ -285,7 +190,7 @@ async fn a_page_whose_own_uri_names_a_delivered_page_is_not_delivered_again() {
             // another spelling); its link is fresh too.
             _ => ("Page=0&PageSize=2", "PageSize=2&Page=1&PageToken=PT2"),
         };
-        Reply::json(page(
+        Act::json(page(
             &events,
             &format!("{path}?{uri}"),
             Some(&format!("{path}?{next}")),
@@ -293,7 +198,7 @@ async fn a_page_whose_own_uri_names_a_delivered_page_is_not_delivered_again() {
     })
     .await;
     let out = list(
-        &server.base_url(),
+        &server.origin(),
         &["--output", "ndjson", "--page-size", "2"],
     )
     .await;
@@ -303,7 +208,7 @@ async fn a_page_whose_own_uri_names_a_delivered_page_is_not_delivered_again() {
     let err = stderr(&out);
     assert!(err.contains("already delivered"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    assert_eq!(server.targets().len(), 2, "{:?}", server.targets());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -433,22 +338,20 @@ async fn sighup_closes_the_json_array_and_says_where_to_resume() {
 #[tokio::test]
 async fn no_error_or_log_line_shows_url_userinfo() {
     let path = events_path();
-    let origin = Arc::new(std::sync::OnceLock::<String>::new());
-    let own = Arc::clone(&origin);
     let server_path = path.clone();
-    let server = Hostile::start(move |target| {
+    let server = Server::start_with(move |target, _, origin| {
         let path = &server_path;
         let next = if target.contains("foreign") {
             format!("https://user:{SECRET}@evil.example{path}?Page=1")
         } else {
             // Same origin, with credentials: refused, not followed.
-            format!("http://user:{SECRET}@{}{path}?Page=1", own.get().unwrap())
+            let host = origin.trim_start_matches("http://");
+            format!("http://user:{SECRET}@{host}{path}?Page=1")
         };
-        Reply::json(page(&[&event(1)], &format!("{path}?Page=0"), Some(&next)))
+        Act::json(page(&[&event(1)], &format!("{path}?Page=0"), Some(&next)))
     })
     .await;
-    origin.set(server.addr.to_string()).unwrap();
-    let base = server.base_url();
+    let base = server.origin();
     let with_password = base.replace("http://", &format!("http://user:{SECRET}@"));
     let from_page = |uri: String| vec!["--from-page".to_owned(), uri];
     let runs = [
@@ -562,11 +465,11 @@ const MAX_LINE: usize = 2048;
 async fn a_100_kb_link_makes_a_bounded_error_line() {
     let path = events_path();
     let long = format!("https://evil.example/{}", "x".repeat(100 * 1024));
-    let server = Hostile::start(move |_| {
-        Reply::json(page(&[&event(1)], &format!("{path}?Page=0"), Some(&long)))
+    let server = Server::start_with(move |_, _, _| {
+        Act::json(page(&[&event(1)], &format!("{path}?Page=0"), Some(&long)))
     })
     .await;
-    let out = list(&server.base_url(), &["--output", "ndjson"]).await;
+    let out = list(&server.origin(), &["--output", "ndjson"]).await;
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -583,12 +486,9 @@ async fn a_200_kb_twilio_error_message_makes_a_bounded_error_line() {
         "n".repeat(100 * 1024)
     );
     let body = serde_json::json!({"code": 20500, "message": message, "status": 400}).to_string();
-    let server = Hostile::start(move |_| Reply {
-        status: 400,
-        body: body.clone().into_bytes(),
-    })
-    .await;
-    let out = list(&server.base_url(), &["--output", "ndjson"]).await;
+    let server =
+        Server::start_with(move |_, _, _| Act::Reply(400, &[], body.clone().into_bytes())).await;
+    let out = list(&server.origin(), &["--output", "ndjson"]).await;
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -607,7 +507,7 @@ const BIDI: [char; 12] = [
     '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
 ];
 
-async fn text_server() -> Hostile {
+async fn text_server() -> Server {
     let path = events_path();
     let bidi: String = BIDI.iter().collect();
     let events = [
@@ -621,13 +521,13 @@ async fn text_server() -> Hostile {
     .map(|e| e.to_string());
     let events = events.each_ref().map(String::as_str);
     let body = page(&events, &format!("{path}?Page=0"), None);
-    Hostile::start(move |_| Reply::json(body.clone())).await
+    Server::start_with(move |_, _, _| Act::json(body.clone())).await
 }
 
 #[tokio::test]
 async fn the_table_neutralises_bidirectional_overrides() {
     let server = text_server().await;
-    let out = list(&server.base_url(), &["--output", "table"]).await;
+    let out = list(&server.origin(), &["--output", "table"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(!text.contains(BIDI), "{text:?}");
@@ -637,7 +537,7 @@ async fn the_table_neutralises_bidirectional_overrides() {
 #[tokio::test]
 async fn csv_cells_a_spreadsheet_would_run_are_quoted_away() {
     let server = text_server().await;
-    let out = list(&server.base_url(), &["--output", "csv"]).await;
+    let out = list(&server.origin(), &["--output", "csv"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(!text.contains(BIDI), "{text:?}");

@@ -7,6 +7,7 @@ mod commands;
 mod facade;
 mod faults;
 mod hostile;
+mod loopback;
 mod many;
 mod proxy;
 mod readme;

@@ -4,174 +4,34 @@
 //! A write is never sent twice once it may have been applied; a `DELETE` may be; a `meta`
 //! list follows its absolute links on its own origin only.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
 use twilio_api::model::{ListResource, MetaPage};
 use twilio_api::operation::Operation;
 use twilio_api::{Client, Error, ListRequest};
 
+use crate::loopback::{Act, Server};
+
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 const MESSAGE: &str = "SM0123456789abcdef0123456789abcdef";
 
-/// What the server does with one request, once it has read it whole.
-#[derive(Clone)]
-enum Act {
-    /// Answers with this status, these extra headers and this body.
-    Reply(u16, &'static [(&'static str, &'static str)], String),
-    /// Closes the connection without answering.
-    Cut,
-    /// Never answers (the client times out).
-    Stall,
-}
-
-/// One request as the server read it.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    body: Vec<u8>,
-    /// When the server had read it whole.
-    at: std::time::Instant,
-}
-
-/// A loopback server acting out `script` in order (the last act repeats).
-struct Server {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl Server {
-    async fn start(script: Vec<Act>) -> Self {
-        Self::start_with(move |_, n, _| script[n.min(script.len() - 1)].clone()).await
-    }
-
-    /// A server answering request number `n` (from 0) to `target` with
-    /// `act(target, n, its own origin)`.
-    async fn start_with(act: impl Fn(&str, usize, &str) -> Act + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        let origin = format!("http://{addr}");
-        let act: Arc<Respond> = Arc::new(move |target: &str, n| act(target, n, &origin));
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                tokio::spawn(serve(stream, Arc::clone(&act), Arc::clone(&log)));
-            }
-        });
-        Self { addr, seen, task }
-    }
-
-    fn origin(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    /// A client of this server, as an application builds one (the default transport).
-    fn client(&self) -> Client {
-        Client::builder()
-            .auth_token(ACCOUNT.parse().unwrap(), "token")
-            .base_url(self.origin())
-            .no_proxy()
-            .timeout(Duration::from_millis(800))
-            .build()
-            .unwrap()
-    }
-}
-
-type Respond = dyn Fn(&str, usize) -> Act + Send + Sync;
-
-async fn serve(mut stream: TcpStream, act: Arc<Respond>, log: Arc<Mutex<Vec<Seen>>>) {
-    let mut buffer = Vec::new();
-    loop {
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-        buffer.drain(..head_end);
-        let length: usize = head
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("content-length")
-                    .then(|| value.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        while buffer.len() < length {
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body: Vec<u8> = buffer.drain(..length).collect();
-        let mut words = head.split(' ');
-        let method = words.next().unwrap_or("").to_owned();
-        let target = words.next().unwrap_or("").to_owned();
-        let number = {
-            let mut log = log.lock().unwrap();
-            log.push(Seen {
-                method,
-                target: target.clone(),
-                body,
-                at: std::time::Instant::now(),
-            });
-            log.len() - 1
-        };
-        match act(&target, number) {
-            Act::Cut => return,
-            Act::Stall => {
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                return;
-            }
-            Act::Reply(status, headers, body) => {
-                let mut out = format!(
-                    "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-                    body.len()
-                );
-                for (name, value) in headers {
-                    out.push_str(&format!("{name}: {value}\r\n"));
-                }
-                out.push_str("\r\n");
-                out.push_str(&body);
-                if stream.write_all(out.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
-        }
-    }
+/// A client of `server`, as an application builds one (the default transport).
+fn client_of(server: &Server) -> Client {
+    Client::builder()
+        .auth_token(ACCOUNT.parse().unwrap(), "token")
+        .base_url(server.origin())
+        .no_proxy()
+        .timeout(Duration::from_millis(800))
+        .build()
+        .unwrap()
 }
 
 fn created() -> Act {
     Act::Reply(
         201,
         &[],
-        format!(r#"{{"sid": "{MESSAGE}", "status": "queued", "body": "Hi"}}"#),
+        format!(r#"{{"sid": "{MESSAGE}", "status": "queued", "body": "Hi"}}"#).into(),
     )
 }
 
@@ -197,7 +57,7 @@ fn posts(server: &Server) -> Vec<Vec<u8>> {
 #[tokio::test]
 async fn a_write_cut_after_it_arrived_is_sent_once_and_of_unknown_outcome() {
     let server = Server::start(vec![Act::Cut, created()]).await;
-    let error = send_message(&server.client()).send().await.unwrap_err();
+    let error = send_message(&client_of(&server)).send().await.unwrap_err();
     assert_eq!(
         posts(&server).len(),
         1,
@@ -219,7 +79,7 @@ async fn a_write_answered_500_is_sent_once_and_of_unknown_outcome() {
         created(),
     ])
     .await;
-    let error = send_message(&server.client()).send().await.unwrap_err();
+    let error = send_message(&client_of(&server)).send().await.unwrap_err();
     assert_eq!(posts(&server).len(), 1);
     assert!(error.is_outcome_unknown(), "{error:?}");
     assert_eq!(error.request_id(), Some("RQ500"));
@@ -229,7 +89,7 @@ async fn a_write_answered_500_is_sent_once_and_of_unknown_outcome() {
 #[tokio::test]
 async fn a_write_that_timed_out_is_sent_once_and_of_unknown_outcome() {
     let server = Server::start(vec![Act::Stall, created()]).await;
-    let error = send_message(&server.client()).send().await.unwrap_err();
+    let error = send_message(&client_of(&server)).send().await.unwrap_err();
     assert_eq!(posts(&server).len(), 1);
     let Error::OutcomeUnknown { source, .. } = &error else {
         panic!("expected OutcomeUnknown, got {error:?}");
@@ -248,7 +108,7 @@ async fn a_write_refused_with_429_is_sent_again_with_the_same_bytes() {
         created(),
     ])
     .await;
-    let message = send_message(&server.client()).send().await.unwrap();
+    let message = send_message(&client_of(&server)).send().await.unwrap();
     assert_eq!(message.sid.unwrap().as_str(), MESSAGE);
     let posts = posts(&server);
     assert_eq!(posts.len(), 2);
@@ -271,11 +131,11 @@ async fn a_write_refused_with_429_is_sent_again_with_the_same_bytes() {
 async fn a_delete_answered_503_is_repeated() {
     let server = Server::start(vec![
         Act::Reply(503, &[], "<html>unavailable</html>".into()),
-        Act::Reply(204, &[], String::new()),
+        Act::Reply(204, &[], Vec::new()),
     ])
     .await;
     let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{MESSAGE}.json");
-    let client = server.client();
+    let client = client_of(&server);
     client
         .message(MESSAGE.parse().unwrap())
         .delete()
@@ -301,7 +161,7 @@ async fn a_delete_repeated_after_an_unknown_outcome_that_finds_nothing_succeeded
     };
     // The first attempt timed out (it may have deleted the message): not found is success.
     let server = Server::start(vec![Act::Stall, not_found()]).await;
-    let client = server.client();
+    let client = client_of(&server);
     client
         .message(MESSAGE.parse().unwrap())
         .delete()
@@ -315,7 +175,7 @@ async fn a_delete_repeated_after_an_unknown_outcome_that_finds_nothing_succeeded
         not_found(),
     ])
     .await;
-    let client = server.client();
+    let client = client_of(&server);
     let error = client
         .message(MESSAGE.parse().unwrap())
         .delete()
@@ -365,7 +225,7 @@ async fn meta_server(last_link: impl Fn(&str) -> String + Send + Sync + 'static)
             let next = format!("{origin}/v2/Services?PageSize=2&Page=1&PageToken=PT1");
             meta_page(&url, 0..2, Some(next))
         };
-        Act::Reply(200, &[], body)
+        Act::json(body)
     })
     .await
 }
@@ -373,7 +233,7 @@ async fn meta_server(last_link: impl Fn(&str) -> String + Send + Sync + 'static)
 #[tokio::test]
 async fn a_meta_list_follows_absolute_links_on_its_origin_to_the_end() {
     let server = meta_server(|_| String::new()).await;
-    let client = server.client();
+    let client = client_of(&server);
     let services = ListRequest::<MetaPage<Services>>::new(&client, &LIST_SERVICE, "/v2/Services")
         .page_size(2)
         .collect()
@@ -396,7 +256,7 @@ type LastLink = dyn Fn(&str) -> String + Send + Sync;
 
 #[tokio::test]
 async fn a_meta_list_stops_at_a_foreign_origin_and_at_a_cycle() {
-    let elsewhere = Server::start(vec![Act::Reply(200, &[], meta_page("x", 0..0, None))]).await;
+    let elsewhere = Server::start(vec![Act::json(meta_page("x", 0..0, None))]).await;
     let foreign = format!("{}/v2/Services?Page=3&PageToken=PT3", elsewhere.origin());
     let links: [Box<LastLink>; 2] = [
         Box::new(move |_| foreign.clone()),
@@ -405,7 +265,7 @@ async fn a_meta_list_stops_at_a_foreign_origin_and_at_a_cycle() {
     ];
     for link in links {
         let server = meta_server(link).await;
-        let client = server.client();
+        let client = client_of(&server);
         let (services, error) =
             ListRequest::<MetaPage<Services>>::new(&client, &LIST_SERVICE, "/v2/Services")
                 .page_size(2)

@@ -424,20 +424,7 @@ fn read_operation(
             "GET {path}: operationId {id} is neither List… nor Fetch…"
         ));
     };
-    let rest = path
-        .strip_prefix("/2010-04-01")
-        .and_then(|p| p.strip_suffix(".json"))
-        .ok_or_else(|| format!("{path} is not /2010-04-01/….json"))?;
-    let segments = rest
-        .trim_start_matches('/')
-        .split('/')
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Param(name.to_owned()),
-                None => Segment::Static(s.to_owned()),
-            },
-        )
-        .collect::<Vec<_>>();
+    let segments = path_segments(path)?;
 
     let mut path_params = Vec::new();
     let mut query = Vec::new();
@@ -574,6 +561,24 @@ fn read_operation(
         default_output,
         examples,
     })
+}
+
+/// The segments of a 2010-04-01 path after `/2010-04-01`, without `.json`.
+fn path_segments(path: &str) -> Result<Vec<Segment>, String> {
+    let rest = path
+        .strip_prefix("/2010-04-01")
+        .and_then(|p| p.strip_suffix(".json"))
+        .ok_or_else(|| format!("{path} is not /2010-04-01/….json"))?;
+    Ok(rest
+        .trim_start_matches('/')
+        .split('/')
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_owned()),
+                None => Segment::Static(s.to_owned()),
+            },
+        )
+        .collect())
 }
 
 fn param_type(
@@ -921,20 +926,7 @@ fn read_write(
         .operation_id
         .clone()
         .ok_or_else(|| format!("{method} {path} has no operationId"))?;
-    let rest = path
-        .strip_prefix("/2010-04-01")
-        .and_then(|p| p.strip_suffix(".json"))
-        .ok_or_else(|| format!("{path} is not /2010-04-01/….json"))?;
-    let segments: Vec<Segment> = rest
-        .trim_start_matches('/')
-        .split('/')
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Param(name.to_owned()),
-                None => Segment::Static(s.to_owned()),
-            },
-        )
-        .collect();
+    let segments = path_segments(path)?;
     let kind = match (method, segments.last()) {
         ("DELETE", _) => WriteKind::Delete,
         (_, Some(Segment::Param(_))) => WriteKind::Update,
