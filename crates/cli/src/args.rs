@@ -155,6 +155,14 @@ pub(crate) struct Serve {
     /// e.g. with --ca-file
     #[arg(long)]
     pub(crate) tls: bool,
+    /// Enforce an account limit as Twilio does: at most N requests a second, the rest
+    /// answered 429 (error 20429, Retry-After: 1)
+    #[arg(long, value_name = "N")]
+    pub(crate) limit_rate: Option<u32>,
+    /// Enforce an account limit as Twilio does: at most N requests at once, the rest
+    /// answered 429 (error 20429, Retry-After: 1)
+    #[arg(long, value_name = "N")]
+    pub(crate) limit_in_flight: Option<u32>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

@@ -20,6 +20,11 @@ pub(crate) async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
     for events in &serve.call_with_events {
         builder = builder.call_with_events(*events);
     }
+    builder = builder.account_limit(
+        twilio_sandbox::AccountLimit::none()
+            .per_second(serve.limit_rate.unwrap_or(0))
+            .in_flight(serve.limit_in_flight.unwrap_or(0)),
+    );
     if let Some(ms) = serve.latency_ms {
         builder = builder.latency(Duration::from_millis(ms));
     }

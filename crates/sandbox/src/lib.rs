@@ -113,6 +113,7 @@ mod date;
 mod defaults;
 mod fault;
 mod filter;
+mod limit;
 mod page;
 mod render;
 mod rng;
@@ -130,6 +131,7 @@ mod generated {
 
 pub use defaults::{Given, PathValues, PathValuesError};
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
+pub use limit::AccountLimit;
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use routes::Route;
 pub use sandbox::{

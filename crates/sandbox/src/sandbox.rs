@@ -117,6 +117,7 @@ pub struct SandboxBuilder {
     request_log: usize,
     webhook_url: Option<String>,
     tls: bool,
+    limit: crate::AccountLimit,
 }
 
 impl Default for SandboxBuilder {
@@ -132,6 +133,7 @@ impl Default for SandboxBuilder {
             request_log: DEFAULT_REQUEST_LOG,
             webhook_url: None,
             tls: false,
+            limit: crate::AccountLimit::none(),
         }
     }
 }
@@ -213,6 +215,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// Enforces an account's limits as Twilio does (default none): over the requests a second
+    /// or in flight it allows, a request is answered 429 with error 20429 and
+    /// `Retry-After: 1`, and nothing of it is done. For testing a client's limiter and retries
+    /// offline.
+    pub fn account_limit(mut self, limit: crate::AccountLimit) -> Self {
+        self.limit = limit;
+        self
+    }
+
     /// Binds the socket and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -279,6 +290,7 @@ impl SandboxBuilder {
             faults: Faults::default(),
             log: RequestLog::new(self.request_log),
             latency: self.latency,
+            limits: crate::limit::Limits::new(self.limit),
             request_id_key: hash(&[self.seed, 0x52_51]),
             site,
         });

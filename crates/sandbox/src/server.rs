@@ -101,6 +101,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
     pub(crate) latency: Duration,
+    /// The account's limits (requests a second, in flight).
+    pub(crate) limits: crate::limit::Limits,
     pub(crate) request_id_key: u64,
     /// Every route of the table besides the call events (`crate::answer`).
     pub(crate) site: crate::answer::Site,
@@ -211,7 +213,19 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<SandboxBody>, std::io::Error> {
     let n = shared.counters.requests.fetch_add(1, Ordering::Relaxed);
-    let (outcome, user, fault) = respond(&shared, &req);
+    // Over the account's limits, nothing of the request is done: Twilio's 429 instead.
+    let admitted = shared.limits.admit();
+    let (outcome, user, fault) = match &admitted {
+        Ok(_) => respond(&shared, &req),
+        Err(why) => (
+            Outcome::Answer {
+                response: crate::limit::too_many(why),
+                delay: Duration::ZERO,
+            },
+            basic_auth(req.headers()).map(|auth| auth.user),
+            None,
+        ),
+    };
     let header = |name: header::HeaderName| {
         req.headers()
             .get(name)

@@ -367,3 +367,38 @@ async fn a_rate_limit_spaces_the_requests_of_the_client() {
         "10 at 20/s took {span:?}"
     );
 }
+
+#[tokio::test]
+async fn the_client_keeps_to_the_sandbox_s_account_limit_without_failing_a_request() {
+    use twilio_sandbox::{AccountLimit, Sandbox};
+    let sandbox = Sandbox::builder()
+        .latency(Duration::from_millis(50))
+        .account_limit(AccountLimit::none().in_flight(2).per_second(20))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .auth_token(sandbox.account_sid().parse().unwrap(), sandbox.auth_token())
+        .base_url(sandbox.base_url())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let calls = client.calls().list().limit(1).collect().await.unwrap();
+    let call = calls[0].sid.clone().unwrap();
+    let fetches: Vec<_> = (0..30)
+        .map(|_| tokio::spawn(client.call(call.clone()).fetch().send()))
+        .collect();
+    for fetch in fetches {
+        fetch.await.unwrap().unwrap();
+    }
+    let refused = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.status == Some(http::StatusCode::TOO_MANY_REQUESTS))
+        .count();
+    assert!(refused > 0, "the sandbox enforced its limit");
+    assert!(
+        client.limiter().unwrap().state().window < 100,
+        "the client's window shrank"
+    );
+}
