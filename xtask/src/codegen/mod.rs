@@ -112,8 +112,50 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Checks every vendored spec (`spec/*.json`) against `spec/SHA256SUMS`: each file listed,
+/// each checksum matching, nothing listed missing.
+fn check_vendored_specs(root: &Path) -> Result<(), String> {
+    let dir = root.join("spec");
+    let sums_path = dir.join("SHA256SUMS");
+    let sums = fs::read_to_string(&sums_path)
+        .map_err(|e| format!("cannot read {}: {e}", sums_path.display()))?;
+    let mut listed = BTreeSet::new();
+    for (number, line) in sums
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let (digest, name) = line
+            .split_once("  ")
+            .ok_or_else(|| format!("{}:{}: not `SHA256  FILE`", sums_path.display(), number + 1))?;
+        let path = dir.join(name);
+        let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let actual = hex(&Sha256::digest(&bytes));
+        if actual != digest {
+            return Err(format!(
+                "{} has SHA-256 {actual}, not the {digest} spec/SHA256SUMS records",
+                path.display()
+            ));
+        }
+        listed.insert(name.to_owned());
+    }
+    let entries = fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let name = entry
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".json") && !listed.contains(&name) {
+            return Err(format!("spec/{name} is not in spec/SHA256SUMS"));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the spec, checks its checksum, and runs every emitter.
 fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
+    check_vendored_specs(root)?;
     let spec_path = root.join(SPEC_PATH);
     let bytes =
         fs::read(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
