@@ -106,37 +106,42 @@
 // On docs.rs, feature-gated items say which feature they need.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answer;
-mod body;
-mod data;
-mod date;
-mod defaults;
+// The rooms, each importing only the rooms below it:
+//   sandbox, error        the public handle, and why it could not start
+//   server                the HTTP server: connections, authentication, the product a Host
+//                         names, dispatch
+//   read, write           the answers to reads and writes of the store (read::events: the
+//                         seeded calls' events)
+//   fault, callback, limit  scripted faults (and applying them), signed callbacks, limits
+//   state                 what every handler shares
+//   store                 seeded data, the route table, written items
+//   reply, server::body   leaves: Twilio's error JSON, response bodies
+mod callback;
+mod error;
 mod fault;
-mod filter;
 mod limit;
-mod page;
-mod render;
-mod rng;
-mod routes;
+mod read;
+mod reply;
 mod sandbox;
 mod server;
-mod tls;
-mod webhook;
-mod world;
+mod state;
+mod store;
+mod write;
 
 /// The code generated from the spec by `cargo xtask codegen`.
 mod generated {
     pub(crate) mod routes;
 }
 
-pub use defaults::{Given, PathValues, PathValuesError};
+pub use callback::WebhookDelivery;
+pub use error::SandboxError;
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use limit::AccountLimit;
-pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use routes::Route;
 pub use sandbox::{
     CallSummary, DEFAULT_CALLS, DEFAULT_MESSAGES, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG,
-    DEFAULT_SEED, MAX_CALLS, MAX_MESSAGES, RecordedRequest, Sandbox, SandboxBuilder, SandboxError,
-    Stats, Summary,
+    DEFAULT_SEED, MAX_CALLS, MAX_MESSAGES, Sandbox, SandboxBuilder, Stats, Summary,
 };
-pub use webhook::WebhookDelivery;
+pub use state::RecordedRequest;
+pub use store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use store::path_values::{Given, PathValues, PathValuesError};
+pub use store::routes::Route;

@@ -8,7 +8,7 @@
 //! spec's examples that the sandbox varies per row with its own code (`world.rs`,
 //! `render.rs`).
 
-use crate::routes::{Kind, PathParam, RouteSpec, Segment};
+use crate::store::routes::{Kind, PathParam, RouteSpec, Segment};
 
 /// The template item of `ListAccount` (`/2010-04-01/Accounts.json`).
 const TEMPLATE_LIST_ACCOUNT: &str = r#"{

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::date::{Rfc2822, iso_date, iso_date_time};
-use crate::rng::{hash, sid};
-use crate::routes::RouteSpec;
-use crate::world::{Collection, Entity, Fact, name_tag};
+use crate::store::date::{Rfc2822, iso_date, iso_date_time};
+use crate::store::rng::{hash, sid};
+use crate::store::routes::RouteSpec;
+use crate::store::world::{Collection, Entity, Fact, name_tag};
 
 /// The template items of every route, parsed once.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub(crate) struct Templates(HashMap<&'static str, Map<String, Value>>);
 impl Templates {
     pub(crate) fn parse() -> Self {
         Self(
-            crate::routes::all()
+            crate::store::routes::all()
                 .iter()
                 .filter_map(|r| match serde_json::from_str(r.template) {
                     Ok(Value::Object(map)) => Some((r.id, map)),

@@ -4,9 +4,9 @@
 
 use std::fmt;
 
-use crate::answer::{Resolved, list_rows, resolve};
-use crate::routes::{Kind, Route, RouteSpec};
-use crate::world::{EVENT_COUNT, EVENTS_LIST, Fact, World};
+use crate::store::routes::{Kind, Route, RouteSpec};
+use crate::store::world::{EVENT_COUNT, EVENTS_LIST, Fact, World};
+use crate::store::{Resolved, list_rows, resolve};
 
 /// The path parameters of one route, each with a value: those given, and for the others
 /// the first resource the sandbox serves there (see [`Sandbox::path_values`]).

@@ -7,6 +7,8 @@
 //! decremented; a rule whose count reaches zero is removed. Requests that match no rule, and
 //! requests answered with an error anyway, are served normally.
 
+pub(crate) mod apply;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -26,7 +26,7 @@ use sha1::Sha1;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// How long one delivery may take, connection included: Twilio's default for callbacks.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
