@@ -237,7 +237,7 @@ pub(crate) async fn deliver(
 /// One POST, on the kept connection when it is still open, on a new one otherwise (and on a
 /// new one once more when a kept connection turns out to be closed: the receiver may close
 /// an idle keep-alive connection at any time, which is no failure to deliver).
-async fn send(
+pub(crate) async fn send(
     shared: &Shared,
     target: &WebhookTarget,
     params: &[(&'static str, String)],

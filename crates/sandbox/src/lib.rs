@@ -120,6 +120,7 @@ mod callback;
 mod error;
 mod fault;
 mod limit;
+mod products;
 mod read;
 mod reply;
 mod sandbox;
@@ -131,6 +132,7 @@ mod write;
 /// The code generated from the spec by `cargo xtask codegen`.
 mod generated {
     pub(crate) mod routes;
+    pub(crate) mod writes;
 }
 
 pub use callback::WebhookDelivery;
@@ -145,3 +147,4 @@ pub use state::RecordedRequest;
 pub use store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use store::path_values::{Given, PathValues, PathValuesError};
 pub use store::routes::Route;
+pub use store::written::DEFAULT_WRITTEN_ITEMS;

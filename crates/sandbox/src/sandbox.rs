@@ -24,6 +24,7 @@ use crate::store::render::Templates;
 use crate::store::rng::hash;
 use crate::store::routes::Route;
 use crate::store::world::World;
+use crate::store::written::{DEFAULT_WRITTEN_ITEMS, Written};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -56,6 +57,7 @@ pub struct SandboxBuilder {
     webhook_url: Option<String>,
     tls: bool,
     limit: crate::AccountLimit,
+    written_items: usize,
 }
 
 impl Default for SandboxBuilder {
@@ -72,6 +74,7 @@ impl Default for SandboxBuilder {
             webhook_url: None,
             tls: false,
             limit: crate::AccountLimit::none(),
+            written_items: DEFAULT_WRITTEN_ITEMS,
         }
     }
 }
@@ -153,6 +156,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// The most items the API may create or change ([`DEFAULT_WRITTEN_ITEMS`] by default):
+    /// past it, a create is answered 429 with error 20429 and a message saying the store is
+    /// full, and nothing is stored; removing items makes room.
+    pub fn written_items(mut self, items: usize) -> Self {
+        self.written_items = items;
+        self
+    }
+
     /// Enforces an account's limits as Twilio does (default none): over the requests a second
     /// or in flight it allows, a request is answered 429 with error 20429 and
     /// `Retry-After: 1`, and nothing of it is done. For testing a client's limiter and retries
@@ -231,6 +242,7 @@ impl SandboxBuilder {
             limits: crate::limit::Limits::new(self.limit),
             request_id_key: hash(&[self.seed, 0x52_51]),
             site,
+            written: Written::new(self.seed, self.written_items),
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {

@@ -10,6 +10,7 @@ use crate::fault::Faults;
 use crate::store::Site;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
+use crate::store::written::Written;
 
 use http::{Method, StatusCode, Version};
 
@@ -85,6 +86,8 @@ pub(crate) struct Shared {
     pub(crate) request_id_key: u64,
     /// Every route of the table besides the call events (`crate::read`).
     pub(crate) site: Site,
+    /// The items written through the API.
+    pub(crate) written: Written,
 }
 
 /// One request as the sandbox saw it (the password is never recorded).

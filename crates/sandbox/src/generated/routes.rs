@@ -5,8 +5,8 @@
 //! Every `GET` of the 2010-04-01 API (61 lists, 42 fetches), as the sandbox
 //! routes them: path template, list or fetch, items key, path parameters, query
 //! parameters, paging, success status, enum values, and a template item from the
-//! spec's examples that the sandbox varies per row with its own code (`world.rs`,
-//! `render.rs`).
+//! spec's examples that the sandbox varies per row with its own code (`store/world.rs`,
+//! `store/render.rs`).
 
 use crate::store::routes::{Kind, PathParam, RouteSpec, Segment};
 

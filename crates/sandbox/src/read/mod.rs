@@ -28,7 +28,8 @@ use crate::store::page::{BadPaging, encode_token_in, parse_paging};
 use crate::store::render::{self, Context};
 use crate::store::rng::hash;
 use crate::store::routes::{self, Kind, RouteSpec};
-use crate::store::world::{Entity, name_tag};
+use crate::store::world::{Entity, name_tag, parent_param};
+use crate::store::written::Overlay;
 use crate::store::{Resolved, list_rows, resolve};
 
 /// Where a `Data.json` redirect points: the sandbox itself, so that a client following it
@@ -61,12 +62,14 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
             error_response(StatusCode::METHOD_NOT_ALLOWED, 20004, &message),
         );
     }
-    let (account, empty, last) = match resolve(world, route, &values) {
+    let (account, empty, last, stored) = match resolve(world, Some(&shared.written), route, &values)
+    {
         Resolved::Found {
             account,
             empty,
             last,
-        } => (account, empty, last),
+            stored,
+        } => (account, empty, last, stored),
         Resolved::NotFound => return error(shared, not_found(path)),
         Resolved::Unauthorized => return error(shared, unauthorized()),
     };
@@ -81,7 +84,23 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
     let (answer, page) = match route.kind {
         Kind::List => {
             let rows = list_rows(world, route, &values, empty);
-            match list_page(shared, &cx, route, path, req.uri.query(), &pairs, rows) {
+            let parent = parent_param(route)
+                .and_then(|p| route.param_index(p.name))
+                .and_then(|i| values.get(i))
+                .copied();
+            let overlay = shared.written.overlay(route.id, parent, account);
+            match list_page(
+                shared,
+                &cx,
+                route,
+                path,
+                req.uri.query(),
+                &pairs,
+                Rows {
+                    seeded: rows,
+                    overlay: &overlay,
+                },
+            ) {
                 Ok(page) => {
                     let number = page.page;
                     (Answer::Page(page), number)
@@ -96,6 +115,13 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
         }
         Kind::Fetch => {
             let value = match (route.collection, last) {
+                (Some(list), _) if stored.is_some() => {
+                    let collection = world.collection(list);
+                    match &stored {
+                        Some(item) => render::item(&cx, route, collection, &item.entity),
+                        None => return error(shared, not_found(path)),
+                    }
+                }
                 (Some(_), Some((collection, row))) => match world.entity(collection, row) {
                     Some(entity) => render::item(&cx, route, Some(collection), entity),
                     None => return error(shared, not_found(path)),
@@ -319,6 +345,12 @@ impl PageSource for Answer {
     }
 }
 
+/// The rows of a list: the seeded ones, and what the written items change in them.
+struct Rows<'a> {
+    seeded: &'a [u32],
+    overlay: &'a Overlay,
+}
+
 /// The page a list request asks for: its rows under the path, filtered, then paged.
 fn list_page(
     shared: &Shared,
@@ -327,15 +359,28 @@ fn list_page(
     path: &str,
     query: Option<&str>,
     pairs: &[(String, String)],
-    rows: &[u32],
+    rows: Rows<'_>,
 ) -> Result<RoutePage, String> {
+    let Rows {
+        seeded: rows,
+        overlay,
+    } = rows;
     let world = &shared.site.world;
     let collection = route.collection.and_then(|c| world.collection(c));
     let filters = filter::parse(route.id, pairs)?;
+    // Created items first (newest first), then the seeded rows, changed or removed.
     let matching: Vec<&Entity> = collection
         .map(|c| {
-            rows.iter()
-                .filter_map(|&i| world.entity(c, i))
+            overlay
+                .created
+                .iter()
+                .chain(rows.iter().filter_map(|&i| {
+                    let e = world.entity(c, i)?;
+                    if overlay.removed.contains(&e.id) {
+                        return None;
+                    }
+                    Some(overlay.changed.get(&e.id).unwrap_or(e))
+                }))
                 .filter(|e| filter::matches(&filters, e))
                 .collect()
         })

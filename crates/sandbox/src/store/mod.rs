@@ -13,10 +13,13 @@ pub(crate) mod render;
 pub(crate) mod rng;
 pub(crate) mod routes;
 pub(crate) mod world;
+pub(crate) mod writes;
+pub(crate) mod written;
 
 use render::Templates;
 use routes::RouteSpec;
 use world::{Collection, World, parent_param};
+use written::{Stored, Written};
 
 /// Everything the route table's answers are made from.
 #[derive(Debug)]
@@ -37,6 +40,9 @@ pub(crate) enum Resolved<'a> {
         empty: bool,
         /// The row the last parameter names, with its list.
         last: Option<(&'a Collection, u32)>,
+        /// The written item the last parameter names (a created item, or a changed row),
+        /// which is served instead of `last`.
+        stored: Option<Stored>,
     },
     NotFound,
     /// Another account than the sandbox's and its subaccounts.
@@ -44,11 +50,17 @@ pub(crate) enum Resolved<'a> {
 }
 
 /// Checks the path parameters of `route` in order: SID shape, then existence under the
-/// parameter before.
-pub(crate) fn resolve<'a>(world: &'a World, route: &RouteSpec, values: &[&str]) -> Resolved<'a> {
+/// parameter before, in the seeded data or among the `written` items.
+pub(crate) fn resolve<'a>(
+    world: &'a World,
+    written: Option<&Written>,
+    route: &RouteSpec,
+    values: &[&str],
+) -> Resolved<'a> {
     let mut account = world.account_sid.as_str();
     let mut empty = false;
     let mut last = None;
+    let mut stored = None;
     for (i, (param, value)) in route.params.iter().zip(values).enumerate() {
         if !param.prefixes.is_empty() && !routes::is_sid(value, param.prefixes) {
             return Resolved::NotFound;
@@ -75,6 +87,20 @@ pub(crate) fn resolve<'a>(world: &'a World, route: &RouteSpec, values: &[&str]) 
             return Resolved::NotFound;
         };
         let parent = i.checked_sub(1).and_then(|j| values.get(j)).copied();
+        if let Some(written) = written {
+            let list = collection.route.id;
+            if let Some(item) = written.get(list, value).filter(|s| {
+                s.account == account && s.parent.as_deref().is_none_or(|p| Some(p) == parent)
+            }) {
+                last = None;
+                stored = Some(item);
+                continue;
+            }
+            if written.is_removed(list, value) {
+                return Resolved::NotFound;
+            }
+        }
+        stored = None;
         let front = route.id == "FetchMember" && i + 1 == route.params.len() && *value == "Front";
         let found = if front {
             world.rows(collection, parent).first().copied()
@@ -90,6 +116,7 @@ pub(crate) fn resolve<'a>(world: &'a World, route: &RouteSpec, values: &[&str]) 
         account,
         empty,
         last,
+        stored,
     }
 }
 

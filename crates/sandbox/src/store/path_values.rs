@@ -208,7 +208,7 @@ fn complete(route: Route, spec: &RouteSpec, values: Vec<Option<String>>) -> Path
 fn search(world: &World, spec: &RouteSpec, values: &mut [Option<String>], i: usize) -> bool {
     if spec.params.get(i).is_none() {
         let flat: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
-        return match resolve(world, spec, &flat) {
+        return match resolve(world, None, spec, &flat) {
             // A call's events are not a family of the world: the call knows how many.
             Resolved::Found { last, .. } if spec.id == EVENTS_LIST => last
                 .and_then(|(c, row)| world.entity(c, row))

@@ -86,7 +86,7 @@ pub(crate) struct Entity {
 }
 
 impl Entity {
-    fn new(id: String, key: u64, created: i64, updated: i64) -> Self {
+    pub(crate) fn new(id: String, key: u64, created: i64, updated: i64) -> Self {
         Self {
             id,
             key,
@@ -102,7 +102,7 @@ impl Entity {
         self
     }
 
-    fn set(&mut self, member: &'static str, fact: Fact) {
+    pub(crate) fn set(&mut self, member: &'static str, fact: Fact) {
         match self.facts.iter_mut().find(|(m, _)| *m == member) {
             Some((_, slot)) => *slot = fact,
             None => self.facts.push((member, fact)),
