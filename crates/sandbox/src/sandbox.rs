@@ -450,7 +450,12 @@ impl Sandbox {
         route: &str,
         given: &[(&str, &str)],
     ) -> Result<PathValues, PathValuesError> {
-        crate::store::path_values::path_values(&self.shared.site.world, route, given)
+        crate::store::path_values::path_values(
+            &self.shared.site.world,
+            Some(&self.shared.written),
+            route,
+            given,
+        )
     }
 
     /// Every route the sandbox serves, in the spec's order (the same as [`Route::all`]).

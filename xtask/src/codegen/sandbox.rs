@@ -120,6 +120,28 @@ fn prefix_path(segments: &[Segment], end: usize) -> String {
     list_path(&segments[..end])
 }
 
+/// A path template with its parameters' names left out (`Calls/{}.json`), to match a path
+/// whatever its parameters are called (`{CallSid}` in a write, `{Sid}` in the fetch).
+fn shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push('{');
+            }
+            '}' => {
+                in_param = false;
+                out.push('}');
+            }
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn write_row(
     api: &Api,
     write: &WriteOp,
@@ -147,13 +169,19 @@ fn write_row(
     // The `GET` that resolves the path: the one at the same path, else the fetch of the
     // parent (`Calls/{CallSid}.json` for `Calls/{CallSid}/Streams.json`).
     let resolve = gets.get(write.path.as_str()).copied().or_else(|| {
-        let last_param = write
-            .segments
-            .iter()
-            .rposition(|s| matches!(s, Segment::Param(_)))?;
-        gets.get(prefix_path(&write.segments, last_param + 1).as_str())
-            .copied()
+        (1..write.segments.len())
+            .rev()
+            .filter(|&end| matches!(write.segments.get(end - 1), Some(Segment::Param(_))))
+            .find_map(|end| {
+                let shape = shape(&prefix_path(&write.segments, end));
+                gets.iter()
+                    .find(|(p, _)| self::shape(p) == shape)
+                    .map(|(_, op)| *op)
+            })
     });
+    // Where the store keeps its items: the list's id, or the path of the list no `GET`
+    // serves (`…/Calls/{CallSid}/Streams.json`).
+    let store = list.map_or_else(|| prefix_path(&write.segments, list_end), |l| l.id.clone());
     // The item schema's members (the list's for a delete, which answers nothing).
     let schema_name = write
         .item_schema
@@ -261,7 +289,7 @@ fn write_row(
     Ok(format!(
         "    WriteSpec {{\n        id: {id:?},\n        action: {action},\n        \
          segments: &[{segments}],\n        params: &[{params}],\n        body: &[{body}],\n        \
-         collection: {collection:?},\n        resolve: {resolve:?},\n        \
+         collection: {collection:?},\n        store: {store:?},\n        resolve: {resolve:?},\n        \
          members: &{members:?},\n        id_field: {id_field:?},\n        id_prefix: {id_prefix:?},\n    }},\n",
         id = write.id,
         segments = segments.join(", "),

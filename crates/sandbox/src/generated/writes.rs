@@ -25,6 +25,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListAccount"),
+        store: "ListAccount",
         resolve: Some("ListAccount"),
         members: &[
             "auth_token",
@@ -66,6 +67,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListAccount"),
+        store: "ListAccount",
         resolve: Some("FetchAccount"),
         members: &[
             "auth_token",
@@ -159,6 +161,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListAddress"),
+        store: "ListAddress",
         resolve: Some("ListAddress"),
         members: &[
             "account_sid",
@@ -261,6 +264,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListAddress"),
+        store: "ListAddress",
         resolve: Some("FetchAddress"),
         members: &[
             "account_sid",
@@ -308,6 +312,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListAddress"),
+        store: "ListAddress",
         resolve: Some("FetchAddress"),
         members: &[
             "account_sid",
@@ -443,6 +448,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListApplication"),
+        store: "ListApplication",
         resolve: Some("ListApplication"),
         members: &[
             "account_sid",
@@ -592,6 +598,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListApplication"),
+        store: "ListApplication",
         resolve: Some("FetchApplication"),
         members: &[
             "account_sid",
@@ -644,6 +651,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListApplication"),
+        store: "ListApplication",
         resolve: Some("FetchApplication"),
         members: &[
             "account_sid",
@@ -904,6 +912,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListCall"),
+        store: "ListCall",
         resolve: Some("ListCall"),
         members: &[
             "sid",
@@ -1016,6 +1025,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListCall"),
+        store: "ListCall",
         resolve: Some("FetchCall"),
         members: &[
             "sid",
@@ -1073,6 +1083,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListCall"),
+        store: "ListCall",
         resolve: Some("FetchCall"),
         members: &[
             "sid",
@@ -1168,6 +1179,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListCallRecording"),
+        store: "ListCallRecording",
         resolve: Some("ListCallRecording"),
         members: &[
             "account_sid",
@@ -1238,6 +1250,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListCallRecording"),
+        store: "ListCallRecording",
         resolve: Some("FetchCallRecording"),
         members: &[
             "account_sid",
@@ -1295,6 +1308,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListCallRecording"),
+        store: "ListCallRecording",
         resolve: Some("FetchCallRecording"),
         members: &[
             "account_sid",
@@ -1363,6 +1377,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListConference"),
+        store: "ListConference",
         resolve: Some("FetchConference"),
         members: &[
             "account_sid",
@@ -1427,6 +1442,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListConferenceRecording"),
+        store: "ListConferenceRecording",
         resolve: Some("FetchConferenceRecording"),
         members: &[
             "account_sid",
@@ -1483,6 +1499,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListConferenceRecording"),
+        store: "ListConferenceRecording",
         resolve: Some("FetchConferenceRecording"),
         members: &[
             "account_sid",
@@ -1580,6 +1597,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListConnectApp"),
+        store: "ListConnectApp",
         resolve: Some("FetchConnectApp"),
         members: &[
             "account_sid",
@@ -1622,6 +1640,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListConnectApp"),
+        store: "ListConnectApp",
         resolve: Some("FetchConnectApp"),
         members: &[
             "account_sid",
@@ -1803,6 +1822,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListIncomingPhoneNumber"),
+        store: "ListIncomingPhoneNumber",
         resolve: Some("FetchIncomingPhoneNumber"),
         members: &[
             "account_sid",
@@ -1869,6 +1889,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListIncomingPhoneNumber"),
+        store: "ListIncomingPhoneNumber",
         resolve: Some("FetchIncomingPhoneNumber"),
         members: &[
             "account_sid",
@@ -2071,6 +2092,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListIncomingPhoneNumber"),
+        store: "ListIncomingPhoneNumber",
         resolve: Some("ListIncomingPhoneNumber"),
         members: &[
             "account_sid",
@@ -2145,6 +2167,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListIncomingPhoneNumberAssignedAddOn"),
+        store: "ListIncomingPhoneNumberAssignedAddOn",
         resolve: Some("FetchIncomingPhoneNumberAssignedAddOn"),
         members: &[
             "sid",
@@ -2193,6 +2216,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("XE"),
         }],
         collection: Some("ListIncomingPhoneNumberAssignedAddOn"),
+        store: "ListIncomingPhoneNumberAssignedAddOn",
         resolve: Some("ListIncomingPhoneNumberAssignedAddOn"),
         members: &[
             "sid",
@@ -2366,6 +2390,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListIncomingPhoneNumberLocal"),
+        store: "ListIncomingPhoneNumberLocal",
         resolve: Some("ListIncomingPhoneNumberLocal"),
         members: &[
             "account_sid",
@@ -2562,6 +2587,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListIncomingPhoneNumberMobile"),
+        store: "ListIncomingPhoneNumberMobile",
         resolve: Some("ListIncomingPhoneNumberMobile"),
         members: &[
             "account_sid",
@@ -2758,6 +2784,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListIncomingPhoneNumberTollFree"),
+        store: "ListIncomingPhoneNumberTollFree",
         resolve: Some("ListIncomingPhoneNumberTollFree"),
         members: &[
             "account_sid",
@@ -2828,6 +2855,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListKey"),
+        store: "ListKey",
         resolve: Some("FetchKey"),
         members: &["sid", "friendly_name", "date_created", "date_updated"],
         id_field: "sid",
@@ -2858,6 +2886,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListKey"),
+        store: "ListKey",
         resolve: Some("FetchKey"),
         members: &["sid", "friendly_name", "date_created", "date_updated"],
         id_field: "sid",
@@ -2884,6 +2913,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Keys.json",
         resolve: Some("ListKey"),
         members: &[
             "sid",
@@ -2928,6 +2958,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListMedia"),
+        store: "ListMedia",
         resolve: Some("FetchMedia"),
         members: &[
             "account_sid",
@@ -2987,6 +3018,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListMember"),
+        store: "ListMember",
         resolve: Some("FetchMember"),
         members: &[
             "call_sid",
@@ -3166,6 +3198,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListMessage"),
+        store: "ListMessage",
         resolve: Some("ListMessage"),
         members: &[
             "body",
@@ -3230,6 +3263,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListMessage"),
+        store: "ListMessage",
         resolve: Some("FetchMessage"),
         members: &[
             "body",
@@ -3281,6 +3315,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListMessage"),
+        store: "ListMessage",
         resolve: Some("FetchMessage"),
         members: &[
             "body",
@@ -3338,7 +3373,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Feedback.json",
+        resolve: Some("FetchMessage"),
         members: &[
             "account_sid",
             "message_sid",
@@ -3371,6 +3407,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/SigningKeys.json",
         resolve: Some("ListSigningKey"),
         members: &[
             "sid",
@@ -3412,6 +3449,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListOutgoingCallerId"),
+        store: "ListOutgoingCallerId",
         resolve: Some("FetchOutgoingCallerId"),
         members: &[
             "sid",
@@ -3450,6 +3488,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListOutgoingCallerId"),
+        store: "ListOutgoingCallerId",
         resolve: Some("FetchOutgoingCallerId"),
         members: &[
             "sid",
@@ -3516,6 +3555,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json",
         resolve: Some("ListOutgoingCallerId"),
         members: &[
             "account_sid",
@@ -3633,6 +3673,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListParticipant"),
+        store: "ListParticipant",
         resolve: Some("FetchParticipant"),
         members: &[
             "account_sid",
@@ -3687,6 +3728,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListParticipant"),
+        store: "ListParticipant",
         resolve: Some("FetchParticipant"),
         members: &[
             "account_sid",
@@ -4035,6 +4077,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListParticipant"),
+        store: "ListParticipant",
         resolve: Some("ListParticipant"),
         members: &[
             "account_sid",
@@ -4191,7 +4234,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json",
+        resolve: Some("FetchCall"),
         members: &[
             "account_sid",
             "call_sid",
@@ -4261,7 +4305,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json",
+        resolve: Some("FetchCall"),
         members: &[
             "account_sid",
             "call_sid",
@@ -4311,6 +4356,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListQueue"),
+        store: "ListQueue",
         resolve: Some("FetchQueue"),
         members: &[
             "date_updated",
@@ -4351,6 +4397,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListQueue"),
+        store: "ListQueue",
         resolve: Some("FetchQueue"),
         members: &[
             "date_updated",
@@ -4395,6 +4442,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListQueue"),
+        store: "ListQueue",
         resolve: Some("ListQueue"),
         members: &[
             "date_updated",
@@ -4545,7 +4593,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -4596,7 +4645,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -4634,6 +4684,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListRecording"),
+        store: "ListRecording",
         resolve: Some("FetchRecording"),
         members: &[
             "account_sid",
@@ -4692,6 +4743,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListRecordingAddOnResult"),
+        store: "ListRecordingAddOnResult",
         resolve: Some("FetchRecordingAddOnResult"),
         members: &[
             "sid",
@@ -4749,6 +4801,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListRecordingAddOnResultPayload"),
+        store: "ListRecordingAddOnResultPayload",
         resolve: Some("FetchRecordingAddOnResultPayload"),
         members: &[
             "sid",
@@ -4799,6 +4852,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListRecordingTranscription"),
+        store: "ListRecordingTranscription",
         resolve: Some("FetchRecordingTranscription"),
         members: &[
             "account_sid",
@@ -4881,6 +4935,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListShortCode"),
+        store: "ListShortCode",
         resolve: Some("FetchShortCode"),
         members: &[
             "account_sid",
@@ -4929,6 +4984,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSigningKey"),
+        store: "ListSigningKey",
         resolve: Some("FetchSigningKey"),
         members: &["sid", "friendly_name", "date_created", "date_updated"],
         id_field: "sid",
@@ -4959,6 +5015,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSigningKey"),
+        store: "ListSigningKey",
         resolve: Some("FetchSigningKey"),
         members: &["sid", "friendly_name", "date_created", "date_updated"],
         id_field: "sid",
@@ -4998,6 +5055,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("CL"),
         }],
         collection: Some("ListSipAuthCallsCredentialListMapping"),
+        store: "ListSipAuthCallsCredentialListMapping",
         resolve: Some("ListSipAuthCallsCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5045,6 +5103,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipAuthCallsCredentialListMapping"),
+        store: "ListSipAuthCallsCredentialListMapping",
         resolve: Some("FetchSipAuthCallsCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5090,6 +5149,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("AL"),
         }],
         collection: Some("ListSipAuthCallsIpAccessControlListMapping"),
+        store: "ListSipAuthCallsIpAccessControlListMapping",
         resolve: Some("ListSipAuthCallsIpAccessControlListMapping"),
         members: &[
             "account_sid",
@@ -5137,6 +5197,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipAuthCallsIpAccessControlListMapping"),
+        store: "ListSipAuthCallsIpAccessControlListMapping",
         resolve: Some("FetchSipAuthCallsIpAccessControlListMapping"),
         members: &[
             "account_sid",
@@ -5182,6 +5243,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("CL"),
         }],
         collection: Some("ListSipAuthRegistrationsCredentialListMapping"),
+        store: "ListSipAuthRegistrationsCredentialListMapping",
         resolve: Some("ListSipAuthRegistrationsCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5229,6 +5291,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipAuthRegistrationsCredentialListMapping"),
+        store: "ListSipAuthRegistrationsCredentialListMapping",
         resolve: Some("FetchSipAuthRegistrationsCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5280,6 +5343,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListSipCredential"),
+        store: "ListSipCredential",
         resolve: Some("ListSipCredential"),
         members: &[
             "sid",
@@ -5332,6 +5396,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSipCredential"),
+        store: "ListSipCredential",
         resolve: Some("FetchSipCredential"),
         members: &[
             "sid",
@@ -5379,6 +5444,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipCredential"),
+        store: "ListSipCredential",
         resolve: Some("FetchSipCredential"),
         members: &[
             "sid",
@@ -5414,6 +5480,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSipCredentialList"),
+        store: "ListSipCredentialList",
         resolve: Some("ListSipCredentialList"),
         members: &[
             "account_sid",
@@ -5458,6 +5525,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSipCredentialList"),
+        store: "ListSipCredentialList",
         resolve: Some("FetchSipCredentialList"),
         members: &[
             "account_sid",
@@ -5497,6 +5565,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipCredentialList"),
+        store: "ListSipCredentialList",
         resolve: Some("FetchSipCredentialList"),
         members: &[
             "account_sid",
@@ -5542,6 +5611,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("CL"),
         }],
         collection: Some("ListSipCredentialListMapping"),
+        store: "ListSipCredentialListMapping",
         resolve: Some("ListSipCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5589,6 +5659,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipCredentialListMapping"),
+        store: "ListSipCredentialListMapping",
         resolve: Some("FetchSipCredentialListMapping"),
         members: &[
             "account_sid",
@@ -5698,6 +5769,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListSipDomain"),
+        store: "ListSipDomain",
         resolve: Some("ListSipDomain"),
         members: &[
             "account_sid",
@@ -5830,6 +5902,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListSipDomain"),
+        store: "ListSipDomain",
         resolve: Some("FetchSipDomain"),
         members: &[
             "account_sid",
@@ -5883,6 +5956,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipDomain"),
+        store: "ListSipDomain",
         resolve: Some("FetchSipDomain"),
         members: &[
             "account_sid",
@@ -5932,6 +6006,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSipIpAccessControlList"),
+        store: "ListSipIpAccessControlList",
         resolve: Some("ListSipIpAccessControlList"),
         members: &[
             "sid",
@@ -5976,6 +6051,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: Some("ListSipIpAccessControlList"),
+        store: "ListSipIpAccessControlList",
         resolve: Some("FetchSipIpAccessControlList"),
         members: &[
             "sid",
@@ -6015,6 +6091,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipIpAccessControlList"),
+        store: "ListSipIpAccessControlList",
         resolve: Some("FetchSipIpAccessControlList"),
         members: &[
             "sid",
@@ -6062,6 +6139,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipIpAccessControlListMapping"),
+        store: "ListSipIpAccessControlListMapping",
         resolve: Some("FetchSipIpAccessControlListMapping"),
         members: &[
             "account_sid",
@@ -6107,6 +6185,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Sid("AL"),
         }],
         collection: Some("ListSipIpAccessControlListMapping"),
+        store: "ListSipIpAccessControlListMapping",
         resolve: Some("ListSipIpAccessControlListMapping"),
         members: &[
             "account_sid",
@@ -6166,6 +6245,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListSipIpAddress"),
+        store: "ListSipIpAddress",
         resolve: Some("ListSipIpAddress"),
         members: &[
             "sid",
@@ -6234,6 +6314,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListSipIpAddress"),
+        store: "ListSipIpAddress",
         resolve: Some("FetchSipIpAddress"),
         members: &[
             "sid",
@@ -6283,6 +6364,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListSipIpAddress"),
+        store: "ListSipIpAddress",
         resolve: Some("FetchSipIpAddress"),
         members: &[
             "sid",
@@ -7543,7 +7625,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -7594,7 +7677,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -8852,7 +8936,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -8903,7 +8988,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Text,
         }],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams.json",
+        resolve: Some("FetchCall"),
         members: &[
             "sid",
             "account_sid",
@@ -8937,7 +9023,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             kind: BodyKind::Integer,
         }],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Tokens.json",
+        resolve: Some("FetchAccount"),
         members: &[
             "account_sid",
             "date_created",
@@ -8975,6 +9062,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListTranscription"),
+        store: "ListTranscription",
         resolve: Some("FetchTranscription"),
         members: &[
             "account_sid",
@@ -9039,6 +9127,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListUsageTrigger"),
+        store: "ListUsageTrigger",
         resolve: Some("FetchUsageTrigger"),
         members: &[
             "account_sid",
@@ -9087,6 +9176,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: Some("ListUsageTrigger"),
+        store: "ListUsageTrigger",
         resolve: Some("FetchUsageTrigger"),
         members: &[
             "account_sid",
@@ -9169,6 +9259,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: Some("ListUsageTrigger"),
+        store: "ListUsageTrigger",
         resolve: Some("ListUsageTrigger"),
         members: &[
             "account_sid",
@@ -9230,7 +9321,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessages.json",
+        resolve: Some("FetchCall"),
         members: &["account_sid", "call_sid", "sid", "date_created"],
         id_field: "sid",
         id_prefix: Some("KX"),
@@ -9280,7 +9372,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             },
         ],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions.json",
+        resolve: Some("FetchCall"),
         members: &["account_sid", "call_sid", "sid", "date_created", "uri"],
         id_field: "sid",
         id_prefix: Some("ZY"),
@@ -9318,7 +9411,8 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         ],
         body: &[],
         collection: None,
-        resolve: None,
+        store: "/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions.json",
+        resolve: Some("FetchCall"),
         members: &[],
         id_field: "sid",
         id_prefix: None,

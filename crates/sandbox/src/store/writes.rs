@@ -59,6 +59,9 @@ pub(crate) struct WriteSpec {
     pub(crate) body: &'static [BodyField],
     /// The list route whose items it writes, if any.
     pub(crate) collection: Option<&'static str>,
+    /// Where the store keeps its items: the list's id, or for items no list serves the path
+    /// template of their list (`…/Calls/{CallSid}/Streams.json`).
+    pub(crate) store: &'static str,
     /// The `GET` route that resolves the path parameters (the same path, or the parent's).
     pub(crate) resolve: Option<&'static str>,
     /// The members of the item it answers with.
