@@ -243,6 +243,30 @@ pub(crate) async fn send(
     params: &[(&'static str, String)],
     connection: &mut Option<http1::SendRequest<Full<Bytes>>>,
 ) -> Result<StatusCode, String> {
+    exchange(shared, target, params, connection)
+        .await
+        .map(|answer| answer.status)
+}
+
+/// What a webhook answered.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: Option<String>,
+    /// The body, at most [`MAX_ANSWER`] bytes (`None` when longer or cut).
+    pub(crate) body: Option<Bytes>,
+}
+
+/// The most of a webhook's answer the sandbox reads (a TwiML document).
+pub(crate) const MAX_ANSWER: usize = 64 * 1024;
+
+/// One signed POST and its answer (see [`send`]).
+pub(crate) async fn exchange(
+    shared: &Shared,
+    target: &WebhookTarget,
+    params: &[(&'static str, String)],
+    connection: &mut Option<http1::SendRequest<Full<Bytes>>>,
+) -> Result<Answer, String> {
     let signature = sign(&shared.data.credentials.auth_token, target.url(), params)?;
     let body = Bytes::from(form_body(params));
     let request = || {
@@ -272,11 +296,27 @@ pub(crate) async fn send(
             Err(e) => return Err(format!("request to {} failed: {e}", target.addr)),
         };
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // Read the answer whole so that the connection can carry the next callback.
-        if response.into_body().collect().await.is_ok() {
-            *connection = Some(sender);
-        }
-        return Ok(status);
+        let body = match http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+        {
+            Ok(collected) => {
+                *connection = Some(sender);
+                Some(collected.to_bytes())
+            }
+            Err(_) => None,
+        };
+        return Ok(Answer {
+            status,
+            content_type,
+            body,
+        });
     }
 }
 

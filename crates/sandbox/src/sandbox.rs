@@ -17,6 +17,7 @@ use crate::server::serve;
 use crate::server::tls::Tls;
 use crate::state::{Counters, RecordedRequest, RequestLog, Shared};
 use crate::store::Site;
+use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
 use crate::store::path_values::{PathValues, PathValuesError};
@@ -243,6 +244,7 @@ impl SandboxBuilder {
             request_id_key: hash(&[self.seed, 0x52_51]),
             site,
             written: Written::new(self.seed, self.written_items),
+            call_events: CallEvents::new(self.written_items),
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {

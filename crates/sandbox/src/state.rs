@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::fault::Faults;
 use crate::store::Site;
+use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
 use crate::store::written::Written;
@@ -88,6 +89,8 @@ pub(crate) struct Shared {
     pub(crate) site: Site,
     /// The items written through the API.
     pub(crate) written: Written,
+    /// The events of the calls made through the API.
+    pub(crate) call_events: CallEvents,
 }
 
 /// One request as the sandbox saw it (the password is never recorded).

@@ -599,3 +599,250 @@ async fn a_write_cut_after_it_was_applied_is_of_unknown_outcome_and_exists_once(
     assert_eq!(page["messages"].as_array().unwrap().len(), 0, "{page}");
     sandbox.shutdown().await;
 }
+
+type Calls = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+
+/// A loopback app: TwiML at `/voice`, status callbacks at `/status`; every request's
+/// signature verified, every request recorded (path, parameters).
+async fn voice_app(auth_token: &str) -> (String, Calls) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Calls::default();
+    let validator = Arc::new(Validator::new(auth_token.to_owned().into()).unwrap());
+    let state = (Arc::clone(&seen), validator, origin.clone());
+    async fn hook(
+        State((seen, validator, origin)): State<(Calls, Arc<Validator>, String)>,
+        request: Request,
+    ) -> (StatusCode, [(&'static str, &'static str); 1], &'static str) {
+        let path = request.uri().path().to_owned();
+        let signature = request
+            .headers()
+            .get("x-twilio-signature")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = axum::body::to_bytes(request.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        validator
+            .verify_form(&format!("{origin}{path}"), &body, signature.as_deref())
+            .unwrap();
+        let params = form_urlencoded::parse(&body).into_owned().collect();
+        seen.lock().unwrap().push((path.clone(), params));
+        let twiml = if path == "/voice" {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say voice=\"alice\">Hello &amp; welcome</Say><Gather numDigits=\"1\"><Play>http://127.0.0.1:9/a.mp3</Play></Gather><Dial><Number>+15005550006</Number></Dial></Response>"
+        } else {
+            ""
+        };
+        (StatusCode::OK, [("content-type", "text/xml")], twiml)
+    }
+    let app = Router::new()
+        .route("/voice", post(hook))
+        .route("/status", post(hook))
+        .with_state(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (origin, seen)
+}
+
+#[tokio::test]
+async fn a_call_lives_its_lifecycle_reads_its_twiml_and_shows_it_as_events() {
+    let sandbox = sandbox().await;
+    let (origin, seen) = voice_app(sandbox.auth_token()).await;
+    let client = client_for(&sandbox);
+    let call = client
+        .calls()
+        .create("+15005550010", "+15005550006")
+        .url(format!("{origin}/voice"))
+        .status_callback(format!("{origin}/status"))
+        .status_callback_event(["initiated", "ringing", "answered", "completed"])
+        .send()
+        .await
+        .unwrap();
+    let sid = call.sid.as_ref().unwrap().to_string();
+    assert!(sid.starts_with("CA"));
+    for _ in 0..100 {
+        if seen.lock().unwrap().len() >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    let order: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|(path, params)| {
+            let status = params.iter().find(|(k, _)| k == "CallStatus").unwrap();
+            (path.as_str(), status.1.as_str())
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("/status", "initiated"),
+            ("/status", "ringing"),
+            ("/voice", "in-progress"),
+            ("/status", "in-progress"),
+            ("/status", "completed"),
+        ]
+    );
+    for (path, params) in &seen {
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("CallSid"), Some(sid.as_str()), "{path}");
+        assert_eq!(
+            (get("To"), get("From")),
+            (Some("+15005550010"), Some("+15005550006"))
+        );
+        if path == "/status" {
+            assert_eq!(get("CallbackSource"), Some("call-progress-events"));
+        }
+    }
+    let completed = &seen[4].1;
+    assert!(
+        completed
+            .iter()
+            .any(|(k, v)| k == "CallDuration" && !v.is_empty())
+    );
+
+    let token = sandbox.auth_token().to_owned();
+    let (_, fetched) = call_api(&sandbox, &token, &format!("Calls/{sid}.json")).await;
+    assert_eq!(fetched["status"], "completed");
+    assert!(fetched["end_time"].is_string(), "{fetched}");
+    let (status, page) = call_api(&sandbox, &token, &format!("Calls/{sid}/Events.json")).await;
+    assert_eq!(status, 200, "{page}");
+    let events = page["events"].as_array().unwrap();
+    let described: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let request = &e["request"];
+            match request["method"].as_str().unwrap() {
+                "TwiML" => format!("TwiML {}", request["parameters"]["verb"].as_str().unwrap()),
+                method => format!(
+                    "{method} {}",
+                    request["url"].as_str().unwrap().rsplit('/').next().unwrap()
+                ),
+            }
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "POST Calls.json",
+            "POST status",
+            "POST status",
+            "POST voice",
+            "TwiML Say",
+            "TwiML Gather",
+            "TwiML Play",
+            "TwiML Dial",
+            "TwiML Number",
+            "POST status",
+            "POST status",
+        ]
+    );
+    let say = &events[4]["request"]["parameters"];
+    assert_eq!(say["text"], "Hello & welcome");
+    assert_eq!(say["attributes"]["voice"], "alice");
+    assert_eq!(events[8]["request"]["parameters"]["parent"], "Dial");
+    assert_eq!(events[0]["response"]["response_code"], 201);
+    assert_eq!(events[3]["response"]["response_code"], 200);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_call_with_inline_twiml_and_the_default_callback() {
+    let sandbox = sandbox().await;
+    let (origin, seen) = voice_app(sandbox.auth_token()).await;
+    let token = sandbox.auth_token().to_owned();
+    let calls = account_path(&sandbox, "Calls.json");
+    let (status, error) = call(
+        &sandbox,
+        None,
+        &token,
+        "POST",
+        &calls,
+        &[
+            ("To", "+15005550002"),
+            ("From", "+15005550006"),
+            ("Twiml", "<Response/>"),
+        ],
+    )
+    .await;
+    assert_eq!((status, error["code"].as_u64()), (400, Some(21214)));
+    let (status, error) = call(
+        &sandbox,
+        None,
+        &token,
+        "POST",
+        &calls,
+        &[("From", "+15005550006"), ("Twiml", "<Response/>")],
+    )
+    .await;
+    assert_eq!((status, error["code"].as_u64()), (400, Some(21201)));
+    let status_url = format!("{origin}/status");
+    let (status, created) = call(
+        &sandbox,
+        None,
+        &token,
+        "POST",
+        &calls,
+        &[
+            ("To", "+15005550010"),
+            ("From", "+15005550006"),
+            ("Twiml", "<Response><Hangup/></Response>"),
+            ("StatusCallback", &status_url),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, created["status"].as_str()),
+        (201, Some("queued")),
+        "{created}"
+    );
+    let sid = created["sid"].as_str().unwrap();
+    for _ in 0..100 {
+        if !seen.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "completed alone by default: {seen:?}");
+    assert!(
+        seen[0]
+            .1
+            .contains(&("CallStatus".to_owned(), "completed".to_owned()))
+    );
+    let (_, page) = call_api(&sandbox, &token, &format!("Calls/{sid}/Events.json")).await;
+    let verbs: Vec<&str> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["request"]["parameters"]["verb"].as_str())
+        .collect();
+    assert_eq!(verbs, ["Hangup"]);
+    // Listed with the seeded calls, filtered by status.
+    let (_, page) = call_api(
+        &sandbox,
+        &token,
+        "Calls.json?Status=completed&To=%2B15005550010",
+    )
+    .await;
+    assert_eq!(page["calls"][0]["sid"], sid, "{page}");
+    sandbox.shutdown().await;
+}
+
+async fn call_api(sandbox: &Sandbox, token: &str, rest: &str) -> (u16, Value) {
+    call(
+        sandbox,
+        None,
+        token,
+        "GET",
+        &account_path(sandbox, rest),
+        &[],
+    )
+    .await
+}

@@ -2,7 +2,9 @@
 //! accepts a message or a call (its error codes, its test numbers), what a new one looks
 //! like, and what it does next.
 
+pub(crate) mod calls;
 pub(crate) mod messages;
+pub(crate) mod twiml;
 
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ use crate::write::Form;
 pub(crate) fn check(write: &WriteSpec, form: &Form) -> Result<(), (u32, String)> {
     match write.id {
         "CreateMessage" => messages::check(form),
+        "CreateCall" => calls::check(form),
         _ => Ok(()),
     }
 }
@@ -29,20 +32,39 @@ pub(crate) fn prefix(write: &WriteSpec, form: &Form) -> Option<&'static str> {
 
 /// Sets what a new item of the product starts as (a message `queued`, with its media).
 pub(crate) fn created(_shared: &Shared, write: &WriteSpec, form: &Form, entity: &mut Entity) {
-    if write.id == "CreateMessage" {
-        messages::created(form, entity);
+    match write.id {
+        "CreateMessage" => messages::created(form, entity),
+        "CreateCall" => calls::created(entity),
+        _ => {}
     }
 }
 
-/// Starts what a new item does next (a message's lifecycle), once it is stored.
+/// What the creation of an item answered: where, and the item.
+pub(crate) struct Creation<'a> {
+    pub(crate) account: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) item: &'a [u8],
+}
+
+/// Starts what a new item does next (a message's or a call's lifecycle), once it is stored
+/// and answered.
 pub(crate) fn started(
     shared: &Arc<Shared>,
     write: &WriteSpec,
     form: &Form,
     entity: &Entity,
-    account: &str,
+    creation: &Creation<'_>,
 ) {
-    if write.id == "CreateMessage" {
-        messages::start(shared, form, entity, account);
+    match write.id {
+        "CreateMessage" => messages::start(shared, form, entity, creation.account),
+        "CreateCall" => calls::start(
+            shared,
+            form,
+            entity,
+            creation.account,
+            creation.path,
+            creation.item,
+        ),
+        _ => {}
     }
 }

@@ -4,11 +4,13 @@
 use bytes::Bytes;
 use http::StatusCode;
 use http::request::Parts;
+use serde_json::{Value, json};
 use twilio_model::{AccountSid, CallSid};
 
 use crate::fault::Fault;
 use crate::fault::apply::{PageSource, page_outcome};
-use crate::reply::{Outcome, error_response, not_found, unauthorized};
+use crate::reply::{Outcome, error_response, json_ok, not_found, unauthorized};
+use crate::server::body::SandboxBody;
 use crate::state::{Counters, Shared, bump};
 use crate::store::page::{PagePlan, parse_query};
 
@@ -47,7 +49,20 @@ pub(crate) fn respond(
     }
     let data = &shared.data;
     let Some(call_index) = data.call_index(call_sid) else {
-        return (error(not_found(path)), None);
+        // A call made through the API: the events the sandbox recorded for it.
+        return match shared.call_events.get(call_sid) {
+            Some(events) => match written_page(path, req.uri.query(), &events) {
+                Ok(body) => {
+                    bump(&shared.counters.pages_served, 1);
+                    (Outcome::answer(json_ok(SandboxBody::full(body))), None)
+                }
+                Err(message) => (
+                    error(error_response(StatusCode::BAD_REQUEST, 20001, &message)),
+                    None,
+                ),
+            },
+            None => (error(not_found(path)), None),
+        };
     };
     let Some(call) = data.calls.get(call_index) else {
         return (error(not_found(path)), None);
@@ -68,6 +83,44 @@ pub(crate) fn respond(
     }
     let outcome = page_outcome(shared, &plan, fault.clone());
     (outcome, fault)
+}
+
+/// A page of the events of a call made through the API (`PageSize`, default 50, and `Page`).
+fn written_page(path: &str, query: Option<&str>, events: &[Value]) -> Result<Vec<u8>, String> {
+    let mut page_size = 50usize;
+    let mut page = 0usize;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "PageSize" => {
+                page_size = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| format!("PageSize must be 1 to 1000, not {value:?}"))?;
+            }
+            "Page" => {
+                page = value
+                    .parse()
+                    .map_err(|_| format!("Page must be a number, not {value:?}"))?;
+            }
+            _ => {}
+        }
+    }
+    let start = page.saturating_mul(page_size).min(events.len());
+    let end = start.saturating_add(page_size).min(events.len());
+    let link = |p: usize| format!("{path}?PageSize={page_size}&Page={p}");
+    let body = json!({
+        "events": events.get(start..end).unwrap_or_default(),
+        "end": end.saturating_sub(1).max(start),
+        "first_page_uri": link(0),
+        "next_page_uri": (end < events.len()).then(|| link(page + 1)),
+        "page": page,
+        "page_size": page_size,
+        "previous_page_uri": (page > 0).then(|| link(page - 1)),
+        "start": start,
+        "uri": link(page),
+    });
+    serde_json::to_vec(&body).map_err(|e| format!("cannot render the events: {e}"))
 }
 
 fn page_bytes(shared: &Shared, plan: &PagePlan) -> Bytes {

@@ -4,6 +4,7 @@
 //! rows render (`render.rs`), filter (`filter.rs`) and page (`page.rs`), and the items
 //! written through the API (`written.rs`), which join the seeded ones.
 
+pub(crate) mod call_events;
 pub(crate) mod data;
 pub(crate) mod date;
 pub(crate) mod filter;

@@ -322,7 +322,6 @@ pub(crate) async fn respond(
                     ),
                 );
             }
-            products::started(shared, write, &form, &entity, &account);
             (StatusCode::CREATED, Some(entity))
         }
         Action::Update => {
@@ -386,6 +385,21 @@ pub(crate) async fn respond(
         }
         None => Vec::new(),
     };
+    if write.action == Action::Create
+        && let Some(entity) = &entity
+    {
+        let creation = products::Creation {
+            account: &account,
+            path,
+            item: &bytes,
+        };
+        products::started(shared, write, &form, entity, &creation);
+    }
+    if write.action == Action::Remove
+        && let Some(id) = values.last()
+    {
+        shared.call_events.remove(id);
+    }
     let mut outcome = page_outcome(shared, &Written(bytes), fault.clone());
     if let Outcome::Answer { response, .. } = &mut outcome
         && response.status() == StatusCode::OK
@@ -451,7 +465,8 @@ mod tests {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for field in write.body {
             let needed = field.required
-                || (write.id == "CreateMessage" && matches!(field.name, "From" | "Body"));
+                || (write.id == "CreateMessage" && matches!(field.name, "From" | "Body"))
+                || (write.id == "CreateCall" && field.name == "Twiml");
             if !needed {
                 continue;
             }
@@ -462,6 +477,7 @@ mod tests {
                 _ if matches!(field.name, "To" | "From" | "PhoneNumber") => {
                     "+15005550006".to_owned()
                 }
+                _ if field.name == "Twiml" => "<Response><Say>Hi</Say></Response>".to_owned(),
                 _ if field.name.ends_with("Url") || field.name == "Callback" => {
                     "http://127.0.0.1:9/x".to_owned()
                 }
