@@ -15,7 +15,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use twilio_api::Client;
 use twilio_model::AccountSid;
-use twilio_sandbox::{Fault, Sandbox};
+use twilio_sandbox::{Fault, FaultRule, Sandbox};
 use twilio_webhook::Validator;
 
 async fn sandbox() -> Sandbox {
@@ -559,7 +559,12 @@ async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
 async fn a_write_cut_after_it_was_applied_is_of_unknown_outcome_and_exists_once() {
     let sandbox = sandbox().await;
     let client = client_for(&sandbox);
-    sandbox.faults().push(Fault::Disconnect);
+    sandbox
+        .faults()
+        .push_rule(FaultRule::new(Fault::Disconnect).on_method(http::Method::POST));
+    // A read does not take a rule for writes.
+    let token = sandbox.auth_token().to_owned();
+    assert_eq!(call_api(&sandbox, &token, "Messages.json").await.0, 200);
     let error = client
         .messages()
         .create("+15005550077")
@@ -845,4 +850,38 @@ async fn call_api(sandbox: &Sandbox, token: &str, rest: &str) -> (u16, Value) {
         &[],
     )
     .await
+}
+
+#[tokio::test]
+async fn a_write_throttled_before_it_was_applied_is_sent_again_and_exists_once() {
+    let sandbox = sandbox().await;
+    let client = client_for(&sandbox);
+    sandbox
+        .faults()
+        .push_rule(FaultRule::new(Fault::too_many_requests(Some(0))).on_method(http::Method::POST));
+    let message = client
+        .messages()
+        .create("+15005550079")
+        .from("+15005550006")
+        .body("after a 429")
+        .send()
+        .await
+        .unwrap();
+    let token = sandbox.auth_token().to_owned();
+    let (_, page) = call_api(&sandbox, &token, "Messages.json?To=%2B15005550079").await;
+    let sids: Vec<&str> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(sids, [message.sid.as_ref().unwrap().to_string()]);
+    let posts = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == http::Method::POST)
+        .map(|r| r.status.map(|s| s.as_u16()))
+        .collect::<Vec<_>>();
+    assert_eq!(posts, [Some(429), Some(201)]);
+    sandbox.shutdown().await;
 }

@@ -141,7 +141,7 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = shared.faults.take(call, page);
+    let fault = shared.faults.take(&req.method, call, page);
     if fault.is_some() {
         bump(&shared.counters.faults_injected, 1);
     }

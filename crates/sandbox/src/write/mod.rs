@@ -237,7 +237,7 @@ pub(crate) async fn respond(
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = shared.faults.take(call, 0);
+    let fault = shared.faults.take(&req.method, call, 0);
     if fault.is_some() {
         bump(&shared.counters.faults_injected, 1);
     }
