@@ -491,7 +491,7 @@ impl Sandbox {
         self.shared.log.clear();
     }
 
-    /// The queue of scripted faults (see [`Fault`]).
+    /// The queue of scripted faults (see [`Fault`](crate::Fault)).
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
     }
