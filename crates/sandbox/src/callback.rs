@@ -43,6 +43,9 @@ pub(crate) struct WebhookTarget {
     url: String,
     /// The loopback address to connect to.
     addr: SocketAddr,
+    /// A host the user named ([`WebhookTarget::parse_allowing`]), resolved when connecting
+    /// (then `addr` is unused).
+    named: Option<(String, u16)>,
     /// The `Host` header.
     host: HeaderValue,
     /// The request target (path and query).
@@ -50,6 +53,47 @@ pub(crate) struct WebhookTarget {
 }
 
 impl WebhookTarget {
+    /// As [`WebhookTarget::parse`], and also accepts a plain `http://` URL whose host is one
+    /// of `allowed` (names or IP addresses the user named, compared without case), resolved
+    /// when the sandbox connects.
+    pub(crate) fn parse_allowing(url: &str, allowed: &[String]) -> Result<Self, Refusal> {
+        let refusal = match Self::parse(url) {
+            Ok(target) => return Ok(target),
+            Err(refusal) => refusal,
+        };
+        let Ok(parsed) = url::Url::parse(url) else {
+            return Err(refusal);
+        };
+        let host = parsed
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let named = parsed.scheme() == "http"
+            && parsed.username().is_empty()
+            && parsed.password().is_none()
+            && !host.is_empty()
+            && allowed.iter().any(|a| a.eq_ignore_ascii_case(&host));
+        if !named {
+            return Err(refusal);
+        }
+        let uri: Uri = url.parse().map_err(
+            |_| "it is not a valid HTTP request target (spaces or other characters to encode?)",
+        )?;
+        let authority = uri.authority().ok_or("it has no host")?;
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        Ok(Self {
+            url: url.to_owned(),
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port),
+            named: Some((host, port)),
+            host: HeaderValue::from_str(authority.as_str()).map_err(|_| "its host is not valid")?,
+            path_and_query: uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        })
+    }
+
     /// Checks `url`: `http://`, a loopback host (an IP address or `localhost`), no user info.
     pub(crate) fn parse(url: &str) -> Result<Self, Refusal> {
         let parsed = url::Url::parse(url).map_err(|_| "it is not an absolute URL")?;
@@ -91,6 +135,7 @@ impl WebhookTarget {
         Ok(Self {
             url: url.to_owned(),
             addr: SocketAddr::new(ip, port),
+            named: None,
             host,
             path_and_query,
         })
@@ -288,7 +333,7 @@ pub(crate) async fn exchange(
         };
         let (mut sender, reused) = match open {
             Some(sender) => (sender, true),
-            None => (connect(target.addr).await?, false),
+            None => (connect(target).await?, false),
         };
         let response = match sender.send_request(request()?).await {
             Ok(response) => response,
@@ -320,7 +365,15 @@ pub(crate) async fn exchange(
     }
 }
 
-async fn connect(addr: SocketAddr) -> Result<http1::SendRequest<Full<Bytes>>, String> {
+async fn connect(target: &WebhookTarget) -> Result<http1::SendRequest<Full<Bytes>>, String> {
+    let addr = match &target.named {
+        None => target.addr,
+        Some((host, port)) => tokio::net::lookup_host((host.as_str(), *port))
+            .await
+            .map_err(|e| format!("cannot resolve {host}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{host} resolves to no address"))?,
+    };
     let stream = TcpStream::connect(addr)
         .await
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
@@ -408,6 +461,23 @@ mod tests {
             let err = WebhookTarget::parse(url).unwrap_err();
             assert!(err.contains(why), "{url}: {err}");
         }
+    }
+
+    #[test]
+    fn named_hosts_are_allowed_only_when_named() {
+        let allowed = ["hooks.internal".to_owned(), "10.0.0.7".to_owned()];
+        let url = "http://hooks.internal:8080/status?x=1";
+        assert!(WebhookTarget::parse(url).is_err());
+        let named = WebhookTarget::parse_allowing(url, &allowed).unwrap();
+        assert_eq!(named.named, Some(("hooks.internal".to_owned(), 8080)));
+        assert_eq!(named.path_and_query, "/status?x=1");
+        assert!(WebhookTarget::parse_allowing("http://10.0.0.7/s", &allowed).is_ok());
+        assert!(WebhookTarget::parse_allowing("http://10.0.0.8/s", &allowed).is_err());
+        assert!(WebhookTarget::parse_allowing("https://hooks.internal/s", &allowed).is_err());
+        assert!(WebhookTarget::parse_allowing("http://u:p@hooks.internal/s", &allowed).is_err());
+        // Loopback stays allowed, resolved as before.
+        let local = WebhookTarget::parse_allowing("http://127.0.0.1:3000/", &allowed).unwrap();
+        assert_eq!(local.named, None);
     }
 
     #[test]

@@ -86,7 +86,9 @@
 //! are 21217, 21214, 21215, 21216.
 //!
 //! Callbacks and TwiML fetches go to loopback addresses only (`127.0.0.0/8`, `[::1]`,
-//! `localhost`, plain `http://`); another URL is not called (and a call's events say so).
+//! `localhost`, plain `http://`), and to the hosts named with
+//! [`SandboxBuilder::callback_hosts`]; another URL is not called (and a call's events say
+//! so).
 //!
 //! ## Products and hosts
 //! A request's `Host` names the product: `api.localhost:PORT`, and plain `localhost:PORT`

@@ -59,6 +59,7 @@ pub struct SandboxBuilder {
     tls: bool,
     limit: crate::AccountLimit,
     written_items: usize,
+    callback_hosts: Vec<String>,
 }
 
 impl Default for SandboxBuilder {
@@ -76,6 +77,7 @@ impl Default for SandboxBuilder {
             tls: false,
             limit: crate::AccountLimit::none(),
             written_items: DEFAULT_WRITTEN_ITEMS,
+            callback_hosts: Vec::new(),
         }
     }
 }
@@ -165,6 +167,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// Hosts besides loopback that the `StatusCallback`s of messages and calls, and calls'
+    /// TwiML fetches (`Url`), may go to: names or IP addresses, over plain `http://`. By
+    /// default none: the sandbox calls loopback addresses only, so that a test cannot reach
+    /// out by mistake.
+    pub fn callback_hosts(mut self, hosts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callback_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Enforces an account's limits as Twilio does (default none): over the requests a second
     /// or in flight it allows, a request is answered 429 with error 20429 and
     /// `Retry-After: 1`, and nothing of it is done. For testing a client's limiter and retries
@@ -245,6 +256,7 @@ impl SandboxBuilder {
             site,
             written: Written::new(self.seed, self.written_items),
             call_events: CallEvents::new(self.written_items),
+            callback_hosts: self.callback_hosts.clone(),
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {

@@ -91,6 +91,8 @@ pub(crate) struct Shared {
     pub(crate) written: Written,
     /// The events of the calls made through the API.
     pub(crate) call_events: CallEvents,
+    /// Hosts besides loopback that messages' and calls' callbacks and TwiML fetches may go to.
+    pub(crate) callback_hosts: Vec<String>,
 }
 
 /// One request as the sandbox saw it (the password is never recorded).

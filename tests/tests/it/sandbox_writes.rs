@@ -885,3 +885,38 @@ async fn a_write_throttled_before_it_was_applied_is_sent_again_and_exists_once()
     assert_eq!(posts, [Some(429), Some(201)]);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn twiml_is_fetched_from_loopback_only_unless_the_host_is_named() {
+    let sandbox = sandbox().await;
+    let token = sandbox.auth_token().to_owned();
+    let calls = account_path(&sandbox, "Calls.json");
+    let (status, created) = call(
+        &sandbox,
+        None,
+        &token,
+        "POST",
+        &calls,
+        &[
+            ("To", "+15005550010"),
+            ("From", "+15005550006"),
+            ("Url", "http://192.0.2.1:9/voice"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let sid = created["sid"].as_str().unwrap();
+    let mut events = Vec::new();
+    for _ in 0..100 {
+        let (_, page) = call_api(&sandbox, &token, &format!("Calls/{sid}/Events.json")).await;
+        events = page["events"].as_array().unwrap().clone();
+        if events.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(events[1]["request"]["url"], "http://192.0.2.1:9/voice");
+    let error = events[1]["response"]["error"].as_str().unwrap();
+    assert!(error.contains("loopback"), "{error}");
+    sandbox.shutdown().await;
+}

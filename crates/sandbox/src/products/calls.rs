@@ -207,7 +207,7 @@ pub(crate) fn start(
     );
     let callback = form
         .get("StatusCallback")
-        .and_then(|url| target(url, "StatusCallback"));
+        .and_then(|url| target(&shared.callback_hosts, url, "StatusCallback"));
     let mut wanted: Vec<String> = form
         .all("StatusCallbackEvent")
         .iter()
@@ -284,8 +284,8 @@ pub(crate) fn start(
 }
 
 /// A URL the sandbox will POST to (loopback only), or `None` with the reason logged.
-fn target(url: &str, what: &str) -> Option<WebhookTarget> {
-    match WebhookTarget::parse(url) {
+fn target(allowed: &[String], url: &str, what: &str) -> Option<WebhookTarget> {
+    match WebhookTarget::parse_allowing(url, allowed) {
         Ok(target) => Some(target),
         Err(reason) => {
             tracing::debug!(url, reason, what, "sandbox will not call this URL");
@@ -333,14 +333,14 @@ async fn read_twiml(
     let (source, document) = match (text, url) {
         (Some(text), _) => ("Twiml".to_owned(), text.to_owned()),
         (None, Some(url)) => {
-            let Some(target) = target(url, "Url") else {
+            let Some(target) = target(&shared.callback_hosts, url, "Url") else {
                 shared.call_events.push(
                     sid,
                     event(
                         "POST",
                         url,
                         parameters(params),
-                        Err("not fetched: the sandbox fetches TwiML from loopback only"),
+                        Err("not fetched: the sandbox fetches TwiML from loopback and the hosts named with SandboxBuilder::callback_hosts only"),
                         Duration::ZERO,
                     ),
                 );

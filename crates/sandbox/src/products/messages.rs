@@ -132,9 +132,8 @@ pub(crate) fn created(form: &Form, entity: &mut Entity) {
 
 /// Runs the lifecycle of a stored message in the background.
 pub(crate) fn start(shared: &Arc<Shared>, form: &Form, entity: &Entity, account: &str) {
-    let target = form
-        .get("StatusCallback")
-        .and_then(|url| match WebhookTarget::parse(url) {
+    let target = form.get("StatusCallback").and_then(|url| {
+        match WebhookTarget::parse_allowing(url, &shared.callback_hosts) {
             Ok(target) => Some(target),
             Err(reason) => {
                 tracing::debug!(
@@ -144,7 +143,8 @@ pub(crate) fn start(shared: &Arc<Shared>, form: &Form, entity: &Entity, account:
                 );
                 None
             }
-        });
+        }
+    });
     let shared = Arc::clone(shared);
     let sid = entity.id.clone();
     let account = account.to_owned();
