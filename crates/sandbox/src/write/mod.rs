@@ -413,7 +413,6 @@ pub(crate) async fn respond(
 mod tests {
     //! Every write of the table, over a real socket: a create is fetched, listed first and
     //! removed (then 404); an update changes a seeded item; a remove deletes one (then 404).
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use serde_json::Value;
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
