@@ -98,21 +98,13 @@ impl Written {
     }
 
     /// The item `id` of `collection`, if written (and not removed).
-    pub(crate) fn get(&self, collection: &str, id: &str) -> Option<Stored> {
-        let inner = self.lock();
-        inner
-            .items
-            .iter()
-            .find(|((c, i), _)| *c == collection && i == id)
-            .map(|(_, s)| s.clone())
+    pub(crate) fn get(&self, collection: &'static str, id: &str) -> Option<Stored> {
+        self.lock().items.get(&(collection, id.to_owned())).cloned()
     }
 
     /// Whether the seeded row `id` of `collection` was removed.
-    pub(crate) fn is_removed(&self, collection: &str, id: &str) -> bool {
-        self.lock()
-            .removed
-            .iter()
-            .any(|(c, i)| *c == collection && i == id)
+    pub(crate) fn is_removed(&self, collection: &'static str, id: &str) -> bool {
+        self.lock().removed.contains(&(collection, id.to_owned()))
     }
 
     /// Stores an item (new, or replacing the one of the same collection and id).
@@ -150,17 +142,13 @@ impl Written {
     /// Changes the item `id` of `collection` in place; `false` if it is not stored.
     pub(crate) fn update(
         &self,
-        collection: &str,
+        collection: &'static str,
         id: &str,
         change: impl FnOnce(&mut Entity),
     ) -> bool {
         let mut inner = self.lock();
-        match inner
-            .items
-            .iter_mut()
-            .find(|((c, i), _)| *c == collection && i == id)
-        {
-            Some((_, stored)) => {
+        match inner.items.get_mut(&(collection, id.to_owned())) {
+            Some(stored) => {
                 change(&mut stored.entity);
                 true
             }
