@@ -1,7 +1,10 @@
-//! A local, Twilio-compatible HTTP server for demos, tests and benchmarks.
+//! A local, Twilio-compatible HTTP server for demos, tests and benchmarks: a local Twilio
+//! that a team points its integration at (this workspace's library or CLI, or Twilio's
+//! official SDKs) to exercise sends, calls and any 2010-04-01 resource offline, in CI.
 //!
 //! The sandbox serves every `GET` of Twilio's 2010-04-01 API (103 routes: 61 lists, 42
-//! fetches; [`Route::all`]) over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge; or HTTPS with a throwaway CA, see
+//! fetches; [`Route::all`]), and accepts and remembers every write (94: 35 creates, 27
+//! updates, 32 removes; see [Writes](#writes)), over HTTP/1.1 and HTTP/2 (cleartext, prior knowledge; or HTTPS with a throwaway CA, see
 //! [`SandboxBuilder::tls`]) on a
 //! loopback address, from deterministic data derived from a seed.
 //!
@@ -37,6 +40,71 @@
 //! [`Sandbox::path_values`] gives, for any route, values of its path parameters that name
 //! something the sandbox serves (a non-empty list, an existing resource).
 //!
+//! # Writes
+//!
+//! Every `POST` and `DELETE` of the 2010-04-01 API is accepted, from a table generated from
+//! the spec (`src/generated/writes.rs`): a create stores an item shaped like the spec's
+//! item (its form parameters in the members they name, `FriendlyName` → `friendly_name`;
+//! the rest as the seeded data has it: a `sid` with the prefix the spec's pattern demands,
+//! `date_created`/`date_updated`, `uri`, `subresource_uris`), answers it `201`, and the item
+//! joins the seeded data: listed first (newest first) with the same filters, fetched, the
+//! lists under it served (empty until written to). An update (`POST` to an item) changes it,
+//! or a seeded row, `200`; a remove deletes it, `204`, then `404` (code 20404). A missing
+//! required parameter, or a SID, integer or boolean that is not one, is answered `400` with
+//! Twilio's error JSON and nothing is written; wrong credentials `401` (20003). The store
+//! holds at most [`SandboxBuilder::written_items`] items (default
+//! [`DEFAULT_WRITTEN_ITEMS`]); past it a create is answered `429` (20429) saying the store is
+//! full. New SIDs derive from the seed and the order of the creates, so the same `--seed`
+//! and the same writes give the same SIDs. Items no list serves (a call's streams,
+//! payments, a message's feedback) are kept and changed where they were created.
+//!
+//! ## Messages
+//! A new message is `queued` (`SM…`, or `MM…` with `num_media` when it has `MediaUrl`s),
+//! then `sending`, `sent` and `delivered`, a quarter of a second apart; each change is
+//! POSTed to its `StatusCallback` (`MessageSid`, `MessageStatus`, `SmsSid`, `SmsStatus`,
+//! `AccountSid`, `From`, `To`, `ApiVersion`), form-encoded and signed with
+//! `X-Twilio-Signature` as Twilio signs. A missing `To` is 21604, `From` 21603, `Body` (and
+//! no media) 21602. Twilio's test numbers answer as its test credentials do:
+//!
+//! | parameter | number | answer |
+//! |---|---|---|
+//! | `From` | `+15005550006` | accepted (as any other number) |
+//! | `From` | `+15005550001`, `+15005550007`, `+15005550008` | 21212, 21606, 21611 |
+//! | `To` | `+15005550001`, `+15005550002`, `+15005550003`, `+15005550004`, `+15005550009` | 21211, 21612, 21408, 21610, 21614 |
+//!
+//! ## Calls
+//! A new call is `queued`, then `initiated`, `ringing`, `in-progress` and `completed`, a
+//! fifth of a second apart. Once answered it reads its TwiML: the `Twiml` parameter, or a
+//! signed POST to `Url`. Its `StatusCallback` gets the events `StatusCallbackEvent` names
+//! (`initiated`, `ringing`, `answered`, `completed`; `completed` alone by default), signed,
+//! with `CallStatus`, `CallbackSource`, `SequenceNumber`, `Timestamp` and `CallDuration`.
+//! Every request the sandbox made for the call (its creation, the TwiML fetch, each
+//! callback, with what was answered) and every TwiML verb it read (`Say`, `Gather`, `Play`,
+//! `Dial`, `Number`…, with attributes and text) are the call's events, served by
+//! `Calls/{Sid}/Events.json`. A missing `To` is 21201, `From` 21213, no `Url`, `Twiml` or
+//! `ApplicationSid` 21205; `From +15005550001` is 21212, `To +15005550001` … `+15005550004`
+//! are 21217, 21214, 21215, 21216.
+//!
+//! Callbacks and TwiML fetches go to loopback addresses only (`127.0.0.0/8`, `[::1]`,
+//! `localhost`, plain `http://`), and to the hosts named with
+//! [`SandboxBuilder::callback_hosts`]; another URL is not called (and a call's events say
+//! so).
+//!
+//! ## Products and hosts
+//! A request's `Host` names the product: `api.localhost:PORT`, and plain `localhost:PORT`
+//! and `127.0.0.1:PORT`, are the 2010-04-01 API; other subdomains of `localhost`
+//! (`verify.localhost:PORT`) are answered 404 naming the product until the sandbox serves
+//! it. Subdomains of `localhost` resolve to loopback with no configuration.
+//!
+//! ## Twilio's official SDKs
+//! Point them at the sandbox's URL with its account SID and auth token
+//! (`twilio-api sandbox serve` prints them): in Python `client.api.base_url = url`, in Node
+//! `client.api.baseUrl = url`. Their signature validators (`RequestValidator`,
+//! `validateRequest`) accept the sandbox's callbacks with its auth token.
+//! `tests/interop/official_python_sandbox.py` and `official_node_sandbox.js` prove both in CI.
+//!
+//! # Behaving like Twilio
+//!
 //! It behaves like Twilio where a client can tell, on every route:
 //! - HTTP Basic auth with the account SID and auth token, or an API key SID and secret;
 //!   otherwise `401` with Twilio's error JSON (code 20003) and
@@ -45,7 +113,8 @@
 //!   against the path's account.
 //! - `404` (code 20404, "The requested resource ... was not found") for unknown routes,
 //!   malformed SIDs or SIDs of the wrong kind in the path and unknown resources; `405`
-//!   (code 20004) for methods other than `GET`; `400` (code 20001) for a `PageSize` outside
+//!   (code 20004, `Allow` listing the methods the path takes) for a method the path does
+//!   not take; `400` (code 20001) for a `PageSize` outside
 //!   1..=1000, a negative or non-numeric `Page`, a `PageToken` that is not one the sandbox
 //!   issued for that list (and those filters), or a date filter that is not a date.
 //! - Pages carry their items, `end`, `first_page_uri`, `next_page_uri`, `page`,
@@ -59,7 +128,10 @@
 //!
 //! Tests can make the server misbehave on purpose with scripted [`Fault`]s, on every route
 //! (a rule's `call` is the request's `CallSid`, or the `Sid` of `Calls/{Sid}.json`; its
-//! `page` is 0 for a fetch).
+//! `page` is 0 for a fetch and a write; [`FaultRule::on_method`] narrows it to `POST`,
+//! `DELETE` or `GET`). On a write, a status fault answers instead of it and nothing is
+//! written; any other fault applies to the answer after the write was done (a `disconnect`
+//! is a cut after the write was applied: the client cannot know, and must not send twice).
 //!
 //! Given a webhook URL ([`SandboxBuilder::webhook_url`], loopback only), it also plays
 //! Twilio's other half: it POSTs each call's status callbacks there, form-encoded with the
@@ -106,37 +178,45 @@
 // On docs.rs, feature-gated items say which feature they need.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answer;
-mod body;
-mod data;
-mod date;
-mod defaults;
+// The rooms, each importing only the rooms below it:
+//   sandbox, error        the public handle, and why it could not start
+//   server                the HTTP server: connections, authentication, the product a Host
+//                         names, dispatch
+//   read, write           the answers to reads and writes of the store (read::events: the
+//                         seeded calls' events)
+//   fault, callback, limit  scripted faults (and applying them), signed callbacks, limits
+//   state                 what every handler shares
+//   store                 seeded data, the route table, written items
+//   reply, server::body   leaves: Twilio's error JSON, response bodies
+mod callback;
+mod error;
 mod fault;
-mod filter;
 mod limit;
-mod page;
-mod render;
-mod rng;
-mod routes;
+mod products;
+mod read;
+mod reply;
 mod sandbox;
 mod server;
-mod tls;
-mod webhook;
-mod world;
+mod state;
+mod store;
+mod write;
 
 /// The code generated from the spec by `cargo xtask codegen`.
 mod generated {
     pub(crate) mod routes;
+    pub(crate) mod writes;
 }
 
-pub use defaults::{Given, PathValues, PathValuesError};
+pub use callback::WebhookDelivery;
+pub use error::SandboxError;
 pub use fault::{Fault, FaultRule, FaultSpecError, Faults};
 pub use limit::AccountLimit;
-pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-pub use routes::Route;
 pub use sandbox::{
     CallSummary, DEFAULT_CALLS, DEFAULT_MESSAGES, DEFAULT_PAGE_CACHE_BYTES, DEFAULT_REQUEST_LOG,
-    DEFAULT_SEED, MAX_CALLS, MAX_MESSAGES, RecordedRequest, Sandbox, SandboxBuilder, SandboxError,
-    Stats, Summary,
+    DEFAULT_SEED, MAX_CALLS, MAX_MESSAGES, Sandbox, SandboxBuilder, Stats, Summary,
 };
-pub use webhook::WebhookDelivery;
+pub use state::RecordedRequest;
+pub use store::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use store::path_values::{Given, PathValues, PathValuesError};
+pub use store::routes::Route;
+pub use store::written::DEFAULT_WRITTEN_ITEMS;

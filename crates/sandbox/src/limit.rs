@@ -9,8 +9,8 @@ use std::time::Instant;
 use hyper::StatusCode;
 use hyper::header::{HeaderValue, RETRY_AFTER};
 
-use crate::body::SandboxBody;
-use crate::server::error_response;
+use crate::reply::error_response;
+use crate::server::body::SandboxBody;
 
 /// The limits a sandbox enforces on its account (none by default).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

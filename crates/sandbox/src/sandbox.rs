@@ -6,23 +6,26 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use http::{Method, StatusCode, Version};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::answer::Site;
-use crate::data::Dataset;
-use crate::defaults::{PathValues, PathValuesError};
-use crate::fault::{Fault, Faults};
-use crate::page::PageCache;
-use crate::render::Templates;
-use crate::rng::hash;
-use crate::routes::Route;
-use crate::server::{Counters, RequestLog, Shared, serve};
-use crate::tls::Tls;
-use crate::webhook::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
-use crate::world::World;
+use crate::callback::{WebhookDelivery, WebhookState, WebhookTarget, deliver};
+use crate::error::SandboxError;
+use crate::fault::Faults;
+use crate::server::serve;
+use crate::server::tls::Tls;
+use crate::state::{Counters, RecordedRequest, RequestLog, Shared};
+use crate::store::Site;
+use crate::store::call_events::CallEvents;
+use crate::store::data::Dataset;
+use crate::store::page::PageCache;
+use crate::store::path_values::{PathValues, PathValuesError};
+use crate::store::render::Templates;
+use crate::store::rng::hash;
+use crate::store::routes::Route;
+use crate::store::world::World;
+use crate::store::written::{DEFAULT_WRITTEN_ITEMS, Written};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -40,69 +43,6 @@ pub const DEFAULT_PAGE_CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// The default number of requests kept in the request log.
 pub const DEFAULT_REQUEST_LOG: usize = 4096;
 
-/// Why a sandbox could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SandboxError {
-    /// The listening socket could not be bound.
-    #[error("sandbox could not bind {addr}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The bound socket's address could not be read.
-    #[error("sandbox could not read the local address of its socket bound to {addr}")]
-    LocalAddr {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The address is not a loopback address: the sandbox's credentials are public, so it
-    /// only listens on loopback.
-    #[error("sandbox refuses to listen on {addr}: only loopback addresses are allowed")]
-    NotLoopback {
-        /// The address asked for.
-        addr: SocketAddr,
-    },
-    /// The webhook URL is not one the sandbox sends to: it only sends plain `http://` to
-    /// loopback, like everything it does.
-    #[error("sandbox refuses the webhook URL {url}: {reason}")]
-    WebhookUrl {
-        /// The URL given (a password in it replaced by `***`).
-        url: String,
-        /// Why.
-        reason: &'static str,
-    },
-    /// The throwaway certificate authority or the TLS configuration could not be made.
-    #[error("sandbox could not set up TLS")]
-    Tls {
-        /// The underlying error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync + 'static>,
-    },
-    /// More calls were asked for than the sandbox supports.
-    #[error("sandbox cannot hold {requested} calls (at most {max})")]
-    TooManyCalls {
-        /// Calls asked for.
-        requested: u64,
-        /// The limit ([`MAX_CALLS`]).
-        max: u64,
-    },
-    /// More messages were asked for than the sandbox supports.
-    #[error("sandbox cannot hold {requested} messages (at most {max})")]
-    TooManyMessages {
-        /// Messages asked for.
-        requested: u64,
-        /// The limit ([`MAX_MESSAGES`]).
-        max: u64,
-    },
-}
-
 /// Configures and starts a [`Sandbox`]. Created by [`Sandbox::builder`].
 #[derive(Debug, Clone)]
 #[must_use]
@@ -118,6 +58,8 @@ pub struct SandboxBuilder {
     webhook_url: Option<String>,
     tls: bool,
     limit: crate::AccountLimit,
+    written_items: usize,
+    callback_hosts: Vec<String>,
 }
 
 impl Default for SandboxBuilder {
@@ -134,6 +76,8 @@ impl Default for SandboxBuilder {
             webhook_url: None,
             tls: false,
             limit: crate::AccountLimit::none(),
+            written_items: DEFAULT_WRITTEN_ITEMS,
+            callback_hosts: Vec::new(),
         }
     }
 }
@@ -215,6 +159,23 @@ impl SandboxBuilder {
         self
     }
 
+    /// The most items the API may create or change ([`DEFAULT_WRITTEN_ITEMS`] by default):
+    /// past it, a create is answered 429 with error 20429 and a message saying the store is
+    /// full, and nothing is stored; removing items makes room.
+    pub fn written_items(mut self, items: usize) -> Self {
+        self.written_items = items;
+        self
+    }
+
+    /// Hosts besides loopback that the `StatusCallback`s of messages and calls, and calls'
+    /// TwiML fetches (`Url`), may go to: names or IP addresses, over plain `http://`. By
+    /// default none: the sandbox calls loopback addresses only, so that a test cannot reach
+    /// out by mistake.
+    pub fn callback_hosts(mut self, hosts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.callback_hosts = hosts.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Enforces an account's limits as Twilio does (default none): over the requests a second
     /// or in flight it allows, a request is answered 429 with error 20429 and
     /// `Retry-After: 1`, and nothing of it is done. For testing a client's limiter and retries
@@ -293,6 +254,9 @@ impl SandboxBuilder {
             limits: crate::limit::Limits::new(self.limit),
             request_id_key: hash(&[self.seed, 0x52_51]),
             site,
+            written: Written::new(self.seed, self.written_items),
+            call_events: CallEvents::new(self.written_items),
+            callback_hosts: self.callback_hosts.clone(),
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {
@@ -500,7 +464,12 @@ impl Sandbox {
         route: &str,
         given: &[(&str, &str)],
     ) -> Result<PathValues, PathValuesError> {
-        crate::defaults::path_values(&self.shared.site.world, route, given)
+        crate::store::path_values::path_values(
+            &self.shared.site.world,
+            Some(&self.shared.written),
+            route,
+            given,
+        )
     }
 
     /// Every route the sandbox serves, in the spec's order (the same as [`Route::all`]).
@@ -534,7 +503,7 @@ impl Sandbox {
         self.shared.log.clear();
     }
 
-    /// The queue of scripted faults (see [`Fault`]).
+    /// The queue of scripted faults (see [`Fault`](crate::Fault)).
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
     }
@@ -669,42 +638,6 @@ pub struct Stats {
     pub page_cache_misses: u64,
 }
 
-/// One request as the sandbox saw it (the password is never recorded).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// The request method.
-    pub method: Method,
-    /// Path and query, as sent.
-    pub path_and_query: String,
-    /// The HTTP version.
-    pub version: Version,
-    /// The Basic auth user name, if the request carried Basic credentials.
-    pub auth_username: Option<String>,
-    /// The `User-Agent` header, if any.
-    pub user_agent: Option<String>,
-    /// The `Via` header, if any: an HTTP proxy that forwarded the request adds one (a request
-    /// through a `CONNECT` tunnel arrives without).
-    pub via: Option<String>,
-    /// The `Twilio-Request-Id` the sandbox answered with (`None` when it closed the
-    /// connection without an answer).
-    pub request_id: Option<String>,
-    /// The status answered, or `None` if the connection was closed without an answer.
-    pub status: Option<StatusCode>,
-    /// The fault applied, if any.
-    pub fault: Option<Fault>,
-}
-
-impl RecordedRequest {
-    /// The query parameter `name` (first occurrence, percent-decoded), if present.
-    pub fn query_param(&self, name: &str) -> Option<String> {
-        let (_, query) = self.path_and_query.split_once('?')?;
-        url::form_urlencoded::parse(query.as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    }
-}
-
 /// One call in a [`Summary`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -807,7 +740,7 @@ impl fmt::Display for Summary {
         writeln!(
             f,
             "  serves every GET of the 2010-04-01 API ({} routes), among them: {}",
-            crate::routes::all().len(),
+            crate::store::routes::all().len(),
             counts.join(", ")
         )?;
         let cacert = if self.tls {

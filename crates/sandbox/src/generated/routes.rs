@@ -5,10 +5,10 @@
 //! Every `GET` of the 2010-04-01 API (61 lists, 42 fetches), as the sandbox
 //! routes them: path template, list or fetch, items key, path parameters, query
 //! parameters, paging, success status, enum values, and a template item from the
-//! spec's examples that the sandbox varies per row with its own code (`world.rs`,
-//! `render.rs`).
+//! spec's examples that the sandbox varies per row with its own code (`store/world.rs`,
+//! `store/render.rs`).
 
-use crate::routes::{Kind, PathParam, RouteSpec, Segment};
+use crate::store::routes::{Kind, PathParam, RouteSpec, Segment};
 
 /// The template item of `ListAccount` (`/2010-04-01/Accounts.json`).
 const TEMPLATE_LIST_ACCOUNT: &str = r#"{

@@ -796,7 +796,13 @@ async fn auth_validation_and_faults_on_the_new_routes() {
         404,
         20404,
     );
-    let post = conn.send(Method::POST, &message, Some(&auth)).await;
+    // A message is read, changed and removed; nothing is put.
+    let put = conn.send(Method::PUT, &message, Some(&auth)).await;
+    assert_twilio_error(&put, 405, 20004);
+    assert_eq!(put.header("allow"), Some("GET, POST, DELETE"));
+    let post = conn
+        .send(Method::POST, &format!("{base}/Balance.json"), Some(&auth))
+        .await;
     assert_twilio_error(&post, 405, 20004);
     assert_eq!(post.header("allow"), Some("GET"));
     // Paging validation.

@@ -10,7 +10,7 @@
 //! An entity is an id (its SID, or a natural key like a country code), a key from which
 //! every varied value derives, dates, the path parameters that lead to it (its scope) and
 //! *facts*: the values of the members the sandbox decides itself (a call's status, its
-//! numbers and times; the call a recording belongs to). [`crate::render`] turns an entity
+//! numbers and times; the call a recording belongs to). [`crate::store::render`] turns an entity
 //! into JSON through a route's template item; everything not a fact comes from the
 //! template, varied per entity.
 //!
@@ -25,9 +25,11 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::data::{AREA_CODES, Credentials, Dataset, EPOCH_BASE, START_SPREAD_SECS, national};
-use crate::rng::{Rng, hash, sid, unique};
-use crate::routes::{self, Kind, RouteSpec, Segment};
+use crate::store::data::{
+    AREA_CODES, Credentials, Dataset, EPOCH_BASE, START_SPREAD_SECS, national,
+};
+use crate::store::rng::{Rng, hash, sid, unique};
+use crate::store::routes::{self, Kind, RouteSpec, Segment};
 
 /// How many rows of a parent list get generic children (so that a generic nested list stays
 /// small however many calls or recordings there are).
@@ -84,7 +86,7 @@ pub(crate) struct Entity {
 }
 
 impl Entity {
-    fn new(id: String, key: u64, created: i64, updated: i64) -> Self {
+    pub(crate) fn new(id: String, key: u64, created: i64, updated: i64) -> Self {
         Self {
             id,
             key,
@@ -100,7 +102,7 @@ impl Entity {
         self
     }
 
-    fn set(&mut self, member: &'static str, fact: Fact) {
+    pub(crate) fn set(&mut self, member: &'static str, fact: Fact) {
         match self.facts.iter_mut().find(|(m, _)| *m == member) {
             Some((_, slot)) => *slot = fact,
             None => self.facts.push((member, fact)),
@@ -657,7 +659,7 @@ impl World {
 }
 
 /// The last path parameter of a list below the account (its parent), if any.
-pub(crate) fn parent_param(route: &RouteSpec) -> Option<&'static crate::routes::PathParam> {
+pub(crate) fn parent_param(route: &RouteSpec) -> Option<&'static crate::store::routes::PathParam> {
     route.params.iter().rfind(|p| p.name != "AccountSid")
 }
 
@@ -1931,8 +1933,8 @@ impl Builder<'_> {
         .into_iter()
         .collect();
         let today = NOW.div_euclid(86_400) * 86_400;
-        let (year, month, _) = crate::date::civil_from_days(today / 86_400);
-        let month_start = |y: i64, m: u32| crate::date::days_from_civil(y, m, 1) * 86_400;
+        let (year, month, _) = crate::store::date::civil_from_days(today / 86_400);
+        let month_start = |y: i64, m: u32| crate::store::date::days_from_civil(y, m, 1) * 86_400;
         let this_month = month_start(year, month);
         let (ly, lm) = if month == 1 {
             (year - 1, 12)
@@ -1978,7 +1980,10 @@ impl Builder<'_> {
                     };
                     let price_cents = usage.saturating_mul(rng.range(1, 9));
                     let amount = format!("{}.{:02}", price_cents / 100, price_cents % 100);
-                    let (s, e) = (crate::date::iso_date(start), crate::date::iso_date(end));
+                    let (s, e) = (
+                        crate::store::date::iso_date(start),
+                        crate::store::date::iso_date(end),
+                    );
                     let base = format!("/2010-04-01/Accounts/{account}/Usage/Records");
                     let sub: serde_json::Map<String, Value> = [
                         ("all_time", "AllTime"),

@@ -4,9 +4,10 @@
 
 use std::fmt;
 
-use crate::answer::{Resolved, list_rows, resolve};
-use crate::routes::{Kind, Route, RouteSpec};
-use crate::world::{EVENT_COUNT, EVENTS_LIST, Fact, World};
+use crate::store::routes::{Kind, Route, RouteSpec};
+use crate::store::world::{EVENT_COUNT, EVENTS_LIST, Fact, World};
+use crate::store::written::Written;
+use crate::store::{Resolved, list_rows, resolve};
 
 /// The path parameters of one route, each with a value: those given, and for the others
 /// the first resource the sandbox serves there (see [`Sandbox::path_values`]).
@@ -109,6 +110,7 @@ impl fmt::Display for Given {
 /// something (for a list: a non-empty list).
 pub(crate) fn path_values(
     world: &World,
+    written: Option<&Written>,
     route: &str,
     given: &[(&str, &str)],
 ) -> Result<PathValues, PathValuesError> {
@@ -138,7 +140,7 @@ pub(crate) fn path_values(
     let Some(first_missing) = first_missing else {
         return Ok(complete(found, spec, values));
     };
-    if search(world, spec, &mut values, 0) {
+    if search(world, written, spec, &mut values, 0) {
         return Ok(complete(found, spec, values));
     }
     // Nothing complete names a resource (a given value the sandbox does not know): each
@@ -205,10 +207,16 @@ fn complete(route: Route, spec: &RouteSpec, values: Vec<Option<String>>) -> Path
     }
 }
 
-fn search(world: &World, spec: &RouteSpec, values: &mut [Option<String>], i: usize) -> bool {
+fn search(
+    world: &World,
+    written: Option<&Written>,
+    spec: &RouteSpec,
+    values: &mut [Option<String>],
+    i: usize,
+) -> bool {
     if spec.params.get(i).is_none() {
         let flat: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap_or("")).collect();
-        return match resolve(world, spec, &flat) {
+        return match resolve(world, written, spec, &flat) {
             // A call's events are not a family of the world: the call knows how many.
             Resolved::Found { last, .. } if spec.id == EVENTS_LIST => last
                 .and_then(|(c, row)| world.entity(c, row))
@@ -220,14 +228,14 @@ fn search(world: &World, spec: &RouteSpec, values: &mut [Option<String>], i: usi
         };
     };
     if values.get(i).is_some_and(Option::is_some) {
-        return search(world, spec, values, i + 1);
+        return search(world, written, spec, values, i + 1);
     }
     let candidates = candidates(world, spec, values, i);
     for candidate in candidates {
         if let Some(slot) = values.get_mut(i) {
             *slot = Some(candidate);
         }
-        if search(world, spec, values, i + 1) {
+        if search(world, written, spec, values, i + 1) {
             return true;
         }
     }

@@ -16,7 +16,7 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// The sandbox's TLS identity: what a client must trust, and what the server presents.
 pub(crate) struct Tls {

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
-use crate::data::{CallInfo, Dataset};
-use crate::rng::{hash, parse_hex16, push_hex};
+use crate::store::data::{CallInfo, Dataset};
+use crate::store::rng::{hash, parse_hex16, push_hex};
 
 /// Twilio's default page size.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;

@@ -16,10 +16,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::date::{Rfc2822, iso_date, iso_date_time};
-use crate::rng::{hash, sid};
-use crate::routes::RouteSpec;
-use crate::world::{Collection, Entity, Fact, name_tag};
+use crate::store::date::{Rfc2822, iso_date, iso_date_time};
+use crate::store::rng::{hash, sid};
+use crate::store::routes::RouteSpec;
+use crate::store::world::{Collection, Entity, Fact, name_tag};
 
 /// The template items of every route, parsed once.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub(crate) struct Templates(HashMap<&'static str, Map<String, Value>>);
 impl Templates {
     pub(crate) fn parse() -> Self {
         Self(
-            crate::routes::all()
+            crate::store::routes::all()
                 .iter()
                 .filter_map(|r| match serde_json::from_str(r.template) {
                     Ok(Value::Object(map)) => Some((r.id, map)),
@@ -161,6 +161,34 @@ pub(crate) fn item(
         }
     }
     value
+}
+
+/// An item no list serves (a stream, a payment, feedback): the members of the write's
+/// answer, from the entity's facts, its name and dates; `null` for the rest.
+pub(crate) fn standalone(members: &[&str], entity: &Entity) -> Value {
+    let mut item = Map::new();
+    for member in members {
+        let value = match (*member, entity.fact(member)) {
+            (_, Some(fact)) => fact_json(fact),
+            ("date_created", None) => Value::String(Rfc2822(entity.created).to_string()),
+            ("date_updated", None) => Value::String(Rfc2822(entity.updated).to_string()),
+            _ => Value::Null,
+        };
+        item.insert((*member).to_owned(), value);
+    }
+    Value::Object(item)
+}
+
+fn fact_json(fact: &Fact) -> Value {
+    match fact {
+        Fact::Str(s) => Value::String(s.clone()),
+        Fact::Static(s) => Value::String((*s).to_owned()),
+        Fact::Time(t) => Value::String(Rfc2822(*t).to_string()),
+        Fact::Int(i) => Value::from(*i),
+        Fact::Bool(b) => Value::Bool(*b),
+        Fact::Null => Value::Null,
+        Fact::Json(v) => v.clone(),
+    }
 }
 
 fn through(

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::date::Rfc2822;
-use crate::rng::{Rng, alnum, hash, sid, unique};
+use crate::store::date::Rfc2822;
+use crate::store::rng::{Rng, alnum, hash, sid, unique};
 
 // Domain tags, so that every derived stream is independent of the others.
 const TAG_ACCOUNT: u64 = 0xAC;

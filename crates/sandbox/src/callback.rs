@@ -26,7 +26,7 @@ use sha1::Sha1;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// How long one delivery may take, connection included: Twilio's default for callbacks.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -43,6 +43,9 @@ pub(crate) struct WebhookTarget {
     url: String,
     /// The loopback address to connect to.
     addr: SocketAddr,
+    /// A host the user named ([`WebhookTarget::parse_allowing`]), resolved when connecting
+    /// (then `addr` is unused).
+    named: Option<(String, u16)>,
     /// The `Host` header.
     host: HeaderValue,
     /// The request target (path and query).
@@ -50,6 +53,47 @@ pub(crate) struct WebhookTarget {
 }
 
 impl WebhookTarget {
+    /// As [`WebhookTarget::parse`], and also accepts a plain `http://` URL whose host is one
+    /// of `allowed` (names or IP addresses the user named, compared without case), resolved
+    /// when the sandbox connects.
+    pub(crate) fn parse_allowing(url: &str, allowed: &[String]) -> Result<Self, Refusal> {
+        let refusal = match Self::parse(url) {
+            Ok(target) => return Ok(target),
+            Err(refusal) => refusal,
+        };
+        let Ok(parsed) = url::Url::parse(url) else {
+            return Err(refusal);
+        };
+        let host = parsed
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        let named = parsed.scheme() == "http"
+            && parsed.username().is_empty()
+            && parsed.password().is_none()
+            && !host.is_empty()
+            && allowed.iter().any(|a| a.eq_ignore_ascii_case(&host));
+        if !named {
+            return Err(refusal);
+        }
+        let uri: Uri = url.parse().map_err(
+            |_| "it is not a valid HTTP request target (spaces or other characters to encode?)",
+        )?;
+        let authority = uri.authority().ok_or("it has no host")?;
+        let port = parsed.port_or_known_default().unwrap_or(80);
+        Ok(Self {
+            url: url.to_owned(),
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port),
+            named: Some((host, port)),
+            host: HeaderValue::from_str(authority.as_str()).map_err(|_| "its host is not valid")?,
+            path_and_query: uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        })
+    }
+
     /// Checks `url`: `http://`, a loopback host (an IP address or `localhost`), no user info.
     pub(crate) fn parse(url: &str) -> Result<Self, Refusal> {
         let parsed = url::Url::parse(url).map_err(|_| "it is not an absolute URL")?;
@@ -91,6 +135,7 @@ impl WebhookTarget {
         Ok(Self {
             url: url.to_owned(),
             addr: SocketAddr::new(ip, port),
+            named: None,
             host,
             path_and_query,
         })
@@ -237,12 +282,36 @@ pub(crate) async fn deliver(
 /// One POST, on the kept connection when it is still open, on a new one otherwise (and on a
 /// new one once more when a kept connection turns out to be closed: the receiver may close
 /// an idle keep-alive connection at any time, which is no failure to deliver).
-async fn send(
+pub(crate) async fn send(
     shared: &Shared,
     target: &WebhookTarget,
     params: &[(&'static str, String)],
     connection: &mut Option<http1::SendRequest<Full<Bytes>>>,
 ) -> Result<StatusCode, String> {
+    exchange(shared, target, params, connection)
+        .await
+        .map(|answer| answer.status)
+}
+
+/// What a webhook answered.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: Option<String>,
+    /// The body, at most [`MAX_ANSWER`] bytes (`None` when longer or cut).
+    pub(crate) body: Option<Bytes>,
+}
+
+/// The most of a webhook's answer the sandbox reads (a TwiML document).
+pub(crate) const MAX_ANSWER: usize = 64 * 1024;
+
+/// One signed POST and its answer (see [`send`]).
+pub(crate) async fn exchange(
+    shared: &Shared,
+    target: &WebhookTarget,
+    params: &[(&'static str, String)],
+    connection: &mut Option<http1::SendRequest<Full<Bytes>>>,
+) -> Result<Answer, String> {
     let signature = sign(&shared.data.credentials.auth_token, target.url(), params)?;
     let body = Bytes::from(form_body(params));
     let request = || {
@@ -264,7 +333,7 @@ async fn send(
         };
         let (mut sender, reused) = match open {
             Some(sender) => (sender, true),
-            None => (connect(target.addr).await?, false),
+            None => (connect(target).await?, false),
         };
         let response = match sender.send_request(request()?).await {
             Ok(response) => response,
@@ -272,15 +341,39 @@ async fn send(
             Err(e) => return Err(format!("request to {} failed: {e}", target.addr)),
         };
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // Read the answer whole so that the connection can carry the next callback.
-        if response.into_body().collect().await.is_ok() {
-            *connection = Some(sender);
-        }
-        return Ok(status);
+        let body = match http_body_util::Limited::new(response.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+        {
+            Ok(collected) => {
+                *connection = Some(sender);
+                Some(collected.to_bytes())
+            }
+            Err(_) => None,
+        };
+        return Ok(Answer {
+            status,
+            content_type,
+            body,
+        });
     }
 }
 
-async fn connect(addr: SocketAddr) -> Result<http1::SendRequest<Full<Bytes>>, String> {
+async fn connect(target: &WebhookTarget) -> Result<http1::SendRequest<Full<Bytes>>, String> {
+    let addr = match &target.named {
+        None => target.addr,
+        Some((host, port)) => tokio::net::lookup_host((host.as_str(), *port))
+            .await
+            .map_err(|e| format!("cannot resolve {host}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{host} resolves to no address"))?,
+    };
     let stream = TcpStream::connect(addr)
         .await
         .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
@@ -368,6 +461,23 @@ mod tests {
             let err = WebhookTarget::parse(url).unwrap_err();
             assert!(err.contains(why), "{url}: {err}");
         }
+    }
+
+    #[test]
+    fn named_hosts_are_allowed_only_when_named() {
+        let allowed = ["hooks.internal".to_owned(), "10.0.0.7".to_owned()];
+        let url = "http://hooks.internal:8080/status?x=1";
+        assert!(WebhookTarget::parse(url).is_err());
+        let named = WebhookTarget::parse_allowing(url, &allowed).unwrap();
+        assert_eq!(named.named, Some(("hooks.internal".to_owned(), 8080)));
+        assert_eq!(named.path_and_query, "/status?x=1");
+        assert!(WebhookTarget::parse_allowing("http://10.0.0.7/s", &allowed).is_ok());
+        assert!(WebhookTarget::parse_allowing("http://10.0.0.8/s", &allowed).is_err());
+        assert!(WebhookTarget::parse_allowing("https://hooks.internal/s", &allowed).is_err());
+        assert!(WebhookTarget::parse_allowing("http://u:p@hooks.internal/s", &allowed).is_err());
+        // Loopback stays allowed, resolved as before.
+        let local = WebhookTarget::parse_allowing("http://127.0.0.1:3000/", &allowed).unwrap();
+        assert_eq!(local.named, None);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! decremented; a rule whose count reaches zero is removed. Requests that match no rule, and
 //! requests answered with an error anyway, are served normally.
 
+pub(crate) mod apply;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -111,6 +113,7 @@ pub struct FaultRule {
     pub(crate) fault: Fault,
     pub(crate) page: Option<u64>,
     pub(crate) call_sid: Option<String>,
+    pub(crate) method: Option<http::Method>,
     pub(crate) times: u32,
 }
 
@@ -121,6 +124,7 @@ impl FaultRule {
             fault,
             page: None,
             call_sid: None,
+            method: None,
             times: 1,
         }
     }
@@ -140,6 +144,14 @@ impl FaultRule {
         self
     }
 
+    /// Only match requests with this method: `POST` for the writes that create or change,
+    /// `DELETE` for removes, `GET` for reads.
+    #[must_use]
+    pub fn on_method(mut self, method: http::Method) -> Self {
+        self.method = Some(method);
+        self
+    }
+
     /// Apply the fault to this many matching requests (default 1; 0 makes the rule inert,
     /// so it is dropped when pushed; `u32::MAX` is practically forever).
     #[must_use]
@@ -148,8 +160,9 @@ impl FaultRule {
         self
     }
 
-    fn matches(&self, call_sid: &str, page: u64) -> bool {
-        self.page.is_none_or(|p| p == page)
+    fn matches(&self, method: &http::Method, call_sid: &str, page: u64) -> bool {
+        self.method.as_ref().is_none_or(|m| m == method)
+            && self.page.is_none_or(|p| p == page)
             && self.call_sid.as_deref().is_none_or(|c| c == call_sid)
     }
 }
@@ -195,9 +208,11 @@ impl Faults {
     }
 
     /// Takes the fault for a request for `page` of `call_sid`, if a rule matches.
-    pub(crate) fn take(&self, call_sid: &str, page: u64) -> Option<Fault> {
+    pub(crate) fn take(&self, method: &http::Method, call_sid: &str, page: u64) -> Option<Fault> {
         let mut rules = self.lock();
-        let i = rules.iter().position(|r| r.matches(call_sid, page))?;
+        let i = rules
+            .iter()
+            .position(|r| r.matches(method, call_sid, page))?;
         let rule = rules.get_mut(i)?;
         rule.times -= 1;
         let fault = rule.fault.clone();
@@ -209,7 +224,14 @@ impl Faults {
 }
 
 /// A [`FaultRule`] written as text, for `twilio-api sandbox serve --fault` and for
-/// configuration files: `KIND[:ARG][,page=N][,call=CA…][,times=N|forever][,retry-after=S]`.
+/// configuration files:
+/// `KIND[:ARG][,page=N][,call=CA…][,method=POST|DELETE|GET][,times=N|forever][,retry-after=S]`.
+///
+/// Faults reach writes too (`POST`, `DELETE`; `method=` narrows a rule to them): a
+/// `status`/`html` fault answers instead of the write, and nothing is written (Twilio
+/// throttling or failing before it acts); any other fault is applied to the answer after the
+/// write was done: `disconnect` is a connection cut after the write was applied, so that a
+/// client's no-double-send handling can be tested.
 ///
 /// | kind | fault |
 /// |---|---|
@@ -327,6 +349,19 @@ impl std::str::FromStr for FaultRule {
             match *key {
                 "page" => rule = rule.on_page(number("page", Some(value))?),
                 "call" => rule = rule.on_call(*value),
+                "method" => {
+                    let method = match value.to_ascii_uppercase().as_str() {
+                        "GET" => http::Method::GET,
+                        "POST" => http::Method::POST,
+                        "DELETE" => http::Method::DELETE,
+                        _ => {
+                            return Err(err(format!(
+                                "method {value:?} is not GET, POST or DELETE"
+                            )));
+                        }
+                    };
+                    rule = rule.on_method(method);
+                }
                 "times" if *value == "forever" => rule = rule.times(u32::MAX),
                 "times" => {
                     let times = number("times", Some(value))?;
@@ -352,6 +387,9 @@ pub struct FaultSpecError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
+
+    const GET: Method = Method::GET;
 
     #[test]
     fn rules_are_consumed_in_order_and_by_match() {
@@ -361,13 +399,22 @@ mod tests {
         f.push_rule(FaultRule::new(Fault::TruncatedJson).on_call("CAx"));
         f.push_rule(FaultRule::new(Fault::MalformedJson).times(0));
         assert_eq!(f.pending(), 3);
-        assert_eq!(f.take("CAy", 2), Some(Fault::EmptyOk));
-        assert_eq!(f.take("CAy", 0), None);
-        assert_eq!(f.take("CAy", 2), Some(Fault::LinkCycle));
-        assert_eq!(f.take("CAx", 0), Some(Fault::TruncatedJson));
-        assert_eq!(f.take("CAx", 2), Some(Fault::LinkCycle));
-        assert_eq!(f.take("CAx", 2), None);
+        assert_eq!(f.take(&GET, "CAy", 2), Some(Fault::EmptyOk));
+        assert_eq!(f.take(&GET, "CAy", 0), None);
+        assert_eq!(f.take(&GET, "CAy", 2), Some(Fault::LinkCycle));
+        assert_eq!(f.take(&GET, "CAx", 0), Some(Fault::TruncatedJson));
+        assert_eq!(f.take(&GET, "CAx", 2), Some(Fault::LinkCycle));
+        assert_eq!(f.take(&GET, "CAx", 2), None);
         assert_eq!(f.pending(), 0);
+        // A rule for writes waits for one.
+        f.push_rule(FaultRule::new(Fault::Disconnect).on_method(Method::POST));
+        assert_eq!(f.take(&GET, "", 0), None);
+        assert_eq!(f.take(&Method::POST, "", 0), Some(Fault::Disconnect));
+        assert_eq!(
+            "disconnect,method=post".parse::<FaultRule>().unwrap(),
+            FaultRule::new(Fault::Disconnect).on_method(Method::POST)
+        );
+        assert!("disconnect,method=PUT".parse::<FaultRule>().is_err());
         f.push(Fault::status(503));
         f.clone().clear();
         assert_eq!(f.pending(), 0);

@@ -22,8 +22,8 @@
 //! and other parameters ignore filters, as Twilio ignores parameters it does not know (their
 //! page links still carry them).
 
-use crate::date::days_from_civil;
-use crate::world::Entity;
+use crate::store::date::days_from_civil;
+use crate::store::world::Entity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -229,7 +229,7 @@ fn parse_when(s: &str) -> Option<When> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::Fact;
+    use crate::store::world::Fact;
 
     /// The query parameters a list honours (with the `<`/`>` forms of its dates).
     fn honoured(list: &str) -> Vec<String> {
@@ -289,7 +289,8 @@ mod tests {
     }
 
     fn entity(start: Option<i64>) -> Entity {
-        let mut e = crate::world::tests_support::entity("CA00000000000000000000000000000000");
+        let mut e =
+            crate::store::world::tests_support::entity("CA00000000000000000000000000000000");
         e.facts
             .push(("start_time", start.map_or(Fact::Null, Fact::Time)));
         e.facts.push(("to", Fact::Static("+15551234567")));
@@ -358,7 +359,7 @@ mod tests {
         assert!(honoured("ListQueue").is_empty());
         // Every honoured filter is one the spec declares for that list.
         for (list, _) in FILTERS {
-            let route = crate::routes::by_id(list).unwrap();
+            let route = crate::store::routes::by_id(list).unwrap();
             for name in honoured(list) {
                 assert!(route.query.contains(&name.as_str()), "{list} {name}");
             }

@@ -1,5 +1,5 @@
 //! The answers of the route table: every `GET` of the spec but the call events (which keep
-//! their own streaming renderer in `server.rs`/`page.rs`).
+//! their own streaming renderer in `read/events.rs` and `store/page.rs`).
 //!
 //! One function serves them all, driven by the generated table: match the path to a route,
 //! check the method, check every path parameter in order (its SID prefix, then that it
@@ -8,125 +8,33 @@
 //! filters) or a fetch with its one item. Scripted faults apply to every answer, through the
 //! same code as the events' pages.
 
+pub(crate) mod events;
+
 use bytes::Bytes;
 use http::header::{self, HeaderValue};
-use http::{Method, Request, StatusCode};
-use hyper::body::Incoming;
+use http::request::Parts;
+use http::{Method, StatusCode};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
-use crate::body::SandboxBody;
 use crate::fault::Fault;
-use crate::filter;
-use crate::page::{BadPaging, encode_token_in, parse_paging};
-use crate::render::{self, Context, Templates};
-use crate::rng::hash;
-use crate::routes::{self, Kind, RouteSpec};
-use crate::server::{
-    Counters, Outcome, PageSource, Shared, bump, error_response, not_found, page_outcome,
-    unauthorized,
-};
-use crate::world::{Collection, Entity, World, name_tag, parent_param};
+use crate::fault::apply::{PageSource, page_outcome};
+use crate::reply::{Outcome, error_response, not_found, unauthorized};
+use crate::server::body::SandboxBody;
+use crate::state::{Counters, Shared, bump};
+use crate::store::filter;
+use crate::store::page::{BadPaging, encode_token_in, parse_paging};
+use crate::store::render::{self, Context};
+use crate::store::rng::hash;
+use crate::store::routes::{self, Kind, RouteSpec};
+use crate::store::world::{Entity, name_tag, parent_param};
+use crate::store::written::Overlay;
+use crate::store::{Resolved, list_rows, resolve};
 
 /// Where a `Data.json` redirect points: the sandbox itself, so that a client following it
 /// stays on loopback.
 pub(crate) const PAYLOAD_DATA_PATH: &str = "/sandbox/add-on-payloads/";
-
-/// Everything the route table's answers are made from.
-#[derive(Debug)]
-pub(crate) struct Site {
-    pub(crate) world: World,
-    pub(crate) templates: Templates,
-    /// `http://127.0.0.1:PORT`, for the `Location` of redirects.
-    pub(crate) base_url: String,
-}
-
-/// What a request's path parameters name.
-#[derive(Debug)]
-pub(crate) enum Resolved<'a> {
-    Found {
-        /// The account of the path (the sandbox's, or one of its subaccounts).
-        account: &'a str,
-        /// A subaccount: it owns no resources (empty lists).
-        empty: bool,
-        /// The row the last parameter names, with its list.
-        last: Option<(&'a Collection, u32)>,
-    },
-    NotFound,
-    /// Another account than the sandbox's and its subaccounts.
-    Unauthorized,
-}
-
-/// Checks the path parameters of `route` in order: SID shape, then existence under the
-/// parameter before.
-pub(crate) fn resolve<'a>(world: &'a World, route: &RouteSpec, values: &[&str]) -> Resolved<'a> {
-    let mut account = world.account_sid.as_str();
-    let mut empty = false;
-    let mut last = None;
-    for (i, (param, value)) in route.params.iter().zip(values).enumerate() {
-        if !param.prefixes.is_empty() && !routes::is_sid(value, param.prefixes) {
-            return Resolved::NotFound;
-        }
-        if param.name == "AccountSid" {
-            if *value == world.account_sid {
-                continue;
-            }
-            let Some(sub) = world
-                .collection("ListAccount")
-                .and_then(|c| world.find(c, None, value).and_then(|i| world.entity(c, i)))
-                .filter(|_| world.is_subaccount(value))
-            else {
-                return Resolved::Unauthorized;
-            };
-            account = sub.id.as_str();
-            empty = true;
-            continue;
-        }
-        if empty {
-            return Resolved::NotFound;
-        }
-        let Some(collection) = param.collection.and_then(|c| world.collection(c)) else {
-            return Resolved::NotFound;
-        };
-        let parent = i.checked_sub(1).and_then(|j| values.get(j)).copied();
-        let front = route.id == "FetchMember" && i + 1 == route.params.len() && *value == "Front";
-        let found = if front {
-            world.rows(collection, parent).first().copied()
-        } else {
-            world.find(collection, parent, value)
-        };
-        match found {
-            Some(row) => last = Some((collection, row)),
-            None => return Resolved::NotFound,
-        }
-    }
-    Resolved::Found {
-        account,
-        empty,
-        last,
-    }
-}
-
-/// The rows of a list route under resolved path values (before filters).
-pub(crate) fn list_rows<'a>(
-    world: &'a World,
-    route: &RouteSpec,
-    values: &[&str],
-    empty: bool,
-) -> &'a [u32] {
-    let Some(collection) = route.collection.and_then(|c| world.collection(c)) else {
-        return &[];
-    };
-    if empty {
-        return &[];
-    }
-    let parent = parent_param(route)
-        .and_then(|p| route.param_index(p.name))
-        .and_then(|i| values.get(i))
-        .copied();
-    world.rows(collection, parent)
-}
 
 fn error(shared: &Shared, response: http::Response<SandboxBody>) -> (Outcome, Option<Fault>) {
     bump(&shared.counters.error_responses, 1);
@@ -134,8 +42,8 @@ fn error(shared: &Shared, response: http::Response<SandboxBody>) -> (Outcome, Op
 }
 
 /// Answers an authenticated request for any route of the table but the call events.
-pub(crate) fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Option<Fault>) {
-    let path = req.uri().path();
+pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) {
+    let path = req.uri.path();
     let site = &shared.site;
     let world = &site.world;
     if let Some(payload) = path
@@ -147,19 +55,21 @@ pub(crate) fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Opt
     let Some((route, values)) = routes::match_path(path) else {
         return error(shared, not_found(path));
     };
-    if req.method() != Method::GET {
-        let message = format!("Method {} not allowed on {path}", req.method());
+    if req.method != Method::GET {
+        let message = format!("Method {} not allowed on {path}", req.method);
         return error(
             shared,
             error_response(StatusCode::METHOD_NOT_ALLOWED, 20004, &message),
         );
     }
-    let (account, empty, last) = match resolve(world, route, &values) {
+    let (account, empty, last, stored) = match resolve(world, Some(&shared.written), route, &values)
+    {
         Resolved::Found {
             account,
             empty,
             last,
-        } => (account, empty, last),
+            stored,
+        } => (account, empty, last, stored),
         Resolved::NotFound => return error(shared, not_found(path)),
         Resolved::Unauthorized => return error(shared, unauthorized()),
     };
@@ -168,13 +78,29 @@ pub(crate) fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Opt
         templates: &site.templates,
     };
     let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        url::form_urlencoded::parse(req.uri.query().unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
     let (answer, page) = match route.kind {
         Kind::List => {
             let rows = list_rows(world, route, &values, empty);
-            match list_page(shared, &cx, route, path, req.uri().query(), &pairs, rows) {
+            let parent = parent_param(route)
+                .and_then(|p| route.param_index(p.name))
+                .and_then(|i| values.get(i))
+                .copied();
+            let overlay = shared.written.overlay(route.id, parent, account);
+            match list_page(
+                shared,
+                &cx,
+                route,
+                path,
+                req.uri.query(),
+                &pairs,
+                Rows {
+                    seeded: rows,
+                    overlay: &overlay,
+                },
+            ) {
                 Ok(page) => {
                     let number = page.page;
                     (Answer::Page(page), number)
@@ -189,6 +115,13 @@ pub(crate) fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Opt
         }
         Kind::Fetch => {
             let value = match (route.collection, last) {
+                (Some(list), _) if stored.is_some() => {
+                    let collection = world.collection(list);
+                    match &stored {
+                        Some(item) => render::item(&cx, route, collection, &item.entity),
+                        None => return error(shared, not_found(path)),
+                    }
+                }
                 (Some(_), Some((collection, row))) => match world.entity(collection, row) {
                     Some(entity) => render::item(&cx, route, Some(collection), entity),
                     None => return error(shared, not_found(path)),
@@ -208,7 +141,7 @@ pub(crate) fn respond(shared: &Shared, req: &Request<Incoming>) -> (Outcome, Opt
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = shared.faults.take(call, page);
+    let fault = shared.faults.take(&req.method, call, page);
     if fault.is_some() {
         bump(&shared.counters.faults_injected, 1);
     }
@@ -257,7 +190,7 @@ fn standalone(
         let target = redirect_target(shared, values).unwrap_or_default();
         entity
             .facts
-            .push(("redirect_to", crate::world::Fact::Str(target)));
+            .push(("redirect_to", crate::store::world::Fact::Str(target)));
     } else {
         let balance = if empty {
             "0.00".to_owned()
@@ -266,10 +199,10 @@ fn standalone(
         };
         entity
             .facts
-            .push(("balance", crate::world::Fact::Str(balance)));
+            .push(("balance", crate::store::world::Fact::Str(balance)));
         entity
             .facts
-            .push(("currency", crate::world::Fact::Static("USD")));
+            .push(("currency", crate::store::world::Fact::Static("USD")));
     }
     render::item(cx, route, None, &entity)
 }
@@ -308,7 +241,7 @@ fn payload_data(shared: &Shared, path: &str, payload: &str) -> (Outcome, Option<
     ));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(crate::server::JSON),
+        HeaderValue::from_static(crate::reply::JSON),
     );
     (Outcome::answer(response), None)
 }
@@ -412,6 +345,12 @@ impl PageSource for Answer {
     }
 }
 
+/// The rows of a list: the seeded ones, and what the written items change in them.
+struct Rows<'a> {
+    seeded: &'a [u32],
+    overlay: &'a Overlay,
+}
+
 /// The page a list request asks for: its rows under the path, filtered, then paged.
 fn list_page(
     shared: &Shared,
@@ -420,15 +359,28 @@ fn list_page(
     path: &str,
     query: Option<&str>,
     pairs: &[(String, String)],
-    rows: &[u32],
+    rows: Rows<'_>,
 ) -> Result<RoutePage, String> {
+    let Rows {
+        seeded: rows,
+        overlay,
+    } = rows;
     let world = &shared.site.world;
     let collection = route.collection.and_then(|c| world.collection(c));
     let filters = filter::parse(route.id, pairs)?;
+    // Created items first (newest first), then the seeded rows, changed or removed.
     let matching: Vec<&Entity> = collection
         .map(|c| {
-            rows.iter()
-                .filter_map(|&i| world.entity(c, i))
+            overlay
+                .created
+                .iter()
+                .chain(rows.iter().filter_map(|&i| {
+                    let e = world.entity(c, i)?;
+                    if overlay.removed.contains(&e.id) {
+                        return None;
+                    }
+                    Some(overlay.changed.get(&e.id).unwrap_or(e))
+                }))
                 .filter(|e| filter::matches(&filters, e))
                 .collect()
         })
