@@ -42,6 +42,7 @@ mod signals;
 mod text;
 mod token;
 mod webhook;
+mod writes;
 
 /// The code generated from the spec (`cargo xtask codegen`).
 mod generated {
@@ -57,16 +58,19 @@ use crate::args::{Cli, Command, Global};
 use crate::failure::{Failure, report};
 
 fn main() -> ExitCode {
-    let matches = resources::command(Cli::command()).get_matches();
-    let generated = resources::find(&matches).map(|(index, _)| index);
-    let parsed = match generated {
-        Some(_) => args::Global::from_arg_matches(&matches).map(Parsed::Generated),
-        None => Cli::from_arg_matches(&matches).map(Parsed::Cli),
+    let matches = args::with_yielding_options(writes::command(resources::command(Cli::command())))
+        .get_matches();
+    let generated = resources::find(&matches).is_some() || writes::find(&matches).is_some();
+    let parsed = if generated {
+        args::Global::from_arg_matches(&matches).map(Parsed::Generated)
+    } else {
+        Cli::from_arg_matches(&matches).map(Parsed::Cli)
     };
-    let parsed = match parsed {
+    let mut parsed = match parsed {
         Ok(parsed) => parsed,
         Err(err) => err.exit(),
     };
+    settings::merge(parsed.global_mut(), &matches);
     // Before the runtime opens any file: a closed descriptor 1 would be reused.
     let stdout = output::claim_stdout();
     runtime::init_tracing(parsed.global().verbose);
@@ -80,9 +84,14 @@ fn main() -> ExitCode {
     };
     let outcome = match parsed {
         Parsed::Cli(cli) => runtime.block_on(run(cli)),
-        Parsed::Generated(global) => match resources::find(&matches) {
-            Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global, stdout)),
-            None => Err(Failure::Usage("no such command".to_owned())),
+        Parsed::Generated(global) => match (resources::find(&matches), writes::find(&matches)) {
+            (Some((index, leaf)), _) => {
+                runtime.block_on(resources::run(index, leaf, &global, stdout))
+            }
+            (None, Some((index, leaf))) => {
+                runtime.block_on(writes::run(index, leaf, &global, stdout))
+            }
+            (None, None) => Err(Failure::Usage("no such command".to_owned())),
         },
     };
     match outcome {
@@ -113,6 +122,13 @@ impl Parsed {
     fn global(&self) -> &Global {
         match self {
             Parsed::Cli(cli) => &cli.global,
+            Parsed::Generated(global) => global,
+        }
+    }
+
+    fn global_mut(&mut self) -> &mut Global {
+        match self {
+            Parsed::Cli(cli) => &mut cli.global,
             Parsed::Generated(global) => global,
         }
     }
