@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Read every resource of the Twilio REST API (2010-04-01) as a table, JSON, NDJSON or CSV,
-/// export calls' events, sign or verify webhooks, or run a local Twilio-compatible sandbox.
+/// export calls' events, make every write (create, update, remove), sign or verify webhooks,
+/// or run a local Twilio-compatible sandbox.
 ///
 /// Secrets come from the environment only: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
 /// TWILIO_API_SECRET (the API key wins when both are set).

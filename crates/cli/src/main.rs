@@ -1,5 +1,5 @@
 //! `twilio-api`: read every resource of the Twilio REST API (2010-04-01), calls' events
-//! included, sign or verify webhooks, or run the local sandbox.
+//! included, make every write of it, sign or verify webhooks, or run the local sandbox.
 //!
 //! ```text
 //! twilio-api calls list [--status completed] [--output table|json|ndjson|csv] [--properties a,b]
@@ -7,6 +7,9 @@
 //! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
 //! twilio-api calls events list --call-sid <CA…> --call-sid <CA…> [--concurrency N] ...
 //! twilio-api calls recordings list --call-sid - < sids.txt     (one SID per line)
+//! twilio-api messages create --to +1… --from +1… --body "Hi" [--dry-run]   (every write:
+//! twilio-api calls create --to +1… --from +1… --url https://…               create, update,
+//! twilio-api messages remove --sid SM…                                      remove)
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!
@@ -18,7 +21,14 @@
 //!
 //! Exit codes: 0 success; 2 bad usage or input caught before any request (a certificate
 //! file that cannot be used, a proxy URL that cannot be used included); 1 any failure at run
-//! time, on one stderr line with every cause once and Twilio's request id. Secrets come from
+//! time, on one stderr line with every cause once and Twilio's request id (for a write:
+//! Twilio refused it, or it was never sent); 3 a write whose outcome is unknown: it may have
+//! been applied, and was not sent again.
+//!
+//! An operation's parameter wins over an option of the same name on its command (`calls
+//! create --timeout 15` sends `Timeout=15`); there the option is `--http-timeout`
+//! (`--twilio-region`, `--twilio-edge`, `--twilio-account-sid`, `--embedded-sandbox`,
+//! `--twilio-subaccount`), names every command accepts. Secrets come from
 //! the environment only (a proxy password may also come from `--proxy`).
 //!
 //! Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a listing between pages: what was written stays
