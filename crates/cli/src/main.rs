@@ -40,6 +40,7 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
+mod bulk;
 mod failure;
 mod output;
 mod paging;

@@ -218,6 +218,9 @@ fn leaf(spec: &'static WriteSpec) -> Command {
             .long("subaccount")
             .visible_alias("twilio-subaccount")
     });
+    if spec.words.last() == Some(&"create") {
+        cmd = bulk_options(cmd, taken("input"));
+    }
     if !spec.shown.is_empty() {
         cmd = cmd
             .arg(
@@ -237,6 +240,67 @@ fn leaf(spec: &'static WriteSpec) -> Command {
             );
     }
     cmd
+}
+
+/// The options of a create's bulk run (`crate::bulk`): `--input` (`--bulk-input` where the
+/// operation has an `Input` parameter of its own), `--input-format`, `--journal`,
+/// `--resend-unknown`, `--concurrency`.
+fn bulk_options(cmd: Command, input_taken: bool) -> Command {
+    let input = Arg::new("bulk-input")
+        .value_name("PATH|-")
+        .help(
+            "Create one per row of this file (- for stdin): CSV with a header row naming the \
+             flags without -- (to,body), or NDJSON objects with those keys. Flags given here \
+             apply to every row; a row's own value wins. Prints one line per row (--output \
+             ndjson or json)",
+        )
+        .help_heading("Bulk");
+    cmd.arg(if input_taken {
+        input.long("bulk-input")
+    } else {
+        input.long("input").visible_alias("bulk-input")
+    })
+    .arg(
+        Arg::new("input-format")
+            .long("input-format")
+            .value_parser(["csv", "ndjson"])
+            .help("The format of --input [default: ndjson for a .ndjson or .jsonl file, else csv]")
+            .help_heading("Bulk"),
+    )
+    .arg(
+        Arg::new("journal")
+            .long("journal")
+            .value_name("PATH")
+            .value_parser(clap::value_parser!(std::path::PathBuf))
+            .help(
+                "Record each row's outcome in this file as it happens, on disk before the run \
+                 goes on; a run given a journal that already records rows sends none of them \
+                 again",
+            )
+            .help_heading("Bulk"),
+    )
+    .arg(
+        Arg::new("resend-unknown")
+            .long("resend-unknown")
+            .action(ArgAction::SetTrue)
+            .help(
+                "Send again the rows the journal records as of unknown outcome (they may have \
+                 been applied: check them first)",
+            )
+            .help_heading("Bulk"),
+    )
+    .arg(
+        Arg::new("concurrency")
+            .long("concurrency")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u16).range(1..=256))
+            .help(format!(
+                "How many rows are sent at once; the client's limiter paces them to the \
+                 account's limits [default: {}]",
+                twilio_api::DEFAULT_CONCURRENCY
+            ))
+            .help_heading("Bulk"),
+    )
 }
 
 fn value_name(value: &WriteValue) -> &'static str {
@@ -300,13 +364,59 @@ impl Prepared {
     }
 }
 
-/// Checks every value of write `spec` in `m` and puts them in the order they are sent:
-/// nothing is sent unless all are good. Exit 2 (`Failure::Usage`) names the flag and says
-/// what is wrong with it.
-pub(crate) fn prepare(spec: &WriteSpec, m: &ArgMatches) -> Result<Prepared, Failure> {
+/// Where a write's values come from: the command line and, for a row of `--input`, that row
+/// first (a row's own value wins; a flag it does not name keeps the command line's).
+#[derive(Clone, Copy)]
+pub(crate) struct Values<'a> {
+    pub(crate) m: &'a ArgMatches,
+    pub(crate) row: Option<&'a [(String, String)]>,
+}
+
+impl<'a> Values<'a> {
+    /// The command line's values.
+    pub(crate) fn of(m: &'a ArgMatches) -> Self {
+        Self { m, row: None }
+    }
+
+    /// The values of flag `long`, in order.
+    fn get(&self, long: &str) -> Vec<&'a str> {
+        if let Some(row) = self.row {
+            let given: Vec<&str> = row
+                .iter()
+                .filter(|(flag, _)| flag == long)
+                .map(|(_, value)| value.as_str())
+                .collect();
+            if !given.is_empty() {
+                return given;
+            }
+        }
+        self.m
+            .try_get_many::<String>(long)
+            .ok()
+            .flatten()
+            .map(|values| values.map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Whether `long` names a parameter of write `spec` (a family's member included).
+pub(crate) fn is_flag(spec: &WriteSpec, long: &str) -> bool {
+    spec.path
+        .iter()
+        .chain(spec.body)
+        .any(|param| match param.shape {
+            Shape::Family(_, flags) => flags.contains(&long),
+            Shape::One | Shape::Many => param.long == long,
+        })
+}
+
+/// Checks every value of write `spec` and puts them in the order they are sent: nothing is
+/// sent unless all are good. Exit 2 (`Failure::Usage`) names the flag and says what is wrong
+/// with it.
+pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, Failure> {
     let mut path = Vec::new();
     for param in spec.path {
-        let Some(value) = one(m, param.long) else {
+        let Some(value) = values.get(param.long).first().copied() else {
             return Err(Failure::Usage(format!("--{} is required", param.long)));
         };
         if value.is_empty() {
@@ -323,9 +433,9 @@ pub(crate) fn prepare(spec: &WriteSpec, m: &ArgMatches) -> Result<Prepared, Fail
     let mut fields = Vec::new();
     for param in spec.body {
         match param.shape {
-            Shape::One => match one(m, param.long) {
+            Shape::One => match values.get(param.long).first() {
                 Some(value) => {
-                    fields.push((param.spec.to_owned(), checked(param, param.long, value)?))
+                    fields.push((param.spec.to_owned(), checked(param, param.long, value)?));
                 }
                 None if param.required => {
                     return Err(Failure::Usage(format!(
@@ -336,19 +446,13 @@ pub(crate) fn prepare(spec: &WriteSpec, m: &ArgMatches) -> Result<Prepared, Fail
                 None => {}
             },
             Shape::Many => {
-                for value in m
-                    .try_get_many::<String>(param.long)
-                    .ok()
-                    .flatten()
-                    .into_iter()
-                    .flatten()
-                {
+                for value in values.get(param.long) {
                     fields.push((param.spec.to_owned(), checked(param, param.long, value)?));
                 }
             }
             Shape::Family(suffix, flags) => {
                 for (index, flag) in flags.iter().enumerate() {
-                    if let Some(value) = one(m, flag) {
+                    if let Some(value) = values.get(flag).first() {
                         fields.push((
                             format!("{}{}{suffix}", param.spec, index + 1),
                             checked(param, flag, value)?,
@@ -438,13 +542,10 @@ pub(crate) async fn run(
     let spec = WRITES
         .get(index)
         .ok_or_else(|| Failure::Usage(format!("no command {index}")))?;
-    let account = match one(m, "subaccount") {
-        Some(sid) => Some(
-            sid.parse::<AccountSid>()
-                .map_err(|e| Failure::Usage(format!("--subaccount: {e}")))?,
-        ),
-        None => None,
-    };
+    if let Some(bulk) = crate::bulk::Bulk::of(m) {
+        return crate::bulk::run(spec, m, bulk, global, out).await;
+    }
+    let account = subaccount(m)?;
     let format = m
         .try_get_one::<Format>("output")
         .ok()
@@ -476,24 +577,16 @@ pub(crate) async fn run(
         .flatten()
         .copied()
         .unwrap_or(false);
-    let prepared = prepare(spec, m)?;
+    let prepared = prepare(spec, Values::of(m))?;
     let (client, sandbox) = crate::settings::client(global).await?;
     let account = account.unwrap_or_else(|| client.account_sid().clone());
-    let path = prepared.uri(spec.operation, &account)?;
-    let mut request = WriteRequest::<Box<RawValue>>::new(&client, spec.operation, path);
-    for (name, value) in prepared.fields {
-        request = request.param(name, value);
-    }
+    let request = request(&client, spec, prepared, &account)?;
     let stdout = |out: io::Result<crate::output::Stdout>| {
         out.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))
     };
     if dry_run {
         let mut out = stdout(out)?;
-        let url = format!("{}{}", client.origin(spec.operation.host), request.uri());
-        let mut text = format!("{} {url}\n", spec.operation.method);
-        if let Some((content_type, body)) = request.body() {
-            text.push_str(&format!("Content-Type: {content_type}\n\n{body}\n"));
-        }
+        let text = dry_run_text(&client, spec, &request);
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(crate::failure::output_failure)?;
@@ -518,6 +611,46 @@ pub(crate) async fn run(
         Some(out) => out.fetched(&item).map_err(crate::failure::output_failure),
         None => Ok(()),
     }
+}
+
+/// The account of `--subaccount`, checked.
+pub(crate) fn subaccount(m: &ArgMatches) -> Result<Option<AccountSid>, Failure> {
+    one(m, "subaccount")
+        .map(|sid| {
+            sid.parse::<AccountSid>()
+                .map_err(|e| Failure::Usage(format!("--subaccount: {e}")))
+        })
+        .transpose()
+}
+
+/// The request of write `spec` with its checked values, in `account`.
+pub(crate) fn request(
+    client: &twilio_api::Client,
+    spec: &WriteSpec,
+    prepared: Prepared,
+    account: &AccountSid,
+) -> Result<WriteRequest<Box<RawValue>>, Failure> {
+    let path = prepared.uri(spec.operation, account)?;
+    let mut request = WriteRequest::new(client, spec.operation, path);
+    for (name, value) in prepared.fields {
+        request = request.param(name, value);
+    }
+    Ok(request)
+}
+
+/// What `--dry-run` prints of `request`: its method and absolute URL, then its body's
+/// content type and the body as it would be sent (no header with a credential).
+pub(crate) fn dry_run_text(
+    client: &twilio_api::Client,
+    spec: &WriteSpec,
+    request: &WriteRequest<Box<RawValue>>,
+) -> String {
+    let url = format!("{}{}", client.origin(spec.operation.host), request.uri());
+    let mut text = format!("{} {url}\n", spec.operation.method);
+    if let Some((content_type, body)) = request.body() {
+        text.push_str(&format!("Content-Type: {content_type}\n\n{body}\n"));
+    }
+    text
 }
 
 #[cfg(test)]

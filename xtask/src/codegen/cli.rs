@@ -40,7 +40,8 @@ const RESERVED: &[&str] = &[
 
 /// Options of every write command that no parameter may take. The CLI's other options
 /// (`--account-sid`, `--region`, `--edge`, `--timeout`, `--sandbox`, `--subaccount`,
-/// `--version`: `crates/cli/src/args.rs`) yield to a parameter of the same name on its own
+/// `--version`: `crates/cli/src/args.rs`; a create's `--input`: `crates/cli/src/writes.rs`)
+/// yield to a parameter of the same name on its own
 /// command and stay reachable there under their alternative names, which are reserved here.
 const WRITE_RESERVED: &[&str] = &[
     "output",
@@ -61,6 +62,11 @@ const WRITE_RESERVED: &[&str] = &[
     "http-timeout",
     "embedded-sandbox",
     "twilio-subaccount",
+    "bulk-input",
+    "input-format",
+    "journal",
+    "resend-unknown",
+    "concurrency",
 ];
 
 pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {

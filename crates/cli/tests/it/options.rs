@@ -27,6 +27,7 @@ const YIELDING: &[(&str, &str)] = &[
     ("timeout", "http-timeout"),
     ("sandbox", "embedded-sandbox"),
     ("subaccount", "twilio-subaccount"),
+    ("input", "bulk-input"),
     ("version", ""),
 ];
 const NEVER_YIELDING: &[&str] = &[
@@ -41,6 +42,9 @@ const NEVER_YIELDING: &[&str] = &[
     "properties",
     "no-header",
     "dry-run",
+    "input-format",
+    "journal",
+    "resend-unknown",
     "limit",
     "from-page",
     "concurrency",

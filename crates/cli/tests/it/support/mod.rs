@@ -48,6 +48,8 @@ pub(crate) enum Act {
     Cut,
     /// Answers nothing for this long, then closes.
     Stall(Duration),
+    /// Answers as `Reply` after this long.
+    Late(Duration, u16, &'static str),
 }
 
 /// One request as the server read it.
@@ -153,16 +155,27 @@ fn serve(stream: TcpStream, script: &[Act], log: &Mutex<Vec<Seen>>) {
                 std::thread::sleep(time);
                 return;
             }
+            Act::Late(time, status, body) => {
+                std::thread::sleep(time);
+                if !reply(reader.get_mut(), status, body) {
+                    return;
+                }
+            }
             Act::Reply(status, body) => {
-                let out = format!(
-                    "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\n\
-                     twilio-request-id: {REQUEST_ID}\r\ncontent-length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-                if reader.get_mut().write_all(out.as_bytes()).is_err() {
+                if !reply(reader.get_mut(), status, body) {
                     return;
                 }
             }
         }
     }
+}
+
+/// Writes a scripted answer; `false` when the connection is gone.
+fn reply(stream: &mut TcpStream, status: u16, body: &str) -> bool {
+    let out = format!(
+        "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\n\
+         twilio-request-id: {REQUEST_ID}\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(out.as_bytes()).is_ok()
 }
