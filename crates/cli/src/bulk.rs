@@ -198,11 +198,7 @@ struct Journal {
 impl Journal {
     /// Opens (or creates) the journal at `path` for `rows` rows of `command`, and reads what
     /// it records: each row's last state and the fingerprint of the request it sent.
-    fn open(
-        path: PathBuf,
-        command: &str,
-        rows: usize,
-    ) -> Result<(Self, Recorded), Failure> {
+    fn open(path: PathBuf, command: &str, rows: usize) -> Result<(Self, Recorded), Failure> {
         let bad = |why: String| Failure::Usage(format!("--journal {}: {why}", path.display()));
         let mut file = OpenOptions::new()
             .read(true)

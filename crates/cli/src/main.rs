@@ -10,6 +10,7 @@
 //! twilio-api messages create --to +1… --from +1… --body "Hi" [--dry-run]   (every write:
 //! twilio-api calls create --to +1… --from +1… --url https://…               create, update,
 //! twilio-api messages remove --sid SM…                                      remove)
+//! twilio-api messages create --from +1… --input rows.csv --journal rows.journal [--concurrency N]
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!

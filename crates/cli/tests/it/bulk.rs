@@ -450,6 +450,9 @@ fn a_429_is_waited_out_not_failed() {
     ]);
     let output = bulk(&server, &dir, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(tos(&server), ["+10000000001", "+10000000001", "+10000000002"]);
+    assert_eq!(
+        tos(&server),
+        ["+10000000001", "+10000000001", "+10000000002"]
+    );
     assert_eq!(lines(&output).len(), 2);
 }

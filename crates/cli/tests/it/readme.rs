@@ -78,3 +78,49 @@ fn the_readmes_writes_run() {
     }
     assert!(verbs.contains(&"POST".to_owned()) && verbs.contains(&"DELETE".to_owned()));
 }
+
+/// The README's bulk example: its rows file and command, run as a dry run (one request per
+/// row) and for real against a loopback server with a journal.
+#[test]
+fn the_readmes_bulk_example_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let block = readme
+        .split("Thousands at once:")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the README's bulk example");
+    let mut lines = block.lines();
+    let printf = lines.next().unwrap();
+    let rows = printf
+        .trim_start_matches("printf '")
+        .split('\'')
+        .next()
+        .unwrap()
+        .replace("\\n", "\n");
+    let command = lines.next().unwrap();
+    let dir = std::env::temp_dir().join(format!("twilio-api-cli-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rows.csv"), rows).unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let server = crate::support::Server::start(vec![crate::support::Act::Reply(
+        201,
+        r#"{"sid": "SM0123456789abcdef0123456789abcdef"}"#,
+    )]);
+    let output = cli()
+        .current_dir(&dir)
+        .args(["--base-url", &server.origin()])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(server.seen().len(), 2);
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 2);
+    assert!(dir.join("rows.journal").exists());
+}
