@@ -263,8 +263,13 @@ fn bulk_options(cmd: Command, input_taken: bool) -> Command {
     .arg(
         Arg::new("input-format")
             .long("input-format")
+            .value_name("FORMAT")
             .value_parser(["csv", "ndjson"])
-            .help("The format of --input [default: ndjson for a .ndjson or .jsonl file, else csv]")
+            .requires("bulk-input")
+            .help(
+                "The format of the rows of --input (--bulk-input) [default: ndjson for a \
+                 .ndjson or .jsonl file, else csv]",
+            )
             .help_heading("Bulk"),
     )
     .arg(
@@ -272,6 +277,7 @@ fn bulk_options(cmd: Command, input_taken: bool) -> Command {
             .long("journal")
             .value_name("PATH")
             .value_parser(clap::value_parser!(std::path::PathBuf))
+            .requires("bulk-input")
             .help(
                 "Record each row's outcome in this file as it happens, on disk before the run \
                  goes on; a run given a journal that already records rows sends none of them \
@@ -283,6 +289,7 @@ fn bulk_options(cmd: Command, input_taken: bool) -> Command {
         Arg::new("resend-unknown")
             .long("resend-unknown")
             .action(ArgAction::SetTrue)
+            .requires("journal")
             .help(
                 "Send again the rows the journal records as of unknown outcome (they may have \
                  been applied: check them first)",
@@ -294,6 +301,7 @@ fn bulk_options(cmd: Command, input_taken: bool) -> Command {
             .long("concurrency")
             .value_name("N")
             .value_parser(clap::value_parser!(u16).range(1..=256))
+            .requires("bulk-input")
             .help(format!(
                 "How many rows are sent at once; the client's limiter paces them to the \
                  account's limits [default: {}]",

@@ -196,6 +196,29 @@ fn bad_rows_are_refused_before_any_request() {
         assert!(err.contains(says), "{rows:?}: {err}");
     }
     assert!(server.seen().is_empty());
+    // The bulk options need --input.
+    for extra in [
+        &["--journal", "j"][..],
+        &["--concurrency", "2"],
+        &["--input-format", "csv"],
+    ] {
+        let output = cli()
+            .args([
+                "messages",
+                "create",
+                "--to",
+                "+1",
+                "--from",
+                "+2",
+                "--body",
+                "x",
+                "--dry-run",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+    }
     // The journal of another run is refused.
     std::fs::write(dir.join("rows.csv"), csv_rows(2)).unwrap();
     std::fs::write(
