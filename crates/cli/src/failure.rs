@@ -111,8 +111,8 @@ pub(crate) fn of_write(err: &twilio_api::Error) -> Failure {
         " (no request id: no answer arrived)"
     };
     Failure::Unknown(format!(
-        "{line}{id}; the outcome is unknown, so check whether it was applied (fetch it, or \
-         list by the values sent) before sending it again"
+        "{line}{id}; check whether it was applied (fetch it, or list by the values sent) \
+         before sending it again"
     ))
 }
 
