@@ -251,6 +251,25 @@ fn a_parameter_wins_over_an_option_of_its_name() {
         own.contains(&format!("/Accounts/{other}/IncomingPhoneNumbers/")),
         "{own}"
     );
+    // Where no parameter has their names, they are the CLI's after the subcommand too.
+    let removal = dry(&[
+        "calls",
+        "remove",
+        "--sid",
+        CALL,
+        "--account-sid",
+        other,
+        "--region",
+        "ie1",
+        "--edge",
+        "dublin",
+    ]);
+    assert_eq!(
+        removal,
+        format!(
+            "DELETE https://api.dublin.ie1.twilio.com/2010-04-01/Accounts/{other}/Calls/{CALL}.json\n"
+        )
+    );
     // Help says which is which.
     let help = stdout(&cli().args(["calls", "create", "--help"]).output().unwrap());
     assert!(help.contains("--http-timeout <SECONDS>"), "{help}");
