@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Read every resource of the Twilio REST API (2010-04-01) as a table, JSON, NDJSON or CSV,
-/// export calls' events, sign or verify webhooks, or run a local Twilio-compatible sandbox.
+/// export calls' events, make every write (create, update, remove), sign or verify webhooks,
+/// or run a local Twilio-compatible sandbox.
 ///
 /// Secrets come from the environment only: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
 /// TWILIO_API_SECRET (the API key wins when both are set).
@@ -22,28 +23,35 @@ pub(crate) struct Cli {
 }
 
 /// Options accepted before or after the subcommand.
+///
+/// The first five (`--account-sid`, `--region`, `--edge`, `--timeout`, `--sandbox`) share
+/// their names with parameters of some Twilio operations: on the command of such an
+/// operation the parameter wins (`calls create --timeout 15` sends `Timeout=15`), and the
+/// option stays reachable there under its alternative name ([`YIELDING`]), which every
+/// command accepts. They are options of the root and of every subcommand (not clap globals),
+/// merged by `settings::merge`.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
     /// The account whose credentials are used [default: env TWILIO_ACCOUNT_SID]
-    #[arg(long, global = true, value_name = "AC…")]
+    #[arg(long, visible_alias = "twilio-account-sid", value_name = "AC…")]
     pub(crate) account_sid: Option<String>,
     /// The API origin [default: https://api.twilio.com, or the region/edge host]
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// The Twilio region, e.g. ie1 [default: env TWILIO_REGION]
-    #[arg(long, global = true, value_name = "R")]
+    #[arg(long, visible_alias = "twilio-region", value_name = "R")]
     pub(crate) region: Option<String>,
     /// The Twilio edge, e.g. dublin [default: env TWILIO_EDGE]
-    #[arg(long, global = true, value_name = "E")]
+    #[arg(long, visible_alias = "twilio-edge", value_name = "E")]
     pub(crate) edge: Option<String>,
     /// Time allowed for one request attempt, connect and body included [default: 30]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, visible_alias = "http-timeout", value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<f64>,
     /// Retries of a failed request (429, 5xx, broken connections)
     #[arg(long, global = true, value_name = "N", default_value_t = 3)]
     pub(crate) max_retries: u32,
     /// Start the embedded sandbox in-process and use it (no credentials, no network)
-    #[arg(long, global = true)]
+    #[arg(long, visible_alias = "embedded-sandbox")]
     pub(crate) sandbox: bool,
     /// Send every request through this HTTP proxy, http://[user:password@]host[:port],
     /// instead of the one named by https_proxy, http_proxy or all_proxy (no_proxy still
@@ -66,6 +74,91 @@ pub(crate) struct Global {
     /// request id, proxy) and retry, -vv more, -vvv everything. RUST_LOG filters work too
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+}
+
+/// An option of the CLI that yields to an operation's parameter of the same name on that
+/// operation's command, and its alternative name, which no parameter of any Twilio API has
+/// (a test reads every spec in `spec/` to check it).
+#[derive(Debug)]
+pub(crate) struct Yielding {
+    /// The root's argument id (the [`Global`] field).
+    pub(crate) id: &'static str,
+    /// The id of its copy on every subcommand.
+    pub(crate) copy: &'static str,
+    /// Its name, e.g. `timeout`.
+    pub(crate) long: &'static str,
+    /// Its name on a command whose operation has a parameter `long`, e.g. `http-timeout`.
+    pub(crate) alternative: &'static str,
+}
+
+/// The options of [`Global`] that yield to parameters (see [`Global`]).
+pub(crate) const YIELDING: &[Yielding] = &[
+    Yielding {
+        id: "account_sid",
+        copy: "cli-account-sid",
+        long: "account-sid",
+        alternative: "twilio-account-sid",
+    },
+    Yielding {
+        id: "region",
+        copy: "cli-region",
+        long: "region",
+        alternative: "twilio-region",
+    },
+    Yielding {
+        id: "edge",
+        copy: "cli-edge",
+        long: "edge",
+        alternative: "twilio-edge",
+    },
+    Yielding {
+        id: "timeout",
+        copy: "cli-timeout",
+        long: "timeout",
+        alternative: "http-timeout",
+    },
+    Yielding {
+        id: "sandbox",
+        copy: "cli-sandbox",
+        long: "sandbox",
+        alternative: "embedded-sandbox",
+    },
+];
+
+/// Gives every subcommand of `root`, at any depth, a copy of each [`YIELDING`] option of the
+/// root: under its own name and its alternative, or, where the command already has an
+/// argument of that name (an operation's parameter), under its alternative only.
+pub(crate) fn with_yielding_options(root: clap::Command) -> clap::Command {
+    let copies: Vec<(&Yielding, clap::Arg)> = YIELDING
+        .iter()
+        .filter_map(|y| {
+            root.get_arguments()
+                .find(|arg| arg.get_id() == y.id)
+                .map(|arg| (y, arg.clone()))
+        })
+        .collect();
+    add_copies(root, &copies)
+}
+
+fn add_copies(cmd: clap::Command, copies: &[(&Yielding, clap::Arg)]) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |mut sub| {
+            for (y, arg) in copies {
+                let taken = sub.get_arguments().any(|a| a.get_long() == Some(y.long));
+                let copy = arg.clone().id(y.copy).visible_alias(None);
+                sub = sub.arg(if taken {
+                    copy.long(y.alternative)
+                } else {
+                    copy.long(y.long).visible_alias(y.alternative)
+                });
+            }
+            add_copies(sub, copies)
+        })
+    })
 }
 
 /// A proxy URL from the command line; its `Debug` hides it, as it may hold a password.

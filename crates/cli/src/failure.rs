@@ -8,8 +8,10 @@ use crate::text;
 
 /// Exit code for bad usage or input caught before any request (as clap uses).
 const EXIT_USAGE: u8 = 2;
-/// Exit code for a failure at run time.
+/// Exit code for a failure at run time (for a write: Twilio refused it, or it was never sent).
 const EXIT_FAILURE: u8 = 1;
+/// Exit code for a write whose outcome is unknown: it may have been applied.
+const EXIT_UNKNOWN: u8 = 3;
 
 /// The most characters of an error message shown on its line (its start and its end); the
 /// library's error keeps the whole text.
@@ -28,6 +30,9 @@ pub(crate) enum Failure {
     /// At run time: exit 1.
     #[error("{0}")]
     Runtime(String),
+    /// A write that may have been applied without an answer saying so: exit 3.
+    #[error("{0}")]
+    Unknown(String),
     /// The reader of stdout went away (`| head`): stop quietly, as a filter does.
     #[error("stdout was closed")]
     Closed,
@@ -37,6 +42,7 @@ pub(crate) fn report(failure: &Failure) -> ExitCode {
     let code = match failure {
         Failure::Usage(_) => EXIT_USAGE,
         Failure::Runtime(_) => EXIT_FAILURE,
+        Failure::Unknown(_) => EXIT_UNKNOWN,
         Failure::Closed => return ExitCode::SUCCESS,
     };
     error_line(&failure.to_string());
@@ -85,6 +91,29 @@ pub(crate) fn describe(err: &twilio_api::Error) -> String {
         line.push_str(&hint);
     }
     line
+}
+
+/// The failure of a write: refused before any request (exit 2), of unknown outcome (exit 3:
+/// it may have been applied; the line says so, with the request id when an answer came), or
+/// refused by Twilio or never sent (exit 1), each on one line with Twilio's code, message and
+/// request id.
+pub(crate) fn of_write(err: &twilio_api::Error) -> Failure {
+    if err.is_invalid_input() {
+        return Failure::Usage(chain(err));
+    }
+    let line = describe(err);
+    if !err.is_outcome_unknown() {
+        return Failure::Runtime(line);
+    }
+    let id = if err.request_id().is_some() {
+        ""
+    } else {
+        " (no request id: no answer arrived)"
+    };
+    Failure::Unknown(format!(
+        "{line}{id}; check whether it was applied (fetch it, or list by the values sent) \
+         before sending it again"
+    ))
 }
 
 /// `resume with --from-page '<uri>'`, for a page URI that is printable and safe between

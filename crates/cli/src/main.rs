@@ -1,5 +1,5 @@
 //! `twilio-api`: read every resource of the Twilio REST API (2010-04-01), calls' events
-//! included, sign or verify webhooks, or run the local sandbox.
+//! included, make every write of it, sign or verify webhooks, or run the local sandbox.
 //!
 //! ```text
 //! twilio-api calls list [--status completed] [--output table|json|ndjson|csv] [--properties a,b]
@@ -7,6 +7,10 @@
 //! twilio-api calls events list --call-sid <CA…> [--page-size N] [--limit N] [--output table|json|ndjson|csv]
 //! twilio-api calls events list --call-sid <CA…> --call-sid <CA…> [--concurrency N] ...
 //! twilio-api calls recordings list --call-sid - < sids.txt     (one SID per line)
+//! twilio-api messages create --to +1… --from +1… --body "Hi" [--dry-run]   (every write:
+//! twilio-api calls create --to +1… --from +1… --url https://…               create, update,
+//! twilio-api messages remove --sid SM…                                      remove)
+//! twilio-api messages create --from +1… --input rows.csv --journal rows.journal [--concurrency N]
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!
@@ -18,7 +22,14 @@
 //!
 //! Exit codes: 0 success; 2 bad usage or input caught before any request (a certificate
 //! file that cannot be used, a proxy URL that cannot be used included); 1 any failure at run
-//! time, on one stderr line with every cause once and Twilio's request id. Secrets come from
+//! time, on one stderr line with every cause once and Twilio's request id (for a write:
+//! Twilio refused it, or it was never sent); 3 a write whose outcome is unknown: it may have
+//! been applied, and was not sent again.
+//!
+//! An operation's parameter wins over an option of the same name on its command (`calls
+//! create --timeout 15` sends `Timeout=15`); there the option is `--http-timeout`
+//! (`--twilio-region`, `--twilio-edge`, `--twilio-account-sid`, `--embedded-sandbox`,
+//! `--twilio-subaccount`), names every command accepts. Secrets come from
 //! the environment only (a proxy password may also come from `--proxy`).
 //!
 //! Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a listing between pages: what was written stays
@@ -30,6 +41,7 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
+mod bulk;
 mod failure;
 mod output;
 mod paging;
@@ -42,6 +54,7 @@ mod signals;
 mod text;
 mod token;
 mod webhook;
+mod writes;
 
 /// The code generated from the spec (`cargo xtask codegen`).
 mod generated {
@@ -57,16 +70,19 @@ use crate::args::{Cli, Command, Global};
 use crate::failure::{Failure, report};
 
 fn main() -> ExitCode {
-    let matches = resources::command(Cli::command()).get_matches();
-    let generated = resources::find(&matches).map(|(index, _)| index);
-    let parsed = match generated {
-        Some(_) => args::Global::from_arg_matches(&matches).map(Parsed::Generated),
-        None => Cli::from_arg_matches(&matches).map(Parsed::Cli),
+    let matches = args::with_yielding_options(writes::command(resources::command(Cli::command())))
+        .get_matches();
+    let generated = resources::find(&matches).is_some() || writes::find(&matches).is_some();
+    let parsed = if generated {
+        args::Global::from_arg_matches(&matches).map(Parsed::Generated)
+    } else {
+        Cli::from_arg_matches(&matches).map(Parsed::Cli)
     };
-    let parsed = match parsed {
+    let mut parsed = match parsed {
         Ok(parsed) => parsed,
         Err(err) => err.exit(),
     };
+    settings::merge(parsed.global_mut(), &matches);
     // Before the runtime opens any file: a closed descriptor 1 would be reused.
     let stdout = output::claim_stdout();
     runtime::init_tracing(parsed.global().verbose);
@@ -80,9 +96,14 @@ fn main() -> ExitCode {
     };
     let outcome = match parsed {
         Parsed::Cli(cli) => runtime.block_on(run(cli)),
-        Parsed::Generated(global) => match resources::find(&matches) {
-            Some((index, leaf)) => runtime.block_on(resources::run(index, leaf, &global, stdout)),
-            None => Err(Failure::Usage("no such command".to_owned())),
+        Parsed::Generated(global) => match (resources::find(&matches), writes::find(&matches)) {
+            (Some((index, leaf)), _) => {
+                runtime.block_on(resources::run(index, leaf, &global, stdout))
+            }
+            (None, Some((index, leaf))) => {
+                runtime.block_on(writes::run(index, leaf, &global, stdout))
+            }
+            (None, None) => Err(Failure::Usage("no such command".to_owned())),
         },
     };
     match outcome {
@@ -113,6 +134,13 @@ impl Parsed {
     fn global(&self) -> &Global {
         match self {
             Parsed::Cli(cli) => &cli.global,
+            Parsed::Generated(global) => global,
+        }
+    }
+
+    fn global_mut(&mut self) -> &mut Global {
+        match self {
+            Parsed::Cli(cli) => &mut cli.global,
             Parsed::Generated(global) => global,
         }
     }

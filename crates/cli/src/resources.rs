@@ -395,7 +395,7 @@ pub(crate) fn command(base: Command) -> Command {
         .fold(base, |cmd, spec| insert(cmd, spec.words, leaf(spec)))
 }
 
-fn insert(cmd: Command, words: &'static [&'static str], leaf: Command) -> Command {
+pub(crate) fn insert(cmd: Command, words: &'static [&'static str], leaf: Command) -> Command {
     match words {
         [] => cmd,
         [_] => cmd.subcommand(leaf),

@@ -6,8 +6,43 @@ use std::time::Duration;
 use twilio_api::{AccountSid, Client, ClientBuilder};
 use twilio_sandbox::Sandbox;
 
-use crate::args::Global;
+use clap::ArgMatches;
+
+use crate::args::{Global, YIELDING};
 use crate::failure::{Failure, chain};
+
+/// Completes the root's options with their copies on the subcommands ([`YIELDING`]), read
+/// from the root down: the one given last on the command line wins (`twilio-api --timeout 5
+/// calls list --timeout 2` waits 2 seconds), and `--sandbox` anywhere starts the sandbox. On
+/// a command whose operation has a parameter of an option's name, the copy is the option's
+/// alternative name (`--http-timeout`): the parameter itself is the command's.
+pub(crate) fn merge(global: &mut Global, matches: &ArgMatches) {
+    let mut m = matches;
+    while let Some((_, sub)) = m.subcommand() {
+        for y in YIELDING {
+            let given = sub
+                .value_source(y.copy)
+                .is_some_and(|source| source == clap::parser::ValueSource::CommandLine);
+            if !given {
+                continue;
+            }
+            let text = || sub.try_get_one::<String>(y.copy).ok().flatten().cloned();
+            match y.id {
+                "account_sid" => global.account_sid = text().or(global.account_sid.take()),
+                "region" => global.region = text().or(global.region.take()),
+                "edge" => global.edge = text().or(global.edge.take()),
+                "timeout" => {
+                    if let Some(seconds) = sub.try_get_one::<f64>(y.copy).ok().flatten() {
+                        global.timeout = Some(*seconds);
+                    }
+                }
+                "sandbox" => global.sandbox = true,
+                _ => {}
+            }
+        }
+        m = sub;
+    }
+}
 
 /// Builds the client from the global options and the environment. With `--sandbox`, starts
 /// the embedded sandbox and uses its address and credentials instead.

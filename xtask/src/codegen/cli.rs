@@ -1,7 +1,10 @@
 //! The CLI's generated commands (`crates/cli/src/generated/commands.rs`): one command per
 //! read, named as twilio-cli names them (the static path segments after the account,
 //! kebab-cased, then `list` or `fetch`), with a flag per path parameter and per filter, and
-//! the code that turns parsed flags into the facade's typed request.
+//! the code that turns parsed flags into the facade's typed request; and one command per
+//! write (`create`, `update`, `remove`), as data only: its `Operation`, and each flag's spec
+//! name and kind, which one generic runner (`crates/cli/src/writes.rs`) turns into a
+//! `WriteRequest`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -10,7 +13,9 @@ use super::GeneratedFile;
 use super::facade::filter_method;
 use super::model::list_names;
 use super::names;
-use super::spec::{Api, FieldType, OpKind, Operation, ParamType, Segment};
+use super::spec::{
+    Api, BodyType, FieldType, OpKind, Operation, ParamType, Segment, WriteKind, WriteOp,
+};
 
 /// Flags the CLI already has, which no generated flag may take.
 const RESERVED: &[&str] = &[
@@ -33,12 +38,45 @@ const RESERVED: &[&str] = &[
     "concurrency",
 ];
 
+/// Options of every write command that no parameter may take. The CLI's other options
+/// (`--account-sid`, `--region`, `--edge`, `--timeout`, `--sandbox`, `--subaccount`,
+/// `--version`: `crates/cli/src/args.rs`; a create's `--input`: `crates/cli/src/writes.rs`)
+/// yield to a parameter of the same name on its own
+/// command and stay reachable there under their alternative names, which are reserved here.
+const WRITE_RESERVED: &[&str] = &[
+    "output",
+    "properties",
+    "no-header",
+    "dry-run",
+    "help",
+    "base-url",
+    "max-retries",
+    "proxy",
+    "no-proxy",
+    "ca-file",
+    "system-roots",
+    "verbose",
+    "twilio-account-sid",
+    "twilio-region",
+    "twilio-edge",
+    "http-timeout",
+    "embedded-sandbox",
+    "twilio-subaccount",
+    "bulk-input",
+    "input-format",
+    "journal",
+    "resend-unknown",
+    "concurrency",
+];
+
 pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut table = String::from(
-        "//! Every read of the 2010-04-01 API as a command: the table clap's commands are built\n\
-         //! from, and the code that turns a command's flags into its typed request.\n\n\
+        "//! Every operation of the 2010-04-01 API as a command: the tables clap's commands are\n\
+         //! built from, the code that turns a read's flags into its typed request, and each\n\
+         //! write as data for the one runner of writes.\n\n\
          use clap::ArgMatches;\n\n\
-         use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};\nuse crate::Failure;\n\n\
+         use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};\n\
+         use crate::writes::{Shape, WriteParam, WriteSpec, WriteValue};\nuse crate::Failure;\n\n\
          /// Every generated command.\npub(crate) static COMMANDS: &[Spec] = &[\n",
     );
     let mut dispatch = String::from(
@@ -163,6 +201,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         .map_err(|e| e.to_string())?;
     }
     table.push_str("];\n\n");
+    table.push_str(&write_table(api)?);
     for code in columns.values() {
         table.push_str(code);
     }
@@ -172,6 +211,180 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         GeneratedFile::rust("crates/cli/src/generated/commands.rs", &table),
         GeneratedFile::rust("tests/tests/it/spec_commands/mod.rs", &command_tests(api)?),
     ])
+}
+
+/// The table of write commands: `WRITES`, one row per `POST` and `DELETE` of the spec, each
+/// naming its `Operation` and its flags (path parameters but the account, then the form's
+/// parameters in the spec's order, an indexed family as one row). No code per write: the CLI's
+/// one runner reads the table.
+fn write_table(api: &Api) -> Result<String, String> {
+    let mut out = String::from(
+        "/// Every generated write: `create`, `update` and `remove` commands, as data for the one\n\
+         /// runner (`crate::writes`).\n\
+         pub(crate) static WRITES: &[WriteSpec] = &[\n",
+    );
+    let mut taken: std::collections::BTreeSet<Vec<String>> =
+        api.operations.iter().map(words).collect();
+    for op in &api.writes {
+        let words = write_words(op);
+        if !taken.insert(words.clone()) {
+            return Err(format!(
+                "{}: the command {:?} exists already",
+                op.id,
+                words.join(" ")
+            ));
+        }
+        let scoped = matches!(op.segments.as_slice(), [Segment::Static(a), Segment::Param(_), _, ..] if a == "Accounts");
+        let params = super::facade::resolved_params(api, &op.segments, &op.path_params)?;
+        let mut longs = std::collections::BTreeSet::new();
+        let mut check = |long: &str| -> Result<(), String> {
+            if WRITE_RESERVED.contains(&long)
+                || long.starts_with("cli-")
+                || !longs.insert(long.to_owned())
+            {
+                return Err(format!("{}: flag --{long} clashes", op.id));
+            }
+            Ok(())
+        };
+        let mut path = Vec::new();
+        for p in params.iter().skip(usize::from(scoped)) {
+            let long = names::kebab(&p.name);
+            check(&long)?;
+            path.push(format!(
+                "WriteParam {{ long: {long:?}, spec: {:?}, value: {}, shape: Shape::One, required: true, help: {:?} }}",
+                p.name,
+                write_value(api, &p.ty)?,
+                first_sentence(&p.description),
+            ));
+        }
+        let mut body = Vec::new();
+        let mut families = std::collections::BTreeSet::new();
+        for p in &op.body {
+            let help = first_sentence(&p.description);
+            if let Some((prefix, _, suffix)) = super::writes::family_of(&p.name) {
+                if !families.insert((prefix.clone(), suffix.clone())) {
+                    continue;
+                }
+                let max = op
+                    .body
+                    .iter()
+                    .filter_map(|q| super::writes::family_of(&q.name))
+                    .filter(|(pre, _, suf)| *pre == prefix && *suf == suffix)
+                    .map(|(_, index, _)| index)
+                    .max()
+                    .unwrap_or(1);
+                let flags: Vec<String> = (1..=max)
+                    .map(|n| {
+                        format!(
+                            "{}{n}.{}",
+                            names::kebab(&prefix),
+                            names::kebab(suffix.trim_start_matches('.'))
+                        )
+                    })
+                    .collect();
+                for flag in &flags {
+                    check(flag)?;
+                }
+                let BodyType::One(ty) = &p.ty else {
+                    return Err(format!("{}: family {} of {:?}", op.id, p.name, p.ty));
+                };
+                body.push(format!(
+                    "WriteParam {{ long: {:?}, spec: {prefix:?}, value: {}, shape: Shape::Family({suffix:?}, &[{}]), required: false, help: {help:?} }}",
+                    flags.first().ok_or("an empty family")?,
+                    write_value(api, ty)?,
+                    flags.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "),
+                ));
+                continue;
+            }
+            let long = names::kebab(&p.name);
+            check(&long)?;
+            let (value, shape) = match &p.ty {
+                BodyType::One(ty) => (write_value(api, ty)?, "Shape::One"),
+                BodyType::Many(ty) => (write_value(api, ty)?, "Shape::Many"),
+                BodyType::Decimal => ("WriteValue::Decimal".to_owned(), "Shape::One"),
+                BodyType::Json => ("WriteValue::Json".to_owned(), "Shape::One"),
+            };
+            body.push(format!(
+                "WriteParam {{ long: {long:?}, spec: {:?}, value: {value}, shape: {shape}, required: {}, help: {help:?} }}",
+                p.name, p.required,
+            ));
+        }
+        let shown: Vec<String> = match &op.item_schema {
+            Some(schema) if op.kind != WriteKind::Delete => {
+                columns_of(api, &op.id, &op.default_output, schema)?
+                    .iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        writeln!(
+            out,
+            "WriteSpec {{ words: &[{}], about: {:?}, operation: &twilio_api::operations::{}, path: &[{}], body: &[{}], shown: &[{}] }},",
+            words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", "),
+            first_sentence(&op.summary),
+            super::facade::operation_const(&op.id),
+            path.join(", "),
+            body.join(", "),
+            shown.join(", "),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    out.push_str("];\n\n");
+    Ok(out)
+}
+
+/// `messages create`, `messages update`, `messages remove`: the static path segments after
+/// the account, kebab-cased, then the verb twilio-cli uses.
+fn write_words(op: &WriteOp) -> Vec<String> {
+    let mut out: Vec<String> = names::account_scoped(&op.segments)
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Static(name) => Some(names::kebab(name)),
+            Segment::Param(_) => None,
+        })
+        .collect();
+    out.push(
+        match op.kind {
+            WriteKind::Create => "create",
+            WriteKind::Update => "update",
+            WriteKind::Delete => "remove",
+        }
+        .to_owned(),
+    );
+    out
+}
+
+/// The kind of a write's flag, as the CLI's `WriteValue`.
+fn write_value(api: &Api, ty: &ParamType) -> Result<String, String> {
+    Ok(match ty {
+        ParamType::Sid(kind) => format!(
+            "WriteValue::Sid({:?}, crate::writes::sid::<twilio_api::model::{}>)",
+            kind.prefix, kind.rust
+        ),
+        ParamType::String => "WriteValue::Text".to_owned(),
+        ParamType::PhoneNumber => "WriteValue::PhoneNumber".to_owned(),
+        // No write of the spec takes a date alone: the CLI has no kind for it yet.
+        ParamType::Date => return Err("a write parameter of type date".to_owned()),
+        ParamType::DateTime => "WriteValue::DateTime".to_owned(),
+        ParamType::Bool => "WriteValue::Bool".to_owned(),
+        ParamType::Integer => "WriteValue::Integer".to_owned(),
+        ParamType::Enum(component) => {
+            let values = &api
+                .enums
+                .get(component)
+                .ok_or_else(|| format!("no enum {component}"))?
+                .values;
+            format!(
+                "WriteValue::Enum(&[{}])",
+                values
+                    .iter()
+                    .map(|v| format!("{v:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    })
 }
 
 /// Every generated command against the embedded sandbox, over real sockets: exit 0, at least
@@ -265,10 +478,21 @@ const SCHEMA_COLUMNS: usize = 4;
 /// `defaultOutputProperties`; where it gives none, `sid` and `friendly_name` where the item
 /// has them, or else its first few scalar members (no object, array or secret).
 fn default_columns(api: &Api, op: &Operation) -> Result<Vec<String>, String> {
-    if !op.default_output.is_empty() {
-        return Ok(op.default_output.clone());
+    columns_of(api, &op.id, &op.default_output, &op.item_schema)
+}
+
+/// [`default_columns`] of operation `id`, from its `defaultOutputProperties` and its item
+/// schema.
+fn columns_of(
+    api: &Api,
+    id: &str,
+    default_output: &[String],
+    item_schema: &str,
+) -> Result<Vec<String>, String> {
+    if !default_output.is_empty() {
+        return Ok(default_output.to_vec());
     }
-    let schema = api.schema(&op.item_schema)?;
+    let schema = api.schema(item_schema)?;
     let named: Vec<String> = ["sid", "friendly_name"]
         .into_iter()
         .filter(|name| schema.fields.iter().any(|f| f.json == *name))
@@ -291,8 +515,7 @@ fn default_columns(api: &Api, op: &Operation) -> Result<Vec<String>, String> {
         .collect();
     if scalars.is_empty() {
         return Err(format!(
-            "{}: no defaultOutputProperties and no scalar member to show instead",
-            op.id
+            "{id}: no defaultOutputProperties and no scalar member to show instead"
         ));
     }
     Ok(scalars)

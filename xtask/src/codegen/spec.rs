@@ -58,6 +58,8 @@ pub(crate) struct WriteOp {
     pub(crate) item_schema: Option<String>,
     /// The operation's own description.
     pub(crate) summary: String,
+    /// `x-twilio.defaultOutputProperties` of the path (the CLI's default columns).
+    pub(crate) default_output: Vec<String>,
 }
 
 /// One form parameter of a write.
@@ -361,7 +363,8 @@ impl Api {
             };
             for (method, operation) in [("POST", &item.post), ("DELETE", &item.delete)] {
                 let Some(operation) = operation else { continue };
-                let write = read_write(path, method, operation, &mut api.enums)?;
+                let mut write = read_write(path, method, operation, &mut api.enums)?;
+                write.default_output = default_output(item);
                 if let Some(schema_name) = &write.item_schema
                     && !api.schemas.contains_key(schema_name)
                 {
@@ -534,17 +537,7 @@ fn read_operation(
             examples.push((name.clone(), value.clone()));
         }
     }
-    let x_twilio = item.extensions.get("x-twilio");
-    let default_output = x_twilio
-        .and_then(|x| x.get("defaultOutputProperties"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let default_output = default_output(item);
     Ok(Operation {
         id,
         kind,
@@ -561,6 +554,21 @@ fn read_operation(
         default_output,
         examples,
     })
+}
+
+/// `x-twilio.defaultOutputProperties` of a path item.
+fn default_output(item: &PathItem) -> Vec<String> {
+    item.extensions
+        .get("x-twilio")
+        .and_then(|x| x.get("defaultOutputProperties"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The segments of a 2010-04-01 path after `/2010-04-01`, without `.json`.
@@ -1022,6 +1030,7 @@ fn read_write(
         body,
         item_schema,
         summary: operation.description.clone().unwrap_or_default(),
+        default_output: Vec::new(),
     })
 }
 

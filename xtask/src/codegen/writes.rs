@@ -68,7 +68,7 @@ enum Setter<'a> {
 }
 
 /// `Parameter12.Name` → `("Parameter", 12, ".Name")`.
-fn family_of(name: &str) -> Option<(String, u32, String)> {
+pub(crate) fn family_of(name: &str) -> Option<(String, u32, String)> {
     let digits_start = name.find(|c: char| c.is_ascii_digit())?;
     let rest = &name[digits_start..];
     let digits_end = rest.find(|c: char| !c.is_ascii_digit())?;

@@ -1,0 +1,11 @@
+//! The `twilio-api` binary, run as a user runs it, against a scripted loopback server: every
+//! write's flags, body, output and exit codes, and the options that yield to an operation's
+//! parameters of the same name.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bulk;
+mod options;
+mod readme;
+mod support;
+mod writes;
