@@ -209,8 +209,9 @@ pub(crate) struct SandboxArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SandboxCommand {
-    /// Serve the sandbox (every GET of the 2010-04-01 API) until Ctrl-C; prints its address,
-    /// credentials, what it serves and commands to try
+    /// Serve the sandbox (every read and write of the 2010-04-01 API, messages and calls that
+    /// live their lifecycles) until Ctrl-C; prints its address, credentials, what it serves
+    /// and commands to try
     Serve(Serve),
 }
 
@@ -231,11 +232,14 @@ pub(crate) struct Serve {
     /// Delay each response's headers by this many milliseconds
     #[arg(long, value_name = "MS")]
     pub(crate) latency_ms: Option<u64>,
-    /// Script a fault, applied to matching page requests in the order given (repeatable):
-    /// KIND[:ARG][,page=N][,call=CA…][,times=N|forever][,retry-after=S], where KIND is
-    /// status:CODE, html:CODE, delay:MS, stall:MS, cut:BYTES, disconnect, truncated,
-    /// malformed, empty, oversized:BYTES, oversized-chunked:BYTES, foreign:ORIGIN, cycle,
-    /// token-without-page or content-type:TYPE. Example: --fault status:503,page=1,times=2
+    /// Script a fault, applied to matching requests in the order given (repeatable):
+    /// KIND[:ARG][,page=N][,call=CA…][,method=POST|DELETE|GET][,times=N|forever]
+    /// [,retry-after=S], where KIND is status:CODE, html:CODE, delay:MS, stall:MS, cut:BYTES,
+    /// disconnect, truncated, malformed, empty, oversized:BYTES, oversized-chunked:BYTES,
+    /// foreign:ORIGIN, cycle, token-without-page or content-type:TYPE. On a write, a status
+    /// answers instead of it (nothing written) and any other fault comes after it was applied
+    /// (disconnect: the outcome is unknown to the client). Examples: --fault
+    /// status:503,page=1,times=2; --fault disconnect,method=POST
     #[arg(long, value_name = "SPEC")]
     pub(crate) fault: Vec<twilio_sandbox::FaultRule>,
     /// POST each call's status callbacks, form-encoded and signed with the sandbox's auth
@@ -256,6 +260,15 @@ pub(crate) struct Serve {
     /// answered 429 (error 20429, Retry-After: 1)
     #[arg(long, value_name = "N")]
     pub(crate) limit_in_flight: Option<u32>,
+    /// Let messages' and calls' status callbacks and calls' TwiML fetches (Url) go to this
+    /// host too, a name or an IP address over plain http:// (repeatable); by default they go
+    /// to loopback addresses only
+    #[arg(long, value_name = "HOST")]
+    pub(crate) callback_host: Vec<String>,
+    /// The most items the API may create or change; past it a create is answered 429
+    /// (error 20429) and nothing is stored
+    #[arg(long, value_name = "N", default_value_t = twilio_sandbox::DEFAULT_WRITTEN_ITEMS)]
+    pub(crate) written_items: usize,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

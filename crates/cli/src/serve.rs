@@ -13,7 +13,9 @@ pub(crate) async fn serve_sandbox(serve: args::Serve) -> Result<(), Failure> {
     let mut builder = Sandbox::builder()
         .bind(serve.bind)
         .seed(serve.seed)
-        .tls(serve.tls);
+        .tls(serve.tls)
+        .written_items(serve.written_items)
+        .callback_hosts(serve.callback_host.iter().cloned());
     if let Some(calls) = serve.calls {
         builder = builder.calls(calls);
     }

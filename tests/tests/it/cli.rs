@@ -494,31 +494,40 @@ async fn a_call_named_twice_is_listed_once() {
     );
 }
 
-/// `twilio-api sandbox serve` as another client would use it: with scripted faults.
-#[tokio::test]
-async fn sandbox_serve_scripts_faults_from_flags() {
-    use std::io::{BufRead as _, BufReader};
+/// Stops a server process however the test ends, so that no process outlives it.
+struct KillOnDrop(std::process::Child);
 
-    /// Stops the server however the test ends, so that no process outlives it.
-    struct KillOnDrop(std::process::Child);
-    impl Drop for KillOnDrop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
+}
 
+/// `twilio-api sandbox serve ARGS` on a free port: the process, its summary's lines, and the
+/// values of its `listening on`, `account SID:` and `auth token:` lines.
+struct Served {
+    _process: KillOnDrop,
+    /// Kept open: the server may write more lines.
+    _stdout: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    summary: Vec<String>,
+    base: String,
+    account: String,
+    token: String,
+}
+
+fn serve(args: &[&str]) -> Served {
+    use std::io::{BufRead as _, BufReader};
     let mut server = Command::new(cli_binary())
-        .args(["sandbox", "serve", "--bind", "127.0.0.1:0", "--calls", "2"])
-        .args(["--call-with-events", "30"])
-        .args(["--fault", "status:503,page=0", "--fault", "cut:100,page=1"])
+        .args(["sandbox", "serve", "--bind", "127.0.0.1:0"])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let stdout_pipe = server.stdout.take().unwrap();
-    let _server = KillOnDrop(server);
-    let mut lines = BufReader::new(stdout_pipe).lines();
+    let process = KillOnDrop(server);
     let mut summary = Vec::new();
+    let mut lines = BufReader::new(stdout_pipe).lines();
     for line in lines.by_ref() {
         let line = line.unwrap();
         let done = line.starts_with("press Ctrl-C");
@@ -533,9 +542,40 @@ async fn sandbox_serve_scripts_faults_from_flags() {
             .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
             .unwrap_or_else(|| panic!("no {prefix:?} in {summary:#?}"))
     };
-    let base = field("Twilio sandbox listening on");
-    let account = field("account SID:");
-    let token = field("auth token:");
+    let (base, account, token) = (
+        field("Twilio sandbox listening on"),
+        field("account SID:"),
+        field("auth token:"),
+    );
+    Served {
+        _process: process,
+        _stdout: lines,
+        summary,
+        base,
+        account,
+        token,
+    }
+}
+
+/// `twilio-api sandbox serve` as another client would use it: with scripted faults.
+#[tokio::test]
+async fn sandbox_serve_scripts_faults_from_flags() {
+    let served = serve(&[
+        "--calls",
+        "2",
+        "--call-with-events",
+        "30",
+        "--fault",
+        "status:503,page=0",
+        "--fault",
+        "cut:100,page=1",
+    ]);
+    let (summary, base, account, token) = (
+        &served.summary,
+        &served.base,
+        &served.account,
+        &served.token,
+    );
     assert!(
         summary
             .iter()
@@ -563,12 +603,12 @@ async fn sandbox_serve_scripts_faults_from_flags() {
                 "--output",
                 "ndjson",
                 "--base-url",
-                &base,
+                base,
                 "--max-retries",
                 retries,
             ])
-            .env("TWILIO_ACCOUNT_SID", &account)
-            .env("TWILIO_AUTH_TOKEN", &token)
+            .env("TWILIO_ACCOUNT_SID", account)
+            .env("TWILIO_AUTH_TOKEN", token)
             .env_remove("TWILIO_API_KEY")
             .output()
             .unwrap();
@@ -592,6 +632,56 @@ async fn sandbox_serve_scripts_faults_from_flags() {
     // Both faults are spent: the listing is whole.
     let (code, events, err) = list("0");
     assert_eq!((code, events), (Some(0), 30), "{err}");
+}
+
+/// `sandbox serve --fault disconnect,method=POST --written-items 1`: a write cut after it was
+/// applied is exit 3 (its outcome unknown to the client) yet stored once; the store then being
+/// full, the next create is refused (exit 1, error 20429) and nothing more is stored.
+#[tokio::test]
+async fn sandbox_serve_cuts_writes_and_bounds_its_store_from_flags() {
+    let served = serve(&["--fault", "disconnect,method=POST", "--written-items", "1"]);
+    let cli = |args: &[&str]| {
+        Command::new(cli_binary())
+            .args(args)
+            .args(["--base-url", &served.base, "--max-retries", "0"])
+            .env("TWILIO_ACCOUNT_SID", &served.account)
+            .env("TWILIO_AUTH_TOKEN", &served.token)
+            .env_remove("TWILIO_API_KEY")
+            .output()
+            .unwrap()
+    };
+    let send = |body: &str| {
+        cli(&[
+            "messages",
+            "create",
+            "--to",
+            "+15551230001",
+            "--from",
+            "+15005550006",
+            "--body",
+            body,
+        ])
+    };
+    let cut = send("first");
+    assert_eq!(cut.status.code(), Some(3), "{}", stderr(&cut));
+    assert!(stderr(&cut).contains("unknown"), "{}", stderr(&cut));
+    let full = send("second");
+    assert_eq!(full.status.code(), Some(1), "{}", stderr(&full));
+    assert!(stderr(&full).contains("20429"), "{}", stderr(&full));
+    let listed = cli(&[
+        "messages",
+        "list",
+        "--to",
+        "+15551230001",
+        "--output",
+        "ndjson",
+    ]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let bodies: Vec<String> = stdout(&listed)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["body"].to_string())
+        .collect();
+    assert_eq!(bodies, ["\"first\""], "stored once, and only the first");
 }
 
 #[tokio::test]
