@@ -333,6 +333,10 @@ pub use fetch::FetchRequest;
 /// Every operation of the 2010-04-01 API as data ([`operation::Operation`]): what each request
 /// of the resource tree runs through the client's one request path.
 pub use generated::operations;
+/// Every product enabled by a feature (`verify`, `messaging`…, `full`): `twilio_api::verify`,
+/// and `client.verify()`.
+#[allow(unused_imports, unreachable_pub)]
+pub use generated::products::*;
 /// The resource tree: one type per path of the 2010-04-01 reads, reached from [`Client`]
 /// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
 pub use generated::resources;
