@@ -438,10 +438,7 @@ fn product_file(
     let root = names::pascal(&product.module);
     let (accessor, hook) = accessor_of(product);
     let first_version = versions.first().cloned().unwrap_or_default();
-    let walk = match hook {
-        Some(_) => format!("client.{accessor}().{}()", rust_ident(&first_version)),
-        None => format!("client.{accessor}().{}()", rust_ident(&first_version)),
-    };
+    let walk = format!("client.{accessor}().{}()", rust_ident(&first_version));
     let mut out = format!(
         "//! {title} (`https://{host}.twilio.com`), feature `{feature}`: `{walk}`…\n//!\n",
         title = product.title(),
@@ -524,8 +521,7 @@ fn product_file(
         .collect();
     match hook {
         Some(ty) => {
-            let mut fixed = version_methods.replace("self.client()", "self.client");
-            fixed = fixed.replace("self.client.clone()", "self.client.clone()");
+            let fixed = version_methods.replace("self.client()", "self.client");
             write!(
                 out,
                 "/// {title}: its versions, beside 2010-04-01's accounts.\nimpl {ty} {{\n{fixed}}}\n\n",
@@ -863,8 +859,7 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
                 match param {
                     None => write!(walk, ".{acc}()").map_err(|e| e.to_string())?,
                     Some(node_param) => {
-                        let op_param = params.next().ok_or("fewer parameters")?;
-                        let _ = op_param;
+                        params.next().ok_or("fewer parameters")?;
                         let (value, text) = match &node_param.ty {
                             Ty::Sid(prefix) => {
                                 let sid = format!("{prefix}{}", "0123456789abcdef".repeat(2));
