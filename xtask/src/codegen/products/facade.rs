@@ -544,6 +544,7 @@ fn product_file(
     }
     // Nodes.
     let mut filters = String::new();
+    let mut writes = String::new();
     for ((version, key), node) in tree {
         let shown: String = std::iter::once(format!("/{version}"))
             .chain(key.iter().map(|t| match t {
@@ -611,11 +612,20 @@ fn product_file(
                 *oi,
                 method,
                 &mut filters,
+                &mut writes,
             )?);
         }
         out.push_str("}\n\n");
     }
     out.push_str(&filters);
+    if !writes.is_empty() {
+        write!(
+            out,
+            "/// The typed request of every write of {}: its required parameters are the\n/// arguments of the tree's method, every optional one a setter here. Each sends through\n/// [`WriteRequest`](crate::WriteRequest).\npub mod writes {{\n{writes}}}\n",
+            product.title()
+        )
+        .map_err(|e| e.to_string())?;
+    }
     Ok(out)
 }
 
@@ -642,6 +652,7 @@ fn op_method(
     index: usize,
     method: &str,
     filters: &mut String,
+    writes: &mut String,
 ) -> Result<String, String> {
     let constant = format!("operations::{}", const_name(file, op));
     let answer = answer_type(product, file, names, op, index);
@@ -759,12 +770,126 @@ fn op_method(
                 }
                 _ => "Sent once: never repeated once it may have been applied.",
             };
+            let request_ty = request_name(file, op);
+            writes.push_str(&typed_request(
+                product,
+                file,
+                names,
+                op,
+                &answer,
+                &request_ty,
+            )?);
             format!(
-                "{summary}/// `{http_method} {path}`: set the optional parameters on the returned request\n/// (`.param(name, value)`), then `.await` it (or `.send()`). {how}{required_doc}{headers}\npub fn {method}(&self{sig}) -> crate::WriteRequest<{answer}> {{ let request = crate::WriteRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n",
+                "{summary}/// `{http_method} {path}`: set the optional parameters on the returned request,\n/// then `.await` it (or `.send()`). {how}{required_doc}{headers}\npub fn {method}(&self{sig}) -> writes::{request_ty} {{ let request = crate::WriteRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}writes::{request_ty}::from_request(request) }}\n\n",
                 path = op.path,
             )
         }
     })
+}
+
+/// The methods every typed write has, which no setter may shadow.
+const RESERVED: &[&str] = &[
+    "send",
+    "send_raw",
+    "request",
+    "new",
+    "into_future",
+    "clone",
+    "from_request",
+];
+
+/// `V2_CREATE_SERVICE` → `V2CreateServiceRequest`.
+fn request_name(file: &SpecFile, op: &Op) -> String {
+    format!(
+        "{}Request",
+        names::pascal(&const_name(file, op).to_lowercase())
+    )
+}
+
+/// The setters of a write: its optional query and form parameters, then its headers, as
+/// `(setter, parameter, "query" | "param" | "header")`.
+fn setters(op: &Op) -> Vec<(String, &Param, &'static str)> {
+    let mut taken = Taken::default();
+    for reserved in RESERVED {
+        taken.reserve(reserved);
+    }
+    let mut out = Vec::new();
+    let optional_query = op
+        .query
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| (p, "query"));
+    let optional_body = op
+        .body_params
+        .iter()
+        .filter(|p| !p.required && op.body == BodyKind::Form)
+        .map(|p| (p, "param"));
+    for (param, how) in optional_query.chain(optional_body) {
+        let mut name = rust_ident(&param.name);
+        if RESERVED.contains(&name.as_str()) {
+            name = format!("{name}_param");
+        }
+        out.push((taken.unique(name), param, how));
+    }
+    out
+}
+
+/// The typed request of one write: a newtype over `WriteRequest` with a setter per optional
+/// parameter and header.
+fn typed_request(
+    product: &Product,
+    file: &SpecFile,
+    names: &FileNames,
+    op: &Op,
+    answer: &str,
+    request_ty: &str,
+) -> Result<String, String> {
+    let mut out = format!(
+        "crate::write::typed_write! {{\n/// `{method} {path}` (`{id}`): set its optional parameters, then `.await` it.\n{request_ty} => {answer}\n}}\n\nimpl {request_ty} {{\npub(crate) fn from_request(request: crate::WriteRequest<{answer}>) -> Self {{ Self(request) }}\n\n",
+        method = op.method,
+        path = op.path,
+        id = op.id,
+    );
+    let mut taken = Taken::default();
+    for reserved in RESERVED {
+        taken.reserve(reserved);
+    }
+    for (setter, param, how) in setters(op) {
+        taken.reserve(&setter);
+        let (ty, expr) = arg(product, file, names, &param.ty)?;
+        let doc = if param.description.trim().is_empty() {
+            format!("/// The `{}` parameter.\n", param.name)
+        } else {
+            names::doc(&param.description)
+        };
+        let sent = if how == "query" {
+            "the query parameter"
+        } else {
+            "the form field"
+        };
+        writeln!(
+            out,
+            "{doc}///\n/// Sent as {sent} `{name}`.\npub fn {setter}(self, value: {ty}) -> Self {{ let request = self.0;\n{set}Self(request) }}\n",
+            name = param.name,
+            set = set_call(how, &param.name, "value", &expr),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    for header in &op.headers {
+        let setter = taken.unique(rust_ident(header));
+        let (ty, value) = if header.eq_ignore_ascii_case("X-Twilio-Webhook-Enabled") {
+            ("bool", "if value { \"true\" } else { \"false\" }")
+        } else {
+            ("impl Into<String>", "value")
+        };
+        writeln!(
+            out,
+            "/// The header `{header}`.\npub fn {setter}(self, value: {ty}) -> Self {{ Self(self.0.header({header:?}, {value})) }}\n"
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    out.push_str("}\n\n");
+    Ok(out)
 }
 
 /// A sample value of a type: (Rust expression, the text it is sent as, as a Rust expression).
@@ -806,7 +931,10 @@ fn sample(
         ),
         Ty::Many(inner) => {
             let (v, t) = sample(product, file, names, inner, query)?;
-            let v = if v.starts_with('"') || v.starts_with("r#") {
+            let v = if matches!(
+                inner.as_ref(),
+                Ty::String | Ty::Decimal | Ty::Object | Ty::Array | Ty::Any
+            ) {
                 format!("{v}.to_owned()")
             } else {
                 v
@@ -905,7 +1033,55 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
                 rust_ident(file.spec_module.as_deref().unwrap_or(version)).trim_start_matches("r#"),
                 rust_ident(&op.id).trim_start_matches("r#")
             ));
-            let call = format!("{walk}.{method}({})", args.join(", "));
+            let mut call = format!("{walk}.{method}({})", args.join(", "));
+            let mut header_check = String::new();
+            let mut binding = "request";
+            if op.method != "GET" {
+                // Every optional parameter and header through its setter.
+                for (setter, param, how) in setters(op) {
+                    let (value, text) = sample(product, file, names, &param.ty, how == "query")?;
+                    write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
+                    let list = if how == "query" {
+                        &mut expected_query
+                    } else {
+                        &mut expected_body
+                    };
+                    let text = text
+                        .strip_prefix("MANY:")
+                        .map_or(text.clone(), str::to_owned);
+                    let pair = format!("({:?}.to_owned(), ({text}).to_owned())", param.name);
+                    if matches!(param.ty, Ty::Many(_)) {
+                        list.push(pair.clone());
+                    }
+                    list.push(pair);
+                }
+                let mut expected_headers = Vec::new();
+                let mut htaken = Taken::default();
+                for reserved in RESERVED {
+                    htaken.reserve(reserved);
+                }
+                for (setter, ..) in setters(op) {
+                    htaken.reserve(&setter);
+                }
+                for header in &op.headers {
+                    let setter = htaken.unique(rust_ident(header));
+                    let (value, text) = if header.eq_ignore_ascii_case("X-Twilio-Webhook-Enabled") {
+                        ("true", "true")
+                    } else {
+                        ("\"v1\"", "v1")
+                    };
+                    write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
+                    expected_headers.push(format!("({header:?}, {text:?})"));
+                }
+                call = format!("{call};\n    let request = typed.request()");
+                binding = "typed";
+                write!(
+                    header_check,
+                    "    let headers: Vec<(&str, &str)> = request.headers().map(|(n, v)| (n, v.to_str().unwrap())).collect();\n    assert_eq!(headers, vec![{}]);\n",
+                    expected_headers.join(", ")
+                )
+                .map_err(|e| e.to_string())?;
+            }
             let list = op.method == "GET"
                 && matches!(op.answer, Answer::Meta { .. })
                 && names.lists.contains_key(oi);
@@ -936,7 +1112,7 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
             };
             writeln!(
                 out,
-                "/// `{m} {p}`\n#[test]\nfn {test}() {{\n    let request = {call};\n    let operation = request.operation();\n    assert_eq!(operation.id, {id:?});\n    assert_eq!(operation.method, http::Method::{m});\n    assert_eq!(operation.host, {host:?});\n    assert_eq!(operation.path, {p:?});\n    assert!({retry}operation.retry.is_idempotent());\n    let uri = {uri_expr};\n    assert_eq!(path(&uri), {expected_path:?});\n    assert_eq!(query(&uri), sorted(vec![{q}]));\n{body_check}}}\n",
+                "/// `{m} {p}`\n#[test]\nfn {test}() {{\n    let {binding} = {call};\n    let operation = request.operation();\n    assert_eq!(operation.id, {id:?});\n    assert_eq!(operation.method, http::Method::{m});\n    assert_eq!(operation.host, {host:?});\n    assert_eq!(operation.path, {p:?});\n    assert!({retry}operation.retry.is_idempotent());\n    let uri = {uri_expr};\n    assert_eq!(path(&uri), {expected_path:?});\n    assert_eq!(query(&uri), sorted(vec![{q}]));\n{body_check}{header_check}}}\n",
                 m = op.method,
                 p = op.path,
                 id = op.id,

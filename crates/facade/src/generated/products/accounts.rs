@@ -405,15 +405,15 @@ impl V1AuthTokensPromote {
 
     /// Promote the secondary Auth Token to primary. After promoting the new token, all requests to Twilio using your old primary Auth Token will result in an error.
     ///
-    /// `POST /v1/AuthTokens/Promote`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::accounts::v1::AuthTokenPromotion> {
+    /// `POST /v1/AuthTokens/Promote`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateAuthTokenPromotionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_AUTH_TOKEN_PROMOTION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateAuthTokenPromotionRequest::from_request(request)
     }
 }
 
@@ -432,28 +432,28 @@ impl V1AuthTokensSecondary {
 
     /// Create a new secondary Auth Token
     ///
-    /// `POST /v1/AuthTokens/Secondary`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::accounts::v1::SecondaryAuthToken> {
+    /// `POST /v1/AuthTokens/Secondary`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSecondaryAuthTokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SECONDARY_AUTH_TOKEN,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSecondaryAuthTokenRequest::from_request(request)
     }
 
     /// Delete the secondary Auth Token from your account
     ///
-    /// `DELETE /v1/AuthTokens/Secondary`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/AuthTokens/Secondary`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSecondaryAuthTokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SECONDARY_AUTH_TOKEN,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSecondaryAuthTokenRequest::from_request(request)
     }
 }
 
@@ -492,14 +492,14 @@ impl V1ConsentsBulk {
         &self.path
     }
 
-    /// `POST /v1/Consents/Bulk`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Consents/Bulk`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Items`.
     pub fn create(
         &self,
         items: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::BulkConsents> {
+    ) -> writes::V1CreateBulkConsentsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BULK_CONSENTS,
@@ -509,7 +509,7 @@ impl V1ConsentsBulk {
         for x in items {
             request = request.param("Items", x);
         }
-        request
+        writes::V1CreateBulkConsentsRequest::from_request(request)
     }
 }
 
@@ -548,14 +548,14 @@ impl V1ContactsBulk {
         &self.path
     }
 
-    /// `POST /v1/Contacts/Bulk`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Contacts/Bulk`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Items`.
     pub fn create(
         &self,
         items: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::BulkContacts> {
+    ) -> writes::V1CreateBulkContactsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BULK_CONTACTS,
@@ -565,7 +565,7 @@ impl V1ContactsBulk {
         for x in items {
             request = request.param("Items", x);
         }
-        request
+        writes::V1CreateBulkContactsRequest::from_request(request)
     }
 }
 
@@ -661,14 +661,11 @@ impl V1CredentialsAWS {
 
     /// Create a new AWS Credential
     ///
-    /// `POST /v1/Credentials/AWS`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Credentials/AWS`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Credentials`.
-    pub fn create(
-        &self,
-        credentials: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialAws> {
+    pub fn create(&self, credentials: impl Into<String>) -> writes::V1CreateCredentialAwsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL_AWS,
@@ -678,7 +675,7 @@ impl V1CredentialsAWS {
             let x = credentials;
             request.param("Credentials", x)
         };
-        request
+        writes::V1CreateCredentialAwsRequest::from_request(request)
     }
 }
 
@@ -721,30 +718,28 @@ impl V1CredentialsAWSItem {
 
     /// Modify the properties of a given Account
     ///
-    /// `POST /v1/Credentials/AWS/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialAws> {
+    /// `POST /v1/Credentials/AWS/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCredentialAwsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CREDENTIAL_AWS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCredentialAwsRequest::from_request(request)
     }
 
     /// Delete a Credential from your account
     ///
-    /// `DELETE /v1/Credentials/AWS/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Credentials/AWS/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialAwsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL_AWS,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialAwsRequest::from_request(request)
     }
 }
 
@@ -794,14 +789,14 @@ impl V1CredentialsPublicKeys {
 
     /// Create a new Public Key Credential
     ///
-    /// `POST /v1/Credentials/PublicKeys`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Credentials/PublicKeys`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PublicKey`.
     pub fn create(
         &self,
         public_key: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialPublicKey> {
+    ) -> writes::V1CreateCredentialPublicKeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL_PUBLIC_KEY,
@@ -811,7 +806,7 @@ impl V1CredentialsPublicKeys {
             let x = public_key;
             request.param("PublicKey", x)
         };
-        request
+        writes::V1CreateCredentialPublicKeyRequest::from_request(request)
     }
 }
 
@@ -854,30 +849,28 @@ impl V1CredentialsPublicKey {
 
     /// Modify the properties of a given Account
     ///
-    /// `POST /v1/Credentials/PublicKeys/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialPublicKey> {
+    /// `POST /v1/Credentials/PublicKeys/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCredentialPublicKeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CREDENTIAL_PUBLIC_KEY,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCredentialPublicKeyRequest::from_request(request)
     }
 
     /// Delete a Credential from your account
     ///
-    /// `DELETE /v1/Credentials/PublicKeys/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Credentials/PublicKeys/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialPublicKeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL_PUBLIC_KEY,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialPublicKeyRequest::from_request(request)
     }
 }
 
@@ -938,14 +931,14 @@ impl V1MessagingGeoPermissions {
         request
     }
 
-    /// `PATCH /v1/Messaging/GeoPermissions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `PATCH /v1/Messaging/GeoPermissions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Permissions`.
     pub fn update(
         &self,
         permissions: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::MessagingGeopermissions> {
+    ) -> writes::V1UpdateMessagingGeopermissionsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_MESSAGING_GEOPERMISSIONS,
@@ -955,7 +948,7 @@ impl V1MessagingGeoPermissions {
         for x in permissions {
             request = request.param("Permissions", x);
         }
-        request
+        writes::V1UpdateMessagingGeopermissionsRequest::from_request(request)
     }
 }
 
@@ -1018,14 +1011,11 @@ impl V1SafeListNumbers {
 
     /// Add a new phone number or phone number 1k prefix to SafeList.
     ///
-    /// `POST /v1/SafeList/Numbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SafeList/Numbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PhoneNumber`.
-    pub fn create(
-        &self,
-        phone_number: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::accounts::v1::Safelist> {
+    pub fn create(&self, phone_number: impl Into<String>) -> writes::V1CreateSafelistRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SAFELIST,
@@ -1035,19 +1025,282 @@ impl V1SafeListNumbers {
             let x = phone_number;
             request.param("PhoneNumber", x)
         };
-        request
+        writes::V1CreateSafelistRequest::from_request(request)
     }
 
     /// Remove a phone number or phone number 1k prefix from SafeList.
     ///
-    /// `DELETE /v1/SafeList/Numbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/SafeList/Numbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSafelistRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SAFELIST,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSafelistRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Accounts: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/AuthTokens/Promote` (`UpdateAuthTokenPromotion`): set its optional parameters, then `.await` it.
+        V1UpdateAuthTokenPromotionRequest => twilio_model::accounts::v1::AuthTokenPromotion
+    }
+
+    impl V1UpdateAuthTokenPromotionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::AuthTokenPromotion>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/AuthTokens/Secondary` (`CreateSecondaryAuthToken`): set its optional parameters, then `.await` it.
+        V1CreateSecondaryAuthTokenRequest => twilio_model::accounts::v1::SecondaryAuthToken
+    }
+
+    impl V1CreateSecondaryAuthTokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::SecondaryAuthToken>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/AuthTokens/Secondary` (`DeleteSecondaryAuthToken`): set its optional parameters, then `.await` it.
+        V1DeleteSecondaryAuthTokenRequest => ()
+    }
+
+    impl V1DeleteSecondaryAuthTokenRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Consents/Bulk` (`CreateBulkConsents`): set its optional parameters, then `.await` it.
+        V1CreateBulkConsentsRequest => twilio_model::accounts::v1::BulkConsents
+    }
+
+    impl V1CreateBulkConsentsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::BulkConsents>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Contacts/Bulk` (`CreateBulkContacts`): set its optional parameters, then `.await` it.
+        V1CreateBulkContactsRequest => twilio_model::accounts::v1::BulkContacts
+    }
+
+    impl V1CreateBulkContactsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::BulkContacts>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/AWS` (`CreateCredentialAws`): set its optional parameters, then `.await` it.
+        V1CreateCredentialAwsRequest => twilio_model::accounts::v1::CredentialCredentialAws
+    }
+
+    impl V1CreateCredentialAwsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialAws>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Subaccount that this Credential should be associated with. Must be a valid Subaccount of the account issuing the request.
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/AWS/{Sid}` (`UpdateCredentialAws`): set its optional parameters, then `.await` it.
+        V1UpdateCredentialAwsRequest => twilio_model::accounts::v1::CredentialCredentialAws
+    }
+
+    impl V1UpdateCredentialAwsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialAws>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Credentials/AWS/{Sid}` (`DeleteCredentialAws`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialAwsRequest => ()
+    }
+
+    impl V1DeleteCredentialAwsRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/PublicKeys` (`CreateCredentialPublicKey`): set its optional parameters, then `.await` it.
+        V1CreateCredentialPublicKeyRequest => twilio_model::accounts::v1::CredentialCredentialPublicKey
+    }
+
+    impl V1CreateCredentialPublicKeyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialPublicKey>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Subaccount that this Credential should be associated with. Must be a valid Subaccount of the account issuing the request
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/PublicKeys/{Sid}` (`UpdateCredentialPublicKey`): set its optional parameters, then `.await` it.
+        V1UpdateCredentialPublicKeyRequest => twilio_model::accounts::v1::CredentialCredentialPublicKey
+    }
+
+    impl V1UpdateCredentialPublicKeyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::CredentialCredentialPublicKey>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Credentials/PublicKeys/{Sid}` (`DeleteCredentialPublicKey`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialPublicKeyRequest => ()
+    }
+
+    impl V1DeleteCredentialPublicKeyRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PATCH /v1/Messaging/GeoPermissions` (`UpdateMessagingGeopermissions`): set its optional parameters, then `.await` it.
+        V1UpdateMessagingGeopermissionsRequest => twilio_model::accounts::v1::MessagingGeopermissions
+    }
+
+    impl V1UpdateMessagingGeopermissionsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::MessagingGeopermissions>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SafeList/Numbers` (`CreateSafelist`): set its optional parameters, then `.await` it.
+        V1CreateSafelistRequest => twilio_model::accounts::v1::Safelist
+    }
+
+    impl V1CreateSafelistRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::accounts::v1::Safelist>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/SafeList/Numbers` (`DeleteSafelist`): set its optional parameters, then `.await` it.
+        V1DeleteSafelistRequest => ()
+    }
+
+    impl V1DeleteSafelistRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The phone number or phone number 1k prefix to be removed from SafeList. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
+        ///
+        /// Sent as the query parameter `PhoneNumber`.
+        pub fn phone_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.query("PhoneNumber", x)
+            };
+            Self(request)
+        }
     }
 }

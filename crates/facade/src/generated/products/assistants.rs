@@ -648,22 +648,19 @@ impl V1Assistants {
 
     /// create an assistant
     ///
-    /// `POST /v1/Assistants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Assistants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceAssistant> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateAssistantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ASSISTANT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateAssistantRequest::from_request(request)
     }
 }
 
@@ -767,35 +764,32 @@ impl V1Assistant {
 
     /// update an assistant
     ///
-    /// `PUT /v1/Assistants/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Assistants/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceAssistant> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateAssistantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ASSISTANT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateAssistantRequest::from_request(request)
     }
 
     /// delete an assistant
     ///
-    /// `DELETE /v1/Assistants/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Assistants/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteAssistantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ASSISTANT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteAssistantRequest::from_request(request)
     }
 }
 
@@ -843,22 +837,19 @@ impl V1AssistantFeedbacks {
 
     /// Create feedback
     ///
-    /// `POST /v1/Assistants/{id}/Feedbacks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Assistants/{id}/Feedbacks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceFeedback> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateFeedbackRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_FEEDBACK,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateFeedbackRequest::from_request(request)
     }
 }
 
@@ -920,28 +911,28 @@ impl V1AssistantKnowledgeItem {
 
     /// Attach Knowledge to Assistant
     ///
-    /// `POST /v1/Assistants/{assistantId}/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<()> {
+    /// `POST /v1/Assistants/{assistantId}/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateAssistantKnowledgeAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ASSISTANT_KNOWLEDGE_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateAssistantKnowledgeAttachmentRequest::from_request(request)
     }
 
     /// Detach Knowledge to Assistant
     ///
-    /// `DELETE /v1/Assistants/{assistantId}/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Assistants/{assistantId}/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteAssistantKnowledgeAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ASSISTANT_KNOWLEDGE_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteAssistantKnowledgeAttachmentRequest::from_request(request)
     }
 }
 
@@ -960,23 +951,19 @@ impl V1AssistantMessages {
 
     /// send a message
     ///
-    /// `POST /v1/Assistants/{id}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Assistants/{id}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceAssistantSendMessageResponse>
-    {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MESSAGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateMessageRequest::from_request(request)
     }
 }
 
@@ -1036,28 +1023,28 @@ impl V1AssistantTool {
 
     /// Attach Tool to Assistant
     ///
-    /// `POST /v1/Assistants/{assistantId}/Tools/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<()> {
+    /// `POST /v1/Assistants/{assistantId}/Tools/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateAssistantToolAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ASSISTANT_TOOL_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateAssistantToolAttachmentRequest::from_request(request)
     }
 
     /// Detach Tool to Assistant
     ///
-    /// `DELETE /v1/Assistants/{assistantId}/Tools/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Assistants/{assistantId}/Tools/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteAssistantToolAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ASSISTANT_TOOL_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteAssistantToolAttachmentRequest::from_request(request)
     }
 }
 
@@ -1103,22 +1090,19 @@ impl V1Knowledge {
 
     /// Create knowledge
     ///
-    /// `POST /v1/Knowledge`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Knowledge`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceKnowledge> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_KNOWLEDGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateKnowledgeRequest::from_request(request)
     }
 }
 
@@ -1175,35 +1159,32 @@ impl V1KnowledgeItem {
 
     /// Update knowledge
     ///
-    /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceKnowledge> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_KNOWLEDGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateKnowledgeRequest::from_request(request)
     }
 
     /// Delete knowledge
     ///
-    /// `DELETE /v1/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_KNOWLEDGE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteKnowledgeRequest::from_request(request)
     }
 }
 
@@ -1493,19 +1474,16 @@ impl V1Tools {
 
     /// Create tool
     ///
-    /// `POST /v1/Tools`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Tools`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceTool> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateToolRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_TOOL, self.path.clone());
         let request = request.json(body);
-        request
+        writes::V1CreateToolRequest::from_request(request)
     }
 }
 
@@ -1545,29 +1523,26 @@ impl V1Tool {
 
     /// Update tool
     ///
-    /// `PUT /v1/Tools/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Tools/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::assistants::v1::ServiceTool> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateToolRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_TOOL, self.path.clone());
         let request = request.json(body);
-        request
+        writes::V1UpdateToolRequest::from_request(request)
     }
 
     /// delete a tool
     ///
-    /// `DELETE /v1/Tools/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Tools/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteToolRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_TOOL, self.path.clone());
-        request
+        writes::V1DeleteToolRequest::from_request(request)
     }
 }
 
@@ -1603,5 +1578,193 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `AssistantId`.
         pub fn assistant_id(self, value: impl Into<String>) -> Self { let x = value; self.filter("AssistantId", x) }
 
+    }
+}
+
+/// The typed request of every write of Assistants: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Assistants` (`CreateAssistant`): set its optional parameters, then `.await` it.
+        V1CreateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
+    }
+
+    impl V1CreateAssistantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceAssistant>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Assistants/{id}` (`UpdateAssistant`): set its optional parameters, then `.await` it.
+        V1UpdateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
+    }
+
+    impl V1UpdateAssistantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceAssistant>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Assistants/{id}` (`DeleteAssistant`): set its optional parameters, then `.await` it.
+        V1DeleteAssistantRequest => ()
+    }
+
+    impl V1DeleteAssistantRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Assistants/{id}/Feedbacks` (`CreateFeedback`): set its optional parameters, then `.await` it.
+        V1CreateFeedbackRequest => twilio_model::assistants::v1::ServiceFeedback
+    }
+
+    impl V1CreateFeedbackRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceFeedback>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Assistants/{assistantId}/Knowledge/{id}` (`CreateAssistantKnowledgeAttachment`): set its optional parameters, then `.await` it.
+        V1CreateAssistantKnowledgeAttachmentRequest => ()
+    }
+
+    impl V1CreateAssistantKnowledgeAttachmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Assistants/{assistantId}/Knowledge/{id}` (`DeleteAssistantKnowledgeAttachment`): set its optional parameters, then `.await` it.
+        V1DeleteAssistantKnowledgeAttachmentRequest => ()
+    }
+
+    impl V1DeleteAssistantKnowledgeAttachmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Assistants/{id}/Messages` (`CreateMessage`): set its optional parameters, then `.await` it.
+        V1CreateMessageRequest => twilio_model::assistants::v1::ServiceAssistantSendMessageResponse
+    }
+
+    impl V1CreateMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::assistants::v1::ServiceAssistantSendMessageResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Assistants/{assistantId}/Tools/{id}` (`CreateAssistantToolAttachment`): set its optional parameters, then `.await` it.
+        V1CreateAssistantToolAttachmentRequest => ()
+    }
+
+    impl V1CreateAssistantToolAttachmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Assistants/{assistantId}/Tools/{id}` (`DeleteAssistantToolAttachment`): set its optional parameters, then `.await` it.
+        V1DeleteAssistantToolAttachmentRequest => ()
+    }
+
+    impl V1DeleteAssistantToolAttachmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Knowledge` (`CreateKnowledge`): set its optional parameters, then `.await` it.
+        V1CreateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
+    }
+
+    impl V1CreateKnowledgeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceKnowledge>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Knowledge/{id}` (`UpdateKnowledge`): set its optional parameters, then `.await` it.
+        V1UpdateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
+    }
+
+    impl V1UpdateKnowledgeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceKnowledge>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Knowledge/{id}` (`DeleteKnowledge`): set its optional parameters, then `.await` it.
+        V1DeleteKnowledgeRequest => ()
+    }
+
+    impl V1DeleteKnowledgeRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Tools` (`CreateTool`): set its optional parameters, then `.await` it.
+        V1CreateToolRequest => twilio_model::assistants::v1::ServiceTool
+    }
+
+    impl V1CreateToolRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceTool>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Tools/{id}` (`UpdateTool`): set its optional parameters, then `.await` it.
+        V1UpdateToolRequest => twilio_model::assistants::v1::ServiceTool
+    }
+
+    impl V1UpdateToolRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::assistants::v1::ServiceTool>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Tools/{id}` (`DeleteTool`): set its optional parameters, then `.await` it.
+        V1DeleteToolRequest => ()
+    }
+
+    impl V1DeleteToolRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

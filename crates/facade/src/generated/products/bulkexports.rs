@@ -267,12 +267,12 @@ impl V1ExportsJob {
         request
     }
 
-    /// `DELETE /v1/Exports/Jobs/{JobSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Exports/Jobs/{JobSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteJobRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_JOB, self.path.clone());
-        request
+        writes::V1DeleteJobRequest::from_request(request)
     }
 }
 
@@ -387,17 +387,15 @@ impl V1ExportConfiguration {
 
     /// Update a specific Export Configuration.
     ///
-    /// `POST /v1/Exports/{ResourceType}/Configuration`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::bulkexports::v1::ExportConfiguration> {
+    /// `POST /v1/Exports/{ResourceType}/Configuration`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateExportConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_EXPORT_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateExportConfigurationRequest::from_request(request)
     }
 }
 
@@ -504,8 +502,8 @@ impl V1ExportJobs {
         request
     }
 
-    /// `POST /v1/Exports/{ResourceType}/Jobs`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Exports/{ResourceType}/Jobs`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `EndDay`, `FriendlyName`, `StartDay`.
     pub fn create(
@@ -513,7 +511,7 @@ impl V1ExportJobs {
         end_day: impl Into<String>,
         friendly_name: impl Into<String>,
         start_day: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::bulkexports::v1::ExportExportCustomJob> {
+    ) -> writes::V1CreateExportCustomJobRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_EXPORT_CUSTOM_JOB,
@@ -531,6 +529,120 @@ impl V1ExportJobs {
             let x = start_day;
             request.param("StartDay", x)
         };
-        request
+        writes::V1CreateExportCustomJobRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Bulkexports: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `DELETE /v1/Exports/Jobs/{JobSid}` (`DeleteJob`): set its optional parameters, then `.await` it.
+        V1DeleteJobRequest => ()
+    }
+
+    impl V1DeleteJobRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Exports/{ResourceType}/Configuration` (`UpdateExportConfiguration`): set its optional parameters, then `.await` it.
+        V1UpdateExportConfigurationRequest => twilio_model::bulkexports::v1::ExportConfiguration
+    }
+
+    impl V1UpdateExportConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::bulkexports::v1::ExportConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// If true, Twilio will automatically generate every day's file when the day is over.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Sets whether Twilio should call a webhook URL when the automatic generation is complete, using GET or POST. The actual destination is set in the webhook_url
+        ///
+        /// Sent as the form field `WebhookMethod`.
+        pub fn webhook_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Stores the URL destination for the method specified in webhook_method.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Exports/{ResourceType}/Jobs` (`CreateExportCustomJob`): set its optional parameters, then `.await` it.
+        V1CreateExportCustomJobRequest => twilio_model::bulkexports::v1::ExportExportCustomJob
+    }
+
+    impl V1CreateExportCustomJobRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::bulkexports::v1::ExportExportCustomJob>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The optional email to send the completion notification to. You can set both webhook, and email, or one or the other. If you set neither, the job will run but you will have to query to determine your job's status.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// This is the method used to call the webhook on completion of the job. If this is supplied, `WebhookUrl` must also be supplied.
+        ///
+        /// Sent as the form field `WebhookMethod`.
+        pub fn webhook_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The optional webhook url called on completion of the job. If this is supplied, `WebhookMethod` must also be supplied. If you set neither webhook nor email, you will have to check your job's status manually.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
     }
 }

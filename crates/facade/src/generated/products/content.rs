@@ -310,22 +310,19 @@ impl V1Content {
 
     /// Create a Content resource
     ///
-    /// `POST /v1/Content`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Content`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::content::v1::Content> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateContentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONTENT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateContentRequest::from_request(request)
     }
 }
 
@@ -374,35 +371,32 @@ impl V1ContentItem {
 
     /// Update a Content resource
     ///
-    /// `PUT /v1/Content/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Content/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::content::v1::Content> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateContentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONTENT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateContentRequest::from_request(request)
     }
 
     /// Deletes a Content resource
     ///
-    /// `DELETE /v1/Content/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Content/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteContentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONTENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteContentRequest::from_request(request)
     }
 }
 
@@ -465,22 +459,19 @@ impl V1ContentApprovalRequestsWhatsapp {
 
     /// Create a ContentApprovalRequest for a content item
     ///
-    /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::content::v1::ContentApprovalCreate> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateApprovalCreateRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_APPROVAL_CREATE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateApprovalCreateRequest::from_request(request)
     }
 }
 
@@ -779,5 +770,60 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `ChannelEligibility`.
         pub fn channel_eligibility(self, value: impl IntoIterator<Item = String>) -> Self { let mut request = self; for x in value { request = request.query("ChannelEligibility", x); } request }
 
+    }
+}
+
+/// The typed request of every write of Content: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Content` (`CreateContent`): set its optional parameters, then `.await` it.
+        V1CreateContentRequest => twilio_model::content::v1::Content
+    }
+
+    impl V1CreateContentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::content::v1::Content>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Content/{Sid}` (`UpdateContent`): set its optional parameters, then `.await` it.
+        V1UpdateContentRequest => twilio_model::content::v1::Content
+    }
+
+    impl V1UpdateContentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::content::v1::Content>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Content/{Sid}` (`DeleteContent`): set its optional parameters, then `.await` it.
+        V1DeleteContentRequest => ()
+    }
+
+    impl V1DeleteContentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp` (`CreateApprovalCreate`): set its optional parameters, then `.await` it.
+        V1CreateApprovalCreateRequest => twilio_model::content::v1::ContentApprovalCreate
+    }
+
+    impl V1CreateApprovalCreateRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::content::v1::ContentApprovalCreate>,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

@@ -1911,15 +1911,15 @@ impl V1Configuration {
 
     /// Update the global configuration of conversations on your account
     ///
-    /// `POST /v1/Configuration`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::conversations::v1::Configuration> {
+    /// `POST /v1/Configuration`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConfigurationRequest::from_request(request)
     }
 }
 
@@ -1969,15 +1969,15 @@ impl V1ConfigurationAddresses {
 
     /// Create a new address configuration
     ///
-    /// `POST /v1/Configuration/Addresses`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Configuration/Addresses`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Address`, `Type`.
     pub fn create(
         &self,
         address: impl Into<String>,
         r#type: twilio_model::conversations::v1::ConfigurationAddressType,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConfigurationAddress> {
+    ) -> writes::V1CreateConfigurationAddressRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONFIGURATION_ADDRESS,
@@ -1991,7 +1991,7 @@ impl V1ConfigurationAddresses {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateConfigurationAddressRequest::from_request(request)
     }
 }
 
@@ -2034,30 +2034,28 @@ impl V1ConfigurationAddress {
 
     /// Update an existing address configuration
     ///
-    /// `POST /v1/Configuration/Addresses/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConfigurationAddress> {
+    /// `POST /v1/Configuration/Addresses/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConfigurationAddressRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONFIGURATION_ADDRESS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConfigurationAddressRequest::from_request(request)
     }
 
     /// Remove an existing address configuration
     ///
-    /// `DELETE /v1/Configuration/Addresses/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Configuration/Addresses/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteConfigurationAddressRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONFIGURATION_ADDRESS,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConfigurationAddressRequest::from_request(request)
     }
 }
 
@@ -2097,18 +2095,15 @@ impl V1ConfigurationWebhooks {
         request
     }
 
-    /// `POST /v1/Configuration/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConfigurationConfigurationWebhook>
-    {
+    /// `POST /v1/Configuration/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConfigurationWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONFIGURATION_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConfigurationWebhookRequest::from_request(request)
     }
 }
 
@@ -2127,19 +2122,17 @@ impl V1ConversationWithParticipants {
 
     /// Create a new conversation with the list of participants in your account's default service
     ///
-    /// `POST /v1/ConversationWithParticipants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ConversationWithParticipants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationWithParticipants> {
+    pub fn create(&self) -> writes::V1CreateConversationWithParticipantsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONVERSATION_WITH_PARTICIPANTS,
             self.path.clone(),
         );
-        request
+        writes::V1CreateConversationWithParticipantsRequest::from_request(request)
     }
 }
 
@@ -2187,17 +2180,17 @@ impl V1Conversations {
 
     /// Create a new conversation in your account's default service
     ///
-    /// `POST /v1/Conversations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::conversations::v1::Conversation> {
+    pub fn create(&self) -> writes::V1CreateConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateConversationRequest::from_request(request)
     }
 }
 
@@ -2302,32 +2295,32 @@ impl V1Conversation {
 
     /// Update an existing conversation in your account's default service
     ///
-    /// `POST /v1/Conversations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::conversations::v1::Conversation> {
+    pub fn update(&self) -> writes::V1UpdateConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConversationRequest::from_request(request)
     }
 
     /// Remove a conversation from your account's default service
     ///
-    /// `DELETE /v1/Conversations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Conversations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConversationRequest::from_request(request)
     }
 }
 
@@ -2377,19 +2370,17 @@ impl V1ConversationMessages {
 
     /// Add a new message to the conversation
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{ConversationSid}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationMessage> {
+    pub fn create(&self) -> writes::V1CreateConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateConversationMessageRequest::from_request(request)
     }
 }
 
@@ -2453,34 +2444,32 @@ impl V1ConversationMessage {
 
     /// Update an existing message in the conversation
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationMessage> {
+    pub fn update(&self) -> writes::V1UpdateConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConversationMessageRequest::from_request(request)
     }
 
     /// Remove a message from the conversation
     ///
-    /// `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConversationMessageRequest::from_request(request)
     }
 }
 
@@ -2615,20 +2604,17 @@ impl V1ConversationParticipants {
 
     /// Add a new participant to the conversation
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Participants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{ConversationSid}/Participants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationParticipant>
-    {
+    pub fn create(&self) -> writes::V1CreateConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateConversationParticipantRequest::from_request(request)
     }
 }
 
@@ -2672,35 +2658,32 @@ impl V1ConversationParticipant {
 
     /// Update an existing participant in the conversation
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationParticipant>
-    {
+    pub fn update(&self) -> writes::V1UpdateConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConversationParticipantRequest::from_request(request)
     }
 
     /// Remove a participant from the conversation
     ///
-    /// `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConversationParticipantRequest::from_request(request)
     }
 }
 
@@ -2750,15 +2733,14 @@ impl V1ConversationWebhooks {
 
     /// Create a new webhook scoped to the conversation
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Conversations/{ConversationSid}/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Target`.
     pub fn create(
         &self,
         target: twilio_model::conversations::v1::ConversationScopedWebhookTarget,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationScopedWebhook>
-    {
+    ) -> writes::V1CreateConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONVERSATION_SCOPED_WEBHOOK,
@@ -2768,7 +2750,7 @@ impl V1ConversationWebhooks {
             let x = target;
             request.param("Target", x.as_str())
         };
-        request
+        writes::V1CreateConversationScopedWebhookRequest::from_request(request)
     }
 }
 
@@ -2812,31 +2794,28 @@ impl V1ConversationWebhook {
 
     /// Update an existing conversation-scoped webhook
     ///
-    /// `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ConversationConversationScopedWebhook>
-    {
+    /// `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONVERSATION_SCOPED_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConversationScopedWebhookRequest::from_request(request)
     }
 
     /// Remove an existing webhook scoped to the conversation
     ///
-    /// `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONVERSATION_SCOPED_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConversationScopedWebhookRequest::from_request(request)
     }
 }
 
@@ -2882,14 +2861,14 @@ impl V1Credentials {
 
     /// Add a new push notification credential to your account
     ///
-    /// `POST /v1/Credentials`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Credentials`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
     pub fn create(
         &self,
         r#type: twilio_model::conversations::v1::CredentialPushType,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::Credential> {
+    ) -> writes::V1CreateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL,
@@ -2899,7 +2878,7 @@ impl V1Credentials {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateCredentialRequest::from_request(request)
     }
 }
 
@@ -2940,28 +2919,28 @@ impl V1Credential {
 
     /// Update an existing push notification credential on your account
     ///
-    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::conversations::v1::Credential> {
+    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCredentialRequest::from_request(request)
     }
 
     /// Remove a push notification credential from your account
     ///
-    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialRequest::from_request(request)
     }
 }
 
@@ -3046,8 +3025,8 @@ impl V1Roles {
 
     /// Create a new user role in your account's default service
     ///
-    /// `POST /v1/Roles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Roles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Permission`, `Type`.
     pub fn create(
@@ -3055,7 +3034,7 @@ impl V1Roles {
         friendly_name: impl Into<String>,
         permission: impl IntoIterator<Item = String>,
         r#type: twilio_model::conversations::v1::RoleRoleType,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::Role> {
+    ) -> writes::V1CreateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_ROLE, self.path.clone());
         let request = {
@@ -3070,7 +3049,7 @@ impl V1Roles {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateRoleRequest::from_request(request)
     }
 }
 
@@ -3105,31 +3084,31 @@ impl V1Role {
 
     /// Update an existing user role in your account's default service
     ///
-    /// `POST /v1/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Permission`.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::Role> {
+    ) -> writes::V1UpdateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_ROLE, self.path.clone());
         let mut request = request;
         for x in permission {
             request = request.param("Permission", x);
         }
-        request
+        writes::V1UpdateRoleRequest::from_request(request)
     }
 
     /// Remove a user role from your account's default service
     ///
-    /// `DELETE /v1/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_ROLE, self.path.clone());
-        request
+        writes::V1DeleteRoleRequest::from_request(request)
     }
 }
 
@@ -3175,14 +3154,11 @@ impl V1Services {
 
     /// Create a new conversation service on your account
     ///
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::Service> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
@@ -3192,7 +3168,7 @@ impl V1Services {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -3337,15 +3313,15 @@ impl V1Service {
 
     /// Remove a conversation service with all its nested resources from your account
     ///
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -3431,15 +3407,15 @@ impl V1ServiceBinding {
 
     /// Remove a push notification binding from the conversation service
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceBindingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_BINDING,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceBindingRequest::from_request(request)
     }
 }
 
@@ -3498,17 +3474,15 @@ impl V1ServiceConfiguration {
 
     /// Update configuration settings of a conversation service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Configuration`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConfiguration> {
+    /// `POST /v1/Services/{ChatServiceSid}/Configuration`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceConfigurationRequest::from_request(request)
     }
 }
 
@@ -3553,19 +3527,15 @@ impl V1ServiceConfigurationNotifications {
 
     /// Update push notification service settings
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Configuration/Notifications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConfigurationServiceNotification,
-    > {
+    /// `POST /v1/Services/{ChatServiceSid}/Configuration/Notifications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceNotificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_NOTIFICATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceNotificationRequest::from_request(request)
     }
 }
 
@@ -3610,19 +3580,15 @@ impl V1ServiceConfigurationWebhooks {
 
     /// Update a specific Webhook.
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Configuration/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConfigurationServiceWebhookConfiguration,
-    > {
+    /// `POST /v1/Services/{ChatServiceSid}/Configuration/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceWebhookConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_WEBHOOK_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceWebhookConfigurationRequest::from_request(request)
     }
 }
 
@@ -3641,21 +3607,17 @@ impl V1ServiceConversationWithParticipants {
 
     /// Create a new conversation with the list of participants in your account's default service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationWithParticipants,
-    > {
+    pub fn create(&self) -> writes::V1CreateServiceConversationWithParticipantsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_CONVERSATION_WITH_PARTICIPANTS,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceConversationWithParticipantsRequest::from_request(request)
     }
 }
 
@@ -3705,19 +3667,17 @@ impl V1ServiceConversations {
 
     /// Create a new conversation in your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversation> {
+    pub fn create(&self) -> writes::V1CreateServiceConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceConversationRequest::from_request(request)
     }
 }
 
@@ -3824,34 +3784,32 @@ impl V1ServiceConversation {
 
     /// Update an existing conversation in your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversation> {
+    pub fn update(&self) -> writes::V1UpdateServiceConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceConversationRequest::from_request(request)
     }
 
     /// Remove a conversation from your service
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteServiceConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceConversationRequest::from_request(request)
     }
 }
 
@@ -3901,21 +3859,17 @@ impl V1ServiceConversationMessages {
 
     /// Add a new message to the conversation in a specific service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage,
-    > {
+    pub fn create(&self) -> writes::V1CreateServiceConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceConversationMessageRequest::from_request(request)
     }
 }
 
@@ -3981,36 +3935,32 @@ impl V1ServiceConversationMessage {
 
     /// Update an existing message in the conversation
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage,
-    > {
+    pub fn update(&self) -> writes::V1UpdateServiceConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceConversationMessageRequest::from_request(request)
     }
 
     /// Remove a message from the conversation
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteServiceConversationMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_CONVERSATION_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceConversationMessageRequest::from_request(request)
     }
 }
 
@@ -4145,21 +4095,17 @@ impl V1ServiceConversationParticipants {
 
     /// Add a new participant to the conversation in a specific service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant,
-    > {
+    pub fn create(&self) -> writes::V1CreateServiceConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceConversationParticipantRequest::from_request(request)
     }
 }
 
@@ -4204,36 +4150,32 @@ impl V1ServiceConversationParticipant {
 
     /// Update an existing participant in the conversation
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant,
-    > {
+    pub fn update(&self) -> writes::V1UpdateServiceConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceConversationParticipantRequest::from_request(request)
     }
 
     /// Remove a participant from the conversation
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteServiceConversationParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_CONVERSATION_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceConversationParticipantRequest::from_request(request)
     }
 }
 
@@ -4283,16 +4225,14 @@ impl V1ServiceConversationWebhooks {
 
     /// Create a new webhook scoped to the conversation in a specific service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Target`.
     pub fn create(
         &self,
         target: twilio_model::conversations::v1::ServiceConversationScopedWebhookTarget,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook,
-    > {
+    ) -> writes::V1CreateServiceConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_CONVERSATION_SCOPED_WEBHOOK,
@@ -4302,7 +4242,7 @@ impl V1ServiceConversationWebhooks {
             let x = target;
             request.param("Target", x.as_str())
         };
-        request
+        writes::V1CreateServiceConversationScopedWebhookRequest::from_request(request)
     }
 }
 
@@ -4347,32 +4287,28 @@ impl V1ServiceConversationWebhook {
 
     /// Update an existing conversation-scoped webhook
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook,
-    > {
+    /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_CONVERSATION_SCOPED_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceConversationScopedWebhookRequest::from_request(request)
     }
 
     /// Remove an existing webhook scoped to the conversation
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceConversationScopedWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_CONVERSATION_SCOPED_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceConversationScopedWebhookRequest::from_request(request)
     }
 }
 
@@ -4466,8 +4402,8 @@ impl V1ServiceRoles {
 
     /// Create a new user role in your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Roles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Roles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Permission`, `Type`.
     pub fn create(
@@ -4475,7 +4411,7 @@ impl V1ServiceRoles {
         friendly_name: impl Into<String>,
         permission: impl IntoIterator<Item = String>,
         r#type: twilio_model::conversations::v1::ServiceRoleRoleType,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceRole> {
+    ) -> writes::V1CreateServiceRoleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_ROLE,
@@ -4493,7 +4429,7 @@ impl V1ServiceRoles {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateServiceRoleRequest::from_request(request)
     }
 }
 
@@ -4536,14 +4472,14 @@ impl V1ServiceRole {
 
     /// Update an existing user role in your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Permission`.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceRole> {
+    ) -> writes::V1UpdateServiceRoleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_ROLE,
@@ -4553,20 +4489,20 @@ impl V1ServiceRole {
         for x in permission {
             request = request.param("Permission", x);
         }
-        request
+        writes::V1UpdateServiceRoleRequest::from_request(request)
     }
 
     /// Remove a user role from your service
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ChatServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRoleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_ROLE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRoleRequest::from_request(request)
     }
 }
 
@@ -4614,16 +4550,13 @@ impl V1ServiceUsers {
 
     /// Add a new conversation user to your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Users`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Users`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceUser> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V1CreateServiceUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE_USER,
@@ -4633,7 +4566,7 @@ impl V1ServiceUsers {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateServiceUserRequest::from_request(request)
     }
 }
 
@@ -4698,34 +4631,32 @@ impl V1ServiceUser {
 
     /// Update an existing conversation user in your service
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ChatServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceUser> {
+    pub fn update(&self) -> writes::V1UpdateServiceUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_USER,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceUserRequest::from_request(request)
     }
 
     /// Remove a conversation user from your service
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteServiceUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_USER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceUserRequest::from_request(request)
     }
 }
 
@@ -4815,32 +4746,28 @@ impl V1ServiceUserConversation {
 
     /// Update a specific User Conversation.
     ///
-    /// `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<
-        twilio_model::conversations::v1::ServiceServiceUserServiceUserConversation,
-    > {
+    /// `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceUserConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE_USER_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceUserConversationRequest::from_request(request)
     }
 
     /// Delete a specific User Conversation.
     ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceUserConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE_USER_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceUserConversationRequest::from_request(request)
     }
 }
 
@@ -4880,23 +4807,20 @@ impl V1Users {
 
     /// Add a new conversation user to your account's default service
     ///
-    /// `POST /v1/Users`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Users`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::User> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V1CreateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_USER, self.path.clone());
         let request = {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateUserRequest::from_request(request)
     }
 }
 
@@ -4953,26 +4877,26 @@ impl V1User {
 
     /// Update an existing conversation user in your account's default service
     ///
-    /// `POST /v1/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::conversations::v1::User> {
+    pub fn update(&self) -> writes::V1UpdateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_USER, self.path.clone());
-        request
+        writes::V1UpdateUserRequest::from_request(request)
     }
 
     /// Remove a conversation user from your account's default service
     ///
-    /// `DELETE /v1/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_USER, self.path.clone());
-        request
+        writes::V1DeleteUserRequest::from_request(request)
     }
 }
 
@@ -5060,30 +4984,28 @@ impl V1UserConversation {
 
     /// Update a specific User Conversation.
     ///
-    /// `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::conversations::v1::UserUserConversation> {
+    /// `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateUserConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_USER_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateUserConversationRequest::from_request(request)
     }
 
     /// Delete a specific User Conversation.
     ///
-    /// `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteUserConversationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_USER_CONVERSATION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteUserConversationRequest::from_request(request)
     }
 }
 
@@ -5199,5 +5121,3860 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Address`.
         pub fn address(self, value: impl Into<String>) -> Self { let x = value; self.filter("Address", x) }
 
+    }
+}
+
+/// The typed request of every write of Conversations: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Configuration` (`UpdateConfiguration`): set its optional parameters, then `.await` it.
+        V1UpdateConfigurationRequest => twilio_model::conversations::v1::Configuration
+    }
+
+    impl V1UpdateConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Configuration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the default [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) to use when creating a conversation.
+        ///
+        /// Sent as the form field `DefaultChatServiceSid`.
+        pub fn default_chat_service_sid(
+            self,
+            value: twilio_model::conversations::v1::ChatServiceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChatServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Default ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `DefaultClosedTimer`.
+        pub fn default_closed_timer(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultClosedTimer", x)
+            };
+            Self(request)
+        }
+
+        /// Default ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `DefaultInactiveTimer`.
+        pub fn default_inactive_timer(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultInactiveTimer", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the default [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) to use when creating a conversation.
+        ///
+        /// Sent as the form field `DefaultMessagingServiceSid`.
+        pub fn default_messaging_service_sid(
+            self,
+            value: twilio_model::MessagingServiceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultMessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Configuration/Addresses` (`CreateConfigurationAddress`): set its optional parameters, then `.await` it.
+        V1CreateConfigurationAddressRequest => twilio_model::conversations::v1::ConfigurationAddress
+    }
+
+    impl V1CreateConfigurationAddressRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ConfigurationAddress>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An ISO 3166-1 alpha-2n country code which the address belongs to. This is currently only applicable to short code addresses.
+        ///
+        /// Sent as the form field `AddressCountry`.
+        pub fn address_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressCountry", x)
+            };
+            Self(request)
+        }
+
+        /// Conversation Service for the auto-created conversation. If not set, the conversation is created in the default service.
+        ///
+        /// Sent as the form field `AutoCreation.ConversationServiceSid`.
+        pub fn auto_creation_conversation_service_sid(
+            self,
+            value: twilio_model::conversations::v1::ChatServiceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.ConversationServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Enable/Disable auto-creating conversations for messages to this address
+        ///
+        /// Sent as the form field `AutoCreation.Enabled`.
+        pub fn auto_creation_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// For type `studio`, the studio flow SID where the webhook should be sent to.
+        ///
+        /// Sent as the form field `AutoCreation.StudioFlowSid`.
+        pub fn auto_creation_studio_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.StudioFlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// For type `studio`, number of times to retry the webhook request
+        ///
+        /// Sent as the form field `AutoCreation.StudioRetryCount`.
+        pub fn auto_creation_studio_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.StudioRetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `AutoCreation.Type` parameter.
+        ///
+        /// Sent as the form field `AutoCreation.Type`.
+        pub fn auto_creation_type(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationAddressAutoCreationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.Type", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation. Values can be any of the following: `onMessageAdded`, `onMessageUpdated`, `onMessageRemoved`, `onConversationUpdated`, `onConversationStateUpdated`, `onConversationRemoved`, `onParticipantAdded`, `onParticipantUpdated`, `onParticipantRemoved`, `onDeliveryUpdated`
+        ///
+        /// Sent as the form field `AutoCreation.WebhookFilters`.
+        pub fn auto_creation_webhook_filters(
+            self,
+            value: impl IntoIterator<Item = String>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AutoCreation.WebhookFilters", x);
+            }
+            Self(request)
+        }
+
+        /// The `AutoCreation.WebhookMethod` parameter.
+        ///
+        /// Sent as the form field `AutoCreation.WebhookMethod`.
+        pub fn auto_creation_webhook_method(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationAddressMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.WebhookMethod", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// For type `webhook`, the url for the webhook request.
+        ///
+        /// Sent as the form field `AutoCreation.WebhookUrl`.
+        pub fn auto_creation_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.WebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this configuration, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Configuration/Addresses/{Sid}` (`UpdateConfigurationAddress`): set its optional parameters, then `.await` it.
+        V1UpdateConfigurationAddressRequest => twilio_model::conversations::v1::ConfigurationAddress
+    }
+
+    impl V1UpdateConfigurationAddressRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ConfigurationAddress>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Conversation Service for the auto-created conversation. If not set, the conversation is created in the default service.
+        ///
+        /// Sent as the form field `AutoCreation.ConversationServiceSid`.
+        pub fn auto_creation_conversation_service_sid(
+            self,
+            value: twilio_model::conversations::v1::ChatServiceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.ConversationServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Enable/Disable auto-creating conversations for messages to this address
+        ///
+        /// Sent as the form field `AutoCreation.Enabled`.
+        pub fn auto_creation_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// For type `studio`, the studio flow SID where the webhook should be sent to.
+        ///
+        /// Sent as the form field `AutoCreation.StudioFlowSid`.
+        pub fn auto_creation_studio_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.StudioFlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// For type `studio`, number of times to retry the webhook request
+        ///
+        /// Sent as the form field `AutoCreation.StudioRetryCount`.
+        pub fn auto_creation_studio_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.StudioRetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `AutoCreation.Type` parameter.
+        ///
+        /// Sent as the form field `AutoCreation.Type`.
+        pub fn auto_creation_type(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationAddressAutoCreationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.Type", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation. Values can be any of the following: `onMessageAdded`, `onMessageUpdated`, `onMessageRemoved`, `onConversationUpdated`, `onConversationStateUpdated`, `onConversationRemoved`, `onParticipantAdded`, `onParticipantUpdated`, `onParticipantRemoved`, `onDeliveryUpdated`
+        ///
+        /// Sent as the form field `AutoCreation.WebhookFilters`.
+        pub fn auto_creation_webhook_filters(
+            self,
+            value: impl IntoIterator<Item = String>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AutoCreation.WebhookFilters", x);
+            }
+            Self(request)
+        }
+
+        /// The `AutoCreation.WebhookMethod` parameter.
+        ///
+        /// Sent as the form field `AutoCreation.WebhookMethod`.
+        pub fn auto_creation_webhook_method(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationAddressMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.WebhookMethod", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// For type `webhook`, the url for the webhook request.
+        ///
+        /// Sent as the form field `AutoCreation.WebhookUrl`.
+        pub fn auto_creation_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoCreation.WebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this configuration, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Configuration/Addresses/{Sid}` (`DeleteConfigurationAddress`): set its optional parameters, then `.await` it.
+        V1DeleteConfigurationAddressRequest => ()
+    }
+
+    impl V1DeleteConfigurationAddressRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Configuration/Webhooks` (`UpdateConfigurationWebhook`): set its optional parameters, then `.await` it.
+        V1UpdateConfigurationWebhookRequest => twilio_model::conversations::v1::ConfigurationConfigurationWebhook
+    }
+
+    impl V1UpdateConfigurationWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConfigurationConfigurationWebhook,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of webhook event triggers that are enabled for this Service: `onMessageAdded`, `onMessageUpdated`, `onMessageRemoved`, `onMessageAdd`, `onMessageUpdate`, `onMessageRemove`, `onConversationUpdated`, `onConversationRemoved`, `onConversationAdd`, `onConversationAdded`, `onConversationRemove`, `onConversationUpdate`, `onConversationStateUpdated`, `onParticipantAdded`, `onParticipantUpdated`, `onParticipantRemoved`, `onParticipantAdd`, `onParticipantRemove`, `onParticipantUpdate`, `onDeliveryUpdated`, `onUserAdded`, `onUserUpdate`, `onUserUpdated`
+        ///
+        /// Sent as the form field `Filters`.
+        pub fn filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The HTTP method to be used when sending a webhook request.
+        ///
+        /// Sent as the form field `Method`.
+        pub fn method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Method", x)
+            };
+            Self(request)
+        }
+
+        /// The absolute url the post-event webhook request should be sent to.
+        ///
+        /// Sent as the form field `PostWebhookUrl`.
+        pub fn post_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The absolute url the pre-event webhook request should be sent to.
+        ///
+        /// Sent as the form field `PreWebhookUrl`.
+        pub fn pre_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `Target` parameter.
+        ///
+        /// Sent as the form field `Target`.
+        pub fn target(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationWebhookTarget,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Target", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ConversationWithParticipants` (`CreateConversationWithParticipants`): set its optional parameters, then `.await` it.
+        V1CreateConversationWithParticipantsRequest => twilio_model::conversations::v1::ConversationWithParticipants
+    }
+
+    impl V1CreateConversationWithParticipantsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationWithParticipants,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The participant to be added to the conversation in JSON format. The JSON object attributes are as parameters in [Participant Resource](https://www.twilio.com/docs/conversations/api/conversation-participant-resource). The maximum number of participants that can be added in a single request is 10.
+        ///
+        /// Sent as the form field `Participant`.
+        pub fn participant(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Participant", x);
+            }
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(
+            self,
+            value: twilio_model::conversations::v1::ConversationWithParticipantsState,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations` (`CreateConversation`): set its optional parameters, then `.await` it.
+        V1CreateConversationRequest => twilio_model::conversations::v1::Conversation
+    }
+
+    impl V1CreateConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Conversation>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(self, value: twilio_model::conversations::v1::ConversationState) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{Sid}` (`UpdateConversation`): set its optional parameters, then `.await` it.
+        V1UpdateConversationRequest => twilio_model::conversations::v1::Conversation
+    }
+
+    impl V1UpdateConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Conversation>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(self, value: twilio_model::conversations::v1::ConversationState) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Conversations/{Sid}` (`DeleteConversation`): set its optional parameters, then `.await` it.
+        V1DeleteConversationRequest => ()
+    }
+
+    impl V1DeleteConversationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Messages` (`CreateConversationMessage`): set its optional parameters, then `.await` it.
+        V1CreateConversationMessageRequest => twilio_model::conversations::v1::ConversationConversationMessage
+    }
+
+    impl V1CreateConversationMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationMessage,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The channel specific identifier of the message's author. Defaults to `system`.
+        ///
+        /// Sent as the form field `Author`.
+        pub fn author(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Author", x)
+            };
+            Self(request)
+        }
+
+        /// The content of the message, can be up to 1,600 characters long.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the multi-channel [Rich Content](https://www.twilio.com/docs/content) template, required for template-generated messages.  **Note** that if this field is set, `Body` and `MediaSid` parameters are ignored.
+        ///
+        /// Sent as the form field `ContentSid`.
+        pub fn content_sid(self, value: twilio_model::ContentSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContentSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A structurally valid JSON string that contains values to resolve Rich Content template variables.
+        ///
+        /// Sent as the form field `ContentVariables`.
+        pub fn content_variables(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContentVariables", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated. `null` if the message has not been edited.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The Media SID to be attached to the new Message.
+        ///
+        /// Sent as the form field `MediaSid`.
+        pub fn media_sid(self, value: twilio_model::MediaSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The subject of the message, can be up to 256 characters long.
+        ///
+        /// Sent as the form field `Subject`.
+        pub fn subject(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Subject", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}` (`UpdateConversationMessage`): set its optional parameters, then `.await` it.
+        V1UpdateConversationMessageRequest => twilio_model::conversations::v1::ConversationConversationMessage
+    }
+
+    impl V1UpdateConversationMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationMessage,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The channel specific identifier of the message's author. Defaults to `system`.
+        ///
+        /// Sent as the form field `Author`.
+        pub fn author(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Author", x)
+            };
+            Self(request)
+        }
+
+        /// The content of the message, can be up to 1,600 characters long.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated. `null` if the message has not been edited.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The subject of the message, can be up to 256 characters long.
+        ///
+        /// Sent as the form field `Subject`.
+        pub fn subject(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Subject", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}` (`DeleteConversationMessage`): set its optional parameters, then `.await` it.
+        V1DeleteConversationMessageRequest => ()
+    }
+
+    impl V1DeleteConversationMessageRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Participants` (`CreateConversationParticipant`): set its optional parameters, then `.await` it.
+        V1CreateConversationParticipantRequest => twilio_model::conversations::v1::ConversationConversationParticipant
+    }
+
+    impl V1CreateConversationParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationParticipant,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the Conversations SDK to communicate. Limited to 256 characters.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Identity", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the participant's device, e.g. a phone or WhatsApp number. Together with the Proxy address, this determines a participant uniquely. This field (with proxy_address) is only null when the participant is interacting from an SDK endpoint (see the 'identity' field).
+        ///
+        /// Sent as the form field `MessagingBinding.Address`.
+        pub fn messaging_binding_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that is used in Group MMS. Communication mask for the Conversation participant with Identity.
+        ///
+        /// Sent as the form field `MessagingBinding.ProjectedAddress`.
+        pub fn messaging_binding_projected_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProjectedAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number (or WhatsApp number) that the participant is in contact with. This field, together with participant address, is only null when the participant is interacting from an SDK endpoint (see the 'identity' field).
+        ///
+        /// Sent as the form field `MessagingBinding.ProxyAddress`.
+        pub fn messaging_binding_proxy_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProxyAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a conversation-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the participant.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}` (`UpdateConversationParticipant`): set its optional parameters, then `.await` it.
+        V1UpdateConversationParticipantRequest => twilio_model::conversations::v1::ConversationConversationParticipant
+    }
+
+    impl V1UpdateConversationParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationParticipant,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the Conversations SDK to communicate. Limited to 256 characters.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Identity", x)
+            };
+            Self(request)
+        }
+
+        /// Index of last “read” message in the [Conversation](https://www.twilio.com/docs/conversations/api/conversation-resource) for the Participant.
+        ///
+        /// Sent as the form field `LastReadMessageIndex`.
+        pub fn last_read_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Timestamp of last “read” message in the [Conversation](https://www.twilio.com/docs/conversations/api/conversation-resource) for the Participant.
+        ///
+        /// Sent as the form field `LastReadTimestamp`.
+        pub fn last_read_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that is used in Group MMS. 'null' value will remove it.
+        ///
+        /// Sent as the form field `MessagingBinding.ProjectedAddress`.
+        pub fn messaging_binding_projected_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProjectedAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that the participant is in contact with. 'null' value will remove it.
+        ///
+        /// Sent as the form field `MessagingBinding.ProxyAddress`.
+        pub fn messaging_binding_proxy_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProxyAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a conversation-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the participant.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}` (`DeleteConversationParticipant`): set its optional parameters, then `.await` it.
+        V1DeleteConversationParticipantRequest => ()
+    }
+
+    impl V1DeleteConversationParticipantRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Webhooks` (`CreateConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1CreateConversationScopedWebhookRequest => twilio_model::conversations::v1::ConversationConversationScopedWebhook
+    }
+
+    impl V1CreateConversationScopedWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationScopedWebhook,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The studio flow SID, where the webhook should be sent to.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::conversations::v1::ConversationScopedWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The message index for which and it's successors the webhook will be replayed. Not set by default
+        ///
+        /// Sent as the form field `Configuration.ReplayAfter`.
+        pub fn configuration_replay_after(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.ReplayAfter", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The list of keywords, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The absolute url the webhook request should be sent to.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}` (`UpdateConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1UpdateConversationScopedWebhookRequest => twilio_model::conversations::v1::ConversationConversationScopedWebhook
+    }
+
+    impl V1UpdateConversationScopedWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ConversationConversationScopedWebhook,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The studio flow SID, where the webhook should be sent to.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::conversations::v1::ConversationScopedWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The list of keywords, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The absolute url the webhook request should be sent to.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}` (`DeleteConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1DeleteConversationScopedWebhookRequest => ()
+    }
+
+    impl V1DeleteConversationScopedWebhookRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials` (`CreateCredential`): set its optional parameters, then `.await` it.
+        V1CreateCredentialRequest => twilio_model::conversations::v1::Credential
+    }
+
+    impl V1CreateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// [GCM only] The API key for the project that was obtained from the Google Developer console for your GCM Service application credential.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL encoded representation of the certificate. For example,
+        /// `-----BEGIN CERTIFICATE-----
+        /// MIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEF.....A==
+        /// -----END CERTIFICATE-----`.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the new resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL encoded representation of the private key. For example,
+        /// `-----BEGIN RSA PRIVATE KEY-----
+        /// MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fG...
+        /// -----END RSA PRIVATE KEY-----`.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] Whether to send the credential to sandbox APNs. Can be `true` to send to sandbox APNs or `false` to send to production.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// [FCM only] The **Server key** of your project from the Firebase console, found under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/{Sid}` (`UpdateCredential`): set its optional parameters, then `.await` it.
+        V1UpdateCredentialRequest => twilio_model::conversations::v1::Credential
+    }
+
+    impl V1UpdateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// [GCM only] The API key for the project that was obtained from the Google Developer console for your GCM Service application credential.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL encoded representation of the certificate. For example,
+        /// `-----BEGIN CERTIFICATE-----
+        /// MIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEF.....A==
+        /// -----END CERTIFICATE-----`.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the new resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL encoded representation of the private key. For example,
+        /// `-----BEGIN RSA PRIVATE KEY-----
+        /// MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fG...
+        /// -----END RSA PRIVATE KEY-----`.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] Whether to send the credential to sandbox APNs. Can be `true` to send to sandbox APNs or `false` to send to production.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// [FCM only] The **Server key** of your project from the Firebase console, found under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+
+        /// The `Type` parameter.
+        ///
+        /// Sent as the form field `Type`.
+        pub fn r#type(self, value: twilio_model::conversations::v1::CredentialPushType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Type", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Credentials/{Sid}` (`DeleteCredential`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialRequest => ()
+    }
+
+    impl V1DeleteCredentialRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Roles` (`CreateRole`): set its optional parameters, then `.await` it.
+        V1CreateRoleRequest => twilio_model::conversations::v1::Role
+    }
+
+    impl V1CreateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Role>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Roles/{Sid}` (`UpdateRole`): set its optional parameters, then `.await` it.
+        V1UpdateRoleRequest => twilio_model::conversations::v1::Role
+    }
+
+    impl V1UpdateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Role>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Roles/{Sid}` (`DeleteRole`): set its optional parameters, then `.await` it.
+        V1DeleteRoleRequest => ()
+    }
+
+    impl V1DeleteRoleRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::conversations::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (`DeleteServiceBinding`): set its optional parameters, then `.await` it.
+        V1DeleteServiceBindingRequest => ()
+    }
+
+    impl V1DeleteServiceBindingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Configuration` (`UpdateServiceConfiguration`): set its optional parameters, then `.await` it.
+        V1UpdateServiceConfigurationRequest => twilio_model::conversations::v1::ServiceServiceConfiguration
+    }
+
+    impl V1UpdateServiceConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceConfiguration,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The service-level role assigned to users when they are added to the service. See [Conversation Role](https://www.twilio.com/docs/conversations/api/role-resource) for more info about roles.
+        ///
+        /// Sent as the form field `DefaultChatServiceRoleSid`.
+        pub fn default_chat_service_role_sid(
+            self,
+            value: twilio_model::conversations::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChatServiceRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The conversation-level role assigned to a conversation creator when they join a new conversation. See [Conversation Role](https://www.twilio.com/docs/conversations/api/role-resource) for more info about roles.
+        ///
+        /// Sent as the form field `DefaultConversationCreatorRoleSid`.
+        pub fn default_conversation_creator_role_sid(
+            self,
+            value: twilio_model::conversations::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultConversationCreatorRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The conversation-level role assigned to users when they are added to a conversation. See [Conversation Role](https://www.twilio.com/docs/conversations/api/role-resource) for more info about roles.
+        ///
+        /// Sent as the form field `DefaultConversationRoleSid`.
+        pub fn default_conversation_role_sid(
+            self,
+            value: twilio_model::conversations::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultConversationRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether the [Reachability Indicator](https://www.twilio.com/docs/conversations/reachability) is enabled for this Conversations Service. The default is `false`.
+        ///
+        /// Sent as the form field `ReachabilityEnabled`.
+        pub fn reachability_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReachabilityEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Configuration/Notifications` (`UpdateServiceNotification`): set its optional parameters, then `.await` it.
+        V1UpdateServiceNotificationRequest => twilio_model::conversations::v1::ServiceServiceConfigurationServiceNotification
+    }
+
+    impl V1UpdateServiceNotificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceConfigurationServiceNotification,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to send a notification when a participant is added to a conversation. The default is `false`.
+        ///
+        /// Sent as the form field `AddedToConversation.Enabled`.
+        pub fn added_to_conversation_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "AddedToConversation.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The name of the sound to play when a participant is added to a conversation and `added_to_conversation.enabled` is `true`.
+        ///
+        /// Sent as the form field `AddedToConversation.Sound`.
+        pub fn added_to_conversation_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddedToConversation.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The template to use to create the notification text displayed when a participant is added to a conversation and `added_to_conversation.enabled` is `true`.
+        ///
+        /// Sent as the form field `AddedToConversation.Template`.
+        pub fn added_to_conversation_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddedToConversation.Template", x)
+            };
+            Self(request)
+        }
+
+        /// Weather the notification logging is enabled.
+        ///
+        /// Sent as the form field `LogEnabled`.
+        pub fn log_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LogEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether the new message badge is enabled. The default is `false`.
+        ///
+        /// Sent as the form field `NewMessage.BadgeCountEnabled`.
+        pub fn new_message_badge_count_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "NewMessage.BadgeCountEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// Whether to send a notification when a new message is added to a conversation. The default is `false`.
+        ///
+        /// Sent as the form field `NewMessage.Enabled`.
+        pub fn new_message_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NewMessage.Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The name of the sound to play when a new message is added to a conversation and `new_message.enabled` is `true`.
+        ///
+        /// Sent as the form field `NewMessage.Sound`.
+        pub fn new_message_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NewMessage.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The template to use to create the notification text displayed when a new message is added to a conversation and `new_message.enabled` is `true`.
+        ///
+        /// Sent as the form field `NewMessage.Template`.
+        pub fn new_message_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NewMessage.Template", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to send a notification when a new message with media/file attachments is added to a conversation. The default is `false`.
+        ///
+        /// Sent as the form field `NewMessage.WithMedia.Enabled`.
+        pub fn new_message_with_media_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "NewMessage.WithMedia.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The template to use to create the notification text displayed when a new message with media/file attachments is added to a conversation and `new_message.attachments.enabled` is `true`.
+        ///
+        /// Sent as the form field `NewMessage.WithMedia.Template`.
+        pub fn new_message_with_media_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NewMessage.WithMedia.Template", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to send a notification to a user when they are removed from a conversation. The default is `false`.
+        ///
+        /// Sent as the form field `RemovedFromConversation.Enabled`.
+        pub fn removed_from_conversation_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "RemovedFromConversation.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The name of the sound to play to a user when they are removed from a conversation and `removed_from_conversation.enabled` is `true`.
+        ///
+        /// Sent as the form field `RemovedFromConversation.Sound`.
+        pub fn removed_from_conversation_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RemovedFromConversation.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The template to use to create the notification text displayed to a user when they are removed from a conversation and `removed_from_conversation.enabled` is `true`.
+        ///
+        /// Sent as the form field `RemovedFromConversation.Template`.
+        pub fn removed_from_conversation_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RemovedFromConversation.Template", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Configuration/Webhooks` (`UpdateServiceWebhookConfiguration`): set its optional parameters, then `.await` it.
+        V1UpdateServiceWebhookConfigurationRequest => twilio_model::conversations::v1::ServiceServiceConfigurationServiceWebhookConfiguration
+    }
+
+    impl V1UpdateServiceWebhookConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConfigurationServiceWebhookConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of events that your configured webhook targets will receive. Events not configured here will not fire. Possible values are `onParticipantAdd`, `onParticipantAdded`, `onDeliveryUpdated`, `onConversationUpdated`, `onConversationRemove`, `onParticipantRemove`, `onConversationUpdate`, `onMessageAdd`, `onMessageRemoved`, `onParticipantUpdated`, `onConversationAdded`, `onMessageAdded`, `onConversationAdd`, `onConversationRemoved`, `onParticipantUpdate`, `onMessageRemove`, `onMessageUpdated`, `onParticipantRemoved`, `onMessageUpdate` or `onConversationStateUpdated`.
+        ///
+        /// Sent as the form field `Filters`.
+        pub fn filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The HTTP method to be used when sending a webhook request. One of `GET` or `POST`.
+        ///
+        /// Sent as the form field `Method`.
+        pub fn method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Method", x)
+            };
+            Self(request)
+        }
+
+        /// The absolute url the post-event webhook request should be sent to.
+        ///
+        /// Sent as the form field `PostWebhookUrl`.
+        pub fn post_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The absolute url the pre-event webhook request should be sent to.
+        ///
+        /// Sent as the form field `PreWebhookUrl`.
+        pub fn pre_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreWebhookUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants` (`CreateServiceConversationWithParticipants`): set its optional parameters, then `.await` it.
+        V1CreateServiceConversationWithParticipantsRequest => twilio_model::conversations::v1::ServiceServiceConversationWithParticipants
+    }
+
+    impl V1CreateServiceConversationWithParticipantsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceConversationWithParticipants,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The participant to be added to the conversation in JSON format. The JSON object attributes are as parameters in [Participant Resource](https://www.twilio.com/docs/conversations/api/conversation-participant-resource). The maximum number of participants that can be added in a single request is 10.
+        ///
+        /// Sent as the form field `Participant`.
+        pub fn participant(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Participant", x);
+            }
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(
+            self,
+            value: twilio_model::conversations::v1::ServiceConversationWithParticipantsState,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations` (`CreateServiceConversation`): set its optional parameters, then `.await` it.
+        V1CreateServiceConversationRequest => twilio_model::conversations::v1::ServiceServiceConversation
+    }
+
+    impl V1CreateServiceConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceConversation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(
+            self,
+            value: twilio_model::conversations::v1::ServiceConversationState,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{Sid}` (`UpdateServiceConversation`): set its optional parameters, then `.await` it.
+        V1UpdateServiceConversationRequest => twilio_model::conversations::v1::ServiceServiceConversation
+    }
+
+    impl V1UpdateServiceConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceConversation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The default email address that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Address`.
+        pub fn bindings_email_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The default name that will be used when sending outbound emails in this conversation.
+        ///
+        /// Sent as the form field `Bindings.Email.Name`.
+        pub fn bindings_email_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Bindings.Email.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The human-readable name of this conversation, limited to 256 characters. Optional.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this conversation belongs to.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(
+            self,
+            value: twilio_model::conversations::v1::ServiceConversationState,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `closed` state. Minimum value for this timer is 10 minutes.
+        ///
+        /// Sent as the form field `Timers.Closed`.
+        pub fn timers_closed(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Closed", x)
+            };
+            Self(request)
+        }
+
+        /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
+        ///
+        /// Sent as the form field `Timers.Inactive`.
+        pub fn timers_inactive(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timers.Inactive", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used to address the resource in place of the resource's `sid` in the URL.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{Sid}` (`DeleteServiceConversation`): set its optional parameters, then `.await` it.
+        V1DeleteServiceConversationRequest => ()
+    }
+
+    impl V1DeleteServiceConversationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages` (`CreateServiceConversationMessage`): set its optional parameters, then `.await` it.
+        V1CreateServiceConversationMessageRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage
+    }
+
+    impl V1CreateServiceConversationMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The channel specific identifier of the message's author. Defaults to `system`.
+        ///
+        /// Sent as the form field `Author`.
+        pub fn author(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Author", x)
+            };
+            Self(request)
+        }
+
+        /// The content of the message, can be up to 1,600 characters long.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the multi-channel [Rich Content](https://www.twilio.com/docs/content) template, required for template-generated messages.  **Note** that if this field is set, `Body` and `MediaSid` parameters are ignored.
+        ///
+        /// Sent as the form field `ContentSid`.
+        pub fn content_sid(self, value: twilio_model::ContentSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContentSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A structurally valid JSON string that contains values to resolve Rich Content template variables.
+        ///
+        /// Sent as the form field `ContentVariables`.
+        pub fn content_variables(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContentVariables", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated. `null` if the message has not been edited.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The Media SID to be attached to the new Message.
+        ///
+        /// Sent as the form field `MediaSid`.
+        pub fn media_sid(self, value: twilio_model::MediaSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The subject of the message, can be up to 256 characters long.
+        ///
+        /// Sent as the form field `Subject`.
+        pub fn subject(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Subject", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}` (`UpdateServiceConversationMessage`): set its optional parameters, then `.await` it.
+        V1UpdateServiceConversationMessageRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage
+    }
+
+    impl V1UpdateServiceConversationMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set "{}" will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The channel specific identifier of the message's author. Defaults to `system`.
+        ///
+        /// Sent as the form field `Author`.
+        pub fn author(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Author", x)
+            };
+            Self(request)
+        }
+
+        /// The content of the message, can be up to 1,600 characters long.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this resource was last updated. `null` if the message has not been edited.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The subject of the message, can be up to 256 characters long.
+        ///
+        /// Sent as the form field `Subject`.
+        pub fn subject(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Subject", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}` (`DeleteServiceConversationMessage`): set its optional parameters, then `.await` it.
+        V1DeleteServiceConversationMessageRequest => ()
+    }
+
+    impl V1DeleteServiceConversationMessageRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants` (`CreateServiceConversationParticipant`): set its optional parameters, then `.await` it.
+        V1CreateServiceConversationParticipantRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant
+    }
+
+    impl V1CreateServiceConversationParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set `{}` will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The date on which this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date on which this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the [Conversation SDK](https://www.twilio.com/docs/conversations/sdk-overview) to communicate. Limited to 256 characters.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Identity", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the participant's device, e.g. a phone or WhatsApp number. Together with the Proxy address, this determines a participant uniquely. This field (with `proxy_address`) is only null when the participant is interacting from an SDK endpoint (see the `identity` field).
+        ///
+        /// Sent as the form field `MessagingBinding.Address`.
+        pub fn messaging_binding_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.Address", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that is used in Group MMS.
+        ///
+        /// Sent as the form field `MessagingBinding.ProjectedAddress`.
+        pub fn messaging_binding_projected_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProjectedAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number (or WhatsApp number) that the participant is in contact with. This field, together with participant address, is only null when the participant is interacting from an SDK endpoint (see the `identity` field).
+        ///
+        /// Sent as the form field `MessagingBinding.ProxyAddress`.
+        pub fn messaging_binding_proxy_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProxyAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a conversation-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the participant.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}` (`UpdateServiceConversationParticipant`): set its optional parameters, then `.await` it.
+        V1UpdateServiceConversationParticipantRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant
+    }
+
+    impl V1UpdateServiceConversationParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationParticipant>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified.  **Note** that if the attributes are not set `{}` will be returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The date on which this resource was created.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The date on which this resource was last updated.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the [Conversation SDK](https://www.twilio.com/docs/conversations/sdk-overview) to communicate. Limited to 256 characters.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Identity", x)
+            };
+            Self(request)
+        }
+
+        /// Index of last “read” message in the [Conversation](https://www.twilio.com/docs/conversations/api/conversation-resource) for the Participant.
+        ///
+        /// Sent as the form field `LastReadMessageIndex`.
+        pub fn last_read_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Timestamp of last “read” message in the [Conversation](https://www.twilio.com/docs/conversations/api/conversation-resource) for the Participant.
+        ///
+        /// Sent as the form field `LastReadTimestamp`.
+        pub fn last_read_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that is used in Group MMS. 'null' value will remove it.
+        ///
+        /// Sent as the form field `MessagingBinding.ProjectedAddress`.
+        pub fn messaging_binding_projected_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProjectedAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the Twilio phone number that the participant is in contact with. 'null' value will remove it.
+        ///
+        /// Sent as the form field `MessagingBinding.ProxyAddress`.
+        pub fn messaging_binding_proxy_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingBinding.ProxyAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a conversation-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the participant.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}` (`DeleteServiceConversationParticipant`): set its optional parameters, then `.await` it.
+        V1DeleteServiceConversationParticipantRequest => ()
+    }
+
+    impl V1DeleteServiceConversationParticipantRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks` (`CreateServiceConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1CreateServiceConversationScopedWebhookRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook
+    }
+
+    impl V1CreateServiceConversationScopedWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The studio flow SID, where the webhook should be sent to.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The message index for which and it's successors the webhook will be replayed. Not set by default
+        ///
+        /// Sent as the form field `Configuration.ReplayAfter`.
+        pub fn configuration_replay_after(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.ReplayAfter", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The list of keywords, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The absolute url the webhook request should be sent to.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}` (`UpdateServiceConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1UpdateServiceConversationScopedWebhookRequest => twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook
+    }
+
+    impl V1UpdateServiceConversationScopedWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceConversationServiceConversationScopedWebhook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of events, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The studio flow SID, where the webhook should be sent to.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::conversations::v1::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The list of keywords, firing webhook event for this Conversation.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The absolute url the webhook request should be sent to.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}` (`DeleteServiceConversationScopedWebhook`): set its optional parameters, then `.await` it.
+        V1DeleteServiceConversationScopedWebhookRequest => ()
+    }
+
+    impl V1DeleteServiceConversationScopedWebhookRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Roles` (`CreateServiceRole`): set its optional parameters, then `.await` it.
+        V1CreateServiceRoleRequest => twilio_model::conversations::v1::ServiceServiceRole
+    }
+
+    impl V1CreateServiceRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`UpdateServiceRole`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRoleRequest => twilio_model::conversations::v1::ServiceServiceRole
+    }
+
+    impl V1UpdateServiceRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`DeleteServiceRole`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRoleRequest => ()
+    }
+
+    impl V1DeleteServiceRoleRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Users` (`CreateServiceUser`): set its optional parameters, then `.await` it.
+        V1CreateServiceUserRequest => twilio_model::conversations::v1::ServiceServiceUser
+    }
+
+    impl V1CreateServiceUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Users/{Sid}` (`UpdateServiceUser`): set its optional parameters, then `.await` it.
+        V1UpdateServiceUserRequest => twilio_model::conversations::v1::ServiceServiceUser
+    }
+
+    impl V1UpdateServiceUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::ServiceServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}` (`DeleteServiceUser`): set its optional parameters, then `.await` it.
+        V1DeleteServiceUserRequest => ()
+    }
+
+    impl V1DeleteServiceUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` (`UpdateServiceUserConversation`): set its optional parameters, then `.await` it.
+        V1UpdateServiceUserConversationRequest => twilio_model::conversations::v1::ServiceServiceUserServiceUserConversation
+    }
+
+    impl V1UpdateServiceUserConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::conversations::v1::ServiceServiceUserServiceUserConversation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The index of the last Message in the Conversation that the Participant has read.
+        ///
+        /// Sent as the form field `LastReadMessageIndex`.
+        pub fn last_read_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The date of the last message read in conversation by the user, given in ISO 8601 format.
+        ///
+        /// Sent as the form field `LastReadTimestamp`.
+        pub fn last_read_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The `NotificationLevel` parameter.
+        ///
+        /// Sent as the form field `NotificationLevel`.
+        pub fn notification_level(
+            self,
+            value: twilio_model::conversations::v1::ServiceUserConversationNotificationLevel,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationLevel", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` (`DeleteServiceUserConversation`): set its optional parameters, then `.await` it.
+        V1DeleteServiceUserConversationRequest => ()
+    }
+
+    impl V1DeleteServiceUserConversationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Users` (`CreateUser`): set its optional parameters, then `.await` it.
+        V1CreateUserRequest => twilio_model::conversations::v1::User
+    }
+
+    impl V1CreateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::User>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Users/{Sid}` (`UpdateUser`): set its optional parameters, then `.await` it.
+        V1UpdateUserRequest => twilio_model::conversations::v1::User
+    }
+
+    impl V1UpdateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::User>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON Object string that stores application-specific data. If attributes have not been set, `{}` is returned.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a service-level [Role](https://www.twilio.com/docs/conversations/api/role-resource) to assign to the user.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::conversations::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Users/{Sid}` (`DeleteUser`): set its optional parameters, then `.await` it.
+        V1DeleteUserRequest => ()
+    }
+
+    impl V1DeleteUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`UpdateUserConversation`): set its optional parameters, then `.await` it.
+        V1UpdateUserConversationRequest => twilio_model::conversations::v1::UserUserConversation
+    }
+
+    impl V1UpdateUserConversationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::conversations::v1::UserUserConversation>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The index of the last Message in the Conversation that the Participant has read.
+        ///
+        /// Sent as the form field `LastReadMessageIndex`.
+        pub fn last_read_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The date of the last message read in conversation by the user, given in ISO 8601 format.
+        ///
+        /// Sent as the form field `LastReadTimestamp`.
+        pub fn last_read_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastReadTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The `NotificationLevel` parameter.
+        ///
+        /// Sent as the form field `NotificationLevel`.
+        pub fn notification_level(
+            self,
+            value: twilio_model::conversations::v1::UserConversationNotificationLevel,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationLevel", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`DeleteUserConversation`): set its optional parameters, then `.await` it.
+        V1DeleteUserConversationRequest => ()
+    }
+
+    impl V1DeleteUserConversationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

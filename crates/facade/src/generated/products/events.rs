@@ -583,8 +583,8 @@ impl V1Sinks {
 
     /// Create a new Sink
     ///
-    /// `POST /v1/Sinks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Sinks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Description`, `SinkConfiguration`, `SinkType`.
     pub fn create(
@@ -592,7 +592,7 @@ impl V1Sinks {
         description: impl Into<String>,
         sink_configuration: impl Into<String>,
         sink_type: twilio_model::events::v1::SinkSinkType,
-    ) -> crate::WriteRequest<twilio_model::events::v1::Sink> {
+    ) -> writes::V1CreateSinkRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_SINK, self.path.clone());
         let request = {
@@ -604,7 +604,7 @@ impl V1Sinks {
             let x = sink_type;
             request.param("SinkType", x.as_str())
         };
-        request
+        writes::V1CreateSinkRequest::from_request(request)
     }
 }
 
@@ -655,31 +655,28 @@ impl V1Sink {
 
     /// Update a specific Sink
     ///
-    /// `POST /v1/Sinks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Sinks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Description`.
-    pub fn update(
-        &self,
-        description: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::events::v1::Sink> {
+    pub fn update(&self, description: impl Into<String>) -> writes::V1UpdateSinkRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_SINK, self.path.clone());
         let request = {
             let x = description;
             request.param("Description", x)
         };
-        request
+        writes::V1UpdateSinkRequest::from_request(request)
     }
 
     /// Delete a specific Sink.
     ///
-    /// `DELETE /v1/Sinks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Sinks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSinkRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_SINK, self.path.clone());
-        request
+        writes::V1DeleteSinkRequest::from_request(request)
     }
 }
 
@@ -698,15 +695,15 @@ impl V1SinkTest {
 
     /// Create a new Sink Test Event for the given Sink.
     ///
-    /// `POST /v1/Sinks/{Sid}/Test`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::events::v1::SinkSinkTest> {
+    /// `POST /v1/Sinks/{Sid}/Test`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSinkTestRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SINK_TEST,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSinkTestRequest::from_request(request)
     }
 }
 
@@ -725,14 +722,11 @@ impl V1SinkValidate {
 
     /// Validate that a test event for a Sink was received.
     ///
-    /// `POST /v1/Sinks/{Sid}/Validate`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Sinks/{Sid}/Validate`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `TestId`.
-    pub fn create(
-        &self,
-        test_id: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::events::v1::SinkSinkValidate> {
+    pub fn create(&self, test_id: impl Into<String>) -> writes::V1CreateSinkValidateRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SINK_VALIDATE,
@@ -742,7 +736,7 @@ impl V1SinkValidate {
             let x = test_id;
             request.param("TestId", x)
         };
-        request
+        writes::V1CreateSinkValidateRequest::from_request(request)
     }
 }
 
@@ -788,8 +782,8 @@ impl V1Subscriptions {
 
     /// Create a new Subscription.
     ///
-    /// `POST /v1/Subscriptions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Subscriptions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Description`, `SinkSid`, `Types`.
     pub fn create(
@@ -797,7 +791,7 @@ impl V1Subscriptions {
         description: impl Into<String>,
         sink_sid: twilio_model::events::v1::SinkSid,
         types: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::events::v1::Subscription> {
+    ) -> writes::V1CreateSubscriptionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SUBSCRIPTION,
@@ -815,7 +809,7 @@ impl V1Subscriptions {
         for x in types {
             request = request.param("Types", x);
         }
-        request
+        writes::V1CreateSubscriptionRequest::from_request(request)
     }
 }
 
@@ -878,28 +872,28 @@ impl V1Subscription {
 
     /// Update a Subscription.
     ///
-    /// `POST /v1/Subscriptions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::events::v1::Subscription> {
+    /// `POST /v1/Subscriptions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSubscriptionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SUBSCRIPTION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSubscriptionRequest::from_request(request)
     }
 
     /// Delete a specific Subscription.
     ///
-    /// `DELETE /v1/Subscriptions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Subscriptions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSubscriptionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SUBSCRIPTION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSubscriptionRequest::from_request(request)
     }
 }
 
@@ -949,14 +943,11 @@ impl V1SubscriptionSubscribedEvents {
 
     /// Add an event type to a Subscription.
     ///
-    /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
-    pub fn create(
-        &self,
-        r#type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::events::v1::SubscriptionSubscribedEvent> {
+    pub fn create(&self, r#type: impl Into<String>) -> writes::V1CreateSubscribedEventRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SUBSCRIBED_EVENT,
@@ -966,7 +957,7 @@ impl V1SubscriptionSubscribedEvents {
             let x = r#type;
             request.param("Type", x)
         };
-        request
+        writes::V1CreateSubscribedEventRequest::from_request(request)
     }
 }
 
@@ -1009,30 +1000,28 @@ impl V1SubscriptionSubscribedEvent {
 
     /// Update an Event for a Subscription.
     ///
-    /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::events::v1::SubscriptionSubscribedEvent> {
+    /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSubscribedEventRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SUBSCRIBED_EVENT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSubscribedEventRequest::from_request(request)
     }
 
     /// Remove an event type from a Subscription.
     ///
-    /// `DELETE /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSubscribedEventRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SUBSCRIBED_EVENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSubscribedEventRequest::from_request(request)
     }
 }
 
@@ -1145,5 +1134,183 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `SchemaId`.
         pub fn schema_id(self, value: impl Into<String>) -> Self { let x = value; self.filter("SchemaId", x) }
 
+    }
+}
+
+/// The typed request of every write of Events: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Sinks` (`CreateSink`): set its optional parameters, then `.await` it.
+        V1CreateSinkRequest => twilio_model::events::v1::Sink
+    }
+
+    impl V1CreateSinkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::Sink>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sinks/{Sid}` (`UpdateSink`): set its optional parameters, then `.await` it.
+        V1UpdateSinkRequest => twilio_model::events::v1::Sink
+    }
+
+    impl V1UpdateSinkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::Sink>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Sinks/{Sid}` (`DeleteSink`): set its optional parameters, then `.await` it.
+        V1DeleteSinkRequest => ()
+    }
+
+    impl V1DeleteSinkRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sinks/{Sid}/Test` (`CreateSinkTest`): set its optional parameters, then `.await` it.
+        V1CreateSinkTestRequest => twilio_model::events::v1::SinkSinkTest
+    }
+
+    impl V1CreateSinkTestRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::SinkSinkTest>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sinks/{Sid}/Validate` (`CreateSinkValidate`): set its optional parameters, then `.await` it.
+        V1CreateSinkValidateRequest => twilio_model::events::v1::SinkSinkValidate
+    }
+
+    impl V1CreateSinkValidateRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::SinkSinkValidate>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Subscriptions` (`CreateSubscription`): set its optional parameters, then `.await` it.
+        V1CreateSubscriptionRequest => twilio_model::events::v1::Subscription
+    }
+
+    impl V1CreateSubscriptionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::Subscription>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Subscriptions/{Sid}` (`UpdateSubscription`): set its optional parameters, then `.await` it.
+        V1UpdateSubscriptionRequest => twilio_model::events::v1::Subscription
+    }
+
+    impl V1UpdateSubscriptionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::Subscription>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A human readable description for the Subscription.
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Subscriptions/{Sid}` (`DeleteSubscription`): set its optional parameters, then `.await` it.
+        V1DeleteSubscriptionRequest => ()
+    }
+
+    impl V1DeleteSubscriptionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents` (`CreateSubscribedEvent`): set its optional parameters, then `.await` it.
+        V1CreateSubscribedEventRequest => twilio_model::events::v1::SubscriptionSubscribedEvent
+    }
+
+    impl V1CreateSubscribedEventRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::SubscriptionSubscribedEvent>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The schema version that the Subscription should use.
+        ///
+        /// Sent as the form field `SchemaVersion`.
+        pub fn schema_version(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SchemaVersion", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}` (`UpdateSubscribedEvent`): set its optional parameters, then `.await` it.
+        V1UpdateSubscribedEventRequest => twilio_model::events::v1::SubscriptionSubscribedEvent
+    }
+
+    impl V1UpdateSubscribedEventRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::events::v1::SubscriptionSubscribedEvent>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The schema version that the Subscription should use.
+        ///
+        /// Sent as the form field `SchemaVersion`.
+        pub fn schema_version(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SchemaVersion", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}` (`DeleteSubscribedEvent`): set its optional parameters, then `.await` it.
+        V1DeleteSubscribedEventRequest => ()
+    }
+
+    impl V1DeleteSubscribedEventRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

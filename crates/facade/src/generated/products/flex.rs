@@ -1343,8 +1343,8 @@ impl V1Channels {
         request
     }
 
-    /// `POST /v1/Channels`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Channels`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ChatFriendlyName`, `ChatUserFriendlyName`, `FlexFlowSid`, `Identity`.
     pub fn create(
@@ -1353,7 +1353,7 @@ impl V1Channels {
         chat_user_friendly_name: impl Into<String>,
         flex_flow_sid: twilio_model::flex::v1::FlexFlowSid,
         identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::Channel> {
+    ) -> writes::V1CreateChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CHANNEL,
@@ -1375,7 +1375,7 @@ impl V1Channels {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateChannelRequest::from_request(request)
     }
 }
 
@@ -1412,15 +1412,15 @@ impl V1Channel {
         request
     }
 
-    /// `DELETE /v1/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteChannelRequest::from_request(request)
     }
 }
 
@@ -1457,22 +1457,19 @@ impl V1Configuration {
         request
     }
 
-    /// `POST /v1/Configuration`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Configuration`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::Configuration> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONFIGURATION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateConfigurationRequest::from_request(request)
     }
 }
 
@@ -1514,8 +1511,8 @@ impl V1FlexFlows {
         request
     }
 
-    /// `POST /v1/FlexFlows`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/FlexFlows`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ChannelType`, `ChatServiceSid`, `FriendlyName`.
     pub fn create(
@@ -1523,7 +1520,7 @@ impl V1FlexFlows {
         channel_type: twilio_model::flex::v1::FlexFlowChannelType,
         chat_service_sid: twilio_model::flex::v1::ChatServiceSid,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::FlexFlow> {
+    ) -> writes::V1CreateFlexFlowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_FLEX_FLOW,
@@ -1541,7 +1538,7 @@ impl V1FlexFlows {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateFlexFlowRequest::from_request(request)
     }
 }
 
@@ -1578,26 +1575,26 @@ impl V1FlexFlow {
         request
     }
 
-    /// `POST /v1/FlexFlows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::FlexFlow> {
+    /// `POST /v1/FlexFlows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateFlexFlowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_FLEX_FLOW,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateFlexFlowRequest::from_request(request)
     }
 
-    /// `DELETE /v1/FlexFlows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/FlexFlows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteFlexFlowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_FLEX_FLOW,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteFlexFlowRequest::from_request(request)
     }
 }
 
@@ -1858,8 +1855,8 @@ impl V1InsightsQualityManagementAssessments {
 
     /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
     ///
-    /// `POST /v1/Insights/QualityManagement/Assessments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Assessments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AgentId`, `AnswerId`, `AnswerText`, `CategoryName`, `CategorySid`, `MetricId`, `MetricName`, `Offset`, `QuestionnaireSid`, `SegmentId`.
     pub fn create(
@@ -1874,7 +1871,7 @@ impl V1InsightsQualityManagementAssessments {
         offset: impl Into<String>,
         questionnaire_sid: twilio_model::flex::v1::QuestionnaireSid,
         segment_id: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsAssessments> {
+    ) -> writes::V1CreateInsightsAssessmentsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_ASSESSMENTS,
@@ -1920,7 +1917,7 @@ impl V1InsightsQualityManagementAssessments {
             let x = segment_id;
             request.param("SegmentId", x)
         };
-        request
+        writes::V1CreateInsightsAssessmentsRequest::from_request(request)
     }
 }
 
@@ -1973,8 +1970,8 @@ impl V1InsightsQualityManagementAssessmentsComments {
 
     /// To create a comment assessment for a conversation
     ///
-    /// `POST /v1/Insights/QualityManagement/Assessments/Comments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Assessments/Comments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AgentId`, `CategoryId`, `CategoryName`, `Comment`, `Offset`, `SegmentId`.
     pub fn create(
@@ -1985,7 +1982,7 @@ impl V1InsightsQualityManagementAssessmentsComments {
         comment: impl Into<String>,
         offset: impl Into<String>,
         segment_id: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsAssessmentsComment> {
+    ) -> writes::V1CreateInsightsAssessmentsCommentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_ASSESSMENTS_COMMENT,
@@ -2015,7 +2012,7 @@ impl V1InsightsQualityManagementAssessmentsComments {
             let x = segment_id;
             request.param("SegmentId", x)
         };
-        request
+        writes::V1CreateInsightsAssessmentsCommentRequest::from_request(request)
     }
 }
 
@@ -2034,8 +2031,8 @@ impl V1InsightsQualityManagementAssessment {
 
     /// Update a specific Assessment assessed earlier
     ///
-    /// `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AnswerId`, `AnswerText`, `Offset`.
     pub fn update(
@@ -2043,7 +2040,7 @@ impl V1InsightsQualityManagementAssessment {
         answer_id: impl Into<String>,
         answer_text: impl Into<String>,
         offset: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsAssessments> {
+    ) -> writes::V1UpdateInsightsAssessmentsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSIGHTS_ASSESSMENTS,
@@ -2061,7 +2058,7 @@ impl V1InsightsQualityManagementAssessment {
             let x = offset;
             request.param("Offset", x)
         };
-        request
+        writes::V1UpdateInsightsAssessmentsRequest::from_request(request)
     }
 }
 
@@ -2111,14 +2108,14 @@ impl V1InsightsQualityManagementCategories {
 
     /// To create a category for Questions
     ///
-    /// `POST /v1/Insights/QualityManagement/Categories`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Categories`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Name`.
     pub fn create(
         &self,
         name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesCategory> {
+    ) -> writes::V1CreateInsightsQuestionnairesCategoryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_QUESTIONNAIRES_CATEGORY,
@@ -2128,7 +2125,7 @@ impl V1InsightsQualityManagementCategories {
             let x = name;
             request.param("Name", x)
         };
-        request
+        writes::V1CreateInsightsQuestionnairesCategoryRequest::from_request(request)
     }
 }
 
@@ -2147,14 +2144,14 @@ impl V1InsightsQualityManagementCategory {
 
     /// To update the category for Questions
     ///
-    /// `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Name`.
     pub fn update(
         &self,
         name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesCategory> {
+    ) -> writes::V1UpdateInsightsQuestionnairesCategoryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSIGHTS_QUESTIONNAIRES_CATEGORY,
@@ -2164,18 +2161,18 @@ impl V1InsightsQualityManagementCategory {
             let x = name;
             request.param("Name", x)
         };
-        request
+        writes::V1UpdateInsightsQuestionnairesCategoryRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInsightsQuestionnairesCategoryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INSIGHTS_QUESTIONNAIRES_CATEGORY,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInsightsQuestionnairesCategoryRequest::from_request(request)
     }
 }
 
@@ -2226,14 +2223,11 @@ impl V1InsightsQualityManagementQuestionnaires {
 
     /// To create a Questionnaire
     ///
-    /// `POST /v1/Insights/QualityManagement/Questionnaires`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Questionnaires`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Name`.
-    pub fn create(
-        &self,
-        name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnaires> {
+    pub fn create(&self, name: impl Into<String>) -> writes::V1CreateInsightsQuestionnairesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_QUESTIONNAIRES,
@@ -2243,7 +2237,7 @@ impl V1InsightsQualityManagementQuestionnaires {
             let x = name;
             request.param("Name", x)
         };
-        request
+        writes::V1CreateInsightsQuestionnairesRequest::from_request(request)
     }
 }
 
@@ -2284,14 +2278,11 @@ impl V1InsightsQualityManagementQuestionnaire {
 
     /// To update the questionnaire
     ///
-    /// `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Active`.
-    pub fn update(
-        &self,
-        active: bool,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnaires> {
+    pub fn update(&self, active: bool) -> writes::V1UpdateInsightsQuestionnairesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSIGHTS_QUESTIONNAIRES,
@@ -2301,20 +2292,20 @@ impl V1InsightsQualityManagementQuestionnaire {
             let x = active;
             request.param("Active", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateInsightsQuestionnairesRequest::from_request(request)
     }
 
     /// To delete the questionnaire
     ///
-    /// `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInsightsQuestionnairesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INSIGHTS_QUESTIONNAIRES,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInsightsQuestionnairesRequest::from_request(request)
     }
 }
 
@@ -2364,8 +2355,8 @@ impl V1InsightsQualityManagementQuestions {
 
     /// To create a question for a Category
     ///
-    /// `POST /v1/Insights/QualityManagement/Questions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Questions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AllowNa`, `AnswerSetId`, `CategorySid`, `Question`.
     pub fn create(
@@ -2374,7 +2365,7 @@ impl V1InsightsQualityManagementQuestions {
         answer_set_id: impl Into<String>,
         category_sid: twilio_model::flex::v1::CategorySid,
         question: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesQuestion> {
+    ) -> writes::V1CreateInsightsQuestionnairesQuestionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_QUESTIONNAIRES_QUESTION,
@@ -2396,7 +2387,7 @@ impl V1InsightsQualityManagementQuestions {
             let x = question;
             request.param("Question", x)
         };
-        request
+        writes::V1CreateInsightsQuestionnairesQuestionRequest::from_request(request)
     }
 }
 
@@ -2415,14 +2406,11 @@ impl V1InsightsQualityManagementQuestion {
 
     /// To update the question
     ///
-    /// `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AllowNa`.
-    pub fn update(
-        &self,
-        allow_na: bool,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesQuestion> {
+    pub fn update(&self, allow_na: bool) -> writes::V1UpdateInsightsQuestionnairesQuestionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSIGHTS_QUESTIONNAIRES_QUESTION,
@@ -2432,18 +2420,18 @@ impl V1InsightsQualityManagementQuestion {
             let x = allow_na;
             request.param("AllowNa", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateInsightsQuestionnairesQuestionRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInsightsQuestionnairesQuestionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INSIGHTS_QUESTIONNAIRES_QUESTION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInsightsQuestionnairesQuestionRequest::from_request(request)
     }
 }
 
@@ -2605,15 +2593,15 @@ impl V1InsightsSession {
 
     /// To obtain session details for fetching reports and dashboards
     ///
-    /// `POST /v1/Insights/Session`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::flex::v1::InsightsSession> {
+    /// `POST /v1/Insights/Session`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateInsightsSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSIGHTS_SESSION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateInsightsSessionRequest::from_request(request)
     }
 }
 
@@ -2668,21 +2656,18 @@ impl V1Interactions {
 
     /// Create a new Interaction.
     ///
-    /// `POST /v1/Interactions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Channel`.
-    pub fn create(
-        &self,
-        channel: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::Interaction> {
+    pub fn create(&self, channel: impl Into<String>) -> writes::V1CreateInteractionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INTERACTION,
             self.path.clone(),
         );
         let request = request.param_json("Channel", channel);
-        request
+        writes::V1CreateInteractionRequest::from_request(request)
     }
 }
 
@@ -2739,15 +2724,15 @@ impl V1Interaction {
 
     /// Updates an interaction.
     ///
-    /// `POST /v1/Interactions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::Interaction> {
+    /// `POST /v1/Interactions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateInteractionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INTERACTION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateInteractionRequest::from_request(request)
     }
 }
 
@@ -2881,14 +2866,14 @@ impl V1InteractionChannel {
 
     /// Update an existing Interaction Channel.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::flex::v1::InteractionChannelUpdateChannelStatus,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InteractionInteractionChannel> {
+    ) -> writes::V1UpdateInteractionChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INTERACTION_CHANNEL,
@@ -2898,7 +2883,7 @@ impl V1InteractionChannel {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V1UpdateInteractionChannelRequest::from_request(request)
     }
 }
 
@@ -2948,23 +2933,21 @@ impl V1InteractionChannelInvites {
 
     /// Invite an Agent or a TaskQueue to a Channel.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Routing`.
     pub fn create(
         &self,
         routing: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelInvite,
-    > {
+    ) -> writes::V1CreateInteractionChannelInviteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INTERACTION_CHANNEL_INVITE,
             self.path.clone(),
         );
         let request = request.param_json("Routing", routing);
-        request
+        writes::V1CreateInteractionChannelInviteRequest::from_request(request)
     }
 }
 
@@ -3014,17 +2997,15 @@ impl V1InteractionChannelParticipants {
 
     /// Add a Participant to a Channel.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `MediaProperties`, `Type`.
     pub fn create(
         &self,
         media_properties: impl Into<String>,
         r#type: twilio_model::flex::v1::InteractionChannelParticipantType,
-    ) -> crate::WriteRequest<
-        twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant,
-    > {
+    ) -> writes::V1CreateInteractionChannelParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INTERACTION_CHANNEL_PARTICIPANT,
@@ -3035,7 +3016,7 @@ impl V1InteractionChannelParticipants {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateInteractionChannelParticipantRequest::from_request(request)
     }
 }
 
@@ -3054,16 +3035,14 @@ impl V1InteractionChannelParticipant {
 
     /// Update an existing Channel Participant.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::flex::v1::InteractionChannelParticipantStatus,
-    ) -> crate::WriteRequest<
-        twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant,
-    > {
+    ) -> writes::V1UpdateInteractionChannelParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INTERACTION_CHANNEL_PARTICIPANT,
@@ -3073,7 +3052,7 @@ impl V1InteractionChannelParticipant {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V1UpdateInteractionChannelParticipantRequest::from_request(request)
     }
 }
 
@@ -3092,23 +3071,19 @@ impl V1InteractionChannelTransfers {
 
     /// Create a new Transfer.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer>
-    {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateInteractionTransferRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INTERACTION_TRANSFER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateInteractionTransferRequest::from_request(request)
     }
 }
 
@@ -3152,23 +3127,19 @@ impl V1InteractionChannelTransfer {
 
     /// Update an existing Transfer.
     ///
-    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer>
-    {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateInteractionTransferRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INTERACTION_TRANSFER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateInteractionTransferRequest::from_request(request)
     }
 }
 
@@ -3294,16 +3265,13 @@ impl V1PluginServiceConfigurations {
         request
     }
 
-    /// `POST /v1/PluginService/Configurations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Configurations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Name`.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn create(
-        &self,
-        name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::PluginConfiguration> {
+    pub fn create(&self, name: impl Into<String>) -> writes::V1CreatePluginConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PLUGIN_CONFIGURATION,
@@ -3313,7 +3281,7 @@ impl V1PluginServiceConfigurations {
             let x = name;
             request.param("Name", x)
         };
-        request
+        writes::V1CreatePluginConfigurationRequest::from_request(request)
     }
 }
 
@@ -3394,19 +3362,17 @@ impl V1PluginServiceConfigurationArchive {
         &self.path
     }
 
-    /// `POST /v1/PluginService/Configurations/{Sid}/Archive`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Configurations/{Sid}/Archive`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::PluginConfigurationArchive> {
+    pub fn update(&self) -> writes::V1UpdatePluginConfigurationArchiveRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_PLUGIN_CONFIGURATION_ARCHIVE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdatePluginConfigurationArchiveRequest::from_request(request)
     }
 }
 
@@ -3521,16 +3487,13 @@ impl V1PluginServicePlugins {
         request
     }
 
-    /// `POST /v1/PluginService/Plugins`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Plugins`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UniqueName`.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn create(
-        &self,
-        unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::Plugin> {
+    pub fn create(&self, unique_name: impl Into<String>) -> writes::V1CreatePluginRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PLUGIN,
@@ -3540,7 +3503,7 @@ impl V1PluginServicePlugins {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V1CreatePluginRequest::from_request(request)
     }
 }
 
@@ -3607,17 +3570,17 @@ impl V1PluginServicePlugin {
         request
     }
 
-    /// `POST /v1/PluginService/Plugins/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Plugins/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::Plugin> {
+    pub fn update(&self) -> writes::V1UpdatePluginRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_PLUGIN,
             self.path.clone(),
         );
-        request
+        writes::V1UpdatePluginRequest::from_request(request)
     }
 }
 
@@ -3634,17 +3597,17 @@ impl V1PluginServicePluginArchive {
         &self.path
     }
 
-    /// `POST /v1/PluginService/Plugins/{Sid}/Archive`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Plugins/{Sid}/Archive`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::PluginArchive> {
+    pub fn update(&self) -> writes::V1UpdatePluginArchiveRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_PLUGIN_ARCHIVE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdatePluginArchiveRequest::from_request(request)
     }
 }
 
@@ -3690,8 +3653,8 @@ impl V1PluginServicePluginVersions {
         request
     }
 
-    /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PluginUrl`, `Version`.
     ///
@@ -3700,7 +3663,7 @@ impl V1PluginServicePluginVersions {
         &self,
         plugin_url: impl Into<String>,
         version: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::PluginPluginVersion> {
+    ) -> writes::V1CreatePluginVersionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PLUGIN_VERSION,
@@ -3714,7 +3677,7 @@ impl V1PluginServicePluginVersions {
             let x = version;
             request.param("Version", x)
         };
-        request
+        writes::V1CreatePluginVersionRequest::from_request(request)
     }
 }
 
@@ -3773,17 +3736,17 @@ impl V1PluginServicePluginVersionArchive {
         &self.path
     }
 
-    /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `Flex-Metadata`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::PluginVersionArchive> {
+    pub fn update(&self) -> writes::V1UpdatePluginVersionArchiveRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_PLUGIN_VERSION_ARCHIVE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdatePluginVersionArchiveRequest::from_request(request)
     }
 }
 
@@ -3827,8 +3790,8 @@ impl V1PluginServiceReleases {
         request
     }
 
-    /// `POST /v1/PluginService/Releases`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/PluginService/Releases`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ConfigurationId`.
     ///
@@ -3836,7 +3799,7 @@ impl V1PluginServiceReleases {
     pub fn create(
         &self,
         configuration_id: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::PluginRelease> {
+    ) -> writes::V1CreatePluginReleaseRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PLUGIN_RELEASE,
@@ -3846,7 +3809,7 @@ impl V1PluginServiceReleases {
             let x = configuration_id;
             request.param("ConfigurationId", x)
         };
-        request
+        writes::V1CreatePluginReleaseRequest::from_request(request)
     }
 }
 
@@ -3922,8 +3885,8 @@ impl V1WebChannels {
         request
     }
 
-    /// `POST /v1/WebChannels`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/WebChannels`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ChatFriendlyName`, `CustomerFriendlyName`, `FlexFlowSid`, `Identity`.
     pub fn create(
@@ -3932,7 +3895,7 @@ impl V1WebChannels {
         customer_friendly_name: impl Into<String>,
         flex_flow_sid: twilio_model::flex::v1::FlexFlowSid,
         identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v1::WebChannel> {
+    ) -> writes::V1CreateWebChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_WEB_CHANNEL,
@@ -3954,7 +3917,7 @@ impl V1WebChannels {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateWebChannelRequest::from_request(request)
     }
 }
 
@@ -3991,26 +3954,26 @@ impl V1WebChannel {
         request
     }
 
-    /// `POST /v1/WebChannels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v1::WebChannel> {
+    /// `POST /v1/WebChannels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateWebChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WEB_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWebChannelRequest::from_request(request)
     }
 
-    /// `DELETE /v1/WebChannels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/WebChannels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteWebChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_WEB_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteWebChannelRequest::from_request(request)
     }
 }
 
@@ -4185,15 +4148,15 @@ impl V2InstanceUser {
 
     /// Update flex user for the given flex user sid
     ///
-    /// `POST /v2/Instances/{InstanceSid}/Users/{FlexUserSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::flex::v2::FlexUser> {
+    /// `POST /v2/Instances/{InstanceSid}/Users/{FlexUserSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateFlexUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_FLEX_USER,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateFlexUserRequest::from_request(request)
     }
 }
 
@@ -4210,16 +4173,13 @@ impl V2WebChats {
         &self.path
     }
 
-    /// `POST /v2/WebChats`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/WebChats`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AddressSid`.
     ///
     /// Header parameters (set them on the returned request): `Ui-Version`.
-    pub fn create(
-        &self,
-        address_sid: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::flex::v2::WebChannel> {
+    pub fn create(&self, address_sid: impl Into<String>) -> writes::V2CreateWebChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_WEB_CHANNEL,
@@ -4229,7 +4189,7 @@ impl V2WebChats {
             let x = address_sid;
             request.param("AddressSid", x)
         };
-        request
+        writes::V2CreateWebChannelRequest::from_request(request)
     }
 }
 
@@ -4310,5 +4270,1503 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `ReservationId`.
         pub fn reservation_id(self, value: impl IntoIterator<Item = twilio_model::flex::v1::ReservationIdSid>) -> Self { let mut request = self; for x in value { request = request.query("ReservationId", x.as_str()); } request }
 
+    }
+}
+
+/// The typed request of every write of Flex: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Channels` (`CreateChannel`): set its optional parameters, then `.await` it.
+        V1CreateChannelRequest => twilio_model::flex::v1::Channel
+    }
+
+    impl V1CreateChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Channel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The chat channel's unique name.
+        ///
+        /// Sent as the form field `ChatUniqueName`.
+        pub fn chat_unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatUniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to create the channel as long-lived.
+        ///
+        /// Sent as the form field `LongLived`.
+        pub fn long_lived(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LongLived", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The pre-engagement data.
+        ///
+        /// Sent as the form field `PreEngagementData`.
+        pub fn pre_engagement_data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreEngagementData", x)
+            };
+            Self(request)
+        }
+
+        /// The Target Contact Identity, for example the phone number of an SMS.
+        ///
+        /// Sent as the form field `Target`.
+        pub fn target(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Target", x)
+            };
+            Self(request)
+        }
+
+        /// The Task attributes to be added for the TaskRouter Task.
+        ///
+        /// Sent as the form field `TaskAttributes`.
+        pub fn task_attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskAttributes", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the TaskRouter Task. Only valid when integration type is `task`. `null` for integration types `studio` & `external`
+        ///
+        /// Sent as the form field `TaskSid`.
+        pub fn task_sid(self, value: twilio_model::flex::v1::TaskSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Channels/{Sid}` (`DeleteChannel`): set its optional parameters, then `.await` it.
+        V1DeleteChannelRequest => ()
+    }
+
+    impl V1DeleteChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Configuration` (`UpdateConfiguration`): set its optional parameters, then `.await` it.
+        V1UpdateConfigurationRequest => twilio_model::flex::v1::Configuration
+    }
+
+    impl V1UpdateConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Configuration>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/FlexFlows` (`CreateFlexFlow`): set its optional parameters, then `.await` it.
+        V1CreateFlexFlowRequest => twilio_model::flex::v1::FlexFlow
+    }
+
+    impl V1CreateFlexFlowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::FlexFlow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The channel contact's Identity.
+        ///
+        /// Sent as the form field `ContactIdentity`.
+        pub fn contact_identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactIdentity", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the new Flex Flow is enabled.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Task Channel SID (TCXXXX) or unique name (e.g., `sms`) to use for the Task that will be created. Applicable and required when `integrationType` is `task`. The default value is `default`.
+        ///
+        /// Sent as the form field `Integration.Channel`.
+        pub fn integration_channel(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Channel", x)
+            };
+            Self(request)
+        }
+
+        /// In the context of outbound messaging, defines whether to create a Task immediately (and therefore reserve the conversation to current agent), or delay Task creation until the customer sends the first response. Set to false to create immediately, true to delay Task creation. This setting is only applicable for outbound messaging.
+        ///
+        /// Sent as the form field `Integration.CreationOnMessage`.
+        pub fn integration_creation_on_message(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Integration.CreationOnMessage",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The SID of the Studio Flow. Required when `integrationType` is `studio`.
+        ///
+        /// Sent as the form field `Integration.FlowSid`.
+        pub fn integration_flow_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Task priority of a new Task. The default priority is 0. Optional when `integrationType` is `task`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.Priority`.
+        pub fn integration_priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The number of times to retry the Studio Flow or webhook in case of failure. Takes integer values from 0 to 3 with the default being 3. Optional when `integrationType` is `studio` or `external`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.RetryCount`.
+        pub fn integration_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.RetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Task timeout in seconds for a new Task. Default is 86,400 seconds (24 hours). Optional when `integrationType` is `task`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.Timeout`.
+        pub fn integration_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Timeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The URL of the external webhook. Required when `integrationType` is `external`.
+        ///
+        /// Sent as the form field `Integration.Url`.
+        pub fn integration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The Workflow SID for a new Task. Required when `integrationType` is `task`.
+        ///
+        /// Sent as the form field `Integration.WorkflowSid`.
+        pub fn integration_workflow_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationWorkflowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.WorkflowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Workspace SID for a new Task. Required when `integrationType` is `task`.
+        ///
+        /// Sent as the form field `Integration.WorkspaceSid`.
+        pub fn integration_workspace_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationWorkspaceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.WorkspaceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `IntegrationType` parameter.
+        ///
+        /// Sent as the form field `IntegrationType`.
+        pub fn integration_type(
+            self,
+            value: twilio_model::flex::v1::FlexFlowIntegrationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IntegrationType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// When enabled, the Messaging Channel Janitor will remove active Proxy sessions if the associated Task is deleted outside of the Flex UI. Defaults to `false`.
+        ///
+        /// Sent as the form field `JanitorEnabled`.
+        pub fn janitor_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("JanitorEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// When enabled, Flex will keep the chat channel active so that it may be used for subsequent interactions with a contact identity. Defaults to `false`.
+        ///
+        /// Sent as the form field `LongLived`.
+        pub fn long_lived(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LongLived", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/FlexFlows/{Sid}` (`UpdateFlexFlow`): set its optional parameters, then `.await` it.
+        V1UpdateFlexFlowRequest => twilio_model::flex::v1::FlexFlow
+    }
+
+    impl V1UpdateFlexFlowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::FlexFlow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ChannelType` parameter.
+        ///
+        /// Sent as the form field `ChannelType`.
+        pub fn channel_type(self, value: twilio_model::flex::v1::FlexFlowChannelType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChannelType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The SID of the chat service.
+        ///
+        /// Sent as the form field `ChatServiceSid`.
+        pub fn chat_service_sid(self, value: twilio_model::flex::v1::ChatServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The channel contact's Identity.
+        ///
+        /// Sent as the form field `ContactIdentity`.
+        pub fn contact_identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactIdentity", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the new Flex Flow is enabled.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Flex Flow resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The Task Channel SID (TCXXXX) or unique name (e.g., `sms`) to use for the Task that will be created. Applicable and required when `integrationType` is `task`. The default value is `default`.
+        ///
+        /// Sent as the form field `Integration.Channel`.
+        pub fn integration_channel(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Channel", x)
+            };
+            Self(request)
+        }
+
+        /// In the context of outbound messaging, defines whether to create a Task immediately (and therefore reserve the conversation to current agent), or delay Task creation until the customer sends the first response. Set to false to create immediately, true to delay Task creation. This setting is only applicable for outbound messaging.
+        ///
+        /// Sent as the form field `Integration.CreationOnMessage`.
+        pub fn integration_creation_on_message(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Integration.CreationOnMessage",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The SID of the Studio Flow. Required when `integrationType` is `studio`.
+        ///
+        /// Sent as the form field `Integration.FlowSid`.
+        pub fn integration_flow_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Task priority of a new Task. The default priority is 0. Optional when `integrationType` is `task`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.Priority`.
+        pub fn integration_priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The number of times to retry the Studio Flow or webhook in case of failure. Takes integer values from 0 to 3 with the default being 3. Optional when `integrationType` is `studio` or `external`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.RetryCount`.
+        pub fn integration_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.RetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Task timeout in seconds for a new Task. Default is 86,400 seconds (24 hours). Optional when `integrationType` is `task`, not applicable otherwise.
+        ///
+        /// Sent as the form field `Integration.Timeout`.
+        pub fn integration_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Timeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The URL of the external webhook. Required when `integrationType` is `external`.
+        ///
+        /// Sent as the form field `Integration.Url`.
+        pub fn integration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The Workflow SID for a new Task. Required when `integrationType` is `task`.
+        ///
+        /// Sent as the form field `Integration.WorkflowSid`.
+        pub fn integration_workflow_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationWorkflowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.WorkflowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Workspace SID for a new Task. Required when `integrationType` is `task`.
+        ///
+        /// Sent as the form field `Integration.WorkspaceSid`.
+        pub fn integration_workspace_sid(
+            self,
+            value: twilio_model::flex::v1::IntegrationWorkspaceSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Integration.WorkspaceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `IntegrationType` parameter.
+        ///
+        /// Sent as the form field `IntegrationType`.
+        pub fn integration_type(
+            self,
+            value: twilio_model::flex::v1::FlexFlowIntegrationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IntegrationType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// When enabled, the Messaging Channel Janitor will remove active Proxy sessions if the associated Task is deleted outside of the Flex UI. Defaults to `false`.
+        ///
+        /// Sent as the form field `JanitorEnabled`.
+        pub fn janitor_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("JanitorEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// When enabled, Flex will keep the chat channel active so that it may be used for subsequent interactions with a contact identity. Defaults to `false`.
+        ///
+        /// Sent as the form field `LongLived`.
+        pub fn long_lived(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LongLived", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/FlexFlows/{Sid}` (`DeleteFlexFlow`): set its optional parameters, then `.await` it.
+        V1DeleteFlexFlowRequest => ()
+    }
+
+    impl V1DeleteFlexFlowRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Assessments` (`CreateInsightsAssessments`): set its optional parameters, then `.await` it.
+        V1CreateInsightsAssessmentsRequest => twilio_model::flex::v1::InsightsAssessments
+    }
+
+    impl V1CreateInsightsAssessmentsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsAssessments>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Assessments/Comments` (`CreateInsightsAssessmentsComment`): set its optional parameters, then `.await` it.
+        V1CreateInsightsAssessmentsCommentRequest => twilio_model::flex::v1::InsightsAssessmentsComment
+    }
+
+    impl V1CreateInsightsAssessmentsCommentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsAssessmentsComment>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}` (`UpdateInsightsAssessments`): set its optional parameters, then `.await` it.
+        V1UpdateInsightsAssessmentsRequest => twilio_model::flex::v1::InsightsAssessments
+    }
+
+    impl V1UpdateInsightsAssessmentsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsAssessments>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Categories` (`CreateInsightsQuestionnairesCategory`): set its optional parameters, then `.await` it.
+        V1CreateInsightsQuestionnairesCategoryRequest => twilio_model::flex::v1::InsightsQuestionnairesCategory
+    }
+
+    impl V1CreateInsightsQuestionnairesCategoryRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesCategory>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Categories/{CategorySid}` (`UpdateInsightsQuestionnairesCategory`): set its optional parameters, then `.await` it.
+        V1UpdateInsightsQuestionnairesCategoryRequest => twilio_model::flex::v1::InsightsQuestionnairesCategory
+    }
+
+    impl V1UpdateInsightsQuestionnairesCategoryRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesCategory>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}` (`DeleteInsightsQuestionnairesCategory`): set its optional parameters, then `.await` it.
+        V1DeleteInsightsQuestionnairesCategoryRequest => ()
+    }
+
+    impl V1DeleteInsightsQuestionnairesCategoryRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Questionnaires` (`CreateInsightsQuestionnaires`): set its optional parameters, then `.await` it.
+        V1CreateInsightsQuestionnairesRequest => twilio_model::flex::v1::InsightsQuestionnaires
+    }
+
+    impl V1CreateInsightsQuestionnairesRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnaires>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The flag to enable or disable questionnaire
+        ///
+        /// Sent as the form field `Active`.
+        pub fn active(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Active", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The description of this questionnaire
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// The list of questions sids under a questionnaire
+        ///
+        /// Sent as the form field `QuestionSids`.
+        pub fn question_sids(
+            self,
+            value: impl IntoIterator<Item = twilio_model::flex::v1::QuestionSid>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("QuestionSids", x.as_str());
+            }
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}` (`UpdateInsightsQuestionnaires`): set its optional parameters, then `.await` it.
+        V1UpdateInsightsQuestionnairesRequest => twilio_model::flex::v1::InsightsQuestionnaires
+    }
+
+    impl V1UpdateInsightsQuestionnairesRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnaires>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The description of this questionnaire
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// The name of this questionnaire
+        ///
+        /// Sent as the form field `Name`.
+        pub fn name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Name", x)
+            };
+            Self(request)
+        }
+
+        /// The list of questions sids under a questionnaire
+        ///
+        /// Sent as the form field `QuestionSids`.
+        pub fn question_sids(
+            self,
+            value: impl IntoIterator<Item = twilio_model::flex::v1::QuestionSid>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("QuestionSids", x.as_str());
+            }
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}` (`DeleteInsightsQuestionnaires`): set its optional parameters, then `.await` it.
+        V1DeleteInsightsQuestionnairesRequest => ()
+    }
+
+    impl V1DeleteInsightsQuestionnairesRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Questions` (`CreateInsightsQuestionnairesQuestion`): set its optional parameters, then `.await` it.
+        V1CreateInsightsQuestionnairesQuestionRequest => twilio_model::flex::v1::InsightsQuestionnairesQuestion
+    }
+
+    impl V1CreateInsightsQuestionnairesQuestionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesQuestion>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The description for the question.
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}` (`UpdateInsightsQuestionnairesQuestion`): set its optional parameters, then `.await` it.
+        V1UpdateInsightsQuestionnairesQuestionRequest => twilio_model::flex::v1::InsightsQuestionnairesQuestion
+    }
+
+    impl V1UpdateInsightsQuestionnairesQuestionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsQuestionnairesQuestion>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The answer_set for the question.
+        ///
+        /// Sent as the form field `AnswerSetId`.
+        pub fn answer_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AnswerSetId", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the category
+        ///
+        /// Sent as the form field `CategorySid`.
+        pub fn category_sid(self, value: twilio_model::flex::v1::CategorySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CategorySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The description for the question.
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// The question.
+        ///
+        /// Sent as the form field `Question`.
+        pub fn question(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Question", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}` (`DeleteInsightsQuestionnairesQuestion`): set its optional parameters, then `.await` it.
+        V1DeleteInsightsQuestionnairesQuestionRequest => ()
+    }
+
+    impl V1DeleteInsightsQuestionnairesQuestionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Insights/Session` (`CreateInsightsSession`): set its optional parameters, then `.await` it.
+        V1CreateInsightsSessionRequest => twilio_model::flex::v1::InsightsSession
+    }
+
+    impl V1CreateInsightsSessionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InsightsSession>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions` (`CreateInteraction`): set its optional parameters, then `.await` it.
+        V1CreateInteractionRequest => twilio_model::flex::v1::Interaction
+    }
+
+    impl V1CreateInteractionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Interaction>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The Interaction context sid is used for adding a context lookup sid
+        ///
+        /// Sent as the form field `InteractionContextSid`.
+        pub fn interaction_context_sid(
+            self,
+            value: twilio_model::flex::v1::InteractionContextSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InteractionContextSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Interaction's routing logic.
+        ///
+        /// Sent as the form field `Routing`.
+        pub fn routing(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Routing", value);
+            Self(request)
+        }
+
+        /// The unique identifier for Interaction level webhook
+        ///
+        /// Sent as the form field `WebhookTtid`.
+        pub fn webhook_ttid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookTtid", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{Sid}` (`UpdateInteraction`): set its optional parameters, then `.await` it.
+        V1UpdateInteractionRequest => twilio_model::flex::v1::Interaction
+    }
+
+    impl V1UpdateInteractionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Interaction>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The unique identifier for Interaction level webhook
+        ///
+        /// Sent as the form field `WebhookTtid`.
+        pub fn webhook_ttid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookTtid", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}` (`UpdateInteractionChannel`): set its optional parameters, then `.await` it.
+        V1UpdateInteractionChannelRequest => twilio_model::flex::v1::InteractionInteractionChannel
+    }
+
+    impl V1UpdateInteractionChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::InteractionInteractionChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// It changes the state of associated tasks. Routing status is required, When the channel status is set to `inactive`. Allowed Value for routing status is `closed`. Otherwise Optional, if not specified, all tasks will be set to `wrapping`.
+        ///
+        /// Sent as the form field `Routing`.
+        pub fn routing(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Routing", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites` (`CreateInteractionChannelInvite`): set its optional parameters, then `.await` it.
+        V1CreateInteractionChannelInviteRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelInvite
+    }
+
+    impl V1CreateInteractionChannelInviteRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelInvite,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants` (`CreateInteractionChannelParticipant`): set its optional parameters, then `.await` it.
+        V1CreateInteractionChannelParticipantRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant
+    }
+
+    impl V1CreateInteractionChannelParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Object representing the Routing Properties for the new Participant.
+        ///
+        /// Sent as the form field `RoutingProperties`.
+        pub fn routing_properties(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("RoutingProperties", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}` (`UpdateInteractionChannelParticipant`): set its optional parameters, then `.await` it.
+        V1UpdateInteractionChannelParticipantRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant
+    }
+
+    impl V1UpdateInteractionChannelParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::flex::v1::InteractionInteractionChannelInteractionChannelParticipant,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers` (`CreateInteractionTransfer`): set its optional parameters, then `.await` it.
+        V1CreateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
+    }
+
+    impl V1CreateInteractionTransferRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}` (`UpdateInteractionTransfer`): set its optional parameters, then `.await` it.
+        V1UpdateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
+    }
+
+    impl V1UpdateInteractionTransferRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Configurations` (`CreatePluginConfiguration`): set its optional parameters, then `.await` it.
+        V1CreatePluginConfigurationRequest => twilio_model::flex::v1::PluginConfiguration
+    }
+
+    impl V1CreatePluginConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The Flex Plugin Configuration's description.
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// A list of objects that describe the plugin versions included in the configuration. Each object contains the sid of the plugin version.
+        ///
+        /// Sent as the form field `Plugins`.
+        pub fn plugins(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Plugins", x);
+            }
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Configurations/{Sid}/Archive` (`UpdatePluginConfigurationArchive`): set its optional parameters, then `.await` it.
+        V1UpdatePluginConfigurationArchiveRequest => twilio_model::flex::v1::PluginConfigurationArchive
+    }
+
+    impl V1UpdatePluginConfigurationArchiveRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginConfigurationArchive>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Plugins` (`CreatePlugin`): set its optional parameters, then `.await` it.
+        V1CreatePluginRequest => twilio_model::flex::v1::Plugin
+    }
+
+    impl V1CreatePluginRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Plugin>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the plugin resource. It can be up to 500 characters long
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// The Flex Plugin's friendly name.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Plugins/{Sid}` (`UpdatePlugin`): set its optional parameters, then `.await` it.
+        V1UpdatePluginRequest => twilio_model::flex::v1::Plugin
+    }
+
+    impl V1UpdatePluginRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::Plugin>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you update to describe the plugin resource. It can be up to 500 characters long
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// The Flex Plugin's friendly name.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Plugins/{Sid}/Archive` (`UpdatePluginArchive`): set its optional parameters, then `.await` it.
+        V1UpdatePluginArchiveRequest => twilio_model::flex::v1::PluginArchive
+    }
+
+    impl V1UpdatePluginArchiveRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginArchive>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions` (`CreatePluginVersion`): set its optional parameters, then `.await` it.
+        V1CreatePluginVersionRequest => twilio_model::flex::v1::PluginPluginVersion
+    }
+
+    impl V1CreatePluginVersionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginPluginVersion>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The changelog of the Flex Plugin Version.
+        ///
+        /// Sent as the form field `Changelog`.
+        pub fn changelog(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Changelog", x)
+            };
+            Self(request)
+        }
+
+        /// The version of Flex Plugins CLI used to create this plugin
+        ///
+        /// Sent as the form field `CliVersion`.
+        pub fn cli_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CliVersion", x)
+            };
+            Self(request)
+        }
+
+        /// Whether this Flex Plugin Version requires authorization.
+        ///
+        /// Sent as the form field `Private`.
+        pub fn private(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Private", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The validation status of the plugin, indicating whether it has been validated
+        ///
+        /// Sent as the form field `ValidateStatus`.
+        pub fn validate_status(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ValidateStatus", x)
+            };
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive` (`UpdatePluginVersionArchive`): set its optional parameters, then `.await` it.
+        V1UpdatePluginVersionArchiveRequest => twilio_model::flex::v1::PluginVersionArchive
+    }
+
+    impl V1UpdatePluginVersionArchiveRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginVersionArchive>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/PluginService/Releases` (`CreatePluginRelease`): set its optional parameters, then `.await` it.
+        V1CreatePluginReleaseRequest => twilio_model::flex::v1::PluginRelease
+    }
+
+    impl V1CreatePluginReleaseRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::PluginRelease>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/WebChannels` (`CreateWebChannel`): set its optional parameters, then `.await` it.
+        V1CreateWebChannelRequest => twilio_model::flex::v1::WebChannel
+    }
+
+    impl V1CreateWebChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::WebChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The chat channel's unique name.
+        ///
+        /// Sent as the form field `ChatUniqueName`.
+        pub fn chat_unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatUniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The pre-engagement data.
+        ///
+        /// Sent as the form field `PreEngagementData`.
+        pub fn pre_engagement_data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreEngagementData", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/WebChannels/{Sid}` (`UpdateWebChannel`): set its optional parameters, then `.await` it.
+        V1UpdateWebChannelRequest => twilio_model::flex::v1::WebChannel
+    }
+
+    impl V1UpdateWebChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v1::WebChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ChatStatus` parameter.
+        ///
+        /// Sent as the form field `ChatStatus`.
+        pub fn chat_status(self, value: twilio_model::flex::v1::WebChannelChatStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatStatus", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The post-engagement data.
+        ///
+        /// Sent as the form field `PostEngagementData`.
+        pub fn post_engagement_data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostEngagementData", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/WebChannels/{Sid}` (`DeleteWebChannel`): set its optional parameters, then `.await` it.
+        V1DeleteWebChannelRequest => ()
+    }
+
+    impl V1DeleteWebChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Instances/{InstanceSid}/Users/{FlexUserSid}` (`UpdateFlexUser`): set its optional parameters, then `.await` it.
+        V2UpdateFlexUserRequest => twilio_model::flex::v2::FlexUser
+    }
+
+    impl V2UpdateFlexUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v2::FlexUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Email of the User.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// The locale preference of the user.
+        ///
+        /// Sent as the form field `Locale`.
+        pub fn locale(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Locale", x)
+            };
+            Self(request)
+        }
+
+        /// The unique SID identifier of the Twilio Unified User.
+        ///
+        /// Sent as the form field `UserSid`.
+        pub fn user_sid(self, value: twilio_model::flex::v2::UserSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UserSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/WebChats` (`CreateWebChannel`): set its optional parameters, then `.await` it.
+        V2CreateWebChannelRequest => twilio_model::flex::v2::WebChannel
+    }
+
+    impl V2CreateWebChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::flex::v2::WebChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The Conversation's friendly name. See the [Conversation resource](https://www.twilio.com/docs/conversations/api/conversation-resource) for an example.
+        ///
+        /// Sent as the form field `ChatFriendlyName`.
+        pub fn chat_friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatFriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The Conversation participant's friendly name. See the [Conversation Participant Resource](https://www.twilio.com/docs/conversations/api/conversation-participant-resource) for an example.
+        ///
+        /// Sent as the form field `CustomerFriendlyName`.
+        pub fn customer_friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomerFriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The Identity of the guest user. See the [Conversation User Resource](https://www.twilio.com/docs/conversations/api/user-resource) for an example.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Identity", x)
+            };
+            Self(request)
+        }
+
+        /// The pre-engagement data.
+        ///
+        /// Sent as the form field `PreEngagementData`.
+        pub fn pre_engagement_data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreEngagementData", x)
+            };
+            Self(request)
+        }
+
+        /// The header `Ui-Version`.
+        pub fn ui_version(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Ui-Version", value))
+        }
     }
 }

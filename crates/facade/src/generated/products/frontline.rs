@@ -141,11 +141,77 @@ impl V1User {
 
     /// Update an existing frontline user
     ///
-    /// `POST /v1/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::frontline::v1::User> {
+    /// `POST /v1/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_USER, self.path.clone());
-        request
+        writes::V1UpdateUserRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Frontline: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Users/{Sid}` (`UpdateUser`): set its optional parameters, then `.await` it.
+        V1UpdateUserRequest => twilio_model::frontline::v1::User
+    }
+
+    impl V1UpdateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::frontline::v1::User>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The avatar URL which will be shown in Frontline application.
+        ///
+        /// Sent as the form field `Avatar`.
+        pub fn avatar(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Avatar", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the User.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the User is available for new conversations. Set to `false` to prevent User from receiving new inbound conversations if you are using [Pool Routing](https://www.twilio.com/docs/frontline/handle-incoming-conversations#3-pool-routing).
+        ///
+        /// Sent as the form field `IsAvailable`.
+        pub fn is_available(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsAvailable", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `State` parameter.
+        ///
+        /// Sent as the form field `State`.
+        pub fn state(self, value: twilio_model::frontline::v1::UserStateType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("State", x.as_str())
+            };
+            Self(request)
+        }
     }
 }

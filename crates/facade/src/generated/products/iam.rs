@@ -301,22 +301,19 @@ impl V1AccountOAuthApps {
         &self.path
     }
 
-    /// `POST /v1/Account/OAuthApps`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Account/OAuthApps`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateOauthAppAccountRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_OAUTH_APP_ACCOUNT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateOauthAppAccountRequest::from_request(request)
     }
 }
 
@@ -333,33 +330,30 @@ impl V1AccountOAuthApp {
         &self.path
     }
 
-    /// `PUT /v1/Account/OAuthApps/{sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Account/OAuthApps/{sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateOauthAppAccountRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_OAUTH_APP_ACCOUNT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateOauthAppAccountRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Account/OAuthApps/{sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Account/OAuthApps/{sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteOauthAppAccountRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_OAUTH_APP_ACCOUNT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteOauthAppAccountRequest::from_request(request)
     }
 }
 
@@ -419,14 +413,11 @@ impl V1Keys {
 
     /// Create a new Signing Key for the account making the request.
     ///
-    /// `POST /v1/Keys`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Keys`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AccountSid`.
-    pub fn create(
-        &self,
-        account_sid: twilio_model::AccountSid,
-    ) -> crate::WriteRequest<twilio_model::iam::v1::NewKey> {
+    pub fn create(&self, account_sid: twilio_model::AccountSid) -> writes::V1CreateNewKeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_NEW_KEY,
@@ -436,7 +427,7 @@ impl V1Keys {
             let x = account_sid;
             request.param("AccountSid", x.as_str())
         };
-        request
+        writes::V1CreateNewKeyRequest::from_request(request)
     }
 }
 
@@ -471,22 +462,22 @@ impl V1Key {
 
     /// Update a specific Key.
     ///
-    /// `POST /v1/Keys/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::iam::v1::Key> {
+    /// `POST /v1/Keys/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateKeyRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_KEY, self.path.clone());
-        request
+        writes::V1UpdateKeyRequest::from_request(request)
     }
 
     /// Delete a specific Key.
     ///
-    /// `DELETE /v1/Keys/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Keys/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteKeyRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_KEY, self.path.clone());
-        request
+        writes::V1DeleteKeyRequest::from_request(request)
     }
 }
 
@@ -566,15 +557,15 @@ impl V1Token {
         &self.path
     }
 
-    /// `POST /v1/token`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/token`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `client_id`, `grant_type`.
     pub fn create(
         &self,
         client_id: impl Into<String>,
         grant_type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::iam::v1::Token> {
+    ) -> writes::V1CreateTokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TOKEN,
@@ -588,6 +579,234 @@ impl V1Token {
             let x = grant_type;
             request.param("grant_type", x)
         };
-        request
+        writes::V1CreateTokenRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Iam: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Account/OAuthApps` (`CreateOauthAppAccount`): set its optional parameters, then `.await` it.
+        V1CreateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
+    }
+
+    impl V1CreateOauthAppAccountRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Account/OAuthApps/{sid}` (`UpdateOauthAppAccount`): set its optional parameters, then `.await` it.
+        V1UpdateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
+    }
+
+    impl V1UpdateOauthAppAccountRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Account/OAuthApps/{sid}` (`DeleteOauthAppAccount`): set its optional parameters, then `.await` it.
+        V1DeleteOauthAppAccountRequest => ()
+    }
+
+    impl V1DeleteOauthAppAccountRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Keys` (`CreateNewKey`): set its optional parameters, then `.await` it.
+        V1CreateNewKeyRequest => twilio_model::iam::v1::NewKey
+    }
+
+    impl V1CreateNewKeyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::iam::v1::NewKey>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The \`KeyType\` form parameter is used to specify the type of key you want to create.
+        ///
+        /// **Default Behavior**: If \`KeyType\` is not specified, the API will generate a standard key.
+        ///
+        /// **Restricted Key**: If \`KeyType\` is set to \`restricted\`, the API will create a new restricted key. In this case, a policy object is required to define the permissions.
+        ///
+        /// Sent as the form field `KeyType`.
+        pub fn key_type(self, value: twilio_model::iam::v1::NewKeyKeytype) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("KeyType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The \`Policy\` object is a collection that specifies the allowed Twilio permissions for the restricted key.
+        /// For more information on the permissions available with restricted API keys, refer to the [Twilio documentation](https://www.twilio.com/docs/iam/api-keys/restricted-api-keys#permissions-available-with-restricted-api-keys).
+        ///
+        /// Sent as the form field `Policy`.
+        pub fn policy(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Policy", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Keys/{Sid}` (`UpdateKey`): set its optional parameters, then `.await` it.
+        V1UpdateKeyRequest => twilio_model::iam::v1::Key
+    }
+
+    impl V1UpdateKeyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::iam::v1::Key>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The \`Policy\` object is a collection that specifies the allowed Twilio permissions for the restricted key.
+        /// For more information on the permissions available with restricted API keys, refer to the [Twilio documentation](https://www.twilio.com/docs/iam/api-keys/restricted-api-keys#permissions-available-with-restricted-api-keys).
+        ///
+        /// Sent as the form field `Policy`.
+        pub fn policy(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Policy", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Keys/{Sid}` (`DeleteKey`): set its optional parameters, then `.await` it.
+        V1DeleteKeyRequest => ()
+    }
+
+    impl V1DeleteKeyRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/token` (`CreateToken`): set its optional parameters, then `.await` it.
+        V1CreateTokenRequest => twilio_model::iam::v1::Token
+    }
+
+    impl V1CreateTokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::iam::v1::Token>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The targeted audience uri
+        ///
+        /// Sent as the form field `audience`.
+        pub fn audience(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("audience", x)
+            };
+            Self(request)
+        }
+
+        /// The credential for confidential OAuth App.
+        ///
+        /// Sent as the form field `client_secret`.
+        pub fn client_secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("client_secret", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to the authorization code grant type.
+        ///
+        /// Sent as the form field `code`.
+        pub fn code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("code", x)
+            };
+            Self(request)
+        }
+
+        /// The redirect uri
+        ///
+        /// Sent as the form field `redirect_uri`.
+        pub fn redirect_uri(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("redirect_uri", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to refresh access token.
+        ///
+        /// Sent as the form field `refresh_token`.
+        pub fn refresh_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("refresh_token", x)
+            };
+            Self(request)
+        }
+
+        /// The scope of token
+        ///
+        /// Sent as the form field `scope`.
+        pub fn scope(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("scope", x)
+            };
+            Self(request)
+        }
     }
 }

@@ -479,22 +479,19 @@ impl OrganizationsRoleAssignments {
 
     /// Create a role assignment for the given organization
     ///
-    /// `POST /Organizations/{OrganizationSid}/RoleAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /Organizations/{OrganizationSid}/RoleAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::iam_organizations::PublicApiRoleAssignmentResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::CreateRoleAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_ROLE_ASSIGNMENT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::CreateRoleAssignmentRequest::from_request(request)
     }
 }
 
@@ -513,15 +510,15 @@ impl OrganizationsRoleAssignment {
 
     /// Delete a role assignment for the given organization
     ///
-    /// `DELETE /Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::DeleteRoleAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::DELETE_ROLE_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::DeleteRoleAssignmentRequest::from_request(request)
     }
 }
 
@@ -592,19 +589,19 @@ impl OrganizationsScimUsers {
         request
     }
 
-    /// `POST /Organizations/{OrganizationSid}/scim/Users`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /Organizations/{OrganizationSid}/scim/Users`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn create(&self, body: impl Into<String>) -> writes::CreateOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_ORGANIZATION_USER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::CreateOrganizationUserRequest::from_request(request)
     }
 }
 
@@ -641,49 +638,49 @@ impl OrganizationsScimUser {
         request
     }
 
-    /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn update(&self, body: impl Into<String>) -> writes::UpdateOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_ORGANIZATION_USER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::UpdateOrganizationUserRequest::from_request(request)
     }
 
-    /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn patch(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn patch(&self, body: impl Into<String>) -> writes::PatchOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::PATCH_ORGANIZATION_USER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::PatchOrganizationUserRequest::from_request(request)
     }
 
-    /// `DELETE /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::DeleteOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::DELETE_ORGANIZATION_USER,
             self.path.clone(),
         );
-        request
+        writes::DeleteOrganizationUserRequest::from_request(request)
     }
 }
 
@@ -764,15 +761,15 @@ impl V1Token {
         &self.path
     }
 
-    /// `POST /v1/token`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/token`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `client_id`, `grant_type`.
     pub fn create(
         &self,
         client_id: impl Into<String>,
         grant_type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::iam_organizations::Token> {
+    ) -> writes::CreateTokenRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::CREATE_TOKEN, self.path.clone());
         let request = {
@@ -783,7 +780,7 @@ impl V1Token {
             let x = grant_type;
             request.param("grant_type", x)
         };
-        request
+        writes::CreateTokenRequest::from_request(request)
     }
 }
 
@@ -799,5 +796,175 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Scope`.
         pub fn scope(self, value: impl Into<String>) -> Self { let x = value; self.filter("Scope", x) }
 
+    }
+}
+
+/// The typed request of every write of IamOrganizations: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /Organizations/{OrganizationSid}/RoleAssignments` (`CreateRoleAssignment`): set its optional parameters, then `.await` it.
+        CreateRoleAssignmentRequest => twilio_model::iam_organizations::PublicApiRoleAssignmentResponse
+    }
+
+    impl CreateRoleAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::iam_organizations::PublicApiRoleAssignmentResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}` (`DeleteRoleAssignment`): set its optional parameters, then `.await` it.
+        DeleteRoleAssignmentRequest => ()
+    }
+
+    impl DeleteRoleAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /Organizations/{OrganizationSid}/scim/Users` (`CreateOrganizationUser`): set its optional parameters, then `.await` it.
+        CreateOrganizationUserRequest => serde_json::Value
+    }
+
+    impl CreateOrganizationUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`UpdateOrganizationUser`): set its optional parameters, then `.await` it.
+        UpdateOrganizationUserRequest => serde_json::Value
+    }
+
+    impl UpdateOrganizationUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`PatchOrganizationUser`): set its optional parameters, then `.await` it.
+        PatchOrganizationUserRequest => serde_json::Value
+    }
+
+    impl PatchOrganizationUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`DeleteOrganizationUser`): set its optional parameters, then `.await` it.
+        DeleteOrganizationUserRequest => ()
+    }
+
+    impl DeleteOrganizationUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/token` (`CreateToken`): set its optional parameters, then `.await` it.
+        CreateTokenRequest => twilio_model::iam_organizations::Token
+    }
+
+    impl CreateTokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::iam_organizations::Token>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The targeted audience uri
+        ///
+        /// Sent as the form field `audience`.
+        pub fn audience(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("audience", x)
+            };
+            Self(request)
+        }
+
+        /// The credential for confidential OAuth App.
+        ///
+        /// Sent as the form field `client_secret`.
+        pub fn client_secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("client_secret", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to the authorization code grant type.
+        ///
+        /// Sent as the form field `code`.
+        pub fn code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("code", x)
+            };
+            Self(request)
+        }
+
+        /// The redirect uri
+        ///
+        /// Sent as the form field `redirect_uri`.
+        pub fn redirect_uri(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("redirect_uri", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to refresh access token.
+        ///
+        /// Sent as the form field `refresh_token`.
+        pub fn refresh_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("refresh_token", x)
+            };
+            Self(request)
+        }
+
+        /// The scope of token
+        ///
+        /// Sent as the form field `scope`.
+        pub fn scope(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("scope", x)
+            };
+            Self(request)
+        }
     }
 }

@@ -953,15 +953,15 @@ impl V1VoiceSettings {
 
     /// Update a specific Voice Insights Setting.
     ///
-    /// `POST /v1/Voice/Settings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::insights::v1::AccountSettings> {
+    /// `POST /v1/Voice/Settings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateAccountSettingsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ACCOUNT_SETTINGS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateAccountSettingsRequest::from_request(request)
     }
 }
 
@@ -1103,15 +1103,15 @@ impl V1VoiceAnnotation {
 
     /// Update an Annotation for a specific Call.
     ///
-    /// `POST /v1/Voice/{CallSid}/Annotation`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::insights::v1::CallAnnotation> {
+    /// `POST /v1/Voice/{CallSid}/Annotation`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateAnnotationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ANNOTATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateAnnotationRequest::from_request(request)
     }
 }
 
@@ -1302,22 +1302,19 @@ impl V2VoiceReports {
 
     /// Create a Report for a specific account with given time range and filters.
     ///
-    /// `POST /v2/Voice/Reports`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Voice/Reports`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateAccountReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ACCOUNT_REPORT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateAccountReportRequest::from_request(request)
     }
 }
 
@@ -1394,22 +1391,22 @@ impl V2VoiceReportsPhoneNumbersInbound {
 
     /// Create Inbound specific Phone Numbers Report for a specific account with given time range.
     ///
-    /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse> {
+    ) -> writes::V2CreateInboundPhoneNumbersReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_INBOUND_PHONE_NUMBERS_REPORT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateInboundPhoneNumbersReportRequest::from_request(request)
     }
 }
 
@@ -1473,22 +1470,22 @@ impl V2VoiceReportsPhoneNumbersOutbound {
 
     /// Create Outbound specific Phone Numbers Report for a specific account with given time range.
     ///
-    /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse> {
+    ) -> writes::V2CreateOutboundPhoneNumbersReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_OUTBOUND_PHONE_NUMBERS_REPORT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateOutboundPhoneNumbersReportRequest::from_request(request)
     }
 }
 
@@ -1885,5 +1882,198 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Direction`.
         pub fn direction(self, value: twilio_model::insights::v1::MetricStreamDirection) -> Self { let x = value; self.filter("Direction", x.as_str()) }
 
+    }
+}
+
+/// The typed request of every write of Insights: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Voice/Settings` (`UpdateAccountSettings`): set its optional parameters, then `.await` it.
+        V1UpdateAccountSettingsRequest => twilio_model::insights::v1::AccountSettings
+    }
+
+    impl V1UpdateAccountSettingsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::insights::v1::AccountSettings>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A boolean flag to enable Advanced Features for Voice Insights.
+        ///
+        /// Sent as the form field `AdvancedFeatures`.
+        pub fn advanced_features(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AdvancedFeatures", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The unique SID identifier of the Subaccount.
+        ///
+        /// Sent as the form field `SubaccountSid`.
+        pub fn subaccount_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SubaccountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A boolean flag to enable Voice Trace.
+        ///
+        /// Sent as the form field `VoiceTrace`.
+        pub fn voice_trace(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceTrace", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Voice/{CallSid}/Annotation` (`UpdateAnnotation`): set its optional parameters, then `.await` it.
+        V1UpdateAnnotationRequest => twilio_model::insights::v1::CallAnnotation
+    }
+
+    impl V1UpdateAnnotationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::insights::v1::CallAnnotation>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Specify which entity answered the call as determined by Answering Machine Detection. Use this to provide feedback on Answering Machine Detection accuracy. Possible enumerated values, one of: `human`, `machine`. `human` indicates the call was answered by a person. `machine` indicates the call was answered by an answering machine.
+        ///
+        /// Sent as the form field `AnsweredBy`.
+        pub fn answered_by(self, value: twilio_model::insights::v1::AnnotationAnsweredBy) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AnsweredBy", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Specify the call score. This is of type integer. Use a range of 1-5 to indicate the call experience score, with the following mapping as a reference for rating the call [5: Excellent, 4: Good, 3 : Fair, 2 : Poor, 1: Bad].
+        ///
+        /// Sent as the form field `CallScore`.
+        pub fn call_score(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallScore", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Specify any comments pertaining to the call. `comment` has a maximum character limit of 100. Twilio does not treat this field as PII, so no PII should be included in the `comment`.
+        ///
+        /// Sent as the form field `Comment`.
+        pub fn comment(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Comment", x)
+            };
+            Self(request)
+        }
+
+        /// Specify if the call had any connectivity issues. Possible enumerated values, one of `no_connectivity_issue`, `invalid_number`, `caller_id`, `dropped_call`, or `number_reachability`.
+        ///
+        /// Sent as the form field `ConnectivityIssue`.
+        pub fn connectivity_issue(
+            self,
+            value: twilio_model::insights::v1::AnnotationConnectivityIssue,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConnectivityIssue", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Associate this call with an incident or support ticket. The `incident` parameter is of type string with a maximum character limit of 100. Twilio does not treat this field as PII, so no PII should be included in `incident`.
+        ///
+        /// Sent as the form field `Incident`.
+        pub fn incident(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Incident", x)
+            };
+            Self(request)
+        }
+
+        /// Specify if the call had any subjective quality issues. Possible values, one or more of `no_quality_issue`, `low_volume`, `choppy_robotic`, `echo`, `dtmf`, `latency`, `owa`, `static_noise`. Use comma separated values to indicate multiple quality issues for the same call.
+        ///
+        /// Sent as the form field `QualityIssues`.
+        pub fn quality_issues(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("QualityIssues", x)
+            };
+            Self(request)
+        }
+
+        /// A boolean flag to indicate if the call was a spam call. Use this to provide feedback on whether calls placed from your account were marked as spam, or if inbound calls received by your account were unwanted spam. Use `true` if the call was a spam call.
+        ///
+        /// Sent as the form field `Spam`.
+        pub fn spam(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Spam", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Voice/Reports` (`CreateAccountReport`): set its optional parameters, then `.await` it.
+        V2CreateAccountReportRequest => twilio_model::insights::v2::CreateReportResponse
+    }
+
+    impl V2CreateAccountReportRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound` (`CreateInboundPhoneNumbersReport`): set its optional parameters, then `.await` it.
+        V2CreateInboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
+    }
+
+    impl V2CreateInboundPhoneNumbersReportRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound` (`CreateOutboundPhoneNumbersReport`): set its optional parameters, then `.await` it.
+        V2CreateOutboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
+    }
+
+    impl V2CreateOutboundPhoneNumbersReportRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::insights::v2::CreateReportResponse>,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

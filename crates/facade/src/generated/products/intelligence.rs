@@ -765,8 +765,8 @@ impl V2OperatorsCustom {
 
     /// Create a new Custom Operator for the given Account
     ///
-    /// `POST /v2/Operators/Custom`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Operators/Custom`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Config`, `FriendlyName`, `OperatorType`.
     pub fn create(
@@ -774,7 +774,7 @@ impl V2OperatorsCustom {
         config: impl Into<String>,
         friendly_name: impl Into<String>,
         operator_type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::intelligence::v2::CustomOperator> {
+    ) -> writes::V2CreateCustomOperatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CUSTOM_OPERATOR,
@@ -789,7 +789,7 @@ impl V2OperatorsCustom {
             let x = operator_type;
             request.param("OperatorType", x)
         };
-        request
+        writes::V2CreateCustomOperatorRequest::from_request(request)
     }
 }
 
@@ -830,8 +830,8 @@ impl V2OperatorsCustomItem {
 
     /// Update a specific Custom Operator.
     ///
-    /// `POST /v2/Operators/Custom/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Operators/Custom/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Config`, `FriendlyName`.
     ///
@@ -840,7 +840,7 @@ impl V2OperatorsCustomItem {
         &self,
         config: impl Into<String>,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::intelligence::v2::CustomOperator> {
+    ) -> writes::V2UpdateCustomOperatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CUSTOM_OPERATOR,
@@ -851,20 +851,20 @@ impl V2OperatorsCustomItem {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V2UpdateCustomOperatorRequest::from_request(request)
     }
 
     /// Delete a specific Custom Operator.
     ///
-    /// `DELETE /v2/Operators/Custom/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Operators/Custom/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteCustomOperatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_CUSTOM_OPERATOR,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteCustomOperatorRequest::from_request(request)
     }
 }
 
@@ -1027,14 +1027,11 @@ impl V2Services {
 
     /// Create a new Service for the given Account
     ///
-    /// `POST /v2/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UniqueName`.
-    pub fn create(
-        &self,
-        unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::intelligence::v2::Service> {
+    pub fn create(&self, unique_name: impl Into<String>) -> writes::V2CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SERVICE,
@@ -1044,7 +1041,7 @@ impl V2Services {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V2CreateServiceRequest::from_request(request)
     }
 }
 
@@ -1106,30 +1103,30 @@ impl V2Service {
 
     /// Update a specific Service.
     ///
-    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::intelligence::v2::Service> {
+    pub fn update(&self) -> writes::V2UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateServiceRequest::from_request(request)
     }
 
     /// Delete a specific Service.
     ///
-    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -1186,30 +1183,28 @@ impl V2ServiceOperator {
 
     /// Attach an Operator to a Service.
     ///
-    /// `POST /v2/Services/{ServiceSid}/Operators/{OperatorSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::intelligence::v2::OperatorAttachment> {
+    /// `POST /v2/Services/{ServiceSid}/Operators/{OperatorSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateOperatorAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_OPERATOR_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V2CreateOperatorAttachmentRequest::from_request(request)
     }
 
     /// Detach an Operator from a Service.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/Operators/{OperatorSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Operators/{OperatorSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteOperatorAttachmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_OPERATOR_ATTACHMENT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteOperatorAttachmentRequest::from_request(request)
     }
 }
 
@@ -1255,15 +1250,15 @@ impl V2Transcripts {
 
     /// Create a new Transcript for the service
     ///
-    /// `POST /v2/Transcripts`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Transcripts`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Channel`, `ServiceSid`.
     pub fn create(
         &self,
         channel: impl Into<String>,
         service_sid: twilio_model::intelligence::v2::ServiceSid,
-    ) -> crate::WriteRequest<twilio_model::intelligence::v2::Transcript> {
+    ) -> writes::V2CreateTranscriptRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_TRANSCRIPT,
@@ -1274,7 +1269,7 @@ impl V2Transcripts {
             let x = service_sid;
             request.param("ServiceSid", x.as_str())
         };
-        request
+        writes::V2CreateTranscriptRequest::from_request(request)
     }
 }
 
@@ -1356,15 +1351,15 @@ impl V2Transcript {
 
     /// Delete a specific Transcript.
     ///
-    /// `DELETE /v2/Transcripts/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Transcripts/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteTranscriptRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_TRANSCRIPT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteTranscriptRequest::from_request(request)
     }
 }
 
@@ -1741,5 +1736,390 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `WordTimestamps`.
         pub fn word_timestamps(self, value: bool) -> Self { let x = value; self.filter("WordTimestamps", if x { "true" } else { "false" }) }
 
+    }
+}
+
+/// The typed request of every write of Intelligence: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v2/Operators/Custom` (`CreateCustomOperator`): set its optional parameters, then `.await` it.
+        V2CreateCustomOperatorRequest => twilio_model::intelligence::v2::CustomOperator
+    }
+
+    impl V2CreateCustomOperatorRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::CustomOperator>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Operators/Custom/{Sid}` (`UpdateCustomOperator`): set its optional parameters, then `.await` it.
+        V2UpdateCustomOperatorRequest => twilio_model::intelligence::v2::CustomOperator
+    }
+
+    impl V2UpdateCustomOperatorRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::CustomOperator>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Operators/Custom/{Sid}` (`DeleteCustomOperator`): set its optional parameters, then `.await` it.
+        V2DeleteCustomOperatorRequest => ()
+    }
+
+    impl V2DeleteCustomOperatorRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V2CreateServiceRequest => twilio_model::intelligence::v2::Service
+    }
+
+    impl V2CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically redact PII from all transcripts made on this service.
+        ///
+        /// Sent as the form field `AutoRedaction`.
+        pub fn auto_redaction(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoRedaction", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically transcribe all recordings made on the account.
+        ///
+        /// Sent as the form field `AutoTranscribe`.
+        pub fn auto_transcribe(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoTranscribe", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Data logging allows Twilio to improve the quality of the speech recognition & language understanding services through using customer data to refine, fine tune and evaluate machine learning models.
+        /// Note: Data logging cannot be activated via API, only via www.twilio.com, as it requires additional consent.
+        ///
+        /// Sent as the form field `DataLogging`.
+        pub fn data_logging(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLogging", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The unique SID identifier of the Public Key resource used to encrypt the sentences and operator results.
+        ///
+        /// Sent as the form field `EncryptionCredentialSid`.
+        pub fn encryption_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A human readable description of this resource, up to 64 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The language code set during Service creation determines the Transcription language for all call recordings processed by that Service. The default is en-US if no language code is set. A Service can only support one language code, and it cannot be updated once it's set.
+        ///
+        /// Sent as the form field `LanguageCode`.
+        pub fn language_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LanguageCode", x)
+            };
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically redact PII from all transcripts media made on this service. The auto_redaction flag must be enabled, results in error otherwise.
+        ///
+        /// Sent as the form field `MediaRedaction`.
+        pub fn media_redaction(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaRedaction", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `WebhookHttpMethod` parameter.
+        ///
+        /// Sent as the form field `WebhookHttpMethod`.
+        pub fn webhook_http_method(
+            self,
+            value: twilio_model::intelligence::v2::ServiceHttpMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookHttpMethod", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL Twilio will request when executing the Webhook.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V2UpdateServiceRequest => twilio_model::intelligence::v2::Service
+    }
+
+    impl V2UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically redact PII from all transcripts made on this service.
+        ///
+        /// Sent as the form field `AutoRedaction`.
+        pub fn auto_redaction(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoRedaction", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically transcribe all recordings made on the account.
+        ///
+        /// Sent as the form field `AutoTranscribe`.
+        pub fn auto_transcribe(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AutoTranscribe", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Data logging allows Twilio to improve the quality of the speech recognition & language understanding services through using customer data to refine, fine tune and evaluate machine learning models.
+        /// Note: Data logging cannot be activated via API, only via www.twilio.com, as it requires additional consent.
+        ///
+        /// Sent as the form field `DataLogging`.
+        pub fn data_logging(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLogging", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The unique SID identifier of the Public Key resource used to encrypt the sentences and operator results.
+        ///
+        /// Sent as the form field `EncryptionCredentialSid`.
+        pub fn encryption_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A human readable description of this resource, up to 64 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Instructs the Speech Recognition service to automatically redact PII from all transcripts media made on this service. The auto_redaction flag must be enabled, results in error otherwise.
+        ///
+        /// Sent as the form field `MediaRedaction`.
+        pub fn media_redaction(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaRedaction", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Provides a unique and addressable name to be assigned to this Service, assigned by the developer, to be optionally used in addition to SID.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The `WebhookHttpMethod` parameter.
+        ///
+        /// Sent as the form field `WebhookHttpMethod`.
+        pub fn webhook_http_method(
+            self,
+            value: twilio_model::intelligence::v2::ServiceHttpMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookHttpMethod", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL Twilio will request when executing the Webhook.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V2DeleteServiceRequest => ()
+    }
+
+    impl V2DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Operators/{OperatorSid}` (`CreateOperatorAttachment`): set its optional parameters, then `.await` it.
+        V2CreateOperatorAttachmentRequest => twilio_model::intelligence::v2::OperatorAttachment
+    }
+
+    impl V2CreateOperatorAttachmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::OperatorAttachment>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Operators/{OperatorSid}` (`DeleteOperatorAttachment`): set its optional parameters, then `.await` it.
+        V2DeleteOperatorAttachmentRequest => ()
+    }
+
+    impl V2DeleteOperatorAttachmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Transcripts` (`CreateTranscript`): set its optional parameters, then `.await` it.
+        V2CreateTranscriptRequest => twilio_model::intelligence::v2::Transcript
+    }
+
+    impl V2CreateTranscriptRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::intelligence::v2::Transcript>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Used to store client provided metadata. Maximum of 64 double-byte UTF8 characters.
+        ///
+        /// Sent as the form field `CustomerKey`.
+        pub fn customer_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomerKey", x)
+            };
+            Self(request)
+        }
+
+        /// The date that this Transcript's media was started, given in ISO 8601 format.
+        ///
+        /// Sent as the form field `MediaStartTime`.
+        pub fn media_start_time(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaStartTime", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Transcripts/{Sid}` (`DeleteTranscript`): set its optional parameters, then `.await` it.
+        V2DeleteTranscriptRequest => ()
+    }
+
+    impl V2DeleteTranscriptRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

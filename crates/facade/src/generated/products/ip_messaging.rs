@@ -1605,14 +1605,14 @@ impl V1Credentials {
         request
     }
 
-    /// `POST /v1/Credentials`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Credentials`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
     pub fn create(
         &self,
         r#type: twilio_model::ip_messaging::v1::CredentialPushService,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::Credential> {
+    ) -> writes::V1CreateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL,
@@ -1622,7 +1622,7 @@ impl V1Credentials {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateCredentialRequest::from_request(request)
     }
 }
 
@@ -1659,26 +1659,26 @@ impl V1Credential {
         request
     }
 
-    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v1::Credential> {
+    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCredentialRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialRequest::from_request(request)
     }
 }
 
@@ -1720,14 +1720,11 @@ impl V1Services {
         request
     }
 
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::Service> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
@@ -1737,7 +1734,7 @@ impl V1Services {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -1830,26 +1827,26 @@ impl V1Service {
         request
     }
 
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -1893,15 +1890,15 @@ impl V1ServiceChannels {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannel> {
+    /// `POST /v1/Services/{ServiceSid}/Channels`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1CreateChannelRequest::from_request(request)
     }
 }
 
@@ -1995,26 +1992,26 @@ impl V1ServiceChannel {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannel> {
+    /// `POST /v1/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateChannelRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteChannelRequest::from_request(request)
     }
 }
 
@@ -2054,14 +2051,11 @@ impl V1ServiceChannelInvites {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelInvite> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V1CreateInviteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INVITE,
@@ -2071,7 +2065,7 @@ impl V1ServiceChannelInvites {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateInviteRequest::from_request(request)
     }
 }
 
@@ -2110,15 +2104,15 @@ impl V1ServiceChannelInvite {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInviteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INVITE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInviteRequest::from_request(request)
     }
 }
 
@@ -2158,14 +2152,11 @@ impl V1ServiceChannelMembers {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMember> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V1CreateMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MEMBER,
@@ -2175,7 +2166,7 @@ impl V1ServiceChannelMembers {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateMemberRequest::from_request(request)
     }
 }
 
@@ -2214,28 +2205,26 @@ impl V1ServiceChannelMember {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMember> {
+    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_MEMBER,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateMemberRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_MEMBER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteMemberRequest::from_request(request)
     }
 }
 
@@ -2281,14 +2270,11 @@ impl V1ServiceChannelMessages {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Body`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMessage> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MESSAGE,
@@ -2298,7 +2284,7 @@ impl V1ServiceChannelMessages {
             let x = body;
             request.param("Body", x)
         };
-        request
+        writes::V1CreateMessageRequest::from_request(request)
     }
 }
 
@@ -2337,28 +2323,26 @@ impl V1ServiceChannelMessage {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMessage> {
+    /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateMessageRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteMessageRequest::from_request(request)
     }
 }
 
@@ -2394,8 +2378,8 @@ impl V1ServiceRoles {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Roles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Roles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Permission`, `Type`.
     pub fn create(
@@ -2403,7 +2387,7 @@ impl V1ServiceRoles {
         friendly_name: impl Into<String>,
         permission: impl IntoIterator<Item = String>,
         r#type: twilio_model::ip_messaging::v1::RoleRoleType,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceRole> {
+    ) -> writes::V1CreateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_ROLE, self.path.clone());
         let request = {
@@ -2418,7 +2402,7 @@ impl V1ServiceRoles {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateRoleRequest::from_request(request)
     }
 }
 
@@ -2449,29 +2433,29 @@ impl V1ServiceRole {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Permission`.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceRole> {
+    ) -> writes::V1UpdateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_ROLE, self.path.clone());
         let mut request = request;
         for x in permission {
             request = request.param("Permission", x);
         }
-        request
+        writes::V1UpdateRoleRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_ROLE, self.path.clone());
-        request
+        writes::V1DeleteRoleRequest::from_request(request)
     }
 }
 
@@ -2507,21 +2491,18 @@ impl V1ServiceUsers {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Users`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Users`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceUser> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V1CreateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_USER, self.path.clone());
         let request = {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateUserRequest::from_request(request)
     }
 }
 
@@ -2560,20 +2541,20 @@ impl V1ServiceUser {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceUser> {
+    /// `POST /v1/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_USER, self.path.clone());
-        request
+        writes::V1UpdateUserRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_USER, self.path.clone());
-        request
+        writes::V1DeleteUserRequest::from_request(request)
     }
 }
 
@@ -2704,14 +2685,14 @@ impl V2Credentials {
         request
     }
 
-    /// `POST /v2/Credentials`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Credentials`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
     pub fn create(
         &self,
         r#type: twilio_model::ip_messaging::v2::CredentialPushService,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::Credential> {
+    ) -> writes::V2CreateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CREDENTIAL,
@@ -2721,7 +2702,7 @@ impl V2Credentials {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V2CreateCredentialRequest::from_request(request)
     }
 }
 
@@ -2758,26 +2739,26 @@ impl V2Credential {
         request
     }
 
-    /// `POST /v2/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v2::Credential> {
+    /// `POST /v2/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateCredentialRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteCredentialRequest::from_request(request)
     }
 }
 
@@ -2819,14 +2800,11 @@ impl V2Services {
         request
     }
 
-    /// `POST /v2/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::Service> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V2CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SERVICE,
@@ -2836,7 +2814,7 @@ impl V2Services {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V2CreateServiceRequest::from_request(request)
     }
 }
 
@@ -2945,26 +2923,26 @@ impl V2Service {
         request
     }
 
-    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v2::Service> {
+    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -3042,15 +3020,15 @@ impl V2ServiceBinding {
         request
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteBindingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_BINDING,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteBindingRequest::from_request(request)
     }
 }
 
@@ -3094,17 +3072,17 @@ impl V2ServiceChannels {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannel> {
+    pub fn create(&self) -> writes::V2CreateChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V2CreateChannelRequest::from_request(request)
     }
 }
 
@@ -3218,30 +3196,30 @@ impl V2ServiceChannel {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannel> {
+    pub fn update(&self) -> writes::V2UpdateChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateChannelRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V2DeleteChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteChannelRequest::from_request(request)
     }
 }
 
@@ -3281,14 +3259,11 @@ impl V2ServiceChannelInvites {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelInvite> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V2CreateInviteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_INVITE,
@@ -3298,7 +3273,7 @@ impl V2ServiceChannelInvites {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V2CreateInviteRequest::from_request(request)
     }
 }
 
@@ -3337,15 +3312,15 @@ impl V2ServiceChannelInvite {
         request
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteInviteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_INVITE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteInviteRequest::from_request(request)
     }
 }
 
@@ -3385,16 +3360,13 @@ impl V2ServiceChannelMembers {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMember> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V2CreateMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_MEMBER,
@@ -3404,7 +3376,7 @@ impl V2ServiceChannelMembers {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V2CreateMemberRequest::from_request(request)
     }
 }
 
@@ -3443,32 +3415,30 @@ impl V2ServiceChannelMember {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMember> {
+    pub fn update(&self) -> writes::V2UpdateMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_MEMBER,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateMemberRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V2DeleteMemberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_MEMBER,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteMemberRequest::from_request(request)
     }
 }
 
@@ -3514,19 +3484,17 @@ impl V2ServiceChannelMessages {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMessage> {
+    pub fn create(&self) -> writes::V2CreateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V2CreateMessageRequest::from_request(request)
     }
 }
 
@@ -3565,32 +3533,30 @@ impl V2ServiceChannelMessage {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMessage> {
+    pub fn update(&self) -> writes::V2UpdateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateMessageRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V2DeleteMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_MESSAGE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteMessageRequest::from_request(request)
     }
 }
 
@@ -3636,14 +3602,14 @@ impl V2ServiceChannelWebhooks {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
     pub fn create(
         &self,
         r#type: twilio_model::ip_messaging::v2::ChannelWebhookType,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook> {
+    ) -> writes::V2CreateChannelWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHANNEL_WEBHOOK,
@@ -3653,7 +3619,7 @@ impl V2ServiceChannelWebhooks {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V2CreateChannelWebhookRequest::from_request(request)
     }
 }
 
@@ -3692,28 +3658,26 @@ impl V2ServiceChannelWebhook {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook> {
+    /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateChannelWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHANNEL_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateChannelWebhookRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteChannelWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_CHANNEL_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteChannelWebhookRequest::from_request(request)
     }
 }
 
@@ -3749,8 +3713,8 @@ impl V2ServiceRoles {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Roles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Roles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Permission`, `Type`.
     pub fn create(
@@ -3758,7 +3722,7 @@ impl V2ServiceRoles {
         friendly_name: impl Into<String>,
         permission: impl IntoIterator<Item = String>,
         r#type: twilio_model::ip_messaging::v2::RoleRoleType,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceRole> {
+    ) -> writes::V2CreateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_CREATE_ROLE, self.path.clone());
         let request = {
@@ -3773,7 +3737,7 @@ impl V2ServiceRoles {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V2CreateRoleRequest::from_request(request)
     }
 }
 
@@ -3804,29 +3768,29 @@ impl V2ServiceRole {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Permission`.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceRole> {
+    ) -> writes::V2UpdateRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_UPDATE_ROLE, self.path.clone());
         let mut request = request;
         for x in permission {
             request = request.param("Permission", x);
         }
-        request
+        writes::V2UpdateRoleRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteRoleRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_DELETE_ROLE, self.path.clone());
-        request
+        writes::V2DeleteRoleRequest::from_request(request)
     }
 }
 
@@ -3862,23 +3826,20 @@ impl V2ServiceUsers {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Users`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Users`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUser> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V2CreateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_CREATE_USER, self.path.clone());
         let request = {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V2CreateUserRequest::from_request(request)
     }
 }
 
@@ -3948,22 +3909,22 @@ impl V2ServiceUser {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `X-Twilio-Webhook-Enabled`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUser> {
+    pub fn update(&self) -> writes::V2UpdateUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_UPDATE_USER, self.path.clone());
-        request
+        writes::V2UpdateUserRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteUserRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_DELETE_USER, self.path.clone());
-        request
+        writes::V2DeleteUserRequest::from_request(request)
     }
 }
 
@@ -4045,15 +4006,15 @@ impl V2ServiceUserBinding {
         request
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteUserBindingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_USER_BINDING,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteUserBindingRequest::from_request(request)
     }
 }
 
@@ -4135,28 +4096,26 @@ impl V2ServiceUserChannel {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUserUserChannel> {
+    /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateUserChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_USER_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateUserChannelRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteUserChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_USER_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteUserChannelRequest::from_request(request)
     }
 }
 
@@ -4262,5 +4221,3091 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `BindingType`.
         pub fn binding_type(self, value: impl IntoIterator<Item = twilio_model::ip_messaging::v2::UserBindingBindingType>) -> Self { let mut request = self; for x in value { request = request.query("BindingType", x.as_str()); } request }
 
+    }
+}
+
+/// The typed request of every write of Ip messaging: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials` (`CreateCredential`): set its optional parameters, then `.await` it.
+        V1CreateCredentialRequest => twilio_model::ip_messaging::v1::Credential
+    }
+
+    impl V1CreateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ApiKey` parameter.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Certificate` parameter.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `PrivateKey` parameter.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Sandbox` parameter.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Secret` parameter.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/{Sid}` (`UpdateCredential`): set its optional parameters, then `.await` it.
+        V1UpdateCredentialRequest => twilio_model::ip_messaging::v1::Credential
+    }
+
+    impl V1UpdateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ApiKey` parameter.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Certificate` parameter.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `PrivateKey` parameter.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Sandbox` parameter.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Secret` parameter.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Credentials/{Sid}` (`DeleteCredential`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialRequest => ()
+    }
+
+    impl V1DeleteCredentialRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::ip_messaging::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::ip_messaging::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ConsumptionReportInterval` parameter.
+        ///
+        /// Sent as the form field `ConsumptionReportInterval`.
+        pub fn consumption_report_interval(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConsumptionReportInterval", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultChannelCreatorRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultChannelCreatorRoleSid`.
+        pub fn default_channel_creator_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChannelCreatorRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultChannelRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultChannelRoleSid`.
+        pub fn default_channel_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChannelRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultServiceRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultServiceRoleSid`.
+        pub fn default_service_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v1::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultServiceRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Limits.ChannelMembers` parameter.
+        ///
+        /// Sent as the form field `Limits.ChannelMembers`.
+        pub fn limits_channel_members(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Limits.ChannelMembers", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Limits.UserChannels` parameter.
+        ///
+        /// Sent as the form field `Limits.UserChannels`.
+        pub fn limits_user_channels(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Limits.UserChannels", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.AddedToChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.AddedToChannel.Enabled`.
+        pub fn notifications_added_to_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.AddedToChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.AddedToChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.AddedToChannel.Template`.
+        pub fn notifications_added_to_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.AddedToChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.InvitedToChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.InvitedToChannel.Enabled`.
+        pub fn notifications_invited_to_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.InvitedToChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.InvitedToChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.InvitedToChannel.Template`.
+        pub fn notifications_invited_to_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.InvitedToChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.Enabled`.
+        pub fn notifications_new_message_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.NewMessage.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.Template`.
+        pub fn notifications_new_message_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.NewMessage.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.RemovedFromChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.RemovedFromChannel.Enabled`.
+        pub fn notifications_removed_from_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.RemovedFromChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.RemovedFromChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.RemovedFromChannel.Template`.
+        pub fn notifications_removed_from_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.RemovedFromChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `PostWebhookUrl` parameter.
+        ///
+        /// Sent as the form field `PostWebhookUrl`.
+        pub fn post_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `PreWebhookUrl` parameter.
+        ///
+        /// Sent as the form field `PreWebhookUrl`.
+        pub fn pre_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `ReachabilityEnabled` parameter.
+        ///
+        /// Sent as the form field `ReachabilityEnabled`.
+        pub fn reachability_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReachabilityEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `ReadStatusEnabled` parameter.
+        ///
+        /// Sent as the form field `ReadStatusEnabled`.
+        pub fn read_status_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReadStatusEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `TypingIndicatorTimeout` parameter.
+        ///
+        /// Sent as the form field `TypingIndicatorTimeout`.
+        pub fn typing_indicator_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TypingIndicatorTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `WebhookFilters` parameter.
+        ///
+        /// Sent as the form field `WebhookFilters`.
+        pub fn webhook_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("WebhookFilters", x);
+            }
+            Self(request)
+        }
+
+        /// The `WebhookMethod` parameter.
+        ///
+        /// Sent as the form field `WebhookMethod`.
+        pub fn webhook_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelAdd.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelAdd.Method`.
+        pub fn webhooks_on_channel_add_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelAdd.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelAdd.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelAdd.Url`.
+        pub fn webhooks_on_channel_add_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelAdd.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelAdded.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelAdded.Method`.
+        pub fn webhooks_on_channel_added_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelAdded.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelAdded.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelAdded.Url`.
+        pub fn webhooks_on_channel_added_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelAdded.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelDestroy.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelDestroy.Method`.
+        pub fn webhooks_on_channel_destroy_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelDestroy.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelDestroy.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelDestroy.Url`.
+        pub fn webhooks_on_channel_destroy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelDestroy.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelDestroyed.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelDestroyed.Method`.
+        pub fn webhooks_on_channel_destroyed_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelDestroyed.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelDestroyed.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelDestroyed.Url`.
+        pub fn webhooks_on_channel_destroyed_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelDestroyed.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelUpdate.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelUpdate.Method`.
+        pub fn webhooks_on_channel_update_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelUpdate.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelUpdate.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelUpdate.Url`.
+        pub fn webhooks_on_channel_update_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelUpdate.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelUpdated.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelUpdated.Method`.
+        pub fn webhooks_on_channel_updated_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelUpdated.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnChannelUpdated.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnChannelUpdated.Url`.
+        pub fn webhooks_on_channel_updated_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnChannelUpdated.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberAdd.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberAdd.Method`.
+        pub fn webhooks_on_member_add_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberAdd.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberAdd.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberAdd.Url`.
+        pub fn webhooks_on_member_add_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberAdd.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberAdded.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberAdded.Method`.
+        pub fn webhooks_on_member_added_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberAdded.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberAdded.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberAdded.Url`.
+        pub fn webhooks_on_member_added_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberAdded.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberRemove.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberRemove.Method`.
+        pub fn webhooks_on_member_remove_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberRemove.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberRemove.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberRemove.Url`.
+        pub fn webhooks_on_member_remove_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberRemove.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberRemoved.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberRemoved.Method`.
+        pub fn webhooks_on_member_removed_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberRemoved.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMemberRemoved.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMemberRemoved.Url`.
+        pub fn webhooks_on_member_removed_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMemberRemoved.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageRemove.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageRemove.Method`.
+        pub fn webhooks_on_message_remove_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageRemove.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageRemove.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageRemove.Url`.
+        pub fn webhooks_on_message_remove_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageRemove.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageRemoved.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageRemoved.Method`.
+        pub fn webhooks_on_message_removed_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageRemoved.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageRemoved.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageRemoved.Url`.
+        pub fn webhooks_on_message_removed_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageRemoved.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageSend.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageSend.Method`.
+        pub fn webhooks_on_message_send_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageSend.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageSend.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageSend.Url`.
+        pub fn webhooks_on_message_send_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageSend.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageSent.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageSent.Method`.
+        pub fn webhooks_on_message_sent_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageSent.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageSent.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageSent.Url`.
+        pub fn webhooks_on_message_sent_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageSent.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageUpdate.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageUpdate.Method`.
+        pub fn webhooks_on_message_update_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageUpdate.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageUpdate.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageUpdate.Url`.
+        pub fn webhooks_on_message_update_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageUpdate.Url", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageUpdated.Method` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageUpdated.Method`.
+        pub fn webhooks_on_message_updated_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageUpdated.Method", x)
+            };
+            Self(request)
+        }
+
+        /// The `Webhooks.OnMessageUpdated.Url` parameter.
+        ///
+        /// Sent as the form field `Webhooks.OnMessageUpdated.Url`.
+        pub fn webhooks_on_message_updated_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Webhooks.OnMessageUpdated.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels` (`CreateChannel`): set its optional parameters, then `.await` it.
+        V1CreateChannelRequest => twilio_model::ip_messaging::v1::ServiceChannel
+    }
+
+    impl V1CreateChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Type` parameter.
+        ///
+        /// Sent as the form field `Type`.
+        pub fn r#type(self, value: twilio_model::ip_messaging::v1::ChannelChannelType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Type", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{Sid}` (`UpdateChannel`): set its optional parameters, then `.await` it.
+        V1UpdateChannelRequest => twilio_model::ip_messaging::v1::ServiceChannel
+    }
+
+    impl V1UpdateChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Channels/{Sid}` (`DeleteChannel`): set its optional parameters, then `.await` it.
+        V1DeleteChannelRequest => ()
+    }
+
+    impl V1DeleteChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (`CreateInvite`): set its optional parameters, then `.await` it.
+        V1CreateInviteRequest => twilio_model::ip_messaging::v1::ServiceChannelInvite
+    }
+
+    impl V1CreateInviteRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelInvite>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` (`DeleteInvite`): set its optional parameters, then `.await` it.
+        V1DeleteInviteRequest => ()
+    }
+
+    impl V1DeleteInviteRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (`CreateMember`): set its optional parameters, then `.await` it.
+        V1CreateMemberRequest => twilio_model::ip_messaging::v1::ServiceChannelMember
+    }
+
+    impl V1CreateMemberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMember>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (`UpdateMember`): set its optional parameters, then `.await` it.
+        V1UpdateMemberRequest => twilio_model::ip_messaging::v1::ServiceChannelMember
+    }
+
+    impl V1UpdateMemberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMember>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `LastConsumedMessageIndex` parameter.
+        ///
+        /// Sent as the form field `LastConsumedMessageIndex`.
+        pub fn last_consumed_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumedMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (`DeleteMember`): set its optional parameters, then `.await` it.
+        V1DeleteMemberRequest => ()
+    }
+
+    impl V1DeleteMemberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (`CreateMessage`): set its optional parameters, then `.await` it.
+        V1CreateMessageRequest => twilio_model::ip_messaging::v1::ServiceChannelMessage
+    }
+
+    impl V1CreateMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `From` parameter.
+        ///
+        /// Sent as the form field `From`.
+        pub fn from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("From", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (`UpdateMessage`): set its optional parameters, then `.await` it.
+        V1UpdateMessageRequest => twilio_model::ip_messaging::v1::ServiceChannelMessage
+    }
+
+    impl V1UpdateMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceChannelMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `Body` parameter.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (`DeleteMessage`): set its optional parameters, then `.await` it.
+        V1DeleteMessageRequest => ()
+    }
+
+    impl V1DeleteMessageRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Roles` (`CreateRole`): set its optional parameters, then `.await` it.
+        V1CreateRoleRequest => twilio_model::ip_messaging::v1::ServiceRole
+    }
+
+    impl V1CreateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Roles/{Sid}` (`UpdateRole`): set its optional parameters, then `.await` it.
+        V1UpdateRoleRequest => twilio_model::ip_messaging::v1::ServiceRole
+    }
+
+    impl V1UpdateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Roles/{Sid}` (`DeleteRole`): set its optional parameters, then `.await` it.
+        V1DeleteRoleRequest => ()
+    }
+
+    impl V1DeleteRoleRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Users` (`CreateUser`): set its optional parameters, then `.await` it.
+        V1CreateUserRequest => twilio_model::ip_messaging::v1::ServiceUser
+    }
+
+    impl V1CreateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Users/{Sid}` (`UpdateUser`): set its optional parameters, then `.await` it.
+        V1UpdateUserRequest => twilio_model::ip_messaging::v1::ServiceUser
+    }
+
+    impl V1UpdateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v1::ServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v1::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Users/{Sid}` (`DeleteUser`): set its optional parameters, then `.await` it.
+        V1DeleteUserRequest => ()
+    }
+
+    impl V1DeleteUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Credentials` (`CreateCredential`): set its optional parameters, then `.await` it.
+        V2CreateCredentialRequest => twilio_model::ip_messaging::v2::Credential
+    }
+
+    impl V2CreateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ApiKey` parameter.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Certificate` parameter.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `PrivateKey` parameter.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Sandbox` parameter.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Secret` parameter.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Credentials/{Sid}` (`UpdateCredential`): set its optional parameters, then `.await` it.
+        V2UpdateCredentialRequest => twilio_model::ip_messaging::v2::Credential
+    }
+
+    impl V2UpdateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ApiKey` parameter.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Certificate` parameter.
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `PrivateKey` parameter.
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// The `Sandbox` parameter.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Secret` parameter.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Credentials/{Sid}` (`DeleteCredential`): set its optional parameters, then `.await` it.
+        V2DeleteCredentialRequest => ()
+    }
+
+    impl V2DeleteCredentialRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V2CreateServiceRequest => twilio_model::ip_messaging::v2::Service
+    }
+
+    impl V2CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V2UpdateServiceRequest => twilio_model::ip_messaging::v2::Service
+    }
+
+    impl V2UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `ConsumptionReportInterval` parameter.
+        ///
+        /// Sent as the form field `ConsumptionReportInterval`.
+        pub fn consumption_report_interval(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConsumptionReportInterval", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultChannelCreatorRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultChannelCreatorRoleSid`.
+        pub fn default_channel_creator_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v2::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChannelCreatorRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultChannelRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultChannelRoleSid`.
+        pub fn default_channel_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v2::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultChannelRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `DefaultServiceRoleSid` parameter.
+        ///
+        /// Sent as the form field `DefaultServiceRoleSid`.
+        pub fn default_service_role_sid(
+            self,
+            value: twilio_model::ip_messaging::v2::RoleSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultServiceRoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Limits.ChannelMembers` parameter.
+        ///
+        /// Sent as the form field `Limits.ChannelMembers`.
+        pub fn limits_channel_members(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Limits.ChannelMembers", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Limits.UserChannels` parameter.
+        ///
+        /// Sent as the form field `Limits.UserChannels`.
+        pub fn limits_user_channels(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Limits.UserChannels", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Media.CompatibilityMessage` parameter.
+        ///
+        /// Sent as the form field `Media.CompatibilityMessage`.
+        pub fn media_compatibility_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Media.CompatibilityMessage", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.AddedToChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.AddedToChannel.Enabled`.
+        pub fn notifications_added_to_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.AddedToChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.AddedToChannel.Sound` parameter.
+        ///
+        /// Sent as the form field `Notifications.AddedToChannel.Sound`.
+        pub fn notifications_added_to_channel_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.AddedToChannel.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.AddedToChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.AddedToChannel.Template`.
+        pub fn notifications_added_to_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.AddedToChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.InvitedToChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.InvitedToChannel.Enabled`.
+        pub fn notifications_invited_to_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.InvitedToChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.InvitedToChannel.Sound` parameter.
+        ///
+        /// Sent as the form field `Notifications.InvitedToChannel.Sound`.
+        pub fn notifications_invited_to_channel_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.InvitedToChannel.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.InvitedToChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.InvitedToChannel.Template`.
+        pub fn notifications_invited_to_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.InvitedToChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.LogEnabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.LogEnabled`.
+        pub fn notifications_log_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.LogEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.BadgeCountEnabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.BadgeCountEnabled`.
+        pub fn notifications_new_message_badge_count_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.NewMessage.BadgeCountEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.Enabled`.
+        pub fn notifications_new_message_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.NewMessage.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.Sound` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.Sound`.
+        pub fn notifications_new_message_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.NewMessage.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.NewMessage.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.NewMessage.Template`.
+        pub fn notifications_new_message_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.NewMessage.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.RemovedFromChannel.Enabled` parameter.
+        ///
+        /// Sent as the form field `Notifications.RemovedFromChannel.Enabled`.
+        pub fn notifications_removed_from_channel_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "Notifications.RemovedFromChannel.Enabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.RemovedFromChannel.Sound` parameter.
+        ///
+        /// Sent as the form field `Notifications.RemovedFromChannel.Sound`.
+        pub fn notifications_removed_from_channel_sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.RemovedFromChannel.Sound", x)
+            };
+            Self(request)
+        }
+
+        /// The `Notifications.RemovedFromChannel.Template` parameter.
+        ///
+        /// Sent as the form field `Notifications.RemovedFromChannel.Template`.
+        pub fn notifications_removed_from_channel_template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Notifications.RemovedFromChannel.Template", x)
+            };
+            Self(request)
+        }
+
+        /// The `PostWebhookRetryCount` parameter.
+        ///
+        /// Sent as the form field `PostWebhookRetryCount`.
+        pub fn post_webhook_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWebhookRetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `PostWebhookUrl` parameter.
+        ///
+        /// Sent as the form field `PostWebhookUrl`.
+        pub fn post_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `PreWebhookRetryCount` parameter.
+        ///
+        /// Sent as the form field `PreWebhookRetryCount`.
+        pub fn pre_webhook_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreWebhookRetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `PreWebhookUrl` parameter.
+        ///
+        /// Sent as the form field `PreWebhookUrl`.
+        pub fn pre_webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PreWebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `ReachabilityEnabled` parameter.
+        ///
+        /// Sent as the form field `ReachabilityEnabled`.
+        pub fn reachability_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReachabilityEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `ReadStatusEnabled` parameter.
+        ///
+        /// Sent as the form field `ReadStatusEnabled`.
+        pub fn read_status_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReadStatusEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `TypingIndicatorTimeout` parameter.
+        ///
+        /// Sent as the form field `TypingIndicatorTimeout`.
+        pub fn typing_indicator_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TypingIndicatorTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `WebhookFilters` parameter.
+        ///
+        /// Sent as the form field `WebhookFilters`.
+        pub fn webhook_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("WebhookFilters", x);
+            }
+            Self(request)
+        }
+
+        /// The `WebhookMethod` parameter.
+        ///
+        /// Sent as the form field `WebhookMethod`.
+        pub fn webhook_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookMethod", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V2DeleteServiceRequest => ()
+    }
+
+    impl V2DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (`DeleteBinding`): set its optional parameters, then `.await` it.
+        V2DeleteBindingRequest => ()
+    }
+
+    impl V2DeleteBindingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels` (`CreateChannel`): set its optional parameters, then `.await` it.
+        V2CreateChannelRequest => twilio_model::ip_messaging::v2::ServiceChannel
+    }
+
+    impl V2CreateChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `CreatedBy` parameter.
+        ///
+        /// Sent as the form field `CreatedBy`.
+        pub fn created_by(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CreatedBy", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Type` parameter.
+        ///
+        /// Sent as the form field `Type`.
+        pub fn r#type(self, value: twilio_model::ip_messaging::v2::ChannelChannelType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Type", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}` (`UpdateChannel`): set its optional parameters, then `.await` it.
+        V2UpdateChannelRequest => twilio_model::ip_messaging::v2::ServiceChannel
+    }
+
+    impl V2UpdateChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `CreatedBy` parameter.
+        ///
+        /// Sent as the form field `CreatedBy`.
+        pub fn created_by(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CreatedBy", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` (`DeleteChannel`): set its optional parameters, then `.await` it.
+        V2DeleteChannelRequest => ()
+    }
+
+    impl V2DeleteChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (`CreateInvite`): set its optional parameters, then `.await` it.
+        V2CreateInviteRequest => twilio_model::ip_messaging::v2::ServiceChannelInvite
+    }
+
+    impl V2CreateInviteRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelInvite>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v2::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` (`DeleteInvite`): set its optional parameters, then `.await` it.
+        V2DeleteInviteRequest => ()
+    }
+
+    impl V2DeleteInviteRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (`CreateMember`): set its optional parameters, then `.await` it.
+        V2CreateMemberRequest => twilio_model::ip_messaging::v2::ServiceChannelMember
+    }
+
+    impl V2CreateMemberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMember>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `LastConsumedMessageIndex` parameter.
+        ///
+        /// Sent as the form field `LastConsumedMessageIndex`.
+        pub fn last_consumed_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumedMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `LastConsumptionTimestamp` parameter.
+        ///
+        /// Sent as the form field `LastConsumptionTimestamp`.
+        pub fn last_consumption_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumptionTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v2::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (`UpdateMember`): set its optional parameters, then `.await` it.
+        V2UpdateMemberRequest => twilio_model::ip_messaging::v2::ServiceChannelMember
+    }
+
+    impl V2UpdateMemberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMember>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `LastConsumedMessageIndex` parameter.
+        ///
+        /// Sent as the form field `LastConsumedMessageIndex`.
+        pub fn last_consumed_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumedMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `LastConsumptionTimestamp` parameter.
+        ///
+        /// Sent as the form field `LastConsumptionTimestamp`.
+        pub fn last_consumption_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumptionTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v2::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (`DeleteMember`): set its optional parameters, then `.await` it.
+        V2DeleteMemberRequest => ()
+    }
+
+    impl V2DeleteMemberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (`CreateMessage`): set its optional parameters, then `.await` it.
+        V2CreateMessageRequest => twilio_model::ip_messaging::v2::ServiceChannelMessage
+    }
+
+    impl V2CreateMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `Body` parameter.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `From` parameter.
+        ///
+        /// Sent as the form field `From`.
+        pub fn from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("From", x)
+            };
+            Self(request)
+        }
+
+        /// The `LastUpdatedBy` parameter.
+        ///
+        /// Sent as the form field `LastUpdatedBy`.
+        pub fn last_updated_by(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastUpdatedBy", x)
+            };
+            Self(request)
+        }
+
+        /// The `MediaSid` parameter.
+        ///
+        /// Sent as the form field `MediaSid`.
+        pub fn media_sid(self, value: twilio_model::MediaSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (`UpdateMessage`): set its optional parameters, then `.await` it.
+        V2UpdateMessageRequest => twilio_model::ip_messaging::v2::ServiceChannelMessage
+    }
+
+    impl V2UpdateMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceChannelMessage>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `Body` parameter.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateCreated` parameter.
+        ///
+        /// Sent as the form field `DateCreated`.
+        pub fn date_created(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateCreated", x)
+            };
+            Self(request)
+        }
+
+        /// The `DateUpdated` parameter.
+        ///
+        /// Sent as the form field `DateUpdated`.
+        pub fn date_updated(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateUpdated", x)
+            };
+            Self(request)
+        }
+
+        /// The `From` parameter.
+        ///
+        /// Sent as the form field `From`.
+        pub fn from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("From", x)
+            };
+            Self(request)
+        }
+
+        /// The `LastUpdatedBy` parameter.
+        ///
+        /// Sent as the form field `LastUpdatedBy`.
+        pub fn last_updated_by(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastUpdatedBy", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (`DeleteMessage`): set its optional parameters, then `.await` it.
+        V2DeleteMessageRequest => ()
+    }
+
+    impl V2DeleteMessageRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks` (`CreateChannelWebhook`): set its optional parameters, then `.await` it.
+        V2CreateChannelWebhookRequest => twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook
+    }
+
+    impl V2CreateChannelWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Configuration.Filters` parameter.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The `Configuration.FlowSid` parameter.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::ip_messaging::v2::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::ip_messaging::v2::ChannelWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.RetryCount` parameter.
+        ///
+        /// Sent as the form field `Configuration.RetryCount`.
+        pub fn configuration_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.RetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Triggers` parameter.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The `Configuration.Url` parameter.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}` (`UpdateChannelWebhook`): set its optional parameters, then `.await` it.
+        V2UpdateChannelWebhookRequest => twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook
+    }
+
+    impl V2UpdateChannelWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::ip_messaging::v2::ServiceChannelChannelWebhook,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Configuration.Filters` parameter.
+        ///
+        /// Sent as the form field `Configuration.Filters`.
+        pub fn configuration_filters(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Filters", x);
+            }
+            Self(request)
+        }
+
+        /// The `Configuration.FlowSid` parameter.
+        ///
+        /// Sent as the form field `Configuration.FlowSid`.
+        pub fn configuration_flow_sid(
+            self,
+            value: twilio_model::ip_messaging::v2::ConfigurationFlowSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.FlowSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Method` parameter.
+        ///
+        /// Sent as the form field `Configuration.Method`.
+        pub fn configuration_method(
+            self,
+            value: twilio_model::ip_messaging::v2::ChannelWebhookMethod,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Method", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.RetryCount` parameter.
+        ///
+        /// Sent as the form field `Configuration.RetryCount`.
+        pub fn configuration_retry_count(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.RetryCount", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Configuration.Triggers` parameter.
+        ///
+        /// Sent as the form field `Configuration.Triggers`.
+        pub fn configuration_triggers(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Configuration.Triggers", x);
+            }
+            Self(request)
+        }
+
+        /// The `Configuration.Url` parameter.
+        ///
+        /// Sent as the form field `Configuration.Url`.
+        pub fn configuration_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration.Url", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}` (`DeleteChannelWebhook`): set its optional parameters, then `.await` it.
+        V2DeleteChannelWebhookRequest => ()
+    }
+
+    impl V2DeleteChannelWebhookRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Roles` (`CreateRole`): set its optional parameters, then `.await` it.
+        V2CreateRoleRequest => twilio_model::ip_messaging::v2::ServiceRole
+    }
+
+    impl V2CreateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}` (`UpdateRole`): set its optional parameters, then `.await` it.
+        V2UpdateRoleRequest => twilio_model::ip_messaging::v2::ServiceRole
+    }
+
+    impl V2UpdateRoleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceRole>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}` (`DeleteRole`): set its optional parameters, then `.await` it.
+        V2DeleteRoleRequest => ()
+    }
+
+    impl V2DeleteRoleRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Users` (`CreateUser`): set its optional parameters, then `.await` it.
+        V2CreateUserRequest => twilio_model::ip_messaging::v2::ServiceUser
+    }
+
+    impl V2CreateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v2::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Users/{Sid}` (`UpdateUser`): set its optional parameters, then `.await` it.
+        V2UpdateUserRequest => twilio_model::ip_messaging::v2::ServiceUser
+    }
+
+    impl V2UpdateUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Attributes` parameter.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `RoleSid` parameter.
+        ///
+        /// Sent as the form field `RoleSid`.
+        pub fn role_sid(self, value: twilio_model::ip_messaging::v2::RoleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoleSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Webhook-Enabled`.
+        pub fn x_twilio_webhook_enabled(self, value: bool) -> Self {
+            Self(self.0.header(
+                "X-Twilio-Webhook-Enabled",
+                if value { "true" } else { "false" },
+            ))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}` (`DeleteUser`): set its optional parameters, then `.await` it.
+        V2DeleteUserRequest => ()
+    }
+
+    impl V2DeleteUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (`DeleteUserBinding`): set its optional parameters, then `.await` it.
+        V2DeleteUserBindingRequest => ()
+    }
+
+    impl V2DeleteUserBindingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (`UpdateUserChannel`): set its optional parameters, then `.await` it.
+        V2UpdateUserChannelRequest => twilio_model::ip_messaging::v2::ServiceUserUserChannel
+    }
+
+    impl V2UpdateUserChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::ip_messaging::v2::ServiceUserUserChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `LastConsumedMessageIndex` parameter.
+        ///
+        /// Sent as the form field `LastConsumedMessageIndex`.
+        pub fn last_consumed_message_index(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumedMessageIndex", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `LastConsumptionTimestamp` parameter.
+        ///
+        /// Sent as the form field `LastConsumptionTimestamp`.
+        pub fn last_consumption_timestamp(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastConsumptionTimestamp", x)
+            };
+            Self(request)
+        }
+
+        /// The `NotificationLevel` parameter.
+        ///
+        /// Sent as the form field `NotificationLevel`.
+        pub fn notification_level(
+            self,
+            value: twilio_model::ip_messaging::v2::UserChannelNotificationLevel,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationLevel", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (`DeleteUserChannel`): set its optional parameters, then `.await` it.
+        V2DeleteUserChannelRequest => ()
+    }
+
+    impl V2DeleteUserChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

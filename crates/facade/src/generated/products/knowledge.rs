@@ -240,22 +240,19 @@ impl V1Knowledge {
 
     /// Create knowledge
     ///
-    /// `POST /v1/Knowledge`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Knowledge`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::knowledge::v1::ServiceKnowledge> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_KNOWLEDGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateKnowledgeRequest::from_request(request)
     }
 }
 
@@ -312,35 +309,32 @@ impl V1KnowledgeItem {
 
     /// Update knowledge
     ///
-    /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::knowledge::v1::ServiceKnowledge> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_KNOWLEDGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1UpdateKnowledgeRequest::from_request(request)
     }
 
     /// Delete knowledge
     ///
-    /// `DELETE /v1/Knowledge/{id}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Knowledge/{id}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_KNOWLEDGE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteKnowledgeRequest::from_request(request)
     }
 }
 
@@ -430,5 +424,47 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Tags`.
         pub fn tags(self, value: impl Into<String>) -> Self { let x = value; self.filter("Tags", x) }
 
+    }
+}
+
+/// The typed request of every write of Knowledge: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Knowledge` (`CreateKnowledge`): set its optional parameters, then `.await` it.
+        V1CreateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
+    }
+
+    impl V1CreateKnowledgeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::knowledge::v1::ServiceKnowledge>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v1/Knowledge/{id}` (`UpdateKnowledge`): set its optional parameters, then `.await` it.
+        V1UpdateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
+    }
+
+    impl V1UpdateKnowledgeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::knowledge::v1::ServiceKnowledge>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Knowledge/{id}` (`DeleteKnowledge`): set its optional parameters, then `.await` it.
+        V1DeleteKnowledgeRequest => ()
+    }
+
+    impl V1DeleteKnowledgeRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

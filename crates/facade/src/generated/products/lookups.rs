@@ -411,55 +411,55 @@ impl V2PhoneNumberOverride {
 
     /// Create an Override for a specific package and phone number.
     ///
-    /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::lookups::v2::OverridesResponse> {
+    ) -> writes::V2CreateLookupPhoneNumberOverridesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_LOOKUP_PHONE_NUMBER_OVERRIDES,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateLookupPhoneNumberOverridesRequest::from_request(request)
     }
 
     /// Update an Override for a specific package and phone number.
     ///
-    /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn update(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::lookups::v2::OverridesResponse> {
+    ) -> writes::V2UpdateLookupPhoneNumberOverridesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_LOOKUP_PHONE_NUMBER_OVERRIDES,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateLookupPhoneNumberOverridesRequest::from_request(request)
     }
 
     /// Delete an Override for a specific package and phone number.
     ///
-    /// `DELETE /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteLookupPhoneNumberOverridesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_LOOKUP_PHONE_NUMBER_OVERRIDES,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteLookupPhoneNumberOverridesRequest::from_request(request)
     }
 }
 
@@ -575,33 +575,30 @@ impl V2RateLimitsFieldBucketItem {
         request
     }
 
-    /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::lookups::v2::RateLimitResponse> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateLookupRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_LOOKUP_RATE_LIMIT,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateLookupRateLimitRequest::from_request(request)
     }
 
-    /// `DELETE /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteLookupRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_LOOKUP_RATE_LIMIT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteLookupRateLimitRequest::from_request(request)
     }
 }
 
@@ -645,18 +642,95 @@ impl V2BatchQuery {
     /// - Using phone numbers as unique key
     /// - Adding a correlation_id key
     ///
-    /// `POST /v2/batch/query`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/batch/query`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateBulkLookupRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BULK_LOOKUP,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateBulkLookupRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Lookups: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`CreateLookupPhoneNumberOverrides`): set its optional parameters, then `.await` it.
+        V2CreateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
+    }
+
+    impl V2CreateLookupPhoneNumberOverridesRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::lookups::v2::OverridesResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`UpdateLookupPhoneNumberOverrides`): set its optional parameters, then `.await` it.
+        V2UpdateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
+    }
+
+    impl V2UpdateLookupPhoneNumberOverridesRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::lookups::v2::OverridesResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`DeleteLookupPhoneNumberOverrides`): set its optional parameters, then `.await` it.
+        V2DeleteLookupPhoneNumberOverridesRequest => ()
+    }
+
+    impl V2DeleteLookupPhoneNumberOverridesRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` (`UpdateLookupRateLimit`): set its optional parameters, then `.await` it.
+        V2UpdateLookupRateLimitRequest => twilio_model::lookups::v2::RateLimitResponse
+    }
+
+    impl V2UpdateLookupRateLimitRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::lookups::v2::RateLimitResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` (`DeleteLookupRateLimit`): set its optional parameters, then `.await` it.
+        V2DeleteLookupRateLimitRequest => ()
+    }
+
+    impl V2DeleteLookupRateLimitRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/batch/query` (`CreateBulkLookup`): set its optional parameters, then `.await` it.
+        V2CreateBulkLookupRequest => serde_json::Value
+    }
+
+    impl V2CreateBulkLookupRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
     }
 }

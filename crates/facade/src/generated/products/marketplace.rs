@@ -618,15 +618,15 @@ impl V1InstalledAddOns {
 
     /// Install an Add-on for the Account specified.
     ///
-    /// `POST /v1/InstalledAddOns`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/InstalledAddOns`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AcceptTermsOfService`, `AvailableAddOnSid`.
     pub fn create(
         &self,
         accept_terms_of_service: bool,
         available_add_on_sid: twilio_model::AddOnSid,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOn> {
+    ) -> writes::V1CreateInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INSTALLED_ADD_ON,
@@ -640,7 +640,7 @@ impl V1InstalledAddOns {
             let x = available_add_on_sid;
             request.param("AvailableAddOnSid", x.as_str())
         };
-        request
+        writes::V1CreateInstalledAddOnRequest::from_request(request)
     }
 }
 
@@ -710,28 +710,28 @@ impl V1InstalledAddOn {
 
     /// Update an Add-on installation for the Account specified.
     ///
-    /// `POST /v1/InstalledAddOns/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOn> {
+    /// `POST /v1/InstalledAddOns/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSTALLED_ADD_ON,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateInstalledAddOnRequest::from_request(request)
     }
 
     /// Remove an Add-on installation from your account
     ///
-    /// `DELETE /v1/InstalledAddOns/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/InstalledAddOns/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INSTALLED_ADD_ON,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInstalledAddOnRequest::from_request(request)
     }
 }
 
@@ -820,15 +820,11 @@ impl V1InstalledAddOnExtension {
 
     /// Update an Extension for an Add-on installation.
     ///
-    /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Enabled`.
-    pub fn update(
-        &self,
-        enabled: bool,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnExtension>
-    {
+    pub fn update(&self, enabled: bool) -> writes::V1UpdateInstalledAddOnExtensionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INSTALLED_ADD_ON_EXTENSION,
@@ -838,7 +834,7 @@ impl V1InstalledAddOnExtension {
             let x = enabled;
             request.param("Enabled", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateInstalledAddOnExtensionRequest::from_request(request)
     }
 }
 
@@ -857,22 +853,19 @@ impl V1InstalledAddOnUsage {
 
     /// Allows Twilio Marketplace publishers to manually report customer usage on No-code Partner Listings that they own.
     ///
-    /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsage> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateBillingUsageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BILLING_USAGE,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateBillingUsageRequest::from_request(request)
     }
 }
 
@@ -915,17 +908,15 @@ impl V1ListingItem {
 
     /// This endpoint updates the data of a given Listing. To find a Listing's SID, use the [Available Add-ons resource](https://www.twilio.com/docs/marketplace/api/available-add-ons) or view its Listing details page in the Console by visiting the [Catalog](https://console.twilio.com/us1/develop/add-ons/catalog) or the [My Listings tab](https://console.twilio.com/us1/develop/add-ons/publish/my-listings) and selecting the Listing. Only Listing owners are allowed to update the Listing.
     ///
-    /// `POST /v1/Listing/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::ModuleDataManagement> {
+    /// `POST /v1/Listing/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateModuleDataManagementRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_MODULE_DATA_MANAGEMENT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateModuleDataManagementRequest::from_request(request)
     }
 }
 
@@ -966,17 +957,15 @@ impl V1Listings {
 
     /// This endpoint creates a Listing based on the given data.
     ///
-    /// `POST /v1/Listings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::ModuleDataManagement> {
+    /// `POST /v1/Listings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateModuleDataRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MODULE_DATA,
             self.path.clone(),
         );
-        request
+        writes::V1CreateModuleDataRequest::from_request(request)
     }
 }
 
@@ -993,21 +982,279 @@ impl V1ReferralConversion {
         &self.path
     }
 
-    /// `POST /v1/ReferralConversion`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ReferralConversion`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::marketplace::v1::ReferralConversion> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateReferralConversionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_REFERRAL_CONVERSION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateReferralConversionRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Marketplace: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/InstalledAddOns` (`CreateInstalledAddOn`): set its optional parameters, then `.await` it.
+        V1CreateInstalledAddOnRequest => twilio_model::marketplace::v1::InstalledAddOn
+    }
+
+    impl V1CreateInstalledAddOnRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOn>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON object that represents the configuration of the new Add-on being installed.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within the Account.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/InstalledAddOns/{Sid}` (`UpdateInstalledAddOn`): set its optional parameters, then `.await` it.
+        V1UpdateInstalledAddOnRequest => twilio_model::marketplace::v1::InstalledAddOn
+    }
+
+    impl V1UpdateInstalledAddOnRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::marketplace::v1::InstalledAddOn>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Valid JSON object that conform to the configuration schema exposed by the associated AvailableAddOn resource. This is only required by Add-ons that need to be configured
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within the Account.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/InstalledAddOns/{Sid}` (`DeleteInstalledAddOn`): set its optional parameters, then `.await` it.
+        V1DeleteInstalledAddOnRequest => ()
+    }
+
+    impl V1DeleteInstalledAddOnRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` (`UpdateInstalledAddOnExtension`): set its optional parameters, then `.await` it.
+        V1UpdateInstalledAddOnExtensionRequest => twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnExtension
+    }
+
+    impl V1UpdateInstalledAddOnExtensionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnExtension,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage` (`CreateBillingUsage`): set its optional parameters, then `.await` it.
+        V1CreateBillingUsageRequest => twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsage
+    }
+
+    impl V1CreateBillingUsageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsage,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Listing/{Sid}` (`UpdateModuleDataManagement`): set its optional parameters, then `.await` it.
+        V1UpdateModuleDataManagementRequest => twilio_model::marketplace::v1::ModuleDataManagement
+    }
+
+    impl V1UpdateModuleDataManagementRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::marketplace::v1::ModuleDataManagement>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON object for providing Listing-specific configuration. Contains button setup, notification URL, and more.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object describing the Listing. You can define the main body of the description, highlight key features or aspects of the Listing, and provide code samples for developers if applicable.
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object for providing comprehensive information, instructions, and resources related to the Listing.
+        ///
+        /// Sent as the form field `Documentation`.
+        pub fn documentation(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Documentation", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object containing essential attributes that define a Listing.
+        ///
+        /// Sent as the form field `ModuleInfo`.
+        pub fn module_info(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ModuleInfo", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object describing the Listing's privacy and legal policies. The maximum file size for Policies is 5MB.
+        ///
+        /// Sent as the form field `Policies`.
+        pub fn policies(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Policies", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object for providing Listing's purchase options.
+        ///
+        /// Sent as the form field `Pricing`.
+        pub fn pricing(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Pricing", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object containing information on how Marketplace users can obtain support for the Listing. Use this parameter to provide details such as contact information and support description.
+        ///
+        /// Sent as the form field `Support`.
+        pub fn support(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Support", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Listings` (`CreateModuleData`): set its optional parameters, then `.await` it.
+        V1CreateModuleDataRequest => twilio_model::marketplace::v1::ModuleDataManagement
+    }
+
+    impl V1CreateModuleDataRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::marketplace::v1::ModuleDataManagement>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON object for providing Listing-specific configuration. Contains button setup, notification URL, and more.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON object containing essential attributes that define a Listing.
+        ///
+        /// Sent as the form field `ModuleInfo`.
+        pub fn module_info(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ModuleInfo", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ReferralConversion` (`CreateReferralConversion`): set its optional parameters, then `.await` it.
+        V1CreateReferralConversionRequest => twilio_model::marketplace::v1::ReferralConversion
+    }
+
+    impl V1CreateReferralConversionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::marketplace::v1::ReferralConversion>,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

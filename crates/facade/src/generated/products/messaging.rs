@@ -1366,14 +1366,11 @@ impl V1LinkShorteningDomainCertificate {
         request
     }
 
-    /// `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `TlsCert`.
-    pub fn update(
-        &self,
-        tls_cert: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::DomainCertV4> {
+    pub fn update(&self, tls_cert: impl Into<String>) -> writes::V1UpdateDomainCertV4Request {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_DOMAIN_CERT_V4,
@@ -1383,18 +1380,18 @@ impl V1LinkShorteningDomainCertificate {
             let x = tls_cert;
             request.param("TlsCert", x)
         };
-        request
+        writes::V1UpdateDomainCertV4Request::from_request(request)
     }
 
-    /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/Certificate`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/Certificate`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteDomainCertV4Request {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_DOMAIN_CERT_V4,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteDomainCertV4Request::from_request(request)
     }
 }
 
@@ -1431,15 +1428,15 @@ impl V1LinkShorteningDomainConfig {
         request
     }
 
-    /// `POST /v1/LinkShortening/Domains/{DomainSid}/Config`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::messaging::v1::DomainConfig> {
+    /// `POST /v1/LinkShortening/Domains/{DomainSid}/Config`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateDomainConfigRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_DOMAIN_CONFIG,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateDomainConfigRequest::from_request(request)
     }
 }
 
@@ -1456,28 +1453,26 @@ impl V1LinkShorteningDomainMessagingService {
         &self.path
     }
 
-    /// `POST /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::LinkshorteningMessagingService> {
+    /// `POST /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateLinkshorteningMessagingServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_LINKSHORTENING_MESSAGING_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateLinkshorteningMessagingServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteLinkshorteningMessagingServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_LINKSHORTENING_MESSAGING_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteLinkshorteningMessagingServiceRequest::from_request(request)
     }
 }
 
@@ -1494,15 +1489,15 @@ impl V1LinkShorteningDomainRequestManagedCert {
         &self.path
     }
 
-    /// `POST /v1/LinkShortening/Domains/{DomainSid}/RequestManagedCert`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::messaging::v1::RequestManagedCert> {
+    /// `POST /v1/LinkShortening/Domains/{DomainSid}/RequestManagedCert`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRequestManagedCertRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_REQUEST_MANAGED_CERT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRequestManagedCertRequest::from_request(request)
     }
 }
 
@@ -1712,14 +1707,11 @@ impl V1Services {
         request
     }
 
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::Service> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
@@ -1729,7 +1721,7 @@ impl V1Services {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -1746,15 +1738,15 @@ impl V1ServicesPreregisteredUsa2p {
         &self.path
     }
 
-    /// `POST /v1/Services/PreregisteredUsa2p`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/PreregisteredUsa2p`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `CampaignId`, `MessagingServiceSid`.
     pub fn create(
         &self,
         campaign_id: impl Into<String>,
         messaging_service_sid: twilio_model::MessagingServiceSid,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ExternalCampaign> {
+    ) -> writes::V1CreateExternalCampaignRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_EXTERNAL_CAMPAIGN,
@@ -1768,7 +1760,7 @@ impl V1ServicesPreregisteredUsa2p {
             let x = messaging_service_sid;
             request.param("MessagingServiceSid", x.as_str())
         };
-        request
+        writes::V1CreateExternalCampaignRequest::from_request(request)
     }
 }
 
@@ -1960,26 +1952,26 @@ impl V1Service {
         request
     }
 
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::messaging::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -2023,14 +2015,11 @@ impl V1ServiceAlphaSenders {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/AlphaSenders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/AlphaSenders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AlphaSender`.
-    pub fn create(
-        &self,
-        alpha_sender: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ServiceAlphaSender> {
+    pub fn create(&self, alpha_sender: impl Into<String>) -> writes::V1CreateAlphaSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ALPHA_SENDER,
@@ -2040,7 +2029,7 @@ impl V1ServiceAlphaSenders {
             let x = alpha_sender;
             request.param("AlphaSender", x)
         };
-        request
+        writes::V1CreateAlphaSenderRequest::from_request(request)
     }
 }
 
@@ -2077,15 +2066,15 @@ impl V1ServiceAlphaSender {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/AlphaSenders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/AlphaSenders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteAlphaSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ALPHA_SENDER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteAlphaSenderRequest::from_request(request)
     }
 }
 
@@ -2131,14 +2120,14 @@ impl V1ServiceChannelSenders {
         request
     }
 
-    /// `POST /v1/Services/{MessagingServiceSid}/ChannelSenders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{MessagingServiceSid}/ChannelSenders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Sid`.
     pub fn create(
         &self,
         sid: twilio_model::AssignedAddOnSid,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ServiceChannelSender> {
+    ) -> writes::V1CreateChannelSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CHANNEL_SENDER,
@@ -2148,7 +2137,7 @@ impl V1ServiceChannelSenders {
             let x = sid;
             request.param("Sid", x.as_str())
         };
-        request
+        writes::V1CreateChannelSenderRequest::from_request(request)
     }
 }
 
@@ -2185,15 +2174,15 @@ impl V1ServiceChannelSender {
         request
     }
 
-    /// `DELETE /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteChannelSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CHANNEL_SENDER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteChannelSenderRequest::from_request(request)
     }
 }
 
@@ -2282,8 +2271,8 @@ impl V1ServiceComplianceUsa2p {
         request
     }
 
-    /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `BrandRegistrationSid`, `Description`, `HasEmbeddedLinks`, `HasEmbeddedPhone`, `MessageFlow`, `MessageSamples`, `UsAppToPersonUsecase`.
     ///
@@ -2297,7 +2286,7 @@ impl V1ServiceComplianceUsa2p {
         message_flow: impl Into<String>,
         message_samples: impl IntoIterator<Item = String>,
         us_app_to_person_usecase: impl Into<String>,
-    ) -> crate::WriteRequest<serde_json::Value> {
+    ) -> writes::V1CreateUsAppToPersonRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_US_APP_TO_PERSON,
@@ -2331,7 +2320,7 @@ impl V1ServiceComplianceUsa2p {
             let x = us_app_to_person_usecase;
             request.param("UsAppToPersonUsecase", x)
         };
-        request
+        writes::V1CreateUsAppToPersonRequest::from_request(request)
     }
 }
 
@@ -2404,8 +2393,8 @@ impl V1ServiceComplianceUsa2pItem {
         request
     }
 
-    /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AgeGated`, `Description`, `DirectLending`, `HasEmbeddedLinks`, `HasEmbeddedPhone`, `MessageFlow`, `MessageSamples`.
     ///
@@ -2419,7 +2408,7 @@ impl V1ServiceComplianceUsa2pItem {
         has_embedded_phone: bool,
         message_flow: impl Into<String>,
         message_samples: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<serde_json::Value> {
+    ) -> writes::V1UpdateUsAppToPersonRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_US_APP_TO_PERSON,
@@ -2453,18 +2442,18 @@ impl V1ServiceComplianceUsa2pItem {
         for x in message_samples {
             request = request.param("MessageSamples", x);
         }
-        request
+        writes::V1UpdateUsAppToPersonRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteUsAppToPersonRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_US_APP_TO_PERSON,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteUsAppToPersonRequest::from_request(request)
     }
 }
 
@@ -2510,14 +2499,14 @@ impl V1ServiceDestinationAlphaSenders {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AlphaSender`.
     pub fn create(
         &self,
         alpha_sender: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ServiceDestinationAlphaSender> {
+    ) -> writes::V1CreateDestinationAlphaSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_DESTINATION_ALPHA_SENDER,
@@ -2527,7 +2516,7 @@ impl V1ServiceDestinationAlphaSenders {
             let x = alpha_sender;
             request.param("AlphaSender", x)
         };
-        request
+        writes::V1CreateDestinationAlphaSenderRequest::from_request(request)
     }
 }
 
@@ -2566,15 +2555,15 @@ impl V1ServiceDestinationAlphaSender {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteDestinationAlphaSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_DESTINATION_ALPHA_SENDER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteDestinationAlphaSenderRequest::from_request(request)
     }
 }
 
@@ -2618,14 +2607,14 @@ impl V1ServicePhoneNumbers {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PhoneNumberSid`.
     pub fn create(
         &self,
         phone_number_sid: twilio_model::PhoneNumberSid,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ServicePhoneNumber> {
+    ) -> writes::V1CreatePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PHONE_NUMBER,
@@ -2635,7 +2624,7 @@ impl V1ServicePhoneNumbers {
             let x = phone_number_sid;
             request.param("PhoneNumberSid", x.as_str())
         };
-        request
+        writes::V1CreatePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -2672,15 +2661,15 @@ impl V1ServicePhoneNumber {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -2724,14 +2713,14 @@ impl V1ServiceShortCodes {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/ShortCodes`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/ShortCodes`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ShortCodeSid`.
     pub fn create(
         &self,
         short_code_sid: twilio_model::ShortCodeSid,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::ServiceShortCode> {
+    ) -> writes::V1CreateShortCodeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SHORT_CODE,
@@ -2741,7 +2730,7 @@ impl V1ServiceShortCodes {
             let x = short_code_sid;
             request.param("ShortCodeSid", x.as_str())
         };
-        request
+        writes::V1CreateShortCodeRequest::from_request(request)
     }
 }
 
@@ -2778,15 +2767,15 @@ impl V1ServiceShortCode {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/ShortCodes/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/ShortCodes/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteShortCodeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SHORT_CODE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteShortCodeRequest::from_request(request)
     }
 }
 
@@ -2871,8 +2860,8 @@ impl V1TollfreeVerifications {
 
     /// Create a tollfree verification
     ///
-    /// `POST /v1/Tollfree/Verifications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Tollfree/Verifications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `BusinessName`, `BusinessWebsite`, `MessageVolume`, `NotificationEmail`, `OptInImageUrls`, `OptInType`, `ProductionMessageSample`, `TollfreePhoneNumberSid`, `UseCaseCategories`, `UseCaseSummary`.
     pub fn create(
@@ -2887,7 +2876,7 @@ impl V1TollfreeVerifications {
         tollfree_phone_number_sid: twilio_model::PhoneNumberSid,
         use_case_categories: impl Into<String>,
         use_case_summary: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::TollfreeVerification> {
+    ) -> writes::V1CreateTollfreeVerificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TOLLFREE_VERIFICATION,
@@ -2930,7 +2919,7 @@ impl V1TollfreeVerifications {
             let x = use_case_summary;
             request.param("UseCaseSummary", x)
         };
-        request
+        writes::V1CreateTollfreeVerificationRequest::from_request(request)
     }
 }
 
@@ -2971,28 +2960,28 @@ impl V1TollfreeVerification {
 
     /// Edit a tollfree verification
     ///
-    /// `POST /v1/Tollfree/Verifications/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::messaging::v1::TollfreeVerification> {
+    /// `POST /v1/Tollfree/Verifications/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateTollfreeVerificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TOLLFREE_VERIFICATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTollfreeVerificationRequest::from_request(request)
     }
 
     /// Delete a tollfree verification
     ///
-    /// `DELETE /v1/Tollfree/Verifications/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Tollfree/Verifications/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTollfreeVerificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TOLLFREE_VERIFICATION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTollfreeVerificationRequest::from_request(request)
     }
 }
 
@@ -3077,15 +3066,15 @@ impl V1A2pBrandRegistrations {
         request
     }
 
-    /// `POST /v1/a2p/BrandRegistrations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/a2p/BrandRegistrations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `A2PProfileBundleSid`, `CustomerProfileBundleSid`.
     pub fn create(
         &self,
         a2_p_profile_bundle_sid: twilio_model::BundleSid,
         customer_profile_bundle_sid: twilio_model::BundleSid,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrations> {
+    ) -> writes::V1CreateBrandRegistrationsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BRAND_REGISTRATIONS,
@@ -3099,7 +3088,7 @@ impl V1A2pBrandRegistrations {
             let x = customer_profile_bundle_sid;
             request.param("CustomerProfileBundleSid", x.as_str())
         };
-        request
+        writes::V1CreateBrandRegistrationsRequest::from_request(request)
     }
 }
 
@@ -3165,15 +3154,15 @@ impl V1A2pBrandRegistration {
         request
     }
 
-    /// `POST /v1/a2p/BrandRegistrations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrations> {
+    /// `POST /v1/a2p/BrandRegistrations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateBrandRegistrationsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_BRAND_REGISTRATIONS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateBrandRegistrationsRequest::from_request(request)
     }
 }
 
@@ -3190,18 +3179,15 @@ impl V1A2pBrandRegistrationSmsOtp {
         &self.path
     }
 
-    /// `POST /v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrationsBrandRegistrationOtp>
-    {
+    /// `POST /v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateBrandRegistrationOtpRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BRAND_REGISTRATION_OTP,
             self.path.clone(),
         );
-        request
+        writes::V1CreateBrandRegistrationOtpRequest::from_request(request)
     }
 }
 
@@ -3247,14 +3233,14 @@ impl V1A2pBrandRegistrationVettings {
         request
     }
 
-    /// `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `VettingProvider`.
     pub fn create(
         &self,
         vetting_provider: twilio_model::messaging::v1::BrandVettingVettingProvider,
-    ) -> crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrationsBrandVetting> {
+    ) -> writes::V1CreateBrandVettingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BRAND_VETTING,
@@ -3264,7 +3250,7 @@ impl V1A2pBrandRegistrationVettings {
             let x = vetting_provider;
             request.param("VettingProvider", x.as_str())
         };
-        request
+        writes::V1CreateBrandVettingRequest::from_request(request)
     }
 }
 
@@ -3430,22 +3416,19 @@ impl V2ChannelsSenders {
 
     /// Create a Sender.
     ///
-    /// `POST /v2/Channels/Senders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Channels/Senders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v2::ChannelsSenderResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateChannelsSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHANNELS_SENDER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateChannelsSenderRequest::from_request(request)
     }
 }
 
@@ -3488,35 +3471,32 @@ impl V2ChannelsSender {
 
     /// (WhatsApp only) Update a Sender. You can update a sender's information, including `profile`, `webhook`, and `configuration`. To verify a phone number, set `configuration.verification_code` to the One-time Password (OTP) that you received.
     ///
-    /// `POST /v2/Channels/Senders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Channels/Senders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::messaging::v2::ChannelsSenderResponse> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateChannelsSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHANNELS_SENDER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateChannelsSenderRequest::from_request(request)
     }
 
     /// (WhatsApp only) Delete a Sender.
     ///
-    /// `DELETE /v2/Channels/Senders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Channels/Senders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteChannelsSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_CHANNELS_SENDER,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteChannelsSenderRequest::from_request(request)
     }
 }
 
@@ -3557,15 +3537,15 @@ impl V2IndicatorsTypingJson {
 
     /// Send a typing indicator to notify the recipient that you are composing a message. Currently supported for whatsapp channel only. For WhatsApp, `messageId` is required.
     ///
-    /// `POST /v2/Indicators/Typing.json`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Indicators/Typing.json`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `channel`, `messageId`.
     pub fn create(
         &self,
         channel: impl Into<String>,
         message_id: impl Into<String>,
-    ) -> crate::WriteRequest<serde_json::Value> {
+    ) -> writes::V2CreateTypingIndicatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_TYPING_INDICATOR,
@@ -3579,7 +3559,7 @@ impl V2IndicatorsTypingJson {
             let x = message_id;
             request.param("messageId", x)
         };
-        request
+        writes::V2CreateTypingIndicatorRequest::from_request(request)
     }
 }
 
@@ -3722,19 +3702,19 @@ impl V3IndicatorsTypingJson {
 
     /// Send a typing indicator to notify the recipient that you are composing a message. Supported channels: WhatsApp, Apple Messages for Business. The request body varies by channel — use the `channel` field as the discriminator.
     ///
-    /// `POST /v3/Indicators/Typing.json`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v3/Indicators/Typing.json`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V3CreateV3TypingIndicatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V3_CREATE_V3_TYPING_INDICATOR,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V3CreateV3TypingIndicatorRequest::from_request(request)
     }
 }
 
@@ -3785,5 +3765,1875 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `VettingProvider`.
         pub fn vetting_provider(self, value: twilio_model::messaging::v1::BrandVettingVettingProvider) -> Self { let x = value; self.filter("VettingProvider", x.as_str()) }
 
+    }
+}
+
+/// The typed request of every write of Messaging: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate` (`UpdateDomainCertV4`): set its optional parameters, then `.await` it.
+        V1UpdateDomainCertV4Request => twilio_model::messaging::v1::DomainCertV4
+    }
+
+    impl V1UpdateDomainCertV4Request {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::DomainCertV4>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/Certificate` (`DeleteDomainCertV4`): set its optional parameters, then `.await` it.
+        V1DeleteDomainCertV4Request => ()
+    }
+
+    impl V1DeleteDomainCertV4Request {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/LinkShortening/Domains/{DomainSid}/Config` (`UpdateDomainConfig`): set its optional parameters, then `.await` it.
+        V1UpdateDomainConfigRequest => twilio_model::messaging::v1::DomainConfig
+    }
+
+    impl V1UpdateDomainConfigRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::DomainConfig>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// URL to receive click events to your webhook whenever the recipients click on the shortened links
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Boolean field to set customer delivery preference when there is a failure in linkShortening service
+        ///
+        /// Sent as the form field `ContinueOnFailure`.
+        pub fn continue_on_failure(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContinueOnFailure", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Customer's choice to send links with/without "https://" attached to shortened url. If true, messages will not be sent with https:// at the beginning of the url. If false, messages will be sent with https:// at the beginning of the url. False is the default behavior if it is not specified.
+        ///
+        /// Sent as the form field `DisableHttps`.
+        pub fn disable_https(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DisableHttps", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Any requests we receive to this domain that do not match an existing shortened message will be redirected to the fallback url. These will likely be either expired messages, random misdirected traffic, or intentional scraping.
+        ///
+        /// Sent as the form field `FallbackUrl`.
+        pub fn fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}` (`CreateLinkshorteningMessagingService`): set its optional parameters, then `.await` it.
+        V1CreateLinkshorteningMessagingServiceRequest => twilio_model::messaging::v1::LinkshorteningMessagingService
+    }
+
+    impl V1CreateLinkshorteningMessagingServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::messaging::v1::LinkshorteningMessagingService,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}` (`DeleteLinkshorteningMessagingService`): set its optional parameters, then `.await` it.
+        V1DeleteLinkshorteningMessagingServiceRequest => ()
+    }
+
+    impl V1DeleteLinkshorteningMessagingServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/LinkShortening/Domains/{DomainSid}/RequestManagedCert` (`UpdateRequestManagedCert`): set its optional parameters, then `.await` it.
+        V1UpdateRequestManagedCertRequest => twilio_model::messaging::v1::RequestManagedCert
+    }
+
+    impl V1UpdateRequestManagedCertRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::RequestManagedCert>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::messaging::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to enable [Area Code Geomatch](https://www.twilio.com/docs/messaging/services#area-code-geomatch) on the Service Instance.
+        ///
+        /// Sent as the form field `AreaCodeGeomatch`.
+        pub fn area_code_geomatch(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AreaCodeGeomatch", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `fallback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `FallbackMethod`.
+        pub fn fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// [OBSOLETE] Former feature used to fallback to long code sender after certain short code message failures.
+        ///
+        /// Sent as the form field `FallbackToLongCode`.
+        pub fn fallback_to_long_code(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackToLongCode", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL that we call using `fallback_method` if an error occurs while retrieving or executing the TwiML from the Inbound Request URL. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `fallback_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `FallbackUrl`.
+        pub fn fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `inbound_request_url`. Can be `GET` or `POST` and the default is `POST`.
+        ///
+        /// Sent as the form field `InboundMethod`.
+        pub fn inbound_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InboundMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we call using `inbound_method` when a message is received by any phone number or short code in the Service. When this property is `null`, receiving inbound messages is disabled. All messages sent to the Twilio phone number or short code will not be logged and received on the Account. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `inbound_request_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `InboundRequestUrl`.
+        pub fn inbound_request_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InboundRequestUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable the [MMS Converter](https://www.twilio.com/docs/messaging/services#mms-converter) for messages sent through the Service instance.
+        ///
+        /// Sent as the form field `MmsConverter`.
+        pub fn mms_converter(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MmsConverter", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `ScanMessageContent` parameter.
+        ///
+        /// Sent as the form field `ScanMessageContent`.
+        pub fn scan_message_content(
+            self,
+            value: twilio_model::messaging::v1::ServiceScanMessageContent,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ScanMessageContent", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to enable [Smart Encoding](https://www.twilio.com/docs/messaging/services#smart-encoding) for messages sent through the Service instance.
+        ///
+        /// Sent as the form field `SmartEncoding`.
+        pub fn smart_encoding(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmartEncoding", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL we should call to [pass status updates](https://www.twilio.com/docs/sms/api/message-resource#message-status-values) about message delivery.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable [Sticky Sender](https://www.twilio.com/docs/messaging/services#sticky-sender) on the Service instance.
+        ///
+        /// Sent as the form field `StickySender`.
+        pub fn sticky_sender(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StickySender", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Reserved.
+        ///
+        /// Sent as the form field `SynchronousValidation`.
+        pub fn synchronous_validation(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SynchronousValidation", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A boolean value that indicates either the webhook url configured on the phone number will be used or `inbound_request_url`/`fallback_url` url will be called when a message is received from the phone number. If this field is enabled then the webhook url defined on the phone number will override the `inbound_request_url`/`fallback_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `UseInboundWebhookOnNumber`.
+        pub fn use_inbound_webhook_on_number(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "UseInboundWebhookOnNumber",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// A string that describes the scenario in which the Messaging Service will be used. Possible values are `notifications`, `marketing`, `verification`, `discussion`, `poll`, `undeclared`.
+        ///
+        /// Sent as the form field `Usecase`.
+        pub fn usecase(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Usecase", x)
+            };
+            Self(request)
+        }
+
+        /// How long, in seconds, messages sent from the Service are valid. Can be an integer from `1` to `36,000`. Default value is `36,000`.
+        ///
+        /// Sent as the form field `ValidityPeriod`.
+        pub fn validity_period(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ValidityPeriod", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/PreregisteredUsa2p` (`CreateExternalCampaign`): set its optional parameters, then `.await` it.
+        V1CreateExternalCampaignRequest => twilio_model::messaging::v1::ExternalCampaign
+    }
+
+    impl V1CreateExternalCampaignRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::ExternalCampaign>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Customers should use this flag during the ERC registration process to indicate to Twilio that the campaign being registered is undergoing CNP migration. It is important for the user to first trigger the CNP migration process for said campaign in their CSP portal and have Twilio accept the sharing request, before making this api call.
+        ///
+        /// Sent as the form field `CnpMigration`.
+        pub fn cnp_migration(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CnpMigration", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::messaging::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to enable [Area Code Geomatch](https://www.twilio.com/docs/messaging/services#area-code-geomatch) on the Service Instance.
+        ///
+        /// Sent as the form field `AreaCodeGeomatch`.
+        pub fn area_code_geomatch(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AreaCodeGeomatch", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `fallback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `FallbackMethod`.
+        pub fn fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// [OBSOLETE] Former feature used to fallback to long code sender after certain short code message failures.
+        ///
+        /// Sent as the form field `FallbackToLongCode`.
+        pub fn fallback_to_long_code(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackToLongCode", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL that we call using `fallback_method` if an error occurs while retrieving or executing the TwiML from the Inbound Request URL. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `fallback_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `FallbackUrl`.
+        pub fn fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `inbound_request_url`. Can be `GET` or `POST` and the default is `POST`.
+        ///
+        /// Sent as the form field `InboundMethod`.
+        pub fn inbound_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InboundMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we call using `inbound_method` when a message is received by any phone number or short code in the Service. When this property is `null`, receiving inbound messages is disabled. All messages sent to the Twilio phone number or short code will not be logged and received on the Account. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `inbound_request_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `InboundRequestUrl`.
+        pub fn inbound_request_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InboundRequestUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable the [MMS Converter](https://www.twilio.com/docs/messaging/services#mms-converter) for messages sent through the Service instance.
+        ///
+        /// Sent as the form field `MmsConverter`.
+        pub fn mms_converter(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MmsConverter", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `ScanMessageContent` parameter.
+        ///
+        /// Sent as the form field `ScanMessageContent`.
+        pub fn scan_message_content(
+            self,
+            value: twilio_model::messaging::v1::ServiceScanMessageContent,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ScanMessageContent", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to enable [Smart Encoding](https://www.twilio.com/docs/messaging/services#smart-encoding) for messages sent through the Service instance.
+        ///
+        /// Sent as the form field `SmartEncoding`.
+        pub fn smart_encoding(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmartEncoding", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL we should call to [pass status updates](https://www.twilio.com/docs/sms/api/message-resource#message-status-values) about message delivery.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable [Sticky Sender](https://www.twilio.com/docs/messaging/services#sticky-sender) on the Service instance.
+        ///
+        /// Sent as the form field `StickySender`.
+        pub fn sticky_sender(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StickySender", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Reserved.
+        ///
+        /// Sent as the form field `SynchronousValidation`.
+        pub fn synchronous_validation(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SynchronousValidation", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A boolean value that indicates either the webhook url configured on the phone number will be used or `inbound_request_url`/`fallback_url` url will be called when a message is received from the phone number. If this field is enabled then the webhook url defined on the phone number will override the `inbound_request_url`/`fallback_url` defined for the Messaging Service.
+        ///
+        /// Sent as the form field `UseInboundWebhookOnNumber`.
+        pub fn use_inbound_webhook_on_number(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "UseInboundWebhookOnNumber",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// A string that describes the scenario in which the Messaging Service will be used. Possible values are `notifications`, `marketing`, `verification`, `discussion`, `poll`, `undeclared`.
+        ///
+        /// Sent as the form field `Usecase`.
+        pub fn usecase(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Usecase", x)
+            };
+            Self(request)
+        }
+
+        /// How long, in seconds, messages sent from the Service are valid. Can be an integer from `1` to `36,000`. Default value is `36,000`.
+        ///
+        /// Sent as the form field `ValidityPeriod`.
+        pub fn validity_period(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ValidityPeriod", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/AlphaSenders` (`CreateAlphaSender`): set its optional parameters, then `.await` it.
+        V1CreateAlphaSenderRequest => twilio_model::messaging::v1::ServiceAlphaSender
+    }
+
+    impl V1CreateAlphaSenderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::ServiceAlphaSender>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/AlphaSenders/{Sid}` (`DeleteAlphaSender`): set its optional parameters, then `.await` it.
+        V1DeleteAlphaSenderRequest => ()
+    }
+
+    impl V1DeleteAlphaSenderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{MessagingServiceSid}/ChannelSenders` (`CreateChannelSender`): set its optional parameters, then `.await` it.
+        V1CreateChannelSenderRequest => twilio_model::messaging::v1::ServiceChannelSender
+    }
+
+    impl V1CreateChannelSenderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::ServiceChannelSender>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}` (`DeleteChannelSender`): set its optional parameters, then `.await` it.
+        V1DeleteChannelSenderRequest => ()
+    }
+
+    impl V1DeleteChannelSenderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p` (`CreateUsAppToPerson`): set its optional parameters, then `.await` it.
+        V1CreateUsAppToPersonRequest => serde_json::Value
+    }
+
+    impl V1CreateUsAppToPersonRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+
+        /// A boolean that specifies whether campaign is age gated or not.
+        ///
+        /// Sent as the form field `AgeGated`.
+        pub fn age_gated(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AgeGated", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A boolean that specifies whether campaign allows direct lending or not.
+        ///
+        /// Sent as the form field `DirectLending`.
+        pub fn direct_lending(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DirectLending", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// End users should be able to text in a keyword to receive help. Those keywords must be provided as part of the campaign registration request. This field is required if managing help keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out features). Values must be alphanumeric. 255 character maximum.
+        ///
+        /// Sent as the form field `HelpKeywords`.
+        pub fn help_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("HelpKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// When customers receive the help keywords from their end users, Twilio customers are expected to send back an auto-generated response; this may include the brand name and additional support contact information. This field is required if managing help keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out features). 20 character minimum. 320 character maximum.
+        ///
+        /// Sent as the form field `HelpMessage`.
+        pub fn help_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("HelpMessage", x)
+            };
+            Self(request)
+        }
+
+        /// If end users can text in a keyword to start receiving messages from this campaign, those keywords must be provided. This field is required if end users can text in a keyword to start receiving messages from this campaign. Values must be alphanumeric. 255 character maximum.
+        ///
+        /// Sent as the form field `OptInKeywords`.
+        pub fn opt_in_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// If end users can text in a keyword to start receiving messages from this campaign, the auto-reply messages sent to the end users must be provided. The opt-in response should include the Brand name, confirmation of opt-in enrollment to a recurring message campaign, how to get help, and clear description of how to opt-out. This field is required if end users can text in a keyword to start receiving messages from this campaign. 20 character minimum. 320 character maximum.
+        ///
+        /// Sent as the form field `OptInMessage`.
+        pub fn opt_in_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInMessage", x)
+            };
+            Self(request)
+        }
+
+        /// End users should be able to text in a keyword to stop receiving messages from this campaign. Those keywords must be provided. This field is required if managing opt out keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out features). Values must be alphanumeric. 255 character maximum.
+        ///
+        /// Sent as the form field `OptOutKeywords`.
+        pub fn opt_out_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptOutKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// Upon receiving the opt-out keywords from the end users, Twilio customers are expected to send back an auto-generated response, which must provide acknowledgment of the opt-out request and confirmation that no further messages will be sent. It is also recommended that these opt-out messages include the brand name. This field is required if managing opt out keywords yourself (i.e. not using Twilio's Default or Advanced Opt Out features). 20 character minimum. 320 character maximum.
+        ///
+        /// Sent as the form field `OptOutMessage`.
+        pub fn opt_out_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptOutMessage", x)
+            };
+            Self(request)
+        }
+
+        /// The URL of the privacy policy for the campaign.
+        ///
+        /// Sent as the form field `PrivacyPolicyUrl`.
+        pub fn privacy_policy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivacyPolicyUrl", x)
+            };
+            Self(request)
+        }
+
+        /// A boolean that specifies whether campaign has Subscriber Optin or not.
+        ///
+        /// Sent as the form field `SubscriberOptIn`.
+        pub fn subscriber_opt_in(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SubscriberOptIn", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL of the terms and conditions for the campaign.
+        ///
+        /// Sent as the form field `TermsAndConditionsUrl`.
+        pub fn terms_and_conditions_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TermsAndConditionsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Api-Version`.
+        pub fn x_twilio_api_version(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("X-Twilio-Api-Version", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` (`UpdateUsAppToPerson`): set its optional parameters, then `.await` it.
+        V1UpdateUsAppToPersonRequest => serde_json::Value
+    }
+
+    impl V1UpdateUsAppToPersonRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+
+        /// The URL of the privacy policy for the campaign.
+        ///
+        /// Sent as the form field `PrivacyPolicyUrl`.
+        pub fn privacy_policy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivacyPolicyUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The URL of the terms and conditions for the campaign.
+        ///
+        /// Sent as the form field `TermsAndConditionsUrl`.
+        pub fn terms_and_conditions_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TermsAndConditionsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The header `X-Twilio-Api-Version`.
+        pub fn x_twilio_api_version(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("X-Twilio-Api-Version", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` (`DeleteUsAppToPerson`): set its optional parameters, then `.await` it.
+        V1DeleteUsAppToPersonRequest => ()
+    }
+
+    impl V1DeleteUsAppToPersonRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders` (`CreateDestinationAlphaSender`): set its optional parameters, then `.await` it.
+        V1CreateDestinationAlphaSenderRequest => twilio_model::messaging::v1::ServiceDestinationAlphaSender
+    }
+
+    impl V1CreateDestinationAlphaSenderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::messaging::v1::ServiceDestinationAlphaSender,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The Optional Two Character ISO Country Code the Alphanumeric Sender ID will be used for. If the IsoCountryCode is not provided, a default Alpha Sender will be created that can be used across all countries.
+        ///
+        /// Sent as the form field `IsoCountryCode`.
+        pub fn iso_country_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsoCountryCode", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}` (`DeleteDestinationAlphaSender`): set its optional parameters, then `.await` it.
+        V1DeleteDestinationAlphaSenderRequest => ()
+    }
+
+    impl V1DeleteDestinationAlphaSenderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/PhoneNumbers` (`CreatePhoneNumber`): set its optional parameters, then `.await` it.
+        V1CreatePhoneNumberRequest => twilio_model::messaging::v1::ServicePhoneNumber
+    }
+
+    impl V1CreatePhoneNumberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::ServicePhoneNumber>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` (`DeletePhoneNumber`): set its optional parameters, then `.await` it.
+        V1DeletePhoneNumberRequest => ()
+    }
+
+    impl V1DeletePhoneNumberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/ShortCodes` (`CreateShortCode`): set its optional parameters, then `.await` it.
+        V1CreateShortCodeRequest => twilio_model::messaging::v1::ServiceShortCode
+    }
+
+    impl V1CreateShortCodeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::ServiceShortCode>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/ShortCodes/{Sid}` (`DeleteShortCode`): set its optional parameters, then `.await` it.
+        V1DeleteShortCodeRequest => ()
+    }
+
+    impl V1DeleteShortCodeRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Tollfree/Verifications` (`CreateTollfreeVerification`): set its optional parameters, then `.await` it.
+        V1CreateTollfreeVerificationRequest => twilio_model::messaging::v1::TollfreeVerification
+    }
+
+    impl V1CreateTollfreeVerificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::TollfreeVerification>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Additional information to be provided for verification.
+        ///
+        /// Sent as the form field `AdditionalInformation`.
+        pub fn additional_information(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AdditionalInformation", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates if the content is age gated.
+        ///
+        /// Sent as the form field `AgeGatedContent`.
+        pub fn age_gated_content(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AgeGatedContent", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The city of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCity`.
+        pub fn business_city(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCity", x)
+            };
+            Self(request)
+        }
+
+        /// The email address of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactEmail`.
+        pub fn business_contact_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The first name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactFirstName`.
+        pub fn business_contact_first_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactFirstName", x)
+            };
+            Self(request)
+        }
+
+        /// The last name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactLastName`.
+        pub fn business_contact_last_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactLastName", x)
+            };
+            Self(request)
+        }
+
+        /// The E.164 formatted phone number of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactPhone`.
+        pub fn business_contact_phone(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactPhone", x)
+            };
+            Self(request)
+        }
+
+        /// The country of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCountry`.
+        pub fn business_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCountry", x)
+            };
+            Self(request)
+        }
+
+        /// The postal code of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessPostalCode`.
+        pub fn business_postal_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessPostalCode", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessRegistrationAuthority` parameter.
+        ///
+        /// Sent as the form field `BusinessRegistrationAuthority`.
+        pub fn business_registration_authority(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationAuthority", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The country where the business is registered. Required for all business types except SOLE_PROPRIETOR.
+        ///
+        /// Sent as the form field `BusinessRegistrationCountry`.
+        pub fn business_registration_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationCountry", x)
+            };
+            Self(request)
+        }
+
+        /// A legally recognized business registration number. Required for all business types except SOLE_PROPRIETOR.
+        ///
+        /// Sent as the form field `BusinessRegistrationNumber`.
+        pub fn business_registration_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The E.164 formatted number associated with the business.
+        ///
+        /// Sent as the form field `BusinessRegistrationPhoneNumber`.
+        pub fn business_registration_phone_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationPhoneNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The state/province/region of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStateProvinceRegion`.
+        pub fn business_state_province_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStateProvinceRegion", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress`.
+        pub fn business_street_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress2`.
+        pub fn business_street_address2(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress2", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessType` parameter.
+        ///
+        /// Sent as the form field `BusinessType`.
+        pub fn business_type(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationBusinessType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Customer's Profile Bundle BundleSid.
+        ///
+        /// Sent as the form field `CustomerProfileSid`.
+        pub fn customer_profile_sid(self, value: twilio_model::BundleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomerProfileSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Trade name, sub entity, or downstream business name of business being submitted for verification
+        ///
+        /// Sent as the form field `DoingBusinessAs`.
+        pub fn doing_business_as(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DoingBusinessAs", x)
+            };
+            Self(request)
+        }
+
+        /// An optional external reference ID supplied by customer and echoed back on status retrieval.
+        ///
+        /// Sent as the form field `ExternalReferenceId`.
+        pub fn external_reference_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ExternalReferenceId", x)
+            };
+            Self(request)
+        }
+
+        /// A sample help message provided to users.
+        ///
+        /// Sent as the form field `HelpMessageSample`.
+        pub fn help_message_sample(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("HelpMessageSample", x)
+            };
+            Self(request)
+        }
+
+        /// The confirmation message sent to users when they opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInConfirmationMessage`.
+        pub fn opt_in_confirmation_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInConfirmationMessage", x)
+            };
+            Self(request)
+        }
+
+        /// List of keywords that users can text in to opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInKeywords`.
+        pub fn opt_in_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// The URL to the privacy policy for the business or organization.
+        ///
+        /// Sent as the form field `PrivacyPolicyUrl`.
+        pub fn privacy_policy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivacyPolicyUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The URL to the terms and conditions for the business or organization.
+        ///
+        /// Sent as the form field `TermsAndConditionsUrl`.
+        pub fn terms_and_conditions_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TermsAndConditionsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the vetting
+        ///
+        /// Sent as the form field `VettingId`.
+        pub fn vetting_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingId", x)
+            };
+            Self(request)
+        }
+
+        /// The `VettingProvider` parameter.
+        ///
+        /// Sent as the form field `VettingProvider`.
+        pub fn vetting_provider(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationVettingProvider,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingProvider", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Tollfree/Verifications/{Sid}` (`UpdateTollfreeVerification`): set its optional parameters, then `.await` it.
+        V1UpdateTollfreeVerificationRequest => twilio_model::messaging::v1::TollfreeVerification
+    }
+
+    impl V1UpdateTollfreeVerificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::TollfreeVerification>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Additional information to be provided for verification.
+        ///
+        /// Sent as the form field `AdditionalInformation`.
+        pub fn additional_information(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AdditionalInformation", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates if the content is age gated.
+        ///
+        /// Sent as the form field `AgeGatedContent`.
+        pub fn age_gated_content(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AgeGatedContent", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The city of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCity`.
+        pub fn business_city(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCity", x)
+            };
+            Self(request)
+        }
+
+        /// The email address of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactEmail`.
+        pub fn business_contact_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The first name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactFirstName`.
+        pub fn business_contact_first_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactFirstName", x)
+            };
+            Self(request)
+        }
+
+        /// The last name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactLastName`.
+        pub fn business_contact_last_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactLastName", x)
+            };
+            Self(request)
+        }
+
+        /// The E.164 formatted phone number of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactPhone`.
+        pub fn business_contact_phone(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactPhone", x)
+            };
+            Self(request)
+        }
+
+        /// The country of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCountry`.
+        pub fn business_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCountry", x)
+            };
+            Self(request)
+        }
+
+        /// The name of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessName`.
+        pub fn business_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessName", x)
+            };
+            Self(request)
+        }
+
+        /// The postal code of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessPostalCode`.
+        pub fn business_postal_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessPostalCode", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessRegistrationAuthority` parameter.
+        ///
+        /// Sent as the form field `BusinessRegistrationAuthority`.
+        pub fn business_registration_authority(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationAuthority", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Country business is registered in
+        ///
+        /// Sent as the form field `BusinessRegistrationCountry`.
+        pub fn business_registration_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationCountry", x)
+            };
+            Self(request)
+        }
+
+        /// A legally recognized business registration number
+        ///
+        /// Sent as the form field `BusinessRegistrationNumber`.
+        pub fn business_registration_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The E.164 formatted number associated with the business.
+        ///
+        /// Sent as the form field `BusinessRegistrationPhoneNumber`.
+        pub fn business_registration_phone_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationPhoneNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The state/province/region of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStateProvinceRegion`.
+        pub fn business_state_province_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStateProvinceRegion", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress`.
+        pub fn business_street_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress2`.
+        pub fn business_street_address2(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress2", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessType` parameter.
+        ///
+        /// Sent as the form field `BusinessType`.
+        pub fn business_type(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationBusinessType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The website of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessWebsite`.
+        pub fn business_website(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessWebsite", x)
+            };
+            Self(request)
+        }
+
+        /// Trade name, sub entity, or downstream business name of business being submitted for verification
+        ///
+        /// Sent as the form field `DoingBusinessAs`.
+        pub fn doing_business_as(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DoingBusinessAs", x)
+            };
+            Self(request)
+        }
+
+        /// Describe why the verification is being edited. If the verification was rejected because of a technical issue, such as the website being down, and the issue has been resolved this parameter should be set to something similar to 'Website fixed'.
+        ///
+        /// Sent as the form field `EditReason`.
+        pub fn edit_reason(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EditReason", x)
+            };
+            Self(request)
+        }
+
+        /// A sample help message provided to users.
+        ///
+        /// Sent as the form field `HelpMessageSample`.
+        pub fn help_message_sample(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("HelpMessageSample", x)
+            };
+            Self(request)
+        }
+
+        /// Estimate monthly volume of messages from the Tollfree Number.
+        ///
+        /// Sent as the form field `MessageVolume`.
+        pub fn message_volume(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessageVolume", x)
+            };
+            Self(request)
+        }
+
+        /// The email address to receive the notification about the verification result. .
+        ///
+        /// Sent as the form field `NotificationEmail`.
+        pub fn notification_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The confirmation message sent to users when they opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInConfirmationMessage`.
+        pub fn opt_in_confirmation_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInConfirmationMessage", x)
+            };
+            Self(request)
+        }
+
+        /// Link to an image that shows the opt-in workflow. Multiple images allowed and must be a publicly hosted URL.
+        ///
+        /// Sent as the form field `OptInImageUrls`.
+        pub fn opt_in_image_urls(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInImageUrls", x);
+            }
+            Self(request)
+        }
+
+        /// List of keywords that users can text in to opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInKeywords`.
+        pub fn opt_in_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// The `OptInType` parameter.
+        ///
+        /// Sent as the form field `OptInType`.
+        pub fn opt_in_type(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationOptInType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL to the privacy policy for the business or organization.
+        ///
+        /// Sent as the form field `PrivacyPolicyUrl`.
+        pub fn privacy_policy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivacyPolicyUrl", x)
+            };
+            Self(request)
+        }
+
+        /// An example of message content, i.e. a sample message.
+        ///
+        /// Sent as the form field `ProductionMessageSample`.
+        pub fn production_message_sample(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ProductionMessageSample", x)
+            };
+            Self(request)
+        }
+
+        /// The URL to the terms and conditions for the business or organization.
+        ///
+        /// Sent as the form field `TermsAndConditionsUrl`.
+        pub fn terms_and_conditions_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TermsAndConditionsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `UseCaseCategories` parameter.
+        ///
+        /// Sent as the form field `UseCaseCategories`.
+        pub fn use_case_categories(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("UseCaseCategories", value);
+            Self(request)
+        }
+
+        /// Use this to further explain how messaging is used by the business or organization.
+        ///
+        /// Sent as the form field `UseCaseSummary`.
+        pub fn use_case_summary(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UseCaseSummary", x)
+            };
+            Self(request)
+        }
+
+        /// The unique ID of the vetting
+        ///
+        /// Sent as the form field `VettingId`.
+        pub fn vetting_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingId", x)
+            };
+            Self(request)
+        }
+
+        /// The `VettingProvider` parameter.
+        ///
+        /// Sent as the form field `VettingProvider`.
+        pub fn vetting_provider(
+            self,
+            value: twilio_model::messaging::v1::TollfreeVerificationVettingProvider,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingProvider", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Tollfree/Verifications/{Sid}` (`DeleteTollfreeVerification`): set its optional parameters, then `.await` it.
+        V1DeleteTollfreeVerificationRequest => ()
+    }
+
+    impl V1DeleteTollfreeVerificationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/a2p/BrandRegistrations` (`CreateBrandRegistrations`): set its optional parameters, then `.await` it.
+        V1CreateBrandRegistrationsRequest => twilio_model::messaging::v1::BrandRegistrations
+    }
+
+    impl V1CreateBrandRegistrationsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrations>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Type of brand being created. One of: "STANDARD", "SOLE_PROPRIETOR". SOLE_PROPRIETOR is for low volume, SOLE_PROPRIETOR use cases. STANDARD is for all other use cases.
+        ///
+        /// Sent as the form field `BrandType`.
+        pub fn brand_type(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BrandType", x)
+            };
+            Self(request)
+        }
+
+        /// A boolean that specifies whether brand should be a mock or not. If true, brand will be registered as a mock brand. Defaults to false if no value is provided.
+        ///
+        /// Sent as the form field `Mock`.
+        pub fn mock(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Mock", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A flag to disable automatic secondary vetting for brands which it would otherwise be done.
+        ///
+        /// Sent as the form field `SkipAutomaticSecVet`.
+        pub fn skip_automatic_sec_vet(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SkipAutomaticSecVet", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/a2p/BrandRegistrations/{Sid}` (`UpdateBrandRegistrations`): set its optional parameters, then `.await` it.
+        V1UpdateBrandRegistrationsRequest => twilio_model::messaging::v1::BrandRegistrations
+    }
+
+    impl V1UpdateBrandRegistrationsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v1::BrandRegistrations>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp` (`CreateBrandRegistrationOtp`): set its optional parameters, then `.await` it.
+        V1CreateBrandRegistrationOtpRequest => twilio_model::messaging::v1::BrandRegistrationsBrandRegistrationOtp
+    }
+
+    impl V1CreateBrandRegistrationOtpRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::messaging::v1::BrandRegistrationsBrandRegistrationOtp,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings` (`CreateBrandVetting`): set its optional parameters, then `.await` it.
+        V1CreateBrandVettingRequest => twilio_model::messaging::v1::BrandRegistrationsBrandVetting
+    }
+
+    impl V1CreateBrandVettingRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::messaging::v1::BrandRegistrationsBrandVetting,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The unique ID of the vetting
+        ///
+        /// Sent as the form field `VettingId`.
+        pub fn vetting_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingId", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Channels/Senders` (`CreateChannelsSender`): set its optional parameters, then `.await` it.
+        V2CreateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
+    }
+
+    impl V2CreateChannelsSenderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v2::ChannelsSenderResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Channels/Senders/{Sid}` (`UpdateChannelsSender`): set its optional parameters, then `.await` it.
+        V2UpdateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
+    }
+
+    impl V2UpdateChannelsSenderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::messaging::v2::ChannelsSenderResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Channels/Senders/{Sid}` (`DeleteChannelsSender`): set its optional parameters, then `.await` it.
+        V2DeleteChannelsSenderRequest => ()
+    }
+
+    impl V2DeleteChannelsSenderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Indicators/Typing.json` (`CreateTypingIndicator`): set its optional parameters, then `.await` it.
+        V2CreateTypingIndicatorRequest => serde_json::Value
+    }
+
+    impl V2CreateTypingIndicatorRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v3/Indicators/Typing.json` (`CreateV3TypingIndicator`): set its optional parameters, then `.await` it.
+        V3CreateV3TypingIndicatorRequest => serde_json::Value
+    }
+
+    impl V3CreateV3TypingIndicatorRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
     }
 }

@@ -452,22 +452,19 @@ impl V2Alarms {
         request
     }
 
-    /// `POST /v2/Alarms`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Alarms`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::monitor::v2::AlarmSidRepsonse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateAlarmRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ALARM,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateAlarmRequest::from_request(request)
     }
 }
 
@@ -506,33 +503,30 @@ impl V2Alarm {
         request
     }
 
-    /// `PUT /v2/Alarms/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v2/Alarms/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::monitor::v2::AlarmSidRepsonse> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateAlarmRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_ALARM,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateAlarmRequest::from_request(request)
     }
 
-    /// `DELETE /v2/Alarms/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Alarms/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteAlarmRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_ALARM,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteAlarmRequest::from_request(request)
     }
 }
 
@@ -549,19 +543,19 @@ impl V2AlarmStatus {
         &self.path
     }
 
-    /// `PUT /v2/Alarms/{Sid}/status`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `PUT /v2/Alarms/{Sid}/status`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> crate::WriteRequest<()> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateAlarmStatusRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_ALARM_STATUS,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateAlarmStatusRequest::from_request(request)
     }
 }
 
@@ -627,5 +621,58 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `SortOrder`.
         pub fn sort_order(self, value: impl Into<String>) -> Self { let x = value; self.filter("SortOrder", x) }
 
+    }
+}
+
+/// The typed request of every write of Monitor: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v2/Alarms` (`CreateAlarm`): set its optional parameters, then `.await` it.
+        V2CreateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
+    }
+
+    impl V2CreateAlarmRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::monitor::v2::AlarmSidRepsonse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v2/Alarms/{Sid}` (`UpdateAlarm`): set its optional parameters, then `.await` it.
+        V2UpdateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
+    }
+
+    impl V2UpdateAlarmRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::monitor::v2::AlarmSidRepsonse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Alarms/{Sid}` (`DeleteAlarm`): set its optional parameters, then `.await` it.
+        V2DeleteAlarmRequest => ()
+    }
+
+    impl V2DeleteAlarmRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `PUT /v2/Alarms/{Sid}/status` (`UpdateAlarmStatus`): set its optional parameters, then `.await` it.
+        V2UpdateAlarmStatusRequest => ()
+    }
+
+    impl V2UpdateAlarmStatusRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

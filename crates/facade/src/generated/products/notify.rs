@@ -422,14 +422,14 @@ impl V1Credentials {
         request
     }
 
-    /// `POST /v1/Credentials`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Credentials`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Type`.
     pub fn create(
         &self,
         r#type: twilio_model::notify::v1::CredentialPushService,
-    ) -> crate::WriteRequest<twilio_model::notify::v1::Credential> {
+    ) -> writes::V1CreateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL,
@@ -439,7 +439,7 @@ impl V1Credentials {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V1CreateCredentialRequest::from_request(request)
     }
 }
 
@@ -476,26 +476,26 @@ impl V1Credential {
         request
     }
 
-    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::notify::v1::Credential> {
+    /// `POST /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCredentialRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Credentials/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialRequest::from_request(request)
     }
 }
 
@@ -537,15 +537,15 @@ impl V1Services {
         request
     }
 
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::notify::v1::Service> {
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -608,26 +608,26 @@ impl V1Service {
         request
     }
 
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::notify::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -669,8 +669,8 @@ impl V1ServiceBindings {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Bindings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Bindings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Address`, `BindingType`, `Identity`.
     pub fn create(
@@ -678,7 +678,7 @@ impl V1ServiceBindings {
         address: impl Into<String>,
         binding_type: twilio_model::notify::v1::BindingBindingType,
         identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::notify::v1::ServiceBinding> {
+    ) -> writes::V1CreateBindingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BINDING,
@@ -696,7 +696,7 @@ impl V1ServiceBindings {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V1CreateBindingRequest::from_request(request)
     }
 }
 
@@ -733,15 +733,15 @@ impl V1ServiceBinding {
         request
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Bindings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteBindingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_BINDING,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteBindingRequest::from_request(request)
     }
 }
 
@@ -758,15 +758,15 @@ impl V1ServiceNotifications {
         &self.path
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Notifications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::notify::v1::ServiceNotification> {
+    /// `POST /v1/Services/{ServiceSid}/Notifications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateNotificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_NOTIFICATION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateNotificationRequest::from_request(request)
     }
 }
 
@@ -802,5 +802,844 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Tag`.
         pub fn tag(self, value: impl IntoIterator<Item = String>) -> Self { let mut request = self; for x in value { request = request.query("Tag", x); } request }
 
+    }
+}
+
+/// The typed request of every write of Notify: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials` (`CreateCredential`): set its optional parameters, then `.await` it.
+        V1CreateCredentialRequest => twilio_model::notify::v1::Credential
+    }
+
+    impl V1CreateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// [GCM only] The `Server key` of your project from Firebase console under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL-encoded representation of the certificate. Strip everything outside of the headers, e.g. `-----BEGIN CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEFBQAwgZYxCzAJBgNV.....A==-----END CERTIFICATE-----`
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL-encoded representation of the private key. Strip everything outside of the headers, e.g. `-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s+cmBY3WIz+cUDqmxiieR\n.-----END RSA PRIVATE KEY-----`
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] Whether to send the credential to sandbox APNs. Can be `true` to send to sandbox APNs or `false` to send to production.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// [FCM only] The `Server key` of your project from Firebase console under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Credentials/{Sid}` (`UpdateCredential`): set its optional parameters, then `.await` it.
+        V1UpdateCredentialRequest => twilio_model::notify::v1::Credential
+    }
+
+    impl V1UpdateCredentialRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::Credential>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// [GCM only] The `Server key` of your project from Firebase console under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `ApiKey`.
+        pub fn api_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApiKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL-encoded representation of the certificate. Strip everything outside of the headers, e.g. `-----BEGIN CERTIFICATE-----MIIFnTCCBIWgAwIBAgIIAjy9H849+E8wDQYJKoZIhvcNAQEFBQAwgZYxCzAJBgNV.....A==-----END CERTIFICATE-----`
+        ///
+        /// Sent as the form field `Certificate`.
+        pub fn certificate(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Certificate", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] The URL-encoded representation of the private key. Strip everything outside of the headers, e.g. `-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEAuyf/lNrH9ck8DmNyo3fGgvCI1l9s+cmBY3WIz+cUDqmxiieR\n.-----END RSA PRIVATE KEY-----`
+        ///
+        /// Sent as the form field `PrivateKey`.
+        pub fn private_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivateKey", x)
+            };
+            Self(request)
+        }
+
+        /// [APN only] Whether to send the credential to sandbox APNs. Can be `true` to send to sandbox APNs or `false` to send to production.
+        ///
+        /// Sent as the form field `Sandbox`.
+        pub fn sandbox(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sandbox", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// [FCM only] The `Server key` of your project from Firebase console under Settings / Cloud messaging.
+        ///
+        /// Sent as the form field `Secret`.
+        pub fn secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secret", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Credentials/{Sid}` (`DeleteCredential`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialRequest => ()
+    }
+
+    impl V1DeleteCredentialRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::notify::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `AlexaSkillId`.
+        pub fn alexa_skill_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AlexaSkillId", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for APN Bindings.
+        ///
+        /// Sent as the form field `ApnCredentialSid`.
+        pub fn apn_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApnCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `DefaultAlexaNotificationProtocolVersion`.
+        pub fn default_alexa_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultAlexaNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending APNS notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultApnNotificationProtocolVersion`.
+        pub fn default_apn_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultApnNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending FCM notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultFcmNotificationProtocolVersion`.
+        pub fn default_fcm_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultFcmNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending GCM notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultGcmNotificationProtocolVersion`.
+        pub fn default_gcm_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultGcmNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// Callback configuration that enables delivery callbacks, default false
+        ///
+        /// Sent as the form field `DeliveryCallbackEnabled`.
+        pub fn delivery_callback_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryCallbackEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// URL to send delivery status callback.
+        ///
+        /// Sent as the form field `DeliveryCallbackUrl`.
+        pub fn delivery_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `FacebookMessengerPageId`.
+        pub fn facebook_messenger_page_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FacebookMessengerPageId", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for FCM Bindings.
+        ///
+        /// Sent as the form field `FcmCredentialSid`.
+        pub fn fcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for GCM Bindings.
+        ///
+        /// Sent as the form field `GcmCredentialSid`.
+        pub fn gcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("GcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to log notifications. Can be: `true` or `false` and the default is `true`.
+        ///
+        /// Sent as the form field `LogEnabled`.
+        pub fn log_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LogEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Messaging Service](https://www.twilio.com/docs/sms/quickstart#messaging-services) to use for SMS Bindings. This parameter must be set in order to send SMS notifications.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::notify::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `AlexaSkillId`.
+        pub fn alexa_skill_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AlexaSkillId", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for APN Bindings.
+        ///
+        /// Sent as the form field `ApnCredentialSid`.
+        pub fn apn_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ApnCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `DefaultAlexaNotificationProtocolVersion`.
+        pub fn default_alexa_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultAlexaNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending APNS notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultApnNotificationProtocolVersion`.
+        pub fn default_apn_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultApnNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending FCM notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultFcmNotificationProtocolVersion`.
+        pub fn default_fcm_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultFcmNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use for sending GCM notifications. Can be overridden on a Binding by Binding basis when creating a [Binding](https://www.twilio.com/docs/notify/api/binding-resource) resource.
+        ///
+        /// Sent as the form field `DefaultGcmNotificationProtocolVersion`.
+        pub fn default_gcm_notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultGcmNotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// Callback configuration that enables delivery callbacks, default false
+        ///
+        /// Sent as the form field `DeliveryCallbackEnabled`.
+        pub fn delivery_callback_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryCallbackEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// URL to send delivery status callback.
+        ///
+        /// Sent as the form field `DeliveryCallbackUrl`.
+        pub fn delivery_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `FacebookMessengerPageId`.
+        pub fn facebook_messenger_page_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FacebookMessengerPageId", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for FCM Bindings.
+        ///
+        /// Sent as the form field `FcmCredentialSid`.
+        pub fn fcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) to use for GCM Bindings.
+        ///
+        /// Sent as the form field `GcmCredentialSid`.
+        pub fn gcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("GcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to log notifications. Can be: `true` or `false` and the default is `true`.
+        ///
+        /// Sent as the form field `LogEnabled`.
+        pub fn log_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LogEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Messaging Service](https://www.twilio.com/docs/sms/quickstart#messaging-services) to use for SMS Bindings. This parameter must be set in order to send SMS notifications.
+        ///
+        /// Sent as the form field `MessagingServiceSid`.
+        pub fn messaging_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Bindings` (`CreateBinding`): set its optional parameters, then `.await` it.
+        V1CreateBindingRequest => twilio_model::notify::v1::ServiceBinding
+    }
+
+    impl V1CreateBindingRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::ServiceBinding>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the [Credential](https://www.twilio.com/docs/notify/api/credential-resource) resource to be used to send notifications to this Binding. If present, this overrides the Credential specified in the Service resource. Applies to only `apn`, `fcm`, and `gcm` type Bindings.
+        ///
+        /// Sent as the form field `CredentialSid`.
+        pub fn credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `Endpoint`.
+        pub fn endpoint(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Endpoint", x)
+            };
+            Self(request)
+        }
+
+        /// The protocol version to use to send the notification. This defaults to the value of `default_xxxx_notification_protocol_version` for the protocol in the [Service](https://www.twilio.com/docs/notify/api/service-resource). The current version is `"3"` for `apn`, `fcm`, and `gcm` type Bindings. The parameter is not applicable to `sms` and `facebook-messenger` type Bindings as the data format is fixed.
+        ///
+        /// Sent as the form field `NotificationProtocolVersion`.
+        pub fn notification_protocol_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationProtocolVersion", x)
+            };
+            Self(request)
+        }
+
+        /// A tag that can be used to select the Bindings to notify. Repeat this parameter to specify more than one tag, up to a total of 20 tags.
+        ///
+        /// Sent as the form field `Tag`.
+        pub fn tag(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Tag", x);
+            }
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Bindings/{Sid}` (`DeleteBinding`): set its optional parameters, then `.await` it.
+        V1DeleteBindingRequest => ()
+    }
+
+    impl V1DeleteBindingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Notifications` (`CreateNotification`): set its optional parameters, then `.await` it.
+        V1CreateNotificationRequest => twilio_model::notify::v1::ServiceNotification
+    }
+
+    impl V1CreateNotificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::notify::v1::ServiceNotification>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The actions to display for the notification. For APNS, translates to the `aps.category` value. For GCM, translates to the `data.twi_action` value. For SMS, this parameter is not supported and is omitted from deliveries to those channels.
+        ///
+        /// Sent as the form field `Action`.
+        pub fn action(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Action", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `Alexa`.
+        pub fn alexa(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Alexa", value);
+            Self(request)
+        }
+
+        /// The APNS-specific payload that overrides corresponding attributes in the generic payload for APNS Bindings. This property maps to the APNS `Payload` item, therefore the `aps` key must be used to change standard attributes. Adds custom key-value pairs to the root of the dictionary. See the [APNS documentation](https://developer.apple.com/library/content/documentation/NetworkingInternet/Conceptual/RemoteNotificationsPG/CommunicatingwithAPNs.html) for more details. We reserve keys that start with `twi_` for future use. Custom keys that start with `twi_` are not allowed.
+        ///
+        /// Sent as the form field `Apn`.
+        pub fn apn(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Apn", value);
+            Self(request)
+        }
+
+        /// The notification text. For FCM and GCM, translates to `data.twi_body`. For APNS, translates to `aps.alert.body`. For SMS, translates to `body`. SMS requires either this `body` value, or `media_urls` attribute defined in the `sms` parameter of the notification.
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// The custom key-value pairs of the notification's payload. For FCM and GCM, this value translates to `data` in the FCM and GCM payloads. FCM and GCM [reserve certain keys](https://firebase.google.com/docs/cloud-messaging/http-server-ref) that cannot be used in those channels. For APNS, attributes of `data` are inserted into the APNS payload as custom properties outside of the `aps` dictionary. In all channels, we reserve keys that start with `twi_` for future use. Custom keys that start with `twi_` are not allowed and are rejected as 400 Bad request with no delivery attempted. For SMS, this parameter is not supported and is omitted from deliveries to those channels.
+        ///
+        /// Sent as the form field `Data`.
+        pub fn data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Data", value);
+            Self(request)
+        }
+
+        /// URL to send webhooks.
+        ///
+        /// Sent as the form field `DeliveryCallbackUrl`.
+        pub fn delivery_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `FacebookMessenger`.
+        pub fn facebook_messenger(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("FacebookMessenger", value);
+            Self(request)
+        }
+
+        /// The FCM-specific payload that overrides corresponding attributes in the generic payload for FCM Bindings. This property maps to the root JSON dictionary. See the [FCM documentation](https://firebase.google.com/docs/cloud-messaging/http-server-ref#downstream) for more details. Target parameters `to`, `registration_ids`, `condition`, and `notification_key` are not allowed in this parameter. We reserve keys that start with `twi_` for future use. Custom keys that start with `twi_` are not allowed. FCM also [reserves certain keys](https://firebase.google.com/docs/cloud-messaging/http-server-ref), which cannot be used in that channel.
+        ///
+        /// Sent as the form field `Fcm`.
+        pub fn fcm(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Fcm", value);
+            Self(request)
+        }
+
+        /// The GCM-specific payload that overrides corresponding attributes in the generic payload for GCM Bindings.  This property maps to the root JSON dictionary. See the [GCM documentation](https://firebase.google.com/docs/cloud-messaging/http-server-ref) for more details. Target parameters `to`, `registration_ids`, and `notification_key` are not allowed. We reserve keys that start with `twi_` for future use. Custom keys that start with `twi_` are not allowed. GCM also [reserves certain keys](https://firebase.google.com/docs/cloud-messaging/http-server-ref).
+        ///
+        /// Sent as the form field `Gcm`.
+        pub fn gcm(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Gcm", value);
+            Self(request)
+        }
+
+        /// The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the [Service](https://www.twilio.com/docs/notify/api/service-resource). Delivery will be attempted only to Bindings with an Identity in this list. No more than 20 items are allowed in this list.
+        ///
+        /// Sent as the form field `Identity`.
+        pub fn identity(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Identity", x);
+            }
+            Self(request)
+        }
+
+        /// The `Priority` parameter.
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: twilio_model::notify::v1::NotificationPriority) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Segment resource is deprecated. Use the `tag` parameter, instead.
+        ///
+        /// Sent as the form field `Segment`.
+        pub fn segment(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Segment", x);
+            }
+            Self(request)
+        }
+
+        /// The SMS-specific payload that overrides corresponding attributes in the generic payload for SMS Bindings.  Each attribute in this value maps to the corresponding `form` parameter of the Twilio [Message](https://www.twilio.com/docs/sms/quickstart) resource.  These parameters of the Message resource are supported in snake case format: `body`, `media_urls`, `status_callback`, and `max_price`.  The `status_callback` parameter overrides the corresponding parameter in the messaging service, if configured. The `media_urls` property expects a JSON array.
+        ///
+        /// Sent as the form field `Sms`.
+        pub fn sms(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Sms", value);
+            Self(request)
+        }
+
+        /// The name of the sound to be played for the notification. For FCM and GCM, this Translates to `data.twi_sound`.  For APNS, this translates to `aps.sound`.  SMS does not support this property.
+        ///
+        /// Sent as the form field `Sound`.
+        pub fn sound(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sound", x)
+            };
+            Self(request)
+        }
+
+        /// A tag that selects the Bindings to notify. Repeat this parameter to specify more than one tag, up to a total of 5 tags. The implicit tag `all` is available to notify all Bindings in a Service instance. Similarly, the implicit tags `apn`, `fcm`, `gcm`, `sms` and `facebook-messenger` are available to notify all Bindings in a specific channel.
+        ///
+        /// Sent as the form field `Tag`.
+        pub fn tag(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Tag", x);
+            }
+            Self(request)
+        }
+
+        /// The notification title. For FCM and GCM, this translates to the `data.twi_title` value. For APNS, this translates to the `aps.alert.title` value. SMS does not support this property. This field is not visible on iOS phones and tablets but appears on Apple Watch and Android devices.
+        ///
+        /// Sent as the form field `Title`.
+        pub fn title(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Title", x)
+            };
+            Self(request)
+        }
+
+        /// The destination address specified as a JSON string.  Multiple `to_binding` parameters can be included but the total size of the request entity should not exceed 1MB. This is typically sufficient for 10,000 phone numbers.
+        ///
+        /// Sent as the form field `ToBinding`.
+        pub fn to_binding(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("ToBinding", x);
+            }
+            Self(request)
+        }
+
+        /// How long, in seconds, the notification is valid. Can be an integer between 0 and 2,419,200, which is 4 weeks, the default and the maximum supported time to live (TTL). Delivery should be attempted if the device is offline until the TTL elapses. Zero means that the notification delivery is attempted immediately, only once, and is not stored for future delivery. SMS does not support this property.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
     }
 }

@@ -1180,22 +1180,19 @@ impl V1HostedNumberEligibility {
 
     /// Create an eligibility check for a number that you want to host in Twilio.
     ///
-    /// `POST /v1/HostedNumber/Eligibility`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/HostedNumber/Eligibility`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::Eligibility> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateEligibilityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ELIGIBILITY,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateEligibilityRequest::from_request(request)
     }
 }
 
@@ -1214,22 +1211,19 @@ impl V1HostedNumberEligibilityBulk {
 
     /// Create a bulk eligibility check for a set of numbers that you want to host in Twilio.
     ///
-    /// `POST /v1/HostedNumber/Eligibility/Bulk`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/HostedNumber/Eligibility/Bulk`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::BulkEligibility> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateBulkEligibilityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BULK_ELIGIBILITY,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateBulkEligibilityRequest::from_request(request)
     }
 }
 
@@ -1395,22 +1389,22 @@ impl V1PortingConfigurationWebhook {
 
     /// Create a Webhook Configuration
     ///
-    /// `POST /v1/Porting/Configuration/Webhook`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Porting/Configuration/Webhook`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::PortingWebhookConfiguration> {
+    ) -> writes::V1CreatePortingWebhookConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PORTING_WEBHOOK_CONFIGURATION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreatePortingWebhookConfigurationRequest::from_request(request)
     }
 }
 
@@ -1429,15 +1423,15 @@ impl V1PortingConfigurationWebhookItem {
 
     /// Allows the client to delete a webhook configuration.
     ///
-    /// `DELETE /v1/Porting/Configuration/Webhook/{WebhookType}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Porting/Configuration/Webhook/{WebhookType}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePortingWebhookConfigurationDeleteRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PORTING_WEBHOOK_CONFIGURATION_DELETE,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePortingWebhookConfigurationDeleteRequest::from_request(request)
     }
 }
 
@@ -1464,22 +1458,19 @@ impl V1PortingPortIn {
 
     /// Allows to create a new port in request
     ///
-    /// `POST /v1/Porting/PortIn`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Porting/PortIn`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::PortingPortIn> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreatePortingPortInRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PORTING_PORT_IN,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreatePortingPortInRequest::from_request(request)
     }
 }
 
@@ -1578,15 +1569,15 @@ impl V1PortingPortInItem {
 
     /// Allows to cancel a port in request by SID
     ///
-    /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePortingPortInRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PORTING_PORT_IN,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePortingPortInRequest::from_request(request)
     }
 }
 
@@ -1629,15 +1620,15 @@ impl V1PortingPortInPhoneNumberItem {
 
     /// Allows to cancel a port in request phone number by SID
     ///
-    /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePortingPortInPhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PORTING_PORT_IN_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePortingPortInPhoneNumberRequest::from_request(request)
     }
 }
 
@@ -1720,22 +1711,19 @@ impl V1SenderIdRegistrations {
 
     /// Creates a new sender ID registration and initializes an embedded Persona inquiry session. Returns registration details and embedded session credentials for rendering the Compliance Embeddable UI.
     ///
-    /// `POST /v1/SenderIdRegistrations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SenderIdRegistrations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::CreateEmbeddedRegistrationResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateSenderIdRegistrationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SENDER_ID_REGISTRATION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateSenderIdRegistrationRequest::from_request(request)
     }
 }
 
@@ -1776,22 +1764,22 @@ impl V1SenderIdRegistrationEmbeddedSessions {
 
     /// Creates a new embedded Persona inquiry session for an existing registration in DRAFT or TWILIO_REJECTED status. Use this to resume an incomplete registration or resubmit a rejected one.
     ///
-    /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::CreateEmbeddedSessionResponse> {
+    ) -> writes::V1CreateSenderIdRegistrationEmbeddedSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SENDER_ID_REGISTRATION_EMBEDDED_SESSION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateSenderIdRegistrationEmbeddedSessionRequest::from_request(request)
     }
 }
 
@@ -1863,22 +1851,22 @@ impl V1SigningRequestConfiguration {
 
     /// Synchronous operation to insert or update a configuration for the customer.
     ///
-    /// `POST /v1/SigningRequest/Configuration`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SigningRequest/Configuration`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v1::SigningRequestConfiguration> {
+    ) -> writes::V1CreateSigningRequestConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SIGNING_REQUEST_CONFIGURATION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateSigningRequestConfigurationRequest::from_request(request)
     }
 }
 
@@ -2023,8 +2011,8 @@ impl V2HostedNumberAuthorizationDocuments {
 
     /// Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform.
     ///
-    /// `POST /v2/HostedNumber/AuthorizationDocuments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/HostedNumber/AuthorizationDocuments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AddressSid`, `ContactPhoneNumber`, `Email`, `HostedNumberOrderSids`.
     pub fn create(
@@ -2033,7 +2021,7 @@ impl V2HostedNumberAuthorizationDocuments {
         contact_phone_number: impl Into<String>,
         email: impl Into<String>,
         hosted_number_order_sids: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::AuthorizationDocument> {
+    ) -> writes::V2CreateAuthorizationDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_AUTHORIZATION_DOCUMENT,
@@ -2055,7 +2043,7 @@ impl V2HostedNumberAuthorizationDocuments {
         for x in hosted_number_order_sids {
             request = request.param("HostedNumberOrderSids", x);
         }
-        request
+        writes::V2CreateAuthorizationDocumentRequest::from_request(request)
     }
 }
 
@@ -2106,15 +2094,15 @@ impl V2HostedNumberAuthorizationDocument {
 
     /// Cancel the AuthorizationDocument request.
     ///
-    /// `DELETE /v2/HostedNumber/AuthorizationDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/HostedNumber/AuthorizationDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteAuthorizationDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_AUTHORIZATION_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteAuthorizationDocumentRequest::from_request(request)
     }
 }
 
@@ -2224,8 +2212,8 @@ impl V2HostedNumberOrders {
 
     /// Host a phone number's capability on Twilio's platform.
     ///
-    /// `POST /v2/HostedNumber/Orders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/HostedNumber/Orders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AddressSid`, `ContactPhoneNumber`, `Email`, `PhoneNumber`.
     pub fn create(
@@ -2234,7 +2222,7 @@ impl V2HostedNumberOrders {
         contact_phone_number: impl Into<String>,
         email: impl Into<String>,
         phone_number: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::HostedNumberOrder> {
+    ) -> writes::V2CreateHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_HOSTED_NUMBER_ORDER,
@@ -2256,7 +2244,7 @@ impl V2HostedNumberOrders {
             let x = phone_number;
             request.param("PhoneNumber", x)
         };
-        request
+        writes::V2CreateHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -2275,22 +2263,19 @@ impl V2HostedNumberOrdersBulk {
 
     /// Host multiple phone numbers on Twilio's platform.
     ///
-    /// `POST /v2/HostedNumber/Orders/Bulk`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/HostedNumber/Orders/Bulk`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::BulkHostedNumberOrder> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateBulkHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BULK_HOSTED_NUMBER_ORDER,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateBulkHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -2367,14 +2352,14 @@ impl V2HostedNumberOrder {
 
     /// Updates a specific HostedNumberOrder.
     ///
-    /// `POST /v2/HostedNumber/Orders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/HostedNumber/Orders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::numbers::v2::HostedNumberOrderStatus,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::HostedNumberOrder> {
+    ) -> writes::V2UpdateHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_HOSTED_NUMBER_ORDER,
@@ -2384,20 +2369,20 @@ impl V2HostedNumberOrder {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2UpdateHostedNumberOrderRequest::from_request(request)
     }
 
     /// Cancel the HostedNumberOrder (only available when the status is in `received`).
     ///
-    /// `DELETE /v2/HostedNumber/Orders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/HostedNumber/Orders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_HOSTED_NUMBER_ORDER,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -2587,15 +2572,15 @@ impl V2RegulatoryComplianceBundles {
 
     /// Create a new Bundle.
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/Bundles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Email`, `FriendlyName`.
     pub fn create(
         &self,
         email: impl Into<String>,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundle> {
+    ) -> writes::V2CreateBundleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BUNDLE,
@@ -2609,7 +2594,7 @@ impl V2RegulatoryComplianceBundles {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V2CreateBundleRequest::from_request(request)
     }
 }
 
@@ -2722,30 +2707,28 @@ impl V2RegulatoryComplianceBundle {
 
     /// Updates a Bundle in an account.
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundle> {
+    /// `POST /v2/RegulatoryCompliance/Bundles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateBundleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_BUNDLE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateBundleRequest::from_request(request)
     }
 
     /// Delete a specific Bundle.
     ///
-    /// `DELETE /v2/RegulatoryCompliance/Bundles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/RegulatoryCompliance/Bundles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteBundleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_BUNDLE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteBundleRequest::from_request(request)
     }
 }
 
@@ -2764,14 +2747,14 @@ impl V2RegulatoryComplianceBundleClones {
 
     /// Creates a new clone of the Bundle in target Account. It will internally create clones of all the bundle items (identities and documents) of the original bundle
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `TargetAccountSid`.
     pub fn create(
         &self,
         target_account_sid: twilio_model::AccountSid,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::BundleClone> {
+    ) -> writes::V2CreateBundleCloneRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BUNDLE_CLONE,
@@ -2781,7 +2764,7 @@ impl V2RegulatoryComplianceBundleClones {
             let x = target_account_sid;
             request.param("TargetAccountSid", x.as_str())
         };
-        request
+        writes::V2CreateBundleCloneRequest::from_request(request)
     }
 }
 
@@ -2831,17 +2814,15 @@ impl V2RegulatoryComplianceBundleCopies {
 
     /// Creates a new copy of a Bundle. It will internally create copies of all the bundle items (identities and documents) of the original bundle
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleBundleCopy> {
+    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateBundleCopyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BUNDLE_COPY,
             self.path.clone(),
         );
-        request
+        writes::V2CreateBundleCopyRequest::from_request(request)
     }
 }
 
@@ -2892,17 +2873,15 @@ impl V2RegulatoryComplianceBundleEvaluations {
 
     /// Creates an evaluation for a bundle
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleEvaluation> {
+    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateEvaluationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_EVALUATION,
             self.path.clone(),
         );
-        request
+        writes::V2CreateEvaluationRequest::from_request(request)
     }
 }
 
@@ -2993,15 +2972,11 @@ impl V2RegulatoryComplianceBundleItemAssignments {
 
     /// Create a new Assigned Item.
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ObjectSid`.
-    pub fn create(
-        &self,
-        object_sid: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleItemAssignment>
-    {
+    pub fn create(&self, object_sid: impl Into<String>) -> writes::V2CreateItemAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ITEM_ASSIGNMENT,
@@ -3011,7 +2986,7 @@ impl V2RegulatoryComplianceBundleItemAssignments {
             let x = object_sid;
             request.param("ObjectSid", x)
         };
-        request
+        writes::V2CreateItemAssignmentRequest::from_request(request)
     }
 }
 
@@ -3055,15 +3030,15 @@ impl V2RegulatoryComplianceBundleItemAssignment {
 
     /// Remove an Assignment Item Instance.
     ///
-    /// `DELETE /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteItemAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_ITEM_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteItemAssignmentRequest::from_request(request)
     }
 }
 
@@ -3082,15 +3057,14 @@ impl V2RegulatoryComplianceBundleReplaceItems {
 
     /// Replaces all bundle items in the target bundle (specified in the path) with all the bundle items of the source bundle (specified by the from_bundle_sid body param)
     ///
-    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FromBundleSid`.
     pub fn create(
         &self,
         from_bundle_sid: twilio_model::BundleSid,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleReplaceItems>
-    {
+    ) -> writes::V2CreateReplaceItemsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_REPLACE_ITEMS,
@@ -3100,7 +3074,7 @@ impl V2RegulatoryComplianceBundleReplaceItems {
             let x = from_bundle_sid;
             request.param("FromBundleSid", x.as_str())
         };
-        request
+        writes::V2CreateReplaceItemsRequest::from_request(request)
     }
 }
 
@@ -3233,15 +3207,15 @@ impl V2RegulatoryComplianceEndUsers {
 
     /// Create a new End User.
     ///
-    /// `POST /v2/RegulatoryCompliance/EndUsers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/EndUsers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Type`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         r#type: twilio_model::numbers::v2::EndUserType,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUser> {
+    ) -> writes::V2CreateEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_END_USER,
@@ -3255,7 +3229,7 @@ impl V2RegulatoryComplianceEndUsers {
             let x = r#type;
             request.param("Type", x.as_str())
         };
-        request
+        writes::V2CreateEndUserRequest::from_request(request)
     }
 }
 
@@ -3298,30 +3272,28 @@ impl V2RegulatoryComplianceEndUser {
 
     /// Update an existing End User.
     ///
-    /// `POST /v2/RegulatoryCompliance/EndUsers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUser> {
+    /// `POST /v2/RegulatoryCompliance/EndUsers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_END_USER,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateEndUserRequest::from_request(request)
     }
 
     /// Delete a specific End User.
     ///
-    /// `DELETE /v2/RegulatoryCompliance/EndUsers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/RegulatoryCompliance/EndUsers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_END_USER,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteEndUserRequest::from_request(request)
     }
 }
 
@@ -3545,16 +3517,15 @@ impl V2RegulatoryComplianceSupportingDocuments {
 
     /// Create a new Supporting Document.
     ///
-    /// `POST /v2/RegulatoryCompliance/SupportingDocuments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/RegulatoryCompliance/SupportingDocuments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Type`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         r#type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument>
-    {
+    ) -> writes::V2CreateSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SUPPORTING_DOCUMENT,
@@ -3568,7 +3539,7 @@ impl V2RegulatoryComplianceSupportingDocuments {
             let x = r#type;
             request.param("Type", x)
         };
-        request
+        writes::V2CreateSupportingDocumentRequest::from_request(request)
     }
 }
 
@@ -3612,31 +3583,28 @@ impl V2RegulatoryComplianceSupportingDocument {
 
     /// Update an existing Supporting Document.
     ///
-    /// `POST /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument>
-    {
+    /// `POST /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_SUPPORTING_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateSupportingDocumentRequest::from_request(request)
     }
 
     /// Delete a specific Supporting Document.
     ///
-    /// `DELETE /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_SUPPORTING_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteSupportingDocumentRequest::from_request(request)
     }
 }
 
@@ -3714,22 +3682,19 @@ impl V2ShortCodesApplications {
 
     /// Create a new short code application for an account
     ///
-    /// `POST /v2/ShortCodes/Applications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/ShortCodes/Applications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(
-        &self,
-        body: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::numbers::v2::CreateShortCodeApplicationResponse> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateShortCodeApplicationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SHORT_CODE_APPLICATION,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateShortCodeApplicationRequest::from_request(request)
     }
 }
 
@@ -3828,15 +3793,15 @@ impl V3HostedNumbersHostedNumberOrders {
 
     /// Host a phone number's capability on Twilio's platform.
     ///
-    /// `POST /v3/HostedNumbers/HostedNumberOrders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v3/HostedNumbers/HostedNumberOrders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `phoneNumber`, `smsCapability`.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
         sms_capability: bool,
-    ) -> crate::WriteRequest<twilio_model::numbers::v3::HostedNumbersHostedNumberOrder> {
+    ) -> writes::V3CreateHostedNumbersHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V3_CREATE_HOSTED_NUMBERS_HOSTED_NUMBER_ORDER,
@@ -3850,7 +3815,7 @@ impl V3HostedNumbersHostedNumberOrders {
             let x = sms_capability;
             request.param("smsCapability", if x { "true" } else { "false" })
         };
-        request
+        writes::V3CreateHostedNumbersHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -4066,5 +4031,1028 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `IncludeConstraints`.
         pub fn include_constraints(self, value: bool) -> Self { let x = value; self.filter("IncludeConstraints", if x { "true" } else { "false" }) }
 
+    }
+}
+
+/// The typed request of every write of Numbers: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/HostedNumber/Eligibility` (`CreateEligibility`): set its optional parameters, then `.await` it.
+        V1CreateEligibilityRequest => twilio_model::numbers::v1::Eligibility
+    }
+
+    impl V1CreateEligibilityRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::Eligibility>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/HostedNumber/Eligibility/Bulk` (`CreateBulkEligibility`): set its optional parameters, then `.await` it.
+        V1CreateBulkEligibilityRequest => twilio_model::numbers::v1::BulkEligibility
+    }
+
+    impl V1CreateBulkEligibilityRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::BulkEligibility>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Porting/Configuration/Webhook` (`CreatePortingWebhookConfiguration`): set its optional parameters, then `.await` it.
+        V1CreatePortingWebhookConfigurationRequest => twilio_model::numbers::v1::PortingWebhookConfiguration
+    }
+
+    impl V1CreatePortingWebhookConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::PortingWebhookConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Porting/Configuration/Webhook/{WebhookType}` (`DeletePortingWebhookConfigurationDelete`): set its optional parameters, then `.await` it.
+        V1DeletePortingWebhookConfigurationDeleteRequest => ()
+    }
+
+    impl V1DeletePortingWebhookConfigurationDeleteRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Porting/PortIn` (`CreatePortingPortIn`): set its optional parameters, then `.await` it.
+        V1CreatePortingPortInRequest => twilio_model::numbers::v1::PortingPortIn
+    }
+
+    impl V1CreatePortingPortInRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::PortingPortIn>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}` (`DeletePortingPortIn`): set its optional parameters, then `.await` it.
+        V1DeletePortingPortInRequest => ()
+    }
+
+    impl V1DeletePortingPortInRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}` (`DeletePortingPortInPhoneNumber`): set its optional parameters, then `.await` it.
+        V1DeletePortingPortInPhoneNumberRequest => ()
+    }
+
+    impl V1DeletePortingPortInPhoneNumberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SenderIdRegistrations` (`CreateSenderIdRegistration`): set its optional parameters, then `.await` it.
+        V1CreateSenderIdRegistrationRequest => twilio_model::numbers::v1::CreateEmbeddedRegistrationResponse
+    }
+
+    impl V1CreateSenderIdRegistrationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v1::CreateEmbeddedRegistrationResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions` (`CreateSenderIdRegistrationEmbeddedSession`): set its optional parameters, then `.await` it.
+        V1CreateSenderIdRegistrationEmbeddedSessionRequest => twilio_model::numbers::v1::CreateEmbeddedSessionResponse
+    }
+
+    impl V1CreateSenderIdRegistrationEmbeddedSessionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::CreateEmbeddedSessionResponse>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SigningRequest/Configuration` (`CreateSigningRequestConfiguration`): set its optional parameters, then `.await` it.
+        V1CreateSigningRequestConfigurationRequest => twilio_model::numbers::v1::SigningRequestConfiguration
+    }
+
+    impl V1CreateSigningRequestConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v1::SigningRequestConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/HostedNumber/AuthorizationDocuments` (`CreateAuthorizationDocument`): set its optional parameters, then `.await` it.
+        V2CreateAuthorizationDocumentRequest => twilio_model::numbers::v2::AuthorizationDocument
+    }
+
+    impl V2CreateAuthorizationDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::AuthorizationDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Email recipients who will be informed when an Authorization Document has been sent and signed.
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+
+        /// The title of the person authorized to sign the Authorization Document for this phone number.
+        ///
+        /// Sent as the form field `ContactTitle`.
+        pub fn contact_title(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactTitle", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/HostedNumber/AuthorizationDocuments/{Sid}` (`DeleteAuthorizationDocument`): set its optional parameters, then `.await` it.
+        V2DeleteAuthorizationDocumentRequest => ()
+    }
+
+    impl V2DeleteAuthorizationDocumentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/HostedNumber/Orders` (`CreateHostedNumberOrder`): set its optional parameters, then `.await` it.
+        V2CreateHostedNumberOrderRequest => twilio_model::numbers::v2::HostedNumberOrder
+    }
+
+    impl V2CreateHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::HostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// This defaults to the AccountSid of the authorization the user is using. This can be provided to specify a subaccount to add the HostedNumberOrder to.
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. A list of emails that the LOA document for this HostedNumberOrder will be carbon copied to.
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+
+        /// The title of the person authorized to sign the Authorization Document for this phone number.
+        ///
+        /// Sent as the form field `ContactTitle`.
+        pub fn contact_title(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactTitle", x)
+            };
+            Self(request)
+        }
+
+        /// A 128 character string that is a human readable text that describes this resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
+        ///
+        /// Sent as the form field `SmsApplicationSid`.
+        pub fn sms_application_sid(self, value: twilio_model::ApplicationSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsApplicationSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Used to specify that the SMS capability will be hosted on Twilio's platform.
+        ///
+        /// Sent as the form field `SmsCapability`.
+        pub fn sms_capability(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCapability", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsFallbackMethod`.
+        pub fn sms_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsFallbackUrl`.
+        pub fn sms_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsMethod`.
+        pub fn sms_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that Twilio should request when somebody sends an SMS to the phone number. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsUrl`.
+        pub fn sms_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `StatusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/HostedNumber/Orders/Bulk` (`CreateBulkHostedNumberOrder`): set its optional parameters, then `.await` it.
+        V2CreateBulkHostedNumberOrderRequest => twilio_model::numbers::v2::BulkHostedNumberOrder
+    }
+
+    impl V2CreateBulkHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::BulkHostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/HostedNumber/Orders/{Sid}` (`UpdateHostedNumberOrder`): set its optional parameters, then `.await` it.
+        V2UpdateHostedNumberOrderRequest => twilio_model::numbers::v2::HostedNumberOrder
+    }
+
+    impl V2UpdateHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::HostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The number of seconds to wait before initiating the ownership verification call. Can be a value between 0 and 60, inclusive.
+        ///
+        /// Sent as the form field `VerificationCallDelay`.
+        pub fn verification_call_delay(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationCallDelay", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The numerical extension to dial when making the ownership verification call.
+        ///
+        /// Sent as the form field `VerificationCallExtension`.
+        pub fn verification_call_extension(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationCallExtension", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/HostedNumber/Orders/{Sid}` (`DeleteHostedNumberOrder`): set its optional parameters, then `.await` it.
+        V2DeleteHostedNumberOrderRequest => ()
+    }
+
+    impl V2DeleteHostedNumberOrderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles` (`CreateBundle`): set its optional parameters, then `.await` it.
+        V2CreateBundleRequest => twilio_model::numbers::v2::RegulatoryComplianceBundle
+    }
+
+    impl V2CreateBundleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundle>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `EndUserType` parameter.
+        ///
+        /// Sent as the form field `EndUserType`.
+        pub fn end_user_type(self, value: twilio_model::numbers::v2::BundleEndUserType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EndUserType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Indicates that Bundle is a Test Bundle and will be Auto-Rejected
+        ///
+        /// Sent as the form field `IsTest`.
+        pub fn is_test(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsTest", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the Bundle's phone number country ownership request.
+        ///
+        /// Sent as the form field `IsoCountry`.
+        pub fn iso_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsoCountry", x)
+            };
+            Self(request)
+        }
+
+        /// The type of phone number of the Bundle's ownership request. Can be `local`, `mobile`, `national`, or `toll-free`.
+        ///
+        /// Sent as the form field `NumberType`.
+        pub fn number_type(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NumberType", x)
+            };
+            Self(request)
+        }
+
+        /// The unique string of a regulation that is associated to the Bundle resource.
+        ///
+        /// Sent as the form field `RegulationSid`.
+        pub fn regulation_sid(self, value: twilio_model::numbers::v2::RegulationSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RegulationSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{Sid}` (`UpdateBundle`): set its optional parameters, then `.await` it.
+        V2UpdateBundleRequest => twilio_model::numbers::v2::RegulatoryComplianceBundle
+    }
+
+    impl V2UpdateBundleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceBundle>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The email address that will receive updates when the Bundle resource changes status.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::numbers::v2::BundleStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/RegulatoryCompliance/Bundles/{Sid}` (`DeleteBundle`): set its optional parameters, then `.await` it.
+        V2DeleteBundleRequest => ()
+    }
+
+    impl V2DeleteBundleRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones` (`CreateBundleClone`): set its optional parameters, then `.await` it.
+        V2CreateBundleCloneRequest => twilio_model::numbers::v2::BundleClone
+    }
+
+    impl V2CreateBundleCloneRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::BundleClone>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the cloned bundle.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// If set to true, the cloned bundle will be in the DRAFT state, else it will be twilio-approved
+        ///
+        /// Sent as the form field `MoveToDraft`.
+        pub fn move_to_draft(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MoveToDraft", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies` (`CreateBundleCopy`): set its optional parameters, then `.await` it.
+        V2CreateBundleCopyRequest => twilio_model::numbers::v2::RegulatoryComplianceBundleBundleCopy
+    }
+
+    impl V2CreateBundleCopyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceBundleBundleCopy,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the copied bundle.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations` (`CreateEvaluation`): set its optional parameters, then `.await` it.
+        V2CreateEvaluationRequest => twilio_model::numbers::v2::RegulatoryComplianceBundleEvaluation
+    }
+
+    impl V2CreateEvaluationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceBundleEvaluation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments` (`CreateItemAssignment`): set its optional parameters, then `.await` it.
+        V2CreateItemAssignmentRequest => twilio_model::numbers::v2::RegulatoryComplianceBundleItemAssignment
+    }
+
+    impl V2CreateItemAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceBundleItemAssignment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}` (`DeleteItemAssignment`): set its optional parameters, then `.await` it.
+        V2DeleteItemAssignmentRequest => ()
+    }
+
+    impl V2DeleteItemAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems` (`CreateReplaceItems`): set its optional parameters, then `.await` it.
+        V2CreateReplaceItemsRequest => twilio_model::numbers::v2::RegulatoryComplianceBundleReplaceItems
+    }
+
+    impl V2CreateReplaceItemsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceBundleReplaceItems,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/EndUsers` (`CreateEndUser`): set its optional parameters, then `.await` it.
+        V2CreateEndUserRequest => twilio_model::numbers::v2::RegulatoryComplianceEndUser
+    }
+
+    impl V2CreateEndUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the End User resource which are derived End User Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/EndUsers/{Sid}` (`UpdateEndUser`): set its optional parameters, then `.await` it.
+        V2UpdateEndUserRequest => twilio_model::numbers::v2::RegulatoryComplianceEndUser
+    }
+
+    impl V2UpdateEndUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the End User resource which are derived End User Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/RegulatoryCompliance/EndUsers/{Sid}` (`DeleteEndUser`): set its optional parameters, then `.await` it.
+        V2DeleteEndUserRequest => ()
+    }
+
+    impl V2DeleteEndUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/SupportingDocuments` (`CreateSupportingDocument`): set its optional parameters, then `.await` it.
+        V2CreateSupportingDocumentRequest => twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument
+    }
+
+    impl V2CreateSupportingDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the Supporting Documents resource which are derived Supporting Document Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/RegulatoryCompliance/SupportingDocuments/{Sid}` (`UpdateSupportingDocument`): set its optional parameters, then `.await` it.
+        V2UpdateSupportingDocumentRequest => twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument
+    }
+
+    impl V2UpdateSupportingDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::RegulatoryComplianceSupportingDocument,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the Supporting Document resource which are derived Supporting Document Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/RegulatoryCompliance/SupportingDocuments/{Sid}` (`DeleteSupportingDocument`): set its optional parameters, then `.await` it.
+        V2DeleteSupportingDocumentRequest => ()
+    }
+
+    impl V2DeleteSupportingDocumentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/ShortCodes/Applications` (`CreateShortCodeApplication`): set its optional parameters, then `.await` it.
+        V2CreateShortCodeApplicationRequest => twilio_model::numbers::v2::CreateShortCodeApplicationResponse
+    }
+
+    impl V2CreateShortCodeApplicationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::numbers::v2::CreateShortCodeApplicationResponse,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v3/HostedNumbers/HostedNumberOrders` (`CreateHostedNumbersHostedNumberOrder`): set its optional parameters, then `.await` it.
+        V3CreateHostedNumbersHostedNumberOrderRequest => twilio_model::numbers::v3::HostedNumbersHostedNumberOrder
+    }
+
+    impl V3CreateHostedNumbersHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::numbers::v3::HostedNumbersHostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// This defaults to the AccountSid of the authorization the user is using. This can be provided to specify a subaccount to add the HostedNumberOrder to.
+        ///
+        /// Sent as the form field `accountSid`.
+        pub fn account_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("accountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. A 34 character string that uniquely identifies the Address resource that represents the address of the owner of this phone number.
+        ///
+        /// Sent as the form field `addressSid`.
+        pub fn address_sid(self, value: twilio_model::AddressSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("addressSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. A list of emails that the LOA document for this HostedNumberOrder will be carbon copied to.
+        ///
+        /// Sent as the form field `ccEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("ccEmails", x);
+            }
+            Self(request)
+        }
+
+        /// Optional. Email of the owner of this phone number that is being hosted.
+        ///
+        /// Sent as the form field `email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("email", x)
+            };
+            Self(request)
+        }
+
+        /// A 64 character string that is a human readable text that describes this resource.
+        ///
+        /// Sent as the form field `friendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("friendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
+        ///
+        /// Sent as the form field `smsApplicationSid`.
+        pub fn sms_application_sid(self, value: twilio_model::ApplicationSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("smsApplicationSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `smsFallbackMethod`.
+        pub fn sms_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("smsFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `smsFallbackUrl`.
+        pub fn sms_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("smsFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `smsMethod`.
+        pub fn sms_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("smsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that Twilio should request when somebody sends an SMS to the phone number. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `smsUrl`.
+        pub fn sms_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("smsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `statusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("statusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `statusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("statusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. Provides a unique and addressable name to be assigned to this HostedNumberOrder, assigned by the developer, to be optionally used in addition to SID.
+        ///
+        /// Sent as the form field `uniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("uniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.
+        ///
+        /// Sent as the form field `verificationDocumentSid`.
+        pub fn verification_document_sid(self, value: twilio_model::IdentitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("verificationDocumentSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. The method used for verifying ownership of the number to be hosted. One of phone-call (default) or phone-bill.
+        ///
+        /// Sent as the form field `verificationType`.
+        pub fn verification_type(
+            self,
+            value: twilio_model::numbers::v3::HostedNumberOrderEnumVerificationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("verificationType", x.as_str())
+            };
+            Self(request)
+        }
     }
 }

@@ -220,15 +220,15 @@ impl V1Token {
 
     /// Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant
     ///
-    /// `POST /v1/token`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/token`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ClientId`, `GrantType`.
     pub fn create(
         &self,
         client_id: impl Into<String>,
         grant_type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::oauth::v1::Token> {
+    ) -> writes::V1CreateTokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TOKEN,
@@ -242,7 +242,7 @@ impl V1Token {
             let x = grant_type;
             request.param("GrantType", x)
         };
-        request
+        writes::V1CreateTokenRequest::from_request(request)
     }
 }
 
@@ -323,14 +323,225 @@ impl V2Token {
         &self.path
     }
 
-    /// `POST /v2/token`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::oauth::v2::V2Oauth2TokenResponse> {
+    /// `POST /v2/token`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateOauth2TokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_OAUTH2_TOKEN,
             self.path.clone(),
         );
-        request
+        writes::V2CreateOauth2TokenRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Oauth: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/token` (`CreateToken`): set its optional parameters, then `.await` it.
+        V1CreateTokenRequest => twilio_model::oauth::v1::Token
+    }
+
+    impl V1CreateTokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::oauth::v1::Token>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The targeted audience uri
+        ///
+        /// Sent as the form field `Audience`.
+        pub fn audience(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Audience", x)
+            };
+            Self(request)
+        }
+
+        /// The credential for confidential OAuth App.
+        ///
+        /// Sent as the form field `ClientSecret`.
+        pub fn client_secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ClientSecret", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to the authorization code grant type.
+        ///
+        /// Sent as the form field `Code`.
+        pub fn code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Code", x)
+            };
+            Self(request)
+        }
+
+        /// The redirect uri
+        ///
+        /// Sent as the form field `RedirectUri`.
+        pub fn redirect_uri(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectUri", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to refresh access token.
+        ///
+        /// Sent as the form field `RefreshToken`.
+        pub fn refresh_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RefreshToken", x)
+            };
+            Self(request)
+        }
+
+        /// The scope of token
+        ///
+        /// Sent as the form field `Scope`.
+        pub fn scope(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Scope", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/token` (`CreateOauth2Token`): set its optional parameters, then `.await` it.
+        V2CreateOauth2TokenRequest => twilio_model::oauth::v2::V2Oauth2TokenResponse
+    }
+
+    impl V2CreateOauth2TokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::oauth::v2::V2Oauth2TokenResponse>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Optional Account SID to perform on behalf of requests.
+        ///
+        /// Sent as the query parameter `account_sid`.
+        pub fn account_sid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.query("account_sid", x)
+            };
+            Self(request)
+        }
+
+        /// The targeted audience uri
+        ///
+        /// Sent as the form field `audience`.
+        pub fn audience(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("audience", x)
+            };
+            Self(request)
+        }
+
+        /// A 34 character string that uniquely identifies this OAuth App.
+        ///
+        /// Sent as the form field `client_id`.
+        pub fn client_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("client_id", x)
+            };
+            Self(request)
+        }
+
+        /// The credential for confidential OAuth App.
+        ///
+        /// Sent as the form field `client_secret`.
+        pub fn client_secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("client_secret", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to the authorization code grant type.
+        ///
+        /// Sent as the form field `code`.
+        pub fn code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("code", x)
+            };
+            Self(request)
+        }
+
+        /// Grant type is a credential representing resource owner's authorization which can be used by client to obtain access token.
+        ///
+        /// Sent as the form field `grant_type`.
+        pub fn grant_type(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("grant_type", x)
+            };
+            Self(request)
+        }
+
+        /// The redirect uri
+        ///
+        /// Sent as the form field `redirect_uri`.
+        pub fn redirect_uri(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("redirect_uri", x)
+            };
+            Self(request)
+        }
+
+        /// JWT token related to refresh access token.
+        ///
+        /// Sent as the form field `refresh_token`.
+        pub fn refresh_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("refresh_token", x)
+            };
+            Self(request)
+        }
+
+        /// The scope of token
+        ///
+        /// Sent as the form field `scope`.
+        pub fn scope(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("scope", x)
+            };
+            Self(request)
+        }
     }
 }

@@ -740,8 +740,8 @@ impl HostedNumbersAuthorizationDocuments {
 
     /// Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform.
     ///
-    /// `POST /HostedNumbers/AuthorizationDocuments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /HostedNumbers/AuthorizationDocuments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AddressSid`, `ContactPhoneNumber`, `ContactTitle`, `Email`, `HostedNumberOrderSids`.
     pub fn create(
@@ -751,7 +751,7 @@ impl HostedNumbersAuthorizationDocuments {
         contact_title: impl Into<String>,
         email: impl Into<String>,
         hosted_number_order_sids: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::preview::HostedNumbersAuthorizationDocument> {
+    ) -> writes::CreateHostedNumbersAuthorizationDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_HOSTED_NUMBERS_AUTHORIZATION_DOCUMENT,
@@ -777,7 +777,7 @@ impl HostedNumbersAuthorizationDocuments {
         for x in hosted_number_order_sids {
             request = request.param("HostedNumberOrderSids", x);
         }
-        request
+        writes::CreateHostedNumbersAuthorizationDocumentRequest::from_request(request)
     }
 }
 
@@ -830,17 +830,15 @@ impl HostedNumbersAuthorizationDocument {
 
     /// Updates a specific AuthorizationDocument.
     ///
-    /// `POST /HostedNumbers/AuthorizationDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::preview::HostedNumbersAuthorizationDocument> {
+    /// `POST /HostedNumbers/AuthorizationDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateHostedNumbersAuthorizationDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_HOSTED_NUMBERS_AUTHORIZATION_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::UpdateHostedNumbersAuthorizationDocumentRequest::from_request(request)
     }
 }
 
@@ -935,15 +933,15 @@ impl HostedNumbersHostedNumberOrders {
 
     /// Host a phone number's capability on Twilio's platform.
     ///
-    /// `POST /HostedNumbers/HostedNumberOrders`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /HostedNumbers/HostedNumberOrders`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PhoneNumber`, `SmsCapability`.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
         sms_capability: bool,
-    ) -> crate::WriteRequest<twilio_model::preview::HostedNumbersHostedNumberOrder> {
+    ) -> writes::CreateHostedNumbersHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_HOSTED_NUMBERS_HOSTED_NUMBER_ORDER,
@@ -957,7 +955,7 @@ impl HostedNumbersHostedNumberOrders {
             let x = sms_capability;
             request.param("SmsCapability", if x { "true" } else { "false" })
         };
-        request
+        writes::CreateHostedNumbersHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -1000,30 +998,28 @@ impl HostedNumbersHostedNumberOrder {
 
     /// Updates a specific HostedNumberOrder.
     ///
-    /// `POST /HostedNumbers/HostedNumberOrders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::preview::HostedNumbersHostedNumberOrder> {
+    /// `POST /HostedNumbers/HostedNumberOrders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateHostedNumbersHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_HOSTED_NUMBERS_HOSTED_NUMBER_ORDER,
             self.path.clone(),
         );
-        request
+        writes::UpdateHostedNumbersHostedNumberOrderRequest::from_request(request)
     }
 
     /// Cancel the HostedNumberOrder (only available when the status is in `received`).
     ///
-    /// `DELETE /HostedNumbers/HostedNumberOrders/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /HostedNumbers/HostedNumberOrders/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::DeleteHostedNumbersHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::DELETE_HOSTED_NUMBERS_HOSTED_NUMBER_ORDER,
             self.path.clone(),
         );
-        request
+        writes::DeleteHostedNumbersHostedNumberOrderRequest::from_request(request)
     }
 }
 
@@ -1310,15 +1306,15 @@ impl MarketplaceInstalledAddOns {
 
     /// Install an Add-on for the Account specified.
     ///
-    /// `POST /marketplace/InstalledAddOns`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /marketplace/InstalledAddOns`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `AcceptTermsOfService`, `AvailableAddOnSid`.
     pub fn create(
         &self,
         accept_terms_of_service: bool,
         available_add_on_sid: twilio_model::AddOnSid,
-    ) -> crate::WriteRequest<twilio_model::preview::MarketplaceInstalledAddOn> {
+    ) -> writes::CreateMarketplaceInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_MARKETPLACE_INSTALLED_ADD_ON,
@@ -1332,7 +1328,7 @@ impl MarketplaceInstalledAddOns {
             let x = available_add_on_sid;
             request.param("AvailableAddOnSid", x.as_str())
         };
-        request
+        writes::CreateMarketplaceInstalledAddOnRequest::from_request(request)
     }
 }
 
@@ -1394,28 +1390,28 @@ impl MarketplaceInstalledAddOn {
 
     /// Update an Add-on installation for the Account specified.
     ///
-    /// `POST /marketplace/InstalledAddOns/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::preview::MarketplaceInstalledAddOn> {
+    /// `POST /marketplace/InstalledAddOns/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateMarketplaceInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_MARKETPLACE_INSTALLED_ADD_ON,
             self.path.clone(),
         );
-        request
+        writes::UpdateMarketplaceInstalledAddOnRequest::from_request(request)
     }
 
     /// Remove an Add-on installation from your account
     ///
-    /// `DELETE /marketplace/InstalledAddOns/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /marketplace/InstalledAddOns/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::DeleteMarketplaceInstalledAddOnRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::DELETE_MARKETPLACE_INSTALLED_ADD_ON,
             self.path.clone(),
         );
-        request
+        writes::DeleteMarketplaceInstalledAddOnRequest::from_request(request)
     }
 }
 
@@ -1502,15 +1498,11 @@ impl MarketplaceInstalledAddOnExtension {
 
     /// Update an Extension for an Add-on installation.
     ///
-    /// `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Enabled`.
-    pub fn update(
-        &self,
-        enabled: bool,
-    ) -> crate::WriteRequest<twilio_model::preview::MarketplaceInstalledAddOnInstalledAddOnExtension>
-    {
+    pub fn update(&self, enabled: bool) -> writes::UpdateMarketplaceInstalledAddOnExtensionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_MARKETPLACE_INSTALLED_ADD_ON_EXTENSION,
@@ -1520,7 +1512,7 @@ impl MarketplaceInstalledAddOnExtension {
             let x = enabled;
             request.param("Enabled", if x { "true" } else { "false" })
         };
-        request
+        writes::UpdateMarketplaceInstalledAddOnExtensionRequest::from_request(request)
     }
 }
 
@@ -1632,14 +1624,11 @@ impl WirelessCommands {
         request
     }
 
-    /// `POST /wireless/Commands`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /wireless/Commands`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Command`.
-    pub fn create(
-        &self,
-        command: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::preview::WirelessCommand> {
+    pub fn create(&self, command: impl Into<String>) -> writes::CreateWirelessCommandRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_WIRELESS_COMMAND,
@@ -1649,7 +1638,7 @@ impl WirelessCommands {
             let x = command;
             request.param("Command", x)
         };
-        request
+        writes::CreateWirelessCommandRequest::from_request(request)
     }
 }
 
@@ -1725,15 +1714,15 @@ impl WirelessRatePlans {
         request
     }
 
-    /// `POST /wireless/RatePlans`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::preview::WirelessRatePlan> {
+    /// `POST /wireless/RatePlans`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::CreateWirelessRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_WIRELESS_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::CreateWirelessRatePlanRequest::from_request(request)
     }
 }
 
@@ -1770,26 +1759,26 @@ impl WirelessRatePlan {
         request
     }
 
-    /// `POST /wireless/RatePlans/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::preview::WirelessRatePlan> {
+    /// `POST /wireless/RatePlans/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateWirelessRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_WIRELESS_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::UpdateWirelessRatePlanRequest::from_request(request)
     }
 
-    /// `DELETE /wireless/RatePlans/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /wireless/RatePlans/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::DeleteWirelessRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::DELETE_WIRELESS_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::DeleteWirelessRatePlanRequest::from_request(request)
     }
 }
 
@@ -1873,15 +1862,15 @@ impl WirelessSim {
         request
     }
 
-    /// `POST /wireless/Sims/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::preview::WirelessSim> {
+    /// `POST /wireless/Sims/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::UpdateWirelessSimRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_WIRELESS_SIM,
             self.path.clone(),
         );
-        request
+        writes::UpdateWirelessSimRequest::from_request(request)
     }
 }
 
@@ -2046,5 +2035,1040 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `SimRegistrationCode`.
         pub fn sim_registration_code(self, value: impl Into<String>) -> Self { let x = value; self.filter("SimRegistrationCode", x) }
 
+    }
+}
+
+/// The typed request of every write of Preview: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /HostedNumbers/AuthorizationDocuments` (`CreateHostedNumbersAuthorizationDocument`): set its optional parameters, then `.await` it.
+        CreateHostedNumbersAuthorizationDocumentRequest => twilio_model::preview::HostedNumbersAuthorizationDocument
+    }
+
+    impl CreateHostedNumbersAuthorizationDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::HostedNumbersAuthorizationDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Email recipients who will be informed when an Authorization Document has been sent and signed.
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /HostedNumbers/AuthorizationDocuments/{Sid}` (`UpdateHostedNumbersAuthorizationDocument`): set its optional parameters, then `.await` it.
+        UpdateHostedNumbersAuthorizationDocumentRequest => twilio_model::preview::HostedNumbersAuthorizationDocument
+    }
+
+    impl UpdateHostedNumbersAuthorizationDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::HostedNumbersAuthorizationDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A 34 character string that uniquely identifies the Address resource that is associated with this AuthorizationDocument.
+        ///
+        /// Sent as the form field `AddressSid`.
+        pub fn address_sid(self, value: twilio_model::AddressSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Email recipients who will be informed when an Authorization Document has been sent and signed
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+
+        /// The contact phone number of the person authorized to sign the Authorization Document.
+        ///
+        /// Sent as the form field `ContactPhoneNumber`.
+        pub fn contact_phone_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactPhoneNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The title of the person authorized to sign the Authorization Document for this phone number.
+        ///
+        /// Sent as the form field `ContactTitle`.
+        pub fn contact_title(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ContactTitle", x)
+            };
+            Self(request)
+        }
+
+        /// Email that this AuthorizationDocument will be sent to for signing.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// A list of HostedNumberOrder sids that this AuthorizationDocument will authorize for hosting phone number capabilities on Twilio's platform.
+        ///
+        /// Sent as the form field `HostedNumberOrderSids`.
+        pub fn hosted_number_order_sids(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("HostedNumberOrderSids", x);
+            }
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::preview::AuthorizationDocumentStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /HostedNumbers/HostedNumberOrders` (`CreateHostedNumbersHostedNumberOrder`): set its optional parameters, then `.await` it.
+        CreateHostedNumbersHostedNumberOrderRequest => twilio_model::preview::HostedNumbersHostedNumberOrder
+    }
+
+    impl CreateHostedNumbersHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::HostedNumbersHostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// This defaults to the AccountSid of the authorization the user is using. This can be provided to specify a subaccount to add the HostedNumberOrder to.
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: twilio_model::AccountSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. A 34 character string that uniquely identifies the Address resource that represents the address of the owner of this phone number.
+        ///
+        /// Sent as the form field `AddressSid`.
+        pub fn address_sid(self, value: twilio_model::AddressSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional. A list of emails that the LOA document for this HostedNumberOrder will be carbon copied to.
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+
+        /// Optional. Email of the owner of this phone number that is being hosted.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// A 64 character string that is a human readable text that describes this resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
+        ///
+        /// Sent as the form field `SmsApplicationSid`.
+        pub fn sms_application_sid(self, value: twilio_model::ApplicationSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsApplicationSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsFallbackMethod`.
+        pub fn sms_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsFallbackUrl`.
+        pub fn sms_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsMethod`.
+        pub fn sms_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that Twilio should request when somebody sends an SMS to the phone number. This will be copied onto the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `SmsUrl`.
+        pub fn sms_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
+        ///
+        /// Sent as the form field `StatusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. Provides a unique and addressable name to be assigned to this HostedNumberOrder, assigned by the developer, to be optionally used in addition to SID.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.
+        ///
+        /// Sent as the form field `VerificationDocumentSid`.
+        pub fn verification_document_sid(self, value: twilio_model::IdentitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationDocumentSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `VerificationType` parameter.
+        ///
+        /// Sent as the form field `VerificationType`.
+        pub fn verification_type(
+            self,
+            value: twilio_model::preview::HostedNumberOrderVerificationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationType", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /HostedNumbers/HostedNumberOrders/{Sid}` (`UpdateHostedNumbersHostedNumberOrder`): set its optional parameters, then `.await` it.
+        UpdateHostedNumbersHostedNumberOrderRequest => twilio_model::preview::HostedNumbersHostedNumberOrder
+    }
+
+    impl UpdateHostedNumbersHostedNumberOrderRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::HostedNumbersHostedNumberOrder>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The number of seconds, between 0 and 60, to delay before initiating the verification call. Defaults to 0.
+        ///
+        /// Sent as the form field `CallDelay`.
+        pub fn call_delay(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallDelay", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Optional. A list of emails that LOA document for this HostedNumberOrder will be carbon copied to.
+        ///
+        /// Sent as the form field `CcEmails`.
+        pub fn cc_emails(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("CcEmails", x);
+            }
+            Self(request)
+        }
+
+        /// Email of the owner of this phone number that is being hosted.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// Digits to dial after connecting the verification call.
+        ///
+        /// Sent as the form field `Extension`.
+        pub fn extension(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Extension", x)
+            };
+            Self(request)
+        }
+
+        /// A 64 character string that is a human readable text that describes this resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::preview::HostedNumberOrderStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Provides a unique and addressable name to be assigned to this HostedNumberOrder, assigned by the developer, to be optionally used in addition to SID.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// A verification code that is given to the user via a phone call to the phone number that is being hosted.
+        ///
+        /// Sent as the form field `VerificationCode`.
+        pub fn verification_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationCode", x)
+            };
+            Self(request)
+        }
+
+        /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.
+        ///
+        /// Sent as the form field `VerificationDocumentSid`.
+        pub fn verification_document_sid(self, value: twilio_model::IdentitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationDocumentSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `VerificationType` parameter.
+        ///
+        /// Sent as the form field `VerificationType`.
+        pub fn verification_type(
+            self,
+            value: twilio_model::preview::HostedNumberOrderVerificationType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationType", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /HostedNumbers/HostedNumberOrders/{Sid}` (`DeleteHostedNumbersHostedNumberOrder`): set its optional parameters, then `.await` it.
+        DeleteHostedNumbersHostedNumberOrderRequest => ()
+    }
+
+    impl DeleteHostedNumbersHostedNumberOrderRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /marketplace/InstalledAddOns` (`CreateMarketplaceInstalledAddOn`): set its optional parameters, then `.await` it.
+        CreateMarketplaceInstalledAddOnRequest => twilio_model::preview::MarketplaceInstalledAddOn
+    }
+
+    impl CreateMarketplaceInstalledAddOnRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::MarketplaceInstalledAddOn>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The JSON object that represents the configuration of the new Add-on being installed.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within the Account.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /marketplace/InstalledAddOns/{Sid}` (`UpdateMarketplaceInstalledAddOn`): set its optional parameters, then `.await` it.
+        UpdateMarketplaceInstalledAddOnRequest => twilio_model::preview::MarketplaceInstalledAddOn
+    }
+
+    impl UpdateMarketplaceInstalledAddOnRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::MarketplaceInstalledAddOn>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Valid JSON object that conform to the configuration schema exposed by the associated AvailableAddOn resource. This is only required by Add-ons that need to be configured
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within the Account.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /marketplace/InstalledAddOns/{Sid}` (`DeleteMarketplaceInstalledAddOn`): set its optional parameters, then `.await` it.
+        DeleteMarketplaceInstalledAddOnRequest => ()
+    }
+
+    impl DeleteMarketplaceInstalledAddOnRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` (`UpdateMarketplaceInstalledAddOnExtension`): set its optional parameters, then `.await` it.
+        UpdateMarketplaceInstalledAddOnExtensionRequest => twilio_model::preview::MarketplaceInstalledAddOnInstalledAddOnExtension
+    }
+
+    impl UpdateMarketplaceInstalledAddOnExtensionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::preview::MarketplaceInstalledAddOnInstalledAddOnExtension,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /wireless/Commands` (`CreateWirelessCommand`): set its optional parameters, then `.await` it.
+        CreateWirelessCommandRequest => twilio_model::preview::WirelessCommand
+    }
+
+    impl CreateWirelessCommandRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::WirelessCommand>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `CallbackMethod` parameter.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `CallbackUrl` parameter.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `CommandMode` parameter.
+        ///
+        /// Sent as the form field `CommandMode`.
+        pub fn command_mode(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandMode", x)
+            };
+            Self(request)
+        }
+
+        /// The `Device` parameter.
+        ///
+        /// Sent as the form field `Device`.
+        pub fn device(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Device", x)
+            };
+            Self(request)
+        }
+
+        /// The `IncludeSid` parameter.
+        ///
+        /// Sent as the form field `IncludeSid`.
+        pub fn include_sid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IncludeSid", x)
+            };
+            Self(request)
+        }
+
+        /// The `Sim` parameter.
+        ///
+        /// Sent as the form field `Sim`.
+        pub fn sim(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sim", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /wireless/RatePlans` (`CreateWirelessRatePlan`): set its optional parameters, then `.await` it.
+        CreateWirelessRatePlanRequest => twilio_model::preview::WirelessRatePlan
+    }
+
+    impl CreateWirelessRatePlanRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::WirelessRatePlan>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `CommandsEnabled` parameter.
+        ///
+        /// Sent as the form field `CommandsEnabled`.
+        pub fn commands_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandsEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `DataEnabled` parameter.
+        ///
+        /// Sent as the form field `DataEnabled`.
+        pub fn data_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `DataLimit` parameter.
+        ///
+        /// Sent as the form field `DataLimit`.
+        pub fn data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `DataMetering` parameter.
+        ///
+        /// Sent as the form field `DataMetering`.
+        pub fn data_metering(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataMetering", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `InternationalRoaming` parameter.
+        ///
+        /// Sent as the form field `InternationalRoaming`.
+        pub fn international_roaming(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("InternationalRoaming", x);
+            }
+            Self(request)
+        }
+
+        /// The `MessagingEnabled` parameter.
+        ///
+        /// Sent as the form field `MessagingEnabled`.
+        pub fn messaging_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `NationalRoamingEnabled` parameter.
+        ///
+        /// Sent as the form field `NationalRoamingEnabled`.
+        pub fn national_roaming_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NationalRoamingEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceEnabled` parameter.
+        ///
+        /// Sent as the form field `VoiceEnabled`.
+        pub fn voice_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /wireless/RatePlans/{Sid}` (`UpdateWirelessRatePlan`): set its optional parameters, then `.await` it.
+        UpdateWirelessRatePlanRequest => twilio_model::preview::WirelessRatePlan
+    }
+
+    impl UpdateWirelessRatePlanRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::WirelessRatePlan>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /wireless/RatePlans/{Sid}` (`DeleteWirelessRatePlan`): set its optional parameters, then `.await` it.
+        DeleteWirelessRatePlanRequest => ()
+    }
+
+    impl DeleteWirelessRatePlanRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /wireless/Sims/{Sid}` (`UpdateWirelessSim`): set its optional parameters, then `.await` it.
+        UpdateWirelessSimRequest => twilio_model::preview::WirelessSim
+    }
+
+    impl UpdateWirelessSimRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::preview::WirelessSim>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `CallbackMethod` parameter.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `CallbackUrl` parameter.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `CommandsCallbackMethod` parameter.
+        ///
+        /// Sent as the form field `CommandsCallbackMethod`.
+        pub fn commands_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandsCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `CommandsCallbackUrl` parameter.
+        ///
+        /// Sent as the form field `CommandsCallbackUrl`.
+        pub fn commands_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandsCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `RatePlan` parameter.
+        ///
+        /// Sent as the form field `RatePlan`.
+        pub fn rate_plan(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RatePlan", x)
+            };
+            Self(request)
+        }
+
+        /// The `SmsFallbackMethod` parameter.
+        ///
+        /// Sent as the form field `SmsFallbackMethod`.
+        pub fn sms_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `SmsFallbackUrl` parameter.
+        ///
+        /// Sent as the form field `SmsFallbackUrl`.
+        pub fn sms_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `SmsMethod` parameter.
+        ///
+        /// Sent as the form field `SmsMethod`.
+        pub fn sms_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `SmsUrl` parameter.
+        ///
+        /// Sent as the form field `SmsUrl`.
+        pub fn sms_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x)
+            };
+            Self(request)
+        }
+
+        /// The `UniqueName` parameter.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceFallbackMethod` parameter.
+        ///
+        /// Sent as the form field `VoiceFallbackMethod`.
+        pub fn voice_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceFallbackUrl` parameter.
+        ///
+        /// Sent as the form field `VoiceFallbackUrl`.
+        pub fn voice_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceMethod` parameter.
+        ///
+        /// Sent as the form field `VoiceMethod`.
+        pub fn voice_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceUrl` parameter.
+        ///
+        /// Sent as the form field `VoiceUrl`.
+        pub fn voice_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceUrl", x)
+            };
+            Self(request)
+        }
     }
 }

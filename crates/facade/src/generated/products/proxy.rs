@@ -456,14 +456,11 @@ impl V1Services {
 
     /// Create a new Service for Twilio Proxy
     ///
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UniqueName`.
-    pub fn create(
-        &self,
-        unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::proxy::v1::Service> {
+    pub fn create(&self, unique_name: impl Into<String>) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
@@ -473,7 +470,7 @@ impl V1Services {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -550,28 +547,28 @@ impl V1Service {
 
     /// Update a specific Service.
     ///
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::proxy::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
     /// Delete a specific Service.
     ///
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -617,15 +614,15 @@ impl V1ServicePhoneNumbers {
 
     /// Add a Phone Number to a Service's Proxy Number Pool.
     ///
-    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::proxy::v1::ServicePhoneNumber> {
+    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreatePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1CreatePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -666,28 +663,28 @@ impl V1ServicePhoneNumber {
 
     /// Update a specific Proxy Number.
     ///
-    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::proxy::v1::ServicePhoneNumber> {
+    /// `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdatePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1UpdatePhoneNumberRequest::from_request(request)
     }
 
     /// Delete a specific Phone Number from a Service.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -733,15 +730,15 @@ impl V1ServiceSessions {
 
     /// Create a new Session
     ///
-    /// `POST /v1/Services/{ServiceSid}/Sessions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::proxy::v1::ServiceSession> {
+    /// `POST /v1/Services/{ServiceSid}/Sessions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SESSION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSessionRequest::from_request(request)
     }
 }
 
@@ -824,28 +821,28 @@ impl V1ServiceSession {
 
     /// Update a specific Session.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Sessions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::proxy::v1::ServiceSession> {
+    /// `POST /v1/Services/{ServiceSid}/Sessions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SESSION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSessionRequest::from_request(request)
     }
 
     /// Delete a specific Session.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SESSION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSessionRequest::from_request(request)
     }
 }
 
@@ -931,15 +928,15 @@ impl V1ServiceSessionInteraction {
 
     /// Delete a specific Interaction.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteInteractionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_INTERACTION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteInteractionRequest::from_request(request)
     }
 }
 
@@ -989,14 +986,11 @@ impl V1ServiceSessionParticipants {
 
     /// Add a new Participant to the Session
     ///
-    /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identifier`.
-    pub fn create(
-        &self,
-        identifier: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::proxy::v1::ServiceSessionParticipant> {
+    pub fn create(&self, identifier: impl Into<String>) -> writes::V1CreateParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PARTICIPANT,
@@ -1006,7 +1000,7 @@ impl V1ServiceSessionParticipants {
             let x = identifier;
             request.param("Identifier", x)
         };
-        request
+        writes::V1CreateParticipantRequest::from_request(request)
     }
 }
 
@@ -1072,15 +1066,15 @@ impl V1ServiceSessionParticipant {
 
     /// Delete a specific Participant. This is a soft-delete. The participant remains associated with the session and cannot be re-added. Participants are only permanently deleted when the [Session](https://www.twilio.com/docs/proxy/api/session) is deleted.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteParticipantRequest::from_request(request)
     }
 }
 
@@ -1131,18 +1125,15 @@ impl V1ServiceSessionParticipantMessageInteractions {
 
     /// Create a new message Interaction to send directly from your system to one [Participant](https://www.twilio.com/docs/proxy/api/participant).  The `inbound` properties for the Interaction will always be empty.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::proxy::v1::ServiceSessionParticipantMessageInteraction>
-    {
+    /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateMessageInteractionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MESSAGE_INTERACTION,
             self.path.clone(),
         );
-        request
+        writes::V1CreateMessageInteractionRequest::from_request(request)
     }
 }
 
@@ -1180,5 +1171,573 @@ impl V1ServiceSessionParticipantMessageInteraction {
             self.path.clone(),
         );
         request
+    }
+}
+
+/// The typed request of every write of Proxy: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::proxy::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL we should call when the interaction status changes.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Chat Service Instance managed by Proxy Service. The Chat Service enables Proxy to forward SMS and channel messages to this chat instance. This is a one-to-one relationship.
+        ///
+        /// Sent as the form field `ChatInstanceSid`.
+        pub fn chat_instance_sid(self, value: twilio_model::proxy::v1::ChatInstanceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatInstanceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The default `ttl` value to set for Sessions created in the Service. The TTL (time to live) is measured in seconds after the Session's last create or last Interaction. The default value of `0` indicates an unlimited Session length. You can override a Session's default TTL value by setting its `ttl` value.
+        ///
+        /// Sent as the form field `DefaultTtl`.
+        pub fn default_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `GeoMatchLevel` parameter.
+        ///
+        /// Sent as the form field `GeoMatchLevel`.
+        pub fn geo_match_level(self, value: twilio_model::proxy::v1::ServiceGeoMatchLevel) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("GeoMatchLevel", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call on each interaction. If we receive a 403 status, we block the interaction; otherwise the interaction continues.
+        ///
+        /// Sent as the form field `InterceptCallbackUrl`.
+        pub fn intercept_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InterceptCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `NumberSelectionBehavior` parameter.
+        ///
+        /// Sent as the form field `NumberSelectionBehavior`.
+        pub fn number_selection_behavior(
+            self,
+            value: twilio_model::proxy::v1::ServiceNumberSelectionBehavior,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NumberSelectionBehavior", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when an inbound call or SMS action occurs on a closed or non-existent Session. If your server (or a Twilio [function](https://www.twilio.com/en-us/serverless/functions)) responds with valid [TwiML](https://www.twilio.com/docs/voice/twiml), we will process it. This means it is possible, for example, to play a message for a call, send an automated text message response, or redirect a call to another Phone Number. See [Out-of-Session Callback Response Guide](https://www.twilio.com/docs/proxy/out-session-callback-response-guide) for more information.
+        ///
+        /// Sent as the form field `OutOfSessionCallbackUrl`.
+        pub fn out_of_session_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OutOfSessionCallbackUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::proxy::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL we should call when the interaction status changes.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Chat Service Instance managed by Proxy Service. The Chat Service enables Proxy to forward SMS and channel messages to this chat instance. This is a one-to-one relationship.
+        ///
+        /// Sent as the form field `ChatInstanceSid`.
+        pub fn chat_instance_sid(self, value: twilio_model::proxy::v1::ChatInstanceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChatInstanceSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The default `ttl` value to set for Sessions created in the Service. The TTL (time to live) is measured in seconds after the Session's last create or last Interaction. The default value of `0` indicates an unlimited Session length. You can override a Session's default TTL value by setting its `ttl` value.
+        ///
+        /// Sent as the form field `DefaultTtl`.
+        pub fn default_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `GeoMatchLevel` parameter.
+        ///
+        /// Sent as the form field `GeoMatchLevel`.
+        pub fn geo_match_level(self, value: twilio_model::proxy::v1::ServiceGeoMatchLevel) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("GeoMatchLevel", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call on each interaction. If we receive a 403 status, we block the interaction; otherwise the interaction continues.
+        ///
+        /// Sent as the form field `InterceptCallbackUrl`.
+        pub fn intercept_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InterceptCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `NumberSelectionBehavior` parameter.
+        ///
+        /// Sent as the form field `NumberSelectionBehavior`.
+        pub fn number_selection_behavior(
+            self,
+            value: twilio_model::proxy::v1::ServiceNumberSelectionBehavior,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NumberSelectionBehavior", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when an inbound call or SMS action occurs on a closed or non-existent Session. If your server (or a Twilio [function](https://www.twilio.com/en-us/serverless/functions)) responds with valid [TwiML](https://www.twilio.com/docs/voice/twiml), we will process it. This means it is possible, for example, to play a message for a call, send an automated text message response, or redirect a call to another Phone Number. See [Out-of-Session Callback Response Guide](https://www.twilio.com/docs/proxy/out-session-callback-response-guide) for more information.
+        ///
+        /// Sent as the form field `OutOfSessionCallbackUrl`.
+        pub fn out_of_session_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OutOfSessionCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be 191 characters or fewer in length and be unique. **This value should not have PII.**
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/PhoneNumbers` (`CreatePhoneNumber`): set its optional parameters, then `.await` it.
+        V1CreatePhoneNumberRequest => twilio_model::proxy::v1::ServicePhoneNumber
+    }
+
+    impl V1CreatePhoneNumberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::ServicePhoneNumber>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the new phone number should be reserved and not be assigned to a participant using proxy pool logic. See [Reserved Phone Numbers](https://www.twilio.com/docs/proxy/reserved-phone-numbers) for more information.
+        ///
+        /// Sent as the form field `IsReserved`.
+        pub fn is_reserved(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsReserved", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format.  E.164 phone numbers consist of a + followed by the country code and subscriber number without punctuation characters. For example, +14155551234.
+        ///
+        /// Sent as the form field `PhoneNumber`.
+        pub fn phone_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PhoneNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of a Twilio [IncomingPhoneNumber](https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource) resource that represents the Twilio Number you would like to assign to your Proxy Service.
+        ///
+        /// Sent as the form field `Sid`.
+        pub fn sid(self, value: twilio_model::PhoneNumberSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` (`UpdatePhoneNumber`): set its optional parameters, then `.await` it.
+        V1UpdatePhoneNumberRequest => twilio_model::proxy::v1::ServicePhoneNumber
+    }
+
+    impl V1UpdatePhoneNumberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::ServicePhoneNumber>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the phone number should be reserved and not be assigned to a participant using proxy pool logic. See [Reserved Phone Numbers](https://www.twilio.com/docs/proxy/reserved-phone-numbers) for more information.
+        ///
+        /// Sent as the form field `IsReserved`.
+        pub fn is_reserved(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsReserved", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` (`DeletePhoneNumber`): set its optional parameters, then `.await` it.
+        V1DeletePhoneNumberRequest => ()
+    }
+
+    impl V1DeletePhoneNumberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Sessions` (`CreateSession`): set its optional parameters, then `.await` it.
+        V1CreateSessionRequest => twilio_model::proxy::v1::ServiceSession
+    }
+
+    impl V1CreateSessionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::ServiceSession>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
+        ///
+        /// Sent as the form field `DateExpiry`.
+        pub fn date_expiry(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateExpiry", x)
+            };
+            Self(request)
+        }
+
+        /// The `Mode` parameter.
+        ///
+        /// Sent as the form field `Mode`.
+        pub fn mode(self, value: twilio_model::proxy::v1::SessionMode) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Mode", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The Participant objects to include in the new session.
+        ///
+        /// Sent as the form field `Participants`.
+        pub fn participants(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Participants", x);
+            }
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::proxy::v1::SessionStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The time, in seconds, when the session will expire. The time is measured from the last Session create or the Session's last Interaction.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be 191 characters or fewer in length and be unique. **This value should not have PII.**
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Sessions/{Sid}` (`UpdateSession`): set its optional parameters, then `.await` it.
+        V1UpdateSessionRequest => twilio_model::proxy::v1::ServiceSession
+    }
+
+    impl V1UpdateSessionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::ServiceSession>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
+        ///
+        /// Sent as the form field `DateExpiry`.
+        pub fn date_expiry(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateExpiry", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::proxy::v1::SessionStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The time, in seconds, when the session will expire. The time is measured from the last Session create or the Session's last Interaction.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}` (`DeleteSession`): set its optional parameters, then `.await` it.
+        V1DeleteSessionRequest => ()
+    }
+
+    impl V1DeleteSessionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}` (`DeleteInteraction`): set its optional parameters, then `.await` it.
+        V1DeleteInteractionRequest => ()
+    }
+
+    impl V1DeleteInteractionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants` (`CreateParticipant`): set its optional parameters, then `.await` it.
+        V1CreateParticipantRequest => twilio_model::proxy::v1::ServiceSessionParticipant
+    }
+
+    impl V1CreateParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::proxy::v1::ServiceSessionParticipant>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the participant. This value must be 255 characters or fewer. **This value should not have PII.**
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The proxy phone number to use for the Participant. If not specified, Proxy will select a number from the pool.
+        ///
+        /// Sent as the form field `ProxyIdentifier`.
+        pub fn proxy_identifier(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ProxyIdentifier", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Proxy Identifier to assign to the Participant.
+        ///
+        /// Sent as the form field `ProxyIdentifierSid`.
+        pub fn proxy_identifier_sid(self, value: twilio_model::PhoneNumberSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ProxyIdentifierSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}` (`DeleteParticipant`): set its optional parameters, then `.await` it.
+        V1DeleteParticipantRequest => ()
+    }
+
+    impl V1DeleteParticipantRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions` (`CreateMessageInteraction`): set its optional parameters, then `.await` it.
+        V1CreateMessageInteractionRequest => twilio_model::proxy::v1::ServiceSessionParticipantMessageInteraction
+    }
+
+    impl V1CreateMessageInteractionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::proxy::v1::ServiceSessionParticipantMessageInteraction,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The message to send to the participant
+        ///
+        /// Sent as the form field `Body`.
+        pub fn body(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Body", x)
+            };
+            Self(request)
+        }
+
+        /// Reserved. Not currently supported.
+        ///
+        /// Sent as the form field `MediaUrl`.
+        pub fn media_url(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("MediaUrl", x);
+            }
+            Self(request)
+        }
     }
 }

@@ -222,15 +222,15 @@ impl V2PhoneNumber {
 
     /// Assign an Inbound Processing Region to a phone number.
     ///
-    /// `POST /v2/PhoneNumbers/{PhoneNumber}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::routes::v2::PhoneNumber> {
+    /// `POST /v2/PhoneNumbers/{PhoneNumber}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdatePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V2UpdatePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -267,15 +267,15 @@ impl V2SipDomain {
         request
     }
 
-    /// `POST /v2/SipDomains/{SipDomain}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::routes::v2::SipDomain> {
+    /// `POST /v2/SipDomains/{SipDomain}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateSipDomainRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_SIP_DOMAIN,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateSipDomainRequest::from_request(request)
     }
 }
 
@@ -316,14 +316,130 @@ impl V2Trunk {
 
     /// Assign an Inbound Processing Region to a SIP Trunk
     ///
-    /// `POST /v2/Trunks/{SipTrunkDomain}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::routes::v2::Trunks> {
+    /// `POST /v2/Trunks/{SipTrunkDomain}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateTrunksRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_TRUNKS,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateTrunksRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Routes: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v2/PhoneNumbers/{PhoneNumber}` (`UpdatePhoneNumber`): set its optional parameters, then `.await` it.
+        V2UpdatePhoneNumberRequest => twilio_model::routes::v2::PhoneNumber
+    }
+
+    impl V2UpdatePhoneNumberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::routes::v2::PhoneNumber>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A human readable description of this resource, up to 64 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The Inbound Processing Region used for this phone number for voice
+        ///
+        /// Sent as the form field `VoiceRegion`.
+        pub fn voice_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceRegion", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/SipDomains/{SipDomain}` (`UpdateSipDomain`): set its optional parameters, then `.await` it.
+        V2UpdateSipDomainRequest => twilio_model::routes::v2::SipDomain
+    }
+
+    impl V2UpdateSipDomainRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::routes::v2::SipDomain>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `FriendlyName` parameter.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `VoiceRegion` parameter.
+        ///
+        /// Sent as the form field `VoiceRegion`.
+        pub fn voice_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceRegion", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Trunks/{SipTrunkDomain}` (`UpdateTrunks`): set its optional parameters, then `.await` it.
+        V2UpdateTrunksRequest => twilio_model::routes::v2::Trunks
+    }
+
+    impl V2UpdateTrunksRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::routes::v2::Trunks>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A human readable description of this resource, up to 64 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The Inbound Processing Region used for this SIP Trunk for voice
+        ///
+        /// Sent as the form field `VoiceRegion`.
+        pub fn voice_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceRegion", x)
+            };
+            Self(request)
+        }
     }
 }

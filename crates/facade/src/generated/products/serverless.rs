@@ -657,15 +657,15 @@ impl V1Services {
 
     /// Create a new Service resource.
     ///
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `UniqueName`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::Service> {
+    ) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
@@ -679,7 +679,7 @@ impl V1Services {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -795,28 +795,28 @@ impl V1Service {
 
     /// Update a specific Service resource.
     ///
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::serverless::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
     /// Delete a Service resource.
     ///
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -856,14 +856,11 @@ impl V1ServiceAssets {
 
     /// Create a new Asset resource.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Assets`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Assets`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceAsset> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateAssetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ASSET,
@@ -873,7 +870,7 @@ impl V1ServiceAssets {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateAssetRequest::from_request(request)
     }
 }
 
@@ -929,14 +926,11 @@ impl V1ServiceAsset {
 
     /// Update a specific Asset resource.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Assets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Assets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn update(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceAsset> {
+    pub fn update(&self, friendly_name: impl Into<String>) -> writes::V1UpdateAssetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ASSET,
@@ -946,20 +940,20 @@ impl V1ServiceAsset {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1UpdateAssetRequest::from_request(request)
     }
 
     /// Delete an Asset resource.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Assets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Assets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteAssetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ASSET,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteAssetRequest::from_request(request)
     }
 }
 
@@ -1082,15 +1076,15 @@ impl V1ServiceBuilds {
 
     /// Create a new Build resource. At least one function version or asset version is required.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Builds`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceBuild> {
+    /// `POST /v1/Services/{ServiceSid}/Builds`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateBuildRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BUILD,
             self.path.clone(),
         );
-        request
+        writes::V1CreateBuildRequest::from_request(request)
     }
 }
 
@@ -1133,15 +1127,15 @@ impl V1ServiceBuild {
 
     /// Delete a Build resource.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Builds/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Builds/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteBuildRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_BUILD,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteBuildRequest::from_request(request)
     }
 }
 
@@ -1229,14 +1223,11 @@ impl V1ServiceEnvironments {
 
     /// Create a new environment.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Environments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Environments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UniqueName`.
-    pub fn create(
-        &self,
-        unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironment> {
+    pub fn create(&self, unique_name: impl Into<String>) -> writes::V1CreateEnvironmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ENVIRONMENT,
@@ -1246,7 +1237,7 @@ impl V1ServiceEnvironments {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V1CreateEnvironmentRequest::from_request(request)
     }
 }
 
@@ -1347,15 +1338,15 @@ impl V1ServiceEnvironment {
 
     /// Delete a specific environment.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Environments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Environments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteEnvironmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ENVIRONMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteEnvironmentRequest::from_request(request)
     }
 }
 
@@ -1405,17 +1396,15 @@ impl V1ServiceEnvironmentDeployments {
 
     /// Create a new Deployment.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironmentDeployment> {
+    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateDeploymentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_DEPLOYMENT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateDeploymentRequest::from_request(request)
     }
 }
 
@@ -1574,15 +1563,15 @@ impl V1ServiceEnvironmentVariables {
 
     /// Create a new Variable.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Key`, `Value`.
     pub fn create(
         &self,
         key: impl Into<String>,
         value: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironmentVariable> {
+    ) -> writes::V1CreateVariableRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_VARIABLE,
@@ -1596,7 +1585,7 @@ impl V1ServiceEnvironmentVariables {
             let x = value;
             request.param("Value", x)
         };
-        request
+        writes::V1CreateVariableRequest::from_request(request)
     }
 }
 
@@ -1639,30 +1628,28 @@ impl V1ServiceEnvironmentVariable {
 
     /// Update a specific Variable.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironmentVariable> {
+    /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateVariableRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_VARIABLE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateVariableRequest::from_request(request)
     }
 
     /// Delete a specific Variable.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteVariableRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_VARIABLE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteVariableRequest::from_request(request)
     }
 }
 
@@ -1710,14 +1697,11 @@ impl V1ServiceFunctions {
 
     /// Create a new Function resource.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Functions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Functions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceFunction> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateFunctionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_FUNCTION,
@@ -1727,7 +1711,7 @@ impl V1ServiceFunctions {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateFunctionRequest::from_request(request)
     }
 }
 
@@ -1789,14 +1773,11 @@ impl V1ServiceFunction {
 
     /// Update a specific Function resource.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Functions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Functions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn update(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::serverless::v1::ServiceFunction> {
+    pub fn update(&self, friendly_name: impl Into<String>) -> writes::V1UpdateFunctionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_FUNCTION,
@@ -1806,20 +1787,20 @@ impl V1ServiceFunction {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1UpdateFunctionRequest::from_request(request)
     }
 
     /// Delete a Function resource.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Functions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Functions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteFunctionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_FUNCTION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteFunctionRequest::from_request(request)
     }
 }
 
@@ -1971,5 +1952,395 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `EndDate`.
         pub fn end_date(self, value: impl Into<String>) -> Self { let x = value; self.filter("EndDate", x) }
 
+    }
+}
+
+/// The typed request of every write of Serverless: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::serverless::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to inject Account credentials into a function invocation context. The default value is `true`.
+        ///
+        /// Sent as the form field `IncludeCredentials`.
+        pub fn include_credentials(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IncludeCredentials", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether the Service's properties and subresources can be edited via the UI. The default value is `false`.
+        ///
+        /// Sent as the form field `UiEditable`.
+        pub fn ui_editable(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UiEditable", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::serverless::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Service resource. It can be a maximum of 255 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to inject Account credentials into a function invocation context.
+        ///
+        /// Sent as the form field `IncludeCredentials`.
+        pub fn include_credentials(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IncludeCredentials", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether the Service resource's properties and subresources can be edited via the UI. The default value is `false`.
+        ///
+        /// Sent as the form field `UiEditable`.
+        pub fn ui_editable(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UiEditable", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Assets` (`CreateAsset`): set its optional parameters, then `.await` it.
+        V1CreateAssetRequest => twilio_model::serverless::v1::ServiceAsset
+    }
+
+    impl V1CreateAssetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceAsset>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Assets/{Sid}` (`UpdateAsset`): set its optional parameters, then `.await` it.
+        V1UpdateAssetRequest => twilio_model::serverless::v1::ServiceAsset
+    }
+
+    impl V1UpdateAssetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceAsset>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Assets/{Sid}` (`DeleteAsset`): set its optional parameters, then `.await` it.
+        V1DeleteAssetRequest => ()
+    }
+
+    impl V1DeleteAssetRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Builds` (`CreateBuild`): set its optional parameters, then `.await` it.
+        V1CreateBuildRequest => twilio_model::serverless::v1::ServiceBuild
+    }
+
+    impl V1CreateBuildRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceBuild>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The list of Asset Version resource SIDs to include in the Build.
+        ///
+        /// Sent as the form field `AssetVersions`.
+        pub fn asset_versions(
+            self,
+            value: impl IntoIterator<Item = twilio_model::serverless::v1::VersionSid>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AssetVersions", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// A list of objects that describe the Dependencies included in the Build. Each object contains the `name` and `version` of the dependency.
+        ///
+        /// Sent as the form field `Dependencies`.
+        pub fn dependencies(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Dependencies", x)
+            };
+            Self(request)
+        }
+
+        /// The list of the Function Version resource SIDs to include in the Build.
+        ///
+        /// Sent as the form field `FunctionVersions`.
+        pub fn function_versions(
+            self,
+            value: impl IntoIterator<Item = twilio_model::serverless::v1::VersionSid>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("FunctionVersions", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// The Runtime version that will be used to run the Build resource when it is deployed.
+        ///
+        /// Sent as the form field `Runtime`.
+        pub fn runtime(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Runtime", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Builds/{Sid}` (`DeleteBuild`): set its optional parameters, then `.await` it.
+        V1DeleteBuildRequest => ()
+    }
+
+    impl V1DeleteBuildRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Environments` (`CreateEnvironment`): set its optional parameters, then `.await` it.
+        V1CreateEnvironmentRequest => twilio_model::serverless::v1::ServiceEnvironment
+    }
+
+    impl V1CreateEnvironmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironment>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A URL-friendly name that represents the environment and forms part of the domain name. It can be a maximum of 16 characters.
+        ///
+        /// Sent as the form field `DomainSuffix`.
+        pub fn domain_suffix(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DomainSuffix", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Environments/{Sid}` (`DeleteEnvironment`): set its optional parameters, then `.await` it.
+        V1DeleteEnvironmentRequest => ()
+    }
+
+    impl V1DeleteEnvironmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments` (`CreateDeployment`): set its optional parameters, then `.await` it.
+        V1CreateDeploymentRequest => twilio_model::serverless::v1::ServiceEnvironmentDeployment
+    }
+
+    impl V1CreateDeploymentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::serverless::v1::ServiceEnvironmentDeployment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Build for the Deployment.
+        ///
+        /// Sent as the form field `BuildSid`.
+        pub fn build_sid(self, value: twilio_model::serverless::v1::BuildSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BuildSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether the Deployment is a plugin.
+        ///
+        /// Sent as the form field `IsPlugin`.
+        pub fn is_plugin(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsPlugin", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables` (`CreateVariable`): set its optional parameters, then `.await` it.
+        V1CreateVariableRequest => twilio_model::serverless::v1::ServiceEnvironmentVariable
+    }
+
+    impl V1CreateVariableRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironmentVariable>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}` (`UpdateVariable`): set its optional parameters, then `.await` it.
+        V1UpdateVariableRequest => twilio_model::serverless::v1::ServiceEnvironmentVariable
+    }
+
+    impl V1UpdateVariableRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceEnvironmentVariable>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A string by which the Variable resource can be referenced. It can be a maximum of 128 characters.
+        ///
+        /// Sent as the form field `Key`.
+        pub fn key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Key", x)
+            };
+            Self(request)
+        }
+
+        /// A string that contains the actual value of the Variable. It can be a maximum of 450 bytes in size.
+        ///
+        /// Sent as the form field `Value`.
+        pub fn value(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Value", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}` (`DeleteVariable`): set its optional parameters, then `.await` it.
+        V1DeleteVariableRequest => ()
+    }
+
+    impl V1DeleteVariableRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Functions` (`CreateFunction`): set its optional parameters, then `.await` it.
+        V1CreateFunctionRequest => twilio_model::serverless::v1::ServiceFunction
+    }
+
+    impl V1CreateFunctionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceFunction>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Functions/{Sid}` (`UpdateFunction`): set its optional parameters, then `.await` it.
+        V1UpdateFunctionRequest => twilio_model::serverless::v1::ServiceFunction
+    }
+
+    impl V1UpdateFunctionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::serverless::v1::ServiceFunction>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Functions/{Sid}` (`DeleteFunction`): set its optional parameters, then `.await` it.
+        V1DeleteFunctionRequest => ()
+    }
+
+    impl V1DeleteFunctionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

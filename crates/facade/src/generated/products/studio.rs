@@ -691,12 +691,12 @@ impl V1Flow {
 
     /// Delete a specific Flow.
     ///
-    /// `DELETE /v1/Flows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Flows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteFlowRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_FLOW, self.path.clone());
-        request
+        writes::V1DeleteFlowRequest::from_request(request)
     }
 }
 
@@ -742,15 +742,15 @@ impl V1FlowEngagements {
 
     /// Triggers a new Engagement for the Flow
     ///
-    /// `POST /v1/Flows/{FlowSid}/Engagements`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Flows/{FlowSid}/Engagements`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `From`, `To`.
     pub fn create(
         &self,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::studio::v1::FlowEngagement> {
+    ) -> writes::V1CreateEngagementRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ENGAGEMENT,
@@ -764,7 +764,7 @@ impl V1FlowEngagements {
             let x = to;
             request.param("To", x)
         };
-        request
+        writes::V1CreateEngagementRequest::from_request(request)
     }
 }
 
@@ -831,15 +831,15 @@ impl V1FlowEngagement {
 
     /// Delete this Engagement and all Steps relating to it.
     ///
-    /// `DELETE /v1/Flows/{FlowSid}/Engagements/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Flows/{FlowSid}/Engagements/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteEngagementRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ENGAGEMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteEngagementRequest::from_request(request)
     }
 }
 
@@ -1036,15 +1036,15 @@ impl V1FlowExecutions {
 
     /// Triggers a new Execution for the Flow
     ///
-    /// `POST /v1/Flows/{FlowSid}/Executions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Flows/{FlowSid}/Executions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `From`, `To`.
     pub fn create(
         &self,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::studio::v1::FlowExecution> {
+    ) -> writes::V1CreateExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_EXECUTION,
@@ -1058,7 +1058,7 @@ impl V1FlowExecutions {
             let x = to;
             request.param("To", x)
         };
-        request
+        writes::V1CreateExecutionRequest::from_request(request)
     }
 }
 
@@ -1125,14 +1125,14 @@ impl V1FlowExecution {
 
     /// Update the status of an Execution to `ended`.
     ///
-    /// `POST /v1/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::studio::v1::ExecutionStatus,
-    ) -> crate::WriteRequest<twilio_model::studio::v1::FlowExecution> {
+    ) -> writes::V1UpdateExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_EXECUTION,
@@ -1142,20 +1142,20 @@ impl V1FlowExecution {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V1UpdateExecutionRequest::from_request(request)
     }
 
     /// Delete the Execution and all Steps relating to it.
     ///
-    /// `DELETE /v1/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_EXECUTION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteExecutionRequest::from_request(request)
     }
 }
 
@@ -1399,8 +1399,8 @@ impl V2Flows {
 
     /// Create a Flow.
     ///
-    /// `POST /v2/Flows`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Definition`, `FriendlyName`, `Status`.
     pub fn create(
@@ -1408,7 +1408,7 @@ impl V2Flows {
         definition: impl Into<String>,
         friendly_name: impl Into<String>,
         status: twilio_model::studio::v2::FlowStatus,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::Flow> {
+    ) -> writes::V2CreateFlowRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_CREATE_FLOW, self.path.clone());
         let request = request.param_json("Definition", definition);
@@ -1420,7 +1420,7 @@ impl V2Flows {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2CreateFlowRequest::from_request(request)
     }
 }
 
@@ -1439,8 +1439,8 @@ impl V2FlowsValidate {
 
     /// Validate flow JSON definition
     ///
-    /// `POST /v2/Flows/Validate`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows/Validate`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Definition`, `FriendlyName`, `Status`.
     pub fn update(
@@ -1448,7 +1448,7 @@ impl V2FlowsValidate {
         definition: impl Into<String>,
         friendly_name: impl Into<String>,
         status: twilio_model::studio::v2::FlowValidateStatus,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::FlowValidate> {
+    ) -> writes::V2UpdateFlowValidateRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_FLOW_VALIDATE,
@@ -1463,7 +1463,7 @@ impl V2FlowsValidate {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2UpdateFlowValidateRequest::from_request(request)
     }
 }
 
@@ -1546,31 +1546,31 @@ impl V2Flow {
 
     /// Update a Flow.
     ///
-    /// `POST /v2/Flows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::studio::v2::FlowStatus,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::Flow> {
+    ) -> writes::V2UpdateFlowRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_UPDATE_FLOW, self.path.clone());
         let request = {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2UpdateFlowRequest::from_request(request)
     }
 
     /// Delete a specific Flow.
     ///
-    /// `DELETE /v2/Flows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Flows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteFlowRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V2_DELETE_FLOW, self.path.clone());
-        request
+        writes::V2DeleteFlowRequest::from_request(request)
     }
 }
 
@@ -1616,15 +1616,15 @@ impl V2FlowExecutions {
 
     /// Triggers a new Execution for the Flow
     ///
-    /// `POST /v2/Flows/{FlowSid}/Executions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows/{FlowSid}/Executions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `From`, `To`.
     pub fn create(
         &self,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::FlowExecution> {
+    ) -> writes::V2CreateExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_EXECUTION,
@@ -1638,7 +1638,7 @@ impl V2FlowExecutions {
             let x = to;
             request.param("To", x)
         };
-        request
+        writes::V2CreateExecutionRequest::from_request(request)
     }
 }
 
@@ -1705,14 +1705,14 @@ impl V2FlowExecution {
 
     /// Update the status of an Execution to `ended`.
     ///
-    /// `POST /v2/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::studio::v2::ExecutionStatus,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::FlowExecution> {
+    ) -> writes::V2UpdateExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_EXECUTION,
@@ -1722,20 +1722,20 @@ impl V2FlowExecution {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2UpdateExecutionRequest::from_request(request)
     }
 
     /// Delete the Execution and all Steps relating to it.
     ///
-    /// `DELETE /v2/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Flows/{FlowSid}/Executions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteExecutionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_EXECUTION,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteExecutionRequest::from_request(request)
     }
 }
 
@@ -2017,14 +2017,14 @@ impl V2FlowTestUsers {
 
     /// Update flow test users
     ///
-    /// `POST /v2/Flows/{Sid}/TestUsers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Flows/{Sid}/TestUsers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `TestUsers`.
     pub fn update(
         &self,
         test_users: impl IntoIterator<Item = String>,
-    ) -> crate::WriteRequest<twilio_model::studio::v2::FlowTestUser> {
+    ) -> writes::V2UpdateTestUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_TEST_USER,
@@ -2034,7 +2034,7 @@ impl V2FlowTestUsers {
         for x in test_users {
             request = request.param("TestUsers", x);
         }
-        request
+        writes::V2UpdateTestUserRequest::from_request(request)
     }
 }
 
@@ -2070,5 +2070,266 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `DateCreatedTo`.
         pub fn date_created_to(self, value: impl Into<String>) -> Self { let x = value; self.filter("DateCreatedTo", x) }
 
+    }
+}
+
+/// The typed request of every write of Studio: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `DELETE /v1/Flows/{Sid}` (`DeleteFlow`): set its optional parameters, then `.await` it.
+        V1DeleteFlowRequest => ()
+    }
+
+    impl V1DeleteFlowRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Flows/{FlowSid}/Engagements` (`CreateEngagement`): set its optional parameters, then `.await` it.
+        V1CreateEngagementRequest => twilio_model::studio::v1::FlowEngagement
+    }
+
+    impl V1CreateEngagementRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v1::FlowEngagement>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON string we will add to your flow's context and that you can access as variables inside your flow. For example, if you pass in `Parameters={'name':'Zeke'}` then inside a widget you can reference the variable `{{flow.data.name}}` which will return the string 'Zeke'. Note: the JSON value must explicitly be passed as a string, not as a hash object. Depending on your particular HTTP library, you may need to add quotes or URL encode your JSON string.
+        ///
+        /// Sent as the form field `Parameters`.
+        pub fn parameters(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Parameters", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Flows/{FlowSid}/Engagements/{Sid}` (`DeleteEngagement`): set its optional parameters, then `.await` it.
+        V1DeleteEngagementRequest => ()
+    }
+
+    impl V1DeleteEngagementRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Flows/{FlowSid}/Executions` (`CreateExecution`): set its optional parameters, then `.await` it.
+        V1CreateExecutionRequest => twilio_model::studio::v1::FlowExecution
+    }
+
+    impl V1CreateExecutionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v1::FlowExecution>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// JSON data that will be added to the Flow's context and that can be accessed as variables inside your Flow. For example, if you pass in `Parameters={"name":"Zeke"}`, a widget in your Flow can reference the variable `{{flow.data.name}}`, which returns "Zeke". Note: the JSON value must explicitly be passed as a string, not as a hash object. Depending on your particular HTTP library, you may need to add quotes or URL encode the JSON string.
+        ///
+        /// Sent as the form field `Parameters`.
+        pub fn parameters(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Parameters", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Flows/{FlowSid}/Executions/{Sid}` (`UpdateExecution`): set its optional parameters, then `.await` it.
+        V1UpdateExecutionRequest => twilio_model::studio::v1::FlowExecution
+    }
+
+    impl V1UpdateExecutionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v1::FlowExecution>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Flows/{FlowSid}/Executions/{Sid}` (`DeleteExecution`): set its optional parameters, then `.await` it.
+        V1DeleteExecutionRequest => ()
+    }
+
+    impl V1DeleteExecutionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows` (`CreateFlow`): set its optional parameters, then `.await` it.
+        V2CreateFlowRequest => twilio_model::studio::v2::Flow
+    }
+
+    impl V2CreateFlowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::Flow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Description of change made in the revision.
+        ///
+        /// Sent as the form field `CommitMessage`.
+        pub fn commit_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommitMessage", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows/Validate` (`UpdateFlowValidate`): set its optional parameters, then `.await` it.
+        V2UpdateFlowValidateRequest => twilio_model::studio::v2::FlowValidate
+    }
+
+    impl V2UpdateFlowValidateRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::FlowValidate>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Description of change made in the revision.
+        ///
+        /// Sent as the form field `CommitMessage`.
+        pub fn commit_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommitMessage", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows/{Sid}` (`UpdateFlow`): set its optional parameters, then `.await` it.
+        V2UpdateFlowRequest => twilio_model::studio::v2::Flow
+    }
+
+    impl V2UpdateFlowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::Flow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Description of change made in the revision.
+        ///
+        /// Sent as the form field `CommitMessage`.
+        pub fn commit_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommitMessage", x)
+            };
+            Self(request)
+        }
+
+        /// JSON representation of flow definition.
+        ///
+        /// Sent as the form field `Definition`.
+        pub fn definition(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Definition", value);
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the Flow.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Flows/{Sid}` (`DeleteFlow`): set its optional parameters, then `.await` it.
+        V2DeleteFlowRequest => ()
+    }
+
+    impl V2DeleteFlowRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows/{FlowSid}/Executions` (`CreateExecution`): set its optional parameters, then `.await` it.
+        V2CreateExecutionRequest => twilio_model::studio::v2::FlowExecution
+    }
+
+    impl V2CreateExecutionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::FlowExecution>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// JSON data that will be added to the Flow's context and that can be accessed as variables inside your Flow. For example, if you pass in `Parameters={"name":"Zeke"}`, a widget in your Flow can reference the variable `{{flow.data.name}}`, which returns "Zeke". Note: the JSON value must explicitly be passed as a string, not as a hash object. Depending on your particular HTTP library, you may need to add quotes or URL encode the JSON string.
+        ///
+        /// Sent as the form field `Parameters`.
+        pub fn parameters(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Parameters", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows/{FlowSid}/Executions/{Sid}` (`UpdateExecution`): set its optional parameters, then `.await` it.
+        V2UpdateExecutionRequest => twilio_model::studio::v2::FlowExecution
+    }
+
+    impl V2UpdateExecutionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::FlowExecution>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Flows/{FlowSid}/Executions/{Sid}` (`DeleteExecution`): set its optional parameters, then `.await` it.
+        V2DeleteExecutionRequest => ()
+    }
+
+    impl V2DeleteExecutionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Flows/{Sid}/TestUsers` (`UpdateTestUser`): set its optional parameters, then `.await` it.
+        V2UpdateTestUserRequest => twilio_model::studio::v2::FlowTestUser
+    }
+
+    impl V2UpdateTestUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::studio::v2::FlowTestUser>,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

@@ -705,15 +705,15 @@ impl V1ESimProfiles {
 
     /// Order an eSIM Profile.
     ///
-    /// `POST /v1/ESimProfiles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::supersim::v1::EsimProfile> {
+    /// `POST /v1/ESimProfiles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateEsimProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ESIM_PROFILE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateEsimProfileRequest::from_request(request)
     }
 }
 
@@ -789,14 +789,14 @@ impl V1Fleets {
 
     /// Create a Fleet
     ///
-    /// `POST /v1/Fleets`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Fleets`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `NetworkAccessProfile`.
     pub fn create(
         &self,
         network_access_profile: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::supersim::v1::Fleet> {
+    ) -> writes::V1CreateFleetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_FLEET,
@@ -806,7 +806,7 @@ impl V1Fleets {
             let x = network_access_profile;
             request.param("NetworkAccessProfile", x)
         };
-        request
+        writes::V1CreateFleetRequest::from_request(request)
     }
 }
 
@@ -841,15 +841,15 @@ impl V1Fleet {
 
     /// Updates the given properties of a Super SIM Fleet instance from your account.
     ///
-    /// `POST /v1/Fleets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::supersim::v1::Fleet> {
+    /// `POST /v1/Fleets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateFleetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_FLEET,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateFleetRequest::from_request(request)
     }
 }
 
@@ -895,8 +895,8 @@ impl V1IpCommands {
 
     /// Send an IP Command to a Super SIM.
     ///
-    /// `POST /v1/IpCommands`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/IpCommands`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `DevicePort`, `Payload`, `Sim`.
     pub fn create(
@@ -904,7 +904,7 @@ impl V1IpCommands {
         device_port: i64,
         payload: impl Into<String>,
         sim: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::supersim::v1::IpCommand> {
+    ) -> writes::V1CreateIpCommandRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_IP_COMMAND,
@@ -922,7 +922,7 @@ impl V1IpCommands {
             let x = sim;
             request.param("Sim", x)
         };
-        request
+        writes::V1CreateIpCommandRequest::from_request(request)
     }
 }
 
@@ -1008,15 +1008,15 @@ impl V1NetworkAccessProfiles {
 
     /// Create a new Network Access Profile
     ///
-    /// `POST /v1/NetworkAccessProfiles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::supersim::v1::NetworkAccessProfile> {
+    /// `POST /v1/NetworkAccessProfiles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateNetworkAccessProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_NETWORK_ACCESS_PROFILE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateNetworkAccessProfileRequest::from_request(request)
     }
 }
 
@@ -1078,15 +1078,15 @@ impl V1NetworkAccessProfile {
 
     /// Updates the given properties of a Network Access Profile in your account.
     ///
-    /// `POST /v1/NetworkAccessProfiles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::supersim::v1::NetworkAccessProfile> {
+    /// `POST /v1/NetworkAccessProfiles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateNetworkAccessProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_NETWORK_ACCESS_PROFILE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateNetworkAccessProfileRequest::from_request(request)
     }
 }
 
@@ -1136,16 +1136,14 @@ impl V1NetworkAccessProfileNetworks {
 
     /// Add a Network resource to the Network Access Profile resource.
     ///
-    /// `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Network`.
     pub fn create(
         &self,
         network: twilio_model::supersim::v1::NetworkSid,
-    ) -> crate::WriteRequest<
-        twilio_model::supersim::v1::NetworkAccessProfileNetworkAccessProfileNetwork,
-    > {
+    ) -> writes::V1CreateNetworkAccessProfileNetworkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_NETWORK_ACCESS_PROFILE_NETWORK,
@@ -1155,7 +1153,7 @@ impl V1NetworkAccessProfileNetworks {
             let x = network;
             request.param("Network", x.as_str())
         };
-        request
+        writes::V1CreateNetworkAccessProfileNetworkRequest::from_request(request)
     }
 }
 
@@ -1200,15 +1198,15 @@ impl V1NetworkAccessProfileNetwork {
 
     /// Remove a Network resource from the Network Access Profile resource's.
     ///
-    /// `DELETE /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteNetworkAccessProfileNetworkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_NETWORK_ACCESS_PROFILE_NETWORK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteNetworkAccessProfileNetworkRequest::from_request(request)
     }
 }
 
@@ -1366,15 +1364,15 @@ impl V1Sims {
 
     /// Register a Super SIM to your Account
     ///
-    /// `POST /v1/Sims`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Sims`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Iccid`, `RegistrationCode`.
     pub fn create(
         &self,
         iccid: impl Into<String>,
         registration_code: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::supersim::v1::Sim> {
+    ) -> writes::V1CreateSimRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_SIM, self.path.clone());
         let request = {
@@ -1385,7 +1383,7 @@ impl V1Sims {
             let x = registration_code;
             request.param("RegistrationCode", x)
         };
-        request
+        writes::V1CreateSimRequest::from_request(request)
     }
 }
 
@@ -1436,12 +1434,12 @@ impl V1Sim {
 
     /// Updates the given properties of a Super SIM instance from your account.
     ///
-    /// `POST /v1/Sims/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::supersim::v1::Sim> {
+    /// `POST /v1/Sims/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSimRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_SIM, self.path.clone());
-        request
+        writes::V1UpdateSimRequest::from_request(request)
     }
 }
 
@@ -1571,15 +1569,15 @@ impl V1SmsCommands {
 
     /// Send SMS Command to a Sim.
     ///
-    /// `POST /v1/SmsCommands`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SmsCommands`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Payload`, `Sim`.
     pub fn create(
         &self,
         payload: impl Into<String>,
         sim: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::supersim::v1::SmsCommand> {
+    ) -> writes::V1CreateSmsCommandRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SMS_COMMAND,
@@ -1593,7 +1591,7 @@ impl V1SmsCommands {
             let x = sim;
             request.param("Sim", x)
         };
-        request
+        writes::V1CreateSmsCommandRequest::from_request(request)
     }
 }
 
@@ -1846,5 +1844,549 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `EndTime`.
         pub fn end_time(self, value: impl Into<String>) -> Self { let x = value; self.filter("EndTime", x) }
 
+    }
+}
+
+/// The typed request of every write of Supersim: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/ESimProfiles` (`CreateEsimProfile`): set its optional parameters, then `.await` it.
+        V1CreateEsimProfileRequest => twilio_model::supersim::v1::EsimProfile
+    }
+
+    impl V1CreateEsimProfileRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::EsimProfile>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `callback_method` when the status of the eSIM Profile changes. At this stage of the eSIM Profile pilot, the a request to the URL will only be called when the ESimProfile resource changes from `reserving` to `available`.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Identifier of the eUICC that will claim the eSIM Profile.
+        ///
+        /// Sent as the form field `Eid`.
+        pub fn eid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Eid", x)
+            };
+            Self(request)
+        }
+
+        /// When set to `true`, a value for `Eid` does not need to be provided. Instead, when the eSIM profile is reserved, a matching ID will be generated and returned via the `matching_id` property. This identifies the specific eSIM profile that can be used by any capable device to claim and download the profile.
+        ///
+        /// Sent as the form field `GenerateMatchingId`.
+        pub fn generate_matching_id(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("GenerateMatchingId", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Fleets` (`CreateFleet`): set its optional parameters, then `.await` it.
+        V1CreateFleetRequest => twilio_model::supersim::v1::Fleet
+    }
+
+    impl V1CreateFleetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::Fleet>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Defines whether SIMs in the Fleet are capable of using 2G/3G/4G/LTE/CAT-M data connectivity. Defaults to `true`.
+        ///
+        /// Sent as the form field `DataEnabled`.
+        pub fn data_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The total data usage (download and upload combined) in Megabytes that each Super SIM assigned to the Fleet can consume during a billing period (normally one month). Value must be between 1MB (1) and 2TB (2,000,000). Defaults to 1GB (1,000).
+        ///
+        /// Sent as the form field `DataLimit`.
+        pub fn data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A string representing the HTTP method to use when making a request to `ip_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
+        ///
+        /// Sent as the form field `IpCommandsMethod`.
+        pub fn ip_commands_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IpCommandsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that will receive a webhook when a Super SIM in the Fleet is used to send an IP Command from your device to a special IP address. Your server should respond with an HTTP status code in the 200 range; any response body will be ignored.
+        ///
+        /// Sent as the form field `IpCommandsUrl`.
+        pub fn ip_commands_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IpCommandsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Defines whether SIMs in the Fleet are capable of sending and receiving machine-to-machine SMS via Commands. Defaults to `true`.
+        ///
+        /// Sent as the form field `SmsCommandsEnabled`.
+        pub fn sms_commands_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCommandsEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A string representing the HTTP method to use when making a request to `sms_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
+        ///
+        /// Sent as the form field `SmsCommandsMethod`.
+        pub fn sms_commands_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCommandsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that will receive a webhook when a Super SIM in the Fleet is used to send an SMS from your device to the SMS Commands number. Your server should respond with an HTTP status code in the 200 range; any response body will be ignored.
+        ///
+        /// Sent as the form field `SmsCommandsUrl`.
+        pub fn sms_commands_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCommandsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Fleets/{Sid}` (`UpdateFleet`): set its optional parameters, then `.await` it.
+        V1UpdateFleetRequest => twilio_model::supersim::v1::Fleet
+    }
+
+    impl V1UpdateFleetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::Fleet>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The total data usage (download and upload combined) in Megabytes that each Super SIM assigned to the Fleet can consume during a billing period (normally one month). Value must be between 1MB (1) and 2TB (2,000,000). Defaults to 1GB (1,000).
+        ///
+        /// Sent as the form field `DataLimit`.
+        pub fn data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A string representing the HTTP method to use when making a request to `ip_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
+        ///
+        /// Sent as the form field `IpCommandsMethod`.
+        pub fn ip_commands_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IpCommandsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that will receive a webhook when a Super SIM in the Fleet is used to send an IP Command from your device to a special IP address. Your server should respond with an HTTP status code in the 200 range; any response body will be ignored.
+        ///
+        /// Sent as the form field `IpCommandsUrl`.
+        pub fn ip_commands_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IpCommandsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The SID or unique name of the Network Access Profile that will control which cellular networks the Fleet's SIMs can connect to.
+        ///
+        /// Sent as the form field `NetworkAccessProfile`.
+        pub fn network_access_profile(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NetworkAccessProfile", x)
+            };
+            Self(request)
+        }
+
+        /// A string representing the HTTP method to use when making a request to `sms_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
+        ///
+        /// Sent as the form field `SmsCommandsMethod`.
+        pub fn sms_commands_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCommandsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that will receive a webhook when a Super SIM in the Fleet is used to send an SMS from your device to the SMS Commands number. Your server should respond with an HTTP status code in the 200 range; any response body will be ignored.
+        ///
+        /// Sent as the form field `SmsCommandsUrl`.
+        pub fn sms_commands_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsCommandsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/IpCommands` (`CreateIpCommand`): set its optional parameters, then `.await` it.
+        V1CreateIpCommandRequest => twilio_model::supersim::v1::IpCommand
+    }
+
+    impl V1CreateIpCommandRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::IpCommand>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `callback_url`. Can be `GET` or `POST`, and the default is `POST`.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `callback_method` after we have sent the IP Command.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `PayloadType` parameter.
+        ///
+        /// Sent as the form field `PayloadType`.
+        pub fn payload_type(self, value: twilio_model::supersim::v1::IpCommandPayloadType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PayloadType", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/NetworkAccessProfiles` (`CreateNetworkAccessProfile`): set its optional parameters, then `.await` it.
+        V1CreateNetworkAccessProfileRequest => twilio_model::supersim::v1::NetworkAccessProfile
+    }
+
+    impl V1CreateNetworkAccessProfileRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::NetworkAccessProfile>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// List of Network SIDs that this Network Access Profile will allow connections to.
+        ///
+        /// Sent as the form field `Networks`.
+        pub fn networks(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Networks", x);
+            }
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/NetworkAccessProfiles/{Sid}` (`UpdateNetworkAccessProfile`): set its optional parameters, then `.await` it.
+        V1UpdateNetworkAccessProfileRequest => twilio_model::supersim::v1::NetworkAccessProfile
+    }
+
+    impl V1UpdateNetworkAccessProfileRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::NetworkAccessProfile>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The new unique name of the Network Access Profile.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks` (`CreateNetworkAccessProfileNetwork`): set its optional parameters, then `.await` it.
+        V1CreateNetworkAccessProfileNetworkRequest => twilio_model::supersim::v1::NetworkAccessProfileNetworkAccessProfileNetwork
+    }
+
+    impl V1CreateNetworkAccessProfileNetworkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::supersim::v1::NetworkAccessProfileNetworkAccessProfileNetwork,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}` (`DeleteNetworkAccessProfileNetwork`): set its optional parameters, then `.await` it.
+        V1DeleteNetworkAccessProfileNetworkRequest => ()
+    }
+
+    impl V1DeleteNetworkAccessProfileNetworkRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sims` (`CreateSim`): set its optional parameters, then `.await` it.
+        V1CreateSimRequest => twilio_model::supersim::v1::Sim
+    }
+
+    impl V1CreateSimRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::Sim>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sims/{Sid}` (`UpdateSim`): set its optional parameters, then `.await` it.
+        V1UpdateSimRequest => twilio_model::supersim::v1::Sim
+    }
+
+    impl V1UpdateSimRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::Sim>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Account to which the Sim resource should belong. The Account SID can only be that of the requesting Account or that of a Subaccount of the requesting Account. Only valid when the Sim resource's status is new.
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `callback_method` after an asynchronous update has finished.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The SID or unique name of the Fleet to which the SIM resource should be assigned.
+        ///
+        /// Sent as the form field `Fleet`.
+        pub fn fleet(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Fleet", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::supersim::v1::SimStatusUpdate) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SmsCommands` (`CreateSmsCommand`): set its optional parameters, then `.await` it.
+        V1CreateSmsCommandRequest => twilio_model::supersim::v1::SmsCommand
+    }
+
+    impl V1CreateSmsCommandRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::supersim::v1::SmsCommand>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `callback_method` after we have sent the command.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
     }
 }

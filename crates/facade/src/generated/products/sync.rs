@@ -768,15 +768,15 @@ impl V1Services {
         request
     }
 
-    /// `POST /v1/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::sync::v1::Service> {
+    /// `POST /v1/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1CreateServiceRequest::from_request(request)
     }
 }
 
@@ -901,26 +901,26 @@ impl V1Service {
         request
     }
 
-    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::Service> {
+    /// `POST /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateServiceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -962,15 +962,15 @@ impl V1ServiceDocuments {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Documents`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceDocument> {
+    /// `POST /v1/Services/{ServiceSid}/Documents`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V1CreateDocumentRequest::from_request(request)
     }
 }
 
@@ -1029,28 +1029,28 @@ impl V1ServiceDocument {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Documents/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Documents/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceDocument> {
+    pub fn update(&self) -> writes::V1UpdateDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateDocumentRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Documents/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Documents/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteDocumentRequest::from_request(request)
     }
 }
 
@@ -1138,8 +1138,8 @@ impl V1ServiceDocumentPermission {
 
     /// Update an identity's access to a specific Sync Document.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Manage`, `Read`, `Write`.
     pub fn update(
@@ -1147,7 +1147,7 @@ impl V1ServiceDocumentPermission {
         manage: bool,
         read: bool,
         write: bool,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceDocumentDocumentPermission> {
+    ) -> writes::V1UpdateDocumentPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_DOCUMENT_PERMISSION,
@@ -1165,20 +1165,20 @@ impl V1ServiceDocumentPermission {
             let x = write;
             request.param("Write", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateDocumentPermissionRequest::from_request(request)
     }
 
     /// Delete a specific Sync Document Permission.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteDocumentPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_DOCUMENT_PERMISSION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteDocumentPermissionRequest::from_request(request)
     }
 }
 
@@ -1220,15 +1220,15 @@ impl V1ServiceLists {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Lists`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncList> {
+    /// `POST /v1/Services/{ServiceSid}/Lists`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSyncListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SYNC_LIST,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSyncListRequest::from_request(request)
     }
 }
 
@@ -1309,26 +1309,26 @@ impl V1ServiceList {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Lists/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncList> {
+    /// `POST /v1/Services/{ServiceSid}/Lists/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSyncListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_LIST,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSyncListRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Lists/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Lists/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSyncListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_LIST,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncListRequest::from_request(request)
     }
 }
 
@@ -1370,21 +1370,18 @@ impl V1ServiceListItems {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Data`.
-    pub fn create(
-        &self,
-        data: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListItem> {
+    pub fn create(&self, data: impl Into<String>) -> writes::V1CreateSyncListItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SYNC_LIST_ITEM,
             self.path.clone(),
         );
         let request = request.param_json("Data", data);
-        request
+        writes::V1CreateSyncListItemRequest::from_request(request)
     }
 }
 
@@ -1423,32 +1420,30 @@ impl V1ServiceListItem {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListItem> {
+    pub fn update(&self) -> writes::V1UpdateSyncListItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_LIST_ITEM,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSyncListItemRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteSyncListItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_LIST_ITEM,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncListItemRequest::from_request(request)
     }
 }
 
@@ -1534,8 +1529,8 @@ impl V1ServiceListPermission {
 
     /// Update an identity's access to a specific Sync List.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Manage`, `Read`, `Write`.
     pub fn update(
@@ -1543,7 +1538,7 @@ impl V1ServiceListPermission {
         manage: bool,
         read: bool,
         write: bool,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListPermission> {
+    ) -> writes::V1UpdateSyncListPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_LIST_PERMISSION,
@@ -1561,20 +1556,20 @@ impl V1ServiceListPermission {
             let x = write;
             request.param("Write", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateSyncListPermissionRequest::from_request(request)
     }
 
     /// Delete a specific Sync List Permission.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSyncListPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_LIST_PERMISSION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncListPermissionRequest::from_request(request)
     }
 }
 
@@ -1616,15 +1611,15 @@ impl V1ServiceMaps {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Maps`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMap> {
+    /// `POST /v1/Services/{ServiceSid}/Maps`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSyncMapRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SYNC_MAP,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSyncMapRequest::from_request(request)
     }
 }
 
@@ -1705,26 +1700,26 @@ impl V1ServiceMap {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Maps/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMap> {
+    /// `POST /v1/Services/{ServiceSid}/Maps/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSyncMapRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_MAP,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSyncMapRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Maps/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Maps/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSyncMapRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_MAP,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncMapRequest::from_request(request)
     }
 }
 
@@ -1766,15 +1761,15 @@ impl V1ServiceMapItems {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Data`, `Key`.
     pub fn create(
         &self,
         data: impl Into<String>,
         key: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapItem> {
+    ) -> writes::V1CreateSyncMapItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SYNC_MAP_ITEM,
@@ -1785,7 +1780,7 @@ impl V1ServiceMapItems {
             let x = key;
             request.param("Key", x)
         };
-        request
+        writes::V1CreateSyncMapItemRequest::from_request(request)
     }
 }
 
@@ -1822,30 +1817,30 @@ impl V1ServiceMapItem {
         request
     }
 
-    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapItem> {
+    pub fn update(&self) -> writes::V1UpdateSyncMapItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_MAP_ITEM,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSyncMapItemRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteSyncMapItemRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_MAP_ITEM,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncMapItemRequest::from_request(request)
     }
 }
 
@@ -1931,8 +1926,8 @@ impl V1ServiceMapPermission {
 
     /// Update an identity's access to a specific Sync Map.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Manage`, `Read`, `Write`.
     pub fn update(
@@ -1940,7 +1935,7 @@ impl V1ServiceMapPermission {
         manage: bool,
         read: bool,
         write: bool,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapPermission> {
+    ) -> writes::V1UpdateSyncMapPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_MAP_PERMISSION,
@@ -1958,20 +1953,20 @@ impl V1ServiceMapPermission {
             let x = write;
             request.param("Write", if x { "true" } else { "false" })
         };
-        request
+        writes::V1UpdateSyncMapPermissionRequest::from_request(request)
     }
 
     /// Delete a specific Sync Map Permission.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSyncMapPermissionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_MAP_PERMISSION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncMapPermissionRequest::from_request(request)
     }
 }
 
@@ -2017,15 +2012,15 @@ impl V1ServiceStreams {
 
     /// Create a new Stream.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Streams`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStream> {
+    /// `POST /v1/Services/{ServiceSid}/Streams`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateSyncStreamRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SYNC_STREAM,
             self.path.clone(),
         );
-        request
+        writes::V1CreateSyncStreamRequest::from_request(request)
     }
 }
 
@@ -2074,28 +2069,28 @@ impl V1ServiceStream {
 
     /// Update a specific Stream.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Streams/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStream> {
+    /// `POST /v1/Services/{ServiceSid}/Streams/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSyncStreamRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SYNC_STREAM,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSyncStreamRequest::from_request(request)
     }
 
     /// Delete a specific Stream.
     ///
-    /// `DELETE /v1/Services/{ServiceSid}/Streams/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Services/{ServiceSid}/Streams/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSyncStreamRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SYNC_STREAM,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSyncStreamRequest::from_request(request)
     }
 }
 
@@ -2114,21 +2109,18 @@ impl V1ServiceStreamMessages {
 
     /// Create a new Stream Message.
     ///
-    /// `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Data`.
-    pub fn create(
-        &self,
-        data: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStreamStreamMessage> {
+    pub fn create(&self, data: impl Into<String>) -> writes::V1CreateStreamMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_STREAM_MESSAGE,
             self.path.clone(),
         );
         let request = request.param_json("Data", data);
-        request
+        writes::V1CreateStreamMessageRequest::from_request(request)
     }
 }
 
@@ -2169,5 +2161,931 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Bounds`.
         pub fn bounds(self, value: twilio_model::sync::v1::SyncMapItemQueryFromBoundType) -> Self { let x = value; self.filter("Bounds", x.as_str()) }
 
+    }
+}
+
+/// The typed request of every write of Sync: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V1CreateServiceRequest => twilio_model::sync::v1::Service
+    }
+
+    impl V1CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether token identities in the Service must be granted access to Sync objects by using the [Permissions](https://www.twilio.com/docs/sync/api/sync-permissions) resource.
+        ///
+        /// Sent as the form field `AclEnabled`.
+        pub fn acl_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AclEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A string that you assign to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether every `endpoint_disconnected` event should occur after a configurable delay. The default is `false`, where the `endpoint_disconnected` event occurs immediately after disconnection. When `true`, intervening reconnections can prevent the `endpoint_disconnected` event.
+        ///
+        /// Sent as the form field `ReachabilityDebouncingEnabled`.
+        pub fn reachability_debouncing_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "ReachabilityDebouncingEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The reachability event delay in milliseconds if `reachability_debouncing_enabled` = `true`.  Must be between 1,000 and 30,000 and defaults to 5,000. This is the number of milliseconds after the last running client disconnects, and a Sync identity is declared offline, before the `webhook_url` is called if all endpoints remain offline. A reconnection from the same identity by any endpoint during this interval prevents the call to `webhook_url`.
+        ///
+        /// Sent as the form field `ReachabilityDebouncingWindow`.
+        pub fn reachability_debouncing_window(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReachabilityDebouncingWindow", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether the service instance should call `webhook_url` when client endpoints connect to Sync. The default is `false`.
+        ///
+        /// Sent as the form field `ReachabilityWebhooksEnabled`.
+        pub fn reachability_webhooks_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "ReachabilityWebhooksEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when Sync objects are manipulated.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the Service instance should call `webhook_url` when the REST API is used to update Sync objects. The default is `false`.
+        ///
+        /// Sent as the form field `WebhooksFromRestEnabled`.
+        pub fn webhooks_from_rest_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhooksFromRestEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V1UpdateServiceRequest => twilio_model::sync::v1::Service
+    }
+
+    impl V1UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether token identities in the Service must be granted access to Sync objects by using the [Permissions](https://www.twilio.com/docs/sync/api/sync-permissions) resource.
+        ///
+        /// Sent as the form field `AclEnabled`.
+        pub fn acl_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AclEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A string that you assign to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether every `endpoint_disconnected` event should occur after a configurable delay. The default is `false`, where the `endpoint_disconnected` event occurs immediately after disconnection. When `true`, intervening reconnections can prevent the `endpoint_disconnected` event.
+        ///
+        /// Sent as the form field `ReachabilityDebouncingEnabled`.
+        pub fn reachability_debouncing_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "ReachabilityDebouncingEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The reachability event delay in milliseconds if `reachability_debouncing_enabled` = `true`.  Must be between 1,000 and 30,000 and defaults to 5,000. This is the number of milliseconds after the last running client disconnects, and a Sync identity is declared offline, before the webhook is called if all endpoints remain offline. A reconnection from the same identity by any endpoint during this interval prevents the webhook from being called.
+        ///
+        /// Sent as the form field `ReachabilityDebouncingWindow`.
+        pub fn reachability_debouncing_window(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReachabilityDebouncingWindow", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether the service instance should call `webhook_url` when client endpoints connect to Sync. The default is `false`.
+        ///
+        /// Sent as the form field `ReachabilityWebhooksEnabled`.
+        pub fn reachability_webhooks_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "ReachabilityWebhooksEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when Sync objects are manipulated.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the Service instance should call `webhook_url` when the REST API is used to update Sync objects. The default is `false`.
+        ///
+        /// Sent as the form field `WebhooksFromRestEnabled`.
+        pub fn webhooks_from_rest_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhooksFromRestEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V1DeleteServiceRequest => ()
+    }
+
+    impl V1DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Documents` (`CreateDocument`): set its optional parameters, then `.await` it.
+        V1CreateDocumentRequest => twilio_model::sync::v1::ServiceDocument
+    }
+
+    impl V1CreateDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON string that represents an arbitrary, schema-less object that the Sync Document stores. Can be up to 16 KiB in length.
+        ///
+        /// Sent as the form field `Data`.
+        pub fn data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Data", value);
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync Document expires and is deleted (the Sync Document's time-to-live).
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the Sync Document
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Documents/{Sid}` (`UpdateDocument`): set its optional parameters, then `.await` it.
+        V1UpdateDocumentRequest => twilio_model::sync::v1::ServiceDocument
+    }
+
+    impl V1UpdateDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON string that represents an arbitrary, schema-less object that the Sync Document stores. Can be up to 16 KiB in length.
+        ///
+        /// Sent as the form field `Data`.
+        pub fn data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Data", value);
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync Document expires and is deleted (time-to-live).
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Documents/{Sid}` (`DeleteDocument`): set its optional parameters, then `.await` it.
+        V1DeleteDocumentRequest => ()
+    }
+
+    impl V1DeleteDocumentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` (`UpdateDocumentPermission`): set its optional parameters, then `.await` it.
+        V1UpdateDocumentPermissionRequest => twilio_model::sync::v1::ServiceDocumentDocumentPermission
+    }
+
+    impl V1UpdateDocumentPermissionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceDocumentDocumentPermission>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` (`DeleteDocumentPermission`): set its optional parameters, then `.await` it.
+        V1DeleteDocumentPermissionRequest => ()
+    }
+
+    impl V1DeleteDocumentPermissionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Lists` (`CreateSyncList`): set its optional parameters, then `.await` it.
+        V1CreateSyncListRequest => twilio_model::sync::v1::ServiceSyncList
+    }
+
+    impl V1CreateSyncListRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncList>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync List expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Alias for collection_ttl. If both are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within its Service and it can be up to 320 characters long. The `unique_name` value can be used as an alternative to the `sid` in the URL path to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Lists/{Sid}` (`UpdateSyncList`): set its optional parameters, then `.await` it.
+        V1UpdateSyncListRequest => twilio_model::sync::v1::ServiceSyncList
+    }
+
+    impl V1UpdateSyncListRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncList>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync List expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `collection_ttl`. If both are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Lists/{Sid}` (`DeleteSyncList`): set its optional parameters, then `.await` it.
+        V1DeleteSyncListRequest => ()
+    }
+
+    impl V1DeleteSyncListRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items` (`CreateSyncListItem`): set its optional parameters, then `.await` it.
+        V1CreateSyncListItemRequest => twilio_model::sync::v1::ServiceSyncListSyncListItem
+    }
+
+    impl V1CreateSyncListItemRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListItem>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the List Item's parent Sync List expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the List Item expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `ItemTtl`.
+        pub fn item_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ItemTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `item_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}` (`UpdateSyncListItem`): set its optional parameters, then `.await` it.
+        V1UpdateSyncListItemRequest => twilio_model::sync::v1::ServiceSyncListSyncListItem
+    }
+
+    impl V1UpdateSyncListItemRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListItem>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the List Item's parent Sync List expires (time-to-live) and is deleted. This parameter can only be used when the List Item's `data` or `ttl` is updated in the same request.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A JSON string that represents an arbitrary, schema-less object that the List Item stores. Can be up to 16 KiB in length.
+        ///
+        /// Sent as the form field `Data`.
+        pub fn data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Data", value);
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the List Item expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `ItemTtl`.
+        pub fn item_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ItemTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `item_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}` (`DeleteSyncListItem`): set its optional parameters, then `.await` it.
+        V1DeleteSyncListItemRequest => ()
+    }
+
+    impl V1DeleteSyncListItemRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` (`UpdateSyncListPermission`): set its optional parameters, then `.await` it.
+        V1UpdateSyncListPermissionRequest => twilio_model::sync::v1::ServiceSyncListSyncListPermission
+    }
+
+    impl V1UpdateSyncListPermissionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncListSyncListPermission>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` (`DeleteSyncListPermission`): set its optional parameters, then `.await` it.
+        V1DeleteSyncListPermissionRequest => ()
+    }
+
+    impl V1DeleteSyncListPermissionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Maps` (`CreateSyncMap`): set its optional parameters, then `.await` it.
+        V1CreateSyncMapRequest => twilio_model::sync::v1::ServiceSyncMap
+    }
+
+    impl V1CreateSyncMapRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMap>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync Map expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `collection_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used as an alternative to the `sid` in the URL path to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Maps/{Sid}` (`UpdateSyncMap`): set its optional parameters, then `.await` it.
+        V1UpdateSyncMapRequest => twilio_model::sync::v1::ServiceSyncMap
+    }
+
+    impl V1UpdateSyncMapRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMap>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Sync Map expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `collection_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Maps/{Sid}` (`DeleteSyncMap`): set its optional parameters, then `.await` it.
+        V1DeleteSyncMapRequest => ()
+    }
+
+    impl V1DeleteSyncMapRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items` (`CreateSyncMapItem`): set its optional parameters, then `.await` it.
+        V1CreateSyncMapItemRequest => twilio_model::sync::v1::ServiceSyncMapSyncMapItem
+    }
+
+    impl V1CreateSyncMapItemRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapItem>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Map Item's parent Sync Map expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Map Item expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `ItemTtl`.
+        pub fn item_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ItemTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `item_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}` (`UpdateSyncMapItem`): set its optional parameters, then `.await` it.
+        V1UpdateSyncMapItemRequest => twilio_model::sync::v1::ServiceSyncMapSyncMapItem
+    }
+
+    impl V1UpdateSyncMapItemRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapItem>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Map Item's parent Sync Map expires (time-to-live) and is deleted. This parameter can only be used when the Map Item's `data` or `ttl` is updated in the same request.
+        ///
+        /// Sent as the form field `CollectionTtl`.
+        pub fn collection_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CollectionTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A JSON string that represents an arbitrary, schema-less object that the Map Item stores. Can be up to 16 KiB in length.
+        ///
+        /// Sent as the form field `Data`.
+        pub fn data(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Data", value);
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Map Item expires (time-to-live) and is deleted.
+        ///
+        /// Sent as the form field `ItemTtl`.
+        pub fn item_ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ItemTtl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An alias for `item_ttl`. If both parameters are provided, this value is ignored.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}` (`DeleteSyncMapItem`): set its optional parameters, then `.await` it.
+        V1DeleteSyncMapItemRequest => ()
+    }
+
+    impl V1DeleteSyncMapItemRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` (`UpdateSyncMapPermission`): set its optional parameters, then `.await` it.
+        V1UpdateSyncMapPermissionRequest => twilio_model::sync::v1::ServiceSyncMapSyncMapPermission
+    }
+
+    impl V1UpdateSyncMapPermissionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncMapSyncMapPermission>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` (`DeleteSyncMapPermission`): set its optional parameters, then `.await` it.
+        V1DeleteSyncMapPermissionRequest => ()
+    }
+
+    impl V1DeleteSyncMapPermissionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Streams` (`CreateSyncStream`): set its optional parameters, then `.await` it.
+        V1CreateSyncStreamRequest => twilio_model::sync::v1::ServiceSyncStream
+    }
+
+    impl V1CreateSyncStreamRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStream>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Stream expires and is deleted (time-to-live).
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. This value must be unique within its Service and it can be up to 320 characters long. The `unique_name` value can be used as an alternative to the `sid` in the URL path to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Streams/{Sid}` (`UpdateSyncStream`): set its optional parameters, then `.await` it.
+        V1UpdateSyncStreamRequest => twilio_model::sync::v1::ServiceSyncStream
+    }
+
+    impl V1UpdateSyncStreamRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStream>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, [in seconds](https://www.twilio.com/docs/sync/limits#sync-payload-limits), before the Stream expires and is deleted (time-to-live).
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Services/{ServiceSid}/Streams/{Sid}` (`DeleteSyncStream`): set its optional parameters, then `.await` it.
+        V1DeleteSyncStreamRequest => ()
+    }
+
+    impl V1DeleteSyncStreamRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages` (`CreateStreamMessage`): set its optional parameters, then `.await` it.
+        V1CreateStreamMessageRequest => twilio_model::sync::v1::ServiceSyncStreamStreamMessage
+    }
+
+    impl V1CreateStreamMessageRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::sync::v1::ServiceSyncStreamStreamMessage>,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

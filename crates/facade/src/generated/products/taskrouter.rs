@@ -1215,14 +1215,11 @@ impl V1Workspaces {
         request
     }
 
-    /// `POST /v1/Workspaces`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::Workspace> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateWorkspaceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_WORKSPACE,
@@ -1232,7 +1229,7 @@ impl V1Workspaces {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateWorkspaceRequest::from_request(request)
     }
 }
 
@@ -1432,26 +1429,26 @@ impl V1Workspace {
         request
     }
 
-    /// `POST /v1/Workspaces/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::Workspace> {
+    /// `POST /v1/Workspaces/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateWorkspaceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WORKSPACE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWorkspaceRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Workspaces/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteWorkspaceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_WORKSPACE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteWorkspaceRequest::from_request(request)
     }
 }
 
@@ -1497,14 +1494,11 @@ impl V1WorkspaceActivities {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Activities`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Activities`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceActivity> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateActivityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ACTIVITY,
@@ -1514,7 +1508,7 @@ impl V1WorkspaceActivities {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateActivityRequest::from_request(request)
     }
 }
 
@@ -1551,26 +1545,26 @@ impl V1WorkspaceActivity {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceActivity> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateActivityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ACTIVITY,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateActivityRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteActivityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ACTIVITY,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteActivityRequest::from_request(request)
     }
 }
 
@@ -1789,15 +1783,15 @@ impl V1WorkspaceTaskChannels {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `UniqueName`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskChannel> {
+    ) -> writes::V1CreateTaskChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TASK_CHANNEL,
@@ -1811,7 +1805,7 @@ impl V1WorkspaceTaskChannels {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V1CreateTaskChannelRequest::from_request(request)
     }
 }
 
@@ -1848,28 +1842,26 @@ impl V1WorkspaceTaskChannel {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskChannel> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateTaskChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TASK_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTaskChannelRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTaskChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TASK_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTaskChannelRequest::from_request(request)
     }
 }
 
@@ -1931,14 +1923,11 @@ impl V1WorkspaceTaskQueues {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueue> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateTaskQueueRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TASK_QUEUE,
@@ -1948,7 +1937,7 @@ impl V1WorkspaceTaskQueues {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateTaskQueueRequest::from_request(request)
     }
 }
 
@@ -1967,24 +1956,22 @@ impl V1WorkspaceTaskQueuesRealTimeStatistics {
 
     /// Fetch a Task Queue Real Time Statistics in bulk for the array of TaskQueue SIDs, support upto 50 in a request.
     ///
-    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
     pub fn create(
         &self,
         body: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueBulkRealTimeStatistics,
-    > {
+    ) -> writes::V1CreateTaskQueueBulkRealTimeStatisticsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TASK_QUEUE_BULK_REAL_TIME_STATISTICS,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V1CreateTaskQueueBulkRealTimeStatisticsRequest::from_request(request)
     }
 }
 
@@ -2088,26 +2075,26 @@ impl V1WorkspaceTaskQueue {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueue> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateTaskQueueRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TASK_QUEUE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTaskQueueRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTaskQueueRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TASK_QUEUE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTaskQueueRequest::from_request(request)
     }
 }
 
@@ -2256,12 +2243,12 @@ impl V1WorkspaceTasks {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTask> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateTaskRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_TASK, self.path.clone());
-        request
+        writes::V1CreateTaskRequest::from_request(request)
     }
 }
 
@@ -2313,24 +2300,24 @@ impl V1WorkspaceTask {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTask> {
+    pub fn update(&self) -> writes::V1UpdateTaskRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_TASK, self.path.clone());
-        request
+        writes::V1UpdateTaskRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteTaskRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_TASK, self.path.clone());
-        request
+        writes::V1DeleteTaskRequest::from_request(request)
     }
 }
 
@@ -2412,19 +2399,17 @@ impl V1WorkspaceTaskReservation {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskTaskReservation> {
+    pub fn update(&self) -> writes::V1UpdateTaskReservationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TASK_RESERVATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTaskReservationRequest::from_request(request)
     }
 }
 
@@ -2486,14 +2471,11 @@ impl V1WorkspaceWorkers {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorker> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V1CreateWorkerRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_WORKER,
@@ -2503,7 +2485,7 @@ impl V1WorkspaceWorkers {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateWorkerRequest::from_request(request)
     }
 }
 
@@ -2701,30 +2683,30 @@ impl V1WorkspaceWorker {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorker> {
+    pub fn update(&self) -> writes::V1UpdateWorkerRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WORKER,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWorkerRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    pub fn delete(&self) -> writes::V1DeleteWorkerRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_WORKER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteWorkerRequest::from_request(request)
     }
 }
 
@@ -2806,17 +2788,15 @@ impl V1WorkspaceWorkerChannel {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkerChannel> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateWorkerChannelRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WORKER_CHANNEL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWorkerChannelRequest::from_request(request)
     }
 }
 
@@ -2898,19 +2878,17 @@ impl V1WorkspaceWorkerReservation {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkerReservation> {
+    pub fn update(&self) -> writes::V1UpdateWorkerReservationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WORKER_RESERVATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWorkerReservationRequest::from_request(request)
     }
 }
 
@@ -2991,15 +2969,15 @@ impl V1WorkspaceWorkflows {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Configuration`, `FriendlyName`.
     pub fn create(
         &self,
         configuration: impl Into<String>,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkflow> {
+    ) -> writes::V1CreateWorkflowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_WORKFLOW,
@@ -3013,7 +2991,7 @@ impl V1WorkspaceWorkflows {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateWorkflowRequest::from_request(request)
     }
 }
 
@@ -3074,26 +3052,26 @@ impl V1WorkspaceWorkflow {
         request
     }
 
-    /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkflow> {
+    /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateWorkflowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_WORKFLOW,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateWorkflowRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteWorkflowRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_WORKFLOW,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteWorkflowRequest::from_request(request)
     }
 }
 
@@ -3487,5 +3465,2427 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `FriendlyName`.
         pub fn friendly_name(self, value: impl Into<String>) -> Self { let x = value; self.filter("FriendlyName", x) }
 
+    }
+}
+
+/// The typed request of every write of Taskrouter: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces` (`CreateWorkspace`): set its optional parameters, then `.await` it.
+        V1CreateWorkspaceRequest => twilio_model::taskrouter::v1::Workspace
+    }
+
+    impl V1CreateWorkspaceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::Workspace>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL we should call when an event occurs. If provided, the Workspace will publish events to this URL, for example, to collect data for reporting. See [Workspace Events](https://www.twilio.com/docs/taskrouter/api/event) for more information. This parameter supports Twilio's [Webhooks (HTTP callbacks) Connection Overrides](https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+        ///
+        /// Sent as the form field `EventCallbackUrl`.
+        pub fn event_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EventCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The list of Workspace events for which to call event_callback_url. For example, if `EventsFilter=task.created, task.canceled, worker.activity.update`, then TaskRouter will call event_callback_url only when a task is created, canceled, or a Worker activity is updated.
+        ///
+        /// Sent as the form field `EventsFilter`.
+        pub fn events_filter(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EventsFilter", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable multi-tasking. Can be: `true` to enable multi-tasking, or `false` to disable it. However, all workspaces should be created as multi-tasking. The default is `true`. Multi-tasking allows Workers to handle multiple Tasks simultaneously. When enabled (`true`), each Worker can receive parallel reservations up to the per-channel maximums defined in the Workers section. In single-tasking mode (legacy mode), each Worker will only receive a new reservation when the previous task is completed. Learn more at [Multitasking](https://www.twilio.com/docs/taskrouter/multitasking).
+        ///
+        /// Sent as the form field `MultiTaskEnabled`.
+        pub fn multi_task_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MultiTaskEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `PrioritizeQueueOrder` parameter.
+        ///
+        /// Sent as the form field `PrioritizeQueueOrder`.
+        pub fn prioritize_queue_order(
+            self,
+            value: twilio_model::taskrouter::v1::WorkspaceQueueOrder,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrioritizeQueueOrder", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// An available template name. Can be: `NONE` or `FIFO` and the default is `NONE`. Pre-configures the Workspace with the Workflow and Activities specified in the template. `NONE` will create a Workspace with only a set of default activities. `FIFO` will configure TaskRouter with a set of default activities and a single TaskQueue for first-in, first-out distribution, which can be useful when you are getting started with TaskRouter.
+        ///
+        /// Sent as the form field `Template`.
+        pub fn template(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Template", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{Sid}` (`UpdateWorkspace`): set its optional parameters, then `.await` it.
+        V1UpdateWorkspaceRequest => twilio_model::taskrouter::v1::Workspace
+    }
+
+    impl V1UpdateWorkspaceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::Workspace>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Activity that will be used when new Workers are created in the Workspace.
+        ///
+        /// Sent as the form field `DefaultActivitySid`.
+        pub fn default_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when an event occurs. See [Workspace Events](https://www.twilio.com/docs/taskrouter/api/event) for more information. This parameter supports Twilio's [Webhooks (HTTP callbacks) Connection Overrides](https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+        ///
+        /// Sent as the form field `EventCallbackUrl`.
+        pub fn event_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EventCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The list of Workspace events for which to call event_callback_url. For example if `EventsFilter=task.created,task.canceled,worker.activity.update`, then TaskRouter will call event_callback_url only when a task is created, canceled, or a Worker activity is updated.
+        ///
+        /// Sent as the form field `EventsFilter`.
+        pub fn events_filter(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EventsFilter", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Workspace resource. For example: `Sales Call Center` or `Customer Support Team`.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to enable multi-tasking. Can be: `true` to enable multi-tasking, or `false` to disable it. However, all workspaces should be maintained as multi-tasking. There is no default when omitting this parameter. A multi-tasking Workspace can't be updated to single-tasking unless it is not a Flex Project and another (legacy) single-tasking Workspace exists. Multi-tasking allows Workers to handle multiple Tasks simultaneously. In multi-tasking mode, each Worker can receive parallel reservations up to the per-channel maximums defined in the Workers section. In single-tasking mode (legacy mode), each Worker will only receive a new reservation when the previous task is completed. Learn more at [Multitasking](https://www.twilio.com/docs/taskrouter/multitasking).
+        ///
+        /// Sent as the form field `MultiTaskEnabled`.
+        pub fn multi_task_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MultiTaskEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `PrioritizeQueueOrder` parameter.
+        ///
+        /// Sent as the form field `PrioritizeQueueOrder`.
+        pub fn prioritize_queue_order(
+            self,
+            value: twilio_model::taskrouter::v1::WorkspaceQueueOrder,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrioritizeQueueOrder", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The SID of the Activity that will be assigned to a Worker when a Task reservation times out without a response.
+        ///
+        /// Sent as the form field `TimeoutActivitySid`.
+        pub fn timeout_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TimeoutActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{Sid}` (`DeleteWorkspace`): set its optional parameters, then `.await` it.
+        V1DeleteWorkspaceRequest => ()
+    }
+
+    impl V1DeleteWorkspaceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Activities` (`CreateActivity`): set its optional parameters, then `.await` it.
+        V1CreateActivityRequest => twilio_model::taskrouter::v1::WorkspaceActivity
+    }
+
+    impl V1CreateActivityRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceActivity>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the Worker should be eligible to receive a Task when it occupies the Activity. A value of `true`, `1`, or `yes` specifies the Activity is available. All other values specify that it is not. The value cannot be changed after the Activity is created.
+        ///
+        /// Sent as the form field `Available`.
+        pub fn available(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Available", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}` (`UpdateActivity`): set its optional parameters, then `.await` it.
+        V1UpdateActivityRequest => twilio_model::taskrouter::v1::WorkspaceActivity
+    }
+
+    impl V1UpdateActivityRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceActivity>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Activity resource. It can be up to 64 characters long. These names are used to calculate and expose statistics about Workers, and provide visibility into the state of each Worker. Examples of friendly names include: `on-call`, `break`, and `email`.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}` (`DeleteActivity`): set its optional parameters, then `.await` it.
+        V1DeleteActivityRequest => ()
+    }
+
+    impl V1DeleteActivityRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels` (`CreateTaskChannel`): set its optional parameters, then `.await` it.
+        V1CreateTaskChannelRequest => twilio_model::taskrouter::v1::WorkspaceTaskChannel
+    }
+
+    impl V1CreateTaskChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the Task Channel should prioritize Workers that have been idle. If `true`, Workers that have been idle the longest are prioritized.
+        ///
+        /// Sent as the form field `ChannelOptimizedRouting`.
+        pub fn channel_optimized_routing(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChannelOptimizedRouting", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}` (`UpdateTaskChannel`): set its optional parameters, then `.await` it.
+        V1UpdateTaskChannelRequest => twilio_model::taskrouter::v1::WorkspaceTaskChannel
+    }
+
+    impl V1UpdateTaskChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskChannel>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the TaskChannel should prioritize Workers that have been idle. If `true`, Workers that have been idle the longest are prioritized.
+        ///
+        /// Sent as the form field `ChannelOptimizedRouting`.
+        pub fn channel_optimized_routing(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ChannelOptimizedRouting", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Task Channel. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}` (`DeleteTaskChannel`): set its optional parameters, then `.await` it.
+        V1DeleteTaskChannelRequest => ()
+    }
+
+    impl V1DeleteTaskChannelRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues` (`CreateTaskQueue`): set its optional parameters, then `.await` it.
+        V1CreateTaskQueueRequest => twilio_model::taskrouter::v1::WorkspaceTaskQueue
+    }
+
+    impl V1CreateTaskQueueRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueue>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Activity to assign Workers when a task is assigned to them.
+        ///
+        /// Sent as the form field `AssignmentActivitySid`.
+        pub fn assignment_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AssignmentActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The maximum number of Workers to reserve for the assignment of a Task in the queue. Can be an integer between 1 and 50, inclusive and defaults to 1.
+        ///
+        /// Sent as the form field `MaxReservedWorkers`.
+        pub fn max_reserved_workers(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxReservedWorkers", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The SID of the Activity to assign Workers when a task is reserved for them.
+        ///
+        /// Sent as the form field `ReservationActivitySid`.
+        pub fn reservation_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReservationActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A string that describes the Worker selection criteria for any Tasks that enter the TaskQueue. For example, `'"language" == "spanish"'`. The default value is `1==1`. If this value is empty, Tasks will wait in the TaskQueue until they are deleted or moved to another TaskQueue. For more information about Worker selection, see [Describing Worker selection criteria](https://www.twilio.com/docs/taskrouter/api/taskqueues#target-workers).
+        ///
+        /// Sent as the form field `TargetWorkers`.
+        pub fn target_workers(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TargetWorkers", x)
+            };
+            Self(request)
+        }
+
+        /// The `TaskOrder` parameter.
+        ///
+        /// Sent as the form field `TaskOrder`.
+        pub fn task_order(self, value: twilio_model::taskrouter::v1::TaskQueueTaskOrder) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskOrder", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics` (`CreateTaskQueueBulkRealTimeStatistics`): set its optional parameters, then `.await` it.
+        V1CreateTaskQueueBulkRealTimeStatisticsRequest => twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueBulkRealTimeStatistics
+    }
+
+    impl V1CreateTaskQueueBulkRealTimeStatisticsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueBulkRealTimeStatistics,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}` (`UpdateTaskQueue`): set its optional parameters, then `.await` it.
+        V1UpdateTaskQueueRequest => twilio_model::taskrouter::v1::WorkspaceTaskQueue
+    }
+
+    impl V1UpdateTaskQueueRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueue>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the Activity to assign Workers when a task is assigned for them.
+        ///
+        /// Sent as the form field `AssignmentActivitySid`.
+        pub fn assignment_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AssignmentActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the TaskQueue. For example `Support-Tier 1`, `Sales`, or `Escalation`.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The maximum number of Workers to create reservations for the assignment of a task while in the queue. Maximum of 50.
+        ///
+        /// Sent as the form field `MaxReservedWorkers`.
+        pub fn max_reserved_workers(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxReservedWorkers", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The SID of the Activity to assign Workers when a task is reserved for them.
+        ///
+        /// Sent as the form field `ReservationActivitySid`.
+        pub fn reservation_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReservationActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A string describing the Worker selection criteria for any Tasks that enter the TaskQueue. For example '"language" == "spanish"' If no TargetWorkers parameter is provided, Tasks will wait in the queue until they are either deleted or moved to another queue. Additional examples on how to describing Worker selection criteria below.
+        ///
+        /// Sent as the form field `TargetWorkers`.
+        pub fn target_workers(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TargetWorkers", x)
+            };
+            Self(request)
+        }
+
+        /// The `TaskOrder` parameter.
+        ///
+        /// Sent as the form field `TaskOrder`.
+        pub fn task_order(self, value: twilio_model::taskrouter::v1::TaskQueueTaskOrder) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskOrder", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}` (`DeleteTaskQueue`): set its optional parameters, then `.await` it.
+        V1DeleteTaskQueueRequest => ()
+    }
+
+    impl V1DeleteTaskQueueRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks` (`CreateTask`): set its optional parameters, then `.await` it.
+        V1CreateTaskRequest => twilio_model::taskrouter::v1::WorkspaceTask
+    }
+
+    impl V1CreateTaskRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTask>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON string with the attributes of the new task. This value is passed to the Workflow's `assignment_callback_url` when the Task is assigned to a Worker. For example: `{ "task_type": "call", "twilio_call_sid": "CAxxx", "customer_ticket_number": "12345" }`.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// A boolean that indicates if the Task should respect a Worker's capacity and availability during assignment. This field can only be used when the `RoutingTarget` field is set to a Worker SID. By setting `IgnoreCapacity` to a value of `true`, `1`, or `yes`, the Task will be routed to the Worker without respecting their capacity and availability. Any other value will enforce the Worker's capacity and availability. The default value of `IgnoreCapacity` is `true` when the `RoutingTarget` is set to a Worker SID.
+        ///
+        /// Sent as the form field `IgnoreCapacity`.
+        pub fn ignore_capacity(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IgnoreCapacity", x)
+            };
+            Self(request)
+        }
+
+        /// The priority to assign the new task and override the default. When supplied, the new Task will have this priority unless it matches a Workflow Target with a Priority set. When not supplied, the new Task will have the priority of the matching Workflow Target. Value can be 0 to 2^31^ (2,147,483,647).
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A SID of a Worker, Queue, or Workflow to route a Task to
+        ///
+        /// Sent as the form field `RoutingTarget`.
+        pub fn routing_target(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RoutingTarget", x)
+            };
+            Self(request)
+        }
+
+        /// When MultiTasking is enabled, specify the TaskChannel by passing either its `unique_name` or `sid`. Default value is `default`.
+        ///
+        /// Sent as the form field `TaskChannel`.
+        pub fn task_channel(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskChannel", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the TaskQueue in which the Task belongs
+        ///
+        /// Sent as the form field `TaskQueueSid`.
+        pub fn task_queue_sid(self, value: twilio_model::taskrouter::v1::TaskQueueSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskQueueSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The amount of time in seconds the new task can live before being assigned. Can be up to a maximum of 2 weeks (1,209,600 seconds). The default value is 24 hours (86,400 seconds). On timeout, the `task.canceled` event will fire with description `Task TTL Exceeded`.
+        ///
+        /// Sent as the form field `Timeout`.
+        pub fn timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The virtual start time to assign the new task and override the default. When supplied, the new task will have this virtual start time. When not supplied, the new task will have the virtual start time equal to `date_created`. Value can't be in the future or before the year of 1900.
+        ///
+        /// Sent as the form field `VirtualStartTime`.
+        pub fn virtual_start_time(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VirtualStartTime", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Workflow that you would like to handle routing for the new Task. If there is only one Workflow defined for the Workspace that you are posting the new task to, this parameter is optional.
+        ///
+        /// Sent as the form field `WorkflowSid`.
+        pub fn workflow_sid(self, value: twilio_model::taskrouter::v1::WorkflowSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WorkflowSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` (`UpdateTask`): set its optional parameters, then `.await` it.
+        V1UpdateTaskRequest => twilio_model::taskrouter::v1::WorkspaceTask
+    }
+
+    impl V1UpdateTaskRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceTask>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `AssignmentStatus` parameter.
+        ///
+        /// Sent as the form field `AssignmentStatus`.
+        pub fn assignment_status(self, value: twilio_model::taskrouter::v1::TaskStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AssignmentStatus", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The JSON string that describes the custom attributes of the task.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// The Task's new priority value. When supplied, the Task takes on the specified priority unless it matches a Workflow Target with a Priority set. Value can be 0 to 2^31^ (2,147,483,647).
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The reason that the Task was canceled or completed. This parameter is required only if the Task is canceled or completed. Setting this value queues the task for deletion and logs the reason.
+        ///
+        /// Sent as the form field `Reason`.
+        pub fn reason(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Reason", x)
+            };
+            Self(request)
+        }
+
+        /// When MultiTasking is enabled, specify the TaskChannel with the task to update. Can be the TaskChannel's SID or its `unique_name`, such as `voice`, `sms`, or `default`.
+        ///
+        /// Sent as the form field `TaskChannel`.
+        pub fn task_channel(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskChannel", x)
+            };
+            Self(request)
+        }
+
+        /// The task's new virtual start time value. When supplied, the Task takes on the specified virtual start time. Value can't be in the future or before the year of 1900.
+        ///
+        /// Sent as the form field `VirtualStartTime`.
+        pub fn virtual_start_time(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VirtualStartTime", x)
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` (`DeleteTask`): set its optional parameters, then `.await` it.
+        V1DeleteTaskRequest => ()
+    }
+
+    impl V1DeleteTaskRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}` (`UpdateTaskReservation`): set its optional parameters, then `.await` it.
+        V1UpdateTaskReservationRequest => twilio_model::taskrouter::v1::WorkspaceTaskTaskReservation
+    }
+
+    impl V1UpdateTaskReservationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::taskrouter::v1::WorkspaceTaskTaskReservation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to play a notification beep when the participant joins or when to play a beep. Can be: `true`, `false`, `onEnter`, or `onExit`. The default value is `true`.
+        ///
+        /// Sent as the form field `Beep`.
+        pub fn beep(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Beep", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to play a notification beep when the customer joins.
+        ///
+        /// Sent as the form field `BeepOnCustomerEntrance`.
+        pub fn beep_on_customer_entrance(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BeepOnCustomerEntrance", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to accept a reservation when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallAccept`.
+        pub fn call_accept(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallAccept", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Caller ID of the outbound call when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallFrom`.
+        pub fn call_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallFrom", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to record both legs of a call when executing a Call instruction or which leg to record.
+        ///
+        /// Sent as the form field `CallRecord`.
+        pub fn call_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The URL to call  for the completed call event when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallStatusCallbackUrl`.
+        pub fn call_status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallStatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Timeout for call when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallTimeout`.
+        pub fn call_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Contact URI of the worker when executing a Call instruction.  Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `CallTo`.
+        pub fn call_to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallTo", x)
+            };
+            Self(request)
+        }
+
+        /// TwiML URI executed on answering the worker's leg as a result of the Call instruction.
+        ///
+        /// Sent as the form field `CallUrl`.
+        pub fn call_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to record the conference the participant is joining or when to record the conference. Can be: `true`, `false`, `record-from-start`, and `do-not-record`. The default value is `false`.
+        ///
+        /// Sent as the form field `ConferenceRecord`.
+        pub fn conference_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `conference_recording_status_callback_method` when the conference recording is available.
+        ///
+        /// Sent as the form field `ConferenceRecordingStatusCallback`.
+        pub fn conference_recording_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecordingStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `conference_recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `ConferenceRecordingStatusCallbackMethod`.
+        pub fn conference_recording_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecordingStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `conference_status_callback_method` when the conference events in `conference_status_callback_event` occur. Only the value set by the first participant to join the conference is used. Subsequent `conference_status_callback` values are ignored.
+        ///
+        /// Sent as the form field `ConferenceStatusCallback`.
+        pub fn conference_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The conference status events that we will send to `conference_status_callback`. Can be: `start`, `end`, `join`, `leave`, `mute`, `hold`, `speaker`.
+        ///
+        /// Sent as the form field `ConferenceStatusCallbackEvent`.
+        pub fn conference_status_callback_event(
+            self,
+            value: impl IntoIterator<
+                Item = twilio_model::taskrouter::v1::TaskReservationConferenceEvent,
+            >,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("ConferenceStatusCallbackEvent", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `conference_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `ConferenceStatusCallbackMethod`.
+        pub fn conference_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// How to trim the leading and trailing silence from your recorded conference audio files. Can be: `trim-silence` or `do-not-trim` and defaults to `trim-silence`.
+        ///
+        /// Sent as the form field `ConferenceTrim`.
+        pub fn conference_trim(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceTrim", x)
+            };
+            Self(request)
+        }
+
+        /// The Caller ID of the call to the worker when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueFrom`.
+        pub fn dequeue_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueFrom", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Activity resource to start after executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeuePostWorkActivitySid`.
+        pub fn dequeue_post_work_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeuePostWorkActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to record both legs of a call when executing a Dequeue instruction or which leg to record.
+        ///
+        /// Sent as the form field `DequeueRecord`.
+        pub fn dequeue_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The Call progress events sent via webhooks as a result of a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueStatusCallbackEvent`.
+        pub fn dequeue_status_callback_event(
+            self,
+            value: impl IntoIterator<Item = String>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("DequeueStatusCallbackEvent", x);
+            }
+            Self(request)
+        }
+
+        /// The Callback URL for completed call event when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueStatusCallbackUrl`.
+        pub fn dequeue_status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueStatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Timeout for call when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueTimeout`.
+        pub fn dequeue_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Contact URI of the worker when executing a Dequeue instruction. Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `DequeueTo`.
+        pub fn dequeue_to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueTo", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages. The default is `true`.
+        ///
+        /// Sent as the form field `EarlyMedia`.
+        pub fn early_media(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EarlyMedia", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to end the conference when the customer leaves.
+        ///
+        /// Sent as the form field `EndConferenceOnCustomerExit`.
+        pub fn end_conference_on_customer_exit(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "EndConferenceOnCustomerExit",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// Whether to end the conference when the agent leaves.
+        ///
+        /// Sent as the form field `EndConferenceOnExit`.
+        pub fn end_conference_on_exit(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EndConferenceOnExit", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Caller ID of the call to the worker when executing a Conference instruction.
+        ///
+        /// Sent as the form field `From`.
+        pub fn from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("From", x)
+            };
+            Self(request)
+        }
+
+        /// The assignment instruction for reservation.
+        ///
+        /// Sent as the form field `Instruction`.
+        pub fn instruction(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Instruction", x)
+            };
+            Self(request)
+        }
+
+        /// The jitter buffer size for conference. Can be: `small`, `medium`, `large`, `off`.
+        ///
+        /// Sent as the form field `JitterBufferSize`.
+        pub fn jitter_buffer_size(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("JitterBufferSize", x)
+            };
+            Self(request)
+        }
+
+        /// The maximum number of participants in the conference. Can be a positive integer from `2` to `250`. The default value is `250`.
+        ///
+        /// Sent as the form field `MaxParticipants`.
+        pub fn max_participants(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxParticipants", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether the agent is muted in the conference. The default is `false`.
+        ///
+        /// Sent as the form field `Muted`.
+        pub fn muted(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Muted", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The new worker activity SID after executing a Conference instruction.
+        ///
+        /// Sent as the form field `PostWorkActivitySid`.
+        pub fn post_work_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWorkActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to record the participant and their conferences, including the time between conferences. The default is `false`.
+        ///
+        /// Sent as the form field `Record`.
+        pub fn record(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Record", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The recording channels for the final recording. Can be: `mono` or `dual` and the default is `mono`.
+        ///
+        /// Sent as the form field `RecordingChannels`.
+        pub fn recording_channels(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingChannels", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call using the `recording_status_callback_method` when the recording status changes.
+        ///
+        /// Sent as the form field `RecordingStatusCallback`.
+        pub fn recording_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use when we call `recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `RecordingStatusCallbackMethod`.
+        pub fn recording_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the reservation should be accepted when executing a Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectAccept`.
+        pub fn redirect_accept(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectAccept", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Call SID of the call parked in the queue when executing a Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectCallSid`.
+        pub fn redirect_call_sid(self, value: twilio_model::CallSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectCallSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// TwiML URI to redirect the call to when executing the Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectUrl`.
+        pub fn redirect_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The [region](https://support.twilio.com/hc/en-us/articles/223132167-How-global-low-latency-routing-and-region-selection-work-for-conferences-and-Client-calls) where we should mix the recorded audio. Can be:`us1`, `us2`, `ie1`, `de1`, `sg1`, `br1`, `au1`, or `jp1`.
+        ///
+        /// Sent as the form field `Region`.
+        pub fn region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Region", x)
+            };
+            Self(request)
+        }
+
+        /// The `ReservationStatus` parameter.
+        ///
+        /// Sent as the form field `ReservationStatus`.
+        pub fn reservation_status(
+            self,
+            value: twilio_model::taskrouter::v1::TaskReservationStatus,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReservationStatus", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The SIP password for authentication.
+        ///
+        /// Sent as the form field `SipAuthPassword`.
+        pub fn sip_auth_password(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SipAuthPassword", x)
+            };
+            Self(request)
+        }
+
+        /// The SIP username used for authentication.
+        ///
+        /// Sent as the form field `SipAuthUsername`.
+        pub fn sip_auth_username(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SipAuthUsername", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to start the conference when the participant joins, if it has not already started. The default is `true`. If `false` and the conference has not started, the participant is muted and hears background music until another participant starts the conference.
+        ///
+        /// Sent as the form field `StartConferenceOnEnter`.
+        pub fn start_conference_on_enter(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StartConferenceOnEnter", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `status_callback_method` to send status information to your application.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The call progress events that we will send to `status_callback`. Can be: `initiated`, `ringing`, `answered`, or `completed`.
+        ///
+        /// Sent as the form field `StatusCallbackEvent`.
+        pub fn status_callback_event(
+            self,
+            value: impl IntoIterator<Item = twilio_model::taskrouter::v1::TaskReservationCallStatus>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("StatusCallbackEvent", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The Supervisor SID/URI when executing the Supervise instruction.
+        ///
+        /// Sent as the form field `Supervisor`.
+        pub fn supervisor(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Supervisor", x)
+            };
+            Self(request)
+        }
+
+        /// The `SupervisorMode` parameter.
+        ///
+        /// Sent as the form field `SupervisorMode`.
+        pub fn supervisor_mode(
+            self,
+            value: twilio_model::taskrouter::v1::TaskReservationSupervisorMode,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SupervisorMode", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Timeout for call when executing a Conference instruction.
+        ///
+        /// Sent as the form field `Timeout`.
+        pub fn timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Contact URI of the worker when executing a Conference instruction. Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `To`.
+        pub fn to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("To", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
+        ///
+        /// Sent as the form field `WaitMethod`.
+        pub fn wait_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WaitMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `wait_method` for the music to play while participants are waiting for the conference to start. The default value is the URL of our standard hold music. [Learn more about hold music](https://www.twilio.com/labs/twimlets/holdmusic).
+        ///
+        /// Sent as the form field `WaitUrl`.
+        pub fn wait_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WaitUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The new worker activity SID if rejecting a reservation.
+        ///
+        /// Sent as the form field `WorkerActivitySid`.
+        pub fn worker_activity_sid(self, value: twilio_model::taskrouter::v1::ActivitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WorkerActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workers` (`CreateWorker`): set its optional parameters, then `.await` it.
+        V1CreateWorkerRequest => twilio_model::taskrouter::v1::WorkspaceWorker
+    }
+
+    impl V1CreateWorkerRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorker>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of a valid Activity that will describe the new Worker's initial state. See [Activities](https://www.twilio.com/docs/taskrouter/api/activity) for more information. If not provided, the new Worker's initial state is the `default_activity_sid` configured on the Workspace.
+        ///
+        /// Sent as the form field `ActivitySid`.
+        pub fn activity_sid(self, value: twilio_model::taskrouter::v1::ActivitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A valid JSON string that describes the new Worker. For example: `{ "email": "Bob@example.com", "phone": "+5095551234" }`. This data is passed to the `assignment_callback_url` when TaskRouter assigns a Task to the Worker. Defaults to {}.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` (`UpdateWorker`): set its optional parameters, then `.await` it.
+        V1UpdateWorkerRequest => twilio_model::taskrouter::v1::WorkspaceWorker
+    }
+
+    impl V1UpdateWorkerRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorker>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of a valid Activity that will describe the Worker's initial state. See [Activities](https://www.twilio.com/docs/taskrouter/api/activity) for more information.
+        ///
+        /// Sent as the form field `ActivitySid`.
+        pub fn activity_sid(self, value: twilio_model::taskrouter::v1::ActivitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The JSON string that describes the Worker. For example: `{ "email": "Bob@example.com", "phone": "+5095551234" }`. This data is passed to the `assignment_callback_url` when TaskRouter assigns a Task to the Worker. Defaults to {}.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Attributes", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Worker. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to reject the Worker's pending reservations. This option is only valid if the Worker's new [Activity](https://www.twilio.com/docs/taskrouter/api/activity) resource has its `availability` property set to `False`.
+        ///
+        /// Sent as the form field `RejectPendingReservations`.
+        pub fn reject_pending_reservations(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "RejectPendingReservations",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` (`DeleteWorker`): set its optional parameters, then `.await` it.
+        V1DeleteWorkerRequest => ()
+    }
+
+    impl V1DeleteWorkerRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}` (`UpdateWorkerChannel`): set its optional parameters, then `.await` it.
+        V1UpdateWorkerChannelRequest => twilio_model::taskrouter::v1::WorkspaceWorkerWorkerChannel
+    }
+
+    impl V1UpdateWorkerChannelRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::taskrouter::v1::WorkspaceWorkerWorkerChannel,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the WorkerChannel is available. Set to `false` to prevent the Worker from receiving any new Tasks of this TaskChannel type.
+        ///
+        /// Sent as the form field `Available`.
+        pub fn available(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Available", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The total number of Tasks that the Worker should handle for the TaskChannel type. TaskRouter creates reservations for Tasks of this TaskChannel type up to the specified capacity. If the capacity is 0, no new reservations will be created.
+        ///
+        /// Sent as the form field `Capacity`.
+        pub fn capacity(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Capacity", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}` (`UpdateWorkerReservation`): set its optional parameters, then `.await` it.
+        V1UpdateWorkerReservationRequest => twilio_model::taskrouter::v1::WorkspaceWorkerWorkerReservation
+    }
+
+    impl V1UpdateWorkerReservationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::taskrouter::v1::WorkspaceWorkerWorkerReservation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether to play a notification beep when the participant joins or when to play a beep. Can be: `true`, `false`, `onEnter`, or `onExit`. The default value is `true`.
+        ///
+        /// Sent as the form field `Beep`.
+        pub fn beep(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Beep", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to play a notification beep when the customer joins.
+        ///
+        /// Sent as the form field `BeepOnCustomerEntrance`.
+        pub fn beep_on_customer_entrance(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BeepOnCustomerEntrance", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to accept a reservation when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallAccept`.
+        pub fn call_accept(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallAccept", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Caller ID of the outbound call when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallFrom`.
+        pub fn call_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallFrom", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to record both legs of a call when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallRecord`.
+        pub fn call_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The URL to call for the completed call event when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallStatusCallbackUrl`.
+        pub fn call_status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallStatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The timeout for a call when executing a Call instruction.
+        ///
+        /// Sent as the form field `CallTimeout`.
+        pub fn call_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The contact URI of the worker when executing a Call instruction. Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `CallTo`.
+        pub fn call_to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallTo", x)
+            };
+            Self(request)
+        }
+
+        /// TwiML URI executed on answering the worker's leg as a result of the Call instruction.
+        ///
+        /// Sent as the form field `CallUrl`.
+        pub fn call_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to record the conference the participant is joining or when to record the conference. Can be: `true`, `false`, `record-from-start`, and `do-not-record`. The default value is `false`.
+        ///
+        /// Sent as the form field `ConferenceRecord`.
+        pub fn conference_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `conference_recording_status_callback_method` when the conference recording is available.
+        ///
+        /// Sent as the form field `ConferenceRecordingStatusCallback`.
+        pub fn conference_recording_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecordingStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `conference_recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `ConferenceRecordingStatusCallbackMethod`.
+        pub fn conference_recording_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceRecordingStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `conference_status_callback_method` when the conference events in `conference_status_callback_event` occur. Only the value set by the first participant to join the conference is used. Subsequent `conference_status_callback` values are ignored.
+        ///
+        /// Sent as the form field `ConferenceStatusCallback`.
+        pub fn conference_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The conference status events that we will send to `conference_status_callback`. Can be: `start`, `end`, `join`, `leave`, `mute`, `hold`, `speaker`.
+        ///
+        /// Sent as the form field `ConferenceStatusCallbackEvent`.
+        pub fn conference_status_callback_event(
+            self,
+            value: impl IntoIterator<
+                Item = twilio_model::taskrouter::v1::WorkerReservationConferenceEvent,
+            >,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("ConferenceStatusCallbackEvent", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `conference_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `ConferenceStatusCallbackMethod`.
+        pub fn conference_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to trim leading and trailing silence from your recorded conference audio files. Can be: `trim-silence` or `do-not-trim` and defaults to `trim-silence`.
+        ///
+        /// Sent as the form field `ConferenceTrim`.
+        pub fn conference_trim(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConferenceTrim", x)
+            };
+            Self(request)
+        }
+
+        /// The caller ID of the call to the worker when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueFrom`.
+        pub fn dequeue_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueFrom", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Activity resource to start after executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeuePostWorkActivitySid`.
+        pub fn dequeue_post_work_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeuePostWorkActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to record both legs of a call when executing a Dequeue instruction or which leg to record.
+        ///
+        /// Sent as the form field `DequeueRecord`.
+        pub fn dequeue_record(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueRecord", x)
+            };
+            Self(request)
+        }
+
+        /// The call progress events sent via webhooks as a result of a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueStatusCallbackEvent`.
+        pub fn dequeue_status_callback_event(
+            self,
+            value: impl IntoIterator<Item = String>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("DequeueStatusCallbackEvent", x);
+            }
+            Self(request)
+        }
+
+        /// The callback URL for completed call event when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueStatusCallbackUrl`.
+        pub fn dequeue_status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueStatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The timeout for call when executing a Dequeue instruction.
+        ///
+        /// Sent as the form field `DequeueTimeout`.
+        pub fn dequeue_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The contact URI of the worker when executing a Dequeue instruction. Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `DequeueTo`.
+        pub fn dequeue_to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DequeueTo", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages. The default is `true`.
+        ///
+        /// Sent as the form field `EarlyMedia`.
+        pub fn early_media(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EarlyMedia", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to end the conference when the customer leaves.
+        ///
+        /// Sent as the form field `EndConferenceOnCustomerExit`.
+        pub fn end_conference_on_customer_exit(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "EndConferenceOnCustomerExit",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// Whether to end the conference when the agent leaves.
+        ///
+        /// Sent as the form field `EndConferenceOnExit`.
+        pub fn end_conference_on_exit(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EndConferenceOnExit", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The caller ID of the call to the worker when executing a Conference instruction.
+        ///
+        /// Sent as the form field `From`.
+        pub fn from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("From", x)
+            };
+            Self(request)
+        }
+
+        /// The assignment instruction for the reservation.
+        ///
+        /// Sent as the form field `Instruction`.
+        pub fn instruction(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Instruction", x)
+            };
+            Self(request)
+        }
+
+        /// The jitter buffer size for conference. Can be: `small`, `medium`, `large`, `off`.
+        ///
+        /// Sent as the form field `JitterBufferSize`.
+        pub fn jitter_buffer_size(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("JitterBufferSize", x)
+            };
+            Self(request)
+        }
+
+        /// The maximum number of participants allowed in the conference. Can be a positive integer from `2` to `250`. The default value is `250`.
+        ///
+        /// Sent as the form field `MaxParticipants`.
+        pub fn max_participants(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxParticipants", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether the agent is muted in the conference. Defaults to `false`.
+        ///
+        /// Sent as the form field `Muted`.
+        pub fn muted(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Muted", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The new worker activity SID after executing a Conference instruction.
+        ///
+        /// Sent as the form field `PostWorkActivitySid`.
+        pub fn post_work_activity_sid(
+            self,
+            value: twilio_model::taskrouter::v1::ActivitySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PostWorkActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to record the participant and their conferences, including the time between conferences. Can be `true` or `false` and the default is `false`.
+        ///
+        /// Sent as the form field `Record`.
+        pub fn record(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Record", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The recording channels for the final recording. Can be: `mono` or `dual` and the default is `mono`.
+        ///
+        /// Sent as the form field `RecordingChannels`.
+        pub fn recording_channels(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingChannels", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call using the `recording_status_callback_method` when the recording status changes.
+        ///
+        /// Sent as the form field `RecordingStatusCallback`.
+        pub fn recording_status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingStatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use when we call `recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
+        ///
+        /// Sent as the form field `RecordingStatusCallbackMethod`.
+        pub fn recording_status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RecordingStatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether the reservation should be accepted when executing a Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectAccept`.
+        pub fn redirect_accept(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectAccept", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Call SID of the call parked in the queue when executing a Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectCallSid`.
+        pub fn redirect_call_sid(self, value: twilio_model::CallSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectCallSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// TwiML URI to redirect the call to when executing the Redirect instruction.
+        ///
+        /// Sent as the form field `RedirectUrl`.
+        pub fn redirect_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RedirectUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The [region](https://support.twilio.com/hc/en-us/articles/223132167-How-global-low-latency-routing-and-region-selection-work-for-conferences-and-Client-calls) where we should mix the recorded audio. Can be:`us1`, `us2`, `ie1`, `de1`, `sg1`, `br1`, `au1`, or `jp1`.
+        ///
+        /// Sent as the form field `Region`.
+        pub fn region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Region", x)
+            };
+            Self(request)
+        }
+
+        /// The `ReservationStatus` parameter.
+        ///
+        /// Sent as the form field `ReservationStatus`.
+        pub fn reservation_status(
+            self,
+            value: twilio_model::taskrouter::v1::WorkerReservationStatus,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReservationStatus", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The SIP password for authentication.
+        ///
+        /// Sent as the form field `SipAuthPassword`.
+        pub fn sip_auth_password(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SipAuthPassword", x)
+            };
+            Self(request)
+        }
+
+        /// The SIP username used for authentication.
+        ///
+        /// Sent as the form field `SipAuthUsername`.
+        pub fn sip_auth_username(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SipAuthUsername", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to start the conference when the participant joins, if it has not already started. Can be: `true` or `false` and the default is `true`. If `false` and the conference has not started, the participant is muted and hears background music until another participant starts the conference.
+        ///
+        /// Sent as the form field `StartConferenceOnEnter`.
+        pub fn start_conference_on_enter(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StartConferenceOnEnter", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `status_callback_method` to send status information to your application.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The call progress events that we will send to `status_callback`. Can be: `initiated`, `ringing`, `answered`, or `completed`.
+        ///
+        /// Sent as the form field `StatusCallbackEvent`.
+        pub fn status_callback_event(
+            self,
+            value: impl IntoIterator<Item = twilio_model::taskrouter::v1::WorkerReservationCallStatus>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("StatusCallbackEvent", x.as_str());
+            }
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The timeout for a call when executing a Conference instruction.
+        ///
+        /// Sent as the form field `Timeout`.
+        pub fn timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Timeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The Contact URI of the worker when executing a Conference instruction. Can be the URI of the Twilio Client, the SIP URI for Programmable SIP, or the [E.164](https://www.twilio.com/docs/glossary/what-e164) formatted phone number, depending on the destination.
+        ///
+        /// Sent as the form field `To`.
+        pub fn to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("To", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
+        ///
+        /// Sent as the form field `WaitMethod`.
+        pub fn wait_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WaitMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `wait_method` for the music to play while participants are waiting for the conference to start. The default value is the URL of our standard hold music. [Learn more about hold music](https://www.twilio.com/labs/twimlets/holdmusic).
+        ///
+        /// Sent as the form field `WaitUrl`.
+        pub fn wait_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WaitUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The new worker activity SID if rejecting a reservation.
+        ///
+        /// Sent as the form field `WorkerActivitySid`.
+        pub fn worker_activity_sid(self, value: twilio_model::taskrouter::v1::ActivitySid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WorkerActivitySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The header `If-Match`.
+        pub fn if_match(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("If-Match", value))
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows` (`CreateWorkflow`): set its optional parameters, then `.await` it.
+        V1CreateWorkflowRequest => twilio_model::taskrouter::v1::WorkspaceWorkflow
+    }
+
+    impl V1CreateWorkflowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkflow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL from your application that will process task assignment events. See [Handling Task Assignment Callback](https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks) for more details.
+        ///
+        /// Sent as the form field `AssignmentCallbackUrl`.
+        pub fn assignment_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AssignmentCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call when a call to the `assignment_callback_url` fails.
+        ///
+        /// Sent as the form field `FallbackAssignmentCallbackUrl`.
+        pub fn fallback_assignment_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackAssignmentCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// How long TaskRouter will wait for a confirmation response from your application after it assigns a Task to a Worker. Can be up to `86,400` (24 hours) and the default is `120`.
+        ///
+        /// Sent as the form field `TaskReservationTimeout`.
+        pub fn task_reservation_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskReservationTimeout", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}` (`UpdateWorkflow`): set its optional parameters, then `.await` it.
+        V1UpdateWorkflowRequest => twilio_model::taskrouter::v1::WorkspaceWorkflow
+    }
+
+    impl V1UpdateWorkflowRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::taskrouter::v1::WorkspaceWorkflow>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL from your application that will process task assignment events. See [Handling Task Assignment Callback](https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks) for more details.
+        ///
+        /// Sent as the form field `AssignmentCallbackUrl`.
+        pub fn assignment_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AssignmentCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// A JSON string that contains the rules to apply to the Workflow. See [Configuring Workflows](https://www.twilio.com/docs/taskrouter/workflow-configuration) for more information.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Configuration", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call when a call to the `assignment_callback_url` fails.
+        ///
+        /// Sent as the form field `FallbackAssignmentCallbackUrl`.
+        pub fn fallback_assignment_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FallbackAssignmentCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Workflow resource. For example, `Inbound Call Workflow` or `2014 Outbound Campaign`.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether or not to re-evaluate Tasks. The default is `false`, which means Tasks in the Workflow will not be processed through the assignment loop again.
+        ///
+        /// Sent as the form field `ReEvaluateTasks`.
+        pub fn re_evaluate_tasks(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ReEvaluateTasks", x)
+            };
+            Self(request)
+        }
+
+        /// How long TaskRouter will wait for a confirmation response from your application after it assigns a Task to a Worker. Can be up to `86,400` (24 hours) and the default is `120`.
+        ///
+        /// Sent as the form field `TaskReservationTimeout`.
+        pub fn task_reservation_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TaskReservationTimeout", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}` (`DeleteWorkflow`): set its optional parameters, then `.await` it.
+        V1DeleteWorkflowRequest => ()
+    }
+
+    impl V1DeleteWorkflowRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

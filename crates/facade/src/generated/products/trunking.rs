@@ -451,15 +451,15 @@ impl V1Trunks {
         request
     }
 
-    /// `POST /v1/Trunks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::trunking::v1::Trunk> {
+    /// `POST /v1/Trunks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1CreateTrunkRequest::from_request(request)
     }
 }
 
@@ -588,26 +588,26 @@ impl V1Trunk {
         request
     }
 
-    /// `POST /v1/Trunks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trunking::v1::Trunk> {
+    /// `POST /v1/Trunks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTrunkRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Trunks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Trunks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTrunkRequest::from_request(request)
     }
 }
 
@@ -651,14 +651,14 @@ impl V1TrunkCredentialLists {
         request
     }
 
-    /// `POST /v1/Trunks/{TrunkSid}/CredentialLists`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Trunks/{TrunkSid}/CredentialLists`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `CredentialListSid`.
     pub fn create(
         &self,
         credential_list_sid: twilio_model::CredentialListSid,
-    ) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkCredentialList> {
+    ) -> writes::V1CreateCredentialListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CREDENTIAL_LIST,
@@ -668,7 +668,7 @@ impl V1TrunkCredentialLists {
             let x = credential_list_sid;
             request.param("CredentialListSid", x.as_str())
         };
-        request
+        writes::V1CreateCredentialListRequest::from_request(request)
     }
 }
 
@@ -705,15 +705,15 @@ impl V1TrunkCredentialList {
         request
     }
 
-    /// `DELETE /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCredentialListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CREDENTIAL_LIST,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCredentialListRequest::from_request(request)
     }
 }
 
@@ -763,14 +763,14 @@ impl V1TrunkIpAccessControlLists {
 
     /// Associate an IP Access Control List with a Trunk
     ///
-    /// `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `IpAccessControlListSid`.
     pub fn create(
         &self,
         ip_access_control_list_sid: twilio_model::IpAccessControlListSid,
-    ) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkIpAccessControlList> {
+    ) -> writes::V1CreateIpAccessControlListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_IP_ACCESS_CONTROL_LIST,
@@ -780,7 +780,7 @@ impl V1TrunkIpAccessControlLists {
             let x = ip_access_control_list_sid;
             request.param("IpAccessControlListSid", x.as_str())
         };
-        request
+        writes::V1CreateIpAccessControlListRequest::from_request(request)
     }
 }
 
@@ -821,15 +821,15 @@ impl V1TrunkIpAccessControlList {
 
     /// Remove an associated IP Access Control List from a Trunk
     ///
-    /// `DELETE /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteIpAccessControlListRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_IP_ACCESS_CONTROL_LIST,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteIpAccessControlListRequest::from_request(request)
     }
 }
 
@@ -873,8 +873,8 @@ impl V1TrunkOriginationUrls {
         request
     }
 
-    /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Enabled`, `FriendlyName`, `Priority`, `SipUrl`, `Weight`.
     pub fn create(
@@ -884,7 +884,7 @@ impl V1TrunkOriginationUrls {
         priority: i64,
         sip_url: impl Into<String>,
         weight: i64,
-    ) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkOriginationUrl> {
+    ) -> writes::V1CreateOriginationUrlRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ORIGINATION_URL,
@@ -910,7 +910,7 @@ impl V1TrunkOriginationUrls {
             let x = weight;
             request.param("Weight", x.to_string())
         };
-        request
+        writes::V1CreateOriginationUrlRequest::from_request(request)
     }
 }
 
@@ -947,26 +947,26 @@ impl V1TrunkOriginationUrl {
         request
     }
 
-    /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkOriginationUrl> {
+    /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateOriginationUrlRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ORIGINATION_URL,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateOriginationUrlRequest::from_request(request)
     }
 
-    /// `DELETE /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteOriginationUrlRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ORIGINATION_URL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteOriginationUrlRequest::from_request(request)
     }
 }
 
@@ -1010,14 +1010,14 @@ impl V1TrunkPhoneNumbers {
         request
     }
 
-    /// `POST /v1/Trunks/{TrunkSid}/PhoneNumbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Trunks/{TrunkSid}/PhoneNumbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PhoneNumberSid`.
     pub fn create(
         &self,
         phone_number_sid: twilio_model::PhoneNumberSid,
-    ) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkPhoneNumber> {
+    ) -> writes::V1CreatePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PHONE_NUMBER,
@@ -1027,7 +1027,7 @@ impl V1TrunkPhoneNumbers {
             let x = phone_number_sid;
             request.param("PhoneNumberSid", x.as_str())
         };
-        request
+        writes::V1CreatePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -1064,15 +1064,15 @@ impl V1TrunkPhoneNumber {
         request
     }
 
-    /// `DELETE /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeletePhoneNumberRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_PHONE_NUMBER,
             self.path.clone(),
         );
-        request
+        writes::V1DeletePhoneNumberRequest::from_request(request)
     }
 }
 
@@ -1109,14 +1109,466 @@ impl V1TrunkRecording {
         request
     }
 
-    /// `POST /v1/Trunks/{TrunkSid}/Recording`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trunking::v1::TrunkRecording> {
+    /// `POST /v1/Trunks/{TrunkSid}/Recording`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRecordingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_RECORDING,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRecordingRequest::from_request(request)
+    }
+}
+
+/// The typed request of every write of Trunking: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks` (`CreateTrunk`): set its optional parameters, then `.await` it.
+        V1CreateTrunkRequest => twilio_model::trunking::v1::Trunk
+    }
+
+    impl V1CreateTrunkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::Trunk>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether Caller ID Name (CNAM) lookup should be enabled for the trunk. If enabled, all inbound calls to the SIP Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.
+        ///
+        /// Sent as the form field `CnamLookupEnabled`.
+        pub fn cnam_lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CnamLookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call the `disaster_recovery_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `DisasterRecoveryMethod`.
+        pub fn disaster_recovery_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DisasterRecoveryMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `disaster_recovery_method` if an error occurs while sending SIP traffic towards the configured Origination URL. We retrieve TwiML from the URL and execute the instructions like any other normal TwiML call. See [Disaster Recovery](https://www.twilio.com/docs/sip-trunking#disaster-recovery) for more information.
+        ///
+        /// Sent as the form field `DisasterRecoveryUrl`.
+        pub fn disaster_recovery_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DisasterRecoveryUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The unique address you reserve on Twilio to which you route your SIP traffic. Domain names can contain letters, digits, and `-` and must end with `pstn.twilio.com`. See [Termination Settings](https://www.twilio.com/docs/sip-trunking#termination) for more information.
+        ///
+        /// Sent as the form field `DomainName`.
+        pub fn domain_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DomainName", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether Secure Trunking is enabled for the trunk. If enabled, all calls going through the trunk will be secure using SRTP for media and TLS for signaling. If disabled, then RTP will be used for media. See [Secure Trunking](https://www.twilio.com/docs/sip-trunking#securetrunking) for more information.
+        ///
+        /// Sent as the form field `Secure`.
+        pub fn secure(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secure", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `TransferCallerId` parameter.
+        ///
+        /// Sent as the form field `TransferCallerId`.
+        pub fn transfer_caller_id(
+            self,
+            value: twilio_model::trunking::v1::TrunkTransferCallerId,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TransferCallerId", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `TransferMode` parameter.
+        ///
+        /// Sent as the form field `TransferMode`.
+        pub fn transfer_mode(
+            self,
+            value: twilio_model::trunking::v1::TrunkTransferSetting,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TransferMode", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{Sid}` (`UpdateTrunk`): set its optional parameters, then `.await` it.
+        V1UpdateTrunkRequest => twilio_model::trunking::v1::Trunk
+    }
+
+    impl V1UpdateTrunkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::Trunk>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether Caller ID Name (CNAM) lookup should be enabled for the trunk. If enabled, all inbound calls to the SIP Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.
+        ///
+        /// Sent as the form field `CnamLookupEnabled`.
+        pub fn cnam_lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CnamLookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call the `disaster_recovery_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `DisasterRecoveryMethod`.
+        pub fn disaster_recovery_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DisasterRecoveryMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `disaster_recovery_method` if an error occurs while sending SIP traffic towards the configured Origination URL. We retrieve TwiML from the URL and execute the instructions like any other normal TwiML call. See [Disaster Recovery](https://www.twilio.com/docs/sip-trunking#disaster-recovery) for more information.
+        ///
+        /// Sent as the form field `DisasterRecoveryUrl`.
+        pub fn disaster_recovery_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DisasterRecoveryUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The unique address you reserve on Twilio to which you route your SIP traffic. Domain names can contain letters, digits, and `-` and must end with `pstn.twilio.com`. See [Termination Settings](https://www.twilio.com/docs/sip-trunking#termination) for more information.
+        ///
+        /// Sent as the form field `DomainName`.
+        pub fn domain_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DomainName", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether Secure Trunking is enabled for the trunk. If enabled, all calls going through the trunk will be secure using SRTP for media and TLS for signaling. If disabled, then RTP will be used for media. See [Secure Trunking](https://www.twilio.com/docs/sip-trunking#securetrunking) for more information.
+        ///
+        /// Sent as the form field `Secure`.
+        pub fn secure(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Secure", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `TransferCallerId` parameter.
+        ///
+        /// Sent as the form field `TransferCallerId`.
+        pub fn transfer_caller_id(
+            self,
+            value: twilio_model::trunking::v1::TrunkTransferCallerId,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TransferCallerId", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `TransferMode` parameter.
+        ///
+        /// Sent as the form field `TransferMode`.
+        pub fn transfer_mode(
+            self,
+            value: twilio_model::trunking::v1::TrunkTransferSetting,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TransferMode", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Trunks/{Sid}` (`DeleteTrunk`): set its optional parameters, then `.await` it.
+        V1DeleteTrunkRequest => ()
+    }
+
+    impl V1DeleteTrunkRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/CredentialLists` (`CreateCredentialList`): set its optional parameters, then `.await` it.
+        V1CreateCredentialListRequest => twilio_model::trunking::v1::TrunkCredentialList
+    }
+
+    impl V1CreateCredentialListRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkCredentialList>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}` (`DeleteCredentialList`): set its optional parameters, then `.await` it.
+        V1DeleteCredentialListRequest => ()
+    }
+
+    impl V1DeleteCredentialListRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists` (`CreateIpAccessControlList`): set its optional parameters, then `.await` it.
+        V1CreateIpAccessControlListRequest => twilio_model::trunking::v1::TrunkIpAccessControlList
+    }
+
+    impl V1CreateIpAccessControlListRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkIpAccessControlList>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}` (`DeleteIpAccessControlList`): set its optional parameters, then `.await` it.
+        V1DeleteIpAccessControlListRequest => ()
+    }
+
+    impl V1DeleteIpAccessControlListRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls` (`CreateOriginationUrl`): set its optional parameters, then `.await` it.
+        V1CreateOriginationUrlRequest => twilio_model::trunking::v1::TrunkOriginationUrl
+    }
+
+    impl V1CreateOriginationUrlRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkOriginationUrl>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}` (`UpdateOriginationUrl`): set its optional parameters, then `.await` it.
+        V1UpdateOriginationUrlRequest => twilio_model::trunking::v1::TrunkOriginationUrl
+    }
+
+    impl V1UpdateOriginationUrlRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkOriginationUrl>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the URL is enabled. The default is `true`.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The relative importance of the URI. Can be an integer from 0 to 65535, inclusive, and the default is 10. The lowest number represents the most important URI.
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The SIP address you want Twilio to route your Origination calls to. This must be a `sip:` schema. `sips` is NOT supported.
+        ///
+        /// Sent as the form field `SipUrl`.
+        pub fn sip_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SipUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The value that determines the relative share of the load the URI should receive compared to other URIs with the same priority. Can be an integer from 1 to 65535, inclusive, and the default is 10. URLs with higher values receive more load than those with lower ones with the same priority.
+        ///
+        /// Sent as the form field `Weight`.
+        pub fn weight(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Weight", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}` (`DeleteOriginationUrl`): set its optional parameters, then `.await` it.
+        V1DeleteOriginationUrlRequest => ()
+    }
+
+    impl V1DeleteOriginationUrlRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/PhoneNumbers` (`CreatePhoneNumber`): set its optional parameters, then `.await` it.
+        V1CreatePhoneNumberRequest => twilio_model::trunking::v1::TrunkPhoneNumber
+    }
+
+    impl V1CreatePhoneNumberRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkPhoneNumber>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}` (`DeletePhoneNumber`): set its optional parameters, then `.await` it.
+        V1DeletePhoneNumberRequest => ()
+    }
+
+    impl V1DeletePhoneNumberRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Trunks/{TrunkSid}/Recording` (`UpdateRecording`): set its optional parameters, then `.await` it.
+        V1UpdateRecordingRequest => twilio_model::trunking::v1::TrunkRecording
+    }
+
+    impl V1UpdateRecordingRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trunking::v1::TrunkRecording>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Mode` parameter.
+        ///
+        /// Sent as the form field `Mode`.
+        pub fn mode(self, value: twilio_model::trunking::v1::RecordingRecordingMode) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Mode", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Trim` parameter.
+        ///
+        /// Sent as the form field `Trim`.
+        pub fn trim(self, value: twilio_model::trunking::v1::RecordingRecordingTrim) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Trim", x.as_str())
+            };
+            Self(request)
+        }
     }
 }

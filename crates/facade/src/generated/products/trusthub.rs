@@ -1117,15 +1117,15 @@ impl V1ComplianceInquiriesCustomersInitialize {
 
     /// Create a new Compliance Inquiry for the authenticated account. This is necessary to start a new embedded session.
     ///
-    /// `POST /v1/ComplianceInquiries/Customers/Initialize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::trusthub::v1::ComplianceInquiry> {
+    /// `POST /v1/ComplianceInquiries/Customers/Initialize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateComplianceInquiryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPLIANCE_INQUIRY,
             self.path.clone(),
         );
-        request
+        writes::V1CreateComplianceInquiryRequest::from_request(request)
     }
 }
 
@@ -1166,14 +1166,14 @@ impl V1ComplianceInquiriesCustomerInitialize {
 
     /// Resume a specific Compliance Inquiry that has expired, or re-open a rejected Compliance Inquiry for editing.
     ///
-    /// `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PrimaryProfileSid`.
     pub fn update(
         &self,
         primary_profile_sid: twilio_model::BundleSid,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::ComplianceInquiry> {
+    ) -> writes::V1UpdateComplianceInquiryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_COMPLIANCE_INQUIRY,
@@ -1183,7 +1183,7 @@ impl V1ComplianceInquiriesCustomerInitialize {
             let x = primary_profile_sid;
             request.param("PrimaryProfileSid", x.as_str())
         };
-        request
+        writes::V1UpdateComplianceInquiryRequest::from_request(request)
     }
 }
 
@@ -1268,15 +1268,15 @@ impl V1ComplianceInquiriesRegistrationRegulatoryComplianceGBInitialize {
 
     /// Create a new Compliance Registration Inquiry for the authenticated account. This is necessary to start a new embedded session.
     ///
-    /// `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `EndUserType`, `PhoneNumberType`.
     pub fn create(
         &self,
         end_user_type: twilio_model::trusthub::v1::ComplianceRegistrationEndUserType,
         phone_number_type: twilio_model::trusthub::v1::ComplianceRegistrationPhoneNumberType,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::ComplianceRegistration> {
+    ) -> writes::V1CreateComplianceRegistrationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPLIANCE_REGISTRATION,
@@ -1290,7 +1290,7 @@ impl V1ComplianceInquiriesRegistrationRegulatoryComplianceGBInitialize {
             let x = phone_number_type;
             request.param("PhoneNumberType", x.as_str())
         };
-        request
+        writes::V1CreateComplianceRegistrationRequest::from_request(request)
     }
 }
 
@@ -1375,17 +1375,15 @@ impl V1ComplianceInquiriesRegistrationRegulatoryComplianceGBInitialize2 {
 
     /// Resume a specific Regulatory Compliance Inquiry that has expired, or re-open a rejected Compliance Inquiry for editing.
     ///
-    /// `POST /v1/ComplianceInquiries/Registration/{RegistrationId}/RegulatoryCompliance/GB/Initialize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::ComplianceRegistration> {
+    /// `POST /v1/ComplianceInquiries/Registration/{RegistrationId}/RegulatoryCompliance/GB/Initialize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateComplianceRegistrationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_COMPLIANCE_REGISTRATION,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateComplianceRegistrationRequest::from_request(request)
     }
 }
 
@@ -1426,15 +1424,15 @@ impl V1ComplianceInquiriesTollfreeInitialize {
 
     /// Create a new Compliance Tollfree Verification Inquiry for the authenticated account. This is necessary to start a new embedded session.
     ///
-    /// `POST /v1/ComplianceInquiries/Tollfree/Initialize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ComplianceInquiries/Tollfree/Initialize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `NotificationEmail`, `TollfreePhoneNumber`.
     pub fn create(
         &self,
         notification_email: impl Into<String>,
         tollfree_phone_number: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::ComplianceTollfreeInquiry> {
+    ) -> writes::V1CreateComplianceTollfreeInquiryRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPLIANCE_TOLLFREE_INQUIRY,
@@ -1448,7 +1446,7 @@ impl V1ComplianceInquiriesTollfreeInitialize {
             let x = tollfree_phone_number;
             request.param("TollfreePhoneNumber", x)
         };
-        request
+        writes::V1CreateComplianceTollfreeInquiryRequest::from_request(request)
     }
 }
 
@@ -1494,8 +1492,8 @@ impl V1CustomerProfiles {
 
     /// Create a new Customer-Profile.
     ///
-    /// `POST /v1/CustomerProfiles`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CustomerProfiles`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Email`, `FriendlyName`, `PolicySid`.
     pub fn create(
@@ -1503,7 +1501,7 @@ impl V1CustomerProfiles {
         email: impl Into<String>,
         friendly_name: impl Into<String>,
         policy_sid: twilio_model::trusthub::v1::PolicySid,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::CustomerProfile> {
+    ) -> writes::V1CreateCustomerProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CUSTOMER_PROFILE,
@@ -1521,7 +1519,7 @@ impl V1CustomerProfiles {
             let x = policy_sid;
             request.param("PolicySid", x.as_str())
         };
-        request
+        writes::V1CreateCustomerProfileRequest::from_request(request)
     }
 }
 
@@ -1633,28 +1631,28 @@ impl V1CustomerProfile {
 
     /// Updates a Customer-Profile in an account.
     ///
-    /// `POST /v1/CustomerProfiles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trusthub::v1::CustomerProfile> {
+    /// `POST /v1/CustomerProfiles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateCustomerProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CUSTOMER_PROFILE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateCustomerProfileRequest::from_request(request)
     }
 
     /// Delete a specific Customer-Profile.
     ///
-    /// `DELETE /v1/CustomerProfiles/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/CustomerProfiles/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCustomerProfileRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CUSTOMER_PROFILE,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCustomerProfileRequest::from_request(request)
     }
 }
 
@@ -1707,17 +1705,15 @@ impl V1CustomerProfileChannelEndpointAssignments {
 
     /// Create a new Assigned Item.
     ///
-    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ChannelEndpointSid`, `ChannelEndpointType`.
     pub fn create(
         &self,
         channel_endpoint_sid: impl Into<String>,
         channel_endpoint_type: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::trusthub::v1::CustomerProfileCustomerProfileChannelEndpointAssignment,
-    > {
+    ) -> writes::V1CreateCustomerProfileChannelEndpointAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CUSTOMER_PROFILE_CHANNEL_ENDPOINT_ASSIGNMENT,
@@ -1731,7 +1727,7 @@ impl V1CustomerProfileChannelEndpointAssignments {
             let x = channel_endpoint_type;
             request.param("ChannelEndpointType", x)
         };
-        request
+        writes::V1CreateCustomerProfileChannelEndpointAssignmentRequest::from_request(request)
     }
 }
 
@@ -1776,15 +1772,15 @@ impl V1CustomerProfileChannelEndpointAssignment {
 
     /// Remove an Assignment Item Instance.
     ///
-    /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCustomerProfileChannelEndpointAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CUSTOMER_PROFILE_CHANNEL_ENDPOINT_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCustomerProfileChannelEndpointAssignmentRequest::from_request(request)
     }
 }
 
@@ -1834,16 +1830,14 @@ impl V1CustomerProfileEntityAssignments {
 
     /// Create a new Assigned Item.
     ///
-    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ObjectSid`.
     pub fn create(
         &self,
         object_sid: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::trusthub::v1::CustomerProfileCustomerProfileEntityAssignment,
-    > {
+    ) -> writes::V1CreateCustomerProfileEntityAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CUSTOMER_PROFILE_ENTITY_ASSIGNMENT,
@@ -1853,7 +1847,7 @@ impl V1CustomerProfileEntityAssignments {
             let x = object_sid;
             request.param("ObjectSid", x)
         };
-        request
+        writes::V1CreateCustomerProfileEntityAssignmentRequest::from_request(request)
     }
 }
 
@@ -1898,15 +1892,15 @@ impl V1CustomerProfileEntityAssignment {
 
     /// Remove an Assignment Item Instance.
     ///
-    /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCustomerProfileEntityAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CUSTOMER_PROFILE_ENTITY_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCustomerProfileEntityAssignmentRequest::from_request(request)
     }
 }
 
@@ -1956,15 +1950,14 @@ impl V1CustomerProfileEvaluations {
 
     /// Create a new Evaluation
     ///
-    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PolicySid`.
     pub fn create(
         &self,
         policy_sid: twilio_model::trusthub::v1::PolicySid,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::CustomerProfileCustomerProfileEvaluation>
-    {
+    ) -> writes::V1CreateCustomerProfileEvaluationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CUSTOMER_PROFILE_EVALUATION,
@@ -1974,7 +1967,7 @@ impl V1CustomerProfileEvaluations {
             let x = policy_sid;
             request.param("PolicySid", x.as_str())
         };
-        request
+        writes::V1CreateCustomerProfileEvaluationRequest::from_request(request)
     }
 }
 
@@ -2136,15 +2129,15 @@ impl V1EndUsers {
 
     /// Create a new End User.
     ///
-    /// `POST /v1/EndUsers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/EndUsers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Type`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         r#type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::EndUser> {
+    ) -> writes::V1CreateEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_END_USER,
@@ -2158,7 +2151,7 @@ impl V1EndUsers {
             let x = r#type;
             request.param("Type", x)
         };
-        request
+        writes::V1CreateEndUserRequest::from_request(request)
     }
 }
 
@@ -2199,28 +2192,28 @@ impl V1EndUser {
 
     /// Update an existing End User.
     ///
-    /// `POST /v1/EndUsers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trusthub::v1::EndUser> {
+    /// `POST /v1/EndUsers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_END_USER,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateEndUserRequest::from_request(request)
     }
 
     /// Delete a specific End User.
     ///
-    /// `DELETE /v1/EndUsers/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/EndUsers/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteEndUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_END_USER,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteEndUserRequest::from_request(request)
     }
 }
 
@@ -2426,15 +2419,15 @@ impl V1SupportingDocuments {
 
     /// Create a new Supporting Document.
     ///
-    /// `POST /v1/SupportingDocuments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SupportingDocuments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`, `Type`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
         r#type: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::SupportingDocument> {
+    ) -> writes::V1CreateSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SUPPORTING_DOCUMENT,
@@ -2448,7 +2441,7 @@ impl V1SupportingDocuments {
             let x = r#type;
             request.param("Type", x)
         };
-        request
+        writes::V1CreateSupportingDocumentRequest::from_request(request)
     }
 }
 
@@ -2489,28 +2482,28 @@ impl V1SupportingDocument {
 
     /// Update an existing Supporting Document.
     ///
-    /// `POST /v1/SupportingDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trusthub::v1::SupportingDocument> {
+    /// `POST /v1/SupportingDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SUPPORTING_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateSupportingDocumentRequest::from_request(request)
     }
 
     /// Delete a specific Supporting Document.
     ///
-    /// `DELETE /v1/SupportingDocuments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/SupportingDocuments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSupportingDocumentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SUPPORTING_DOCUMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSupportingDocumentRequest::from_request(request)
     }
 }
 
@@ -2556,8 +2549,8 @@ impl V1TrustProducts {
 
     /// Create a new Trust Product.
     ///
-    /// `POST /v1/TrustProducts`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/TrustProducts`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Email`, `FriendlyName`, `PolicySid`.
     pub fn create(
@@ -2565,7 +2558,7 @@ impl V1TrustProducts {
         email: impl Into<String>,
         friendly_name: impl Into<String>,
         policy_sid: twilio_model::trusthub::v1::PolicySid,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::TrustProduct> {
+    ) -> writes::V1CreateTrustProductRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TRUST_PRODUCT,
@@ -2583,7 +2576,7 @@ impl V1TrustProducts {
             let x = policy_sid;
             request.param("PolicySid", x.as_str())
         };
-        request
+        writes::V1CreateTrustProductRequest::from_request(request)
     }
 }
 
@@ -2695,28 +2688,28 @@ impl V1TrustProduct {
 
     /// Updates a Trust Product in an account.
     ///
-    /// `POST /v1/TrustProducts/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::trusthub::v1::TrustProduct> {
+    /// `POST /v1/TrustProducts/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateTrustProductRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_TRUST_PRODUCT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateTrustProductRequest::from_request(request)
     }
 
     /// Delete a specific Trust Product.
     ///
-    /// `DELETE /v1/TrustProducts/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/TrustProducts/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTrustProductRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TRUST_PRODUCT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTrustProductRequest::from_request(request)
     }
 }
 
@@ -2769,17 +2762,15 @@ impl V1TrustProductChannelEndpointAssignments {
 
     /// Create a new Assigned Item.
     ///
-    /// `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ChannelEndpointSid`, `ChannelEndpointType`.
     pub fn create(
         &self,
         channel_endpoint_sid: impl Into<String>,
         channel_endpoint_type: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::trusthub::v1::TrustProductTrustProductChannelEndpointAssignment,
-    > {
+    ) -> writes::V1CreateTrustProductChannelEndpointAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TRUST_PRODUCT_CHANNEL_ENDPOINT_ASSIGNMENT,
@@ -2793,7 +2784,7 @@ impl V1TrustProductChannelEndpointAssignments {
             let x = channel_endpoint_type;
             request.param("ChannelEndpointType", x)
         };
-        request
+        writes::V1CreateTrustProductChannelEndpointAssignmentRequest::from_request(request)
     }
 }
 
@@ -2838,15 +2829,15 @@ impl V1TrustProductChannelEndpointAssignment {
 
     /// Remove an Assignment Item Instance.
     ///
-    /// `DELETE /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTrustProductChannelEndpointAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TRUST_PRODUCT_CHANNEL_ENDPOINT_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTrustProductChannelEndpointAssignmentRequest::from_request(request)
     }
 }
 
@@ -2896,15 +2887,14 @@ impl V1TrustProductEntityAssignments {
 
     /// Create a new Assigned Item.
     ///
-    /// `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `ObjectSid`.
     pub fn create(
         &self,
         object_sid: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::TrustProductTrustProductEntityAssignment>
-    {
+    ) -> writes::V1CreateTrustProductEntityAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TRUST_PRODUCT_ENTITY_ASSIGNMENT,
@@ -2914,7 +2904,7 @@ impl V1TrustProductEntityAssignments {
             let x = object_sid;
             request.param("ObjectSid", x)
         };
-        request
+        writes::V1CreateTrustProductEntityAssignmentRequest::from_request(request)
     }
 }
 
@@ -2958,15 +2948,15 @@ impl V1TrustProductEntityAssignment {
 
     /// Remove an Assignment Item Instance.
     ///
-    /// `DELETE /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteTrustProductEntityAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_TRUST_PRODUCT_ENTITY_ASSIGNMENT,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteTrustProductEntityAssignmentRequest::from_request(request)
     }
 }
 
@@ -3016,14 +3006,14 @@ impl V1TrustProductEvaluations {
 
     /// Create a new Evaluation
     ///
-    /// `POST /v1/TrustProducts/{TrustProductSid}/Evaluations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/TrustProducts/{TrustProductSid}/Evaluations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PolicySid`.
     pub fn create(
         &self,
         policy_sid: twilio_model::trusthub::v1::PolicySid,
-    ) -> crate::WriteRequest<twilio_model::trusthub::v1::TrustProductTrustProductEvaluation> {
+    ) -> writes::V1CreateTrustProductEvaluationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TRUST_PRODUCT_EVALUATION,
@@ -3033,7 +3023,7 @@ impl V1TrustProductEvaluations {
             let x = policy_sid;
             request.param("PolicySid", x.as_str())
         };
-        request
+        writes::V1CreateTrustProductEvaluationRequest::from_request(request)
     }
 }
 
@@ -3162,5 +3152,1503 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `ObjectType`.
         pub fn object_type(self, value: impl Into<String>) -> Self { let x = value; self.filter("ObjectType", x) }
 
+    }
+}
+
+/// The typed request of every write of Trusthub: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/ComplianceInquiries/Customers/Initialize` (`CreateComplianceInquiry`): set its optional parameters, then `.await` it.
+        V1CreateComplianceInquiryRequest => twilio_model::trusthub::v1::ComplianceInquiry
+    }
+
+    impl V1CreateComplianceInquiryRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::ComplianceInquiry>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The email address that approval status updates will be sent to. If not specified, the email address associated with your primary customer profile will be used.
+        ///
+        /// Sent as the form field `NotificationEmail`.
+        pub fn notification_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The unique SID identifier of the Primary Customer Profile that should be used as a parent. Only necessary when creating a secondary Customer Profile.
+        ///
+        /// Sent as the form field `PrimaryProfileSid`.
+        pub fn primary_profile_sid(self, value: twilio_model::BundleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrimaryProfileSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Theme id for styling the inquiry form.
+        ///
+        /// Sent as the form field `ThemeSetId`.
+        pub fn theme_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ThemeSetId", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize` (`UpdateComplianceInquiry`): set its optional parameters, then `.await` it.
+        V1UpdateComplianceInquiryRequest => twilio_model::trusthub::v1::ComplianceInquiry
+    }
+
+    impl V1UpdateComplianceInquiryRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::ComplianceInquiry>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Theme id for styling the inquiry form.
+        ///
+        /// Sent as the form field `ThemeSetId`.
+        pub fn theme_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ThemeSetId", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize` (`CreateComplianceRegistration`): set its optional parameters, then `.await` it.
+        V1CreateComplianceRegistrationRequest => twilio_model::trusthub::v1::ComplianceRegistration
+    }
+
+    impl V1CreateComplianceRegistrationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::ComplianceRegistration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The email address to receive the notification about the verification result.
+        ///
+        /// Sent as the form field `AcceptedNotificationReceipt`.
+        pub fn accepted_notification_receipt(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "AcceptedNotificationReceipt",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// City of the business
+        ///
+        /// Sent as the form field `AddressCity`.
+        pub fn address_city(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressCity", x)
+            };
+            Self(request)
+        }
+
+        /// Country code of the business
+        ///
+        /// Sent as the form field `AddressCountryCode`.
+        pub fn address_country_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressCountryCode", x)
+            };
+            Self(request)
+        }
+
+        /// Postal code of the business
+        ///
+        /// Sent as the form field `AddressPostalCode`.
+        pub fn address_postal_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressPostalCode", x)
+            };
+            Self(request)
+        }
+
+        /// Street address of the business
+        ///
+        /// Sent as the form field `AddressStreet`.
+        pub fn address_street(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressStreet", x)
+            };
+            Self(request)
+        }
+
+        /// Street address of the business
+        ///
+        /// Sent as the form field `AddressStreetSecondary`.
+        pub fn address_street_secondary(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressStreetSecondary", x)
+            };
+            Self(request)
+        }
+
+        /// State or province of the business
+        ///
+        /// Sent as the form field `AddressSubdivision`.
+        pub fn address_subdivision(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AddressSubdivision", x)
+            };
+            Self(request)
+        }
+
+        /// Birthdate of the authorized representative
+        ///
+        /// Sent as the form field `AuthorizedRepresentative1DateOfBirth`.
+        pub fn authorized_representative1_date_of_birth(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthorizedRepresentative1DateOfBirth", x)
+            };
+            Self(request)
+        }
+
+        /// Email address of the authorized representative
+        ///
+        /// Sent as the form field `AuthorizedRepresentative1Email`.
+        pub fn authorized_representative1_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthorizedRepresentative1Email", x)
+            };
+            Self(request)
+        }
+
+        /// First name of the authorized representative
+        ///
+        /// Sent as the form field `AuthorizedRepresentative1FirstName`.
+        pub fn authorized_representative1_first_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthorizedRepresentative1FirstName", x)
+            };
+            Self(request)
+        }
+
+        /// Last name of the authorized representative
+        ///
+        /// Sent as the form field `AuthorizedRepresentative1LastName`.
+        pub fn authorized_representative1_last_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthorizedRepresentative1LastName", x)
+            };
+            Self(request)
+        }
+
+        /// Phone number of the authorized representative
+        ///
+        /// Sent as the form field `AuthorizedRepresentative1Phone`.
+        pub fn authorized_representative1_phone(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthorizedRepresentative1Phone", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessIdentityType` parameter.
+        ///
+        /// Sent as the form field `BusinessIdentityType`.
+        pub fn business_identity_type(
+            self,
+            value: twilio_model::trusthub::v1::ComplianceRegistrationBusinessIdentityType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessIdentityType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// he name of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessLegalName`.
+        pub fn business_legal_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessLegalName", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessRegistrationAuthority` parameter.
+        ///
+        /// Sent as the form field `BusinessRegistrationAuthority`.
+        pub fn business_registration_authority(
+            self,
+            value: twilio_model::trusthub::v1::ComplianceRegistrationBusinessRegistrationAuthority,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationAuthority", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Business registration number of the business
+        ///
+        /// Sent as the form field `BusinessRegistrationNumber`.
+        pub fn business_registration_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The URL of the business website
+        ///
+        /// Sent as the form field `BusinessWebsiteUrl`.
+        pub fn business_website_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessWebsiteUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The date of birth of the Individual User.
+        ///
+        /// Sent as the form field `DateOfBirth`.
+        pub fn date_of_birth(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DateOfBirth", x)
+            };
+            Self(request)
+        }
+
+        /// City of the business
+        ///
+        /// Sent as the form field `EmergencyAddressCity`.
+        pub fn emergency_address_city(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressCity", x)
+            };
+            Self(request)
+        }
+
+        /// Country code of the business
+        ///
+        /// Sent as the form field `EmergencyAddressCountryCode`.
+        pub fn emergency_address_country_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressCountryCode", x)
+            };
+            Self(request)
+        }
+
+        /// Postal code of the business
+        ///
+        /// Sent as the form field `EmergencyAddressPostalCode`.
+        pub fn emergency_address_postal_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressPostalCode", x)
+            };
+            Self(request)
+        }
+
+        /// Street address of the business
+        ///
+        /// Sent as the form field `EmergencyAddressStreet`.
+        pub fn emergency_address_street(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressStreet", x)
+            };
+            Self(request)
+        }
+
+        /// Street address of the business
+        ///
+        /// Sent as the form field `EmergencyAddressStreetSecondary`.
+        pub fn emergency_address_street_secondary(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressStreetSecondary", x)
+            };
+            Self(request)
+        }
+
+        /// State or province of the business
+        ///
+        /// Sent as the form field `EmergencyAddressSubdivision`.
+        pub fn emergency_address_subdivision(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmergencyAddressSubdivision", x)
+            };
+            Self(request)
+        }
+
+        /// The verification document to upload
+        ///
+        /// Sent as the form field `File`.
+        pub fn file(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("File", x)
+            };
+            Self(request)
+        }
+
+        /// The name of the verification document to upload
+        ///
+        /// Sent as the form field `FileName`.
+        pub fn file_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FileName", x)
+            };
+            Self(request)
+        }
+
+        /// The first name of the Individual User.
+        ///
+        /// Sent as the form field `FirstName`.
+        pub fn first_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FirstName", x)
+            };
+            Self(request)
+        }
+
+        /// Friendly name for your business information
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The email address of the Individual User.
+        ///
+        /// Sent as the form field `IndividualEmail`.
+        pub fn individual_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IndividualEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The phone number of the Individual User.
+        ///
+        /// Sent as the form field `IndividualPhone`.
+        pub fn individual_phone(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IndividualPhone", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates if the inquiry is being started from an ISV embedded component.
+        ///
+        /// Sent as the form field `IsIsvEmbed`.
+        pub fn is_isv_embed(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsIsvEmbed", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Indicates if the isv registering for self or tenant.
+        ///
+        /// Sent as the form field `IsvRegisteringForSelfOrTenant`.
+        pub fn isv_registering_for_self_or_tenant(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsvRegisteringForSelfOrTenant", x)
+            };
+            Self(request)
+        }
+
+        /// The last name of the Individual User.
+        ///
+        /// Sent as the form field `LastName`.
+        pub fn last_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LastName", x)
+            };
+            Self(request)
+        }
+
+        /// he email address to receive the notification about the verification result.
+        ///
+        /// Sent as the form field `NotificationEmail`.
+        pub fn notification_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NotificationEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The url we call to inform you of bundle changes.
+        ///
+        /// Sent as the form field `StatusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Theme id for styling the inquiry form.
+        ///
+        /// Sent as the form field `ThemeSetId`.
+        pub fn theme_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ThemeSetId", x)
+            };
+            Self(request)
+        }
+
+        /// Use the business address as the emergency address
+        ///
+        /// Sent as the form field `UseAddressAsEmergencyAddress`.
+        pub fn use_address_as_emergency_address(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "UseAddressAsEmergencyAddress",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ComplianceInquiries/Registration/{RegistrationId}/RegulatoryCompliance/GB/Initialize` (`UpdateComplianceRegistration`): set its optional parameters, then `.await` it.
+        V1UpdateComplianceRegistrationRequest => twilio_model::trusthub::v1::ComplianceRegistration
+    }
+
+    impl V1UpdateComplianceRegistrationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::ComplianceRegistration>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Indicates if the inquiry is being started from an ISV embedded component.
+        ///
+        /// Sent as the form field `IsIsvEmbed`.
+        pub fn is_isv_embed(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IsIsvEmbed", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Theme id for styling the inquiry form.
+        ///
+        /// Sent as the form field `ThemeSetId`.
+        pub fn theme_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ThemeSetId", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ComplianceInquiries/Tollfree/Initialize` (`CreateComplianceTollfreeInquiry`): set its optional parameters, then `.await` it.
+        V1CreateComplianceTollfreeInquiryRequest => twilio_model::trusthub::v1::ComplianceTollfreeInquiry
+    }
+
+    impl V1CreateComplianceTollfreeInquiryRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::ComplianceTollfreeInquiry>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Additional information to be provided for verification.
+        ///
+        /// Sent as the form field `AdditionalInformation`.
+        pub fn additional_information(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AdditionalInformation", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates if the content is age gated.
+        ///
+        /// Sent as the form field `AgeGatedContent`.
+        pub fn age_gated_content(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AgeGatedContent", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The city of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCity`.
+        pub fn business_city(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCity", x)
+            };
+            Self(request)
+        }
+
+        /// The email address of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactEmail`.
+        pub fn business_contact_email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactEmail", x)
+            };
+            Self(request)
+        }
+
+        /// The first name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactFirstName`.
+        pub fn business_contact_first_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactFirstName", x)
+            };
+            Self(request)
+        }
+
+        /// The last name of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactLastName`.
+        pub fn business_contact_last_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactLastName", x)
+            };
+            Self(request)
+        }
+
+        /// The phone number of the contact for the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessContactPhone`.
+        pub fn business_contact_phone(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessContactPhone", x)
+            };
+            Self(request)
+        }
+
+        /// The country of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessCountry`.
+        pub fn business_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessCountry", x)
+            };
+            Self(request)
+        }
+
+        /// The name of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessName`.
+        pub fn business_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessName", x)
+            };
+            Self(request)
+        }
+
+        /// The postal code of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessPostalCode`.
+        pub fn business_postal_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessPostalCode", x)
+            };
+            Self(request)
+        }
+
+        /// The Business Registration Authority of the business or organization.
+        ///
+        /// Sent as the form field `BusinessRegistrationAuthority`.
+        pub fn business_registration_authority(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationAuthority", x)
+            };
+            Self(request)
+        }
+
+        /// The Business Registration Country of the business or organization.
+        ///
+        /// Sent as the form field `BusinessRegistrationCountry`.
+        pub fn business_registration_country(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationCountry", x)
+            };
+            Self(request)
+        }
+
+        /// The Business Registration Number of the business or organization.
+        ///
+        /// Sent as the form field `BusinessRegistrationNumber`.
+        pub fn business_registration_number(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessRegistrationNumber", x)
+            };
+            Self(request)
+        }
+
+        /// The state/province/region of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStateProvinceRegion`.
+        pub fn business_state_province_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStateProvinceRegion", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress`.
+        pub fn business_street_address(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress", x)
+            };
+            Self(request)
+        }
+
+        /// The address of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessStreetAddress2`.
+        pub fn business_street_address2(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessStreetAddress2", x)
+            };
+            Self(request)
+        }
+
+        /// The `BusinessType` parameter.
+        ///
+        /// Sent as the form field `BusinessType`.
+        pub fn business_type(
+            self,
+            value: twilio_model::trusthub::v1::ComplianceTollfreeInquiryBusinessType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The website of the business or organization using the Tollfree number.
+        ///
+        /// Sent as the form field `BusinessWebsite`.
+        pub fn business_website(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("BusinessWebsite", x)
+            };
+            Self(request)
+        }
+
+        /// The Customer Profile Sid associated with the Account.
+        ///
+        /// Sent as the form field `CustomerProfileSid`.
+        pub fn customer_profile_sid(self, value: twilio_model::BundleSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomerProfileSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Trade name, sub entity, or downstream business name of business being submitted for verification.
+        ///
+        /// Sent as the form field `DoingBusinessAs`.
+        pub fn doing_business_as(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DoingBusinessAs", x)
+            };
+            Self(request)
+        }
+
+        /// A legally recognized business registration number.
+        ///
+        /// Sent as the form field `ExternalReferenceId`.
+        pub fn external_reference_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ExternalReferenceId", x)
+            };
+            Self(request)
+        }
+
+        /// A sample help message provided to users.
+        ///
+        /// Sent as the form field `HelpMessageSample`.
+        pub fn help_message_sample(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("HelpMessageSample", x)
+            };
+            Self(request)
+        }
+
+        /// Estimate monthly volume of messages from the Tollfree Number.
+        ///
+        /// Sent as the form field `MessageVolume`.
+        pub fn message_volume(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessageVolume", x)
+            };
+            Self(request)
+        }
+
+        /// The confirmation message sent to users when they opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInConfirmationMessage`.
+        pub fn opt_in_confirmation_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInConfirmationMessage", x)
+            };
+            Self(request)
+        }
+
+        /// Link to an image that shows the opt-in workflow. Multiple images allowed and must be a publicly hosted URL.
+        ///
+        /// Sent as the form field `OptInImageUrls`.
+        pub fn opt_in_image_urls(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInImageUrls", x);
+            }
+            Self(request)
+        }
+
+        /// List of keywords that users can text in to opt in to receive messages.
+        ///
+        /// Sent as the form field `OptInKeywords`.
+        pub fn opt_in_keywords(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("OptInKeywords", x);
+            }
+            Self(request)
+        }
+
+        /// The `OptInType` parameter.
+        ///
+        /// Sent as the form field `OptInType`.
+        pub fn opt_in_type(
+            self,
+            value: twilio_model::trusthub::v1::ComplianceTollfreeInquiryOptInType,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("OptInType", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL to the privacy policy for the business or organization.
+        ///
+        /// Sent as the form field `PrivacyPolicyUrl`.
+        pub fn privacy_policy_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("PrivacyPolicyUrl", x)
+            };
+            Self(request)
+        }
+
+        /// An example of message content, i.e. a sample message.
+        ///
+        /// Sent as the form field `ProductionMessageSample`.
+        pub fn production_message_sample(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ProductionMessageSample", x)
+            };
+            Self(request)
+        }
+
+        /// Skip the messaging use case screen of the inquiry form.
+        ///
+        /// Sent as the form field `SkipMessagingUseCase`.
+        pub fn skip_messaging_use_case(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SkipMessagingUseCase", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The URL to the terms and conditions for the business or organization.
+        ///
+        /// Sent as the form field `TermsAndConditionsUrl`.
+        pub fn terms_and_conditions_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TermsAndConditionsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Theme id for styling the inquiry form.
+        ///
+        /// Sent as the form field `ThemeSetId`.
+        pub fn theme_set_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ThemeSetId", x)
+            };
+            Self(request)
+        }
+
+        /// The category of the use case for the Tollfree Number. List as many are applicable..
+        ///
+        /// Sent as the form field `UseCaseCategories`.
+        pub fn use_case_categories(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("UseCaseCategories", x);
+            }
+            Self(request)
+        }
+
+        /// Use this to further explain how messaging is used by the business or organization.
+        ///
+        /// Sent as the form field `UseCaseSummary`.
+        pub fn use_case_summary(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UseCaseSummary", x)
+            };
+            Self(request)
+        }
+
+        /// Unique identifier for the created Vetting .
+        ///
+        /// Sent as the form field `VettingId`.
+        pub fn vetting_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingId", x)
+            };
+            Self(request)
+        }
+
+        /// Name of the vetting provider.
+        ///
+        /// Sent as the form field `VettingProvider`.
+        pub fn vetting_provider(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VettingProvider", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CustomerProfiles` (`CreateCustomerProfile`): set its optional parameters, then `.await` it.
+        V1CreateCustomerProfileRequest => twilio_model::trusthub::v1::CustomerProfile
+    }
+
+    impl V1CreateCustomerProfileRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::CustomerProfile>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CustomerProfiles/{Sid}` (`UpdateCustomerProfile`): set its optional parameters, then `.await` it.
+        V1UpdateCustomerProfileRequest => twilio_model::trusthub::v1::CustomerProfile
+    }
+
+    impl V1UpdateCustomerProfileRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::CustomerProfile>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The email address that will receive updates when the Customer-Profile resource changes status.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::trusthub::v1::CustomerProfileStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/CustomerProfiles/{Sid}` (`DeleteCustomerProfile`): set its optional parameters, then `.await` it.
+        V1DeleteCustomerProfileRequest => ()
+    }
+
+    impl V1DeleteCustomerProfileRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments` (`CreateCustomerProfileChannelEndpointAssignment`): set its optional parameters, then `.await` it.
+        V1CreateCustomerProfileChannelEndpointAssignmentRequest => twilio_model::trusthub::v1::CustomerProfileCustomerProfileChannelEndpointAssignment
+    }
+
+    impl V1CreateCustomerProfileChannelEndpointAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::CustomerProfileCustomerProfileChannelEndpointAssignment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}` (`DeleteCustomerProfileChannelEndpointAssignment`): set its optional parameters, then `.await` it.
+        V1DeleteCustomerProfileChannelEndpointAssignmentRequest => ()
+    }
+
+    impl V1DeleteCustomerProfileChannelEndpointAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments` (`CreateCustomerProfileEntityAssignment`): set its optional parameters, then `.await` it.
+        V1CreateCustomerProfileEntityAssignmentRequest => twilio_model::trusthub::v1::CustomerProfileCustomerProfileEntityAssignment
+    }
+
+    impl V1CreateCustomerProfileEntityAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::CustomerProfileCustomerProfileEntityAssignment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}` (`DeleteCustomerProfileEntityAssignment`): set its optional parameters, then `.await` it.
+        V1DeleteCustomerProfileEntityAssignmentRequest => ()
+    }
+
+    impl V1DeleteCustomerProfileEntityAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations` (`CreateCustomerProfileEvaluation`): set its optional parameters, then `.await` it.
+        V1CreateCustomerProfileEvaluationRequest => twilio_model::trusthub::v1::CustomerProfileCustomerProfileEvaluation
+    }
+
+    impl V1CreateCustomerProfileEvaluationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::CustomerProfileCustomerProfileEvaluation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/EndUsers` (`CreateEndUser`): set its optional parameters, then `.await` it.
+        V1CreateEndUserRequest => twilio_model::trusthub::v1::EndUser
+    }
+
+    impl V1CreateEndUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::EndUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the End User resource which are derived End User Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/EndUsers/{Sid}` (`UpdateEndUser`): set its optional parameters, then `.await` it.
+        V1UpdateEndUserRequest => twilio_model::trusthub::v1::EndUser
+    }
+
+    impl V1UpdateEndUserRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::EndUser>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the End User resource which are derived End User Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/EndUsers/{Sid}` (`DeleteEndUser`): set its optional parameters, then `.await` it.
+        V1DeleteEndUserRequest => ()
+    }
+
+    impl V1DeleteEndUserRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SupportingDocuments` (`CreateSupportingDocument`): set its optional parameters, then `.await` it.
+        V1CreateSupportingDocumentRequest => twilio_model::trusthub::v1::SupportingDocument
+    }
+
+    impl V1CreateSupportingDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::SupportingDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the Supporting Documents resource which are derived Supporting Document Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SupportingDocuments/{Sid}` (`UpdateSupportingDocument`): set its optional parameters, then `.await` it.
+        V1UpdateSupportingDocumentRequest => twilio_model::trusthub::v1::SupportingDocument
+    }
+
+    impl V1UpdateSupportingDocumentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::SupportingDocument>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The set of parameters that are the attributes of the Supporting Document resource which are derived Supporting Document Types.
+        ///
+        /// Sent as the form field `Attributes`.
+        pub fn attributes(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Attributes", value);
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/SupportingDocuments/{Sid}` (`DeleteSupportingDocument`): set its optional parameters, then `.await` it.
+        V1DeleteSupportingDocumentRequest => ()
+    }
+
+    impl V1DeleteSupportingDocumentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/TrustProducts` (`CreateTrustProduct`): set its optional parameters, then `.await` it.
+        V1CreateTrustProductRequest => twilio_model::trusthub::v1::TrustProduct
+    }
+
+    impl V1CreateTrustProductRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::TrustProduct>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/TrustProducts/{Sid}` (`UpdateTrustProduct`): set its optional parameters, then `.await` it.
+        V1UpdateTrustProductRequest => twilio_model::trusthub::v1::TrustProduct
+    }
+
+    impl V1UpdateTrustProductRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::trusthub::v1::TrustProduct>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The email address that will receive updates when the Trust Product resource changes status.
+        ///
+        /// Sent as the form field `Email`.
+        pub fn email(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Email", x)
+            };
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the resource.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::trusthub::v1::TrustProductStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL we call to inform your application of status changes.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/TrustProducts/{Sid}` (`DeleteTrustProduct`): set its optional parameters, then `.await` it.
+        V1DeleteTrustProductRequest => ()
+    }
+
+    impl V1DeleteTrustProductRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments` (`CreateTrustProductChannelEndpointAssignment`): set its optional parameters, then `.await` it.
+        V1CreateTrustProductChannelEndpointAssignmentRequest => twilio_model::trusthub::v1::TrustProductTrustProductChannelEndpointAssignment
+    }
+
+    impl V1CreateTrustProductChannelEndpointAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::TrustProductTrustProductChannelEndpointAssignment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}` (`DeleteTrustProductChannelEndpointAssignment`): set its optional parameters, then `.await` it.
+        V1DeleteTrustProductChannelEndpointAssignmentRequest => ()
+    }
+
+    impl V1DeleteTrustProductChannelEndpointAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments` (`CreateTrustProductEntityAssignment`): set its optional parameters, then `.await` it.
+        V1CreateTrustProductEntityAssignmentRequest => twilio_model::trusthub::v1::TrustProductTrustProductEntityAssignment
+    }
+
+    impl V1CreateTrustProductEntityAssignmentRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::TrustProductTrustProductEntityAssignment,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}` (`DeleteTrustProductEntityAssignment`): set its optional parameters, then `.await` it.
+        V1DeleteTrustProductEntityAssignmentRequest => ()
+    }
+
+    impl V1DeleteTrustProductEntityAssignmentRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/TrustProducts/{TrustProductSid}/Evaluations` (`CreateTrustProductEvaluation`): set its optional parameters, then `.await` it.
+        V1CreateTrustProductEvaluationRequest => twilio_model::trusthub::v1::TrustProductTrustProductEvaluation
+    }
+
+    impl V1CreateTrustProductEvaluationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::trusthub::v1::TrustProductTrustProductEvaluation,
+            >,
+        ) -> Self {
+            Self(request)
+        }
     }
 }

@@ -1250,14 +1250,11 @@ impl V2SafeListNumbers {
 
     /// Add a new phone number to SafeList.
     ///
-    /// `POST /v2/SafeList/Numbers`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/SafeList/Numbers`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `PhoneNumber`.
-    pub fn create(
-        &self,
-        phone_number: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::Safelist> {
+    pub fn create(&self, phone_number: impl Into<String>) -> writes::V2CreateSafelistRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SAFELIST,
@@ -1267,7 +1264,7 @@ impl V2SafeListNumbers {
             let x = phone_number;
             request.param("PhoneNumber", x)
         };
-        request
+        writes::V2CreateSafelistRequest::from_request(request)
     }
 }
 
@@ -1308,15 +1305,15 @@ impl V2SafeListNumber {
 
     /// Remove a phone number from SafeList.
     ///
-    /// `DELETE /v2/SafeList/Numbers/{PhoneNumber}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/SafeList/Numbers/{PhoneNumber}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteSafelistRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_SAFELIST,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteSafelistRequest::from_request(request)
     }
 }
 
@@ -1362,14 +1359,11 @@ impl V2Services {
 
     /// Create a new Verification Service.
     ///
-    /// `POST /v2/Services`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
-    pub fn create(
-        &self,
-        friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::Service> {
+    pub fn create(&self, friendly_name: impl Into<String>) -> writes::V2CreateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SERVICE,
@@ -1379,7 +1373,7 @@ impl V2Services {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V2CreateServiceRequest::from_request(request)
     }
 }
 
@@ -1562,28 +1556,28 @@ impl V2Service {
 
     /// Update a specific Verification Service.
     ///
-    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::Service> {
+    /// `POST /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateServiceRequest::from_request(request)
     }
 
     /// Delete a specific Verification Service Instance.
     ///
-    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteServiceRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_SERVICE,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteServiceRequest::from_request(request)
     }
 }
 
@@ -1602,15 +1596,15 @@ impl V2ServiceAccessTokens {
 
     /// Create a new enrollment Access Token for the Entity
     ///
-    /// `POST /v2/Services/{ServiceSid}/AccessTokens`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/AccessTokens`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FactorType`, `Identity`.
     pub fn create(
         &self,
         factor_type: twilio_model::verify::v2::AccessTokenFactorTypes,
         identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceAccessToken> {
+    ) -> writes::V2CreateAccessTokenRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ACCESS_TOKEN,
@@ -1624,7 +1618,7 @@ impl V2ServiceAccessTokens {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V2CreateAccessTokenRequest::from_request(request)
     }
 }
 
@@ -1700,14 +1694,11 @@ impl V2ServiceEntities {
 
     /// Create a new Entity for the Service
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Entities`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Identity`.
-    pub fn create(
-        &self,
-        identity: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntity> {
+    pub fn create(&self, identity: impl Into<String>) -> writes::V2CreateEntityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ENTITY,
@@ -1717,7 +1708,7 @@ impl V2ServiceEntities {
             let x = identity;
             request.param("Identity", x)
         };
-        request
+        writes::V2CreateEntityRequest::from_request(request)
     }
 }
 
@@ -1797,15 +1788,15 @@ impl V2ServiceEntity {
 
     /// Delete a specific Entity.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteEntityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_ENTITY,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteEntityRequest::from_request(request)
     }
 }
 
@@ -1855,14 +1846,14 @@ impl V2ServiceEntityChallenges {
 
     /// Create a new Challenge for the Factor
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FactorSid`.
     pub fn create(
         &self,
         factor_sid: twilio_model::verify::v2::FactorSid,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntityChallenge> {
+    ) -> writes::V2CreateChallengeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHALLENGE,
@@ -1872,7 +1863,7 @@ impl V2ServiceEntityChallenges {
             let x = factor_sid;
             request.param("FactorSid", x.as_str())
         };
-        request
+        writes::V2CreateChallengeRequest::from_request(request)
     }
 }
 
@@ -1921,15 +1912,15 @@ impl V2ServiceEntityChallenge {
 
     /// Verify a specific Challenge.
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntityChallenge> {
+    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateChallengeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHALLENGE,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateChallengeRequest::from_request(request)
     }
 }
 
@@ -1948,17 +1939,15 @@ impl V2ServiceEntityChallengeNotifications {
 
     /// Create a new Notification for the corresponding Challenge
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{ChallengeSid}/Notifications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntityChallengeNotification> {
+    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{ChallengeSid}/Notifications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateNotificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_NOTIFICATION,
             self.path.clone(),
         );
-        request
+        writes::V2CreateNotificationRequest::from_request(request)
     }
 }
 
@@ -2000,15 +1989,15 @@ impl V2ServiceEntityFactors {
 
     /// Create a new Factor for the Entity
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FactorType`, `FriendlyName`.
     pub fn create(
         &self,
         factor_type: twilio_model::verify::v2::NewFactorFactorTypes,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntityNewFactor> {
+    ) -> writes::V2CreateNewFactorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_NEW_FACTOR,
@@ -2022,7 +2011,7 @@ impl V2ServiceEntityFactors {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V2CreateNewFactorRequest::from_request(request)
     }
 }
 
@@ -2063,28 +2052,28 @@ impl V2ServiceEntityFactor {
 
     /// Update a specific Factor. This endpoint can be used to Verify a Factor if passed an `AuthPayload` param.
     ///
-    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::ServiceEntityFactor> {
+    /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateFactorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_FACTOR,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateFactorRequest::from_request(request)
     }
 
     /// Delete a specific Factor.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteFactorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_FACTOR,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteFactorRequest::from_request(request)
     }
 }
 
@@ -2134,15 +2123,15 @@ impl V2ServiceMessagingConfigurations {
 
     /// Create a new MessagingConfiguration for a service.
     ///
-    /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Country`, `MessagingServiceSid`.
     pub fn create(
         &self,
         country: impl Into<String>,
         messaging_service_sid: twilio_model::MessagingServiceSid,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceMessagingConfiguration> {
+    ) -> writes::V2CreateMessagingConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_MESSAGING_CONFIGURATION,
@@ -2156,7 +2145,7 @@ impl V2ServiceMessagingConfigurations {
             let x = messaging_service_sid;
             request.param("MessagingServiceSid", x.as_str())
         };
-        request
+        writes::V2CreateMessagingConfigurationRequest::from_request(request)
     }
 }
 
@@ -2199,14 +2188,14 @@ impl V2ServiceMessagingConfiguration {
 
     /// Update a specific MessagingConfiguration
     ///
-    /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `MessagingServiceSid`.
     pub fn update(
         &self,
         messaging_service_sid: twilio_model::MessagingServiceSid,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceMessagingConfiguration> {
+    ) -> writes::V2UpdateMessagingConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_MESSAGING_CONFIGURATION,
@@ -2216,20 +2205,20 @@ impl V2ServiceMessagingConfiguration {
             let x = messaging_service_sid;
             request.param("MessagingServiceSid", x.as_str())
         };
-        request
+        writes::V2UpdateMessagingConfigurationRequest::from_request(request)
     }
 
     /// Delete a specific MessagingConfiguration.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteMessagingConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_MESSAGING_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteMessagingConfigurationRequest::from_request(request)
     }
 }
 
@@ -2294,19 +2283,19 @@ impl V2ServicePasskeysApproveChallenge {
 
     /// Approve a Passkeys challenge
     ///
-    /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateChallengePasskeysRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHALLENGE_PASSKEYS,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdateChallengePasskeysRequest::from_request(request)
     }
 }
 
@@ -2325,19 +2314,19 @@ impl V2ServicePasskeysChallenges {
 
     /// Create a Passkeys Challenge
     ///
-    /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateChallengePasskeysRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHALLENGE_PASSKEYS,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateChallengePasskeysRequest::from_request(request)
     }
 }
 
@@ -2356,19 +2345,19 @@ impl V2ServicePasskeysFactors {
 
     /// Create a new Passkeys Factor for the Entity
     ///
-    /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateNewFactorPasskeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_NEW_FACTOR_PASSKEY,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2CreateNewFactorPasskeyRequest::from_request(request)
     }
 }
 
@@ -2387,19 +2376,19 @@ impl V2ServicePasskeysVerifyFactor {
 
     /// Verify a Passkeys Factor
     ///
-    /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// `body` is the JSON body, checked to be JSON before any request and sent with
     /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> crate::WriteRequest<serde_json::Value> {
+    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdatePasskeysFactorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_PASSKEYS_FACTOR,
             self.path.clone(),
         );
         let request = request.json(body);
-        request
+        writes::V2UpdatePasskeysFactorRequest::from_request(request)
     }
 }
 
@@ -2445,14 +2434,11 @@ impl V2ServiceRateLimits {
 
     /// Create a new Rate Limit for a Service
     ///
-    /// `POST /v2/Services/{ServiceSid}/RateLimits`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/RateLimits`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UniqueName`.
-    pub fn create(
-        &self,
-        unique_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimit> {
+    pub fn create(&self, unique_name: impl Into<String>) -> writes::V2CreateRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_RATE_LIMIT,
@@ -2462,7 +2448,7 @@ impl V2ServiceRateLimits {
             let x = unique_name;
             request.param("UniqueName", x)
         };
-        request
+        writes::V2CreateRateLimitRequest::from_request(request)
     }
 }
 
@@ -2521,28 +2507,28 @@ impl V2ServiceRateLimit {
 
     /// Update a specific Rate Limit.
     ///
-    /// `POST /v2/Services/{ServiceSid}/RateLimits/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimit> {
+    /// `POST /v2/Services/{ServiceSid}/RateLimits/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_RATE_LIMIT,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateRateLimitRequest::from_request(request)
     }
 
     /// Delete a specific Rate Limit.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_RATE_LIMIT,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteRateLimitRequest::from_request(request)
     }
 }
 
@@ -2586,15 +2572,11 @@ impl V2ServiceRateLimitBuckets {
 
     /// Create a new Bucket for a Rate Limit
     ///
-    /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Interval`, `Max`.
-    pub fn create(
-        &self,
-        interval: i64,
-        max: i64,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimitBucket> {
+    pub fn create(&self, interval: i64, max: i64) -> writes::V2CreateBucketRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BUCKET,
@@ -2608,7 +2590,7 @@ impl V2ServiceRateLimitBuckets {
             let x = max;
             request.param("Max", x.to_string())
         };
-        request
+        writes::V2CreateBucketRequest::from_request(request)
     }
 }
 
@@ -2649,28 +2631,28 @@ impl V2ServiceRateLimitBucket {
 
     /// Update a specific Bucket.
     ///
-    /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimitBucket> {
+    /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateBucketRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_BUCKET,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateBucketRequest::from_request(request)
     }
 
     /// Delete a specific Bucket.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteBucketRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_BUCKET,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteBucketRequest::from_request(request)
     }
 }
 
@@ -2689,17 +2671,15 @@ impl V2ServiceVerificationCheck {
 
     /// challenge a specific Verification Check.
     ///
-    /// `POST /v2/Services/{ServiceSid}/VerificationCheck`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceVerificationCheck> {
+    /// `POST /v2/Services/{ServiceSid}/VerificationCheck`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V2CreateVerificationCheckRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_VERIFICATION_CHECK,
             self.path.clone(),
         );
-        request
+        writes::V2CreateVerificationCheckRequest::from_request(request)
     }
 }
 
@@ -2718,15 +2698,15 @@ impl V2ServiceVerifications {
 
     /// Create a new Verification using a Service
     ///
-    /// `POST /v2/Services/{ServiceSid}/Verifications`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Verifications`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Channel`, `To`.
     pub fn create(
         &self,
         channel: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceVerification> {
+    ) -> writes::V2CreateVerificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_VERIFICATION,
@@ -2740,7 +2720,7 @@ impl V2ServiceVerifications {
             let x = to;
             request.param("To", x)
         };
-        request
+        writes::V2CreateVerificationRequest::from_request(request)
     }
 }
 
@@ -2781,14 +2761,14 @@ impl V2ServiceVerification {
 
     /// Update a Verification status
     ///
-    /// `POST /v2/Services/{ServiceSid}/Verifications/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Verifications/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::verify::v2::VerificationStatus,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceVerification> {
+    ) -> writes::V2UpdateVerificationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_VERIFICATION,
@@ -2798,7 +2778,7 @@ impl V2ServiceVerification {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V2UpdateVerificationRequest::from_request(request)
     }
 }
 
@@ -2844,8 +2824,8 @@ impl V2ServiceWebhooks {
 
     /// Create a new Webhook for the Service
     ///
-    /// `POST /v2/Services/{ServiceSid}/Webhooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v2/Services/{ServiceSid}/Webhooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `EventTypes`, `FriendlyName`, `WebhookUrl`.
     pub fn create(
@@ -2853,7 +2833,7 @@ impl V2ServiceWebhooks {
         event_types: impl IntoIterator<Item = String>,
         friendly_name: impl Into<String>,
         webhook_url: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::verify::v2::ServiceWebhook> {
+    ) -> writes::V2CreateWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_WEBHOOK,
@@ -2871,7 +2851,7 @@ impl V2ServiceWebhooks {
             let x = webhook_url;
             request.param("WebhookUrl", x)
         };
-        request
+        writes::V2CreateWebhookRequest::from_request(request)
     }
 }
 
@@ -2910,28 +2890,28 @@ impl V2ServiceWebhook {
         request
     }
 
-    /// `POST /v2/Services/{ServiceSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::verify::v2::ServiceWebhook> {
+    /// `POST /v2/Services/{ServiceSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V2UpdateWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V2UpdateWebhookRequest::from_request(request)
     }
 
     /// Delete a specific Webhook.
     ///
-    /// `DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V2DeleteWebhookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_DELETE_WEBHOOK,
             self.path.clone(),
         );
-        request
+        writes::V2DeleteWebhookRequest::from_request(request)
     }
 }
 
@@ -3048,5 +3028,1815 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `FriendlyName`.
         pub fn friendly_name(self, value: impl Into<String>) -> Self { let x = value; self.filter("FriendlyName", x) }
 
+    }
+}
+
+/// The typed request of every write of Verify: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v2/SafeList/Numbers` (`CreateSafelist`): set its optional parameters, then `.await` it.
+        V2CreateSafelistRequest => twilio_model::verify::v2::Safelist
+    }
+
+    impl V2CreateSafelistRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::Safelist>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/SafeList/Numbers/{PhoneNumber}` (`DeleteSafelist`): set its optional parameters, then `.await` it.
+        V2DeleteSafelistRequest => ()
+    }
+
+    impl V2DeleteSafelistRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services` (`CreateService`): set its optional parameters, then `.await` it.
+        V2CreateServiceRequest => twilio_model::verify::v2::Service
+    }
+
+    impl V2CreateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The length of the verification code to generate. Must be an integer value between 4 and 10, inclusive.
+        ///
+        /// Sent as the form field `CodeLength`.
+        pub fn code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether to allow sending verifications with a custom code instead of a randomly generated one.
+        ///
+        /// Sent as the form field `CustomCodeEnabled`.
+        pub fn custom_code_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomCodeEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The default message [template](https://www.twilio.com/docs/verify/api/templates). Will be used for all SMS verifications unless explicitly overriden. SMS channel only.
+        ///
+        /// Sent as the form field `DefaultTemplateSid`.
+        pub fn default_template_sid(
+            self,
+            value: twilio_model::verify::v2::DefaultTemplateSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultTemplateSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to add a security warning at the end of an SMS verification body. Disabled by default and applies only to SMS. Example SMS body: `Your AppName verification code is: 1234. Don’t share this code with anyone; our employees will never ask for the code`
+        ///
+        /// Sent as the form field `DoNotShareWarningEnabled`.
+        pub fn do_not_share_warning_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DoNotShareWarningEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to ask the user to press a number before delivering the verify code in a phone call.
+        ///
+        /// Sent as the form field `DtmfInputRequired`.
+        pub fn dtmf_input_required(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DtmfInputRequired", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to perform a lookup with each verification started and return info about the phone number.
+        ///
+        /// Sent as the form field `LookupEnabled`.
+        pub fn lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Authenticator Attachment for Passkeys. This is the type of authenticator that will be used to create Passkeys. It can be empty or it can have the values `platform`, `cross-platform` or `any`.
+        ///
+        /// Sent as the form field `Passkeys.AuthenticatorAttachment`.
+        pub fn passkeys_authenticator_attachment(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.AuthenticatorAttachment", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates whether credentials must be discoverable by the authenticator. It can be empty or it can have the values `required`, `preferred` or `discouraged`.
+        ///
+        /// Sent as the form field `Passkeys.DiscoverableCredentials`.
+        pub fn passkeys_discoverable_credentials(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.DiscoverableCredentials", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party ID for Passkeys. This is the domain of your application, e.g. `example.com`. It is used to identify your application when creating Passkeys.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Id`.
+        pub fn passkeys_relying_party_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Id", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party Name for Passkeys. This is the name of your application, e.g. `Example App`. It is used to identify your application when creating Passkeys.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Name`.
+        pub fn passkeys_relying_party_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party Origins for Passkeys. This is the origin of your application, e.g. `login.example.com,www.example.com`. It is used to identify your application when creating Passkeys, it can have multiple origins split by `,`.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Origins`.
+        pub fn passkeys_relying_party_origins(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Origins", x)
+            };
+            Self(request)
+        }
+
+        /// The User Verification for Passkeys. This is the type of user verification that will be used to create Passkeys. It can be empty or it can have the values `required`, `preferred` or `discouraged`.
+        ///
+        /// Sent as the form field `Passkeys.UserVerification`.
+        pub fn passkeys_user_verification(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.UserVerification", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to pass PSD2 transaction parameters when starting a verification.
+        ///
+        /// Sent as the form field `Psd2Enabled`.
+        pub fn psd2_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Psd2Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. Set the APN Credential for this service. This will allow to send push notifications to iOS devices. See [Credential Resource](https://www.twilio.com/docs/notify/api/credential-resource)
+        ///
+        /// Sent as the form field `Push.ApnCredentialSid`.
+        pub fn push_apn_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.ApnCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. Set the FCM Credential for this service. This will allow to send push notifications to Android devices. See [Credential Resource](https://www.twilio.com/docs/notify/api/credential-resource)
+        ///
+        /// Sent as the form field `Push.FcmCredentialSid`.
+        pub fn push_fcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.FcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. If true, include the date in the Challenge's response. Otherwise, the date is omitted from the response. See [Challenge](https://www.twilio.com/docs/verify/api/challenge) resource’s details parameter for more info. Default: false. **Deprecated** do not use this parameter. This timestamp value is the same one as the one found in `date_created`, please use that one instead.
+        ///
+        /// Sent as the form field `Push.IncludeDate`.
+        pub fn push_include_date(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.IncludeDate", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to skip sending SMS verifications to landlines. Requires `lookup_enabled`.
+        ///
+        /// Sent as the form field `SkipSmsToLandlines`.
+        pub fn skip_sms_to_landlines(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SkipSmsToLandlines", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Number of digits for generated TOTP codes. Must be between 3 and 8, inclusive. Defaults to 6
+        ///
+        /// Sent as the form field `Totp.CodeLength`.
+        pub fn totp_code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Set TOTP Issuer for this service. This will allow to configure the issuer of the TOTP URI. Defaults to the service friendly name if not provided.
+        ///
+        /// Sent as the form field `Totp.Issuer`.
+        pub fn totp_issuer(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.Issuer", x)
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. The number of time-steps, past and future, that are valid for validation of TOTP codes. Must be between 0 and 2, inclusive. Defaults to 1
+        ///
+        /// Sent as the form field `Totp.Skew`.
+        pub fn totp_skew(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.Skew", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Defines how often, in seconds, are TOTP codes generated. i.e, a new TOTP code is generated every time_step seconds. Must be between 20 and 60 seconds, inclusive. Defaults to 30 seconds
+        ///
+        /// Sent as the form field `Totp.TimeStep`.
+        pub fn totp_time_step(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.TimeStep", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The name of an alternative text-to-speech service to use in phone calls. Applies only to TTS languages.
+        ///
+        /// Sent as the form field `TtsName`.
+        pub fn tts_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TtsName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to allow verifications from the service to reach the stream-events sinks if configured
+        ///
+        /// Sent as the form field `VerifyEventSubscriptionEnabled`.
+        pub fn verify_event_subscription_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "VerifyEventSubscriptionEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The number to use as the WhatsApp Sender that Verify will use to send WhatsApp messages to your users.This WhatsApp Sender must be associated with a Messaging Service SID.
+        ///
+        /// Sent as the form field `Whatsapp.From`.
+        pub fn whatsapp_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Whatsapp.From", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the Messaging Service containing WhatsApp Sender(s) that Verify will use to send WhatsApp messages to your users.
+        ///
+        /// Sent as the form field `Whatsapp.MsgServiceSid`.
+        pub fn whatsapp_msg_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Whatsapp.MsgServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{Sid}` (`UpdateService`): set its optional parameters, then `.await` it.
+        V2UpdateServiceRequest => twilio_model::verify::v2::Service
+    }
+
+    impl V2UpdateServiceRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::Service>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The length of the verification code to generate. Must be an integer value between 4 and 10, inclusive.
+        ///
+        /// Sent as the form field `CodeLength`.
+        pub fn code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether to allow sending verifications with a custom code instead of a randomly generated one.
+        ///
+        /// Sent as the form field `CustomCodeEnabled`.
+        pub fn custom_code_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomCodeEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The default message [template](https://www.twilio.com/docs/verify/api/templates). Will be used for all SMS verifications unless explicitly overriden. SMS channel only.
+        ///
+        /// Sent as the form field `DefaultTemplateSid`.
+        pub fn default_template_sid(
+            self,
+            value: twilio_model::verify::v2::DefaultTemplateSid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DefaultTemplateSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to add a privacy warning at the end of an SMS. **Disabled by default and applies only for SMS.**
+        ///
+        /// Sent as the form field `DoNotShareWarningEnabled`.
+        pub fn do_not_share_warning_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DoNotShareWarningEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to ask the user to press a number before delivering the verify code in a phone call.
+        ///
+        /// Sent as the form field `DtmfInputRequired`.
+        pub fn dtmf_input_required(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DtmfInputRequired", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the verification service. It can be up to 32 characters long. **This value should not contain PII.**
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to perform a lookup with each verification started and return info about the phone number.
+        ///
+        /// Sent as the form field `LookupEnabled`.
+        pub fn lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The Authenticator Attachment for Passkeys. This is the type of authenticator that will be used to create Passkeys. It can be empty or it can have the values `platform`, `cross-platform` or `any`.
+        ///
+        /// Sent as the form field `Passkeys.AuthenticatorAttachment`.
+        pub fn passkeys_authenticator_attachment(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.AuthenticatorAttachment", x)
+            };
+            Self(request)
+        }
+
+        /// Indicates whether credentials must be discoverable by the authenticator. It can be empty or it can have the values `required`, `preferred` or `discouraged`.
+        ///
+        /// Sent as the form field `Passkeys.DiscoverableCredentials`.
+        pub fn passkeys_discoverable_credentials(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.DiscoverableCredentials", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party ID for Passkeys. This is the domain of your application, e.g. `example.com`. It is used to identify your application when creating Passkeys.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Id`.
+        pub fn passkeys_relying_party_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Id", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party Name for Passkeys. This is the name of your application, e.g. `Example App`. It is used to identify your application when creating Passkeys.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Name`.
+        pub fn passkeys_relying_party_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Name", x)
+            };
+            Self(request)
+        }
+
+        /// The Relying Party Origins for Passkeys. This is the origin of your application, e.g. `login.example.com,www.example.com`. It is used to identify your application when creating Passkeys, it can have multiple origins split by `,`.
+        ///
+        /// Sent as the form field `Passkeys.RelyingParty.Origins`.
+        pub fn passkeys_relying_party_origins(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.RelyingParty.Origins", x)
+            };
+            Self(request)
+        }
+
+        /// The User Verification for Passkeys. This is the type of user verification that will be used to create Passkeys. It can be empty or it can have the values `required`, `preferred` or `discouraged`.
+        ///
+        /// Sent as the form field `Passkeys.UserVerification`.
+        pub fn passkeys_user_verification(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Passkeys.UserVerification", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to pass PSD2 transaction parameters when starting a verification.
+        ///
+        /// Sent as the form field `Psd2Enabled`.
+        pub fn psd2_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Psd2Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. Set the APN Credential for this service. This will allow to send push notifications to iOS devices. See [Credential Resource](https://www.twilio.com/docs/notify/api/credential-resource)
+        ///
+        /// Sent as the form field `Push.ApnCredentialSid`.
+        pub fn push_apn_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.ApnCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. Set the FCM Credential for this service. This will allow to send push notifications to Android devices. See [Credential Resource](https://www.twilio.com/docs/notify/api/credential-resource)
+        ///
+        /// Sent as the form field `Push.FcmCredentialSid`.
+        pub fn push_fcm_credential_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.FcmCredentialSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the Push factors. If true, include the date in the Challenge's response. Otherwise, the date is omitted from the response. See [Challenge](https://www.twilio.com/docs/verify/api/challenge) resource’s details parameter for more info. Default: false. **Deprecated** do not use this parameter.
+        ///
+        /// Sent as the form field `Push.IncludeDate`.
+        pub fn push_include_date(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Push.IncludeDate", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to skip sending SMS verifications to landlines. Requires `lookup_enabled`.
+        ///
+        /// Sent as the form field `SkipSmsToLandlines`.
+        pub fn skip_sms_to_landlines(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SkipSmsToLandlines", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Number of digits for generated TOTP codes. Must be between 3 and 8, inclusive. Defaults to 6
+        ///
+        /// Sent as the form field `Totp.CodeLength`.
+        pub fn totp_code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Set TOTP Issuer for this service. This will allow to configure the issuer of the TOTP URI.
+        ///
+        /// Sent as the form field `Totp.Issuer`.
+        pub fn totp_issuer(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.Issuer", x)
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. The number of time-steps, past and future, that are valid for validation of TOTP codes. Must be between 0 and 2, inclusive. Defaults to 1
+        ///
+        /// Sent as the form field `Totp.Skew`.
+        pub fn totp_skew(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.Skew", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Optional configuration for the TOTP factors. Defines how often, in seconds, are TOTP codes generated. i.e, a new TOTP code is generated every time_step seconds. Must be between 20 and 60 seconds, inclusive. Defaults to 30 seconds
+        ///
+        /// Sent as the form field `Totp.TimeStep`.
+        pub fn totp_time_step(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Totp.TimeStep", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The name of an alternative text-to-speech service to use in phone calls. Applies only to TTS languages.
+        ///
+        /// Sent as the form field `TtsName`.
+        pub fn tts_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TtsName", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to allow verifications from the service to reach the stream-events sinks if configured
+        ///
+        /// Sent as the form field `VerifyEventSubscriptionEnabled`.
+        pub fn verify_event_subscription_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "VerifyEventSubscriptionEnabled",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// The WhatsApp number to use as the sender of the verification messages. This number must be associated with the WhatsApp Message Service.
+        ///
+        /// Sent as the form field `Whatsapp.From`.
+        pub fn whatsapp_from(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Whatsapp.From", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/services) to associate with the Verification Service.
+        ///
+        /// Sent as the form field `Whatsapp.MsgServiceSid`.
+        pub fn whatsapp_msg_service_sid(self, value: twilio_model::MessagingServiceSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Whatsapp.MsgServiceSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{Sid}` (`DeleteService`): set its optional parameters, then `.await` it.
+        V2DeleteServiceRequest => ()
+    }
+
+    impl V2DeleteServiceRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/AccessTokens` (`CreateAccessToken`): set its optional parameters, then `.await` it.
+        V2CreateAccessTokenRequest => twilio_model::verify::v2::ServiceAccessToken
+    }
+
+    impl V2CreateAccessTokenRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceAccessToken>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The friendly name of the factor that is going to be created with this access token
+        ///
+        /// Sent as the form field `FactorFriendlyName`.
+        pub fn factor_friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FactorFriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// How long, in seconds, the access token is valid. Can be an integer between 60 and 300. Default is 60.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities` (`CreateEntity`): set its optional parameters, then `.await` it.
+        V2CreateEntityRequest => twilio_model::verify::v2::ServiceEntity
+    }
+
+    impl V2CreateEntityRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceEntity>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}` (`DeleteEntity`): set its optional parameters, then `.await` it.
+        V2DeleteEntityRequest => ()
+    }
+
+    impl V2DeleteEntityRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges` (`CreateChallenge`): set its optional parameters, then `.await` it.
+        V2CreateChallengeRequest => twilio_model::verify::v2::ServiceEntityChallenge
+    }
+
+    impl V2CreateChallengeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceEntityChallenge>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Optional payload used to verify the Challenge upon creation. Only used with a Factor of type `totp` to carry the TOTP code that needs to be verified. For `TOTP` this value must be between 3 and 8 characters long.
+        ///
+        /// Sent as the form field `AuthPayload`.
+        pub fn auth_payload(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthPayload", x)
+            };
+            Self(request)
+        }
+
+        /// A list of objects that describe the Fields included in the Challenge. Each object contains the label and value of the field, the label can be up to 36 characters in length and the value can be up to 128 characters in length. Used when `factor_type` is `push`. There can be up to 20 details fields.
+        ///
+        /// Sent as the form field `Details.Fields`.
+        pub fn details_fields(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("Details.Fields", x);
+            }
+            Self(request)
+        }
+
+        /// Shown to the user when the push notification arrives. Required when `factor_type` is `push`. Can be up to 256 characters in length
+        ///
+        /// Sent as the form field `Details.Message`.
+        pub fn details_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Details.Message", x)
+            };
+            Self(request)
+        }
+
+        /// The date-time when this Challenge expires, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. The default value is five (5) minutes after Challenge creation. The max value is sixty (60) minutes after creation.
+        ///
+        /// Sent as the form field `ExpirationDate`.
+        pub fn expiration_date(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ExpirationDate", x)
+            };
+            Self(request)
+        }
+
+        /// Details provided to give context about the Challenge. Not shown to the end user. It must be a stringified JSON with only strings values eg. `{"ip": "172.168.1.234"}`. Can be up to 1024 characters in length
+        ///
+        /// Sent as the form field `HiddenDetails`.
+        pub fn hidden_details(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("HiddenDetails", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}` (`UpdateChallenge`): set its optional parameters, then `.await` it.
+        V2UpdateChallengeRequest => twilio_model::verify::v2::ServiceEntityChallenge
+    }
+
+    impl V2UpdateChallengeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceEntityChallenge>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The optional payload needed to verify the Challenge. E.g., a TOTP would use the numeric code. For `TOTP` this value must be between 3 and 8 characters long. For `Push` this value can be up to 5456 characters in length
+        ///
+        /// Sent as the form field `AuthPayload`.
+        pub fn auth_payload(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthPayload", x)
+            };
+            Self(request)
+        }
+
+        /// Custom metadata associated with the challenge. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
+        ///
+        /// Sent as the form field `Metadata`.
+        pub fn metadata(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Metadata", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{ChallengeSid}/Notifications` (`CreateNotification`): set its optional parameters, then `.await` it.
+        V2CreateNotificationRequest => twilio_model::verify::v2::ServiceEntityChallengeNotification
+    }
+
+    impl V2CreateNotificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::verify::v2::ServiceEntityChallengeNotification,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// How long, in seconds, the notification is valid. Can be an integer between 0 and 300. Default is 300. Delivery is attempted until the TTL elapses, even if the device is offline. 0 means that the notification delivery is attempted immediately, only once, and is not stored for future delivery.
+        ///
+        /// Sent as the form field `Ttl`.
+        pub fn ttl(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Ttl", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors` (`CreateNewFactor`): set its optional parameters, then `.await` it.
+        V2CreateNewFactorRequest => twilio_model::verify::v2::ServiceEntityNewFactor
+    }
+
+    impl V2CreateNewFactorRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceEntityNewFactor>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The algorithm used when `factor_type` is `push`. Algorithm supported: `ES256`
+        ///
+        /// Sent as the form field `Binding.Alg`.
+        pub fn binding_alg(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Binding.Alg", x)
+            };
+            Self(request)
+        }
+
+        /// The Ecdsa public key in PKIX, ASN.1 DER format encoded in Base64.
+        ///
+        /// Required when `factor_type` is `push`
+        ///
+        /// Sent as the form field `Binding.PublicKey`.
+        pub fn binding_public_key(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Binding.PublicKey", x)
+            };
+            Self(request)
+        }
+
+        /// The shared secret for TOTP factors encoded in Base32. This can be provided when creating the Factor, otherwise it will be generated.
+        ///
+        /// Used when `factor_type` is `totp`
+        ///
+        /// Sent as the form field `Binding.Secret`.
+        pub fn binding_secret(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Binding.Secret", x)
+            };
+            Self(request)
+        }
+
+        /// The `Config.Alg` parameter.
+        ///
+        /// Sent as the form field `Config.Alg`.
+        pub fn config_alg(self, value: twilio_model::verify::v2::NewFactorTotpAlgorithms) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.Alg", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The ID that uniquely identifies your app in the Google or Apple store, such as `com.example.myapp`. It can be up to 100 characters long.
+        ///
+        /// Required when `factor_type` is `push`.
+        ///
+        /// Sent as the form field `Config.AppId`.
+        pub fn config_app_id(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.AppId", x)
+            };
+            Self(request)
+        }
+
+        /// Number of digits for generated TOTP codes. Must be between 3 and 8, inclusive. The default value is defined at the service level in the property `totp.code_length`. If not configured defaults to 6.
+        ///
+        /// Used when `factor_type` is `totp`
+        ///
+        /// Sent as the form field `Config.CodeLength`.
+        pub fn config_code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `Config.NotificationPlatform` parameter.
+        ///
+        /// Sent as the form field `Config.NotificationPlatform`.
+        pub fn config_notification_platform(
+            self,
+            value: twilio_model::verify::v2::NewFactorNotificationPlatforms,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.NotificationPlatform", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// For APN, the device token. For FCM, the registration token. It is used to send the push notifications. Must be between 32 and 255 characters long.
+        ///
+        /// Required when `factor_type` is `push`.
+        ///
+        /// Sent as the form field `Config.NotificationToken`.
+        pub fn config_notification_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.NotificationToken", x)
+            };
+            Self(request)
+        }
+
+        /// The Verify Push SDK version used to configure the factor
+        ///
+        /// Required when `factor_type` is `push`
+        ///
+        /// Sent as the form field `Config.SdkVersion`.
+        pub fn config_sdk_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.SdkVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The number of time-steps, past and future, that are valid for validation of TOTP codes. Must be between 0 and 2, inclusive. The default value is defined at the service level in the property `totp.skew`. If not configured defaults to 1.
+        ///
+        /// Used when `factor_type` is `totp`
+        ///
+        /// Sent as the form field `Config.Skew`.
+        pub fn config_skew(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.Skew", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Defines how often, in seconds, are TOTP codes generated. i.e, a new TOTP code is generated every time_step seconds. Must be between 20 and 60 seconds, inclusive. The default value is defined at the service level in the property `totp.time_step`. Defaults to 30 seconds if not configured.
+        ///
+        /// Used when `factor_type` is `totp`
+        ///
+        /// Sent as the form field `Config.TimeStep`.
+        pub fn config_time_step(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.TimeStep", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
+        ///
+        /// Sent as the form field `Metadata`.
+        pub fn metadata(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Metadata", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` (`UpdateFactor`): set its optional parameters, then `.await` it.
+        V2UpdateFactorRequest => twilio_model::verify::v2::ServiceEntityFactor
+    }
+
+    impl V2UpdateFactorRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceEntityFactor>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The optional payload needed to verify the Factor for the first time. E.g. for a TOTP, the numeric code.
+        ///
+        /// Sent as the form field `AuthPayload`.
+        pub fn auth_payload(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AuthPayload", x)
+            };
+            Self(request)
+        }
+
+        /// The `Config.Alg` parameter.
+        ///
+        /// Sent as the form field `Config.Alg`.
+        pub fn config_alg(self, value: twilio_model::verify::v2::FactorTotpAlgorithms) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.Alg", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Number of digits for generated TOTP codes. Must be between 3 and 8, inclusive
+        ///
+        /// Sent as the form field `Config.CodeLength`.
+        pub fn config_code_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.CodeLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The transport technology used to generate the Notification Token. Can be `apn`, `fcm` or `none`.
+        ///
+        /// Required when `factor_type` is `push`.
+        ///
+        /// Sent as the form field `Config.NotificationPlatform`.
+        pub fn config_notification_platform(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.NotificationPlatform", x)
+            };
+            Self(request)
+        }
+
+        /// For APN, the device token. For FCM, the registration token. It is used to send the push notifications. Required when `factor_type` is `push`. If specified, this value must be between 32 and 255 characters long.
+        ///
+        /// Sent as the form field `Config.NotificationToken`.
+        pub fn config_notification_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.NotificationToken", x)
+            };
+            Self(request)
+        }
+
+        /// The Verify Push SDK version used to configure the factor
+        ///
+        /// Sent as the form field `Config.SdkVersion`.
+        pub fn config_sdk_version(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.SdkVersion", x)
+            };
+            Self(request)
+        }
+
+        /// The number of time-steps, past and future, that are valid for validation of TOTP codes. Must be between 0 and 2, inclusive
+        ///
+        /// Sent as the form field `Config.Skew`.
+        pub fn config_skew(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.Skew", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Defines how often, in seconds, are TOTP codes generated. i.e, a new TOTP code is generated every time_step seconds. Must be between 20 and 60 seconds, inclusive
+        ///
+        /// Sent as the form field `Config.TimeStep`.
+        pub fn config_time_step(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Config.TimeStep", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The new friendly name of this Factor. It can be up to 64 characters.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` (`DeleteFactor`): set its optional parameters, then `.await` it.
+        V2DeleteFactorRequest => ()
+    }
+
+    impl V2DeleteFactorRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations` (`CreateMessagingConfiguration`): set its optional parameters, then `.await` it.
+        V2CreateMessagingConfigurationRequest => twilio_model::verify::v2::ServiceMessagingConfiguration
+    }
+
+    impl V2CreateMessagingConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceMessagingConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}` (`UpdateMessagingConfiguration`): set its optional parameters, then `.await` it.
+        V2UpdateMessagingConfigurationRequest => twilio_model::verify::v2::ServiceMessagingConfiguration
+    }
+
+    impl V2UpdateMessagingConfigurationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceMessagingConfiguration>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}` (`DeleteMessagingConfiguration`): set its optional parameters, then `.await` it.
+        V2DeleteMessagingConfigurationRequest => ()
+    }
+
+    impl V2DeleteMessagingConfigurationRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge` (`UpdateChallengePasskeys`): set its optional parameters, then `.await` it.
+        V2UpdateChallengePasskeysRequest => serde_json::Value
+    }
+
+    impl V2UpdateChallengePasskeysRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges` (`CreateChallengePasskeys`): set its optional parameters, then `.await` it.
+        V2CreateChallengePasskeysRequest => serde_json::Value
+    }
+
+    impl V2CreateChallengePasskeysRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors` (`CreateNewFactorPasskey`): set its optional parameters, then `.await` it.
+        V2CreateNewFactorPasskeyRequest => serde_json::Value
+    }
+
+    impl V2CreateNewFactorPasskeyRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor` (`UpdatePasskeysFactor`): set its optional parameters, then `.await` it.
+        V2UpdatePasskeysFactorRequest => serde_json::Value
+    }
+
+    impl V2UpdatePasskeysFactorRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<serde_json::Value>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/RateLimits` (`CreateRateLimit`): set its optional parameters, then `.await` it.
+        V2CreateRateLimitRequest => twilio_model::verify::v2::ServiceRateLimit
+    }
+
+    impl V2CreateRateLimitRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimit>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Description of this Rate Limit
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/RateLimits/{Sid}` (`UpdateRateLimit`): set its optional parameters, then `.await` it.
+        V2UpdateRateLimitRequest => twilio_model::verify::v2::ServiceRateLimit
+    }
+
+    impl V2UpdateRateLimitRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimit>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Description of this Rate Limit
+        ///
+        /// Sent as the form field `Description`.
+        pub fn description(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Description", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}` (`DeleteRateLimit`): set its optional parameters, then `.await` it.
+        V2DeleteRateLimitRequest => ()
+    }
+
+    impl V2DeleteRateLimitRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets` (`CreateBucket`): set its optional parameters, then `.await` it.
+        V2CreateBucketRequest => twilio_model::verify::v2::ServiceRateLimitBucket
+    }
+
+    impl V2CreateBucketRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimitBucket>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}` (`UpdateBucket`): set its optional parameters, then `.await` it.
+        V2UpdateBucketRequest => twilio_model::verify::v2::ServiceRateLimitBucket
+    }
+
+    impl V2UpdateBucketRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceRateLimitBucket>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Number of seconds that the rate limit will be enforced over.
+        ///
+        /// Sent as the form field `Interval`.
+        pub fn interval(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Interval", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Maximum number of requests permitted in during the interval.
+        ///
+        /// Sent as the form field `Max`.
+        pub fn max(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Max", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}` (`DeleteBucket`): set its optional parameters, then `.await` it.
+        V2DeleteBucketRequest => ()
+    }
+
+    impl V2DeleteBucketRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/VerificationCheck` (`CreateVerificationCheck`): set its optional parameters, then `.await` it.
+        V2CreateVerificationCheckRequest => twilio_model::verify::v2::ServiceVerificationCheck
+    }
+
+    impl V2CreateVerificationCheckRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceVerificationCheck>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
+        ///
+        /// Sent as the form field `Amount`.
+        pub fn amount(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Amount", x)
+            };
+            Self(request)
+        }
+
+        /// The 4-10 character string being verified.
+        ///
+        /// Sent as the form field `Code`.
+        pub fn code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Code", x)
+            };
+            Self(request)
+        }
+
+        /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
+        ///
+        /// Sent as the form field `Payee`.
+        pub fn payee(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Payee", x)
+            };
+            Self(request)
+        }
+
+        /// A sna client token received in sna url invocation response needs to be passed in Verification Check request and should match to get successful response.
+        ///
+        /// Sent as the form field `SnaClientToken`.
+        pub fn sna_client_token(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SnaClientToken", x)
+            };
+            Self(request)
+        }
+
+        /// The phone number or [email](https://www.twilio.com/docs/verify/email) to verify. Either this parameter or the `verification_sid` must be specified. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
+        ///
+        /// Sent as the form field `To`.
+        pub fn to(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("To", x)
+            };
+            Self(request)
+        }
+
+        /// A SID that uniquely identifies the Verification Check. Either this parameter or the `to` phone number/[email](https://www.twilio.com/docs/verify/email) must be specified.
+        ///
+        /// Sent as the form field `VerificationSid`.
+        pub fn verification_sid(self, value: twilio_model::verify::v2::VerificationSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VerificationSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Verifications` (`CreateVerification`): set its optional parameters, then `.await` it.
+        V2CreateVerificationRequest => twilio_model::verify::v2::ServiceVerification
+    }
+
+    impl V2CreateVerificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceVerification>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
+        ///
+        /// Sent as the form field `Amount`.
+        pub fn amount(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Amount", x)
+            };
+            Self(request)
+        }
+
+        /// Your [App Hash](https://developers.google.com/identity/sms-retriever/verify#computing_your_apps_hash_string) to be appended at the end of your verification SMS body. Applies only to SMS. Example SMS body: `<#> Your AppName verification code is: 1234 He42w354ol9`.
+        ///
+        /// Sent as the form field `AppHash`.
+        pub fn app_hash(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AppHash", x)
+            };
+            Self(request)
+        }
+
+        /// [`email`](https://www.twilio.com/docs/verify/email) channel configuration in json format. The fields 'from' and 'from_name' are optional but if included the 'from' field must have a valid email address.
+        ///
+        /// Sent as the form field `ChannelConfiguration`.
+        pub fn channel_configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("ChannelConfiguration", value);
+            Self(request)
+        }
+
+        /// A pre-generated code to use for verification. The code can be between 4 and 10 characters, inclusive.
+        ///
+        /// Sent as the form field `CustomCode`.
+        pub fn custom_code(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomCode", x)
+            };
+            Self(request)
+        }
+
+        /// A custom user defined friendly name that overwrites the existing one in the verification message
+        ///
+        /// Sent as the form field `CustomFriendlyName`.
+        pub fn custom_friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomFriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The text of a custom message to use for the verification [DEPRECATED].
+        ///
+        /// Sent as the form field `CustomMessage`.
+        pub fn custom_message(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CustomMessage", x)
+            };
+            Self(request)
+        }
+
+        /// Strongly encouraged if using the auto channel. The IP address of the client's device. If provided, it has to be a valid IPv4 or IPv6 address.
+        ///
+        /// Sent as the form field `DeviceIp`.
+        pub fn device_ip(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeviceIp", x)
+            };
+            Self(request)
+        }
+
+        /// An optional Boolean value to indicate the requirement of sna client token in the SNA URL invocation response for added security. This token must match in the Verification Check request to confirm phone number verification.
+        ///
+        /// Sent as the form field `EnableSnaClientToken`.
+        pub fn enable_sna_client_token(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EnableSnaClientToken", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Locale will automatically resolve based on phone number country code for SMS, WhatsApp, and call channel verifications. It will fallback to English or the template’s default translation if the selected translation is not available. This parameter will override the automatic locale resolution. [See supported languages and more information here](https://www.twilio.com/docs/verify/supported-languages).
+        ///
+        /// Sent as the form field `Locale`.
+        pub fn locale(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Locale", x)
+            };
+            Self(request)
+        }
+
+        /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
+        ///
+        /// Sent as the form field `Payee`.
+        pub fn payee(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Payee", x)
+            };
+            Self(request)
+        }
+
+        /// The custom key-value pairs of Programmable Rate Limits. Keys correspond to `unique_name` fields defined when [creating your Rate Limit](https://www.twilio.com/docs/verify/api/service-rate-limits). Associated value pairs represent values in the request that you are rate limiting on. You may include multiple Rate Limit values in each request.
+        ///
+        /// Sent as the form field `RateLimits`.
+        pub fn rate_limits(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("RateLimits", value);
+            Self(request)
+        }
+
+        /// The `RiskCheck` parameter.
+        ///
+        /// Sent as the form field `RiskCheck`.
+        pub fn risk_check(self, value: twilio_model::verify::v2::VerificationRiskCheck) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RiskCheck", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The digits to send after a phone call is answered, for example, to dial an extension. For more information, see the Programmable Voice documentation of [sendDigits](https://www.twilio.com/docs/voice/twiml/number#attributes-sendDigits).
+        ///
+        /// Sent as the form field `SendDigits`.
+        pub fn send_digits(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SendDigits", x)
+            };
+            Self(request)
+        }
+
+        /// A string containing a JSON map of key value pairs of tags to be recorded as metadata for the message. The tags will also be included as part of the verification and message status event type payloads. The object may contain up to 10 tags. Keys and values can each be up to 128 characters in length. **This value should not contain PII.**
+        ///
+        /// Sent as the form field `Tags`.
+        pub fn tags(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Tags", x)
+            };
+            Self(request)
+        }
+
+        /// A stringified JSON object in which the keys are the template's special variables and the values are the variables substitutions.
+        ///
+        /// Sent as the form field `TemplateCustomSubstitutions`.
+        pub fn template_custom_substitutions(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TemplateCustomSubstitutions", x)
+            };
+            Self(request)
+        }
+
+        /// The message [template](https://www.twilio.com/docs/verify/api/templates). If provided, will override the default template for the Service. SMS and Voice channels only.
+        ///
+        /// Sent as the form field `TemplateSid`.
+        pub fn template_sid(self, value: twilio_model::verify::v2::DefaultTemplateSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("TemplateSid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Verifications/{Sid}` (`UpdateVerification`): set its optional parameters, then `.await` it.
+        V2UpdateVerificationRequest => twilio_model::verify::v2::ServiceVerification
+    }
+
+    impl V2UpdateVerificationRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceVerification>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Webhooks` (`CreateWebhook`): set its optional parameters, then `.await` it.
+        V2CreateWebhookRequest => twilio_model::verify::v2::ServiceWebhook
+    }
+
+    impl V2CreateWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceWebhook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::verify::v2::WebhookStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Version` parameter.
+        ///
+        /// Sent as the form field `Version`.
+        pub fn version(self, value: twilio_model::verify::v2::WebhookVersion) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Version", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v2/Services/{ServiceSid}/Webhooks/{Sid}` (`UpdateWebhook`): set its optional parameters, then `.await` it.
+        V2UpdateWebhookRequest => twilio_model::verify::v2::ServiceWebhook
+    }
+
+    impl V2UpdateWebhookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::verify::v2::ServiceWebhook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The array of events that this Webhook is subscribed to. Possible event types: `*, factor.deleted, factor.created, factor.verified, challenge.approved, challenge.denied`
+        ///
+        /// Sent as the form field `EventTypes`.
+        pub fn event_types(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("EventTypes", x);
+            }
+            Self(request)
+        }
+
+        /// The string that you assigned to describe the webhook. **This value should not contain PII.**
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::verify::v2::WebhookStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The `Version` parameter.
+        ///
+        /// Sent as the form field `Version`.
+        pub fn version(self, value: twilio_model::verify::v2::WebhookVersion) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Version", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL associated with this Webhook.
+        ///
+        /// Sent as the form field `WebhookUrl`.
+        pub fn webhook_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("WebhookUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}` (`DeleteWebhook`): set its optional parameters, then `.await` it.
+        V2DeleteWebhookRequest => ()
+    }
+
+    impl V2DeleteWebhookRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

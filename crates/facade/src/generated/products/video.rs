@@ -806,14 +806,14 @@ impl V1CompositionHooks {
         request
     }
 
-    /// `POST /v1/CompositionHooks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CompositionHooks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::video::v1::CompositionHook> {
+    ) -> writes::V1CreateCompositionHookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPOSITION_HOOK,
@@ -823,7 +823,7 @@ impl V1CompositionHooks {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateCompositionHookRequest::from_request(request)
     }
 }
 
@@ -862,14 +862,14 @@ impl V1CompositionHook {
         request
     }
 
-    /// `POST /v1/CompositionHooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CompositionHooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::video::v1::CompositionHook> {
+    ) -> writes::V1UpdateCompositionHookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_COMPOSITION_HOOK,
@@ -879,20 +879,20 @@ impl V1CompositionHook {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1UpdateCompositionHookRequest::from_request(request)
     }
 
     /// Delete a Recording CompositionHook resource identified by a `CompositionHook SID`.
     ///
-    /// `DELETE /v1/CompositionHooks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/CompositionHooks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCompositionHookRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_COMPOSITION_HOOK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCompositionHookRequest::from_request(request)
     }
 }
 
@@ -951,14 +951,14 @@ impl V1CompositionSettingsDefault {
         request
     }
 
-    /// `POST /v1/CompositionSettings/Default`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/CompositionSettings/Default`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::video::v1::CompositionSettings> {
+    ) -> writes::V1CreateCompositionSettingsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPOSITION_SETTINGS,
@@ -968,7 +968,7 @@ impl V1CompositionSettingsDefault {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateCompositionSettingsRequest::from_request(request)
     }
 }
 
@@ -1012,14 +1012,14 @@ impl V1Compositions {
         request
     }
 
-    /// `POST /v1/Compositions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Compositions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `RoomSid`.
     pub fn create(
         &self,
         room_sid: twilio_model::video::v1::RoomSid,
-    ) -> crate::WriteRequest<twilio_model::video::v1::Composition> {
+    ) -> writes::V1CreateCompositionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMPOSITION,
@@ -1029,7 +1029,7 @@ impl V1Compositions {
             let x = room_sid;
             request.param("RoomSid", x.as_str())
         };
-        request
+        writes::V1CreateCompositionRequest::from_request(request)
     }
 }
 
@@ -1070,15 +1070,15 @@ impl V1Composition {
 
     /// Delete a Recording Composition resource identified by a Composition SID.
     ///
-    /// `DELETE /v1/Compositions/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Compositions/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCompositionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_COMPOSITION,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCompositionRequest::from_request(request)
     }
 }
 
@@ -1137,14 +1137,14 @@ impl V1RecordingSettingsDefault {
         request
     }
 
-    /// `POST /v1/RecordingSettings/Default`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/RecordingSettings/Default`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `FriendlyName`.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::video::v1::RecordingSettings> {
+    ) -> writes::V1CreateRecordingSettingsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_RECORDING_SETTINGS,
@@ -1154,7 +1154,7 @@ impl V1RecordingSettingsDefault {
             let x = friendly_name;
             request.param("FriendlyName", x)
         };
-        request
+        writes::V1CreateRecordingSettingsRequest::from_request(request)
     }
 }
 
@@ -1236,15 +1236,15 @@ impl V1Recording {
 
     /// Delete a Recording resource identified by a Recording SID.
     ///
-    /// `DELETE /v1/Recordings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Recordings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteRecordingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_RECORDING,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteRecordingRequest::from_request(request)
     }
 }
 
@@ -1280,12 +1280,12 @@ impl V1Rooms {
         request
     }
 
-    /// `POST /v1/Rooms`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::video::v1::Room> {
+    /// `POST /v1/Rooms`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateRoomRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_ROOM, self.path.clone());
-        request
+        writes::V1CreateRoomRequest::from_request(request)
     }
 }
 
@@ -1386,21 +1386,21 @@ impl V1Room {
         request
     }
 
-    /// `POST /v1/Rooms/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Rooms/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Status`.
     pub fn update(
         &self,
         status: twilio_model::video::v1::RoomRoomStatus,
-    ) -> crate::WriteRequest<twilio_model::video::v1::Room> {
+    ) -> writes::V1UpdateRoomRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_ROOM, self.path.clone());
         let request = {
             let x = status;
             request.param("Status", x.as_str())
         };
-        request
+        writes::V1UpdateRoomRequest::from_request(request)
     }
 }
 
@@ -1539,15 +1539,15 @@ impl V1RoomParticipant {
         request
     }
 
-    /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomParticipant> {
+    /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRoomParticipantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ROOM_PARTICIPANT,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRoomParticipantRequest::from_request(request)
     }
 }
 
@@ -1564,18 +1564,15 @@ impl V1RoomParticipantAnonymize {
         &self.path
     }
 
-    /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}/Anonymize`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomParticipantRoomParticipantAnonymize>
-    {
+    /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}/Anonymize`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRoomParticipantAnonymizeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ROOM_PARTICIPANT_ANONYMIZE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRoomParticipantAnonymizeRequest::from_request(request)
     }
 }
 
@@ -1704,18 +1701,15 @@ impl V1RoomParticipantSubscribeRules {
 
     /// Update the Subscribe Rules for the Participant
     ///
-    /// `POST /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomParticipantRoomParticipantSubscribeRule>
-    {
+    /// `POST /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRoomParticipantSubscribeRuleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ROOM_PARTICIPANT_SUBSCRIBE_RULE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRoomParticipantSubscribeRuleRequest::from_request(request)
     }
 }
 
@@ -1841,15 +1835,15 @@ impl V1RoomRecordingRules {
 
     /// Update the Recording Rules for the Room
     ///
-    /// `POST /v1/Rooms/{RoomSid}/RecordingRules`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomRecordingRule> {
+    /// `POST /v1/Rooms/{RoomSid}/RecordingRules`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRoomRecordingRuleRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ROOM_RECORDING_RULE,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRoomRecordingRuleRequest::from_request(request)
     }
 }
 
@@ -1925,15 +1919,15 @@ impl V1RoomRecording {
         request
     }
 
-    /// `DELETE /v1/Rooms/{RoomSid}/Recordings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Rooms/{RoomSid}/Recordings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteRoomRecordingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ROOM_RECORDING,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteRoomRecordingRequest::from_request(request)
     }
 }
 
@@ -1975,15 +1969,15 @@ impl V1RoomTranscriptions {
         request
     }
 
-    /// `POST /v1/Rooms/{RoomSid}/Transcriptions`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomTranscriptions> {
+    /// `POST /v1/Rooms/{RoomSid}/Transcriptions`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateRoomTranscriptionsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ROOM_TRANSCRIPTIONS,
             self.path.clone(),
         );
-        request
+        writes::V1CreateRoomTranscriptionsRequest::from_request(request)
     }
 }
 
@@ -2020,15 +2014,15 @@ impl V1RoomTranscription {
         request
     }
 
-    /// `POST /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::video::v1::RoomRoomTranscriptions> {
+    /// `POST /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRoomTranscriptionsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ROOM_TRANSCRIPTIONS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRoomTranscriptionsRequest::from_request(request)
     }
 }
 
@@ -2189,5 +2183,959 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `DateCreatedBefore`.
         pub fn date_created_before(self, value: impl Into<String>) -> Self { let x = value; self.filter("DateCreatedBefore", x) }
 
+    }
+}
+
+/// The typed request of every write of Video: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/CompositionHooks` (`CreateCompositionHook`): set its optional parameters, then `.await` it.
+        V1CreateCompositionHookRequest => twilio_model::video::v1::CompositionHook
+    }
+
+    impl V1CreateCompositionHookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::CompositionHook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An array of track names from the same group room to merge into the compositions created by the composition hook. Can include zero or more track names. A composition triggered by the composition hook includes all audio sources specified in `audio_sources` except those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which matches zero or more characters in a track name. For example, `student*` includes tracks named `student` as well as `studentTeam`.
+        ///
+        /// Sent as the form field `AudioSources`.
+        pub fn audio_sources(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSources", x);
+            }
+            Self(request)
+        }
+
+        /// An array of track names to exclude. A composition triggered by the composition hook includes all audio sources specified in `audio_sources` except for those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which matches zero or more characters in a track name. For example, `student*` excludes `student` as well as `studentTeam`. This parameter can also be empty.
+        ///
+        /// Sent as the form field `AudioSourcesExcluded`.
+        pub fn audio_sources_excluded(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSourcesExcluded", x);
+            }
+            Self(request)
+        }
+
+        /// Whether the composition hook is active. When `true`, the composition hook will be triggered for every completed Group Room in the account. When `false`, the composition hook will never be triggered.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Format` parameter.
+        ///
+        /// Sent as the form field `Format`.
+        pub fn format(self, value: twilio_model::video::v1::CompositionHookFormat) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Format", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A string that describes the columns (width) and rows (height) of the generated composed video in pixels. Defaults to `640x480`.
+        /// The string's format is `{width}x{height}` where:
+        ///
+        /// * 16 <= `{width}` <= 1280
+        /// * 16 <= `{height}` <= 1280
+        /// * `{width}` * `{height}` <= 921,600
+        ///
+        /// Typical values are:
+        ///
+        /// * HD = `1280x720`
+        /// * PAL = `1024x576`
+        /// * VGA = `640x480`
+        /// * CIF = `320x240`
+        ///
+        /// Note that the `resolution` imposes an aspect ratio to the resulting composition. When the original video tracks are constrained by the aspect ratio, they are scaled to fit. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Resolution`.
+        pub fn resolution(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Resolution", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `status_callback_method` to send status information to your application on every composition event. If not provided, status callback events will not be dispatched.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to clip the intervals where there is no active media in the Compositions triggered by the composition hook. The default is `true`. Compositions with `trim` enabled are shorter when the Room is created and no Participant joins for a while as well as if all the Participants leave the room and join later, because those gaps will be removed. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Trim`.
+        pub fn trim(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Trim", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// An object that describes the video layout of the composition hook in terms of regions. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `VideoLayout`.
+        pub fn video_layout(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("VideoLayout", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CompositionHooks/{Sid}` (`UpdateCompositionHook`): set its optional parameters, then `.await` it.
+        V1UpdateCompositionHookRequest => twilio_model::video::v1::CompositionHook
+    }
+
+    impl V1UpdateCompositionHookRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::CompositionHook>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An array of track names from the same group room to merge into the compositions created by the composition hook. Can include zero or more track names. A composition triggered by the composition hook includes all audio sources specified in `audio_sources` except those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which matches zero or more characters in a track name. For example, `student*` includes tracks named `student` as well as `studentTeam`.
+        ///
+        /// Sent as the form field `AudioSources`.
+        pub fn audio_sources(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSources", x);
+            }
+            Self(request)
+        }
+
+        /// An array of track names to exclude. A composition triggered by the composition hook includes all audio sources specified in `audio_sources` except for those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which matches zero or more characters in a track name. For example, `student*` excludes `student` as well as `studentTeam`. This parameter can also be empty.
+        ///
+        /// Sent as the form field `AudioSourcesExcluded`.
+        pub fn audio_sources_excluded(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSourcesExcluded", x);
+            }
+            Self(request)
+        }
+
+        /// Whether the composition hook is active. When `true`, the composition hook will be triggered for every completed Group Room in the account. When `false`, the composition hook never triggers.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The `Format` parameter.
+        ///
+        /// Sent as the form field `Format`.
+        pub fn format(self, value: twilio_model::video::v1::CompositionHookFormat) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Format", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A string that describes the columns (width) and rows (height) of the generated composed video in pixels. Defaults to `640x480`.
+        /// The string's format is `{width}x{height}` where:
+        ///
+        /// * 16 <= `{width}` <= 1280
+        /// * 16 <= `{height}` <= 1280
+        /// * `{width}` * `{height}` <= 921,600
+        ///
+        /// Typical values are:
+        ///
+        /// * HD = `1280x720`
+        /// * PAL = `1024x576`
+        /// * VGA = `640x480`
+        /// * CIF = `320x240`
+        ///
+        /// Note that the `resolution` imposes an aspect ratio to the resulting composition. When the original video tracks are constrained by the aspect ratio, they are scaled to fit. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Resolution`.
+        pub fn resolution(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Resolution", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `status_callback_method` to send status information to your application on every composition event. If not provided, status callback events will not be dispatched.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to clip the intervals where there is no active media in the compositions triggered by the composition hook. The default is `true`. Compositions with `trim` enabled are shorter when the Room is created and no Participant joins for a while as well as if all the Participants leave the room and join later, because those gaps will be removed. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Trim`.
+        pub fn trim(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Trim", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A JSON object that describes the video layout of the composition hook in terms of regions. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `VideoLayout`.
+        pub fn video_layout(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("VideoLayout", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/CompositionHooks/{Sid}` (`DeleteCompositionHook`): set its optional parameters, then `.await` it.
+        V1DeleteCompositionHookRequest => ()
+    }
+
+    impl V1DeleteCompositionHookRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/CompositionSettings/Default` (`CreateCompositionSettings`): set its optional parameters, then `.await` it.
+        V1CreateCompositionSettingsRequest => twilio_model::video::v1::CompositionSettings
+    }
+
+    impl V1CreateCompositionSettingsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::CompositionSettings>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the stored Credential resource.
+        ///
+        /// Sent as the form field `AwsCredentialsSid`.
+        pub fn aws_credentials_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsCredentialsSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL of the AWS S3 bucket where the compositions should be stored. We only support DNS-compliant URLs like `https://documentation-example-twilio-bucket/compositions`, where `compositions` is the path in which you want the compositions to be stored. This URL accepts only URI-valid characters, as described in the [RFC 3986](https://tools.ietf.org/html/rfc3986#section-2).
+        ///
+        /// Sent as the form field `AwsS3Url`.
+        pub fn aws_s3_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsS3Url", x)
+            };
+            Self(request)
+        }
+
+        /// Whether all compositions should be written to the `aws_s3_url`. When `false`, all compositions are stored in our cloud.
+        ///
+        /// Sent as the form field `AwsStorageEnabled`.
+        pub fn aws_storage_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsStorageEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether all compositions should be stored in an encrypted form. The default is `false`.
+        ///
+        /// Sent as the form field `EncryptionEnabled`.
+        pub fn encryption_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the Public Key resource to use for encryption.
+        ///
+        /// Sent as the form field `EncryptionKeySid`.
+        pub fn encryption_key_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionKeySid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Compositions` (`CreateComposition`): set its optional parameters, then `.await` it.
+        V1CreateCompositionRequest => twilio_model::video::v1::Composition
+    }
+
+    impl V1CreateCompositionRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::Composition>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An array of track names from the same group room to merge into the new composition. Can include zero or more track names. The new composition includes all audio sources specified in `audio_sources` except for those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which will match zero or more characters in a track name. For example, `student*` includes `student` as well as `studentTeam`. Please, be aware that either video_layout or audio_sources have to be provided to get a valid creation request
+        ///
+        /// Sent as the form field `AudioSources`.
+        pub fn audio_sources(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSources", x);
+            }
+            Self(request)
+        }
+
+        /// An array of track names to exclude. The new composition includes all audio sources specified in `audio_sources` except for those specified in `audio_sources_excluded`. The track names in this parameter can include an asterisk as a wild card character, which will match zero or more characters in a track name. For example, `student*` excludes `student` as well as `studentTeam`. This parameter can also be empty.
+        ///
+        /// Sent as the form field `AudioSourcesExcluded`.
+        pub fn audio_sources_excluded(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("AudioSourcesExcluded", x);
+            }
+            Self(request)
+        }
+
+        /// The `Format` parameter.
+        ///
+        /// Sent as the form field `Format`.
+        pub fn format(self, value: twilio_model::video::v1::CompositionFormat) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Format", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A string that describes the columns (width) and rows (height) of the generated composed video in pixels. Defaults to `640x480`.
+        /// The string's format is `{width}x{height}` where:
+        ///
+        /// * 16 <= `{width}` <= 1280
+        /// * 16 <= `{height}` <= 1280
+        /// * `{width}` * `{height}` <= 921,600
+        ///
+        /// Typical values are:
+        ///
+        /// * HD = `1280x720`
+        /// * PAL = `1024x576`
+        /// * VGA = `640x480`
+        /// * CIF = `320x240`
+        ///
+        /// Note that the `resolution` imposes an aspect ratio to the resulting composition. When the original video tracks are constrained by the aspect ratio, they are scaled to fit. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Resolution`.
+        pub fn resolution(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Resolution", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `status_callback_method` to send status information to your application on every composition event. If not provided, status callback events will not be dispatched.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to clip the intervals where there is no active media in the composition. The default is `true`. Compositions with `trim` enabled are shorter when the Room is created and no Participant joins for a while as well as if all the Participants leave the room and join later, because those gaps will be removed. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
+        ///
+        /// Sent as the form field `Trim`.
+        pub fn trim(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Trim", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// An object that describes the video layout of the composition in terms of regions. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info. Please, be aware that either video_layout or audio_sources have to be provided to get a valid creation request
+        ///
+        /// Sent as the form field `VideoLayout`.
+        pub fn video_layout(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("VideoLayout", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Compositions/{Sid}` (`DeleteComposition`): set its optional parameters, then `.await` it.
+        V1DeleteCompositionRequest => ()
+    }
+
+    impl V1DeleteCompositionRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/RecordingSettings/Default` (`CreateRecordingSettings`): set its optional parameters, then `.await` it.
+        V1CreateRecordingSettingsRequest => twilio_model::video::v1::RecordingSettings
+    }
+
+    impl V1CreateRecordingSettingsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::RecordingSettings>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the stored Credential resource.
+        ///
+        /// Sent as the form field `AwsCredentialsSid`.
+        pub fn aws_credentials_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsCredentialsSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The URL of the AWS S3 bucket where the recordings should be stored. We only support DNS-compliant URLs like `https://documentation-example-twilio-bucket/recordings`, where `recordings` is the path in which you want the recordings to be stored. This URL accepts only URI-valid characters, as described in the [RFC 3986](https://tools.ietf.org/html/rfc3986#section-2).
+        ///
+        /// Sent as the form field `AwsS3Url`.
+        pub fn aws_s3_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsS3Url", x)
+            };
+            Self(request)
+        }
+
+        /// Whether all recordings should be written to the `aws_s3_url`. When `false`, all recordings are stored in our cloud.
+        ///
+        /// Sent as the form field `AwsStorageEnabled`.
+        pub fn aws_storage_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AwsStorageEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether all recordings should be stored in an encrypted form. The default is `false`.
+        ///
+        /// Sent as the form field `EncryptionEnabled`.
+        pub fn encryption_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the Public Key resource to use for encryption.
+        ///
+        /// Sent as the form field `EncryptionKeySid`.
+        pub fn encryption_key_sid(self, value: twilio_model::CredentialSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EncryptionKeySid", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Recordings/{Sid}` (`DeleteRecording`): set its optional parameters, then `.await` it.
+        V1DeleteRecordingRequest => ()
+    }
+
+    impl V1DeleteRecordingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms` (`CreateRoom`): set its optional parameters, then `.await` it.
+        V1CreateRoomRequest => twilio_model::video::v1::Room
+    }
+
+    impl V1CreateRoomRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::Room>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// When set to true, indicates that the participants in the room will only publish audio. No video tracks will be allowed.
+        ///
+        /// Sent as the form field `AudioOnly`.
+        pub fn audio_only(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AudioOnly", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Configures how long (in minutes) a room will remain active after last participant leaves. Valid values range from 1 to 60 minutes (no fractions).
+        ///
+        /// Sent as the form field `EmptyRoomTimeout`.
+        pub fn empty_room_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EmptyRoomTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Deprecated, now always considered to be true.
+        ///
+        /// Sent as the form field `EnableTurn`.
+        pub fn enable_turn(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("EnableTurn", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// When set to true, indicated that this is the large room.
+        ///
+        /// Sent as the form field `LargeRoom`.
+        pub fn large_room(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("LargeRoom", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The maximum number of seconds a Participant can be connected to the room. The maximum possible value is 86400 seconds (24 hours). The default is 14400 seconds (4 hours).
+        ///
+        /// Sent as the form field `MaxParticipantDuration`.
+        pub fn max_participant_duration(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxParticipantDuration", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The maximum number of concurrent Participants allowed in the room. The maximum allowed value is 50.
+        ///
+        /// Sent as the form field `MaxParticipants`.
+        pub fn max_participants(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MaxParticipants", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The region for the Room's media server.  Can be one of the [available Media Regions](https://www.twilio.com/docs/video/ip-addresses#group-rooms-media-servers).
+        ///
+        /// Sent as the form field `MediaRegion`.
+        pub fn media_region(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MediaRegion", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to start recording when Participants connect.
+        ///
+        /// Sent as the form field `RecordParticipantsOnConnect`.
+        pub fn record_participants_on_connect(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "RecordParticipantsOnConnect",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// A collection of Recording Rules that describe how to include or exclude matching tracks for recording
+        ///
+        /// Sent as the form field `RecordingRules`.
+        pub fn recording_rules(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("RecordingRules", value);
+            Self(request)
+        }
+
+        /// The URL Twilio should call using the `status_callback_method` to send status information to your application on every room event. See [Status Callbacks](https://www.twilio.com/docs/video/api/status-callbacks) for more info.
+        ///
+        /// Sent as the form field `StatusCallback`.
+        pub fn status_callback(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallback", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method Twilio should use to call `status_callback`. Can be `POST` or `GET`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Whether to start transcriptions when Participants connect. If TranscriptionsConfiguration is not provided, default settings will be used.
+        ///
+        /// Sent as the form field `TranscribeParticipantsOnConnect`.
+        pub fn transcribe_participants_on_connect(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "TranscribeParticipantsOnConnect",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+
+        /// A collection of properties that describe transcription behaviour. If TranscribeParticipantsOnConnect is set to true and TranscriptionsConfiguration is not provided, default settings will be used.
+        ///
+        /// Sent as the form field `TranscriptionsConfiguration`.
+        pub fn transcriptions_configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("TranscriptionsConfiguration", value);
+            Self(request)
+        }
+
+        /// The `Type` parameter.
+        ///
+        /// Sent as the form field `Type`.
+        pub fn r#type(self, value: twilio_model::video::v1::RoomRoomType) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Type", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used as a `room_sid` in place of the resource's `sid` in the URL to address the resource, assuming it does not contain any [reserved characters](https://tools.ietf.org/html/rfc3986#section-2.2) that would need to be URL encoded. This value is unique for `in-progress` rooms. SDK clients can use this name to connect to the room. REST API clients can use this name in place of the Room SID to interact with the room as long as the room is `in-progress`.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Configures how long (in minutes) a room will remain active if no one joins. Valid values range from 1 to 60 minutes (no fractions).
+        ///
+        /// Sent as the form field `UnusedRoomTimeout`.
+        pub fn unused_room_timeout(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UnusedRoomTimeout", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// An array of the video codecs that are supported when publishing a track in the room.  Can be: `VP8` and `H264`.
+        ///
+        /// Sent as the form field `VideoCodecs`.
+        pub fn video_codecs(
+            self,
+            value: impl IntoIterator<Item = twilio_model::video::v1::RoomVideoCodec>,
+        ) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("VideoCodecs", x.as_str());
+            }
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{Sid}` (`UpdateRoom`): set its optional parameters, then `.await` it.
+        V1UpdateRoomRequest => twilio_model::video::v1::Room
+    }
+
+    impl V1UpdateRoomRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::Room>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}` (`UpdateRoomParticipant`): set its optional parameters, then `.await` it.
+        V1UpdateRoomParticipantRequest => twilio_model::video::v1::RoomRoomParticipant
+    }
+
+    impl V1UpdateRoomParticipantRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::RoomRoomParticipant>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::video::v1::RoomParticipantStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}/Anonymize` (`UpdateRoomParticipantAnonymize`): set its optional parameters, then `.await` it.
+        V1UpdateRoomParticipantAnonymizeRequest => twilio_model::video::v1::RoomRoomParticipantRoomParticipantAnonymize
+    }
+
+    impl V1UpdateRoomParticipantAnonymizeRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::video::v1::RoomRoomParticipantRoomParticipantAnonymize,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules` (`UpdateRoomParticipantSubscribeRule`): set its optional parameters, then `.await` it.
+        V1UpdateRoomParticipantSubscribeRuleRequest => twilio_model::video::v1::RoomRoomParticipantRoomParticipantSubscribeRule
+    }
+
+    impl V1UpdateRoomParticipantSubscribeRuleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::video::v1::RoomRoomParticipantRoomParticipantSubscribeRule,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON-encoded array of subscribe rules. See the [Specifying Subscribe Rules](https://www.twilio.com/docs/video/api/track-subscriptions#specifying-sr) section for further information.
+        ///
+        /// Sent as the form field `Rules`.
+        pub fn rules(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Rules", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/RecordingRules` (`UpdateRoomRecordingRule`): set its optional parameters, then `.await` it.
+        V1UpdateRoomRecordingRuleRequest => twilio_model::video::v1::RoomRoomRecordingRule
+    }
+
+    impl V1UpdateRoomRecordingRuleRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::RoomRoomRecordingRule>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A JSON-encoded array of recording rules.
+        ///
+        /// Sent as the form field `Rules`.
+        pub fn rules(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Rules", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Rooms/{RoomSid}/Recordings/{Sid}` (`DeleteRoomRecording`): set its optional parameters, then `.await` it.
+        V1DeleteRoomRecordingRequest => ()
+    }
+
+    impl V1DeleteRoomRecordingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/Transcriptions` (`CreateRoomTranscriptions`): set its optional parameters, then `.await` it.
+        V1CreateRoomTranscriptionsRequest => twilio_model::video::v1::RoomRoomTranscriptions
+    }
+
+    impl V1CreateRoomTranscriptionsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::RoomRoomTranscriptions>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A collection of properties that describe transcription behaviour.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}` (`UpdateRoomTranscriptions`): set its optional parameters, then `.await` it.
+        V1UpdateRoomTranscriptionsRequest => twilio_model::video::v1::RoomRoomTranscriptions
+    }
+
+    impl V1UpdateRoomTranscriptionsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::video::v1::RoomRoomTranscriptions>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A collection of properties that describe transcription behaviour.
+        ///
+        /// Sent as the form field `Configuration`.
+        pub fn configuration(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = request.param_json("Configuration", value);
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::video::v1::RoomTranscriptionsStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
     }
 }

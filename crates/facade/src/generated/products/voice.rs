@@ -678,15 +678,15 @@ impl V1ArchiveCall {
 
     /// Delete an archived call record from Bulk Export. Note: this does not also delete the record from the Voice API.
     ///
-    /// `DELETE /v1/Archives/{Date}/Calls/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Archives/{Date}/Calls/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteArchivedCallRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_ARCHIVED_CALL,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteArchivedCallRequest::from_request(request)
     }
 }
 
@@ -728,15 +728,15 @@ impl V1ByocTrunks {
         request
     }
 
-    /// `POST /v1/ByocTrunks`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::voice::v1::ByocTrunk> {
+    /// `POST /v1/ByocTrunks`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateByocTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BYOC_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1CreateByocTrunkRequest::from_request(request)
     }
 }
 
@@ -773,26 +773,26 @@ impl V1ByocTrunk {
         request
     }
 
-    /// `POST /v1/ByocTrunks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::voice::v1::ByocTrunk> {
+    /// `POST /v1/ByocTrunks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateByocTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_BYOC_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateByocTrunkRequest::from_request(request)
     }
 
-    /// `DELETE /v1/ByocTrunks/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/ByocTrunks/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteByocTrunkRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_BYOC_TRUNK,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteByocTrunkRequest::from_request(request)
     }
 }
 
@@ -834,15 +834,15 @@ impl V1ConnectionPolicies {
         request
     }
 
-    /// `POST /v1/ConnectionPolicies`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicy> {
+    /// `POST /v1/ConnectionPolicies`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateConnectionPolicyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONNECTION_POLICY,
             self.path.clone(),
         );
-        request
+        writes::V1CreateConnectionPolicyRequest::from_request(request)
     }
 }
 
@@ -897,26 +897,26 @@ impl V1ConnectionPolicy {
         request
     }
 
-    /// `POST /v1/ConnectionPolicies/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicy> {
+    /// `POST /v1/ConnectionPolicies/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConnectionPolicyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONNECTION_POLICY,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConnectionPolicyRequest::from_request(request)
     }
 
-    /// `DELETE /v1/ConnectionPolicies/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/ConnectionPolicies/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteConnectionPolicyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONNECTION_POLICY,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConnectionPolicyRequest::from_request(request)
     }
 }
 
@@ -960,14 +960,14 @@ impl V1ConnectionPolicyTargets {
         request
     }
 
-    /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Target`.
     pub fn create(
         &self,
         target: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget> {
+    ) -> writes::V1CreateConnectionPolicyTargetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONNECTION_POLICY_TARGET,
@@ -977,7 +977,7 @@ impl V1ConnectionPolicyTargets {
             let x = target;
             request.param("Target", x)
         };
-        request
+        writes::V1CreateConnectionPolicyTargetRequest::from_request(request)
     }
 }
 
@@ -1016,28 +1016,26 @@ impl V1ConnectionPolicyTarget {
         request
     }
 
-    /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget> {
+    /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateConnectionPolicyTargetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONNECTION_POLICY_TARGET,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateConnectionPolicyTargetRequest::from_request(request)
     }
 
-    /// `DELETE /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteConnectionPolicyTargetRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_CONNECTION_POLICY_TARGET,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteConnectionPolicyTargetRequest::from_request(request)
     }
 }
 
@@ -1100,16 +1098,14 @@ impl V1DialingPermissionsBulkCountryUpdates {
 
     /// Create a bulk update request to change voice dialing country permissions of one or more countries identified by the corresponding [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     ///
-    /// `POST /v1/DialingPermissions/BulkCountryUpdates`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/DialingPermissions/BulkCountryUpdates`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `UpdateRequest`.
     pub fn create(
         &self,
         update_request: impl Into<String>,
-    ) -> crate::WriteRequest<
-        twilio_model::voice::v1::DialingPermissionsDialingPermissionsCountryBulkUpdate,
-    > {
+    ) -> writes::V1CreateDialingPermissionsCountryBulkUpdateRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_DIALING_PERMISSIONS_COUNTRY_BULK_UPDATE,
@@ -1119,7 +1115,7 @@ impl V1DialingPermissionsBulkCountryUpdates {
             let x = update_request;
             request.param("UpdateRequest", x)
         };
-        request
+        writes::V1CreateDialingPermissionsCountryBulkUpdateRequest::from_request(request)
     }
 }
 
@@ -1303,14 +1299,11 @@ impl V1IpRecords {
         request
     }
 
-    /// `POST /v1/IpRecords`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/IpRecords`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `IpAddress`.
-    pub fn create(
-        &self,
-        ip_address: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::IpRecord> {
+    pub fn create(&self, ip_address: impl Into<String>) -> writes::V1CreateIpRecordRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_IP_RECORD,
@@ -1320,7 +1313,7 @@ impl V1IpRecords {
             let x = ip_address;
             request.param("IpAddress", x)
         };
-        request
+        writes::V1CreateIpRecordRequest::from_request(request)
     }
 }
 
@@ -1357,26 +1350,26 @@ impl V1IpRecord {
         request
     }
 
-    /// `POST /v1/IpRecords/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::voice::v1::IpRecord> {
+    /// `POST /v1/IpRecords/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateIpRecordRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_IP_RECORD,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateIpRecordRequest::from_request(request)
     }
 
-    /// `DELETE /v1/IpRecords/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/IpRecords/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteIpRecordRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_IP_RECORD,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteIpRecordRequest::from_request(request)
     }
 }
 
@@ -1420,18 +1413,15 @@ impl V1Settings {
 
     /// Update voice dialing permissions inheritance for the sub-account
     ///
-    /// `POST /v1/Settings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(
-        &self,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::DialingPermissionsDialingPermissionsSettings>
-    {
+    /// `POST /v1/Settings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateDialingPermissionsSettingsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_DIALING_PERMISSIONS_SETTINGS,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateDialingPermissionsSettingsRequest::from_request(request)
     }
 }
 
@@ -1473,15 +1463,15 @@ impl V1SourceIpMappings {
         request
     }
 
-    /// `POST /v1/SourceIpMappings`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SourceIpMappings`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `IpRecordSid`, `SipDomainSid`.
     pub fn create(
         &self,
         ip_record_sid: twilio_model::voice::v1::IpRecordSid,
         sip_domain_sid: twilio_model::SipDomainSid,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::SourceIpMapping> {
+    ) -> writes::V1CreateSourceIpMappingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SOURCE_IP_MAPPING,
@@ -1495,7 +1485,7 @@ impl V1SourceIpMappings {
             let x = sip_domain_sid;
             request.param("SipDomainSid", x.as_str())
         };
-        request
+        writes::V1CreateSourceIpMappingRequest::from_request(request)
     }
 }
 
@@ -1532,14 +1522,14 @@ impl V1SourceIpMapping {
         request
     }
 
-    /// `POST /v1/SourceIpMappings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/SourceIpMappings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `SipDomainSid`.
     pub fn update(
         &self,
         sip_domain_sid: twilio_model::SipDomainSid,
-    ) -> crate::WriteRequest<twilio_model::voice::v1::SourceIpMapping> {
+    ) -> writes::V1UpdateSourceIpMappingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_SOURCE_IP_MAPPING,
@@ -1549,18 +1539,18 @@ impl V1SourceIpMapping {
             let x = sip_domain_sid;
             request.param("SipDomainSid", x.as_str())
         };
-        request
+        writes::V1UpdateSourceIpMappingRequest::from_request(request)
     }
 
-    /// `DELETE /v1/SourceIpMappings/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/SourceIpMappings/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSourceIpMappingRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_SOURCE_IP_MAPPING,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteSourceIpMappingRequest::from_request(request)
     }
 }
 
@@ -1596,5 +1586,669 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `HighRiskTollfraudNumbersEnabled`.
         pub fn high_risk_tollfraud_numbers_enabled(self, value: bool) -> Self { let x = value; self.filter("HighRiskTollfraudNumbersEnabled", if x { "true" } else { "false" }) }
 
+    }
+}
+
+/// The typed request of every write of Voice: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `DELETE /v1/Archives/{Date}/Calls/{Sid}` (`DeleteArchivedCall`): set its optional parameters, then `.await` it.
+        V1DeleteArchivedCallRequest => ()
+    }
+
+    impl V1DeleteArchivedCallRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ByocTrunks` (`CreateByocTrunk`): set its optional parameters, then `.await` it.
+        V1CreateByocTrunkRequest => twilio_model::voice::v1::ByocTrunk
+    }
+
+    impl V1CreateByocTrunkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::ByocTrunk>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether Caller ID Name (CNAM) lookup is enabled for the trunk. If enabled, all inbound calls to the BYOC Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.
+        ///
+        /// Sent as the form field `CnamLookupEnabled`.
+        pub fn cnam_lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CnamLookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the Connection Policy that Twilio will use when routing traffic to your communications infrastructure.
+        ///
+        /// Sent as the form field `ConnectionPolicySid`.
+        pub fn connection_policy_sid(
+            self,
+            value: twilio_model::voice::v1::ConnectionPolicySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConnectionPolicySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the SIP Domain that should be used in the `From` header of originating calls sent to your SIP infrastructure. If your SIP infrastructure allows users to "call back" an incoming call, configure this with a [SIP Domain](https://www.twilio.com/docs/voice/api/sending-sip) to ensure proper routing. If not configured, the from domain will default to "sip.twilio.com".
+        ///
+        /// Sent as the form field `FromDomainSid`.
+        pub fn from_domain_sid(self, value: twilio_model::SipDomainSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FromDomainSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call to pass status parameters (such as call ended) to your application.
+        ///
+        /// Sent as the form field `StatusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `VoiceFallbackMethod`.
+        pub fn voice_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call when an error occurs while retrieving or executing the TwiML from `voice_url`.
+        ///
+        /// Sent as the form field `VoiceFallbackUrl`.
+        pub fn voice_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `voice_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `VoiceMethod`.
+        pub fn voice_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when the BYOC Trunk receives a call.
+        ///
+        /// Sent as the form field `VoiceUrl`.
+        pub fn voice_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ByocTrunks/{Sid}` (`UpdateByocTrunk`): set its optional parameters, then `.await` it.
+        V1UpdateByocTrunkRequest => twilio_model::voice::v1::ByocTrunk
+    }
+
+    impl V1UpdateByocTrunkRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::ByocTrunk>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether Caller ID Name (CNAM) lookup is enabled for the trunk. If enabled, all inbound calls to the BYOC Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.
+        ///
+        /// Sent as the form field `CnamLookupEnabled`.
+        pub fn cnam_lookup_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CnamLookupEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The SID of the Connection Policy that Twilio will use when routing traffic to your communications infrastructure.
+        ///
+        /// Sent as the form field `ConnectionPolicySid`.
+        pub fn connection_policy_sid(
+            self,
+            value: twilio_model::voice::v1::ConnectionPolicySid,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ConnectionPolicySid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID of the SIP Domain that should be used in the `From` header of originating calls sent to your SIP infrastructure. If your SIP infrastructure allows users to "call back" an incoming call, configure this with a [SIP Domain](https://www.twilio.com/docs/voice/api/sending-sip) to ensure proper routing. If not configured, the from domain will default to "sip.twilio.com".
+        ///
+        /// Sent as the form field `FromDomainSid`.
+        pub fn from_domain_sid(self, value: twilio_model::SipDomainSid) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FromDomainSid", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `status_callback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `StatusCallbackMethod`.
+        pub fn status_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call to pass status parameters (such as call ended) to your application.
+        ///
+        /// Sent as the form field `StatusCallbackUrl`.
+        pub fn status_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("StatusCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
+        ///
+        /// Sent as the form field `VoiceFallbackMethod`.
+        pub fn voice_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL that we should call when an error occurs while retrieving or executing the TwiML requested by `voice_url`.
+        ///
+        /// Sent as the form field `VoiceFallbackUrl`.
+        pub fn voice_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `voice_url`
+        ///
+        /// Sent as the form field `VoiceMethod`.
+        pub fn voice_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call when the BYOC Trunk receives a call.
+        ///
+        /// Sent as the form field `VoiceUrl`.
+        pub fn voice_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/ByocTrunks/{Sid}` (`DeleteByocTrunk`): set its optional parameters, then `.await` it.
+        V1DeleteByocTrunkRequest => ()
+    }
+
+    impl V1DeleteByocTrunkRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ConnectionPolicies` (`CreateConnectionPolicy`): set its optional parameters, then `.await` it.
+        V1CreateConnectionPolicyRequest => twilio_model::voice::v1::ConnectionPolicy
+    }
+
+    impl V1CreateConnectionPolicyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicy>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ConnectionPolicies/{Sid}` (`UpdateConnectionPolicy`): set its optional parameters, then `.await` it.
+        V1UpdateConnectionPolicyRequest => twilio_model::voice::v1::ConnectionPolicy
+    }
+
+    impl V1UpdateConnectionPolicyRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::ConnectionPolicy>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/ConnectionPolicies/{Sid}` (`DeleteConnectionPolicy`): set its optional parameters, then `.await` it.
+        V1DeleteConnectionPolicyRequest => ()
+    }
+
+    impl V1DeleteConnectionPolicyRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets` (`CreateConnectionPolicyTarget`): set its optional parameters, then `.await` it.
+        V1CreateConnectionPolicyTargetRequest => twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget
+    }
+
+    impl V1CreateConnectionPolicyTargetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the Target is enabled. The default is `true`.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The relative importance of the target. Can be an integer from 0 to 65535, inclusive, and the default is 10. The lowest number represents the most important target.
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The value that determines the relative share of the load the Target should receive compared to other Targets with the same priority. Can be an integer from 1 to 65535, inclusive, and the default is 10. Targets with higher values receive more load than those with lower ones with the same priority.
+        ///
+        /// Sent as the form field `Weight`.
+        pub fn weight(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Weight", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}` (`UpdateConnectionPolicyTarget`): set its optional parameters, then `.await` it.
+        V1UpdateConnectionPolicyTargetRequest => twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget
+    }
+
+    impl V1UpdateConnectionPolicyTargetRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::voice::v1::ConnectionPolicyConnectionPolicyTarget,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether the Target is enabled.
+        ///
+        /// Sent as the form field `Enabled`.
+        pub fn enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Enabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The relative importance of the target. Can be an integer from 0 to 65535, inclusive. The lowest number represents the most important target.
+        ///
+        /// Sent as the form field `Priority`.
+        pub fn priority(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Priority", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The SIP address you want Twilio to route your calls to. This must be a `sip:` schema. `sips` is NOT supported.
+        ///
+        /// Sent as the form field `Target`.
+        pub fn target(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Target", x)
+            };
+            Self(request)
+        }
+
+        /// The value that determines the relative share of the load the Target should receive compared to other Targets with the same priority. Can be an integer from 1 to 65535, inclusive. Targets with higher values receive more load than those with lower ones with the same priority.
+        ///
+        /// Sent as the form field `Weight`.
+        pub fn weight(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Weight", x.to_string())
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}` (`DeleteConnectionPolicyTarget`): set its optional parameters, then `.await` it.
+        V1DeleteConnectionPolicyTargetRequest => ()
+    }
+
+    impl V1DeleteConnectionPolicyTargetRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/DialingPermissions/BulkCountryUpdates` (`CreateDialingPermissionsCountryBulkUpdate`): set its optional parameters, then `.await` it.
+        V1CreateDialingPermissionsCountryBulkUpdateRequest => twilio_model::voice::v1::DialingPermissionsDialingPermissionsCountryBulkUpdate
+    }
+
+    impl V1CreateDialingPermissionsCountryBulkUpdateRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::voice::v1::DialingPermissionsDialingPermissionsCountryBulkUpdate,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/IpRecords` (`CreateIpRecord`): set its optional parameters, then `.await` it.
+        V1CreateIpRecordRequest => twilio_model::voice::v1::IpRecord
+    }
+
+    impl V1CreateIpRecordRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::IpRecord>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// An integer representing the length of the [CIDR](https://tools.ietf.org/html/rfc4632) prefix to use with this IP address. By default the entire IP address is used, which for IPv4 is value 32.
+        ///
+        /// Sent as the form field `CidrPrefixLength`.
+        pub fn cidr_prefix_length(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CidrPrefixLength", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/IpRecords/{Sid}` (`UpdateIpRecord`): set its optional parameters, then `.await` it.
+        V1UpdateIpRecordRequest => twilio_model::voice::v1::IpRecord
+    }
+
+    impl V1UpdateIpRecordRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::IpRecord>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It is not unique and can be up to 255 characters long.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/IpRecords/{Sid}` (`DeleteIpRecord`): set its optional parameters, then `.await` it.
+        V1DeleteIpRecordRequest => ()
+    }
+
+    impl V1DeleteIpRecordRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Settings` (`UpdateDialingPermissionsSettings`): set its optional parameters, then `.await` it.
+        V1UpdateDialingPermissionsSettingsRequest => twilio_model::voice::v1::DialingPermissionsDialingPermissionsSettings
+    }
+
+    impl V1UpdateDialingPermissionsSettingsRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<
+                twilio_model::voice::v1::DialingPermissionsDialingPermissionsSettings,
+            >,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// `true` for the sub-account to inherit voice dialing permissions from the Master Project; otherwise `false`.
+        ///
+        /// Sent as the form field `DialingPermissionsInheritance`.
+        pub fn dialing_permissions_inheritance(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param(
+                    "DialingPermissionsInheritance",
+                    if x { "true" } else { "false" },
+                )
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SourceIpMappings` (`CreateSourceIpMapping`): set its optional parameters, then `.await` it.
+        V1CreateSourceIpMappingRequest => twilio_model::voice::v1::SourceIpMapping
+    }
+
+    impl V1CreateSourceIpMappingRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::SourceIpMapping>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/SourceIpMappings/{Sid}` (`UpdateSourceIpMapping`): set its optional parameters, then `.await` it.
+        V1UpdateSourceIpMappingRequest => twilio_model::voice::v1::SourceIpMapping
+    }
+
+    impl V1UpdateSourceIpMappingRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::voice::v1::SourceIpMapping>,
+        ) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/SourceIpMappings/{Sid}` (`DeleteSourceIpMapping`): set its optional parameters, then `.await` it.
+        V1DeleteSourceIpMappingRequest => ()
+    }
+
+    impl V1DeleteSourceIpMappingRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

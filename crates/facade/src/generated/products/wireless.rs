@@ -424,14 +424,11 @@ impl V1Commands {
 
     /// Send a Command to a Sim.
     ///
-    /// `POST /v1/Commands`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    /// `POST /v1/Commands`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
     /// The required parameters are its arguments: `Command`.
-    pub fn create(
-        &self,
-        command: impl Into<String>,
-    ) -> crate::WriteRequest<twilio_model::wireless::v1::Command> {
+    pub fn create(&self, command: impl Into<String>) -> writes::V1CreateCommandRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_COMMAND,
@@ -441,7 +438,7 @@ impl V1Commands {
             let x = command;
             request.param("Command", x)
         };
-        request
+        writes::V1CreateCommandRequest::from_request(request)
     }
 }
 
@@ -482,15 +479,15 @@ impl V1Command {
 
     /// Delete a Command instance from your account.
     ///
-    /// `DELETE /v1/Commands/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Commands/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteCommandRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_COMMAND,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteCommandRequest::from_request(request)
     }
 }
 
@@ -532,15 +529,15 @@ impl V1RatePlans {
         request
     }
 
-    /// `POST /v1/RatePlans`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn create(&self) -> crate::WriteRequest<twilio_model::wireless::v1::RatePlan> {
+    /// `POST /v1/RatePlans`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn create(&self) -> writes::V1CreateRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::V1CreateRatePlanRequest::from_request(request)
     }
 }
 
@@ -577,26 +574,26 @@ impl V1RatePlan {
         request
     }
 
-    /// `POST /v1/RatePlans/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::wireless::v1::RatePlan> {
+    /// `POST /v1/RatePlans/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::V1UpdateRatePlanRequest::from_request(request)
     }
 
-    /// `DELETE /v1/RatePlans/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/RatePlans/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteRatePlanRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_DELETE_RATE_PLAN,
             self.path.clone(),
         );
-        request
+        writes::V1DeleteRatePlanRequest::from_request(request)
     }
 }
 
@@ -682,22 +679,22 @@ impl V1Sim {
 
     /// Updates the given properties of a Sim resource on your Account.
     ///
-    /// `POST /v1/Sims/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
-    pub fn update(&self) -> crate::WriteRequest<twilio_model::wireless::v1::Sim> {
+    /// `POST /v1/Sims/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
+    pub fn update(&self) -> writes::V1UpdateSimRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_SIM, self.path.clone());
-        request
+        writes::V1UpdateSimRequest::from_request(request)
     }
 
     /// Delete a Sim resource on your Account.
     ///
-    /// `DELETE /v1/Sims/{Sid}`: set the optional parameters on the returned request
-    /// (`.param(name, value)`), then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
-    pub fn delete(&self) -> crate::WriteRequest<()> {
+    /// `DELETE /v1/Sims/{Sid}`: set the optional parameters on the returned request,
+    /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
+    pub fn delete(&self) -> writes::V1DeleteSimRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_DELETE_SIM, self.path.clone());
-        request
+        writes::V1DeleteSimRequest::from_request(request)
     }
 }
 
@@ -910,5 +907,554 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `Granularity`.
         pub fn granularity(self, value: twilio_model::wireless::v1::AccountUsageRecordGranularity) -> Self { let x = value; self.filter("Granularity", x.as_str()) }
 
+    }
+}
+
+/// The typed request of every write of Wireless: its required parameters are the
+/// arguments of the tree's method, every optional one a setter here. Each sends through
+/// [`WriteRequest`](crate::WriteRequest).
+pub mod writes {
+    crate::write::typed_write! {
+        /// `POST /v1/Commands` (`CreateCommand`): set its optional parameters, then `.await` it.
+        V1CreateCommandRequest => twilio_model::wireless::v1::Command
+    }
+
+    impl V1CreateCommandRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::wireless::v1::Command>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The HTTP method we use to call `callback_url`. Can be: `POST` or `GET`, and the default is `POST`.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we call using the `callback_url` when the Command has finished sending, whether the command was delivered or it failed.
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `CommandMode` parameter.
+        ///
+        /// Sent as the form field `CommandMode`.
+        pub fn command_mode(self, value: twilio_model::wireless::v1::CommandCommandMode) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandMode", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// Whether to request delivery receipt from the recipient. For Commands that request delivery receipt, the Command state transitions to 'delivered' once the server has received a delivery receipt from the device. The default value is `true`.
+        ///
+        /// Sent as the form field `DeliveryReceiptRequested`.
+        pub fn delivery_receipt_requested(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DeliveryReceiptRequested", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// Whether to include the SID of the command in the message body. Can be: `none`, `start`, or `end`, and the default behavior is `none`. When sending a Command to a SIM in text mode, we can automatically include the SID of the Command in the message body, which could be used to ensure that the device does not process the same Command more than once.  A value of `start` will prepend the message with the Command SID, and `end` will append it to the end, separating the Command SID from the message body with a space. The length of the Command SID is included in the 160 character limit so the SMS body must be 128 characters or less before the Command SID is included.
+        ///
+        /// Sent as the form field `IncludeSid`.
+        pub fn include_sid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("IncludeSid", x)
+            };
+            Self(request)
+        }
+
+        /// The `sid` or `unique_name` of the [SIM](https://www.twilio.com/docs/iot/wireless/api/sim-resource) to send the Command to.
+        ///
+        /// Sent as the form field `Sim`.
+        pub fn sim(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Sim", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Commands/{Sid}` (`DeleteCommand`): set its optional parameters, then `.await` it.
+        V1DeleteCommandRequest => ()
+    }
+
+    impl V1DeleteCommandRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/RatePlans` (`CreateRatePlan`): set its optional parameters, then `.await` it.
+        V1CreateRatePlanRequest => twilio_model::wireless::v1::RatePlan
+    }
+
+    impl V1CreateRatePlanRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::wireless::v1::RatePlan>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// Whether SIMs can use GPRS/3G/4G/LTE data connectivity.
+        ///
+        /// Sent as the form field `DataEnabled`.
+        pub fn data_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The total data usage (download and upload combined) in Megabytes that the Network allows during one month on the home network (T-Mobile USA). The metering period begins the day of activation and ends on the same day in the following month. Can be up to 2TB and the default value is `1000`.
+        ///
+        /// Sent as the form field `DataLimit`.
+        pub fn data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// The `DataLimitStrategy` parameter.
+        ///
+        /// Sent as the form field `DataLimitStrategy`.
+        pub fn data_limit_strategy(
+            self,
+            value: twilio_model::wireless::v1::RatePlanDataLimitStrategy,
+        ) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataLimitStrategy", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The model used to meter data usage. Can be: `payg` and `quota-1`, `quota-10`, and `quota-50`. Learn more about the available [data metering models](https://www.twilio.com/docs/iot/wireless/api/rateplan-resource#payg-vs-quota-data-plans).
+        ///
+        /// Sent as the form field `DataMetering`.
+        pub fn data_metering(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("DataMetering", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It does not have to be unique.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The list of services that SIMs capable of using GPRS/3G/4G/LTE data connectivity can use outside of the United States. Can contain: `data` and `messaging`.
+        ///
+        /// Sent as the form field `InternationalRoaming`.
+        pub fn international_roaming(self, value: impl IntoIterator<Item = String>) -> Self {
+            let request = self.0;
+            let mut request = request;
+            for x in value {
+                request = request.param("InternationalRoaming", x);
+            }
+            Self(request)
+        }
+
+        /// The total data usage (download and upload combined) in Megabytes that the Network allows during one month when roaming outside the United States. Can be up to 2TB.
+        ///
+        /// Sent as the form field `InternationalRoamingDataLimit`.
+        pub fn international_roaming_data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("InternationalRoamingDataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether SIMs can make, send, and receive SMS using [Commands](https://www.twilio.com/docs/iot/wireless/api/command-resource).
+        ///
+        /// Sent as the form field `MessagingEnabled`.
+        pub fn messaging_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("MessagingEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// The total data usage (download and upload combined) in Megabytes that the Network allows during one month on non-home networks in the United States. The metering period begins the day of activation and ends on the same day in the following month. Can be up to 2TB. See [national roaming](https://www.twilio.com/docs/iot/wireless/api/rateplan-resource#national-roaming) for more info.
+        ///
+        /// Sent as the form field `NationalRoamingDataLimit`.
+        pub fn national_roaming_data_limit(self, value: i64) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NationalRoamingDataLimit", x.to_string())
+            };
+            Self(request)
+        }
+
+        /// Whether SIMs can roam on networks other than the home network (T-Mobile USA) in the United States. See [national roaming](https://www.twilio.com/docs/iot/wireless/api/rateplan-resource#national-roaming).
+        ///
+        /// Sent as the form field `NationalRoamingEnabled`.
+        pub fn national_roaming_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("NationalRoamingEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `VoiceEnabled`.
+        pub fn voice_enabled(self, value: bool) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceEnabled", if x { "true" } else { "false" })
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/RatePlans/{Sid}` (`UpdateRatePlan`): set its optional parameters, then `.await` it.
+        V1UpdateRatePlanRequest => twilio_model::wireless::v1::RatePlan
+    }
+
+    impl V1UpdateRatePlanRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::wireless::v1::RatePlan>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the resource. It does not have to be unique.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the resource's `sid` in the URL to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/RatePlans/{Sid}` (`DeleteRatePlan`): set its optional parameters, then `.await` it.
+        V1DeleteRatePlanRequest => ()
+    }
+
+    impl V1DeleteRatePlanRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `POST /v1/Sims/{Sid}` (`UpdateSim`): set its optional parameters, then `.await` it.
+        V1UpdateSimRequest => twilio_model::wireless::v1::Sim
+    }
+
+    impl V1UpdateSimRequest {
+        pub(crate) fn from_request(
+            request: crate::WriteRequest<twilio_model::wireless::v1::Sim>,
+        ) -> Self {
+            Self(request)
+        }
+
+        /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) to which the Sim resource should belong. The Account SID can only be that of the requesting Account or that of a [Subaccount](https://www.twilio.com/docs/iam/api/subaccounts) of the requesting Account. Only valid when the Sim resource's status is `new`. For more information, see the [Move SIMs between Subaccounts documentation](https://www.twilio.com/docs/iot/wireless/api/sim-resource#move-sims-between-subaccounts).
+        ///
+        /// Sent as the form field `AccountSid`.
+        pub fn account_sid(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("AccountSid", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `callback_url`. Can be: `POST` or `GET`. The default is `POST`.
+        ///
+        /// Sent as the form field `CallbackMethod`.
+        pub fn callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `callback_url` when the SIM has finished updating. When the SIM transitions from `new` to `ready` or from any status to `deactivated`, we call this URL when the status changes to an intermediate status (`ready` or `deactivated`) and again when the status changes to its final status (`active` or `canceled`).
+        ///
+        /// Sent as the form field `CallbackUrl`.
+        pub fn callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `commands_callback_url`. Can be: `POST` or `GET`. The default is `POST`.
+        ///
+        /// Sent as the form field `CommandsCallbackMethod`.
+        pub fn commands_callback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandsCallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `commands_callback_method` when the SIM sends a [Command](https://www.twilio.com/docs/iot/wireless/api/command-resource). Your server should respond with an HTTP status code in the 200 range; any response body is ignored.
+        ///
+        /// Sent as the form field `CommandsCallbackUrl`.
+        pub fn commands_callback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("CommandsCallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// A descriptive string that you create to describe the Sim resource. It does not need to be unique.
+        ///
+        /// Sent as the form field `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("FriendlyName", x)
+            };
+            Self(request)
+        }
+
+        /// The SID or unique name of the [RatePlan resource](https://www.twilio.com/docs/iot/wireless/api/rateplan-resource) to which the Sim resource should be assigned.
+        ///
+        /// Sent as the form field `RatePlan`.
+        pub fn rate_plan(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("RatePlan", x)
+            };
+            Self(request)
+        }
+
+        /// The `ResetStatus` parameter.
+        ///
+        /// Sent as the form field `ResetStatus`.
+        pub fn reset_status(self, value: twilio_model::wireless::v1::SimResetStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("ResetStatus", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `sms_fallback_url`. Can be: `GET` or `POST`. Default is `POST`.
+        ///
+        /// Sent as the form field `SmsFallbackMethod`.
+        pub fn sms_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `sms_fallback_method` when an error occurs while retrieving or executing the TwiML requested from `sms_url`.
+        ///
+        /// Sent as the form field `SmsFallbackUrl`.
+        pub fn sms_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The HTTP method we should use to call `sms_url`. Can be: `GET` or `POST`. Default is `POST`.
+        ///
+        /// Sent as the form field `SmsMethod`.
+        pub fn sms_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsMethod", x)
+            };
+            Self(request)
+        }
+
+        /// The URL we should call using the `sms_method` when the SIM-connected device sends an SMS message that is not a [Command](https://www.twilio.com/docs/iot/wireless/api/command-resource).
+        ///
+        /// Sent as the form field `SmsUrl`.
+        pub fn sms_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("SmsUrl", x)
+            };
+            Self(request)
+        }
+
+        /// The `Status` parameter.
+        ///
+        /// Sent as the form field `Status`.
+        pub fn status(self, value: twilio_model::wireless::v1::SimStatus) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("Status", x.as_str())
+            };
+            Self(request)
+        }
+
+        /// An application-defined string that uniquely identifies the resource. It can be used in place of the `sid` in the URL path to address the resource.
+        ///
+        /// Sent as the form field `UniqueName`.
+        pub fn unique_name(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("UniqueName", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `VoiceFallbackMethod`.
+        pub fn voice_fallback_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `VoiceFallbackUrl`.
+        pub fn voice_fallback_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceFallbackUrl", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `VoiceMethod`.
+        pub fn voice_method(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceMethod", x)
+            };
+            Self(request)
+        }
+
+        /// Deprecated.
+        ///
+        /// Sent as the form field `VoiceUrl`.
+        pub fn voice_url(self, value: impl Into<String>) -> Self {
+            let request = self.0;
+            let request = {
+                let x = value;
+                request.param("VoiceUrl", x)
+            };
+            Self(request)
+        }
+    }
+
+    crate::write::typed_write! {
+        /// `DELETE /v1/Sims/{Sid}` (`DeleteSim`): set its optional parameters, then `.await` it.
+        V1DeleteSimRequest => ()
+    }
+
+    impl V1DeleteSimRequest {
+        pub(crate) fn from_request(request: crate::WriteRequest<()>) -> Self {
+            Self(request)
+        }
     }
 }

@@ -18,7 +18,8 @@ fn host() {
 /// `POST /v1/AuthTokens/Promote`
 #[test]
 fn v1_update_auth_token_promotion() {
-    let request = client().accounts().v1().auth_tokens().promote().update();
+    let typed = client().accounts().v1().auth_tokens().promote().update();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAuthTokenPromotion");
     assert_eq!(operation.method, http::Method::POST);
@@ -29,12 +30,18 @@ fn v1_update_auth_token_promotion() {
     assert_eq!(path(&uri), "/v1/AuthTokens/Promote");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/AuthTokens/Secondary`
 #[test]
 fn v1_create_secondary_auth_token() {
-    let request = client().accounts().v1().auth_tokens().secondary().create();
+    let typed = client().accounts().v1().auth_tokens().secondary().create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSecondaryAuthToken");
     assert_eq!(operation.method, http::Method::POST);
@@ -45,12 +52,18 @@ fn v1_create_secondary_auth_token() {
     assert_eq!(path(&uri), "/v1/AuthTokens/Secondary");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/AuthTokens/Secondary`
 #[test]
 fn v1_delete_secondary_auth_token() {
-    let request = client().accounts().v1().auth_tokens().secondary().delete();
+    let typed = client().accounts().v1().auth_tokens().secondary().delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSecondaryAuthToken");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -61,15 +74,21 @@ fn v1_delete_secondary_auth_token() {
     assert_eq!(path(&uri), "/v1/AuthTokens/Secondary");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Consents/Bulk`
 #[test]
 fn v1_create_bulk_consents() {
-    let request = client().accounts().v1().consents().bulk().create([
+    let typed = client().accounts().v1().consents().bulk().create([
         r#"{"a": [1, "x"]}"#.to_owned(),
         r#"{"a": [1, "x"]}"#.to_owned(),
     ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkConsents");
     assert_eq!(operation.method, http::Method::POST);
@@ -90,15 +109,21 @@ fn v1_create_bulk_consents() {
             ("Items".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Contacts/Bulk`
 #[test]
 fn v1_create_bulk_contacts() {
-    let request = client().accounts().v1().contacts().bulk().create([
+    let typed = client().accounts().v1().contacts().bulk().create([
         r#"{"a": [1, "x"]}"#.to_owned(),
         r#"{"a": [1, "x"]}"#.to_owned(),
     ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkContacts");
     assert_eq!(operation.method, http::Method::POST);
@@ -119,6 +144,11 @@ fn v1_create_bulk_contacts() {
             ("Items".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/AWS`
@@ -139,12 +169,15 @@ fn v1_list_credential_aws() {
 /// `POST /v1/Credentials/AWS`
 #[test]
 fn v1_create_credential_aws() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .aws()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .account_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredentialAws");
     assert_eq!(operation.method, http::Method::POST);
@@ -160,11 +193,26 @@ fn v1_create_credential_aws() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Credentials".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Credentials".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/AWS/{Sid}`
@@ -193,12 +241,14 @@ fn v1_fetch_credential_aws() {
 /// `POST /v1/Credentials/AWS/{Sid}`
 #[test]
 fn v1_update_credential_aws() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .aws_item("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredentialAws");
     assert_eq!(operation.method, http::Method::POST);
@@ -215,18 +265,30 @@ fn v1_update_credential_aws() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Credentials/AWS/{Sid}`
 #[test]
 fn v1_delete_credential_aws() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .aws_item("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredentialAws");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -240,6 +302,11 @@ fn v1_delete_credential_aws() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/PublicKeys`
@@ -260,12 +327,15 @@ fn v1_list_credential_public_key() {
 /// `POST /v1/Credentials/PublicKeys`
 #[test]
 fn v1_create_credential_public_key() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .public_keys()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .account_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredentialPublicKey");
     assert_eq!(operation.method, http::Method::POST);
@@ -281,11 +351,26 @@ fn v1_create_credential_public_key() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "PublicKey".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "PublicKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/PublicKeys/{Sid}`
@@ -314,12 +399,14 @@ fn v1_fetch_credential_public_key() {
 /// `POST /v1/Credentials/PublicKeys/{Sid}`
 #[test]
 fn v1_update_credential_public_key() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .public_key("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredentialPublicKey");
     assert_eq!(operation.method, http::Method::POST);
@@ -336,18 +423,30 @@ fn v1_update_credential_public_key() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Credentials/PublicKeys/{Sid}`
 #[test]
 fn v1_delete_credential_public_key() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .credentials()
         .public_key("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredentialPublicKey");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -361,6 +460,11 @@ fn v1_delete_credential_public_key() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Messaging/GeoPermissions`
@@ -386,7 +490,7 @@ fn v1_fetch_messaging_geopermissions() {
 /// `PATCH /v1/Messaging/GeoPermissions`
 #[test]
 fn v1_update_messaging_geopermissions() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .messaging()
@@ -395,6 +499,7 @@ fn v1_update_messaging_geopermissions() {
             r#"{"a": [1, "x"]}"#.to_owned(),
             r#"{"a": [1, "x"]}"#.to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMessagingGeopermissions");
     assert_eq!(operation.method, http::Method::PATCH);
@@ -415,6 +520,11 @@ fn v1_update_messaging_geopermissions() {
             ("Permissions".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SafeList/Numbers`
@@ -435,12 +545,13 @@ fn v1_fetch_safelist() {
 /// `POST /v1/SafeList/Numbers`
 #[test]
 fn v1_create_safelist() {
-    let request = client()
+    let typed = client()
         .accounts()
         .v1()
         .safe_list()
         .numbers()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSafelist");
     assert_eq!(operation.method, http::Method::POST);
@@ -461,12 +572,24 @@ fn v1_create_safelist() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/SafeList/Numbers`
 #[test]
 fn v1_delete_safelist() {
-    let request = client().accounts().v1().safe_list().numbers().delete();
+    let typed = client()
+        .accounts()
+        .v1()
+        .safe_list()
+        .numbers()
+        .delete()
+        .phone_number("a b&c");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSafelist");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -475,6 +598,14 @@ fn v1_delete_safelist() {
     assert!(operation.retry.is_idempotent());
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/SafeList/Numbers");
-    assert_eq!(query(&uri), sorted(vec![]));
+    assert_eq!(
+        query(&uri),
+        sorted(vec![("PhoneNumber".to_owned(), ("a b&c").to_owned())])
+    );
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

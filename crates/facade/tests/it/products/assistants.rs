@@ -36,11 +36,12 @@ fn v1_list_assistants() {
 /// `POST /v1/Assistants`
 #[test]
 fn v1_create_assistant() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistants()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAssistant");
     assert_eq!(operation.method, http::Method::POST);
@@ -54,6 +55,11 @@ fn v1_create_assistant() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Assistants/{id}`
@@ -74,11 +80,12 @@ fn v1_fetch_assistant() {
 /// `PUT /v1/Assistants/{id}`
 #[test]
 fn v1_update_assistant() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAssistant");
     assert_eq!(operation.method, http::Method::PUT);
@@ -92,12 +99,18 @@ fn v1_update_assistant() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Assistants/{id}`
 #[test]
 fn v1_delete_assistant() {
-    let request = client().assistants().v1().assistant("a b/c").delete();
+    let typed = client().assistants().v1().assistant("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAssistant");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -108,6 +121,11 @@ fn v1_delete_assistant() {
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Assistants/{id}/Feedbacks`
@@ -133,12 +151,13 @@ fn v1_list_feedback() {
 /// `POST /v1/Assistants/{id}/Feedbacks`
 #[test]
 fn v1_create_feedback() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .feedbacks()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFeedback");
     assert_eq!(operation.method, http::Method::POST);
@@ -152,6 +171,11 @@ fn v1_create_feedback() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Assistants/{assistantId}/Knowledge`
@@ -177,12 +201,13 @@ fn v1_list_knowledge_by_assistant() {
 /// `POST /v1/Assistants/{assistantId}/Knowledge/{id}`
 #[test]
 fn v1_create_assistant_knowledge_attachment() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .knowledge_item("a b/c")
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAssistantKnowledgeAttachment");
     assert_eq!(operation.method, http::Method::POST);
@@ -196,17 +221,23 @@ fn v1_create_assistant_knowledge_attachment() {
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Knowledge/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Assistants/{assistantId}/Knowledge/{id}`
 #[test]
 fn v1_delete_assistant_knowledge_attachment() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .knowledge_item("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAssistantKnowledgeAttachment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -220,17 +251,23 @@ fn v1_delete_assistant_knowledge_attachment() {
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Knowledge/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Assistants/{id}/Messages`
 #[test]
 fn v1_create_message() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .messages()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -244,6 +281,11 @@ fn v1_create_message() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Assistants/{assistantId}/Tools`
@@ -264,12 +306,13 @@ fn v1_list_tools_by_assistant() {
 /// `POST /v1/Assistants/{assistantId}/Tools/{id}`
 #[test]
 fn v1_create_assistant_tool_attachment() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .tool("a b/c")
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAssistantToolAttachment");
     assert_eq!(operation.method, http::Method::POST);
@@ -280,17 +323,23 @@ fn v1_create_assistant_tool_attachment() {
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Tools/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Assistants/{assistantId}/Tools/{id}`
 #[test]
 fn v1_delete_assistant_tool_attachment() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .assistant("a b/c")
         .tool("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAssistantToolAttachment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -301,6 +350,11 @@ fn v1_delete_assistant_tool_attachment() {
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Tools/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Knowledge`
@@ -321,11 +375,12 @@ fn v1_list_knowledge() {
 /// `POST /v1/Knowledge`
 #[test]
 fn v1_create_knowledge() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .knowledge()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateKnowledge");
     assert_eq!(operation.method, http::Method::POST);
@@ -339,6 +394,11 @@ fn v1_create_knowledge() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Knowledge/{id}`
@@ -359,11 +419,12 @@ fn v1_fetch_knowledge() {
 /// `PUT /v1/Knowledge/{id}`
 #[test]
 fn v1_update_knowledge() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .knowledge_item("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateKnowledge");
     assert_eq!(operation.method, http::Method::PUT);
@@ -377,12 +438,18 @@ fn v1_update_knowledge() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Knowledge/{id}`
 #[test]
 fn v1_delete_knowledge() {
-    let request = client().assistants().v1().knowledge_item("a b/c").delete();
+    let typed = client().assistants().v1().knowledge_item("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteKnowledge");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -393,6 +460,11 @@ fn v1_delete_knowledge() {
     assert_eq!(path(&uri), "/v1/Knowledge/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Knowledge/{id}/Chunks`
@@ -518,11 +590,12 @@ fn v1_list_tools() {
 /// `POST /v1/Tools`
 #[test]
 fn v1_create_tool() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .tools()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTool");
     assert_eq!(operation.method, http::Method::POST);
@@ -536,6 +609,11 @@ fn v1_create_tool() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Tools/{id}`
@@ -556,11 +634,12 @@ fn v1_fetch_tool() {
 /// `PUT /v1/Tools/{id}`
 #[test]
 fn v1_update_tool() {
-    let request = client()
+    let typed = client()
         .assistants()
         .v1()
         .tool("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTool");
     assert_eq!(operation.method, http::Method::PUT);
@@ -574,12 +653,18 @@ fn v1_update_tool() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Tools/{id}`
 #[test]
 fn v1_delete_tool() {
-    let request = client().assistants().v1().tool("a b/c").delete();
+    let typed = client().assistants().v1().tool("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTool");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -590,4 +675,9 @@ fn v1_delete_tool() {
     assert_eq!(path(&uri), "/v1/Tools/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -44,12 +44,13 @@ fn v1_fetch_job() {
 /// `DELETE /v1/Exports/Jobs/{JobSid}`
 #[test]
 fn v1_delete_job() {
-    let request = client()
+    let typed = client()
         .bulkexports()
         .v1()
         .exports()
         .job("JS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteJob");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -63,6 +64,11 @@ fn v1_delete_job() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Exports/{ResourceType}`
@@ -103,12 +109,16 @@ fn v1_fetch_export_configuration() {
 /// `POST /v1/Exports/{ResourceType}/Configuration`
 #[test]
 fn v1_update_export_configuration() {
-    let request = client()
+    let typed = client()
         .bulkexports()
         .v1()
         .export("a b/c")
         .configuration()
-        .update();
+        .update()
+        .enabled(false)
+        .webhook_method("Hi & bye = 100% #1 😀\n日本")
+        .webhook_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateExportConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -122,7 +132,25 @@ fn v1_update_export_configuration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "WebhookMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Exports/{ResourceType}/Days`
@@ -178,11 +206,20 @@ fn v1_list_export_custom_job() {
 /// `POST /v1/Exports/{ResourceType}/Jobs`
 #[test]
 fn v1_create_export_custom_job() {
-    let request = client().bulkexports().v1().export("a b/c").jobs().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .bulkexports()
+        .v1()
+        .export("a b/c")
+        .jobs()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .webhook_method("Hi & bye = 100% #1 😀\n日本")
+        .webhook_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateExportCustomJob");
     assert_eq!(operation.method, http::Method::POST);
@@ -210,7 +247,24 @@ fn v1_create_export_custom_job() {
             (
                 "StartDay".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

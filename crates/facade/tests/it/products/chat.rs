@@ -33,11 +33,18 @@ fn v1_list_credential() {
 /// `POST /v1/Credentials`
 #[test]
 fn v1_create_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .credentials()
-        .create(twilio_model::chat::v1::CredentialPushService::KNOWN[0].clone());
+        .create(twilio_model::chat::v1::CredentialPushService::KNOWN[0].clone())
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -53,11 +60,39 @@ fn v1_create_credential() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            (twilio_model::chat::v1::CredentialPushService::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v1::CredentialPushService::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/{Sid}`
@@ -85,11 +120,18 @@ fn v1_fetch_credential() {
 /// `POST /v1/Credentials/{Sid}`
 #[test]
 fn v1_update_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -106,17 +148,48 @@ fn v1_update_credential() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Credentials/{Sid}`
 #[test]
 fn v1_delete_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredential");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -130,6 +203,11 @@ fn v1_delete_credential() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services`
@@ -150,11 +228,12 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .services()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -175,6 +254,11 @@ fn v1_create_service() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -202,11 +286,69 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .consumption_report_interval(-7)
+        .default_channel_creator_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_channel_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_service_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .limits_channel_members(-7)
+        .limits_user_channels(-7)
+        .notifications_added_to_channel_enabled(false)
+        .notifications_added_to_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_invited_to_channel_enabled(false)
+        .notifications_invited_to_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_new_message_enabled(false)
+        .notifications_new_message_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_removed_from_channel_enabled(false)
+        .notifications_removed_from_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .post_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .pre_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .reachability_enabled(false)
+        .read_status_enabled(false)
+        .typing_indicator_timeout(-7)
+        .webhook_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .webhook_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_add_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_add_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_added_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_added_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_destroy_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_destroy_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_destroyed_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_destroyed_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_update_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_update_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_updated_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_channel_updated_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_add_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_add_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_added_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_added_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_remove_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_remove_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_removed_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_member_removed_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_remove_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_remove_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_removed_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_removed_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_send_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_send_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_sent_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_sent_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_update_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_update_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_updated_method("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_on_message_updated_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -223,17 +365,229 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("ConsumptionReportInterval".to_owned(), ("-7").to_owned()),
+            (
+                "DefaultChannelCreatorRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultChannelRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultServiceRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Limits.ChannelMembers".to_owned(), ("-7").to_owned()),
+            ("Limits.UserChannels".to_owned(), ("-7").to_owned()),
+            (
+                "Notifications.AddedToChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.AddedToChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.InvitedToChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.InvitedToChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.NewMessage.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.NewMessage.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.RemovedFromChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.RemovedFromChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PostWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PreWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("ReachabilityEnabled".to_owned(), ("false").to_owned()),
+            ("ReadStatusEnabled".to_owned(), ("false").to_owned()),
+            ("TypingIndicatorTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelAdd.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelAdd.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelAdded.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelAdded.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelDestroy.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelDestroy.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelDestroyed.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelDestroyed.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelUpdate.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelUpdate.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelUpdated.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnChannelUpdated.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberAdd.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberAdd.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberAdded.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberAdded.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberRemove.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberRemove.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberRemoved.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMemberRemoved.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageRemove.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageRemove.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageRemoved.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageRemoved.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageSend.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageSend.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageSent.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageSent.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageUpdate.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageUpdate.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageUpdated.Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Webhooks.OnMessageUpdated.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -247,6 +601,11 @@ fn v1_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels`
@@ -275,12 +634,17 @@ fn v1_list_channel() {
 /// `POST /v1/Services/{ServiceSid}/Channels`
 #[test]
 fn v1_create_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channels()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .r#type(twilio_model::chat::v1::ChannelChannelType::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -297,7 +661,32 @@ fn v1_create_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v1::ChannelChannelType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{Sid}`
@@ -326,12 +715,16 @@ fn v1_fetch_channel() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{Sid}`
 #[test]
 fn v1_update_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -348,18 +741,40 @@ fn v1_update_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Channels/{Sid}`
 #[test]
 fn v1_delete_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -373,6 +788,11 @@ fn v1_delete_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`
@@ -405,13 +825,15 @@ fn v1_list_invite() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`
 #[test]
 fn v1_create_invite() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .invites()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInvite");
     assert_eq!(operation.method, http::Method::POST);
@@ -433,11 +855,22 @@ fn v1_create_invite() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`
@@ -470,13 +903,14 @@ fn v1_fetch_invite() {
 /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`
 #[test]
 fn v1_delete_invite() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .invite("IN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInvite");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -493,6 +927,11 @@ fn v1_delete_invite() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`
@@ -525,13 +964,15 @@ fn v1_list_member() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`
 #[test]
 fn v1_create_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .members()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMember");
     assert_eq!(operation.method, http::Method::POST);
@@ -553,11 +994,22 @@ fn v1_create_member() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
@@ -590,13 +1042,16 @@ fn v1_fetch_member() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
 #[test]
 fn v1_update_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .member("MB0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .last_consumed_message_index(-7)
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMember");
     assert_eq!(operation.method, http::Method::POST);
@@ -616,19 +1071,34 @@ fn v1_update_member() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("LastConsumedMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
 #[test]
 fn v1_delete_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .member("MB0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMember");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -645,6 +1115,11 @@ fn v1_delete_member() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`
@@ -677,13 +1152,16 @@ fn v1_list_message() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`
 #[test]
 fn v1_create_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .messages()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .from("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -705,11 +1183,26 @@ fn v1_create_message() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Body".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
@@ -742,13 +1235,16 @@ fn v1_fetch_message() {
 /// `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
 #[test]
 fn v1_update_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -768,19 +1264,37 @@ fn v1_update_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
 #[test]
 fn v1_delete_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMessage");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -797,6 +1311,11 @@ fn v1_delete_message() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Roles`
@@ -825,7 +1344,7 @@ fn v1_list_role() {
 /// `POST /v1/Services/{ServiceSid}/Roles`
 #[test]
 fn v1_create_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -838,6 +1357,7 @@ fn v1_create_role() {
             ],
             twilio_model::chat::v1::RoleRoleType::KNOWN[0].clone(),
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -875,6 +1395,11 @@ fn v1_create_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Roles/{Sid}`
@@ -903,7 +1428,7 @@ fn v1_fetch_role() {
 /// `POST /v1/Services/{ServiceSid}/Roles/{Sid}`
 #[test]
 fn v1_update_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -912,6 +1437,7 @@ fn v1_update_role() {
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -941,17 +1467,23 @@ fn v1_update_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Roles/{Sid}`
 #[test]
 fn v1_delete_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .role("RL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRole");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -965,6 +1497,11 @@ fn v1_delete_role() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Users`
@@ -993,12 +1530,16 @@ fn v1_list_user() {
 /// `POST /v1/Services/{ServiceSid}/Users`
 #[test]
 fn v1_create_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .users()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -1017,11 +1558,30 @@ fn v1_create_user() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Users/{Sid}`
@@ -1050,12 +1610,16 @@ fn v1_fetch_user() {
 /// `POST /v1/Services/{ServiceSid}/Users/{Sid}`
 #[test]
 fn v1_update_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -1072,18 +1636,40 @@ fn v1_update_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Users/{Sid}`
 #[test]
 fn v1_delete_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1097,6 +1683,11 @@ fn v1_delete_user() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels`
@@ -1144,11 +1735,18 @@ fn v2_list_credential() {
 /// `POST /v2/Credentials`
 #[test]
 fn v2_create_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .credentials()
-        .create(twilio_model::chat::v2::CredentialPushService::KNOWN[0].clone());
+        .create(twilio_model::chat::v2::CredentialPushService::KNOWN[0].clone())
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -1164,11 +1762,39 @@ fn v2_create_credential() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            (twilio_model::chat::v2::CredentialPushService::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v2::CredentialPushService::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Credentials/{Sid}`
@@ -1196,11 +1822,18 @@ fn v2_fetch_credential() {
 /// `POST /v2/Credentials/{Sid}`
 #[test]
 fn v2_update_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -1217,17 +1850,48 @@ fn v2_update_credential() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Credentials/{Sid}`
 #[test]
 fn v2_delete_credential() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredential");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1241,6 +1905,11 @@ fn v2_delete_credential() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services`
@@ -1261,11 +1930,12 @@ fn v2_list_service() {
 /// `POST /v2/Services`
 #[test]
 fn v2_create_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .services()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -1286,6 +1956,11 @@ fn v2_create_service() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{Sid}`
@@ -1313,11 +1988,46 @@ fn v2_fetch_service() {
 /// `POST /v2/Services/{Sid}`
 #[test]
 fn v2_update_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .consumption_report_interval(-7)
+        .default_channel_creator_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_channel_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_service_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .limits_channel_members(-7)
+        .limits_user_channels(-7)
+        .media_compatibility_message("Hi & bye = 100% #1 😀\n日本")
+        .notifications_added_to_channel_enabled(false)
+        .notifications_added_to_channel_sound("Hi & bye = 100% #1 😀\n日本")
+        .notifications_added_to_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_invited_to_channel_enabled(false)
+        .notifications_invited_to_channel_sound("Hi & bye = 100% #1 😀\n日本")
+        .notifications_invited_to_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_log_enabled(false)
+        .notifications_new_message_badge_count_enabled(false)
+        .notifications_new_message_enabled(false)
+        .notifications_new_message_sound("Hi & bye = 100% #1 😀\n日本")
+        .notifications_new_message_template("Hi & bye = 100% #1 😀\n日本")
+        .notifications_removed_from_channel_enabled(false)
+        .notifications_removed_from_channel_sound("Hi & bye = 100% #1 😀\n日本")
+        .notifications_removed_from_channel_template("Hi & bye = 100% #1 😀\n日本")
+        .post_webhook_retry_count(-7)
+        .post_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .pre_webhook_retry_count(-7)
+        .pre_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .reachability_enabled(false)
+        .read_status_enabled(false)
+        .typing_indicator_timeout(-7)
+        .webhook_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .webhook_method("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -1334,17 +2044,128 @@ fn v2_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("ConsumptionReportInterval".to_owned(), ("-7").to_owned()),
+            (
+                "DefaultChannelCreatorRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultChannelRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultServiceRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Limits.ChannelMembers".to_owned(), ("-7").to_owned()),
+            ("Limits.UserChannels".to_owned(), ("-7").to_owned()),
+            (
+                "Media.CompatibilityMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.AddedToChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.AddedToChannel.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.AddedToChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.InvitedToChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.InvitedToChannel.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.InvitedToChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Notifications.LogEnabled".to_owned(), ("false").to_owned()),
+            (
+                "Notifications.NewMessage.BadgeCountEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.NewMessage.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.NewMessage.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.NewMessage.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.RemovedFromChannel.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Notifications.RemovedFromChannel.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Notifications.RemovedFromChannel.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("PostWebhookRetryCount".to_owned(), ("-7").to_owned()),
+            (
+                "PostWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("PreWebhookRetryCount".to_owned(), ("-7").to_owned()),
+            (
+                "PreWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("ReachabilityEnabled".to_owned(), ("false").to_owned()),
+            ("ReadStatusEnabled".to_owned(), ("false").to_owned()),
+            ("TypingIndicatorTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{Sid}`
 #[test]
 fn v2_delete_service() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1358,6 +2179,11 @@ fn v2_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Bindings`
@@ -1409,12 +2235,13 @@ fn v2_fetch_binding() {
 /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`
 #[test]
 fn v2_delete_binding() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .binding("BS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteBinding");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1428,6 +2255,11 @@ fn v2_delete_binding() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels`
@@ -1456,12 +2288,21 @@ fn v2_list_channel() {
 /// `POST /v2/Services/{ServiceSid}/Channels`
 #[test]
 fn v2_create_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channels()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .created_by("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .r#type(twilio_model::chat::v2::ChannelChannelType::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -1478,7 +2319,44 @@ fn v2_create_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CreatedBy".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v2::ChannelChannelType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}`
@@ -1507,12 +2385,20 @@ fn v2_fetch_channel() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}`
 #[test]
 fn v2_update_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .created_by("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -1529,18 +2415,53 @@ fn v2_update_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CreatedBy".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}`
 #[test]
 fn v2_delete_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1554,6 +2475,11 @@ fn v2_delete_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`
@@ -1586,13 +2512,15 @@ fn v2_list_invite() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`
 #[test]
 fn v2_create_invite() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .invites()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInvite");
     assert_eq!(operation.method, http::Method::POST);
@@ -1614,11 +2542,22 @@ fn v2_create_invite() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`
@@ -1651,13 +2590,14 @@ fn v2_fetch_invite() {
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`
 #[test]
 fn v2_delete_invite() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .invite("IN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInvite");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1674,6 +2614,11 @@ fn v2_delete_invite() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`
@@ -1706,13 +2651,21 @@ fn v2_list_member() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`
 #[test]
 fn v2_create_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .members()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .last_consumed_message_index(-7)
+        .last_consumption_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMember");
     assert_eq!(operation.method, http::Method::POST);
@@ -1734,11 +2687,39 @@ fn v2_create_member() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LastConsumedMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastConsumptionTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
@@ -1771,13 +2752,21 @@ fn v2_fetch_member() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
 #[test]
 fn v2_update_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .member("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .last_consumed_message_index(-7)
+        .last_consumption_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMember");
     assert_eq!(operation.method, http::Method::POST);
@@ -1797,19 +2786,51 @@ fn v2_update_member() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LastConsumedMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastConsumptionTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`
 #[test]
 fn v2_delete_member() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .member("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMember");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1826,6 +2847,11 @@ fn v2_delete_member() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`
@@ -1858,13 +2884,22 @@ fn v2_list_message() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`
 #[test]
 fn v2_create_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .messages()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .from("Hi & bye = 100% #1 😀\n日本")
+        .last_updated_by("Hi & bye = 100% #1 😀\n日本")
+        .media_sid("ME0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -1884,7 +2919,44 @@ fn v2_create_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "LastUpdatedBy".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaSid".to_owned(),
+                ("ME0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
@@ -1917,13 +2989,21 @@ fn v2_fetch_message() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
 #[test]
 fn v2_update_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .from("Hi & bye = 100% #1 😀\n日本")
+        .last_updated_by("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -1943,19 +3023,54 @@ fn v2_update_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "LastUpdatedBy".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`
 #[test]
 fn v2_delete_message() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMessage");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1972,6 +3087,11 @@ fn v2_delete_message() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`
@@ -2004,13 +3124,26 @@ fn v2_list_channel_webhook() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`
 #[test]
 fn v2_create_channel_webhook() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .webhooks()
-        .create(twilio_model::chat::v2::ChannelWebhookType::KNOWN[0].clone());
+        .create(twilio_model::chat::v2::ChannelWebhookType::KNOWN[0].clone())
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(twilio_model::chat::v2::ChannelWebhookMethod::KNOWN[0].clone())
+        .configuration_retry_count(-7)
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannelWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -2032,11 +3165,47 @@ fn v2_create_channel_webhook() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            (twilio_model::chat::v2::ChannelWebhookType::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v2::ChannelWebhookType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::chat::v2::ChannelWebhookMethod::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Configuration.RetryCount".to_owned(), ("-7").to_owned()),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`
@@ -2069,13 +3238,26 @@ fn v2_fetch_channel_webhook() {
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`
 #[test]
 fn v2_update_channel_webhook() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(twilio_model::chat::v2::ChannelWebhookMethod::KNOWN[0].clone())
+        .configuration_retry_count(-7)
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannelWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -2095,19 +3277,58 @@ fn v2_update_channel_webhook() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::chat::v2::ChannelWebhookMethod::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Configuration.RetryCount".to_owned(), ("-7").to_owned()),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`
 #[test]
 fn v2_delete_channel_webhook() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannelWebhook");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2124,6 +3345,11 @@ fn v2_delete_channel_webhook() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Roles`
@@ -2152,7 +3378,7 @@ fn v2_list_role() {
 /// `POST /v2/Services/{ServiceSid}/Roles`
 #[test]
 fn v2_create_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -2165,6 +3391,7 @@ fn v2_create_role() {
             ],
             twilio_model::chat::v2::RoleRoleType::KNOWN[0].clone(),
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -2202,6 +3429,11 @@ fn v2_create_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Roles/{Sid}`
@@ -2230,7 +3462,7 @@ fn v2_fetch_role() {
 /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}`
 #[test]
 fn v2_update_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -2239,6 +3471,7 @@ fn v2_update_role() {
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -2268,17 +3501,23 @@ fn v2_update_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}`
 #[test]
 fn v2_delete_role() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .role("RL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRole");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2292,6 +3531,11 @@ fn v2_delete_role() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users`
@@ -2320,12 +3564,17 @@ fn v2_list_user() {
 /// `POST /v2/Services/{ServiceSid}/Users`
 #[test]
 fn v2_create_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .users()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2344,11 +3593,30 @@ fn v2_create_user() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{Sid}`
@@ -2377,12 +3645,17 @@ fn v2_fetch_user() {
 /// `POST /v2/Services/{ServiceSid}/Users/{Sid}`
 #[test]
 fn v2_update_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2399,18 +3672,40 @@ fn v2_update_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}`
 #[test]
 fn v2_delete_user() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2424,6 +3719,11 @@ fn v2_delete_user() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`
@@ -2483,13 +3783,14 @@ fn v2_fetch_user_binding() {
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`
 #[test]
 fn v2_delete_user_binding() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .binding("BS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUserBinding");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2506,6 +3807,11 @@ fn v2_delete_user_binding() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`
@@ -2565,13 +3871,17 @@ fn v2_fetch_user_channel() {
 /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`
 #[test]
 fn v2_update_user_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .channel("a b/c")
-        .update();
+        .update()
+        .last_consumed_message_index(-7)
+        .last_consumption_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .notification_level(twilio_model::chat::v2::UserChannelNotificationLevel::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUserChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -2591,19 +3901,40 @@ fn v2_update_user_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("LastConsumedMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastConsumptionTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NotificationLevel".to_owned(),
+                (twilio_model::chat::v2::UserChannelNotificationLevel::KNOWN[0].as_str())
+                    .to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`
 #[test]
 fn v2_delete_user_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v2()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .channel("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUserChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2620,17 +3951,26 @@ fn v2_delete_user_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `POST /v3/Services/{ServiceSid}/Channels/{Sid}`
 #[test]
 fn v3_update_channel() {
-    let request = client()
+    let typed = client()
         .chat()
         .v3()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
-        .update();
+        .update()
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .r#type(twilio_model::chat::v3::ChannelChannelType::KNOWN[0].clone())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -2647,5 +3987,22 @@ fn v3_update_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Type".to_owned(),
+                (twilio_model::chat::v3::ChannelChannelType::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }

@@ -33,11 +33,12 @@ fn v1_list_content() {
 /// `POST /v1/Content`
 #[test]
 fn v1_create_content() {
-    let request = client()
+    let typed = client()
         .content()
         .v1()
         .content()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateContent");
     assert_eq!(operation.method, http::Method::POST);
@@ -51,6 +52,11 @@ fn v1_create_content() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Content/{Sid}`
@@ -75,11 +81,12 @@ fn v1_fetch_content() {
 /// `PUT /v1/Content/{Sid}`
 #[test]
 fn v1_update_content() {
-    let request = client()
+    let typed = client()
         .content()
         .v1()
         .content_item("HX0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateContent");
     assert_eq!(operation.method, http::Method::PUT);
@@ -93,16 +100,22 @@ fn v1_update_content() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Content/{Sid}`
 #[test]
 fn v1_delete_content() {
-    let request = client()
+    let typed = client()
         .content()
         .v1()
         .content_item("HX0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteContent");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -113,6 +126,11 @@ fn v1_delete_content() {
     assert_eq!(path(&uri), "/v1/Content/HX0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Content/{Sid}/ApprovalRequests`
@@ -141,13 +159,14 @@ fn v1_fetch_approval_fetch() {
 /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp`
 #[test]
 fn v1_create_approval_create() {
-    let request = client()
+    let typed = client()
         .content()
         .v1()
         .content_item("HX0123456789abcdef0123456789abcdef".parse().unwrap())
         .approval_requests()
         .whatsapp()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateApprovalCreate");
     assert_eq!(operation.method, http::Method::POST);
@@ -167,6 +186,11 @@ fn v1_create_approval_create() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ContentAndApprovals`

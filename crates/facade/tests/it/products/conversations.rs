@@ -36,7 +36,16 @@ fn v1_fetch_configuration() {
 /// `POST /v1/Configuration`
 #[test]
 fn v1_update_configuration() {
-    let request = client().conversations().v1().configuration().update();
+    let typed = client()
+        .conversations()
+        .v1()
+        .configuration()
+        .update()
+        .default_chat_service_sid("IS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_closed_timer("Hi & bye = 100% #1 😀\n日本")
+        .default_inactive_timer("Hi & bye = 100% #1 😀\n日本")
+        .default_messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -50,7 +59,32 @@ fn v1_update_configuration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "DefaultChatServiceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultClosedTimer".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultInactiveTimer".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultMessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Configuration/Addresses`
@@ -76,7 +110,7 @@ fn v1_list_configuration_address() {
 /// `POST /v1/Configuration/Addresses`
 #[test]
 fn v1_create_configuration_address() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .configuration()
@@ -84,7 +118,27 @@ fn v1_create_configuration_address() {
         .create(
             "Hi & bye = 100% #1 😀\n日本",
             twilio_model::conversations::v1::ConfigurationAddressType::KNOWN[0].clone(),
-        );
+        )
+        .address_country("Hi & bye = 100% #1 😀\n日本")
+        .auto_creation_conversation_service_sid(
+            "IS0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .auto_creation_enabled(false)
+        .auto_creation_studio_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .auto_creation_studio_retry_count(-7)
+        .auto_creation_type(
+            twilio_model::conversations::v1::ConfigurationAddressAutoCreationType::KNOWN[0].clone(),
+        )
+        .auto_creation_webhook_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .auto_creation_webhook_method(
+            twilio_model::conversations::v1::ConfigurationAddressMethod::KNOWN[0].clone(),
+        )
+        .auto_creation_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConfigurationAddress");
     assert_eq!(operation.method, http::Method::POST);
@@ -109,9 +163,58 @@ fn v1_create_configuration_address() {
                 "Type".to_owned(),
                 (twilio_model::conversations::v1::ConfigurationAddressType::KNOWN[0].as_str())
                     .to_owned()
+            ),
+            (
+                "AddressCountry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AutoCreation.ConversationServiceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("AutoCreation.Enabled".to_owned(), ("false").to_owned()),
+            (
+                "AutoCreation.StudioFlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AutoCreation.StudioRetryCount".to_owned(),
+                ("-7").to_owned()
+            ),
+            (
+                "AutoCreation.Type".to_owned(),
+                (twilio_model::conversations::v1::ConfigurationAddressAutoCreationType::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "AutoCreation.WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AutoCreation.WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AutoCreation.WebhookMethod".to_owned(),
+                (twilio_model::conversations::v1::ConfigurationAddressMethod::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "AutoCreation.WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Configuration/Addresses/{Sid}`
@@ -137,12 +240,31 @@ fn v1_fetch_configuration_address() {
 /// `POST /v1/Configuration/Addresses/{Sid}`
 #[test]
 fn v1_update_configuration_address() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .configuration()
         .address("a b/c")
-        .update();
+        .update()
+        .auto_creation_conversation_service_sid(
+            "IS0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .auto_creation_enabled(false)
+        .auto_creation_studio_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .auto_creation_studio_retry_count(-7)
+        .auto_creation_type(
+            twilio_model::conversations::v1::ConfigurationAddressAutoCreationType::KNOWN[0].clone(),
+        )
+        .auto_creation_webhook_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .auto_creation_webhook_method(
+            twilio_model::conversations::v1::ConfigurationAddressMethod::KNOWN[0].clone(),
+        )
+        .auto_creation_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConfigurationAddress");
     assert_eq!(operation.method, http::Method::POST);
@@ -156,18 +278,68 @@ fn v1_update_configuration_address() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AutoCreation.ConversationServiceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("AutoCreation.Enabled".to_owned(), ("false").to_owned()),
+            (
+                "AutoCreation.StudioFlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AutoCreation.StudioRetryCount".to_owned(),
+                ("-7").to_owned()
+            ),
+            (
+                "AutoCreation.Type".to_owned(),
+                (twilio_model::conversations::v1::ConfigurationAddressAutoCreationType::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "AutoCreation.WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AutoCreation.WebhookFilters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AutoCreation.WebhookMethod".to_owned(),
+                (twilio_model::conversations::v1::ConfigurationAddressMethod::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "AutoCreation.WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Configuration/Addresses/{Sid}`
 #[test]
 fn v1_delete_configuration_address() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .configuration()
         .address("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConfigurationAddress");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -178,6 +350,11 @@ fn v1_delete_configuration_address() {
     assert_eq!(path(&uri), "/v1/Configuration/Addresses/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Configuration/Webhooks`
@@ -203,12 +380,21 @@ fn v1_fetch_configuration_webhook() {
 /// `POST /v1/Configuration/Webhooks`
 #[test]
 fn v1_update_configuration_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .configuration()
         .webhooks()
-        .update();
+        .update()
+        .filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .method("Hi & bye = 100% #1 😀\n日本")
+        .post_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .pre_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .target(twilio_model::conversations::v1::ConfigurationWebhookTarget::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConfigurationWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -222,17 +408,68 @@ fn v1_update_configuration_webhook() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PostWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PreWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Target".to_owned(),
+                (twilio_model::conversations::v1::ConfigurationWebhookTarget::KNOWN[0].as_str())
+                    .to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ConversationWithParticipants`
 #[test]
 fn v1_create_conversation_with_participants() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation_with_participants()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .participant([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .state(twilio_model::conversations::v1::ConversationWithParticipantsState::KNOWN[0].clone())
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConversationWithParticipants");
     assert_eq!(operation.method, http::Method::POST);
@@ -246,7 +483,70 @@ fn v1_create_conversation_with_participants() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Participant".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Participant".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ConversationWithParticipantsState::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations`
@@ -267,7 +567,24 @@ fn v1_list_conversation() {
 /// `POST /v1/Conversations`
 #[test]
 fn v1_create_conversation() {
-    let request = client().conversations().v1().conversations().create();
+    let typed = client()
+        .conversations()
+        .v1()
+        .conversations()
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .state(twilio_model::conversations::v1::ConversationState::KNOWN[0].clone())
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -281,7 +598,60 @@ fn v1_create_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ConversationState::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{Sid}`
@@ -302,7 +672,24 @@ fn v1_fetch_conversation() {
 /// `POST /v1/Conversations/{Sid}`
 #[test]
 fn v1_update_conversation() {
-    let request = client().conversations().v1().conversation("a b/c").update();
+    let typed = client()
+        .conversations()
+        .v1()
+        .conversation("a b/c")
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .state(twilio_model::conversations::v1::ConversationState::KNOWN[0].clone())
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -316,13 +703,72 @@ fn v1_update_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ConversationState::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Conversations/{Sid}`
 #[test]
 fn v1_delete_conversation() {
-    let request = client().conversations().v1().conversation("a b/c").delete();
+    let typed = client()
+        .conversations()
+        .v1()
+        .conversation("a b/c")
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConversation");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -333,6 +779,11 @@ fn v1_delete_conversation() {
     assert_eq!(path(&uri), "/v1/Conversations/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Messages`
@@ -361,12 +812,23 @@ fn v1_list_conversation_message() {
 /// `POST /v1/Conversations/{ConversationSid}/Messages`
 #[test]
 fn v1_create_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .messages()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .author("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .content_sid("HX0123456789abcdef0123456789abcdef".parse().unwrap())
+        .content_variables("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .media_sid("ME0123456789abcdef0123456789abcdef".parse().unwrap())
+        .subject("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConversationMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -383,7 +845,52 @@ fn v1_create_conversation_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Author".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContentSid".to_owned(),
+                ("HX0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ContentVariables".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaSid".to_owned(),
+                ("ME0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Subject".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Messages/{Sid}`
@@ -415,12 +922,20 @@ fn v1_fetch_conversation_message() {
 /// `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}`
 #[test]
 fn v1_update_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .author("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .subject("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConversationMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -440,18 +955,53 @@ fn v1_update_conversation_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Author".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Subject".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}`
 #[test]
 fn v1_delete_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConversationMessage");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -468,6 +1018,11 @@ fn v1_delete_conversation_message() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`
@@ -550,12 +1105,22 @@ fn v1_list_conversation_participant() {
 /// `POST /v1/Conversations/{ConversationSid}/Participants`
 #[test]
 fn v1_create_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .participants()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .identity("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_projected_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_proxy_address("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConversationParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -572,7 +1137,48 @@ fn v1_create_conversation_participant() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProjectedAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProxyAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Participants/{Sid}`
@@ -604,12 +1210,23 @@ fn v1_fetch_conversation_participant() {
 /// `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}`
 #[test]
 fn v1_update_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .participant("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .identity("Hi & bye = 100% #1 😀\n日本")
+        .last_read_message_index(-7)
+        .last_read_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_projected_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_proxy_address("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConversationParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -629,18 +1246,62 @@ fn v1_update_conversation_participant() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LastReadMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastReadTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProjectedAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProxyAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}`
 #[test]
 fn v1_delete_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .participant("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConversationParticipant");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -657,6 +1318,11 @@ fn v1_delete_conversation_participant() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Webhooks`
@@ -685,12 +1351,27 @@ fn v1_list_conversation_scoped_webhook() {
 /// `POST /v1/Conversations/{ConversationSid}/Webhooks`
 #[test]
 fn v1_create_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .webhooks()
-        .create(twilio_model::conversations::v1::ConversationScopedWebhookTarget::KNOWN[0].clone());
+        .create(twilio_model::conversations::v1::ConversationScopedWebhookTarget::KNOWN[0].clone())
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(
+            twilio_model::conversations::v1::ConversationScopedWebhookMethod::KNOWN[0].clone(),
+        )
+        .configuration_replay_after(-7)
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -709,12 +1390,51 @@ fn v1_create_conversation_scoped_webhook() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Target".to_owned(),
-            (twilio_model::conversations::v1::ConversationScopedWebhookTarget::KNOWN[0].as_str())
+        sorted(vec![
+            (
+                "Target".to_owned(),
+                (twilio_model::conversations::v1::ConversationScopedWebhookTarget::KNOWN[0]
+                    .as_str())
                 .to_owned()
-        )])
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::conversations::v1::ConversationScopedWebhookMethod::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            ("Configuration.ReplayAfter".to_owned(), ("-7").to_owned()),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
@@ -746,12 +1466,26 @@ fn v1_fetch_conversation_scoped_webhook() {
 /// `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
 #[test]
 fn v1_update_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(
+            twilio_model::conversations::v1::ConversationScopedWebhookMethod::KNOWN[0].clone(),
+        )
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -771,18 +1505,58 @@ fn v1_update_conversation_scoped_webhook() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::conversations::v1::ConversationScopedWebhookMethod::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
 #[test]
 fn v1_delete_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .conversation("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -799,6 +1573,11 @@ fn v1_delete_conversation_scoped_webhook() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials`
@@ -819,11 +1598,18 @@ fn v1_list_credential() {
 /// `POST /v1/Credentials`
 #[test]
 fn v1_create_credential() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .credentials()
-        .create(twilio_model::conversations::v1::CredentialPushType::KNOWN[0].clone());
+        .create(twilio_model::conversations::v1::CredentialPushType::KNOWN[0].clone())
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -839,11 +1625,39 @@ fn v1_create_credential() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            (twilio_model::conversations::v1::CredentialPushType::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                (twilio_model::conversations::v1::CredentialPushType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/{Sid}`
@@ -871,11 +1685,19 @@ fn v1_fetch_credential() {
 /// `POST /v1/Credentials/{Sid}`
 #[test]
 fn v1_update_credential() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本")
+        .r#type(twilio_model::conversations::v1::CredentialPushType::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -892,17 +1714,52 @@ fn v1_update_credential() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Type".to_owned(),
+                (twilio_model::conversations::v1::CredentialPushType::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Credentials/{Sid}`
 #[test]
 fn v1_delete_credential() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredential");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -916,6 +1773,11 @@ fn v1_delete_credential() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ParticipantConversations`
@@ -955,7 +1817,7 @@ fn v1_list_role() {
 /// `POST /v1/Roles`
 #[test]
 fn v1_create_role() {
-    let request = client().conversations().v1().roles().create(
+    let typed = client().conversations().v1().roles().create(
         "Hi & bye = 100% #1 😀\n日本",
         [
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
@@ -963,6 +1825,7 @@ fn v1_create_role() {
         ],
         twilio_model::conversations::v1::RoleRoleType::KNOWN[0].clone(),
     );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -997,6 +1860,11 @@ fn v1_create_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Roles/{Sid}`
@@ -1021,7 +1889,7 @@ fn v1_fetch_role() {
 /// `POST /v1/Roles/{Sid}`
 #[test]
 fn v1_update_role() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .role("RL0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -1029,6 +1897,7 @@ fn v1_update_role() {
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -1055,16 +1924,22 @@ fn v1_update_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Roles/{Sid}`
 #[test]
 fn v1_delete_role() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .role("RL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRole");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1075,6 +1950,11 @@ fn v1_delete_role() {
     assert_eq!(path(&uri), "/v1/Roles/RL0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services`
@@ -1095,11 +1975,12 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .services()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -1120,6 +2001,11 @@ fn v1_create_service() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -1147,11 +2033,12 @@ fn v1_fetch_service() {
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1165,6 +2052,11 @@ fn v1_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Bindings`
@@ -1219,12 +2111,13 @@ fn v1_fetch_service_binding() {
 /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}`
 #[test]
 fn v1_delete_service_binding() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .binding("BS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceBinding");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1241,6 +2134,11 @@ fn v1_delete_service_binding() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Configuration`
@@ -1272,12 +2170,19 @@ fn v1_fetch_service_configuration() {
 /// `POST /v1/Services/{ChatServiceSid}/Configuration`
 #[test]
 fn v1_update_service_configuration() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .configuration()
-        .update();
+        .update()
+        .default_chat_service_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_conversation_creator_role_sid(
+            "RL0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .default_conversation_role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .reachability_enabled(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -1297,7 +2202,29 @@ fn v1_update_service_configuration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "DefaultChatServiceRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultConversationCreatorRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultConversationRoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("ReachabilityEnabled".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Configuration/Notifications`
@@ -1330,13 +2257,27 @@ fn v1_fetch_service_notification() {
 /// `POST /v1/Services/{ChatServiceSid}/Configuration/Notifications`
 #[test]
 fn v1_update_service_notification() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .configuration()
         .notifications()
-        .update();
+        .update()
+        .added_to_conversation_enabled(false)
+        .added_to_conversation_sound("Hi & bye = 100% #1 😀\n日本")
+        .added_to_conversation_template("Hi & bye = 100% #1 😀\n日本")
+        .log_enabled(false)
+        .new_message_badge_count_enabled(false)
+        .new_message_enabled(false)
+        .new_message_sound("Hi & bye = 100% #1 😀\n日本")
+        .new_message_template("Hi & bye = 100% #1 😀\n日本")
+        .new_message_with_media_enabled(false)
+        .new_message_with_media_template("Hi & bye = 100% #1 😀\n日本")
+        .removed_from_conversation_enabled(false)
+        .removed_from_conversation_sound("Hi & bye = 100% #1 😀\n日本")
+        .removed_from_conversation_template("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceNotification");
     assert_eq!(operation.method, http::Method::POST);
@@ -1356,7 +2297,62 @@ fn v1_update_service_notification() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AddedToConversation.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "AddedToConversation.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AddedToConversation.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LogEnabled".to_owned(), ("false").to_owned()),
+            (
+                "NewMessage.BadgeCountEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            ("NewMessage.Enabled".to_owned(), ("false").to_owned()),
+            (
+                "NewMessage.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NewMessage.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NewMessage.WithMedia.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "NewMessage.WithMedia.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RemovedFromConversation.Enabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "RemovedFromConversation.Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RemovedFromConversation.Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Configuration/Webhooks`
@@ -1389,13 +2385,21 @@ fn v1_fetch_service_webhook_configuration() {
 /// `POST /v1/Services/{ChatServiceSid}/Configuration/Webhooks`
 #[test]
 fn v1_update_service_webhook_configuration() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .configuration()
         .webhooks()
-        .update();
+        .update()
+        .filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .method("Hi & bye = 100% #1 😀\n日本")
+        .post_webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .pre_webhook_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceWebhookConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -1415,18 +2419,67 @@ fn v1_update_service_webhook_configuration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Method".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PostWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PreWebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants`
 #[test]
 fn v1_create_service_conversation_with_participants() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation_with_participants()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .participant([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .state(
+            twilio_model::conversations::v1::ServiceConversationWithParticipantsState::KNOWN[0]
+                .clone(),
+        )
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceConversationWithParticipants");
     assert_eq!(operation.method, http::Method::POST);
@@ -1446,7 +2499,71 @@ fn v1_create_service_conversation_with_participants() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Participant".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Participant".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationWithParticipantsState::KNOWN
+                    [0]
+                .as_str())
+                .to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations`
@@ -1478,12 +2595,25 @@ fn v1_list_service_conversation() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations`
 #[test]
 fn v1_create_service_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversations()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .state(twilio_model::conversations::v1::ServiceConversationState::KNOWN[0].clone())
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1503,7 +2633,61 @@ fn v1_create_service_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationState::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{Sid}`
@@ -1535,12 +2719,25 @@ fn v1_fetch_service_conversation() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{Sid}`
 #[test]
 fn v1_update_service_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_address("Hi & bye = 100% #1 😀\n日本")
+        .bindings_email_name("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap())
+        .state(twilio_model::conversations::v1::ServiceConversationState::KNOWN[0].clone())
+        .timers_closed("Hi & bye = 100% #1 😀\n日本")
+        .timers_inactive("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1560,18 +2757,74 @@ fn v1_update_service_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Bindings.Email.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "State".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationState::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "Timers.Closed".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Timers.Inactive".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{Sid}`
 #[test]
 fn v1_delete_service_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceConversation");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1588,6 +2841,11 @@ fn v1_delete_service_conversation() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`
@@ -1620,13 +2878,24 @@ fn v1_list_service_conversation_message() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`
 #[test]
 fn v1_create_service_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .messages()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .author("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .content_sid("HX0123456789abcdef0123456789abcdef".parse().unwrap())
+        .content_variables("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .media_sid("ME0123456789abcdef0123456789abcdef".parse().unwrap())
+        .subject("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceConversationMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -1646,7 +2915,52 @@ fn v1_create_service_conversation_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Author".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContentSid".to_owned(),
+                ("HX0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ContentVariables".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaSid".to_owned(),
+                ("ME0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Subject".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`
@@ -1679,13 +2993,21 @@ fn v1_fetch_service_conversation_message() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`
 #[test]
 fn v1_update_service_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .author("Hi & bye = 100% #1 😀\n日本")
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .subject("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceConversationMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -1705,19 +3027,54 @@ fn v1_update_service_conversation_message() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Author".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Subject".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`
 #[test]
 fn v1_delete_service_conversation_message() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .message("IM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceConversationMessage");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1734,6 +3091,11 @@ fn v1_delete_service_conversation_message() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`
@@ -1822,13 +3184,23 @@ fn v1_list_service_conversation_participant() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`
 #[test]
 fn v1_create_service_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .participants()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .identity("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_projected_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_proxy_address("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceConversationParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -1848,7 +3220,48 @@ fn v1_create_service_conversation_participant() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.Address".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProjectedAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProxyAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`
@@ -1881,13 +3294,24 @@ fn v1_fetch_service_conversation_participant() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`
 #[test]
 fn v1_update_service_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .participant("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .date_created("Hi & bye = 100% #1 😀\n日本")
+        .date_updated("Hi & bye = 100% #1 😀\n日本")
+        .identity("Hi & bye = 100% #1 😀\n日本")
+        .last_read_message_index(-7)
+        .last_read_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_projected_address("Hi & bye = 100% #1 😀\n日本")
+        .messaging_binding_proxy_address("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceConversationParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -1907,19 +3331,63 @@ fn v1_update_service_conversation_participant() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateCreated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DateUpdated".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LastReadMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastReadTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProjectedAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessagingBinding.ProxyAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`
 #[test]
 fn v1_delete_service_conversation_participant() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .participant("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceConversationParticipant");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1936,6 +3404,11 @@ fn v1_delete_service_conversation_participant() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`
@@ -1968,7 +3441,7 @@ fn v1_list_service_conversation_scoped_webhook() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`
 #[test]
 fn v1_create_service_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -1977,7 +3450,23 @@ fn v1_create_service_conversation_scoped_webhook() {
         .create(
             twilio_model::conversations::v1::ServiceConversationScopedWebhookTarget::KNOWN[0]
                 .clone(),
-        );
+        )
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(
+            twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod::KNOWN[0]
+                .clone(),
+        )
+        .configuration_replay_after(-7)
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -1999,13 +3488,51 @@ fn v1_create_service_conversation_scoped_webhook() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Target".to_owned(),
-            (twilio_model::conversations::v1::ServiceConversationScopedWebhookTarget::KNOWN[0]
-                .as_str())
-            .to_owned()
-        )])
+        sorted(vec![
+            (
+                "Target".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationScopedWebhookTarget::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            ("Configuration.ReplayAfter".to_owned(), ("-7").to_owned()),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`
@@ -2038,13 +3565,28 @@ fn v1_fetch_service_conversation_scoped_webhook() {
 /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`
 #[test]
 fn v1_update_service_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration_filters([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration_method(
+            twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod::KNOWN[0]
+                .clone(),
+        )
+        .configuration_triggers([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .configuration_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -2064,19 +3606,59 @@ fn v1_update_service_conversation_scoped_webhook() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Filters".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration.Method".to_owned(),
+                (twilio_model::conversations::v1::ServiceConversationScopedWebhookMethod::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Triggers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`
 #[test]
 fn v1_delete_service_conversation_scoped_webhook() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .conversation("a b/c")
         .webhook("WH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceConversationScopedWebhook");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2093,6 +3675,11 @@ fn v1_delete_service_conversation_scoped_webhook() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/ParticipantConversations`
@@ -2147,7 +3734,7 @@ fn v1_list_service_role() {
 /// `POST /v1/Services/{ChatServiceSid}/Roles`
 #[test]
 fn v1_create_service_role() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -2160,6 +3747,7 @@ fn v1_create_service_role() {
             ],
             twilio_model::conversations::v1::ServiceRoleRoleType::KNOWN[0].clone(),
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -2198,6 +3786,11 @@ fn v1_create_service_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Roles/{Sid}`
@@ -2226,7 +3819,7 @@ fn v1_fetch_service_role() {
 /// `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}`
 #[test]
 fn v1_update_service_role() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -2235,6 +3828,7 @@ fn v1_update_service_role() {
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceRole");
     assert_eq!(operation.method, http::Method::POST);
@@ -2264,17 +3858,23 @@ fn v1_update_service_role() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Roles/{Sid}`
 #[test]
 fn v1_delete_service_role() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .role("RL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceRole");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2288,6 +3888,11 @@ fn v1_delete_service_role() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Users`
@@ -2316,12 +3921,17 @@ fn v1_list_service_user() {
 /// `POST /v1/Services/{ChatServiceSid}/Users`
 #[test]
 fn v1_create_service_user() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .users()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateServiceUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2340,11 +3950,30 @@ fn v1_create_service_user() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Users/{Sid}`
@@ -2373,12 +4002,17 @@ fn v1_fetch_service_user() {
 /// `POST /v1/Services/{ChatServiceSid}/Users/{Sid}`
 #[test]
 fn v1_update_service_user() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
-        .update();
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2395,18 +4029,41 @@ fn v1_update_service_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}`
 #[test]
 fn v1_delete_service_user() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
-        .delete();
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2420,6 +4077,11 @@ fn v1_delete_service_user() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations`
@@ -2479,13 +4141,20 @@ fn v1_fetch_service_user_conversation() {
 /// `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
 #[test]
 fn v1_update_service_user_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .conversation("a b/c")
-        .update();
+        .update()
+        .last_read_message_index(-7)
+        .last_read_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .notification_level(
+            twilio_model::conversations::v1::ServiceUserConversationNotificationLevel::KNOWN[0]
+                .clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateServiceUserConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -2505,19 +4174,41 @@ fn v1_update_service_user_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("LastReadMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastReadTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NotificationLevel".to_owned(),
+                (twilio_model::conversations::v1::ServiceUserConversationNotificationLevel::KNOWN
+                    [0]
+                .as_str())
+                .to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
 #[test]
 fn v1_delete_service_user_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("a b/c")
         .conversation("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteServiceUserConversation");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2534,6 +4225,11 @@ fn v1_delete_service_user_conversation() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Users`
@@ -2554,11 +4250,16 @@ fn v1_list_user() {
 /// `POST /v1/Users`
 #[test]
 fn v1_create_user() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .users()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2574,11 +4275,30 @@ fn v1_create_user() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identity".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Users/{Sid}`
@@ -2599,7 +4319,16 @@ fn v1_fetch_user() {
 /// `POST /v1/Users/{Sid}`
 #[test]
 fn v1_update_user() {
-    let request = client().conversations().v1().user("a b/c").update();
+    let typed = client()
+        .conversations()
+        .v1()
+        .user("a b/c")
+        .update()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .role_sid("RL0123456789abcdef0123456789abcdef".parse().unwrap())
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2613,13 +4342,40 @@ fn v1_update_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RoleSid".to_owned(),
+                ("RL0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `DELETE /v1/Users/{Sid}`
 #[test]
 fn v1_delete_user() {
-    let request = client().conversations().v1().user("a b/c").delete();
+    let typed = client()
+        .conversations()
+        .v1()
+        .user("a b/c")
+        .delete()
+        .x_twilio_webhook_enabled(true);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2630,6 +4386,11 @@ fn v1_delete_user() {
     assert_eq!(path(&uri), "/v1/Users/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Webhook-Enabled", "true")]);
 }
 
 /// `GET /v1/Users/{UserSid}/Conversations`
@@ -2678,12 +4439,18 @@ fn v1_fetch_user_conversation() {
 /// `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}`
 #[test]
 fn v1_update_user_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .user("a b/c")
         .conversation("a b/c")
-        .update();
+        .update()
+        .last_read_message_index(-7)
+        .last_read_timestamp("Hi & bye = 100% #1 😀\n日本")
+        .notification_level(
+            twilio_model::conversations::v1::UserConversationNotificationLevel::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUserConversation");
     assert_eq!(operation.method, http::Method::POST);
@@ -2700,18 +4467,39 @@ fn v1_update_user_conversation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("LastReadMessageIndex".to_owned(), ("-7").to_owned()),
+            (
+                "LastReadTimestamp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NotificationLevel".to_owned(),
+                (twilio_model::conversations::v1::UserConversationNotificationLevel::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}`
 #[test]
 fn v1_delete_user_conversation() {
-    let request = client()
+    let typed = client()
         .conversations()
         .v1()
         .user("a b/c")
         .conversation("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUserConversation");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2725,4 +4513,9 @@ fn v1_delete_user_conversation() {
     assert_eq!(path(&uri), "/v1/Users/a%20b%2Fc/Conversations/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -83,11 +83,12 @@ fn v1_list_sink() {
 /// `POST /v1/Sinks`
 #[test]
 fn v1_create_sink() {
-    let request = client().events().v1().sinks().create(
+    let typed = client().events().v1().sinks().create(
         "Hi & bye = 100% #1 😀\n日本",
         r#"{"a": [1, "x"]}"#,
         twilio_model::events::v1::SinkSinkType::KNOWN[0].clone(),
     );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSink");
     assert_eq!(operation.method, http::Method::POST);
@@ -118,6 +119,11 @@ fn v1_create_sink() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Sinks/{Sid}`
@@ -142,11 +148,12 @@ fn v1_fetch_sink() {
 /// `POST /v1/Sinks/{Sid}`
 #[test]
 fn v1_update_sink() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .sink("DG0123456789abcdef0123456789abcdef".parse().unwrap())
         .update("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSink");
     assert_eq!(operation.method, http::Method::POST);
@@ -167,16 +174,22 @@ fn v1_update_sink() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Sinks/{Sid}`
 #[test]
 fn v1_delete_sink() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .sink("DG0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSink");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -187,17 +200,23 @@ fn v1_delete_sink() {
     assert_eq!(path(&uri), "/v1/Sinks/DG0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Sinks/{Sid}/Test`
 #[test]
 fn v1_create_sink_test() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .sink("DG0123456789abcdef0123456789abcdef".parse().unwrap())
         .test()
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSinkTest");
     assert_eq!(operation.method, http::Method::POST);
@@ -211,17 +230,23 @@ fn v1_create_sink_test() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Sinks/{Sid}/Validate`
 #[test]
 fn v1_create_sink_validate() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .sink("DG0123456789abcdef0123456789abcdef".parse().unwrap())
         .validate()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSinkValidate");
     assert_eq!(operation.method, http::Method::POST);
@@ -245,6 +270,11 @@ fn v1_create_sink_validate() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Subscriptions`
@@ -265,7 +295,7 @@ fn v1_list_subscription() {
 /// `POST /v1/Subscriptions`
 #[test]
 fn v1_create_subscription() {
-    let request = client().events().v1().subscriptions().create(
+    let typed = client().events().v1().subscriptions().create(
         "Hi & bye = 100% #1 😀\n日本",
         "DG0123456789abcdef0123456789abcdef".parse().unwrap(),
         [
@@ -273,6 +303,7 @@ fn v1_create_subscription() {
             r#"{"a": [1, "x"]}"#.to_owned(),
         ],
     );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSubscription");
     assert_eq!(operation.method, http::Method::POST);
@@ -301,6 +332,11 @@ fn v1_create_subscription() {
             ("Types".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Subscriptions/{Sid}`
@@ -328,11 +364,13 @@ fn v1_fetch_subscription() {
 /// `POST /v1/Subscriptions/{Sid}`
 #[test]
 fn v1_update_subscription() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .subscription("DF0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .description("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSubscription");
     assert_eq!(operation.method, http::Method::POST);
@@ -349,17 +387,29 @@ fn v1_update_subscription() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Description".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Subscriptions/{Sid}`
 #[test]
 fn v1_delete_subscription() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .subscription("DF0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSubscription");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -373,6 +423,11 @@ fn v1_delete_subscription() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`
@@ -404,12 +459,14 @@ fn v1_list_subscribed_event() {
 /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`
 #[test]
 fn v1_create_subscribed_event() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .subscription("DF0123456789abcdef0123456789abcdef".parse().unwrap())
         .subscribed_events()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .schema_version(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSubscribedEvent");
     assert_eq!(operation.method, http::Method::POST);
@@ -431,11 +488,19 @@ fn v1_create_subscribed_event() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("SchemaVersion".to_owned(), ("-7").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`
@@ -467,12 +532,14 @@ fn v1_fetch_subscribed_event() {
 /// `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`
 #[test]
 fn v1_update_subscribed_event() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .subscription("DF0123456789abcdef0123456789abcdef".parse().unwrap())
         .subscribed_event("a b/c")
-        .update();
+        .update()
+        .schema_version(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSubscribedEvent");
     assert_eq!(operation.method, http::Method::POST);
@@ -492,18 +559,27 @@ fn v1_update_subscribed_event() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![("SchemaVersion".to_owned(), ("-7").to_owned())])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`
 #[test]
 fn v1_delete_subscribed_event() {
-    let request = client()
+    let typed = client()
         .events()
         .v1()
         .subscription("DF0123456789abcdef0123456789abcdef".parse().unwrap())
         .subscribed_event("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSubscribedEvent");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -520,6 +596,11 @@ fn v1_delete_subscribed_event() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Types`

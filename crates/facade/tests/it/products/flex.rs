@@ -33,12 +33,23 @@ fn v1_list_channel() {
 /// `POST /v1/Channels`
 #[test]
 fn v1_create_channel() {
-    let request = client().flex().v1().channels().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "FO0123456789abcdef0123456789abcdef".parse().unwrap(),
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .flex()
+        .v1()
+        .channels()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "FO0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .chat_unique_name("Hi & bye = 100% #1 😀\n日本")
+        .long_lived(false)
+        .pre_engagement_data("Hi & bye = 100% #1 😀\n日本")
+        .target("Hi & bye = 100% #1 😀\n日本")
+        .task_attributes("Hi & bye = 100% #1 😀\n日本")
+        .task_sid("WT0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -70,9 +81,35 @@ fn v1_create_channel() {
             (
                 "Identity".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChatUniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LongLived".to_owned(), ("false").to_owned()),
+            (
+                "PreEngagementData".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Target".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskAttributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskSid".to_owned(),
+                ("WT0123456789abcdef0123456789abcdef").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Channels/{Sid}`
@@ -100,11 +137,12 @@ fn v1_fetch_channel() {
 /// `DELETE /v1/Channels/{Sid}`
 #[test]
 fn v1_delete_channel() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .channel("CH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -118,6 +156,11 @@ fn v1_delete_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Configuration`
@@ -138,11 +181,12 @@ fn v1_fetch_configuration() {
 /// `POST /v1/Configuration`
 #[test]
 fn v1_update_configuration() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .configuration()
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -156,6 +200,11 @@ fn v1_update_configuration() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/FlexFlows`
@@ -176,11 +225,30 @@ fn v1_list_flex_flow() {
 /// `POST /v1/FlexFlows`
 #[test]
 fn v1_create_flex_flow() {
-    let request = client().flex().v1().flex_flows().create(
-        twilio_model::flex::v1::FlexFlowChannelType::KNOWN[0].clone(),
-        "IS0123456789abcdef0123456789abcdef".parse().unwrap(),
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .flex()
+        .v1()
+        .flex_flows()
+        .create(
+            twilio_model::flex::v1::FlexFlowChannelType::KNOWN[0].clone(),
+            "IS0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .contact_identity("Hi & bye = 100% #1 😀\n日本")
+        .enabled(false)
+        .integration_channel("Hi & bye = 100% #1 😀\n日本")
+        .integration_creation_on_message(false)
+        .integration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_priority(-7)
+        .integration_retry_count(-7)
+        .integration_timeout(-7)
+        .integration_url("Hi & bye = 100% #1 😀\n日本")
+        .integration_workflow_sid("WW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_workspace_sid("WS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_type(twilio_model::flex::v1::FlexFlowIntegrationType::KNOWN[0].clone())
+        .janitor_enabled(false)
+        .long_lived(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFlexFlow");
     assert_eq!(operation.method, http::Method::POST);
@@ -208,9 +276,52 @@ fn v1_create_flex_flow() {
             (
                 "FriendlyName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            (
+                "ContactIdentity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "Integration.Channel".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Integration.CreationOnMessage".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Integration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Integration.Priority".to_owned(), ("-7").to_owned()),
+            ("Integration.RetryCount".to_owned(), ("-7").to_owned()),
+            ("Integration.Timeout".to_owned(), ("-7").to_owned()),
+            (
+                "Integration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Integration.WorkflowSid".to_owned(),
+                ("WW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Integration.WorkspaceSid".to_owned(),
+                ("WS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "IntegrationType".to_owned(),
+                (twilio_model::flex::v1::FlexFlowIntegrationType::KNOWN[0].as_str()).to_owned()
+            ),
+            ("JanitorEnabled".to_owned(), ("false").to_owned()),
+            ("LongLived".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/FlexFlows/{Sid}`
@@ -238,11 +349,29 @@ fn v1_fetch_flex_flow() {
 /// `POST /v1/FlexFlows/{Sid}`
 #[test]
 fn v1_update_flex_flow() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .flex_flow("FO0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .channel_type(twilio_model::flex::v1::FlexFlowChannelType::KNOWN[0].clone())
+        .chat_service_sid("IS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .contact_identity("Hi & bye = 100% #1 😀\n日本")
+        .enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .integration_channel("Hi & bye = 100% #1 😀\n日本")
+        .integration_creation_on_message(false)
+        .integration_flow_sid("FW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_priority(-7)
+        .integration_retry_count(-7)
+        .integration_timeout(-7)
+        .integration_url("Hi & bye = 100% #1 😀\n日本")
+        .integration_workflow_sid("WW0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_workspace_sid("WS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .integration_type(twilio_model::flex::v1::FlexFlowIntegrationType::KNOWN[0].clone())
+        .janitor_enabled(false)
+        .long_lived(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFlexFlow");
     assert_eq!(operation.method, http::Method::POST);
@@ -259,17 +388,77 @@ fn v1_update_flex_flow() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ChannelType".to_owned(),
+                (twilio_model::flex::v1::FlexFlowChannelType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "ChatServiceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ContactIdentity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Integration.Channel".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Integration.CreationOnMessage".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Integration.FlowSid".to_owned(),
+                ("FW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Integration.Priority".to_owned(), ("-7").to_owned()),
+            ("Integration.RetryCount".to_owned(), ("-7").to_owned()),
+            ("Integration.Timeout".to_owned(), ("-7").to_owned()),
+            (
+                "Integration.Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Integration.WorkflowSid".to_owned(),
+                ("WW0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Integration.WorkspaceSid".to_owned(),
+                ("WS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "IntegrationType".to_owned(),
+                (twilio_model::flex::v1::FlexFlowIntegrationType::KNOWN[0].as_str()).to_owned()
+            ),
+            ("JanitorEnabled".to_owned(), ("false").to_owned()),
+            ("LongLived".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/FlexFlows/{Sid}`
 #[test]
 fn v1_delete_flex_flow() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .flex_flow("FO0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteFlexFlow");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -283,6 +472,11 @@ fn v1_delete_flex_flow() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/Conversations`
@@ -324,7 +518,7 @@ fn v1_list_insights_assessments() {
 /// `POST /v1/Insights/QualityManagement/Assessments`
 #[test]
 fn v1_create_insights_assessments() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
@@ -342,6 +536,7 @@ fn v1_create_insights_assessments() {
             "GM0123456789abcdef0123456789abcdef".parse().unwrap(),
             "Hi & bye = 100% #1 😀\n日本",
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsAssessments");
     assert_eq!(operation.method, http::Method::POST);
@@ -397,6 +592,11 @@ fn v1_create_insights_assessments() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Assessments/Comments`
@@ -430,7 +630,7 @@ fn v1_list_insights_assessments_comment() {
 /// `POST /v1/Insights/QualityManagement/Assessments/Comments`
 #[test]
 fn v1_create_insights_assessments_comment() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
@@ -445,6 +645,7 @@ fn v1_create_insights_assessments_comment() {
             "0.75",
             "Hi & bye = 100% #1 😀\n日本",
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsAssessmentsComment");
     assert_eq!(operation.method, http::Method::POST);
@@ -490,12 +691,17 @@ fn v1_create_insights_assessments_comment() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`
 #[test]
 fn v1_update_insights_assessments() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
@@ -506,6 +712,7 @@ fn v1_update_insights_assessments() {
             "Hi & bye = 100% #1 😀\n日本",
             "0.75",
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInsightsAssessments");
     assert_eq!(operation.method, http::Method::POST);
@@ -539,6 +746,11 @@ fn v1_update_insights_assessments() {
             ("Offset".to_owned(), ("0.75").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Categories`
@@ -565,13 +777,14 @@ fn v1_list_insights_questionnaires_category() {
 /// `POST /v1/Insights/QualityManagement/Categories`
 #[test]
 fn v1_create_insights_questionnaires_category() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .categories()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsQuestionnairesCategory");
     assert_eq!(operation.method, http::Method::POST);
@@ -592,18 +805,24 @@ fn v1_create_insights_questionnaires_category() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`
 #[test]
 fn v1_update_insights_questionnaires_category() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .category("FY0123456789abcdef0123456789abcdef".parse().unwrap())
         .update("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInsightsQuestionnairesCategory");
     assert_eq!(operation.method, http::Method::POST);
@@ -630,18 +849,24 @@ fn v1_update_insights_questionnaires_category() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`
 #[test]
 fn v1_delete_insights_questionnaires_category() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .category("FY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInsightsQuestionnairesCategory");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -658,6 +883,11 @@ fn v1_delete_insights_questionnaires_category() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Questionnaires`
@@ -687,13 +917,20 @@ fn v1_list_insights_questionnaires() {
 /// `POST /v1/Insights/QualityManagement/Questionnaires`
 #[test]
 fn v1_create_insights_questionnaires() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .questionnaires()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .active(false)
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .question_sids([
+            "GE0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "GE0123456789abcdef0123456789abcdef".parse().unwrap(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsQuestionnaires");
     assert_eq!(operation.method, http::Method::POST);
@@ -712,11 +949,31 @@ fn v1_create_insights_questionnaires() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Name".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Active".to_owned(), ("false").to_owned()),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "QuestionSids".to_owned(),
+                ("GE0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "QuestionSids".to_owned(),
+                ("GE0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`
@@ -749,13 +1006,20 @@ fn v1_fetch_insights_questionnaires() {
 /// `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`
 #[test]
 fn v1_update_insights_questionnaires() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .questionnaire("GM0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(false);
+        .update(false)
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .name("Hi & bye = 100% #1 😀\n日本")
+        .question_sids([
+            "GE0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "GE0123456789abcdef0123456789abcdef".parse().unwrap(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInsightsQuestionnaires");
     assert_eq!(operation.method, http::Method::POST);
@@ -777,20 +1041,44 @@ fn v1_update_insights_questionnaires() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![("Active".to_owned(), ("false").to_owned())])
+        sorted(vec![
+            ("Active".to_owned(), ("false").to_owned()),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "QuestionSids".to_owned(),
+                ("GE0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "QuestionSids".to_owned(),
+                ("GE0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`
 #[test]
 fn v1_delete_insights_questionnaires() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .questionnaire("GM0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInsightsQuestionnaires");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -807,6 +1095,11 @@ fn v1_delete_insights_questionnaires() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Questions`
@@ -833,7 +1126,7 @@ fn v1_list_insights_questionnaires_question() {
 /// `POST /v1/Insights/QualityManagement/Questions`
 #[test]
 fn v1_create_insights_questionnaires_question() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
@@ -844,7 +1137,9 @@ fn v1_create_insights_questionnaires_question() {
             "Hi & bye = 100% #1 😀\n日本",
             "FY0123456789abcdef0123456789abcdef".parse().unwrap(),
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .description("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsQuestionnairesQuestion");
     assert_eq!(operation.method, http::Method::POST);
@@ -873,21 +1168,35 @@ fn v1_create_insights_questionnaires_question() {
             (
                 "Question".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`
 #[test]
 fn v1_update_insights_questionnaires_question() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .question("GE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(false);
+        .update(false)
+        .answer_set_id("Hi & bye = 100% #1 😀\n日本")
+        .category_sid("FY0123456789abcdef0123456789abcdef".parse().unwrap())
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .question("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInsightsQuestionnairesQuestion");
     assert_eq!(operation.method, http::Method::POST);
@@ -909,20 +1218,44 @@ fn v1_update_insights_questionnaires_question() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![("AllowNa".to_owned(), ("false").to_owned())])
+        sorted(vec![
+            ("AllowNa".to_owned(), ("false").to_owned()),
+            (
+                "AnswerSetId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CategorySid".to_owned(),
+                ("FY0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Question".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`
 #[test]
 fn v1_delete_insights_questionnaires_question() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .insights()
         .quality_management()
         .question("GE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInsightsQuestionnairesQuestion");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -939,6 +1272,11 @@ fn v1_delete_insights_questionnaires_question() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/QualityManagement/Settings/AnswerSets`
@@ -1015,7 +1353,8 @@ fn v1_list_insights_segments() {
 /// `POST /v1/Insights/Session`
 #[test]
 fn v1_create_insights_session() {
-    let request = client().flex().v1().insights().session().create();
+    let typed = client().flex().v1().insights().session().create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInsightsSession");
     assert_eq!(operation.method, http::Method::POST);
@@ -1026,6 +1365,11 @@ fn v1_create_insights_session() {
     assert_eq!(path(&uri), "/v1/Insights/Session");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Insights/UserRoles`
@@ -1046,11 +1390,15 @@ fn v1_fetch_insights_user_roles() {
 /// `POST /v1/Interactions`
 #[test]
 fn v1_create_interaction() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interactions()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(r#"{"a": [1, "x"]}"#)
+        .interaction_context_sid("HQ0123456789abcdef0123456789abcdef".parse().unwrap())
+        .routing(r#"{"a": [1, "x"]}"#)
+        .webhook_ttid("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInteraction");
     assert_eq!(operation.method, http::Method::POST);
@@ -1066,11 +1414,24 @@ fn v1_create_interaction() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Channel".to_owned(),
-            (r#"{"a": [1, "x"]}"#).to_owned()
-        )])
+        sorted(vec![
+            ("Channel".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "InteractionContextSid".to_owned(),
+                ("HQ0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Routing".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "WebhookTtid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Interactions/{Sid}`
@@ -1098,11 +1459,13 @@ fn v1_fetch_interaction() {
 /// `POST /v1/Interactions/{Sid}`
 #[test]
 fn v1_update_interaction() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .webhook_ttid("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInteraction");
     assert_eq!(operation.method, http::Method::POST);
@@ -1119,7 +1482,18 @@ fn v1_update_interaction() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "WebhookTtid".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Interactions/{InteractionSid}/Channels`
@@ -1174,12 +1548,14 @@ fn v1_fetch_interaction_channel() {
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`
 #[test]
 fn v1_update_interaction_channel() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(twilio_model::flex::v1::InteractionChannelUpdateChannelStatus::KNOWN[0].clone());
+        .update(twilio_model::flex::v1::InteractionChannelUpdateChannelStatus::KNOWN[0].clone())
+        .routing(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInteractionChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -1201,12 +1577,20 @@ fn v1_update_interaction_channel() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Status".to_owned(),
-            (twilio_model::flex::v1::InteractionChannelUpdateChannelStatus::KNOWN[0].as_str())
-                .to_owned()
-        )])
+        sorted(vec![
+            (
+                "Status".to_owned(),
+                (twilio_model::flex::v1::InteractionChannelUpdateChannelStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            ("Routing".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`
@@ -1239,13 +1623,14 @@ fn v1_list_interaction_channel_invite() {
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`
 #[test]
 fn v1_create_interaction_channel_invite() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .invites()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInteractionChannelInvite");
     assert_eq!(operation.method, http::Method::POST);
@@ -1272,6 +1657,11 @@ fn v1_create_interaction_channel_invite() {
             (r#"{"a": [1, "x"]}"#).to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`
@@ -1304,7 +1694,7 @@ fn v1_list_interaction_channel_participant() {
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`
 #[test]
 fn v1_create_interaction_channel_participant() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -1313,7 +1703,9 @@ fn v1_create_interaction_channel_participant() {
         .create(
             r#"{"a": [1, "x"]}"#,
             twilio_model::flex::v1::InteractionChannelParticipantType::KNOWN[0].clone(),
-        );
+        )
+        .routing_properties(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInteractionChannelParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -1344,21 +1736,31 @@ fn v1_create_interaction_channel_participant() {
                 "Type".to_owned(),
                 (twilio_model::flex::v1::InteractionChannelParticipantType::KNOWN[0].as_str())
                     .to_owned()
+            ),
+            (
+                "RoutingProperties".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`
 #[test]
 fn v1_update_interaction_channel_participant() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .participant("UT0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(twilio_model::flex::v1::InteractionChannelParticipantStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInteractionChannelParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -1386,18 +1788,24 @@ fn v1_update_interaction_channel_participant() {
                 .to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`
 #[test]
 fn v1_create_interaction_transfer() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .transfers()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInteractionTransfer");
     assert_eq!(operation.method, http::Method::POST);
@@ -1417,6 +1825,11 @@ fn v1_create_interaction_transfer() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`
@@ -1449,13 +1862,14 @@ fn v1_fetch_interaction_transfer() {
 /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`
 #[test]
 fn v1_update_interaction_transfer() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .transfer("UX0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInteractionTransfer");
     assert_eq!(operation.method, http::Method::POST);
@@ -1475,6 +1889,11 @@ fn v1_update_interaction_transfer() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/PluginService/Configurations`
@@ -1500,12 +1919,19 @@ fn v1_list_plugin_configuration() {
 /// `POST /v1/PluginService/Configurations`
 #[test]
 fn v1_create_plugin_configuration() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .configurations()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .plugins([
+            r#"{"a": [1, "x"]}"#.to_owned(),
+            r#"{"a": [1, "x"]}"#.to_owned(),
+        ])
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePluginConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -1521,11 +1947,24 @@ fn v1_create_plugin_configuration() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Name".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Plugins".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Plugins".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Configurations/{Sid}`
@@ -1551,13 +1990,15 @@ fn v1_fetch_plugin_configuration() {
 /// `POST /v1/PluginService/Configurations/{Sid}/Archive`
 #[test]
 fn v1_update_plugin_configuration_archive() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .configuration("a b/c")
         .archive()
-        .update();
+        .update()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePluginConfigurationArchive");
     assert_eq!(operation.method, http::Method::POST);
@@ -1574,6 +2015,11 @@ fn v1_update_plugin_configuration_archive() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins`
@@ -1648,12 +2094,16 @@ fn v1_list_plugin() {
 /// `POST /v1/PluginService/Plugins`
 #[test]
 fn v1_create_plugin() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugins()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePlugin");
     assert_eq!(operation.method, http::Method::POST);
@@ -1669,11 +2119,26 @@ fn v1_create_plugin() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "UniqueName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Plugins/{Sid}`
@@ -1699,12 +2164,16 @@ fn v1_fetch_plugin() {
 /// `POST /v1/PluginService/Plugins/{Sid}`
 #[test]
 fn v1_update_plugin() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
-        .update();
+        .update()
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePlugin");
     assert_eq!(operation.method, http::Method::POST);
@@ -1718,19 +2187,38 @@ fn v1_update_plugin() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Plugins/{Sid}/Archive`
 #[test]
 fn v1_update_plugin_archive() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
         .archive()
-        .update();
+        .update()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePluginArchive");
     assert_eq!(operation.method, http::Method::POST);
@@ -1741,6 +2229,11 @@ fn v1_update_plugin_archive() {
     assert_eq!(path(&uri), "/v1/PluginService/Plugins/a%20b%2Fc/Archive");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions`
@@ -1770,13 +2263,19 @@ fn v1_list_plugin_version() {
 /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions`
 #[test]
 fn v1_create_plugin_version() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
         .versions()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .changelog("Hi & bye = 100% #1 😀\n日本")
+        .cli_version("Hi & bye = 100% #1 😀\n日本")
+        .private(false)
+        .validate_status("Hi & bye = 100% #1 😀\n日本")
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePluginVersion");
     assert_eq!(operation.method, http::Method::POST);
@@ -1803,9 +2302,27 @@ fn v1_create_plugin_version() {
             (
                 "Version".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Changelog".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CliVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Private".to_owned(), ("false").to_owned()),
+            (
+                "ValidateStatus".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`
@@ -1838,14 +2355,16 @@ fn v1_fetch_plugin_version() {
 /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`
 #[test]
 fn v1_update_plugin_version_archive() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
         .version("a b/c")
         .archive()
-        .update();
+        .update()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePluginVersionArchive");
     assert_eq!(operation.method, http::Method::POST);
@@ -1862,6 +2381,11 @@ fn v1_update_plugin_version_archive() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Releases`
@@ -1882,12 +2406,14 @@ fn v1_list_plugin_release() {
 /// `POST /v1/PluginService/Releases`
 #[test]
 fn v1_create_plugin_release() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .releases()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePluginRelease");
     assert_eq!(operation.method, http::Method::POST);
@@ -1908,6 +2434,11 @@ fn v1_create_plugin_release() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Releases/{Sid}`
@@ -1948,12 +2479,19 @@ fn v1_list_web_channel() {
 /// `POST /v1/WebChannels`
 #[test]
 fn v1_create_web_channel() {
-    let request = client().flex().v1().web_channels().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "FO0123456789abcdef0123456789abcdef".parse().unwrap(),
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .flex()
+        .v1()
+        .web_channels()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "FO0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .chat_unique_name("Hi & bye = 100% #1 😀\n日本")
+        .pre_engagement_data("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWebChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -1985,9 +2523,22 @@ fn v1_create_web_channel() {
             (
                 "Identity".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChatUniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PreEngagementData".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/WebChannels/{Sid}`
@@ -2015,11 +2566,14 @@ fn v1_fetch_web_channel() {
 /// `POST /v1/WebChannels/{Sid}`
 #[test]
 fn v1_update_web_channel() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .web_channel("CH0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .chat_status(twilio_model::flex::v1::WebChannelChatStatus::KNOWN[0].clone())
+        .post_engagement_data("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWebChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -2036,17 +2590,35 @@ fn v1_update_web_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ChatStatus".to_owned(),
+                (twilio_model::flex::v1::WebChannelChatStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "PostEngagementData".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/WebChannels/{Sid}`
 #[test]
 fn v1_delete_web_channel() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .web_channel("CH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWebChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -2060,6 +2632,11 @@ fn v1_delete_web_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/account/provision/status`
@@ -2106,12 +2683,16 @@ fn v2_fetch_flex_user() {
 /// `POST /v2/Instances/{InstanceSid}/Users/{FlexUserSid}`
 #[test]
 fn v2_update_flex_user() {
-    let request = client()
+    let typed = client()
         .flex()
         .v2()
         .instance("GO0123456789abcdef0123456789abcdef".parse().unwrap())
         .user("FU0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .locale("Hi & bye = 100% #1 😀\n日本")
+        .user_sid("US0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFlexUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -2131,17 +2712,44 @@ fn v2_update_flex_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Locale".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UserSid".to_owned(),
+                ("US0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/WebChats`
 #[test]
 fn v2_create_web_channel() {
-    let request = client()
+    let typed = client()
         .flex()
         .v2()
         .web_chats()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .chat_friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .customer_friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .identity("Hi & bye = 100% #1 😀\n日本")
+        .pre_engagement_data("Hi & bye = 100% #1 😀\n日本")
+        .ui_version("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWebChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -2157,9 +2765,32 @@ fn v2_create_web_channel() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "AddressSid".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "AddressSid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChatFriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CustomerFriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PreEngagementData".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Ui-Version", "v1")]);
 }

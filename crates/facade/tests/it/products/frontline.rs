@@ -36,7 +36,16 @@ fn v1_fetch_user() {
 /// `POST /v1/Users/{Sid}`
 #[test]
 fn v1_update_user() {
-    let request = client().frontline().v1().user("a b/c").update();
+    let typed = client()
+        .frontline()
+        .v1()
+        .user("a b/c")
+        .update()
+        .avatar("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .is_available(false)
+        .state(twilio_model::frontline::v1::UserStateType::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -50,5 +59,27 @@ fn v1_update_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Avatar".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("IsAvailable".to_owned(), ("false").to_owned()),
+            (
+                "State".to_owned(),
+                (twilio_model::frontline::v1::UserStateType::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

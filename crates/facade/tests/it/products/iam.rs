@@ -18,12 +18,13 @@ fn host() {
 /// `POST /v1/Account/OAuthApps`
 #[test]
 fn v1_create_oauth_app_account() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .account()
         .o_auth_apps()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOauthAppAccount");
     assert_eq!(operation.method, http::Method::POST);
@@ -37,17 +38,23 @@ fn v1_create_oauth_app_account() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `PUT /v1/Account/OAuthApps/{sid}`
 #[test]
 fn v1_update_oauth_app_account() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .account()
         .o_auth_app("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateOauthAppAccount");
     assert_eq!(operation.method, http::Method::PUT);
@@ -61,12 +68,18 @@ fn v1_update_oauth_app_account() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Account/OAuthApps/{sid}`
 #[test]
 fn v1_delete_oauth_app_account() {
-    let request = client().iam().v1().account().o_auth_app("a b/c").delete();
+    let typed = client().iam().v1().account().o_auth_app("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteOauthAppAccount");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -77,6 +90,11 @@ fn v1_delete_oauth_app_account() {
     assert_eq!(path(&uri), "/v1/Account/OAuthApps/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Keys`
@@ -107,11 +125,15 @@ fn v1_list_get_keys() {
 /// `POST /v1/Keys`
 #[test]
 fn v1_create_new_key() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .keys()
-        .create("AC0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .key_type(twilio_model::iam::v1::NewKeyKeytype::KNOWN[0].clone())
+        .policy(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNewKey");
     assert_eq!(operation.method, http::Method::POST);
@@ -127,11 +149,27 @@ fn v1_create_new_key() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "AccountSid".to_owned(),
-            ("AC0123456789abcdef0123456789abcdef").to_owned()
-        )])
+        sorted(vec![
+            (
+                "AccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "KeyType".to_owned(),
+                (twilio_model::iam::v1::NewKeyKeytype::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Policy".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Keys/{Sid}`
@@ -156,11 +194,14 @@ fn v1_fetch_key() {
 /// `POST /v1/Keys/{Sid}`
 #[test]
 fn v1_update_key() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .key("SK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .policy(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateKey");
     assert_eq!(operation.method, http::Method::POST);
@@ -174,17 +215,32 @@ fn v1_update_key() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Policy".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Keys/{Sid}`
 #[test]
 fn v1_delete_key() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .key("SK0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteKey");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -195,6 +251,11 @@ fn v1_delete_key() {
     assert_eq!(path(&uri), "/v1/Keys/SK0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Roles/{RoleSid}/Permissions`
@@ -223,11 +284,18 @@ fn v1_list_role_permission() {
 /// `POST /v1/token`
 #[test]
 fn v1_create_token() {
-    let request = client()
+    let typed = client()
         .iam()
         .v1()
         .token()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .audience("Hi & bye = 100% #1 😀\n日本")
+        .client_secret("Hi & bye = 100% #1 😀\n日本")
+        .code("Hi & bye = 100% #1 😀\n日本")
+        .redirect_uri("Hi & bye = 100% #1 😀\n日本")
+        .refresh_token("Hi & bye = 100% #1 😀\n日本")
+        .scope("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateToken");
     assert_eq!(operation.method, http::Method::POST);
@@ -251,7 +319,36 @@ fn v1_create_token() {
             (
                 "grant_type".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "audience".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "client_secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "code".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "redirect_uri".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "refresh_token".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "scope".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -87,12 +87,13 @@ fn organizations_list_role_assignments() {
 /// `POST /Organizations/{OrganizationSid}/RoleAssignments`
 #[test]
 fn organizations_create_role_assignment() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .role_assignments()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRoleAssignment");
     assert_eq!(operation.method, http::Method::POST);
@@ -109,17 +110,23 @@ fn organizations_create_role_assignment() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}`
 #[test]
 fn organizations_delete_role_assignment() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .role_assignment("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRoleAssignment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -136,6 +143,11 @@ fn organizations_delete_role_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /Organizations/{OrganizationSid}/scim/Users`
@@ -165,13 +177,14 @@ fn organizations_list_organization_users() {
 /// `POST /Organizations/{OrganizationSid}/scim/Users`
 #[test]
 fn organizations_create_organization_user() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .scim()
         .users()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOrganizationUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -188,6 +201,11 @@ fn organizations_create_organization_user() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /Organizations/{OrganizationSid}/scim/Users/{UserSid}`
@@ -217,13 +235,15 @@ fn organizations_fetch_organization_user() {
 /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}`
 #[test]
 fn organizations_update_organization_user() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .scim()
         .user("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(r#"{"a": [1, "x"]}"#)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateOrganizationUser");
     assert_eq!(operation.method, http::Method::PUT);
@@ -240,18 +260,25 @@ fn organizations_update_organization_user() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}`
 #[test]
 fn organizations_patch_organization_user() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .scim()
         .user("a b/c")
-        .patch(r#"{"a": [1, "x"]}"#);
+        .patch(r#"{"a": [1, "x"]}"#)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "PatchOrganizationUser");
     assert_eq!(operation.method, http::Method::PATCH);
@@ -268,18 +295,24 @@ fn organizations_patch_organization_user() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /Organizations/{OrganizationSid}/scim/Users/{UserSid}`
 #[test]
 fn organizations_delete_organization_user() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .organizations()
         .organization_sid("a b/c")
         .scim()
         .user("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteOrganizationUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -293,6 +326,11 @@ fn organizations_delete_organization_user() {
     assert_eq!(path(&uri), "/Organizations/a%20b%2Fc/scim/Users/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/authorize`
@@ -313,11 +351,18 @@ fn v1_fetch_authorize() {
 /// `POST /v1/token`
 #[test]
 fn v1_create_token() {
-    let request = client()
+    let typed = client()
         .iam_organizations()
         .v1()
         .token()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .audience("Hi & bye = 100% #1 😀\n日本")
+        .client_secret("Hi & bye = 100% #1 😀\n日本")
+        .code("Hi & bye = 100% #1 😀\n日本")
+        .redirect_uri("Hi & bye = 100% #1 😀\n日本")
+        .refresh_token("Hi & bye = 100% #1 😀\n日本")
+        .scope("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateToken");
     assert_eq!(operation.method, http::Method::POST);
@@ -341,7 +386,36 @@ fn v1_create_token() {
             (
                 "grant_type".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "audience".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "client_secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "code".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "redirect_uri".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "refresh_token".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "scope".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -200,7 +200,16 @@ fn v1_fetch_account_settings() {
 /// `POST /v1/Voice/Settings`
 #[test]
 fn v1_update_account_settings() {
-    let request = client().insights().v1().voice().settings().update();
+    let typed = client()
+        .insights()
+        .v1()
+        .voice()
+        .settings()
+        .update()
+        .advanced_features(false)
+        .subaccount_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .voice_trace(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAccountSettings");
     assert_eq!(operation.method, http::Method::POST);
@@ -214,7 +223,22 @@ fn v1_update_account_settings() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AdvancedFeatures".to_owned(), ("false").to_owned()),
+            (
+                "SubaccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("VoiceTrace".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Voice/Summaries`
@@ -277,12 +301,22 @@ fn v1_fetch_annotation() {
 /// `POST /v1/Voice/{CallSid}/Annotation`
 #[test]
 fn v1_update_annotation() {
-    let request = client()
+    let typed = client()
         .insights()
         .v1()
         .voice_item("CA0123456789abcdef0123456789abcdef".parse().unwrap())
         .annotation()
-        .update();
+        .update()
+        .answered_by(twilio_model::insights::v1::AnnotationAnsweredBy::KNOWN[0].clone())
+        .call_score(-7)
+        .comment("Hi & bye = 100% #1 😀\n日本")
+        .connectivity_issue(
+            twilio_model::insights::v1::AnnotationConnectivityIssue::KNOWN[0].clone(),
+        )
+        .incident("Hi & bye = 100% #1 😀\n日本")
+        .quality_issues("Hi & bye = 100% #1 😀\n日本")
+        .spam(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAnnotation");
     assert_eq!(operation.method, http::Method::POST);
@@ -299,7 +333,39 @@ fn v1_update_annotation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AnsweredBy".to_owned(),
+                (twilio_model::insights::v1::AnnotationAnsweredBy::KNOWN[0].as_str()).to_owned()
+            ),
+            ("CallScore".to_owned(), ("-7").to_owned()),
+            (
+                "Comment".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConnectivityIssue".to_owned(),
+                (twilio_model::insights::v1::AnnotationConnectivityIssue::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "Incident".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "QualityIssues".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Spam".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Voice/{CallSid}/Events`
@@ -374,12 +440,13 @@ fn v1_fetch_summary() {
 /// `POST /v2/Voice/Reports`
 #[test]
 fn v2_create_account_report() {
-    let request = client()
+    let typed = client()
         .insights()
         .v2()
         .voice()
         .reports()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAccountReport");
     assert_eq!(operation.method, http::Method::POST);
@@ -393,12 +460,17 @@ fn v2_create_account_report() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound`
 #[test]
 fn v2_create_inbound_phone_numbers_report() {
-    let request = client()
+    let typed = client()
         .insights()
         .v2()
         .voice()
@@ -406,6 +478,7 @@ fn v2_create_inbound_phone_numbers_report() {
         .phone_numbers()
         .inbound()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInboundPhoneNumbersReport");
     assert_eq!(operation.method, http::Method::POST);
@@ -419,6 +492,11 @@ fn v2_create_inbound_phone_numbers_report() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Voice/Reports/PhoneNumbers/Inbound/{reportId}`
@@ -452,7 +530,7 @@ fn v2_list_inbound_phone_numbers_report() {
 /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound`
 #[test]
 fn v2_create_outbound_phone_numbers_report() {
-    let request = client()
+    let typed = client()
         .insights()
         .v2()
         .voice()
@@ -460,6 +538,7 @@ fn v2_create_outbound_phone_numbers_report() {
         .phone_numbers()
         .outbound()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOutboundPhoneNumbersReport");
     assert_eq!(operation.method, http::Method::POST);
@@ -473,6 +552,11 @@ fn v2_create_outbound_phone_numbers_report() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Voice/Reports/PhoneNumbers/Outbound/{reportId}`

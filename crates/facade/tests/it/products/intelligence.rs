@@ -81,11 +81,12 @@ fn v2_list_custom_operator() {
 /// `POST /v2/Operators/Custom`
 #[test]
 fn v2_create_custom_operator() {
-    let request = client().intelligence().v2().operators().custom().create(
+    let typed = client().intelligence().v2().operators().custom().create(
         r#"{"a": [1, "x"]}"#,
         "Hi & bye = 100% #1 😀\n日本",
         "Hi & bye = 100% #1 😀\n日本",
     );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCustomOperator");
     assert_eq!(operation.method, http::Method::POST);
@@ -113,6 +114,11 @@ fn v2_create_custom_operator() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Operators/Custom/{Sid}`
@@ -141,12 +147,14 @@ fn v2_fetch_custom_operator() {
 /// `POST /v2/Operators/Custom/{Sid}`
 #[test]
 fn v2_update_custom_operator() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .operators()
         .custom_item("LY0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(r#"{"a": [1, "x"]}"#, "Hi & bye = 100% #1 😀\n日本");
+        .update(r#"{"a": [1, "x"]}"#, "Hi & bye = 100% #1 😀\n日本")
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCustomOperator");
     assert_eq!(operation.method, http::Method::POST);
@@ -173,17 +181,23 @@ fn v2_update_custom_operator() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v2/Operators/Custom/{Sid}`
 #[test]
 fn v2_delete_custom_operator() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .operators()
         .custom_item("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCustomOperator");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -197,6 +211,11 @@ fn v2_delete_custom_operator() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Operators/PreBuilt`
@@ -277,11 +296,21 @@ fn v2_list_service() {
 /// `POST /v2/Services`
 #[test]
 fn v2_create_service() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .services()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .auto_redaction(false)
+        .auto_transcribe(false)
+        .data_logging(false)
+        .encryption_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .language_code("Hi & bye = 100% #1 😀\n日本")
+        .media_redaction(false)
+        .webhook_http_method(twilio_model::intelligence::v2::ServiceHttpMethod::KNOWN[0].clone())
+        .webhook_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -297,11 +326,42 @@ fn v2_create_service() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "UniqueName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AutoRedaction".to_owned(), ("false").to_owned()),
+            ("AutoTranscribe".to_owned(), ("false").to_owned()),
+            ("DataLogging".to_owned(), ("false").to_owned()),
+            (
+                "EncryptionCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "LanguageCode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MediaRedaction".to_owned(), ("false").to_owned()),
+            (
+                "WebhookHttpMethod".to_owned(),
+                (twilio_model::intelligence::v2::ServiceHttpMethod::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{Sid}`
@@ -329,11 +389,22 @@ fn v2_fetch_service() {
 /// `POST /v2/Services/{Sid}`
 #[test]
 fn v2_update_service() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .service("LY0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .auto_redaction(false)
+        .auto_transcribe(false)
+        .data_logging(false)
+        .encryption_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .media_redaction(false)
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .webhook_http_method(twilio_model::intelligence::v2::ServiceHttpMethod::KNOWN[0].clone())
+        .webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -350,17 +421,51 @@ fn v2_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AutoRedaction".to_owned(), ("false").to_owned()),
+            ("AutoTranscribe".to_owned(), ("false").to_owned()),
+            ("DataLogging".to_owned(), ("false").to_owned()),
+            (
+                "EncryptionCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MediaRedaction".to_owned(), ("false").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WebhookHttpMethod".to_owned(),
+                (twilio_model::intelligence::v2::ServiceHttpMethod::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v2/Services/{Sid}`
 #[test]
 fn v2_delete_service() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .service("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -374,6 +479,11 @@ fn v2_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Operators`
@@ -402,12 +512,13 @@ fn v2_fetch_operator_attachments() {
 /// `POST /v2/Services/{ServiceSid}/Operators/{OperatorSid}`
 #[test]
 fn v2_create_operator_attachment() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .service("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .operator("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOperatorAttachment");
     assert_eq!(operation.method, http::Method::POST);
@@ -424,17 +535,23 @@ fn v2_create_operator_attachment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Operators/{OperatorSid}`
 #[test]
 fn v2_delete_operator_attachment() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .service("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .operator("LY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteOperatorAttachment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -451,6 +568,11 @@ fn v2_delete_operator_attachment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Transcripts`
@@ -471,10 +593,17 @@ fn v2_list_transcript() {
 /// `POST /v2/Transcripts`
 #[test]
 fn v2_create_transcript() {
-    let request = client().intelligence().v2().transcripts().create(
-        r#"{"a": [1, "x"]}"#,
-        "GA0123456789abcdef0123456789abcdef".parse().unwrap(),
-    );
+    let typed = client()
+        .intelligence()
+        .v2()
+        .transcripts()
+        .create(
+            r#"{"a": [1, "x"]}"#,
+            "GA0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .customer_key("Hi & bye = 100% #1 😀\n日本")
+        .media_start_time("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTranscript");
     assert_eq!(operation.method, http::Method::POST);
@@ -495,9 +624,22 @@ fn v2_create_transcript() {
             (
                 "ServiceSid".to_owned(),
                 ("GA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "CustomerKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaStartTime".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Transcripts/{Sid}`
@@ -525,11 +667,12 @@ fn v2_fetch_transcript() {
 /// `DELETE /v2/Transcripts/{Sid}`
 #[test]
 fn v2_delete_transcript() {
-    let request = client()
+    let typed = client()
         .intelligence()
         .v2()
         .transcript("GT0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTranscript");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -543,6 +686,11 @@ fn v2_delete_transcript() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Transcripts/{Sid}/Media`

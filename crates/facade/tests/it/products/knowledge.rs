@@ -33,11 +33,12 @@ fn v1_list_knowledge() {
 /// `POST /v1/Knowledge`
 #[test]
 fn v1_create_knowledge() {
-    let request = client()
+    let typed = client()
         .knowledge()
         .v1()
         .knowledge()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateKnowledge");
     assert_eq!(operation.method, http::Method::POST);
@@ -51,6 +52,11 @@ fn v1_create_knowledge() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Knowledge/{id}`
@@ -71,11 +77,12 @@ fn v1_fetch_knowledge() {
 /// `PUT /v1/Knowledge/{id}`
 #[test]
 fn v1_update_knowledge() {
-    let request = client()
+    let typed = client()
         .knowledge()
         .v1()
         .knowledge_item("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateKnowledge");
     assert_eq!(operation.method, http::Method::PUT);
@@ -89,12 +96,18 @@ fn v1_update_knowledge() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Knowledge/{id}`
 #[test]
 fn v1_delete_knowledge() {
-    let request = client().knowledge().v1().knowledge_item("a b/c").delete();
+    let typed = client().knowledge().v1().knowledge_item("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteKnowledge");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -105,6 +118,11 @@ fn v1_delete_knowledge() {
     assert_eq!(path(&uri), "/v1/Knowledge/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Knowledge/{id}/Chunks`

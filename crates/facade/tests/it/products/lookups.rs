@@ -71,12 +71,13 @@ fn v2_fetch_lookup_phone_number_overrides() {
 /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`
 #[test]
 fn v2_create_lookup_phone_number_overrides() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .phone_number("a b/c")
         .r#override("a b/c")
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateLookupPhoneNumberOverrides");
     assert_eq!(operation.method, http::Method::POST);
@@ -93,17 +94,23 @@ fn v2_create_lookup_phone_number_overrides() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`
 #[test]
 fn v2_update_lookup_phone_number_overrides() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .phone_number("a b/c")
         .r#override("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateLookupPhoneNumberOverrides");
     assert_eq!(operation.method, http::Method::PUT);
@@ -120,17 +127,23 @@ fn v2_update_lookup_phone_number_overrides() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`
 #[test]
 fn v2_delete_lookup_phone_number_overrides() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .phone_number("a b/c")
         .r#override("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteLookupPhoneNumberOverrides");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -144,6 +157,11 @@ fn v2_delete_lookup_phone_number_overrides() {
     assert_eq!(path(&uri), "/v2/PhoneNumbers/a%20b%2Fc/Overrides/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RateLimits`
@@ -191,13 +209,14 @@ fn v2_fetch_lookup_rate_limit() {
 /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`
 #[test]
 fn v2_update_lookup_rate_limit() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .rate_limits()
         .field("a b/c")
         .bucket_item("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateLookupRateLimit");
     assert_eq!(operation.method, http::Method::PUT);
@@ -217,18 +236,24 @@ fn v2_update_lookup_rate_limit() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`
 #[test]
 fn v2_delete_lookup_rate_limit() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .rate_limits()
         .field("a b/c")
         .bucket_item("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteLookupRateLimit");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -245,17 +270,23 @@ fn v2_delete_lookup_rate_limit() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/batch/query`
 #[test]
 fn v2_create_bulk_lookup() {
-    let request = client()
+    let typed = client()
         .lookups()
         .v2()
         .batch()
         .query()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkLookup");
     assert_eq!(operation.method, http::Method::POST);
@@ -269,4 +300,9 @@ fn v2_create_bulk_lookup() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

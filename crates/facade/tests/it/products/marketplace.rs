@@ -125,11 +125,14 @@ fn v1_list_installed_add_on() {
 /// `POST /v1/InstalledAddOns`
 #[test]
 fn v1_create_installed_add_on() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .installed_add_ons()
-        .create(false, "XB0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create(false, "XB0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration(r#"{"a": [1, "x"]}"#)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInstalledAddOn");
     assert_eq!(operation.method, http::Method::POST);
@@ -150,9 +153,22 @@ fn v1_create_installed_add_on() {
             (
                 "AvailableAddOnSid".to_owned(),
                 ("XB0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/InstalledAddOns/{Sid}`
@@ -180,11 +196,14 @@ fn v1_fetch_installed_add_on() {
 /// `POST /v1/InstalledAddOns/{Sid}`
 #[test]
 fn v1_update_installed_add_on() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration(r#"{"a": [1, "x"]}"#)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInstalledAddOn");
     assert_eq!(operation.method, http::Method::POST);
@@ -201,17 +220,35 @@ fn v1_update_installed_add_on() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/InstalledAddOns/{Sid}`
 #[test]
 fn v1_delete_installed_add_on() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInstalledAddOn");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -225,6 +262,11 @@ fn v1_delete_installed_add_on() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions`
@@ -282,12 +324,13 @@ fn v1_fetch_installed_add_on_extension() {
 /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`
 #[test]
 fn v1_update_installed_add_on_extension() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .extension("XF0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInstalledAddOnExtension");
     assert_eq!(operation.method, http::Method::POST);
@@ -311,17 +354,23 @@ fn v1_update_installed_add_on_extension() {
         pairs(&text),
         sorted(vec![("Enabled".to_owned(), ("false").to_owned())])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`
 #[test]
 fn v1_create_billing_usage() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .usage()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBillingUsage");
     assert_eq!(operation.method, http::Method::POST);
@@ -341,6 +390,11 @@ fn v1_create_billing_usage() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Listing/{Sid}`
@@ -365,11 +419,19 @@ fn v1_fetch_module_data_management() {
 /// `POST /v1/Listing/{Sid}`
 #[test]
 fn v1_update_module_data_management() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .listing_item("XB0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration("Hi & bye = 100% #1 😀\n日本")
+        .description("Hi & bye = 100% #1 😀\n日本")
+        .documentation("Hi & bye = 100% #1 😀\n日本")
+        .module_info("Hi & bye = 100% #1 😀\n日本")
+        .policies("Hi & bye = 100% #1 😀\n日本")
+        .pricing("Hi & bye = 100% #1 😀\n日本")
+        .support("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateModuleDataManagement");
     assert_eq!(operation.method, http::Method::POST);
@@ -383,7 +445,44 @@ fn v1_update_module_data_management() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Documentation".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ModuleInfo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Policies".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Pricing".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Support".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Listings`
@@ -404,7 +503,14 @@ fn v1_fetch_module_data_for_listing_owner() {
 /// `POST /v1/Listings`
 #[test]
 fn v1_create_module_data() {
-    let request = client().marketplace().v1().listings().create();
+    let typed = client()
+        .marketplace()
+        .v1()
+        .listings()
+        .create()
+        .configuration("Hi & bye = 100% #1 😀\n日本")
+        .module_info("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateModuleData");
     assert_eq!(operation.method, http::Method::POST);
@@ -418,17 +524,35 @@ fn v1_create_module_data() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ModuleInfo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ReferralConversion`
 #[test]
 fn v1_create_referral_conversion() {
-    let request = client()
+    let typed = client()
         .marketplace()
         .v1()
         .referral_conversion()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateReferralConversion");
     assert_eq!(operation.method, http::Method::POST);
@@ -442,4 +566,9 @@ fn v1_create_referral_conversion() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

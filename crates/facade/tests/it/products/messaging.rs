@@ -60,13 +60,14 @@ fn v1_fetch_domain_cert_v4() {
 /// `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate`
 #[test]
 fn v1_update_domain_cert_v4() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .certificate()
         .update("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateDomainCertV4");
     assert_eq!(operation.method, http::Method::POST);
@@ -93,18 +94,24 @@ fn v1_update_domain_cert_v4() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/Certificate`
 #[test]
 fn v1_delete_domain_cert_v4() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .certificate()
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteDomainCertV4");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -121,6 +128,11 @@ fn v1_delete_domain_cert_v4() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/LinkShortening/Domains/{DomainSid}/Config`
@@ -153,13 +165,18 @@ fn v1_fetch_domain_config() {
 /// `POST /v1/LinkShortening/Domains/{DomainSid}/Config`
 #[test]
 fn v1_update_domain_config() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .config()
-        .update();
+        .update()
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .continue_on_failure(false)
+        .disable_https(false)
+        .fallback_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateDomainConfig");
     assert_eq!(operation.method, http::Method::POST);
@@ -179,19 +196,39 @@ fn v1_update_domain_config() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("ContinueOnFailure".to_owned(), ("false").to_owned()),
+            ("DisableHttps".to_owned(), ("false").to_owned()),
+            (
+                "FallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`
 #[test]
 fn v1_create_linkshortening_messaging_service() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .messaging_service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateLinkshorteningMessagingService");
     assert_eq!(operation.method, http::Method::POST);
@@ -208,18 +245,24 @@ fn v1_create_linkshortening_messaging_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`
 #[test]
 fn v1_delete_linkshortening_messaging_service() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .messaging_service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteLinkshorteningMessagingService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -236,18 +279,24 @@ fn v1_delete_linkshortening_messaging_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/LinkShortening/Domains/{DomainSid}/RequestManagedCert`
 #[test]
 fn v1_update_request_managed_cert() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .link_shortening()
         .domain("DN0123456789abcdef0123456789abcdef".parse().unwrap())
         .request_managed_cert()
         .update();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRequestManagedCert");
     assert_eq!(operation.method, http::Method::POST);
@@ -264,6 +313,11 @@ fn v1_update_request_managed_cert() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/LinkShortening/Domains/{DomainSid}/ValidateDns`
@@ -368,11 +422,29 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .services()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .area_code_geomatch(false)
+        .fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .fallback_to_long_code(false)
+        .fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .inbound_method("Hi & bye = 100% #1 😀\n日本")
+        .inbound_request_url("Hi & bye = 100% #1 😀\n日本")
+        .mms_converter(false)
+        .scan_message_content(
+            twilio_model::messaging::v1::ServiceScanMessageContent::KNOWN[0].clone(),
+        )
+        .smart_encoding(false)
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .sticky_sender(false)
+        .synchronous_validation(false)
+        .use_inbound_webhook_on_number(false)
+        .usecase("Hi & bye = 100% #1 😀\n日本")
+        .validity_period(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -388,17 +460,61 @@ fn v1_create_service() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AreaCodeGeomatch".to_owned(), ("false").to_owned()),
+            (
+                "FallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("FallbackToLongCode".to_owned(), ("false").to_owned()),
+            (
+                "FallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InboundMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InboundRequestUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MmsConverter".to_owned(), ("false").to_owned()),
+            (
+                "ScanMessageContent".to_owned(),
+                (twilio_model::messaging::v1::ServiceScanMessageContent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            ("SmartEncoding".to_owned(), ("false").to_owned()),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("StickySender".to_owned(), ("false").to_owned()),
+            ("SynchronousValidation".to_owned(), ("false").to_owned()),
+            ("UseInboundWebhookOnNumber".to_owned(), ("false").to_owned()),
+            (
+                "Usecase".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("ValidityPeriod".to_owned(), ("-7").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Services/PreregisteredUsa2p`
 #[test]
 fn v1_create_external_campaign() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .services()
@@ -406,7 +522,9 @@ fn v1_create_external_campaign() {
         .create(
             "Hi & bye = 100% #1 😀\n日本",
             "MG0123456789abcdef0123456789abcdef".parse().unwrap(),
-        );
+        )
+        .cnp_migration(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateExternalCampaign");
     assert_eq!(operation.method, http::Method::POST);
@@ -430,9 +548,15 @@ fn v1_create_external_campaign() {
             (
                 "MessagingServiceSid".to_owned(),
                 ("MG0123456789abcdef0123456789abcdef").to_owned()
-            )
+            ),
+            ("CnpMigration".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/Usecases`
@@ -475,11 +599,30 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .area_code_geomatch(false)
+        .fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .fallback_to_long_code(false)
+        .fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .inbound_method("Hi & bye = 100% #1 😀\n日本")
+        .inbound_request_url("Hi & bye = 100% #1 😀\n日本")
+        .mms_converter(false)
+        .scan_message_content(
+            twilio_model::messaging::v1::ServiceScanMessageContent::KNOWN[0].clone(),
+        )
+        .smart_encoding(false)
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .sticky_sender(false)
+        .synchronous_validation(false)
+        .use_inbound_webhook_on_number(false)
+        .usecase("Hi & bye = 100% #1 😀\n日本")
+        .validity_period(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -496,17 +639,68 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AreaCodeGeomatch".to_owned(), ("false").to_owned()),
+            (
+                "FallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("FallbackToLongCode".to_owned(), ("false").to_owned()),
+            (
+                "FallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InboundMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InboundRequestUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MmsConverter".to_owned(), ("false").to_owned()),
+            (
+                "ScanMessageContent".to_owned(),
+                (twilio_model::messaging::v1::ServiceScanMessageContent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            ("SmartEncoding".to_owned(), ("false").to_owned()),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("StickySender".to_owned(), ("false").to_owned()),
+            ("SynchronousValidation".to_owned(), ("false").to_owned()),
+            ("UseInboundWebhookOnNumber".to_owned(), ("false").to_owned()),
+            (
+                "Usecase".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("ValidityPeriod".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -520,6 +714,11 @@ fn v1_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/AlphaSenders`
@@ -548,12 +747,13 @@ fn v1_list_alpha_sender() {
 /// `POST /v1/Services/{ServiceSid}/AlphaSenders`
 #[test]
 fn v1_create_alpha_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .alpha_senders()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAlphaSender");
     assert_eq!(operation.method, http::Method::POST);
@@ -577,6 +777,11 @@ fn v1_create_alpha_sender() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/AlphaSenders/{Sid}`
@@ -608,12 +813,13 @@ fn v1_fetch_alpha_sender() {
 /// `DELETE /v1/Services/{ServiceSid}/AlphaSenders/{Sid}`
 #[test]
 fn v1_delete_alpha_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .alpha_sender("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAlphaSender");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -630,6 +836,11 @@ fn v1_delete_alpha_sender() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{MessagingServiceSid}/ChannelSenders`
@@ -661,12 +872,13 @@ fn v1_list_channel_sender() {
 /// `POST /v1/Services/{MessagingServiceSid}/ChannelSenders`
 #[test]
 fn v1_create_channel_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_senders()
         .create("XE0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannelSender");
     assert_eq!(operation.method, http::Method::POST);
@@ -693,6 +905,11 @@ fn v1_create_channel_sender() {
             ("XE0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}`
@@ -724,12 +941,13 @@ fn v1_fetch_channel_sender() {
 /// `DELETE /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}`
 #[test]
 fn v1_delete_channel_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_sender("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannelSender");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -746,6 +964,11 @@ fn v1_delete_channel_sender() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`
@@ -778,7 +1001,7 @@ fn v1_list_us_app_to_person() {
 /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`
 #[test]
 fn v1_create_us_app_to_person() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -795,7 +1018,29 @@ fn v1_create_us_app_to_person() {
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
             ],
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .age_gated(false)
+        .direct_lending(false)
+        .help_keywords([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .help_message("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_keywords([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_in_message("Hi & bye = 100% #1 😀\n日本")
+        .opt_out_keywords([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_out_message("Hi & bye = 100% #1 😀\n日本")
+        .privacy_policy_url("Hi & bye = 100% #1 😀\n日本")
+        .subscriber_opt_in(false)
+        .terms_and_conditions_url("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_api_version("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateUsAppToPerson");
     assert_eq!(operation.method, http::Method::POST);
@@ -843,9 +1088,61 @@ fn v1_create_us_app_to_person() {
             (
                 "UsAppToPersonUsecase".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AgeGated".to_owned(), ("false").to_owned()),
+            ("DirectLending".to_owned(), ("false").to_owned()),
+            (
+                "HelpKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HelpKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HelpMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptOutKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptOutKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptOutMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivacyPolicyUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("SubscriberOptIn".to_owned(), ("false").to_owned()),
+            (
+                "TermsAndConditionsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Api-Version", "v1")]);
 }
 
 /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/Usecases`
@@ -906,7 +1203,7 @@ fn v1_fetch_us_app_to_person() {
 /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`
 #[test]
 fn v1_update_us_app_to_person() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -923,7 +1220,11 @@ fn v1_update_us_app_to_person() {
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
             ],
-        );
+        )
+        .privacy_policy_url("Hi & bye = 100% #1 😀\n日本")
+        .terms_and_conditions_url("Hi & bye = 100% #1 😀\n日本")
+        .x_twilio_api_version("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateUsAppToPerson");
     assert_eq!(operation.method, http::Method::POST);
@@ -965,21 +1266,35 @@ fn v1_update_us_app_to_person() {
             (
                 "MessageSamples".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivacyPolicyUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TermsAndConditionsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Api-Version", "v1")]);
 }
 
 /// `DELETE /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`
 #[test]
 fn v1_delete_us_app_to_person() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .compliance()
         .usa2p_item("QE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteUsAppToPerson");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -996,6 +1311,11 @@ fn v1_delete_us_app_to_person() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders`
@@ -1027,12 +1347,14 @@ fn v1_list_destination_alpha_sender() {
 /// `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders`
 #[test]
 fn v1_create_destination_alpha_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .destination_alpha_senders()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .iso_country_code("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateDestinationAlphaSender");
     assert_eq!(operation.method, http::Method::POST);
@@ -1054,11 +1376,22 @@ fn v1_create_destination_alpha_sender() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "AlphaSender".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "AlphaSender".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "IsoCountryCode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}`
@@ -1090,12 +1423,13 @@ fn v1_fetch_destination_alpha_sender() {
 /// `DELETE /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}`
 #[test]
 fn v1_delete_destination_alpha_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .destination_alpha_sender("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteDestinationAlphaSender");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1112,6 +1446,11 @@ fn v1_delete_destination_alpha_sender() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`
@@ -1140,12 +1479,13 @@ fn v1_list_phone_number() {
 /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`
 #[test]
 fn v1_create_phone_number() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_numbers()
         .create("PN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePhoneNumber");
     assert_eq!(operation.method, http::Method::POST);
@@ -1169,6 +1509,11 @@ fn v1_create_phone_number() {
             ("PN0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`
@@ -1200,12 +1545,13 @@ fn v1_fetch_phone_number() {
 /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`
 #[test]
 fn v1_delete_phone_number() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_number("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePhoneNumber");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1222,6 +1568,11 @@ fn v1_delete_phone_number() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/ShortCodes`
@@ -1250,12 +1601,13 @@ fn v1_list_short_code() {
 /// `POST /v1/Services/{ServiceSid}/ShortCodes`
 #[test]
 fn v1_create_short_code() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .short_codes()
         .create("SC0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateShortCode");
     assert_eq!(operation.method, http::Method::POST);
@@ -1279,6 +1631,11 @@ fn v1_create_short_code() {
             ("SC0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/ShortCodes/{Sid}`
@@ -1307,12 +1664,13 @@ fn v1_fetch_short_code() {
 /// `DELETE /v1/Services/{ServiceSid}/ShortCodes/{Sid}`
 #[test]
 fn v1_delete_short_code() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .short_code("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteShortCode");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1326,6 +1684,11 @@ fn v1_delete_short_code() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Tollfree/Verifications`
@@ -1346,21 +1709,65 @@ fn v1_list_tollfree_verification() {
 /// `POST /v1/Tollfree/Verifications`
 #[test]
 fn v1_create_tollfree_verification() {
-    let request = client().messaging().v1().tollfree().verifications().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        [
+    let typed = client()
+        .messaging()
+        .v1()
+        .tollfree()
+        .verifications()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            [
+                "Hi & bye = 100% #1 😀\n日本".to_owned(),
+                "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            ],
+            twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].clone(),
+            "Hi & bye = 100% #1 😀\n日本",
+            "PN0123456789abcdef0123456789abcdef".parse().unwrap(),
+            r#"{"a": [1, "x"]}"#,
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .additional_information("Hi & bye = 100% #1 😀\n日本")
+        .age_gated_content(false)
+        .business_city("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_email("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_first_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_last_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_phone("Hi & bye = 100% #1 😀\n日本")
+        .business_country("Hi & bye = 100% #1 😀\n日本")
+        .business_postal_code("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_authority(
+            twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority::KNOWN
+                [0]
+            .clone(),
+        )
+        .business_registration_country("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_number("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_phone_number("Hi & bye = 100% #1 😀\n日本")
+        .business_state_province_region("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address2("Hi & bye = 100% #1 😀\n日本")
+        .business_type(
+            twilio_model::messaging::v1::TollfreeVerificationBusinessType::KNOWN[0].clone(),
+        )
+        .customer_profile_sid("BU0123456789abcdef0123456789abcdef".parse().unwrap())
+        .doing_business_as("Hi & bye = 100% #1 😀\n日本")
+        .external_reference_id("Hi & bye = 100% #1 😀\n日本")
+        .help_message_sample("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_confirmation_message("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_keywords([
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
-        ],
-        twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].clone(),
-        "Hi & bye = 100% #1 😀\n日本",
-        "PN0123456789abcdef0123456789abcdef".parse().unwrap(),
-        r#"{"a": [1, "x"]}"#,
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+        ])
+        .privacy_policy_url("Hi & bye = 100% #1 😀\n日本")
+        .terms_and_conditions_url("Hi & bye = 100% #1 😀\n日本")
+        .vetting_id("Hi & bye = 100% #1 😀\n日本")
+        .vetting_provider(
+            twilio_model::messaging::v1::TollfreeVerificationVettingProvider::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTollfreeVerification");
     assert_eq!(operation.method, http::Method::POST);
@@ -1374,56 +1781,12 @@ fn v1_create_tollfree_verification() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(
-        pairs(&text),
-        sorted(vec![
-            (
-                "BusinessName".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "BusinessWebsite".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "MessageVolume".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "NotificationEmail".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "OptInImageUrls".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "OptInImageUrls".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "OptInType".to_owned(),
-                (twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].as_str())
-                    .to_owned()
-            ),
-            (
-                "ProductionMessageSample".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            ),
-            (
-                "TollfreePhoneNumberSid".to_owned(),
-                ("PN0123456789abcdef0123456789abcdef").to_owned()
-            ),
-            (
-                "UseCaseCategories".to_owned(),
-                (r#"{"a": [1, "x"]}"#).to_owned()
-            ),
-            (
-                "UseCaseSummary".to_owned(),
-                ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
-        ])
-    );
+    assert_eq!(pairs(&text), sorted(vec![("BusinessName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessWebsite".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("MessageVolume".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("NotificationEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInImageUrls".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInImageUrls".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInType".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].as_str()).to_owned()), ("ProductionMessageSample".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("TollfreePhoneNumberSid".to_owned(), ("PN0123456789abcdef0123456789abcdef").to_owned()), ("UseCaseCategories".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()), ("UseCaseSummary".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AdditionalInformation".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AgeGatedContent".to_owned(), ("false").to_owned()), ("BusinessCity".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactFirstName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactLastName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactPhone".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessCountry".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessPostalCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationAuthority".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority::KNOWN[0].as_str()).to_owned()), ("BusinessRegistrationCountry".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationNumber".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationPhoneNumber".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStateProvinceRegion".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStreetAddress".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStreetAddress2".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessType".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationBusinessType::KNOWN[0].as_str()).to_owned()), ("CustomerProfileSid".to_owned(), ("BU0123456789abcdef0123456789abcdef").to_owned()), ("DoingBusinessAs".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("ExternalReferenceId".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("HelpMessageSample".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInConfirmationMessage".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInKeywords".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInKeywords".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("PrivacyPolicyUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("TermsAndConditionsUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("VettingId".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("VettingProvider".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationVettingProvider::KNOWN[0].as_str()).to_owned())]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Tollfree/Verifications/{Sid}`
@@ -1452,12 +1815,62 @@ fn v1_fetch_tollfree_verification() {
 /// `POST /v1/Tollfree/Verifications/{Sid}`
 #[test]
 fn v1_update_tollfree_verification() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .tollfree()
         .verification("HH0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .additional_information("Hi & bye = 100% #1 😀\n日本")
+        .age_gated_content(false)
+        .business_city("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_email("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_first_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_last_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_phone("Hi & bye = 100% #1 😀\n日本")
+        .business_country("Hi & bye = 100% #1 😀\n日本")
+        .business_name("Hi & bye = 100% #1 😀\n日本")
+        .business_postal_code("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_authority(
+            twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority::KNOWN
+                [0]
+            .clone(),
+        )
+        .business_registration_country("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_number("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_phone_number("Hi & bye = 100% #1 😀\n日本")
+        .business_state_province_region("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address2("Hi & bye = 100% #1 😀\n日本")
+        .business_type(
+            twilio_model::messaging::v1::TollfreeVerificationBusinessType::KNOWN[0].clone(),
+        )
+        .business_website("Hi & bye = 100% #1 😀\n日本")
+        .doing_business_as("Hi & bye = 100% #1 😀\n日本")
+        .edit_reason("Hi & bye = 100% #1 😀\n日本")
+        .help_message_sample("Hi & bye = 100% #1 😀\n日本")
+        .message_volume("Hi & bye = 100% #1 😀\n日本")
+        .notification_email("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_confirmation_message("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_image_urls([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_in_keywords([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_in_type(twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].clone())
+        .privacy_policy_url("Hi & bye = 100% #1 😀\n日本")
+        .production_message_sample("Hi & bye = 100% #1 😀\n日本")
+        .terms_and_conditions_url("Hi & bye = 100% #1 😀\n日本")
+        .use_case_categories(r#"{"a": [1, "x"]}"#)
+        .use_case_summary("Hi & bye = 100% #1 😀\n日本")
+        .vetting_id("Hi & bye = 100% #1 😀\n日本")
+        .vetting_provider(
+            twilio_model::messaging::v1::TollfreeVerificationVettingProvider::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTollfreeVerification");
     assert_eq!(operation.method, http::Method::POST);
@@ -1474,18 +1887,24 @@ fn v1_update_tollfree_verification() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(pairs(&text), sorted(vec![("AdditionalInformation".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AgeGatedContent".to_owned(), ("false").to_owned()), ("BusinessCity".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactFirstName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactLastName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessContactPhone".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessCountry".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessPostalCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationAuthority".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationBusinessRegistrationAuthority::KNOWN[0].as_str()).to_owned()), ("BusinessRegistrationCountry".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationNumber".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationPhoneNumber".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStateProvinceRegion".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStreetAddress".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessStreetAddress2".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessType".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationBusinessType::KNOWN[0].as_str()).to_owned()), ("BusinessWebsite".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("DoingBusinessAs".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EditReason".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("HelpMessageSample".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("MessageVolume".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("NotificationEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInConfirmationMessage".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInImageUrls".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInImageUrls".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInKeywords".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInKeywords".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("OptInType".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationOptInType::KNOWN[0].as_str()).to_owned()), ("PrivacyPolicyUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("ProductionMessageSample".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("TermsAndConditionsUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("UseCaseCategories".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()), ("UseCaseSummary".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("VettingId".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("VettingProvider".to_owned(), (twilio_model::messaging::v1::TollfreeVerificationVettingProvider::KNOWN[0].as_str()).to_owned())]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Tollfree/Verifications/{Sid}`
 #[test]
 fn v1_delete_tollfree_verification() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .tollfree()
         .verification("HH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTollfreeVerification");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1499,6 +1918,11 @@ fn v1_delete_tollfree_verification() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/a2p/BrandRegistrations`
@@ -1519,7 +1943,7 @@ fn v1_list_brand_registrations() {
 /// `POST /v1/a2p/BrandRegistrations`
 #[test]
 fn v1_create_brand_registrations() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .a2p()
@@ -1527,7 +1951,11 @@ fn v1_create_brand_registrations() {
         .create(
             "BU0123456789abcdef0123456789abcdef".parse().unwrap(),
             "BU0123456789abcdef0123456789abcdef".parse().unwrap(),
-        );
+        )
+        .brand_type("Hi & bye = 100% #1 😀\n日本")
+        .mock(false)
+        .skip_automatic_sec_vet(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBrandRegistrations");
     assert_eq!(operation.method, http::Method::POST);
@@ -1551,9 +1979,20 @@ fn v1_create_brand_registrations() {
             (
                 "CustomerProfileBundleSid".to_owned(),
                 ("BU0123456789abcdef0123456789abcdef").to_owned()
-            )
+            ),
+            (
+                "BrandType".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Mock".to_owned(), ("false").to_owned()),
+            ("SkipAutomaticSecVet".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/a2p/BrandRegistrations/{Sid}`
@@ -1582,12 +2021,13 @@ fn v1_fetch_brand_registrations() {
 /// `POST /v1/a2p/BrandRegistrations/{Sid}`
 #[test]
 fn v1_update_brand_registrations() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .a2p()
         .brand_registration("BN0123456789abcdef0123456789abcdef".parse().unwrap())
         .update();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateBrandRegistrations");
     assert_eq!(operation.method, http::Method::POST);
@@ -1601,18 +2041,24 @@ fn v1_update_brand_registrations() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp`
 #[test]
 fn v1_create_brand_registration_otp() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .a2p()
         .brand_registration("BN0123456789abcdef0123456789abcdef".parse().unwrap())
         .sms_otp()
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBrandRegistrationOtp");
     assert_eq!(operation.method, http::Method::POST);
@@ -1629,6 +2075,11 @@ fn v1_create_brand_registration_otp() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`
@@ -1661,13 +2112,15 @@ fn v1_list_brand_vetting() {
 /// `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`
 #[test]
 fn v1_create_brand_vetting() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .a2p()
         .brand_registration("BN0123456789abcdef0123456789abcdef".parse().unwrap())
         .vettings()
-        .create(twilio_model::messaging::v1::BrandVettingVettingProvider::KNOWN[0].clone());
+        .create(twilio_model::messaging::v1::BrandVettingVettingProvider::KNOWN[0].clone())
+        .vetting_id("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBrandVetting");
     assert_eq!(operation.method, http::Method::POST);
@@ -1689,12 +2142,23 @@ fn v1_create_brand_vetting() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "VettingProvider".to_owned(),
-            (twilio_model::messaging::v1::BrandVettingVettingProvider::KNOWN[0].as_str())
-                .to_owned()
-        )])
+        sorted(vec![
+            (
+                "VettingProvider".to_owned(),
+                (twilio_model::messaging::v1::BrandVettingVettingProvider::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "VettingId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings/{BrandVettingSid}`
@@ -1745,12 +2209,13 @@ fn v2_list_channels_sender() {
 /// `POST /v2/Channels/Senders`
 #[test]
 fn v2_create_channels_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v2()
         .channels()
         .senders()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannelsSender");
     assert_eq!(operation.method, http::Method::POST);
@@ -1764,6 +2229,11 @@ fn v2_create_channels_sender() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Channels/Senders/{Sid}`
@@ -1792,12 +2262,13 @@ fn v2_fetch_channels_sender() {
 /// `POST /v2/Channels/Senders/{Sid}`
 #[test]
 fn v2_update_channels_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v2()
         .channels()
         .sender("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannelsSender");
     assert_eq!(operation.method, http::Method::POST);
@@ -1814,17 +2285,23 @@ fn v2_update_channels_sender() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Channels/Senders/{Sid}`
 #[test]
 fn v2_delete_channels_sender() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v2()
         .channels()
         .sender("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteChannelsSender");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1838,17 +2315,23 @@ fn v2_delete_channels_sender() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Indicators/Typing.json`
 #[test]
 fn v2_create_typing_indicator() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v2()
         .indicators()
         .typing_json()
         .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTypingIndicator");
     assert_eq!(operation.method, http::Method::POST);
@@ -1875,6 +2358,11 @@ fn v2_create_typing_indicator() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/LinkShortening/Domains/{DomainSid}/Certificate`
@@ -1907,12 +2395,13 @@ fn v2_fetch_domain_cert_v4() {
 /// `POST /v3/Indicators/Typing.json`
 #[test]
 fn v3_create_v3_typing_indicator() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v3()
         .indicators()
         .typing_json()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateV3TypingIndicator");
     assert_eq!(operation.method, http::Method::POST);
@@ -1926,4 +2415,9 @@ fn v3_create_v3_typing_indicator() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -101,11 +101,12 @@ fn v2_list_alarms() {
 /// `POST /v2/Alarms`
 #[test]
 fn v2_create_alarm() {
-    let request = client()
+    let typed = client()
         .monitor()
         .v2()
         .alarms()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAlarm");
     assert_eq!(operation.method, http::Method::POST);
@@ -119,6 +120,11 @@ fn v2_create_alarm() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Alarms/{Sid}`
@@ -139,11 +145,12 @@ fn v2_fetch_alarm() {
 /// `PUT /v2/Alarms/{Sid}`
 #[test]
 fn v2_update_alarm() {
-    let request = client()
+    let typed = client()
         .monitor()
         .v2()
         .alarm("a b/c")
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAlarm");
     assert_eq!(operation.method, http::Method::PUT);
@@ -157,12 +164,18 @@ fn v2_update_alarm() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Alarms/{Sid}`
 #[test]
 fn v2_delete_alarm() {
-    let request = client().monitor().v2().alarm("a b/c").delete();
+    let typed = client().monitor().v2().alarm("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAlarm");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -173,17 +186,23 @@ fn v2_delete_alarm() {
     assert_eq!(path(&uri), "/v2/Alarms/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `PUT /v2/Alarms/{Sid}/status`
 #[test]
 fn v2_update_alarm_status() {
-    let request = client()
+    let typed = client()
         .monitor()
         .v2()
         .alarm("a b/c")
         .status()
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAlarmStatus");
     assert_eq!(operation.method, http::Method::PUT);
@@ -197,4 +216,9 @@ fn v2_update_alarm_status() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -33,11 +33,18 @@ fn v1_list_credential() {
 /// `POST /v1/Credentials`
 #[test]
 fn v1_create_credential() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .credentials()
-        .create(twilio_model::notify::v1::CredentialPushService::KNOWN[0].clone());
+        .create(twilio_model::notify::v1::CredentialPushService::KNOWN[0].clone())
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -53,11 +60,39 @@ fn v1_create_credential() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Type".to_owned(),
-            (twilio_model::notify::v1::CredentialPushService::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Type".to_owned(),
+                (twilio_model::notify::v1::CredentialPushService::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Credentials/{Sid}`
@@ -85,11 +120,18 @@ fn v1_fetch_credential() {
 /// `POST /v1/Credentials/{Sid}`
 #[test]
 fn v1_update_credential() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .api_key("Hi & bye = 100% #1 😀\n日本")
+        .certificate("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .private_key("Hi & bye = 100% #1 😀\n日本")
+        .sandbox(false)
+        .secret("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCredential");
     assert_eq!(operation.method, http::Method::POST);
@@ -106,17 +148,48 @@ fn v1_update_credential() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ApiKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Certificate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrivateKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sandbox".to_owned(), ("false").to_owned()),
+            (
+                "Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Credentials/{Sid}`
 #[test]
 fn v1_delete_credential() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .credential("CR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredential");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -130,6 +203,11 @@ fn v1_delete_credential() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services`
@@ -150,7 +228,26 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client().notify().v1().services().create();
+    let typed = client()
+        .notify()
+        .v1()
+        .services()
+        .create()
+        .alexa_skill_id("Hi & bye = 100% #1 😀\n日本")
+        .apn_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_alexa_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_apn_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_fcm_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_gcm_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .delivery_callback_enabled(false)
+        .delivery_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .facebook_messenger_page_id("Hi & bye = 100% #1 😀\n日本")
+        .fcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .gcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .log_enabled(false)
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -164,7 +261,66 @@ fn v1_create_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AlexaSkillId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ApnCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultAlexaNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultApnNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultFcmNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultGcmNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("DeliveryCallbackEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DeliveryCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FacebookMessengerPageId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "GcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("LogEnabled".to_owned(), ("false").to_owned()),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -192,11 +348,26 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .alexa_skill_id("Hi & bye = 100% #1 😀\n日本")
+        .apn_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_alexa_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_apn_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_fcm_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .default_gcm_notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .delivery_callback_enabled(false)
+        .delivery_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .facebook_messenger_page_id("Hi & bye = 100% #1 😀\n日本")
+        .fcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .gcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .log_enabled(false)
+        .messaging_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -213,17 +384,77 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AlexaSkillId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ApnCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DefaultAlexaNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultApnNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultFcmNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DefaultGcmNotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("DeliveryCallbackEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DeliveryCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FacebookMessengerPageId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "GcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("LogEnabled".to_owned(), ("false").to_owned()),
+            (
+                "MessagingServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -237,6 +468,11 @@ fn v1_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Bindings`
@@ -265,7 +501,7 @@ fn v1_list_binding() {
 /// `POST /v1/Services/{ServiceSid}/Bindings`
 #[test]
 fn v1_create_binding() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -274,7 +510,15 @@ fn v1_create_binding() {
             "Hi & bye = 100% #1 😀\n日本",
             twilio_model::notify::v1::BindingBindingType::KNOWN[0].clone(),
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .endpoint("Hi & bye = 100% #1 😀\n日本")
+        .notification_protocol_version("Hi & bye = 100% #1 😀\n日本")
+        .tag([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBinding");
     assert_eq!(operation.method, http::Method::POST);
@@ -305,9 +549,28 @@ fn v1_create_binding() {
             (
                 "Identity".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            (
+                "CredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Endpoint".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NotificationProtocolVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Tag".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("Tag".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Bindings/{Sid}`
@@ -336,12 +599,13 @@ fn v1_fetch_binding() {
 /// `DELETE /v1/Services/{ServiceSid}/Bindings/{Sid}`
 #[test]
 fn v1_delete_binding() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .binding("BS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteBinding");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -355,17 +619,53 @@ fn v1_delete_binding() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Services/{ServiceSid}/Notifications`
 #[test]
 fn v1_create_notification() {
-    let request = client()
+    let typed = client()
         .notify()
         .v1()
         .service("IS0123456789abcdef0123456789abcdef".parse().unwrap())
         .notifications()
-        .create();
+        .create()
+        .action("Hi & bye = 100% #1 😀\n日本")
+        .alexa(r#"{"a": [1, "x"]}"#)
+        .apn(r#"{"a": [1, "x"]}"#)
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .data(r#"{"a": [1, "x"]}"#)
+        .delivery_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .facebook_messenger(r#"{"a": [1, "x"]}"#)
+        .fcm(r#"{"a": [1, "x"]}"#)
+        .gcm(r#"{"a": [1, "x"]}"#)
+        .identity([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .priority(twilio_model::notify::v1::NotificationPriority::KNOWN[0].clone())
+        .segment([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .sms(r#"{"a": [1, "x"]}"#)
+        .sound("Hi & bye = 100% #1 😀\n日本")
+        .tag([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .title("Hi & bye = 100% #1 😀\n日本")
+        .to_binding([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNotification");
     assert_eq!(operation.method, http::Method::POST);
@@ -382,5 +682,75 @@ fn v1_create_notification() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Action".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Alexa".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Apn".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "DeliveryCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FacebookMessenger".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            ("Fcm".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Gcm".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Identity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Priority".to_owned(),
+                (twilio_model::notify::v1::NotificationPriority::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Segment".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Segment".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sms".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "Sound".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Tag".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("Tag".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "Title".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ToBinding".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ToBinding".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -18,12 +18,13 @@ fn host() {
 /// `POST /v1/HostedNumber/Eligibility`
 #[test]
 fn v1_create_eligibility() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .hosted_number()
         .eligibility()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEligibility");
     assert_eq!(operation.method, http::Method::POST);
@@ -37,18 +38,24 @@ fn v1_create_eligibility() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/HostedNumber/Eligibility/Bulk`
 #[test]
 fn v1_create_bulk_eligibility() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .hosted_number()
         .eligibility()
         .bulk()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkEligibility");
     assert_eq!(operation.method, http::Method::POST);
@@ -62,6 +69,11 @@ fn v1_create_bulk_eligibility() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/HostedNumber/Eligibility/Bulk/{RequestId}`
@@ -115,13 +127,14 @@ fn v1_fetch_porting_webhook_configuration_fetch() {
 /// `POST /v1/Porting/Configuration/Webhook`
 #[test]
 fn v1_create_porting_webhook_configuration() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .porting()
         .configuration()
         .webhook()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePortingWebhookConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -135,18 +148,24 @@ fn v1_create_porting_webhook_configuration() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Porting/Configuration/Webhook/{WebhookType}`
 #[test]
 fn v1_delete_porting_webhook_configuration_delete() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .porting()
         .configuration()
         .webhook_item("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePortingWebhookConfigurationDelete");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -160,17 +179,23 @@ fn v1_delete_porting_webhook_configuration_delete() {
     assert_eq!(path(&uri), "/v1/Porting/Configuration/Webhook/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Porting/PortIn`
 #[test]
 fn v1_create_porting_port_in() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .porting()
         .port_in()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePortingPortIn");
     assert_eq!(operation.method, http::Method::POST);
@@ -184,6 +209,11 @@ fn v1_create_porting_port_in() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Porting/PortIn/PortInRequests`
@@ -233,12 +263,13 @@ fn v1_fetch_porting_port_in() {
 /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}`
 #[test]
 fn v1_delete_porting_port_in() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .porting()
         .port_in_item("KW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePortingPortIn");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -252,6 +283,11 @@ fn v1_delete_porting_port_in() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}`
@@ -284,13 +320,14 @@ fn v1_fetch_porting_port_in_phone_number() {
 /// `DELETE /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}`
 #[test]
 fn v1_delete_porting_port_in_phone_number() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .porting()
         .port_in_item("KW0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_number_item("PU0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePortingPortInPhoneNumber");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -307,6 +344,11 @@ fn v1_delete_porting_port_in_phone_number() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Porting/Portability/PhoneNumber/{PhoneNumber}`
@@ -336,11 +378,12 @@ fn v1_fetch_porting_portability() {
 /// `POST /v1/SenderIdRegistrations`
 #[test]
 fn v1_create_sender_id_registration() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .sender_id_registrations()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSenderIdRegistration");
     assert_eq!(operation.method, http::Method::POST);
@@ -354,17 +397,23 @@ fn v1_create_sender_id_registration() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions`
 #[test]
 fn v1_create_sender_id_registration_embedded_session() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .sender_id_registration("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .embedded_sessions()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSenderIdRegistrationEmbeddedSession");
     assert_eq!(operation.method, http::Method::POST);
@@ -384,6 +433,11 @@ fn v1_create_sender_id_registration_embedded_session() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SigningRequest/Configuration`
@@ -409,12 +463,13 @@ fn v1_list_signing_request_configuration() {
 /// `POST /v1/SigningRequest/Configuration`
 #[test]
 fn v1_create_signing_request_configuration() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v1()
         .signing_request()
         .configuration()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSigningRequestConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -428,6 +483,11 @@ fn v1_create_signing_request_configuration() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/HostedNumber/AuthorizationDocuments`
@@ -453,7 +513,7 @@ fn v2_list_authorization_document() {
 /// `POST /v2/HostedNumber/AuthorizationDocuments`
 #[test]
 fn v2_create_authorization_document() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .hosted_number()
@@ -466,7 +526,13 @@ fn v2_create_authorization_document() {
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
             ],
-        );
+        )
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .contact_title("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAuthorizationDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -502,9 +568,26 @@ fn v2_create_authorization_document() {
             (
                 "HostedNumberOrderSids".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContactTitle".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/HostedNumber/AuthorizationDocuments/{Sid}`
@@ -536,12 +619,13 @@ fn v2_fetch_authorization_document() {
 /// `DELETE /v2/HostedNumber/AuthorizationDocuments/{Sid}`
 #[test]
 fn v2_delete_authorization_document() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .hosted_number()
         .authorization_document("PX0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAuthorizationDocument");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -558,6 +642,11 @@ fn v2_delete_authorization_document() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/HostedNumber/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`
@@ -605,12 +694,33 @@ fn v2_list_hosted_number_order() {
 /// `POST /v2/HostedNumber/Orders`
 #[test]
 fn v2_create_hosted_number_order() {
-    let request = client().numbers().v2().hosted_number().orders().create(
-        "AD0123456789abcdef0123456789abcdef".parse().unwrap(),
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .numbers()
+        .v2()
+        .hosted_number()
+        .orders()
+        .create(
+            "AD0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .account_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .contact_title("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .sms_application_sid("AP0123456789abcdef0123456789abcdef".parse().unwrap())
+        .sms_capability(false)
+        .sms_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_url("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -642,21 +752,76 @@ fn v2_create_hosted_number_order() {
             (
                 "PhoneNumber".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContactTitle".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsApplicationSid".to_owned(),
+                ("AP0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("SmsCapability".to_owned(), ("false").to_owned()),
+            (
+                "SmsFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/HostedNumber/Orders/Bulk`
 #[test]
 fn v2_create_bulk_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .hosted_number()
         .orders()
         .bulk()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -670,6 +835,11 @@ fn v2_create_bulk_hosted_number_order() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/HostedNumber/Orders/Bulk/{BulkHostingSid}`
@@ -725,12 +895,15 @@ fn v2_fetch_hosted_number_order() {
 /// `POST /v2/HostedNumber/Orders/{Sid}`
 #[test]
 fn v2_update_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .hosted_number()
         .order("HR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(twilio_model::numbers::v2::HostedNumberOrderStatus::KNOWN[0].clone());
+        .update(twilio_model::numbers::v2::HostedNumberOrderStatus::KNOWN[0].clone())
+        .verification_call_delay(-7)
+        .verification_call_extension("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -749,22 +922,35 @@ fn v2_update_hosted_number_order() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Status".to_owned(),
-            (twilio_model::numbers::v2::HostedNumberOrderStatus::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Status".to_owned(),
+                (twilio_model::numbers::v2::HostedNumberOrderStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            ("VerificationCallDelay".to_owned(), ("-7").to_owned()),
+            (
+                "VerificationCallExtension".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/HostedNumber/Orders/{Sid}`
 #[test]
 fn v2_delete_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .hosted_number()
         .order("HR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteHostedNumberOrder");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -778,6 +964,11 @@ fn v2_delete_hosted_number_order() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles`
@@ -803,12 +994,19 @@ fn v2_list_bundle() {
 /// `POST /v2/RegulatoryCompliance/Bundles`
 #[test]
 fn v2_create_bundle() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundles()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .end_user_type(twilio_model::numbers::v2::BundleEndUserType::KNOWN[0].clone())
+        .is_test(false)
+        .iso_country("Hi & bye = 100% #1 😀\n日本")
+        .number_type("Hi & bye = 100% #1 😀\n日本")
+        .regulation_sid("RN0123456789abcdef0123456789abcdef".parse().unwrap())
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBundle");
     assert_eq!(operation.method, http::Method::POST);
@@ -832,9 +1030,35 @@ fn v2_create_bundle() {
             (
                 "FriendlyName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "EndUserType".to_owned(),
+                (twilio_model::numbers::v2::BundleEndUserType::KNOWN[0].as_str()).to_owned()
+            ),
+            ("IsTest".to_owned(), ("false").to_owned()),
+            (
+                "IsoCountry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NumberType".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RegulationSid".to_owned(),
+                ("RN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles/{Sid}`
@@ -863,12 +1087,17 @@ fn v2_fetch_bundle() {
 /// `POST /v2/RegulatoryCompliance/Bundles/{Sid}`
 #[test]
 fn v2_update_bundle() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::numbers::v2::BundleStatus::KNOWN[0].clone())
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateBundle");
     assert_eq!(operation.method, http::Method::POST);
@@ -885,18 +1114,44 @@ fn v2_update_bundle() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::numbers::v2::BundleStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/RegulatoryCompliance/Bundles/{Sid}`
 #[test]
 fn v2_delete_bundle() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteBundle");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -910,18 +1165,26 @@ fn v2_delete_bundle() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones`
 #[test]
 fn v2_create_bundle_clone() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .clones()
-        .create("AC0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .move_to_draft(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBundleClone");
     assert_eq!(operation.method, http::Method::POST);
@@ -943,11 +1206,23 @@ fn v2_create_bundle_clone() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "TargetAccountSid".to_owned(),
-            ("AC0123456789abcdef0123456789abcdef").to_owned()
-        )])
+        sorted(vec![
+            (
+                "TargetAccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MoveToDraft".to_owned(), ("false").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`
@@ -980,13 +1255,15 @@ fn v2_list_bundle_copy() {
 /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`
 #[test]
 fn v2_create_bundle_copy() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .copies()
-        .create();
+        .create()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBundleCopy");
     assert_eq!(operation.method, http::Method::POST);
@@ -1006,7 +1283,18 @@ fn v2_create_bundle_copy() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`
@@ -1039,13 +1327,14 @@ fn v2_list_evaluation() {
 /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`
 #[test]
 fn v2_create_evaluation() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .evaluations()
         .create();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEvaluation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1062,6 +1351,11 @@ fn v2_create_evaluation() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations/{Sid}`
@@ -1121,13 +1415,14 @@ fn v2_list_item_assignment() {
 /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`
 #[test]
 fn v2_create_item_assignment() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .item_assignments()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateItemAssignment");
     assert_eq!(operation.method, http::Method::POST);
@@ -1154,6 +1449,11 @@ fn v2_create_item_assignment() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}`
@@ -1186,13 +1486,14 @@ fn v2_fetch_item_assignment() {
 /// `DELETE /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}`
 #[test]
 fn v2_delete_item_assignment() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .item_assignment("BV0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteItemAssignment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1209,18 +1510,24 @@ fn v2_delete_item_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems`
 #[test]
 fn v2_create_replace_items() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .bundle("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .replace_items()
         .create("BU0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateReplaceItems");
     assert_eq!(operation.method, http::Method::POST);
@@ -1247,6 +1554,11 @@ fn v2_create_replace_items() {
             ("BU0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/EndUserTypes`
@@ -1318,7 +1630,7 @@ fn v2_list_end_user() {
 /// `POST /v2/RegulatoryCompliance/EndUsers`
 #[test]
 fn v2_create_end_user() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
@@ -1326,7 +1638,9 @@ fn v2_create_end_user() {
         .create(
             "Hi & bye = 100% #1 😀\n日本",
             twilio_model::numbers::v2::EndUserType::KNOWN[0].clone(),
-        );
+        )
+        .attributes(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEndUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -1350,9 +1664,15 @@ fn v2_create_end_user() {
             (
                 "Type".to_owned(),
                 (twilio_model::numbers::v2::EndUserType::KNOWN[0].as_str()).to_owned()
-            )
+            ),
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/EndUsers/{Sid}`
@@ -1381,12 +1701,15 @@ fn v2_fetch_end_user() {
 /// `POST /v2/RegulatoryCompliance/EndUsers/{Sid}`
 #[test]
 fn v2_update_end_user() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .end_user("IT0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes(r#"{"a": [1, "x"]}"#)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateEndUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -1403,18 +1726,33 @@ fn v2_update_end_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/RegulatoryCompliance/EndUsers/{Sid}`
 #[test]
 fn v2_delete_end_user() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .end_user("IT0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteEndUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1428,6 +1766,11 @@ fn v2_delete_end_user() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/Regulations`
@@ -1551,12 +1894,14 @@ fn v2_list_supporting_document() {
 /// `POST /v2/RegulatoryCompliance/SupportingDocuments`
 #[test]
 fn v2_create_supporting_document() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .supporting_documents()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .attributes(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSupportingDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -1583,9 +1928,15 @@ fn v2_create_supporting_document() {
             (
                 "Type".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`
@@ -1617,12 +1968,15 @@ fn v2_fetch_supporting_document() {
 /// `POST /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`
 #[test]
 fn v2_update_supporting_document() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .supporting_document("RD0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes(r#"{"a": [1, "x"]}"#)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSupportingDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -1642,18 +1996,33 @@ fn v2_update_supporting_document() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/RegulatoryCompliance/SupportingDocuments/{Sid}`
 #[test]
 fn v2_delete_supporting_document() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .regulatory_compliance()
         .supporting_document("RD0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSupportingDocument");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1670,6 +2039,11 @@ fn v2_delete_supporting_document() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/ShortCodes/Applications`
@@ -1690,12 +2064,13 @@ fn v2_list_short_code_applications() {
 /// `POST /v2/ShortCodes/Applications`
 #[test]
 fn v2_create_short_code_application() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v2()
         .short_codes()
         .applications()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateShortCodeApplication");
     assert_eq!(operation.method, http::Method::POST);
@@ -1709,6 +2084,11 @@ fn v2_create_short_code_application() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/ShortCodes/Applications/{sid}`
@@ -1737,12 +2117,33 @@ fn v2_fetch_short_code_application() {
 /// `POST /v3/HostedNumbers/HostedNumberOrders`
 #[test]
 fn v3_create_hosted_numbers_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .numbers()
         .v3()
         .hosted_numbers()
         .hosted_number_orders()
-        .create("Hi & bye = 100% #1 😀\n日本", false);
+        .create("Hi & bye = 100% #1 😀\n日本", false)
+        .account_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .address_sid("AD0123456789abcdef0123456789abcdef".parse().unwrap())
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .sms_application_sid("AP0123456789abcdef0123456789abcdef".parse().unwrap())
+        .sms_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_url("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .verification_document_sid("RI0123456789abcdef0123456789abcdef".parse().unwrap())
+        .verification_type(
+            twilio_model::numbers::v3::HostedNumberOrderEnumVerificationType::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateHostedNumbersHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -1763,7 +2164,78 @@ fn v3_create_hosted_numbers_hosted_number_order() {
                 "phoneNumber".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("smsCapability".to_owned(), ("false").to_owned())
+            ("smsCapability".to_owned(), ("false").to_owned()),
+            (
+                "accountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "addressSid".to_owned(),
+                ("AD0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ccEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ccEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "friendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "smsApplicationSid".to_owned(),
+                ("AP0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "smsFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "smsFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "smsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "smsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "statusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "statusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "uniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "verificationDocumentSid".to_owned(),
+                ("RI0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "verificationType".to_owned(),
+                (twilio_model::numbers::v3::HostedNumberOrderEnumVerificationType::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

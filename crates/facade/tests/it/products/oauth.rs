@@ -33,11 +33,18 @@ fn v1_fetch_authorize() {
 /// `POST /v1/token`
 #[test]
 fn v1_create_token() {
-    let request = client()
+    let typed = client()
         .oauth()
         .v1()
         .token()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .audience("Hi & bye = 100% #1 😀\n日本")
+        .client_secret("Hi & bye = 100% #1 😀\n日本")
+        .code("Hi & bye = 100% #1 😀\n日本")
+        .redirect_uri("Hi & bye = 100% #1 😀\n日本")
+        .refresh_token("Hi & bye = 100% #1 😀\n日本")
+        .scope("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateToken");
     assert_eq!(operation.method, http::Method::POST);
@@ -61,9 +68,38 @@ fn v1_create_token() {
             (
                 "GrantType".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Audience".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ClientSecret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Code".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RedirectUri".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RefreshToken".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Scope".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/authorize`
@@ -84,7 +120,21 @@ fn v2_fetch_oauth2_authorize() {
 /// `POST /v2/token`
 #[test]
 fn v2_create_oauth2_token() {
-    let request = client().oauth().v2().token().create();
+    let typed = client()
+        .oauth()
+        .v2()
+        .token()
+        .create()
+        .account_sid("a b&c")
+        .audience("Hi & bye = 100% #1 😀\n日本")
+        .client_id("Hi & bye = 100% #1 😀\n日本")
+        .client_secret("Hi & bye = 100% #1 😀\n日本")
+        .code("Hi & bye = 100% #1 😀\n日本")
+        .grant_type("Hi & bye = 100% #1 😀\n日本")
+        .redirect_uri("Hi & bye = 100% #1 😀\n日本")
+        .refresh_token("Hi & bye = 100% #1 😀\n日本")
+        .scope("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOauth2Token");
     assert_eq!(operation.method, http::Method::POST);
@@ -93,10 +143,54 @@ fn v2_create_oauth2_token() {
     assert!(!operation.retry.is_idempotent());
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/token");
-    assert_eq!(query(&uri), sorted(vec![]));
+    assert_eq!(
+        query(&uri),
+        sorted(vec![("account_sid".to_owned(), ("a b&c").to_owned())])
+    );
     let (content_type, text) = request
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "audience".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "client_id".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "client_secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "code".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "grant_type".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "redirect_uri".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "refresh_token".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "scope".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

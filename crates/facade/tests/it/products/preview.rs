@@ -37,7 +37,7 @@ fn hosted_numbers_list_hosted_numbers_authorization_document() {
 /// `POST /HostedNumbers/AuthorizationDocuments`
 #[test]
 fn hosted_numbers_create_hosted_numbers_authorization_document() {
-    let request = client()
+    let typed = client()
         .preview()
         .hosted_numbers()
         .authorization_documents()
@@ -50,7 +50,12 @@ fn hosted_numbers_create_hosted_numbers_authorization_document() {
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
                 "Hi & bye = 100% #1 😀\n日本".to_owned(),
             ],
-        );
+        )
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateHostedNumbersAuthorizationDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -90,9 +95,22 @@ fn hosted_numbers_create_hosted_numbers_authorization_document() {
             (
                 "HostedNumberOrderSids".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /HostedNumbers/AuthorizationDocuments/{Sid}`
@@ -123,11 +141,25 @@ fn hosted_numbers_fetch_hosted_numbers_authorization_document() {
 /// `POST /HostedNumbers/AuthorizationDocuments/{Sid}`
 #[test]
 fn hosted_numbers_update_hosted_numbers_authorization_document() {
-    let request = client()
+    let typed = client()
         .preview()
         .hosted_numbers()
         .authorization_document("PX0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .address_sid("AD0123456789abcdef0123456789abcdef".parse().unwrap())
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .contact_phone_number("Hi & bye = 100% #1 😀\n日本")
+        .contact_title("Hi & bye = 100% #1 😀\n日本")
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .hosted_number_order_sids([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .status(twilio_model::preview::AuthorizationDocumentStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateHostedNumbersAuthorizationDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -147,7 +179,52 @@ fn hosted_numbers_update_hosted_numbers_authorization_document() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AddressSid".to_owned(),
+                ("AD0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContactPhoneNumber".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ContactTitle".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HostedNumberOrderSids".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HostedNumberOrderSids".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::preview::AuthorizationDocumentStatus::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /HostedNumbers/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`
@@ -198,11 +275,32 @@ fn hosted_numbers_list_hosted_numbers_hosted_number_order() {
 /// `POST /HostedNumbers/HostedNumberOrders`
 #[test]
 fn hosted_numbers_create_hosted_numbers_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .preview()
         .hosted_numbers()
         .hosted_number_orders()
-        .create("Hi & bye = 100% #1 😀\n日本", false);
+        .create("Hi & bye = 100% #1 😀\n日本", false)
+        .account_sid("AC0123456789abcdef0123456789abcdef".parse().unwrap())
+        .address_sid("AD0123456789abcdef0123456789abcdef".parse().unwrap())
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .sms_application_sid("AP0123456789abcdef0123456789abcdef".parse().unwrap())
+        .sms_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_url("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .verification_document_sid("RI0123456789abcdef0123456789abcdef".parse().unwrap())
+        .verification_type(
+            twilio_model::preview::HostedNumberOrderVerificationType::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateHostedNumbersHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -223,9 +321,79 @@ fn hosted_numbers_create_hosted_numbers_hosted_number_order() {
                 "PhoneNumber".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("SmsCapability".to_owned(), ("false").to_owned())
+            ("SmsCapability".to_owned(), ("false").to_owned()),
+            (
+                "AccountSid".to_owned(),
+                ("AC0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AddressSid".to_owned(),
+                ("AD0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsApplicationSid".to_owned(),
+                ("AP0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "SmsFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VerificationDocumentSid".to_owned(),
+                ("RI0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "VerificationType".to_owned(),
+                (twilio_model::preview::HostedNumberOrderVerificationType::KNOWN[0].as_str())
+                    .to_owned()
+            )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /HostedNumbers/HostedNumberOrders/{Sid}`
@@ -253,11 +421,27 @@ fn hosted_numbers_fetch_hosted_numbers_hosted_number_order() {
 /// `POST /HostedNumbers/HostedNumberOrders/{Sid}`
 #[test]
 fn hosted_numbers_update_hosted_numbers_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .preview()
         .hosted_numbers()
         .hosted_number_order("HR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .call_delay(-7)
+        .cc_emails([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .extension("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::preview::HostedNumberOrderStatus::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .verification_code("Hi & bye = 100% #1 😀\n日本")
+        .verification_document_sid("RI0123456789abcdef0123456789abcdef".parse().unwrap())
+        .verification_type(
+            twilio_model::preview::HostedNumberOrderVerificationType::KNOWN[0].clone(),
+        );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateHostedNumbersHostedNumberOrder");
     assert_eq!(operation.method, http::Method::POST);
@@ -274,17 +458,69 @@ fn hosted_numbers_update_hosted_numbers_hosted_number_order() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CallDelay".to_owned(), ("-7").to_owned()),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CcEmails".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Extension".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::preview::HostedNumberOrderStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VerificationCode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VerificationDocumentSid".to_owned(),
+                ("RI0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "VerificationType".to_owned(),
+                (twilio_model::preview::HostedNumberOrderVerificationType::KNOWN[0].as_str())
+                    .to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /HostedNumbers/HostedNumberOrders/{Sid}`
 #[test]
 fn hosted_numbers_delete_hosted_numbers_hosted_number_order() {
-    let request = client()
+    let typed = client()
         .preview()
         .hosted_numbers()
         .hosted_number_order("HR0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteHostedNumbersHostedNumberOrder");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -298,6 +534,11 @@ fn hosted_numbers_delete_hosted_numbers_hosted_number_order() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /marketplace/AvailableAddOns`
@@ -407,11 +648,14 @@ fn marketplace_list_marketplace_installed_add_on() {
 /// `POST /marketplace/InstalledAddOns`
 #[test]
 fn marketplace_create_marketplace_installed_add_on() {
-    let request = client()
+    let typed = client()
         .preview()
         .marketplace()
         .installed_add_ons()
-        .create(false, "XB0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create(false, "XB0123456789abcdef0123456789abcdef".parse().unwrap())
+        .configuration(r#"{"a": [1, "x"]}"#)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMarketplaceInstalledAddOn");
     assert_eq!(operation.method, http::Method::POST);
@@ -432,9 +676,22 @@ fn marketplace_create_marketplace_installed_add_on() {
             (
                 "AvailableAddOnSid".to_owned(),
                 ("XB0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Configuration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /marketplace/InstalledAddOns/{Sid}`
@@ -462,11 +719,14 @@ fn marketplace_fetch_marketplace_installed_add_on() {
 /// `POST /marketplace/InstalledAddOns/{Sid}`
 #[test]
 fn marketplace_update_marketplace_installed_add_on() {
-    let request = client()
+    let typed = client()
         .preview()
         .marketplace()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .configuration(r#"{"a": [1, "x"]}"#)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMarketplaceInstalledAddOn");
     assert_eq!(operation.method, http::Method::POST);
@@ -483,17 +743,35 @@ fn marketplace_update_marketplace_installed_add_on() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /marketplace/InstalledAddOns/{Sid}`
 #[test]
 fn marketplace_delete_marketplace_installed_add_on() {
-    let request = client()
+    let typed = client()
         .preview()
         .marketplace()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMarketplaceInstalledAddOn");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -507,6 +785,11 @@ fn marketplace_delete_marketplace_installed_add_on() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions`
@@ -564,12 +847,13 @@ fn marketplace_fetch_marketplace_installed_add_on_extension() {
 /// `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`
 #[test]
 fn marketplace_update_marketplace_installed_add_on_extension() {
-    let request = client()
+    let typed = client()
         .preview()
         .marketplace()
         .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
         .extension("XF0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMarketplaceInstalledAddOnExtension");
     assert_eq!(operation.method, http::Method::POST);
@@ -593,6 +877,11 @@ fn marketplace_update_marketplace_installed_add_on_extension() {
         pairs(&text),
         sorted(vec![("Enabled".to_owned(), ("false").to_owned())])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /wireless/Commands`
@@ -613,11 +902,18 @@ fn wireless_list_wireless_command() {
 /// `POST /wireless/Commands`
 #[test]
 fn wireless_create_wireless_command() {
-    let request = client()
+    let typed = client()
         .preview()
         .wireless()
         .commands()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .command_mode("Hi & bye = 100% #1 😀\n日本")
+        .device("Hi & bye = 100% #1 😀\n日本")
+        .include_sid("Hi & bye = 100% #1 😀\n日本")
+        .sim("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWirelessCommand");
     assert_eq!(operation.method, http::Method::POST);
@@ -633,11 +929,39 @@ fn wireless_create_wireless_command() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Command".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Command".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandMode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Device".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "IncludeSid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /wireless/Commands/{Sid}`
@@ -680,7 +1004,25 @@ fn wireless_list_wireless_rate_plan() {
 /// `POST /wireless/RatePlans`
 #[test]
 fn wireless_create_wireless_rate_plan() {
-    let request = client().preview().wireless().rate_plans().create();
+    let typed = client()
+        .preview()
+        .wireless()
+        .rate_plans()
+        .create()
+        .commands_enabled(false)
+        .data_enabled(false)
+        .data_limit(-7)
+        .data_metering("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .international_roaming([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .messaging_enabled(false)
+        .national_roaming_enabled(false)
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_enabled(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWirelessRatePlan");
     assert_eq!(operation.method, http::Method::POST);
@@ -694,7 +1036,42 @@ fn wireless_create_wireless_rate_plan() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CommandsEnabled".to_owned(), ("false").to_owned()),
+            ("DataEnabled".to_owned(), ("false").to_owned()),
+            ("DataLimit".to_owned(), ("-7").to_owned()),
+            (
+                "DataMetering".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InternationalRoaming".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InternationalRoaming".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MessagingEnabled".to_owned(), ("false").to_owned()),
+            ("NationalRoamingEnabled".to_owned(), ("false").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("VoiceEnabled".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /wireless/RatePlans/{Sid}`
@@ -715,7 +1092,14 @@ fn wireless_fetch_wireless_rate_plan() {
 /// `POST /wireless/RatePlans/{Sid}`
 #[test]
 fn wireless_update_wireless_rate_plan() {
-    let request = client().preview().wireless().rate_plan("a b/c").update();
+    let typed = client()
+        .preview()
+        .wireless()
+        .rate_plan("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWirelessRatePlan");
     assert_eq!(operation.method, http::Method::POST);
@@ -729,13 +1113,31 @@ fn wireless_update_wireless_rate_plan() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /wireless/RatePlans/{Sid}`
 #[test]
 fn wireless_delete_wireless_rate_plan() {
-    let request = client().preview().wireless().rate_plan("a b/c").delete();
+    let typed = client().preview().wireless().rate_plan("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWirelessRatePlan");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -746,6 +1148,11 @@ fn wireless_delete_wireless_rate_plan() {
     assert_eq!(path(&uri), "/wireless/RatePlans/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /wireless/Sims`
@@ -781,7 +1188,28 @@ fn wireless_fetch_wireless_sim() {
 /// `POST /wireless/Sims/{Sid}`
 #[test]
 fn wireless_update_wireless_sim() {
-    let request = client().preview().wireless().sim("a b/c").update();
+    let typed = client()
+        .preview()
+        .wireless()
+        .sim("a b/c")
+        .update()
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .commands_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .commands_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .rate_plan("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_url("Hi & bye = 100% #1 😀\n日本")
+        .status("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWirelessSim");
     assert_eq!(operation.method, http::Method::POST);
@@ -795,7 +1223,80 @@ fn wireless_update_wireless_sim() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandsCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandsCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RatePlan".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /wireless/Sims/{SimSid}/Usage`

@@ -33,11 +33,21 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .services()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .chat_instance_sid("IS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_ttl(-7)
+        .geo_match_level(twilio_model::proxy::v1::ServiceGeoMatchLevel::KNOWN[0].clone())
+        .intercept_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .number_selection_behavior(
+            twilio_model::proxy::v1::ServiceNumberSelectionBehavior::KNOWN[0].clone(),
+        )
+        .out_of_session_callback_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -53,11 +63,44 @@ fn v1_create_service() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "UniqueName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChatInstanceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("DefaultTtl".to_owned(), ("-7").to_owned()),
+            (
+                "GeoMatchLevel".to_owned(),
+                (twilio_model::proxy::v1::ServiceGeoMatchLevel::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "InterceptCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NumberSelectionBehavior".to_owned(),
+                (twilio_model::proxy::v1::ServiceNumberSelectionBehavior::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "OutOfSessionCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -85,11 +128,22 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .chat_instance_sid("IS0123456789abcdef0123456789abcdef".parse().unwrap())
+        .default_ttl(-7)
+        .geo_match_level(twilio_model::proxy::v1::ServiceGeoMatchLevel::KNOWN[0].clone())
+        .intercept_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .number_selection_behavior(
+            twilio_model::proxy::v1::ServiceNumberSelectionBehavior::KNOWN[0].clone(),
+        )
+        .out_of_session_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -106,17 +160,57 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChatInstanceSid".to_owned(),
+                ("IS0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("DefaultTtl".to_owned(), ("-7").to_owned()),
+            (
+                "GeoMatchLevel".to_owned(),
+                (twilio_model::proxy::v1::ServiceGeoMatchLevel::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "InterceptCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NumberSelectionBehavior".to_owned(),
+                (twilio_model::proxy::v1::ServiceNumberSelectionBehavior::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "OutOfSessionCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -130,6 +224,11 @@ fn v1_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`
@@ -158,12 +257,16 @@ fn v1_list_phone_number() {
 /// `POST /v1/Services/{ServiceSid}/PhoneNumbers`
 #[test]
 fn v1_create_phone_number() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_numbers()
-        .create();
+        .create()
+        .is_reserved(false)
+        .phone_number("Hi & bye = 100% #1 😀\n日本")
+        .sid("PN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePhoneNumber");
     assert_eq!(operation.method, http::Method::POST);
@@ -180,7 +283,25 @@ fn v1_create_phone_number() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("IsReserved".to_owned(), ("false").to_owned()),
+            (
+                "PhoneNumber".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Sid".to_owned(),
+                ("PN0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`
@@ -212,12 +333,14 @@ fn v1_fetch_phone_number() {
 /// `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`
 #[test]
 fn v1_update_phone_number() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_number("PN0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .is_reserved(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePhoneNumber");
     assert_eq!(operation.method, http::Method::POST);
@@ -237,18 +360,27 @@ fn v1_update_phone_number() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![("IsReserved".to_owned(), ("false").to_owned())])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`
 #[test]
 fn v1_delete_phone_number() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_number("PN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePhoneNumber");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -265,6 +397,11 @@ fn v1_delete_phone_number() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions`
@@ -293,12 +430,22 @@ fn v1_list_session() {
 /// `POST /v1/Services/{ServiceSid}/Sessions`
 #[test]
 fn v1_create_session() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .sessions()
-        .create();
+        .create()
+        .date_expiry("Hi & bye = 100% #1 😀\n日本")
+        .mode(twilio_model::proxy::v1::SessionMode::KNOWN[0].clone())
+        .participants([
+            r#"{"a": [1, "x"]}"#.to_owned(),
+            r#"{"a": [1, "x"]}"#.to_owned(),
+        ])
+        .status(twilio_model::proxy::v1::SessionStatus::KNOWN[0].clone())
+        .ttl(-7)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSession");
     assert_eq!(operation.method, http::Method::POST);
@@ -315,7 +462,35 @@ fn v1_create_session() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "DateExpiry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Mode".to_owned(),
+                (twilio_model::proxy::v1::SessionMode::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Participants".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Participants".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "Status".to_owned(),
+                (twilio_model::proxy::v1::SessionStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Ttl".to_owned(), ("-7").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{Sid}`
@@ -344,12 +519,16 @@ fn v1_fetch_session() {
 /// `POST /v1/Services/{ServiceSid}/Sessions/{Sid}`
 #[test]
 fn v1_update_session() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .date_expiry("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::proxy::v1::SessionStatus::KNOWN[0].clone())
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSession");
     assert_eq!(operation.method, http::Method::POST);
@@ -366,18 +545,37 @@ fn v1_update_session() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "DateExpiry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::proxy::v1::SessionStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}`
 #[test]
 fn v1_delete_session() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSession");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -391,6 +589,11 @@ fn v1_delete_session() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`
@@ -450,13 +653,14 @@ fn v1_fetch_interaction() {
 /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`
 #[test]
 fn v1_delete_interaction() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
         .interaction("KI0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteInteraction");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -473,6 +677,11 @@ fn v1_delete_interaction() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`
@@ -505,13 +714,17 @@ fn v1_list_participant() {
 /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`
 #[test]
 fn v1_create_participant() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
         .participants()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .proxy_identifier("Hi & bye = 100% #1 😀\n日本")
+        .proxy_identifier_sid("PN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -533,11 +746,30 @@ fn v1_create_participant() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Identifier".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Identifier".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ProxyIdentifier".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ProxyIdentifierSid".to_owned(),
+                ("PN0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`
@@ -570,13 +802,14 @@ fn v1_fetch_participant() {
 /// `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`
 #[test]
 fn v1_delete_participant() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
         .participant("KP0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteParticipant");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -593,6 +826,11 @@ fn v1_delete_participant() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`
@@ -626,14 +864,20 @@ fn v1_list_message_interaction() {
 /// `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`
 #[test]
 fn v1_create_message_interaction() {
-    let request = client()
+    let typed = client()
         .proxy()
         .v1()
         .service("KS0123456789abcdef0123456789abcdef".parse().unwrap())
         .session("KC0123456789abcdef0123456789abcdef".parse().unwrap())
         .participant("KP0123456789abcdef0123456789abcdef".parse().unwrap())
         .message_interactions()
-        .create();
+        .create()
+        .body("Hi & bye = 100% #1 😀\n日本")
+        .media_url([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessageInteraction");
     assert_eq!(operation.method, http::Method::POST);
@@ -653,7 +897,28 @@ fn v1_create_message_interaction() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Body".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MediaUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}`

@@ -33,7 +33,14 @@ fn v2_fetch_phone_number() {
 /// `POST /v2/PhoneNumbers/{PhoneNumber}`
 #[test]
 fn v2_update_phone_number() {
-    let request = client().routes().v2().phone_number("a b/c").update();
+    let typed = client()
+        .routes()
+        .v2()
+        .phone_number("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_region("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePhoneNumber");
     assert_eq!(operation.method, http::Method::POST);
@@ -47,7 +54,24 @@ fn v2_update_phone_number() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceRegion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/SipDomains/{SipDomain}`
@@ -68,7 +92,14 @@ fn v2_fetch_sip_domain() {
 /// `POST /v2/SipDomains/{SipDomain}`
 #[test]
 fn v2_update_sip_domain() {
-    let request = client().routes().v2().sip_domain("a b/c").update();
+    let typed = client()
+        .routes()
+        .v2()
+        .sip_domain("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_region("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSipDomain");
     assert_eq!(operation.method, http::Method::POST);
@@ -82,7 +113,24 @@ fn v2_update_sip_domain() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceRegion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Trunks/{SipTrunkDomain}`
@@ -103,7 +151,14 @@ fn v2_fetch_trunks() {
 /// `POST /v2/Trunks/{SipTrunkDomain}`
 #[test]
 fn v2_update_trunks() {
-    let request = client().routes().v2().trunk("a b/c").update();
+    let typed = client()
+        .routes()
+        .v2()
+        .trunk("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_region("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTrunks");
     assert_eq!(operation.method, http::Method::POST);
@@ -117,5 +172,22 @@ fn v2_update_trunks() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceRegion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

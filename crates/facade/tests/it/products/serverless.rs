@@ -36,11 +36,14 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .services()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .include_credentials(false)
+        .ui_editable(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -64,9 +67,16 @@ fn v1_create_service() {
             (
                 "UniqueName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            ("IncludeCredentials".to_owned(), ("false").to_owned()),
+            ("UiEditable".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -87,7 +97,15 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client().serverless().v1().service("a b/c").update();
+    let typed = client()
+        .serverless()
+        .v1()
+        .service("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .include_credentials(false)
+        .ui_editable(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -101,13 +119,29 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("IncludeCredentials".to_owned(), ("false").to_owned()),
+            ("UiEditable".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client().serverless().v1().service("a b/c").delete();
+    let typed = client().serverless().v1().service("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -118,6 +152,11 @@ fn v1_delete_service() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Assets`
@@ -138,12 +177,13 @@ fn v1_list_asset() {
 /// `POST /v1/Services/{ServiceSid}/Assets`
 #[test]
 fn v1_create_asset() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .assets()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAsset");
     assert_eq!(operation.method, http::Method::POST);
@@ -164,6 +204,11 @@ fn v1_create_asset() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Assets/{Sid}`
@@ -192,12 +237,13 @@ fn v1_fetch_asset() {
 /// `POST /v1/Services/{ServiceSid}/Assets/{Sid}`
 #[test]
 fn v1_update_asset() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .asset("ZH0123456789abcdef0123456789abcdef".parse().unwrap())
         .update("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAsset");
     assert_eq!(operation.method, http::Method::POST);
@@ -221,17 +267,23 @@ fn v1_update_asset() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Assets/{Sid}`
 #[test]
 fn v1_delete_asset() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .asset("ZH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteAsset");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -245,6 +297,11 @@ fn v1_delete_asset() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions`
@@ -319,12 +376,23 @@ fn v1_list_build() {
 /// `POST /v1/Services/{ServiceSid}/Builds`
 #[test]
 fn v1_create_build() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .builds()
-        .create();
+        .create()
+        .asset_versions([
+            "ZN0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "ZN0123456789abcdef0123456789abcdef".parse().unwrap(),
+        ])
+        .dependencies("Hi & bye = 100% #1 😀\n日本")
+        .function_versions([
+            "ZN0123456789abcdef0123456789abcdef".parse().unwrap(),
+            "ZN0123456789abcdef0123456789abcdef".parse().unwrap(),
+        ])
+        .runtime("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBuild");
     assert_eq!(operation.method, http::Method::POST);
@@ -338,7 +406,40 @@ fn v1_create_build() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AssetVersions".to_owned(),
+                ("ZN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AssetVersions".to_owned(),
+                ("ZN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Dependencies".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FunctionVersions".to_owned(),
+                ("ZN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FunctionVersions".to_owned(),
+                ("ZN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Runtime".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Builds/{Sid}`
@@ -367,12 +468,13 @@ fn v1_fetch_build() {
 /// `DELETE /v1/Services/{ServiceSid}/Builds/{Sid}`
 #[test]
 fn v1_delete_build() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .build("ZB0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteBuild");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -386,6 +488,11 @@ fn v1_delete_build() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Builds/{Sid}/Status`
@@ -438,12 +545,14 @@ fn v1_list_environment() {
 /// `POST /v1/Services/{ServiceSid}/Environments`
 #[test]
 fn v1_create_environment() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environments()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .domain_suffix("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEnvironment");
     assert_eq!(operation.method, http::Method::POST);
@@ -459,11 +568,22 @@ fn v1_create_environment() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "UniqueName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DomainSuffix".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Environments/{Sid}`
@@ -495,12 +615,13 @@ fn v1_fetch_environment() {
 /// `DELETE /v1/Services/{ServiceSid}/Environments/{Sid}`
 #[test]
 fn v1_delete_environment() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environment("ZE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteEnvironment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -517,6 +638,11 @@ fn v1_delete_environment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`
@@ -549,13 +675,16 @@ fn v1_list_deployment() {
 /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`
 #[test]
 fn v1_create_deployment() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environment("ZE0123456789abcdef0123456789abcdef".parse().unwrap())
         .deployments()
-        .create();
+        .create()
+        .build_sid("ZB0123456789abcdef0123456789abcdef".parse().unwrap())
+        .is_plugin(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateDeployment");
     assert_eq!(operation.method, http::Method::POST);
@@ -575,7 +704,21 @@ fn v1_create_deployment() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "BuildSid".to_owned(),
+                ("ZB0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("IsPlugin".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments/{Sid}`
@@ -689,13 +832,14 @@ fn v1_list_variable() {
 /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`
 #[test]
 fn v1_create_variable() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environment("ZE0123456789abcdef0123456789abcdef".parse().unwrap())
         .variables()
         .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateVariable");
     assert_eq!(operation.method, http::Method::POST);
@@ -725,6 +869,11 @@ fn v1_create_variable() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`
@@ -757,13 +906,16 @@ fn v1_fetch_variable() {
 /// `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`
 #[test]
 fn v1_update_variable() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environment("ZE0123456789abcdef0123456789abcdef".parse().unwrap())
         .variable("ZV0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .key("Hi & bye = 100% #1 😀\n日本")
+        .value("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateVariable");
     assert_eq!(operation.method, http::Method::POST);
@@ -783,19 +935,34 @@ fn v1_update_variable() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Key".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "Value".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`
 #[test]
 fn v1_delete_variable() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .environment("ZE0123456789abcdef0123456789abcdef".parse().unwrap())
         .variable("ZV0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteVariable");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -812,6 +979,11 @@ fn v1_delete_variable() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Functions`
@@ -837,12 +1009,13 @@ fn v1_list_function() {
 /// `POST /v1/Services/{ServiceSid}/Functions`
 #[test]
 fn v1_create_function() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .functions()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFunction");
     assert_eq!(operation.method, http::Method::POST);
@@ -863,6 +1036,11 @@ fn v1_create_function() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Functions/{Sid}`
@@ -891,12 +1069,13 @@ fn v1_fetch_function() {
 /// `POST /v1/Services/{ServiceSid}/Functions/{Sid}`
 #[test]
 fn v1_update_function() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .function("ZH0123456789abcdef0123456789abcdef".parse().unwrap())
         .update("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFunction");
     assert_eq!(operation.method, http::Method::POST);
@@ -920,17 +1099,23 @@ fn v1_update_function() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Functions/{Sid}`
 #[test]
 fn v1_delete_function() {
-    let request = client()
+    let typed = client()
         .serverless()
         .v1()
         .service("a b/c")
         .function("ZH0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteFunction");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -944,6 +1129,11 @@ fn v1_delete_function() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions`

@@ -52,11 +52,12 @@ fn v1_fetch_flow() {
 /// `DELETE /v1/Flows/{Sid}`
 #[test]
 fn v1_delete_flow() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteFlow");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -67,6 +68,11 @@ fn v1_delete_flow() {
     assert_eq!(path(&uri), "/v1/Flows/FW0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Flows/{FlowSid}/Engagements`
@@ -95,12 +101,14 @@ fn v1_list_engagement() {
 /// `POST /v1/Flows/{FlowSid}/Engagements`
 #[test]
 fn v1_create_engagement() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .engagements()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .parameters(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEngagement");
     assert_eq!(operation.method, http::Method::POST);
@@ -124,9 +132,15 @@ fn v1_create_engagement() {
                 "From".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("Parameters".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Flows/{FlowSid}/Engagements/{Sid}`
@@ -155,12 +169,13 @@ fn v1_fetch_engagement() {
 /// `DELETE /v1/Flows/{FlowSid}/Engagements/{Sid}`
 #[test]
 fn v1_delete_engagement() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .engagement("FN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteEngagement");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -174,6 +189,11 @@ fn v1_delete_engagement() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Context`
@@ -311,12 +331,14 @@ fn v1_list_execution() {
 /// `POST /v1/Flows/{FlowSid}/Executions`
 #[test]
 fn v1_create_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .executions()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .parameters(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateExecution");
     assert_eq!(operation.method, http::Method::POST);
@@ -340,9 +362,15 @@ fn v1_create_execution() {
                 "From".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("Parameters".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Flows/{FlowSid}/Executions/{Sid}`
@@ -371,12 +399,13 @@ fn v1_fetch_execution() {
 /// `POST /v1/Flows/{FlowSid}/Executions/{Sid}`
 #[test]
 fn v1_update_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .execution("FN0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(twilio_model::studio::v1::ExecutionStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateExecution");
     assert_eq!(operation.method, http::Method::POST);
@@ -400,17 +429,23 @@ fn v1_update_execution() {
             (twilio_model::studio::v1::ExecutionStatus::KNOWN[0].as_str()).to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Flows/{FlowSid}/Executions/{Sid}`
 #[test]
 fn v1_delete_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v1()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .execution("FN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteExecution");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -424,6 +459,11 @@ fn v1_delete_execution() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Context`
@@ -553,11 +593,17 @@ fn v2_list_flow() {
 /// `POST /v2/Flows`
 #[test]
 fn v2_create_flow() {
-    let request = client().studio().v2().flows().create(
-        r#"{"a": [1, "x"]}"#,
-        "Hi & bye = 100% #1 😀\n日本",
-        twilio_model::studio::v2::FlowStatus::KNOWN[0].clone(),
-    );
+    let typed = client()
+        .studio()
+        .v2()
+        .flows()
+        .create(
+            r#"{"a": [1, "x"]}"#,
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::studio::v2::FlowStatus::KNOWN[0].clone(),
+        )
+        .commit_message("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFlow");
     assert_eq!(operation.method, http::Method::POST);
@@ -582,19 +628,35 @@ fn v2_create_flow() {
             (
                 "Status".to_owned(),
                 (twilio_model::studio::v2::FlowStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "CommitMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Flows/Validate`
 #[test]
 fn v2_update_flow_validate() {
-    let request = client().studio().v2().flows().validate().update(
-        r#"{"a": [1, "x"]}"#,
-        "Hi & bye = 100% #1 😀\n日本",
-        twilio_model::studio::v2::FlowValidateStatus::KNOWN[0].clone(),
-    );
+    let typed = client()
+        .studio()
+        .v2()
+        .flows()
+        .validate()
+        .update(
+            r#"{"a": [1, "x"]}"#,
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::studio::v2::FlowValidateStatus::KNOWN[0].clone(),
+        )
+        .commit_message("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFlowValidate");
     assert_eq!(operation.method, http::Method::POST);
@@ -619,9 +681,18 @@ fn v2_update_flow_validate() {
             (
                 "Status".to_owned(),
                 (twilio_model::studio::v2::FlowValidateStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "CommitMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Flows/{Sid}`
@@ -646,11 +717,15 @@ fn v2_fetch_flow() {
 /// `POST /v2/Flows/{Sid}`
 #[test]
 fn v2_update_flow() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(twilio_model::studio::v2::FlowStatus::KNOWN[0].clone());
+        .update(twilio_model::studio::v2::FlowStatus::KNOWN[0].clone())
+        .commit_message("Hi & bye = 100% #1 😀\n日本")
+        .definition(r#"{"a": [1, "x"]}"#)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFlow");
     assert_eq!(operation.method, http::Method::POST);
@@ -666,21 +741,38 @@ fn v2_update_flow() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Status".to_owned(),
-            (twilio_model::studio::v2::FlowStatus::KNOWN[0].as_str()).to_owned()
-        )])
+        sorted(vec![
+            (
+                "Status".to_owned(),
+                (twilio_model::studio::v2::FlowStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "CommitMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Definition".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Flows/{Sid}`
 #[test]
 fn v2_delete_flow() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteFlow");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -691,6 +783,11 @@ fn v2_delete_flow() {
     assert_eq!(path(&uri), "/v2/Flows/FW0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Flows/{FlowSid}/Executions`
@@ -719,12 +816,14 @@ fn v2_list_execution() {
 /// `POST /v2/Flows/{FlowSid}/Executions`
 #[test]
 fn v2_create_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .executions()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .parameters(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateExecution");
     assert_eq!(operation.method, http::Method::POST);
@@ -748,9 +847,15 @@ fn v2_create_execution() {
                 "From".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("Parameters".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Flows/{FlowSid}/Executions/{Sid}`
@@ -779,12 +884,13 @@ fn v2_fetch_execution() {
 /// `POST /v2/Flows/{FlowSid}/Executions/{Sid}`
 #[test]
 fn v2_update_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .execution("FN0123456789abcdef0123456789abcdef".parse().unwrap())
         .update(twilio_model::studio::v2::ExecutionStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateExecution");
     assert_eq!(operation.method, http::Method::POST);
@@ -808,17 +914,23 @@ fn v2_update_execution() {
             (twilio_model::studio::v2::ExecutionStatus::KNOWN[0].as_str()).to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Flows/{FlowSid}/Executions/{Sid}`
 #[test]
 fn v2_delete_execution() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
         .execution("FN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteExecution");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -832,6 +944,11 @@ fn v2_delete_execution() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Context`
@@ -1015,7 +1132,7 @@ fn v2_fetch_test_user() {
 /// `POST /v2/Flows/{Sid}/TestUsers`
 #[test]
 fn v2_update_test_user() {
-    let request = client()
+    let typed = client()
         .studio()
         .v2()
         .flow("FW0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -1024,6 +1141,7 @@ fn v2_update_test_user() {
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
             "Hi & bye = 100% #1 😀\n日本".to_owned(),
         ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTestUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -1053,4 +1171,9 @@ fn v2_update_test_user() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

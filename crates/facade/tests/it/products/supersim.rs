@@ -33,7 +33,16 @@ fn v1_list_esim_profile() {
 /// `POST /v1/ESimProfiles`
 #[test]
 fn v1_create_esim_profile() {
-    let request = client().supersim().v1().e_sim_profiles().create();
+    let typed = client()
+        .supersim()
+        .v1()
+        .e_sim_profiles()
+        .create()
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .eid("Hi & bye = 100% #1 😀\n日本")
+        .generate_matching_id(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEsimProfile");
     assert_eq!(operation.method, http::Method::POST);
@@ -47,7 +56,26 @@ fn v1_create_esim_profile() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Eid".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("GenerateMatchingId".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ESimProfiles/{Sid}`
@@ -83,11 +111,20 @@ fn v1_list_fleet() {
 /// `POST /v1/Fleets`
 #[test]
 fn v1_create_fleet() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .fleets()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .data_enabled(false)
+        .data_limit(-7)
+        .ip_commands_method("Hi & bye = 100% #1 😀\n日本")
+        .ip_commands_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_commands_enabled(false)
+        .sms_commands_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_commands_url("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFleet");
     assert_eq!(operation.method, http::Method::POST);
@@ -103,11 +140,41 @@ fn v1_create_fleet() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "NetworkAccessProfile".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "NetworkAccessProfile".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("DataEnabled".to_owned(), ("false").to_owned()),
+            ("DataLimit".to_owned(), ("-7").to_owned()),
+            (
+                "IpCommandsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "IpCommandsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("SmsCommandsEnabled".to_owned(), ("false").to_owned()),
+            (
+                "SmsCommandsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsCommandsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Fleets/{Sid}`
@@ -128,7 +195,19 @@ fn v1_fetch_fleet() {
 /// `POST /v1/Fleets/{Sid}`
 #[test]
 fn v1_update_fleet() {
-    let request = client().supersim().v1().fleet("a b/c").update();
+    let typed = client()
+        .supersim()
+        .v1()
+        .fleet("a b/c")
+        .update()
+        .data_limit(-7)
+        .ip_commands_method("Hi & bye = 100% #1 😀\n日本")
+        .ip_commands_url("Hi & bye = 100% #1 😀\n日本")
+        .network_access_profile("Hi & bye = 100% #1 😀\n日本")
+        .sms_commands_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_commands_url("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFleet");
     assert_eq!(operation.method, http::Method::POST);
@@ -142,7 +221,41 @@ fn v1_update_fleet() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("DataLimit".to_owned(), ("-7").to_owned()),
+            (
+                "IpCommandsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "IpCommandsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "NetworkAccessProfile".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsCommandsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsCommandsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/IpCommands`
@@ -163,11 +276,19 @@ fn v1_list_ip_command() {
 /// `POST /v1/IpCommands`
 #[test]
 fn v1_create_ip_command() {
-    let request = client().supersim().v1().ip_commands().create(
-        -7,
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-    );
+    let typed = client()
+        .supersim()
+        .v1()
+        .ip_commands()
+        .create(
+            -7,
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        )
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .payload_type(twilio_model::supersim::v1::IpCommandPayloadType::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateIpCommand");
     assert_eq!(operation.method, http::Method::POST);
@@ -189,9 +310,26 @@ fn v1_create_ip_command() {
                 "Payload".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PayloadType".to_owned(),
+                (twilio_model::supersim::v1::IpCommandPayloadType::KNOWN[0].as_str()).to_owned()
+            )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/IpCommands/{Sid}`
@@ -234,7 +372,17 @@ fn v1_list_network_access_profile() {
 /// `POST /v1/NetworkAccessProfiles`
 #[test]
 fn v1_create_network_access_profile() {
-    let request = client().supersim().v1().network_access_profiles().create();
+    let typed = client()
+        .supersim()
+        .v1()
+        .network_access_profiles()
+        .create()
+        .networks([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNetworkAccessProfile");
     assert_eq!(operation.method, http::Method::POST);
@@ -248,7 +396,28 @@ fn v1_create_network_access_profile() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Networks".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Networks".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/NetworkAccessProfiles/{Sid}`
@@ -273,11 +442,13 @@ fn v1_fetch_network_access_profile() {
 /// `POST /v1/NetworkAccessProfiles/{Sid}`
 #[test]
 fn v1_update_network_access_profile() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .network_access_profile("a b/c")
-        .update();
+        .update()
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateNetworkAccessProfile");
     assert_eq!(operation.method, http::Method::POST);
@@ -291,7 +462,18 @@ fn v1_update_network_access_profile() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "UniqueName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`
@@ -320,12 +502,13 @@ fn v1_list_network_access_profile_network() {
 /// `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`
 #[test]
 fn v1_create_network_access_profile_network() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .network_access_profile("a b/c")
         .networks()
         .create("HW0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNetworkAccessProfileNetwork");
     assert_eq!(operation.method, http::Method::POST);
@@ -349,6 +532,11 @@ fn v1_create_network_access_profile_network() {
             ("HW0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}`
@@ -380,12 +568,13 @@ fn v1_fetch_network_access_profile_network() {
 /// `DELETE /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}`
 #[test]
 fn v1_delete_network_access_profile_network() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .network_access_profile("a b/c")
         .network("HW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteNetworkAccessProfileNetwork");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -402,6 +591,11 @@ fn v1_delete_network_access_profile_network() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Networks`
@@ -474,11 +668,12 @@ fn v1_list_sim() {
 /// `POST /v1/Sims`
 #[test]
 fn v1_create_sim() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .sims()
         .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSim");
     assert_eq!(operation.method, http::Method::POST);
@@ -505,6 +700,11 @@ fn v1_create_sim() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Sims/{Sid}`
@@ -525,7 +725,18 @@ fn v1_fetch_sim() {
 /// `POST /v1/Sims/{Sid}`
 #[test]
 fn v1_update_sim() {
-    let request = client().supersim().v1().sim("a b/c").update();
+    let typed = client()
+        .supersim()
+        .v1()
+        .sim("a b/c")
+        .update()
+        .account_sid("Hi & bye = 100% #1 😀\n日本")
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .fleet("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::supersim::v1::SimStatusUpdate::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSim");
     assert_eq!(operation.method, http::Method::POST);
@@ -539,7 +750,40 @@ fn v1_update_sim() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AccountSid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Fleet".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::supersim::v1::SimStatusUpdate::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Sims/{SimSid}/BillingPeriods`
@@ -595,11 +839,14 @@ fn v1_list_sms_command() {
 /// `POST /v1/SmsCommands`
 #[test]
 fn v1_create_sms_command() {
-    let request = client()
+    let typed = client()
         .supersim()
         .v1()
         .sms_commands()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSmsCommand");
     assert_eq!(operation.method, http::Method::POST);
@@ -620,9 +867,22 @@ fn v1_create_sms_command() {
                 "Payload".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SmsCommands/{Sid}`

@@ -33,7 +33,19 @@ fn v1_list_service() {
 /// `POST /v1/Services`
 #[test]
 fn v1_create_service() {
-    let request = client().sync().v1().services().create();
+    let typed = client()
+        .sync()
+        .v1()
+        .services()
+        .create()
+        .acl_enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .reachability_debouncing_enabled(false)
+        .reachability_debouncing_window(-7)
+        .reachability_webhooks_enabled(false)
+        .webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_from_rest_enabled(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -47,7 +59,35 @@ fn v1_create_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AclEnabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ReachabilityDebouncingEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            ("ReachabilityDebouncingWindow".to_owned(), ("-7").to_owned()),
+            (
+                "ReachabilityWebhooksEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("WebhooksFromRestEnabled".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{Sid}`
@@ -68,7 +108,19 @@ fn v1_fetch_service() {
 /// `POST /v1/Services/{Sid}`
 #[test]
 fn v1_update_service() {
-    let request = client().sync().v1().service("a b/c").update();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .update()
+        .acl_enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .reachability_debouncing_enabled(false)
+        .reachability_debouncing_window(-7)
+        .reachability_webhooks_enabled(false)
+        .webhook_url("Hi & bye = 100% #1 😀\n日本")
+        .webhooks_from_rest_enabled(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -82,13 +134,42 @@ fn v1_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AclEnabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ReachabilityDebouncingEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            ("ReachabilityDebouncingWindow".to_owned(), ("-7").to_owned()),
+            (
+                "ReachabilityWebhooksEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("WebhooksFromRestEnabled".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{Sid}`
 #[test]
 fn v1_delete_service() {
-    let request = client().sync().v1().service("a b/c").delete();
+    let typed = client().sync().v1().service("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -99,6 +180,11 @@ fn v1_delete_service() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Documents`
@@ -119,7 +205,16 @@ fn v1_list_document() {
 /// `POST /v1/Services/{ServiceSid}/Documents`
 #[test]
 fn v1_create_document() {
-    let request = client().sync().v1().service("a b/c").documents().create();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .documents()
+        .create()
+        .data(r#"{"a": [1, "x"]}"#)
+        .ttl(-7)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -133,7 +228,22 @@ fn v1_create_document() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Documents/{Sid}`
@@ -159,12 +269,16 @@ fn v1_fetch_document() {
 /// `POST /v1/Services/{ServiceSid}/Documents/{Sid}`
 #[test]
 fn v1_update_document() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .document("a b/c")
-        .update();
+        .update()
+        .data(r#"{"a": [1, "x"]}"#)
+        .ttl(-7)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -178,18 +292,30 @@ fn v1_update_document() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Documents/{Sid}`
 #[test]
 fn v1_delete_document() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .document("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteDocument");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -200,6 +326,11 @@ fn v1_delete_document() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc/Documents/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions`
@@ -259,13 +390,14 @@ fn v1_fetch_document_permission() {
 /// `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`
 #[test]
 fn v1_update_document_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .document("a b/c")
         .permission("a b/c")
         .update(false, false, false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateDocumentPermission");
     assert_eq!(operation.method, http::Method::POST);
@@ -293,18 +425,24 @@ fn v1_update_document_permission() {
             ("Write".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`
 #[test]
 fn v1_delete_document_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .document("a b/c")
         .permission("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteDocumentPermission");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -321,6 +459,11 @@ fn v1_delete_document_permission() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Lists`
@@ -341,7 +484,16 @@ fn v1_list_sync_list() {
 /// `POST /v1/Services/{ServiceSid}/Lists`
 #[test]
 fn v1_create_sync_list() {
-    let request = client().sync().v1().service("a b/c").lists().create();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .lists()
+        .create()
+        .collection_ttl(-7)
+        .ttl(-7)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSyncList");
     assert_eq!(operation.method, http::Method::POST);
@@ -355,7 +507,22 @@ fn v1_create_sync_list() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Lists/{Sid}`
@@ -376,7 +543,15 @@ fn v1_fetch_sync_list() {
 /// `POST /v1/Services/{ServiceSid}/Lists/{Sid}`
 #[test]
 fn v1_update_sync_list() {
-    let request = client().sync().v1().service("a b/c").list("a b/c").update();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .list("a b/c")
+        .update()
+        .collection_ttl(-7)
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncList");
     assert_eq!(operation.method, http::Method::POST);
@@ -390,13 +565,25 @@ fn v1_update_sync_list() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Lists/{Sid}`
 #[test]
 fn v1_delete_sync_list() {
-    let request = client().sync().v1().service("a b/c").list("a b/c").delete();
+    let typed = client().sync().v1().service("a b/c").list("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncList");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -407,6 +594,11 @@ fn v1_delete_sync_list() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc/Lists/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`
@@ -436,13 +628,17 @@ fn v1_list_sync_list_item() {
 /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`
 #[test]
 fn v1_create_sync_list_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .list("a b/c")
         .items()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(r#"{"a": [1, "x"]}"#)
+        .collection_ttl(-7)
+        .item_ttl(-7)
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSyncListItem");
     assert_eq!(operation.method, http::Method::POST);
@@ -461,8 +657,18 @@ fn v1_create_sync_list_item() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())])
+        sorted(vec![
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("ItemTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`
@@ -495,13 +701,19 @@ fn v1_fetch_sync_list_item() {
 /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`
 #[test]
 fn v1_update_sync_list_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .list("a b/c")
         .item("a b/c")
-        .update();
+        .update()
+        .collection_ttl(-7)
+        .data(r#"{"a": [1, "x"]}"#)
+        .item_ttl(-7)
+        .ttl(-7)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncListItem");
     assert_eq!(operation.method, http::Method::POST);
@@ -521,19 +733,34 @@ fn v1_update_sync_list_item() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("ItemTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`
 #[test]
 fn v1_delete_sync_list_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .list("a b/c")
         .item("a b/c")
-        .delete();
+        .delete()
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncListItem");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -550,6 +777,11 @@ fn v1_delete_sync_list_item() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions`
@@ -609,13 +841,14 @@ fn v1_fetch_sync_list_permission() {
 /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`
 #[test]
 fn v1_update_sync_list_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .list("a b/c")
         .permission("a b/c")
         .update(false, false, false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncListPermission");
     assert_eq!(operation.method, http::Method::POST);
@@ -643,18 +876,24 @@ fn v1_update_sync_list_permission() {
             ("Write".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`
 #[test]
 fn v1_delete_sync_list_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .list("a b/c")
         .permission("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncListPermission");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -671,6 +910,11 @@ fn v1_delete_sync_list_permission() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Maps`
@@ -691,7 +935,16 @@ fn v1_list_sync_map() {
 /// `POST /v1/Services/{ServiceSid}/Maps`
 #[test]
 fn v1_create_sync_map() {
-    let request = client().sync().v1().service("a b/c").maps().create();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .maps()
+        .create()
+        .collection_ttl(-7)
+        .ttl(-7)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSyncMap");
     assert_eq!(operation.method, http::Method::POST);
@@ -705,7 +958,22 @@ fn v1_create_sync_map() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Maps/{Sid}`
@@ -726,7 +994,15 @@ fn v1_fetch_sync_map() {
 /// `POST /v1/Services/{ServiceSid}/Maps/{Sid}`
 #[test]
 fn v1_update_sync_map() {
-    let request = client().sync().v1().service("a b/c").map("a b/c").update();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .map("a b/c")
+        .update()
+        .collection_ttl(-7)
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncMap");
     assert_eq!(operation.method, http::Method::POST);
@@ -740,13 +1016,25 @@ fn v1_update_sync_map() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Maps/{Sid}`
 #[test]
 fn v1_delete_sync_map() {
-    let request = client().sync().v1().service("a b/c").map("a b/c").delete();
+    let typed = client().sync().v1().service("a b/c").map("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncMap");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -757,6 +1045,11 @@ fn v1_delete_sync_map() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc/Maps/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`
@@ -786,13 +1079,17 @@ fn v1_list_sync_map_item() {
 /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`
 #[test]
 fn v1_create_sync_map_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .map("a b/c")
         .items()
-        .create(r#"{"a": [1, "x"]}"#, "Hi & bye = 100% #1 😀\n日本");
+        .create(r#"{"a": [1, "x"]}"#, "Hi & bye = 100% #1 😀\n日本")
+        .collection_ttl(-7)
+        .item_ttl(-7)
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSyncMapItem");
     assert_eq!(operation.method, http::Method::POST);
@@ -813,9 +1110,17 @@ fn v1_create_sync_map_item() {
         pairs(&text),
         sorted(vec![
             ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
-            ("Key".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("Key".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("ItemTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`
@@ -848,13 +1153,19 @@ fn v1_fetch_sync_map_item() {
 /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`
 #[test]
 fn v1_update_sync_map_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .map("a b/c")
         .item("a b/c")
-        .update();
+        .update()
+        .collection_ttl(-7)
+        .data(r#"{"a": [1, "x"]}"#)
+        .item_ttl(-7)
+        .ttl(-7)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncMapItem");
     assert_eq!(operation.method, http::Method::POST);
@@ -874,19 +1185,34 @@ fn v1_update_sync_map_item() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CollectionTtl".to_owned(), ("-7").to_owned()),
+            ("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            ("ItemTtl".to_owned(), ("-7").to_owned()),
+            ("Ttl".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`
 #[test]
 fn v1_delete_sync_map_item() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .map("a b/c")
         .item("a b/c")
-        .delete();
+        .delete()
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncMapItem");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -903,6 +1229,11 @@ fn v1_delete_sync_map_item() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions`
@@ -962,13 +1293,14 @@ fn v1_fetch_sync_map_permission() {
 /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`
 #[test]
 fn v1_update_sync_map_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .map("a b/c")
         .permission("a b/c")
         .update(false, false, false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncMapPermission");
     assert_eq!(operation.method, http::Method::POST);
@@ -996,18 +1328,24 @@ fn v1_update_sync_map_permission() {
             ("Write".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`
 #[test]
 fn v1_delete_sync_map_permission() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .map("a b/c")
         .permission("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncMapPermission");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1024,6 +1362,11 @@ fn v1_delete_sync_map_permission() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Streams`
@@ -1044,7 +1387,15 @@ fn v1_list_sync_stream() {
 /// `POST /v1/Services/{ServiceSid}/Streams`
 #[test]
 fn v1_create_sync_stream() {
-    let request = client().sync().v1().service("a b/c").streams().create();
+    let typed = client()
+        .sync()
+        .v1()
+        .service("a b/c")
+        .streams()
+        .create()
+        .ttl(-7)
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSyncStream");
     assert_eq!(operation.method, http::Method::POST);
@@ -1058,7 +1409,21 @@ fn v1_create_sync_stream() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Ttl".to_owned(), ("-7").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Services/{ServiceSid}/Streams/{Sid}`
@@ -1084,12 +1449,14 @@ fn v1_fetch_sync_stream() {
 /// `POST /v1/Services/{ServiceSid}/Streams/{Sid}`
 #[test]
 fn v1_update_sync_stream() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .stream("a b/c")
-        .update();
+        .update()
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSyncStream");
     assert_eq!(operation.method, http::Method::POST);
@@ -1103,18 +1470,27 @@ fn v1_update_sync_stream() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![("Ttl".to_owned(), ("-7").to_owned())])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Services/{ServiceSid}/Streams/{Sid}`
 #[test]
 fn v1_delete_sync_stream() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .stream("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSyncStream");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1125,18 +1501,24 @@ fn v1_delete_sync_stream() {
     assert_eq!(path(&uri), "/v1/Services/a%20b%2Fc/Streams/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages`
 #[test]
 fn v1_create_stream_message() {
-    let request = client()
+    let typed = client()
         .sync()
         .v1()
         .service("a b/c")
         .stream("a b/c")
         .messages()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateStreamMessage");
     assert_eq!(operation.method, http::Method::POST);
@@ -1160,4 +1542,9 @@ fn v1_create_stream_message() {
         pairs(&text),
         sorted(vec![("Data".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -36,11 +36,17 @@ fn v1_list_workspace() {
 /// `POST /v1/Workspaces`
 #[test]
 fn v1_create_workspace() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspaces()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .event_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .events_filter("Hi & bye = 100% #1 😀\n日本")
+        .multi_task_enabled(false)
+        .prioritize_queue_order(twilio_model::taskrouter::v1::WorkspaceQueueOrder::KNOWN[0].clone())
+        .template("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWorkspace");
     assert_eq!(operation.method, http::Method::POST);
@@ -56,11 +62,35 @@ fn v1_create_workspace() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "EventCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "EventsFilter".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MultiTaskEnabled".to_owned(), ("false").to_owned()),
+            (
+                "PrioritizeQueueOrder".to_owned(),
+                (twilio_model::taskrouter::v1::WorkspaceQueueOrder::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Template".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{Sid}`
@@ -88,11 +118,19 @@ fn v1_fetch_workspace() {
 /// `POST /v1/Workspaces/{Sid}`
 #[test]
 fn v1_update_workspace() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .default_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .event_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .events_filter("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .multi_task_enabled(false)
+        .prioritize_queue_order(twilio_model::taskrouter::v1::WorkspaceQueueOrder::KNOWN[0].clone())
+        .timeout_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWorkspace");
     assert_eq!(operation.method, http::Method::POST);
@@ -109,17 +147,52 @@ fn v1_update_workspace() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "DefaultActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "EventCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "EventsFilter".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MultiTaskEnabled".to_owned(), ("false").to_owned()),
+            (
+                "PrioritizeQueueOrder".to_owned(),
+                (twilio_model::taskrouter::v1::WorkspaceQueueOrder::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "TimeoutActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Workspaces/{Sid}`
 #[test]
 fn v1_delete_workspace() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWorkspace");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -133,6 +206,11 @@ fn v1_delete_workspace() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Activities`
@@ -161,12 +239,14 @@ fn v1_list_activity() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Activities`
 #[test]
 fn v1_create_activity() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .activities()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .available(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateActivity");
     assert_eq!(operation.method, http::Method::POST);
@@ -185,11 +265,19 @@ fn v1_create_activity() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Available".to_owned(), ("false").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`
@@ -221,12 +309,14 @@ fn v1_fetch_activity() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`
 #[test]
 fn v1_update_activity() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .activity("WA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateActivity");
     assert_eq!(operation.method, http::Method::POST);
@@ -246,18 +336,30 @@ fn v1_update_activity() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`
 #[test]
 fn v1_delete_activity() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .activity("WA0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteActivity");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -274,6 +376,11 @@ fn v1_delete_activity() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/CumulativeStatistics`
@@ -423,12 +530,14 @@ fn v1_list_task_channel() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels`
 #[test]
 fn v1_create_task_channel() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_channels()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .channel_optimized_routing(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTaskChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -455,9 +564,15 @@ fn v1_create_task_channel() {
             (
                 "UniqueName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            ("ChannelOptimizedRouting".to_owned(), ("false").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`
@@ -489,12 +604,15 @@ fn v1_fetch_task_channel() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`
 #[test]
 fn v1_update_task_channel() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_channel("a b/c")
-        .update();
+        .update()
+        .channel_optimized_routing(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTaskChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -514,18 +632,33 @@ fn v1_update_task_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("ChannelOptimizedRouting".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`
 #[test]
 fn v1_delete_task_channel() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_channel("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTaskChannel");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -542,6 +675,11 @@ fn v1_delete_task_channel() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues`
@@ -570,12 +708,18 @@ fn v1_list_task_queue() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues`
 #[test]
 fn v1_create_task_queue() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_queues()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .assignment_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .max_reserved_workers(-7)
+        .reservation_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .target_workers("Hi & bye = 100% #1 😀\n日本")
+        .task_order(twilio_model::taskrouter::v1::TaskQueueTaskOrder::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTaskQueue");
     assert_eq!(operation.method, http::Method::POST);
@@ -594,23 +738,48 @@ fn v1_create_task_queue() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AssignmentActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("MaxReservedWorkers".to_owned(), ("-7").to_owned()),
+            (
+                "ReservationActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "TargetWorkers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskOrder".to_owned(),
+                (twilio_model::taskrouter::v1::TaskQueueTaskOrder::KNOWN[0].as_str()).to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics`
 #[test]
 fn v1_create_task_queue_bulk_real_time_statistics() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_queues()
         .real_time_statistics()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTaskQueueBulkRealTimeStatistics");
     assert_eq!(operation.method, http::Method::POST);
@@ -630,6 +799,11 @@ fn v1_create_task_queue_bulk_real_time_statistics() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/Statistics`
@@ -688,12 +862,19 @@ fn v1_fetch_task_queue() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`
 #[test]
 fn v1_update_task_queue() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_queue("WQ0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .assignment_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .max_reserved_workers(-7)
+        .reservation_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .target_workers("Hi & bye = 100% #1 😀\n日本")
+        .task_order(twilio_model::taskrouter::v1::TaskQueueTaskOrder::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTaskQueue");
     assert_eq!(operation.method, http::Method::POST);
@@ -713,18 +894,49 @@ fn v1_update_task_queue() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AssignmentActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MaxReservedWorkers".to_owned(), ("-7").to_owned()),
+            (
+                "ReservationActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "TargetWorkers".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskOrder".to_owned(),
+                (twilio_model::taskrouter::v1::TaskQueueTaskOrder::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`
 #[test]
 fn v1_delete_task_queue() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_queue("WQ0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTaskQueue");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -741,6 +953,11 @@ fn v1_delete_task_queue() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/CumulativeStatistics`
@@ -850,12 +1067,22 @@ fn v1_list_task() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks`
 #[test]
 fn v1_create_task() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .tasks()
-        .create();
+        .create()
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .ignore_capacity("Hi & bye = 100% #1 😀\n日本")
+        .priority(-7)
+        .routing_target("Hi & bye = 100% #1 😀\n日本")
+        .task_channel("Hi & bye = 100% #1 😀\n日本")
+        .task_queue_sid("WQ0123456789abcdef0123456789abcdef".parse().unwrap())
+        .timeout(-7)
+        .virtual_start_time("Hi & bye = 100% #1 😀\n日本")
+        .workflow_sid("WW0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTask");
     assert_eq!(operation.method, http::Method::POST);
@@ -872,7 +1099,46 @@ fn v1_create_task() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "IgnoreCapacity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Priority".to_owned(), ("-7").to_owned()),
+            (
+                "RoutingTarget".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskChannel".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskQueueSid".to_owned(),
+                ("WQ0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Timeout".to_owned(), ("-7").to_owned()),
+            (
+                "VirtualStartTime".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WorkflowSid".to_owned(),
+                ("WW0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`
@@ -901,12 +1167,20 @@ fn v1_fetch_task() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`
 #[test]
 fn v1_update_task() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task("WT0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .assignment_status(twilio_model::taskrouter::v1::TaskStatus::KNOWN[0].clone())
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .priority(-7)
+        .reason("Hi & bye = 100% #1 😀\n日本")
+        .task_channel("Hi & bye = 100% #1 😀\n日本")
+        .virtual_start_time("Hi & bye = 100% #1 😀\n日本")
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTask");
     assert_eq!(operation.method, http::Method::POST);
@@ -923,18 +1197,50 @@ fn v1_update_task() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AssignmentStatus".to_owned(),
+                (twilio_model::taskrouter::v1::TaskStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Priority".to_owned(), ("-7").to_owned()),
+            (
+                "Reason".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TaskChannel".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VirtualStartTime".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`
 #[test]
 fn v1_delete_task() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task("WT0123456789abcdef0123456789abcdef".parse().unwrap())
-        .delete();
+        .delete()
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTask");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -948,6 +1254,11 @@ fn v1_delete_task() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations`
@@ -1007,13 +1318,80 @@ fn v1_fetch_task_reservation() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}`
 #[test]
 fn v1_update_task_reservation() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task("WT0123456789abcdef0123456789abcdef".parse().unwrap())
         .reservation("WR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .beep("Hi & bye = 100% #1 😀\n日本")
+        .beep_on_customer_entrance(false)
+        .call_accept(false)
+        .call_from("Hi & bye = 100% #1 😀\n日本")
+        .call_record("Hi & bye = 100% #1 😀\n日本")
+        .call_status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .call_timeout(-7)
+        .call_to("Hi & bye = 100% #1 😀\n日本")
+        .call_url("Hi & bye = 100% #1 😀\n日本")
+        .conference_record("Hi & bye = 100% #1 😀\n日本")
+        .conference_recording_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .conference_recording_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .conference_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .conference_status_callback_event([
+            twilio_model::taskrouter::v1::TaskReservationConferenceEvent::KNOWN[0].clone(),
+            twilio_model::taskrouter::v1::TaskReservationConferenceEvent::KNOWN[0].clone(),
+        ])
+        .conference_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .conference_trim("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_from("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_post_work_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .dequeue_record("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_status_callback_event([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .dequeue_status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_timeout(-7)
+        .dequeue_to("Hi & bye = 100% #1 😀\n日本")
+        .early_media(false)
+        .end_conference_on_customer_exit(false)
+        .end_conference_on_exit(false)
+        .from("Hi & bye = 100% #1 😀\n日本")
+        .instruction("Hi & bye = 100% #1 😀\n日本")
+        .jitter_buffer_size("Hi & bye = 100% #1 😀\n日本")
+        .max_participants(-7)
+        .muted(false)
+        .post_work_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .record(false)
+        .recording_channels("Hi & bye = 100% #1 😀\n日本")
+        .recording_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .recording_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .redirect_accept(false)
+        .redirect_call_sid("CA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .redirect_url("Hi & bye = 100% #1 😀\n日本")
+        .region("Hi & bye = 100% #1 😀\n日本")
+        .reservation_status(twilio_model::taskrouter::v1::TaskReservationStatus::KNOWN[0].clone())
+        .sip_auth_password("Hi & bye = 100% #1 😀\n日本")
+        .sip_auth_username("Hi & bye = 100% #1 😀\n日本")
+        .start_conference_on_enter(false)
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_event([
+            twilio_model::taskrouter::v1::TaskReservationCallStatus::KNOWN[0].clone(),
+            twilio_model::taskrouter::v1::TaskReservationCallStatus::KNOWN[0].clone(),
+        ])
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .supervisor("Hi & bye = 100% #1 😀\n日本")
+        .supervisor_mode(
+            twilio_model::taskrouter::v1::TaskReservationSupervisorMode::KNOWN[0].clone(),
+        )
+        .timeout(-7)
+        .to("Hi & bye = 100% #1 😀\n日本")
+        .wait_method("Hi & bye = 100% #1 😀\n日本")
+        .wait_url("Hi & bye = 100% #1 😀\n日本")
+        .worker_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTaskReservation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1033,7 +1411,210 @@ fn v1_update_task_reservation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Beep".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("BeepOnCustomerEntrance".to_owned(), ("false").to_owned()),
+            ("CallAccept".to_owned(), ("false").to_owned()),
+            (
+                "CallFrom".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallStatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("CallTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "CallTo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecordingStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecordingStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationConferenceEvent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationConferenceEvent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceTrim".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueFrom".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeuePostWorkActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DequeueRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackEvent".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackEvent".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("DequeueTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "DequeueTo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("EarlyMedia".to_owned(), ("false").to_owned()),
+            (
+                "EndConferenceOnCustomerExit".to_owned(),
+                ("false").to_owned()
+            ),
+            ("EndConferenceOnExit".to_owned(), ("false").to_owned()),
+            (
+                "From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Instruction".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "JitterBufferSize".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MaxParticipants".to_owned(), ("-7").to_owned()),
+            ("Muted".to_owned(), ("false").to_owned()),
+            (
+                "PostWorkActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Record".to_owned(), ("false").to_owned()),
+            (
+                "RecordingChannels".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RecordingStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RecordingStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("RedirectAccept".to_owned(), ("false").to_owned()),
+            (
+                "RedirectCallSid".to_owned(),
+                ("CA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "RedirectUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Region".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ReservationStatus".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "SipAuthPassword".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SipAuthUsername".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("StartConferenceOnEnter".to_owned(), ("false").to_owned()),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationCallStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "StatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationCallStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Supervisor".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SupervisorMode".to_owned(),
+                (twilio_model::taskrouter::v1::TaskReservationSupervisorMode::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            ("Timeout".to_owned(), ("-7").to_owned()),
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "WaitMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WaitUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WorkerActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workers`
@@ -1062,12 +1643,15 @@ fn v1_list_worker() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workers`
 #[test]
 fn v1_create_worker() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .workers()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .attributes("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWorker");
     assert_eq!(operation.method, http::Method::POST);
@@ -1086,11 +1670,26 @@ fn v1_create_worker() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/CumulativeStatistics`
@@ -1203,12 +1802,18 @@ fn v1_fetch_worker() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`
 #[test]
 fn v1_update_worker() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .worker("WK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .attributes("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .reject_pending_reservations(false)
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWorker");
     assert_eq!(operation.method, http::Method::POST);
@@ -1228,18 +1833,42 @@ fn v1_update_worker() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "ActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Attributes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("RejectPendingReservations".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`
 #[test]
 fn v1_delete_worker() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .worker("WK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .delete();
+        .delete()
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWorker");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1256,6 +1885,11 @@ fn v1_delete_worker() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels`
@@ -1315,13 +1949,16 @@ fn v1_fetch_worker_channel() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}`
 #[test]
 fn v1_update_worker_channel() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .worker("WK0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("a b/c")
-        .update();
+        .update()
+        .available(false)
+        .capacity(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWorkerChannel");
     assert_eq!(operation.method, http::Method::POST);
@@ -1341,7 +1978,18 @@ fn v1_update_worker_channel() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Available".to_owned(), ("false").to_owned()),
+            ("Capacity".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations`
@@ -1401,13 +2049,76 @@ fn v1_fetch_worker_reservation() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}`
 #[test]
 fn v1_update_worker_reservation() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .worker("WK0123456789abcdef0123456789abcdef".parse().unwrap())
         .reservation("WR0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .beep("Hi & bye = 100% #1 😀\n日本")
+        .beep_on_customer_entrance(false)
+        .call_accept(false)
+        .call_from("Hi & bye = 100% #1 😀\n日本")
+        .call_record("Hi & bye = 100% #1 😀\n日本")
+        .call_status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .call_timeout(-7)
+        .call_to("Hi & bye = 100% #1 😀\n日本")
+        .call_url("Hi & bye = 100% #1 😀\n日本")
+        .conference_record("Hi & bye = 100% #1 😀\n日本")
+        .conference_recording_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .conference_recording_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .conference_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .conference_status_callback_event([
+            twilio_model::taskrouter::v1::WorkerReservationConferenceEvent::KNOWN[0].clone(),
+            twilio_model::taskrouter::v1::WorkerReservationConferenceEvent::KNOWN[0].clone(),
+        ])
+        .conference_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .conference_trim("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_from("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_post_work_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .dequeue_record("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_status_callback_event([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .dequeue_status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .dequeue_timeout(-7)
+        .dequeue_to("Hi & bye = 100% #1 😀\n日本")
+        .early_media(false)
+        .end_conference_on_customer_exit(false)
+        .end_conference_on_exit(false)
+        .from("Hi & bye = 100% #1 😀\n日本")
+        .instruction("Hi & bye = 100% #1 😀\n日本")
+        .jitter_buffer_size("Hi & bye = 100% #1 😀\n日本")
+        .max_participants(-7)
+        .muted(false)
+        .post_work_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .record(false)
+        .recording_channels("Hi & bye = 100% #1 😀\n日本")
+        .recording_status_callback("Hi & bye = 100% #1 😀\n日本")
+        .recording_status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .redirect_accept(false)
+        .redirect_call_sid("CA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .redirect_url("Hi & bye = 100% #1 😀\n日本")
+        .region("Hi & bye = 100% #1 😀\n日本")
+        .reservation_status(twilio_model::taskrouter::v1::WorkerReservationStatus::KNOWN[0].clone())
+        .sip_auth_password("Hi & bye = 100% #1 😀\n日本")
+        .sip_auth_username("Hi & bye = 100% #1 😀\n日本")
+        .start_conference_on_enter(false)
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_event([
+            twilio_model::taskrouter::v1::WorkerReservationCallStatus::KNOWN[0].clone(),
+            twilio_model::taskrouter::v1::WorkerReservationCallStatus::KNOWN[0].clone(),
+        ])
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .timeout(-7)
+        .to("Hi & bye = 100% #1 😀\n日本")
+        .wait_method("Hi & bye = 100% #1 😀\n日本")
+        .wait_url("Hi & bye = 100% #1 😀\n日本")
+        .worker_activity_sid("WA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .if_match("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWorkerReservation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1427,7 +2138,202 @@ fn v1_update_worker_reservation() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Beep".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("BeepOnCustomerEntrance".to_owned(), ("false").to_owned()),
+            ("CallAccept".to_owned(), ("false").to_owned()),
+            (
+                "CallFrom".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallStatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("CallTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "CallTo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecordingStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceRecordingStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::WorkerReservationConferenceEvent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::WorkerReservationConferenceEvent::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "ConferenceStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ConferenceTrim".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueFrom".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeuePostWorkActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DequeueRecord".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackEvent".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackEvent".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DequeueStatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("DequeueTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "DequeueTo".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("EarlyMedia".to_owned(), ("false").to_owned()),
+            (
+                "EndConferenceOnCustomerExit".to_owned(),
+                ("false").to_owned()
+            ),
+            ("EndConferenceOnExit".to_owned(), ("false").to_owned()),
+            (
+                "From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Instruction".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "JitterBufferSize".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("MaxParticipants".to_owned(), ("-7").to_owned()),
+            ("Muted".to_owned(), ("false").to_owned()),
+            (
+                "PostWorkActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Record".to_owned(), ("false").to_owned()),
+            (
+                "RecordingChannels".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RecordingStatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RecordingStatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("RedirectAccept".to_owned(), ("false").to_owned()),
+            (
+                "RedirectCallSid".to_owned(),
+                ("CA0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "RedirectUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Region".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ReservationStatus".to_owned(),
+                (twilio_model::taskrouter::v1::WorkerReservationStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "SipAuthPassword".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SipAuthUsername".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("StartConferenceOnEnter".to_owned(), ("false").to_owned()),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::WorkerReservationCallStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "StatusCallbackEvent".to_owned(),
+                (twilio_model::taskrouter::v1::WorkerReservationCallStatus::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Timeout".to_owned(), ("-7").to_owned()),
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "WaitMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WaitUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "WorkerActivitySid".to_owned(),
+                ("WA0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("If-Match", "v1")]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Statistics`
@@ -1483,12 +2389,16 @@ fn v1_list_workflow() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows`
 #[test]
 fn v1_create_workflow() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .workflows()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .assignment_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .fallback_assignment_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .task_reservation_timeout(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWorkflow");
     assert_eq!(operation.method, http::Method::POST);
@@ -1515,9 +2425,23 @@ fn v1_create_workflow() {
             (
                 "FriendlyName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            (
+                "AssignmentCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FallbackAssignmentCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("TaskReservationTimeout".to_owned(), ("-7").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`
@@ -1549,12 +2473,19 @@ fn v1_fetch_workflow() {
 /// `POST /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`
 #[test]
 fn v1_update_workflow() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .workflow("WW0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .assignment_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .configuration("Hi & bye = 100% #1 😀\n日本")
+        .fallback_assignment_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .re_evaluate_tasks("Hi & bye = 100% #1 😀\n日本")
+        .task_reservation_timeout(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWorkflow");
     assert_eq!(operation.method, http::Method::POST);
@@ -1574,18 +2505,49 @@ fn v1_update_workflow() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AssignmentCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Configuration".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FallbackAssignmentCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ReEvaluateTasks".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("TaskReservationTimeout".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`
 #[test]
 fn v1_delete_workflow() {
-    let request = client()
+    let typed = client()
         .taskrouter()
         .v1()
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .workflow("WW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWorkflow");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1602,6 +2564,11 @@ fn v1_delete_workflow() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/CumulativeStatistics`

@@ -33,7 +33,20 @@ fn v1_list_trunk() {
 /// `POST /v1/Trunks`
 #[test]
 fn v1_create_trunk() {
-    let request = client().trunking().v1().trunks().create();
+    let typed = client()
+        .trunking()
+        .v1()
+        .trunks()
+        .create()
+        .cnam_lookup_enabled(false)
+        .disaster_recovery_method("Hi & bye = 100% #1 😀\n日本")
+        .disaster_recovery_url("Hi & bye = 100% #1 😀\n日本")
+        .domain_name("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .secure(false)
+        .transfer_caller_id(twilio_model::trunking::v1::TrunkTransferCallerId::KNOWN[0].clone())
+        .transfer_mode(twilio_model::trunking::v1::TrunkTransferSetting::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTrunk");
     assert_eq!(operation.method, http::Method::POST);
@@ -47,7 +60,42 @@ fn v1_create_trunk() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CnamLookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DisasterRecoveryMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DisasterRecoveryUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DomainName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Secure".to_owned(), ("false").to_owned()),
+            (
+                "TransferCallerId".to_owned(),
+                (twilio_model::trunking::v1::TrunkTransferCallerId::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "TransferMode".to_owned(),
+                (twilio_model::trunking::v1::TrunkTransferSetting::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{Sid}`
@@ -72,11 +120,20 @@ fn v1_fetch_trunk() {
 /// `POST /v1/Trunks/{Sid}`
 #[test]
 fn v1_update_trunk() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .cnam_lookup_enabled(false)
+        .disaster_recovery_method("Hi & bye = 100% #1 😀\n日本")
+        .disaster_recovery_url("Hi & bye = 100% #1 😀\n日本")
+        .domain_name("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .secure(false)
+        .transfer_caller_id(twilio_model::trunking::v1::TrunkTransferCallerId::KNOWN[0].clone())
+        .transfer_mode(twilio_model::trunking::v1::TrunkTransferSetting::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTrunk");
     assert_eq!(operation.method, http::Method::POST);
@@ -90,17 +147,53 @@ fn v1_update_trunk() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CnamLookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DisasterRecoveryMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DisasterRecoveryUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DomainName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Secure".to_owned(), ("false").to_owned()),
+            (
+                "TransferCallerId".to_owned(),
+                (twilio_model::trunking::v1::TrunkTransferCallerId::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "TransferMode".to_owned(),
+                (twilio_model::trunking::v1::TrunkTransferSetting::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Trunks/{Sid}`
 #[test]
 fn v1_delete_trunk() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTrunk");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -111,6 +204,11 @@ fn v1_delete_trunk() {
     assert_eq!(path(&uri), "/v1/Trunks/TK0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/CredentialLists`
@@ -139,12 +237,13 @@ fn v1_list_credential_list() {
 /// `POST /v1/Trunks/{TrunkSid}/CredentialLists`
 #[test]
 fn v1_create_credential_list() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .credential_lists()
         .create("CL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCredentialList");
     assert_eq!(operation.method, http::Method::POST);
@@ -168,6 +267,11 @@ fn v1_create_credential_list() {
             ("CL0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}`
@@ -199,12 +303,13 @@ fn v1_fetch_credential_list() {
 /// `DELETE /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}`
 #[test]
 fn v1_delete_credential_list() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .credential_list("CL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCredentialList");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -221,6 +326,11 @@ fn v1_delete_credential_list() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists`
@@ -249,12 +359,13 @@ fn v1_list_ip_access_control_list() {
 /// `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists`
 #[test]
 fn v1_create_ip_access_control_list() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .ip_access_control_lists()
         .create("AL0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateIpAccessControlList");
     assert_eq!(operation.method, http::Method::POST);
@@ -278,6 +389,11 @@ fn v1_create_ip_access_control_list() {
             ("AL0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}`
@@ -309,12 +425,13 @@ fn v1_fetch_ip_access_control_list() {
 /// `DELETE /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}`
 #[test]
 fn v1_delete_ip_access_control_list() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .ip_access_control_list("AL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteIpAccessControlList");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -331,6 +448,11 @@ fn v1_delete_ip_access_control_list() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/OriginationUrls`
@@ -359,7 +481,7 @@ fn v1_list_origination_url() {
 /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls`
 #[test]
 fn v1_create_origination_url() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -371,6 +493,7 @@ fn v1_create_origination_url() {
             "Hi & bye = 100% #1 😀\n日本",
             -7,
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOriginationUrl");
     assert_eq!(operation.method, http::Method::POST);
@@ -403,6 +526,11 @@ fn v1_create_origination_url() {
             ("Weight".to_owned(), ("-7").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`
@@ -434,12 +562,18 @@ fn v1_fetch_origination_url() {
 /// `POST /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`
 #[test]
 fn v1_update_origination_url() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .origination_url("OU0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .priority(-7)
+        .sip_url("Hi & bye = 100% #1 😀\n日本")
+        .weight(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateOriginationUrl");
     assert_eq!(operation.method, http::Method::POST);
@@ -459,18 +593,39 @@ fn v1_update_origination_url() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Priority".to_owned(), ("-7").to_owned()),
+            (
+                "SipUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Weight".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`
 #[test]
 fn v1_delete_origination_url() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .origination_url("OU0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteOriginationUrl");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -487,6 +642,11 @@ fn v1_delete_origination_url() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/PhoneNumbers`
@@ -515,12 +675,13 @@ fn v1_list_phone_number() {
 /// `POST /v1/Trunks/{TrunkSid}/PhoneNumbers`
 #[test]
 fn v1_create_phone_number() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_numbers()
         .create("PN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePhoneNumber");
     assert_eq!(operation.method, http::Method::POST);
@@ -544,6 +705,11 @@ fn v1_create_phone_number() {
             ("PN0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}`
@@ -572,12 +738,13 @@ fn v1_fetch_phone_number() {
 /// `DELETE /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}`
 #[test]
 fn v1_delete_phone_number() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .phone_number("PN0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeletePhoneNumber");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -591,6 +758,11 @@ fn v1_delete_phone_number() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Trunks/{TrunkSid}/Recording`
@@ -619,12 +791,15 @@ fn v1_fetch_recording() {
 /// `POST /v1/Trunks/{TrunkSid}/Recording`
 #[test]
 fn v1_update_recording() {
-    let request = client()
+    let typed = client()
         .trunking()
         .v1()
         .trunk("TK0123456789abcdef0123456789abcdef".parse().unwrap())
         .recording()
-        .update();
+        .update()
+        .mode(twilio_model::trunking::v1::RecordingRecordingMode::KNOWN[0].clone())
+        .trim(twilio_model::trunking::v1::RecordingRecordingTrim::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRecording");
     assert_eq!(operation.method, http::Method::POST);
@@ -641,5 +816,22 @@ fn v1_update_recording() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Mode".to_owned(),
+                (twilio_model::trunking::v1::RecordingRecordingMode::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Trim".to_owned(),
+                (twilio_model::trunking::v1::RecordingRecordingTrim::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -18,13 +18,17 @@ fn host() {
 /// `POST /v1/ComplianceInquiries/Customers/Initialize`
 #[test]
 fn v1_create_compliance_inquiry() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .compliance_inquiries()
         .customers()
         .initialize()
-        .create();
+        .create()
+        .notification_email("Hi & bye = 100% #1 😀\n日本")
+        .primary_profile_sid("BU0123456789abcdef0123456789abcdef".parse().unwrap())
+        .theme_set_id("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateComplianceInquiry");
     assert_eq!(operation.method, http::Method::POST);
@@ -41,19 +45,42 @@ fn v1_create_compliance_inquiry() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "NotificationEmail".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "PrimaryProfileSid".to_owned(),
+                ("BU0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ThemeSetId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize`
 #[test]
 fn v1_update_compliance_inquiry() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .compliance_inquiries()
         .customer("a b/c")
         .initialize()
-        .update("BU0123456789abcdef0123456789abcdef".parse().unwrap());
+        .update("BU0123456789abcdef0123456789abcdef".parse().unwrap())
+        .theme_set_id("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateComplianceInquiry");
     assert_eq!(operation.method, http::Method::POST);
@@ -75,17 +102,28 @@ fn v1_update_compliance_inquiry() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "PrimaryProfileSid".to_owned(),
-            ("BU0123456789abcdef0123456789abcdef").to_owned()
-        )])
+        sorted(vec![
+            (
+                "PrimaryProfileSid".to_owned(),
+                ("BU0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "ThemeSetId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize`
 #[test]
 fn v1_create_compliance_registration() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .compliance_inquiries()
@@ -96,7 +134,52 @@ fn v1_create_compliance_registration() {
         .create(
             twilio_model::trusthub::v1::ComplianceRegistrationEndUserType::KNOWN[0].clone(),
             twilio_model::trusthub::v1::ComplianceRegistrationPhoneNumberType::KNOWN[0].clone(),
-        );
+        )
+        .accepted_notification_receipt(false)
+        .address_city("Hi & bye = 100% #1 😀\n日本")
+        .address_country_code("Hi & bye = 100% #1 😀\n日本")
+        .address_postal_code("Hi & bye = 100% #1 😀\n日本")
+        .address_street("Hi & bye = 100% #1 😀\n日本")
+        .address_street_secondary("Hi & bye = 100% #1 😀\n日本")
+        .address_subdivision("Hi & bye = 100% #1 😀\n日本")
+        .authorized_representative1_date_of_birth("Hi & bye = 100% #1 😀\n日本")
+        .authorized_representative1_email("Hi & bye = 100% #1 😀\n日本")
+        .authorized_representative1_first_name("Hi & bye = 100% #1 😀\n日本")
+        .authorized_representative1_last_name("Hi & bye = 100% #1 😀\n日本")
+        .authorized_representative1_phone("Hi & bye = 100% #1 😀\n日本")
+        .business_identity_type(
+            twilio_model::trusthub::v1::ComplianceRegistrationBusinessIdentityType::KNOWN[0]
+                .clone(),
+        )
+        .business_legal_name("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_authority(
+            twilio_model::trusthub::v1::ComplianceRegistrationBusinessRegistrationAuthority::KNOWN
+                [0]
+            .clone(),
+        )
+        .business_registration_number("Hi & bye = 100% #1 😀\n日本")
+        .business_website_url("Hi & bye = 100% #1 😀\n日本")
+        .date_of_birth("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_city("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_country_code("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_postal_code("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_street("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_street_secondary("Hi & bye = 100% #1 😀\n日本")
+        .emergency_address_subdivision("Hi & bye = 100% #1 😀\n日本")
+        .file("Hi & bye = 100% #1 😀\n日本")
+        .file_name("Hi & bye = 100% #1 😀\n日本")
+        .first_name("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .individual_email("Hi & bye = 100% #1 😀\n日本")
+        .individual_phone("Hi & bye = 100% #1 😀\n日本")
+        .is_isv_embed(false)
+        .isv_registering_for_self_or_tenant("Hi & bye = 100% #1 😀\n日本")
+        .last_name("Hi & bye = 100% #1 😀\n日本")
+        .notification_email("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .theme_set_id("Hi & bye = 100% #1 😀\n日本")
+        .use_address_as_emergency_address(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateComplianceRegistration");
     assert_eq!(operation.method, http::Method::POST);
@@ -116,28 +199,18 @@ fn v1_create_compliance_registration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(
-        pairs(&text),
-        sorted(vec![
-            (
-                "EndUserType".to_owned(),
-                (twilio_model::trusthub::v1::ComplianceRegistrationEndUserType::KNOWN[0].as_str())
-                    .to_owned()
-            ),
-            (
-                "PhoneNumberType".to_owned(),
-                (twilio_model::trusthub::v1::ComplianceRegistrationPhoneNumberType::KNOWN[0]
-                    .as_str())
-                .to_owned()
-            )
-        ])
-    );
+    assert_eq!(pairs(&text), sorted(vec![("EndUserType".to_owned(), (twilio_model::trusthub::v1::ComplianceRegistrationEndUserType::KNOWN[0].as_str()).to_owned()), ("PhoneNumberType".to_owned(), (twilio_model::trusthub::v1::ComplianceRegistrationPhoneNumberType::KNOWN[0].as_str()).to_owned()), ("AcceptedNotificationReceipt".to_owned(), ("false").to_owned()), ("AddressCity".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AddressCountryCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AddressPostalCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AddressStreet".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AddressStreetSecondary".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AddressSubdivision".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AuthorizedRepresentative1DateOfBirth".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AuthorizedRepresentative1Email".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AuthorizedRepresentative1FirstName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AuthorizedRepresentative1LastName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("AuthorizedRepresentative1Phone".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessIdentityType".to_owned(), (twilio_model::trusthub::v1::ComplianceRegistrationBusinessIdentityType::KNOWN[0].as_str()).to_owned()), ("BusinessLegalName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessRegistrationAuthority".to_owned(), (twilio_model::trusthub::v1::ComplianceRegistrationBusinessRegistrationAuthority::KNOWN[0].as_str()).to_owned()), ("BusinessRegistrationNumber".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("BusinessWebsiteUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("DateOfBirth".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressCity".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressCountryCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressPostalCode".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressStreet".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressStreetSecondary".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("EmergencyAddressSubdivision".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("File".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("FileName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("FirstName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("FriendlyName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("IndividualEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("IndividualPhone".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("IsIsvEmbed".to_owned(), ("false").to_owned()), ("IsvRegisteringForSelfOrTenant".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("LastName".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("NotificationEmail".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("StatusCallbackUrl".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("ThemeSetId".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()), ("UseAddressAsEmergencyAddress".to_owned(), ("false").to_owned())]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ComplianceInquiries/Registration/{RegistrationId}/RegulatoryCompliance/GB/Initialize`
 #[test]
 fn v1_update_compliance_registration() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .compliance_inquiries()
@@ -145,7 +218,10 @@ fn v1_update_compliance_registration() {
         .regulatory_compliance()
         .gb()
         .initialize()
-        .update();
+        .update()
+        .is_isv_embed(false)
+        .theme_set_id("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateComplianceRegistration");
     assert_eq!(operation.method, http::Method::POST);
@@ -165,19 +241,83 @@ fn v1_update_compliance_registration() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("IsIsvEmbed".to_owned(), ("false").to_owned()),
+            (
+                "ThemeSetId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/ComplianceInquiries/Tollfree/Initialize`
 #[test]
 fn v1_create_compliance_tollfree_inquiry() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .compliance_inquiries()
         .tollfree()
         .initialize()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .additional_information("Hi & bye = 100% #1 😀\n日本")
+        .age_gated_content(false)
+        .business_city("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_email("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_first_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_last_name("Hi & bye = 100% #1 😀\n日本")
+        .business_contact_phone("Hi & bye = 100% #1 😀\n日本")
+        .business_country("Hi & bye = 100% #1 😀\n日本")
+        .business_name("Hi & bye = 100% #1 😀\n日本")
+        .business_postal_code("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_authority("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_country("Hi & bye = 100% #1 😀\n日本")
+        .business_registration_number("Hi & bye = 100% #1 😀\n日本")
+        .business_state_province_region("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address("Hi & bye = 100% #1 😀\n日本")
+        .business_street_address2("Hi & bye = 100% #1 😀\n日本")
+        .business_type(
+            twilio_model::trusthub::v1::ComplianceTollfreeInquiryBusinessType::KNOWN[0].clone(),
+        )
+        .business_website("Hi & bye = 100% #1 😀\n日本")
+        .customer_profile_sid("BU0123456789abcdef0123456789abcdef".parse().unwrap())
+        .doing_business_as("Hi & bye = 100% #1 😀\n日本")
+        .external_reference_id("Hi & bye = 100% #1 😀\n日本")
+        .help_message_sample("Hi & bye = 100% #1 😀\n日本")
+        .message_volume("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_confirmation_message("Hi & bye = 100% #1 😀\n日本")
+        .opt_in_image_urls([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_in_keywords([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .opt_in_type(
+            twilio_model::trusthub::v1::ComplianceTollfreeInquiryOptInType::KNOWN[0].clone(),
+        )
+        .privacy_policy_url("Hi & bye = 100% #1 😀\n日本")
+        .production_message_sample("Hi & bye = 100% #1 😀\n日本")
+        .skip_messaging_use_case(false)
+        .terms_and_conditions_url("Hi & bye = 100% #1 😀\n日本")
+        .theme_set_id("Hi & bye = 100% #1 😀\n日本")
+        .use_case_categories([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .use_case_summary("Hi & bye = 100% #1 😀\n日本")
+        .vetting_id("Hi & bye = 100% #1 😀\n日本")
+        .vetting_provider("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateComplianceTollfreeInquiry");
     assert_eq!(operation.method, http::Method::POST);
@@ -204,9 +344,167 @@ fn v1_create_compliance_tollfree_inquiry() {
             (
                 "TollfreePhoneNumber".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AdditionalInformation".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AgeGatedContent".to_owned(), ("false").to_owned()),
+            (
+                "BusinessCity".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessContactEmail".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessContactFirstName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessContactLastName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessContactPhone".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessCountry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessPostalCode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessRegistrationAuthority".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessRegistrationCountry".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessRegistrationNumber".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessStateProvinceRegion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessStreetAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessStreetAddress2".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "BusinessType".to_owned(),
+                (twilio_model::trusthub::v1::ComplianceTollfreeInquiryBusinessType::KNOWN[0]
+                    .as_str())
+                .to_owned()
+            ),
+            (
+                "BusinessWebsite".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CustomerProfileSid".to_owned(),
+                ("BU0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "DoingBusinessAs".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ExternalReferenceId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HelpMessageSample".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "MessageVolume".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInConfirmationMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInImageUrls".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInImageUrls".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInKeywords".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "OptInType".to_owned(),
+                (twilio_model::trusthub::v1::ComplianceTollfreeInquiryOptInType::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "PrivacyPolicyUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ProductionMessageSample".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("SkipMessagingUseCase".to_owned(), ("false").to_owned()),
+            (
+                "TermsAndConditionsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ThemeSetId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UseCaseCategories".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UseCaseCategories".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UseCaseSummary".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VettingId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VettingProvider".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles`
@@ -227,11 +525,17 @@ fn v1_list_customer_profile() {
 /// `POST /v1/CustomerProfiles`
 #[test]
 fn v1_create_customer_profile() {
-    let request = client().trusthub().v1().customer_profiles().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "RN0123456789abcdef0123456789abcdef".parse().unwrap(),
-    );
+    let typed = client()
+        .trusthub()
+        .v1()
+        .customer_profiles()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "RN0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCustomerProfile");
     assert_eq!(operation.method, http::Method::POST);
@@ -259,9 +563,18 @@ fn v1_create_customer_profile() {
             (
                 "PolicySid".to_owned(),
                 ("RN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{Sid}`
@@ -289,11 +602,16 @@ fn v1_fetch_customer_profile() {
 /// `POST /v1/CustomerProfiles/{Sid}`
 #[test]
 fn v1_update_customer_profile() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::trusthub::v1::CustomerProfileStatus::KNOWN[0].clone())
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCustomerProfile");
     assert_eq!(operation.method, http::Method::POST);
@@ -310,17 +628,43 @@ fn v1_update_customer_profile() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::trusthub::v1::CustomerProfileStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/CustomerProfiles/{Sid}`
 #[test]
 fn v1_delete_customer_profile() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCustomerProfile");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -334,6 +678,11 @@ fn v1_delete_customer_profile() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`
@@ -365,12 +714,13 @@ fn v1_list_customer_profile_channel_endpoint_assignment() {
 /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`
 #[test]
 fn v1_create_customer_profile_channel_endpoint_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_endpoint_assignments()
         .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(
         operation.id,
@@ -406,6 +756,11 @@ fn v1_create_customer_profile_channel_endpoint_assignment() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}`
@@ -440,12 +795,13 @@ fn v1_fetch_customer_profile_channel_endpoint_assignment() {
 /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}`
 #[test]
 fn v1_delete_customer_profile_channel_endpoint_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_endpoint_assignment("RA0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(
         operation.id,
@@ -465,6 +821,11 @@ fn v1_delete_customer_profile_channel_endpoint_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`
@@ -496,12 +857,13 @@ fn v1_list_customer_profile_entity_assignment() {
 /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`
 #[test]
 fn v1_create_customer_profile_entity_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity_assignments()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCustomerProfileEntityAssignment");
     assert_eq!(operation.method, http::Method::POST);
@@ -528,6 +890,11 @@ fn v1_create_customer_profile_entity_assignment() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}`
@@ -559,12 +926,13 @@ fn v1_fetch_customer_profile_entity_assignment() {
 /// `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}`
 #[test]
 fn v1_delete_customer_profile_entity_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity_assignment("BV0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCustomerProfileEntityAssignment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -581,6 +949,11 @@ fn v1_delete_customer_profile_entity_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`
@@ -612,12 +985,13 @@ fn v1_list_customer_profile_evaluation() {
 /// `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`
 #[test]
 fn v1_create_customer_profile_evaluation() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .customer_profile("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .evaluations()
         .create("RN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCustomerProfileEvaluation");
     assert_eq!(operation.method, http::Method::POST);
@@ -644,6 +1018,11 @@ fn v1_create_customer_profile_evaluation() {
             ("RN0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations/{Sid}`
@@ -720,11 +1099,13 @@ fn v1_list_end_user() {
 /// `POST /v1/EndUsers`
 #[test]
 fn v1_create_end_user() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .end_users()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .attributes(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEndUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -748,9 +1129,15 @@ fn v1_create_end_user() {
             (
                 "Type".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/EndUsers/{Sid}`
@@ -778,11 +1165,14 @@ fn v1_fetch_end_user() {
 /// `POST /v1/EndUsers/{Sid}`
 #[test]
 fn v1_update_end_user() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .end_user("IT0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes(r#"{"a": [1, "x"]}"#)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateEndUser");
     assert_eq!(operation.method, http::Method::POST);
@@ -799,17 +1189,32 @@ fn v1_update_end_user() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/EndUsers/{Sid}`
 #[test]
 fn v1_delete_end_user() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .end_user("IT0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteEndUser");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -823,6 +1228,11 @@ fn v1_delete_end_user() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Policies`
@@ -914,11 +1324,13 @@ fn v1_list_supporting_document() {
 /// `POST /v1/SupportingDocuments`
 #[test]
 fn v1_create_supporting_document() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .supporting_documents()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .attributes(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSupportingDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -942,9 +1354,15 @@ fn v1_create_supporting_document() {
             (
                 "Type".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SupportingDocuments/{Sid}`
@@ -972,11 +1390,14 @@ fn v1_fetch_supporting_document() {
 /// `POST /v1/SupportingDocuments/{Sid}`
 #[test]
 fn v1_update_supporting_document() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .supporting_document("RD0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .attributes(r#"{"a": [1, "x"]}"#)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSupportingDocument");
     assert_eq!(operation.method, http::Method::POST);
@@ -993,17 +1414,32 @@ fn v1_update_supporting_document() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Attributes".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/SupportingDocuments/{Sid}`
 #[test]
 fn v1_delete_supporting_document() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .supporting_document("RD0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSupportingDocument");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1017,6 +1453,11 @@ fn v1_delete_supporting_document() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts`
@@ -1037,11 +1478,17 @@ fn v1_list_trust_product() {
 /// `POST /v1/TrustProducts`
 #[test]
 fn v1_create_trust_product() {
-    let request = client().trusthub().v1().trust_products().create(
-        "Hi & bye = 100% #1 😀\n日本",
-        "Hi & bye = 100% #1 😀\n日本",
-        "RN0123456789abcdef0123456789abcdef".parse().unwrap(),
-    );
+    let typed = client()
+        .trusthub()
+        .v1()
+        .trust_products()
+        .create(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            "RN0123456789abcdef0123456789abcdef".parse().unwrap(),
+        )
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTrustProduct");
     assert_eq!(operation.method, http::Method::POST);
@@ -1069,9 +1516,18 @@ fn v1_create_trust_product() {
             (
                 "PolicySid".to_owned(),
                 ("RN0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{Sid}`
@@ -1099,11 +1555,16 @@ fn v1_fetch_trust_product() {
 /// `POST /v1/TrustProducts/{Sid}`
 #[test]
 fn v1_update_trust_product() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .email("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::trusthub::v1::TrustProductStatus::KNOWN[0].clone())
+        .status_callback("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTrustProduct");
     assert_eq!(operation.method, http::Method::POST);
@@ -1120,17 +1581,43 @@ fn v1_update_trust_product() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Email".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::trusthub::v1::TrustProductStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/TrustProducts/{Sid}`
 #[test]
 fn v1_delete_trust_product() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTrustProduct");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1144,6 +1631,11 @@ fn v1_delete_trust_product() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`
@@ -1175,12 +1667,13 @@ fn v1_list_trust_product_channel_endpoint_assignment() {
 /// `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`
 #[test]
 fn v1_create_trust_product_channel_endpoint_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_endpoint_assignments()
         .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTrustProductChannelEndpointAssignment");
     assert_eq!(operation.method, http::Method::POST);
@@ -1213,6 +1706,11 @@ fn v1_create_trust_product_channel_endpoint_assignment() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}`
@@ -1244,12 +1742,13 @@ fn v1_fetch_trust_product_channel_endpoint_assignment() {
 /// `DELETE /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}`
 #[test]
 fn v1_delete_trust_product_channel_endpoint_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel_endpoint_assignment("RA0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTrustProductChannelEndpointAssignment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1266,6 +1765,11 @@ fn v1_delete_trust_product_channel_endpoint_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments`
@@ -1297,12 +1801,13 @@ fn v1_list_trust_product_entity_assignment() {
 /// `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments`
 #[test]
 fn v1_create_trust_product_entity_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity_assignments()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTrustProductEntityAssignment");
     assert_eq!(operation.method, http::Method::POST);
@@ -1329,6 +1834,11 @@ fn v1_create_trust_product_entity_assignment() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}`
@@ -1360,12 +1870,13 @@ fn v1_fetch_trust_product_entity_assignment() {
 /// `DELETE /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}`
 #[test]
 fn v1_delete_trust_product_entity_assignment() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity_assignment("BV0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteTrustProductEntityAssignment");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1382,6 +1893,11 @@ fn v1_delete_trust_product_entity_assignment() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/Evaluations`
@@ -1413,12 +1929,13 @@ fn v1_list_trust_product_evaluation() {
 /// `POST /v1/TrustProducts/{TrustProductSid}/Evaluations`
 #[test]
 fn v1_create_trust_product_evaluation() {
-    let request = client()
+    let typed = client()
         .trusthub()
         .v1()
         .trust_product("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .evaluations()
         .create("RN0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTrustProductEvaluation");
     assert_eq!(operation.method, http::Method::POST);
@@ -1445,6 +1962,11 @@ fn v1_create_trust_product_evaluation() {
             ("RN0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/TrustProducts/{TrustProductSid}/Evaluations/{Sid}`

@@ -85,12 +85,13 @@ fn v2_fetch_form() {
 /// `POST /v2/SafeList/Numbers`
 #[test]
 fn v2_create_safelist() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .safe_list()
         .numbers()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSafelist");
     assert_eq!(operation.method, http::Method::POST);
@@ -111,6 +112,11 @@ fn v2_create_safelist() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/SafeList/Numbers/{PhoneNumber}`
@@ -131,7 +137,8 @@ fn v2_fetch_safelist() {
 /// `DELETE /v2/SafeList/Numbers/{PhoneNumber}`
 #[test]
 fn v2_delete_safelist() {
-    let request = client().verify().v2().safe_list().number("a b/c").delete();
+    let typed = client().verify().v2().safe_list().number("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSafelist");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -142,6 +149,11 @@ fn v2_delete_safelist() {
     assert_eq!(path(&uri), "/v2/SafeList/Numbers/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services`
@@ -162,11 +174,37 @@ fn v2_list_service() {
 /// `POST /v2/Services`
 #[test]
 fn v2_create_service() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .services()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .code_length(-7)
+        .custom_code_enabled(false)
+        .default_template_sid("HJ0123456789abcdef0123456789abcdef".parse().unwrap())
+        .do_not_share_warning_enabled(false)
+        .dtmf_input_required(false)
+        .lookup_enabled(false)
+        .passkeys_authenticator_attachment("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_discoverable_credentials("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_id("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_name("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_origins("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_user_verification("Hi & bye = 100% #1 😀\n日本")
+        .psd2_enabled(false)
+        .push_apn_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .push_fcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .push_include_date(false)
+        .skip_sms_to_landlines(false)
+        .totp_code_length(-7)
+        .totp_issuer("Hi & bye = 100% #1 😀\n日本")
+        .totp_skew(-7)
+        .totp_time_step(-7)
+        .tts_name("Hi & bye = 100% #1 😀\n日本")
+        .verify_event_subscription_enabled(false)
+        .whatsapp_from("Hi & bye = 100% #1 😀\n日本")
+        .whatsapp_msg_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -182,11 +220,85 @@ fn v2_create_service() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("CodeLength".to_owned(), ("-7").to_owned()),
+            ("CustomCodeEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DefaultTemplateSid".to_owned(),
+                ("HJ0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("DoNotShareWarningEnabled".to_owned(), ("false").to_owned()),
+            ("DtmfInputRequired".to_owned(), ("false").to_owned()),
+            ("LookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "Passkeys.AuthenticatorAttachment".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.DiscoverableCredentials".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Id".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Origins".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.UserVerification".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Psd2Enabled".to_owned(), ("false").to_owned()),
+            (
+                "Push.ApnCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Push.FcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Push.IncludeDate".to_owned(), ("false").to_owned()),
+            ("SkipSmsToLandlines".to_owned(), ("false").to_owned()),
+            ("Totp.CodeLength".to_owned(), ("-7").to_owned()),
+            (
+                "Totp.Issuer".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Totp.Skew".to_owned(), ("-7").to_owned()),
+            ("Totp.TimeStep".to_owned(), ("-7").to_owned()),
+            (
+                "TtsName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VerifyEventSubscriptionEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Whatsapp.From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Whatsapp.MsgServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{Sid}`
@@ -214,11 +326,38 @@ fn v2_fetch_service() {
 /// `POST /v2/Services/{Sid}`
 #[test]
 fn v2_update_service() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .code_length(-7)
+        .custom_code_enabled(false)
+        .default_template_sid("HJ0123456789abcdef0123456789abcdef".parse().unwrap())
+        .do_not_share_warning_enabled(false)
+        .dtmf_input_required(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .lookup_enabled(false)
+        .passkeys_authenticator_attachment("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_discoverable_credentials("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_id("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_name("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_relying_party_origins("Hi & bye = 100% #1 😀\n日本")
+        .passkeys_user_verification("Hi & bye = 100% #1 😀\n日本")
+        .psd2_enabled(false)
+        .push_apn_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .push_fcm_credential_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .push_include_date(false)
+        .skip_sms_to_landlines(false)
+        .totp_code_length(-7)
+        .totp_issuer("Hi & bye = 100% #1 😀\n日本")
+        .totp_skew(-7)
+        .totp_time_step(-7)
+        .tts_name("Hi & bye = 100% #1 😀\n日本")
+        .verify_event_subscription_enabled(false)
+        .whatsapp_from("Hi & bye = 100% #1 😀\n日本")
+        .whatsapp_msg_service_sid("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateService");
     assert_eq!(operation.method, http::Method::POST);
@@ -235,17 +374,98 @@ fn v2_update_service() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CodeLength".to_owned(), ("-7").to_owned()),
+            ("CustomCodeEnabled".to_owned(), ("false").to_owned()),
+            (
+                "DefaultTemplateSid".to_owned(),
+                ("HJ0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("DoNotShareWarningEnabled".to_owned(), ("false").to_owned()),
+            ("DtmfInputRequired".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("LookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "Passkeys.AuthenticatorAttachment".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.DiscoverableCredentials".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Id".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Name".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.RelyingParty.Origins".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Passkeys.UserVerification".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Psd2Enabled".to_owned(), ("false").to_owned()),
+            (
+                "Push.ApnCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "Push.FcmCredentialSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            ("Push.IncludeDate".to_owned(), ("false").to_owned()),
+            ("SkipSmsToLandlines".to_owned(), ("false").to_owned()),
+            ("Totp.CodeLength".to_owned(), ("-7").to_owned()),
+            (
+                "Totp.Issuer".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Totp.Skew".to_owned(), ("-7").to_owned()),
+            ("Totp.TimeStep".to_owned(), ("-7").to_owned()),
+            (
+                "TtsName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VerifyEventSubscriptionEnabled".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "Whatsapp.From".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Whatsapp.MsgServiceSid".to_owned(),
+                ("MG0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{Sid}`
 #[test]
 fn v2_delete_service() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteService");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -259,12 +479,17 @@ fn v2_delete_service() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/AccessTokens`
 #[test]
 fn v2_create_access_token() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -272,7 +497,10 @@ fn v2_create_access_token() {
         .create(
             twilio_model::verify::v2::AccessTokenFactorTypes::KNOWN[0].clone(),
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .factor_friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAccessToken");
     assert_eq!(operation.method, http::Method::POST);
@@ -299,9 +527,19 @@ fn v2_create_access_token() {
             (
                 "Identity".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            (
+                "FactorFriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Ttl".to_owned(), ("-7").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/AccessTokens/{Sid}`
@@ -356,12 +594,13 @@ fn v2_list_entity() {
 /// `POST /v2/Services/{ServiceSid}/Entities`
 #[test]
 fn v2_create_entity() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entities()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEntity");
     assert_eq!(operation.method, http::Method::POST);
@@ -385,6 +624,11 @@ fn v2_create_entity() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}`
@@ -416,12 +660,13 @@ fn v2_fetch_entity() {
 /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}`
 #[test]
 fn v2_delete_entity() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteEntity");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -438,6 +683,11 @@ fn v2_delete_entity() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`
@@ -470,13 +720,22 @@ fn v2_list_challenge() {
 /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`
 #[test]
 fn v2_create_challenge() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .challenges()
-        .create("YF0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create("YF0123456789abcdef0123456789abcdef".parse().unwrap())
+        .auth_payload("Hi & bye = 100% #1 😀\n日本")
+        .details_fields([
+            r#"{"a": [1, "x"]}"#.to_owned(),
+            r#"{"a": [1, "x"]}"#.to_owned(),
+        ])
+        .details_message("Hi & bye = 100% #1 😀\n日本")
+        .expiration_date("Hi & bye = 100% #1 😀\n日本")
+        .hidden_details(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChallenge");
     assert_eq!(operation.method, http::Method::POST);
@@ -498,11 +757,42 @@ fn v2_create_challenge() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FactorSid".to_owned(),
-            ("YF0123456789abcdef0123456789abcdef").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FactorSid".to_owned(),
+                ("YF0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AuthPayload".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Details.Fields".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "Details.Fields".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "Details.Message".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ExpirationDate".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "HiddenDetails".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}`
@@ -535,13 +825,16 @@ fn v2_fetch_challenge() {
 /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}`
 #[test]
 fn v2_update_challenge() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .challenge("YC0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .auth_payload("Hi & bye = 100% #1 😀\n日本")
+        .metadata(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChallenge");
     assert_eq!(operation.method, http::Method::POST);
@@ -561,20 +854,36 @@ fn v2_update_challenge() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AuthPayload".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Metadata".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{ChallengeSid}/Notifications`
 #[test]
 fn v2_create_notification() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .challenge("YC0123456789abcdef0123456789abcdef".parse().unwrap())
         .notifications()
-        .create();
+        .create()
+        .ttl(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNotification");
     assert_eq!(operation.method, http::Method::POST);
@@ -594,7 +903,15 @@ fn v2_create_notification() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![("Ttl".to_owned(), ("-7").to_owned())])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`
@@ -627,7 +944,7 @@ fn v2_list_factor() {
 /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`
 #[test]
 fn v2_create_new_factor() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -636,7 +953,22 @@ fn v2_create_new_factor() {
         .create(
             twilio_model::verify::v2::NewFactorFactorTypes::KNOWN[0].clone(),
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .binding_alg("Hi & bye = 100% #1 😀\n日本")
+        .binding_public_key("Hi & bye = 100% #1 😀\n日本")
+        .binding_secret("Hi & bye = 100% #1 😀\n日本")
+        .config_alg(twilio_model::verify::v2::NewFactorTotpAlgorithms::KNOWN[0].clone())
+        .config_app_id("Hi & bye = 100% #1 😀\n日本")
+        .config_code_length(-7)
+        .config_notification_platform(
+            twilio_model::verify::v2::NewFactorNotificationPlatforms::KNOWN[0].clone(),
+        )
+        .config_notification_token("Hi & bye = 100% #1 😀\n日本")
+        .config_sdk_version("Hi & bye = 100% #1 😀\n日本")
+        .config_skew(-7)
+        .config_time_step(-7)
+        .metadata(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNewFactor");
     assert_eq!(operation.method, http::Method::POST);
@@ -666,9 +998,51 @@ fn v2_create_new_factor() {
             (
                 "FriendlyName".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
-            )
+            ),
+            (
+                "Binding.Alg".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Binding.PublicKey".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Binding.Secret".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Config.Alg".to_owned(),
+                (twilio_model::verify::v2::NewFactorTotpAlgorithms::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Config.AppId".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Config.CodeLength".to_owned(), ("-7").to_owned()),
+            (
+                "Config.NotificationPlatform".to_owned(),
+                (twilio_model::verify::v2::NewFactorNotificationPlatforms::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "Config.NotificationToken".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Config.SdkVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Config.Skew".to_owned(), ("-7").to_owned()),
+            ("Config.TimeStep".to_owned(), ("-7").to_owned()),
+            ("Metadata".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`
@@ -701,13 +1075,23 @@ fn v2_fetch_factor() {
 /// `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`
 #[test]
 fn v2_update_factor() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .factor("YF0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .auth_payload("Hi & bye = 100% #1 😀\n日本")
+        .config_alg(twilio_model::verify::v2::FactorTotpAlgorithms::KNOWN[0].clone())
+        .config_code_length(-7)
+        .config_notification_platform("Hi & bye = 100% #1 😀\n日本")
+        .config_notification_token("Hi & bye = 100% #1 😀\n日本")
+        .config_sdk_version("Hi & bye = 100% #1 😀\n日本")
+        .config_skew(-7)
+        .config_time_step(-7)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateFactor");
     assert_eq!(operation.method, http::Method::POST);
@@ -727,19 +1111,56 @@ fn v2_update_factor() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AuthPayload".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Config.Alg".to_owned(),
+                (twilio_model::verify::v2::FactorTotpAlgorithms::KNOWN[0].as_str()).to_owned()
+            ),
+            ("Config.CodeLength".to_owned(), ("-7").to_owned()),
+            (
+                "Config.NotificationPlatform".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Config.NotificationToken".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Config.SdkVersion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Config.Skew".to_owned(), ("-7").to_owned()),
+            ("Config.TimeStep".to_owned(), ("-7").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`
 #[test]
 fn v2_delete_factor() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .entity("a b/c")
         .factor("YF0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteFactor");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -756,6 +1177,11 @@ fn v2_delete_factor() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/MessagingConfigurations`
@@ -787,7 +1213,7 @@ fn v2_list_messaging_configuration() {
 /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations`
 #[test]
 fn v2_create_messaging_configuration() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -796,6 +1222,7 @@ fn v2_create_messaging_configuration() {
             "Hi & bye = 100% #1 😀\n日本",
             "MG0123456789abcdef0123456789abcdef".parse().unwrap(),
         );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessagingConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -828,6 +1255,11 @@ fn v2_create_messaging_configuration() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`
@@ -859,12 +1291,13 @@ fn v2_fetch_messaging_configuration() {
 /// `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`
 #[test]
 fn v2_update_messaging_configuration() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .messaging_configuration("a b/c")
         .update("MG0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateMessagingConfiguration");
     assert_eq!(operation.method, http::Method::POST);
@@ -891,17 +1324,23 @@ fn v2_update_messaging_configuration() {
             ("MG0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`
 #[test]
 fn v2_delete_messaging_configuration() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .messaging_configuration("a b/c")
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteMessagingConfiguration");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -918,18 +1357,24 @@ fn v2_delete_messaging_configuration() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`
 #[test]
 fn v2_update_challenge_passkeys() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .approve_challenge()
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChallengePasskeys");
     assert_eq!(operation.method, http::Method::POST);
@@ -949,18 +1394,24 @@ fn v2_update_challenge_passkeys() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
 #[test]
 fn v2_create_challenge_passkeys() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .challenges()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChallengePasskeys");
     assert_eq!(operation.method, http::Method::POST);
@@ -980,18 +1431,24 @@ fn v2_create_challenge_passkeys() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`
 #[test]
 fn v2_create_new_factor_passkey() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .factors()
         .create(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNewFactorPasskey");
     assert_eq!(operation.method, http::Method::POST);
@@ -1008,18 +1465,24 @@ fn v2_create_new_factor_passkey() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`
 #[test]
 fn v2_update_passkeys_factor() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .verify_factor()
         .update(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePasskeysFactor");
     assert_eq!(operation.method, http::Method::POST);
@@ -1039,6 +1502,11 @@ fn v2_update_passkeys_factor() {
         request.body(),
         Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/RateLimits`
@@ -1067,12 +1535,14 @@ fn v2_list_rate_limit() {
 /// `POST /v2/Services/{ServiceSid}/RateLimits`
 #[test]
 fn v2_create_rate_limit() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limits()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .description("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRateLimit");
     assert_eq!(operation.method, http::Method::POST);
@@ -1091,11 +1561,22 @@ fn v2_create_rate_limit() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "UniqueName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Description".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/RateLimits/{Sid}`
@@ -1124,12 +1605,14 @@ fn v2_fetch_rate_limit() {
 /// `POST /v2/Services/{ServiceSid}/RateLimits/{Sid}`
 #[test]
 fn v2_update_rate_limit() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limit("RK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .description("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRateLimit");
     assert_eq!(operation.method, http::Method::POST);
@@ -1146,18 +1629,30 @@ fn v2_update_rate_limit() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Description".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}`
 #[test]
 fn v2_delete_rate_limit() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limit("RK0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRateLimit");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1171,6 +1666,11 @@ fn v2_delete_rate_limit() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`
@@ -1203,13 +1703,14 @@ fn v2_list_bucket() {
 /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`
 #[test]
 fn v2_create_bucket() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limit("RK0123456789abcdef0123456789abcdef".parse().unwrap())
         .buckets()
         .create(-7, -7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBucket");
     assert_eq!(operation.method, http::Method::POST);
@@ -1236,6 +1737,11 @@ fn v2_create_bucket() {
             ("Max".to_owned(), ("-7").to_owned())
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`
@@ -1268,13 +1774,16 @@ fn v2_fetch_bucket() {
 /// `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`
 #[test]
 fn v2_update_bucket() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limit("RK0123456789abcdef0123456789abcdef".parse().unwrap())
         .bucket("BL0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .interval(-7)
+        .max(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateBucket");
     assert_eq!(operation.method, http::Method::POST);
@@ -1294,19 +1803,31 @@ fn v2_update_bucket() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Interval".to_owned(), ("-7").to_owned()),
+            ("Max".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`
 #[test]
 fn v2_delete_bucket() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .rate_limit("RK0123456789abcdef0123456789abcdef".parse().unwrap())
         .bucket("BL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteBucket");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1323,17 +1844,29 @@ fn v2_delete_bucket() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/VerificationCheck`
 #[test]
 fn v2_create_verification_check() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .verification_check()
-        .create();
+        .create()
+        .amount("Hi & bye = 100% #1 😀\n日本")
+        .code("Hi & bye = 100% #1 😀\n日本")
+        .payee("Hi & bye = 100% #1 😀\n日本")
+        .sna_client_token("Hi & bye = 100% #1 😀\n日本")
+        .to("Hi & bye = 100% #1 😀\n日本")
+        .verification_sid("VE0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateVerificationCheck");
     assert_eq!(operation.method, http::Method::POST);
@@ -1353,18 +1886,65 @@ fn v2_create_verification_check() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Amount".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Code".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Payee".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SnaClientToken".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "VerificationSid".to_owned(),
+                ("VE0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v2/Services/{ServiceSid}/Verifications`
 #[test]
 fn v2_create_verification() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .verifications()
-        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本", "Hi & bye = 100% #1 😀\n日本")
+        .amount("Hi & bye = 100% #1 😀\n日本")
+        .app_hash("Hi & bye = 100% #1 😀\n日本")
+        .channel_configuration(r#"{"a": [1, "x"]}"#)
+        .custom_code("Hi & bye = 100% #1 😀\n日本")
+        .custom_friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .custom_message("Hi & bye = 100% #1 😀\n日本")
+        .device_ip("Hi & bye = 100% #1 😀\n日本")
+        .enable_sna_client_token(false)
+        .locale("Hi & bye = 100% #1 😀\n日本")
+        .payee("Hi & bye = 100% #1 😀\n日本")
+        .rate_limits(r#"{"a": [1, "x"]}"#)
+        .risk_check(twilio_model::verify::v2::VerificationRiskCheck::KNOWN[0].clone())
+        .send_digits("Hi & bye = 100% #1 😀\n日本")
+        .tags("Hi & bye = 100% #1 😀\n日本")
+        .template_custom_substitutions("Hi & bye = 100% #1 😀\n日本")
+        .template_sid("HJ0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateVerification");
     assert_eq!(operation.method, http::Method::POST);
@@ -1388,9 +1968,72 @@ fn v2_create_verification() {
                 "Channel".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
             ),
-            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+            ("To".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned()),
+            (
+                "Amount".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AppHash".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ChannelConfiguration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "CustomCode".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CustomFriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CustomMessage".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "DeviceIp".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("EnableSnaClientToken".to_owned(), ("false").to_owned()),
+            (
+                "Locale".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Payee".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("RateLimits".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned()),
+            (
+                "RiskCheck".to_owned(),
+                (twilio_model::verify::v2::VerificationRiskCheck::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "SendDigits".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Tags".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TemplateCustomSubstitutions".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TemplateSid".to_owned(),
+                ("HJ0123456789abcdef0123456789abcdef").to_owned()
+            )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Verifications/{Sid}`
@@ -1422,12 +2065,13 @@ fn v2_fetch_verification() {
 /// `POST /v2/Services/{ServiceSid}/Verifications/{Sid}`
 #[test]
 fn v2_update_verification() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .verification("a b/c")
         .update(twilio_model::verify::v2::VerificationStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateVerification");
     assert_eq!(operation.method, http::Method::POST);
@@ -1454,6 +2098,11 @@ fn v2_update_verification() {
             (twilio_model::verify::v2::VerificationStatus::KNOWN[0].as_str()).to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Webhooks`
@@ -1482,7 +2131,7 @@ fn v2_list_webhook() {
 /// `POST /v2/Services/{ServiceSid}/Webhooks`
 #[test]
 fn v2_create_webhook() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
@@ -1494,7 +2143,10 @@ fn v2_create_webhook() {
             ],
             "Hi & bye = 100% #1 😀\n日本",
             "Hi & bye = 100% #1 😀\n日本",
-        );
+        )
+        .status(twilio_model::verify::v2::WebhookStatus::KNOWN[0].clone())
+        .version(twilio_model::verify::v2::WebhookVersion::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -1529,9 +2181,22 @@ fn v2_create_webhook() {
             (
                 "WebhookUrl".to_owned(),
                 ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::verify::v2::WebhookStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Version".to_owned(),
+                (twilio_model::verify::v2::WebhookVersion::KNOWN[0].as_str()).to_owned()
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Services/{ServiceSid}/Webhooks/{Sid}`
@@ -1560,12 +2225,21 @@ fn v2_fetch_webhook() {
 /// `POST /v2/Services/{ServiceSid}/Webhooks/{Sid}`
 #[test]
 fn v2_update_webhook() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .webhook("YW0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .event_types([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::verify::v2::WebhookStatus::KNOWN[0].clone())
+        .version(twilio_model::verify::v2::WebhookVersion::KNOWN[0].clone())
+        .webhook_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateWebhook");
     assert_eq!(operation.method, http::Method::POST);
@@ -1582,18 +2256,52 @@ fn v2_update_webhook() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "EventTypes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "EventTypes".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::verify::v2::WebhookStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Version".to_owned(),
+                (twilio_model::verify::v2::WebhookVersion::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "WebhookUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}`
 #[test]
 fn v2_delete_webhook() {
-    let request = client()
+    let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .webhook("YW0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteWebhook");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -1607,6 +2315,11 @@ fn v2_delete_webhook() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v2/Templates`

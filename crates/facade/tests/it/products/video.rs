@@ -33,11 +33,27 @@ fn v1_list_composition_hook() {
 /// `POST /v1/CompositionHooks`
 #[test]
 fn v1_create_composition_hook() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .composition_hooks()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .audio_sources([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .audio_sources_excluded([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .enabled(false)
+        .format(twilio_model::video::v1::CompositionHookFormat::KNOWN[0].clone())
+        .resolution("Hi & bye = 100% #1 😀\n日本")
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .trim(false)
+        .video_layout(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCompositionHook");
     assert_eq!(operation.method, http::Method::POST);
@@ -53,11 +69,53 @@ fn v1_create_composition_hook() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "Format".to_owned(),
+                (twilio_model::video::v1::CompositionHookFormat::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Resolution".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Trim".to_owned(), ("false").to_owned()),
+            ("VideoLayout".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CompositionHooks/{Sid}`
@@ -85,11 +143,27 @@ fn v1_fetch_composition_hook() {
 /// `POST /v1/CompositionHooks/{Sid}`
 #[test]
 fn v1_update_composition_hook() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .composition_hook("HK0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update("Hi & bye = 100% #1 😀\n日本");
+        .update("Hi & bye = 100% #1 😀\n日本")
+        .audio_sources([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .audio_sources_excluded([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .enabled(false)
+        .format(twilio_model::video::v1::CompositionHookFormat::KNOWN[0].clone())
+        .resolution("Hi & bye = 100% #1 😀\n日本")
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .trim(false)
+        .video_layout(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateCompositionHook");
     assert_eq!(operation.method, http::Method::POST);
@@ -108,21 +182,64 @@ fn v1_update_composition_hook() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "Format".to_owned(),
+                (twilio_model::video::v1::CompositionHookFormat::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Resolution".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Trim".to_owned(), ("false").to_owned()),
+            ("VideoLayout".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/CompositionHooks/{Sid}`
 #[test]
 fn v1_delete_composition_hook() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .composition_hook("HK0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCompositionHook");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -136,6 +253,11 @@ fn v1_delete_composition_hook() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/CompositionSettings/Default`
@@ -161,12 +283,18 @@ fn v1_fetch_composition_settings() {
 /// `POST /v1/CompositionSettings/Default`
 #[test]
 fn v1_create_composition_settings() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .composition_settings()
         .default()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .aws_credentials_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .aws_s3_url("Hi & bye = 100% #1 😀\n日本")
+        .aws_storage_enabled(false)
+        .encryption_enabled(false)
+        .encryption_key_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCompositionSettings");
     assert_eq!(operation.method, http::Method::POST);
@@ -182,11 +310,32 @@ fn v1_create_composition_settings() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AwsCredentialsSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AwsS3Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AwsStorageEnabled".to_owned(), ("false").to_owned()),
+            ("EncryptionEnabled".to_owned(), ("false").to_owned()),
+            (
+                "EncryptionKeySid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Compositions`
@@ -207,11 +356,26 @@ fn v1_list_composition() {
 /// `POST /v1/Compositions`
 #[test]
 fn v1_create_composition() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .compositions()
-        .create("RM0123456789abcdef0123456789abcdef".parse().unwrap());
+        .create("RM0123456789abcdef0123456789abcdef".parse().unwrap())
+        .audio_sources([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .audio_sources_excluded([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .format(twilio_model::video::v1::CompositionFormat::KNOWN[0].clone())
+        .resolution("Hi & bye = 100% #1 😀\n日本")
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .trim(false)
+        .video_layout(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateComposition");
     assert_eq!(operation.method, http::Method::POST);
@@ -227,11 +391,52 @@ fn v1_create_composition() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "RoomSid".to_owned(),
-            ("RM0123456789abcdef0123456789abcdef").to_owned()
-        )])
+        sorted(vec![
+            (
+                "RoomSid".to_owned(),
+                ("RM0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSources".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AudioSourcesExcluded".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Format".to_owned(),
+                (twilio_model::video::v1::CompositionFormat::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "Resolution".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Trim".to_owned(), ("false").to_owned()),
+            ("VideoLayout".to_owned(), (r#"{"a": [1, "x"]}"#).to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Compositions/{Sid}`
@@ -259,11 +464,12 @@ fn v1_fetch_composition() {
 /// `DELETE /v1/Compositions/{Sid}`
 #[test]
 fn v1_delete_composition() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .composition("CJ0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteComposition");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -277,6 +483,11 @@ fn v1_delete_composition() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/RecordingSettings/Default`
@@ -297,12 +508,18 @@ fn v1_fetch_recording_settings() {
 /// `POST /v1/RecordingSettings/Default`
 #[test]
 fn v1_create_recording_settings() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .recording_settings()
         .default()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .aws_credentials_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap())
+        .aws_s3_url("Hi & bye = 100% #1 😀\n日本")
+        .aws_storage_enabled(false)
+        .encryption_enabled(false)
+        .encryption_key_sid("CR0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRecordingSettings");
     assert_eq!(operation.method, http::Method::POST);
@@ -318,11 +535,32 @@ fn v1_create_recording_settings() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "FriendlyName".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "AwsCredentialsSid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "AwsS3Url".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("AwsStorageEnabled".to_owned(), ("false").to_owned()),
+            ("EncryptionEnabled".to_owned(), ("false").to_owned()),
+            (
+                "EncryptionKeySid".to_owned(),
+                ("CR0123456789abcdef0123456789abcdef").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Recordings`
@@ -365,11 +603,12 @@ fn v1_fetch_recording() {
 /// `DELETE /v1/Recordings/{Sid}`
 #[test]
 fn v1_delete_recording() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .recording("RT0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRecording");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -383,6 +622,11 @@ fn v1_delete_recording() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms`
@@ -403,7 +647,32 @@ fn v1_list_room() {
 /// `POST /v1/Rooms`
 #[test]
 fn v1_create_room() {
-    let request = client().video().v1().rooms().create();
+    let typed = client()
+        .video()
+        .v1()
+        .rooms()
+        .create()
+        .audio_only(false)
+        .empty_room_timeout(-7)
+        .enable_turn(false)
+        .large_room(false)
+        .max_participant_duration(-7)
+        .max_participants(-7)
+        .media_region("Hi & bye = 100% #1 😀\n日本")
+        .record_participants_on_connect(false)
+        .recording_rules(r#"{"a": [1, "x"]}"#)
+        .status_callback("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .transcribe_participants_on_connect(false)
+        .transcriptions_configuration(r#"{"a": [1, "x"]}"#)
+        .r#type(twilio_model::video::v1::RoomRoomType::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .unused_room_timeout(-7)
+        .video_codecs([
+            twilio_model::video::v1::RoomVideoCodec::KNOWN[0].clone(),
+            twilio_model::video::v1::RoomVideoCodec::KNOWN[0].clone(),
+        ]);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRoom");
     assert_eq!(operation.method, http::Method::POST);
@@ -417,7 +686,67 @@ fn v1_create_room() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("AudioOnly".to_owned(), ("false").to_owned()),
+            ("EmptyRoomTimeout".to_owned(), ("-7").to_owned()),
+            ("EnableTurn".to_owned(), ("false").to_owned()),
+            ("LargeRoom".to_owned(), ("false").to_owned()),
+            ("MaxParticipantDuration".to_owned(), ("-7").to_owned()),
+            ("MaxParticipants".to_owned(), ("-7").to_owned()),
+            (
+                "MediaRegion".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RecordParticipantsOnConnect".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "RecordingRules".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "StatusCallback".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "TranscribeParticipantsOnConnect".to_owned(),
+                ("false").to_owned()
+            ),
+            (
+                "TranscriptionsConfiguration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "Type".to_owned(),
+                (twilio_model::video::v1::RoomRoomType::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("UnusedRoomTimeout".to_owned(), ("-7").to_owned()),
+            (
+                "VideoCodecs".to_owned(),
+                (twilio_model::video::v1::RoomVideoCodec::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "VideoCodecs".to_owned(),
+                (twilio_model::video::v1::RoomVideoCodec::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{Sid}`
@@ -438,11 +767,12 @@ fn v1_fetch_room() {
 /// `POST /v1/Rooms/{Sid}`
 #[test]
 fn v1_update_room() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .update(twilio_model::video::v1::RoomRoomStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoom");
     assert_eq!(operation.method, http::Method::POST);
@@ -463,6 +793,11 @@ fn v1_update_room() {
             (twilio_model::video::v1::RoomRoomStatus::KNOWN[0].as_str()).to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Participants`
@@ -503,12 +838,14 @@ fn v1_fetch_room_participant() {
 /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}`
 #[test]
 fn v1_update_room_participant() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .participant("a b/c")
-        .update();
+        .update()
+        .status(twilio_model::video::v1::RoomParticipantStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoomParticipant");
     assert_eq!(operation.method, http::Method::POST);
@@ -522,19 +859,31 @@ fn v1_update_room_participant() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Status".to_owned(),
+            (twilio_model::video::v1::RoomParticipantStatus::KNOWN[0].as_str()).to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/Rooms/{RoomSid}/Participants/{Sid}/Anonymize`
 #[test]
 fn v1_update_room_participant_anonymize() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .participant("a b/c")
         .anonymize()
         .update();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoomParticipantAnonymize");
     assert_eq!(operation.method, http::Method::POST);
@@ -551,6 +900,11 @@ fn v1_update_room_participant_anonymize() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks`
@@ -637,13 +991,15 @@ fn v1_fetch_room_participant_subscribe_rule() {
 /// `POST /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules`
 #[test]
 fn v1_update_room_participant_subscribe_rule() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .participant("a b/c")
         .subscribe_rules()
-        .update();
+        .update()
+        .rules(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoomParticipantSubscribeRule");
     assert_eq!(operation.method, http::Method::POST);
@@ -663,7 +1019,18 @@ fn v1_update_room_participant_subscribe_rule() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Rules".to_owned(),
+            (r#"{"a": [1, "x"]}"#).to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks`
@@ -743,12 +1110,14 @@ fn v1_fetch_room_recording_rule() {
 /// `POST /v1/Rooms/{RoomSid}/RecordingRules`
 #[test]
 fn v1_update_room_recording_rule() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .recording_rules()
-        .update();
+        .update()
+        .rules(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoomRecordingRule");
     assert_eq!(operation.method, http::Method::POST);
@@ -762,7 +1131,18 @@ fn v1_update_room_recording_rule() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Rules".to_owned(),
+            (r#"{"a": [1, "x"]}"#).to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Recordings`
@@ -806,12 +1186,13 @@ fn v1_fetch_room_recording() {
 /// `DELETE /v1/Rooms/{RoomSid}/Recordings/{Sid}`
 #[test]
 fn v1_delete_room_recording() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .recording("RT0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRoomRecording");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -825,6 +1206,11 @@ fn v1_delete_room_recording() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Transcriptions`
@@ -845,12 +1231,14 @@ fn v1_list_room_transcriptions() {
 /// `POST /v1/Rooms/{RoomSid}/Transcriptions`
 #[test]
 fn v1_create_room_transcriptions() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .transcriptions()
-        .create();
+        .create()
+        .configuration(r#"{"a": [1, "x"]}"#);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRoomTranscriptions");
     assert_eq!(operation.method, http::Method::POST);
@@ -864,7 +1252,18 @@ fn v1_create_room_transcriptions() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "Configuration".to_owned(),
+            (r#"{"a": [1, "x"]}"#).to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}`
@@ -890,12 +1289,15 @@ fn v1_fetch_room_transcriptions() {
 /// `POST /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}`
 #[test]
 fn v1_update_room_transcriptions() {
-    let request = client()
+    let typed = client()
         .video()
         .v1()
         .room("a b/c")
         .transcription("a b/c")
-        .update();
+        .update()
+        .configuration(r#"{"a": [1, "x"]}"#)
+        .status(twilio_model::video::v1::RoomTranscriptionsStatus::KNOWN[0].clone());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRoomTranscriptions");
     assert_eq!(operation.method, http::Method::POST);
@@ -909,5 +1311,22 @@ fn v1_update_room_transcriptions() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "Configuration".to_owned(),
+                (r#"{"a": [1, "x"]}"#).to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::video::v1::RoomTranscriptionsStatus::KNOWN[0].as_str()).to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

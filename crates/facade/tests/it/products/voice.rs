@@ -18,12 +18,13 @@ fn host() {
 /// `DELETE /v1/Archives/{Date}/Calls/{Sid}`
 #[test]
 fn v1_delete_archived_call() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .archive("a b/c")
         .call("CA0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteArchivedCall");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -37,6 +38,11 @@ fn v1_delete_archived_call() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ByocTrunks`
@@ -57,7 +63,22 @@ fn v1_list_byoc_trunk() {
 /// `POST /v1/ByocTrunks`
 #[test]
 fn v1_create_byoc_trunk() {
-    let request = client().voice().v1().byoc_trunks().create();
+    let typed = client()
+        .voice()
+        .v1()
+        .byoc_trunks()
+        .create()
+        .cnam_lookup_enabled(false)
+        .connection_policy_sid("NY0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .from_domain_sid("SD0123456789abcdef0123456789abcdef".parse().unwrap())
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateByocTrunk");
     assert_eq!(operation.method, http::Method::POST);
@@ -71,7 +92,53 @@ fn v1_create_byoc_trunk() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CnamLookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "ConnectionPolicySid".to_owned(),
+                ("NY0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FromDomainSid".to_owned(),
+                ("SD0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ByocTrunks/{Sid}`
@@ -99,11 +166,22 @@ fn v1_fetch_byoc_trunk() {
 /// `POST /v1/ByocTrunks/{Sid}`
 #[test]
 fn v1_update_byoc_trunk() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .byoc_trunk("BY0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .cnam_lookup_enabled(false)
+        .connection_policy_sid("NY0123456789abcdef0123456789abcdef".parse().unwrap())
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .from_domain_sid("SD0123456789abcdef0123456789abcdef".parse().unwrap())
+        .status_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .status_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateByocTrunk");
     assert_eq!(operation.method, http::Method::POST);
@@ -120,17 +198,64 @@ fn v1_update_byoc_trunk() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("CnamLookupEnabled".to_owned(), ("false").to_owned()),
+            (
+                "ConnectionPolicySid".to_owned(),
+                ("NY0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FromDomainSid".to_owned(),
+                ("SD0123456789abcdef0123456789abcdef").to_owned()
+            ),
+            (
+                "StatusCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "StatusCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/ByocTrunks/{Sid}`
 #[test]
 fn v1_delete_byoc_trunk() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .byoc_trunk("BY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteByocTrunk");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -144,6 +269,11 @@ fn v1_delete_byoc_trunk() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ConnectionPolicies`
@@ -164,7 +294,13 @@ fn v1_list_connection_policy() {
 /// `POST /v1/ConnectionPolicies`
 #[test]
 fn v1_create_connection_policy() {
-    let request = client().voice().v1().connection_policies().create();
+    let typed = client()
+        .voice()
+        .v1()
+        .connection_policies()
+        .create()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConnectionPolicy");
     assert_eq!(operation.method, http::Method::POST);
@@ -178,7 +314,18 @@ fn v1_create_connection_policy() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ConnectionPolicies/{Sid}`
@@ -206,11 +353,13 @@ fn v1_fetch_connection_policy() {
 /// `POST /v1/ConnectionPolicies/{Sid}`
 #[test]
 fn v1_update_connection_policy() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .connection_policy("NY0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConnectionPolicy");
     assert_eq!(operation.method, http::Method::POST);
@@ -227,17 +376,29 @@ fn v1_update_connection_policy() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/ConnectionPolicies/{Sid}`
 #[test]
 fn v1_delete_connection_policy() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .connection_policy("NY0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConnectionPolicy");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -251,6 +412,11 @@ fn v1_delete_connection_policy() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`
@@ -282,12 +448,17 @@ fn v1_list_connection_policy_target() {
 /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`
 #[test]
 fn v1_create_connection_policy_target() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .connection_policy("NY0123456789abcdef0123456789abcdef".parse().unwrap())
         .targets()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .priority(-7)
+        .weight(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateConnectionPolicyTarget");
     assert_eq!(operation.method, http::Method::POST);
@@ -309,11 +480,25 @@ fn v1_create_connection_policy_target() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Target".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Target".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Priority".to_owned(), ("-7").to_owned()),
+            ("Weight".to_owned(), ("-7").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`
@@ -345,12 +530,18 @@ fn v1_fetch_connection_policy_target() {
 /// `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`
 #[test]
 fn v1_update_connection_policy_target() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .connection_policy("NY0123456789abcdef0123456789abcdef".parse().unwrap())
         .target("NE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .enabled(false)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .priority(-7)
+        .target("Hi & bye = 100% #1 😀\n日本")
+        .weight(-7);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConnectionPolicyTarget");
     assert_eq!(operation.method, http::Method::POST);
@@ -370,18 +561,39 @@ fn v1_update_connection_policy_target() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("Enabled".to_owned(), ("false").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Priority".to_owned(), ("-7").to_owned()),
+            (
+                "Target".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Weight".to_owned(), ("-7").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`
 #[test]
 fn v1_delete_connection_policy_target() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .connection_policy("NY0123456789abcdef0123456789abcdef".parse().unwrap())
         .target("NE0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteConnectionPolicyTarget");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -398,17 +610,23 @@ fn v1_delete_connection_policy_target() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `POST /v1/DialingPermissions/BulkCountryUpdates`
 #[test]
 fn v1_create_dialing_permissions_country_bulk_update() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .dialing_permissions()
         .bulk_country_updates()
         .create("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateDialingPermissionsCountryBulkUpdate");
     assert_eq!(operation.method, http::Method::POST);
@@ -429,6 +647,11 @@ fn v1_create_dialing_permissions_country_bulk_update() {
             ("Hi & bye = 100% #1 😀\n日本").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/DialingPermissions/Countries`
@@ -516,11 +739,14 @@ fn v1_list_ip_record() {
 /// `POST /v1/IpRecords`
 #[test]
 fn v1_create_ip_record() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .ip_records()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .cidr_prefix_length(-7)
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateIpRecord");
     assert_eq!(operation.method, http::Method::POST);
@@ -536,11 +762,23 @@ fn v1_create_ip_record() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "IpAddress".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "IpAddress".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("CidrPrefixLength".to_owned(), ("-7").to_owned()),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/IpRecords/{Sid}`
@@ -568,11 +806,13 @@ fn v1_fetch_ip_record() {
 /// `POST /v1/IpRecords/{Sid}`
 #[test]
 fn v1_update_ip_record() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .ip_record("IL0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update();
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateIpRecord");
     assert_eq!(operation.method, http::Method::POST);
@@ -589,17 +829,29 @@ fn v1_update_ip_record() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "FriendlyName".to_owned(),
+            ("Hi & bye = 100% #1 😀\n日本").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/IpRecords/{Sid}`
 #[test]
 fn v1_delete_ip_record() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .ip_record("IL0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteIpRecord");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -613,6 +865,11 @@ fn v1_delete_ip_record() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Settings`
@@ -633,7 +890,13 @@ fn v1_fetch_dialing_permissions_settings() {
 /// `POST /v1/Settings`
 #[test]
 fn v1_update_dialing_permissions_settings() {
-    let request = client().voice().v1().settings().update();
+    let typed = client()
+        .voice()
+        .v1()
+        .settings()
+        .update()
+        .dialing_permissions_inheritance(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateDialingPermissionsSettings");
     assert_eq!(operation.method, http::Method::POST);
@@ -647,7 +910,18 @@ fn v1_update_dialing_permissions_settings() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![(
+            "DialingPermissionsInheritance".to_owned(),
+            ("false").to_owned()
+        )])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SourceIpMappings`
@@ -668,10 +942,11 @@ fn v1_list_source_ip_mapping() {
 /// `POST /v1/SourceIpMappings`
 #[test]
 fn v1_create_source_ip_mapping() {
-    let request = client().voice().v1().source_ip_mappings().create(
+    let typed = client().voice().v1().source_ip_mappings().create(
         "IL0123456789abcdef0123456789abcdef".parse().unwrap(),
         "SD0123456789abcdef0123456789abcdef".parse().unwrap(),
     );
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSourceIpMapping");
     assert_eq!(operation.method, http::Method::POST);
@@ -698,6 +973,11 @@ fn v1_create_source_ip_mapping() {
             )
         ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/SourceIpMappings/{Sid}`
@@ -725,11 +1005,12 @@ fn v1_fetch_source_ip_mapping() {
 /// `POST /v1/SourceIpMappings/{Sid}`
 #[test]
 fn v1_update_source_ip_mapping() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .source_ip_mapping("IB0123456789abcdef0123456789abcdef".parse().unwrap())
         .update("SD0123456789abcdef0123456789abcdef".parse().unwrap());
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSourceIpMapping");
     assert_eq!(operation.method, http::Method::POST);
@@ -753,16 +1034,22 @@ fn v1_update_source_ip_mapping() {
             ("SD0123456789abcdef0123456789abcdef").to_owned()
         )])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/SourceIpMappings/{Sid}`
 #[test]
 fn v1_delete_source_ip_mapping() {
-    let request = client()
+    let typed = client()
         .voice()
         .v1()
         .source_ip_mapping("IB0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSourceIpMapping");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -776,4 +1063,9 @@ fn v1_delete_source_ip_mapping() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }

@@ -33,11 +33,18 @@ fn v1_list_command() {
 /// `POST /v1/Commands`
 #[test]
 fn v1_create_command() {
-    let request = client()
+    let typed = client()
         .wireless()
         .v1()
         .commands()
-        .create("Hi & bye = 100% #1 😀\n日本");
+        .create("Hi & bye = 100% #1 😀\n日本")
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .command_mode(twilio_model::wireless::v1::CommandCommandMode::KNOWN[0].clone())
+        .delivery_receipt_requested(false)
+        .include_sid("Hi & bye = 100% #1 😀\n日本")
+        .sim("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateCommand");
     assert_eq!(operation.method, http::Method::POST);
@@ -53,11 +60,36 @@ fn v1_create_command() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(
         pairs(&text),
-        sorted(vec![(
-            "Command".to_owned(),
-            ("Hi & bye = 100% #1 😀\n日本").to_owned()
-        )])
+        sorted(vec![
+            (
+                "Command".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandMode".to_owned(),
+                (twilio_model::wireless::v1::CommandCommandMode::KNOWN[0].as_str()).to_owned()
+            ),
+            ("DeliveryReceiptRequested".to_owned(), ("false").to_owned()),
+            (
+                "IncludeSid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("Sim".to_owned(), ("Hi & bye = 100% #1 😀\n日本").to_owned())
+        ])
     );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Commands/{Sid}`
@@ -85,11 +117,12 @@ fn v1_fetch_command() {
 /// `DELETE /v1/Commands/{Sid}`
 #[test]
 fn v1_delete_command() {
-    let request = client()
+    let typed = client()
         .wireless()
         .v1()
         .command("DC0123456789abcdef0123456789abcdef".parse().unwrap())
         .delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteCommand");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -103,6 +136,11 @@ fn v1_delete_command() {
     );
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/RatePlans`
@@ -123,7 +161,29 @@ fn v1_list_rate_plan() {
 /// `POST /v1/RatePlans`
 #[test]
 fn v1_create_rate_plan() {
-    let request = client().wireless().v1().rate_plans().create();
+    let typed = client()
+        .wireless()
+        .v1()
+        .rate_plans()
+        .create()
+        .data_enabled(false)
+        .data_limit(-7)
+        .data_limit_strategy(
+            twilio_model::wireless::v1::RatePlanDataLimitStrategy::KNOWN[0].clone(),
+        )
+        .data_metering("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .international_roaming([
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+            "Hi & bye = 100% #1 😀\n日本".to_owned(),
+        ])
+        .international_roaming_data_limit(-7)
+        .messaging_enabled(false)
+        .national_roaming_data_limit(-7)
+        .national_roaming_enabled(false)
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_enabled(false);
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRatePlan");
     assert_eq!(operation.method, http::Method::POST);
@@ -137,7 +197,51 @@ fn v1_create_rate_plan() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            ("DataEnabled".to_owned(), ("false").to_owned()),
+            ("DataLimit".to_owned(), ("-7").to_owned()),
+            (
+                "DataLimitStrategy".to_owned(),
+                (twilio_model::wireless::v1::RatePlanDataLimitStrategy::KNOWN[0].as_str())
+                    .to_owned()
+            ),
+            (
+                "DataMetering".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InternationalRoaming".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InternationalRoaming".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "InternationalRoamingDataLimit".to_owned(),
+                ("-7").to_owned()
+            ),
+            ("MessagingEnabled".to_owned(), ("false").to_owned()),
+            ("NationalRoamingDataLimit".to_owned(), ("-7").to_owned()),
+            ("NationalRoamingEnabled".to_owned(), ("false").to_owned()),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            ("VoiceEnabled".to_owned(), ("false").to_owned())
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/RatePlans/{Sid}`
@@ -158,7 +262,14 @@ fn v1_fetch_rate_plan() {
 /// `POST /v1/RatePlans/{Sid}`
 #[test]
 fn v1_update_rate_plan() {
-    let request = client().wireless().v1().rate_plan("a b/c").update();
+    let typed = client()
+        .wireless()
+        .v1()
+        .rate_plan("a b/c")
+        .update()
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .unique_name("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateRatePlan");
     assert_eq!(operation.method, http::Method::POST);
@@ -172,13 +283,31 @@ fn v1_update_rate_plan() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/RatePlans/{Sid}`
 #[test]
 fn v1_delete_rate_plan() {
-    let request = client().wireless().v1().rate_plan("a b/c").delete();
+    let typed = client().wireless().v1().rate_plan("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteRatePlan");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -189,6 +318,11 @@ fn v1_delete_rate_plan() {
     assert_eq!(path(&uri), "/v1/RatePlans/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Sims`
@@ -224,7 +358,30 @@ fn v1_fetch_sim() {
 /// `POST /v1/Sims/{Sid}`
 #[test]
 fn v1_update_sim() {
-    let request = client().wireless().v1().sim("a b/c").update();
+    let typed = client()
+        .wireless()
+        .v1()
+        .sim("a b/c")
+        .update()
+        .account_sid("Hi & bye = 100% #1 😀\n日本")
+        .callback_method("Hi & bye = 100% #1 😀\n日本")
+        .callback_url("Hi & bye = 100% #1 😀\n日本")
+        .commands_callback_method("Hi & bye = 100% #1 😀\n日本")
+        .commands_callback_url("Hi & bye = 100% #1 😀\n日本")
+        .friendly_name("Hi & bye = 100% #1 😀\n日本")
+        .rate_plan("Hi & bye = 100% #1 😀\n日本")
+        .reset_status(twilio_model::wireless::v1::SimResetStatus::KNOWN[0].clone())
+        .sms_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .sms_method("Hi & bye = 100% #1 😀\n日本")
+        .sms_url("Hi & bye = 100% #1 😀\n日本")
+        .status(twilio_model::wireless::v1::SimStatus::KNOWN[0].clone())
+        .unique_name("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_fallback_url("Hi & bye = 100% #1 😀\n日本")
+        .voice_method("Hi & bye = 100% #1 😀\n日本")
+        .voice_url("Hi & bye = 100% #1 😀\n日本");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateSim");
     assert_eq!(operation.method, http::Method::POST);
@@ -238,13 +395,95 @@ fn v1_update_sim() {
         .body()
         .unwrap_or(("application/x-www-form-urlencoded", String::new()));
     assert_eq!(content_type, "application/x-www-form-urlencoded");
-    assert_eq!(pairs(&text), sorted(vec![]));
+    assert_eq!(
+        pairs(&text),
+        sorted(vec![
+            (
+                "AccountSid".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandsCallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "CommandsCallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "FriendlyName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "RatePlan".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "ResetStatus".to_owned(),
+                (twilio_model::wireless::v1::SimResetStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "SmsFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "SmsUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "Status".to_owned(),
+                (twilio_model::wireless::v1::SimStatus::KNOWN[0].as_str()).to_owned()
+            ),
+            (
+                "UniqueName".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceFallbackUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceMethod".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            ),
+            (
+                "VoiceUrl".to_owned(),
+                ("Hi & bye = 100% #1 😀\n日本").to_owned()
+            )
+        ])
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `DELETE /v1/Sims/{Sid}`
 #[test]
 fn v1_delete_sim() {
-    let request = client().wireless().v1().sim("a b/c").delete();
+    let typed = client().wireless().v1().sim("a b/c").delete();
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "DeleteSim");
     assert_eq!(operation.method, http::Method::DELETE);
@@ -255,6 +494,11 @@ fn v1_delete_sim() {
     assert_eq!(path(&uri), "/v1/Sims/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
     assert_eq!(request.body(), None);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
 }
 
 /// `GET /v1/Sims/{SimSid}/DataSessions`
