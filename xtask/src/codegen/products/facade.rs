@@ -711,6 +711,20 @@ fn op_method(
         ),
     };
     let bare = method.trim_start_matches("r#");
+    let optional: Vec<String> = op
+        .query
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| format!("`{}`", p.name))
+        .collect();
+    let optional_doc = if optional.is_empty() || op.method != "GET" {
+        String::new()
+    } else {
+        format!(
+            "\n///\n/// Optional query parameters, set with `.query(name, value)`: {}.",
+            optional.join(", ")
+        )
+    };
     Ok(match (op.method.as_str(), &op.answer) {
         ("GET", Answer::Meta { .. }) if names.lists.contains_key(&index) => {
             let (marker, _) = &names.lists[&index];
@@ -759,7 +773,7 @@ fn op_method(
             )
         }
         ("GET", _) => format!(
-            "{summary}/// `GET {path}`.{required_doc}\npub fn {method}(&self{sig}) -> crate::FetchRequest<{answer}> {{ let request = crate::FetchRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n\
+            "{summary}/// `GET {path}`.{required_doc}{optional_doc}\npub fn {method}(&self{sig}) -> crate::FetchRequest<{answer}> {{ let request = crate::FetchRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n\
              /// Like [`{bare}`](Self::{bare}), as the exact JSON the API sent.\npub fn {bare}_raw(&self{sig}) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {{ let request = crate::FetchRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n",
             path = op.path,
         ),

@@ -365,6 +365,7 @@ impl SpecFile {
         }
         let mut path_params = Vec::new();
         let mut query = Vec::new();
+        let mut paging = Vec::new();
         let mut headers = Vec::new();
         for parameter in op
             .get("parameters")
@@ -392,7 +393,7 @@ impl SpecFile {
             };
             match parameter.get("in").and_then(Value::as_str) {
                 Some("path") => path_params.push(param),
-                Some("query") if PAGING.contains(&name.as_str()) => {}
+                Some("query") if PAGING.contains(&name.as_str()) => paging.push(param),
                 Some("query") => query.push(param),
                 // The client sends its own credentials.
                 Some("header") if name.eq_ignore_ascii_case("authorization") => {}
@@ -497,6 +498,13 @@ impl SpecFile {
         if success.is_empty() {
             return Err("no 2xx or 3xx response".to_owned());
         }
+        let answer = answer.unwrap_or(Answer::Nothing);
+        // The pager sets the paging parameters of a `meta` listing; any other answer that
+        // takes them (numbers v2's `ShortCodes/Applications`, numbered pages with
+        // `total_pages`/`has_next`/`results`) is fetched page by page with them.
+        if !matches!(answer, Answer::Meta { .. }) {
+            query.extend(paging);
+        }
         Ok(Op {
             id,
             method: method.to_uppercase(),
@@ -509,7 +517,7 @@ impl SpecFile {
             headers,
             body,
             body_params,
-            answer: answer.unwrap_or(Answer::Nothing),
+            answer,
             success,
             summary: text(op.get("description")).trim().to_owned(),
             examples,

@@ -910,6 +910,8 @@ impl V1MessagingGeoPermissions {
     }
 
     /// `GET /v1/Messaging/GeoPermissions`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `CountryCode`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::accounts::v1::MessagingGeopermissions> {
@@ -990,6 +992,8 @@ impl V1SafeListNumbers {
     /// Check if a phone number or phone number 1k prefix exists in SafeList.
     ///
     /// `GET /v1/SafeList/Numbers`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `PhoneNumber`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::accounts::v1::Safelist> {
         let request = crate::FetchRequest::new(
             &self.client,

@@ -1438,6 +1438,8 @@ impl V1Configuration {
     }
 
     /// `GET /v1/Configuration`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `UiVersion`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::flex::v1::Configuration> {
         let request = crate::FetchRequest::new(
             &self.client,

@@ -570,6 +570,8 @@ impl OrganizationsScimUsers {
     }
 
     /// `GET /Organizations/{OrganizationSid}/scim/Users`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `filter`.
     pub fn list(&self) -> crate::FetchRequest<serde_json::Value> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -728,6 +730,8 @@ impl V1Authorize {
     }
 
     /// `GET /v1/authorize`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `response_type`, `client_id`, `redirect_uri`, `scope`, `state`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::iam_organizations::Authorize> {
         let request = crate::FetchRequest::new(
             &self.client,

@@ -645,6 +645,8 @@ impl V1ConferenceParticipant {
     /// Get a specific Conference Participant Summary for a Conference.
     ///
     /// `GET /v1/Conferences/{ConferenceSid}/Participants/{ParticipantSid}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Events`, `Metrics`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::insights::v1::ConferenceConferenceParticipant> {
@@ -932,6 +934,8 @@ impl V1VoiceSettings {
     /// Get the Voice Insights Settings.
     ///
     /// `GET /v1/Voice/Settings`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `SubaccountSid`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::insights::v1::AccountSettings> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -1201,6 +1205,8 @@ impl V1VoiceSummary {
     /// Get a specific Call Summary.
     ///
     /// `GET /v1/Voice/{CallSid}/Summary`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `ProcessingState`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::insights::v1::CallSummary> {
         let request = crate::FetchRequest::new(
             &self.client,

@@ -1379,6 +1379,8 @@ impl V2TranscriptMedia {
     /// Get download URLs for media if possible
     ///
     /// `GET /v2/Transcripts/{Sid}/Media`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Redacted`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::intelligence::v2::TranscriptMedia> {
         let request =
             crate::FetchRequest::new(&self.client, &operations::V2_FETCH_MEDIA, self.path.clone());
@@ -1462,6 +1464,8 @@ impl V2TranscriptOperatorResultsEncrypted {
     /// Fetch Public Key Encrypted Operator Results by TranscriptSid
     ///
     /// `GET /v2/Transcripts/{TranscriptSid}/OperatorResults/Encrypted`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Redacted`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::intelligence::v2::TranscriptEncryptedOperatorResults>
@@ -1501,6 +1505,8 @@ impl V2TranscriptOperatorResult {
     /// Fetch a specific Operator Result for the given Transcript.
     ///
     /// `GET /v2/Transcripts/{TranscriptSid}/OperatorResults/{OperatorSid}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Redacted`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::intelligence::v2::TranscriptOperatorResult> {
@@ -1592,6 +1598,8 @@ impl V2TranscriptSentencesEncrypted {
     /// Fetch Public Key Encrypted Sentences by TranscriptSid
     ///
     /// `GET /v2/Transcripts/{TranscriptSid}/Sentences/Encrypted`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Redacted`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::intelligence::v2::TranscriptEncryptedSentences> {

@@ -262,6 +262,8 @@ impl V1PhoneNumber {
     }
 
     /// `GET /v1/PhoneNumbers/{PhoneNumber}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `CountryCode`, `Type`, `AddOns`, `AddOnsData`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::lookups::v1::PhoneNumber> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -354,6 +356,8 @@ impl V2PhoneNumber {
     /// The Lookup API allows you to query information on a phone number so that you can make a trusted interaction with your user
     ///
     /// `GET /v2/PhoneNumbers/{PhoneNumber}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Fields`, `CountryCode`, `FirstName`, `LastName`, `AddressLine1`, `AddressLine2`, `City`, `State`, `PostalCode`, `AddressCountryCode`, `NationalId`, `DateOfBirth`, `LastVerifiedDate`, `VerificationSid`, `PartnerSubId`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::lookups::v2::LookupResponse> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -494,6 +498,8 @@ impl V2RateLimits {
     /// It returns also the twilio rate limits.
     ///
     /// `GET /v2/RateLimits`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Fields`.
     pub fn fetch(&self) -> crate::FetchRequest<serde_json::Value> {
         let request = crate::FetchRequest::new(
             &self.client,

@@ -1192,6 +1192,8 @@ impl V1Deactivations {
     /// Fetch a list of all United States numbers that have been deactivated on a specific date.
     ///
     /// `GET /v1/Deactivations`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Date`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::messaging::v1::Deactivation> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -2338,6 +2340,8 @@ impl V1ServiceComplianceUsa2pUsecases {
     }
 
     /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/Usecases`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `BrandRegistrationSid`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::messaging::v1::ServiceUsAppToPersonUsecase> {

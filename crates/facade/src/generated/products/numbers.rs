@@ -943,7 +943,15 @@ pub mod operations {
         "/v2/ShortCodes/Applications",
     )
     .path_params(&[])
-    .query_params(&["AccountSid", "IsoCountry", "Status", "FriendlyName", "Sid"])
+    .query_params(&[
+        "AccountSid",
+        "IsoCountry",
+        "Status",
+        "FriendlyName",
+        "Sid",
+        "PageSize",
+        "Page",
+    ])
     .body(BodyKind::None, &[])
     .headers(&[])
     .success(&[200]);
@@ -1676,6 +1684,8 @@ impl V1PortingPortabilityPhoneNumberItem {
     /// Check if a single phone number can be ported to Twilio
     ///
     /// `GET /v1/Porting/Portability/PhoneNumber/{PhoneNumber}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `TargetAccountSid`, `AddressSid`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::numbers::v1::PortingPortability> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -2295,6 +2305,8 @@ impl V2HostedNumberOrdersBulkItem {
     /// Fetch a specific BulkHostedNumberOrder.
     ///
     /// `GET /v2/HostedNumber/Orders/Bulk/{BulkHostingSid}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `OrderStatus`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::numbers::v2::BulkHostedNumberOrder> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3358,6 +3370,8 @@ impl V2RegulatoryComplianceRegulation {
     /// Fetch specific Regulation Instance.
     ///
     /// `GET /v2/RegulatoryCompliance/Regulations/{Sid}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `IncludeConstraints`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::numbers::v2::RegulatoryComplianceRegulation> {
@@ -3659,6 +3673,8 @@ impl V2ShortCodesApplications {
     /// list of all short code applications for an account
     ///
     /// `GET /v2/ShortCodes/Applications`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `AccountSid`, `IsoCountry`, `Status`, `FriendlyName`, `Sid`, `PageSize`, `Page`.
     pub fn list(
         &self,
     ) -> crate::FetchRequest<twilio_model::numbers::v2::ShortCodeApplicationResponsePage> {

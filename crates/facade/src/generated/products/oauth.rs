@@ -185,6 +185,8 @@ impl V1Authorize {
     /// Retrieves authorize uri
     ///
     /// `GET /v1/authorize`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `ResponseType`, `ClientId`, `RedirectUri`, `Scope`, `State`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::oauth::v1::Authorize> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -290,6 +292,8 @@ impl V2Authorize {
     }
 
     /// `GET /v2/authorize`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `response_type`, `client_id`, `redirect_uri`, `scope`, `state`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::oauth::v2::Authorize> {
         let request = crate::FetchRequest::new(
             &self.client,

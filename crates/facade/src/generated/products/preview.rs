@@ -1888,6 +1888,8 @@ impl WirelessSimUsage {
     }
 
     /// `GET /wireless/Sims/{SimSid}/Usage`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `End`, `Start`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::preview::WirelessSimUsage> {
         let request = crate::FetchRequest::new(
             &self.client,

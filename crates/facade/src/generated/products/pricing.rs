@@ -824,6 +824,8 @@ impl V2TrunkingNumber {
     /// Fetch pricing information for a specific destination and, optionally, origination phone number.
     ///
     /// `GET /v2/Trunking/Numbers/{DestinationNumber}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `OriginationNumber`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::pricing::v2::TrunkingNumber> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -987,6 +989,8 @@ impl V2VoiceNumber {
     /// Fetch pricing information for a specific destination and, optionally, origination phone number.
     ///
     /// `GET /v2/Voice/Numbers/{DestinationNumber}`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `OriginationNumber`.
     pub fn fetch(&self) -> crate::FetchRequest<twilio_model::pricing::v2::VoiceVoiceNumber> {
         let request = crate::FetchRequest::new(
             &self.client,

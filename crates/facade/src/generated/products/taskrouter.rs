@@ -1582,6 +1582,8 @@ impl V1WorkspaceCumulativeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/CumulativeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `EndDate`, `Minutes`, `StartDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkspaceCumulativeStatistics>
@@ -1682,6 +1684,8 @@ impl V1WorkspaceRealTimeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/RealTimeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkspaceRealTimeStatistics>
@@ -1719,6 +1723,8 @@ impl V1WorkspaceStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Statistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Minutes`, `StartDate`, `EndDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkspaceStatistics> {
@@ -2112,6 +2118,8 @@ impl V1WorkspaceTaskQueueCumulativeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/CumulativeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `EndDate`, `Minutes`, `StartDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<
@@ -2150,6 +2158,8 @@ impl V1WorkspaceTaskQueueRealTimeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/RealTimeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<
@@ -2188,6 +2198,8 @@ impl V1WorkspaceTaskQueueStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/Statistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `EndDate`, `Minutes`, `StartDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueStatistics>
@@ -2503,6 +2515,8 @@ impl V1WorkspaceWorkersCumulativeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/CumulativeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `EndDate`, `Minutes`, `StartDate`, `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkersCumulativeStatistics>
@@ -2540,6 +2554,8 @@ impl V1WorkspaceWorkersRealTimeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/RealTimeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkersRealTimeStatistics>
@@ -2577,6 +2593,8 @@ impl V1WorkspaceWorkersStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/Statistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Minutes`, `StartDate`, `EndDate`, `TaskQueueSid`, `TaskQueueName`, `FriendlyName`, `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkerStatistics> {
@@ -2906,6 +2924,8 @@ impl V1WorkspaceWorkerStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Statistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Minutes`, `StartDate`, `EndDate`, `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkerWorkerInstanceStatistics>
@@ -3089,6 +3109,8 @@ impl V1WorkspaceWorkflowCumulativeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/CumulativeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `EndDate`, `Minutes`, `StartDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<
@@ -3127,6 +3149,8 @@ impl V1WorkspaceWorkflowRealTimeStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/RealTimeStatistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `TaskChannel`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<
@@ -3165,6 +3189,8 @@ impl V1WorkspaceWorkflowStatistics {
     }
 
     /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/Statistics`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `Minutes`, `StartDate`, `EndDate`, `TaskChannel`, `SplitByWaitTime`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::taskrouter::v1::WorkspaceWorkflowWorkflowStatistics>

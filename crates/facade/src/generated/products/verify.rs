@@ -1111,6 +1111,8 @@ impl V2AttemptsSummary {
     /// Get a summary of how many attempts were made and how many were converted.
     ///
     /// `GET /v2/Attempts/Summary`.
+    ///
+    /// Optional query parameters, set with `.query(name, value)`: `VerifyServiceSid`, `DateCreatedAfter`, `DateCreatedBefore`, `Country`, `Channel`, `DestinationPrefix`.
     pub fn fetch(
         &self,
     ) -> crate::FetchRequest<twilio_model::verify::v2::VerificationAttemptsSummary> {
