@@ -611,8 +611,7 @@ fn product_file(
                 op,
                 *oi,
                 method,
-                &mut filters,
-                &mut writes,
+                (&mut filters, &mut writes),
             )?);
         }
         out.push_str("}\n\n");
@@ -651,8 +650,7 @@ fn op_method(
     op: &Op,
     index: usize,
     method: &str,
-    filters: &mut String,
-    writes: &mut String,
+    (filters, writes): (&mut String, &mut String),
 ) -> Result<String, String> {
     let constant = format!("operations::{}", const_name(file, op));
     let answer = answer_type(product, file, names, op, index);
