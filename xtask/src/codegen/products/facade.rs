@@ -394,21 +394,25 @@ pub(crate) fn generate(products: &[Product]) -> Result<Vec<GeneratedFile>, Strin
         .map_err(|e| e.to_string())?;
         let all_names = names_of(product);
         let (tree, versions) = build_tree(product)?;
-        files.push(GeneratedFile::rust(
+        files.push(GeneratedFile::rust_from(
             &format!("crates/facade/src/generated/products/{}.rs", product.module),
+            &super::spec_list(product),
             &product_file(product, &all_names, &tree, &versions)?,
         ));
-        files.push(GeneratedFile::rust(
+        files.push(GeneratedFile::rust_from(
             &format!("crates/facade/tests/it/products/{}.rs", product.module),
+            &super::spec_list(product),
             &tests(product, &all_names, &tree)?,
         ));
     }
-    files.push(GeneratedFile::rust(
+    files.push(GeneratedFile::rust_from(
         "crates/facade/src/generated/products/mod.rs",
+        "spec/twilio_*.json (every spec but 2010-04-01's)",
         &mod_rs,
     ));
-    files.push(GeneratedFile::rust(
+    files.push(GeneratedFile::rust_from(
         "crates/facade/tests/it/products/mod.rs",
+        "spec/twilio_*.json (every spec but 2010-04-01's)",
         &tests_rs,
     ));
     Ok(files)

@@ -273,6 +273,16 @@ fn check_features(root: &Path, products: &[Product]) -> Result<(), String> {
     Ok(())
 }
 
+/// `spec/twilio_chat_v1.json, spec/twilio_chat_v2.json`: the specs of a product.
+pub(crate) fn spec_list(product: &Product) -> String {
+    product
+        .files
+        .iter()
+        .map(|f| format!("spec/{}", f.file))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A raw string literal's hashes for `text`.
 pub(crate) fn hashes(text: &str) -> String {
     "#".repeat(

@@ -123,8 +123,9 @@ pub(crate) fn generate(products: &[Product]) -> Result<Vec<GeneratedFile>, Strin
         )
         .map_err(|e| e.to_string())?;
         let all_names = names_of(product);
-        files.push(GeneratedFile::rust(
+        files.push(GeneratedFile::rust_from(
             &format!("crates/model/src/generated/products/{}.rs", product.module),
+            &super::spec_list(product),
             &product_file(product, &all_names)?,
         ));
         let tests = example_tests(product, &all_names)?;
@@ -135,18 +136,21 @@ pub(crate) fn generate(products: &[Product]) -> Result<Vec<GeneratedFile>, Strin
                 product.name, product.module
             )
             .map_err(|e| e.to_string())?;
-            files.push(GeneratedFile::rust(
+            files.push(GeneratedFile::rust_from(
                 &format!("crates/model/tests/it/products/{}.rs", product.module),
+                &super::spec_list(product),
                 &tests,
             ));
         }
     }
-    files.push(GeneratedFile::rust(
+    files.push(GeneratedFile::rust_from(
         "crates/model/src/generated/products/mod.rs",
+        "spec/twilio_*.json (every spec but 2010-04-01's)",
         &mod_rs,
     ));
-    files.push(GeneratedFile::rust(
+    files.push(GeneratedFile::rust_from(
         "crates/model/tests/it/products/mod.rs",
+        "spec/twilio_*.json (every spec but 2010-04-01's)",
         &tests_rs,
     ));
     Ok(files)
