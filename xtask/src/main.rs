@@ -122,6 +122,8 @@ fn ci() -> Result<(), String> {
         "clippy",
         "--workspace",
         "--all-targets",
+        // Every product (each behind its feature) linted too.
+        "--all-features",
         "--locked",
         "--",
         "-D",
@@ -130,15 +132,28 @@ fn ci() -> Result<(), String> {
     step("cargo clippy -D warnings", clippy)?;
 
     let mut test = cargo();
-    test.args(["test", "--workspace", "--locked"]);
-    step("cargo test --workspace", test)?;
+    // Every product's generated tests (each behind its feature): `full` on.
+    test.args([
+        "test",
+        "--workspace",
+        "--locked",
+        "--features",
+        "twilio-api/full",
+    ]);
+    step("cargo test --workspace --features twilio-api/full", test)?;
 
     eprintln!("\n==> the facade's examples");
     release::examples()?;
 
     let mut doc = cargo();
-    doc.args(["doc", "--workspace", "--no-deps", "--locked"])
-        .env("RUSTDOCFLAGS", "-D warnings");
+    doc.args([
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--locked",
+        "--all-features",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings");
     step("cargo doc -D warnings", doc)?;
 
     release::package()?;

@@ -689,7 +689,17 @@ impl Hosts {
     /// without a region means region `us1`, as the official SDKs do.
     fn origin(&self, host: &str) -> String {
         match self {
-            Self::Override(origin) => origin.clone(),
+            Self::Override(origin) => match origin.split_once("://localhost") {
+                // `http://localhost:PORT`: each product on `{label}.localhost` (the sandbox
+                // serves every product there; the transport resolves it to loopback).
+                // 2010-04-01 (`api`) stays on the base URL itself, as it always has.
+                Some((scheme, port))
+                    if host != "api" && (port.is_empty() || port.starts_with(':')) =>
+                {
+                    format!("{scheme}://{host}.localhost{port}")
+                }
+                _ => origin.clone(),
+            },
             Self::Twilio { region, edge } => match (region, edge) {
                 (None, None) => format!("https://{host}.twilio.com"),
                 (Some(region), None) => format!("https://{host}.{region}.twilio.com"),
@@ -820,6 +830,26 @@ mod tests {
         let one = Hosts::Override("http://127.0.0.1:8080".into());
         assert_eq!(one.origin("verify"), "http://127.0.0.1:8080");
         assert_eq!(one.origin("api"), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_localhost_base_url_sends_each_product_to_its_own_name_under_localhost() {
+        let hosts = Hosts::Override(normalize_base_url("http://localhost:8080").unwrap());
+        assert_eq!(hosts.origin("api"), "http://localhost:8080");
+        assert_eq!(hosts.origin("verify"), "http://verify.localhost:8080");
+        assert_eq!(hosts.origin("flex-api"), "http://flex-api.localhost:8080");
+        let hosts = Hosts::Override(normalize_base_url("https://localhost").unwrap());
+        assert_eq!(hosts.origin("preview-iam"), "https://preview-iam.localhost");
+        // Any other origin takes every product.
+        let hosts = Hosts::Override(normalize_base_url("http://127.0.0.1:8080").unwrap());
+        assert_eq!(hosts.origin("verify"), "http://127.0.0.1:8080");
+        let hosts = Hosts::Override(normalize_base_url("https://localhost.example").unwrap());
+        assert_eq!(hosts.origin("verify"), "https://localhost.example");
+        let hosts = Hosts::twilio(Some("ie1".into()), Some("dublin".into())).unwrap();
+        assert_eq!(
+            hosts.origin("verify"),
+            "https://verify.dublin.ie1.twilio.com"
+        );
     }
 
     #[test]

@@ -44,6 +44,19 @@ impl Client {
         body: &Body,
         page: bool,
     ) -> Result<Success, Error> {
+        self.execute_with(operation, uri, body, &[], page).await
+    }
+
+    /// [`execute`](Self::execute) with the operation's header parameters (names among its
+    /// [`Operation::headers`], checked by the caller).
+    pub(crate) async fn execute_with(
+        &self,
+        operation: &'static Operation,
+        uri: String,
+        body: &Body,
+        headers: &[(&'static str, http::HeaderValue)],
+        page: bool,
+    ) -> Result<Success, Error> {
         let line = RequestLine::new(operation.method.clone(), uri, page);
         let target: http::Uri = line
             .uri
@@ -59,6 +72,11 @@ impl Client {
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static(content_type),
             );
+        }
+        for (name, value) in headers {
+            if let Ok(name) = http::HeaderName::from_bytes(name.as_bytes()) {
+                request.headers_mut().insert(name, value.clone());
+            }
         }
         request.extensions_mut().insert(operation.retry);
         let span = tracing::debug_span!(

@@ -302,6 +302,52 @@
 //! - `webpki-roots` (default): the Mozilla roots, bundled.
 //! - `native-roots`: the operating system's roots, as [`RootStore::System`].
 //! - `test-util`: the `test_util` module (test transports, see [Testing](#testing)).
+//! - One feature per Twilio product other than 2010-04-01, named after its spec file
+//!   (`verify`, `messaging`, `conversations`, `lookups`, `studio`, `taskrouter`, `sync`,
+//!   `video`, `serverless`, `trusthub`, `numbers`, `flex`, `ip-messaging`,
+//!   `iam-organizations`…, 38 in all), and `full` for every one. Each turns on the same
+//!   feature of `twilio-model` (its models) and a module here (`twilio_api::verify`: its
+//!   operations as data in `operations`, its resource tree from the client). A product left
+//!   off compiles nothing. 2010-04-01 is always on.
+//!
+//! # Products
+//!
+//! Every product is generated from its spec like 2010-04-01, and walked the same way: a
+//! static path segment is a method, a segment and its parameter one method in the singular
+//! taking the value, and each operation a method named after its verb, through the same
+//! `ListRequest` (in the `meta` envelope: `MetaPage`), `FetchRequest` and `WriteRequest`:
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "verify", feature = "messaging"))]
+//! # async fn run() -> Result<(), twilio_api::Error> {
+//! use futures::StreamExt as _;
+//!
+//! // features = ["verify", "messaging"]
+//! let client = twilio_api::Client::from_env()?;
+//! let service = client.verify().v2().services().create("My app").await?;
+//! let sid = service.sid.expect("a service has a SID");
+//! let check = client
+//!     .verify()
+//!     .v2()
+//!     .service(sid)
+//!     .verifications()
+//!     .create("+15005550006", "sms")
+//!     .await?;
+//! println!("{:?}", check.status);
+//! let mut services = client.messaging().v1().services().list().stream();
+//! while let Some(service) = services.next().await {
+//!     println!("{:?}", service?.friendly_name);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Required parameters are arguments; any other is set by its spec name
+//! (`WriteRequest::param`); a JSON-bodied operation takes its body as JSON text, checked
+//! before any request; header parameters are `WriteRequest::x_twilio_webhook_enabled`,
+//! `WriteRequest::if_match` (or `header`). Each product goes to its own host, with region
+//! and edge (`verify.dublin.ie1.twilio.com`); a base URL override takes every product, but
+//! `http://localhost:PORT` sends each product other than 2010-04-01 to
+//! `{label}.localhost:PORT`, which the transport resolves to loopback itself.
 //!
 //! The layers below are crates of their own, for teams that need one piece: `twilio-model`
 //! (the types, no I/O; re-exported as [`model`]), `twilio-transport` (HTTP), `twilio-pager`
@@ -333,6 +379,10 @@ pub use fetch::FetchRequest;
 /// Every operation of the 2010-04-01 API as data ([`operation::Operation`]): what each request
 /// of the resource tree runs through the client's one request path.
 pub use generated::operations;
+/// Every product enabled by a feature (`verify`, `messaging`…, `full`): `twilio_api::verify`,
+/// and `client.verify()`.
+#[allow(unused_imports, unreachable_pub)]
+pub use generated::products::*;
 /// The resource tree: one type per path of the 2010-04-01 reads, reached from [`Client`]
 /// (`client.calls()`, `client.call(sid).recordings()`, `client.usage().records().daily()`…).
 pub use generated::resources;

@@ -320,6 +320,24 @@ macro_rules! list_filters {
 
 pub(crate) use list_filters;
 
+/// The typed filters of a listing in the `meta` envelope (every product but 2010-04-01):
+/// the same methods on its typed and raw `ListRequest`s.
+#[allow(unused_macros)] // used only by the products a feature enables
+macro_rules! meta_list_filters {
+    ($resource:ty { $($methods:tt)* }) => {
+        impl $crate::list::ListRequest<twilio_model::MetaPage<$resource>> {
+            $($methods)*
+        }
+
+        impl $crate::list::ListRequest<twilio_model::MetaPage<twilio_model::Raw<$resource>>> {
+            $($methods)*
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use meta_list_filters;
+
 /// Fetches one page of a listing through the client's one request path and decodes it.
 async fn fetch_page<P: ListPage>(
     client: Client,

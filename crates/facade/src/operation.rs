@@ -30,8 +30,13 @@ pub struct Operation {
     pub query_params: &'static [&'static str],
     /// How the request body is encoded.
     pub body: BodyKind,
-    /// The body parameters (form fields), by their spec names; required ones first.
+    /// The body parameters (form fields, or the JSON body's top-level members), by their
+    /// spec names; required ones first.
     pub body_params: &'static [&'static str],
+    /// The header parameters the operation takes (`X-Twilio-Webhook-Enabled`, `If-Match`),
+    /// by their spec names: a request sets only these
+    /// ([`WriteRequest::header`](crate::WriteRequest::header)).
+    pub headers: &'static [&'static str],
     /// The statuses that mean success (`200`; `201` for a create; `204` for a delete; `307`
     /// for a resource answered by a redirect).
     pub success: &'static [u16],
@@ -96,6 +101,7 @@ impl Operation {
             query_params: &[],
             body: BodyKind::None,
             body_params: &[],
+            headers: &[],
             success: &[200],
             retry,
         }
@@ -120,6 +126,13 @@ impl Operation {
     pub const fn body(mut self, kind: BodyKind, names: &'static [&'static str]) -> Self {
         self.body = kind;
         self.body_params = names;
+        self
+    }
+
+    /// The header parameters, by their spec names.
+    #[must_use]
+    pub const fn headers(mut self, names: &'static [&'static str]) -> Self {
+        self.headers = names;
         self
     }
 

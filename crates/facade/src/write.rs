@@ -43,6 +43,8 @@ pub struct WriteRequest<T> {
     operation: &'static Operation,
     path: String,
     query: Vec<(String, String)>,
+    /// Header parameters of the operation (`X-Twilio-Webhook-Enabled`, `If-Match`).
+    headers: Vec<(&'static str, http::HeaderValue)>,
     body: Body,
     /// A parameter refused while the request was filled in: returned by `send` before any
     /// request.
@@ -57,6 +59,7 @@ impl<T> Clone for WriteRequest<T> {
             operation: self.operation,
             path: self.path.clone(),
             query: self.query.clone(),
+            headers: self.headers.clone(),
             body: self.body.clone(),
             refused: self.refused.clone(),
             _answer: PhantomData,
@@ -78,6 +81,14 @@ impl<T> fmt::Debug for WriteRequest<T> {
             .field("refused", &self.refused.is_some())
             .field("path", &self.path)
             .field("query", &self.query)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
             .field("body", &fields)
             .finish_non_exhaustive()
     }
@@ -96,6 +107,7 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
             operation,
             path: path.into(),
             query: Vec::new(),
+            headers: Vec::new(),
             body,
             refused: None,
             _answer: PhantomData,
@@ -156,10 +168,60 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
     }
 
     /// Sets the body to this JSON text, sent exactly as given with
-    /// `Content-Type: application/json` (for the operations whose body is JSON).
+    /// `Content-Type: application/json` (for the operations whose body is JSON). Text that
+    /// is not JSON makes [`send`](Self::send) fail with [`Error::InvalidInput`] before any
+    /// request.
     pub fn json(mut self, text: impl Into<String>) -> Self {
-        self.body = Body::Json(text.into());
+        let text = text.into();
+        if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
+            return self.refuse(format!("the body is not JSON: {error}"));
+        }
+        self.body = Body::Json(text);
         self
+    }
+
+    /// Sets a header parameter of the operation (one of its
+    /// [`Operation::headers`], matched without regard to case), such as
+    /// `X-Twilio-Webhook-Enabled` or `If-Match`. A header the operation does not take, or a
+    /// value that cannot be a header's, makes [`send`](Self::send) fail with
+    /// [`Error::InvalidInput`] before any request.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        let Some(known) = self
+            .operation
+            .headers
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(name))
+        else {
+            return self.refuse(format!("takes no header parameter {name}"));
+        };
+        match http::HeaderValue::from_str(&value.into()) {
+            Ok(value) => {
+                self.headers.retain(|(n, _)| n != known);
+                self.headers.push((known, value));
+                self
+            }
+            Err(_) => self.refuse(format!("the value of {known} is not a valid header value")),
+        }
+    }
+
+    /// `X-Twilio-Webhook-Enabled`: whether this change fires the resource's webhooks (for
+    /// the operations that take it; see [`header`](Self::header)).
+    pub fn x_twilio_webhook_enabled(self, enabled: bool) -> Self {
+        self.header(
+            "X-Twilio-Webhook-Enabled",
+            if enabled { "true" } else { "false" },
+        )
+    }
+
+    /// `If-Match`: apply the change only if the resource's revision is still `etag` (for the
+    /// operations that take it; see [`header`](Self::header)).
+    pub fn if_match(self, etag: impl Into<String>) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    /// The header parameters this request sets, by name.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
+        self.headers.iter().map(|(name, value)| (*name, value))
     }
 
     /// Adds a query parameter under its spec name.
@@ -220,7 +282,13 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
         let uri = format!("{}{}", self.client.origin(self.operation.host), self.uri());
         let success = self
             .client
-            .execute(self.operation, uri.clone(), &self.body, false)
+            .execute_with(
+                self.operation,
+                uri.clone(),
+                &self.body,
+                &self.headers,
+                false,
+            )
             .await?;
         Ok((success, uri))
     }

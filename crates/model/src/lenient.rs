@@ -324,8 +324,8 @@ macro_rules! lenient_struct {
 
                 let mut this = Self::default();
                 let mut in_extra = InExtra::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
+                while let Some(member_key) = map.next_key::<Key>()? {
+                    match member_key {
                         $(
                             Key::$field => match map.next_value::<$crate::lenient::Lenient<$ty>>()? {
                                 $crate::lenient::Lenient::Typed(value) => {
@@ -345,9 +345,9 @@ macro_rules! lenient_struct {
                                 }
                             },
                         )+
-                        Key::Other(key) => {
+                        Key::Other(other_key) => {
                             let value = map.next_value::<::serde_json::Value>()?;
-                            this.extra.insert(key, value);
+                            this.extra.insert(other_key, value);
                         }
                     }
                 }

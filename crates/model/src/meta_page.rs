@@ -14,33 +14,128 @@ use crate::page::{Envelope, ListPage, ListResource};
 /// `next_page_url` and `url` are absolute URLs on the product's host (a pager follows them
 /// only on the origin the listing started on); `key` names the page's array of items.
 /// Members Twilio adds later are kept in [`extra`](Self::extra).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetaEnvelope {
     /// The zero-based index of this page.
-    #[serde(default)]
     pub page: Option<u64>,
     /// The number of items per page the server used.
-    #[serde(default)]
     pub page_size: Option<u64>,
     /// The URL of the first page of the list.
-    #[serde(default)]
     pub first_page_url: Option<String>,
     /// The URL of the previous page; `None` on the first page.
-    #[serde(default)]
     pub previous_page_url: Option<String>,
     /// The URL of this page.
-    #[serde(default)]
     pub url: Option<String>,
     /// The URL of the next page; `None` on the last page.
-    #[serde(default)]
     pub next_page_url: Option<String>,
     /// The name of the page's member that holds the items (`services`, `verifications`).
-    #[serde(default)]
     pub key: Option<String>,
-    /// Every other member of `meta`, verbatim.
-    #[serde(flatten)]
+    /// Every other member of `meta`, verbatim (and a typed member whose value is not of its
+    /// type, such as numbers v1's token-paged `meta`'s own members).
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Which typed members were absent from the JSON this came from (bit `i` for
+    /// `META_MEMBERS[i]`): encoding leaves them out instead of writing `null`, so decoding
+    /// then encoding gives back the same JSON.
+    absent: u8,
+}
+
+/// The typed members of [`MetaEnvelope`], in the order of its `absent` bits.
+const META_MEMBERS: [&str; 7] = [
+    "page",
+    "page_size",
+    "first_page_url",
+    "previous_page_url",
+    "url",
+    "next_page_url",
+    "key",
+];
+
+impl<'de> Deserialize<'de> for MetaEnvelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut extra = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let mut out = MetaEnvelope::default();
+        for (bit, name) in META_MEMBERS.iter().enumerate() {
+            let Some(value) = extra.remove(*name) else {
+                out.absent |= 1 << bit;
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let kept = match bit {
+                0 | 1 => value.as_u64().map(|n| {
+                    if bit == 0 {
+                        out.page = Some(n);
+                    } else {
+                        out.page_size = Some(n);
+                    }
+                }),
+                _ => value.as_str().map(|text| {
+                    let text = Some(text.to_owned());
+                    match bit {
+                        2 => out.first_page_url = text,
+                        3 => out.previous_page_url = text,
+                        4 => out.url = text,
+                        5 => out.next_page_url = text,
+                        _ => out.key = text,
+                    }
+                }),
+            };
+            if kept.is_none() {
+                // Of another type: kept verbatim, and not written again as `null`.
+                out.absent |= 1 << bit;
+                extra.insert((*name).to_owned(), value);
+            }
+        }
+        out.extra = extra;
+        Ok(out)
+    }
+}
+
+impl Serialize for MetaEnvelope {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        let numbers = [self.page, self.page_size];
+        let texts = [
+            &self.first_page_url,
+            &self.previous_page_url,
+            &self.url,
+            &self.next_page_url,
+            &self.key,
+        ];
+        for (bit, name) in META_MEMBERS.iter().enumerate() {
+            let absent = self.absent & (1 << bit) != 0;
+            match (numbers.get(bit), texts.get(bit.wrapping_sub(2))) {
+                (Some(Some(n)), _) => map.serialize_entry(name, n)?,
+                (None, Some(Some(text))) => map.serialize_entry(name, text)?,
+                _ if absent => {}
+                _ => map.serialize_entry(name, &serde_json::Value::Null)?,
+            }
+        }
+        for (name, value) in &self.extra {
+            if !META_MEMBERS.contains(&name.as_str()) || !self.typed_is_set(name) {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl MetaEnvelope {
+    /// Whether typed member `name` holds a value (it then wins over an `extra` entry).
+    fn typed_is_set(&self, name: &str) -> bool {
+        match name {
+            "page" => self.page.is_some(),
+            "page_size" => self.page_size.is_some(),
+            "first_page_url" => self.first_page_url.is_some(),
+            "previous_page_url" => self.previous_page_url.is_some(),
+            "url" => self.url.is_some(),
+            "next_page_url" => self.next_page_url.is_some(),
+            "key" => self.key.is_some(),
+            _ => false,
+        }
+    }
 }
 
 impl Envelope for MetaEnvelope {

@@ -425,7 +425,7 @@ impl HyperTransportBuilder {
             crate::tls::root_certificates(self.root_store, &self.cert_env, &self.extra_roots)?;
         let tls = crate::tls::client_config(roots)?;
         let routes = Arc::new(Routes::new(&self.proxies)?);
-        let mut http = HttpConnector::new();
+        let mut http = HttpConnector::new_with_resolver(LocalhostResolver::default());
         // The https connector below decides which schemes are allowed; this one only dials.
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -542,8 +542,68 @@ pub(crate) fn check_destination(
     }
 }
 
+/// The resolver of [`HyperTransport`]: `localhost` and every name under it
+/// (`verify.localhost`) is loopback, without asking DNS, as curl and browsers resolve them
+/// (RFC 6761, section 6.3); any other name goes to the system's resolver.
+#[derive(Debug, Clone)]
+pub(crate) struct LocalhostResolver {
+    system: hyper_util::client::legacy::connect::dns::GaiResolver,
+}
+
+impl Default for LocalhostResolver {
+    fn default() -> Self {
+        Self {
+            system: hyper_util::client::legacy::connect::dns::GaiResolver::new(),
+        }
+    }
+}
+
+impl tower_service::Service<hyper_util::client::legacy::connect::dns::Name> for LocalhostResolver {
+    type Response = std::vec::IntoIter<std::net::SocketAddr>;
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.system.poll_ready(cx)
+    }
+
+    fn call(&mut self, name: hyper_util::client::legacy::connect::dns::Name) -> Self::Future {
+        if is_localhost_name(name.as_str()) {
+            let loopback = vec![
+                std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+                std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+            ];
+            return Box::pin(std::future::ready(Ok(loopback.into_iter())));
+        }
+        let lookup = self.system.call(name);
+        Box::pin(async move {
+            let addresses: Vec<std::net::SocketAddr> = lookup.await?.collect();
+            Ok(addresses.into_iter())
+        })
+    }
+}
+
+/// Whether `name` is `localhost` or a name under it (`verify.localhost`, `a.b.localhost.`),
+/// which resolve to loopback (RFC 6761).
+fn is_localhost_name(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let len = name.len();
+    name.eq_ignore_ascii_case("localhost")
+        || (len > ".localhost".len()
+            && name
+                .get(len - ".localhost".len()..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(".localhost"))
+            && !name.starts_with('.'))
+}
+
 /// Whether `host` (as in [`http::Uri::host`], IPv6 in brackets) names this machine:
-/// `localhost`, an address in `127.0.0.0/8`, `::1`, or an IPv4-mapped loopback address.
+/// `localhost` or a name under it (`verify.localhost`, resolved to loopback by the
+/// transport itself, never by DNS), an address in `127.0.0.0/8`, `::1`, or an IPv4-mapped loopback address.
 ///
 /// This is the rule [`HyperTransport`] applies to plain `http://`: callers that accept a base
 /// URL can refuse a cleartext one up front with the same rule.
@@ -555,8 +615,7 @@ pub(crate) fn check_destination(
 /// assert!(!is_loopback_host("api.twilio.com") && !is_loopback_host("10.0.0.1"));
 /// ```
 pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    if host.eq_ignore_ascii_case("localhost") {
+    if is_localhost_name(host) {
         return true;
     }
     let bare = host
@@ -644,12 +703,54 @@ fn classify_client_error(
 mod tests {
     use super::*;
 
+    /// `verify.localhost` reaches a server on loopback over a real socket, with no DNS: the
+    /// transport resolves every name under `localhost` itself.
+    #[tokio::test]
+    async fn names_under_localhost_reach_loopback_without_dns() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0; 4096];
+            let n = socket.read(&mut request).await.unwrap();
+            let request = String::from_utf8_lossy(&request[..n]).into_owned();
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                .await
+                .unwrap();
+            request
+        });
+        let transport = HyperTransport::builder()
+            .proxies(crate::ProxyConfig::none())
+            .build()
+            .unwrap();
+        let mut request = http::Request::new(bytes::Bytes::new());
+        *request.uri_mut() = format!("http://verify.localhost:{port}/v2/Services")
+            .parse()
+            .unwrap();
+        let response = crate::HttpTransport::send(&transport, request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.body().as_ref(), b"ok");
+        let seen = server.await.unwrap();
+        assert!(seen.starts_with("GET /v2/Services HTTP/1.1"), "{seen}");
+        assert!(
+            seen.to_ascii_lowercase()
+                .contains(&format!("host: verify.localhost:{port}")),
+            "{seen}"
+        );
+    }
+
     #[test]
     fn loopback_hosts() {
         for host in [
             "localhost",
             "LocalHost",
             "localhost.",
+            "verify.localhost",
+            "flex-api.LOCALHOST.",
             "127.0.0.1",
             "127.255.0.9",
             "[::1]",
@@ -661,7 +762,8 @@ mod tests {
         for host in [
             "example.com",
             "localhost.example.com",
-            "foo.localhost",
+            "foolocalhost",
+            ".localhost",
             "128.0.0.1",
             "10.0.0.1",
             "0.0.0.0",

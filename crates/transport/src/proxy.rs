@@ -18,7 +18,11 @@ use std::task::{Context, Poll};
 
 use http::{HeaderValue, Uri};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::legacy::connect::{Connected, Connection};
+
+/// The dialler under the proxies: hyper-util's, resolving `*.localhost` itself.
+type HttpConnector =
+    hyper_util::client::legacy::connect::HttpConnector<crate::hyper_transport::LocalhostResolver>;
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};

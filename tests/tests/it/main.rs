@@ -9,6 +9,7 @@ mod faults;
 mod hostile;
 mod loopback;
 mod many;
+mod products;
 mod proxy;
 mod readme;
 mod sandbox_writes;

@@ -76,6 +76,7 @@ const MOD_RS: &str = r#"//! The resource tree of every read of the 2010-04-01 AP
 
 mod filters;
 pub mod operations;
+pub(crate) mod products;
 pub mod resources;
 pub mod writes;
 "#;

@@ -18,6 +18,7 @@ mod cli;
 mod facade;
 mod model;
 mod names;
+mod products;
 mod sandbox;
 mod spec;
 mod writes;
@@ -54,6 +55,8 @@ const GENERATED_DIRS: &[&str] = &[
     "crates/facade/src/generated",
     "crates/facade/tests/it/spec_paths",
     "crates/facade/tests/it/spec_writes",
+    "crates/facade/tests/it/products",
+    "crates/model/tests/it/products",
     "crates/cli/src/generated",
     "tests/tests/it/spec_commands",
     "crates/sandbox/src/generated",
@@ -179,6 +182,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     files.extend(facade::generate(&api)?);
     files.extend(cli::generate(&api)?);
     files.extend(sandbox::generate(&api)?);
+    files.extend(products::generate(root)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {
         if !seen.insert(file.path.clone()) {

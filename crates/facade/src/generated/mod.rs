@@ -15,5 +15,6 @@
 
 mod filters;
 pub mod operations;
+pub(crate) mod products;
 pub mod resources;
 pub mod writes;

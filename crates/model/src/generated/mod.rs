@@ -26,9 +26,13 @@
 pub mod enums;
 pub mod items;
 pub mod lists;
+pub mod products;
 pub mod sids;
 
 pub use enums::*;
 pub use items::*;
 pub use lists::*;
+// Every product enabled by a feature (none by default).
+#[allow(unused_imports, unreachable_pub)]
+pub use products::*;
 pub use sids::*;
