@@ -189,6 +189,7 @@
 //   store                 seeded data, the route table, written items
 //   reply, server::body   leaves: Twilio's error JSON, response bodies
 mod callback;
+mod crud;
 mod error;
 mod fault;
 mod limit;
@@ -203,6 +204,7 @@ mod write;
 
 /// The code generated from the spec by `cargo xtask codegen`.
 mod generated {
+    pub(crate) mod products;
     pub(crate) mod routes;
     pub(crate) mod writes;
 }
