@@ -16,7 +16,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Map, Value};
 
 use crate::products::verify;
-use crate::reply::{JSON, error_response, not_found, with_type};
+use crate::reply::{error_response, not_found};
 use crate::server::body::SandboxBody;
 use crate::state::{Shared, bump};
 use crate::store::date::iso_date_time;
@@ -94,22 +94,16 @@ pub(crate) fn origin(shared: &Shared, label: &str) -> String {
     )
 }
 
-/// A JSON answer.
-pub(crate) fn json(status: StatusCode, value: &Value) -> Response<SandboxBody> {
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    let mut response = with_type(SandboxBody::full(bytes), JSON);
-    *response.status_mut() = status;
-    response
-}
+use crate::reply::json_value as json;
 
 /// A 400 with Twilio's code 20001.
-pub(crate) fn bad_request(message: &str) -> Response<SandboxBody> {
+fn bad_request(message: &str) -> Response<SandboxBody> {
     error_response(StatusCode::BAD_REQUEST, 20_001, message)
 }
 
 /// The parameters of a write: a form, or a JSON object's members.
 #[derive(Debug, Default)]
-pub(crate) struct Input(Vec<(String, Value)>);
+struct Input(Vec<(String, Value)>);
 
 impl Input {
     fn parse(req: &Parts, body: &Bytes) -> Result<Self, String> {
@@ -135,7 +129,7 @@ impl Input {
     }
 
     /// The first value of `name`, as text.
-    pub(crate) fn text(&self, name: &str) -> Option<String> {
+    fn text(&self, name: &str) -> Option<String> {
         self.all(name).into_iter().next().map(|v| match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -372,7 +366,12 @@ fn create(
         Ok(members) => members,
         Err(message) => return bad_request(&message),
     };
-    if let Some(answer) = verify::check(shared, label, resource, values, input) {
+    let check = verify::Check {
+        to: input.text("To"),
+        verification_sid: input.text("VerificationSid"),
+        code: input.text("Code"),
+    };
+    if let Some(answer) = verify::check(shared, label, resource, values, check) {
         return answer;
     }
     let mut item: Map<String, Value> = resource.members().map(|(m, v)| (m.to_owned(), v)).collect();

@@ -9,8 +9,7 @@
 use http::{Response, StatusCode};
 use serde_json::Value;
 
-use crate::crud::{Input, bad_request, json};
-use crate::reply::not_found;
+use crate::reply::{error_response, json_value as json, not_found};
 use crate::server::body::SandboxBody;
 use crate::state::Shared;
 use crate::store::date::iso_date_time;
@@ -38,26 +37,41 @@ pub(crate) fn created(resource: &Resource, item: &mut Value) {
     }
 }
 
+/// What a create's form says a `VerificationCheck` is.
+#[derive(Debug)]
+pub(crate) struct Check {
+    pub(crate) to: Option<String>,
+    pub(crate) verification_sid: Option<String>,
+    pub(crate) code: Option<String>,
+}
+
+fn bad_request(message: &str) -> Response<SandboxBody> {
+    error_response(StatusCode::BAD_REQUEST, 20_001, message)
+}
+
 /// The answer to a `VerificationCheck` (`None` for any other create).
 pub(crate) fn check(
     shared: &Shared,
     label: &'static str,
     resource: &Resource,
     values: &[&str],
-    input: &Input,
+    check: Check,
 ) -> Option<Response<SandboxBody>> {
     if label != "verify" || resource.list != "/v2/Services/{ServiceSid}/VerificationCheck" {
         return None;
     }
     let service = values.first().copied().unwrap_or_default();
-    let to = input.text("To");
-    let sid = input.text("VerificationSid");
+    let Check {
+        to,
+        verification_sid: sid,
+        code,
+    } = check;
     if to.is_none() && sid.is_none() {
         return Some(bad_request(
             "Either a 'To' number or a 'VerificationSid' must be specified",
         ));
     }
-    let Some(code) = input.text("Code") else {
+    let Some(code) = code else {
         return Some(bad_request(
             "Missing required parameter Code in the post body",
         ));
