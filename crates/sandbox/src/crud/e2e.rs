@@ -310,3 +310,32 @@ async fn a_meta_list_is_paged_filtered_and_linked_on_its_origin() {
     assert_error(&bad, 400, 20001);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_item_named_by_a_phone_number_is_fetched_by_its_escaped_path() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let (status, created) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/SafeList/Numbers",
+        &[("PhoneNumber", "+15005550006".to_owned())],
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{status} {created}");
+    assert_eq!(created["phone_number"], "+15005550006");
+    assert!(
+        created["sid"].as_str().is_some_and(|s| s.starts_with("GN")),
+        "{created}"
+    );
+    let target = "/v2/SafeList/Numbers/%2B15005550006";
+    let (status, fetched) = send(&sandbox, "verify", Method::GET, target, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{fetched}");
+    assert_eq!(fetched, created);
+    let (status, _) = send(&sandbox, "verify", Method::DELETE, target, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let gone = send(&sandbox, "verify", Method::GET, target, &[], None).await;
+    assert_error(&gone, 404, 20404);
+    sandbox.shutdown().await;
+}

@@ -203,6 +203,31 @@ fn members_of(fields: &'static str, input: &Input) -> Result<Vec<(&'static str, 
     Ok(out)
 }
 
+/// A path segment with its `%XX` escapes decoded (`%2B15005550006` → `+15005550006`); a
+/// malformed escape, or bytes that are not UTF-8, stay as sent.
+fn unescape(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_owned())
+}
+
 /// `FriendlyName` → `friendly_name`.
 fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -272,9 +297,10 @@ fn answer(
         return not_found(missing);
     }
     let id = match target {
-        Target::Item => values.last().copied().unwrap_or_default(),
-        Target::Collection => "",
+        Target::Item => unescape(values.last().copied().unwrap_or_default()),
+        Target::Collection => String::new(),
     };
+    let id = id.as_str();
     let items = &shared.products.items;
     match op {
         'c' => {
@@ -568,6 +594,14 @@ mod tests {
         assert_eq!(r.list, "/v2/Services");
         assert!(matches!(t, Target::Collection));
         assert!(route(verify, "/v9/Nothing").is_none());
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(unescape("%2B15005550006"), "+15005550006");
+        assert_eq!(unescape("VA1"), "VA1");
+        assert_eq!(unescape("100%"), "100%");
+        assert_eq!(unescape("%zz%FF"), "%zz%FF");
     }
 
     #[test]
