@@ -536,6 +536,16 @@ async fn sandbox_serve_scripts_faults_from_flags() {
     let base = field("Twilio sandbox listening on");
     let account = field("account SID:");
     let token = field("auth token:");
+    // The code that approves a Verify verification, and where every other product is.
+    let code = field("Verify code:");
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    assert!(
+        summary.iter().any(|l| l.contains("verify.localhost:")),
+        "{summary:#?}"
+    );
     assert!(
         summary
             .iter()
