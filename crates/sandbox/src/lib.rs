@@ -134,7 +134,9 @@
 //! ## Twilio's official SDKs
 //! Point them at the sandbox's URL with its account SID and auth token
 //! (`twilio-api sandbox serve` prints them): in Python `client.api.base_url = url`, in Node
-//! `client.api.baseUrl = url`. Their signature validators (`RequestValidator`,
+//! `client.api.baseUrl = url`; for another product, its domain's base URL on its own host
+//! (`client.verify.base_url = "http://verify.localhost:PORT"` in Python,
+//! `client.verify.baseUrl` in Node). Their signature validators (`RequestValidator`,
 //! `validateRequest`) accept the sandbox's callbacks with its auth token.
 //! `tests/interop/official_python_sandbox.py` and `official_node_sandbox.js` prove both in CI.
 //!
