@@ -1,6 +1,7 @@
 //! A local, Twilio-compatible HTTP server for demos, tests and benchmarks: a local Twilio
 //! that a team points its integration at (this workspace's library or CLI, or Twilio's
-//! official SDKs) to exercise sends, calls and any 2010-04-01 resource offline, in CI.
+//! official SDKs) to exercise sends, calls, verifications and any product's resources
+//! offline, in CI.
 //!
 //! The sandbox serves every `GET` of Twilio's 2010-04-01 API (103 routes: 61 lists, 42
 //! fetches; [`Route::all`]), and accepts and remembers every write (94: 35 creates, 27
@@ -92,14 +93,50 @@
 //!
 //! ## Products and hosts
 //! A request's `Host` names the product: `api.localhost:PORT`, and plain `localhost:PORT`
-//! and `127.0.0.1:PORT`, are the 2010-04-01 API; other subdomains of `localhost`
-//! (`verify.localhost:PORT`) are answered 404 naming the product until the sandbox serves
-//! it. Subdomains of `localhost` resolve to loopback with no configuration.
+//! and `127.0.0.1:PORT`, are the 2010-04-01 API; every other product is on the first label
+//! of its Twilio host (`verify.localhost:PORT`, `messaging.localhost:PORT`,
+//! `conversations.localhost:PORT`, `flex-api.localhost:PORT`…; [`Sandbox::products`],
+//! [`Sandbox::product_origin`]); another subdomain of `localhost` is answered 404 naming
+//! it. Subdomains of `localhost` resolve to loopback with no configuration, and a client
+//! whose base URL is `http://localhost:PORT` sends each product to its own.
+//!
+//! # Every other product
+//!
+//! Every product of Twilio's specs besides 2010-04-01 (37 hosts, 391 resources, 1,167
+//! operations) is served generically from a table generated from the specs
+//! (`src/generated/products.rs`). A create stores an item shaped by the spec: its form
+//! (or JSON) fields in the members they name (`FriendlyName` → `friendly_name`), the other
+//! members at a default (`0`, `false`, `[]` or `null` by type), a `sid` with the prefix the
+//! spec's pattern demands, `account_sid`, the parents' SIDs (`service_sid`),
+//! `date_created`/`date_updated` (ISO 8601), and `url` and `links` absolute on the
+//! product's origin (`http://verify.localhost:PORT/v2/Services/VA…`). A fetch returns it; a
+//! list serves its collection newest first in the `meta` envelope (`page`, `page_size`,
+//! `first_page_url`, `previous_page_url`, `url`, `next_page_url`, `key`; links absolute
+//! on the product's origin; `PageSize` 1..=1000, default 50, and `Page`), keeping the items
+//! whose members equal the query parameters that name them (`FriendlyName=…`); an update
+//! changes it, `200`; a remove deletes it, `204`, then `404` (20404). A create under a
+//! parent the sandbox creates but does not hold (a verification under an unknown service)
+//! is 404; a missing required field, or a SID, integer or boolean that is not one, `400`
+//! (20001) and nothing is written; wrong credentials `401` (20003). The items count
+//! towards [`SandboxBuilder::written_items`] (full: `429`, 20429). A singleton's `GET`
+//! (a path without an item parameter that is no `meta` list) is not served, and scripted
+//! faults apply to the 2010-04-01 API only.
+//!
+//! ## Verify v2
+//! A verification created under a service is `pending`. A `VerificationCheck` with `To` (or
+//! `VerificationSid`) and the code [`Sandbox::verification_code`] gives (six digits derived
+//! from the seed, printed by `twilio-api sandbox serve` as `Verify code:`) approves it:
+//! `200` with `status: approved`, `valid: true`, and the verification is `approved`. Any
+//! other code answers `200` with `status: pending`, `valid: false`, as Twilio does; a check
+//! with no pending verification for that `To` (never created, or already approved) is
+//! Twilio's `404` (20404).
 //!
 //! ## Twilio's official SDKs
 //! Point them at the sandbox's URL with its account SID and auth token
 //! (`twilio-api sandbox serve` prints them): in Python `client.api.base_url = url`, in Node
-//! `client.api.baseUrl = url`. Their signature validators (`RequestValidator`,
+//! `client.api.baseUrl = url`; for another product, its domain's base URL on its own host
+//! (`client.verify.base_url = "http://verify.localhost:PORT"` in Python,
+//! `client.verify.baseUrl` in Node). Their signature validators (`RequestValidator`,
 //! `validateRequest`) accept the sandbox's callbacks with its auth token.
 //! `tests/interop/official_python_sandbox.py` and `official_node_sandbox.js` prove both in CI.
 //!
@@ -182,13 +219,15 @@
 //   sandbox, error        the public handle, and why it could not start
 //   server                the HTTP server: connections, authentication, the product a Host
 //                         names, dispatch
-//   read, write           the answers to reads and writes of the store (read::events: the
-//                         seeded calls' events)
+//   read, write, crud     the answers to reads and writes of the store (read::events: the
+//                         seeded calls' events; crud: every other product, generically)
+//   products              each product's own behaviour (messages, calls, twiml, verify)
 //   fault, callback, limit  scripted faults (and applying them), signed callbacks, limits
 //   state                 what every handler shares
 //   store                 seeded data, the route table, written items
 //   reply, server::body   leaves: Twilio's error JSON, response bodies
 mod callback;
+mod crud;
 mod error;
 mod fault;
 mod limit;
@@ -203,6 +242,7 @@ mod write;
 
 /// The code generated from the spec by `cargo xtask codegen`.
 mod generated {
+    pub(crate) mod products;
     pub(crate) mod routes;
     pub(crate) mod writes;
 }

@@ -97,6 +97,14 @@ pub(crate) fn json_ok(body: SandboxBody) -> Response<SandboxBody> {
     with_type(body, JSON)
 }
 
+/// A JSON value answered with `status`.
+pub(crate) fn json_value(status: StatusCode, value: &serde_json::Value) -> Response<SandboxBody> {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut response = json_ok(SandboxBody::full(bytes));
+    *response.status_mut() = status;
+    response
+}
+
 pub(crate) fn len_u64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }

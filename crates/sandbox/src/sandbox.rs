@@ -15,12 +15,13 @@ use crate::error::SandboxError;
 use crate::fault::Faults;
 use crate::server::serve;
 use crate::server::tls::Tls;
-use crate::state::{Counters, RecordedRequest, RequestLog, Shared};
+use crate::state::{Counters, Products, RecordedRequest, RequestLog, Shared};
 use crate::store::Site;
 use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
 use crate::store::path_values::{PathValues, PathValuesError};
+use crate::store::products::Items;
 use crate::store::render::Templates;
 use crate::store::rng::hash;
 use crate::store::routes::Route;
@@ -257,6 +258,12 @@ impl SandboxBuilder {
             written: Written::new(self.seed, self.written_items),
             call_events: CallEvents::new(self.written_items),
             callback_hosts: self.callback_hosts.clone(),
+            products: Products {
+                items: Items::new(self.written_items),
+                scheme: if tls.is_some() { "https" } else { "http" },
+                port: addr.port(),
+                verification_code: crate::products::verify::code(self.seed),
+            },
         });
         let (stop, stopped) = watch::channel(false);
         let webhooks = webhook.map(|target| {
@@ -362,6 +369,27 @@ impl Sandbox {
     /// The seed the data derives from.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The code that approves every Verify v2 verification (six digits, derived from the
+    /// seed): a `VerificationCheck` with it answers `status: approved`, `valid: true`; any
+    /// other code leaves the verification `pending`.
+    pub fn verification_code(&self) -> &str {
+        &self.shared.products.verification_code
+    }
+
+    /// The origin of a product on the sandbox, by the first label of its host in Twilio's
+    /// (`verify` → `http://verify.localhost:PORT`); `None` for a product it does not serve.
+    /// `api` is the 2010-04-01 API.
+    pub fn product_origin(&self, label: &str) -> Option<String> {
+        let served = label == "api" || crate::store::products::product(label).is_some();
+        served.then(|| crate::crud::origin(&self.shared, label))
+    }
+
+    /// The host labels of the products the sandbox serves besides 2010-04-01's (`verify`,
+    /// `messaging`, `flex-api`…).
+    pub fn products(&self) -> impl ExactSizeIterator<Item = &'static str> {
+        crate::store::products::labels()
     }
 
     /// The sandbox's account SID (`AC` + 32 hex digits, derived from the seed).
@@ -518,6 +546,8 @@ impl Sandbox {
             api_key_sid: self.api_key_sid().to_owned(),
             api_key_secret: self.api_key_secret().to_owned(),
             tls: self.ca.is_some(),
+            verification_code: self.verification_code().to_owned(),
+            products: self.products().count(),
             calls: self
                 .shared
                 .data
@@ -670,6 +700,10 @@ pub struct Summary {
     pub api_key_secret: String,
     /// Whether it serves HTTPS (with a throwaway CA a client must trust).
     pub tls: bool,
+    /// The code that approves every Verify v2 verification.
+    pub verification_code: String,
+    /// How many products it serves besides 2010-04-01 (on `{label}.localhost:PORT`).
+    pub products: usize,
     /// All calls, in [`Sandbox::call_sids`] order.
     pub calls: Vec<CallSummary>,
     /// How many rows the main lists have, e.g. `("recordings", 171)`.
@@ -699,6 +733,8 @@ impl fmt::Debug for Summary {
             .field("auth_token", &"[redacted]")
             .field("api_key_sid", &self.api_key_sid)
             .field("api_key_secret", &"[redacted]")
+            .field("verification_code", &self.verification_code)
+            .field("products", &self.products)
             .field("calls", &self.calls)
             .field("resources", &self.resources)
             .field("examples", &self.examples)
@@ -743,6 +779,13 @@ impl fmt::Display for Summary {
             crate::store::routes::all().len(),
             counts.join(", ")
         )?;
+        writeln!(
+            f,
+            "  and every other product's CRUD ({} products) on {{product}}.localhost (e.g. {})",
+            self.products,
+            self.base_url.replace("127.0.0.1", "verify.localhost")
+        )?;
+        writeln!(f, "  Verify code:    {}", self.verification_code)?;
         let cacert = if self.tls {
             "--cacert <CA certificate> "
         } else {

@@ -11,6 +11,7 @@ use crate::store::Site;
 use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
+use crate::store::products::Items;
 use crate::store::written::Written;
 
 use http::{Method, StatusCode, Version};
@@ -93,6 +94,21 @@ pub(crate) struct Shared {
     pub(crate) call_events: CallEvents,
     /// Hosts besides loopback that messages' and calls' callbacks and TwiML fetches may go to.
     pub(crate) callback_hosts: Vec<String>,
+    /// Every other product's items, and what their answers need.
+    pub(crate) products: Products,
+}
+
+/// What every other product's answers share.
+#[derive(Debug)]
+pub(crate) struct Products {
+    /// The items written to them.
+    pub(crate) items: Items,
+    /// `http` or `https`, for the absolute URLs of their answers.
+    pub(crate) scheme: &'static str,
+    /// The port the sandbox listens on.
+    pub(crate) port: u16,
+    /// The code that approves a Verify verification.
+    pub(crate) verification_code: String,
 }
 
 /// One request as the sandbox saw it (the password is never recorded).

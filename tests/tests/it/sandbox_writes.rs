@@ -336,7 +336,8 @@ async fn the_host_names_the_product() {
             "{host}"
         );
     }
-    let (status, error) = call(
+    // Verify is served on its own host, in the `meta` envelope.
+    let (status, page) = call(
         &sandbox,
         Some("verify.localhost"),
         &token,
@@ -345,9 +346,21 @@ async fn the_host_names_the_product() {
         &[],
     )
     .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["meta"]["key"], "services", "{page}");
+    // A name that is no product is answered 404, naming it.
+    let (status, error) = call(
+        &sandbox,
+        Some("nothing.localhost"),
+        &token,
+        "GET",
+        "/v2/Services",
+        &[],
+    )
+    .await;
     assert_eq!((status, error["code"].as_u64()), (404, Some(20404)));
     assert!(
-        error["message"].as_str().unwrap().contains("verify"),
+        error["message"].as_str().unwrap().contains("nothing"),
         "{error}"
     );
     sandbox.shutdown().await;

@@ -196,6 +196,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     files.extend(facade::generate(&api)?);
     files.extend(cli::generate(&api)?);
     files.extend(sandbox::generate(&api)?);
+    files.extend(sandbox::products(root)?);
     files.extend(products::generate(root)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {

@@ -5,6 +5,7 @@
 pub(crate) mod calls;
 pub(crate) mod messages;
 pub(crate) mod twiml;
+pub(crate) mod verify;
 
 use std::sync::Arc;
 

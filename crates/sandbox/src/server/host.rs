@@ -5,10 +5,10 @@
 //! `localhost`, which resolve to loopback without any configuration: `api.localhost:PORT`
 //! is the 2010-04-01 API, as are plain `localhost:PORT` and `127.0.0.1:PORT` (so that
 //! everything written for the sandbox before it served more than one product keeps
-//! working), and `verify.localhost:PORT` will be Verify v2. A product the sandbox does not
-//! serve yet is answered 404 with Twilio's error JSON naming it, never served as another.
-//!
-//! Adding a product is one arm in [`PRODUCTS`] and one variant of [`Product`].
+//! working), and every other product of the specs is on the first label of its host
+//! (`verify.localhost:PORT`, `flex-api.localhost:PORT`), served generically by `crud/` from
+//! the products table. A name that is no product is answered 404 with Twilio's error JSON
+//! naming it, never served as another.
 
 use http::StatusCode;
 use http::request::Parts;
@@ -21,6 +21,8 @@ use crate::server::body::SandboxBody;
 pub(crate) enum Product {
     /// The 2010-04-01 API (`api.twilio.com`).
     Api,
+    /// Another product, by the first label of its host (`verify`), served by `crud/`.
+    Other(&'static str),
 }
 
 /// The subdomains of `localhost` the sandbox answers, and the product of each.
@@ -76,6 +78,11 @@ fn product_of(host: &str) -> Result<Product, Unserved> {
         .iter()
         .find(|(known, _)| *known == sub)
         .map(|(_, product)| *product)
+        .or_else(|| {
+            crate::store::products::labels()
+                .find(|label| *label == sub)
+                .map(Product::Other)
+        })
         .ok_or_else(|| Unserved {
             product: sub.to_owned(),
         })
@@ -100,8 +107,16 @@ mod tests {
         }
         assert_eq!(
             product_of("verify.localhost:8080"),
+            Ok(Product::Other("verify"))
+        );
+        assert_eq!(
+            product_of("flex-api.localhost"),
+            Ok(Product::Other("flex-api"))
+        );
+        assert_eq!(
+            product_of("nothing.localhost:8080"),
             Err(Unserved {
-                product: "verify".to_owned()
+                product: "nothing".to_owned()
             })
         );
         let r = Unserved {

@@ -276,6 +276,13 @@ async fn respond(
     }
     match host::product(req) {
         Ok(Product::Api) => {}
+        Ok(Product::Other(label)) => {
+            let Some(resources) = crate::store::products::product(label) else {
+                return (error(crate::reply::not_found(req.uri.path())), user, None);
+            };
+            let response = crate::crud::respond(shared, req, body, label, resources);
+            return (Outcome::answer(response), user, None);
+        }
         Err(unserved) => return (error(unserved.response(req.uri.path())), user, None),
     }
     let path = req.uri.path();

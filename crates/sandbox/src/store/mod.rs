@@ -10,6 +10,7 @@ pub(crate) mod date;
 pub(crate) mod filter;
 pub(crate) mod page;
 pub(crate) mod path_values;
+pub(crate) mod products;
 pub(crate) mod render;
 pub(crate) mod rng;
 pub(crate) mod routes;

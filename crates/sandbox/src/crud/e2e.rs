@@ -1,0 +1,341 @@
+//! Table-driven, over real sockets: for every product, create → fetch → list → update →
+//! remove → 404 of its first top-level resource that has all five operations, sent to
+//! `{label}.localhost:PORT` as a client would; and a `meta` list paged by the sandbox.
+
+use bytes::Bytes;
+use http::{Method, Request, StatusCode};
+use http_body_util::{BodyExt as _, Full};
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpStream;
+
+use crate::Sandbox;
+use crate::generated::products::PRODUCTS;
+use crate::store::products::{BodyField, FieldKind, Resource};
+
+/// Sends one request to the product on `label`, with the sandbox's credentials unless
+/// `auth` says otherwise; the status and the JSON answered (`Null` for none).
+async fn send(
+    sandbox: &Sandbox,
+    label: &str,
+    method: Method,
+    target: &str,
+    form: &[(&str, String)],
+    auth: Option<(&str, &str)>,
+) -> (StatusCode, Value) {
+    let stream = TcpStream::connect(sandbox.addr()).await.unwrap();
+    let (mut sender, conn) = http1::handshake(TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(conn);
+    let (user, password) = auth.unwrap_or((sandbox.account_sid(), sandbox.auth_token()));
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{user}:{password}"),
+    );
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form {
+        body.append_pair(name, value);
+    }
+    let req = Request::builder()
+        .method(method)
+        .uri(target)
+        .header(
+            "host",
+            format!("{label}.localhost:{}", sandbox.addr().port()),
+        )
+        .header("authorization", format!("Basic {basic}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from(body.finish())))
+        .unwrap();
+    let response = sender.send_request(req).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    (status, value)
+}
+
+/// A value of a field's type.
+fn sample(field: &BodyField) -> String {
+    match field.kind {
+        FieldKind::Integer => "7".to_owned(),
+        FieldKind::Bool => "true".to_owned(),
+        FieldKind::Sid(prefix) => format!("{prefix}{}", "0".repeat(32)),
+        FieldKind::Text | FieldKind::Many => "sandbox test".to_owned(),
+    }
+}
+
+/// The required fields of a create or an update, with values.
+fn required(fields: &'static str) -> Vec<(&'static str, String)> {
+    fields
+        .split_ascii_whitespace()
+        .filter_map(BodyField::parse)
+        .filter(|f| f.required)
+        .map(|f| (f.name, sample(&f)))
+        .collect()
+}
+
+/// The first top-level resource of a product with every operation.
+fn full_resource(resources: &'static [Resource]) -> Option<&'static Resource> {
+    resources
+        .iter()
+        .find(|r| "cflud".chars().all(|op| r.has(op)) && r.parents.is_empty())
+}
+
+fn assert_error(answer: &(StatusCode, Value), status: u16, code: u64) {
+    assert_eq!(answer.0.as_u16(), status, "{}", answer.1);
+    assert_eq!(answer.1["code"], code, "{}", answer.1);
+    assert_eq!(answer.1["status"], status, "{}", answer.1);
+}
+
+#[tokio::test]
+async fn every_product_creates_fetches_lists_updates_and_removes() {
+    let sandbox = Sandbox::builder().seed(3).start().await.unwrap();
+    let port = sandbox.addr().port();
+    let mut exercised = Vec::new();
+    for (label, resources) in PRODUCTS {
+        let Some(resource) = full_resource(resources) else {
+            continue;
+        };
+        let origin = format!("http://{label}.localhost:{port}");
+        let list = resource.list;
+        let (status, created) = send(
+            &sandbox,
+            label,
+            Method::POST,
+            list,
+            &required(resource.create),
+            None,
+        )
+        .await;
+        assert!(
+            status.is_success(),
+            "{label} POST {list}: {status} {created}"
+        );
+        let id = created[resource.id_field]
+            .as_str()
+            .unwrap_or_else(|| panic!("{label} {list}: no {}: {created}", resource.id_field))
+            .to_owned();
+        if !resource.prefix.is_empty() {
+            assert!(id.starts_with(resource.prefix), "{label} {list}: {id}");
+        }
+        if resource.has_member("url") {
+            assert_eq!(created["url"], format!("{origin}{list}/{id}"), "{label}");
+        }
+        if resource.has_member("account_sid") {
+            assert_eq!(created["account_sid"], sandbox.account_sid(), "{label}");
+        }
+        if resource.has_member("date_created") {
+            assert!(
+                created["date_created"]
+                    .as_str()
+                    .is_some_and(|d| d.ends_with('Z'))
+            );
+        }
+        let item = format!("{list}/{id}");
+        let (status, fetched) = send(&sandbox, label, Method::GET, &item, &[], None).await;
+        assert_eq!(status, StatusCode::OK, "{label} GET {item}: {fetched}");
+        assert_eq!(fetched, created, "{label}");
+        let (status, page) = send(&sandbox, label, Method::GET, list, &[], None).await;
+        assert_eq!(status, StatusCode::OK, "{label} GET {list}: {page}");
+        assert_eq!(page["meta"]["key"], resource.key, "{label}");
+        assert!(
+            page["meta"]["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&format!("{origin}{list}?"))),
+            "{label}: {page}"
+        );
+        assert_eq!(
+            page[resource.key],
+            Value::Array(vec![created.clone()]),
+            "{label}"
+        );
+        // An update: a text field that names a member, else the required ones.
+        let change = resource
+            .update
+            .split_ascii_whitespace()
+            .filter_map(BodyField::parse)
+            .find(|f| f.kind == FieldKind::Text && f.member.is_some());
+        let mut form = required(resource.update);
+        if let Some(field) = change {
+            form.retain(|(name, _)| *name != field.name);
+            form.push((field.name, "changed by the test".to_owned()));
+        }
+        let (status, updated) = send(&sandbox, label, Method::POST, &item, &form, None).await;
+        assert_eq!(status, StatusCode::OK, "{label} POST {item}: {updated}");
+        if let Some(BodyField {
+            member: Some(member),
+            ..
+        }) = change
+        {
+            assert_eq!(updated[member], "changed by the test", "{label}");
+            let (_, fetched) = send(&sandbox, label, Method::GET, &item, &[], None).await;
+            assert_eq!(fetched[member], "changed by the test", "{label}");
+        }
+        let (status, _) = send(&sandbox, label, Method::DELETE, &item, &[], None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{label} DELETE {item}");
+        let gone = send(&sandbox, label, Method::GET, &item, &[], None).await;
+        assert_error(&gone, 404, 20404);
+        let again = send(&sandbox, label, Method::DELETE, &item, &[], None).await;
+        assert_error(&again, 404, 20404);
+        exercised.push(*label);
+    }
+    for label in [
+        "verify",
+        "messaging",
+        "conversations",
+        "flex-api",
+        "sync",
+        "chat",
+    ] {
+        assert!(
+            exercised.contains(&label),
+            "{label} not exercised: {exercised:?}"
+        );
+    }
+    assert_eq!(exercised.len(), 28, "{exercised:?}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_input_and_wrong_credentials_are_refused_and_write_nothing() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let missing = send(&sandbox, "verify", Method::POST, "/v2/Services", &[], None).await;
+    assert_error(&missing, 400, 20001);
+    let bad_int = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &[
+            ("FriendlyName", "x".to_owned()),
+            ("CodeLength", "six".to_owned()),
+        ],
+        None,
+    )
+    .await;
+    assert_error(&bad_int, 400, 20001);
+    let wrong = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &[("FriendlyName", "x".to_owned())],
+        Some((sandbox.account_sid(), "not the token")),
+    )
+    .await;
+    assert_error(&wrong, 401, 20003);
+    let (_, page) = send(&sandbox, "verify", Method::GET, "/v2/Services", &[], None).await;
+    assert_eq!(page["services"], Value::Array(Vec::new()), "{page}");
+    // Under a service that does not exist.
+    let orphan = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        &format!("/v2/Services/VA{}/Verifications", "0".repeat(32)),
+        &[
+            ("To", "+15005550006".to_owned()),
+            ("Channel", "sms".to_owned()),
+        ],
+        None,
+    )
+    .await;
+    assert_error(&orphan, 404, 20404);
+    let unknown = send(&sandbox, "nothing", Method::GET, "/v1/Things", &[], None).await;
+    assert_error(&unknown, 404, 20404);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_meta_list_is_paged_filtered_and_linked_on_its_origin() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let origin = format!("http://verify.localhost:{}", sandbox.addr().port());
+    for n in 0..5 {
+        let name = if n % 2 == 0 { "even" } else { "odd" };
+        let (status, _) = send(
+            &sandbox,
+            "verify",
+            Method::POST,
+            "/v2/Services",
+            &[("FriendlyName", name.to_owned())],
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let mut target = "/v2/Services?PageSize=2".to_owned();
+    let mut sizes = Vec::new();
+    loop {
+        let (status, page) = send(&sandbox, "verify", Method::GET, &target, &[], None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        sizes.push(page["services"].as_array().unwrap().len());
+        let meta = &page["meta"];
+        for link in ["first_page_url", "url"] {
+            assert!(meta[link].as_str().unwrap().starts_with(&origin), "{meta}");
+        }
+        match meta["next_page_url"].as_str() {
+            Some(next) => target = next.strip_prefix(&origin).unwrap().to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [2, 2, 1]);
+    let (_, page) = send(
+        &sandbox,
+        "verify",
+        Method::GET,
+        "/v2/Services?FriendlyName=even&PageSize=2",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(page["services"].as_array().unwrap().len(), 2, "{page}");
+    assert!(
+        page["meta"]["next_page_url"]
+            .as_str()
+            .is_some_and(|n| n.contains("FriendlyName=even")),
+        "{page}"
+    );
+    let bad = send(
+        &sandbox,
+        "verify",
+        Method::GET,
+        "/v2/Services?PageSize=0",
+        &[],
+        None,
+    )
+    .await;
+    assert_error(&bad, 400, 20001);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_item_named_by_a_phone_number_is_fetched_by_its_escaped_path() {
+    let sandbox = Sandbox::builder().start().await.unwrap();
+    let (status, created) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/SafeList/Numbers",
+        &[("PhoneNumber", "+15005550006".to_owned())],
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{status} {created}");
+    assert_eq!(created["phone_number"], "+15005550006");
+    assert!(
+        created["sid"].as_str().is_some_and(|s| s.starts_with("GN")),
+        "{created}"
+    );
+    let target = "/v2/SafeList/Numbers/%2B15005550006";
+    let (status, fetched) = send(&sandbox, "verify", Method::GET, target, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{fetched}");
+    assert_eq!(fetched, created);
+    let (status, _) = send(&sandbox, "verify", Method::DELETE, target, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let gone = send(&sandbox, "verify", Method::GET, target, &[], None).await;
+    assert_error(&gone, 404, 20404);
+    sandbox.shutdown().await;
+}
