@@ -579,7 +579,11 @@ async fn sandbox_serve_scripts_faults_from_flags() {
     // The code that approves a Verify verification, and where every other product is.
     let code = summary
         .iter()
-        .find_map(|l| l.trim().strip_prefix("Verify code:").map(|v| v.trim().to_owned()))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Verify code:")
+                .map(|v| v.trim().to_owned())
+        })
         .unwrap_or_else(|| panic!("no Verify code in {summary:#?}"));
     assert!(
         code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),

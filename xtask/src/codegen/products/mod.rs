@@ -13,7 +13,7 @@
 
 mod facade;
 mod model;
-mod read;
+pub(crate) mod read;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
