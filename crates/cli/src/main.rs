@@ -11,6 +11,8 @@
 //! twilio-api calls create --to +1… --from +1… --url https://…               create, update,
 //! twilio-api messages remove --sid SM…                                      remove)
 //! twilio-api messages create --from +1… --input rows.csv --journal rows.journal [--concurrency N]
+//! twilio-api verify v2 services verifications create --service-sid VA… --to +1… --channel sms
+//! twilio-api messaging v1 services list        (every operation of every other product: --help)
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!
