@@ -11,6 +11,8 @@
 //! twilio-api calls create --to +1… --from +1… --url https://…               create, update,
 //! twilio-api messages remove --sid SM…                                      remove)
 //! twilio-api messages create --from +1… --input rows.csv --journal rows.journal [--concurrency N]
+//! twilio-api verify v2 services verifications create --service-sid VA… --to +1… --channel sms
+//! twilio-api messaging v1 services list        (every operation of every other product: --help)
 //! twilio-api sandbox serve [--bind 127.0.0.1:8080]
 //! ```
 //!
@@ -45,6 +47,7 @@ mod bulk;
 mod failure;
 mod output;
 mod paging;
+mod products;
 mod progress;
 mod resources;
 mod runtime;
@@ -59,6 +62,7 @@ mod writes;
 /// The code generated from the spec (`cargo xtask codegen`).
 mod generated {
     pub(crate) mod commands;
+    pub(crate) mod products;
 }
 
 use std::process::ExitCode;
@@ -70,9 +74,17 @@ use crate::args::{Cli, Command, Global};
 use crate::failure::{Failure, report};
 
 fn main() -> ExitCode {
-    let matches = args::with_yielding_options(writes::command(resources::command(Cli::command())))
-        .get_matches();
-    let generated = resources::find(&matches).is_some() || writes::find(&matches).is_some();
+    let argv: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let matches = args::with_yielding_options(products::command(
+        writes::command(resources::command(Cli::command())),
+        &argv,
+    ))
+    .get_matches_from(std::env::args_os());
+    let generated = resources::find(&matches).is_some()
+        || writes::find(&matches).is_some()
+        || products::find(&matches).is_some();
     let parsed = if generated {
         args::Global::from_arg_matches(&matches).map(Parsed::Generated)
     } else {
@@ -103,7 +115,12 @@ fn main() -> ExitCode {
             (None, Some((index, leaf))) => {
                 runtime.block_on(writes::run(index, leaf, &global, stdout))
             }
-            (None, None) => Err(Failure::Usage("no such command".to_owned())),
+            (None, None) => match products::find(&matches) {
+                Some((indices, leaf)) => {
+                    runtime.block_on(products::run(&indices, leaf, &global, stdout))
+                }
+                None => Err(Failure::Usage("no such command".to_owned())),
+            },
         },
     };
     match outcome {

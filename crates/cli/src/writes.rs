@@ -515,7 +515,7 @@ fn checked(param: &WriteParam, flag: &str, value: &str) -> Result<String, Failur
 }
 
 /// `-1`, `+2.50`, `0.75`, `.5`: an optional sign, digits, at most one point, a digit somewhere.
-fn is_decimal(text: &str) -> bool {
+pub(crate) fn is_decimal(text: &str) -> bool {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     (!whole.is_empty() || !fraction.is_empty())
@@ -526,7 +526,7 @@ fn is_decimal(text: &str) -> bool {
 /// `value` as one path segment: everything but RFC 3986's unreserved characters
 /// percent-encoded, so that it can never add a segment, a query or a fragment (as the
 /// library's resource tree writes it).
-fn segment(value: &str) -> String {
+pub(crate) fn segment(value: &str) -> String {
     let encoded = percent_encoding::utf8_percent_encode(value, SEGMENT).to_string();
     match encoded.as_str() {
         "" | "." | ".." => encoded.replace('.', "%2E"),

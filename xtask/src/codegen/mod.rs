@@ -17,6 +17,7 @@
 //! Every generated file starts with [`HEADER`]: generated, do not edit by hand.
 
 mod cli;
+mod cli_products;
 mod facade;
 mod model;
 mod names;
@@ -198,6 +199,7 @@ fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     files.extend(sandbox::generate(&api)?);
     files.extend(sandbox::products(root)?);
     files.extend(products::generate(root)?);
+    files.extend(cli_products::generate(root)?);
     let mut seen = BTreeSet::new();
     for file in &mut files {
         if !seen.insert(file.path.clone()) {

@@ -6,6 +6,8 @@
 
 mod bulk;
 mod options;
+mod products;
+mod products_table;
 mod readme;
 mod support;
 mod writes;

@@ -6,12 +6,18 @@ use crate::support::{ACCOUNT, cli};
 /// The commands of the `sh` block after "Send an SMS and place a call", continuation lines
 /// joined, comments dropped.
 fn readme_writes() -> Vec<Vec<String>> {
+    readme_commands("Send an SMS and place a call: every `POST`")
+}
+
+/// The commands of the first `sh` block after `marker`, continuation lines joined, comments
+/// dropped, `SM…` and `VA…` made SIDs.
+fn readme_commands(marker: &str) -> Vec<Vec<String>> {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     let section = readme
-        .split("Send an SMS and place a call: every `POST`")
+        .split(marker)
         .nth(1)
-        .expect("the README's CLI writes");
+        .expect("the README's CLI commands");
     let block = section
         .split("```sh\n")
         .nth(1)
@@ -34,7 +40,10 @@ fn readme_writes() -> Vec<Vec<String>> {
                 } else {
                     rest.split_once(' ').unwrap_or((rest, ""))
                 };
-                args.push(arg.replace("SM…", "SM0123456789abcdef0123456789abcdef"));
+                args.push(
+                    arg.replace("SM…", "SM0123456789abcdef0123456789abcdef")
+                        .replace("VA…", "VA0123456789abcdef0123456789abcdef"),
+                );
                 rest = tail.trim_start();
             }
             args
@@ -77,6 +86,34 @@ fn the_readmes_writes_run() {
         }
     }
     assert!(verbs.contains(&"POST".to_owned()) && verbs.contains(&"DELETE".to_owned()));
+}
+
+/// The README's Verify example: every write runs as a dry run to Verify's host, the list's
+/// command exists.
+#[test]
+fn the_readmes_verify_commands_run() {
+    let commands = readme_commands("Every other product is there too");
+    assert!(commands.len() >= 3, "{commands:?}");
+    for args in commands {
+        let write = args.iter().any(|a| a == "create");
+        let output = cli()
+            .args(&args)
+            .arg(if write { "--dry-run" } else { "--help" })
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if write {
+            assert!(
+                stdout.starts_with("POST https://verify.twilio.com/v2/Services"),
+                "{args:?}: {stdout}"
+            );
+        }
+    }
 }
 
 /// The README's bulk example: its rows file and command, run as a dry run (one request per
