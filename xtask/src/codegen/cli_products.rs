@@ -15,12 +15,7 @@ use serde_json::Value;
 use super::GeneratedFile;
 use super::names;
 
-// The products' spec reader, compiled again here: its module is private to the products'
-// emitter (`products/mod.rs`), which this emitter does not change. Once that module is
-// `pub(crate)`, this becomes `use super::products::read`.
-#[path = "products/read.rs"]
-#[allow(dead_code, clippy::duplicate_mod)]
-mod read;
+use super::products::read;
 
 use read::{Answer, BodyKind, Op, Segment, SpecFile, Ty};
 
