@@ -125,9 +125,10 @@ async fn output(mut command: std::process::Command) -> Output {
 /// resumed run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_mid_way_then_resumed_sends_each_row_once() {
-    const ROWS: usize = 120;
-    // 20 ms an answer, 4 at a time: about 0.6 s for the whole list, killed well before.
-    let sandbox = sandbox(AccountLimit::none(), Duration::from_millis(20)).await;
+    const ROWS: usize = 200;
+    // 50 ms an answer, 4 at a time: about 2.5 s for the whole list, killed after 30 rows
+    // (about 0.4 s), with time to spare on a loaded machine.
+    let sandbox = sandbox(AccountLimit::none(), Duration::from_millis(50)).await;
     let dir = scratch("killed", ROWS, &[]);
 
     let mut child = bulk_command(&sandbox, &dir, 4)
