@@ -1,5 +1,9 @@
-//! `cargo xtask bench [--quick] [--runs N]`: builds the benchmark binary (`twilio-bench`) and
-//! the CLI in release mode, then runs the end-to-end suite, which prints a Markdown table.
+//! `cargo xtask bench [--quick] [--runs N] [--only SECTION]`: builds the benchmark binary
+//! (`twilio-bench`) and the CLI in release mode, then runs the end-to-end suite, which prints
+//! Markdown tables. `--only bulk` is issue 30's: 10,000 messages (1,000 with `--quick`)
+//! through a sandbox limited to 100/s and 10 in flight, by our CLI and library and by the
+//! official Python and Node SDKs when installed (`target/interop-venv`,
+//! `target/interop-node`, as CI's interop installs them; `--python`, `--node-modules`).
 //!
 //! `cargo xtask soak [--calls N] [--concurrency N] [--fault-rate P] ...`: builds
 //! `twilio-bench` in release mode and runs `twilio-bench soak`: many calls listed at once

@@ -4,6 +4,8 @@
 //! ```text
 //! twilio-bench run [--quick] [--runs N] [--cli PATH]   the whole suite, as a Markdown table
 //! twilio-bench client key=value...                     one measured listing (internal)
+//! twilio-bench bulk-client key=value...                the library's bulk sends (internal;
+//!                                                      `run --only bulk`, see bulk.rs)
 //! twilio-bench soak [--calls N] [--concurrency N] [--fault-rate P] ...
 //!                                                      many calls through scripted faults,
 //!                                                      every event checked (see soak.rs)
@@ -20,6 +22,7 @@
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bulk;
 mod client;
 mod decode;
 mod procfs;
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("client") => client::main(&args[1..]).map(|line| println!("{line}")),
+        Some("bulk-client") => bulk::child_main(&args[1..]),
         Some("run") => suite::main(&args[1..]),
         Some("soak") => soak::main(&args[1..]),
         Some("soak-client") => soak::child_main(&args[1..]),

@@ -8,14 +8,17 @@ use std::time::{Duration, Instant};
 
 use twilio_sandbox::Sandbox;
 
+use crate::bulk;
 use crate::client::{Measure, Spec};
 use crate::decode::{self, Decoded};
 use crate::procfs;
 
 pub(crate) const USAGE: &str = "\
 usage: twilio-bench run [--quick] [--runs N] [--cli PATH] [--only SECTION]
+                        [--python PATH] [--node-modules PATH]
 
-  --quick     10 and 100 pages only, 200 calls for the many-calls rows (a smoke run)
+  --quick     10 and 100 pages only, 200 calls for the many-calls rows, 1,000 messages
+              for the bulk rows (a smoke run)
   --runs N    runs of each variant, the median (by wall time) is shown [default: 3;
               the 1,000-page rows always run once]
   --cli PATH  the twilio-api binary [default: next to this one]
@@ -23,7 +26,15 @@ usage: twilio-bench run [--quick] [--runs N] [--cli PATH] [--only SECTION]
               run one section: list (the facade against its baseline), cli (the
               CLI's exports against the bytes-only floor), prefetch, many or decode
               (a page of a generated resource, typed, against the validate-only
-              floor, in this process)";
+              floor, in this process) or bulk (10,000 messages through a sandbox
+              limited to 100/s and 10 in flight, by the CLI, the library and the
+              official Python and Node SDKs; about 100 s each)
+  --python PATH
+              a Python with `twilio` installed, for the bulk rows [default:
+              target/interop-venv/bin/python, else python3]
+  --node-modules PATH
+              a node_modules with `twilio` installed, for the bulk rows [default:
+              target/interop-node/node_modules]";
 
 /// Events per page in every listing of the suite.
 const PAGE_SIZE: u32 = 1000;
@@ -34,8 +45,10 @@ struct Options {
     quick: bool,
     runs: usize,
     cli: PathBuf,
-    /// Run only this section (`list`, `cli`, `prefetch`, `many`, `decode`).
+    /// Run only this section (`list`, `cli`, `prefetch`, `many`, `decode`, `bulk`).
     only: Option<String>,
+    python: Option<PathBuf>,
+    node_modules: Option<PathBuf>,
 }
 
 impl Options {
@@ -51,6 +64,8 @@ fn options(args: &[String]) -> Result<Options, String> {
         runs: 3,
         cli: exe.with_file_name("twilio-api"),
         only: None,
+        python: None,
+        node_modules: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -64,9 +79,19 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .ok_or("--runs needs a positive number")?;
             }
             "--cli" => options.cli = PathBuf::from(args.next().ok_or("--cli needs a path")?),
+            "--python" => {
+                options.python = Some(PathBuf::from(args.next().ok_or("--python needs a path")?));
+            }
+            "--node-modules" => {
+                options.node_modules = Some(PathBuf::from(
+                    args.next().ok_or("--node-modules needs a path")?,
+                ));
+            }
             "--only" => {
                 let section = args.next().ok_or("--only needs a section")?;
-                if !["list", "cli", "prefetch", "many", "decode"].contains(&section.as_str()) {
+                if !["list", "cli", "prefetch", "many", "decode", "bulk"]
+                    .contains(&section.as_str())
+                {
                     return Err(format!("unknown section {section}\n\n{USAGE}"));
                 }
                 options.only = Some(section.clone());
@@ -389,13 +414,33 @@ pub(crate) fn main(args: &[String]) -> Result<(), String> {
         Vec::new()
     };
 
+    // 6. Bulk sends at the account's limit: ours and the official SDKs'.
+    let bulk = if options.runs_section("bulk") {
+        let mut contenders = bulk::Contenders::new(options.cli.clone());
+        if let Some(python) = &options.python {
+            contenders.python = python.clone();
+        }
+        if let Some(node_modules) = &options.node_modules {
+            contenders.node_modules = node_modules.clone();
+        }
+        let messages = if options.quick { 1_000 } else { 10_000 };
+        bulk::run(&runtime, messages, &contenders)?
+    } else {
+        Vec::new()
+    };
+
     if !rows.is_empty() {
         println!("{}", table(&rows));
     }
     if !decoded.is_empty() {
         println!("{}", decode_table(&decoded));
     }
-    println!("{}", verdicts(&rows, &decoded));
+    if !bulk.is_empty() {
+        println!("{}", bulk::table(&bulk));
+    }
+    let mut verdicts = verdicts(&rows, &decoded);
+    bulk::verdicts(&bulk, &mut verdicts);
+    println!("{verdicts}");
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! once per file); the helpers shared with other packages are this package's library.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bulk;
 mod cli;
 mod commands;
 mod facade;
