@@ -50,6 +50,11 @@ pub(crate) struct Global {
     /// Retries of a failed request (429, 5xx, broken connections)
     #[arg(long, global = true, value_name = "N", default_value_t = 3)]
     pub(crate) max_retries: u32,
+    /// At most N requests a second, evenly spaced, for the whole command: an account's known
+    /// limit (bulk creates at Twilio's limit without a 429). Without it the client slows down
+    /// on 429s only
+    #[arg(long, global = true, value_name = "N", value_parser = parse_rate)]
+    pub(crate) rate_limit: Option<f64>,
     /// Start the embedded sandbox in-process and use it (no credentials, no network)
     #[arg(long, visible_alias = "embedded-sandbox")]
     pub(crate) sandbox: bool,
@@ -269,6 +274,15 @@ pub(crate) struct Serve {
     /// (error 20429) and nothing is stored
     #[arg(long, value_name = "N", default_value_t = twilio_sandbox::DEFAULT_WRITTEN_ITEMS)]
     pub(crate) written_items: usize,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate.is_finite() && rate <= 100_000.0 => Ok(rate),
+        _ => Err(format!(
+            "{text:?} is not a number of requests a second between 0 and 100000"
+        )),
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {

@@ -98,6 +98,9 @@ pub(crate) async fn client(global: &Global) -> Result<(Client, Option<Sandbox>),
         builder = builder.add_root_certificate_file(file.clone());
     }
     builder = builder.max_retries(global.max_retries);
+    if let Some(per_second) = global.rate_limit {
+        builder = builder.rate_limit(per_second);
+    }
     // A certificate file or proxy URL that cannot be used is a usage error (exit 2) too.
     let client = builder.build().map_err(|e| Failure::Usage(chain(&e)))?;
     Ok((client, sandbox))

@@ -344,6 +344,42 @@ async fn a_run_at_the_account_limit_creates_every_row_once() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--rate-limit` tells the client the account's rate: a run of 40 rows against 20 a second
+/// starts its requests evenly spaced at that rate, so the account's bucket never runs dry and
+/// no request is answered 429 (without it, the same run at this concurrency empties the bucket
+/// in its first moments: see the test above), and every row is created once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_told_the_account_rate_is_never_answered_429() {
+    const ROWS: usize = 40;
+    let sandbox = sandbox(
+        AccountLimit::none().per_second(20).in_flight(8),
+        Duration::from_millis(2),
+    )
+    .await;
+    let dir = scratch("rate", ROWS, &[]);
+
+    let mut command = bulk_command(&sandbox, &dir, 4);
+    command.args(["--rate-limit", "20"]);
+    let run = output(command).await;
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let too_many = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.status.is_some_and(|s| s.as_u16() == 429))
+        .count();
+    assert_eq!(too_many, 0, "kept to the account's rate");
+    assert_eq!(lines(&run).len(), ROWS);
+    let held = per_recipient(&sandbox).await;
+    assert_eq!(held.len(), ROWS);
+    assert!(held.values().all(|n| *n == 1), "{held:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The library's `send_all` at the same limits: every write created, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_all_at_the_account_limit_creates_every_write_once() {
