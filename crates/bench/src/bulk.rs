@@ -2,7 +2,8 @@
 //! sandbox that enforces an account limit (requests a second and in flight, 429 with error
 //! 20429 and `Retry-After: 1` beyond them), by each contender in a process of its own:
 //!
-//! - our CLI, `twilio-api messages create --input rows.csv --journal … --concurrency 10`;
+//! - our CLI, `twilio-api messages create --input rows.csv --journal … --concurrency 10`, without
+//!   and with `--rate-limit 100` (the account's rate told to the client);
 //! - our library, `twilio_api::bulk::send_all` on a client with `max_in_flight(10)` and
 //!   `rate_limit(100)` (the account's limits told to the client), and the same without the
 //!   rate (the limiter learning from 429s alone);
@@ -128,29 +129,45 @@ fn run_in(
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let mut out = Vec::new();
 
-    let journal = dir.join("journal.ndjson");
-    out.push(contend(
-        runtime,
-        rows,
-        "twilio-api messages create --input",
-        &format!(
-            "--concurrency {CONCURRENCY}, --journal; no rate given (the CLI has no option for one)"
+    for (rate, note) in [
+        (
+            None,
+            format!(
+                "--concurrency {CONCURRENCY}, --journal; no rate: the limiter learns from 429s alone"
+            ),
         ),
-        |sandbox| {
-            let mut command = Command::new(&contenders.cli);
-            command
-                .args(["--base-url", sandbox.base_url()])
-                .args(["messages", "create", "--from", FROM, "--output", "ndjson"])
-                .arg("--input")
-                .arg(&csv)
-                .arg("--journal")
-                .arg(&journal)
-                .args(["--concurrency", &CONCURRENCY.to_string()]);
-            with_credentials(&mut command, sandbox);
-            command
-        },
-        cli_said,
-    )?);
+        (
+            Some(LIMIT_RATE),
+            format!(
+                "--concurrency {CONCURRENCY}, --journal, --rate-limit {LIMIT_RATE} (the account's rate told)"
+            ),
+        ),
+    ] {
+        let journal = dir.join(format!("journal-{}.ndjson", rate.unwrap_or(0)));
+        out.push(contend(
+            runtime,
+            rows,
+            "twilio-api messages create --input",
+            &note,
+            |sandbox| {
+                let mut command = Command::new(&contenders.cli);
+                command.args(["--base-url", sandbox.base_url()]);
+                if let Some(rate) = rate {
+                    command.args(["--rate-limit", &rate.to_string()]);
+                }
+                command
+                    .args(["messages", "create", "--from", FROM, "--output", "ndjson"])
+                    .arg("--input")
+                    .arg(&csv)
+                    .arg("--journal")
+                    .arg(&journal)
+                    .args(["--concurrency", &CONCURRENCY.to_string()]);
+                with_credentials(&mut command, sandbox);
+                command
+            },
+            cli_said,
+        )?);
+    }
 
     for (rate, note) in [
         (
