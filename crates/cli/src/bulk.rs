@@ -373,7 +373,7 @@ pub(crate) async fn run(
             other => other,
         })?);
     }
-    let (client, sandbox) = crate::settings::client(global).await?;
+    let (client, sandbox) = crate::settings::client_for(global, dry_run).await?;
     let account = account.unwrap_or_else(|| client.account_sid().clone());
     let mut requests = Vec::with_capacity(prepared.len());
     for row in prepared {
@@ -384,7 +384,11 @@ pub(crate) async fn run(
     if dry_run {
         let mut text = String::new();
         for request in &requests {
-            text.push_str(&crate::writes::dry_run_text(&client, spec, request));
+            text.push_str(&crate::writes::dry_run_text(
+                &client,
+                spec.operation,
+                request,
+            ));
             text.push('\n');
         }
         return out

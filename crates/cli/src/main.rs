@@ -56,6 +56,7 @@ mod settings;
 mod signals;
 mod text;
 mod token;
+mod value;
 mod webhook;
 mod writes;
 

@@ -38,6 +38,7 @@ use crate::generated::products::{PRODUCT_GROUPS, PRODUCT_OPS};
 use crate::output::{Columns, Writer};
 use crate::paging::{OnError, SharedPage, conclude, drive};
 use crate::signals::StopSignals;
+use crate::value::Value;
 
 /// One operation of a product as a command.
 #[derive(Debug)]
@@ -71,7 +72,7 @@ pub(crate) struct PParam {
     /// The spec's name, e.g. `ServiceSid`, `If-Match`.
     pub(crate) spec: &'static str,
     pub(crate) place: Place,
-    pub(crate) value: PValue,
+    pub(crate) value: Value,
     /// The flag repeats (sent as repeated keys, in order).
     pub(crate) many: bool,
     pub(crate) required: bool,
@@ -85,21 +86,6 @@ pub(crate) enum Place {
     Query,
     Body,
     Header,
-}
-
-/// What a value must be, checked before any request.
-#[derive(Debug)]
-pub(crate) enum PValue {
-    /// A SID with this prefix: the prefix and 32 hexadecimal digits.
-    Sid(&'static str),
-    Text,
-    Integer,
-    Decimal,
-    Bool,
-    /// JSON text, sent as given.
-    Json,
-    /// One of these, or any other value (sent as given).
-    Enum(&'static [&'static str]),
 }
 
 /// Adds the commands of the products `argv` names (a word of it equal to a product's), and a
@@ -168,13 +154,7 @@ fn version_group(cmd: Command, product: &'static str, version: &'static str) -> 
 
 fn param_arg(param: &PParam) -> Arg {
     let mut help = param.help.to_owned();
-    match &param.value {
-        PValue::Sid(prefix) => help.push_str(&format!(" [{prefix}…]")),
-        PValue::Bool => help.push_str(" [true|false]"),
-        PValue::Json => help.push_str(" [JSON text]"),
-        PValue::Enum(values) => help.push_str(&format!(" [one of: {}]", values.join(", "))),
-        PValue::Text | PValue::Integer | PValue::Decimal => {}
-    }
+    help.push_str(&param.value.help_suffix());
     if param.required {
         help.push_str(" (required)");
     }
@@ -184,14 +164,7 @@ fn param_arg(param: &PParam) -> Arg {
     }
     Arg::new(param.long)
         .long(param.long)
-        .value_name(match param.value {
-            PValue::Sid(_) => "SID",
-            PValue::Integer => "N",
-            PValue::Decimal => "DECIMAL",
-            PValue::Bool => "BOOL",
-            PValue::Json => "JSON",
-            PValue::Text | PValue::Enum(_) => "TEXT",
-        })
+        .value_name(param.value.name())
         .action(if param.many {
             ArgAction::Append
         } else {
@@ -369,47 +342,6 @@ fn choose(indices: &[usize], m: &ArgMatches) -> Result<&'static ProductOp, Failu
         .ok_or_else(|| Failure::Usage("no such command".to_owned()))
 }
 
-/// `value` checked against what `param` takes.
-fn checked(param: &PParam, value: &str) -> Result<(), Failure> {
-    let flag = param.long;
-    let bad = |what: &str| Err(Failure::Usage(format!("--{flag}: {value:?} is not {what}")));
-    match param.value {
-        PValue::Sid(prefix) => {
-            let good = value.len() == prefix.len() + 32
-                && value.starts_with(prefix)
-                && value
-                    .bytes()
-                    .skip(prefix.len())
-                    .all(|b| b.is_ascii_hexdigit());
-            if !good {
-                return bad(&format!("a SID ({prefix} and 32 hexadecimal digits)"));
-            }
-        }
-        PValue::Integer => {
-            if value.parse::<i64>().is_err() {
-                return bad("a whole number");
-            }
-        }
-        PValue::Decimal => {
-            if !crate::writes::is_decimal(value) {
-                return bad("a decimal number (e.g. 0.75 or -2)");
-            }
-        }
-        PValue::Bool => {
-            if !matches!(value, "true" | "false") {
-                return bad("true or false");
-            }
-        }
-        PValue::Json => {
-            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(value) {
-                return Err(Failure::Usage(format!("--{flag}: not JSON text: {e}")));
-            }
-        }
-        PValue::Text | PValue::Enum(_) => {}
-    }
-    Ok(())
-}
-
 /// The request's parts, checked: the path with its values, the query, the form fields and
 /// the headers, in order.
 #[derive(Default)]
@@ -435,8 +367,7 @@ fn prepare(op: &ProductOp, m: &ArgMatches) -> Result<Prepared, Failure> {
             )));
         }
         for value in given {
-            checked(param, value)?;
-            let value = value.to_owned();
+            let value = param.value.checked(param.long, value)?;
             match param.place {
                 Place::Path => {
                     if value.is_empty() {
@@ -571,7 +502,7 @@ pub(crate) async fn run(
     }
     let header = !flag(m, "no-header");
     let prepared = prepare(op, m)?;
-    let (client, sandbox) = crate::settings::client(global).await?;
+    let (client, sandbox) = crate::settings::client_for(global, flag(m, "dry-run")).await?;
     let stdout = |out: io::Result<crate::output::Stdout>| {
         out.map_err(|err| Failure::Runtime(format!("stdout cannot take the output: {err}")))
     };
@@ -634,21 +565,7 @@ pub(crate) async fn run(
     }
     if flag(m, "dry-run") {
         let mut out = stdout(out)?;
-        let mut text = format!(
-            "{} {}{}\n",
-            operation.method,
-            client.origin(operation.host),
-            request.uri()
-        );
-        for (name, value) in request.headers() {
-            text.push_str(&format!(
-                "{name}: {}\n",
-                String::from_utf8_lossy(value.as_bytes())
-            ));
-        }
-        if let Some((content_type, body)) = request.body() {
-            text.push_str(&format!("Content-Type: {content_type}\n\n{body}\n"));
-        }
+        let text = crate::writes::dry_run_text(&client, operation, &request);
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(crate::failure::output_failure)?;

@@ -1,6 +1,7 @@
 //! The client a command talks through, built from the global options and the environment, or
 //! from the embedded sandbox (`--sandbox`).
 
+use std::io::Write as _;
 use std::time::Duration;
 
 use twilio_api::{AccountSid, Client, ClientBuilder};
@@ -47,6 +48,19 @@ pub(crate) fn merge(global: &mut Global, matches: &ArgMatches) {
 /// Builds the client from the global options and the environment. With `--sandbox`, starts
 /// the embedded sandbox and uses its address and credentials instead.
 pub(crate) async fn client(global: &Global) -> Result<(Client, Option<Sandbox>), Failure> {
+    client_for(global, false).await
+}
+
+/// The account a dry run shows in its URL when no account is configured.
+const DRY_RUN_ACCOUNT: &str = "AC00000000000000000000000000000000";
+
+/// [`client`], or for a dry run (`dry_run`), which sends nothing, a client that needs no
+/// credentials: a missing account is shown as `AC000…000` and a missing token is never used
+/// (both said on stderr).
+pub(crate) async fn client_for(
+    global: &Global,
+    dry_run: bool,
+) -> Result<(Client, Option<Sandbox>), Failure> {
     let (mut builder, sandbox) = if global.sandbox {
         let sandbox = Sandbox::builder()
             .start()
@@ -75,8 +89,30 @@ pub(crate) async fn client(global: &Global) -> Result<(Client, Option<Sandbox>),
                 .and_then(|(_, value)| value.clone())
                 .or_else(|| std::env::var(name).ok().filter(|v| !v.is_empty()))
         };
-        let mut builder =
-            ClientBuilder::from_lookup(lookup).map_err(|e| Failure::Usage(chain(&e)))?;
+        let stand_in = |name: &str| match name {
+            "TWILIO_ACCOUNT_SID" => Some(DRY_RUN_ACCOUNT),
+            "TWILIO_AUTH_TOKEN" if lookup("TWILIO_API_KEY").is_none() => Some("unused"),
+            _ => None,
+        };
+        if dry_run {
+            for name in ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"] {
+                if lookup(name).is_none() && stand_in(name).is_some() {
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "twilio-api: dry run without {name}: {}",
+                        if name == "TWILIO_ACCOUNT_SID" {
+                            "the URL shows account AC000…000 in place of yours"
+                        } else {
+                            "nothing is sent, so no credential is needed"
+                        }
+                    );
+                }
+            }
+        }
+        let mut builder = ClientBuilder::from_lookup(|name: &str| {
+            lookup(name).or_else(|| dry_run.then(|| stand_in(name).map(str::to_owned)).flatten())
+        })
+        .map_err(|e| Failure::Usage(chain(&e)))?;
         if let Some(base_url) = &global.base_url {
             builder = builder.base_url(base_url.clone());
         }

@@ -19,14 +19,14 @@ use std::io::{self, Write as _};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::value::RawValue;
-use twilio_api::model::Sid;
 use twilio_api::operation::Operation;
-use twilio_api::{AccountSid, SidError, WriteRequest};
+use twilio_api::{AccountSid, WriteRequest};
 
 use crate::args::Format;
 use crate::failure::Failure;
 use crate::generated::commands::WRITES;
 use crate::output::{Columns, Writer};
+use crate::value::Value;
 
 /// One generated write command.
 #[derive(Debug)]
@@ -52,7 +52,7 @@ pub(crate) struct WriteParam {
     pub(crate) long: &'static str,
     /// The spec's name, e.g. `StatusCallbackEvent` (a family's prefix, e.g. `Parameter`).
     pub(crate) spec: &'static str,
-    pub(crate) value: WriteValue,
+    pub(crate) value: Value,
     pub(crate) shape: Shape,
     pub(crate) required: bool,
     pub(crate) help: &'static str,
@@ -68,32 +68,6 @@ pub(crate) enum Shape {
     /// An indexed family: flag `N` of the list (from 1) is sent as `{spec}N{suffix}`, e.g.
     /// `Parameter2.Name`.
     Family(&'static str, &'static [&'static str]),
-}
-
-/// What a value must be, checked before any request.
-#[derive(Debug)]
-pub(crate) enum WriteValue {
-    /// A SID with this prefix, checked by the model's type for it.
-    Sid(&'static str, fn(&str) -> Result<(), SidError>),
-    Text,
-    PhoneNumber,
-    /// RFC 3339, sent in UTC as Twilio documents it (`2024-03-01T12:30:05Z`).
-    DateTime,
-    /// `true` or `false`.
-    Bool,
-    /// A whole number.
-    Integer,
-    /// A decimal number, sent as given.
-    Decimal,
-    /// JSON text, sent exactly as given.
-    Json,
-    /// One of these, or any other value (sent as given).
-    Enum(&'static [&'static str]),
-}
-
-/// Checks a SID of type `T` (the generated table names one per kind).
-pub(crate) fn sid<T: Sid>(value: &str) -> Result<(), SidError> {
-    value.parse::<T>().map(drop)
 }
 
 /// Adds every generated write command to `base`.
@@ -118,17 +92,7 @@ fn leaf(spec: &'static WriteSpec) -> Command {
         .chain(spec.body.iter().map(|p| (p, "Parameters")))
     {
         let mut help = param.help.to_owned();
-        match &param.value {
-            WriteValue::Sid(prefix, _) => help.push_str(&format!(" [{prefix}…]")),
-            WriteValue::DateTime => help.push_str(" [YYYY-MM-DDTHH:MM:SSZ]"),
-            WriteValue::Bool => help.push_str(" [true|false]"),
-            WriteValue::Json => help.push_str(" [JSON text]"),
-            WriteValue::Enum(values) => help.push_str(&format!(" [one of: {}]", values.join(", "))),
-            WriteValue::Text
-            | WriteValue::PhoneNumber
-            | WriteValue::Integer
-            | WriteValue::Decimal => {}
-        }
+        help.push_str(&param.value.help_suffix());
         if param.required {
             help.push_str(" (required)");
         }
@@ -151,7 +115,7 @@ fn leaf(spec: &'static WriteSpec) -> Command {
                     cmd = cmd.arg(
                         Arg::new(*flag)
                             .long(*flag)
-                            .value_name(value_name(&param.value))
+                            .value_name(param.value.name())
                             .hide(true)
                             .help(format!(
                                 "{} (sent as {}{}{suffix})",
@@ -169,7 +133,7 @@ fn leaf(spec: &'static WriteSpec) -> Command {
         cmd = cmd.arg(
             Arg::new(param.long)
                 .long(param.long)
-                .value_name(value_name(&param.value))
+                .value_name(param.value.name())
                 .action(match param.shape {
                     Shape::Many => ArgAction::Append,
                     Shape::One | Shape::Family(..) => ArgAction::Set,
@@ -311,19 +275,6 @@ fn bulk_options(cmd: Command, input_taken: bool) -> Command {
     )
 }
 
-fn value_name(value: &WriteValue) -> &'static str {
-    match value {
-        WriteValue::Sid(..) => "SID",
-        WriteValue::Text | WriteValue::Enum(_) => "TEXT",
-        WriteValue::PhoneNumber => "NUMBER",
-        WriteValue::DateTime => "DATE",
-        WriteValue::Bool => "BOOL",
-        WriteValue::Integer => "N",
-        WriteValue::Decimal => "DECIMAL",
-        WriteValue::Json => "JSON",
-    }
-}
-
 /// The generated write the matches name, and its own matches.
 pub(crate) fn find(matches: &ArgMatches) -> Option<(usize, &ArgMatches)> {
     let mut words = Vec::new();
@@ -430,10 +381,10 @@ pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, 
         if value.is_empty() {
             return Err(Failure::Usage(format!("--{}: empty", param.long)));
         }
-        let value = checked(param, param.long, value)?;
+        let value = param.value.checked(param.long, value)?;
         let segment = match param.value {
             // Checked against its pattern: letters and digits only.
-            WriteValue::Sid(..) => value,
+            Value::Sid(..) => value,
             _ => segment(&value),
         };
         path.push((param.spec, segment));
@@ -443,7 +394,10 @@ pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, 
         match param.shape {
             Shape::One => match values.get(param.long).first() {
                 Some(value) => {
-                    fields.push((param.spec.to_owned(), checked(param, param.long, value)?));
+                    fields.push((
+                        param.spec.to_owned(),
+                        param.value.checked(param.long, value)?,
+                    ));
                 }
                 None if param.required => {
                     return Err(Failure::Usage(format!(
@@ -455,7 +409,10 @@ pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, 
             },
             Shape::Many => {
                 for value in values.get(param.long) {
-                    fields.push((param.spec.to_owned(), checked(param, param.long, value)?));
+                    fields.push((
+                        param.spec.to_owned(),
+                        param.value.checked(param.long, value)?,
+                    ));
                 }
             }
             Shape::Family(suffix, flags) => {
@@ -463,7 +420,7 @@ pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, 
                     if let Some(value) = values.get(flag).first() {
                         fields.push((
                             format!("{}{}{suffix}", param.spec, index + 1),
-                            checked(param, flag, value)?,
+                            param.value.checked(flag, value)?,
                         ));
                     }
                 }
@@ -475,52 +432,6 @@ pub(crate) fn prepare(spec: &WriteSpec, values: Values<'_>) -> Result<Prepared, 
 
 fn one<'a>(m: &'a ArgMatches, id: &str) -> Option<&'a String> {
     m.try_get_one::<String>(id).ok().flatten()
-}
-
-/// `value` checked against what `param` takes, as it is sent.
-fn checked(param: &WriteParam, flag: &str, value: &str) -> Result<String, Failure> {
-    let bad = |what: &str| Failure::Usage(format!("--{flag}: {value:?} is not {what}"));
-    Ok(match param.value {
-        WriteValue::Sid(_, check) => {
-            check(value).map_err(|e| Failure::Usage(format!("--{flag}: {e}")))?;
-            value.to_owned()
-        }
-        WriteValue::Text | WriteValue::PhoneNumber | WriteValue::Enum(_) => value.to_owned(),
-        WriteValue::DateTime => {
-            let rfc3339 = twilio_api::time::format_description::well_known::Rfc3339;
-            let instant = twilio_api::time::OffsetDateTime::parse(value, &rfc3339)
-                .map_err(|_| bad("a date-time (YYYY-MM-DDTHH:MM:SSZ, or with an offset)"))?;
-            twilio_api::DateFilter::from(instant).to_query()
-        }
-        WriteValue::Bool => match value {
-            "true" | "false" => value.to_owned(),
-            _ => return Err(bad("true or false")),
-        },
-        WriteValue::Integer => value
-            .parse::<i64>()
-            .map_err(|_| bad("a whole number"))?
-            .to_string(),
-        WriteValue::Decimal => {
-            if !is_decimal(value) {
-                return Err(bad("a decimal number (e.g. 0.75 or -2)"));
-            }
-            value.to_owned()
-        }
-        WriteValue::Json => {
-            serde_json::from_str::<serde::de::IgnoredAny>(value)
-                .map_err(|e| Failure::Usage(format!("--{flag}: not JSON text: {e}")))?;
-            value.to_owned()
-        }
-    })
-}
-
-/// `-1`, `+2.50`, `0.75`, `.5`: an optional sign, digits, at most one point, a digit somewhere.
-pub(crate) fn is_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    (!whole.is_empty() || !fraction.is_empty())
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `value` as one path segment: everything but RFC 3986's unreserved characters
@@ -586,7 +497,7 @@ pub(crate) async fn run(
         .copied()
         .unwrap_or(false);
     let prepared = prepare(spec, Values::of(m))?;
-    let (client, sandbox) = crate::settings::client(global).await?;
+    let (client, sandbox) = crate::settings::client_for(global, dry_run).await?;
     let account = account.unwrap_or_else(|| client.account_sid().clone());
     let request = request(&client, spec, prepared, &account)?;
     let stdout = |out: io::Result<crate::output::Stdout>| {
@@ -594,7 +505,7 @@ pub(crate) async fn run(
     };
     if dry_run {
         let mut out = stdout(out)?;
-        let text = dry_run_text(&client, spec, &request);
+        let text = dry_run_text(&client, spec.operation, &request);
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(crate::failure::output_failure)?;
@@ -646,15 +557,22 @@ pub(crate) fn request(
     Ok(request)
 }
 
-/// What `--dry-run` prints of `request`: its method and absolute URL, then its body's
-/// content type and the body as it would be sent (no header with a credential).
+/// What `--dry-run` prints of `request` (of `operation`): its method and absolute URL, the
+/// headers it sets itself, then its body's content type and the body as it would be sent
+/// (never a header with a credential: those are the client's, not the request's).
 pub(crate) fn dry_run_text(
     client: &twilio_api::Client,
-    spec: &WriteSpec,
+    operation: &Operation,
     request: &WriteRequest<Box<RawValue>>,
 ) -> String {
-    let url = format!("{}{}", client.origin(spec.operation.host), request.uri());
-    let mut text = format!("{} {url}\n", spec.operation.method);
+    let url = format!("{}{}", client.origin(operation.host), request.uri());
+    let mut text = format!("{} {url}\n", operation.method);
+    for (name, value) in request.headers() {
+        text.push_str(&format!(
+            "{name}: {}\n",
+            String::from_utf8_lossy(value.as_bytes())
+        ));
+    }
     if let Some((content_type, body)) = request.body() {
         text.push_str(&format!("Content-Type: {content_type}\n\n{body}\n"));
     }
@@ -727,16 +645,6 @@ mod tests {
 
     fn http_delete() -> twilio_api::http::Method {
         twilio_api::http::Method::DELETE
-    }
-
-    #[test]
-    fn decimals_are_checked() {
-        for good in ["0", "-1", "+2.50", "0.75", ".5", "5."] {
-            assert!(is_decimal(good), "{good}");
-        }
-        for bad in ["", ".", "-", "1e3", "1.2.3", "0x10", " 1", "1,5", "NaN"] {
-            assert!(!is_decimal(bad), "{bad}");
-        }
     }
 
     #[test]

@@ -570,7 +570,7 @@ impl ClientBuilder {
             ));
         };
         let hosts = match self.base_url {
-            Some(url) => Hosts::Override(normalize_base_url(&url)?),
+            Some(url) => Hosts::override_with(&url)?,
             None => Hosts::twilio(self.region, self.edge)?,
         };
         let base_url = hosts.origin("api");
@@ -662,8 +662,16 @@ enum Hosts {
         region: Option<String>,
         edge: Option<String>,
     },
-    /// One origin for every product (a mock, the sandbox, a proxy of one's own).
-    Override(String),
+    /// One origin for every product (a mock, a proxy of one's own), except on `localhost`.
+    Override {
+        /// The base URL, normalised to its origin.
+        origin: String,
+        /// For a base URL on `localhost`, its scheme and `:port` (or nothing): each product
+        /// `{label}` then goes to `{scheme}://{label}.localhost{port}` (RFC 6761: the
+        /// transport resolves it to loopback), which is how the sandbox tells products
+        /// apart; 2010-04-01 (`api`) stays on the base URL itself, as it always has.
+        per_product: Option<(String, String)>,
+    },
 }
 
 impl Hosts {
@@ -685,21 +693,29 @@ impl Hosts {
         Ok(Self::Twilio { region, edge })
     }
 
+    /// Every product on the origin of `url`, or on `{label}.localhost` when its host is
+    /// `localhost` (see [`Hosts::Override`]).
+    fn override_with(url: &str) -> Result<Self, Error> {
+        let (scheme, host, port) = base_url_parts(url)?;
+        let origin = format!("{scheme}://{host}{port}");
+        let per_product = host
+            .eq_ignore_ascii_case("localhost")
+            .then(|| (scheme.to_owned(), port.clone()));
+        Ok(Self::Override {
+            origin,
+            per_product,
+        })
+    }
+
     /// The origin of the product whose host starts with `host` (`api`, `verify`): an edge
     /// without a region means region `us1`, as the official SDKs do.
     fn origin(&self, host: &str) -> String {
         match self {
-            Self::Override(origin) => match origin.split_once("://localhost") {
-                // `http://localhost:PORT`: each product on `{label}.localhost` (the sandbox
-                // serves every product there; the transport resolves it to loopback).
-                // 2010-04-01 (`api`) stays on the base URL itself, as it always has.
-                Some((scheme, port))
-                    if host != "api" && (port.is_empty() || port.starts_with(':')) =>
-                {
-                    format!("{scheme}://{host}.localhost{port}")
-                }
-                _ => origin.clone(),
-            },
+            Self::Override {
+                per_product: Some((scheme, port)),
+                ..
+            } if host != "api" => format!("{scheme}://{host}.localhost{port}"),
+            Self::Override { origin, .. } => origin.clone(),
             Self::Twilio { region, edge } => match (region, edge) {
                 (None, None) => format!("https://{host}.twilio.com"),
                 (Some(region), None) => format!("https://{host}.{region}.twilio.com"),
@@ -715,7 +731,9 @@ impl Hosts {
 /// Checks a base URL override and strips a trailing slash: an `https://` origin, or
 /// `http://` to a loopback host (credentials never travel in clear text elsewhere), with no
 /// `user:password@`, path or query. Errors never echo the URL: it may hold credentials.
-fn normalize_base_url(url: &str) -> Result<String, Error> {
+/// A base URL checked to be an origin (no path, query, fragment or credentials; `http://` for
+/// loopback only), as its scheme, host and `:port` (empty when it has none).
+fn base_url_parts(url: &str) -> Result<(&'static str, String, String), Error> {
     let uri: http::Uri = url
         .parse()
         .map_err(|_| Error::invalid_input("the base URL is not a valid URI"))?;
@@ -757,10 +775,22 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
             "the base URL must be an origin such as https://api.twilio.com, without a path",
         ));
     }
-    Ok(format!(
-        "{}://{authority}",
-        uri.scheme_str().unwrap_or("https")
-    ))
+    let scheme = if uri.scheme_str() == Some("http") {
+        "http"
+    } else {
+        "https"
+    };
+    let port = authority
+        .port()
+        .map_or_else(String::new, |port| format!(":{port}"));
+    Ok((scheme, host.to_owned(), port))
+}
+
+/// A base URL as the origin every request is sent to (see [`base_url_parts`]).
+#[cfg(test)]
+fn normalize_base_url(url: &str) -> Result<String, Error> {
+    let (scheme, host, port) = base_url_parts(url)?;
+    Ok(format!("{scheme}://{host}{port}"))
 }
 
 fn default_headers(
@@ -827,24 +857,30 @@ mod tests {
         );
         assert!(hosts(Some("evil.com/x"), None).is_err());
         assert!(hosts(None, Some("")).is_err());
-        let one = Hosts::Override("http://127.0.0.1:8080".into());
+        let one = Hosts::override_with("http://127.0.0.1:8080").unwrap();
         assert_eq!(one.origin("verify"), "http://127.0.0.1:8080");
         assert_eq!(one.origin("api"), "http://127.0.0.1:8080");
     }
 
     #[test]
     fn a_localhost_base_url_sends_each_product_to_its_own_name_under_localhost() {
-        let hosts = Hosts::Override(normalize_base_url("http://localhost:8080").unwrap());
+        let hosts = Hosts::override_with("http://localhost:8080").unwrap();
         assert_eq!(hosts.origin("api"), "http://localhost:8080");
         assert_eq!(hosts.origin("verify"), "http://verify.localhost:8080");
         assert_eq!(hosts.origin("flex-api"), "http://flex-api.localhost:8080");
-        let hosts = Hosts::Override(normalize_base_url("https://localhost").unwrap());
+        let hosts = Hosts::override_with("https://localhost").unwrap();
         assert_eq!(hosts.origin("preview-iam"), "https://preview-iam.localhost");
         // Any other origin takes every product.
-        let hosts = Hosts::Override(normalize_base_url("http://127.0.0.1:8080").unwrap());
+        let hosts = Hosts::override_with("http://127.0.0.1:8080").unwrap();
         assert_eq!(hosts.origin("verify"), "http://127.0.0.1:8080");
-        let hosts = Hosts::Override(normalize_base_url("https://localhost.example").unwrap());
+        let hosts = Hosts::override_with("https://localhost.example").unwrap();
         assert_eq!(hosts.origin("verify"), "https://localhost.example");
+        let hosts = Hosts::override_with("http://sub.localhost:8080").unwrap();
+        assert_eq!(hosts.origin("verify"), "http://sub.localhost:8080");
+        // The host compared as a host, whatever its case; a trailing slash is no path.
+        let hosts = Hosts::override_with("http://LocalHost:9/").unwrap();
+        assert_eq!(hosts.origin("api"), "http://LocalHost:9");
+        assert_eq!(hosts.origin("verify"), "http://verify.localhost:9");
         let hosts = Hosts::twilio(Some("ie1".into()), Some("dublin".into())).unwrap();
         assert_eq!(
             hosts.origin("verify"),

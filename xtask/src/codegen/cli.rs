@@ -76,7 +76,8 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<GeneratedFile>, String> {
          //! write as data for the one runner of writes.\n\n\
          use clap::ArgMatches;\n\n\
          use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};\n\
-         use crate::writes::{Shape, WriteParam, WriteSpec, WriteValue};\nuse crate::Failure;\n\n\
+         use crate::value::Value;
+use crate::writes::{Shape, WriteParam, WriteSpec};\nuse crate::Failure;\n\n\
          /// Every generated command.\npub(crate) static COMMANDS: &[Spec] = &[\n",
     );
     let mut dispatch = String::from(
@@ -301,8 +302,8 @@ fn write_table(api: &Api) -> Result<String, String> {
             let (value, shape) = match &p.ty {
                 BodyType::One(ty) => (write_value(api, ty)?, "Shape::One"),
                 BodyType::Many(ty) => (write_value(api, ty)?, "Shape::Many"),
-                BodyType::Decimal => ("WriteValue::Decimal".to_owned(), "Shape::One"),
-                BodyType::Json => ("WriteValue::Json".to_owned(), "Shape::One"),
+                BodyType::Decimal => ("Value::Decimal".to_owned(), "Shape::One"),
+                BodyType::Json => ("Value::Json".to_owned(), "Shape::One"),
             };
             body.push(format!(
                 "WriteParam {{ long: {long:?}, spec: {:?}, value: {value}, shape: {shape}, required: {}, help: {help:?} }}",
@@ -355,20 +356,20 @@ fn write_words(op: &WriteOp) -> Vec<String> {
     out
 }
 
-/// The kind of a write's flag, as the CLI's `WriteValue`.
+/// The kind of a write's flag, as the CLI's `Value`.
 fn write_value(api: &Api, ty: &ParamType) -> Result<String, String> {
     Ok(match ty {
         ParamType::Sid(kind) => format!(
-            "WriteValue::Sid({:?}, crate::writes::sid::<twilio_api::model::{}>)",
+            "Value::Sid({:?}, crate::value::sid::<twilio_api::model::{}>)",
             kind.prefix, kind.rust
         ),
-        ParamType::String => "WriteValue::Text".to_owned(),
-        ParamType::PhoneNumber => "WriteValue::PhoneNumber".to_owned(),
+        ParamType::String => "Value::Text".to_owned(),
+        ParamType::PhoneNumber => "Value::PhoneNumber".to_owned(),
         // No write of the spec takes a date alone: the CLI has no kind for it yet.
         ParamType::Date => return Err("a write parameter of type date".to_owned()),
-        ParamType::DateTime => "WriteValue::DateTime".to_owned(),
-        ParamType::Bool => "WriteValue::Bool".to_owned(),
-        ParamType::Integer => "WriteValue::Integer".to_owned(),
+        ParamType::DateTime => "Value::DateTime".to_owned(),
+        ParamType::Bool => "Value::Bool".to_owned(),
+        ParamType::Integer => "Value::Integer".to_owned(),
         ParamType::Enum(component) => {
             let values = &api
                 .enums
@@ -376,7 +377,7 @@ fn write_value(api: &Api, ty: &ParamType) -> Result<String, String> {
                 .ok_or_else(|| format!("no enum {component}"))?
                 .values;
             format!(
-                "WriteValue::Enum(&[{}])",
+                "Value::Enum(&[{}])",
                 values
                     .iter()
                     .map(|v| format!("{v:?}"))

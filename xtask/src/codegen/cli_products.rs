@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::GeneratedFile;
 use super::names;
 
-use super::products::read;
+use super::products::{Product, read, read_all};
 
 use read::{Answer, BodyKind, Op, Segment, SpecFile, Ty};
 
@@ -129,21 +129,24 @@ fn short(text: &str) -> String {
     }
 }
 
-fn value_kind(file: &SpecFile, ty: &Ty) -> String {
-    match ty {
-        Ty::Sid(prefix) => format!("PValue::Sid({prefix:?})"),
-        Ty::String => "PValue::Text".to_owned(),
-        Ty::Integer => "PValue::Integer".to_owned(),
-        Ty::Decimal => "PValue::Decimal".to_owned(),
-        Ty::Bool => "PValue::Bool".to_owned(),
+fn value_kind(product: &Product, file: &SpecFile, ty: &Ty) -> Result<String, String> {
+    Ok(match ty {
+        Ty::Sid(prefix) => format!(
+            "Value::Sid({prefix:?}, crate::value::sid::<twilio_api::model::{}>)",
+            product.sid_type(file, prefix)?
+        ),
+        Ty::String => "Value::Text".to_owned(),
+        Ty::Integer => "Value::Integer".to_owned(),
+        Ty::Decimal => "Value::Decimal".to_owned(),
+        Ty::Bool => "Value::Bool".to_owned(),
         Ty::Enum(name) => match file.enums.get(name) {
-            Some(def) => format!("PValue::Enum(&{:?})", def.values),
-            None => "PValue::Text".to_owned(),
+            Some(def) => format!("Value::Enum(&{:?})", def.values),
+            None => "Value::Text".to_owned(),
         },
-        Ty::HttpMethod => "PValue::Enum(&[\"GET\", \"POST\"])".to_owned(),
-        Ty::Object | Ty::Array | Ty::Any => "PValue::Json".to_owned(),
-        Ty::Many(inner) => value_kind(file, inner),
-    }
+        Ty::HttpMethod => "Value::Enum(&[\"GET\", \"POST\"])".to_owned(),
+        Ty::Object | Ty::Array | Ty::Any => "Value::Json".to_owned(),
+        Ty::Many(inner) => value_kind(product, file, inner)?,
+    })
 }
 
 fn is_scalar(ty: &Ty) -> bool {
@@ -203,7 +206,7 @@ struct FlagRow {
     entry: String,
 }
 
-fn flags(spec: &Spec, op: &Op) -> Result<Vec<FlagRow>, String> {
+fn flags(product: &Product, spec: &Spec, op: &Op) -> Result<Vec<FlagRow>, String> {
     let file = &spec.file;
     let mut rows: Vec<FlagRow> = Vec::new();
     // Only a list in the `meta` envelope has the paging options.
@@ -219,7 +222,7 @@ fn flags(spec: &Spec, op: &Op) -> Result<Vec<FlagRow>, String> {
         }
         let entry = format!(
             "PParam {{ long: {long:?}, spec: {name:?}, place: Place::{place}, value: {value}, many: {many}, required: {required}, help: {help:?} }},",
-            value = value_kind(file, ty),
+            value = value_kind(product, file, ty)?,
             many = matches!(ty, Ty::Many(_)),
             help = short(help),
         );
@@ -254,10 +257,12 @@ fn sample(ty: &Ty) -> String {
 
 pub(crate) fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let specs = read_specs(root)?;
+    // The model's SID types, named per product and spec module.
+    let products = read_all(root)?;
     let mut table = String::from(
         "//! Every operation of every product but 2010-04-01 as a command, as data: the rows the\n\
          //! one runner of `crate::products` builds its commands from and runs.\n\n\
-         use crate::products::{PParam, PValue, Place, ProductOp, ProductGroup};\n\n\
+         use crate::products::{PParam, Place, ProductOp, ProductGroup};\nuse crate::value::Value;\n\n\
          /// Every product's operations.\npub(crate) static PRODUCT_OPS: &[ProductOp] = &[\n",
     );
     let mut groups: BTreeMap<String, String> = BTreeMap::new();
@@ -266,6 +271,10 @@ pub(crate) fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let mut tests: BTreeMap<String, (u32, String)> = BTreeMap::new();
     for spec in &specs {
         let file = &spec.file;
+        let product = products
+            .iter()
+            .find(|p| p.files.iter().any(|f| f.file == file.file))
+            .ok_or_else(|| format!("{}: in no product", file.file))?;
         if file.ops.is_empty() {
             // `twilio_iam_scim.json` describes paths with no operation.
             continue;
@@ -286,7 +295,7 @@ pub(crate) fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
             // Operations sharing words and action are one command: the path flags given
             // choose (the runner picks the row whose path flags are all given).
             seen.insert(words.clone());
-            let flags = flags(spec, op)?;
+            let flags = flags(product, spec, op)?;
             let json_body = match op.body {
                 BodyKind::Json => {
                     format!("Some({})", op.body_params.iter().any(|p| p.required))

@@ -10,7 +10,8 @@ use clap::ArgMatches;
 
 use crate::Failure;
 use crate::resources::{Ctx, Flag, FlagKind, Kind, Many, Request, Shown, Spec};
-use crate::writes::{Shape, WriteParam, WriteSpec, WriteValue};
+use crate::value::Value;
+use crate::writes::{Shape, WriteParam, WriteSpec};
 
 /// Every generated command.
 pub(crate) static COMMANDS: &[Spec] = &[
@@ -3483,7 +3484,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "A human readable description of the account to create, defaults to `SubAccount Created at {YYYY-MM-DD HH:MM meridian}`",
@@ -3497,7 +3498,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("AC", crate::writes::sid::<twilio_api::model::AccountSid>),
+            value: Value::Sid("AC", crate::value::sid::<twilio_api::model::AccountSid>),
             shape: Shape::One,
             required: true,
             help: "The Account Sid that uniquely identifies the account to update",
@@ -3506,7 +3507,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Update the human-readable description of this Account",
@@ -3514,7 +3515,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&["active", "suspended", "closed"]),
+                value: Value::Enum(&["active", "suspended", "closed"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -3531,7 +3532,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "customer-name",
                 spec: "CustomerName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The name to associate with the new address",
@@ -3539,7 +3540,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "street",
                 spec: "Street",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The number and street address of the new address",
@@ -3547,7 +3548,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "city",
                 spec: "City",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The city of the new address",
@@ -3555,7 +3556,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "region",
                 spec: "Region",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The state or region of the new address",
@@ -3563,7 +3564,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "postal-code",
                 spec: "PostalCode",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The postal code of the new address",
@@ -3571,7 +3572,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "iso-country",
                 spec: "IsoCountry",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The ISO country code of the new address",
@@ -3579,7 +3580,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the new address",
@@ -3587,7 +3588,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-enabled",
                 spec: "EmergencyEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to enable emergency calling on the new address",
@@ -3595,7 +3596,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "auto-correct-address",
                 spec: "AutoCorrectAddress",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether we should automatically correct the address",
@@ -3603,7 +3604,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "street-secondary",
                 spec: "StreetSecondary",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The additional number and street address of the address",
@@ -3618,7 +3619,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+            value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Address resource to update",
@@ -3627,7 +3628,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the new address",
@@ -3635,7 +3636,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "customer-name",
                 spec: "CustomerName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The name to associate with the address",
@@ -3643,7 +3644,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "street",
                 spec: "Street",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The number and street address of the address",
@@ -3651,7 +3652,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "city",
                 spec: "City",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The city of the address",
@@ -3659,7 +3660,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "region",
                 spec: "Region",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The state or region of the address",
@@ -3667,7 +3668,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "postal-code",
                 spec: "PostalCode",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The postal code of the address",
@@ -3675,7 +3676,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-enabled",
                 spec: "EmergencyEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to enable emergency calling on the address",
@@ -3683,7 +3684,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "auto-correct-address",
                 spec: "AutoCorrectAddress",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether we should automatically correct the address",
@@ -3691,7 +3692,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "street-secondary",
                 spec: "StreetSecondary",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The additional number and street address of the address",
@@ -3706,7 +3707,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+            value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Address resource to delete",
@@ -3723,7 +3724,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use to start a new TwiML session",
@@ -3731,7 +3732,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the phone number assigned to this application receives a call",
@@ -3739,7 +3740,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_url`",
@@ -3747,7 +3748,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -3755,7 +3756,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_fallback_url`",
@@ -3763,7 +3764,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -3771,7 +3772,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -3779,7 +3780,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether we should look up the caller's caller-ID name from the CNAM database (additional charges apply)",
@@ -3787,7 +3788,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the phone number receives an incoming SMS message",
@@ -3795,7 +3796,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `sms_url`",
@@ -3803,7 +3804,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while retrieving or executing the TwiML from `sms_url`",
@@ -3811,7 +3812,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `sms_fallback_url`",
@@ -3819,7 +3820,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-status-callback",
                 spec: "SmsStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using a POST method to send status information about SMS messages sent by the application",
@@ -3827,7 +3828,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "message-status-callback",
                 spec: "MessageStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using a POST method to send message status information to your application",
@@ -3835,7 +3836,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the new application",
@@ -3843,7 +3844,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "public-application-connect-enabled",
                 spec: "PublicApplicationConnectEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to allow other Twilio accounts to dial this applicaton using Dial verb",
@@ -3858,10 +3859,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "AP",
-                crate::writes::sid::<twilio_api::model::ApplicationSid>,
-            ),
+            value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Application resource to update",
@@ -3870,7 +3868,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the resource",
@@ -3878,7 +3876,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use to start a new TwiML session",
@@ -3886,7 +3884,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the phone number assigned to this application receives a call",
@@ -3894,7 +3892,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_url`",
@@ -3902,7 +3900,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -3910,7 +3908,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_fallback_url`",
@@ -3918,7 +3916,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -3926,7 +3924,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -3934,7 +3932,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether we should look up the caller's caller-ID name from the CNAM database (additional charges apply)",
@@ -3942,7 +3940,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the phone number receives an incoming SMS message",
@@ -3950,7 +3948,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `sms_url`",
@@ -3958,7 +3956,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while retrieving or executing the TwiML from `sms_url`",
@@ -3966,7 +3964,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `sms_fallback_url`",
@@ -3974,7 +3972,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-status-callback",
                 spec: "SmsStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Same as message_status_callback: The URL we should call using a POST method to send status information about SMS messages sent by the application",
@@ -3982,7 +3980,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "message-status-callback",
                 spec: "MessageStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using a POST method to send message status information to your application",
@@ -3990,7 +3988,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "public-application-connect-enabled",
                 spec: "PublicApplicationConnectEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to allow other Twilio accounts to dial this applicaton using Dial verb",
@@ -4005,10 +4003,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "AP",
-                crate::writes::sid::<twilio_api::model::ApplicationSid>,
-            ),
+            value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Application resource to delete",
@@ -4025,7 +4020,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "to",
                 spec: "To",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number, SIP address, or client identifier to call",
@@ -4033,7 +4028,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "from",
                 spec: "From",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number or client identifier to use as the caller id",
@@ -4041,7 +4036,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "method",
                 spec: "Method",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `url` parameter's value",
@@ -4049,7 +4044,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "fallback-url",
                 spec: "FallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we call using the `fallback_method` if an error occurs when requesting or executing the TwiML at `url`",
@@ -4057,7 +4052,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "fallback-method",
                 spec: "FallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to request the `fallback_url`",
@@ -4065,7 +4060,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -4073,7 +4068,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-event",
                 spec: "StatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The call progress events that we will send to the `status_callback` URL",
@@ -4081,7 +4076,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `status_callback` URL",
@@ -4089,7 +4084,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "send-digits",
                 spec: "SendDigits",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The string of keys to dial after connecting to the number, with a maximum length of 32 digits",
@@ -4097,7 +4092,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "timeout",
                 spec: "Timeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The integer number of seconds that we should allow the phone to ring before assuming there is no answer",
@@ -4105,7 +4100,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "record",
                 spec: "Record",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to record the call",
@@ -4113,7 +4108,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-channels",
                 spec: "RecordingChannels",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The number of channels in the final recording",
@@ -4121,7 +4116,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback",
                 spec: "RecordingStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we call when the recording is available to be accessed",
@@ -4129,7 +4124,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-method",
                 spec: "RecordingStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `recording_status_callback` URL",
@@ -4137,7 +4132,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-auth-username",
                 spec: "SipAuthUsername",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The username used to authenticate the caller making a SIP call",
@@ -4145,7 +4140,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-auth-password",
                 spec: "SipAuthPassword",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The password required to authenticate the user account specified in `sip_auth_username`",
@@ -4153,7 +4148,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection",
                 spec: "MachineDetection",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to detect if a human, answering machine, or fax has picked up the call",
@@ -4161,7 +4156,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-timeout",
                 spec: "MachineDetectionTimeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of seconds that we should attempt to detect an answering machine before timing out and sending a voice request with `AnsweredBy` of `unknown`",
@@ -4169,7 +4164,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-event",
                 spec: "RecordingStatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The recording status events that will trigger calls to the URL specified in `recording_status_callback`",
@@ -4177,7 +4172,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trim",
                 spec: "Trim",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to trim any leading and trailing silence from the recording",
@@ -4185,7 +4180,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "caller-id",
                 spec: "CallerId",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The phone number, SIP address, or Client identifier that made this call",
@@ -4193,7 +4188,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-speech-threshold",
                 spec: "MachineDetectionSpeechThreshold",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds that is used as the measuring stick for the length of the speech activity, where durations lower than this value will be interpreted as a human and longer than this value as a machine",
@@ -4201,7 +4196,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-speech-end-threshold",
                 spec: "MachineDetectionSpeechEndThreshold",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds of silence after speech activity at which point the speech activity is considered complete",
@@ -4209,7 +4204,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-silence-timeout",
                 spec: "MachineDetectionSilenceTimeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds of initial silence after which an `unknown` AnsweredBy result will be returned",
@@ -4217,7 +4212,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "async-amd",
                 spec: "AsyncAmd",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Select whether to perform answering machine detection in the background",
@@ -4225,7 +4220,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "async-amd-status-callback",
                 spec: "AsyncAmdStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call using the `async_amd_status_callback_method` to notify customer application whether the call was answered by human, machine or fax",
@@ -4233,7 +4228,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "async-amd-status-callback-method",
                 spec: "AsyncAmdStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `async_amd_status_callback` URL",
@@ -4241,7 +4236,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "byoc",
                 spec: "Byoc",
-                value: WriteValue::Sid("BY", crate::writes::sid::<twilio_api::model::ByocTrunkSid>),
+                value: Value::Sid("BY", crate::value::sid::<twilio_api::model::ByocTrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of a BYOC (Bring Your Own Carrier) trunk to route this call with",
@@ -4249,7 +4244,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-reason",
                 spec: "CallReason",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The Reason for the outgoing call",
@@ -4257,7 +4252,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-token",
                 spec: "CallToken",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A token string needed to invoke a forwarded call",
@@ -4265,7 +4260,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-track",
                 spec: "RecordingTrack",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The audio track to record for the call",
@@ -4273,7 +4268,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "time-limit",
                 spec: "TimeLimit",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum duration of the call in seconds",
@@ -4281,7 +4276,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "client-notification-url",
                 spec: "ClientNotificationUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should use to deliver `push call notification`",
@@ -4289,7 +4284,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "url",
                 spec: "Url",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The absolute URL that returns the TwiML instructions for the call",
@@ -4297,7 +4292,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "twiml",
                 spec: "Twiml",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "TwiML instructions for the call Twilio will use without fetching Twiml from url parameter",
@@ -4305,10 +4300,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "application-sid",
                 spec: "ApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Application resource that will handle the call, if the call will be handled by an application",
@@ -4323,7 +4315,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Call resource to update",
@@ -4332,7 +4324,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "url",
                 spec: "Url",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The absolute URL that returns the TwiML instructions for the call",
@@ -4340,7 +4332,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "method",
                 spec: "Method",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `url`",
@@ -4348,7 +4340,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&["canceled", "completed"]),
+                value: Value::Enum(&["canceled", "completed"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -4356,7 +4348,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "fallback-url",
                 spec: "FallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we call using the `fallback_method` if an error occurs when requesting or executing the TwiML at `url`",
@@ -4364,7 +4356,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "fallback-method",
                 spec: "FallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to request the `fallback_url`",
@@ -4372,7 +4364,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -4380,7 +4372,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when requesting the `status_callback` URL",
@@ -4388,7 +4380,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "twiml",
                 spec: "Twiml",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "TwiML instructions for the call Twilio will use without fetching Twiml from url",
@@ -4396,7 +4388,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "time-limit",
                 spec: "TimeLimit",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum duration of the call in seconds",
@@ -4411,7 +4403,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided Call SID that uniquely identifies the Call resource to delete",
@@ -4426,7 +4418,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) to associate the resource with",
@@ -4435,7 +4427,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-event",
                 spec: "RecordingStatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The recording status events on which we should call the `recording_status_callback` URL",
@@ -4443,7 +4435,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback",
                 spec: "RecordingStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `recording_status_callback_method` on each recording event specified in  `recording_status_callback_event`",
@@ -4451,7 +4443,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-method",
                 spec: "RecordingStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `recording_status_callback`",
@@ -4459,7 +4451,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trim",
                 spec: "Trim",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to trim any leading and trailing silence in the recording",
@@ -4467,7 +4459,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-channels",
                 spec: "RecordingChannels",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The number of channels used in the recording",
@@ -4475,7 +4467,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-track",
                 spec: "RecordingTrack",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The audio track to record for the call",
@@ -4491,7 +4483,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID of the resource to update",
@@ -4499,7 +4491,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Twilio-provided string that uniquely identifies the Recording resource to update",
@@ -4509,7 +4501,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&[
+                value: Value::Enum(&[
                     "in-progress",
                     "paused",
                     "stopped",
@@ -4524,7 +4516,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "pause-behavior",
                 spec: "PauseBehavior",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to record during a pause",
@@ -4540,7 +4532,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID of the resources to delete",
@@ -4548,7 +4540,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Twilio-provided string that uniquely identifies the Recording resource to delete",
@@ -4564,7 +4556,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("CF", crate::writes::sid::<twilio_api::model::ConferenceSid>),
+            value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Conference resource to update",
@@ -4573,7 +4565,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&["completed"]),
+                value: Value::Enum(&["completed"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -4581,7 +4573,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "announce-url",
                 spec: "AnnounceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call to announce something into the conference",
@@ -4589,7 +4581,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "announce-method",
                 spec: "AnnounceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method used to call `announce_url`",
@@ -4605,10 +4597,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-sid",
                 spec: "ConferenceSid",
-                value: WriteValue::Sid(
-                    "CF",
-                    crate::writes::sid::<twilio_api::model::ConferenceSid>,
-                ),
+                value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Conference SID that identifies the conference associated with the recording to update",
@@ -4616,7 +4605,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Twilio-provided string that uniquely identifies the Conference Recording resource to update",
@@ -4626,7 +4615,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&[
+                value: Value::Enum(&[
                     "in-progress",
                     "paused",
                     "stopped",
@@ -4641,7 +4630,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "pause-behavior",
                 spec: "PauseBehavior",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to record during a pause",
@@ -4657,10 +4646,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-sid",
                 spec: "ConferenceSid",
-                value: WriteValue::Sid(
-                    "CF",
-                    crate::writes::sid::<twilio_api::model::ConferenceSid>,
-                ),
+                value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Conference SID that identifies the conference associated with the recording to delete",
@@ -4668,7 +4654,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Twilio-provided string that uniquely identifies the Conference Recording resource to delete",
@@ -4684,7 +4670,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("CN", crate::writes::sid::<twilio_api::model::ConnectAppSid>),
+            value: Value::Sid("CN", crate::value::sid::<twilio_api::model::ConnectAppSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the ConnectApp resource to update",
@@ -4693,7 +4679,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "authorize-redirect-url",
                 spec: "AuthorizeRedirectUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL to redirect the user to after we authenticate the user and obtain authorization to access the Connect App",
@@ -4701,7 +4687,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "company-name",
                 spec: "CompanyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The company name to set for the Connect App",
@@ -4709,7 +4695,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "deauthorize-callback-method",
                 spec: "DeauthorizeCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method to use when calling `deauthorize_callback_url`",
@@ -4717,7 +4703,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "deauthorize-callback-url",
                 spec: "DeauthorizeCallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL to call using the `deauthorize_callback_method` to de-authorize the Connect App",
@@ -4725,7 +4711,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "description",
                 spec: "Description",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A description of the Connect App",
@@ -4733,7 +4719,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the resource",
@@ -4741,7 +4727,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "homepage-url",
                 spec: "HomepageUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A public URL where users can obtain more information about this Connect App",
@@ -4749,7 +4735,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "permissions",
                 spec: "Permissions",
-                value: WriteValue::Enum(&["get-all", "post-all"]),
+                value: Value::Enum(&["get-all", "post-all"]),
                 shape: Shape::Many,
                 required: false,
                 help: "A comma-separated list of the permissions you will request from the users of this ConnectApp",
@@ -4764,7 +4750,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("CN", crate::writes::sid::<twilio_api::model::ConnectAppSid>),
+            value: Value::Sid("CN", crate::value::sid::<twilio_api::model::ConnectAppSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the ConnectApp resource to fetch",
@@ -4779,10 +4765,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "PN",
-                crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-            ),
+            value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the IncomingPhoneNumber resource to update",
@@ -4791,7 +4774,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "account-sid",
                 spec: "AccountSid",
-                value: WriteValue::Sid("AC", crate::writes::sid::<twilio_api::model::AccountSid>),
+                value: Value::Sid("AC", crate::value::sid::<twilio_api::model::AccountSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IncomingPhoneNumber resource to update",
@@ -4799,7 +4782,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use for incoming calls made to the phone number",
@@ -4807,7 +4790,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe this phone number",
@@ -4815,10 +4798,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-application-sid",
                 spec: "SmsApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application that should handle SMS messages sent to the number",
@@ -4826,7 +4806,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_fallback_url`",
@@ -4834,7 +4814,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`",
@@ -4842,7 +4822,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_url`",
@@ -4850,7 +4830,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the phone number receives an incoming SMS message",
@@ -4858,7 +4838,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -4866,7 +4846,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -4874,10 +4854,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-application-sid",
                 spec: "VoiceApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application we should use to handle phone calls to the phone number",
@@ -4885,7 +4862,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to lookup the caller's name from the CNAM database and post it to your app",
@@ -4893,7 +4870,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_fallback_url`",
@@ -4901,7 +4878,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -4909,7 +4886,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_url`",
@@ -4917,7 +4894,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to answer a call to the phone number",
@@ -4925,7 +4902,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-status",
                 spec: "EmergencyStatus",
-                value: WriteValue::Enum(&["Active", "Inactive"]),
+                value: Value::Enum(&["Active", "Inactive"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -4933,7 +4910,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-address-sid",
                 spec: "EmergencyAddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the emergency address configuration to use for emergency calling from this phone number",
@@ -4941,7 +4918,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trunk-sid",
                 spec: "TrunkSid",
-                value: WriteValue::Sid("TK", crate::writes::sid::<twilio_api::model::TrunkSid>),
+                value: Value::Sid("TK", crate::value::sid::<twilio_api::model::TrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Trunk we should use to handle phone calls to the phone number",
@@ -4949,7 +4926,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-receive-mode",
                 spec: "VoiceReceiveMode",
-                value: WriteValue::Enum(&["voice", "fax"]),
+                value: Value::Enum(&["voice", "fax"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -4957,7 +4934,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "identity-sid",
                 spec: "IdentitySid",
-                value: WriteValue::Sid("RI", crate::writes::sid::<twilio_api::model::IdentitySid>),
+                value: Value::Sid("RI", crate::value::sid::<twilio_api::model::IdentitySid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Identity resource that we should associate with the phone number",
@@ -4965,7 +4942,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-sid",
                 spec: "AddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Address resource we should associate with the phone number",
@@ -4973,7 +4950,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bundle-sid",
                 spec: "BundleSid",
-                value: WriteValue::Sid("BU", crate::writes::sid::<twilio_api::model::BundleSid>),
+                value: Value::Sid("BU", crate::value::sid::<twilio_api::model::BundleSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Bundle resource that you associate with the phone number",
@@ -4988,10 +4965,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "PN",
-                crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-            ),
+            value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the IncomingPhoneNumber resource to delete",
@@ -5008,7 +4982,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use for incoming calls made to the new phone number",
@@ -5016,7 +4990,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the new phone number",
@@ -5024,10 +4998,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-application-sid",
                 spec: "SmsApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application that should handle SMS messages sent to the new phone number",
@@ -5035,7 +5006,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_fallback_url`",
@@ -5043,7 +5014,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`",
@@ -5051,7 +5022,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_url`",
@@ -5059,7 +5030,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the new phone number receives an incoming SMS message",
@@ -5067,7 +5038,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -5075,7 +5046,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -5083,10 +5054,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-application-sid",
                 spec: "VoiceApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application we should use to handle calls to the new phone number",
@@ -5094,7 +5062,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to lookup the caller's name from the CNAM database and post it to your app",
@@ -5102,7 +5070,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_fallback_url`",
@@ -5110,7 +5078,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -5118,7 +5086,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_url`",
@@ -5126,7 +5094,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to answer a call to the new phone number",
@@ -5134,7 +5102,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-status",
                 spec: "EmergencyStatus",
-                value: WriteValue::Enum(&["Active", "Inactive"]),
+                value: Value::Enum(&["Active", "Inactive"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5142,7 +5110,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-address-sid",
                 spec: "EmergencyAddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the emergency address configuration to use for emergency calling from the new phone number",
@@ -5150,7 +5118,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trunk-sid",
                 spec: "TrunkSid",
-                value: WriteValue::Sid("TK", crate::writes::sid::<twilio_api::model::TrunkSid>),
+                value: Value::Sid("TK", crate::value::sid::<twilio_api::model::TrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Trunk we should use to handle calls to the new phone number",
@@ -5158,7 +5126,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "identity-sid",
                 spec: "IdentitySid",
-                value: WriteValue::Sid("RI", crate::writes::sid::<twilio_api::model::IdentitySid>),
+                value: Value::Sid("RI", crate::value::sid::<twilio_api::model::IdentitySid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Identity resource that we should associate with the new phone number",
@@ -5166,7 +5134,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-sid",
                 spec: "AddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Address resource we should associate with the new phone number",
@@ -5174,7 +5142,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-receive-mode",
                 spec: "VoiceReceiveMode",
-                value: WriteValue::Enum(&["voice", "fax"]),
+                value: Value::Enum(&["voice", "fax"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5182,7 +5150,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bundle-sid",
                 spec: "BundleSid",
-                value: WriteValue::Sid("BU", crate::writes::sid::<twilio_api::model::BundleSid>),
+                value: Value::Sid("BU", crate::value::sid::<twilio_api::model::BundleSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Bundle resource that you associate with the phone number",
@@ -5190,7 +5158,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "phone-number",
                 spec: "PhoneNumber",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: false,
                 help: "The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format",
@@ -5198,7 +5166,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "area-code",
                 spec: "AreaCode",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The desired area code for your new incoming phone number",
@@ -5214,10 +5182,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "resource-sid",
                 spec: "ResourceSid",
-                value: WriteValue::Sid(
-                    "PN",
-                    crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-                ),
+                value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the Phone Number to which the Add-on is assigned",
@@ -5225,9 +5190,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "XE",
-                    crate::writes::sid::<twilio_api::model::AssignedAddOnSid>,
+                    crate::value::sid::<twilio_api::model::AssignedAddOnSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -5244,10 +5209,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "resource-sid",
             spec: "ResourceSid",
-            value: WriteValue::Sid(
-                "PN",
-                crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-            ),
+            value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the Phone Number to assign the Add-on",
@@ -5255,9 +5217,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "installed-add-on-sid",
             spec: "InstalledAddOnSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "XE",
-                crate::writes::sid::<twilio_api::model::AssignedAddOnSid>,
+                crate::value::sid::<twilio_api::model::AssignedAddOnSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -5274,7 +5236,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "phone-number",
                 spec: "PhoneNumber",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format",
@@ -5282,7 +5244,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use for incoming calls made to the new phone number",
@@ -5290,7 +5252,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the new phone number",
@@ -5298,10 +5260,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-application-sid",
                 spec: "SmsApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application that should handle SMS messages sent to the new phone number",
@@ -5309,7 +5268,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_fallback_url`",
@@ -5317,7 +5276,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`",
@@ -5325,7 +5284,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_url`",
@@ -5333,7 +5292,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the new phone number receives an incoming SMS message",
@@ -5341,7 +5300,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -5349,7 +5308,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -5357,10 +5316,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-application-sid",
                 spec: "VoiceApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application we should use to handle calls to the new phone number",
@@ -5368,7 +5324,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to lookup the caller's name from the CNAM database and post it to your app",
@@ -5376,7 +5332,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_fallback_url`",
@@ -5384,7 +5340,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -5392,7 +5348,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_url`",
@@ -5400,7 +5356,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to answer a call to the new phone number",
@@ -5408,7 +5364,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "identity-sid",
                 spec: "IdentitySid",
-                value: WriteValue::Sid("RI", crate::writes::sid::<twilio_api::model::IdentitySid>),
+                value: Value::Sid("RI", crate::value::sid::<twilio_api::model::IdentitySid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Identity resource that we should associate with the new phone number",
@@ -5416,7 +5372,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-sid",
                 spec: "AddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Address resource we should associate with the new phone number",
@@ -5424,7 +5380,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-status",
                 spec: "EmergencyStatus",
-                value: WriteValue::Enum(&["Active", "Inactive"]),
+                value: Value::Enum(&["Active", "Inactive"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5432,7 +5388,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-address-sid",
                 spec: "EmergencyAddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the emergency address configuration to use for emergency calling from the new phone number",
@@ -5440,7 +5396,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trunk-sid",
                 spec: "TrunkSid",
-                value: WriteValue::Sid("TK", crate::writes::sid::<twilio_api::model::TrunkSid>),
+                value: Value::Sid("TK", crate::value::sid::<twilio_api::model::TrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Trunk we should use to handle calls to the new phone number",
@@ -5448,7 +5404,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-receive-mode",
                 spec: "VoiceReceiveMode",
-                value: WriteValue::Enum(&["voice", "fax"]),
+                value: Value::Enum(&["voice", "fax"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5456,7 +5412,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bundle-sid",
                 spec: "BundleSid",
-                value: WriteValue::Sid("BU", crate::writes::sid::<twilio_api::model::BundleSid>),
+                value: Value::Sid("BU", crate::value::sid::<twilio_api::model::BundleSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Bundle resource that you associate with the phone number",
@@ -5473,7 +5429,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "phone-number",
                 spec: "PhoneNumber",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format",
@@ -5481,7 +5437,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use for incoming calls made to the new phone number",
@@ -5489,7 +5445,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the new phone number",
@@ -5497,10 +5453,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-application-sid",
                 spec: "SmsApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application that should handle SMS messages sent to the new phone number",
@@ -5508,7 +5461,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_fallback_url`",
@@ -5516,7 +5469,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`",
@@ -5524,7 +5477,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_url`",
@@ -5532,7 +5485,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the new phone number receives an incoming SMS message",
@@ -5540,7 +5493,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -5548,7 +5501,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -5556,10 +5509,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-application-sid",
                 spec: "VoiceApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application we should use to handle calls to the new phone number",
@@ -5567,7 +5517,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to lookup the caller's name from the CNAM database and post it to your app",
@@ -5575,7 +5525,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_fallback_url`",
@@ -5583,7 +5533,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -5591,7 +5541,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_url`",
@@ -5599,7 +5549,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to answer a call to the new phone number",
@@ -5607,7 +5557,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "identity-sid",
                 spec: "IdentitySid",
-                value: WriteValue::Sid("RI", crate::writes::sid::<twilio_api::model::IdentitySid>),
+                value: Value::Sid("RI", crate::value::sid::<twilio_api::model::IdentitySid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Identity resource that we should associate with the new phone number",
@@ -5615,7 +5565,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-sid",
                 spec: "AddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Address resource we should associate with the new phone number",
@@ -5623,7 +5573,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-status",
                 spec: "EmergencyStatus",
-                value: WriteValue::Enum(&["Active", "Inactive"]),
+                value: Value::Enum(&["Active", "Inactive"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5631,7 +5581,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-address-sid",
                 spec: "EmergencyAddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the emergency address configuration to use for emergency calling from the new phone number",
@@ -5639,7 +5589,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trunk-sid",
                 spec: "TrunkSid",
-                value: WriteValue::Sid("TK", crate::writes::sid::<twilio_api::model::TrunkSid>),
+                value: Value::Sid("TK", crate::value::sid::<twilio_api::model::TrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Trunk we should use to handle calls to the new phone number",
@@ -5647,7 +5597,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-receive-mode",
                 spec: "VoiceReceiveMode",
-                value: WriteValue::Enum(&["voice", "fax"]),
+                value: Value::Enum(&["voice", "fax"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5655,7 +5605,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bundle-sid",
                 spec: "BundleSid",
-                value: WriteValue::Sid("BU", crate::writes::sid::<twilio_api::model::BundleSid>),
+                value: Value::Sid("BU", crate::value::sid::<twilio_api::model::BundleSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Bundle resource that you associate with the phone number",
@@ -5672,7 +5622,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "phone-number",
                 spec: "PhoneNumber",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format",
@@ -5680,7 +5630,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use for incoming calls made to the new phone number",
@@ -5688,7 +5638,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the new phone number",
@@ -5696,10 +5646,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-application-sid",
                 spec: "SmsApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application that should handle SMS messages sent to the new phone number",
@@ -5707,7 +5654,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_fallback_url`",
@@ -5715,7 +5662,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`",
@@ -5723,7 +5670,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `sms_url`",
@@ -5731,7 +5678,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the new phone number receives an incoming SMS message",
@@ -5739,7 +5686,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -5747,7 +5694,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -5755,10 +5702,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-application-sid",
                 spec: "VoiceApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the application we should use to handle calls to the new phone number",
@@ -5766,7 +5710,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-caller-id-lookup",
                 spec: "VoiceCallerIdLookup",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to lookup the caller's name from the CNAM database and post it to your app",
@@ -5774,7 +5718,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_fallback_url`",
@@ -5782,7 +5726,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`",
@@ -5790,7 +5734,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call `voice_url`",
@@ -5798,7 +5742,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to answer a call to the new phone number",
@@ -5806,7 +5750,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "identity-sid",
                 spec: "IdentitySid",
-                value: WriteValue::Sid("RI", crate::writes::sid::<twilio_api::model::IdentitySid>),
+                value: Value::Sid("RI", crate::value::sid::<twilio_api::model::IdentitySid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Identity resource that we should associate with the new phone number",
@@ -5814,7 +5758,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-sid",
                 spec: "AddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Address resource we should associate with the new phone number",
@@ -5822,7 +5766,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-status",
                 spec: "EmergencyStatus",
-                value: WriteValue::Enum(&["Active", "Inactive"]),
+                value: Value::Enum(&["Active", "Inactive"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5830,7 +5774,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-address-sid",
                 spec: "EmergencyAddressSid",
-                value: WriteValue::Sid("AD", crate::writes::sid::<twilio_api::model::AddressSid>),
+                value: Value::Sid("AD", crate::value::sid::<twilio_api::model::AddressSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the emergency address configuration to use for emergency calling from the new phone number",
@@ -5838,7 +5782,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trunk-sid",
                 spec: "TrunkSid",
-                value: WriteValue::Sid("TK", crate::writes::sid::<twilio_api::model::TrunkSid>),
+                value: Value::Sid("TK", crate::value::sid::<twilio_api::model::TrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Trunk we should use to handle calls to the new phone number",
@@ -5846,7 +5790,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-receive-mode",
                 spec: "VoiceReceiveMode",
-                value: WriteValue::Enum(&["voice", "fax"]),
+                value: Value::Enum(&["voice", "fax"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -5854,7 +5798,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bundle-sid",
                 spec: "BundleSid",
-                value: WriteValue::Sid("BU", crate::writes::sid::<twilio_api::model::BundleSid>),
+                value: Value::Sid("BU", crate::value::sid::<twilio_api::model::BundleSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the Bundle resource that you associate with the phone number",
@@ -5869,7 +5813,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SK", crate::writes::sid::<twilio_api::model::ApiKeySid>),
+            value: Value::Sid("SK", crate::value::sid::<twilio_api::model::ApiKeySid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Key resource to update",
@@ -5877,7 +5821,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "A descriptive string that you create to describe the resource",
@@ -5891,7 +5835,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SK", crate::writes::sid::<twilio_api::model::ApiKeySid>),
+            value: Value::Sid("SK", crate::value::sid::<twilio_api::model::ApiKeySid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Key resource to delete",
@@ -5907,7 +5851,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "A descriptive string that you create to describe the resource",
@@ -5922,7 +5866,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "message-sid",
                 spec: "MessageSid",
-                value: WriteValue::Sid("SM", crate::writes::sid::<twilio_api::model::MessageSid>),
+                value: Value::Sid("SM", crate::value::sid::<twilio_api::model::MessageSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the Message resource that is associated with the Media resource",
@@ -5930,7 +5874,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("ME", crate::writes::sid::<twilio_api::model::MediaSid>),
+                value: Value::Sid("ME", crate::value::sid::<twilio_api::model::MediaSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The unique identifier of the to-be-deleted Media resource",
@@ -5947,7 +5891,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "queue-sid",
                 spec: "QueueSid",
-                value: WriteValue::Sid("QU", crate::writes::sid::<twilio_api::model::QueueSid>),
+                value: Value::Sid("QU", crate::value::sid::<twilio_api::model::QueueSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the Queue in which to find the members to update",
@@ -5955,7 +5899,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID of the resource(s) to update",
@@ -5965,7 +5909,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "url",
                 spec: "Url",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The absolute URL of the Queue resource",
@@ -5973,7 +5917,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "method",
                 spec: "Method",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "How to pass the update request data",
@@ -5990,7 +5934,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "to",
                 spec: "To",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: true,
                 help: "The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g",
@@ -5998,7 +5942,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL of the endpoint to which Twilio sends [Message status callback requests](https://www.twilio.com/docs/sms/api/message-resource#twilios-request-to-the-statuscallback-url)",
@@ -6006,10 +5950,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "application-sid",
                 spec: "ApplicationSid",
-                value: WriteValue::Sid(
-                    "AP",
-                    crate::writes::sid::<twilio_api::model::ApplicationSid>,
-                ),
+                value: Value::Sid("AP", crate::value::sid::<twilio_api::model::ApplicationSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the associated [TwiML Application](https://www.twilio.com/docs/usage/api/applications)",
@@ -6017,7 +5958,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "max-price",
                 spec: "MaxPrice",
-                value: WriteValue::Decimal,
+                value: Value::Decimal,
                 shape: Shape::One,
                 required: false,
                 help: "[OBSOLETE] This parameter will no longer have any effect as of 2024-06-03",
@@ -6025,7 +5966,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "provide-feedback",
                 spec: "ProvideFeedback",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Boolean indicating whether or not you intend to provide delivery confirmation feedback to Twilio (used in conjunction with the [Message Feedback subresource](https://www.twilio.com/docs/sms/api/message-feedback-resource))",
@@ -6033,7 +5974,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "attempt",
                 spec: "Attempt",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "Total number of attempts made (including this request) to send the message regardless of the provider used",
@@ -6041,7 +5982,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "validity-period",
                 spec: "ValidityPeriod",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum length in seconds that the Message can remain in Twilio's outgoing message queue",
@@ -6049,7 +5990,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "force-delivery",
                 spec: "ForceDelivery",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Reserved",
@@ -6057,7 +5998,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "content-retention",
                 spec: "ContentRetention",
-                value: WriteValue::Enum(&["retain", "discard"]),
+                value: Value::Enum(&["retain", "discard"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6065,7 +6006,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "address-retention",
                 spec: "AddressRetention",
-                value: WriteValue::Enum(&["retain", "obfuscate"]),
+                value: Value::Enum(&["retain", "obfuscate"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6073,7 +6014,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "smart-encoded",
                 spec: "SmartEncoded",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to detect Unicode characters that have a similar GSM-7 character and replace them",
@@ -6081,7 +6022,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "persistent-action",
                 spec: "PersistentAction",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "Rich actions for non-SMS/MMS channels",
@@ -6089,7 +6030,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "traffic-type",
                 spec: "TrafficType",
-                value: WriteValue::Enum(&["free"]),
+                value: Value::Enum(&["free"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6097,7 +6038,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "shorten-urls",
                 spec: "ShortenUrls",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "For Messaging Services with [Link Shortening configured](https://www.twilio.com/docs/messaging/features/link-shortening) only: A Boolean indicating whether or not Twilio should shorten links in the `body` of the Message",
@@ -6105,7 +6046,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "schedule-type",
                 spec: "ScheduleType",
-                value: WriteValue::Enum(&["fixed"]),
+                value: Value::Enum(&["fixed"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6113,7 +6054,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "send-at",
                 spec: "SendAt",
-                value: WriteValue::DateTime,
+                value: Value::DateTime,
                 shape: Shape::One,
                 required: false,
                 help: "The time that Twilio will send the message",
@@ -6121,7 +6062,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "send-as-mms",
                 spec: "SendAsMms",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "If set to `true`, Twilio delivers the message as a single MMS message, regardless of the presence of media",
@@ -6129,7 +6070,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "content-variables",
                 spec: "ContentVariables",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "For [Content Editor/API](https://www.twilio.com/docs/content) only: Key-value pairs of [Template variables](https://www.twilio.com/docs/content/using-variables-with-content-api) and their substitution values",
@@ -6137,7 +6078,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "risk-check",
                 spec: "RiskCheck",
-                value: WriteValue::Enum(&["enable", "disable"]),
+                value: Value::Enum(&["enable", "disable"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6145,7 +6086,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "from",
                 spec: "From",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: false,
                 help: "The sender's Twilio phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`)",
@@ -6153,7 +6094,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "fallback-from",
                 spec: "FallbackFrom",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: false,
                 help: "A fallback SMS sender to use when the recipient cannot be reached over RCS",
@@ -6161,9 +6102,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "messaging-service-sid",
                 spec: "MessagingServiceSid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "MG",
-                    crate::writes::sid::<twilio_api::model::MessagingServiceSid>,
+                    crate::value::sid::<twilio_api::model::MessagingServiceSid>,
                 ),
                 shape: Shape::One,
                 required: false,
@@ -6172,7 +6113,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "body",
                 spec: "Body",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The text content of the outgoing message",
@@ -6180,7 +6121,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "media-url",
                 spec: "MediaUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The URL of media to include in the Message content",
@@ -6188,7 +6129,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "content-sid",
                 spec: "ContentSid",
-                value: WriteValue::Sid("HX", crate::writes::sid::<twilio_api::model::ContentSid>),
+                value: Value::Sid("HX", crate::value::sid::<twilio_api::model::ContentSid>),
                 shape: Shape::One,
                 required: false,
                 help: "For [Content Editor/API](https://www.twilio.com/docs/content) only: The SID of the Content Template to be used with the Message, e.g., `HXXXXXXXXXXXXXXXXXXXXXXXXXXXXX`",
@@ -6203,7 +6144,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SM", crate::writes::sid::<twilio_api::model::MessageSid>),
+            value: Value::Sid("SM", crate::value::sid::<twilio_api::model::MessageSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the Message resource to be updated",
@@ -6212,7 +6153,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "body",
                 spec: "Body",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The new `body` of the Message resource",
@@ -6220,7 +6161,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&["canceled"]),
+                value: Value::Enum(&["canceled"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -6235,7 +6176,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SM", crate::writes::sid::<twilio_api::model::MessageSid>),
+            value: Value::Sid("SM", crate::value::sid::<twilio_api::model::MessageSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the Message resource you wish to delete",
@@ -6250,7 +6191,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "message-sid",
             spec: "MessageSid",
-            value: WriteValue::Sid("SM", crate::writes::sid::<twilio_api::model::MessageSid>),
+            value: Value::Sid("SM", crate::value::sid::<twilio_api::model::MessageSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the Message resource for which to create MessageFeedback",
@@ -6258,7 +6199,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "outcome",
             spec: "Outcome",
-            value: WriteValue::Enum(&["confirmed", "unconfirmed"]),
+            value: Value::Enum(&["confirmed", "unconfirmed"]),
             shape: Shape::One,
             required: false,
             help: "",
@@ -6273,7 +6214,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "A descriptive string that you create to describe the resource",
@@ -6287,10 +6228,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "PN",
-                crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-            ),
+            value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the OutgoingCallerId resource to update",
@@ -6298,7 +6236,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "A descriptive string that you create to describe the resource",
@@ -6312,10 +6250,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
-                "PN",
-                crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-            ),
+            value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the OutgoingCallerId resource to delete",
@@ -6332,7 +6267,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "phone-number",
                 spec: "PhoneNumber",
-                value: WriteValue::PhoneNumber,
+                value: Value::PhoneNumber,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number to verify in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number",
@@ -6340,7 +6275,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the new caller ID resource",
@@ -6348,7 +6283,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-delay",
                 spec: "CallDelay",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of seconds to delay before initiating the verification call",
@@ -6356,7 +6291,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "extension",
                 spec: "Extension",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The digits to dial after connecting the verification call",
@@ -6364,7 +6299,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information about the verification process to your application",
@@ -6372,7 +6307,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -6388,10 +6323,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-sid",
                 spec: "ConferenceSid",
-                value: WriteValue::Sid(
-                    "CF",
-                    crate::writes::sid::<twilio_api::model::ConferenceSid>,
-                ),
+                value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the conference with the participant to update",
@@ -6399,7 +6331,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID or label of the participant to update",
@@ -6409,7 +6341,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "muted",
                 spec: "Muted",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the participant should be muted",
@@ -6417,7 +6349,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "hold",
                 spec: "Hold",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the participant should be on hold",
@@ -6425,7 +6357,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "hold-url",
                 spec: "HoldUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we call using the `hold_method` for music that plays when the participant is on hold",
@@ -6433,7 +6365,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "hold-method",
                 spec: "HoldMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `hold_url`",
@@ -6441,7 +6373,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "announce-url",
                 spec: "AnnounceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we call using the `announce_method` for an announcement to the participant",
@@ -6449,7 +6381,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "announce-method",
                 spec: "AnnounceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `announce_url`",
@@ -6457,7 +6389,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "wait-url",
                 spec: "WaitUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that Twilio calls using the `wait_method` before the conference has started",
@@ -6465,7 +6397,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "wait-method",
                 spec: "WaitMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `wait_url`",
@@ -6473,7 +6405,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "beep-on-exit",
                 spec: "BeepOnExit",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to play a notification beep to the conference when the participant exits",
@@ -6481,7 +6413,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "end-conference-on-exit",
                 spec: "EndConferenceOnExit",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to end the conference when the participant leaves",
@@ -6489,7 +6421,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "coaching",
                 spec: "Coaching",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the participant is coaching another call",
@@ -6497,7 +6429,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid-to-coach",
                 spec: "CallSidToCoach",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the participant who is being `coached`",
@@ -6513,10 +6445,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-sid",
                 spec: "ConferenceSid",
-                value: WriteValue::Sid(
-                    "CF",
-                    crate::writes::sid::<twilio_api::model::ConferenceSid>,
-                ),
+                value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the conference with the participants to delete",
@@ -6524,7 +6453,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID or label of the participant to delete",
@@ -6540,7 +6469,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "conference-sid",
             spec: "ConferenceSid",
-            value: WriteValue::Sid("CF", crate::writes::sid::<twilio_api::model::ConferenceSid>),
+            value: Value::Sid("CF", crate::value::sid::<twilio_api::model::ConferenceSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the participant's conference",
@@ -6549,7 +6478,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "from",
                 spec: "From",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number, Client identifier, or username portion of SIP address that made this call",
@@ -6557,7 +6486,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "to",
                 spec: "To",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The phone number, SIP address, Client, TwiML App identifier that received this call",
@@ -6565,7 +6494,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `status_callback_method` to send status information to your application",
@@ -6573,7 +6502,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `status_callback`",
@@ -6581,7 +6510,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-event",
                 spec: "StatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The conference state changes that should generate a call to `status_callback`",
@@ -6589,7 +6518,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "label",
                 spec: "Label",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A label for this participant",
@@ -6597,7 +6526,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "timeout",
                 spec: "Timeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of seconds that we should allow the phone to ring before assuming there is no answer",
@@ -6605,7 +6534,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "record",
                 spec: "Record",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to record the participant and their conferences, including the time between conferences",
@@ -6613,7 +6542,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "muted",
                 spec: "Muted",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the agent is muted in the conference",
@@ -6621,7 +6550,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "beep",
                 spec: "Beep",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to play a notification beep to the conference when the participant joins",
@@ -6629,7 +6558,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "start-conference-on-enter",
                 spec: "StartConferenceOnEnter",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to start the conference when the participant joins, if it has not already started",
@@ -6637,7 +6566,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "end-conference-on-exit",
                 spec: "EndConferenceOnExit",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to end the conference when the participant leaves",
@@ -6645,7 +6574,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "wait-url",
                 spec: "WaitUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that Twilio calls using the `wait_method` before the conference has started",
@@ -6653,7 +6582,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "wait-method",
                 spec: "WaitMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `wait_url`",
@@ -6661,7 +6590,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "early-media",
                 spec: "EarlyMedia",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages",
@@ -6669,7 +6598,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "max-participants",
                 spec: "MaxParticipants",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum number of participants in the conference",
@@ -6677,7 +6606,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-record",
                 spec: "ConferenceRecord",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to record the conference the participant is joining",
@@ -6685,7 +6614,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-trim",
                 spec: "ConferenceTrim",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to trim leading and trailing silence from the conference recording",
@@ -6693,7 +6622,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-status-callback",
                 spec: "ConferenceStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `conference_status_callback_method` when the conference events in `conference_status_callback_event` occur",
@@ -6701,7 +6630,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-status-callback-method",
                 spec: "ConferenceStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `conference_status_callback`",
@@ -6709,7 +6638,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-status-callback-event",
                 spec: "ConferenceStatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The conference state changes that should generate a call to `conference_status_callback`",
@@ -6717,7 +6646,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-channels",
                 spec: "RecordingChannels",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The recording channels for the final recording",
@@ -6725,7 +6654,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback",
                 spec: "RecordingStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call using the `recording_status_callback_method` when the recording status changes",
@@ -6733,7 +6662,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-method",
                 spec: "RecordingStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when we call `recording_status_callback`",
@@ -6741,7 +6670,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-auth-username",
                 spec: "SipAuthUsername",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The SIP username used for authentication",
@@ -6749,7 +6678,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-auth-password",
                 spec: "SipAuthPassword",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The SIP password for authentication",
@@ -6757,7 +6686,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "region",
                 spec: "Region",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The [region](https://support.twilio.com/hc/en-us/articles/223132167-How-global-low-latency-routing-and-region-selection-work-for-conferences-and-Client-calls) where we should mix the recorded audio",
@@ -6765,7 +6694,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-recording-status-callback",
                 spec: "ConferenceRecordingStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using the `conference_recording_status_callback_method` when the conference recording is available",
@@ -6773,7 +6702,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-recording-status-callback-method",
                 spec: "ConferenceRecordingStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `conference_recording_status_callback`",
@@ -6781,7 +6710,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-status-callback-event",
                 spec: "RecordingStatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The recording state changes that should generate a call to `recording_status_callback`",
@@ -6789,7 +6718,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conference-recording-status-callback-event",
                 spec: "ConferenceRecordingStatusCallbackEvent",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Many,
                 required: false,
                 help: "The conference recording state changes that generate a call to `conference_recording_status_callback`",
@@ -6797,7 +6726,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "coaching",
                 spec: "Coaching",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the participant is coaching another call",
@@ -6805,7 +6734,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid-to-coach",
                 spec: "CallSidToCoach",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the participant who is being `coached`",
@@ -6813,7 +6742,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "jitter-buffer-size",
                 spec: "JitterBufferSize",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Jitter buffer size for the connecting participant",
@@ -6821,7 +6750,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "byoc",
                 spec: "Byoc",
-                value: WriteValue::Sid("BY", crate::writes::sid::<twilio_api::model::ByocTrunkSid>),
+                value: Value::Sid("BY", crate::value::sid::<twilio_api::model::ByocTrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of a BYOC (Bring Your Own Carrier) trunk to route this call with",
@@ -6829,7 +6758,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "caller-id",
                 spec: "CallerId",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The phone number, Client identifier, or username portion of SIP address that made this call",
@@ -6837,7 +6766,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-reason",
                 spec: "CallReason",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The Reason for the outgoing call",
@@ -6845,7 +6774,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-track",
                 spec: "RecordingTrack",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The audio track to record for the call",
@@ -6853,7 +6782,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "time-limit",
                 spec: "TimeLimit",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum duration of the call in seconds",
@@ -6861,7 +6790,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection",
                 spec: "MachineDetection",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to detect if a human, answering machine, or fax has picked up the call",
@@ -6869,7 +6798,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-timeout",
                 spec: "MachineDetectionTimeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of seconds that we should attempt to detect an answering machine before timing out and sending a voice request with `AnsweredBy` of `unknown`",
@@ -6877,7 +6806,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-speech-threshold",
                 spec: "MachineDetectionSpeechThreshold",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds that is used as the measuring stick for the length of the speech activity, where durations lower than this value will be interpreted as a human and longer than this value as a machine",
@@ -6885,7 +6814,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-speech-end-threshold",
                 spec: "MachineDetectionSpeechEndThreshold",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds of silence after speech activity at which point the speech activity is considered complete",
@@ -6893,7 +6822,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "machine-detection-silence-timeout",
                 spec: "MachineDetectionSilenceTimeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of milliseconds of initial silence after which an `unknown` AnsweredBy result will be returned",
@@ -6901,7 +6830,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "amd-status-callback",
                 spec: "AmdStatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call using the `amd_status_callback_method` to notify customer application whether the call was answered by human, machine or fax",
@@ -6909,7 +6838,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "amd-status-callback-method",
                 spec: "AmdStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `amd_status_callback` URL",
@@ -6917,7 +6846,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trim",
                 spec: "Trim",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to trim any leading and trailing silence from the participant recording",
@@ -6925,7 +6854,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-token",
                 spec: "CallToken",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A token string needed to invoke a forwarded call",
@@ -6933,7 +6862,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "client-notification-url",
                 spec: "ClientNotificationUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should use to deliver `push call notification`",
@@ -6941,7 +6870,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "caller-display-name",
                 spec: "CallerDisplayName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The name that populates the display name in the From header",
@@ -6956,7 +6885,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the call that will create the resource",
@@ -6965,7 +6894,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "idempotency-key",
                 spec: "IdempotencyKey",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "A unique token that will be used to ensure that multiple API calls with the same information do not result in multiple transactions",
@@ -6973,7 +6902,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "Provide an absolute or relative URL to receive status updates regarding your Pay session",
@@ -6981,7 +6910,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "bank-account-type",
                 spec: "BankAccountType",
-                value: WriteValue::Enum(&[
+                value: Value::Enum(&[
                     "consumer-checking",
                     "consumer-savings",
                     "commercial-checking",
@@ -6993,7 +6922,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "charge-amount",
                 spec: "ChargeAmount",
-                value: WriteValue::Decimal,
+                value: Value::Decimal,
                 shape: Shape::One,
                 required: false,
                 help: "A positive decimal value less than 1,000,000 to charge against the credit card or bank account",
@@ -7001,7 +6930,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "currency",
                 spec: "Currency",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The currency of the `charge_amount`, formatted as [ISO 4127](http://www.iso.org/iso/home/standards/currency_codes.htm) format",
@@ -7009,7 +6938,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "description",
                 spec: "Description",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The description can be used to provide more details regarding the transaction",
@@ -7017,7 +6946,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "input",
                 spec: "Input",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A list of inputs that should be accepted",
@@ -7025,7 +6954,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "min-postal-code-length",
                 spec: "MinPostalCodeLength",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "A positive integer that is used to validate the length of the `PostalCode` inputted by the user",
@@ -7033,7 +6962,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "parameter",
                 spec: "Parameter",
-                value: WriteValue::Json,
+                value: Value::Json,
                 shape: Shape::One,
                 required: false,
                 help: "A single-level JSON object used to pass custom parameters to payment processors",
@@ -7041,7 +6970,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "payment-connector",
                 spec: "PaymentConnector",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "This is the unique name corresponding to the Pay Connector installed in the Twilio Add-ons",
@@ -7049,7 +6978,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "payment-method",
                 spec: "PaymentMethod",
-                value: WriteValue::Enum(&["credit-card", "ach-debit"]),
+                value: Value::Enum(&["credit-card", "ach-debit"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -7057,7 +6986,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "postal-code",
                 spec: "PostalCode",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Indicates whether the credit card postal code (zip code) is a required piece of payment information that must be provided by the caller",
@@ -7065,7 +6994,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "security-code",
                 spec: "SecurityCode",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Indicates whether the credit card security code is a required piece of payment information that must be provided by the caller",
@@ -7073,7 +7002,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "timeout",
                 spec: "Timeout",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The number of seconds that <Pay> should wait for the caller to press a digit between each subsequent digit, after the first one, before moving on to validate the digits captured",
@@ -7081,7 +7010,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "token-type",
                 spec: "TokenType",
-                value: WriteValue::Enum(&["one-time", "reusable", "payment-method"]),
+                value: Value::Enum(&["one-time", "reusable", "payment-method"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -7089,7 +7018,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "valid-card-types",
                 spec: "ValidCardTypes",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Credit card types separated by space that Pay should accept",
@@ -7097,7 +7026,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "require-matching-inputs",
                 spec: "RequireMatchingInputs",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A comma-separated list of payment information fields that require the caller to enter the same value twice for confirmation",
@@ -7105,7 +7034,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "confirmation",
                 spec: "Confirmation",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to prompt the caller to confirm their payment information before submitting to the payment gateway",
@@ -7121,7 +7050,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the call that will update the resource",
@@ -7129,7 +7058,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("PK", crate::writes::sid::<twilio_api::model::PaymentSid>),
+                value: Value::Sid("PK", crate::value::sid::<twilio_api::model::PaymentSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of Payments session that needs to be updated",
@@ -7139,7 +7068,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "idempotency-key",
                 spec: "IdempotencyKey",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "A unique token that will be used to ensure that multiple API calls with the same information do not result in multiple transactions",
@@ -7147,7 +7076,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "Provide an absolute or relative URL to receive status updates regarding your Pay session",
@@ -7155,7 +7084,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "capture",
                 spec: "Capture",
-                value: WriteValue::Enum(&[
+                value: Value::Enum(&[
                     "payment-card-number",
                     "expiration-date",
                     "security-code",
@@ -7174,7 +7103,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status",
                 spec: "Status",
-                value: WriteValue::Enum(&["complete", "cancel"]),
+                value: Value::Enum(&["complete", "cancel"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -7189,7 +7118,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("QU", crate::writes::sid::<twilio_api::model::QueueSid>),
+            value: Value::Sid("QU", crate::value::sid::<twilio_api::model::QueueSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Queue resource to update",
@@ -7198,7 +7127,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe this resource",
@@ -7206,7 +7135,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "max-size",
                 spec: "MaxSize",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum number of calls allowed to be in the queue",
@@ -7221,7 +7150,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("QU", crate::writes::sid::<twilio_api::model::QueueSid>),
+            value: Value::Sid("QU", crate::value::sid::<twilio_api::model::QueueSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Queue resource to delete",
@@ -7238,7 +7167,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "A descriptive string that you created to describe this resource",
@@ -7246,7 +7175,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "max-size",
                 spec: "MaxSize",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "The maximum number of calls allowed to be in the queue",
@@ -7261,7 +7190,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Transcription resource is associated with",
@@ -7270,7 +7199,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "name",
                 spec: "Name",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The user-specified name of this Transcription, if one was given when the Transcription was created",
@@ -7278,7 +7207,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "track",
                 spec: "Track",
-                value: WriteValue::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
+                value: Value::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -7286,7 +7215,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-url",
                 spec: "StatusCallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Absolute URL of the status callback",
@@ -7294,7 +7223,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The http method for the status_callback (one of GET, POST)",
@@ -7302,7 +7231,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "inbound-track-label",
                 spec: "InboundTrackLabel",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Friendly name given to the Inbound Track",
@@ -7310,7 +7239,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "outbound-track-label",
                 spec: "OutboundTrackLabel",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Friendly name given to the Outbound Track",
@@ -7318,7 +7247,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "partial-results",
                 spec: "PartialResults",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Indicates if partial results are going to be sent to the customer",
@@ -7326,7 +7255,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "language-code",
                 spec: "LanguageCode",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Language code used by the transcription engine, specified in [BCP-47](https://www.rfc-editor.org/rfc/bcp/bcp47.txt) format",
@@ -7334,7 +7263,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "transcription-engine",
                 spec: "TranscriptionEngine",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Definition of the transcription engine to be used, among those supported by Twilio",
@@ -7342,7 +7271,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "profanity-filter",
                 spec: "ProfanityFilter",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "indicates if the server will attempt to filter out profanities, replacing all but the initial character in each filtered word with asterisks",
@@ -7350,7 +7279,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "speech-model",
                 spec: "SpeechModel",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Recognition model used by the transcription engine, among those supported by the provider",
@@ -7358,7 +7287,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "hints",
                 spec: "Hints",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A Phrase contains words and phrase \"hints\" so that the speech recognition engine is more likely to recognize them",
@@ -7366,7 +7295,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "enable-automatic-punctuation",
                 spec: "EnableAutomaticPunctuation",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "The provider will add punctuation to recognition result",
@@ -7374,7 +7303,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "intelligence-service",
                 spec: "IntelligenceService",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The SID or unique name of the [Intelligence Service](https://www.twilio.com/docs/conversational-intelligence/api/service-resource) for persisting transcripts and running post-call Language Operators",
@@ -7382,7 +7311,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conversation-configuration",
                 spec: "ConversationConfiguration",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The ID of the Conversations Configuration for customizing conversation behavior in Intelligence Service",
@@ -7390,7 +7319,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "conversation-id",
                 spec: "ConversationId",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The ID of the Conversation for associating this Transcription with an existing Conversation in Intelligence Service",
@@ -7398,7 +7327,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "configuration-id",
                 spec: "ConfigurationId",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The ID of the RealTimeTranscription Configuration for configuring all the non-default behaviors in one go",
@@ -7406,7 +7335,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "enable-provider-data",
                 spec: "EnableProviderData",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether the callback includes raw provider data",
@@ -7422,7 +7351,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Transcription resource is associated with",
@@ -7430,7 +7359,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the Transcription resource, or the `name` used when creating the resource",
@@ -7439,7 +7368,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "status",
             spec: "Status",
-            value: WriteValue::Enum(&["stopped"]),
+            value: Value::Enum(&["stopped"]),
             shape: Shape::One,
             required: true,
             help: "",
@@ -7453,7 +7382,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+            value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the Recording resource to delete",
@@ -7469,7 +7398,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "reference-sid",
                 spec: "ReferenceSid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the recording to which the result to delete belongs",
@@ -7477,10 +7406,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
-                    "XR",
-                    crate::writes::sid::<twilio_api::model::AddOnResultSid>,
-                ),
+                value: Value::Sid("XR", crate::value::sid::<twilio_api::model::AddOnResultSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The Twilio-provided string that uniquely identifies the Recording AddOnResult resource to delete",
@@ -7497,7 +7423,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "reference-sid",
                 spec: "ReferenceSid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the recording to which the AddOnResult resource that contains the payloads to delete belongs",
@@ -7505,10 +7431,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "add-on-result-sid",
                 spec: "AddOnResultSid",
-                value: WriteValue::Sid(
-                    "XR",
-                    crate::writes::sid::<twilio_api::model::AddOnResultSid>,
-                ),
+                value: Value::Sid("XR", crate::value::sid::<twilio_api::model::AddOnResultSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the AddOnResult to which the payloads to delete belongs",
@@ -7516,9 +7439,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "XH",
-                    crate::writes::sid::<twilio_api::model::AddOnResultPayloadSid>,
+                    crate::value::sid::<twilio_api::model::AddOnResultPayloadSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7536,7 +7459,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recording-sid",
                 spec: "RecordingSid",
-                value: WriteValue::Sid("RE", crate::writes::sid::<twilio_api::model::RecordingSid>),
+                value: Value::Sid("RE", crate::value::sid::<twilio_api::model::RecordingSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the [Recording](https://www.twilio.com/docs/voice/api/recording) that created the transcription to delete",
@@ -7544,9 +7467,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "TR",
-                    crate::writes::sid::<twilio_api::model::TranscriptionSid>,
+                    crate::value::sid::<twilio_api::model::TranscriptionSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7563,7 +7486,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SC", crate::writes::sid::<twilio_api::model::ShortCodeSid>),
+            value: Value::Sid("SC", crate::value::sid::<twilio_api::model::ShortCodeSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the ShortCode resource to update",
@@ -7572,7 +7495,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe this resource",
@@ -7580,7 +7503,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "api-version",
                 spec: "ApiVersion",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The API version to use to start a new TwiML session",
@@ -7588,7 +7511,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-url",
                 spec: "SmsUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when receiving an incoming SMS message to this short code",
@@ -7596,7 +7519,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-method",
                 spec: "SmsMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use when calling the `sms_url`",
@@ -7604,7 +7527,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-url",
                 spec: "SmsFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call if an error occurs while retrieving or executing the TwiML from `sms_url`",
@@ -7612,7 +7535,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sms-fallback-method",
                 spec: "SmsFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method that we should use to call the `sms_fallback_url`",
@@ -7627,7 +7550,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SK", crate::writes::sid::<twilio_api::model::ApiKeySid>),
+            value: Value::Sid("SK", crate::value::sid::<twilio_api::model::ApiKeySid>),
             shape: Shape::One,
             required: true,
             help: "",
@@ -7635,7 +7558,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "",
@@ -7649,7 +7572,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SK", crate::writes::sid::<twilio_api::model::ApiKeySid>),
+            value: Value::Sid("SK", crate::value::sid::<twilio_api::model::ApiKeySid>),
             shape: Shape::One,
             required: true,
             help: "",
@@ -7671,7 +7594,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "domain-sid",
             spec: "DomainSid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the SIP domain that will contain the new resource",
@@ -7679,9 +7602,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "credential-list-sid",
             spec: "CredentialListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -7704,7 +7627,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-sid",
                 spec: "DomainSid",
-                value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+                value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the SIP domain that contains the resource to delete",
@@ -7712,9 +7635,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "CL",
-                    crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                    crate::value::sid::<twilio_api::model::CredentialListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7738,7 +7661,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "domain-sid",
             spec: "DomainSid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the SIP domain that will contain the new resource",
@@ -7746,9 +7669,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "ip-access-control-list-sid",
             spec: "IpAccessControlListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "AL",
-                crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -7771,7 +7694,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-sid",
                 spec: "DomainSid",
-                value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+                value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the SIP domain that contains the resources to delete",
@@ -7779,9 +7702,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "AL",
-                    crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                    crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7805,7 +7728,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "domain-sid",
             spec: "DomainSid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the SIP domain that will contain the new resource",
@@ -7813,9 +7736,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "credential-list-sid",
             spec: "CredentialListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -7838,7 +7761,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-sid",
                 spec: "DomainSid",
-                value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+                value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the SIP domain that contains the resources to delete",
@@ -7846,9 +7769,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "CL",
-                    crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                    crate::value::sid::<twilio_api::model::CredentialListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7865,9 +7788,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "credential-list-sid",
             spec: "CredentialListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -7877,7 +7800,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "username",
                 spec: "Username",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The username that will be passed when authenticating SIP requests",
@@ -7885,7 +7808,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "password",
                 spec: "Password",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The password that the username will use when authenticating SIP requests",
@@ -7901,9 +7824,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "credential-list-sid",
                 spec: "CredentialListSid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "CL",
-                    crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                    crate::value::sid::<twilio_api::model::CredentialListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7912,10 +7835,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
-                    "CR",
-                    crate::writes::sid::<twilio_api::model::CredentialSid>,
-                ),
+                value: Value::Sid("CR", crate::value::sid::<twilio_api::model::CredentialSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The unique id that identifies the resource to update",
@@ -7924,7 +7844,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "password",
             spec: "Password",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: false,
             help: "The password that the username will use when authenticating SIP requests",
@@ -7939,9 +7859,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "credential-list-sid",
                 spec: "CredentialListSid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "CL",
-                    crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                    crate::value::sid::<twilio_api::model::CredentialListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -7950,10 +7870,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
-                    "CR",
-                    crate::writes::sid::<twilio_api::model::CredentialSid>,
-                ),
+                value: Value::Sid("CR", crate::value::sid::<twilio_api::model::CredentialSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The unique id that identifies the resource to delete",
@@ -7970,7 +7887,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: true,
             help: "A human readable descriptive text that describes the CredentialList, up to 64 characters long",
@@ -7984,9 +7901,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -7995,7 +7912,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: true,
             help: "A human readable descriptive text for a CredentialList, up to 64 characters long",
@@ -8009,9 +7926,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8027,7 +7944,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "domain-sid",
             spec: "DomainSid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "A 34 character string that uniquely identifies the SIP Domain for which the CredentialList resource will be mapped",
@@ -8035,9 +7952,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "credential-list-sid",
             spec: "CredentialListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "CL",
-                crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                crate::value::sid::<twilio_api::model::CredentialListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8053,7 +7970,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-sid",
                 spec: "DomainSid",
-                value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+                value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
                 shape: Shape::One,
                 required: true,
                 help: "A 34 character string that uniquely identifies the SIP Domain that includes the resource to delete",
@@ -8061,9 +7978,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "CL",
-                    crate::writes::sid::<twilio_api::model::CredentialListSid>,
+                    crate::value::sid::<twilio_api::model::CredentialListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -8082,7 +7999,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-name",
                 spec: "DomainName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The unique address you reserve on Twilio to which you route your SIP traffic",
@@ -8090,7 +8007,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the resource",
@@ -8098,7 +8015,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should when the domain receives a call",
@@ -8106,7 +8023,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_url`",
@@ -8114,7 +8031,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while retrieving or executing the TwiML from `voice_url`",
@@ -8122,7 +8039,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_fallback_url`",
@@ -8130,7 +8047,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-status-callback-url",
                 spec: "VoiceStatusCallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to pass status parameters (such as call ended) to your application",
@@ -8138,7 +8055,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-status-callback-method",
                 spec: "VoiceStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_status_callback_url`",
@@ -8146,7 +8063,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-registration",
                 spec: "SipRegistration",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to allow SIP Endpoints to register with the domain to receive calls",
@@ -8154,7 +8071,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-calling-enabled",
                 spec: "EmergencyCallingEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether emergency calling is enabled for the domain",
@@ -8162,7 +8079,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "secure",
                 spec: "Secure",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether secure SIP is enabled for the domain",
@@ -8170,7 +8087,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "byoc-trunk-sid",
                 spec: "ByocTrunkSid",
-                value: WriteValue::Sid("BY", crate::writes::sid::<twilio_api::model::ByocTrunkSid>),
+                value: Value::Sid("BY", crate::value::sid::<twilio_api::model::ByocTrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the BYOC Trunk(Bring Your Own Carrier) resource that the Sip Domain will be associated with",
@@ -8178,10 +8095,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-caller-sid",
                 spec: "EmergencyCallerSid",
-                value: WriteValue::Sid(
-                    "PN",
-                    crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-                ),
+                value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
                 shape: Shape::One,
                 required: false,
                 help: "Whether an emergency caller sid is configured for the domain",
@@ -8196,7 +8110,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the SipDomain resource to update",
@@ -8205,7 +8119,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you created to describe the resource",
@@ -8213,7 +8127,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-method",
                 spec: "VoiceFallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_fallback_url`",
@@ -8221,7 +8135,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-fallback-url",
                 spec: "VoiceFallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call when an error occurs while retrieving or executing the TwiML requested by `voice_url`",
@@ -8229,7 +8143,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-method",
                 spec: "VoiceMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_url`",
@@ -8237,7 +8151,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-status-callback-method",
                 spec: "VoiceStatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `voice_status_callback_url`",
@@ -8245,7 +8159,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-status-callback-url",
                 spec: "VoiceStatusCallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL that we should call to pass status parameters (such as call ended) to your application",
@@ -8253,7 +8167,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "voice-url",
                 spec: "VoiceUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call when the domain receives a call",
@@ -8261,7 +8175,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sip-registration",
                 spec: "SipRegistration",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether to allow SIP Endpoints to register with the domain to receive calls",
@@ -8269,7 +8183,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-name",
                 spec: "DomainName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The unique address you reserve on Twilio to which you route your SIP traffic",
@@ -8277,7 +8191,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-calling-enabled",
                 spec: "EmergencyCallingEnabled",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether emergency calling is enabled for the domain",
@@ -8285,7 +8199,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "secure",
                 spec: "Secure",
-                value: WriteValue::Bool,
+                value: Value::Bool,
                 shape: Shape::One,
                 required: false,
                 help: "Whether secure SIP is enabled for the domain",
@@ -8293,7 +8207,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "byoc-trunk-sid",
                 spec: "ByocTrunkSid",
-                value: WriteValue::Sid("BY", crate::writes::sid::<twilio_api::model::ByocTrunkSid>),
+                value: Value::Sid("BY", crate::value::sid::<twilio_api::model::ByocTrunkSid>),
                 shape: Shape::One,
                 required: false,
                 help: "The SID of the BYOC Trunk(Bring Your Own Carrier) resource that the Sip Domain will be associated with",
@@ -8301,10 +8215,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "emergency-caller-sid",
                 spec: "EmergencyCallerSid",
-                value: WriteValue::Sid(
-                    "PN",
-                    crate::writes::sid::<twilio_api::model::PhoneNumberSid>,
-                ),
+                value: Value::Sid("PN", crate::value::sid::<twilio_api::model::PhoneNumberSid>),
                 shape: Shape::One,
                 required: false,
                 help: "Whether an emergency caller sid is configured for the domain",
@@ -8319,7 +8230,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "The Twilio-provided string that uniquely identifies the SipDomain resource to delete",
@@ -8335,7 +8246,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: true,
             help: "A human readable descriptive text that describes the IpAccessControlList, up to 255 characters long",
@@ -8349,9 +8260,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "AL",
-                crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8360,7 +8271,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "friendly-name",
             spec: "FriendlyName",
-            value: WriteValue::Text,
+            value: Value::Text,
             shape: Shape::One,
             required: true,
             help: "A human readable descriptive text, up to 255 characters long",
@@ -8374,9 +8285,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "AL",
-                crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8398,7 +8309,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "domain-sid",
                 spec: "DomainSid",
-                value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+                value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
                 shape: Shape::One,
                 required: true,
                 help: "A 34 character string that uniquely identifies the SIP domain",
@@ -8406,9 +8317,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "AL",
-                    crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                    crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -8430,7 +8341,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "domain-sid",
             spec: "DomainSid",
-            value: WriteValue::Sid("SD", crate::writes::sid::<twilio_api::model::SipDomainSid>),
+            value: Value::Sid("SD", crate::value::sid::<twilio_api::model::SipDomainSid>),
             shape: Shape::One,
             required: true,
             help: "A 34 character string that uniquely identifies the SIP domain",
@@ -8438,9 +8349,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "ip-access-control-list-sid",
             spec: "IpAccessControlListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "AL",
-                crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8455,9 +8366,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "ip-access-control-list-sid",
             spec: "IpAccessControlListSid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "AL",
-                crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -8467,7 +8378,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "A human readable descriptive text for this resource, up to 255 characters long",
@@ -8475,7 +8386,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "ip-address",
                 spec: "IpAddress",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "An IP address in dotted decimal notation from which you want to accept traffic",
@@ -8483,7 +8394,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "cidr-prefix-length",
                 spec: "CidrPrefixLength",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "An integer representing the length of the CIDR prefix to use with this IP address when accepting traffic",
@@ -8499,9 +8410,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "ip-access-control-list-sid",
                 spec: "IpAccessControlListSid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "AL",
-                    crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                    crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -8510,7 +8421,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("IP", crate::writes::sid::<twilio_api::model::IpAddressSid>),
+                value: Value::Sid("IP", crate::value::sid::<twilio_api::model::IpAddressSid>),
                 shape: Shape::One,
                 required: true,
                 help: "A 34 character string that identifies the IpAddress resource to update",
@@ -8520,7 +8431,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "ip-address",
                 spec: "IpAddress",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "An IP address in dotted decimal notation from which you want to accept traffic",
@@ -8528,7 +8439,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A human readable descriptive text for this resource, up to 255 characters long",
@@ -8536,7 +8447,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "cidr-prefix-length",
                 spec: "CidrPrefixLength",
-                value: WriteValue::Integer,
+                value: Value::Integer,
                 shape: Shape::One,
                 required: false,
                 help: "An integer representing the length of the CIDR prefix to use with this IP address when accepting traffic",
@@ -8552,9 +8463,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "ip-access-control-list-sid",
                 spec: "IpAccessControlListSid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "AL",
-                    crate::writes::sid::<twilio_api::model::IpAccessControlListSid>,
+                    crate::value::sid::<twilio_api::model::IpAccessControlListSid>,
                 ),
                 shape: Shape::One,
                 required: true,
@@ -8563,7 +8474,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid("IP", crate::writes::sid::<twilio_api::model::IpAddressSid>),
+                value: Value::Sid("IP", crate::value::sid::<twilio_api::model::IpAddressSid>),
                 shape: Shape::One,
                 required: true,
                 help: "A 34 character string that uniquely identifies the resource to delete",
@@ -8579,7 +8490,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Siprec resource is associated with",
@@ -8588,7 +8499,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "name",
                 spec: "Name",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The user-specified name of this Siprec, if one was given when the Siprec was created",
@@ -8596,7 +8507,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "connector-name",
                 spec: "ConnectorName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Unique name used when configuring the connector via Marketplace Add-on",
@@ -8604,7 +8515,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "track",
                 spec: "Track",
-                value: WriteValue::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
+                value: Value::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -8612,7 +8523,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Absolute URL of the status callback",
@@ -8620,7 +8531,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The http method for the status_callback (one of GET, POST)",
@@ -8628,7 +8539,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "parameter1.name",
                 spec: "Parameter",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Family(
                     ".Name",
                     &[
@@ -8739,7 +8650,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "parameter1.value",
                 spec: "Parameter",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Family(
                     ".Value",
                     &[
@@ -8858,7 +8769,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Siprec resource is associated with",
@@ -8866,7 +8777,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the Siprec resource, or the `name` used when creating the resource",
@@ -8875,7 +8786,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "status",
             spec: "Status",
-            value: WriteValue::Enum(&["stopped"]),
+            value: Value::Enum(&["stopped"]),
             shape: Shape::One,
             required: true,
             help: "",
@@ -8889,7 +8800,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Stream resource is associated with",
@@ -8898,7 +8809,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "url",
                 spec: "Url",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "Relative or absolute URL where WebSocket connection will be established",
@@ -8906,7 +8817,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "name",
                 spec: "Name",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The user-specified name of this Stream, if one was given when the Stream was created",
@@ -8914,7 +8825,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "track",
                 spec: "Track",
-                value: WriteValue::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
+                value: Value::Enum(&["inbound_track", "outbound_track", "both_tracks"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -8922,7 +8833,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback",
                 spec: "StatusCallback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "Absolute URL to which Twilio sends status callback HTTP requests",
@@ -8930,7 +8841,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "status-callback-method",
                 spec: "StatusCallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method Twilio uses when sending `status_callback` requests",
@@ -8938,7 +8849,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "parameter1.name",
                 spec: "Parameter",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Family(
                     ".Name",
                     &[
@@ -9049,7 +8960,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "parameter1.value",
                 spec: "Parameter",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::Family(
                     ".Value",
                     &[
@@ -9168,7 +9079,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Stream resource is associated with",
@@ -9176,7 +9087,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The SID or the `name` of the Stream resource to be stopped",
@@ -9185,7 +9096,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "status",
             spec: "Status",
-            value: WriteValue::Enum(&["stopped"]),
+            value: Value::Enum(&["stopped"]),
             shape: Shape::One,
             required: true,
             help: "",
@@ -9200,7 +9111,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         body: &[WriteParam {
             long: "ttl",
             spec: "Ttl",
-            value: WriteValue::Integer,
+            value: Value::Integer,
             shape: Shape::One,
             required: false,
             help: "The duration in seconds for which the generated credentials are valid",
@@ -9214,9 +9125,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "TR",
-                crate::writes::sid::<twilio_api::model::TranscriptionSid>,
+                crate::value::sid::<twilio_api::model::TranscriptionSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -9232,9 +9143,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "UT",
-                crate::writes::sid::<twilio_api::model::UsageTriggerSid>,
+                crate::value::sid::<twilio_api::model::UsageTriggerSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -9244,7 +9155,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "callback-method",
                 spec: "CallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `callback_url`",
@@ -9252,7 +9163,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "callback-url",
                 spec: "CallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "The URL we should call using `callback_method` when the trigger fires",
@@ -9260,7 +9171,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the resource",
@@ -9275,9 +9186,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "sid",
             spec: "Sid",
-            value: WriteValue::Sid(
+            value: Value::Sid(
                 "UT",
-                crate::writes::sid::<twilio_api::model::UsageTriggerSid>,
+                crate::value::sid::<twilio_api::model::UsageTriggerSid>,
             ),
             shape: Shape::One,
             required: true,
@@ -9295,7 +9206,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "callback-url",
                 spec: "CallbackUrl",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The URL we should call using `callback_method` when the trigger fires",
@@ -9303,7 +9214,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trigger-value",
                 spec: "TriggerValue",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The usage value at which the trigger should fire",
@@ -9311,7 +9222,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "usage-category",
                 spec: "UsageCategory",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The usage category that the trigger should watch",
@@ -9319,7 +9230,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "callback-method",
                 spec: "CallbackMethod",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method we should use to call `callback_url`",
@@ -9327,7 +9238,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "friendly-name",
                 spec: "FriendlyName",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A descriptive string that you create to describe the resource",
@@ -9335,7 +9246,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "recurring",
                 spec: "Recurring",
-                value: WriteValue::Enum(&["daily", "monthly", "yearly", "alltime"]),
+                value: Value::Enum(&["daily", "monthly", "yearly", "alltime"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -9343,7 +9254,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "trigger-by",
                 spec: "TriggerBy",
-                value: WriteValue::Enum(&["count", "usage", "price"]),
+                value: Value::Enum(&["count", "usage", "price"]),
                 shape: Shape::One,
                 required: false,
                 help: "",
@@ -9358,7 +9269,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the User Defined Message is associated with",
@@ -9367,7 +9278,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "content",
                 spec: "Content",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The User Defined Message in the form of URL-encoded JSON string",
@@ -9375,7 +9286,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "idempotency-key",
                 spec: "IdempotencyKey",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A unique string value to identify API call",
@@ -9390,7 +9301,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
         path: &[WriteParam {
             long: "call-sid",
             spec: "CallSid",
-            value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+            value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
             shape: Shape::One,
             required: true,
             help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the User Defined Messages subscription is associated with",
@@ -9399,7 +9310,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "callback",
                 spec: "Callback",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: true,
                 help: "The URL we should call using the `method` to send user defined events to your application",
@@ -9407,7 +9318,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "idempotency-key",
                 spec: "IdempotencyKey",
-                value: WriteValue::Text,
+                value: Value::Text,
                 shape: Shape::One,
                 required: false,
                 help: "A unique string value to identify API call",
@@ -9415,7 +9326,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "method",
                 spec: "Method",
-                value: WriteValue::Enum(&["GET", "POST"]),
+                value: Value::Enum(&["GET", "POST"]),
                 shape: Shape::One,
                 required: false,
                 help: "The HTTP method Twilio will use when requesting the above `Url`",
@@ -9431,7 +9342,7 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "call-sid",
                 spec: "CallSid",
-                value: WriteValue::Sid("CA", crate::writes::sid::<twilio_api::model::CallSid>),
+                value: Value::Sid("CA", crate::value::sid::<twilio_api::model::CallSid>),
                 shape: Shape::One,
                 required: true,
                 help: "The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the User Defined Message Subscription is associated with",
@@ -9439,9 +9350,9 @@ pub(crate) static WRITES: &[WriteSpec] = &[
             WriteParam {
                 long: "sid",
                 spec: "Sid",
-                value: WriteValue::Sid(
+                value: Value::Sid(
                     "ZY",
-                    crate::writes::sid::<twilio_api::model::UserDefinedMessageSubscriptionSid>,
+                    crate::value::sid::<twilio_api::model::UserDefinedMessageSubscriptionSid>,
                 ),
                 shape: Shape::One,
                 required: true,

@@ -281,6 +281,73 @@ fn a_dry_run_prints_the_request_and_sends_nothing() {
     assert!(server.seen().is_empty(), "{:?}", server.seen());
 }
 
+/// A dry run needs no credentials: nothing is sent. Without an account the URL shows
+/// `AC000…000` and stderr says so; whatever is configured is still used (and never shown).
+#[test]
+fn a_dry_run_needs_no_credentials() {
+    let write = [
+        "messages",
+        "create",
+        "--to",
+        "+15005550006",
+        "--from",
+        "+15005550001",
+        "--body",
+        "Hi",
+        "--dry-run",
+    ];
+    let output = cli()
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .args(write)
+        .output()
+        .expect("the CLI runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "POST https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000000/Messages.json\n\
+         Content-Type: application/x-www-form-urlencoded\n\n\
+         To=%2B15005550006&From=%2B15005550001&Body=Hi\n"
+    );
+    let said = stderr(&output);
+    assert!(
+        said.contains("dry run without TWILIO_ACCOUNT_SID"),
+        "{said}"
+    );
+    assert!(said.contains("dry run without TWILIO_AUTH_TOKEN"), "{said}");
+    // The account configured is used; the token missing is not needed.
+    let output = cli()
+        .env("TWILIO_ACCOUNT_SID", ACCOUNT)
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .args([
+            "verify",
+            "v2",
+            "services",
+            "create",
+            "--friendly-name",
+            "My app",
+            "--dry-run",
+        ])
+        .output()
+        .expect("the CLI runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("POST https://verify.twilio.com/v2/Services\n"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stderr(&output).contains("TWILIO_ACCOUNT_SID"));
+    // Without --dry-run the same command is refused before any request.
+    let output = cli()
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .args(&write[..write.len() - 1])
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("TWILIO_ACCOUNT_SID is not set"));
+}
+
 /// Bad input is refused before any request, on one line naming the flag: exit 2.
 #[test]
 fn bad_input_exits_2_before_any_request() {
