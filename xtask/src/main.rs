@@ -140,6 +140,10 @@ fn ci() -> Result<(), String> {
         "--features",
         "twilio-api/full",
     ]);
+    // The CLI binary this run builds (for the CLI's own tests) is the one the end-to-end
+    // tests run: without this, `twilio_e2e::cli_binary` builds it again with the CLI's
+    // features alone, which differ from this run's unified ones (a second build of the CLI).
+    test.env("TWILIO_E2E_CLI_BUILT", "1");
     step("cargo test --workspace --features twilio-api/full", test)?;
 
     eprintln!("\n==> the facade's examples");
