@@ -191,7 +191,7 @@
 //!     .await?;
 //! let big_call = sandbox.call_sids().pop().expect("one call was added");
 //! assert_eq!(sandbox.event_count(&big_call), Some(1_000));
-//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//! assert!(sandbox.base_url().starts_with("http://localhost:"));
 //! // Point a client at `sandbox.base_url()` with `sandbox.account_sid()` and
 //! // `sandbox.auth_token()`, e.g. for GET {base_url}{events_path}:
 //! let path = sandbox.events_path(&big_call);

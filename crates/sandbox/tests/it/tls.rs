@@ -33,7 +33,14 @@ fn connector(roots: &[&[u8]], alpn: &[&[u8]]) -> TlsConnector {
 #[tokio::test]
 async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
     let sandbox = Sandbox::builder().tls(true).start().await.unwrap();
-    assert!(sandbox.base_url().starts_with("https://127.0.0.1:"));
+    assert_eq!(
+        sandbox.base_url(),
+        format!("https://localhost:{}", sandbox.addr().port())
+    );
+    assert_eq!(
+        sandbox.address_url(),
+        format!("https://127.0.0.1:{}", sandbox.addr().port())
+    );
     assert!(sandbox.summary().tls);
     let ca = sandbox.ca_certificate_der().unwrap().to_vec();
     assert!(
@@ -45,7 +52,7 @@ async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
     let call = sandbox.call_sids()[0].clone();
     let path = sandbox.events_path(&call);
 
-    for name in ["localhost", "127.0.0.1", "::1"] {
+    for name in ["localhost", "api.localhost", "127.0.0.1", "::1"] {
         // The name is what the certificate is checked against; the socket is the sandbox's.
         let tcp = TcpStream::connect(sandbox.addr()).await.unwrap();
         let tls = connector(&[&ca], &[b"http/1.1"])
@@ -77,6 +84,49 @@ async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
         assert_eq!(logged.request_id.as_deref(), Some(id.as_str()));
         assert_eq!(logged.via, None);
     }
+}
+
+#[tokio::test]
+async fn every_product_host_is_named_by_the_certificate_and_served_over_https() {
+    let sandbox = Sandbox::builder().tls(true).start().await.unwrap();
+    let ca = sandbox.ca_certificate_der().unwrap().to_vec();
+    let port = sandbox.addr().port();
+    for label in sandbox.products() {
+        let host = format!("{label}.localhost");
+        let tcp = TcpStream::connect(sandbox.addr()).await.unwrap();
+        let tls = connector(&[&ca], &[b"http/1.1"])
+            .connect(ServerName::try_from(host.clone()).unwrap(), tcp)
+            .await
+            .unwrap_or_else(|e| panic!("{host}: {e}"));
+        if label != "verify" {
+            continue;
+        }
+        // A product's request on its own host, over the certificate that names it.
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let request = http::Request::get("/v2/Services?PageSize=5")
+            .header("host", format!("{host}:{port}"))
+            .header(
+                "authorization",
+                support::basic(sandbox.account_sid(), sandbox.auth_token()),
+            )
+            .body(Empty::<Bytes>::new())
+            .unwrap();
+        let response = sender.send_request(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            page["meta"]["url"],
+            format!("https://verify.localhost:{port}/v2/Services?PageSize=5&Page=0")
+        );
+    }
+    assert_eq!(
+        sandbox.product_origin("verify").unwrap(),
+        format!("https://verify.localhost:{port}")
+    );
 }
 
 #[tokio::test]
