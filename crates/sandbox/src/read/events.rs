@@ -77,10 +77,16 @@ pub(crate) fn respond(
         }
     };
     let plan = PagePlan::new(data, call_index, call, &request);
-    let fault = shared.faults.take(&req.method, call_sid, plan.page);
-    if fault.is_some() {
-        bump(&shared.counters.faults_injected, 1);
-    }
+    let fault = crate::fault::apply::take(
+        shared,
+        &crate::fault::Target {
+            method: &req.method,
+            host: "api",
+            path: req.uri.path(),
+            call: call_sid,
+            page: plan.page,
+        },
+    );
     let outcome = page_outcome(shared, &plan, fault.clone());
     (outcome, fault)
 }
