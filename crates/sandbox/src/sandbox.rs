@@ -21,7 +21,6 @@ use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
 use crate::store::path_values::{PathValues, PathValuesError};
-use crate::store::products::Items;
 use crate::store::render::Templates;
 use crate::store::rng::hash;
 use crate::store::routes::Route;
@@ -161,9 +160,10 @@ impl SandboxBuilder {
         self
     }
 
-    /// The most items the API may create or change ([`DEFAULT_WRITTEN_ITEMS`] by default):
-    /// past it, a create is answered 429 with error 20429 and a message saying the store is
-    /// full, and nothing is stored; removing items makes room.
+    /// The most items the API may create or change, of every product together
+    /// ([`DEFAULT_WRITTEN_ITEMS`] by default): past it, a create of any product is answered
+    /// 429 with error 20429 and a message saying the store is full, and nothing is stored;
+    /// removing items of any product makes room.
     pub fn written_items(mut self, items: usize) -> Self {
         self.written_items = items;
         self
@@ -261,7 +261,6 @@ impl SandboxBuilder {
             call_events: CallEvents::new(self.written_items),
             callback_hosts: self.callback_hosts.clone(),
             products: Products {
-                items: Items::new(self.written_items),
                 scheme,
                 port: addr.port(),
                 verification_code: crate::products::verify::code(self.seed),

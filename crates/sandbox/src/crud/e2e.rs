@@ -542,3 +542,70 @@ async fn every_other_product_serves_the_operations_its_spec_gives() {
     );
     sandbox.shutdown().await;
 }
+
+/// One store for every product's items, bounded as a whole: past its bound a create of any
+/// product is Twilio's 429 (20429) saying the store is full, and writes nothing; a remove of
+/// any product's item makes room.
+#[tokio::test]
+async fn one_bounded_store_holds_every_products_items() {
+    let sandbox = Sandbox::builder().written_items(2).start().await.unwrap();
+    let messages = format!(
+        "/2010-04-01/Accounts/{}/Messages.json",
+        sandbox.account_sid()
+    );
+    let message = [
+        ("To", "+15005550010".to_owned()),
+        ("From", "+15005550006".to_owned()),
+        ("Body", "one".to_owned()),
+    ];
+    let (status, sent) = send(&sandbox, "api", Method::POST, &messages, &message, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let service = [("FriendlyName", "two".to_owned())];
+    let (status, _) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &service,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let full = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &service,
+        None,
+    )
+    .await;
+    assert_error(&full, 429, 20429);
+    assert!(
+        full.1["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("store of written items is full (2 items")),
+        "{}",
+        full.1
+    );
+    let full = send(&sandbox, "api", Method::POST, &messages, &message, None).await;
+    assert_error(&full, 429, 20429);
+    let (_, page) = send(&sandbox, "verify", Method::GET, "/v2/Services", &[], None).await;
+    assert_eq!(page["services"].as_array().map(Vec::len), Some(1), "{page}");
+    // Removing the message makes room for a service.
+    let sid = sent["sid"].as_str().unwrap();
+    let item = messages.replace("Messages.json", &format!("Messages/{sid}.json"));
+    let (status, _) = send(&sandbox, "api", Method::DELETE, &item, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &service,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    sandbox.shutdown().await;
+}

@@ -409,7 +409,7 @@ fn perform(
         Target::Collection => String::new(),
     };
     let id = id.as_str();
-    let items = &shared.products.items;
+    let items = &shared.written;
     match op {
         'c' => {
             let input = match Input::parse(req, body) {
@@ -423,7 +423,7 @@ fn perform(
             };
             create(shared, label, resource, collection, &values, &input, &made)
         }
-        'f' => match items.get(label, collection, id) {
+        'f' => match items.get_json(label, collection, id) {
             Some(item) => json(StatusCode::OK, &item),
             None => not_found(path),
         },
@@ -436,7 +436,7 @@ fn perform(
                 Ok(members) => members,
                 Err(message) => return bad_request(&message),
             };
-            if !resource.has('c') && items.get(label, collection, id).is_none() {
+            if !resource.has('c') && items.get_json(label, collection, id).is_none() {
                 // Nothing creates these items but their update (a number's routes, a
                 // user Flex made): the first update makes the item, as Twilio's does.
                 let made = New {
@@ -446,7 +446,7 @@ fn perform(
                 };
                 return create(shared, label, resource, collection, &values, &input, &made);
             }
-            let changed = items.update(label, collection, id, |item| {
+            let changed = items.update_json(label, collection, id, |item| {
                 if let Value::Object(map) = item {
                     for (member, value) in members {
                         map.insert(member.to_owned(), value);
@@ -465,7 +465,7 @@ fn perform(
             }
         }
         'd' => {
-            if items.remove(label, collection, id) {
+            if items.remove_json(label, collection, id) {
                 let mut response = Response::new(SandboxBody::full(Bytes::new()));
                 *response.status_mut() = StatusCode::NO_CONTENT;
                 response
@@ -499,9 +499,8 @@ fn missing_parent<'p>(
         if creates_it
             && !own
             && shared
-                .products
-                .items
-                .get(label, parent, &unescape(id))
+                .written
+                .get_json(label, parent, &unescape(id))
                 .is_none()
         {
             return Some(here);
@@ -610,19 +609,10 @@ fn create(
     let mut item = Value::Object(item);
     verify::created(resource, &mut item);
     if let Err(full) = shared
-        .products
-        .items
-        .insert(label, collection, id, item.clone())
+        .written
+        .insert_json(label, collection, id, item.clone())
     {
-        return error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            20429,
-            &format!(
-                "The sandbox's store of written items is full ({} items): remove some, or \
-                 start it with a larger store",
-                full.capacity
-            ),
-        );
+        return full.response();
     }
     json(made.status, &item)
 }
@@ -673,7 +663,7 @@ fn list(
             }
         }
     }
-    let items = shared.products.items.list(label, collection, |item| {
+    let items = shared.written.list_json(label, collection, |item| {
         filters.iter().all(|(_, m, v)| equals(item, m, v))
     });
     let start = page.saturating_mul(size);

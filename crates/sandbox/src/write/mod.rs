@@ -293,18 +293,7 @@ pub(crate) async fn respond(
                 entity.clone(),
                 false,
             ) {
-                return error(
-                    shared,
-                    error_response(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        20429,
-                        &format!(
-                            "The sandbox's store of written items is full ({} items): remove \
-                             some, or start it with a larger store",
-                            full.capacity
-                        ),
-                    ),
-                );
+                return error(shared, full.response());
             }
             (StatusCode::CREATED, Some(entity))
         }
@@ -331,17 +320,7 @@ pub(crate) async fn respond(
                 entity.clone(),
                 seeded,
             ) {
-                return error(
-                    shared,
-                    error_response(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        20429,
-                        &format!(
-                            "The sandbox's store of written items is full ({} items)",
-                            full.capacity
-                        ),
-                    ),
-                );
+                return error(shared, full.response());
             }
             (StatusCode::OK, Some(entity))
         }
