@@ -1,6 +1,7 @@
 //! `twilio-api sandbox serve` as a user runs it: the URL it prints after `listening on`
 //! reaches every product (`--base-url URL` sends Verify to `verify.localhost:PORT`) and the
-//! 2010-04-01 API, in cleartext and over HTTPS with the CA file it prints.
+//! 2010-04-01 API, in cleartext and over HTTPS with the CA file it prints; a `--fault` for
+//! one product's writes reaches them and nothing else.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, ChildStdout, Output, Stdio};
@@ -151,6 +152,36 @@ fn the_printed_url_reaches_every_product_and_the_2010_api() {
         "calls list by address",
     );
     assert_eq!(calls.as_array().map(Vec::len), Some(2), "{calls}");
+}
+
+#[test]
+fn a_fault_for_one_product_reaches_its_writes_only() {
+    let served = Served::start(&["--fault", "status:503,host=verify,method=POST"]);
+    let url = served.url.clone();
+    let refused = served.run(
+        &url,
+        &[
+            "verify",
+            "v2",
+            "services",
+            "create",
+            "--friendly-name",
+            "refused",
+        ],
+    );
+    // A write answered 503 may have been applied for all the client knows: exit 3, once.
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let listed = json(
+        &served.run(&url, &["verify", "v2", "services", "list"]),
+        "verify v2 services list",
+    );
+    assert_eq!(listed, serde_json::json!([]));
+    reaches_a_product_and_the_2010_api(&served, "http");
 }
 
 #[test]
