@@ -30,6 +30,17 @@ fn seen(sandbox: &Sandbox, method: &http::Method, prefix: &str) -> Vec<Option<u1
         .collect()
 }
 
+/// A rule applying `fault` once to the requests of `method` on the product `host`.
+fn on(fault: Fault, host: &str, method: http::Method) -> FaultRule {
+    FaultRule::new(fault).on_host(host).on_method(method)
+}
+
+/// Creates a Verify service named `name`; its SID, or the library's error.
+async fn create(client: &Client, name: &str) -> Result<String, twilio_api::Error> {
+    let service = client.verify().v2().services().create(name).await?;
+    Ok(service.sid.map(|sid| sid.to_string()).unwrap_or_default())
+}
+
 async fn services(client: &Client) -> Vec<String> {
     client
         .verify()
@@ -59,13 +70,7 @@ async fn a_product_write_answered_503_is_sent_once_and_writes_nothing() {
     assert!(services(&client).await.is_empty());
     assert_eq!(sandbox.faults().pending(), 1);
 
-    let error = client
-        .verify()
-        .v2()
-        .services()
-        .create("never")
-        .await
-        .unwrap_err();
+    let error = create(&client, "never").await.unwrap_err();
     assert!(error.is_outcome_unknown(), "{error:?}");
     assert_eq!(error.status(), Some(503));
     assert_eq!(
@@ -82,19 +87,13 @@ async fn a_product_write_answered_503_is_sent_once_and_writes_nothing() {
 async fn a_product_write_answered_429_is_sent_again_and_written_once() {
     let sandbox = Sandbox::builder().seed(12).start().await.unwrap();
     let client = client_of(&sandbox);
-    sandbox.faults().push_rule(
-        FaultRule::new(Fault::too_many_requests(Some(0)))
-            .on_host("verify")
-            .on_method(http::Method::POST),
-    );
-    let service = client
-        .verify()
-        .v2()
-        .services()
-        .create("after a 429")
-        .await
-        .unwrap();
-    assert!(service.sid.is_some());
+    sandbox.faults().push_rule(on(
+        Fault::too_many_requests(Some(0)),
+        "verify",
+        http::Method::POST,
+    ));
+    let sid = create(&client, "after a 429").await.unwrap();
+    assert!(sid.starts_with("VA"), "{sid}");
     assert_eq!(
         seen(&sandbox, &http::Method::POST, "/v2/Services"),
         [Some(429), Some(201)]
@@ -107,18 +106,10 @@ async fn a_product_write_answered_429_is_sent_again_and_written_once() {
 async fn a_product_write_cut_after_it_was_applied_exists_once() {
     let sandbox = Sandbox::builder().seed(13).start().await.unwrap();
     let client = client_of(&sandbox);
-    sandbox.faults().push_rule(
-        FaultRule::new(Fault::Disconnect)
-            .on_host("verify")
-            .on_method(http::Method::POST),
-    );
-    let error = client
-        .verify()
-        .v2()
-        .services()
-        .create("cut")
-        .await
-        .unwrap_err();
+    sandbox
+        .faults()
+        .push_rule(on(Fault::Disconnect, "verify", http::Method::POST));
+    let error = create(&client, "cut").await.unwrap_err();
     assert!(error.is_outcome_unknown(), "{error:?}");
     assert_eq!(seen(&sandbox, &http::Method::POST, "/v2/Services"), [None]);
     // The write was applied before the cut: one service, never two.
@@ -130,26 +121,16 @@ async fn a_product_write_cut_after_it_was_applied_exists_once() {
 async fn a_read_of_a_product_takes_its_fault_and_other_hosts_do_not() {
     let sandbox = Sandbox::builder().seed(14).start().await.unwrap();
     let client = client_of(&sandbox);
-    client
-        .verify()
-        .v2()
-        .services()
-        .create("listed")
-        .await
-        .unwrap();
-    sandbox.faults().push_rule(
-        FaultRule::new(Fault::MalformedJson)
-            .on_host("content")
-            .on_method(http::Method::GET),
-    );
+    create(&client, "listed").await.unwrap();
+    sandbox
+        .faults()
+        .push_rule(on(Fault::MalformedJson, "content", http::Method::GET));
     assert_eq!(services(&client).await, ["listed"]);
     assert_eq!(sandbox.faults().pending(), 1);
     sandbox.faults().clear();
-    sandbox.faults().push_rule(
-        FaultRule::new(Fault::MalformedJson)
-            .on_host("verify")
-            .on_method(http::Method::GET),
-    );
+    sandbox
+        .faults()
+        .push_rule(on(Fault::MalformedJson, "verify", http::Method::GET));
     let error = client
         .verify()
         .v2()

@@ -496,12 +496,12 @@ async fn receive(
     StatusCode::OK
 }
 
-#[tokio::test]
-async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
-    let sandbox = sandbox().await;
+/// A receiver of the sandbox's status callbacks on loopback that keeps only those whose
+/// signature its validator accepts: what it received, and its URL (`?tenant=…`).
+async fn receiver(sandbox: &Sandbox, tenant: &str) -> (Inbox, String) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!(
-        "http://{}/status?tenant=e2e",
+        "http://{}/status?tenant={tenant}",
         listener.local_addr().unwrap()
     );
     let inbox = Inbox::default();
@@ -512,6 +512,13 @@ async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
         url.clone(),
     ));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (inbox, url)
+}
+
+#[tokio::test]
+async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
+    let sandbox = sandbox().await;
+    let (inbox, url) = receiver(&sandbox, "e2e").await;
 
     let client = client_for(&sandbox);
     let message = client
@@ -571,19 +578,7 @@ async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
 #[tokio::test]
 async fn messages_to_the_sandboxs_numbers_end_undelivered_or_failed_and_call_back_signed() {
     let sandbox = sandbox().await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "http://{}/status?tenant=endings",
-        listener.local_addr().unwrap()
-    );
-    let inbox = Inbox::default();
-    let validator = Arc::new(Validator::new(sandbox.auth_token().to_owned().into()).unwrap());
-    let app = Router::new().route("/status", post(receive)).with_state((
-        Arc::clone(&inbox),
-        validator,
-        url.clone(),
-    ));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (inbox, url) = receiver(&sandbox, "endings").await;
     let client = client_for(&sandbox);
     let token = sandbox.auth_token().to_owned();
     for (to, statuses, code, message) in [

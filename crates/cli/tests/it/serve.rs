@@ -102,21 +102,17 @@ fn json(output: &Output, what: &str) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
+/// `verify v2 services create --friendly-name NAME` through `base_url`.
+fn create_service(served: &Served, base_url: &str, name: &str) -> Output {
+    let words = ["verify", "v2", "services", "create", "--friendly-name"];
+    served.run(base_url, &[&words[..], &[name]].concat())
+}
+
 /// A Verify service created through the printed URL, fetched back, and a 2010-04-01 list.
 fn reaches_a_product_and_the_2010_api(served: &Served, scheme: &str) {
     let url = served.url.clone();
     let service = json(
-        &served.run(
-            &url,
-            &[
-                "verify",
-                "v2",
-                "services",
-                "create",
-                "--friendly-name",
-                "printed url",
-            ],
-        ),
+        &create_service(served, &url, "printed url"),
         "verify v2 services create",
     );
     let sid = service["sid"].as_str().expect("a service SID");
@@ -158,17 +154,7 @@ fn the_printed_url_reaches_every_product_and_the_2010_api() {
 fn a_fault_for_one_product_reaches_its_writes_only() {
     let served = Served::start(&["--fault", "status:503,host=verify,method=POST"]);
     let url = served.url.clone();
-    let refused = served.run(
-        &url,
-        &[
-            "verify",
-            "v2",
-            "services",
-            "create",
-            "--friendly-name",
-            "refused",
-        ],
-    );
+    let refused = create_service(&served, &url, "refused");
     // A write answered 503 may have been applied for all the client knows: exit 3, once.
     assert_eq!(
         refused.status.code(),

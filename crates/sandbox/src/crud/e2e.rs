@@ -560,26 +560,20 @@ async fn one_bounded_store_holds_every_products_items() {
     ];
     let (status, sent) = send(&sandbox, "api", Method::POST, &messages, &message, None).await;
     assert_eq!(status, StatusCode::CREATED, "{sent}");
-    let service = [("FriendlyName", "two".to_owned())];
-    let (status, _) = send(
-        &sandbox,
-        "verify",
-        Method::POST,
-        "/v2/Services",
-        &service,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let full = send(
-        &sandbox,
-        "verify",
-        Method::POST,
-        "/v2/Services",
-        &service,
-        None,
-    )
-    .await;
+    let service = || async {
+        let name = [("FriendlyName", "two".to_owned())];
+        send(
+            &sandbox,
+            "verify",
+            Method::POST,
+            "/v2/Services",
+            &name,
+            None,
+        )
+        .await
+    };
+    assert_eq!(service().await.0, StatusCode::CREATED);
+    let full = service().await;
     assert_error(&full, 429, 20429);
     assert!(
         full.1["message"]
@@ -597,15 +591,6 @@ async fn one_bounded_store_holds_every_products_items() {
     let item = messages.replace("Messages.json", &format!("Messages/{sid}.json"));
     let (status, _) = send(&sandbox, "api", Method::DELETE, &item, &[], None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = send(
-        &sandbox,
-        "verify",
-        Method::POST,
-        "/v2/Services",
-        &service,
-        None,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(service().await.0, StatusCode::CREATED);
     sandbox.shutdown().await;
 }

@@ -297,18 +297,14 @@ pub(crate) fn respond(
     label: &'static str,
     resources: &'static [Resource],
 ) -> (Outcome, Option<Fault>) {
-    let (response, fault) = match answer(shared, req, body, label, resources) {
-        Ok(response) => (response, None),
-        Err(Faulted(fault @ Fault::Status { .. })) => {
-            let outcome = page_outcome(shared, &Whole(Bytes::new()), Some(fault.clone()));
-            return (outcome, Some(fault));
-        }
-        Err(Faulted(fault)) => {
-            // Not a status: the fault comes after the request was done.
-            let response = perform(shared, req, body, label, resources);
-            (response, Some(fault))
-        }
-    };
+    let fault = fault_for(shared, req, label, resources);
+    if let Some(status @ Fault::Status { .. }) = &fault {
+        // Answered instead of the request: nothing is written.
+        let outcome = page_outcome(shared, &Whole(Bytes::new()), Some(status.clone()));
+        return (outcome, fault);
+    }
+    // Any other fault comes after the request was done.
+    let response = perform(shared, req, body, label, resources);
     let status = response.status();
     if status.is_client_error() || status.is_server_error() {
         bump(&shared.counters.error_responses, 1);
@@ -323,43 +319,31 @@ pub(crate) fn respond(
     }
 }
 
-/// A request a scripted fault was taken for, before it was done.
-struct Faulted(Fault);
-
-/// The answer to a request, unless a scripted fault matched it: then the fault, and the
-/// request is left to be done (or not) by the caller.
-fn answer(
-    shared: &Arc<Shared>,
+/// The scripted fault for a request that names a resource, an operation it has and parents
+/// the sandbox holds (a request answered 404 or 405 anyway takes none).
+fn fault_for(
+    shared: &Shared,
     req: &Parts,
-    body: &Bytes,
     label: &'static str,
     resources: &'static [Resource],
-) -> Result<Response<SandboxBody>, Faulted> {
+) -> Option<Fault> {
     let path = canonical(req.uri.path());
-    let path = path.as_str();
-    let Some((resource, target, collection, _)) = route(resources, path) else {
-        return Ok(not_found(path));
-    };
-    if !resource.has(operation(target, &req.method)) {
-        return Ok(perform(shared, req, body, label, resources));
+    let (resource, target, collection, _) = route(resources, &path)?;
+    if !resource.has(operation(target, &req.method))
+        || missing_parent(shared, label, resources, collection).is_some()
+    {
+        return None;
     }
-    if missing_parent(shared, label, resources, collection).is_some() {
-        return Ok(perform(shared, req, body, label, resources));
-    }
-    let fault = take(
+    take(
         shared,
         &FaultTarget {
             method: &req.method,
             host: label,
-            path,
+            path: &path,
             call: "",
             page: page_of(req.uri.query()),
         },
-    );
-    match fault {
-        Some(fault) => Err(Faulted(fault)),
-        None => Ok(perform(shared, req, body, label, resources)),
-    }
+    )
 }
 
 /// The `Page` a query asks for (0 by default, or when it is not a number).

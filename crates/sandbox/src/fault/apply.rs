@@ -17,6 +17,26 @@ pub(crate) fn take(shared: &Shared, target: &Target<'_>) -> Option<Fault> {
     fault
 }
 
+/// Takes the fault for a request of the 2010-04-01 API (`call`: the call it is for, `""`
+/// for none; `page`: 0 for a fetch and a write).
+pub(crate) fn take_api(
+    shared: &Shared,
+    req: &http::request::Parts,
+    call: &str,
+    page: u64,
+) -> Option<Fault> {
+    take(
+        shared,
+        &Target {
+            method: &req.method,
+            host: "api",
+            path: req.uri.path(),
+            call,
+            page,
+        },
+    )
+}
+
 /// A whole answer with no links (a write's, or a product's), as a body faults apply to.
 pub(crate) struct Whole(pub(crate) Bytes);
 

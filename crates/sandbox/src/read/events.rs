@@ -77,16 +77,7 @@ pub(crate) fn respond(
         }
     };
     let plan = PagePlan::new(data, call_index, call, &request);
-    let fault = crate::fault::apply::take(
-        shared,
-        &crate::fault::Target {
-            method: &req.method,
-            host: "api",
-            path: req.uri.path(),
-            call: call_sid,
-            page: plan.page,
-        },
-    );
+    let fault = crate::fault::apply::take_api(shared, req, call_sid, plan.page);
     let outcome = page_outcome(shared, &plan, fault.clone());
     (outcome, fault)
 }

@@ -141,16 +141,7 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = crate::fault::apply::take(
-        shared,
-        &crate::fault::Target {
-            method: &req.method,
-            host: "api",
-            path: req.uri.path(),
-            call,
-            page,
-        },
-    );
+    let fault = crate::fault::apply::take_api(shared, req, call, page);
     let mut outcome = page_outcome(shared, &answer, fault.clone());
     if route.status == 307
         && let Outcome::Answer { response, .. } = &mut outcome

@@ -17,8 +17,8 @@ use bytes::Bytes;
 use http::StatusCode;
 use http::request::Parts;
 
+use crate::fault::Fault;
 use crate::fault::apply::{Whole, page_outcome, whole_outcome};
-use crate::fault::{Fault, Target};
 use crate::products;
 use crate::reply::{Outcome, error_response, not_found, unauthorized};
 use crate::state::{Shared, bump};
@@ -215,16 +215,7 @@ pub(crate) async fn respond(
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = crate::fault::apply::take(
-        shared,
-        &Target {
-            method: &req.method,
-            host: "api",
-            path,
-            call,
-            page: 0,
-        },
-    );
+    let fault = crate::fault::apply::take_api(shared, req, call, 0);
     if let Some(status @ Fault::Status { .. }) = &fault {
         // Refused before anything is written.
         return (

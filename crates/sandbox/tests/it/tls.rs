@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Empty};
+use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
@@ -28,6 +29,27 @@ fn connector(roots: &[&[u8]], alpn: &[&[u8]]) -> TlsConnector {
     .with_no_client_auth();
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     TlsConnector::from(Arc::new(config))
+}
+
+/// A `GET` of `target` with the sandbox's credentials and `host`, over an HTTP/1.1
+/// connection on `tls`.
+async fn get<S>(sandbox: &Sandbox, tls: S, target: &str, host: &str) -> http::Response<Incoming>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let request = http::Request::get(target)
+        .header("host", host)
+        .header(
+            "authorization",
+            support::basic(sandbox.account_sid(), sandbox.auth_token()),
+        )
+        .body(Empty::<Bytes>::new())
+        .unwrap();
+    sender.send_request(request).await.unwrap()
 }
 
 #[tokio::test]
@@ -60,19 +82,7 @@ async fn serves_https_with_a_throwaway_ca_for_the_loopback_names() {
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .unwrap();
-        tokio::spawn(conn);
-        let request = http::Request::get(path.as_str())
-            .header("host", "127.0.0.1")
-            .header(
-                "authorization",
-                support::basic(sandbox.account_sid(), sandbox.auth_token()),
-            )
-            .body(Empty::<Bytes>::new())
-            .unwrap();
-        let response = sender.send_request(request).await.unwrap();
+        let response = get(&sandbox, tls, &path, "127.0.0.1").await;
         assert_eq!(response.status(), 200, "{name}");
         let id = response.headers()["twilio-request-id"]
             .to_str()
@@ -102,19 +112,8 @@ async fn every_product_host_is_named_by_the_certificate_and_served_over_https() 
             continue;
         }
         // A product's request on its own host, over the certificate that names it.
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .unwrap();
-        tokio::spawn(conn);
-        let request = http::Request::get("/v2/Services?PageSize=5")
-            .header("host", format!("{host}:{port}"))
-            .header(
-                "authorization",
-                support::basic(sandbox.account_sid(), sandbox.auth_token()),
-            )
-            .body(Empty::<Bytes>::new())
-            .unwrap();
-        let response = sender.send_request(request).await.unwrap();
+        let authority = format!("{host}:{port}");
+        let response = get(&sandbox, tls, "/v2/Services?PageSize=5", &authority).await;
         assert_eq!(response.status(), 200);
         let body = response.into_body().collect().await.unwrap().to_bytes();
         let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
