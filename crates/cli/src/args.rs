@@ -215,8 +215,9 @@ pub(crate) struct SandboxArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum SandboxCommand {
     /// Serve the sandbox (every read and write of the 2010-04-01 API, messages and calls that
-    /// live their lifecycles) until Ctrl-C; prints its address, credentials, what it serves
-    /// and commands to try
+    /// live their lifecycles, and every other product on {product}.localhost) until Ctrl-C;
+    /// prints its URL (give it as --base-url: it reaches every product), credentials, what it
+    /// serves and commands to try
     Serve(Serve),
 }
 

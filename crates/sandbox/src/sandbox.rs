@@ -294,8 +294,9 @@ impl SandboxBuilder {
     }
 }
 
-/// A running Twilio-compatible server on loopback, serving every `GET` of the 2010-04-01
-/// API (see the [crate docs](crate) and [`Route::all`]).
+/// A running Twilio-compatible server on loopback, serving every `GET` and write of the
+/// 2010-04-01 API and every other product's CRUD, each on its own host under
+/// [`Sandbox::base_url`] (see the [crate docs](crate) and [`Route::all`]).
 ///
 /// Dropping it stops the server abruptly; [`Sandbox::shutdown`] stops it gracefully.
 pub struct Sandbox {
