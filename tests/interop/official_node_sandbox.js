@@ -1,6 +1,12 @@
 // Twilio's official Node SDK (`npm install twilio`) against `twilio-api sandbox serve`: it
-// creates, fetches, lists and removes a message, and its `validateRequest` accepts every
-// status callback the sandbox sends for it (queued → sending → sent → delivered).
+// creates, fetches, lists and removes a message, its `validateRequest` accepts every status
+// callback the sandbox sends for it (queued → sending → sent → delivered), and it reaches
+// another product (a Verify service, a verification approved with the sandbox's code).
+//
+// Every product goes through one HTTP client (`SandboxRequestClient`, the SDK's own
+// `httpClient` hook): each request for `https://{label}.twilio.com/...` is sent to the
+// sandbox's address with the `Host` `{label}.localhost:PORT`, which is how the sandbox tells
+// products apart, so no name under `localhost` needs to resolve on the machine.
 //
 //     NODE_PATH=target/interop-node/node_modules node tests/interop/official_node_sandbox.js target/debug/twilio-api
 //
@@ -12,6 +18,25 @@ const http = require("node:http");
 const { spawn } = require("node:child_process");
 const readline = require("node:readline");
 const twilio = require("twilio");
+
+/** Sends each of Twilio's hosts to the sandbox on 127.0.0.1:PORT, its product named by the
+ * Host header ({label}.localhost:PORT). */
+class SandboxRequestClient extends twilio.RequestClient {
+  constructor(port) {
+    super();
+    this.port = port;
+  }
+
+  request(opts) {
+    const url = new URL(opts.uri);
+    const label = url.hostname.split(".")[0];
+    return super.request({
+      ...opts,
+      uri: `http://127.0.0.1:${this.port}${url.pathname}${url.search}`,
+      headers: { ...opts.headers, Host: `${label}.localhost:${this.port}` },
+    });
+  }
+}
 
 const cli = process.argv[2];
 const server = spawn(cli, ["sandbox", "serve", "--bind", "127.0.0.1:0"], {
@@ -26,7 +51,8 @@ function credentials() {
       if (line.includes("listening on")) found.base = line.split("listening on")[1].trim();
       else if (line.trim().startsWith("account SID:")) found.account = line.split(":")[1].trim();
       else if (line.trim().startsWith("auth token:")) found.token = line.split(":")[1].trim();
-      if (found.base && found.account && found.token) resolve(found);
+      else if (line.trim().startsWith("Verify code:")) found.code = line.split(":")[1].trim();
+      if (found.base && found.account && found.token && found.code) resolve(found);
     });
     server.on("exit", () => reject(new Error("sandbox serve exited before printing its credentials")));
   });
@@ -35,7 +61,9 @@ function credentials() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
-  const { base, account, token } = await credentials();
+  const { base, account, token, code } = await credentials();
+  assert.ok(base.startsWith("http://localhost:"), base);
+  const port = Number(base.split(":").pop());
   const received = [];
   const hook = http.createServer((req, res) => {
     let body = "";
@@ -52,8 +80,7 @@ async function main() {
   await new Promise((r) => hook.listen(0, "127.0.0.1", r));
   const callback = `http://127.0.0.1:${hook.address().port}/status?tenant=node`;
 
-  const client = twilio(account, token);
-  client.api.baseUrl = base; // the SDK's own base-URL hook (its Domain object)
+  const client = twilio(account, token, { httpClient: new SandboxRequestClient(port) });
 
   const message = await client.messages.create({
     to: "+15005550010",
@@ -86,10 +113,27 @@ async function main() {
   assert.equal(await client.messages(message.sid).remove(), true);
   await assert.rejects(client.messages(message.sid).fetch(), (error) => error.status === 404 && error.code === 20404);
 
+  // Another product: a Verify service, a verification, approved with the sandbox's code.
+  const service = await client.verify.v2.services.create({ friendlyName: "twilio-node" });
+  assert.ok(service.sid.startsWith("VA"), service.sid);
+  assert.equal(service.url, `http://verify.localhost:${port}/v2/Services/${service.sid}`);
+  const verification = await client.verify.v2
+    .services(service.sid)
+    .verifications.create({ to: "+15005550006", channel: "sms" });
+  assert.equal(verification.status, "pending");
+  const check = await client.verify.v2
+    .services(service.sid)
+    .verificationChecks.create({ to: "+15005550006", code });
+  assert.equal(check.status, "approved");
+  assert.equal(check.valid, true);
+  const services = await client.verify.v2.services.list({ limit: 5 });
+  assert.deepEqual(services.map((s) => s.sid), [service.sid]);
+
   hook.close();
   console.log(
     `twilio-node against the sandbox: message ${message.sid} created, fetched, listed, ` +
-      `${received.length} signed callbacks validated, removed`,
+      `${received.length} signed callbacks validated, removed; Verify service ${service.sid}: ` +
+      `a verification approved`,
   );
 }
 

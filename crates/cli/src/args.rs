@@ -215,8 +215,9 @@ pub(crate) struct SandboxArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum SandboxCommand {
     /// Serve the sandbox (every read and write of the 2010-04-01 API, messages and calls that
-    /// live their lifecycles) until Ctrl-C; prints its address, credentials, what it serves
-    /// and commands to try
+    /// live their lifecycles, and every other product on {product}.localhost) until Ctrl-C;
+    /// prints its URL (give it as --base-url: it reaches every product), credentials, what it
+    /// serves and commands to try
     Serve(Serve),
 }
 
@@ -237,14 +238,16 @@ pub(crate) struct Serve {
     /// Delay each response's headers by this many milliseconds
     #[arg(long, value_name = "MS")]
     pub(crate) latency_ms: Option<u64>,
-    /// Script a fault, applied to matching requests in the order given (repeatable):
-    /// KIND[:ARG][,page=N][,call=CA…][,method=POST|DELETE|GET][,times=N|forever]
-    /// [,retry-after=S], where KIND is status:CODE, html:CODE, delay:MS, stall:MS, cut:BYTES,
-    /// disconnect, truncated, malformed, empty, oversized:BYTES, oversized-chunked:BYTES,
-    /// foreign:ORIGIN, cycle, token-without-page or content-type:TYPE. On a write, a status
-    /// answers instead of it (nothing written) and any other fault comes after it was applied
-    /// (disconnect: the outcome is unknown to the client). Examples: --fault
-    /// status:503,page=1,times=2; --fault disconnect,method=POST
+    /// Script a fault, applied to matching requests of any product in the order given
+    /// (repeatable): KIND[:ARG][,host=LABEL][,path=PREFIX][,page=N][,call=CA…]
+    /// [,method=POST|DELETE|GET|PUT|PATCH][,times=N|forever][,retry-after=S], where KIND is
+    /// status:CODE, html:CODE, delay:MS, stall:MS, cut:BYTES, disconnect, truncated,
+    /// malformed, empty, oversized:BYTES, oversized-chunked:BYTES, foreign:ORIGIN, cycle,
+    /// token-without-page or content-type:TYPE; host= names a product by its host label (api
+    /// for 2010-04-01, verify…), path= a path prefix. On a write, a status answers instead of
+    /// it (nothing written) and any other fault comes after it was applied (disconnect: the
+    /// outcome is unknown to the client). Examples: --fault status:503,page=1,times=2;
+    /// --fault disconnect,method=POST; --fault status:503,host=verify,method=POST
     #[arg(long, value_name = "SPEC")]
     pub(crate) fault: Vec<twilio_sandbox::FaultRule>,
     /// POST each call's status callbacks, form-encoded and signed with the sandbox's auth

@@ -1,7 +1,29 @@
 //! A local, Twilio-compatible HTTP server for demos, tests and benchmarks: a local Twilio
 //! that a team points its integration at (this workspace's library or CLI, or Twilio's
 //! official SDKs) to exercise sends, calls, verifications and any product's resources
-//! offline, in CI.
+//! offline, in CI. This page is the sandbox's guide.
+//!
+//! # Quick start
+//!
+//! `twilio-api sandbox serve` (or [`Sandbox::builder`] in a test) prints its URL, its
+//! credentials and the code that approves Verify verifications:
+//!
+//! ```text
+//! Twilio sandbox listening on http://localhost:8080
+//!   account SID:    AC…
+//!   auth token:     …
+//!   ...
+//!   and every other product's CRUD (37 products) on {product}.localhost (e.g. http://verify.localhost:8080)
+//!   the 2010-04-01 API also on http://127.0.0.1:8080 (by address)
+//!   Verify code:    123456
+//! ```
+//!
+//! That URL, given as `--base-url` to this workspace's CLI or as `ClientBuilder::base_url` to
+//! its library, reaches every product: the client sends the 2010-04-01 API to
+//! `localhost:PORT` and each other product to `{label}.localhost:PORT`, which it resolves to
+//! loopback itself ([`Sandbox::base_url`]; see [Products and hosts](#products-and-hosts)).
+//! Twilio's official SDKs need one small HTTP client, see
+//! [Twilio's official SDKs](#twilios-official-sdks).
 //!
 //! The sandbox serves every `GET` of Twilio's 2010-04-01 API (103 routes: 61 lists, 42
 //! fetches; [`Route::all`]), and accepts and remembers every write (94: 35 creates, 27
@@ -73,6 +95,16 @@
 //! | `From` | `+15005550001`, `+15005550007`, `+15005550008` | 21212, 21606, 21611 |
 //! | `To` | `+15005550001`, `+15005550002`, `+15005550003`, `+15005550004`, `+15005550009` | 21211, 21612, 21408, 21610, 21614 |
 //!
+//! Twilio's test credentials have no number for what happens after a message is accepted; the
+//! sandbox has two, whose messages end as Twilio ends one it could not deliver, with the codes
+//! of Twilio's error dictionary in `error_code` and `error_message`, and `ErrorCode` in the
+//! callback of the last state (signed like the others):
+//!
+//! | `To` | lifecycle | error |
+//! |---|---|---|
+//! | `+15005550011` | `queued` → `sending` → `sent` → `undelivered` | 30003, Unreachable destination handset |
+//! | `+15005550012` | `queued` → `sending` → `failed` | 30008, Unknown error |
+//!
 //! ## Calls
 //! A new call is `queued`, then `initiated`, `ringing`, `in-progress` and `completed`, a
 //! fifth of a second apart. Once answered it reads its TwiML: the `Twiml` parameter, or a
@@ -97,8 +129,17 @@
 //! of its Twilio host (`verify.localhost:PORT`, `messaging.localhost:PORT`,
 //! `conversations.localhost:PORT`, `flex-api.localhost:PORT`…; [`Sandbox::products`],
 //! [`Sandbox::product_origin`]); another subdomain of `localhost` is answered 404 naming
-//! it. Subdomains of `localhost` resolve to loopback with no configuration, and a client
-//! whose base URL is `http://localhost:PORT` sends each product to its own.
+//! it. [`Sandbox::base_url`] is `http://localhost:PORT` (when it listens on `127.0.0.1`, the
+//! default): a client whose base URL it is sends each product to its own host under
+//! `localhost`, as this workspace's library and CLI do, resolving those names to loopback
+//! themselves (RFC 6761). Other clients need the names to resolve (systemd-resolved does;
+//! plain `/etc/hosts` does not), or send each request to the sandbox's address with the
+//! product's `Host`, as the official SDKs' recipe below does. [`Sandbox::address_url`]
+//! (`http://127.0.0.1:PORT`) is the 2010-04-01 API by address, for a client or a proxy that
+//! must see one. With [`SandboxBuilder::tls`] the URL is `https://`, and the certificate
+//! names `localhost`, `api.localhost` and every product's `{label}.localhost` one by one
+//! (webpki, as browsers, refuses a wildcard over a single label such as `*.localhost`), and
+//! `127.0.0.1` and `::1`.
 //!
 //! # Every other product
 //!
@@ -117,10 +158,28 @@
 //! changes it, `200`; a remove deletes it, `204`, then `404` (20404). A create under a
 //! parent the sandbox creates but does not hold (a verification under an unknown service)
 //! is 404; a missing required field, or a SID, integer or boolean that is not one, `400`
-//! (20001) and nothing is written; wrong credentials `401` (20003). The items count
-//! towards [`SandboxBuilder::written_items`] (full: `429`, 20429). A singleton's `GET`
-//! (a path without an item parameter that is no `meta` list) is not served, and scripted
-//! faults apply to the 2010-04-01 API only.
+//! (20001) and nothing is written; wrong credentials `401` (20003). An item's path may spell
+//! its id either way (`/v2/SafeList/Numbers/%2B15005550006` or `…/+15005550006`); its `url`
+//! spells it as Twilio's answers do, a number's `+` as it is and anything a path segment
+//! cannot hold escaped (`/v2/Services/VA…/Entities/alice%20smith`). An item nothing creates
+//! but its update (a number's routes on `routes`, a user on `frontline-api`, a field's
+//! override on `lookups`) is made by its first update, as Twilio's are. A singleton's `GET`
+//! (a path without an item parameter that is no `meta` list) is not served, nor is data
+//! Twilio owns (`pricing`'s countries, `lookups`' numbers): their lists are empty and their
+//! fetches 404.
+//!
+//! Every product is tested over sockets: create → fetch → list → update → remove → 404 of the
+//! first top-level resource with all five operations (28 products), and, for the nine whose
+//! specs give no resource all five (`bulkexports`, `frontline-api`, `insights`, `lookups`,
+//! `oauth`, `preview-iam`, `pricing`, `routes`, `supersim`), every operation their spec gives
+//! the resource that has the most.
+//!
+//! ## Written items
+//! The items written to every product, the 2010-04-01 API's and the others', are kept in one
+//! store in memory, keyed by host label (`api`, `verify`…), collection and id, and bounded as
+//! a whole by [`SandboxBuilder::written_items`] (default [`DEFAULT_WRITTEN_ITEMS`]): past it
+//! a create of any product is answered `429` (20429) saying the store is full, and nothing is
+//! written; removing items of any product makes room.
 //!
 //! ## Verify v2
 //! A verification created under a service is `pending`. A `VerificationCheck` with `To` (or
@@ -132,13 +191,55 @@
 //! Twilio's `404` (20404).
 //!
 //! ## Twilio's official SDKs
-//! Point them at the sandbox's URL with its account SID and auth token
-//! (`twilio-api sandbox serve` prints them): in Python `client.api.base_url = url`, in Node
-//! `client.api.baseUrl = url`; for another product, its domain's base URL on its own host
-//! (`client.verify.base_url = "http://verify.localhost:PORT"` in Python,
-//! `client.verify.baseUrl` in Node). Their signature validators (`RequestValidator`,
-//! `validateRequest`) accept the sandbox's callbacks with its auth token.
-//! `tests/interop/official_python_sandbox.py` and `official_node_sandbox.js` prove both in CI.
+//! Give them the sandbox's account SID and auth token (`twilio-api sandbox serve` prints
+//! them) and an HTTP client, their own hook, that sends every request for
+//! `https://{label}.twilio.com/…` to the sandbox's address with the `Host` header
+//! `{label}.localhost:PORT`: every product is reached, with no name to resolve.
+//!
+//! ```python
+//! from urllib.parse import urlsplit, urlunsplit
+//! from twilio.http.http_client import TwilioHttpClient
+//! from twilio.rest import Client
+//!
+//! class SandboxHttpClient(TwilioHttpClient):
+//!     def __init__(self, port):
+//!         super().__init__()
+//!         self.port = port
+//!
+//!     def request(self, method, url, params=None, data=None, headers=None, auth=None,
+//!                 timeout=None, allow_redirects=False):
+//!         parts = urlsplit(url)
+//!         label = parts.hostname.split(".")[0]
+//!         headers = dict(headers or {}, Host=f"{label}.localhost:{self.port}")
+//!         url = urlunsplit(("http", f"127.0.0.1:{self.port}", parts.path, parts.query, ""))
+//!         return super().request(method, url, params, data, headers, auth, timeout,
+//!                                allow_redirects)
+//!
+//! client = Client(account_sid, auth_token, http_client=SandboxHttpClient(8080))
+//! ```
+//!
+//! ```js
+//! class SandboxRequestClient extends twilio.RequestClient {
+//!   constructor(port) { super(); this.port = port; }
+//!   request(opts) {
+//!     const url = new URL(opts.uri);
+//!     const label = url.hostname.split(".")[0];
+//!     return super.request({
+//!       ...opts,
+//!       uri: `http://127.0.0.1:${this.port}${url.pathname}${url.search}`,
+//!       headers: { ...opts.headers, Host: `${label}.localhost:${this.port}` },
+//!     });
+//!   }
+//! }
+//! const client = twilio(accountSid, authToken, { httpClient: new SandboxRequestClient(8080) });
+//! ```
+//!
+//! For the 2010-04-01 API alone, their base-URL hook is enough (`client.api.base_url = url`
+//! in Python, `client.api.baseUrl = url` in Node). Their signature validators
+//! (`RequestValidator`, `validateRequest`) accept the sandbox's callbacks with its auth
+//! token. `tests/interop/official_python_sandbox.py` and `official_node_sandbox.js` run both
+//! recipes in CI: a message created, fetched, listed and removed with its signed callbacks
+//! validated, and a Verify verification approved with the sandbox's code.
 //!
 //! # Behaving like Twilio
 //!
@@ -163,12 +264,21 @@
 //! Credentials and SIDs are derived from the seed, so they are the same on every run
 //! with the same seed; they are test credentials and [`Summary`] prints them.
 //!
+//! # Faults
+//!
 //! Tests can make the server misbehave on purpose with scripted [`Fault`]s, on every route
-//! (a rule's `call` is the request's `CallSid`, or the `Sid` of `Calls/{Sid}.json`; its
-//! `page` is 0 for a fetch and a write; [`FaultRule::on_method`] narrows it to `POST`,
-//! `DELETE` or `GET`). On a write, a status fault answers instead of it and nothing is
-//! written; any other fault applies to the answer after the write was done (a `disconnect`
-//! is a cut after the write was applied: the client cannot know, and must not send twice).
+//! of every product (`--fault` for `twilio-api sandbox serve`, in the language of
+//! [`FaultRule`]'s `FromStr`; [`Sandbox::faults`] in a test). A rule matches the requests
+//! that would be answered normally: [`FaultRule::on_host`] narrows it to one product by its
+//! host label (`api` for the 2010-04-01 API, `verify`…; `host=verify`),
+//! [`FaultRule::on_path`] to a path prefix (`path=/v2/Services`), [`FaultRule::on_method`]
+//! to `POST`, `DELETE`, `GET`, `PUT` or `PATCH`; a rule's `call` is the request's `CallSid`,
+//! or the `Sid` of `Calls/{Sid}.json`; its `page` is 0 for a fetch and a write. On a write, a
+//! status fault answers instead of it and nothing is written (a `429` a client may send
+//! again; a `503` it must not, not knowing); any other fault applies to the answer after the
+//! write was done (a `disconnect` is a cut after the write was applied: the client cannot
+//! know, and must not send twice). For example `--fault status:503,host=verify,method=POST`
+//! answers the next Verify write `503` and writes nothing.
 //!
 //! Given a webhook URL ([`SandboxBuilder::webhook_url`], loopback only), it also plays
 //! Twilio's other half: it POSTs each call's status callbacks there, form-encoded with the
@@ -191,7 +301,7 @@
 //!     .await?;
 //! let big_call = sandbox.call_sids().pop().expect("one call was added");
 //! assert_eq!(sandbox.event_count(&big_call), Some(1_000));
-//! assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+//! assert!(sandbox.base_url().starts_with("http://localhost:"));
 //! // Point a client at `sandbox.base_url()` with `sandbox.account_sid()` and
 //! // `sandbox.auth_token()`, e.g. for GET {base_url}{events_path}:
 //! let path = sandbox.events_path(&big_call);

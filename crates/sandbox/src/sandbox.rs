@@ -21,7 +21,6 @@ use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
 use crate::store::path_values::{PathValues, PathValuesError};
-use crate::store::products::Items;
 use crate::store::render::Templates;
 use crate::store::rng::hash;
 use crate::store::routes::Route;
@@ -152,17 +151,19 @@ impl SandboxBuilder {
     }
 
     /// Serves HTTPS (HTTP/2 or HTTP/1.1 by ALPN) instead of cleartext HTTP, with a
-    /// certificate for `localhost`, `127.0.0.1` and `::1` signed by a throwaway certificate
+    /// certificate for `localhost`, every product's `{label}.localhost` (`api.localhost`,
+    /// `verify.localhost`…), `127.0.0.1` and `::1` signed by a throwaway certificate
     /// authority generated at start (default off). A client trusts
-    /// [`Sandbox::ca_certificate_pem`]; the base URL becomes `https://127.0.0.1:PORT`.
+    /// [`Sandbox::ca_certificate_pem`]; the base URL becomes `https://localhost:PORT`.
     pub fn tls(mut self, enabled: bool) -> Self {
         self.tls = enabled;
         self
     }
 
-    /// The most items the API may create or change ([`DEFAULT_WRITTEN_ITEMS`] by default):
-    /// past it, a create is answered 429 with error 20429 and a message saying the store is
-    /// full, and nothing is stored; removing items makes room.
+    /// The most items the API may create or change, of every product together
+    /// ([`DEFAULT_WRITTEN_ITEMS`] by default): past it, a create of any product is answered
+    /// 429 with error 20429 and a message saying the store is full, and nothing is stored;
+    /// removing items of any product makes room.
     pub fn written_items(mut self, items: usize) -> Self {
         self.written_items = items;
         self
@@ -240,10 +241,11 @@ impl SandboxBuilder {
                 source,
             })?;
         let data = Dataset::new(self.seed, self.calls, &self.exact);
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let site = Site {
             world: World::build(self.seed, &data, self.messages),
             templates: Templates::parse(),
-            base_url: format!("http://{addr}"),
+            base_url: base_url(scheme, addr),
         };
         let shared = Arc::new(Shared {
             data,
@@ -259,8 +261,7 @@ impl SandboxBuilder {
             call_events: CallEvents::new(self.written_items),
             callback_hosts: self.callback_hosts.clone(),
             products: Products {
-                items: Items::new(self.written_items),
-                scheme: if tls.is_some() { "https" } else { "http" },
+                scheme,
                 port: addr.port(),
                 verification_code: crate::products::verify::code(self.seed),
             },
@@ -278,11 +279,10 @@ impl SandboxBuilder {
         let (webhooks, webhook_task) = webhooks.unzip();
         let acceptor = tls.as_ref().map(|tls| tls.acceptor.clone());
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped, acceptor));
-        let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::debug!(%addr, seed = self.seed, scheme, "sandbox listening");
         Ok(Sandbox {
             addr,
-            base_url: format!("{scheme}://{addr}"),
+            base_url: base_url(scheme, addr),
             seed: self.seed,
             shared,
             stop,
@@ -294,8 +294,9 @@ impl SandboxBuilder {
     }
 }
 
-/// A running Twilio-compatible server on loopback, serving every `GET` of the 2010-04-01
-/// API (see the [crate docs](crate) and [`Route::all`]).
+/// A running Twilio-compatible server on loopback, serving every `GET` and write of the
+/// 2010-04-01 API and every other product's CRUD, each on its own host under
+/// [`Sandbox::base_url`] (see the [crate docs](crate) and [`Route::all`]).
 ///
 /// Dropping it stops the server abruptly; [`Sandbox::shutdown`] stops it gracefully.
 pub struct Sandbox {
@@ -309,6 +310,18 @@ pub struct Sandbox {
     webhook_task: Option<JoinHandle<()>>,
     /// With TLS: the throwaway CA's certificate, PEM and DER.
     ca: Option<(String, Vec<u8>)>,
+}
+
+/// The URL a client is given: `{scheme}://localhost:PORT` when the sandbox listens on
+/// `127.0.0.1` (the default), so that a client sends each product to its own
+/// `{label}.localhost:PORT` (which resolves to `127.0.0.1` too); the address itself for
+/// another loopback address, which `localhost` may not reach.
+fn base_url(scheme: &str, addr: SocketAddr) -> String {
+    if addr.ip() == std::net::IpAddr::from(std::net::Ipv4Addr::LOCALHOST) {
+        format!("{scheme}://localhost:{}", addr.port())
+    } else {
+        format!("{scheme}://{addr}")
+    }
 }
 
 /// `url` with the password of its user info, if any, replaced by `***`.
@@ -345,9 +358,23 @@ impl Sandbox {
     }
 
     /// The base URL to give a client instead of `https://api.twilio.com`, like
-    /// `http://127.0.0.1:PORT` (`https://` with [`SandboxBuilder::tls`]; no trailing slash).
+    /// `http://localhost:PORT` (`https://` with [`SandboxBuilder::tls`]; no trailing slash):
+    /// the 2010-04-01 API, and every other product on `{label}.localhost:PORT` for a client
+    /// that sends each product to its own host under `localhost` (this workspace's
+    /// `ClientBuilder::base_url` and CLI `--base-url` do). Bound to another loopback address
+    /// than `127.0.0.1`, it is that address (`http://[::1]:PORT`), and products are reached
+    /// by [`Sandbox::product_origin`]. [`Sandbox::address_url`] is the 2010-04-01 API by
+    /// address.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The 2010-04-01 API by the address the sandbox listens on, `http://127.0.0.1:PORT`
+    /// (`https://` with [`SandboxBuilder::tls`]): for a client or a proxy that must see an
+    /// IP address. Other products are not reached through it.
+    pub fn address_url(&self) -> String {
+        let scheme = if self.ca.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// With [`SandboxBuilder::tls`], the certificate of the throwaway CA that signed the
@@ -540,6 +567,8 @@ impl Sandbox {
     pub fn summary(&self) -> Summary {
         Summary {
             base_url: self.base_url.clone(),
+            address_url: self.address_url(),
+            verify_origin: crate::crud::origin(&self.shared, "verify"),
             seed: self.seed,
             account_sid: self.account_sid().to_owned(),
             auth_token: self.auth_token().to_owned(),
@@ -686,8 +715,13 @@ pub struct CallSummary {
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Summary {
-    /// The base URL, like `http://127.0.0.1:PORT`.
+    /// The base URL, like `http://localhost:PORT` (see [`Sandbox::base_url`]).
     pub base_url: String,
+    /// The 2010-04-01 API by address, like `http://127.0.0.1:PORT` (see
+    /// [`Sandbox::address_url`]).
+    pub address_url: String,
+    /// An example of a product's origin, `http://verify.localhost:PORT`.
+    pub verify_origin: String,
     /// The seed.
     pub seed: u64,
     /// The account SID.
@@ -728,6 +762,8 @@ impl fmt::Debug for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Summary")
             .field("base_url", &self.base_url)
+            .field("address_url", &self.address_url)
+            .field("verify_origin", &self.verify_origin)
             .field("seed", &self.seed)
             .field("account_sid", &self.account_sid)
             .field("auth_token", &"[redacted]")
@@ -782,9 +818,15 @@ impl fmt::Display for Summary {
         writeln!(
             f,
             "  and every other product's CRUD ({} products) on {{product}}.localhost (e.g. {})",
-            self.products,
-            self.base_url.replace("127.0.0.1", "verify.localhost")
+            self.products, self.verify_origin
         )?;
+        if self.address_url != self.base_url {
+            writeln!(
+                f,
+                "  the 2010-04-01 API also on {} (by address)",
+                self.address_url
+            )?;
+        }
         writeln!(f, "  Verify code:    {}", self.verification_code)?;
         let cacert = if self.tls {
             "--cacert <CA certificate> "

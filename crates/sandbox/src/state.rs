@@ -11,7 +11,6 @@ use crate::store::Site;
 use crate::store::call_events::CallEvents;
 use crate::store::data::Dataset;
 use crate::store::page::PageCache;
-use crate::store::products::Items;
 use crate::store::written::Written;
 
 use http::{Method, StatusCode, Version};
@@ -88,21 +87,19 @@ pub(crate) struct Shared {
     pub(crate) request_id_key: u64,
     /// Every route of the table besides the call events (`crate::read`).
     pub(crate) site: Site,
-    /// The items written through the API.
+    /// The items written through the API, of every product.
     pub(crate) written: Written,
     /// The events of the calls made through the API.
     pub(crate) call_events: CallEvents,
     /// Hosts besides loopback that messages' and calls' callbacks and TwiML fetches may go to.
     pub(crate) callback_hosts: Vec<String>,
-    /// Every other product's items, and what their answers need.
+    /// What every other product's answers need.
     pub(crate) products: Products,
 }
 
 /// What every other product's answers share.
 #[derive(Debug)]
 pub(crate) struct Products {
-    /// The items written to them.
-    pub(crate) items: Items,
     /// `http` or `https`, for the absolute URLs of their answers.
     pub(crate) scheme: &'static str,
     /// The port the sandbox listens on.

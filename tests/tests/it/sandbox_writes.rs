@@ -496,12 +496,12 @@ async fn receive(
     StatusCode::OK
 }
 
-#[tokio::test]
-async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
-    let sandbox = sandbox().await;
+/// A receiver of the sandbox's status callbacks on loopback that keeps only those whose
+/// signature its validator accepts: what it received, and its URL (`?tenant=…`).
+async fn receiver(sandbox: &Sandbox, tenant: &str) -> (Inbox, String) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!(
-        "http://{}/status?tenant=e2e",
+        "http://{}/status?tenant={tenant}",
         listener.local_addr().unwrap()
     );
     let inbox = Inbox::default();
@@ -512,6 +512,13 @@ async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
         url.clone(),
     ));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (inbox, url)
+}
+
+#[tokio::test]
+async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
+    let sandbox = sandbox().await;
+    let (inbox, url) = receiver(&sandbox, "e2e").await;
 
     let client = client_for(&sandbox);
     let message = client
@@ -565,6 +572,75 @@ async fn a_message_lives_its_lifecycle_and_calls_back_signed() {
     let (_, fetched) = call(&sandbox, None, &token, "GET", &item, &[]).await;
     assert_eq!(fetched["status"], "delivered");
     assert!(fetched["date_sent"].is_string(), "{fetched}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn messages_to_the_sandboxs_numbers_end_undelivered_or_failed_and_call_back_signed() {
+    let sandbox = sandbox().await;
+    let (inbox, url) = receiver(&sandbox, "endings").await;
+    let client = client_for(&sandbox);
+    let token = sandbox.auth_token().to_owned();
+    for (to, statuses, code, message) in [
+        (
+            "+15005550011",
+            &["sending", "sent", "undelivered"][..],
+            30003,
+            "Unreachable destination handset",
+        ),
+        (
+            "+15005550012",
+            &["sending", "failed"][..],
+            30008,
+            "Unknown error",
+        ),
+    ] {
+        inbox.lock().unwrap().clear();
+        let created = client
+            .messages()
+            .create(to)
+            .from("+15005550006")
+            .body("not for long")
+            .status_callback(url.as_str())
+            .send()
+            .await
+            .unwrap();
+        let sid = created.sid.as_ref().unwrap().to_string();
+        for _ in 0..100 {
+            if inbox.lock().unwrap().len() >= statuses.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // Every callback was signed (the receiver checks each signature before keeping it).
+        let received = inbox.lock().unwrap().clone();
+        let get = |params: &Vec<(String, String)>, name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let seen: Vec<String> = received
+            .iter()
+            .map(|(_, p)| get(p, "MessageStatus").unwrap())
+            .collect();
+        assert_eq!(seen, statuses, "{to}");
+        let codes: Vec<Option<String>> =
+            received.iter().map(|(_, p)| get(p, "ErrorCode")).collect();
+        let mut expected = vec![None; statuses.len() - 1];
+        expected.push(Some(code.to_string()));
+        assert_eq!(codes, expected, "{to}");
+        for (signature, params) in &received {
+            assert!(!signature.is_empty());
+            assert_eq!(get(params, "MessageSid").as_deref(), Some(sid.as_str()));
+            assert_eq!(get(params, "To").as_deref(), Some(to));
+        }
+        let item = account_path(&sandbox, &format!("Messages/{sid}.json"));
+        let (_, fetched) = call(&sandbox, None, &token, "GET", &item, &[]).await;
+        assert_eq!(fetched["status"], *statuses.last().unwrap(), "{fetched}");
+        assert_eq!(fetched["error_code"], code, "{fetched}");
+        assert_eq!(fetched["error_message"], message, "{fetched}");
+    }
     sandbox.shutdown().await;
 }
 

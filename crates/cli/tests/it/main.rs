@@ -9,5 +9,6 @@ mod options;
 mod products;
 mod products_table;
 mod readme;
+mod serve;
 mod support;
 mod writes;

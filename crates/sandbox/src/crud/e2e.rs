@@ -329,6 +329,24 @@ async fn an_item_named_by_a_phone_number_is_fetched_by_its_escaped_path() {
         created["sid"].as_str().is_some_and(|s| s.starts_with("GN")),
         "{created}"
     );
+    // Its `url` as Twilio writes one: the `+` of the number as it is.
+    let port = sandbox.addr().port();
+    assert_eq!(
+        created["url"],
+        format!("http://verify.localhost:{port}/v2/SafeList/Numbers/+15005550006")
+    );
+    // Fetched by either spelling of the number.
+    let (status, fetched) = send(
+        &sandbox,
+        "verify",
+        Method::GET,
+        "/v2/SafeList/Numbers/+15005550006",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{fetched}");
+    assert_eq!(fetched, created);
     let target = "/v2/SafeList/Numbers/%2B15005550006";
     let (status, fetched) = send(&sandbox, "verify", Method::GET, target, &[], None).await;
     assert_eq!(status, StatusCode::OK, "{fetched}");
@@ -337,5 +355,242 @@ async fn an_item_named_by_a_phone_number_is_fetched_by_its_escaped_path() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let gone = send(&sandbox, "verify", Method::GET, target, &[], None).await;
     assert_error(&gone, 404, 20404);
+
+    // An item named by a value a path cannot hold as it is: escaped in its `url`, and
+    // found by that `url`'s path.
+    let (_, service) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        "/v2/Services",
+        &[("FriendlyName", "entities".to_owned())],
+        None,
+    )
+    .await;
+    let service = service["sid"].as_str().unwrap().to_owned();
+    let entities = format!("/v2/Services/{service}/Entities");
+    let (status, entity) = send(
+        &sandbox,
+        "verify",
+        Method::POST,
+        &entities,
+        &[("Identity", "alice smith/2".to_owned())],
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{entity}");
+    assert_eq!(entity["identity"], "alice smith/2");
+    assert_eq!(entity["service_sid"], service.as_str());
+    let url = entity["url"].as_str().unwrap().to_owned();
+    assert_eq!(
+        url,
+        format!("http://verify.localhost:{port}{entities}/alice%20smith%2F2")
+    );
+    let item = url
+        .strip_prefix(&format!("http://verify.localhost:{port}"))
+        .unwrap();
+    let (status, fetched) = send(&sandbox, "verify", Method::GET, item, &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{fetched}");
+    assert_eq!(fetched, entity);
+    assert_eq!(
+        fetched["links"]["factors"],
+        format!("{url}/Factors"),
+        "{fetched}"
+    );
+    sandbox.shutdown().await;
+}
+
+/// Whether a parent item of `resource`'s path is one the sandbox creates (so a test must
+/// create it first).
+fn has_created_parent(resources: &'static [Resource], resource: &Resource) -> bool {
+    let segments: Vec<&str> = resource.list.split('/').collect();
+    segments.iter().enumerate().any(|(i, segment)| {
+        let collection = segments[..i].join("/");
+        segment.starts_with('{')
+            && resources
+                .iter()
+                .any(|r| r.list == collection && r.has('c') && !r.item.is_empty())
+    })
+}
+
+/// What a test can do with a resource: made by a create, or by the first update of an item
+/// nothing creates; and how many of the five operations that reaches.
+fn reach(resource: &Resource) -> usize {
+    let made = resource.has('c') || (resource.has('u') && !resource.item.is_empty());
+    if !made {
+        return usize::from(resource.has('l'));
+    }
+    "cflud".chars().filter(|op| resource.has(*op)).count() + 1
+}
+
+/// A value for a path parameter: a number where it names one, else a name.
+fn path_value(name: &str) -> &'static str {
+    if name.contains("Number") {
+        "+15005550006"
+    } else {
+        "Calls"
+    }
+}
+
+/// The concrete path of a template, every parameter filled by [`path_value`].
+fn fill(template: &str) -> String {
+    template
+        .split('/')
+        .map(|segment| match segment.strip_prefix('{') {
+            Some(name) => path_value(name.trim_end_matches('}')),
+            None => segment,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The products whose specs give no top-level resource all five operations: each is
+/// exercised on the resource that reaches the most of them (made by its create, or by the
+/// first update where nothing creates the item), with every operation the spec gives it.
+#[tokio::test]
+async fn every_other_product_serves_the_operations_its_spec_gives() {
+    let sandbox = Sandbox::builder().seed(4).start().await.unwrap();
+    let mut exercised = Vec::new();
+    for (label, resources) in PRODUCTS {
+        if full_resource(resources).is_some() {
+            continue;
+        }
+        let resource = resources
+            .iter()
+            .filter(|r| !has_created_parent(resources, r))
+            .max_by_key(|r| (reach(r), std::cmp::Reverse(r.list)))
+            .unwrap_or_else(|| panic!("{label}: no resource"));
+        let list = fill(resource.list);
+        let mut done = String::new();
+        let id = if resource.has('c') {
+            let (status, created) = send(
+                &sandbox,
+                label,
+                Method::POST,
+                &list,
+                &required(resource.create),
+                None,
+            )
+            .await;
+            assert!(
+                status.is_success(),
+                "{label} POST {list}: {status} {created}"
+            );
+            done.push('c');
+            created[resource.id_field].as_str().map(str::to_owned)
+        } else if resource.has('u') && !resource.item.is_empty() {
+            // Nothing creates it: its first update does, as Twilio's does.
+            let item = format!("{list}/sandbox-item");
+            let form = required(resource.update);
+            let (status, made) = send(&sandbox, label, Method::POST, &item, &form, None).await;
+            assert_eq!(status, StatusCode::OK, "{label} POST {item}: {made}");
+            assert_eq!(made[resource.id_field], "sandbox-item", "{label}: {made}");
+            done.push('u');
+            Some("sandbox-item".to_owned())
+        } else {
+            None
+        };
+        let item = id.map(|id| format!("{list}/{id}"));
+        if resource.has('f') {
+            let target = item.clone().unwrap_or_else(|| format!("{list}/US"));
+            let answer = send(&sandbox, label, Method::GET, &target, &[], None).await;
+            match &item {
+                Some(_) => assert_eq!(answer.0, StatusCode::OK, "{label} GET {target}"),
+                // Nothing the sandbox made: Twilio's 404.
+                None => assert_error(&answer, 404, 20404),
+            }
+            done.push('f');
+        }
+        if resource.has('l') {
+            let (status, page) = send(&sandbox, label, Method::GET, &list, &[], None).await;
+            assert_eq!(status, StatusCode::OK, "{label} GET {list}: {page}");
+            let listed = page[resource.key].as_array().map_or(0, Vec::len);
+            assert_eq!(listed, usize::from(item.is_some()), "{label}: {page}");
+            done.push('l');
+        }
+        if let Some(item) = &item {
+            if resource.has('c') && resource.has('u') {
+                let form = required(resource.update);
+                let (status, _) = send(&sandbox, label, Method::POST, item, &form, None).await;
+                assert_eq!(status, StatusCode::OK, "{label} POST {item}");
+                done.push('u');
+            }
+            if resource.has('d') {
+                let (status, _) = send(&sandbox, label, Method::DELETE, item, &[], None).await;
+                assert_eq!(status, StatusCode::NO_CONTENT, "{label} DELETE {item}");
+                let gone = send(&sandbox, label, Method::GET, item, &[], None).await;
+                assert_error(&gone, 404, 20404);
+                done.push('d');
+            }
+        }
+        exercised.push((*label, done));
+    }
+    let exercised: Vec<(&str, &str)> = exercised.iter().map(|(l, d)| (*l, d.as_str())).collect();
+    assert_eq!(
+        exercised,
+        [
+            ("bulkexports", "cl"),
+            ("frontline-api", "uf"),
+            ("insights", "cf"),
+            ("lookups", "ufd"),
+            ("oauth", "c"),
+            ("preview-iam", "cfud"),
+            ("pricing", "fl"),
+            ("routes", "uf"),
+            ("supersim", "cflu"),
+        ]
+    );
+    sandbox.shutdown().await;
+}
+
+/// One store for every product's items, bounded as a whole: past its bound a create of any
+/// product is Twilio's 429 (20429) saying the store is full, and writes nothing; a remove of
+/// any product's item makes room.
+#[tokio::test]
+async fn one_bounded_store_holds_every_products_items() {
+    let sandbox = Sandbox::builder().written_items(2).start().await.unwrap();
+    let messages = format!(
+        "/2010-04-01/Accounts/{}/Messages.json",
+        sandbox.account_sid()
+    );
+    let message = [
+        ("To", "+15005550010".to_owned()),
+        ("From", "+15005550006".to_owned()),
+        ("Body", "one".to_owned()),
+    ];
+    let (status, sent) = send(&sandbox, "api", Method::POST, &messages, &message, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let service = || async {
+        let name = [("FriendlyName", "two".to_owned())];
+        send(
+            &sandbox,
+            "verify",
+            Method::POST,
+            "/v2/Services",
+            &name,
+            None,
+        )
+        .await
+    };
+    assert_eq!(service().await.0, StatusCode::CREATED);
+    let full = service().await;
+    assert_error(&full, 429, 20429);
+    assert!(
+        full.1["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("store of written items is full (2 items")),
+        "{}",
+        full.1
+    );
+    let full = send(&sandbox, "api", Method::POST, &messages, &message, None).await;
+    assert_error(&full, 429, 20429);
+    let (_, page) = send(&sandbox, "verify", Method::GET, "/v2/Services", &[], None).await;
+    assert_eq!(page["services"].as_array().map(Vec::len), Some(1), "{page}");
+    // Removing the message makes room for a service.
+    let sid = sent["sid"].as_str().unwrap();
+    let item = messages.replace("Messages.json", &format!("Messages/{sid}.json"));
+    let (status, _) = send(&sandbox, "api", Method::DELETE, &item, &[], None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(service().await.0, StatusCode::CREATED);
     sandbox.shutdown().await;
 }

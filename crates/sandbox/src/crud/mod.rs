@@ -15,8 +15,10 @@ use http::request::Parts;
 use http::{Method, Response, StatusCode};
 use serde_json::{Map, Value};
 
+use crate::fault::apply::{Whole, page_outcome, take, whole_outcome};
+use crate::fault::{Fault, Target as FaultTarget};
 use crate::products::verify;
-use crate::reply::{error_response, not_found};
+use crate::reply::{Outcome, error_response, not_found};
 use crate::server::body::SandboxBody;
 use crate::state::{Shared, bump};
 use crate::store::date::iso_date_time;
@@ -228,6 +230,33 @@ fn unescape(segment: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| segment.to_owned())
 }
 
+/// A path segment as Twilio writes it in an item's `url`: what RFC 3986 allows in a segment
+/// as it is (`+15005550006` keeps its `+`, as Twilio's own answers show it:
+/// `https://lookups.twilio.com/v2/PhoneNumbers/+13105555555`), anything else percent-encoded
+/// (`alice smith` → `alice%20smith`, `a/b` → `a%2Fb`).
+fn escape_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        let plain = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte);
+        if plain {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A request's path with each segment spelled one way ([`escape_segment`] of its decoded
+/// value), so that `/v2/SafeList/Numbers/%2B1500…` and `/v2/SafeList/Numbers/+1500…` name
+/// the same item, and an item's `url` is the same whichever way its creator spelled it.
+fn canonical(path: &str) -> String {
+    path.split('/')
+        .map(|segment| escape_segment(&unescape(segment)))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `FriendlyName` → `friendly_name`.
 fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -254,40 +283,103 @@ fn equals(item: &Value, member: &str, wanted: &str) -> bool {
     }
 }
 
-/// Answers an authenticated request for the product on host label `label`.
+/// Answers an authenticated request for the product on host label `label`, with the
+/// scripted fault that matched it, if any.
+///
+/// A request that names a resource and an operation it has is matched against the queued
+/// faults: a [`Fault::Status`] answers instead of it (nothing is written); any other fault
+/// is applied to its answer, after a write was done (a `disconnect` is a cut after the
+/// write was applied). An answer that is an error anyway (a 400, a 404) is sent as it is.
 pub(crate) fn respond(
     shared: &Arc<Shared>,
     req: &Parts,
     body: &Bytes,
     label: &'static str,
     resources: &'static [Resource],
-) -> Response<SandboxBody> {
-    let response = answer(shared, req, body, label, resources);
-    if response.status().is_client_error() || response.status().is_server_error() {
-        bump(&shared.counters.error_responses, 1);
+) -> (Outcome, Option<Fault>) {
+    let fault = fault_for(shared, req, label, resources);
+    if let Some(status @ Fault::Status { .. }) = &fault {
+        // Answered instead of the request: nothing is written.
+        let outcome = page_outcome(shared, &Whole(Bytes::new()), Some(status.clone()));
+        return (outcome, fault);
     }
-    response
+    // Any other fault comes after the request was done.
+    let response = perform(shared, req, body, label, resources);
+    let status = response.status();
+    if status.is_client_error() || status.is_server_error() {
+        bump(&shared.counters.error_responses, 1);
+        return (Outcome::answer(response), fault);
+    }
+    match (fault, response.body().whole()) {
+        (Some(fault), Some(bytes)) => (
+            whole_outcome(shared, status, bytes, Some(fault.clone())),
+            Some(fault),
+        ),
+        (fault, _) => (Outcome::answer(response), fault),
+    }
 }
 
-fn answer(
-    shared: &Arc<Shared>,
+/// The scripted fault for a request that names a resource, an operation it has and parents
+/// the sandbox holds (a request answered 404 or 405 anyway takes none).
+fn fault_for(
+    shared: &Shared,
     req: &Parts,
-    body: &Bytes,
     label: &'static str,
     resources: &'static [Resource],
-) -> Response<SandboxBody> {
-    let path = req.uri.path();
-    let Some((resource, target, collection, values)) = route(resources, path) else {
-        return not_found(path);
-    };
-    let op = match (target, &req.method) {
+) -> Option<Fault> {
+    let path = canonical(req.uri.path());
+    let (resource, target, collection, _) = route(resources, &path)?;
+    if !resource.has(operation(target, &req.method))
+        || missing_parent(shared, label, resources, collection).is_some()
+    {
+        return None;
+    }
+    take(
+        shared,
+        &FaultTarget {
+            method: &req.method,
+            host: label,
+            path: &path,
+            call: "",
+            page: page_of(req.uri.query()),
+        },
+    )
+}
+
+/// The `Page` a query asks for (0 by default, or when it is not a number).
+fn page_of(query: Option<&str>) -> u64 {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(name, _)| name == "Page")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The operation a method asks of what a path names: `c`, `l`, `f`, `u`, `d`, or `' '`.
+fn operation(target: Target, method: &Method) -> char {
+    match (target, method) {
         (Target::Collection, &Method::POST) => 'c',
         (Target::Collection, &Method::GET) => 'l',
         (Target::Item, &Method::GET) => 'f',
         (Target::Item, &Method::POST | &Method::PUT | &Method::PATCH) => 'u',
         (Target::Item, &Method::DELETE) => 'd',
         _ => ' ',
+    }
+}
+
+/// Does what a request asks and answers it.
+fn perform(
+    shared: &Arc<Shared>,
+    req: &Parts,
+    body: &Bytes,
+    label: &'static str,
+    resources: &'static [Resource],
+) -> Response<SandboxBody> {
+    let path = canonical(req.uri.path());
+    let path = path.as_str();
+    let Some((resource, target, collection, values)) = route(resources, path) else {
+        return not_found(path);
     };
+    let op = operation(target, &req.method);
     if !resource.has(op) {
         let message = format!("Method {} not allowed on {path}", req.method);
         return error_response(StatusCode::METHOD_NOT_ALLOWED, 20004, &message);
@@ -301,16 +393,21 @@ fn answer(
         Target::Collection => String::new(),
     };
     let id = id.as_str();
-    let items = &shared.products.items;
+    let items = &shared.written;
     match op {
         'c' => {
             let input = match Input::parse(req, body) {
                 Ok(input) => input,
                 Err(message) => return bad_request(&message),
             };
-            create(shared, label, resource, collection, &values, &input)
+            let made = New {
+                fields: resource.create,
+                id: None,
+                status: StatusCode::from_u16(resource.status).unwrap_or(StatusCode::CREATED),
+            };
+            create(shared, label, resource, collection, &values, &input, &made)
         }
-        'f' => match items.get(label, collection, id) {
+        'f' => match items.get_json(label, collection, id) {
             Some(item) => json(StatusCode::OK, &item),
             None => not_found(path),
         },
@@ -323,7 +420,17 @@ fn answer(
                 Ok(members) => members,
                 Err(message) => return bad_request(&message),
             };
-            let changed = items.update(label, collection, id, |item| {
+            if !resource.has('c') && items.get_json(label, collection, id).is_none() {
+                // Nothing creates these items but their update (a number's routes, a
+                // user Flex made): the first update makes the item, as Twilio's does.
+                let made = New {
+                    fields: resource.update,
+                    id: Some(id),
+                    status: StatusCode::OK,
+                };
+                return create(shared, label, resource, collection, &values, &input, &made);
+            }
+            let changed = items.update_json(label, collection, id, |item| {
                 if let Value::Object(map) = item {
                     for (member, value) in members {
                         map.insert(member.to_owned(), value);
@@ -342,7 +449,7 @@ fn answer(
             }
         }
         'd' => {
-            if items.remove(label, collection, id) {
+            if items.remove_json(label, collection, id) {
                 let mut response = Response::new(SandboxBody::full(Bytes::new()));
                 *response.status_mut() = StatusCode::NO_CONTENT;
                 response
@@ -373,11 +480,27 @@ fn missing_parent<'p>(
         let own = resources
             .iter()
             .any(|r| match_template(r.list, here).is_some());
-        if creates_it && !own && shared.products.items.get(label, parent, id).is_none() {
+        if creates_it
+            && !own
+            && shared
+                .written
+                .get_json(label, parent, &unescape(id))
+                .is_none()
+        {
             return Some(here);
         }
     }
     None
+}
+
+/// How an item is made: by a create, or by the first update of an item nothing creates.
+struct New<'a> {
+    /// The fields of the write that makes it (the create's, or the update's).
+    fields: &'static str,
+    /// The item's id when its path names it (an update's), else one is made.
+    id: Option<&'a str>,
+    /// The success status answered.
+    status: StatusCode,
 }
 
 fn create(
@@ -387,8 +510,9 @@ fn create(
     collection: &str,
     values: &[&str],
     input: &Input,
+    made: &New<'_>,
 ) -> Response<SandboxBody> {
-    let members = match members_of(resource.create, input) {
+    let members = match members_of(made.fields, input) {
         Ok(members) => members,
         Err(message) => return bad_request(&message),
     };
@@ -403,7 +527,7 @@ fn create(
     let mut item: Map<String, Value> = resource.members().map(|(m, v)| (m.to_owned(), v)).collect();
     for (member, value) in resource.parents.iter().zip(values) {
         if !member.is_empty() {
-            item.insert((*member).to_owned(), Value::String((*value).to_owned()));
+            item.insert((*member).to_owned(), Value::String(unescape(value)));
         }
     }
     if item.contains_key("account_sid") {
@@ -415,7 +539,13 @@ fn create(
     for (member, value) in members {
         item.insert(member.to_owned(), value);
     }
-    if item.contains_key("sid") && !resource.prefix.is_empty() {
+    if let Some(id) = made.id {
+        item.insert(resource.id_field.to_owned(), Value::String(id.to_owned()));
+    }
+    if item.contains_key("sid")
+        && !resource.prefix.is_empty()
+        && (made.id.is_none() || resource.id_field != "sid")
+    {
         let (sid, _) = shared.written.name(resource.prefix);
         item.insert("sid".to_owned(), Value::String(sid));
     }
@@ -442,7 +572,7 @@ fn create(
     let url = if resource.item.is_empty() {
         format!("{origin}{collection}")
     } else {
-        format!("{origin}{collection}/{id}")
+        format!("{origin}{collection}/{}", escape_segment(&id))
     };
     if item.contains_key("links") && !resource.links.is_empty() {
         let links: Map<String, Value> = resource
@@ -463,22 +593,12 @@ fn create(
     let mut item = Value::Object(item);
     verify::created(resource, &mut item);
     if let Err(full) = shared
-        .products
-        .items
-        .insert(label, collection, id, item.clone())
+        .written
+        .insert_json(label, collection, id, item.clone())
     {
-        return error_response(
-            StatusCode::TOO_MANY_REQUESTS,
-            20429,
-            &format!(
-                "The sandbox's store of written items is full ({} items): remove some, or \
-                 start it with a larger store",
-                full.capacity
-            ),
-        );
+        return full.response();
     }
-    let status = StatusCode::from_u16(resource.status).unwrap_or(StatusCode::CREATED);
-    json(status, &item)
+    json(made.status, &item)
 }
 
 /// A page of a collection in the `meta` envelope, filtered by the query parameters that
@@ -527,7 +647,7 @@ fn list(
             }
         }
     }
-    let items = shared.products.items.list(label, collection, |item| {
+    let items = shared.written.list_json(label, collection, |item| {
         filters.iter().all(|(_, m, v)| equals(item, m, v))
     });
     let start = page.saturating_mul(size);
@@ -602,6 +722,20 @@ mod tests {
         assert_eq!(unescape("VA1"), "VA1");
         assert_eq!(unescape("100%"), "100%");
         assert_eq!(unescape("%zz%FF"), "%zz%FF");
+    }
+
+    #[test]
+    fn paths_are_spelled_one_way() {
+        assert_eq!(escape_segment("+15005550006"), "+15005550006");
+        assert_eq!(escape_segment("alice smith/2"), "alice%20smith%2F2");
+        assert_eq!(escape_segment("é"), "%C3%A9");
+        assert_eq!(
+            canonical("/v2/SafeList/Numbers/%2B15005550006"),
+            "/v2/SafeList/Numbers/+15005550006"
+        );
+        assert_eq!(canonical("/v2/Entities/a%20b"), "/v2/Entities/a%20b");
+        assert_eq!(canonical("/v2/Entities/a b"), "/v2/Entities/a%20b");
+        assert_eq!(canonical("/v2/Services"), "/v2/Services");
     }
 
     #[test]

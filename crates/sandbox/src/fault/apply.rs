@@ -3,10 +3,78 @@
 use bytes::Bytes;
 use http::header::{self, HeaderValue};
 
-use crate::fault::Fault;
+use crate::fault::{Fault, Target};
 use crate::reply::{Outcome, error_response, json_ok, len_u64, with_type};
 use crate::server::body::{SandboxBody, Step};
-use crate::state::{Counters, Shared};
+use crate::state::{Counters, Shared, bump};
+
+/// Takes the fault a queued rule holds for a request, if any, and counts it.
+pub(crate) fn take(shared: &Shared, target: &Target<'_>) -> Option<Fault> {
+    let fault = shared.faults.take(target);
+    if fault.is_some() {
+        bump(&shared.counters.faults_injected, 1);
+    }
+    fault
+}
+
+/// Takes the fault for a request of the 2010-04-01 API (`call`: the call it is for, `""`
+/// for none; `page`: 0 for a fetch and a write).
+pub(crate) fn take_api(
+    shared: &Shared,
+    req: &http::request::Parts,
+    call: &str,
+    page: u64,
+) -> Option<Fault> {
+    take(
+        shared,
+        &Target {
+            method: &req.method,
+            host: "api",
+            path: req.uri.path(),
+            call,
+            page,
+        },
+    )
+}
+
+/// A whole answer with no links (a write's, or a product's), as a body faults apply to.
+pub(crate) struct Whole(pub(crate) Bytes);
+
+impl PageSource for Whole {
+    fn bytes(&self, _shared: &Shared) -> Bytes {
+        self.0.clone()
+    }
+    fn with_next(&self, _shared: &Shared, _next: Option<String>) -> Bytes {
+        self.0.clone()
+    }
+    fn uri(&self) -> &str {
+        ""
+    }
+    fn next_page_uri(&self) -> Option<&str> {
+        None
+    }
+    fn next_without_page(&self) -> Option<String> {
+        None
+    }
+    fn count_served(&self, _counters: &Counters) {}
+}
+
+/// `fault` applied to a whole answer of `status` (the answer's status kept where the fault
+/// answers with the body).
+pub(crate) fn whole_outcome(
+    shared: &Shared,
+    status: http::StatusCode,
+    bytes: Bytes,
+    fault: Option<Fault>,
+) -> Outcome {
+    let mut outcome = page_outcome(shared, &Whole(bytes), fault);
+    if let Outcome::Answer { response, .. } = &mut outcome
+        && response.status() == http::StatusCode::OK
+    {
+        *response.status_mut() = status;
+    }
+    outcome
+}
 
 /// A body a fault can be applied to: an events page, or any answer of the route table.
 pub(crate) trait PageSource {

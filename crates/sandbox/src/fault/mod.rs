@@ -114,17 +114,36 @@ pub struct FaultRule {
     pub(crate) page: Option<u64>,
     pub(crate) call_sid: Option<String>,
     pub(crate) method: Option<http::Method>,
+    pub(crate) host: Option<String>,
+    pub(crate) path: Option<String>,
     pub(crate) times: u32,
 }
 
+/// The request a rule is matched against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub(crate) method: &'a http::Method,
+    /// The product's host label: `api` for the 2010-04-01 API, `verify`…
+    pub(crate) host: &'a str,
+    /// The request's path, without its query.
+    pub(crate) path: &'a str,
+    /// The call it is for (`""`: none).
+    pub(crate) call: &'a str,
+    /// The page asked for (0 for a fetch and a write).
+    pub(crate) page: u64,
+}
+
 impl FaultRule {
-    /// A rule applying `fault` once, to the next page request.
+    /// A rule applying `fault` once, to the next request of any product that would be
+    /// answered normally.
     pub fn new(fault: Fault) -> Self {
         Self {
             fault,
             page: None,
             call_sid: None,
             method: None,
+            host: None,
+            path: None,
             times: 1,
         }
     }
@@ -152,6 +171,23 @@ impl FaultRule {
         self
     }
 
+    /// Only match requests for the product on this host label: `api` for the 2010-04-01 API
+    /// (`api.localhost`, `localhost`, `127.0.0.1`), `verify` for `verify.localhost`, and so
+    /// on (see [`Sandbox::products`](crate::Sandbox::products)). Compared without case.
+    #[must_use]
+    pub fn on_host(mut self, label: impl Into<String>) -> Self {
+        self.host = Some(label.into().to_ascii_lowercase());
+        self
+    }
+
+    /// Only match requests whose path starts with `prefix` (`/v2/Services` matches a
+    /// service, its verifications and everything under it; the query is not part of it).
+    #[must_use]
+    pub fn on_path(mut self, prefix: impl Into<String>) -> Self {
+        self.path = Some(prefix.into());
+        self
+    }
+
     /// Apply the fault to this many matching requests (default 1; 0 makes the rule inert,
     /// so it is dropped when pushed; `u32::MAX` is practically forever).
     #[must_use]
@@ -160,10 +196,15 @@ impl FaultRule {
         self
     }
 
-    fn matches(&self, method: &http::Method, call_sid: &str, page: u64) -> bool {
-        self.method.as_ref().is_none_or(|m| m == method)
-            && self.page.is_none_or(|p| p == page)
-            && self.call_sid.as_deref().is_none_or(|c| c == call_sid)
+    fn matches(&self, target: &Target<'_>) -> bool {
+        self.method.as_ref().is_none_or(|m| m == target.method)
+            && self.page.is_none_or(|p| p == target.page)
+            && self.call_sid.as_deref().is_none_or(|c| c == target.call)
+            && self.host.as_deref().is_none_or(|h| h == target.host)
+            && self
+                .path
+                .as_deref()
+                .is_none_or(|p| target.path.starts_with(p))
     }
 }
 
@@ -207,12 +248,10 @@ impl Faults {
         self.lock().clear();
     }
 
-    /// Takes the fault for a request for `page` of `call_sid`, if a rule matches.
-    pub(crate) fn take(&self, method: &http::Method, call_sid: &str, page: u64) -> Option<Fault> {
+    /// Takes the fault for a request, if a rule matches it.
+    pub(crate) fn take(&self, target: &Target<'_>) -> Option<Fault> {
         let mut rules = self.lock();
-        let i = rules
-            .iter()
-            .position(|r| r.matches(method, call_sid, page))?;
+        let i = rules.iter().position(|r| r.matches(target))?;
         let rule = rules.get_mut(i)?;
         rule.times -= 1;
         let fault = rule.fault.clone();
@@ -225,7 +264,12 @@ impl Faults {
 
 /// A [`FaultRule`] written as text, for `twilio-api sandbox serve --fault` and for
 /// configuration files:
-/// `KIND[:ARG][,page=N][,call=CA…][,method=POST|DELETE|GET][,times=N|forever][,retry-after=S]`.
+/// `KIND[:ARG][,host=LABEL][,path=PREFIX][,page=N][,call=CA…][,method=POST|DELETE|GET]`
+/// `[,times=N|forever][,retry-after=S]`.
+///
+/// A rule reaches every product: `host=` narrows it to one by its host label (`api` for the
+/// 2010-04-01 API, `verify` for `verify.localhost`…; [`FaultRule::on_host`]), `path=` to the
+/// paths starting with a prefix ([`FaultRule::on_path`]).
 ///
 /// Faults reach writes too (`POST`, `DELETE`; `method=` narrows a rule to them): a
 /// `status`/`html` fault answers instead of the write, and nothing is written (Twilio
@@ -349,14 +393,23 @@ impl std::str::FromStr for FaultRule {
             match *key {
                 "page" => rule = rule.on_page(number("page", Some(value))?),
                 "call" => rule = rule.on_call(*value),
+                "host" if !value.is_empty() => rule = rule.on_host(*value),
+                "path" if value.starts_with('/') => rule = rule.on_path(*value),
+                "host" | "path" => {
+                    return Err(err(format!(
+                        "{key} needs a host label (verify) or a path starting with / (/v2/Services)"
+                    )));
+                }
                 "method" => {
                     let method = match value.to_ascii_uppercase().as_str() {
                         "GET" => http::Method::GET,
                         "POST" => http::Method::POST,
                         "DELETE" => http::Method::DELETE,
+                        "PUT" => http::Method::PUT,
+                        "PATCH" => http::Method::PATCH,
                         _ => {
                             return Err(err(format!(
-                                "method {value:?} is not GET, POST or DELETE"
+                                "method {value:?} is not GET, POST, PUT, PATCH or DELETE"
                             )));
                         }
                     };
@@ -391,6 +444,16 @@ mod tests {
 
     const GET: Method = Method::GET;
 
+    fn target<'a>(method: &'a Method, call: &'a str, page: u64) -> Target<'a> {
+        Target {
+            method,
+            host: "api",
+            path: "/2010-04-01/Accounts/AC1/Calls.json",
+            call,
+            page,
+        }
+    }
+
     #[test]
     fn rules_are_consumed_in_order_and_by_match() {
         let f = Faults::default();
@@ -399,22 +462,47 @@ mod tests {
         f.push_rule(FaultRule::new(Fault::TruncatedJson).on_call("CAx"));
         f.push_rule(FaultRule::new(Fault::MalformedJson).times(0));
         assert_eq!(f.pending(), 3);
-        assert_eq!(f.take(&GET, "CAy", 2), Some(Fault::EmptyOk));
-        assert_eq!(f.take(&GET, "CAy", 0), None);
-        assert_eq!(f.take(&GET, "CAy", 2), Some(Fault::LinkCycle));
-        assert_eq!(f.take(&GET, "CAx", 0), Some(Fault::TruncatedJson));
-        assert_eq!(f.take(&GET, "CAx", 2), Some(Fault::LinkCycle));
-        assert_eq!(f.take(&GET, "CAx", 2), None);
+        assert_eq!(f.take(&target(&GET, "CAy", 2)), Some(Fault::EmptyOk));
+        assert_eq!(f.take(&target(&GET, "CAy", 0)), None);
+        assert_eq!(f.take(&target(&GET, "CAy", 2)), Some(Fault::LinkCycle));
+        assert_eq!(f.take(&target(&GET, "CAx", 0)), Some(Fault::TruncatedJson));
+        assert_eq!(f.take(&target(&GET, "CAx", 2)), Some(Fault::LinkCycle));
+        assert_eq!(f.take(&target(&GET, "CAx", 2)), None);
         assert_eq!(f.pending(), 0);
         // A rule for writes waits for one.
         f.push_rule(FaultRule::new(Fault::Disconnect).on_method(Method::POST));
-        assert_eq!(f.take(&GET, "", 0), None);
-        assert_eq!(f.take(&Method::POST, "", 0), Some(Fault::Disconnect));
+        assert_eq!(f.take(&target(&GET, "", 0)), None);
+        assert_eq!(
+            f.take(&target(&Method::POST, "", 0)),
+            Some(Fault::Disconnect)
+        );
         assert_eq!(
             "disconnect,method=post".parse::<FaultRule>().unwrap(),
             FaultRule::new(Fault::Disconnect).on_method(Method::POST)
         );
-        assert!("disconnect,method=PUT".parse::<FaultRule>().is_err());
+        assert!("disconnect,method=TRACE".parse::<FaultRule>().is_err());
+        // A rule for one product's paths waits for them.
+        f.push_rule(
+            "status:503,host=Verify,path=/v2/Services,method=POST"
+                .parse::<FaultRule>()
+                .unwrap(),
+        );
+        let post = Method::POST;
+        let verify = |path| Target {
+            method: &post,
+            host: "verify",
+            path,
+            call: "",
+            page: 0,
+        };
+        assert_eq!(f.take(&target(&post, "", 0)), None);
+        assert_eq!(f.take(&verify("/v1/Services")), None);
+        assert_eq!(
+            f.take(&verify("/v2/Services/VA1/Verifications")),
+            Some(Fault::status(503))
+        );
+        assert!("status:503,host=".parse::<FaultRule>().is_err());
+        assert!("status:503,path=v2".parse::<FaultRule>().is_err());
         f.push(Fault::status(503));
         f.clone().clear();
         assert_eq!(f.pending(), 0);

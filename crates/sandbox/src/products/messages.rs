@@ -17,6 +17,17 @@
 //! | `To` | `+15005550003` | 400, 21408: no permission to send to this region |
 //! | `To` | `+15005550004` | 400, 21610: the number is blocked (replied STOP) |
 //! | `To` | `+15005550009` | 400, 21614: the number cannot receive SMS |
+//!
+//! And the sandbox's own (Twilio's test credentials have none for what happens after a
+//! message is accepted): a message to them is accepted, then ends as Twilio ends one that
+//! could not be delivered, with the codes Twilio's error dictionary gives.
+//!
+//! | `To` | lifecycle | `error_code`, `error_message` |
+//! |---|---|---|
+//! | `+15005550011` | `queued` → `sending` → `sent` → `undelivered` | 30003, Unreachable destination handset |
+//! | `+15005550012` | `queued` → `sending` → `failed` | 30008, Unknown error |
+//!
+//! The callback of the last state carries `ErrorCode` as Twilio's does.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,8 +40,47 @@ use crate::write::{Form, now};
 /// The time between two states of a message's lifecycle.
 pub(crate) const STEP: Duration = Duration::from_millis(250);
 
-/// The states after `queued`, in order.
-pub(crate) const LIFECYCLE: [&str; 3] = ["sending", "sent", "delivered"];
+/// The states after `queued` of a message delivered, in order.
+const DELIVERED: &[&str] = &["sending", "sent", "delivered"];
+
+/// How a message ends: its states after `queued`, and the error of the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ending {
+    states: &'static [&'static str],
+    error: Option<(i64, &'static str)>,
+}
+
+/// The sandbox's test numbers whose messages are not delivered, by `To`.
+const NOT_DELIVERED: &[(&str, Ending)] = &[
+    (
+        "+15005550011",
+        Ending {
+            states: &["sending", "sent", "undelivered"],
+            error: Some((30003, "Unreachable destination handset")),
+        },
+    ),
+    (
+        "+15005550012",
+        Ending {
+            states: &["sending", "failed"],
+            error: Some((30008, "Unknown error")),
+        },
+    ),
+];
+
+/// How a message to `to` ends.
+fn ending(to: &str) -> Ending {
+    NOT_DELIVERED
+        .iter()
+        .find(|(number, _)| *number == to)
+        .map_or(
+            Ending {
+                states: DELIVERED,
+                error: None,
+            },
+            |(_, ending)| *ending,
+        )
+}
 
 /// Twilio's codes for its test numbers, by parameter.
 const TEST_NUMBERS: &[(&str, &str, u32, &str)] = &[
@@ -151,16 +201,23 @@ pub(crate) fn start(shared: &Arc<Shared>, form: &Form, entity: &Entity, account:
     let to = form.get("To").unwrap_or_default().to_owned();
     let from = form.get("From").unwrap_or_default().to_owned();
     let service = form.get("MessagingServiceSid").map(str::to_owned);
+    let ending = ending(&to);
     tokio::spawn(async move {
-        for status in LIFECYCLE {
+        let last = ending.states.len().saturating_sub(1);
+        for (i, &status) in ending.states.iter().enumerate() {
             tokio::time::sleep(STEP).await;
             let t = now();
+            let error = ending.error.filter(|_| i == last);
             let still_there = shared.written.update("ListMessage", &sid, |e| {
                 e.set("status", Fact::Static(status));
                 e.updated = t;
                 e.set("date_updated", Fact::Time(t));
                 if status == "sent" {
                     e.set("date_sent", Fact::Time(t));
+                }
+                if let Some((code, message)) = error {
+                    e.set("error_code", Fact::Int(code));
+                    e.set("error_message", Fact::Static(message));
                 }
             });
             if !still_there {
@@ -179,6 +236,9 @@ pub(crate) fn start(shared: &Arc<Shared>, form: &Form, entity: &Entity, account:
             ];
             if let Some(service) = &service {
                 params.push(("MessagingServiceSid", service.clone()));
+            }
+            if let Some((code, _)) = error {
+                params.push(("ErrorCode", code.to_string()));
             }
             let outcome = send(&shared, target, &params, &mut None).await;
             tracing::debug!(%sid, status, ?outcome, "sandbox message status callback");
@@ -221,6 +281,14 @@ mod tests {
             );
         }
         assert_eq!(prefix(&form(&[("MediaUrl", "http://x")])), "MM");
+        for (number, _) in NOT_DELIVERED {
+            let mut pairs = ok.to_vec();
+            pairs[0] = ("To", number);
+            assert_eq!(check(&form(&pairs)), Ok(()), "{number}");
+        }
+        assert_eq!(ending("+15005550011").states.last(), Some(&"undelivered"));
+        assert_eq!(ending("+15005550012").error.map(|e| e.0), Some(30008));
+        assert_eq!(ending("+15005550010").states, DELIVERED);
         assert_eq!(prefix(&form(&ok)), "SM");
     }
 }

@@ -77,9 +77,9 @@ pub(crate) fn check(
         ));
     };
     let collection = format!("/v2/Services/{service}/Verifications");
-    let items = &shared.products.items;
+    let items = &shared.written;
     let pending = items
-        .list(label, &collection, |v| {
+        .list_json(label, &collection, |v| {
             v.get("status").and_then(Value::as_str) == Some("pending")
                 && to
                     .as_deref()
@@ -102,7 +102,7 @@ pub(crate) fn check(
         .to_owned();
     let verification = if code == shared.products.verification_code {
         items
-            .update(label, &collection, &id, |v| {
+            .update_json(label, &collection, &id, |v| {
                 if let Value::Object(map) = v {
                     map.insert("status".to_owned(), Value::from("approved"));
                     map.insert("valid".to_owned(), Value::Bool(true));

@@ -77,10 +77,7 @@ pub(crate) fn respond(
         }
     };
     let plan = PagePlan::new(data, call_index, call, &request);
-    let fault = shared.faults.take(&req.method, call_sid, plan.page);
-    if fault.is_some() {
-        bump(&shared.counters.faults_injected, 1);
-    }
+    let fault = crate::fault::apply::take_api(shared, req, call_sid, plan.page);
     let outcome = page_outcome(shared, &plan, fault.clone());
     (outcome, fault)
 }

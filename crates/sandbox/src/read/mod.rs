@@ -141,10 +141,7 @@ pub(crate) fn respond(shared: &Shared, req: &Parts) -> (Outcome, Option<Fault>) 
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = shared.faults.take(&req.method, call, page);
-    if fault.is_some() {
-        bump(&shared.counters.faults_injected, 1);
-    }
+    let fault = crate::fault::apply::take_api(shared, req, call, page);
     let mut outcome = page_outcome(shared, &answer, fault.clone());
     if route.status == 307
         && let Outcome::Answer { response, .. } = &mut outcome

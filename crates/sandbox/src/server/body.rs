@@ -46,6 +46,19 @@ impl SandboxBody {
         }
     }
 
+    /// The bytes of a complete body (made by [`SandboxBody::full`]); `None` for a scripted
+    /// one.
+    pub(crate) fn whole(&self) -> Option<Bytes> {
+        if self.sleep.is_some() {
+            return None;
+        }
+        match self.steps.iter().collect::<Vec<_>>().as_slice() {
+            [] => Some(Bytes::new()),
+            [Step::Data(bytes)] => Some(bytes.clone()),
+            _ => None,
+        }
+    }
+
     /// A scripted body; `exact_len` is announced as the body size (so the server sends a
     /// `Content-Length`), `None` makes it chunked in HTTP/1.1.
     pub(crate) fn scripted(steps: Vec<Step>, exact_len: Option<u64>) -> Self {

@@ -280,8 +280,8 @@ async fn respond(
             let Some(resources) = crate::store::products::product(label) else {
                 return (error(crate::reply::not_found(req.uri.path())), user, None);
             };
-            let response = crate::crud::respond(shared, req, body, label, resources);
-            return (Outcome::answer(response), user, None);
+            let (outcome, fault) = crate::crud::respond(shared, req, body, label, resources);
+            return (outcome, user, fault);
         }
         Err(unserved) => return (error(unserved.response(req.uri.path())), user, None),
     }

@@ -1,5 +1,9 @@
 //! HTTPS for the sandbox: a throwaway certificate authority generated at start, and a
-//! certificate for the loopback names (`localhost`, `127.0.0.1`, `::1`) signed by it.
+//! certificate for the loopback names (`localhost`, each product's `{label}.localhost`,
+//! `127.0.0.1`, `::1`) signed by it.
+//!
+//! The products' hosts are named one by one: webpki refuses a wildcard whose parent is a
+//! single label (`*.localhost`), as browsers do, so a wildcard would vouch for none of them.
 //!
 //! The CA's private key never leaves the process and is dropped once the server certificate
 //! is signed, so the CA can vouch for nothing else: trusting its certificate (as
@@ -48,8 +52,11 @@ impl Tls {
         let issuer = Issuer::new(ca_params, ca_key);
 
         let server_key = KeyPair::generate().map_err(tls_error)?;
-        let mut server_params =
-            CertificateParams::new(vec!["localhost".to_owned()]).map_err(tls_error)?;
+        let names = std::iter::once("localhost".to_owned())
+            .chain(std::iter::once("api.localhost".to_owned()))
+            .chain(crate::store::products::labels().map(|label| format!("{label}.localhost")))
+            .collect::<Vec<_>>();
+        let mut server_params = CertificateParams::new(names).map_err(tls_error)?;
         server_params.subject_alt_names.extend([
             SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             SanType::IpAddress(IpAddr::V6(Ipv6Addr::LOCALHOST)),

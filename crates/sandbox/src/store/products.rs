@@ -1,13 +1,8 @@
-//! Every other product's resources (`generated/products.rs`, read by `crud/`) and the items
-//! written to them: JSON objects shaped by the spec, kept per collection (a concrete path,
-//! `/v2/Services/VA…/Verifications`) in creation order, bounded like the 2010-04-01 store.
-
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+//! Every other product's resources (`generated/products.rs`, read by `crud/`): per resource
+//! its paths, operations, fields and members. The items written to them are kept in the one
+//! store of written items (`store/written.rs`), by host label and collection.
 
 use serde_json::Value;
-
-use crate::store::written::Full;
 
 /// One resource of a product: a collection path and the operations on it and its items.
 #[derive(Debug)]
@@ -129,128 +124,6 @@ pub(crate) fn labels() -> impl ExactSizeIterator<Item = &'static str> {
     crate::generated::products::PRODUCTS.iter().map(|(l, _)| *l)
 }
 
-/// Where an item lives: its product and its collection's concrete path.
-type Place = (&'static str, String);
-
-/// The items written to every other product.
-#[derive(Debug)]
-pub(crate) struct Items {
-    capacity: usize,
-    inner: Mutex<Inner>,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    /// Each collection's items, oldest first, with their ids.
-    collections: BTreeMap<Place, Vec<(String, Value)>>,
-    len: usize,
-}
-
-impl Items {
-    pub(crate) fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            inner: Mutex::new(Inner::default()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Adds an item to a collection.
-    pub(crate) fn insert(
-        &self,
-        label: &'static str,
-        collection: &str,
-        id: String,
-        item: Value,
-    ) -> Result<(), Full> {
-        let mut inner = self.lock();
-        if inner.len >= self.capacity {
-            return Err(Full {
-                capacity: self.capacity,
-            });
-        }
-        inner.len += 1;
-        inner
-            .collections
-            .entry((label, collection.to_owned()))
-            .or_default()
-            .push((id, item));
-        Ok(())
-    }
-
-    /// The item `id` of a collection.
-    pub(crate) fn get(&self, label: &'static str, collection: &str, id: &str) -> Option<Value> {
-        let inner = self.lock();
-        inner
-            .collections
-            .get(&(label, collection.to_owned()))?
-            .iter()
-            .find(|(known, _)| known == id)
-            .map(|(_, item)| item.clone())
-    }
-
-    /// Changes the item `id` of a collection with `change`; its new value.
-    pub(crate) fn update(
-        &self,
-        label: &'static str,
-        collection: &str,
-        id: &str,
-        change: impl FnOnce(&mut Value),
-    ) -> Option<Value> {
-        let mut inner = self.lock();
-        let item = inner
-            .collections
-            .get_mut(&(label, collection.to_owned()))?
-            .iter_mut()
-            .find(|(known, _)| known == id)
-            .map(|(_, item)| item)?;
-        change(item);
-        Some(item.clone())
-    }
-
-    /// Removes the item `id` of a collection; whether it was there.
-    pub(crate) fn remove(&self, label: &'static str, collection: &str, id: &str) -> bool {
-        let mut inner = self.lock();
-        let key = (label, collection.to_owned());
-        let Some(items) = inner.collections.get_mut(&key) else {
-            return false;
-        };
-        let before = items.len();
-        items.retain(|(known, _)| known != id);
-        let removed = before - items.len();
-        if items.is_empty() {
-            inner.collections.remove(&key);
-        }
-        inner.len -= removed;
-        removed > 0
-    }
-
-    /// A collection's items, newest first, those `keep` keeps.
-    pub(crate) fn list(
-        &self,
-        label: &'static str,
-        collection: &str,
-        keep: impl Fn(&Value) -> bool,
-    ) -> Vec<Value> {
-        let inner = self.lock();
-        inner
-            .collections
-            .get(&(label, collection.to_owned()))
-            .map(|items| {
-                items
-                    .iter()
-                    .rev()
-                    .filter(|(_, item)| keep(item))
-                    .map(|(_, item)| item.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,31 +143,5 @@ mod tests {
             BodyField::parse("ServiceSid::sVA").map(|f| (f.member, f.kind)),
             Some((None, FieldKind::Sid("VA")))
         );
-    }
-
-    #[test]
-    fn the_store_is_bounded_and_lists_newest_first() {
-        let items = Items::new(2);
-        items
-            .insert("verify", "/v2/Services", "a".into(), Value::from(1))
-            .unwrap();
-        items
-            .insert("verify", "/v2/Services", "b".into(), Value::from(2))
-            .unwrap();
-        assert!(
-            items
-                .insert("verify", "/v2/Services", "c".into(), Value::from(3))
-                .is_err()
-        );
-        assert_eq!(
-            items.list("verify", "/v2/Services", |_| true),
-            [Value::from(2), Value::from(1)]
-        );
-        assert!(items.remove("verify", "/v2/Services", "a"));
-        assert!(!items.remove("verify", "/v2/Services", "a"));
-        assert_eq!(items.get("verify", "/v2/Services", "a"), None);
-        items
-            .insert("verify", "/v2/Services", "c".into(), Value::from(3))
-            .unwrap();
     }
 }

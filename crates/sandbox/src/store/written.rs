@@ -1,24 +1,36 @@
-//! The items written through the API: created, changed, removed. They join the seeded data:
-//! a created item is listed (before the seeded rows: newest first) and fetched, and the
-//! lists under it exist (empty until written to); a changed seeded row is served changed; a
-//! removed one is gone from its list and answered 404.
+//! The one store of written items, of every product, keyed by host label (`api` for the
+//! 2010-04-01 API, `verify`, `messaging`…), then by collection, then by id; bounded as a
+//! whole ([`Written::capacity`]: created and changed items of every product together; past it
+//! a create is refused, and the caller answers Twilio's 429, 20429, saying the store is full).
 //!
-//! Items are [`Entity`]s like the seeded ones, so they render through the same templates
-//! (`uri`, `subresource_uris`, dates, SIDs as the seeded data has them) and filter the same
-//! way. The store is bounded ([`Written::capacity`]: created and changed items together);
-//! names derive from the seed and a counter, so the same seed and the same writes give the
+//! The 2010-04-01 API's items ([`Stored`], by list: `ListQueue`) join the seeded data: a
+//! created item is listed (before the seeded rows: newest first) and fetched, and the lists
+//! under it exist (empty until written to); a changed seeded row is served changed; a removed
+//! one is gone from its list and answered 404. They are [`Entity`]s like the seeded ones, so
+//! they render through the same templates (`uri`, `subresource_uris`, dates, SIDs as the
+//! seeded data has them) and filter the same way.
+//!
+//! Every other product's items are JSON objects shaped by its spec (`crud/`), by collection
+//! (a concrete path, `/v2/Services/VA…/Verifications`), listed newest first.
+//!
+//! Names derive from the seed and a counter, so the same seed and the same writes give the
 //! same SIDs.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
+use serde_json::Value;
+
 use crate::store::rng::{hash, sid};
 use crate::store::world::Entity;
 
-/// How many items the store holds by default (created and changed, together).
+/// How many items the store holds by default (created and changed, of every product).
 pub const DEFAULT_WRITTEN_ITEMS: usize = 10_000;
 
-/// One written item.
+/// The host label of the 2010-04-01 API.
+const API: &str = "api";
+
+/// One written item of the 2010-04-01 API.
 #[derive(Debug, Clone)]
 pub(crate) struct Stored {
     /// The value of the list's parent path parameter (`CallSid` for a call's recordings).
@@ -28,8 +40,6 @@ pub(crate) struct Stored {
     pub(crate) entity: Entity,
     /// A changed seeded row (rather than an item created through the API).
     pub(crate) seeded: bool,
-    /// When it was written, in creation order.
-    seq: u64,
 }
 
 /// What the store changes in one list under one parent.
@@ -49,15 +59,110 @@ pub(crate) struct Full {
     pub(crate) capacity: usize,
 }
 
+impl Full {
+    /// Twilio's 429 (20429) saying so, for any product's write.
+    pub(crate) fn response(self) -> http::Response<crate::server::body::SandboxBody> {
+        crate::reply::error_response(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            20429,
+            &format!(
+                "The sandbox's store of written items is full ({} items, of every product): \
+                 remove some, or start it with a larger store",
+                self.capacity
+            ),
+        )
+    }
+}
+
+/// An item: a 2010-04-01 one, or another product's JSON object.
+#[derive(Debug, Clone)]
+enum Item {
+    Api(Stored),
+    Json(Value),
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// When it was first written, in creation order.
+    seq: u64,
+    item: Item,
+}
+
+/// One collection's items, by id.
+type Collection = BTreeMap<String, Entry>;
+
 #[derive(Debug, Default)]
 struct Inner {
-    /// By (collection, id).
-    items: BTreeMap<(&'static str, String), Stored>,
-    /// Removed seeded rows, by (collection, id).
+    /// By host label, then collection, then id.
+    items: BTreeMap<&'static str, BTreeMap<String, Collection>>,
+    /// How many items `items` holds.
+    len: usize,
+    /// Removed seeded rows of the 2010-04-01 API, by (list, id).
     removed: HashSet<(&'static str, String)>,
     /// How many names were made: the next one derives from it.
     made: u64,
     seq: u64,
+}
+
+impl Inner {
+    fn collection(&self, label: &str, collection: &str) -> Option<&Collection> {
+        self.items.get(label)?.get(collection)
+    }
+
+    fn entry_mut(&mut self, label: &str, collection: &str, id: &str) -> Option<&mut Entry> {
+        self.items.get_mut(label)?.get_mut(collection)?.get_mut(id)
+    }
+
+    /// Stores an item, new or replacing the one of the same place and id (which needs no
+    /// room, and keeps its place in creation order).
+    fn put(
+        &mut self,
+        capacity: usize,
+        label: &'static str,
+        collection: &str,
+        id: String,
+        item: Item,
+    ) -> Result<(), Full> {
+        if let Some(entry) = self.entry_mut(label, collection, &id) {
+            entry.item = item;
+            return Ok(());
+        }
+        if self.len >= capacity {
+            return Err(Full { capacity });
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        self.len += 1;
+        self.items
+            .entry(label)
+            .or_default()
+            .entry(collection.to_owned())
+            .or_default()
+            .insert(id, Entry { seq, item });
+        Ok(())
+    }
+
+    /// Removes an item; what it was.
+    fn take(&mut self, label: &str, collection: &str, id: &str) -> Option<Item> {
+        let collections = self.items.get_mut(label)?;
+        let items = collections.get_mut(collection)?;
+        let entry = items.remove(id)?;
+        if items.is_empty() {
+            collections.remove(collection);
+        }
+        self.len -= 1;
+        Some(entry.item)
+    }
+
+    /// A collection's items, newest first.
+    fn newest_first(&self, label: &str, collection: &str) -> Vec<&Entry> {
+        let mut entries: Vec<&Entry> = self
+            .collection(label, collection)
+            .map(|items| items.values().collect())
+            .unwrap_or_default();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        entries
+    }
 }
 
 /// The store of written items.
@@ -81,10 +186,16 @@ impl Written {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The most items it holds, of every product together.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// How many items it holds.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.lock().items.len()
+        self.lock().len
     }
 
     /// A new name with `prefix` and the key its varied values derive from: the same for the
@@ -97,9 +208,14 @@ impl Written {
         (sid(prefix, hash(&[key, 1]), hash(&[key, 2])), key)
     }
 
+    // The 2010-04-01 API's items, by list (`ListQueue`).
+
     /// The item `id` of `collection`, if written (and not removed).
     pub(crate) fn get(&self, collection: &'static str, id: &str) -> Option<Stored> {
-        self.lock().items.get(&(collection, id.to_owned())).cloned()
+        match &self.lock().collection(API, collection)?.get(id)?.item {
+            Item::Api(stored) => Some(stored.clone()),
+            Item::Json(_) => None,
+        }
     }
 
     /// Whether the seeded row `id` of `collection` was removed.
@@ -116,27 +232,15 @@ impl Written {
         entity: Entity,
         seeded: bool,
     ) -> Result<(), Full> {
-        let mut inner = self.lock();
-        let key = (collection, entity.id.clone());
-        if !inner.items.contains_key(&key) && inner.items.len() >= self.capacity {
-            return Err(Full {
-                capacity: self.capacity,
-            });
-        }
-        inner.seq += 1;
-        let seq = inner.seq;
-        let seq = inner.items.get(&key).map_or(seq, |old| old.seq);
-        inner.items.insert(
-            key,
-            Stored {
-                parent,
-                account,
-                entity,
-                seeded,
-                seq,
-            },
-        );
-        Ok(())
+        let id = entity.id.clone();
+        let stored = Stored {
+            parent,
+            account,
+            entity,
+            seeded,
+        };
+        self.lock()
+            .put(self.capacity, API, collection, id, Item::Api(stored))
     }
 
     /// Changes the item `id` of `collection` in place; `false` if it is not stored.
@@ -147,12 +251,12 @@ impl Written {
         change: impl FnOnce(&mut Entity),
     ) -> bool {
         let mut inner = self.lock();
-        match inner.items.get_mut(&(collection, id.to_owned())) {
-            Some(stored) => {
+        match inner.entry_mut(API, collection, id).map(|e| &mut e.item) {
+            Some(Item::Api(stored)) => {
                 change(&mut stored.entity);
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
@@ -160,8 +264,9 @@ impl Written {
     /// (`seeded_row`) by remembering it is gone.
     pub(crate) fn remove(&self, collection: &'static str, id: &str, seeded_row: bool) {
         let mut inner = self.lock();
-        let removed = inner.items.remove(&(collection, id.to_owned()));
-        if seeded_row || removed.as_ref().is_some_and(|s| s.seeded) {
+        let removed = inner.take(API, collection, id);
+        let was_seeded = matches!(removed, Some(Item::Api(Stored { seeded: true, .. })));
+        if seeded_row || was_seeded {
             inner.removed.insert((collection, id.to_owned()));
         }
     }
@@ -170,9 +275,11 @@ impl Written {
     pub(crate) fn overlay(&self, collection: &str, parent: Option<&str>, account: &str) -> Overlay {
         let inner = self.lock();
         let mut overlay = Overlay::default();
-        let mut created: Vec<&Stored> = Vec::new();
-        for ((c, _), stored) in &inner.items {
-            if *c != collection || stored.account != account {
+        for entry in inner.newest_first(API, collection) {
+            let Item::Api(stored) = &entry.item else {
+                continue;
+            };
+            if stored.account != account {
                 continue;
             }
             if stored.seeded {
@@ -180,11 +287,9 @@ impl Written {
                     .changed
                     .insert(stored.entity.id.clone(), stored.entity.clone());
             } else if stored.parent.as_deref() == parent {
-                created.push(stored);
+                overlay.created.push(stored.entity.clone());
             }
         }
-        created.sort_by_key(|s| std::cmp::Reverse(s.seq));
-        overlay.created = created.into_iter().map(|s| s.entity.clone()).collect();
         overlay.removed = inner
             .removed
             .iter()
@@ -192,6 +297,68 @@ impl Written {
             .map(|(_, id)| id.clone())
             .collect();
         overlay
+    }
+
+    // Every other product's items, by host label and collection path.
+
+    /// Adds an item to a collection of the product on `label` (replacing one of the same id).
+    pub(crate) fn insert_json(
+        &self,
+        label: &'static str,
+        collection: &str,
+        id: String,
+        item: Value,
+    ) -> Result<(), Full> {
+        self.lock()
+            .put(self.capacity, label, collection, id, Item::Json(item))
+    }
+
+    /// The item `id` of a collection.
+    pub(crate) fn get_json(&self, label: &str, collection: &str, id: &str) -> Option<Value> {
+        match &self.lock().collection(label, collection)?.get(id)?.item {
+            Item::Json(value) => Some(value.clone()),
+            Item::Api(_) => None,
+        }
+    }
+
+    /// Changes the item `id` of a collection with `change`; its new value.
+    pub(crate) fn update_json(
+        &self,
+        label: &str,
+        collection: &str,
+        id: &str,
+        change: impl FnOnce(&mut Value),
+    ) -> Option<Value> {
+        let mut inner = self.lock();
+        match &mut inner.entry_mut(label, collection, id)?.item {
+            Item::Json(value) => {
+                change(value);
+                Some(value.clone())
+            }
+            Item::Api(_) => None,
+        }
+    }
+
+    /// Removes the item `id` of a collection; whether it was there.
+    pub(crate) fn remove_json(&self, label: &str, collection: &str, id: &str) -> bool {
+        self.lock().take(label, collection, id).is_some()
+    }
+
+    /// A collection's items, newest first, those `keep` keeps.
+    pub(crate) fn list_json(
+        &self,
+        label: &str,
+        collection: &str,
+        keep: impl Fn(&Value) -> bool,
+    ) -> Vec<Value> {
+        self.lock()
+            .newest_first(label, collection)
+            .into_iter()
+            .filter_map(|entry| match &entry.item {
+                Item::Json(value) if keep(value) => Some(value.clone()),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -224,6 +391,12 @@ mod tests {
             w.put("ListQueue", None, "AC1".into(), entity("QU3"), false),
             Err(Full { capacity: 2 })
         );
+        // The bound is the whole store's: another product finds it full too.
+        assert_eq!(
+            w.insert_json("verify", "/v2/Services", "VA1".into(), Value::from(1)),
+            Err(Full { capacity: 2 })
+        );
+        assert_eq!(w.capacity(), 2);
         // Replacing an item needs no room.
         w.put("ListQueue", None, "AC1".into(), entity("QU2"), false)
             .unwrap();
@@ -237,5 +410,50 @@ mod tests {
         w.remove("ListQueue", "QUseeded", true);
         assert!(w.is_removed("ListQueue", "QUseeded"));
         assert_eq!(w.len(), 1);
+        // The room QU1 left is another product's to take.
+        w.insert_json("verify", "/v2/Services", "VA1".into(), Value::from(1))
+            .unwrap();
+        assert!(w.get("ListQueue", "VA1").is_none());
+        assert!(w.get_json("api", "ListQueue", "QU2").is_none());
+        assert_eq!(w.len(), 2);
+    }
+
+    #[test]
+    fn products_items_are_kept_by_host_and_collection_newest_first() {
+        let items = Written::new(1, 2);
+        items
+            .insert_json("verify", "/v2/Services", "a".into(), Value::from(1))
+            .unwrap();
+        items
+            .insert_json("verify", "/v2/Services", "b".into(), Value::from(2))
+            .unwrap();
+        assert!(
+            items
+                .insert_json("verify", "/v2/Services", "c".into(), Value::from(3))
+                .is_err()
+        );
+        // Replacing one needs no room.
+        items
+            .insert_json("verify", "/v2/Services", "b".into(), Value::from(4))
+            .unwrap();
+        assert_eq!(
+            items.list_json("verify", "/v2/Services", |_| true),
+            [Value::from(4), Value::from(1)]
+        );
+        assert!(
+            items
+                .list_json("messaging", "/v2/Services", |_| true)
+                .is_empty()
+        );
+        assert_eq!(
+            items.update_json("verify", "/v2/Services", "a", |v| *v = Value::from(5)),
+            Some(Value::from(5))
+        );
+        assert!(items.remove_json("verify", "/v2/Services", "a"));
+        assert!(!items.remove_json("verify", "/v2/Services", "a"));
+        assert_eq!(items.get_json("verify", "/v2/Services", "a"), None);
+        items
+            .insert_json("verify", "/v2/Services", "c".into(), Value::from(3))
+            .unwrap();
     }
 }

@@ -18,10 +18,10 @@ use http::StatusCode;
 use http::request::Parts;
 
 use crate::fault::Fault;
-use crate::fault::apply::{PageSource, page_outcome};
+use crate::fault::apply::{Whole, page_outcome, whole_outcome};
 use crate::products;
 use crate::reply::{Outcome, error_response, not_found, unauthorized};
-use crate::state::{Counters, Shared, bump};
+use crate::state::{Shared, bump};
 use crate::store::render::{self, Context};
 use crate::store::routes;
 use crate::store::world::{Entity, Fact, parent_param};
@@ -142,28 +142,6 @@ fn apply_form(write: &WriteSpec, form: &Form, entity: &mut Entity) {
     }
 }
 
-/// The answer of a write, as a body faults apply to.
-struct Written(Vec<u8>);
-
-impl PageSource for Written {
-    fn bytes(&self, _shared: &Shared) -> Bytes {
-        Bytes::from(self.0.clone())
-    }
-    fn with_next(&self, shared: &Shared, _next: Option<String>) -> Bytes {
-        self.bytes(shared)
-    }
-    fn uri(&self) -> &str {
-        ""
-    }
-    fn next_page_uri(&self) -> Option<&str> {
-        None
-    }
-    fn next_without_page(&self) -> Option<String> {
-        None
-    }
-    fn count_served(&self, _counters: &Counters) {}
-}
-
 /// Answers an authenticated request that is not a `GET`.
 pub(crate) async fn respond(
     shared: &Arc<Shared>,
@@ -237,14 +215,11 @@ pub(crate) async fn respond(
         .and_then(|i| values.get(i))
         .copied()
         .unwrap_or("");
-    let fault = shared.faults.take(&req.method, call, 0);
-    if fault.is_some() {
-        bump(&shared.counters.faults_injected, 1);
-    }
+    let fault = crate::fault::apply::take_api(shared, req, call, 0);
     if let Some(status @ Fault::Status { .. }) = &fault {
         // Refused before anything is written.
         return (
-            page_outcome(shared, &Written(Vec::new()), Some(status.clone())),
+            page_outcome(shared, &Whole(Bytes::new()), Some(status.clone())),
             fault,
         );
     }
@@ -309,18 +284,7 @@ pub(crate) async fn respond(
                 entity.clone(),
                 false,
             ) {
-                return error(
-                    shared,
-                    error_response(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        20429,
-                        &format!(
-                            "The sandbox's store of written items is full ({} items): remove \
-                             some, or start it with a larger store",
-                            full.capacity
-                        ),
-                    ),
-                );
+                return error(shared, full.response());
             }
             (StatusCode::CREATED, Some(entity))
         }
@@ -347,17 +311,7 @@ pub(crate) async fn respond(
                 entity.clone(),
                 seeded,
             ) {
-                return error(
-                    shared,
-                    error_response(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        20429,
-                        &format!(
-                            "The sandbox's store of written items is full ({} items)",
-                            full.capacity
-                        ),
-                    ),
-                );
+                return error(shared, full.response());
             }
             (StatusCode::OK, Some(entity))
         }
@@ -400,12 +354,7 @@ pub(crate) async fn respond(
     {
         shared.call_events.remove(id);
     }
-    let mut outcome = page_outcome(shared, &Written(bytes), fault.clone());
-    if let Outcome::Answer { response, .. } = &mut outcome
-        && response.status() == StatusCode::OK
-    {
-        *response.status_mut() = status;
-    }
+    let outcome = whole_outcome(shared, status, Bytes::from(bytes), fault.clone());
     (outcome, fault)
 }
 
