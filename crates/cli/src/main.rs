@@ -44,7 +44,9 @@
 
 mod args;
 mod bulk;
+mod completions;
 mod failure;
+mod help;
 mod output;
 mod paging;
 mod products;
@@ -77,11 +79,8 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
-    let matches = args::with_yielding_options(products::command(
-        writes::command(resources::command(Cli::command())),
-        &argv,
-    ))
-    .get_matches_from(std::env::args_os());
+    completions::complete_if_asked(&argv);
+    let matches = command_tree(&argv).get_matches_from(std::env::args_os());
     let generated = resources::find(&matches).is_some()
         || writes::find(&matches).is_some()
         || products::find(&matches).is_some();
@@ -129,6 +128,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command tree: the hand-written commands, every 2010-04-01 read and write, and the
+/// commands of the products `argv` names (the others are empty groups, built only when named,
+/// for startup speed; [`completions::full_command`] builds them all).
+fn command_tree(argv: &[String]) -> clap::Command {
+    args::with_yielding_options(help::with_product_examples(products::command(
+        writes::command(resources::command(Cli::command())),
+        argv,
+    )))
+}
+
 /// The command line, parsed: a hand-written command, or a generated one (its global options;
 /// its own flags stay in the matches).
 enum Parsed {
@@ -170,5 +179,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }) => serve::serve_sandbox(serve).await,
         Command::Webhook(webhook) => webhook::run(webhook),
         Command::Token(token) => token::run(token, &cli.global),
+        Command::Completions(args::CompletionsArgs { shell }) => completions::completions(shell),
+        Command::Man => completions::man(),
     }
 }
