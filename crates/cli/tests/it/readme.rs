@@ -1,7 +1,7 @@
 //! The README's five tasks, run as a newcomer runs them: every CLI command of theirs against
 //! the embedded sandbox (`--sandbox`), and the Verify ones against `twilio-api sandbox serve`
-//! with the credentials, the SID and the code it gives (the docs' other commands are parsed
-//! by the binary's own test, `doc_commands`).
+//! with the credentials, the SID and the code it gives (the README's first command is run by
+//! the end-to-end tests, the docs' other commands parsed by the binary's own `doc_commands`).
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -185,24 +185,4 @@ fn the_readmes_verification_runs_against_a_served_sandbox() {
     }
     assert!(service.starts_with("VA"), "{service}");
     assert!(last.contains("approved"), "{last}");
-}
-
-/// The README's first command, with a debug build (CI has one; the release build is the same
-/// program): it lists the 72 events the README says.
-#[test]
-fn the_readmes_first_command_lists_72_events() {
-    let readme = readme();
-    let first = readme
-        .lines()
-        .find(|l| l.starts_with("cargo run --release --bin twilio-api -- "))
-        .expect("the README's first command");
-    let args: Vec<&str> = first
-        .trim_start_matches("cargo run --release --bin twilio-api -- ")
-        .split_whitespace()
-        .collect();
-    let output = cli().args(&args).output().unwrap();
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 73, "{stdout}");
-    assert!(readme.contains("72 events"));
 }
