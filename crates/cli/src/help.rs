@@ -62,14 +62,12 @@ fn product_examples(word: &str) -> String {
     else {
         return String::new();
     };
-    format!(
-        "Examples:\n{}\n  twilio-api {word} {version} --help",
-        lines
-            .iter()
-            .map(|line| format!("  {line}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    )
+    let mut text = String::from("Examples:\n");
+    for line in lines {
+        text.push_str(&format!("  {line}\n"));
+    }
+    text.push_str(&format!("  twilio-api {word} {version} --help"));
+    text
 }
 
 /// `op` as a command line: its words and each required flag with a placeholder.
