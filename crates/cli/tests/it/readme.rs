@@ -113,14 +113,22 @@ fn serve() -> Served {
         token: String::new(),
         code: String::new(),
     };
+    // Read on a thread that drains the rest too: a server whose stdout is closed dies at
+    // its next line.
+    let (lines, printed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = lines.send(line);
+        }
+    });
     let last_word = |line: &str| {
         line.split_whitespace()
             .last()
             .unwrap_or_default()
             .to_owned()
     };
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
+    while let Ok(line) = printed.recv_timeout(std::time::Duration::from_secs(30)) {
         if served.port.is_empty()
             && let Some(url) = line.split("http://").nth(1)
         {
