@@ -1,11 +1,15 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
 //! - `cargo xtask ci`: everything CI checks, in order: formatting, `codegen --check`, clippy
-//!   with warnings denied, the whole test suite, the facade's examples (each run), the docs
+//!   with warnings denied, the whole test suite, `man --check`, the facade's examples (each
+//!   run), the docs
 //!   with warnings denied, `cargo package` of every publishable crate (each built from its
 //!   `.crate` alone), and cargo-deny (when it is installed; `.ci/run` installs it).
 //! - `cargo xtask codegen [--check]`: regenerates the code generated from the vendored
 //!   OpenAPI spec (`spec/`), or checks that the committed code is what it generates.
+//! - `cargo xtask man [--check]`: renders the CLI's man page into `man/twilio-api.1` (with
+//!   the binary's own `twilio-api man`), or checks that the committed page is current (a
+//!   step of `ci`, after the tests).
 //! - `cargo xtask package`: the packaging step of `ci` alone.
 //! - `cargo xtask semver`: `cargo-semver-checks` against the last released version (the first
 //!   `## [X.Y.Z]` section of CHANGELOG.md); until there is one, it says so and how it will be
@@ -26,6 +30,7 @@
 mod bench;
 mod codegen;
 mod fuzz;
+mod man;
 mod release;
 
 use std::env;
@@ -37,10 +42,13 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci        what CI runs: fmt --check, codegen --check, clippy -D warnings, tests, the
-            facade's examples, docs -D warnings, cargo package (verified), cargo-deny
+  ci        what CI runs: fmt --check, codegen --check, clippy -D warnings, tests,
+            man --check, the facade's examples, docs -D warnings, cargo package
+            (verified), cargo-deny
   codegen   regenerate the code generated from spec/twilio_api_v2010.json [--check: fail
             on any difference instead of writing]
+  man       render the CLI's man page into man/twilio-api.1 [--check: fail when the
+            committed page differs instead of writing]
   package   cargo package of every publishable crate, each built from its .crate (a
             step of ci)
   semver    cargo-semver-checks against the last released version (none yet: it says how
@@ -59,6 +67,7 @@ fn main() -> ExitCode {
         Some("soak") => bench::soak(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("man") => man::run(&args[1..]),
         Some("semver") => release::semver(&args[1..]),
         Some("package") => release::package(),
         Some("-h" | "--help" | "help") => {
@@ -145,6 +154,11 @@ fn ci() -> Result<(), String> {
     // features alone, which differ from this run's unified ones (a second build of the CLI).
     test.env("TWILIO_E2E_CLI_BUILT", "1");
     step("cargo test --workspace --features twilio-api/full", test)?;
+
+    eprintln!("\n==> cargo xtask man --check");
+    let started_man = Instant::now();
+    man::run(&["--check".to_owned()])?;
+    eprintln!("<== man --check in {:.1?}", started_man.elapsed());
 
     eprintln!("\n==> the facade's examples");
     release::examples()?;

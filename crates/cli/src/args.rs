@@ -14,7 +14,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Secrets come from the environment only: TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and
 /// TWILIO_API_SECRET (the API key wins when both are set).
 #[derive(Debug, Parser)]
-#[command(name = "twilio-api", version, propagate_version = true)]
+#[command(
+    name = "twilio-api",
+    version,
+    propagate_version = true,
+    after_help = crate::help::EXAMPLES
+)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: Global,
@@ -191,6 +196,34 @@ pub(crate) enum Command {
     Webhook(crate::webhook::WebhookArgs),
     /// Print an access token for Twilio's Voice, Video, Conversations or Sync SDKs
     Token(crate::token::TokenArgs),
+    /// Print a shell's completion script: every command and flag of every product completes
+    /// (at each Tab the script asks this binary, by the name or path it was run as)
+    #[command(after_help = "\
+Examples:
+  source <(twilio-api completions bash)     # in ~/.bashrc
+  source <(twilio-api completions zsh)      # in ~/.zshrc
+  twilio-api completions fish > ~/.config/fish/completions/twilio-api.fish
+  twilio-api completions powershell | Out-String | Invoke-Expression     # in $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `twilio-api man > twilio-api.1`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub(crate) shell: Shell,
+}
+
+/// A shell `twilio-api completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 /// How items are written to stdout.

@@ -21,9 +21,9 @@
 //! tree](#the-resource-tree), [filters](#filters), [paging](#paging), [fetching one
 //! resource](#fetching-one-resource), [writes](#writes), [many listings at
 //! once](#many-listings-at-once), [another resource or API](#another-resource-or-api),
-//! [errors](#errors), [retries and timeouts](#retries-and-timeouts), [proxies and
-//! certificates](#proxies-and-certificates), [testing](#testing) and [cargo
-//! features](#cargo-features). The crate's `examples/` run each of them (`cargo run -p
+//! [errors](#errors), [reliability: retries, timeouts, the limiter](#reliability-retries-timeouts-the-limiter),
+//! [company networks](#company-networks-proxies-certificates-request-ids), [testing](#testing)
+//! and [cargo features](#cargo-features). The crate's `examples/` run each of them (`cargo run -p
 //! twilio-api --example call_events`, `calls_of_a_period`, `fetch_call`, `replay_test`,
 //! `rate_limit`).
 //!
@@ -226,7 +226,7 @@
 //! [`Error::request_id`] (quote it to Twilio support). `Display` never repeats its `source()`:
 //! print the chain for the whole story.
 //!
-//! # Retries and timeouts
+//! # Reliability: retries, timeouts, the limiter
 //!
 //! Every request carries its operation's [`RetrySafety`]. The default transport retries a
 //! read (or a `DELETE`) on 429, 5xx and broken connections, and a write (`POST`) only on 429
@@ -259,16 +259,76 @@
 //! # drop(client); Ok(()) }
 //! ```
 //!
-//! # Proxies and certificates
+//! What the end-to-end tests prove (`tests/tests/it/faults.rs`, against the sandbox's
+//! scripted faults, over real loopback sockets), for the default client:
 //!
-//! By default the client reads `https_proxy`, `http_proxy`, `all_proxy` and `no_proxy` as
-//! curl does, and trusts the Mozilla roots bundled in the binary; `SSL_CERT_FILE` and
-//! `SSL_CERT_DIR` replace them when set. [`ClientBuilder::proxy`], [`no_proxy`](ClientBuilder::no_proxy)
-//! and [`proxies`](ClientBuilder::proxies) override the environment;
-//! [`root_store`](ClientBuilder::root_store) picks the system's store instead (feature
-//! `native-roots`); [`add_root_certificate_file`](ClientBuilder::add_root_certificate_file)
-//! and friends add a private CA (a company's, a TLS-inspecting proxy's). `https://` always
-//! goes through a `CONNECT` tunnel; proxy credentials go to the proxy only.
+//! - **Transient failures are retried and leave no trace.** A 429 (with or without
+//!   `Retry-After`), a 500/502/503/504 (Twilio's JSON or a proxy's HTML), headers or a body
+//!   slower than the timeout, a connection cut mid-body or closed without an answer, on any
+//!   page: the listing completes with every item exactly once, in API order. Only the failing
+//!   page is requested again, at most 1 + `max_retries` times; `Retry-After` is honoured up to
+//!   30 s.
+//! - **Failures lose nothing and double nothing.** When retries run out, or a page cannot be
+//!   used (truncated, malformed or empty JSON, or a body over the size cap, which is enforced
+//!   while the body streams in, 32 MiB by default), the listing stops with a typed error.
+//!   Every item before that page has been delivered; [`Error::resume_uri`] names the page,
+//!   and [`from_page`](ListRequest::from_page) completes the listing with nothing missing or
+//!   doubled. Undecodable pages are not retried.
+//! - **Links are checked before they are followed.** A `next_page_uri` on another origin is
+//!   never contacted, so credentials stay with the API host. A link back to a page already
+//!   fetched, however it is spelled (escapes, the order of the query's parameters), a page
+//!   whose own `uri` names a page already delivered, and 32 empty pages in a row that keep
+//!   linking onward stop the listing; no page is delivered twice.
+//! - **Secrets stay secret.** Tokens live in `SecretString`; `Debug` shows `[redacted]`; the
+//!   `Authorization` and `Proxy-Authorization` headers are marked sensitive; errors and logs
+//!   carry no header and no `user:password@`, of the API or of a proxy (the transport's spans
+//!   drop the query string too; page URIs in errors keep theirs, since that is what a listing
+//!   resumes from). `http://` is refused for any host but loopback, and through any proxy but
+//!   a loopback one.
+//! - **Hostile input does not crash it.** Page decoding, SID parsing and link resolution are
+//!   fuzzed (`cargo xtask fuzz`) and property-tested; no `unwrap`, `expect` or unchecked
+//!   indexing on network data.
+//!
+//! Many creates at once, each sent once and resumable after a crash, behind this limiter:
+//! [`bulk`].
+//!
+//! # Company networks: proxies, certificates, request ids
+//!
+//! **Proxies** are read from the environment as curl reads them: `https_proxy` (else
+//! `HTTPS_PROXY`) for `https://`, `http_proxy` only for `http://` (never `HTTP_PROXY`, which a
+//! CGI request can set), `all_proxy`/`ALL_PROXY` as the fallback, and `no_proxy`/`NO_PROXY`
+//! for destinations reached directly: `*`, host names (`example.com` also covers its
+//! subdomains; a leading dot means the same), IP addresses (`10.1.2.3`, `::1` or `[::1]`) and
+//! CIDR ranges (`10.0.0.0/8`), separated by commas or spaces. Lower case wins; empty means
+//! unset. [`ClientBuilder::proxy`] replaces the environment's proxy (`no_proxy` still
+//! applies, as with curl), [`no_proxy`](ClientBuilder::no_proxy) turns proxies off and
+//! [`proxies`](ClientBuilder::proxies) sets them all. `https://` goes through a `CONNECT`
+//! tunnel with TLS end to end, so the proxy sees the `CONNECT` line and nothing else (never
+//! the `Authorization` header); plain `http://` (loopback only) goes in absolute form, and
+//! only through a proxy on loopback. Credentials in the proxy URL
+//! (`http://user:password@proxy:3128`, percent-encoded) go to the proxy only, as
+//! `Proxy-Authorization`, and are never logged or shown (errors say `http://proxy:3128`).
+//! Only `http://` proxies are supported; any other proxy URL is refused, never silently
+//! ignored. A proxy that refuses (407 or 401 about credentials, 403, 502 to the `CONNECT`, a
+//! closed connection) is a typed error naming the proxy ([`TransportErrorKind::Proxy`]);
+//! credentials and forbidden destinations are not retried. [`Client::builder`] reads the
+//! process environment; [`ClientBuilder::from_lookup`] reads these variables through its
+//! lookup, like the Twilio ones. `HyperTransport` alone reads nothing: give it a
+//! [`ProxyConfig`].
+//!
+//! **Certificates.** Which roots are trusted is a choice, not an accident of features:
+//!
+//! | roots | what | how to pick |
+//! |---|---|---|
+//! | bundled (default) | the Mozilla roots compiled into the binary (`webpki-roots`): the same everywhere | nothing to do |
+//! | system | the operating system's store (`rustls-native-certs`): what your administrators trust, company CAs included | [`root_store`](ClientBuilder::root_store)`(RootStore::System)` (feature `native-roots`) |
+//! | `SSL_CERT_FILE` / `SSL_CERT_DIR` | a PEM bundle / directories of PEM files (`:`-separated): they *replace* either of the above, as for OpenSSL-based tools | set the variables (unset them to go back) |
+//! | added | a company or TLS-inspecting proxy's CA, on top of the rest | [`add_root_certificate_file`](ClientBuilder::add_root_certificate_file), `add_root_certificates_pem`, `add_root_certificate` (DER) |
+//!
+//! A file that cannot be read or holds no certificate is an error naming it (in
+//! `SSL_CERT_*` bundles, unusable certificates among good ones are skipped; in added files
+//! every certificate must be valid). An untrusted server certificate is reported as such
+//! ([`TransportErrorKind::Certificate`]) and not retried.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), twilio_api::Error> {
@@ -279,6 +339,15 @@
 //!     .build()?;
 //! # drop(client); Ok(()) }
 //! ```
+//!
+//! **Request ids.** Every error that follows a response keeps Twilio's `Twilio-Request-Id`
+//! ([`Error::request_id`], [`TransportError::request_id`]), to quote to Twilio support.
+//! Errors print each cause once: walk `source()` (or `{:#}` with anyhow) for the whole chain.
+//!
+//! **Seeing what happens.** Each request is a `tracing` span (`twilio.http`: method, URL
+//! without query or credentials, status, attempt, duration, request id, proxy) and each retry
+//! an INFO event ("retrying a Twilio request"); [`ClientBuilder::on_retry`] calls you before
+//! each retry with a [`RetryEvent`] (method, URL, attempt, reason, delay, request id).
 //!
 //! To change how requests go out (a rate limit shared by every request, metrics, tracing),
 //! wrap the transport with [`ClientBuilder::wrap_transport`]; to replace it, give one to

@@ -1,68 +1,12 @@
-//! Typed models of the Twilio REST API (2010-04-01): validated SIDs, call events and list pages.
+#![doc = include_str!("../README.md")]
 //!
-//! This crate performs no I/O and depends on no HTTP stack: it only decodes and encodes what
-//! Twilio sends, so a team that only needs to read Twilio's JSON can depend on it alone.
+//! # What is here
 //!
 //! - [`sid`](mod@sid): validated SIDs ([`AccountSid`], [`CallSid`], [`ApiKeySid`]) and the [`sid!`]
 //!   macro to declare more kinds;
 //! - [`event`]: [`CallEvent`] with its [`EventRequest`] and [`EventResponse`];
 //! - [`page`]: the paging envelope ([`PageMeta`], [`ListPage`]) and the generic [`Page`] of a
 //!   [`ListResource`], e.g. [`CallEventsPage`].
-//!
-//! Models are forward-compatible: unknown members, and known members that are null or of an
-//! unexpected JSON type, are kept verbatim, so decoding then encoding gives back the same
-//! JSON value and a change on Twilio's side never makes a page fail to decode.
-//!
-//! # Example
-//!
-//! Decoding a page of call events (the example of Twilio's documentation):
-//!
-//! ```
-//! use twilio_model::{CallEventsPage, CallSid, ListPage};
-//!
-//! let json = r#"{
-//!   "end": 0,
-//!   "uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Events.json?PageSize=50&Page=0",
-//!   "page": 0,
-//!   "start": 0,
-//!   "events": [{
-//!     "request": {
-//!       "url": "https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json",
-//!       "method": "POST",
-//!       "parameters": {"to": "+123456789", "from": "+987654321", "twiml": "<Response><Say>Hi!</Say></Response>"}
-//!     },
-//!     "response": {
-//!       "content_type": "application/json",
-//!       "date_created": "Tue, 11 Aug 2020 17:44:08 +0000",
-//!       "response_body": "{\"sid\": \"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
-//!       "response_code": 201,
-//!       "request_duration": 50
-//!     }
-//!   }],
-//!   "page_size": 50,
-//!   "next_page_uri": null,
-//!   "first_page_uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Events.json?PageSize=50&Page=0",
-//!   "previous_page_uri": null
-//! }"#;
-//!
-//! let page: CallEventsPage = serde_json::from_str(json)?;
-//! assert_eq!(page.envelope().page_size, Some(50));
-//! assert_eq!(page.next_page_uri(), None);
-//!
-//! let event = &page.items()[0];
-//! let request = event.request.as_ref().expect("the request is an object");
-//! assert_eq!(request.parameter("twiml"), Some("<Response><Say>Hi!</Say></Response>"));
-//! let response = event.response.as_ref().expect("the response is an object");
-//! assert_eq!(response.response_code, Some(201));
-//! assert_eq!(response.date_created_at().map(|t| t.year()), Some(2020));
-//!
-//! // SIDs are validated on construction.
-//! let call: CallSid = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse()?;
-//! assert_eq!(call.as_str(), "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-//! let err = "CAxyz".parse::<CallSid>().unwrap_err();
-//! assert_eq!(err.to_string(), r#"invalid call SID "CAxyz": expected "CA" followed by 32 hex digits"#);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // On docs.rs, feature-gated items say which feature they need.

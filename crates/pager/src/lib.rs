@@ -1,12 +1,6 @@
-//! A generic, safe pager for Twilio's list resources, over either of their envelopes.
+#![doc = include_str!("../README.md")]
 //!
-//! Twilio lists come in pages; each page carries the link to the next one: 2010-04-01's
-//! top-level `next_page_uri` (relative to the host), or the other APIs' `meta.next_page_url`
-//! (absolute). A [`Pager`] follows those links for any page type implementing
-//! [`twilio_model::ListPage`], whatever its [`Envelope`](twilio_model::Envelope), and hands
-//! out the pages or the items as [`futures::Stream`]s, in API order. It sends nothing
-//! itself: a page-fetch function goes in (the client's one request path, or your own), a
-//! stream comes out.
+//! # What is here
 //!
 //! - [`Pager::pages`] and [`Pager::stream`] stream pages and items; [`Pager::collect`] and
 //!   [`Pager::collect_partial`] gather the items.
@@ -26,73 +20,6 @@
 //!
 //! Each page request is traced as a `debug` span (`twilio_pager::page`, with the page number
 //! and the path and query of its URI; never headers).
-//!
-//! # Example
-//!
-//! ```
-//! use futures::TryStreamExt;
-//! use serde::Deserialize;
-//! use twilio_model::{ListPage, PageMeta};
-//! use twilio_pager::{Pager, PagerError};
-//!
-//! // Any list page type works; twilio-model provides the real ones.
-//! #[derive(Deserialize)]
-//! struct NumbersPage {
-//!     numbers: Vec<u32>,
-//!     #[serde(flatten)]
-//!     meta: PageMeta,
-//! }
-//!
-//! impl ListPage for NumbersPage {
-//!     type Item = u32;
-//!     type Envelope = PageMeta;
-//!     fn envelope(&self) -> &PageMeta {
-//!         &self.meta
-//!     }
-//!     fn items(&self) -> &[u32] {
-//!         &self.numbers
-//!     }
-//!     fn into_parts(self) -> (PageMeta, Vec<u32>) {
-//!         (self.meta, self.numbers)
-//!     }
-//! }
-//!
-//! // The caller's error: its own failures, and the pager's.
-//! #[derive(Debug)]
-//! enum Failure {
-//!     NotFound(String),
-//!     Pager(PagerError),
-//! }
-//! impl From<PagerError> for Failure {
-//!     fn from(error: PagerError) -> Self {
-//!         Failure::Pager(error)
-//!     }
-//! }
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Failure> {
-//! // A fake server with two pages; a real fetch sends a request and decodes its body.
-//! let fetch = |uri: http::Uri| async move {
-//!     let body = match uri.query() {
-//!         Some("PageSize=3") => r#"{"numbers":[1,2,3],"next_page_uri":"/Numbers.json?Page=1&PageToken=PA3"}"#,
-//!         Some("Page=1&PageToken=PA3") => r#"{"numbers":[4,5],"next_page_uri":null}"#,
-//!         _ => return Err(Failure::NotFound(uri.to_string())),
-//!     };
-//!     Ok(serde_json::from_str::<NumbersPage>(body).unwrap())
-//! };
-//!
-//! let pager = Pager::new("https://api.twilio.com", "/Numbers.json", fetch)?.page_size(3);
-//!
-//! // Item by item, as a stream...
-//! let mut items = pager.clone().stream();
-//! while let Some(number) = items.try_next().await? {
-//!     assert!(number <= 5);
-//! }
-//! // ...or all at once.
-//! assert_eq!(pager.limit(4).collect().await?, [1, 2, 3, 4]);
-//! # Ok(())
-//! # }
-//! ```
 //!
 //! Resuming a listing whose fetch failed, at the page that failed (the fetch function's
 //! error knows which):

@@ -1,5 +1,6 @@
-//! The HTTP layer of the Twilio client: one object-safe trait, [`HttpTransport`], and its
-//! implementations.
+#![doc = include_str!("../README.md")]
+//!
+//! # What is here
 //!
 //! - [`HttpTransport`]: `http::Request<Bytes>` in, `http::Response<Bytes>` out, held as
 //!   `Arc<dyn HttpTransport>`. Only `http` and `bytes` types cross it, so any HTTP stack or a
@@ -27,36 +28,6 @@
 //! Credentials: mark an `Authorization` header sensitive when you build it
 //! ([`http::HeaderValue::set_sensitive`]); [`HyperTransport`] also does so on any it sees,
 //! and no transport here ever logs headers or query strings.
-//!
-//! ```no_run
-//! use std::sync::Arc;
-//! use std::time::Duration;
-//!
-//! use bytes::Bytes;
-//! use twilio_transport::{HttpTransport, HyperTransport, RetrySafety, RetryTransport};
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let hyper = HyperTransport::builder()
-//!     .timeout(Duration::from_secs(20))
-//!     .max_body_size(8 * 1024 * 1024)
-//!     .build()?;
-//! let transport: Arc<dyn HttpTransport> = Arc::new(RetryTransport::new(hyper));
-//!
-//! let mut authorization = http::HeaderValue::from_static("Basic QUN4eHg6dG9rZW4=");
-//! authorization.set_sensitive(true);
-//! let request = http::Request::get(
-//!     "https://api.twilio.com/2010-04-01/Accounts/ACxxx/Calls/CAxxx/Events.json?PageSize=50",
-//! )
-//! .header(http::header::AUTHORIZATION, authorization)
-//! .extension(RetrySafety::Idempotent) // a read: any transient failure may be retried
-//! .body(Bytes::new())?;
-//!
-//! let response = transport.send(request).await?;
-//! println!("{} with {} bytes", response.status(), response.body().len());
-//! # Ok(())
-//! # }
-//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // On docs.rs, feature-gated items say which feature they need.

@@ -1,12 +1,6 @@
-//! Typed builders for Twilio's TwiML, and Twilio access tokens.
+#![doc = include_str!("../README.md")]
 //!
-//! **TwiML** is the XML a Voice or Messaging webhook answers with. [`VoiceResponse`] and
-//! [`MessagingResponse`] build it from typed verbs and nouns, with every attribute Twilio
-//! documents as a method, and nesting only where Twilio allows it: a [`Gather`] takes
-//! [`Say`], [`Play`] and [`Pause`] only, a [`Dial`] takes nouns ([`Number`], [`Client`],
-//! [`Sip`], [`Conference`], [`Queue`]...), `<Say>` takes [`ssml`] tags. Anything else does not
-//! compile. Enumerated attribute values are `#[non_exhaustive]` enums with an `Other(String)`
-//! variant for what Twilio adds before this crate does.
+//! # The document
 //!
 //! The document is written with quick-xml's writer exactly as the official SDKs write it
 //! (`<?xml version="1.0" encoding="UTF-8"?><Response>…</Response>`, attributes named in
@@ -18,37 +12,8 @@
 //! - the characters XML 1.0 forbids even escaped (the C0 controls other than tab, line feed
 //!   and carriage return; U+FFFE, U+FFFF) are **dropped** ([`sanitize`] says what remains).
 //!
-//! **Access tokens** ([`token::AccessToken`]) are the JWTs Twilio's client SDKs use, with the
-//! Voice, Video, Chat (Conversations), Sync, TaskRouter and Playback grants, signed HS256 with
-//! an API key's secret.
-//!
 //! The crate does no I/O (beyond [`VoiceResponse::write_to`] into a writer the caller gives)
 //! and depends on no other crate of this workspace.
-//!
-//! # Example
-//!
-//! ```
-//! use twilio_twiml::{Dial, Gather, GatherInput, Method, Say, Voice, VoiceResponse};
-//!
-//! let twiml = VoiceResponse::new()
-//!     .say(Say::new("Hello").voice(Voice::Alice))
-//!     .gather(
-//!         Gather::new()
-//!             .input([GatherInput::Speech, GatherInput::Dtmf])
-//!             .action("/next")
-//!             .method(Method::Post)
-//!             .say("Press 1"),
-//!     )
-//!     .dial(Dial::to("+15550001111"));
-//! assert_eq!(
-//!     twiml.to_xml(),
-//!     concat!(
-//!         r#"<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="alice">Hello</Say>"#,
-//!         r#"<Gather action="/next" input="speech dtmf" method="POST"><Say>Press 1</Say></Gather>"#,
-//!         r#"<Dial>+15550001111</Dial></Response>"#,
-//!     )
-//! );
-//! ```
 //!
 //! Nesting is checked by the compiler:
 //!

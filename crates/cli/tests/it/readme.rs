@@ -1,36 +1,33 @@
-//! The README's writes, checked: every command of its CLI write example runs as a dry run
-//! (exit 0, the method and URL it names), so the README cannot drift from the flags.
+//! The README's five tasks, run as a newcomer runs them: every CLI command of theirs against
+//! the embedded sandbox (`--sandbox`), and the Verify ones against `twilio-api sandbox serve`
+//! with the credentials, the SID and the code it gives (the README's first command is run by
+//! the end-to-end tests, the docs' other commands parsed by the binary's own `doc_commands`).
 
-use crate::support::{ACCOUNT, cli};
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
 
-/// The commands of the `sh` block after "Send an SMS and place a call", continuation lines
-/// joined, comments dropped.
-fn readme_writes() -> Vec<Vec<String>> {
-    readme_commands("Send an SMS and place a call: every `POST`")
+use crate::support::cli;
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap()
 }
 
-/// The commands of the first `sh` block after `marker`, continuation lines joined, comments
-/// dropped, `SM…` and `VA…` made SIDs.
-fn readme_commands(marker: &str) -> Vec<Vec<String>> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+/// The `twilio-api` commands of the `sh` blocks of the README's section `heading`, as words
+/// (a shell's quotes removed, a redirection dropped).
+fn section_commands(heading: &str) -> Vec<Vec<String>> {
+    let readme = readme();
     let section = readme
-        .split(marker)
+        .split(&format!("\n## {heading}\n"))
         .nth(1)
-        .expect("the README's CLI commands");
-    let block = section
-        .split("```sh\n")
-        .nth(1)
-        .unwrap()
-        .split("```")
+        .unwrap_or_else(|| panic!("the README's section {heading}"))
+        .split("\n## ")
         .next()
         .unwrap();
-    let joined = block.replace("\\\n", " ");
-    joined
-        .lines()
-        .map(|line| line.split(" # ").next().unwrap())
-        .filter(|line| line.starts_with("twilio-api "))
-        .map(|line| {
+    let mut commands = Vec::new();
+    for block in section.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap().replace("\\\n", " ");
+        for line in block.lines().filter(|l| l.starts_with("twilio-api ")) {
+            let line = line.split(" > ").next().unwrap();
             let mut args = Vec::new();
             let mut rest = line.trim_start_matches("twilio-api ").trim();
             while !rest.is_empty() {
@@ -40,124 +37,160 @@ fn readme_commands(marker: &str) -> Vec<Vec<String>> {
                 } else {
                     rest.split_once(' ').unwrap_or((rest, ""))
                 };
-                args.push(
-                    arg.replace("SM…", "SM0123456789abcdef0123456789abcdef")
-                        .replace("VA…", "VA0123456789abcdef0123456789abcdef"),
-                );
+                args.push(arg.to_owned());
                 rest = tail.trim_start();
             }
-            args
-        })
-        .collect()
-}
-
-#[test]
-fn the_readmes_writes_run() {
-    let commands = readme_writes();
-    assert!(commands.len() >= 4, "{commands:?}");
-    let mut verbs = Vec::new();
-    for args in commands {
-        let mut command = cli();
-        command.args(&args);
-        if !args.iter().any(|a| a == "--dry-run") {
-            command.arg("--dry-run");
-        }
-        let output = command.output().unwrap();
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let first = stdout.lines().next().unwrap_or_default().to_owned();
-        assert!(
-            first.contains(&format!(
-                "https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT}/"
-            )),
-            "{args:?}: {stdout}"
-        );
-        verbs.push(first.split(' ').next().unwrap().to_owned());
-        if args.starts_with(&["calls".to_owned(), "create".to_owned()]) {
-            assert!(stdout.contains("&Timeout=15&"), "{stdout}");
-            assert!(
-                stdout.contains("StatusCallbackEvent=initiated&StatusCallbackEvent=completed"),
-                "{stdout}"
-            );
+            commands.push(args);
         }
     }
-    assert!(verbs.contains(&"POST".to_owned()) && verbs.contains(&"DELETE".to_owned()));
+    commands
 }
 
-/// The README's Verify example: every write runs as a dry run to Verify's host, the list's
-/// command exists.
 #[test]
-fn the_readmes_verify_commands_run() {
-    let commands = readme_commands("Every other product is there too");
-    assert!(commands.len() >= 3, "{commands:?}");
-    for args in commands {
-        let write = args.iter().any(|a| a == "create");
-        let output = cli()
-            .args(&args)
-            .arg(if write { "--dry-run" } else { "--help" })
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        if write {
+fn the_readmes_tasks_run_against_the_embedded_sandbox() {
+    let tasks = [
+        ("Send an SMS", "+15558675310"),
+        ("Place a call", "+15558675310"),
+        ("List and filter calls", "completed"),
+        (
+            "Export a call's events",
+            "\"CallSid\":\"CA8fcfd684fbd033f307bbf98488433b5f\"",
+        ),
+    ];
+    for (heading, shown) in tasks {
+        let commands = section_commands(heading);
+        assert_eq!(commands.len(), 1, "{heading}: {commands:?}");
+        for args in commands {
+            assert_eq!(
+                args.first().map(String::as_str),
+                Some("--sandbox"),
+                "{args:?}"
+            );
+            let output = cli().args(&args).output().unwrap();
+            let stdout = String::from_utf8(output.stdout).unwrap();
             assert!(
-                stdout.starts_with("POST https://verify.twilio.com/v2/Services"),
+                output.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(
+                stdout.replace(": ", ":").contains(shown),
                 "{args:?}: {stdout}"
             );
         }
     }
 }
 
-/// The README's bulk example: its rows file and command, run as a dry run (one request per
-/// row) and for real against a loopback server with a journal.
-#[test]
-fn the_readmes_bulk_example_runs() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let block = readme
-        .split("Thousands at once:")
-        .nth(1)
-        .and_then(|s| s.split("```sh\n").nth(1))
-        .and_then(|s| s.split("```").next())
-        .expect("the README's bulk example");
-    let mut lines = block.lines();
-    let printf = lines.next().unwrap();
-    let rows = printf
-        .trim_start_matches("printf '")
-        .split('\'')
-        .next()
-        .unwrap()
-        .replace("\\n", "\n");
-    let command = lines.next().unwrap();
-    let dir = std::env::temp_dir().join(format!("twilio-api-cli-readme-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("rows.csv"), rows).unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    let server = crate::support::Server::start(vec![crate::support::Act::Reply(
-        201,
-        r#"{"sid": "SM0123456789abcdef0123456789abcdef"}"#,
-    )]);
-    let output = cli()
-        .current_dir(&dir)
-        .args(["--base-url", &server.origin()])
-        .args(&args)
-        .output()
+/// `twilio-api sandbox serve` on a free port, killed when dropped.
+struct Served {
+    child: Child,
+    port: String,
+    account: String,
+    token: String,
+    code: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the server and reads what it prints up to its Verify code.
+fn serve() -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twilio-api"))
+        .args(["sandbox", "serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut served = Served {
+        child,
+        port: String::new(),
+        account: String::new(),
+        token: String::new(),
+        code: String::new(),
+    };
+    // Read on a thread that drains the rest too: a server whose stdout is closed dies at
+    // its next line.
+    let (lines, printed) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            let _ = lines.send(line);
+        }
+    });
+    let last_word = |line: &str| {
+        line.split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    while let Ok(line) = printed.recv_timeout(std::time::Duration::from_secs(30)) {
+        if served.port.is_empty()
+            && let Some(url) = line.split("http://").nth(1)
+        {
+            served.port = url
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != ':' && c != '.')
+                .next()
+                .and_then(|host| host.rsplit(':').next())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if line.contains("account SID") {
+            served.account = last_word(&line);
+        } else if line.contains("auth token") {
+            served.token = last_word(&line);
+        } else if line.contains("Verify code") {
+            served.code = last_word(&line);
+            break;
+        }
+    }
     assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        !served.port.is_empty() && served.account.starts_with("AC") && !served.code.is_empty(),
+        "what sandbox serve printed"
     );
-    assert_eq!(server.seen().len(), 2);
-    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 2);
-    assert!(dir.join("rows.journal").exists());
+    served
+}
+
+#[test]
+fn the_readmes_verification_runs_against_a_served_sandbox() {
+    let served = serve();
+    let commands = section_commands("Start and check a verification");
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let mut service = String::new();
+    let mut last = String::new();
+    for args in commands {
+        let args: Vec<String> = args
+            .iter()
+            .map(|arg| {
+                arg.replace("localhost:8080", &format!("localhost:{}", served.port))
+                    .replace("VA…", &service)
+                    .replace("123456", &served.code)
+            })
+            .collect();
+        let output = cli()
+            .env("TWILIO_ACCOUNT_SID", &served.account)
+            .env("TWILIO_AUTH_TOKEN", &served.token)
+            .args(&args)
+            .output()
+            .unwrap();
+        last = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if service.is_empty() {
+            service = last
+                .split_whitespace()
+                .find(|w| w.starts_with("VA"))
+                .unwrap_or_default()
+                .to_owned();
+        }
+    }
+    assert!(service.starts_with("VA"), "{service}");
+    assert!(last.contains("approved"), "{last}");
 }
