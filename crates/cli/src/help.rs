@@ -5,7 +5,7 @@
 use clap::Command;
 
 use crate::generated::products::{PRODUCT_GROUPS, PRODUCT_OPS};
-use crate::products::{PValue, ProductOp};
+use crate::products::ProductOp;
 
 /// The top level's examples (`twilio-api --help`): every line a command that runs as it is,
 /// against the embedded sandbox or a served one.
@@ -74,15 +74,7 @@ fn product_examples(word: &str) -> String {
 fn example_line(op: &ProductOp) -> String {
     let mut line = format!("twilio-api {}", op.words.join(" "));
     for param in op.params.iter().filter(|p| p.required) {
-        let value = match &param.value {
-            PValue::Sid(prefix) => format!("{prefix}…"),
-            PValue::Integer => "1".to_owned(),
-            PValue::Decimal => "1.0".to_owned(),
-            PValue::Bool => "true".to_owned(),
-            PValue::Json => "'{}'".to_owned(),
-            PValue::Enum(values) => values.first().map_or("TEXT", |v| v).to_owned(),
-            PValue::Text => "TEXT".to_owned(),
-        };
+        let value = param.value.placeholder();
         line.push_str(&format!(" --{} {value}", param.long));
     }
     if op.json_body == Some(true) {

@@ -59,6 +59,21 @@ impl Value {
         }
     }
 
+    /// A value of this kind for an example command line, e.g. `VA…` or `true`.
+    pub(crate) fn placeholder(&self) -> String {
+        match self {
+            Value::Sid(prefix, _) => format!("{prefix}…"),
+            Value::Integer => "1".to_owned(),
+            Value::Decimal => "1.0".to_owned(),
+            Value::Bool => "true".to_owned(),
+            Value::Json => "'{}'".to_owned(),
+            Value::Enum(values) => values.first().map_or("TEXT", |v| v).to_owned(),
+            Value::PhoneNumber => "+15005550006".to_owned(),
+            Value::DateTime => "2024-03-01T12:30:05Z".to_owned(),
+            Value::Text => "TEXT".to_owned(),
+        }
+    }
+
     /// `value` of `--{flag}` checked against what it must be, as it is sent; a usage error
     /// (exit 2, before any request) naming the flag otherwise.
     pub(crate) fn checked(&self, flag: &str, value: &str) -> Result<String, Failure> {
