@@ -1366,14 +1366,8 @@ fn v2_delete_messaging_configuration() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`
 #[test]
-fn v2_update_challenge_passkeys() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .approve_challenge()
-        .update(r#"{"a": [1, "x"]}"#);
+fn v2_update_challenge_passkeys_approve_challenge() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().approve_challenge().update(serde_json::from_str::<twilio_model::verify::v2::ApprovePasskeysChallengeRequest>(r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"authenticatorData":"o3mm9u6vuaVeN4wRgDTid","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","signature":"MEYCIQDDs662ykELzpmxkQaOR6HY5GwO7n","userHandle":"WUU0ZmQzYWFmNGU0NT"},"type":"public-key"}"#).unwrap());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChallengePasskeys");
@@ -1390,9 +1384,11 @@ fn v2_update_challenge_passkeys() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/ApproveChallenge"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"authenticatorData":"o3mm9u6vuaVeN4wRgDTid","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","signature":"MEYCIQDDs662ykELzpmxkQaOR6HY5GwO7n","userHandle":"WUU0ZmQzYWFmNGU0NT"},"type":"public-key"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -1403,14 +1399,19 @@ fn v2_update_challenge_passkeys() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
 #[test]
-fn v2_create_challenge_passkeys() {
+fn v2_create_challenge_passkeys_create_challenge_request_empty() {
     let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .challenges()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(
+            serde_json::from_str::<twilio_model::verify::v2::CreatePasskeysChallengeRequest>(
+                r#"{}"#,
+            )
+            .unwrap(),
+        );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChallengePasskeys");
@@ -1427,10 +1428,94 @@ fn v2_create_challenge_passkeys() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
+#[test]
+fn v2_create_challenge_passkeys_create_challenge_request_full() {
+    let typed = client()
+        .verify()
+        .v2()
+        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .passkeys()
+        .challenges()
+        .create(
+            serde_json::from_str::<twilio_model::verify::v2::CreatePasskeysChallengeRequest>(
+                r#"{"factor_sid":"YFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","identity":"anyUUID"}"#,
+            )
+            .unwrap(),
+        );
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateChallengePasskeys");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "verify");
     assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+        operation.path,
+        "/v2/Services/{ServiceSid}/Passkeys/Challenges"
     );
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(
+        path(&uri),
+        "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
+    );
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"factor_sid":"YFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","identity":"anyUUID"}"#,
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
+#[test]
+fn v2_create_challenge_passkeys_create_challenge_request_identity() {
+    let typed = client()
+        .verify()
+        .v2()
+        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .passkeys()
+        .challenges()
+        .create(
+            serde_json::from_str::<twilio_model::verify::v2::CreatePasskeysChallengeRequest>(
+                r#"{"identity":"anyUUID"}"#,
+            )
+            .unwrap(),
+        );
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateChallengePasskeys");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "verify");
+    assert_eq!(
+        operation.path,
+        "/v2/Services/{ServiceSid}/Passkeys/Challenges"
+    );
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(
+        path(&uri),
+        "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
+    );
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"identity":"anyUUID"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -1440,14 +1525,8 @@ fn v2_create_challenge_passkeys() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`
 #[test]
-fn v2_create_new_factor_passkey() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .factors()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v2_create_new_factor_passkey_create_passkeys() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().factors().create(serde_json::from_str::<twilio_model::verify::v2::CreateNewPasskeysFactorRequest>(r#"{"config":{"authenticator_attachment":"platform","discoverable_credentials":"preferred","relying_party":{"id":"example.com","name":"Example","origins":["https://example.com"]},"user_verification":"preferred"},"friendly_name":"FriendlyName","identity":"ff483d1ff591898a9942916050d2ca3f"}"#).unwrap());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNewFactorPasskey");
@@ -1461,9 +1540,11 @@ fn v2_create_new_factor_passkey() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Factors"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"config":{"authenticator_attachment":"platform","discoverable_credentials":"preferred","relying_party":{"id":"example.com","name":"Example","origins":["https://example.com"]},"user_verification":"preferred"},"friendly_name":"FriendlyName","identity":"ff483d1ff591898a9942916050d2ca3f"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -1474,14 +1555,8 @@ fn v2_create_new_factor_passkey() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`
 #[test]
-fn v2_update_passkeys_factor() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .verify_factor()
-        .update(r#"{"a": [1, "x"]}"#);
+fn v2_update_passkeys_factor_verify_passkeys() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().verify_factor().update(serde_json::from_str::<twilio_model::verify::v2::VerifyPasskeysFactorRequest>(r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"attestationObject":"o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YViko3mm9u6vuaVeN4wRgDTidR5oL6ufLTCrE9ISVYbOGUdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAIOskpoSXeqhlDArYYqrM8m-DneFOkxZ9L9wy8_tRGazUpQECAyYgASFYIOP8op-6gZJ1H0wHNLe2k7cgBqaSUR4pdcBqtOHPaYUhIlggsXZWuWfZS-6YpbeU9dsB2UoroACSKXJOrdE_auaUIf4","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","transports":["internal"]},"type":"public-key"}"#).unwrap());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePasskeysFactor");
@@ -1498,9 +1573,11 @@ fn v2_update_passkeys_factor() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/VerifyFactor"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"attestationObject":"o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YViko3mm9u6vuaVeN4wRgDTidR5oL6ufLTCrE9ISVYbOGUdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAIOskpoSXeqhlDArYYqrM8m-DneFOkxZ9L9wy8_tRGazUpQECAyYgASFYIOP8op-6gZJ1H0wHNLe2k7cgBqaSUR4pdcBqtOHPaYUhIlggsXZWuWfZS-6YpbeU9dsB2UoroACSKXJOrdE_auaUIf4","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","transports":["internal"]},"type":"public-key"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
