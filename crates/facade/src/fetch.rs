@@ -94,28 +94,12 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
 
     /// The header parameters this fetch sets, by name.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
-        self.headers
-            .as_slice()
-            .iter()
-            .map(|(name, value)| (*name, value))
+        self.headers.iter()
     }
 
     /// The URI this fetch requests, relative to the product's origin.
     pub fn uri(&self) -> String {
         crate::query::with_query(&self.path, &self.query)
-    }
-
-    /// The same fetch, its answer decoded as `U` (`send_raw` of a typed fetch).
-    #[allow(dead_code)] // used only by the products a feature enables
-    pub(crate) fn retype<U>(self) -> FetchRequest<U> {
-        FetchRequest {
-            client: self.client,
-            operation: self.operation,
-            path: self.path,
-            query: self.query,
-            headers: self.headers,
-            _item: PhantomData,
-        }
     }
 
     /// The operation this fetch runs.
@@ -147,6 +131,24 @@ impl<T: DeserializeOwned + Send + 'static> FetchRequest<T> {
             .await?;
         crate::execute::decode(self.operation, uri, &success, false)
     }
+
+    /// Sends the request and returns the answer's exact JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub async fn send_raw(self) -> Result<Box<serde_json::value::RawValue>, Error> {
+        FetchRequest {
+            client: self.client,
+            operation: self.operation,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            _item: PhantomData,
+        }
+        .send()
+        .await
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for FetchRequest<T> {
@@ -159,53 +161,18 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for FetchRequest<T> {
 }
 
 /// The typed request of one generated fetch that takes header parameters: a newtype over
-/// [`FetchRequest`] with a setter per header (generated), and these (the same for all):
-/// `send`, `send_raw`, `request` (the request as it stands) and `IntoFuture`.
+/// [`FetchRequest`] with a setter per header (generated), and what every typed request has
+/// (`send`, `send_raw`, `request`, `IntoFuture`).
 #[allow(unused_macros)] // used only by the products a feature enables
 macro_rules! typed_fetch {
     ($(#[$meta:meta])* $name:ident => $answer:ty) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "a fetch does nothing until it is awaited"]
-        pub struct $name($crate::fetch::FetchRequest<$answer>);
+        $crate::write::typed_request! {
+            $(#[$meta])* $name: FetchRequest<$answer>, "a fetch does nothing until it is awaited"
+        }
 
         impl $name {
             pub(crate) fn from_request(request: $crate::fetch::FetchRequest<$answer>) -> Self {
                 Self(request)
-            }
-
-            /// Sends the request and decodes the answer (see [`FetchRequest::send`](crate::FetchRequest::send)).
-            ///
-            /// # Errors
-            ///
-            /// As [`FetchRequest::send`](crate::FetchRequest::send).
-            pub async fn send(self) -> Result<$answer, $crate::Error> {
-                self.0.send().await
-            }
-
-            /// Sends the request and returns the answer's exact JSON.
-            ///
-            /// # Errors
-            ///
-            /// As [`send`](Self::send).
-            pub async fn send_raw(self) -> Result<Box<serde_json::value::RawValue>, $crate::Error> {
-                self.0.retype().send().await
-            }
-
-            /// The request as it stands (its operation, URI and headers), for dry runs and logs.
-            pub fn request(&self) -> &$crate::fetch::FetchRequest<$answer> {
-                &self.0
-            }
-        }
-
-        impl ::std::future::IntoFuture for $name {
-            type Output = Result<$answer, $crate::Error>;
-            type IntoFuture = ::std::pin::Pin<
-                Box<dyn ::std::future::Future<Output = Result<$answer, $crate::Error>> + Send>,
-            >;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
             }
         }
     };

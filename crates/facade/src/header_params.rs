@@ -44,6 +44,11 @@ impl HeaderParams {
         &self.set
     }
 
+    /// The headers set, by name.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
+        self.set.iter().map(|(name, value)| (*name, value))
+    }
+
     /// The names of the headers set (what `Debug` shows: never their values).
     pub(crate) fn names(&self) -> Vec<&'static str> {
         self.set.iter().map(|(name, _)| *name).collect()

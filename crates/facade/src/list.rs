@@ -191,10 +191,7 @@ impl<P: ListPage> ListRequest<P> {
 
     /// The header parameters this listing sends with every page, by name.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
-        self.headers
-            .as_slice()
-            .iter()
-            .map(|(name, value)| (*name, value))
+        self.headers.iter()
     }
 
     /// The operation this listing runs.

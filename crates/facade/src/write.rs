@@ -217,10 +217,7 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
 
     /// The header parameters this request sets, by name.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
-        self.headers
-            .as_slice()
-            .iter()
-            .map(|(name, value)| (*name, value))
+        self.headers.iter()
     }
 
     /// Adds a query parameter under its spec name.
@@ -321,22 +318,35 @@ macro_rules! typed_write {
         }
     };
     ($(#[$meta:meta])* $name:ident => $answer:ty) => {
+        $crate::write::typed_request! {
+            $(#[$meta])* $name: WriteRequest<$answer>, "a write does nothing until it is awaited"
+        }
+    };
+}
+
+pub(crate) use typed_write;
+
+/// What every typed request of the generated code has, over the request it wraps
+/// (`WriteRequest` or `FetchRequest`): `send`, `send_raw`, `request` (the request as it
+/// stands: its URI, body and headers, for dry runs and logs) and `IntoFuture`.
+macro_rules! typed_request {
+    ($(#[$meta:meta])* $name:ident: $request:ident<$answer:ty>, $must_use:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
-        #[must_use = "a write does nothing until it is awaited"]
-        pub struct $name($crate::write::WriteRequest<$answer>);
+        #[must_use = $must_use]
+        pub struct $name($crate::$request<$answer>);
 
         impl $name {
-            /// Sends the request once and decodes the answer (see [`WriteRequest::send`](crate::WriteRequest::send)).
+            #[doc = concat!("Sends the request and decodes the answer (see [`", stringify!($request), "::send`](crate::", stringify!($request), "::send)).")]
             ///
             /// # Errors
             ///
-            /// As [`WriteRequest::send`](crate::WriteRequest::send): nothing of unknown outcome is sent twice.
+            #[doc = concat!("As [`", stringify!($request), "::send`](crate::", stringify!($request), "::send): nothing of unknown outcome is sent twice.")]
             pub async fn send(self) -> Result<$answer, $crate::Error> {
                 self.0.send().await
             }
 
-            /// Sends the request once and returns the answer's exact JSON.
+            /// Sends the request and returns the answer's exact JSON.
             ///
             /// # Errors
             ///
@@ -345,8 +355,9 @@ macro_rules! typed_write {
                 self.0.send_raw().await
             }
 
-            /// The request as it stands (its operation, URI and body), for dry runs and logs.
-            pub fn request(&self) -> &$crate::write::WriteRequest<$answer> {
+            /// The request as it stands (its operation, URI, body and headers), for dry runs
+            /// and logs.
+            pub fn request(&self) -> &$crate::$request<$answer> {
                 &self.0
             }
         }
@@ -364,4 +375,4 @@ macro_rules! typed_write {
     };
 }
 
-pub(crate) use typed_write;
+pub(crate) use typed_request;

@@ -102,6 +102,11 @@ impl Server {
             .unwrap()
     }
 
+    /// `/v2/ShortCodes/Applications` of numbers v2, on this server.
+    fn applications(&self) -> twilio_api::numbers::V2ShortCodesApplications {
+        self.client().numbers().v2().short_codes().applications()
+    }
+
     fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
@@ -146,8 +151,7 @@ fn names(items: &[twilio_api::model::numbers::v2::ShortCodeApplication]) -> Vec<
 #[tokio::test]
 async fn a_numbered_listing_pages_end_to_end() {
     let server = Server::start(three_pages);
-    let client = server.client();
-    let applications = client.numbers().v2().short_codes().applications();
+    let applications = server.applications();
     let items = applications
         .list()
         .status("approved")
@@ -202,15 +206,7 @@ async fn a_numbered_listing_pages_end_to_end() {
 async fn a_numbered_listing_stops_on_a_repeated_page_and_past_total_pages() {
     // A server that answers page 0 whatever is asked: the second page is page 0 again.
     let server = Server::start(|_| (200, numbered(0, 3, true)));
-    let (items, error) = server
-        .client()
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
-        .list()
-        .collect_partial()
-        .await;
+    let (items, error) = server.applications().list().collect_partial().await;
     assert_eq!(names(&items), ["app 0"]);
     let error = error.unwrap();
     let source = std::error::Error::source(&error).unwrap().to_string();
@@ -223,16 +219,7 @@ async fn a_numbered_listing_stops_on_a_repeated_page_and_past_total_pages() {
 
     // A server whose `has_next` never ends: no page past `total_pages` is asked for.
     let server = Server::start(|seen| (200, numbered(requested_page(&seen.target), 2, true)));
-    let items = server
-        .client()
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
-        .list()
-        .collect()
-        .await
-        .unwrap();
+    let items = server.applications().list().collect().await.unwrap();
     assert_eq!(names(&items), ["app 0", "app 1", "app 2"]);
     assert_eq!(server.targets().len(), 3);
 }
@@ -337,21 +324,14 @@ async fn a_typed_json_body_is_sent_as_json_once() {
             r#"{"sid": "SA00000000000000000000000000000000", "friendly_name": "Mine"}"#.to_owned(),
         )
     });
-    let client = server.client();
+    let applications = server.applications();
     let body = CreateShortCodeApplicationRequest::new(
         CreateShortCodeApplicationRequestBusinessInformation::new("BU1"),
         "Mine \"quoted\" 😀",
         "US",
         CreateShortCodeApplicationRequestSetup::new(true),
     );
-    let created = client
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
-        .create(body.clone())
-        .await
-        .unwrap();
+    let created = applications.create(body.clone()).await.unwrap();
     assert_eq!(created.friendly_name.as_deref(), Some("Mine"));
     let seen = server.seen();
     assert_eq!(seen.len(), 1);
@@ -371,11 +351,7 @@ async fn a_typed_json_body_is_sent_as_json_once() {
 
     // Exact JSON text instead of the typed body; text that is not JSON is refused before
     // any request.
-    client
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
+    applications
         .create(body.clone())
         .json_text(r#"{"friendly_name": "raw", "beta_member": [1]}"#)
         .await
@@ -384,11 +360,7 @@ async fn a_typed_json_body_is_sent_as_json_once() {
         server.seen()[1].body,
         r#"{"friendly_name": "raw", "beta_member": [1]}"#
     );
-    let error = client
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
+    let error = applications
         .create(body)
         .json_text("{not json")
         .await

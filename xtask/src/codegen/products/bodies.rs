@@ -123,11 +123,14 @@ struct Builder<'a> {
     enums: &'a BTreeMap<String, String>,
     taken: &'a mut Taken,
     out: Bodies,
-    /// Component → its type, once named (a component on the stack is named already, so
-    /// that a schema naming itself gets its type, through a `Vec` or an `Option`).
+    /// Component → its type, once typed.
     components: BTreeMap<String, FieldTy>,
     /// Components being typed: one met again inside itself is JSON (no infinite type).
     stack: Vec<String>,
+    /// The inline objects and enums typed so far, by their schema's text: the spec repeats
+    /// some word for word under several bodies (a create's and an update's `policy`), and
+    /// each gets one type.
+    inline: BTreeMap<String, FieldTy>,
 }
 
 /// Types the JSON bodies of `file`, naming every type in `taken` (the module's names).
@@ -145,6 +148,7 @@ pub(crate) fn bodies_of(
         out: Bodies::default(),
         components: BTreeMap::new(),
         stack: Vec::new(),
+        inline: BTreeMap::new(),
     };
     for (index, op) in file.ops.iter().enumerate() {
         let Some((component, schema)) = &op.json_schema else {
@@ -186,12 +190,12 @@ impl Builder<'_> {
                 .unwrap_or_default();
             return FieldTy::Enum(enum_name.clone(), first);
         }
+        if self.stack.iter().any(|s| s == name) {
+            // A schema inside itself: JSON, not an infinite type.
+            return FieldTy::Json;
+        }
         if let Some(ty) = self.components.get(name) {
-            return if self.stack.iter().any(|s| s == name) {
-                FieldTy::Json
-            } else {
-                ty.clone()
-            };
+            return ty.clone();
         }
         let Some(schema) = self.file.raw_schemas.get(name).cloned() else {
             return FieldTy::Json;
@@ -230,14 +234,11 @@ impl Builder<'_> {
             });
             return FieldTy::Struct(name);
         }
-        let name = self.name(base);
-        // Named before its members, so that a member of the same component finds it.
-        if let Some(component) = self.stack.last().cloned()
-            && origin == component
-        {
-            self.components
-                .insert(component, FieldTy::Struct(name.clone()));
+        let key = (!top).then(|| schema.to_string());
+        if let Some(ty) = key.as_ref().and_then(|k| self.inline.get(k)) {
+            return ty.clone();
         }
+        let name = self.name(base);
         let required: Vec<&str> = schema
             .get("required")
             .and_then(Value::as_array)
@@ -271,6 +272,9 @@ impl Builder<'_> {
             origin: origin.to_owned(),
             kind: BodyKind::Struct(fields),
         });
+        if let Some(key) = key {
+            self.inline.insert(key, FieldTy::Struct(name.clone()));
+        }
         FieldTy::Struct(name)
     }
 
@@ -298,6 +302,10 @@ impl Builder<'_> {
                     if values.is_empty() {
                         return FieldTy::Text;
                     }
+                    let key = schema.to_string();
+                    if let Some(ty) = self.inline.get(&key) {
+                        return ty.clone();
+                    }
                     let name = self.name(base);
                     let first = values[0].clone();
                     self.out.types.push(BodyDef {
@@ -306,7 +314,9 @@ impl Builder<'_> {
                         origin: origin.to_owned(),
                         kind: BodyKind::Enum(values),
                     });
-                    return FieldTy::Enum(name, first);
+                    let ty = FieldTy::Enum(name, first);
+                    self.inline.insert(key, ty.clone());
+                    return ty;
                 }
                 let prefix = schema
                     .get("pattern")

@@ -1224,18 +1224,6 @@ pub mod v2 {
         }
     }
 
-    wire_enum! {
-        /// Part of a JSON request body (`CreateNewFactorPasskey.config.user_verification`).
-        pub enum CreateNewPasskeysFactorRequestConfigUserVerification {
-            /// `required`
-            Required = "required",
-            /// `preferred`
-            Preferred = "preferred",
-            /// `discouraged`
-            Discouraged = "discouraged",
-        }
-    }
-
     /// Part of a JSON request body (`CreateNewFactorPasskey.config`).
     ///
     /// Build it with `new` (its required members), then set the optional ones:
@@ -1256,7 +1244,7 @@ pub mod v2 {
         pub relying_party: Option<CreateNewPasskeysFactorRequestConfigRelyingParty>,
         /// `user_verification`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub user_verification: Option<CreateNewPasskeysFactorRequestConfigUserVerification>,
+        pub user_verification: Option<CreateNewPasskeysFactorRequestConfigDiscoverableCredentials>,
     }
 
     impl CreateNewPasskeysFactorRequestConfig {
