@@ -4,7 +4,7 @@
 //! types them, and JSON (`serde_json::Value`, or a map for a body that is any object) where
 //! the schema is open (`properties: {}`, `oneOf`, no type).
 //!
-//! `model.rs` writes the types (`Serialize` and `Deserialize`, required members plain and
+//! `model.rs` writes the types (`Serialize`, required members plain and
 //! given to `new`, optional ones `Option` and left out when `None`); `facade.rs` takes them
 //! as the body argument of the operation's method and tests each operation with a body
 //! built from the spec's example, or from its required members.
@@ -409,4 +409,71 @@ pub(crate) fn sample(bodies: &Bodies, model: &str, ty: &FieldTy, depth: usize) -
             }
         }
     }
+}
+
+/// A Rust expression that builds the value `value` (a spec's request example) as type `ty`
+/// through the body types' `new` and their public members; `None` where the example says
+/// what the type cannot (a member the schema lacks, a `null`, a value of another type).
+pub(crate) fn example_expr(
+    bodies: &Bodies,
+    model: &str,
+    ty: &FieldTy,
+    value: &Value,
+) -> Option<String> {
+    let json_text = |value: &Value, rust: &str| {
+        let text = value.to_string();
+        let h = super::hashes(&text);
+        format!("serde_json::from_str::<{rust}>(r{h}\"{text}\"{h}).unwrap()")
+    };
+    Some(match ty {
+        FieldTy::Text => format!("{:?}.to_owned()", value.as_str()?),
+        FieldTy::Sid(..) => format!("{:?}.parse().unwrap()", value.as_str()?),
+        FieldTy::Int => value.as_i64()?.to_string(),
+        FieldTy::Float => format!("{:?}", value.as_f64()?),
+        FieldTy::Bool => value.as_bool()?.to_string(),
+        FieldTy::Enum(..) => format!("{}::from({:?})", ty.rust(Some(model)), value.as_str()?),
+        FieldTy::Json => json_text(value, "serde_json::Value"),
+        FieldTy::List(inner) => {
+            let items: Option<Vec<String>> = value
+                .as_array()?
+                .iter()
+                .map(|item| example_expr(bodies, model, inner, item))
+                .collect();
+            format!("vec![{}]", items?.join(", "))
+        }
+        FieldTy::Struct(name) => match &bodies.def(name)?.kind {
+            BodyKind::Object => {
+                value.as_object()?;
+                json_text(value, &ty.rust(Some(model)))
+            }
+            BodyKind::Enum(_) => return None,
+            BodyKind::Struct(fields) => {
+                let object = value.as_object()?;
+                if object.keys().any(|k| !fields.iter().any(|f| &f.json == k)) {
+                    return None;
+                }
+                let mut args = Vec::new();
+                let mut sets = String::new();
+                for field in fields {
+                    match (object.get(&field.json), field.required) {
+                        (Some(member), true) => {
+                            args.push(example_expr(bodies, model, &field.ty, member)?);
+                        }
+                        (None, true) => return None,
+                        (Some(member), false) => {
+                            let expr = example_expr(bodies, model, &field.ty, member)?;
+                            sets.push_str(&format!(" body.{} = Some({expr});", field.ident));
+                        }
+                        (None, false) => {}
+                    }
+                }
+                let new = format!("{}::new({})", ty.rust(Some(model)), args.join(", "));
+                if sets.is_empty() {
+                    new
+                } else {
+                    format!("{{ let mut body = {new};{sets} body }}")
+                }
+            }
+        },
+    })
 }

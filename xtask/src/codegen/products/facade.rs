@@ -1158,14 +1158,17 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
                     .get(oi)
                     .ok_or_else(|| format!("{}: no body type", op.id))?;
                 for (name, example) in &op.body_examples {
+                    // Built with the body's types from the example, where they can say it.
+                    let Some(expr) =
+                        super::bodies::example_expr(&names.bodies, &model, ty, example)
+                    else {
+                        continue;
+                    };
                     let text = serde_json::to_string(example).map_err(|e| e.to_string())?;
                     let h = super::hashes(&text);
                     variants.push((
                         format!("_{}", rust_ident(name).trim_start_matches("r#")),
-                        format!(
-                            "serde_json::from_str::<{}>(r{h}\"{text}\"{h}).unwrap()",
-                            ty.rust(Some(&model))
-                        ),
+                        expr,
                         format!("r{h}\"{text}\"{h}"),
                     ));
                 }

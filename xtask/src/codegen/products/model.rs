@@ -393,7 +393,7 @@ fn body_types(file: &SpecFile, names: &FileNames) -> String {
                     ""
                 };
                 out.push_str(&format!(
-                    "{doc}{how}#[derive(serde::Serialize, serde::Deserialize, Debug, Clone,{default} PartialEq)]\n#[non_exhaustive]\npub struct {} {{\n",
+                    "{doc}{how}#[derive(serde::Serialize, Debug, Clone,{default} PartialEq)]\n#[non_exhaustive]\npub struct {} {{\n",
                     def.name,
                     how = if required.len() == fields.len() {
                         "///\n/// Build it with `new`, which takes every member.\n"

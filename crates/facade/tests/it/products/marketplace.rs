@@ -364,7 +364,7 @@ fn v1_update_installed_add_on_extension() {
 /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`
 #[test]
 fn v1_create_billing_usage_multiple_sids() {
-    let typed = client().marketplace().v1().installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap()).usage().create(serde_json::from_str::<twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBody>(r#"{"billable_items":[{"quantity":12.355,"sid":"BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},{"quantity":44.02,"sid":"BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}]}"#).unwrap());
+    let typed = client().marketplace().v1().installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap()).usage().create(twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBody::new(vec![twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBodyBillableItems::new(12.355, "BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned()), twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBodyBillableItems::new(44.02, "BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())]));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBillingUsage");
@@ -544,12 +544,11 @@ fn v1_create_module_data() {
 /// `POST /v1/ReferralConversion`
 #[test]
 fn v1_create_referral_conversion_create() {
-    let typed = client().marketplace().v1().referral_conversion().create(
-        serde_json::from_str::<twilio_model::marketplace::v1::CreateReferralConversionRequest>(
-            r#"{"referral_account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#,
-        )
-        .unwrap(),
-    );
+    let typed = client().marketplace().v1().referral_conversion().create({
+        let mut body = twilio_model::marketplace::v1::CreateReferralConversionRequest::new();
+        body.referral_account_sid = Some("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse().unwrap());
+        body
+    });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateReferralConversion");

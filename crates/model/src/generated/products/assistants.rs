@@ -416,7 +416,7 @@ pub mod v1 {
     /// Part of a JSON request body (`assistants.v1.service.customer_ai`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCustomerAiBody {
         /// True if the perception engine is enabled.
@@ -440,7 +440,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceSegmentCredentialBody {
         /// The profile API key.
@@ -470,7 +470,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCreateAssistantRequest {
         /// The Personalization and Perception Engine settings.
@@ -507,7 +507,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceUpdateAssistantRequest {
         /// The Personalization and Perception Engine settings.
@@ -545,7 +545,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCreateFeedbackRequest {
         /// The message ID.
@@ -578,7 +578,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceAssistantSendMessageRequest {
         /// The query to ask the assistant.
@@ -614,7 +614,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCreatePolicyRequest {
         /// The description of the policy.
@@ -651,7 +651,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCreateKnowledgeRequest {
         /// The Assistant ID.
@@ -695,7 +695,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceUpdateKnowledgeRequest {
         /// The description of the knowledge source.
@@ -737,7 +737,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceCreateToolRequest {
         /// The Assistant ID.
@@ -780,7 +780,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ServiceUpdateToolRequest {
         /// The Assistant ID.

@@ -243,7 +243,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CallToActionActionBody {
         /// `code`.
@@ -284,7 +284,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioCallToAction`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioCallToActionBody {
         /// `actions`.
@@ -308,7 +308,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CardActionBody {
         /// `code`.
@@ -354,7 +354,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioCardBody {
         /// `actions`.
@@ -388,7 +388,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CarouselActionBody {
         /// `id`.
@@ -424,7 +424,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CarouselCardBody {
         /// `actions`.
@@ -460,7 +460,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioCarousel`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioCarouselBody {
         /// `body`.
@@ -484,7 +484,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CatalogItemBody {
         /// `description`.
@@ -528,7 +528,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioCatalogBody {
         /// `body`.
@@ -569,7 +569,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct FlowsPageComponentBody {
         /// `label`.
@@ -594,7 +594,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct FlowsPageBody {
         /// `id`.
@@ -635,7 +635,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioFlowsBody {
         /// `body`.
@@ -678,7 +678,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ListItemBody {
         /// `description`.
@@ -707,7 +707,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioListPicker`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioListPickerBody {
         /// `body`.
@@ -740,7 +740,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioLocationBody {
         /// `address`.
@@ -778,7 +778,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioMediaBody {
         /// `body`.
@@ -800,7 +800,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct QuickReplyActionBody {
         /// `id`.
@@ -830,7 +830,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioQuickReply`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioQuickReplyBody {
         /// `actions`.
@@ -855,7 +855,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioSchedule`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioScheduleBody {
         /// `id`.
@@ -888,7 +888,7 @@ pub mod v1 {
     /// Part of a JSON request body (`twilioText`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TwilioTextBody {
         /// `body`.
@@ -906,7 +906,7 @@ pub mod v1 {
     /// Part of a JSON request body (`authenticationAction`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AuthenticationActionBody {
         /// `copy_code_text`.
@@ -932,7 +932,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct WhatsappAuthenticationBody {
         /// `actions`.
@@ -963,7 +963,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct WhatsappCardBody {
         /// `actions`.
@@ -1002,7 +1002,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct WhatsappFlowsBody {
         /// `body`.
@@ -1055,7 +1055,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct TypesBody {
         /// `twilio/call-to-action`.
@@ -1145,7 +1145,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ContentCreateRequest {
         /// User defined name of the content
@@ -1178,7 +1178,7 @@ pub mod v1 {
     /// The JSON body of `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp` (`ContentApprovalRequest`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ContentApprovalRequest {
         /// A WhatsApp recognized template category.
@@ -1204,7 +1204,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ContentUpdateRequest {
         /// User defined name of the content

@@ -229,7 +229,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AccountVendorOauthAppCreateRequestPolicy {
         /// Set of permissions explicitly allowed
@@ -255,7 +255,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AccountVendorOauthAppCreateRequest {
         /// `access_token_ttl`.
@@ -301,7 +301,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AccountVendorOauthAppUpdateRequestPolicy {
         /// Set of permissions explicitly allowed
@@ -327,7 +327,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AccountVendorOauthAppUpdateRequest {
         /// `access_token_ttl`.

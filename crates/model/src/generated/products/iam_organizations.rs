@@ -98,7 +98,7 @@ pub type RoleAssignmentsPage = crate::MetaPage<RoleAssignmentsList>;
 /// The JSON body of `POST /Organizations/{OrganizationSid}/RoleAssignments` (`PublicApiCreateRoleAssignmentRequest`).
 ///
 /// Build it with `new`, which takes every member.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicApiCreateRoleAssignmentRequest {
     /// Twilio Sid representing identity of this assignment
@@ -131,7 +131,7 @@ impl PublicApiCreateRoleAssignmentRequest {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimEmailAddressBody {
     /// Indicates if this email address is the primary one
@@ -163,7 +163,7 @@ impl ScimEmailAddressBody {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimMetaBody {
     /// The date and time when the resource was created in the system
@@ -201,7 +201,7 @@ impl ScimMetaBody {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimNameBody {
     /// The user's last or family name
@@ -229,7 +229,7 @@ impl ScimNameBody {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserBody {
     /// Indicates whether the user is active
@@ -293,7 +293,7 @@ impl ScimUserBody {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimPatchOperationBody {
     /// The operation to perform
@@ -323,7 +323,7 @@ impl ScimPatchOperationBody {
 ///
 /// Build it with `new` (its required members), then set the optional ones:
 /// `body.member = Some(value)`.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimPatchRequest {
     /// `Operations`.

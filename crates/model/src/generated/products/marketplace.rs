@@ -196,7 +196,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct InstalledAddOnInstalledAddOnUsageBodyBillableItems {
         /// Total amount in local currency that was billed for this Billing Item. Can be any floating number greater than 0.
@@ -224,7 +224,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct InstalledAddOnInstalledAddOnUsageBody {
         /// `billable_items`.
@@ -251,7 +251,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CreateReferralConversionRequest {
         /// `referral_account_sid`.

@@ -269,7 +269,7 @@ pub mod v2 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AlarmCreateObjectBody {
         /// Whether to send console notifications
@@ -334,7 +334,7 @@ pub mod v2 {
     /// The JSON body of `PUT /v2/Alarms/{Sid}/status` (`monitor.v2.alarm_status`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AlarmStatusBody {
         /// status of alarm

@@ -519,7 +519,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct PortingAddressBody {
         /// The city name, ex: San Francisco.
@@ -574,7 +574,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct PortingLosingCarrierInformationBody {
         /// The account number of the customer for the losing carrier. Only require for mobile phone numbers.
@@ -641,7 +641,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct PortingPortInCreateBodyPhoneNumbers {
         /// Phone number to be ported. This must be in the E164 Format.
@@ -666,7 +666,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct PortingPortInCreateBody {
         /// Account Sid or subaccount where the phone number(s) will be Ported
@@ -729,7 +729,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CreateEmbeddedRegistrationRequest {
         /// Additional comments about the registration.
@@ -786,7 +786,7 @@ pub mod v1 {
     ///
     /// Build it with `new` (its required members), then set the optional ones:
     /// `body.member = Some(value)`.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CreateEmbeddedSessionRequest {
         /// Theme ID for the Compliance Embeddable UI. Overrides the theme set during registration creation.
@@ -1817,7 +1817,7 @@ pub mod v2 {
     /// Part of a JSON request body (`CreateShortCodeApplicationRequest.business_information`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CreateShortCodeApplicationRequestBusinessInformation {
         /// The Compliance Profile SID for the customer-facing business profile.
@@ -1837,7 +1837,7 @@ pub mod v2 {
     /// Part of a JSON request body (`CreateShortCodeApplicationRequest.setup`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CreateShortCodeApplicationRequestSetup {
         /// `charges_apply`.
@@ -1855,7 +1855,7 @@ pub mod v2 {
     /// The JSON body of `POST /v2/ShortCodes/Applications` (`CreateShortCodeApplicationRequest`).
     ///
     /// Build it with `new`, which takes every member.
-    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CreateShortCodeApplicationRequest {
         /// Business information associated with the application.
