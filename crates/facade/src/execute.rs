@@ -26,7 +26,8 @@ impl Success {
 
 impl Client {
     /// Sends one request of `operation` to `uri` (absolute, on the operation's product
-    /// origin) with `body`: the client's credentials, user agent and `Accept`, the body's
+    /// origin) with `body` and the operation's header parameters `headers` (names among its
+    /// [`Operation::headers`], checked by the caller): the client's credentials, user agent and `Accept`, the body's
     /// content type, and the operation's [`RetrySafety`](twilio_transport::RetrySafety) for
     /// the transport to honour. A status the operation does not count as success becomes
     /// Twilio's error ([`Error::Api`]) or [`Error::Http`]; a failure to send,
@@ -38,18 +39,6 @@ impl Client {
     /// [`Error::OutcomeUnknown`]: the transport did not send it again, and the caller must
     /// not either without reconciling first.
     pub(crate) async fn execute(
-        &self,
-        operation: &'static Operation,
-        uri: String,
-        body: &Body,
-        page: bool,
-    ) -> Result<Success, Error> {
-        self.execute_with(operation, uri, body, &[], page).await
-    }
-
-    /// [`execute`](Self::execute) with the operation's header parameters (names among its
-    /// [`Operation::headers`], checked by the caller).
-    pub(crate) async fn execute_with(
         &self,
         operation: &'static Operation,
         uri: String,

@@ -433,6 +433,7 @@ mod error;
 mod execute;
 mod fetch;
 mod generated;
+mod header_params;
 mod list;
 mod listings;
 mod many;

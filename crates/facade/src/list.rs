@@ -1,13 +1,16 @@
 //! Listing any Twilio list resource: one builder for all of them.
 
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use futures::stream::StreamExt as _;
-use twilio_model::{ListPage, ListResource, MetaPage, Page, Raw};
+use twilio_model::{ListPage, ListResource, MetaPage, NumberedEnvelope, NumberedPage, Page, Raw};
 use twilio_pager::{Pager, PagerError};
 
 use crate::error::RequestLine;
+use crate::header_params::HeaderParams;
 use crate::operation::{Body, Operation};
 use crate::stream::{ItemStream, PageStream};
 use crate::{Client, Error};
@@ -29,6 +32,8 @@ pub struct ListRequest<P> {
     limit: Option<u64>,
     from_page: Option<String>,
     prefetch: Option<bool>,
+    /// Header parameters of the operation (`Flex-Metadata`), sent with every page.
+    headers: HeaderParams,
     _page: PhantomData<fn() -> P>,
 }
 
@@ -44,6 +49,7 @@ impl<P> Clone for ListRequest<P> {
             limit: self.limit,
             from_page: self.from_page.clone(),
             prefetch: self.prefetch,
+            headers: self.headers.clone(),
             _page: PhantomData,
         }
     }
@@ -59,6 +65,7 @@ impl<P> fmt::Debug for ListRequest<P> {
             .field("limit", &self.limit)
             .field("from_page", &self.from_page)
             .field("prefetch", &self.prefetch)
+            .field("headers", &self.headers.names())
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +113,7 @@ impl<P: ListPage> ListRequest<P> {
             limit: None,
             from_page: None,
             prefetch: None,
+            headers: HeaderParams::default(),
             _page: PhantomData,
         }
     }
@@ -171,17 +179,34 @@ impl<P: ListPage> ListRequest<P> {
         self
     }
 
+    /// Sets a header parameter of the operation, sent with every page (one of its
+    /// [`Operation::headers`], matched without regard to case), such as Flex's
+    /// `Flex-Metadata`. A header the operation does not take (the credentials'
+    /// `Authorization` among them: they come from the client only), or a value that cannot
+    /// be a header's, makes the listing fail with [`Error::InvalidInput`] before any request.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.set(self.operation, name, value.into());
+        self
+    }
+
+    /// The header parameters this listing sends with every page, by name.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
+        self.headers.iter()
+    }
+
     /// The operation this listing runs.
     pub fn operation(&self) -> &'static Operation {
         self.operation
     }
 
     fn pager(self) -> Result<Pager<P, Error>, Error> {
+        self.headers.check(self.operation)?;
         let client = self.client.clone();
         let operation = self.operation;
         let origin = client.origin(operation.host);
+        let headers = Arc::new(self.headers.clone());
         let mut pager = Pager::new(&origin, &self.first_page_uri(), move |uri: http::Uri| {
-            fetch_page::<P>(client.clone(), operation, uri)
+            fetch_page::<P>(client.clone(), operation, Arc::clone(&headers), uri)
         })?;
         if let Some(page_uri) = &self.from_page {
             pager = pager.from_page(page_uri)?;
@@ -284,6 +309,7 @@ impl<P: ListPage> ListRequest<P> {
             limit: self.limit,
             from_page: self.from_page,
             prefetch: self.prefetch,
+            headers: self.headers,
             _page: PhantomData,
         }
     }
@@ -300,6 +326,13 @@ impl<R: ListResource> ListRequest<Page<R>> {
 impl<R: ListResource> ListRequest<MetaPage<R>> {
     /// The same listing with each item the exact JSON object the API sent.
     pub fn raw(self) -> ListRequest<MetaPage<Raw<R>>> {
+        self.pages_as()
+    }
+}
+
+impl<R: ListResource> ListRequest<NumberedPage<R>> {
+    /// The same listing with each item the exact JSON object the API sent.
+    pub fn raw(self) -> ListRequest<NumberedPage<Raw<R>>> {
         self.pages_as()
     }
 }
@@ -338,24 +371,66 @@ macro_rules! meta_list_filters {
 #[allow(unused_imports)]
 pub(crate) use meta_list_filters;
 
+/// The typed filters of a listing of numbered pages (numbers v2's `ShortCodes/Applications`:
+/// `Page`, `total_pages`, `has_next`): the same methods on its typed and raw `ListRequest`s.
+#[allow(unused_macros)] // used only by the products a feature enables
+macro_rules! numbered_list_filters {
+    ($resource:ty { $($methods:tt)* }) => {
+        impl $crate::list::ListRequest<twilio_model::NumberedPage<$resource>> {
+            $($methods)*
+        }
+
+        impl $crate::list::ListRequest<twilio_model::NumberedPage<twilio_model::Raw<$resource>>> {
+            $($methods)*
+        }
+    };
+}
+
+#[allow(unused_imports)]
+pub(crate) use numbered_list_filters;
+
 /// Fetches one page of a listing through the client's one request path and decodes it.
 async fn fetch_page<P: ListPage>(
     client: Client,
     operation: &'static Operation,
+    headers: Arc<HeaderParams>,
     uri: http::Uri,
 ) -> Result<P, Error> {
     let uri = uri.to_string();
     let success = client
-        .execute(operation, uri.clone(), &Body::Empty, true)
+        .execute(
+            operation,
+            uri.clone(),
+            &Body::Empty,
+            headers.as_slice(),
+            true,
+        )
         .await?;
     let request_id = success.request_id();
     // The body is the page's to keep (a shared raw page slices its items out of it): no
     // copy when the transport's buffer is this body's alone, as a joined one is.
-    P::from_body(Vec::from(success.body)).map_err(|source| Error::Decode {
-        request: Box::new(RequestLine::new(operation.method.clone(), uri, true)),
+    let page = P::from_body(Vec::from(success.body)).map_err(|source| Error::Decode {
+        request: Box::new(RequestLine::new(
+            operation.method.clone(),
+            uri.clone(),
+            true,
+        )),
         source,
         request_id,
-    })
+    })?;
+    locate(page.envelope(), &uri);
+    Ok(page)
+}
+
+/// Tells a numbered page ([`NumberedEnvelope`]) the URI it was fetched at, from which its
+/// links follow (the same URI with `Page` set): the one envelope whose links the server does
+/// not send. Every other envelope carries its own links, and is left as it is. Done here, by
+/// the envelope's type, so that every page type over it (typed, raw, or a caller's own) is
+/// paged alike, and the pager and the `ListPage` trait need not know of it.
+fn locate(envelope: &dyn Any, uri: &str) {
+    if let Some(numbered) = envelope.downcast_ref::<NumberedEnvelope>() {
+        numbered.locate(uri);
+    }
 }
 
 impl From<PagerError> for Error {

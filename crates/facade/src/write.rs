@@ -9,6 +9,7 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 
 use crate::execute::Success;
+use crate::header_params::HeaderParams;
 use crate::operation::{Body, BodyKind, Operation};
 use crate::{Client, Error};
 
@@ -44,7 +45,7 @@ pub struct WriteRequest<T> {
     path: String,
     query: Vec<(String, String)>,
     /// Header parameters of the operation (`X-Twilio-Webhook-Enabled`, `If-Match`).
-    headers: Vec<(&'static str, http::HeaderValue)>,
+    headers: HeaderParams,
     body: Body,
     /// A parameter refused while the request was filled in: returned by `send` before any
     /// request.
@@ -81,14 +82,7 @@ impl<T> fmt::Debug for WriteRequest<T> {
             .field("refused", &self.refused.is_some())
             .field("path", &self.path)
             .field("query", &self.query)
-            .field(
-                "headers",
-                &self
-                    .headers
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .collect::<Vec<_>>(),
-            )
+            .field("headers", &self.headers.names())
             .field("body", &fields)
             .finish_non_exhaustive()
     }
@@ -107,7 +101,7 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
             operation,
             path: path.into(),
             query: Vec::new(),
-            headers: Vec::new(),
+            headers: HeaderParams::default(),
             body,
             refused: None,
             _answer: PhantomData,
@@ -180,28 +174,30 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
         self
     }
 
+    /// Sets the body to `body` serialised as JSON (once, here, with `serde_json`), sent with
+    /// `Content-Type: application/json`: what the generated methods of the operations whose
+    /// body is JSON do with their typed body. A body that cannot be serialised (a map whose
+    /// keys are not strings, a `Serialize` that fails) makes [`send`](Self::send) fail with
+    /// [`Error::InvalidInput`] before any request. For JSON the body's type does not
+    /// describe, [`json`](Self::json) sends exact text instead.
+    pub fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_string(body) {
+            Ok(text) => {
+                self.body = Body::Json(text);
+                self
+            }
+            Err(error) => self.refuse(format!("the body cannot be serialised as JSON: {error}")),
+        }
+    }
+
     /// Sets a header parameter of the operation (one of its
     /// [`Operation::headers`], matched without regard to case), such as
     /// `X-Twilio-Webhook-Enabled` or `If-Match`. A header the operation does not take, or a
     /// value that cannot be a header's, makes [`send`](Self::send) fail with
     /// [`Error::InvalidInput`] before any request.
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
-        let Some(known) = self
-            .operation
-            .headers
-            .iter()
-            .find(|known| known.eq_ignore_ascii_case(name))
-        else {
-            return self.refuse(format!("takes no header parameter {name}"));
-        };
-        match http::HeaderValue::from_str(&value.into()) {
-            Ok(value) => {
-                self.headers.retain(|(n, _)| n != known);
-                self.headers.push((known, value));
-                self
-            }
-            Err(_) => self.refuse(format!("the value of {known} is not a valid header value")),
-        }
+        self.headers.set(self.operation, name, value.into());
+        self
     }
 
     /// `X-Twilio-Webhook-Enabled`: whether this change fires the resource's webhooks (for
@@ -221,7 +217,7 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
 
     /// The header parameters this request sets, by name.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &http::HeaderValue)> + '_ {
-        self.headers.iter().map(|(name, value)| (*name, value))
+        self.headers.iter()
     }
 
     /// Adds a query parameter under its spec name.
@@ -279,14 +275,15 @@ impl<T: DeserializeOwned + Send + 'static> WriteRequest<T> {
                 self.operation.id
             )));
         }
+        self.headers.check(self.operation)?;
         let uri = format!("{}{}", self.client.origin(self.operation.host), self.uri());
         let success = self
             .client
-            .execute_with(
+            .execute(
                 self.operation,
                 uri.clone(),
                 &self.body,
-                &self.headers,
+                self.headers.as_slice(),
                 false,
             )
             .await?;
@@ -305,25 +302,51 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for WriteRequest<T> {
 
 /// The typed request of one generated write: a newtype over [`WriteRequest`] with a setter per
 /// optional parameter (generated), and these (the same for all): `send`, `send_raw`,
-/// `request` (the request as it stands: its URI and body, for dry runs) and `IntoFuture`.
+/// `request` (the request as it stands: its URI and body, for dry runs) and `IntoFuture`;
+/// with `json` before the name, also `json_text` (exact JSON text instead of the typed body).
 macro_rules! typed_write {
-    ($(#[$meta:meta])* $name:ident => $answer:ty) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "a write does nothing until it is awaited"]
-        pub struct $name($crate::write::WriteRequest<$answer>);
+    ($(#[$meta:meta])* json $name:ident => $answer:ty) => {
+        $crate::write::typed_write! { $(#[$meta])* $name => $answer }
 
         impl $name {
-            /// Sends the request once and decodes the answer (see [`WriteRequest::send`](crate::WriteRequest::send)).
+            /// Replaces the typed body with this exact JSON text, for what the body's type
+            /// does not describe (a member Twilio added later): checked to be JSON, else
+            /// `send` fails before any request (see [`WriteRequest::json`](crate::WriteRequest::json)).
+            pub fn json_text(self, text: impl Into<String>) -> Self {
+                Self(self.0.json(text))
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident => $answer:ty) => {
+        $crate::write::typed_request! {
+            $(#[$meta])* $name: WriteRequest<$answer>, "a write does nothing until it is awaited"
+        }
+    };
+}
+
+pub(crate) use typed_write;
+
+/// What every typed request of the generated code has, over the request it wraps
+/// (`WriteRequest` or `FetchRequest`): `send`, `send_raw`, `request` (the request as it
+/// stands: its URI, body and headers, for dry runs and logs) and `IntoFuture`.
+macro_rules! typed_request {
+    ($(#[$meta:meta])* $name:ident: $request:ident<$answer:ty>, $must_use:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        #[must_use = $must_use]
+        pub struct $name($crate::$request<$answer>);
+
+        impl $name {
+            #[doc = concat!("Sends the request and decodes the answer (see [`", stringify!($request), "::send`](crate::", stringify!($request), "::send)).")]
             ///
             /// # Errors
             ///
-            /// As [`WriteRequest::send`](crate::WriteRequest::send): nothing of unknown outcome is sent twice.
+            #[doc = concat!("As [`", stringify!($request), "::send`](crate::", stringify!($request), "::send): nothing of unknown outcome is sent twice.")]
             pub async fn send(self) -> Result<$answer, $crate::Error> {
                 self.0.send().await
             }
 
-            /// Sends the request once and returns the answer's exact JSON.
+            /// Sends the request and returns the answer's exact JSON.
             ///
             /// # Errors
             ///
@@ -332,8 +355,9 @@ macro_rules! typed_write {
                 self.0.send_raw().await
             }
 
-            /// The request as it stands (its operation, URI and body), for dry runs and logs.
-            pub fn request(&self) -> &$crate::write::WriteRequest<$answer> {
+            /// The request as it stands (its operation, URI, body and headers), for dry runs
+            /// and logs.
+            pub fn request(&self) -> &$crate::$request<$answer> {
                 &self.0
             }
         }
@@ -351,4 +375,4 @@ macro_rules! typed_write {
     };
 }
 
-pub(crate) use typed_write;
+pub(crate) use typed_request;

@@ -16,6 +16,7 @@
 
 mod lenient;
 mod meta_page;
+mod numbered_page;
 mod parameters;
 mod value;
 mod wire_enum;
@@ -28,6 +29,7 @@ pub mod sid;
 pub use event::{CallEvent, EventRequest, EventResponse};
 pub use generated::*;
 pub use meta_page::{MetaEnvelope, MetaPage};
+pub use numbered_page::{NumberedEnvelope, NumberedPage};
 pub use page::{Envelope, ListPage, ListResource, Page, PageMeta, Raw};
 pub use parameters::Parameters;
 pub use sid::{AccountSid, ApiKeySid, CallSid, MessageSid, Sid, SidError};

@@ -180,6 +180,7 @@ async fn a_localhost_base_url_sends_verify_to_verify_localhost() {
 
 #[tokio::test]
 async fn a_json_write_sends_its_body_as_json_with_its_headers() {
+    use twilio_api::model::content::v1::{ContentCreateRequest, TypesBody};
     let server = Server::start(vec![Act::Reply(
         201,
         &[("content-type", "application/json")],
@@ -187,11 +188,13 @@ async fn a_json_write_sends_its_body_as_json_with_its_headers() {
     )])
     .await;
     let client = client_at(&server.origin());
+    let mut body = ContentCreateRequest::new("en", TypesBody::new());
+    body.friendly_name = Some("hello".to_owned());
     let content = client
         .content()
         .v1()
         .content()
-        .create(r#"{"friendly_name": "hello", "language": "en", "types": {}}"#)
+        .create(body.clone())
         .await
         .unwrap();
     assert_eq!(content.friendly_name.as_deref(), Some("hello"));
@@ -200,10 +203,16 @@ async fn a_json_write_sends_its_body_as_json_with_its_headers() {
     assert_eq!(seen.target, "/v1/Content");
     assert_eq!(
         seen.body,
-        br#"{"friendly_name": "hello", "language": "en", "types": {}}"#
+        br#"{"friendly_name":"hello","language":"en","types":{}}"#
     );
-    // Text that is not JSON never leaves.
-    let refused = client.content().v1().content().create("{not json").await;
+    // Exact text instead of the typed body: text that is not JSON never leaves.
+    let refused = client
+        .content()
+        .v1()
+        .content()
+        .create(body)
+        .json_text("{not json")
+        .await;
     assert!(
         matches!(refused, Err(Error::InvalidInput { .. })),
         "{refused:?}"

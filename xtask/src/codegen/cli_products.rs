@@ -176,7 +176,8 @@ fn shown(spec: &Spec, op: &Op) -> Vec<String> {
         }
     }
     let item = match &op.answer {
-        Answer::Item(name) => Some(name),
+        // A numbered page is fetched page by page, shown as the page it is.
+        Answer::Item(name) | Answer::Numbered { page: name, .. } => Some(name),
         Answer::Meta { item, .. } => item.as_ref(),
         Answer::Nothing | Answer::Json => None,
     };

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::model::{FileNames, names_of};
-use super::read::{Answer, BodyKind, Op, Param, Segment, SpecFile, Ty};
+use super::read::{Answer, BodyKind, Op, PAGING, Param, Segment, SpecFile, Ty};
 use super::{Product, Taken, rust_ident};
 use crate::codegen::GeneratedFile;
 use crate::codegen::names;
@@ -36,6 +36,8 @@ const LIST_METHODS: &[&str] = &[
     "pages_as",
     "raw",
     "clone",
+    "header",
+    "headers",
 ];
 
 /// A token of a node's key: a static segment, or a parameter.
@@ -217,7 +219,9 @@ fn build_tree(product: &Product) -> Result<(Tree, Vec<String>), String> {
         for (fi, oi) in &node.ops {
             let op = &product.files[*fi].ops[*oi];
             let mut verb = verb(op);
-            if matches!(op.answer, Answer::Meta { .. }) && op.method == "GET" {
+            if matches!(op.answer, Answer::Meta { .. } | Answer::Numbered { .. })
+                && op.method == "GET"
+            {
                 verb = "list".to_owned();
             }
             let method = taken.unique(names::ident(&verb));
@@ -304,7 +308,7 @@ fn answer_type(
     let model = product.model_module(file);
     match &op.answer {
         Answer::Item(s) => format!("twilio_model::{model}::{}", names.items[s]),
-        Answer::Meta { .. } => match names.lists.get(&index) {
+        Answer::Meta { .. } | Answer::Numbered { .. } => match names.lists.get(&index) {
             Some((_, page)) => format!("twilio_model::{model}::{page}"),
             None => "serde_json::Value".to_owned(),
         },
@@ -370,6 +374,22 @@ pub(crate) fn generate(products: &[Product]) -> Result<Vec<GeneratedFile>, Strin
          #[allow(dead_code)]\n\
          fn path(uri: &str) -> &str {\n\
              uri.split_once('?').map_or(uri, |(p, _)| p)\n\
+         }\n\n\
+         /// That `text` is the JSON `expected` (members in any order, numbers by value).\n\
+         #[allow(dead_code)]\n\
+         fn assert_same_json(text: &str, expected: &str) {\n\
+             fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {\n\
+                 use serde_json::Value;\n\
+                 match (a, b) {\n\
+                     (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),\n\
+                     (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),\n\
+                     (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),\n\
+                     _ => a == b,\n\
+                 }\n\
+             }\n\
+             let sent: serde_json::Value = serde_json::from_str(text).unwrap();\n\
+             let expected: serde_json::Value = serde_json::from_str(expected).unwrap();\n\
+             assert!(same(&sent, &expected), \"sent {sent}\\nexpected {expected}\");\n\
          }\n\n\
          /// Sorted expected pairs.\n\
          #[allow(dead_code)]\n\
@@ -549,6 +569,7 @@ fn product_file(
     // Nodes.
     let mut filters = String::new();
     let mut writes = String::new();
+    let mut reads = String::new();
     for ((version, key), node) in tree {
         let shown: String = std::iter::once(format!("/{version}"))
             .chain(key.iter().map(|t| match t {
@@ -615,12 +636,20 @@ fn product_file(
                 op,
                 *oi,
                 method,
-                (&mut filters, &mut writes),
+                (&mut filters, &mut writes, &mut reads),
             )?);
         }
         out.push_str("}\n\n");
     }
     out.push_str(&filters);
+    if !reads.is_empty() {
+        write!(
+            out,
+            "/// The typed request of every fetch of {} that takes header parameters: a setter\n/// per header. Each sends through [`FetchRequest`](crate::FetchRequest).\npub mod reads {{\n{reads}}}\n\n",
+            product.title()
+        )
+        .map_err(|e| e.to_string())?;
+    }
     if !writes.is_empty() {
         write!(
             out,
@@ -654,7 +683,7 @@ fn op_method(
     op: &Op,
     index: usize,
     method: &str,
-    (filters, writes): (&mut String, &mut String),
+    (filters, writes, reads): (&mut String, &mut String, &mut String),
 ) -> Result<String, String> {
     let constant = format!("operations::{}", const_name(file, op));
     let answer = answer_type(product, file, names, op, index);
@@ -673,10 +702,17 @@ fn op_method(
         write!(sig, ", {name}: {ty}").map_err(|e| e.to_string())?;
         calls.push_str(&set_call(how, &param.name, &name, &expr));
     }
+    let mut body_ty = String::new();
     if op.body == BodyKind::Json {
         let name = taken.unique("body".to_owned());
-        write!(sig, ", {name}: impl Into<String>").map_err(|e| e.to_string())?;
-        writeln!(calls, "let request = request.json({name});").map_err(|e| e.to_string())?;
+        body_ty = names
+            .bodies
+            .ops
+            .get(&index)
+            .ok_or_else(|| format!("{}: no body type", op.id))?
+            .rust(Some(&product.model_module(file)));
+        write!(sig, ", {name}: {body_ty}").map_err(|e| e.to_string())?;
+        writeln!(calls, "let request = request.json_body(&{name});").map_err(|e| e.to_string())?;
     }
     let headers = if op.headers.is_empty() {
         String::new()
@@ -701,7 +737,7 @@ fn op_method(
             required.join(", ")
         ),
         (_, true) => format!(
-            "\n///\n/// {}`body` is the JSON body, checked to be JSON before any request and sent with\n/// `Content-Type: application/json`.",
+            "\n///\n/// {}`body` is the JSON body, serialised once and sent with\n/// `Content-Type: application/json`: [`{body_ty}`].\n/// `.json_text(text)` on the returned request sends exact JSON text instead, for what\n/// its type does not describe.",
             if required.is_empty() {
                 String::new()
             } else {
@@ -728,26 +764,30 @@ fn op_method(
         )
     };
     Ok(match (op.method.as_str(), &op.answer) {
-        ("GET", Answer::Meta { .. }) if names.lists.contains_key(&index) => {
+        ("GET", Answer::Meta { .. } | Answer::Numbered { .. })
+            if names.lists.contains_key(&index) =>
+        {
             let (marker, _) = &names.lists[&index];
             let model = product.model_module(file);
-            let optional: Vec<&Param> = op.query.iter().filter(|p| !p.required).collect();
-            if !optional.is_empty() {
+            let numbered = matches!(op.answer, Answer::Numbered { .. });
+            let (filters_macro, page_ty, envelope) = if numbered {
+                (
+                    "numbered_list_filters",
+                    "NumberedPage",
+                    "in numbered pages (the next page is the same request with `Page`\n/// one more, while `has_next`)",
+                )
+            } else {
+                ("meta_list_filters", "MetaPage", "in the `meta` envelope")
+            };
+            let mut ftaken = Taken::default();
+            let optional = list_filters(op, &mut ftaken);
+            if !optional.is_empty() || !op.headers.is_empty() {
                 write!(
                     filters,
-                    "crate::list::meta_list_filters! {{\ntwilio_model::{model}::{marker} {{\n"
+                    "crate::list::{filters_macro}! {{\ntwilio_model::{model}::{marker} {{\n"
                 )
                 .map_err(|e| e.to_string())?;
-                let mut ftaken = Taken::default();
-                for m in LIST_METHODS {
-                    ftaken.reserve(m);
-                }
-                for param in optional {
-                    let mut fname = rust_ident(&param.name);
-                    if LIST_METHODS.contains(&fname.as_str()) {
-                        fname = format!("{}_filter", fname.trim_start_matches("r#"));
-                    }
-                    let fname = ftaken.unique(fname);
+                for (fname, param) in optional {
                     let (ty, expr) = arg(product, file, names, &param.ty)?;
                     let doc = if param.description.trim().is_empty() {
                         format!("/// The `{}` filter.\n", param.name)
@@ -766,11 +806,32 @@ fn op_method(
                     };
                     writeln!(filters, "{doc}///\n/// Sent as the query parameter `{}`.\npub fn {fname}(self, value: {ty}) -> Self {{ {body} }}\n", param.name).map_err(|e| e.to_string())?;
                 }
+                filters.push_str(&header_setters(op, &mut ftaken, false));
                 filters.push_str("}\n}\n\n");
             }
             format!(
-                "{summary}/// `GET {path}`: a listing in the `meta` envelope. Configure it (filters, `limit`,\n/// `page_size`), then `.stream()`, `.pages()` or `.collect()`.{required_doc}\npub fn {method}(&self{sig}) -> crate::ListRequest<{answer}> {{ let request = crate::ListRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n\
-                 /// Like [`{bare}`](Self::{bare}), each item as the exact JSON the API sent.\npub fn {bare}_raw(&self{sig}) -> crate::ListRequest<twilio_model::MetaPage<twilio_model::Raw<twilio_model::{model}::{marker}>>> {{ let request = crate::ListRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n",
+                "{summary}/// `GET {path}`: a listing {envelope}.\n/// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or\n/// `.collect()`.{required_doc}{headers}\npub fn {method}(&self{sig}) -> crate::ListRequest<{answer}> {{ let request = crate::ListRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n\
+                 /// Like [`{bare}`](Self::{bare}), each item as the exact JSON the API sent.\npub fn {bare}_raw(&self{sig}) -> crate::ListRequest<twilio_model::{page_ty}<twilio_model::Raw<twilio_model::{model}::{marker}>>> {{ let request = crate::ListRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n",
+                path = op.path,
+            )
+        }
+        ("GET", _) if !op.headers.is_empty() => {
+            let request_ty = request_name(file, op);
+            let mut taken = Taken::default();
+            for reserved in RESERVED {
+                taken.reserve(reserved);
+            }
+            write!(
+                reads,
+                "crate::fetch::typed_fetch! {{\n/// `GET {path}` (`{id}`): set its header parameters, then `.await` it.\n{request_ty} => {answer}\n}}\n\nimpl {request_ty} {{\n{setters}}}\n\n",
+                path = op.path,
+                id = op.id,
+                setters = header_setters(op, &mut taken, true),
+            )
+            .map_err(|e| e.to_string())?;
+            format!(
+                "{summary}/// `GET {path}`: set the header parameters on the returned request, then `.await` it.{required_doc}{optional_doc}{headers}\npub fn {method}(&self{sig}) -> reads::{request_ty} {{ let request = crate::FetchRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}reads::{request_ty}::from_request(request) }}\n\n\
+                 /// Like [`{bare}`](Self::{bare}), as the exact JSON the API sent (header parameters with\n/// `.header(name, value)`).\npub fn {bare}_raw(&self{sig}) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {{ let request = crate::FetchRequest::new(&self.client, &{constant}, self.path.clone());\n{calls}request }}\n\n",
                 path = op.path,
             )
         }
@@ -812,6 +873,7 @@ const RESERVED: &[&str] = &[
     "into_future",
     "clone",
     "from_request",
+    "json_text",
 ];
 
 /// `V2_CREATE_SERVICE` → `V2CreateServiceRequest`.
@@ -861,10 +923,15 @@ fn typed_request(
     request_ty: &str,
 ) -> Result<String, String> {
     let mut out = format!(
-        "crate::write::typed_write! {{\n/// `{method} {path}` (`{id}`): set its optional parameters, then `.await` it.\n{request_ty} => {answer}\n}}\n\nimpl {request_ty} {{\npub(crate) fn from_request(request: crate::WriteRequest<{answer}>) -> Self {{ Self(request) }}\n\n",
+        "crate::write::typed_write! {{\n/// `{method} {path}` (`{id}`): set its optional parameters, then `.await` it.\n{json}{request_ty} => {answer}\n}}\n\nimpl {request_ty} {{\npub(crate) fn from_request(request: crate::WriteRequest<{answer}>) -> Self {{ Self(request) }}\n\n",
         method = op.method,
         path = op.path,
         id = op.id,
+        json = if op.body == BodyKind::Json {
+            "json "
+        } else {
+            ""
+        },
     );
     let mut taken = Taken::default();
     for reserved in RESERVED {
@@ -891,21 +958,60 @@ fn typed_request(
         )
         .map_err(|e| e.to_string())?;
     }
-    for header in &op.headers {
-        let setter = taken.unique(rust_ident(header));
+    out.push_str(&header_setters(op, &mut taken, true));
+    out.push_str("}\n\n");
+    Ok(out)
+}
+
+/// The filters of a listing, each with its method's name (named apart from `ListRequest`'s
+/// methods, kept in `taken`): its optional query parameters, but the paging ones of a
+/// numbered listing, which the pager sets.
+fn list_filters<'a>(op: &'a Op, taken: &mut Taken) -> Vec<(String, &'a Param)> {
+    for m in LIST_METHODS {
+        taken.reserve(m);
+    }
+    let numbered = matches!(op.answer, Answer::Numbered { .. });
+    op.query
+        .iter()
+        .filter(|p| !(p.required || numbered && PAGING.contains(&p.name.as_str())))
+        .map(|param| {
+            let mut name = rust_ident(&param.name);
+            if LIST_METHODS.contains(&name.as_str()) {
+                name = format!("{}_filter", name.trim_start_matches("r#"));
+            }
+            (taken.unique(name), param)
+        })
+        .collect()
+}
+
+/// A setter per header parameter of `op` (named apart from the names in `taken`): on a
+/// newtype over the request (a typed write or fetch), or on the `ListRequest` itself.
+fn header_setters(op: &Op, taken: &mut Taken, newtype: bool) -> String {
+    let mut out = String::new();
+    for (setter, header) in header_names(op, taken) {
         let (ty, value) = if header.eq_ignore_ascii_case("X-Twilio-Webhook-Enabled") {
             ("bool", "if value { \"true\" } else { \"false\" }")
         } else {
             ("impl Into<String>", "value")
         };
-        writeln!(
-            out,
-            "/// The header `{header}`.\npub fn {setter}(self, value: {ty}) -> Self {{ Self(self.0.header({header:?}, {value})) }}\n"
-        )
-        .map_err(|e| e.to_string())?;
+        let body = if newtype {
+            format!("Self(self.0.header({header:?}, {value}))")
+        } else {
+            format!("self.header({header:?}, {value})")
+        };
+        out.push_str(&format!(
+            "/// The header `{header}`.\npub fn {setter}(self, value: {ty}) -> Self {{ {body} }}\n\n"
+        ));
     }
-    out.push_str("}\n\n");
-    Ok(out)
+    out
+}
+
+/// The setter of each header parameter of `op`, named apart from the names in `taken`.
+fn header_names<'a>(op: &'a Op, taken: &mut Taken) -> Vec<(String, &'a str)> {
+    op.headers
+        .iter()
+        .map(|header| (taken.unique(rust_ident(header)), header.as_str()))
+        .collect()
 }
 
 /// A sample value of a type: (Rust expression, the text it is sent as, as a Rust expression).
@@ -1041,92 +1147,163 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
                 }
             }
             let json = op.body == BodyKind::Json;
+            // The typed bodies: each of the spec's examples, decoded into the body's type, or
+            // else one built from the required members; with the JSON each must send.
+            let mut variants: Vec<(String, String, String)> = Vec::new();
             if json {
-                args.push("r#\"{\"a\": [1, \"x\"]}\"#".to_owned());
+                let model = product.model_module(file);
+                let ty = names
+                    .bodies
+                    .ops
+                    .get(oi)
+                    .ok_or_else(|| format!("{}: no body type", op.id))?;
+                for (name, example) in &op.body_examples {
+                    // Built with the body's types from the example, where they can say it.
+                    let Some(expr) =
+                        super::bodies::example_expr(&names.bodies, &model, ty, example)
+                    else {
+                        continue;
+                    };
+                    let text = serde_json::to_string(example).map_err(|e| e.to_string())?;
+                    let h = super::hashes(&text);
+                    variants.push((
+                        format!("_{}", rust_ident(name).trim_start_matches("r#")),
+                        expr,
+                        format!("r{h}\"{text}\"{h}"),
+                    ));
+                }
+                if variants.is_empty() {
+                    let (expr, value) = super::bodies::sample(&names.bodies, &model, ty, 0);
+                    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+                    let h = super::hashes(&text);
+                    variants.push((String::new(), expr, format!("r{h}\"{text}\"{h}")));
+                }
+            } else {
+                variants.push((String::new(), String::new(), String::new()));
             }
-            let test = taken.unique(format!(
-                "{}_{}",
-                rust_ident(file.spec_module.as_deref().unwrap_or(version)).trim_start_matches("r#"),
-                rust_ident(&op.id).trim_start_matches("r#")
-            ));
-            let mut call = format!("{walk}.{method}({})", args.join(", "));
-            let mut header_check = String::new();
-            let mut binding = "request";
-            if op.method != "GET" {
-                // Every optional parameter and header through its setter.
-                for (setter, param, how) in setters(op) {
-                    let (value, text) = sample(product, file, names, &param.ty, how == "query")?;
-                    write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
-                    let list = if how == "query" {
-                        &mut expected_query
+            for (suffix, body_expr, body_json) in variants {
+                let mut args = args.clone();
+                let mut expected_query = expected_query.clone();
+                let mut expected_body = expected_body.clone();
+                if json {
+                    args.push(body_expr);
+                }
+                let test = taken.unique(format!(
+                    "{}_{}{suffix}",
+                    rust_ident(file.spec_module.as_deref().unwrap_or(version))
+                        .trim_start_matches("r#"),
+                    rust_ident(&op.id).trim_start_matches("r#")
+                ));
+                let mut call = format!("{walk}.{method}({})", args.join(", "));
+                let mut header_check = String::new();
+                let mut binding = "request";
+                let list = op.method == "GET"
+                    && matches!(op.answer, Answer::Meta { .. } | Answer::Numbered { .. })
+                    && names.lists.contains_key(oi);
+                if op.method == "GET" && !op.headers.is_empty() {
+                    // Every header parameter through its setter.
+                    let mut htaken = Taken::default();
+                    if list {
+                        list_filters(op, &mut htaken);
                     } else {
-                        &mut expected_body
-                    };
-                    let text = text
-                        .strip_prefix("MANY:")
-                        .map_or(text.clone(), str::to_owned);
-                    let pair = format!("({:?}.to_owned(), ({text}).to_owned())", param.name);
-                    if matches!(param.ty, Ty::Many(_)) {
-                        list.push(pair.clone());
+                        for name in RESERVED {
+                            htaken.reserve(name);
+                        }
                     }
-                    list.push(pair);
-                }
-                let mut expected_headers = Vec::new();
-                let mut htaken = Taken::default();
-                for reserved in RESERVED {
-                    htaken.reserve(reserved);
-                }
-                for (setter, ..) in setters(op) {
-                    htaken.reserve(&setter);
-                }
-                for header in &op.headers {
-                    let setter = htaken.unique(rust_ident(header));
-                    let (value, text) = if header.eq_ignore_ascii_case("X-Twilio-Webhook-Enabled") {
-                        ("true", "true")
-                    } else {
-                        ("\"v1\"", "v1")
-                    };
-                    write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
-                    expected_headers.push(format!("({header:?}, {text:?})"));
-                }
-                call = format!("{call};\n    let request = typed.request()");
-                binding = "typed";
-                write!(
+                    let mut expected_headers = Vec::new();
+                    for (setter, header) in header_names(op, &mut htaken) {
+                        write!(call, "\n        .{setter}(\"v1\")").map_err(|e| e.to_string())?;
+                        expected_headers.push(format!("({header:?}, \"v1\")"));
+                    }
+                    if !list {
+                        call = format!("{call};\n    let request = typed.request()");
+                        binding = "typed";
+                    }
+                    write!(
                     header_check,
                     "    let headers: Vec<(&str, &str)> = request.headers().map(|(n, v)| (n, v.to_str().unwrap())).collect();\n    assert_eq!(headers, vec![{}]);\n",
                     expected_headers.join(", ")
                 )
                 .map_err(|e| e.to_string())?;
-            }
-            let list = op.method == "GET"
-                && matches!(op.answer, Answer::Meta { .. })
-                && names.lists.contains_key(oi);
-            let uri_expr = if list {
-                "request.first_page_uri()"
-            } else {
-                "request.uri()"
-            };
-            let mut body_check = String::new();
-            if op.method != "GET" {
-                if json {
-                    body_check.push_str("    assert_eq!(request.body(), Some((\"application/json\", r#\"{\"a\": [1, \"x\"]}\"#.to_owned())));\n");
-                } else if op.body == BodyKind::Form {
+                }
+                if op.method != "GET" {
+                    // Every optional parameter and header through its setter.
+                    for (setter, param, how) in setters(op) {
+                        let (value, text) =
+                            sample(product, file, names, &param.ty, how == "query")?;
+                        write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
+                        let list = if how == "query" {
+                            &mut expected_query
+                        } else {
+                            &mut expected_body
+                        };
+                        let text = text
+                            .strip_prefix("MANY:")
+                            .map_or(text.clone(), str::to_owned);
+                        let pair = format!("({:?}.to_owned(), ({text}).to_owned())", param.name);
+                        if matches!(param.ty, Ty::Many(_)) {
+                            list.push(pair.clone());
+                        }
+                        list.push(pair);
+                    }
+                    let mut expected_headers = Vec::new();
+                    let mut htaken = Taken::default();
+                    for reserved in RESERVED {
+                        htaken.reserve(reserved);
+                    }
+                    for (setter, ..) in setters(op) {
+                        htaken.reserve(&setter);
+                    }
+                    for header in &op.headers {
+                        let setter = htaken.unique(rust_ident(header));
+                        let (value, text) =
+                            if header.eq_ignore_ascii_case("X-Twilio-Webhook-Enabled") {
+                                ("true", "true")
+                            } else {
+                                ("\"v1\"", "v1")
+                            };
+                        write!(call, "\n        .{setter}({value})").map_err(|e| e.to_string())?;
+                        expected_headers.push(format!("({header:?}, {text:?})"));
+                    }
+                    call = format!("{call};\n    let request = typed.request()");
+                    binding = "typed";
                     write!(
+                    header_check,
+                    "    let headers: Vec<(&str, &str)> = request.headers().map(|(n, v)| (n, v.to_str().unwrap())).collect();\n    assert_eq!(headers, vec![{}]);\n",
+                    expected_headers.join(", ")
+                )
+                .map_err(|e| e.to_string())?;
+                }
+                let uri_expr = if list {
+                    "request.first_page_uri()"
+                } else {
+                    "request.uri()"
+                };
+                let mut body_check = String::new();
+                if op.method != "GET" {
+                    if json {
+                        write!(
+                        body_check,
+                        "    let (content_type, text) = request.body().unwrap();\n    assert_eq!(content_type, \"application/json\");\n    super::assert_same_json(&text, {body_json});\n"
+                    )
+                    .map_err(|e| e.to_string())?;
+                    } else if op.body == BodyKind::Form {
+                        write!(
                         body_check,
                         "    let (content_type, text) = request.body().unwrap_or((\"application/x-www-form-urlencoded\", String::new()));\n    assert_eq!(content_type, \"application/x-www-form-urlencoded\");\n    assert_eq!(pairs(&text), sorted(vec![{}]));\n",
                         expected_body.join(", ")
                     )
                     .map_err(|e| e.to_string())?;
-                } else {
-                    body_check.push_str("    assert_eq!(request.body(), None);\n");
+                    } else {
+                        body_check.push_str("    assert_eq!(request.body(), None);\n");
+                    }
                 }
-            }
-            let retry = if matches!(op.method.as_str(), "GET" | "DELETE" | "PUT") {
-                ""
-            } else {
-                "!"
-            };
-            writeln!(
+                let retry = if matches!(op.method.as_str(), "GET" | "DELETE" | "PUT") {
+                    ""
+                } else {
+                    "!"
+                };
+                writeln!(
                 out,
                 "/// `{m} {p}`\n#[test]\nfn {test}() {{\n    let {binding} = {call};\n    let operation = request.operation();\n    assert_eq!(operation.id, {id:?});\n    assert_eq!(operation.method, http::Method::{m});\n    assert_eq!(operation.host, {host:?});\n    assert_eq!(operation.path, {p:?});\n    assert!({retry}operation.retry.is_idempotent());\n    let uri = {uri_expr};\n    assert_eq!(path(&uri), {expected_path:?});\n    assert_eq!(query(&uri), sorted(vec![{q}]));\n{body_check}{header_check}}}\n",
                 m = op.method,
@@ -1136,6 +1313,7 @@ fn tests(product: &Product, all_names: &[FileNames], tree: &Tree) -> Result<Stri
                 q = expected_query.join(", "),
             )
             .map_err(|e| e.to_string())?;
+            }
         }
     }
     Ok(out)

@@ -11,6 +11,7 @@
 //! in the singular taking the value, and each operation a method named after its
 //! `operationId`'s verb (`create`, `fetch`, `list`, `update`, `delete`).
 
+mod bodies;
 mod facade;
 mod model;
 pub(crate) mod read;

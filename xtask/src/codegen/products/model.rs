@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::bodies::{self, Bodies, BodyKind, FieldTy};
 use super::read::{Answer, SpecFile, Ty};
 use super::{Product, Taken, hashes, read, rust_ident};
 use crate::codegen::GeneratedFile;
@@ -18,8 +19,10 @@ pub(crate) struct FileNames {
     pub(crate) items: BTreeMap<String, String>,
     /// Enum component → type name.
     pub(crate) enums: BTreeMap<String, String>,
-    /// Operation index → (list resource, page type).
+    /// Operation index → (list resource, page type), of `meta` and numbered listings.
     pub(crate) lists: BTreeMap<usize, (String, String)>,
+    /// The types of the JSON request bodies.
+    pub(crate) bodies: Bodies,
 }
 
 /// The names of every spec file of `product`, in file order.
@@ -42,7 +45,7 @@ pub(crate) fn names_of(product: &Product) -> Vec<FileNames> {
             names.items.insert(component.clone(), name);
         }
         for (index, op) in file.ops.iter().enumerate() {
-            if let Answer::Meta { .. } = op.answer {
+            if matches!(op.answer, Answer::Meta { .. } | Answer::Numbered { .. }) {
                 let mut base = String::new();
                 let mut segments = op.segments.iter().peekable();
                 while let Some(segment) = segments.next() {
@@ -64,6 +67,7 @@ pub(crate) fn names_of(product: &Product) -> Vec<FileNames> {
                 names.lists.insert(index, (marker, page));
             }
         }
+        names.bodies = bodies::bodies_of(product, file, &names.enums, &mut taken);
         out.push(names);
     }
     out
@@ -200,7 +204,12 @@ fn file_body(product: &Product, file: &SpecFile, names: &FileNames) -> Result<St
     if has_items {
         out.push_str("use crate::lenient::lenient_struct;\n");
     }
-    if !file.enums.is_empty() {
+    let body_enums = names
+        .bodies
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, BodyKind::Enum(_)));
+    if !file.enums.is_empty() || body_enums {
         out.push_str("use crate::wire_enum::wire_enum;\n");
     }
     out.push('\n');
@@ -222,26 +231,7 @@ fn file_body(product: &Product, file: &SpecFile, names: &FileNames) -> Result<St
         } else {
             names::doc(&def.description)
         };
-        write!(out, "wire_enum! {{\n{doc}pub enum {rust} {{\n").map_err(|e| e.to_string())?;
-        let mut taken = Taken::default();
-        taken.reserve("Unknown");
-        let mut seen_values = std::collections::BTreeSet::new();
-        for value in &def.values {
-            if !seen_values.insert(value.clone()) {
-                continue;
-            }
-            let mut variant = names::pascal(value);
-            if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
-                variant = format!("V{variant}");
-            }
-            let variant = taken.unique(variant);
-            writeln!(out, "/// `{value}`\n{variant} = {value:?},").map_err(|e| e.to_string())?;
-        }
-        if def.values.is_empty() {
-            // `wire_enum!` needs one variant: an enum the spec leaves empty takes any value.
-            out.push_str("/// (the spec lists no value)\nNone = \"\",\n");
-        }
-        out.push_str("}\n}\n\n");
+        out.push_str(&wire_enum(&doc, rust, &def.values));
     }
     for (component, schema) in &file.schemas {
         let rust = &names.items[component];
@@ -255,6 +245,9 @@ fn file_body(product: &Product, file: &SpecFile, names: &FileNames) -> Result<St
             .iter()
             .filter(|op| match &op.answer {
                 Answer::Item(s) | Answer::Meta { item: Some(s), .. } => s == component,
+                Answer::Numbered { page, item, .. } => {
+                    page == component || item.as_deref() == Some(component.as_str())
+                }
                 _ => false,
             })
             .map(|op| format!("`{} {}`", op.method, op.path))
@@ -301,8 +294,15 @@ fn file_body(product: &Product, file: &SpecFile, names: &FileNames) -> Result<St
     }
     for (index, (marker, page)) in &names.lists {
         let op = &file.ops[*index];
-        let Answer::Meta { key, item } = &op.answer else {
-            continue;
+        let (key, item, envelope, page_ty) = match &op.answer {
+            Answer::Meta { key, item } => (key, item, "in the `meta` envelope", "MetaPage"),
+            Answer::Numbered { key, item, .. } => (
+                key,
+                item,
+                "in numbered pages (`current_page`, `total_pages`, `has_next`)",
+                "NumberedPage",
+            ),
+            _ => continue,
         };
         let item = match item {
             Some(schema) => names.items[schema].clone(),
@@ -310,15 +310,166 @@ fn file_body(product: &Product, file: &SpecFile, names: &FileNames) -> Result<St
         };
         writeln!(
             out,
-            "/// `GET {path}`: items under `{key}`, each a [`{item}`], in the `meta` envelope.\n\
+            "/// `GET {path}`: items under `{key}`, each a [`{item}`], {envelope}.\n\
              #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum {marker} {{}}\n\n\
              impl crate::ListResource for {marker} {{\n    const ITEMS_KEY: &'static str = {key:?};\n    type Item = {item};\n}}\n\n\
-             /// One page of [`{marker}`].\npub type {page} = crate::MetaPage<{marker}>;\n",
+             /// One page of [`{marker}`].\npub type {page} = crate::{page_ty}<{marker}>;\n",
             path = op.path,
         )
         .map_err(|e| e.to_string())?;
     }
+    out.push_str(&body_types(file, names));
     Ok(out)
+}
+
+/// A `wire_enum!` of `values` (each once; one that takes any value when there is none).
+fn wire_enum(doc: &str, rust: &str, values: &[String]) -> String {
+    let mut out = format!("wire_enum! {{\n{doc}pub enum {rust} {{\n");
+    let mut taken = Taken::default();
+    taken.reserve("Unknown");
+    let mut seen_values = std::collections::BTreeSet::new();
+    for value in values {
+        if !seen_values.insert(value.clone()) {
+            continue;
+        }
+        let mut variant = names::pascal(value);
+        if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
+            variant = format!("V{variant}");
+        }
+        let variant = taken.unique(variant);
+        out.push_str(&format!("/// `{value}`\n{variant} = {value:?},\n"));
+    }
+    if values.is_empty() {
+        // `wire_enum!` needs one variant: an enum the spec leaves empty takes any value.
+        out.push_str("/// (the spec lists no value)\nNone = \"\",\n");
+    }
+    out.push_str("}\n}\n\n");
+    out
+}
+
+/// The types of the JSON request bodies of one spec file.
+fn body_types(file: &SpecFile, names: &FileNames) -> String {
+    let mut out = String::new();
+    for def in &names.bodies.types {
+        let used_by: Vec<String> = file
+            .ops
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| names.bodies.ops.get(i) == Some(&FieldTy::Struct(def.name.clone())))
+            .map(|(_, op)| format!("`{} {}`", op.method, op.path))
+            .collect();
+        let mut doc = if def.description.trim().is_empty() {
+            String::new()
+        } else {
+            format!("{}///\n", names::doc(&def.description))
+        };
+        if used_by.is_empty() {
+            doc.push_str(&format!(
+                "/// Part of a JSON request body (`{}`).\n",
+                def.origin
+            ));
+        } else {
+            doc.push_str(&format!(
+                "/// The JSON body of {} (`{}`).\n",
+                used_by.join(", "),
+                def.origin
+            ));
+        }
+        match &def.kind {
+            BodyKind::Enum(values) => out.push_str(&wire_enum(&doc, &def.name, values)),
+            BodyKind::Object => out.push_str(&format!(
+                "{doc}///\n/// The spec leaves its members open: any JSON object.\npub type {} = serde_json::Map<String, serde_json::Value>;\n\n",
+                def.name
+            )),
+            BodyKind::Struct(fields) => {
+                let required: Vec<&bodies::BodyField> =
+                    fields.iter().filter(|f| f.required).collect();
+                let default = if names
+                    .bodies
+                    .has_default(&FieldTy::Struct(def.name.clone()))
+                {
+                    " Default,"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{doc}{how}#[derive(serde::Serialize, Debug, Clone,{default} PartialEq)]\n#[non_exhaustive]\npub struct {} {{\n",
+                    def.name,
+                    how = if required.len() == fields.len() {
+                        "///\n/// Build it with `new`, which takes every member.\n"
+                    } else {
+                        "///\n/// Build it with `new` (its required members), then set the optional ones:\n/// `body.member = Some(value)`.\n"
+                    },
+                ));
+                for field in fields {
+                    let description = field.description.trim();
+                    if description.is_empty() {
+                        out.push_str(&format!("/// `{}`.\n", field.json));
+                    } else {
+                        out.push_str(&names::doc(description));
+                    }
+                    let bare = field.ident.trim_start_matches("r#");
+                    if bare != field.json {
+                        out.push_str(&format!("#[serde(rename = {:?})]\n", field.json));
+                    }
+                    let ty = field.ty.rust(None);
+                    if field.required {
+                        out.push_str(&format!("pub {}: {ty},\n", field.ident));
+                    } else {
+                        out.push_str(&format!(
+                            "#[serde(default, skip_serializing_if = \"Option::is_none\")]\npub {}: Option<{ty}>,\n",
+                            field.ident
+                        ));
+                    }
+                }
+                out.push_str("}\n\n");
+                let args: Vec<String> = required
+                    .iter()
+                    .map(|f| match f.ty {
+                        FieldTy::Text => format!("{}: impl Into<String>", f.ident),
+                        _ => format!("{}: {}", f.ident, f.ty.rust(None)),
+                    })
+                    .collect();
+                let set: Vec<String> = fields
+                    .iter()
+                    .map(|f| match (f.required, &f.ty) {
+                        (true, FieldTy::Text) => format!("{}: {}.into()", f.ident, f.ident),
+                        (true, _) => f.ident.clone(),
+                        (false, _) => format!("{}: None", f.ident),
+                    })
+                    .collect();
+                let allow = if args.len() > 7 {
+                    "#[allow(clippy::too_many_arguments)]\n"
+                } else {
+                    ""
+                };
+                let doc = if required.is_empty() {
+                    "/// An empty body: every member is optional.".to_owned()
+                } else {
+                    format!(
+                        "/// A body with its required members ({}){}.",
+                        required
+                            .iter()
+                            .map(|f| format!("`{}`", f.json))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if required.len() == fields.len() {
+                            ""
+                        } else {
+                            "; the others are `None`"
+                        }
+                    )
+                };
+                out.push_str(&format!(
+                    "impl {} {{\n{doc}\n#[must_use]\n{allow}pub fn new({}) -> Self {{ Self {{ {} }} }}\n}}\n\n",
+                    def.name,
+                    args.join(", "),
+                    set.join(", "),
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn example_tests(product: &Product, all_names: &[FileNames]) -> Result<String, String> {
@@ -329,7 +480,7 @@ fn example_tests(product: &Product, all_names: &[FileNames]) -> Result<String, S
         for (index, op) in file.ops.iter().enumerate() {
             let ty = match &op.answer {
                 Answer::Item(schema) => format!("twilio_model::{module}::{}", names.items[schema]),
-                Answer::Meta { .. } => match names.lists.get(&index) {
+                Answer::Meta { .. } | Answer::Numbered { .. } => match names.lists.get(&index) {
                     Some((_, page)) => format!("twilio_model::{module}::{page}"),
                     None => continue,
                 },

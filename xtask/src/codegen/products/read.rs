@@ -34,6 +34,9 @@ pub(crate) struct SpecFile {
     pub(crate) schemas: BTreeMap<String, ItemSchema>,
     /// The string enums of the components, by component name.
     pub(crate) enums: BTreeMap<String, EnumDef>,
+    /// Every schema of the components as the spec writes it, for the JSON request bodies
+    /// (`bodies.rs` types them whole, nested objects included).
+    pub(crate) raw_schemas: Map<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +110,13 @@ pub(crate) enum Answer {
     /// A page in the `meta` envelope: its items under `key`, each of schema `item` (or an
     /// untyped object).
     Meta { key: String, item: Option<String> },
+    /// A numbered page (schema `page`: `total_pages`, `current_page`, `has_next`, no link):
+    /// its items under `key`, each of schema `item` (or an untyped object).
+    Numbered {
+        page: String,
+        key: String,
+        item: Option<String>,
+    },
     /// JSON the spec does not name.
     Json,
 }
@@ -135,10 +145,14 @@ pub(crate) struct Op {
     pub(crate) summary: String,
     /// The success response's examples, by name.
     pub(crate) examples: Vec<(String, Value)>,
+    /// A JSON body's schema (its component's name, if it has one, and the schema itself).
+    pub(crate) json_schema: Option<(Option<String>, Value)>,
+    /// A JSON body's examples, by name.
+    pub(crate) body_examples: Vec<(String, Value)>,
 }
 
 /// Query parameters the pager sets.
-const PAGING: [&str; 3] = ["PageSize", "Page", "PageToken"];
+pub(crate) const PAGING: [&str; 3] = ["PageSize", "Page", "PageToken"];
 
 /// `twilio_ip_messaging_v2.json` → (`ip-messaging`, `Some("v2")`).
 pub(crate) fn product_of(file: &str) -> Result<(String, Option<String>), String> {
@@ -213,6 +227,7 @@ impl SpecFile {
             ops: Vec::new(),
             schemas: BTreeMap::new(),
             enums: BTreeMap::new(),
+            raw_schemas: schemas_json.clone(),
         };
         for (name, schema) in schemas_json {
             if schema.get("type").and_then(Value::as_str) == Some("string")
@@ -249,6 +264,10 @@ impl SpecFile {
         for op in &out.ops {
             match &op.answer {
                 Answer::Item(s) | Answer::Meta { item: Some(s), .. } => wanted.push(s.clone()),
+                Answer::Numbered { page, item, .. } => {
+                    wanted.push(page.clone());
+                    wanted.extend(item.clone());
+                }
                 _ => {}
             }
         }
@@ -395,7 +414,11 @@ impl SpecFile {
                 Some("path") => path_params.push(param),
                 Some("query") if PAGING.contains(&name.as_str()) => paging.push(param),
                 Some("query") => query.push(param),
-                // The client sends its own credentials.
+                // Never an option: the credentials come from the client only (its
+                // `Authorization`, marked sensitive, built from the account's secret), so that
+                // no request carries a token the client did not vouch for, and none shows up
+                // in a setter's `Debug`, a dry run or a CLI flag. Flex Insights' spec lists
+                // `Authorization` among its parameters; the client's own header is what goes.
                 Some("header") if name.eq_ignore_ascii_case("authorization") => {}
                 Some("header") => headers.push(name),
                 _ => {}
@@ -418,6 +441,8 @@ impl SpecFile {
                 ordered.push(param);
             }
         }
+        let mut json_schema = None;
+        let mut body_examples = Vec::new();
         let (body, body_params) = match op.get("requestBody").and_then(|b| b.get("content")) {
             None => (BodyKind::None, Vec::new()),
             Some(content) => {
@@ -430,16 +455,38 @@ impl SpecFile {
                         return Err("a body neither form nor JSON".to_owned());
                     };
                 let mut schema = media.get("schema").cloned().unwrap_or(Value::Null);
+                let mut component = None;
                 if let Some(name) = schema
                     .get("$ref")
                     .and_then(Value::as_str)
                     .and_then(ref_name)
                 {
+                    component = Some(name.to_owned());
                     schema = components
                         .get("schemas")
                         .and_then(|s| s.get(name))
                         .cloned()
                         .unwrap_or(Value::Null);
+                }
+                if kind == BodyKind::Json {
+                    json_schema = Some((component, schema.clone()));
+                    for (name, example) in media
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let example = match example.get("$ref").and_then(Value::as_str) {
+                            Some(reference) => reference
+                                .strip_prefix("#/components/examples/")
+                                .and_then(|n| components.get("examples").and_then(|e| e.get(n)))
+                                .ok_or_else(|| format!("example {reference} not found"))?,
+                            None => example,
+                        };
+                        if let Some(value) = example.get("value") {
+                            body_examples.push((name.clone(), value.clone()));
+                        }
+                    }
                 }
                 let required: Vec<String> = schema
                     .get("required")
@@ -500,8 +547,9 @@ impl SpecFile {
         }
         let answer = answer.unwrap_or(Answer::Nothing);
         // The pager sets the paging parameters of a `meta` listing; any other answer that
-        // takes them (numbers v2's `ShortCodes/Applications`, numbered pages with
-        // `total_pages`/`has_next`/`results`) is fetched page by page with them.
+        // takes them keeps them as query parameters (a numbered listing's are left out of
+        // its filters by the facade, whose pager sets them, and kept by the CLI, which
+        // fetches such a list page by page).
         if !matches!(answer, Answer::Meta { .. }) {
             query.extend(paging);
         }
@@ -521,6 +569,8 @@ impl SpecFile {
             success,
             summary: text(op.get("description")).trim().to_owned(),
             examples,
+            json_schema,
+            body_examples,
         })
     }
 
@@ -561,6 +611,28 @@ impl SpecFile {
                 return Answer::Meta {
                     key: (*key).clone(),
                     item,
+                };
+            }
+        }
+        // Numbered pages: `has_next`, `total_pages` and one array of items.
+        if let (Some(page), Some(props)) = (&named, props)
+            && props.contains_key("has_next")
+            && props.contains_key("total_pages")
+        {
+            let arrays: Vec<(&String, &Value)> = props
+                .iter()
+                .filter(|(_, v)| v.get("type").and_then(Value::as_str) == Some("array"))
+                .collect();
+            if let [(key, array)] = arrays.as_slice() {
+                return Answer::Numbered {
+                    page: page.clone(),
+                    key: (*key).clone(),
+                    item: array
+                        .get("items")
+                        .and_then(|i| i.get("$ref"))
+                        .and_then(Value::as_str)
+                        .and_then(ref_name)
+                        .map(str::to_owned),
                 };
             }
         }

@@ -634,8 +634,9 @@ impl V1CredentialsAWS {
 
     /// Retrieves a collection of AWS Credentials belonging to the account used to make the request
     ///
-    /// `GET /v1/Credentials/AWS`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials/AWS`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::accounts::v1::CredentialsAWSPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -758,8 +759,9 @@ impl V1CredentialsPublicKeys {
 
     /// Retrieves a collection of Public Key Credentials belonging to the account used to make the request
     ///
-    /// `GET /v1/Credentials/PublicKeys`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials/PublicKeys`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::accounts::v1::CredentialsPublicKeysPage> {

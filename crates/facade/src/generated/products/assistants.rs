@@ -621,8 +621,9 @@ impl V1Assistants {
 
     /// list assistants
     ///
-    /// `GET /v1/Assistants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Assistants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::AssistantsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -651,15 +652,20 @@ impl V1Assistants {
     /// `POST /v1/Assistants`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateAssistantRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceCreateAssistantRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::assistants::v1::ServiceCreateAssistantRequest,
+    ) -> writes::V1CreateAssistantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ASSISTANT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateAssistantRequest::from_request(request)
     }
 }
@@ -767,15 +773,20 @@ impl V1Assistant {
     /// `PUT /v1/Assistants/{id}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateAssistantRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceUpdateAssistantRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::assistants::v1::ServiceUpdateAssistantRequest,
+    ) -> writes::V1UpdateAssistantRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_ASSISTANT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateAssistantRequest::from_request(request)
     }
 
@@ -808,8 +819,9 @@ impl V1AssistantFeedbacks {
 
     /// List feedbacks
     ///
-    /// `GET /v1/Assistants/{id}/Feedbacks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Assistants/{id}/Feedbacks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::AssistantFeedbacksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -840,15 +852,20 @@ impl V1AssistantFeedbacks {
     /// `POST /v1/Assistants/{id}/Feedbacks`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateFeedbackRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceCreateFeedbackRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::assistants::v1::ServiceCreateFeedbackRequest,
+    ) -> writes::V1CreateFeedbackRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_FEEDBACK,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateFeedbackRequest::from_request(request)
     }
 }
@@ -868,8 +885,9 @@ impl V1AssistantKnowledge {
 
     /// List all knowledge for an Assistant
     ///
-    /// `GET /v1/Assistants/{assistantId}/Knowledge`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Assistants/{assistantId}/Knowledge`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::AssistantKnowledgePage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -954,15 +972,20 @@ impl V1AssistantMessages {
     /// `POST /v1/Assistants/{id}/Messages`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateMessageRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceAssistantSendMessageRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::assistants::v1::ServiceAssistantSendMessageRequest,
+    ) -> writes::V1CreateMessageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_MESSAGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateMessageRequest::from_request(request)
     }
 }
@@ -982,8 +1005,9 @@ impl V1AssistantTools {
 
     /// List tools for an Assistant
     ///
-    /// `GET /v1/Assistants/{assistantId}/Tools`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Assistants/{assistantId}/Tools`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::AssistantToolsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1063,8 +1087,9 @@ impl V1Knowledge {
 
     /// List all knowledge
     ///
-    /// `GET /v1/Knowledge`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Knowledge`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::KnowledgePage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1093,15 +1118,20 @@ impl V1Knowledge {
     /// `POST /v1/Knowledge`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateKnowledgeRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceCreateKnowledgeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::assistants::v1::ServiceCreateKnowledgeRequest,
+    ) -> writes::V1CreateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_KNOWLEDGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateKnowledgeRequest::from_request(request)
     }
 }
@@ -1162,15 +1192,20 @@ impl V1KnowledgeItem {
     /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateKnowledgeRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceUpdateKnowledgeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::assistants::v1::ServiceUpdateKnowledgeRequest,
+    ) -> writes::V1UpdateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_KNOWLEDGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateKnowledgeRequest::from_request(request)
     }
 
@@ -1203,8 +1238,9 @@ impl V1KnowledgeChunks {
 
     /// List knowledge chunks
     ///
-    /// `GET /v1/Knowledge/{id}/Chunks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Knowledge/{id}/Chunks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::KnowledgeChunksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1284,8 +1320,9 @@ impl V1Policies {
 
     /// List policies
     ///
-    /// `GET /v1/Policies`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Policies`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::PoliciesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1325,8 +1362,9 @@ impl V1Sessions {
 
     /// List sessions
     ///
-    /// `GET /v1/Sessions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sessions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::SessionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1410,8 +1448,9 @@ impl V1SessionMessages {
 
     /// List messages
     ///
-    /// `GET /v1/Sessions/{sessionId}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sessions/{sessionId}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::SessionMessagesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1453,8 +1492,9 @@ impl V1Tools {
 
     /// List tools
     ///
-    /// `GET /v1/Tools`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Tools`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::ToolsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_TOOLS, self.path.clone());
@@ -1477,12 +1517,17 @@ impl V1Tools {
     /// `POST /v1/Tools`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateToolRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceCreateToolRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::assistants::v1::ServiceCreateToolRequest,
+    ) -> writes::V1CreateToolRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_CREATE_TOOL, self.path.clone());
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateToolRequest::from_request(request)
     }
 }
@@ -1502,8 +1547,9 @@ impl V1Tool {
 
     /// Get tool
     ///
-    /// `GET /v1/Tools/{id}`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Tools/{id}`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::assistants::v1::ToolPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_FETCH_TOOL, self.path.clone());
@@ -1526,12 +1572,17 @@ impl V1Tool {
     /// `PUT /v1/Tools/{id}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateToolRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::assistants::v1::ServiceUpdateToolRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::assistants::v1::ServiceUpdateToolRequest,
+    ) -> writes::V1UpdateToolRequest {
         let request =
             crate::WriteRequest::new(&self.client, &operations::V1_UPDATE_TOOL, self.path.clone());
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateToolRequest::from_request(request)
     }
 
@@ -1587,7 +1638,7 @@ crate::list::meta_list_filters! {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v1/Assistants` (`CreateAssistant`): set its optional parameters, then `.await` it.
-        V1CreateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
+        json V1CreateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
     }
 
     impl V1CreateAssistantRequest {
@@ -1600,7 +1651,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Assistants/{id}` (`UpdateAssistant`): set its optional parameters, then `.await` it.
-        V1UpdateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
+        json V1UpdateAssistantRequest => twilio_model::assistants::v1::ServiceAssistant
     }
 
     impl V1UpdateAssistantRequest {
@@ -1624,7 +1675,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Assistants/{id}/Feedbacks` (`CreateFeedback`): set its optional parameters, then `.await` it.
-        V1CreateFeedbackRequest => twilio_model::assistants::v1::ServiceFeedback
+        json V1CreateFeedbackRequest => twilio_model::assistants::v1::ServiceFeedback
     }
 
     impl V1CreateFeedbackRequest {
@@ -1659,7 +1710,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Assistants/{id}/Messages` (`CreateMessage`): set its optional parameters, then `.await` it.
-        V1CreateMessageRequest => twilio_model::assistants::v1::ServiceAssistantSendMessageResponse
+        json V1CreateMessageRequest => twilio_model::assistants::v1::ServiceAssistantSendMessageResponse
     }
 
     impl V1CreateMessageRequest {
@@ -1696,7 +1747,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Knowledge` (`CreateKnowledge`): set its optional parameters, then `.await` it.
-        V1CreateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
+        json V1CreateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
     }
 
     impl V1CreateKnowledgeRequest {
@@ -1709,7 +1760,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Knowledge/{id}` (`UpdateKnowledge`): set its optional parameters, then `.await` it.
-        V1UpdateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
+        json V1UpdateKnowledgeRequest => twilio_model::assistants::v1::ServiceKnowledge
     }
 
     impl V1UpdateKnowledgeRequest {
@@ -1733,7 +1784,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Tools` (`CreateTool`): set its optional parameters, then `.await` it.
-        V1CreateToolRequest => twilio_model::assistants::v1::ServiceTool
+        json V1CreateToolRequest => twilio_model::assistants::v1::ServiceTool
     }
 
     impl V1CreateToolRequest {
@@ -1746,7 +1797,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Tools/{id}` (`UpdateTool`): set its optional parameters, then `.await` it.
-        V1UpdateToolRequest => twilio_model::assistants::v1::ServiceTool
+        json V1UpdateToolRequest => twilio_model::assistants::v1::ServiceTool
     }
 
     impl V1UpdateToolRequest {

@@ -414,8 +414,9 @@ impl V1ExportDays {
 
     /// Retrieve a list of all Days for a resource.
     ///
-    /// `GET /v1/Exports/{ResourceType}/Days`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Exports/{ResourceType}/Days`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::bulkexports::v1::ExportDaysPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_DAY, self.path.clone());
@@ -477,8 +478,9 @@ impl V1ExportJobs {
         &self.path
     }
 
-    /// `GET /v1/Exports/{ResourceType}/Jobs`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Exports/{ResourceType}/Jobs`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::bulkexports::v1::ExportJobsPage> {
         let request = crate::ListRequest::new(
             &self.client,

@@ -1589,8 +1589,9 @@ impl V1Credentials {
         &self.path
     }
 
-    /// `GET /v1/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1704,8 +1705,9 @@ impl V1Services {
         &self.path
     }
 
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1878,8 +1880,9 @@ impl V1ServiceChannels {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2038,8 +2041,9 @@ impl V1ServiceChannelInvites {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceChannelInvitesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_INVITE, self.path.clone());
@@ -2135,8 +2139,9 @@ impl V1ServiceChannelMembers {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceChannelMembersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_MEMBER, self.path.clone());
@@ -2243,8 +2248,9 @@ impl V1ServiceChannelMessages {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceChannelMessagesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2357,8 +2363,9 @@ impl V1ServiceRoles {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceRolesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ROLE, self.path.clone());
@@ -2470,8 +2477,9 @@ impl V1ServiceUsers {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceUsersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_USER, self.path.clone());
@@ -2571,8 +2579,9 @@ impl V1ServiceUserChannels {
 
     /// List all Channels for a given User.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v1::ServiceUserChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2660,8 +2669,9 @@ impl V2Credentials {
         &self.path
     }
 
-    /// `GET /v2/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2775,8 +2785,9 @@ impl V2Services {
         &self.path
     }
 
-    /// `GET /v2/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2967,8 +2978,9 @@ impl V2ServiceBindings {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceBindingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3051,8 +3063,9 @@ impl V2ServiceChannels {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3239,8 +3252,9 @@ impl V2ServiceChannelInvites {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceChannelInvitesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_INVITE, self.path.clone());
@@ -3336,8 +3350,9 @@ impl V2ServiceChannelMembers {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceChannelMembersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_MEMBER, self.path.clone());
@@ -3450,8 +3465,9 @@ impl V2ServiceChannelMessages {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceChannelMessagesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3564,8 +3580,9 @@ impl V2ServiceChannelWebhooks {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceChannelWebhooksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3683,8 +3700,9 @@ impl V2ServiceRoles {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceRolesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_ROLE, self.path.clone());
@@ -3796,8 +3814,9 @@ impl V2ServiceUsers {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceUsersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_USER, self.path.clone());
@@ -3931,8 +3950,9 @@ impl V2ServiceUserBindings {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceUserBindingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -4017,8 +4037,9 @@ impl V2ServiceUserChannels {
 
     /// List all Channels for a given User.
     ///
-    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::chat::v2::ServiceUserChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,

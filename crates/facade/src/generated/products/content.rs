@@ -283,8 +283,9 @@ impl V1Content {
 
     /// Retrieve a list of Contents belonging to the account used to make the request
     ///
-    /// `GET /v1/Content`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Content`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::content::v1::ContentPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -313,15 +314,20 @@ impl V1Content {
     /// `POST /v1/Content`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateContentRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::content::v1::ContentCreateRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::content::v1::ContentCreateRequest,
+    ) -> writes::V1CreateContentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_CONTENT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateContentRequest::from_request(request)
     }
 }
@@ -374,15 +380,20 @@ impl V1ContentItem {
     /// `PUT /v1/Content/{Sid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateContentRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::content::v1::ContentUpdateRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::content::v1::ContentUpdateRequest,
+    ) -> writes::V1UpdateContentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONTENT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateContentRequest::from_request(request)
     }
 
@@ -462,15 +473,20 @@ impl V1ContentApprovalRequestsWhatsapp {
     /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateApprovalCreateRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::content::v1::ContentApprovalRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::content::v1::ContentApprovalRequest,
+    ) -> writes::V1CreateApprovalCreateRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_APPROVAL_CREATE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateApprovalCreateRequest::from_request(request)
     }
 }
@@ -490,8 +506,9 @@ impl V1ContentAndApprovals {
 
     /// Retrieve a list of Contents with approval statuses belonging to the account used to make the request
     ///
-    /// `GET /v1/ContentAndApprovals`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ContentAndApprovals`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::content::v1::ContentAndApprovalsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -533,8 +550,9 @@ impl V1LegacyContent {
 
     /// Retrieve a list of Legacy Contents belonging to the account used to make the request
     ///
-    /// `GET /v1/LegacyContent`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/LegacyContent`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::content::v1::LegacyContentPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -604,8 +622,9 @@ impl V2Content {
 
     /// Retrieve a list of Contents belonging to the account used to make the request
     ///
-    /// `GET /v2/Content`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Content`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::content::v2::ContentPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -645,8 +664,9 @@ impl V2ContentAndApprovals {
 
     /// Retrieve a list of Contents with approval statuses belonging to the account used to make the request
     ///
-    /// `GET /v2/ContentAndApprovals`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/ContentAndApprovals`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::content::v2::ContentAndApprovalsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -779,7 +799,7 @@ crate::list::meta_list_filters! {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v1/Content` (`CreateContent`): set its optional parameters, then `.await` it.
-        V1CreateContentRequest => twilio_model::content::v1::Content
+        json V1CreateContentRequest => twilio_model::content::v1::Content
     }
 
     impl V1CreateContentRequest {
@@ -792,7 +812,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Content/{Sid}` (`UpdateContent`): set its optional parameters, then `.await` it.
-        V1UpdateContentRequest => twilio_model::content::v1::Content
+        json V1UpdateContentRequest => twilio_model::content::v1::Content
     }
 
     impl V1UpdateContentRequest {
@@ -816,7 +836,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp` (`CreateApprovalCreate`): set its optional parameters, then `.await` it.
-        V1CreateApprovalCreateRequest => twilio_model::content::v1::ContentApprovalCreate
+        json V1CreateApprovalCreateRequest => twilio_model::content::v1::ContentApprovalCreate
     }
 
     impl V1CreateApprovalCreateRequest {

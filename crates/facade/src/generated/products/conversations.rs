@@ -1938,8 +1938,9 @@ impl V1ConfigurationAddresses {
 
     /// Retrieve a list of address configurations for an account
     ///
-    /// `GET /v1/Configuration/Addresses`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Configuration/Addresses`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ConfigurationAddressesPage> {
@@ -2151,8 +2152,9 @@ impl V1Conversations {
 
     /// Retrieve a list of conversations in your account's default service
     ///
-    /// `GET /v1/Conversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::ConversationsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2339,8 +2341,9 @@ impl V1ConversationMessages {
 
     /// Retrieve a list of all messages in the conversation
     ///
-    /// `GET /v1/Conversations/{ConversationSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conversations/{ConversationSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ConversationMessagesPage> {
@@ -2488,8 +2491,9 @@ impl V1ConversationMessageReceipts {
 
     /// Retrieve a list of all delivery and read receipts of the conversation message
     ///
-    /// `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ConversationMessageReceiptsPage> {
@@ -2573,8 +2577,9 @@ impl V1ConversationParticipants {
 
     /// Retrieve a list of all participants of the conversation
     ///
-    /// `GET /v1/Conversations/{ConversationSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conversations/{ConversationSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ConversationParticipantsPage> {
@@ -2702,8 +2707,9 @@ impl V1ConversationWebhooks {
 
     /// Retrieve a list of all webhooks scoped to the conversation
     ///
-    /// `GET /v1/Conversations/{ConversationSid}/Webhooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conversations/{ConversationSid}/Webhooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ConversationWebhooksPage> {
@@ -2834,8 +2840,9 @@ impl V1Credentials {
 
     /// Retrieve a list of all push notification credentials on your account
     ///
-    /// `GET /v1/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2959,8 +2966,9 @@ impl V1ParticipantConversations {
 
     /// Retrieve a list of all Conversations that this Participant belongs to by identity or by address. Only one parameter should be specified.
     ///
-    /// `GET /v1/ParticipantConversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ParticipantConversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ParticipantConversationsPage> {
@@ -3004,8 +3012,9 @@ impl V1Roles {
 
     /// Retrieve a list of all user roles in your account's default service
     ///
-    /// `GET /v1/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::RolesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ROLE, self.path.clone());
@@ -3127,8 +3136,9 @@ impl V1Services {
 
     /// Retrieve a list of all conversation services on your account
     ///
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3340,8 +3350,9 @@ impl V1ServiceBindings {
 
     /// Retrieve a list of all push notification bindings in the conversation service
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::ServiceBindingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3636,8 +3647,9 @@ impl V1ServiceConversations {
 
     /// Retrieve a list of conversations in your service
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Conversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Conversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceConversationsPage> {
@@ -3828,8 +3840,9 @@ impl V1ServiceConversationMessages {
 
     /// Retrieve a list of all messages in the conversation
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceConversationMessagesPage> {
@@ -3979,8 +3992,9 @@ impl V1ServiceConversationMessageReceipts {
 
     /// Retrieve a list of all delivery and read receipts of the conversation message
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceConversationMessageReceiptsPage>
@@ -4063,8 +4077,9 @@ impl V1ServiceConversationParticipants {
 
     /// Retrieve a list of all participants of the conversation
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceConversationParticipantsPage>
@@ -4194,8 +4209,9 @@ impl V1ServiceConversationWebhooks {
 
     /// Retrieve a list of all webhooks scoped to the conversation
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceConversationWebhooksPage> {
@@ -4327,8 +4343,9 @@ impl V1ServiceParticipantConversations {
 
     /// Retrieve a list of all Conversations that this Participant belongs to by identity or by address. Only one parameter should be specified.
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/ParticipantConversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/ParticipantConversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceParticipantConversationsPage>
@@ -4373,8 +4390,9 @@ impl V1ServiceRoles {
 
     /// Retrieve a list of all user roles in your service
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::ServiceRolesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -4521,8 +4539,9 @@ impl V1ServiceUsers {
 
     /// Retrieve a list of all conversation users in your service
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::ServiceUsersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -4675,8 +4694,9 @@ impl V1ServiceUserConversations {
 
     /// Retrieve a list of all User Conversations for the User.
     ///
-    /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::ServiceUserConversationsPage> {
@@ -4786,8 +4806,9 @@ impl V1Users {
 
     /// Retrieve a list of all conversation users in your account's default service
     ///
-    /// `GET /v1/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::conversations::v1::UsersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_USER, self.path.clone());
@@ -4915,8 +4936,9 @@ impl V1UserConversations {
 
     /// Retrieve a list of all User Conversations for the User.
     ///
-    /// `GET /v1/Users/{UserSid}/Conversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Users/{UserSid}/Conversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::conversations::v1::UserConversationsPage> {

@@ -485,8 +485,9 @@ impl V1SchemaVersions {
 
     /// Retrieve a paginated list of versions of the schema.
     ///
-    /// `GET /v1/Schemas/{Id}/Versions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Schemas/{Id}/Versions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::events::v1::SchemaVersionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -562,8 +563,9 @@ impl V1Sinks {
 
     /// Retrieve a paginated list of Sinks belonging to the account used to make the request.
     ///
-    /// `GET /v1/Sinks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sinks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::events::v1::SinksPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_SINK, self.path.clone());
@@ -755,8 +757,9 @@ impl V1Subscriptions {
 
     /// Retrieve a paginated list of Subscriptions belonging to the account used to make the request.
     ///
-    /// `GET /v1/Subscriptions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Subscriptions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::events::v1::SubscriptionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -912,8 +915,9 @@ impl V1SubscriptionSubscribedEvents {
 
     /// Retrieve a list of all Subscribed Event types for a Subscription.
     ///
-    /// `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::events::v1::SubscriptionSubscribedEventsPage> {
@@ -1040,8 +1044,9 @@ impl V1Types {
 
     /// Retrieve a paginated list of all the available Event Types.
     ///
-    /// `GET /v1/Types`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Types`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::events::v1::TypesPage> {
         let request = crate::ListRequest::new(
             &self.client,

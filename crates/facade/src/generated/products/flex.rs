@@ -1318,8 +1318,9 @@ impl V1Channels {
         &self.path
     }
 
-    /// `GET /v1/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::ChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1462,15 +1463,20 @@ impl V1Configuration {
     /// `POST /v1/Configuration`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateConfigurationRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::flex::v1::UpdateConfigurationRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::flex::v1::UpdateConfigurationRequest,
+    ) -> writes::V1UpdateConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_CONFIGURATION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateConfigurationRequest::from_request(request)
     }
 }
@@ -1488,8 +1494,9 @@ impl V1FlexFlows {
         &self.path
     }
 
-    /// `GET /v1/FlexFlows`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/FlexFlows`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::FlexFlowsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1669,8 +1676,9 @@ impl V1InsightsConversations {
 
     /// To get conversation with segment id
     ///
-    /// `GET /v1/Insights/Conversations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/Conversations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::InsightsConversationsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1826,8 +1834,9 @@ impl V1InsightsQualityManagementAssessments {
 
     /// Get assessments done for a conversation by logged in user
     ///
-    /// `GET /v1/Insights/QualityManagement/Assessments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/QualityManagement/Assessments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InsightsQualityManagementAssessmentsPage> {
@@ -1938,8 +1947,9 @@ impl V1InsightsQualityManagementAssessmentsComments {
 
     /// To create a comment assessment for a conversation
     ///
-    /// `GET /v1/Insights/QualityManagement/Assessments/Comments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/QualityManagement/Assessments/Comments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InsightsQualityManagementAssessmentsCommentsPage>
@@ -2079,8 +2089,9 @@ impl V1InsightsQualityManagementCategories {
 
     /// To get all the categories
     ///
-    /// `GET /v1/Insights/QualityManagement/Categories`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/QualityManagement/Categories`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InsightsQualityManagementCategoriesPage> {
@@ -2193,8 +2204,9 @@ impl V1InsightsQualityManagementQuestionnaires {
 
     /// To get all questionnaires with questions
     ///
-    /// `GET /v1/Insights/QualityManagement/Questionnaires`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/QualityManagement/Questionnaires`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InsightsQualityManagementQuestionnairesPage>
@@ -2326,8 +2338,9 @@ impl V1InsightsQualityManagementQuestions {
 
     /// To get all the question for the given categories
     ///
-    /// `GET /v1/Insights/QualityManagement/Questions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/QualityManagement/Questions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InsightsQualityManagementQuestionsPage> {
@@ -2554,8 +2567,9 @@ impl V1InsightsSegments {
 
     /// To get segments for given reservation Ids
     ///
-    /// `GET /v1/Insights/Segments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Insights/Segments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::InsightsSegmentsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2753,8 +2767,9 @@ impl V1InteractionChannels {
 
     /// List all Channels for an Interaction.
     ///
-    /// `GET /v1/Interactions/{InteractionSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Interactions/{InteractionSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::InteractionChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2904,8 +2919,9 @@ impl V1InteractionChannelInvites {
 
     /// List all Invites for a Channel.
     ///
-    /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InteractionChannelInvitesPage> {
@@ -2968,8 +2984,9 @@ impl V1InteractionChannelParticipants {
 
     /// List all Participants for a Channel.
     ///
-    /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::InteractionChannelParticipantsPage> {
@@ -3076,15 +3093,20 @@ impl V1InteractionChannelTransfers {
     /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateInteractionTransferRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::flex::v1::CreateInteractionTransferRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::flex::v1::CreateInteractionTransferRequest,
+    ) -> writes::V1CreateInteractionTransferRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_INTERACTION_TRANSFER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateInteractionTransferRequest::from_request(request)
     }
 }
@@ -3132,15 +3154,20 @@ impl V1InteractionChannelTransfer {
     /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateInteractionTransferRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::flex::v1::UpdateInteractionTransferRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::flex::v1::UpdateInteractionTransferRequest,
+    ) -> writes::V1UpdateInteractionTransferRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_INTERACTION_TRANSFER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateInteractionTransferRequest::from_request(request)
     }
 }
@@ -3238,8 +3265,11 @@ impl V1PluginServiceConfigurations {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Configurations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PluginService/Configurations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::PluginServiceConfigurationsPage> {
@@ -3330,17 +3360,20 @@ impl V1PluginServiceConfiguration {
         }
     }
 
-    /// `GET /v1/PluginService/Configurations/{Sid}`.
-    pub fn fetch(&self) -> crate::FetchRequest<twilio_model::flex::v1::PluginConfiguration> {
+    /// `GET /v1/PluginService/Configurations/{Sid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
+    pub fn fetch(&self) -> reads::V1FetchPluginConfigurationRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_PLUGIN_CONFIGURATION,
             self.path.clone(),
         );
-        request
+        reads::V1FetchPluginConfigurationRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3391,8 +3424,11 @@ impl V1PluginServiceConfigurationPlugins {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::PluginServiceConfigurationPluginsPage> {
@@ -3434,19 +3470,20 @@ impl V1PluginServiceConfigurationPlugin {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`.
-    pub fn fetch(
-        &self,
-    ) -> crate::FetchRequest<twilio_model::flex::v1::PluginConfigurationConfiguredPlugin> {
+    /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
+    pub fn fetch(&self) -> reads::V1FetchConfiguredPluginRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_CONFIGURED_PLUGIN,
             self.path.clone(),
         );
-        request
+        reads::V1FetchConfiguredPluginRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3470,8 +3507,11 @@ impl V1PluginServicePlugins {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Plugins`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PluginService/Plugins`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::PluginServicePluginsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_PLUGIN, self.path.clone());
@@ -3552,17 +3592,20 @@ impl V1PluginServicePlugin {
         }
     }
 
-    /// `GET /v1/PluginService/Plugins/{Sid}`.
-    pub fn fetch(&self) -> crate::FetchRequest<twilio_model::flex::v1::Plugin> {
+    /// `GET /v1/PluginService/Plugins/{Sid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
+    pub fn fetch(&self) -> reads::V1FetchPluginRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_PLUGIN,
             self.path.clone(),
         );
-        request
+        reads::V1FetchPluginRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3626,8 +3669,11 @@ impl V1PluginServicePluginVersions {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::flex::v1::PluginServicePluginVersionsPage> {
@@ -3704,17 +3750,20 @@ impl V1PluginServicePluginVersion {
         }
     }
 
-    /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`.
-    pub fn fetch(&self) -> crate::FetchRequest<twilio_model::flex::v1::PluginPluginVersion> {
+    /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
+    pub fn fetch(&self) -> reads::V1FetchPluginVersionRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_PLUGIN_VERSION,
             self.path.clone(),
         );
-        request
+        reads::V1FetchPluginVersionRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3765,8 +3814,11 @@ impl V1PluginServiceReleases {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Releases`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PluginService/Releases`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::PluginServiceReleasesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3828,17 +3880,20 @@ impl V1PluginServiceRelease {
         &self.path
     }
 
-    /// `GET /v1/PluginService/Releases/{Sid}`.
-    pub fn fetch(&self) -> crate::FetchRequest<twilio_model::flex::v1::PluginRelease> {
+    /// `GET /v1/PluginService/Releases/{Sid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `Flex-Metadata`.
+    pub fn fetch(&self) -> reads::V1FetchPluginReleaseRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_PLUGIN_RELEASE,
             self.path.clone(),
         );
-        request
+        reads::V1FetchPluginReleaseRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -3862,8 +3917,9 @@ impl V1WebChannels {
         &self.path
     }
 
-    /// `GET /v1/WebChannels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/WebChannels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::flex::v1::WebChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -4275,6 +4331,110 @@ crate::list::meta_list_filters! {
     }
 }
 
+crate::list::meta_list_filters! {
+    twilio_model::flex::v1::PluginServiceConfigurationsList {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self { self.header("Flex-Metadata", value) }
+
+    }
+}
+
+crate::list::meta_list_filters! {
+    twilio_model::flex::v1::PluginServiceConfigurationPluginsList {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self { self.header("Flex-Metadata", value) }
+
+    }
+}
+
+crate::list::meta_list_filters! {
+    twilio_model::flex::v1::PluginServicePluginsList {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self { self.header("Flex-Metadata", value) }
+
+    }
+}
+
+crate::list::meta_list_filters! {
+    twilio_model::flex::v1::PluginServicePluginVersionsList {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self { self.header("Flex-Metadata", value) }
+
+    }
+}
+
+crate::list::meta_list_filters! {
+    twilio_model::flex::v1::PluginServiceReleasesList {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self { self.header("Flex-Metadata", value) }
+
+    }
+}
+
+/// The typed request of every fetch of Flex that takes header parameters: a setter
+/// per header. Each sends through [`FetchRequest`](crate::FetchRequest).
+pub mod reads {
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/PluginService/Configurations/{Sid}` (`FetchPluginConfiguration`): set its header parameters, then `.await` it.
+        V1FetchPluginConfigurationRequest => twilio_model::flex::v1::PluginConfiguration
+    }
+
+    impl V1FetchPluginConfigurationRequest {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}` (`FetchConfiguredPlugin`): set its header parameters, then `.await` it.
+        V1FetchConfiguredPluginRequest => twilio_model::flex::v1::PluginConfigurationConfiguredPlugin
+    }
+
+    impl V1FetchConfiguredPluginRequest {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/PluginService/Plugins/{Sid}` (`FetchPlugin`): set its header parameters, then `.await` it.
+        V1FetchPluginRequest => twilio_model::flex::v1::Plugin
+    }
+
+    impl V1FetchPluginRequest {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}` (`FetchPluginVersion`): set its header parameters, then `.await` it.
+        V1FetchPluginVersionRequest => twilio_model::flex::v1::PluginPluginVersion
+    }
+
+    impl V1FetchPluginVersionRequest {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/PluginService/Releases/{Sid}` (`FetchPluginRelease`): set its header parameters, then `.await` it.
+        V1FetchPluginReleaseRequest => twilio_model::flex::v1::PluginRelease
+    }
+
+    impl V1FetchPluginReleaseRequest {
+        /// The header `Flex-Metadata`.
+        pub fn flex_metadata(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("Flex-Metadata", value))
+        }
+    }
+}
+
 /// The typed request of every write of Flex: its required parameters are the
 /// arguments of the tree's method, every optional one a setter here. Each sends through
 /// [`WriteRequest`](crate::WriteRequest).
@@ -4377,7 +4537,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Configuration` (`UpdateConfiguration`): set its optional parameters, then `.await` it.
-        V1UpdateConfigurationRequest => twilio_model::flex::v1::Configuration
+        json V1UpdateConfigurationRequest => twilio_model::flex::v1::Configuration
     }
 
     impl V1UpdateConfigurationRequest {
@@ -5280,7 +5440,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers` (`CreateInteractionTransfer`): set its optional parameters, then `.await` it.
-        V1CreateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
+        json V1CreateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
     }
 
     impl V1CreateInteractionTransferRequest {
@@ -5295,7 +5455,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}` (`UpdateInteractionTransfer`): set its optional parameters, then `.await` it.
-        V1UpdateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
+        json V1UpdateInteractionTransferRequest => twilio_model::flex::v1::InteractionInteractionChannelInteractionTransfer
     }
 
     impl V1UpdateInteractionTransferRequest {

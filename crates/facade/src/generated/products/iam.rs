@@ -304,15 +304,20 @@ impl V1AccountOAuthApps {
     /// `POST /v1/Account/OAuthApps`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateOauthAppAccountRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam::v1::AccountVendorOauthAppCreateRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::iam::v1::AccountVendorOauthAppCreateRequest,
+    ) -> writes::V1CreateOauthAppAccountRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_OAUTH_APP_ACCOUNT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateOauthAppAccountRequest::from_request(request)
     }
 }
@@ -333,15 +338,20 @@ impl V1AccountOAuthApp {
     /// `PUT /v1/Account/OAuthApps/{sid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateOauthAppAccountRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam::v1::AccountVendorOauthAppUpdateRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::iam::v1::AccountVendorOauthAppUpdateRequest,
+    ) -> writes::V1UpdateOauthAppAccountRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_OAUTH_APP_ACCOUNT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateOauthAppAccountRequest::from_request(request)
     }
 
@@ -372,8 +382,9 @@ impl V1Keys {
 
     /// Retrieve a list of all Keys for a account.
     ///
-    /// `GET /v1/Keys`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Keys`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     ///
     /// The required parameters are its arguments: `AccountSid`.
     pub fn list(
@@ -518,8 +529,9 @@ impl V1RolePermissions {
 
     /// List resolved permissions for a role
     ///
-    /// `GET /v1/Roles/{RoleSid}/Permissions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Roles/{RoleSid}/Permissions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::iam::v1::RolePermissionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -589,7 +601,7 @@ impl V1Token {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v1/Account/OAuthApps` (`CreateOauthAppAccount`): set its optional parameters, then `.await` it.
-        V1CreateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
+        json V1CreateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
     }
 
     impl V1CreateOauthAppAccountRequest {
@@ -604,7 +616,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Account/OAuthApps/{sid}` (`UpdateOauthAppAccount`): set its optional parameters, then `.await` it.
-        V1UpdateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
+        json V1UpdateOauthAppAccountRequest => twilio_model::iam::v1::AccountVendorOauthAppCreateUpdateResponse
     }
 
     impl V1UpdateOauthAppAccountRequest {

@@ -373,8 +373,9 @@ impl OrganizationsAccounts {
         &self.path
     }
 
-    /// `GET /Organizations/{OrganizationSid}/Accounts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /Organizations/{OrganizationSid}/Accounts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::iam_organizations::AccountsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -450,8 +451,9 @@ impl OrganizationsRoleAssignments {
 
     /// List role assignments for the given organization
     ///
-    /// `GET /Organizations/{OrganizationSid}/RoleAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /Organizations/{OrganizationSid}/RoleAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::iam_organizations::RoleAssignmentsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -482,15 +484,20 @@ impl OrganizationsRoleAssignments {
     /// `POST /Organizations/{OrganizationSid}/RoleAssignments`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::CreateRoleAssignmentRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam_organizations::PublicApiCreateRoleAssignmentRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::iam_organizations::PublicApiCreateRoleAssignmentRequest,
+    ) -> writes::CreateRoleAssignmentRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_ROLE_ASSIGNMENT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::CreateRoleAssignmentRequest::from_request(request)
     }
 }
@@ -594,15 +601,20 @@ impl OrganizationsScimUsers {
     /// `POST /Organizations/{OrganizationSid}/scim/Users`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::CreateOrganizationUserRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam_organizations::ScimUserBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::iam_organizations::ScimUserBody,
+    ) -> writes::CreateOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::CREATE_ORGANIZATION_USER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::CreateOrganizationUserRequest::from_request(request)
     }
 }
@@ -643,34 +655,44 @@ impl OrganizationsScimUser {
     /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam_organizations::ScimUserBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn update(&self, body: impl Into<String>) -> writes::UpdateOrganizationUserRequest {
+    pub fn update(
+        &self,
+        body: twilio_model::iam_organizations::ScimUserBody,
+    ) -> writes::UpdateOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::UPDATE_ORGANIZATION_USER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::UpdateOrganizationUserRequest::from_request(request)
     }
 
     /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::iam_organizations::ScimPatchRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     ///
     /// Header parameters (set them on the returned request): `If-Match`.
-    pub fn patch(&self, body: impl Into<String>) -> writes::PatchOrganizationUserRequest {
+    pub fn patch(
+        &self,
+        body: twilio_model::iam_organizations::ScimPatchRequest,
+    ) -> writes::PatchOrganizationUserRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::PATCH_ORGANIZATION_USER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::PatchOrganizationUserRequest::from_request(request)
     }
 
@@ -809,7 +831,7 @@ crate::list::meta_list_filters! {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /Organizations/{OrganizationSid}/RoleAssignments` (`CreateRoleAssignment`): set its optional parameters, then `.await` it.
-        CreateRoleAssignmentRequest => twilio_model::iam_organizations::PublicApiRoleAssignmentResponse
+        json CreateRoleAssignmentRequest => twilio_model::iam_organizations::PublicApiRoleAssignmentResponse
     }
 
     impl CreateRoleAssignmentRequest {
@@ -835,7 +857,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /Organizations/{OrganizationSid}/scim/Users` (`CreateOrganizationUser`): set its optional parameters, then `.await` it.
-        CreateOrganizationUserRequest => serde_json::Value
+        json CreateOrganizationUserRequest => serde_json::Value
     }
 
     impl CreateOrganizationUserRequest {
@@ -846,7 +868,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`UpdateOrganizationUser`): set its optional parameters, then `.await` it.
-        UpdateOrganizationUserRequest => serde_json::Value
+        json UpdateOrganizationUserRequest => serde_json::Value
     }
 
     impl UpdateOrganizationUserRequest {
@@ -862,7 +884,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`PatchOrganizationUser`): set its optional parameters, then `.await` it.
-        PatchOrganizationUserRequest => serde_json::Value
+        json PatchOrganizationUserRequest => serde_json::Value
     }
 
     impl PatchOrganizationUserRequest {

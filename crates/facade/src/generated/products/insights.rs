@@ -501,8 +501,9 @@ impl V1Conferences {
 
     /// Get a list of Conference Summaries.
     ///
-    /// `GET /v1/Conferences`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conferences`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::insights::v1::ConferencesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -599,8 +600,9 @@ impl V1ConferenceParticipants {
 
     /// Get a list of Conference Participants Summaries for a Conference.
     ///
-    /// `GET /v1/Conferences/{ConferenceSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Conferences/{ConferenceSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::insights::v1::ConferenceParticipantsPage> {
@@ -720,8 +722,9 @@ impl V1VideoRooms {
 
     /// Get a list of Programmable Video Rooms.
     ///
-    /// `GET /v1/Video/Rooms`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Video/Rooms`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::insights::v1::VideoRoomsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -819,8 +822,9 @@ impl V1VideoRoomParticipants {
 
     /// Get a list of room participants.
     ///
-    /// `GET /v1/Video/Rooms/{RoomSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Video/Rooms/{RoomSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::insights::v1::VideoRoomParticipantsPage> {
@@ -984,8 +988,9 @@ impl V1VoiceSummaries {
 
     /// Get a list of Call Summaries.
     ///
-    /// `GET /v1/Voice/Summaries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Voice/Summaries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::insights::v1::VoiceSummariesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1134,8 +1139,9 @@ impl V1VoiceEvents {
 
     /// Get a list of Call Insight Events for a Call.
     ///
-    /// `GET /v1/Voice/{CallSid}/Events`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Voice/{CallSid}/Events`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::insights::v1::VoiceEventsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_EVENT, self.path.clone());
@@ -1169,8 +1175,9 @@ impl V1VoiceMetrics {
 
     /// Get a list of Call Metrics for a Call.
     ///
-    /// `GET /v1/Voice/{CallSid}/Metrics`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Voice/{CallSid}/Metrics`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::insights::v1::VoiceMetricsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_METRIC, self.path.clone());
@@ -1311,15 +1318,20 @@ impl V2VoiceReports {
     /// `POST /v2/Voice/Reports`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateAccountReportRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::insights::v2::CreateAccountReportRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::insights::v2::CreateAccountReportRequest,
+    ) -> writes::V2CreateAccountReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ACCOUNT_REPORT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateAccountReportRequest::from_request(request)
     }
 }
@@ -1400,18 +1412,20 @@ impl V2VoiceReportsPhoneNumbersInbound {
     /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::insights::v2::CreatePhoneNumbersReportRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::insights::v2::CreatePhoneNumbersReportRequest,
     ) -> writes::V2CreateInboundPhoneNumbersReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_INBOUND_PHONE_NUMBERS_REPORT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateInboundPhoneNumbersReportRequest::from_request(request)
     }
 }
@@ -1431,8 +1445,9 @@ impl V2VoiceReportsPhoneNumbersInboundItem {
 
     /// Get Inbound Phone Numbers Level Reports for the given Report Id.
     ///
-    /// `GET /v2/Voice/Reports/PhoneNumbers/Inbound/{reportId}`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Voice/Reports/PhoneNumbers/Inbound/{reportId}`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::insights::v2::VoiceReportsPhoneNumbersInboundPage> {
@@ -1479,18 +1494,20 @@ impl V2VoiceReportsPhoneNumbersOutbound {
     /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::insights::v2::CreatePhoneNumbersReportRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::insights::v2::CreatePhoneNumbersReportRequest,
     ) -> writes::V2CreateOutboundPhoneNumbersReportRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_OUTBOUND_PHONE_NUMBERS_REPORT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateOutboundPhoneNumbersReportRequest::from_request(request)
     }
 }
@@ -1510,8 +1527,9 @@ impl V2VoiceReportsPhoneNumbersOutboundItem {
 
     /// Get Outbound Phone Numbers Level Report for the given Report Id.
     ///
-    /// `GET /v2/Voice/Reports/PhoneNumbers/Outbound/{reportId}`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Voice/Reports/PhoneNumbers/Outbound/{reportId}`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::insights::v2::VoiceReportsPhoneNumbersOutboundPage> {
@@ -2046,7 +2064,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Voice/Reports` (`CreateAccountReport`): set its optional parameters, then `.await` it.
-        V2CreateAccountReportRequest => twilio_model::insights::v2::CreateReportResponse
+        json V2CreateAccountReportRequest => twilio_model::insights::v2::CreateReportResponse
     }
 
     impl V2CreateAccountReportRequest {
@@ -2059,7 +2077,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Voice/Reports/PhoneNumbers/Inbound` (`CreateInboundPhoneNumbersReport`): set its optional parameters, then `.await` it.
-        V2CreateInboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
+        json V2CreateInboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
     }
 
     impl V2CreateInboundPhoneNumbersReportRequest {
@@ -2072,7 +2090,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Voice/Reports/PhoneNumbers/Outbound` (`CreateOutboundPhoneNumbersReport`): set its optional parameters, then `.await` it.
-        V2CreateOutboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
+        json V2CreateOutboundPhoneNumbersReportRequest => twilio_model::insights::v2::CreateReportResponse
     }
 
     impl V2CreateOutboundPhoneNumbersReportRequest {

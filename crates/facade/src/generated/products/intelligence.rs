@@ -574,8 +574,9 @@ impl V2OperatorTypes {
 
     /// Retrieves a list of all Operator Types for an Account.
     ///
-    /// `GET /v2/OperatorTypes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/OperatorTypes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::intelligence::v2::OperatorTypesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -695,8 +696,9 @@ impl V2Operators {
 
     /// Retrieves a list of all Operators for an Account, both Custom and Pre-built.
     ///
-    /// `GET /v2/Operators`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Operators`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::intelligence::v2::OperatorsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -736,8 +738,9 @@ impl V2OperatorsCustom {
 
     /// Retrieves a list of all Custom Operators for an Account.
     ///
-    /// `GET /v2/Operators/Custom`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Operators/Custom`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::intelligence::v2::OperatorsCustomPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -883,8 +886,9 @@ impl V2OperatorsPreBuilt {
 
     /// Retrieves a list of all Pre-built Operators for an account.
     ///
-    /// `GET /v2/Operators/PreBuilt`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Operators/PreBuilt`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::intelligence::v2::OperatorsPreBuiltPage> {
@@ -1000,8 +1004,9 @@ impl V2Services {
 
     /// Retrieves a list of all Services for an account.
     ///
-    /// `GET /v2/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::intelligence::v2::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1223,8 +1228,9 @@ impl V2Transcripts {
 
     /// Retrieve a list of Transcripts for a given service.
     ///
-    /// `GET /v2/Transcripts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Transcripts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::intelligence::v2::TranscriptsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1418,8 +1424,9 @@ impl V2TranscriptOperatorResults {
 
     /// Retrieve a list of Operator Results for the given Transcript.
     ///
-    /// `GET /v2/Transcripts/{TranscriptSid}/OperatorResults`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Transcripts/{TranscriptSid}/OperatorResults`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::intelligence::v2::TranscriptOperatorResultsPage> {
@@ -1552,8 +1559,9 @@ impl V2TranscriptSentences {
 
     /// Get all Transcript Sentences by TranscriptSid
     ///
-    /// `GET /v2/Transcripts/{TranscriptSid}/Sentences`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Transcripts/{TranscriptSid}/Sentences`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::intelligence::v2::TranscriptSentencesPage> {

@@ -1580,8 +1580,9 @@ impl V1Credentials {
         &self.path
     }
 
-    /// `GET /v1/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v1::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1695,8 +1696,9 @@ impl V1Services {
         &self.path
     }
 
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1863,8 +1865,9 @@ impl V1ServiceChannels {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2028,8 +2031,9 @@ impl V1ServiceChannelInvites {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceChannelInvitesPage> {
@@ -2129,8 +2133,9 @@ impl V1ServiceChannelMembers {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceChannelMembersPage> {
@@ -2241,8 +2246,9 @@ impl V1ServiceChannelMessages {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceChannelMessagesPage> {
@@ -2359,8 +2365,9 @@ impl V1ServiceRoles {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceRolesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ROLE, self.path.clone());
@@ -2472,8 +2479,9 @@ impl V1ServiceUsers {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceUsersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_USER, self.path.clone());
@@ -2571,8 +2579,9 @@ impl V1ServiceUserChannels {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v1::ServiceUserChannelsPage> {
@@ -2660,8 +2669,9 @@ impl V2Credentials {
         &self.path
     }
 
-    /// `GET /v2/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2775,8 +2785,9 @@ impl V2Services {
         &self.path
     }
 
-    /// `GET /v2/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2959,8 +2970,9 @@ impl V2ServiceBindings {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceBindingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3045,8 +3057,9 @@ impl V2ServiceChannels {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceChannelsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3236,8 +3249,9 @@ impl V2ServiceChannelInvites {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceChannelInvitesPage> {
@@ -3337,8 +3351,9 @@ impl V2ServiceChannelMembers {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceChannelMembersPage> {
@@ -3455,8 +3470,9 @@ impl V2ServiceChannelMessages {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceChannelMessagesPage> {
@@ -3573,8 +3589,9 @@ impl V2ServiceChannelWebhooks {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceChannelWebhooksPage> {
@@ -3694,8 +3711,9 @@ impl V2ServiceRoles {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Roles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceRolesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_ROLE, self.path.clone());
@@ -3807,8 +3825,9 @@ impl V2ServiceUsers {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Users`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceUsersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_USER, self.path.clone());
@@ -3941,8 +3960,9 @@ impl V2ServiceUserBindings {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceUserBindingsPage> {
@@ -4031,8 +4051,9 @@ impl V2ServiceUserChannels {
         &self.path
     }
 
-    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::ip_messaging::v2::ServiceUserChannelsPage> {

@@ -213,8 +213,9 @@ impl V1Knowledge {
 
     /// List all knowledge
     ///
-    /// `GET /v1/Knowledge`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Knowledge`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::knowledge::v1::KnowledgePage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -243,15 +244,20 @@ impl V1Knowledge {
     /// `POST /v1/Knowledge`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateKnowledgeRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::knowledge::v1::ServiceCreateKnowledgeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::knowledge::v1::ServiceCreateKnowledgeRequest,
+    ) -> writes::V1CreateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_KNOWLEDGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateKnowledgeRequest::from_request(request)
     }
 }
@@ -312,15 +318,20 @@ impl V1KnowledgeItem {
     /// `PUT /v1/Knowledge/{id}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V1UpdateKnowledgeRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::knowledge::v1::ServiceUpdateKnowledgeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::knowledge::v1::ServiceUpdateKnowledgeRequest,
+    ) -> writes::V1UpdateKnowledgeRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_UPDATE_KNOWLEDGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1UpdateKnowledgeRequest::from_request(request)
     }
 
@@ -353,8 +364,9 @@ impl V1KnowledgeChunks {
 
     /// List knowledge chunks
     ///
-    /// `GET /v1/Knowledge/{id}/Chunks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Knowledge/{id}/Chunks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::knowledge::v1::KnowledgeChunksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -433,7 +445,7 @@ crate::list::meta_list_filters! {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v1/Knowledge` (`CreateKnowledge`): set its optional parameters, then `.await` it.
-        V1CreateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
+        json V1CreateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
     }
 
     impl V1CreateKnowledgeRequest {
@@ -446,7 +458,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v1/Knowledge/{id}` (`UpdateKnowledge`): set its optional parameters, then `.await` it.
-        V1UpdateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
+        json V1UpdateKnowledgeRequest => twilio_model::knowledge::v1::ServiceKnowledge
     }
 
     impl V1UpdateKnowledgeRequest {

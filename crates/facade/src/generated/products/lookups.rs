@@ -418,18 +418,20 @@ impl V2PhoneNumberOverride {
     /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::lookups::v2::OverridesRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::lookups::v2::OverridesRequest,
     ) -> writes::V2CreateLookupPhoneNumberOverridesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_LOOKUP_PHONE_NUMBER_OVERRIDES,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateLookupPhoneNumberOverridesRequest::from_request(request)
     }
 
@@ -438,18 +440,20 @@ impl V2PhoneNumberOverride {
     /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::lookups::v2::OverridesRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn update(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::lookups::v2::OverridesRequest,
     ) -> writes::V2UpdateLookupPhoneNumberOverridesRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_LOOKUP_PHONE_NUMBER_OVERRIDES,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateLookupPhoneNumberOverridesRequest::from_request(request)
     }
 
@@ -584,15 +588,20 @@ impl V2RateLimitsFieldBucketItem {
     /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateLookupRateLimitRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::lookups::v2::RateLimitRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::lookups::v2::RateLimitRequest,
+    ) -> writes::V2UpdateLookupRateLimitRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_LOOKUP_RATE_LIMIT,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateLookupRateLimitRequest::from_request(request)
     }
 
@@ -651,15 +660,20 @@ impl V2BatchQuery {
     /// `POST /v2/batch/query`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateBulkLookupRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::lookups::v2::LookupRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::lookups::v2::LookupRequest,
+    ) -> writes::V2CreateBulkLookupRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BULK_LOOKUP,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateBulkLookupRequest::from_request(request)
     }
 }
@@ -670,7 +684,7 @@ impl V2BatchQuery {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`CreateLookupPhoneNumberOverrides`): set its optional parameters, then `.await` it.
-        V2CreateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
+        json V2CreateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
     }
 
     impl V2CreateLookupPhoneNumberOverridesRequest {
@@ -683,7 +697,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`UpdateLookupPhoneNumberOverrides`): set its optional parameters, then `.await` it.
-        V2UpdateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
+        json V2UpdateLookupPhoneNumberOverridesRequest => twilio_model::lookups::v2::OverridesResponse
     }
 
     impl V2UpdateLookupPhoneNumberOverridesRequest {
@@ -707,7 +721,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` (`UpdateLookupRateLimit`): set its optional parameters, then `.await` it.
-        V2UpdateLookupRateLimitRequest => twilio_model::lookups::v2::RateLimitResponse
+        json V2UpdateLookupRateLimitRequest => twilio_model::lookups::v2::RateLimitResponse
     }
 
     impl V2UpdateLookupRateLimitRequest {
@@ -731,7 +745,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/batch/query` (`CreateBulkLookup`): set its optional parameters, then `.await` it.
-        V2CreateBulkLookupRequest => serde_json::Value
+        json V2CreateBulkLookupRequest => serde_json::Value
     }
 
     impl V2CreateBulkLookupRequest {

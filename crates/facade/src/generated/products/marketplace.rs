@@ -405,8 +405,9 @@ impl V1AvailableAddOns {
 
     /// Retrieve a list of Add-ons currently available to be installed.
     ///
-    /// `GET /v1/AvailableAddOns`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/AvailableAddOns`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::marketplace::v1::AvailableAddOnsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -505,8 +506,9 @@ impl V1AvailableAddOnExtensions {
 
     /// Retrieve a list of Extensions for the Available Add-on.
     ///
-    /// `GET /v1/AvailableAddOns/{AvailableAddOnSid}/Extensions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/AvailableAddOns/{AvailableAddOnSid}/Extensions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::marketplace::v1::AvailableAddOnExtensionsPage> {
@@ -589,8 +591,9 @@ impl V1InstalledAddOns {
 
     /// Retrieve a list of Add-ons currently installed on this Account.
     ///
-    /// `GET /v1/InstalledAddOns`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/InstalledAddOns`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::marketplace::v1::InstalledAddOnsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -750,8 +753,9 @@ impl V1InstalledAddOnExtensions {
 
     /// Retrieve a list of Extensions for the Installed Add-on.
     ///
-    /// `GET /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::marketplace::v1::InstalledAddOnExtensionsPage> {
@@ -856,15 +860,20 @@ impl V1InstalledAddOnUsage {
     /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateBillingUsageRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBody,
+    ) -> writes::V1CreateBillingUsageRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BILLING_USAGE,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateBillingUsageRequest::from_request(request)
     }
 }
@@ -985,15 +994,20 @@ impl V1ReferralConversion {
     /// `POST /v1/ReferralConversion`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateReferralConversionRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::marketplace::v1::CreateReferralConversionRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::marketplace::v1::CreateReferralConversionRequest,
+    ) -> writes::V1CreateReferralConversionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_REFERRAL_CONVERSION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateReferralConversionRequest::from_request(request)
     }
 }
@@ -1098,7 +1112,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage` (`CreateBillingUsage`): set its optional parameters, then `.await` it.
-        V1CreateBillingUsageRequest => twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsage
+        json V1CreateBillingUsageRequest => twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsage
     }
 
     impl V1CreateBillingUsageRequest {
@@ -1247,7 +1261,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/ReferralConversion` (`CreateReferralConversion`): set its optional parameters, then `.await` it.
-        V1CreateReferralConversionRequest => twilio_model::marketplace::v1::ReferralConversion
+        json V1CreateReferralConversionRequest => twilio_model::marketplace::v1::ReferralConversion
     }
 
     impl V1CreateReferralConversionRequest {

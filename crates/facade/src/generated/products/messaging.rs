@@ -1684,8 +1684,9 @@ impl V1Services {
         }
     }
 
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::messaging::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1990,8 +1991,9 @@ impl V1ServiceAlphaSenders {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/AlphaSenders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/AlphaSenders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::messaging::v1::ServiceAlphaSendersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2093,8 +2095,9 @@ impl V1ServiceChannelSenders {
         &self.path
     }
 
-    /// `GET /v1/Services/{MessagingServiceSid}/ChannelSenders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{MessagingServiceSid}/ChannelSenders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::ServiceChannelSendersPage> {
@@ -2244,8 +2247,11 @@ impl V1ServiceComplianceUsa2p {
         }
     }
 
-    /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
+    ///
+    /// Header parameters (set them on the returned request): `X-Twilio-Api-Version`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::ServiceComplianceUsa2pPage> {
@@ -2377,17 +2383,20 @@ impl V1ServiceComplianceUsa2pItem {
         &self.path
     }
 
-    /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`.
-    pub fn fetch(&self) -> crate::FetchRequest<serde_json::Value> {
+    /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`: set the header parameters on the returned request, then `.await` it.
+    ///
+    /// Header parameters (set them on the returned request): `X-Twilio-Api-Version`.
+    pub fn fetch(&self) -> reads::V1FetchUsAppToPersonRequest {
         let request = crate::FetchRequest::new(
             &self.client,
             &operations::V1_FETCH_US_APP_TO_PERSON,
             self.path.clone(),
         );
-        request
+        reads::V1FetchUsAppToPersonRequest::from_request(request)
     }
 
-    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent.
+    /// Like [`fetch`](Self::fetch), as the exact JSON the API sent (header parameters with
+    /// `.header(name, value)`).
     pub fn fetch_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
         let request = crate::FetchRequest::new(
             &self.client,
@@ -2474,8 +2483,9 @@ impl V1ServiceDestinationAlphaSenders {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::ServiceDestinationAlphaSendersPage> {
@@ -2584,8 +2594,9 @@ impl V1ServicePhoneNumbers {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::messaging::v1::ServicePhoneNumbersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2690,8 +2701,9 @@ impl V1ServiceShortCodes {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/ShortCodes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/ShortCodes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::messaging::v1::ServiceShortCodesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2833,8 +2845,9 @@ impl V1TollfreeVerifications {
 
     /// List tollfree verifications
     ///
-    /// `GET /v1/Tollfree/Verifications`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Tollfree/Verifications`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::TollfreeVerificationsPage> {
@@ -3041,8 +3054,9 @@ impl V1A2pBrandRegistrations {
         &self.path
     }
 
-    /// `GET /v1/a2p/BrandRegistrations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/a2p/BrandRegistrations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::A2pBrandRegistrationsPage> {
@@ -3208,8 +3222,9 @@ impl V1A2pBrandRegistrationVettings {
         &self.path
     }
 
-    /// `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::messaging::v1::A2pBrandRegistrationVettingsPage> {
@@ -3379,8 +3394,9 @@ impl V2ChannelsSenders {
 
     /// Retrieve a list of Senders for an account.
     ///
-    /// `GET /v2/Channels/Senders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Channels/Senders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     ///
     /// The required parameters are its arguments: `Channel`.
     pub fn list(
@@ -3423,15 +3439,20 @@ impl V2ChannelsSenders {
     /// `POST /v2/Channels/Senders`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateChannelsSenderRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::messaging::v2::ChannelsSenderRequestsCreateBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::messaging::v2::ChannelsSenderRequestsCreateBody,
+    ) -> writes::V2CreateChannelsSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHANNELS_SENDER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateChannelsSenderRequest::from_request(request)
     }
 }
@@ -3478,15 +3499,20 @@ impl V2ChannelsSender {
     /// `POST /v2/Channels/Senders/{Sid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateChannelsSenderRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::messaging::v2::ChannelsSenderRequestsUpdateBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::messaging::v2::ChannelsSenderRequestsUpdateBody,
+    ) -> writes::V2UpdateChannelsSenderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHANNELS_SENDER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateChannelsSenderRequest::from_request(request)
     }
 
@@ -3709,16 +3735,29 @@ impl V3IndicatorsTypingJson {
     /// `POST /v3/Indicators/Typing.json`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V3CreateV3TypingIndicatorRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::messaging::v3::TypingIndicatorRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::messaging::v3::TypingIndicatorRequest,
+    ) -> writes::V3CreateV3TypingIndicatorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V3_CREATE_V3_TYPING_INDICATOR,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V3CreateV3TypingIndicatorRequest::from_request(request)
+    }
+}
+
+crate::list::meta_list_filters! {
+    twilio_model::messaging::v1::ServiceComplianceUsa2pList {
+        /// The header `X-Twilio-Api-Version`.
+        pub fn x_twilio_api_version(self, value: impl Into<String>) -> Self { self.header("X-Twilio-Api-Version", value) }
+
     }
 }
 
@@ -3769,6 +3808,22 @@ crate::list::meta_list_filters! {
         /// Sent as the query parameter `VettingProvider`.
         pub fn vetting_provider(self, value: twilio_model::messaging::v1::BrandVettingVettingProvider) -> Self { let x = value; self.filter("VettingProvider", x.as_str()) }
 
+    }
+}
+
+/// The typed request of every fetch of Messaging that takes header parameters: a setter
+/// per header. Each sends through [`FetchRequest`](crate::FetchRequest).
+pub mod reads {
+    crate::fetch::typed_fetch! {
+        /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` (`FetchUsAppToPerson`): set its header parameters, then `.await` it.
+        V1FetchUsAppToPersonRequest => serde_json::Value
+    }
+
+    impl V1FetchUsAppToPersonRequest {
+        /// The header `X-Twilio-Api-Version`.
+        pub fn x_twilio_api_version(self, value: impl Into<String>) -> Self {
+            Self(self.0.header("X-Twilio-Api-Version", value))
+        }
     }
 }
 
@@ -5584,7 +5639,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Channels/Senders` (`CreateChannelsSender`): set its optional parameters, then `.await` it.
-        V2CreateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
+        json V2CreateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
     }
 
     impl V2CreateChannelsSenderRequest {
@@ -5597,7 +5652,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Channels/Senders/{Sid}` (`UpdateChannelsSender`): set its optional parameters, then `.await` it.
-        V2UpdateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
+        json V2UpdateChannelsSenderRequest => twilio_model::messaging::v2::ChannelsSenderResponse
     }
 
     impl V2UpdateChannelsSenderRequest {
@@ -5632,7 +5687,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v3/Indicators/Typing.json` (`CreateV3TypingIndicator`): set its optional parameters, then `.await` it.
-        V3CreateV3TypingIndicatorRequest => serde_json::Value
+        json V3CreateV3TypingIndicatorRequest => serde_json::Value
     }
 
     impl V3CreateV3TypingIndicatorRequest {

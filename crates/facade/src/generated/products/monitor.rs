@@ -273,8 +273,9 @@ impl V1Alerts {
         &self.path
     }
 
-    /// `GET /v1/Alerts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Alerts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::monitor::v1::AlertsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ALERT, self.path.clone());
@@ -336,8 +337,9 @@ impl V1Events {
 
     /// Returns a list of events in the account, sorted by event-date.
     ///
-    /// `GET /v1/Events`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Events`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::monitor::v1::EventsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_EVENT, self.path.clone());
@@ -433,8 +435,9 @@ impl V2Alarms {
         &self.path
     }
 
-    /// `GET /v2/Alarms`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Alarms`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::monitor::v2::AlarmsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_ALARMS, self.path.clone());
@@ -455,15 +458,20 @@ impl V2Alarms {
     /// `POST /v2/Alarms`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateAlarmRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::monitor::v2::AlarmCreateObjectBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::monitor::v2::AlarmCreateObjectBody,
+    ) -> writes::V2CreateAlarmRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_ALARM,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateAlarmRequest::from_request(request)
     }
 }
@@ -506,15 +514,20 @@ impl V2Alarm {
     /// `PUT /v2/Alarms/{Sid}`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateAlarmRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::monitor::v2::AlarmCreateObjectBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::monitor::v2::AlarmCreateObjectBody,
+    ) -> writes::V2UpdateAlarmRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_ALARM,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateAlarmRequest::from_request(request)
     }
 
@@ -546,15 +559,20 @@ impl V2AlarmStatus {
     /// `PUT /v2/Alarms/{Sid}/status`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). A `DELETE` or `PUT` may be repeated: the transport retries it like a read.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateAlarmStatusRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::monitor::v2::AlarmStatusBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::monitor::v2::AlarmStatusBody,
+    ) -> writes::V2UpdateAlarmStatusRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_ALARM_STATUS,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateAlarmStatusRequest::from_request(request)
     }
 }
@@ -630,7 +648,7 @@ crate::list::meta_list_filters! {
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v2/Alarms` (`CreateAlarm`): set its optional parameters, then `.await` it.
-        V2CreateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
+        json V2CreateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
     }
 
     impl V2CreateAlarmRequest {
@@ -643,7 +661,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v2/Alarms/{Sid}` (`UpdateAlarm`): set its optional parameters, then `.await` it.
-        V2UpdateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
+        json V2UpdateAlarmRequest => twilio_model::monitor::v2::AlarmSidRepsonse
     }
 
     impl V2UpdateAlarmRequest {
@@ -667,7 +685,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `PUT /v2/Alarms/{Sid}/status` (`UpdateAlarmStatus`): set its optional parameters, then `.await` it.
-        V2UpdateAlarmStatusRequest => ()
+        json V2UpdateAlarmStatusRequest => ()
     }
 
     impl V2UpdateAlarmStatusRequest {

@@ -397,8 +397,9 @@ impl V1Credentials {
         &self.path
     }
 
-    /// `GET /v1/Credentials`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Credentials`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::notify::v1::CredentialsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -512,8 +513,9 @@ impl V1Services {
         &self.path
     }
 
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::notify::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -644,8 +646,9 @@ impl V1ServiceBindings {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Bindings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::notify::v1::ServiceBindingsPage> {
         let request = crate::ListRequest::new(
             &self.client,

@@ -1191,15 +1191,20 @@ impl V1HostedNumberEligibility {
     /// `POST /v1/HostedNumber/Eligibility`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateEligibilityRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreateEligibilityRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v1::CreateEligibilityRequest,
+    ) -> writes::V1CreateEligibilityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_ELIGIBILITY,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateEligibilityRequest::from_request(request)
     }
 }
@@ -1222,15 +1227,20 @@ impl V1HostedNumberEligibilityBulk {
     /// `POST /v1/HostedNumber/Eligibility/Bulk`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateBulkEligibilityRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreateBulkEligibilityRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v1::CreateBulkEligibilityRequest,
+    ) -> writes::V1CreateBulkEligibilityRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_BULK_ELIGIBILITY,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateBulkEligibilityRequest::from_request(request)
     }
 }
@@ -1400,18 +1410,20 @@ impl V1PortingConfigurationWebhook {
     /// `POST /v1/Porting/Configuration/Webhook`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreatePortingWebhookConfigurationRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::numbers::v1::CreatePortingWebhookConfigurationRequest,
     ) -> writes::V1CreatePortingWebhookConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PORTING_WEBHOOK_CONFIGURATION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreatePortingWebhookConfigurationRequest::from_request(request)
     }
 }
@@ -1469,15 +1481,20 @@ impl V1PortingPortIn {
     /// `POST /v1/Porting/PortIn`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreatePortingPortInRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::PortingPortInCreateBody`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v1::PortingPortInCreateBody,
+    ) -> writes::V1CreatePortingPortInRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_PORTING_PORT_IN,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreatePortingPortInRequest::from_request(request)
     }
 }
@@ -1497,8 +1514,9 @@ impl V1PortingPortInPortInRequests {
 
     /// Retrieve a list of all PortInRequests for a user
     ///
-    /// `GET /v1/Porting/PortIn/PortInRequests`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Porting/PortIn/PortInRequests`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v1::PortingPortInPortInRequestsPage> {
@@ -1724,15 +1742,20 @@ impl V1SenderIdRegistrations {
     /// `POST /v1/SenderIdRegistrations`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V1CreateSenderIdRegistrationRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreateEmbeddedRegistrationRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v1::CreateEmbeddedRegistrationRequest,
+    ) -> writes::V1CreateSenderIdRegistrationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SENDER_ID_REGISTRATION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateSenderIdRegistrationRequest::from_request(request)
     }
 }
@@ -1777,18 +1800,20 @@ impl V1SenderIdRegistrationEmbeddedSessions {
     /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreateEmbeddedSessionRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::numbers::v1::CreateEmbeddedSessionRequest,
     ) -> writes::V1CreateSenderIdRegistrationEmbeddedSessionRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SENDER_ID_REGISTRATION_EMBEDDED_SESSION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateSenderIdRegistrationEmbeddedSessionRequest::from_request(request)
     }
 }
@@ -1830,8 +1855,9 @@ impl V1SigningRequestConfiguration {
 
     /// Synchronous operation to retrieve configurations for the customer.
     ///
-    /// `GET /v1/SigningRequest/Configuration`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SigningRequest/Configuration`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v1::SigningRequestConfigurationPage> {
@@ -1864,18 +1890,20 @@ impl V1SigningRequestConfiguration {
     /// `POST /v1/SigningRequest/Configuration`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v1::CreateSigningRequestConfigurationRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::numbers::v1::CreateSigningRequestConfigurationRequest,
     ) -> writes::V1CreateSigningRequestConfigurationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_SIGNING_REQUEST_CONFIGURATION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateSigningRequestConfigurationRequest::from_request(request)
     }
 }
@@ -1990,8 +2018,9 @@ impl V2HostedNumberAuthorizationDocuments {
 
     /// Retrieve a list of AuthorizationDocuments belonging to the account initiating the request.
     ///
-    /// `GET /v2/HostedNumber/AuthorizationDocuments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/HostedNumber/AuthorizationDocuments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::HostedNumberAuthorizationDocumentsPage> {
@@ -2131,8 +2160,9 @@ impl V2HostedNumberAuthorizationDocumentDependentHostedNumberOrders {
 
     /// Retrieve a list of dependent HostedNumberOrders belonging to the AuthorizationDocument.
     ///
-    /// `GET /v2/HostedNumber/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/HostedNumber/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<
@@ -2193,8 +2223,9 @@ impl V2HostedNumberOrders {
 
     /// Retrieve a list of HostedNumberOrders belonging to the account initiating the request.
     ///
-    /// `GET /v2/HostedNumber/Orders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/HostedNumber/Orders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::numbers::v2::HostedNumberOrdersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2276,15 +2307,20 @@ impl V2HostedNumberOrdersBulk {
     /// `POST /v2/HostedNumber/Orders/Bulk`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateBulkHostedNumberOrderRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v2::CreateBulkHostedNumberOrderRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v2::CreateBulkHostedNumberOrderRequest,
+    ) -> writes::V2CreateBulkHostedNumberOrderRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_BULK_HOSTED_NUMBER_ORDER,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateBulkHostedNumberOrderRequest::from_request(request)
     }
 }
@@ -2559,8 +2595,9 @@ impl V2RegulatoryComplianceBundles {
 
     /// Retrieve a list of all Bundles for an account.
     ///
-    /// `GET /v2/RegulatoryCompliance/Bundles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/Bundles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceBundlesPage> {
@@ -2795,8 +2832,9 @@ impl V2RegulatoryComplianceBundleCopies {
 
     /// Retrieve a list of all Bundles Copies for a Bundle.
     ///
-    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleCopiesPage> {
@@ -2853,8 +2891,9 @@ impl V2RegulatoryComplianceBundleEvaluations {
 
     /// Retrieve a list of Evaluations associated to the Bundle resource.
     ///
-    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleEvaluationsPage>
@@ -2950,8 +2989,9 @@ impl V2RegulatoryComplianceBundleItemAssignments {
 
     /// Retrieve a list of all Assigned Items for an account.
     ///
-    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceBundleItemAssignmentsPage>
@@ -3105,8 +3145,9 @@ impl V2RegulatoryComplianceEndUserTypes {
 
     /// Retrieve a list of all End-User Types.
     ///
-    /// `GET /v2/RegulatoryCompliance/EndUserTypes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/EndUserTypes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUserTypesPage> {
@@ -3188,8 +3229,9 @@ impl V2RegulatoryComplianceEndUsers {
 
     /// Retrieve a list of all End User for an account.
     ///
-    /// `GET /v2/RegulatoryCompliance/EndUsers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/EndUsers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceEndUsersPage> {
@@ -3324,8 +3366,9 @@ impl V2RegulatoryComplianceRegulations {
 
     /// Retrieve a list of all Regulations.
     ///
-    /// `GET /v2/RegulatoryCompliance/Regulations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/Regulations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceRegulationsPage> {
@@ -3409,8 +3452,9 @@ impl V2RegulatoryComplianceSupportingDocumentTypes {
 
     /// Retrieve a list of all Supporting Document Types.
     ///
-    /// `GET /v2/RegulatoryCompliance/SupportingDocumentTypes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/SupportingDocumentTypes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<
@@ -3497,8 +3541,9 @@ impl V2RegulatoryComplianceSupportingDocuments {
 
     /// Retrieve a list of all Supporting Document for an account.
     ///
-    /// `GET /v2/RegulatoryCompliance/SupportingDocuments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/RegulatoryCompliance/SupportingDocuments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::numbers::v2::RegulatoryComplianceSupportingDocumentsPage>
@@ -3672,13 +3717,14 @@ impl V2ShortCodesApplications {
 
     /// list of all short code applications for an account
     ///
-    /// `GET /v2/ShortCodes/Applications`.
-    ///
-    /// Optional query parameters, set with `.query(name, value)`: `AccountSid`, `IsoCountry`, `Status`, `FriendlyName`, `Sid`, `PageSize`, `Page`.
+    /// `GET /v2/ShortCodes/Applications`: a listing in numbered pages (the next page is the same request with `Page`
+    /// one more, while `has_next`).
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
-    ) -> crate::FetchRequest<twilio_model::numbers::v2::ShortCodeApplicationResponsePage> {
-        let request = crate::FetchRequest::new(
+    ) -> crate::ListRequest<twilio_model::numbers::v2::ShortCodesApplicationsPage> {
+        let request = crate::ListRequest::new(
             &self.client,
             &operations::V2_LIST_SHORT_CODE_APPLICATIONS,
             self.path.clone(),
@@ -3686,9 +3732,15 @@ impl V2ShortCodesApplications {
         request
     }
 
-    /// Like [`list`](Self::list), as the exact JSON the API sent.
-    pub fn list_raw(&self) -> crate::FetchRequest<Box<serde_json::value::RawValue>> {
-        let request = crate::FetchRequest::new(
+    /// Like [`list`](Self::list), each item as the exact JSON the API sent.
+    pub fn list_raw(
+        &self,
+    ) -> crate::ListRequest<
+        twilio_model::NumberedPage<
+            twilio_model::Raw<twilio_model::numbers::v2::ShortCodesApplicationsList>,
+        >,
+    > {
+        let request = crate::ListRequest::new(
             &self.client,
             &operations::V2_LIST_SHORT_CODE_APPLICATIONS,
             self.path.clone(),
@@ -3701,15 +3753,20 @@ impl V2ShortCodesApplications {
     /// `POST /v2/ShortCodes/Applications`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateShortCodeApplicationRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::numbers::v2::CreateShortCodeApplicationRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::numbers::v2::CreateShortCodeApplicationRequest,
+    ) -> writes::V2CreateShortCodeApplicationRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_SHORT_CODE_APPLICATION,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateShortCodeApplicationRequest::from_request(request)
     }
 }
@@ -4050,13 +4107,43 @@ crate::list::meta_list_filters! {
     }
 }
 
+crate::list::numbered_list_filters! {
+    twilio_model::numbers::v2::ShortCodesApplicationsList {
+        /// The Account SID to filter by.
+        ///
+        /// Sent as the query parameter `AccountSid`.
+        pub fn account_sid(self, value: impl Into<String>) -> Self { let x = value; self.filter("AccountSid", x) }
+
+        /// The ISO country to filter by.
+        ///
+        /// Sent as the query parameter `IsoCountry`.
+        pub fn iso_country(self, value: impl Into<String>) -> Self { let x = value; self.filter("IsoCountry", x) }
+
+        /// The application status to filter by.
+        ///
+        /// Sent as the query parameter `Status`.
+        pub fn status(self, value: impl Into<String>) -> Self { let x = value; self.filter("Status", x) }
+
+        /// The friendly name to filter by.
+        ///
+        /// Sent as the query parameter `FriendlyName`.
+        pub fn friendly_name(self, value: impl Into<String>) -> Self { let x = value; self.filter("FriendlyName", x) }
+
+        /// The application SID to filter by.
+        ///
+        /// Sent as the query parameter `Sid`.
+        pub fn sid(self, value: impl Into<String>) -> Self { let x = value; self.filter("Sid", x) }
+
+    }
+}
+
 /// The typed request of every write of Numbers: its required parameters are the
 /// arguments of the tree's method, every optional one a setter here. Each sends through
 /// [`WriteRequest`](crate::WriteRequest).
 pub mod writes {
     crate::write::typed_write! {
         /// `POST /v1/HostedNumber/Eligibility` (`CreateEligibility`): set its optional parameters, then `.await` it.
-        V1CreateEligibilityRequest => twilio_model::numbers::v1::Eligibility
+        json V1CreateEligibilityRequest => twilio_model::numbers::v1::Eligibility
     }
 
     impl V1CreateEligibilityRequest {
@@ -4069,7 +4156,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/HostedNumber/Eligibility/Bulk` (`CreateBulkEligibility`): set its optional parameters, then `.await` it.
-        V1CreateBulkEligibilityRequest => twilio_model::numbers::v1::BulkEligibility
+        json V1CreateBulkEligibilityRequest => twilio_model::numbers::v1::BulkEligibility
     }
 
     impl V1CreateBulkEligibilityRequest {
@@ -4082,7 +4169,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Porting/Configuration/Webhook` (`CreatePortingWebhookConfiguration`): set its optional parameters, then `.await` it.
-        V1CreatePortingWebhookConfigurationRequest => twilio_model::numbers::v1::PortingWebhookConfiguration
+        json V1CreatePortingWebhookConfigurationRequest => twilio_model::numbers::v1::PortingWebhookConfiguration
     }
 
     impl V1CreatePortingWebhookConfigurationRequest {
@@ -4106,7 +4193,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Porting/PortIn` (`CreatePortingPortIn`): set its optional parameters, then `.await` it.
-        V1CreatePortingPortInRequest => twilio_model::numbers::v1::PortingPortIn
+        json V1CreatePortingPortInRequest => twilio_model::numbers::v1::PortingPortIn
     }
 
     impl V1CreatePortingPortInRequest {
@@ -4141,7 +4228,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/SenderIdRegistrations` (`CreateSenderIdRegistration`): set its optional parameters, then `.await` it.
-        V1CreateSenderIdRegistrationRequest => twilio_model::numbers::v1::CreateEmbeddedRegistrationResponse
+        json V1CreateSenderIdRegistrationRequest => twilio_model::numbers::v1::CreateEmbeddedRegistrationResponse
     }
 
     impl V1CreateSenderIdRegistrationRequest {
@@ -4156,7 +4243,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions` (`CreateSenderIdRegistrationEmbeddedSession`): set its optional parameters, then `.await` it.
-        V1CreateSenderIdRegistrationEmbeddedSessionRequest => twilio_model::numbers::v1::CreateEmbeddedSessionResponse
+        json V1CreateSenderIdRegistrationEmbeddedSessionRequest => twilio_model::numbers::v1::CreateEmbeddedSessionResponse
     }
 
     impl V1CreateSenderIdRegistrationEmbeddedSessionRequest {
@@ -4169,7 +4256,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/SigningRequest/Configuration` (`CreateSigningRequestConfiguration`): set its optional parameters, then `.await` it.
-        V1CreateSigningRequestConfigurationRequest => twilio_model::numbers::v1::SigningRequestConfiguration
+        json V1CreateSigningRequestConfigurationRequest => twilio_model::numbers::v1::SigningRequestConfiguration
     }
 
     impl V1CreateSigningRequestConfigurationRequest {
@@ -4387,7 +4474,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/HostedNumber/Orders/Bulk` (`CreateBulkHostedNumberOrder`): set its optional parameters, then `.await` it.
-        V2CreateBulkHostedNumberOrderRequest => twilio_model::numbers::v2::BulkHostedNumberOrder
+        json V2CreateBulkHostedNumberOrderRequest => twilio_model::numbers::v2::BulkHostedNumberOrder
     }
 
     impl V2CreateBulkHostedNumberOrderRequest {
@@ -4863,7 +4950,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/ShortCodes/Applications` (`CreateShortCodeApplication`): set its optional parameters, then `.await` it.
-        V2CreateShortCodeApplicationRequest => twilio_model::numbers::v2::CreateShortCodeApplicationResponse
+        json V2CreateShortCodeApplicationRequest => twilio_model::numbers::v2::CreateShortCodeApplicationResponse
     }
 
     impl V2CreateShortCodeApplicationRequest {

@@ -711,8 +711,9 @@ impl HostedNumbersAuthorizationDocuments {
 
     /// Retrieve a list of AuthorizationDocuments belonging to the account initiating the request.
     ///
-    /// `GET /HostedNumbers/AuthorizationDocuments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /HostedNumbers/AuthorizationDocuments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::AuthorizationDocumentsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -857,8 +858,9 @@ impl HostedNumbersAuthorizationDocumentDependentHostedNumberOrders {
 
     /// Retrieve a list of dependent HostedNumberOrders belonging to the AuthorizationDocument.
     ///
-    /// `GET /HostedNumbers/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /HostedNumbers/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<
@@ -906,8 +908,9 @@ impl HostedNumbersHostedNumberOrders {
 
     /// Retrieve a list of HostedNumberOrders belonging to the account initiating the request.
     ///
-    /// `GET /HostedNumbers/HostedNumberOrders`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /HostedNumbers/HostedNumberOrders`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::HostedNumberOrdersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1099,8 +1102,9 @@ impl MarketplaceAvailableAddOns {
 
     /// Retrieve a list of Add-ons currently available to be installed.
     ///
-    /// `GET /marketplace/AvailableAddOns`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /marketplace/AvailableAddOns`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::AvailableAddOnsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1197,8 +1201,9 @@ impl MarketplaceAvailableAddOnExtensions {
 
     /// Retrieve a list of Extensions for the Available Add-on.
     ///
-    /// `GET /marketplace/AvailableAddOns/{AvailableAddOnSid}/Extensions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /marketplace/AvailableAddOns/{AvailableAddOnSid}/Extensions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::AvailableAddOnExtensionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1279,8 +1284,9 @@ impl MarketplaceInstalledAddOns {
 
     /// Retrieve a list of Add-ons currently installed on this Account.
     ///
-    /// `GET /marketplace/InstalledAddOns`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /marketplace/InstalledAddOns`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::InstalledAddOnsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1430,8 +1436,9 @@ impl MarketplaceInstalledAddOnExtensions {
 
     /// Retrieve a list of Extensions for the Installed Add-on.
     ///
-    /// `GET /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::InstalledAddOnExtensionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1599,8 +1606,9 @@ impl WirelessCommands {
         &self.path
     }
 
-    /// `GET /wireless/Commands`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /wireless/Commands`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::CommandsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1689,8 +1697,9 @@ impl WirelessRatePlans {
         &self.path
     }
 
-    /// `GET /wireless/RatePlans`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /wireless/RatePlans`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::RatePlansPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1795,8 +1804,9 @@ impl WirelessSims {
         &self.path
     }
 
-    /// `GET /wireless/Sims`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /wireless/Sims`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::preview::SimsPage> {
         let request = crate::ListRequest::new(
             &self.client,

@@ -317,8 +317,9 @@ impl V1MessagingCountries {
         &self.path
     }
 
-    /// `GET /v1/Messaging/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Messaging/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::pricing::v1::MessagingCountriesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -430,8 +431,9 @@ impl V1PhoneNumbersCountries {
         &self.path
     }
 
-    /// `GET /v1/PhoneNumbers/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/PhoneNumbers/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::pricing::v1::PhoneNumbersCountriesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -557,8 +559,9 @@ impl V1VoiceCountries {
         &self.path
     }
 
-    /// `GET /v1/Voice/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Voice/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::pricing::v1::VoiceCountriesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -746,8 +749,9 @@ impl V2TrunkingCountries {
         &self.path
     }
 
-    /// `GET /v2/Trunking/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Trunking/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::pricing::v2::TrunkingCountriesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -909,8 +913,9 @@ impl V2VoiceCountries {
         &self.path
     }
 
-    /// `GET /v2/Voice/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Voice/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::pricing::v2::VoiceCountriesPage> {
         let request = crate::ListRequest::new(
             &self.client,

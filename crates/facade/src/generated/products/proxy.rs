@@ -429,8 +429,9 @@ impl V1Services {
 
     /// Retrieve a list of all Services for Twilio Proxy. A maximum of 100 records will be returned per page.
     ///
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::proxy::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -587,8 +588,9 @@ impl V1ServicePhoneNumbers {
 
     /// Retrieve a list of all Phone Numbers in the Proxy Number Pool for a Service. A maximum of 100 records will be returned per page.
     ///
-    /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/PhoneNumbers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::proxy::v1::ServicePhoneNumbersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -703,8 +705,9 @@ impl V1ServiceSessions {
 
     /// Retrieve a list of all Sessions for the Service. A maximum of 100 records will be returned per page.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Sessions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Sessions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::proxy::v1::ServiceSessionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -861,8 +864,9 @@ impl V1ServiceSessionInteractions {
 
     /// Retrieve a list of all Interactions for a Session. A maximum of 100 records will be returned per page.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::proxy::v1::ServiceSessionInteractionsPage> {
@@ -955,8 +959,9 @@ impl V1ServiceSessionParticipants {
 
     /// Retrieve a list of all Participants in a Session.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::proxy::v1::ServiceSessionParticipantsPage> {
@@ -1091,8 +1096,9 @@ impl V1ServiceSessionParticipantMessageInteractions {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::proxy::v1::ServiceSessionParticipantMessageInteractionsPage>

@@ -630,8 +630,9 @@ impl V1Services {
 
     /// Retrieve a list of all Services.
     ///
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::serverless::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -835,8 +836,9 @@ impl V1ServiceAssets {
 
     /// Retrieve a list of all Assets.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Assets`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Assets`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::serverless::v1::ServiceAssetsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ASSET, self.path.clone());
@@ -972,8 +974,9 @@ impl V1ServiceAssetVersions {
 
     /// Retrieve a list of all Asset Versions.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceAssetVersionsPage> {
@@ -1055,8 +1058,9 @@ impl V1ServiceBuilds {
 
     /// Retrieve a list of all Builds.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Builds`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Builds`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::serverless::v1::ServiceBuildsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_BUILD, self.path.clone());
@@ -1192,8 +1196,9 @@ impl V1ServiceEnvironments {
 
     /// Retrieve a list of all environments.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Environments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Environments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceEnvironmentsPage> {
@@ -1365,8 +1370,9 @@ impl V1ServiceEnvironmentDeployments {
 
     /// Retrieve a list of all Deployments.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceEnvironmentDeploymentsPage> {
@@ -1461,8 +1467,9 @@ impl V1ServiceEnvironmentLogs {
 
     /// Retrieve a list of all logs.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Logs`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Logs`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceEnvironmentLogsPage> {
@@ -1532,8 +1539,9 @@ impl V1ServiceEnvironmentVariables {
 
     /// Retrieve a list of all Variables.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceEnvironmentVariablesPage> {
@@ -1668,8 +1676,9 @@ impl V1ServiceFunctions {
 
     /// Retrieve a list of all Functions.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Functions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Functions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::serverless::v1::ServiceFunctionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1819,8 +1828,9 @@ impl V1ServiceFunctionVersions {
 
     /// Retrieve a list of all Function Version resources.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::serverless::v1::ServiceFunctionVersionsPage> {

@@ -604,8 +604,9 @@ impl V1Flows {
 
     /// Retrieve a list of all Flows.
     ///
-    /// `GET /v1/Flows`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Flows`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v1::FlowsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_FLOW, self.path.clone());
@@ -715,8 +716,9 @@ impl V1FlowEngagements {
 
     /// Retrieve a list of all Engagements for the Flow.
     ///
-    /// `GET /v1/Flows/{FlowSid}/Engagements`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Flows/{FlowSid}/Engagements`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v1::FlowEngagementsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -896,8 +898,9 @@ impl V1FlowEngagementSteps {
 
     /// Retrieve a list of all Steps for an Engagement.
     ///
-    /// `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v1::FlowEngagementStepsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_STEP, self.path.clone());
@@ -1009,8 +1012,9 @@ impl V1FlowExecutions {
 
     /// Retrieve a list of all Executions for the Flow.
     ///
-    /// `GET /v1/Flows/{FlowSid}/Executions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Flows/{FlowSid}/Executions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v1::FlowExecutionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1212,8 +1216,9 @@ impl V1FlowExecutionSteps {
 
     /// Retrieve a list of all Steps for an Execution.
     ///
-    /// `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v1::FlowExecutionStepsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1378,8 +1383,9 @@ impl V2Flows {
 
     /// Retrieve a list of all Flows.
     ///
-    /// `GET /v2/Flows`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Flows`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v2::FlowsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_FLOW, self.path.clone());
@@ -1589,8 +1595,9 @@ impl V2FlowExecutions {
 
     /// Retrieve a list of all Executions for the Flow.
     ///
-    /// `GET /v2/Flows/{FlowSid}/Executions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Flows/{FlowSid}/Executions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v2::FlowExecutionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1792,8 +1799,9 @@ impl V2FlowExecutionSteps {
 
     /// Retrieve a list of all Steps for an Execution.
     ///
-    /// `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v2::FlowExecutionStepsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1918,8 +1926,9 @@ impl V2FlowRevisions {
 
     /// Retrieve a list of all Flows revisions.
     ///
-    /// `GET /v2/Flows/{Sid}/Revisions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Flows/{Sid}/Revisions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::studio::v2::FlowRevisionsPage> {
         let request = crate::ListRequest::new(
             &self.client,

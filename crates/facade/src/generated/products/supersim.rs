@@ -678,8 +678,9 @@ impl V1ESimProfiles {
 
     /// Retrieve a list of eSIM Profiles.
     ///
-    /// `GET /v1/ESimProfiles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ESimProfiles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::ESimProfilesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -768,8 +769,9 @@ impl V1Fleets {
 
     /// Retrieve a list of Fleets from your account.
     ///
-    /// `GET /v1/Fleets`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Fleets`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::FleetsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_FLEET, self.path.clone());
@@ -868,8 +870,9 @@ impl V1IpCommands {
 
     /// Retrieve a list of IP Commands from your account.
     ///
-    /// `GET /v1/IpCommands`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/IpCommands`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::IpCommandsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -977,8 +980,9 @@ impl V1NetworkAccessProfiles {
 
     /// Retrieve a list of Network Access Profiles from your account.
     ///
-    /// `GET /v1/NetworkAccessProfiles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/NetworkAccessProfiles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::supersim::v1::NetworkAccessProfilesPage> {
@@ -1105,8 +1109,9 @@ impl V1NetworkAccessProfileNetworks {
 
     /// Retrieve a list of Network Access Profile resource's Network resource.
     ///
-    /// `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::supersim::v1::NetworkAccessProfileNetworksPage> {
@@ -1225,8 +1230,9 @@ impl V1Networks {
 
     /// Retrieve a list of Network resources.
     ///
-    /// `GET /v1/Networks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Networks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::NetworksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1302,8 +1308,9 @@ impl V1SettingsUpdates {
 
     /// Retrieve a list of Settings Updates.
     ///
-    /// `GET /v1/SettingsUpdates`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SettingsUpdates`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::SettingsUpdatesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1343,8 +1350,9 @@ impl V1Sims {
 
     /// Retrieve a list of Super SIMs from your account.
     ///
-    /// `GET /v1/Sims`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::SimsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_SIM, self.path.clone());
@@ -1458,8 +1466,9 @@ impl V1SimBillingPeriods {
 
     /// Retrieve a list of Billing Periods for a Super SIM.
     ///
-    /// `GET /v1/Sims/{SimSid}/BillingPeriods`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims/{SimSid}/BillingPeriods`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::SimBillingPeriodsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1501,8 +1510,9 @@ impl V1SimIpAddresses {
 
     /// Retrieve a list of IP Addresses for the given Super SIM.
     ///
-    /// `GET /v1/Sims/{SimSid}/IpAddresses`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims/{SimSid}/IpAddresses`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::SimIpAddressesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1542,8 +1552,9 @@ impl V1SmsCommands {
 
     /// Retrieve a list of SMS Commands from your account.
     ///
-    /// `GET /v1/SmsCommands`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SmsCommands`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::SmsCommandsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1646,8 +1657,9 @@ impl V1UsageRecords {
 
     /// List UsageRecords
     ///
-    /// `GET /v1/UsageRecords`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/UsageRecords`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::supersim::v1::UsageRecordsPage> {
         let request = crate::ListRequest::new(
             &self.client,

@@ -743,8 +743,9 @@ impl V1Services {
         &self.path
     }
 
-    /// `GET /v1/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -937,8 +938,9 @@ impl V1ServiceDocuments {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Documents`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Documents`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceDocumentsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1069,8 +1071,9 @@ impl V1ServiceDocumentPermissions {
 
     /// Retrieve a list of all Permissions applying to a Sync Document.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::sync::v1::ServiceDocumentPermissionsPage> {
@@ -1195,8 +1198,9 @@ impl V1ServiceLists {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Lists`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Lists`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceListsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1345,8 +1349,9 @@ impl V1ServiceListItems {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceListItemsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1462,8 +1467,9 @@ impl V1ServiceListPermissions {
 
     /// Retrieve a list of all Permissions applying to a Sync List.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceListPermissionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1586,8 +1592,9 @@ impl V1ServiceMaps {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Maps`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Maps`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceMapsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1736,8 +1743,9 @@ impl V1ServiceMapItems {
         &self.path
     }
 
-    /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceMapItemsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1859,8 +1867,9 @@ impl V1ServiceMapPermissions {
 
     /// Retrieve a list of all Permissions applying to a Sync Map.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceMapPermissionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1985,8 +1994,9 @@ impl V1ServiceStreams {
 
     /// Retrieve a list of all Streams in a Service Instance.
     ///
-    /// `GET /v1/Services/{ServiceSid}/Streams`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Services/{ServiceSid}/Streams`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::sync::v1::ServiceStreamsPage> {
         let request = crate::ListRequest::new(
             &self.client,

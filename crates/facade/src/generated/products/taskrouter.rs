@@ -1190,8 +1190,9 @@ impl V1Workspaces {
         &self.path
     }
 
-    /// `GET /v1/Workspaces`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspacesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1465,8 +1466,9 @@ impl V1WorkspaceActivities {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Activities`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Activities`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceActivitiesPage> {
@@ -1620,8 +1622,9 @@ impl V1WorkspaceEvents {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Events`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Events`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceEventsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_EVENT, self.path.clone());
@@ -1760,8 +1763,9 @@ impl V1WorkspaceTaskChannels {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskChannels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskChannels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceTaskChannelsPage> {
@@ -1900,8 +1904,9 @@ impl V1WorkspaceTaskQueues {
         }
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueuesPage> {
@@ -1965,18 +1970,20 @@ impl V1WorkspaceTaskQueuesRealTimeStatistics {
     /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::taskrouter::v1::CreateTaskQueueBulkRealTimeStatisticsRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
     pub fn create(
         &self,
-        body: impl Into<String>,
+        body: twilio_model::taskrouter::v1::CreateTaskQueueBulkRealTimeStatisticsRequest,
     ) -> writes::V1CreateTaskQueueBulkRealTimeStatisticsRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V1_CREATE_TASK_QUEUE_BULK_REAL_TIME_STATISTICS,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V1CreateTaskQueueBulkRealTimeStatisticsRequest::from_request(request)
     }
 }
@@ -1994,8 +2001,9 @@ impl V1WorkspaceTaskQueuesStatistics {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/Statistics`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/Statistics`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceTaskQueuesStatisticsPage> {
@@ -2236,8 +2244,9 @@ impl V1WorkspaceTasks {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceTasksPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_TASK, self.path.clone());
@@ -2346,8 +2355,9 @@ impl V1WorkspaceTaskReservations {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceTaskReservationsPage> {
@@ -2462,8 +2472,9 @@ impl V1WorkspaceWorkers {
         }
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceWorkersPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_WORKER, self.path.clone());
@@ -2741,8 +2752,9 @@ impl V1WorkspaceWorkerChannels {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceWorkerChannelsPage> {
@@ -2831,8 +2843,9 @@ impl V1WorkspaceWorkerReservations {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceWorkerReservationsPage> {
@@ -2962,8 +2975,9 @@ impl V1WorkspaceWorkflows {
         &self.path
     }
 
-    /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Workspaces/{WorkspaceSid}/Workflows`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::taskrouter::v1::WorkspaceWorkflowsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -3906,7 +3920,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics` (`CreateTaskQueueBulkRealTimeStatistics`): set its optional parameters, then `.await` it.
-        V1CreateTaskQueueBulkRealTimeStatisticsRequest => twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueBulkRealTimeStatistics
+        json V1CreateTaskQueueBulkRealTimeStatisticsRequest => twilio_model::taskrouter::v1::WorkspaceTaskQueueTaskQueueBulkRealTimeStatistics
     }
 
     impl V1CreateTaskQueueBulkRealTimeStatisticsRequest {

@@ -432,8 +432,9 @@ impl V1Trunks {
         &self.path
     }
 
-    /// `GET /v1/Trunks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Trunks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trunking::v1::TrunksPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_TRUNK, self.path.clone());
@@ -624,8 +625,9 @@ impl V1TrunkCredentialLists {
         &self.path
     }
 
-    /// `GET /v1/Trunks/{TrunkSid}/CredentialLists`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Trunks/{TrunkSid}/CredentialLists`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trunking::v1::TrunkCredentialListsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -732,8 +734,9 @@ impl V1TrunkIpAccessControlLists {
 
     /// List all IP Access Control Lists for a Trunk
     ///
-    /// `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trunking::v1::TrunkIpAccessControlListsPage> {
@@ -846,8 +849,9 @@ impl V1TrunkOriginationUrls {
         &self.path
     }
 
-    /// `GET /v1/Trunks/{TrunkSid}/OriginationUrls`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Trunks/{TrunkSid}/OriginationUrls`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trunking::v1::TrunkOriginationUrlsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -983,8 +987,9 @@ impl V1TrunkPhoneNumbers {
         &self.path
     }
 
-    /// `GET /v1/Trunks/{TrunkSid}/PhoneNumbers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Trunks/{TrunkSid}/PhoneNumbers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trunking::v1::TrunkPhoneNumbersPage> {
         let request = crate::ListRequest::new(
             &self.client,

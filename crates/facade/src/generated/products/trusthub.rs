@@ -1465,8 +1465,9 @@ impl V1CustomerProfiles {
 
     /// Retrieve a list of all Customer-Profiles for an account.
     ///
-    /// `GET /v1/CustomerProfiles`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/CustomerProfiles`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::CustomerProfilesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1671,8 +1672,9 @@ impl V1CustomerProfileChannelEndpointAssignments {
 
     /// Retrieve a list of all Assigned Items for an account.
     ///
-    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::CustomerProfileChannelEndpointAssignmentsPage>
@@ -1799,8 +1801,9 @@ impl V1CustomerProfileEntityAssignments {
 
     /// Retrieve a list of all Assigned Items for an account.
     ///
-    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::CustomerProfileEntityAssignmentsPage> {
@@ -1919,8 +1922,9 @@ impl V1CustomerProfileEvaluations {
 
     /// Retrieve a list of Evaluations associated to the customer_profile resource.
     ///
-    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::CustomerProfileEvaluationsPage> {
@@ -2025,8 +2029,9 @@ impl V1EndUserTypes {
 
     /// Retrieve a list of all End-User Types.
     ///
-    /// `GET /v1/EndUserTypes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/EndUserTypes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::EndUserTypesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2102,8 +2107,9 @@ impl V1EndUsers {
 
     /// Retrieve a list of all End User for an account.
     ///
-    /// `GET /v1/EndUsers`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/EndUsers`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::EndUsersPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2232,8 +2238,9 @@ impl V1Policies {
 
     /// Retrieve a list of all Policys.
     ///
-    /// `GET /v1/Policies`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Policies`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::PoliciesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2309,8 +2316,9 @@ impl V1SupportingDocumentTypes {
 
     /// Retrieve a list of all Supporting Document Types.
     ///
-    /// `GET /v1/SupportingDocumentTypes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SupportingDocumentTypes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::SupportingDocumentTypesPage> {
@@ -2390,8 +2398,9 @@ impl V1SupportingDocuments {
 
     /// Retrieve a list of all Supporting Document for an account.
     ///
-    /// `GET /v1/SupportingDocuments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SupportingDocuments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::SupportingDocumentsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2522,8 +2531,9 @@ impl V1TrustProducts {
 
     /// Retrieve a list of all Trust Products for an account.
     ///
-    /// `GET /v1/TrustProducts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/TrustProducts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::trusthub::v1::TrustProductsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2728,8 +2738,9 @@ impl V1TrustProductChannelEndpointAssignments {
 
     /// Retrieve a list of all Assigned Items for an account.
     ///
-    /// `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::TrustProductChannelEndpointAssignmentsPage>
@@ -2856,8 +2867,9 @@ impl V1TrustProductEntityAssignments {
 
     /// Retrieve a list of all Assigned Items for an account.
     ///
-    /// `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::TrustProductEntityAssignmentsPage> {
@@ -2975,8 +2987,9 @@ impl V1TrustProductEvaluations {
 
     /// Retrieve a list of Evaluations associated to the trust_product resource.
     ///
-    /// `GET /v1/TrustProducts/{TrustProductSid}/Evaluations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/TrustProducts/{TrustProductSid}/Evaluations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::trusthub::v1::TrustProductEvaluationsPage> {

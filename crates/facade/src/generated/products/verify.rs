@@ -1069,8 +1069,9 @@ impl V2Attempts {
 
     /// List all the verification attempts for a given Account.
     ///
-    /// `GET /v2/Attempts`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Attempts`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::AttemptsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1334,8 +1335,9 @@ impl V2Services {
 
     /// Retrieve a list of all Verification Services for an account.
     ///
-    /// `GET /v2/Services`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::ServicesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1675,8 +1677,9 @@ impl V2ServiceEntities {
 
     /// Retrieve a list of all Entities for a Service.
     ///
-    /// `GET /v2/Services/{ServiceSid}/Entities`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Entities`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::ServiceEntitiesPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_ENTITY, self.path.clone());
@@ -1817,8 +1820,9 @@ impl V2ServiceEntityChallenges {
 
     /// Retrieve a list of all Challenges for a Factor.
     ///
-    /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::verify::v2::ServiceEntityChallengesPage> {
@@ -1968,8 +1972,9 @@ impl V2ServiceEntityFactors {
 
     /// Retrieve a list of all Factors for an Entity.
     ///
-    /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::ServiceEntityFactorsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V2_LIST_FACTOR, self.path.clone());
@@ -2094,8 +2099,9 @@ impl V2ServiceMessagingConfigurations {
 
     /// Retrieve a list of all Messaging Configurations for a Service.
     ///
-    /// `GET /v2/Services/{ServiceSid}/MessagingConfigurations`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/MessagingConfigurations`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::verify::v2::ServiceMessagingConfigurationsPage> {
@@ -2288,15 +2294,20 @@ impl V2ServicePasskeysApproveChallenge {
     /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdateChallengePasskeysRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::verify::v2::ApprovePasskeysChallengeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::verify::v2::ApprovePasskeysChallengeRequest,
+    ) -> writes::V2UpdateChallengePasskeysRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_CHALLENGE_PASSKEYS,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdateChallengePasskeysRequest::from_request(request)
     }
 }
@@ -2319,15 +2330,20 @@ impl V2ServicePasskeysChallenges {
     /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateChallengePasskeysRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::verify::v2::CreatePasskeysChallengeRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::verify::v2::CreatePasskeysChallengeRequest,
+    ) -> writes::V2CreateChallengePasskeysRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_CHALLENGE_PASSKEYS,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateChallengePasskeysRequest::from_request(request)
     }
 }
@@ -2350,15 +2366,20 @@ impl V2ServicePasskeysFactors {
     /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn create(&self, body: impl Into<String>) -> writes::V2CreateNewFactorPasskeyRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::verify::v2::CreateNewPasskeysFactorRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn create(
+        &self,
+        body: twilio_model::verify::v2::CreateNewPasskeysFactorRequest,
+    ) -> writes::V2CreateNewFactorPasskeyRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_CREATE_NEW_FACTOR_PASSKEY,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2CreateNewFactorPasskeyRequest::from_request(request)
     }
 }
@@ -2381,15 +2402,20 @@ impl V2ServicePasskeysVerifyFactor {
     /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`: set the optional parameters on the returned request,
     /// then `.await` it (or `.send()`). Sent once: never repeated once it may have been applied.
     ///
-    /// `body` is the JSON body, checked to be JSON before any request and sent with
-    /// `Content-Type: application/json`.
-    pub fn update(&self, body: impl Into<String>) -> writes::V2UpdatePasskeysFactorRequest {
+    /// `body` is the JSON body, serialised once and sent with
+    /// `Content-Type: application/json`: [`twilio_model::verify::v2::VerifyPasskeysFactorRequest`].
+    /// `.json_text(text)` on the returned request sends exact JSON text instead, for what
+    /// its type does not describe.
+    pub fn update(
+        &self,
+        body: twilio_model::verify::v2::VerifyPasskeysFactorRequest,
+    ) -> writes::V2UpdatePasskeysFactorRequest {
         let request = crate::WriteRequest::new(
             &self.client,
             &operations::V2_UPDATE_PASSKEYS_FACTOR,
             self.path.clone(),
         );
-        let request = request.json(body);
+        let request = request.json_body(&body);
         writes::V2UpdatePasskeysFactorRequest::from_request(request)
     }
 }
@@ -2409,8 +2435,9 @@ impl V2ServiceRateLimits {
 
     /// Retrieve a list of all Rate Limits for a service.
     ///
-    /// `GET /v2/Services/{ServiceSid}/RateLimits`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/RateLimits`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::ServiceRateLimitsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2549,8 +2576,9 @@ impl V2ServiceRateLimitBuckets {
 
     /// Retrieve a list of all Buckets for a Rate Limit.
     ///
-    /// `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::verify::v2::ServiceRateLimitBucketsPage> {
@@ -2799,8 +2827,9 @@ impl V2ServiceWebhooks {
 
     /// Retrieve a list of all Webhooks for a Service.
     ///
-    /// `GET /v2/Services/{ServiceSid}/Webhooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Services/{ServiceSid}/Webhooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::ServiceWebhooksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -2932,8 +2961,9 @@ impl V2Templates {
 
     /// List all the available templates for a given Account.
     ///
-    /// `GET /v2/Templates`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v2/Templates`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::verify::v2::TemplatesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -4260,7 +4290,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge` (`UpdateChallengePasskeys`): set its optional parameters, then `.await` it.
-        V2UpdateChallengePasskeysRequest => serde_json::Value
+        json V2UpdateChallengePasskeysRequest => serde_json::Value
     }
 
     impl V2UpdateChallengePasskeysRequest {
@@ -4271,7 +4301,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges` (`CreateChallengePasskeys`): set its optional parameters, then `.await` it.
-        V2CreateChallengePasskeysRequest => serde_json::Value
+        json V2CreateChallengePasskeysRequest => serde_json::Value
     }
 
     impl V2CreateChallengePasskeysRequest {
@@ -4282,7 +4312,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors` (`CreateNewFactorPasskey`): set its optional parameters, then `.await` it.
-        V2CreateNewFactorPasskeyRequest => serde_json::Value
+        json V2CreateNewFactorPasskeyRequest => serde_json::Value
     }
 
     impl V2CreateNewFactorPasskeyRequest {
@@ -4293,7 +4323,7 @@ pub mod writes {
 
     crate::write::typed_write! {
         /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor` (`UpdatePasskeysFactor`): set its optional parameters, then `.await` it.
-        V2UpdatePasskeysFactorRequest => serde_json::Value
+        json V2UpdatePasskeysFactorRequest => serde_json::Value
     }
 
     impl V2UpdatePasskeysFactorRequest {

@@ -781,8 +781,9 @@ impl V1CompositionHooks {
 
     /// List of all Recording CompositionHook resources.
     ///
-    /// `GET /v1/CompositionHooks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/CompositionHooks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::CompositionHooksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -987,8 +988,9 @@ impl V1Compositions {
 
     /// List of all Recording compositions.
     ///
-    /// `GET /v1/Compositions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Compositions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::CompositionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1173,8 +1175,9 @@ impl V1Recordings {
 
     /// List of all Track recordings.
     ///
-    /// `GET /v1/Recordings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Recordings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::RecordingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1261,8 +1264,9 @@ impl V1Rooms {
         &self.path
     }
 
-    /// `GET /v1/Rooms`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::RoomsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_ROOM, self.path.clone());
@@ -1417,8 +1421,9 @@ impl V1RoomParticipants {
         &self.path
     }
 
-    /// `GET /v1/Rooms/{RoomSid}/Participants`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms/{RoomSid}/Participants`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::RoomParticipantsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1591,8 +1596,9 @@ impl V1RoomParticipantPublishedTracks {
 
     /// Returns a list of tracks associated with a given Participant. Only `currently` Published Tracks are in the list resource.
     ///
-    /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::video::v1::RoomParticipantPublishedTracksPage> {
@@ -1728,8 +1734,9 @@ impl V1RoomParticipantSubscribedTracks {
 
     /// Returns a list of tracks that are subscribed for the participant.
     ///
-    /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::video::v1::RoomParticipantSubscribedTracksPage> {
@@ -1860,8 +1867,9 @@ impl V1RoomRecordings {
         &self.path
     }
 
-    /// `GET /v1/Rooms/{RoomSid}/Recordings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms/{RoomSid}/Recordings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::RoomRecordingsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1944,8 +1952,9 @@ impl V1RoomTranscriptions {
         &self.path
     }
 
-    /// `GET /v1/Rooms/{RoomSid}/Transcriptions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Rooms/{RoomSid}/Transcriptions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::video::v1::RoomTranscriptionsPage> {
         let request = crate::ListRequest::new(
             &self.client,

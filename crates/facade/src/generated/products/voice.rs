@@ -703,8 +703,9 @@ impl V1ByocTrunks {
         &self.path
     }
 
-    /// `GET /v1/ByocTrunks`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ByocTrunks`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::voice::v1::ByocTrunksPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -809,8 +810,9 @@ impl V1ConnectionPolicies {
         &self.path
     }
 
-    /// `GET /v1/ConnectionPolicies`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ConnectionPolicies`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::voice::v1::ConnectionPoliciesPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -933,8 +935,9 @@ impl V1ConnectionPolicyTargets {
         &self.path
     }
 
-    /// `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::voice::v1::ConnectionPolicyTargetsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1134,8 +1137,9 @@ impl V1DialingPermissionsCountries {
 
     /// Retrieve all voice dialing country permissions for this account
     ///
-    /// `GET /v1/DialingPermissions/Countries`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/DialingPermissions/Countries`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<twilio_model::voice::v1::DialingPermissionsCountriesPage> {
@@ -1227,8 +1231,9 @@ impl V1DialingPermissionsCountryHighRiskSpecialPrefixes {
 
     /// Fetch the high-risk special services prefixes from the country resource corresponding to the [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     ///
-    /// `GET /v1/DialingPermissions/Countries/{IsoCode}/HighRiskSpecialPrefixes`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/DialingPermissions/Countries/{IsoCode}/HighRiskSpecialPrefixes`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(
         &self,
     ) -> crate::ListRequest<
@@ -1274,8 +1279,9 @@ impl V1IpRecords {
         &self.path
     }
 
-    /// `GET /v1/IpRecords`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/IpRecords`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::voice::v1::IpRecordsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -1438,8 +1444,9 @@ impl V1SourceIpMappings {
         &self.path
     }
 
-    /// `GET /v1/SourceIpMappings`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/SourceIpMappings`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::voice::v1::SourceIpMappingsPage> {
         let request = crate::ListRequest::new(
             &self.client,

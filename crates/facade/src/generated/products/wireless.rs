@@ -397,8 +397,9 @@ impl V1Commands {
 
     /// Retrieve a list of Commands from your account.
     ///
-    /// `GET /v1/Commands`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Commands`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::CommandsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -504,8 +505,9 @@ impl V1RatePlans {
         &self.path
     }
 
-    /// `GET /v1/RatePlans`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/RatePlans`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::RatePlansPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -612,8 +614,9 @@ impl V1Sims {
 
     /// Retrieve a list of Sim resources on your Account.
     ///
-    /// `GET /v1/Sims`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::SimsPage> {
         let request =
             crate::ListRequest::new(&self.client, &operations::V1_LIST_SIM, self.path.clone());
@@ -711,8 +714,9 @@ impl V1SimDataSessions {
         &self.path
     }
 
-    /// `GET /v1/Sims/{SimSid}/DataSessions`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims/{SimSid}/DataSessions`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::SimDataSessionsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -750,8 +754,9 @@ impl V1SimUsageRecords {
         &self.path
     }
 
-    /// `GET /v1/Sims/{SimSid}/UsageRecords`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/Sims/{SimSid}/UsageRecords`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::SimUsageRecordsPage> {
         let request = crate::ListRequest::new(
             &self.client,
@@ -789,8 +794,9 @@ impl V1UsageRecords {
         &self.path
     }
 
-    /// `GET /v1/UsageRecords`: a listing in the `meta` envelope. Configure it (filters, `limit`,
-    /// `page_size`), then `.stream()`, `.pages()` or `.collect()`.
+    /// `GET /v1/UsageRecords`: a listing in the `meta` envelope.
+    /// Configure it (filters, `limit`, `page_size`), then `.stream()`, `.pages()` or
+    /// `.collect()`.
     pub fn list(&self) -> crate::ListRequest<twilio_model::wireless::v1::UsageRecordsPage> {
         let request = crate::ListRequest::new(
             &self.client,

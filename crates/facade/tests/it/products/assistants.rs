@@ -36,11 +36,11 @@ fn v1_list_assistants() {
 /// `POST /v1/Assistants`
 #[test]
 fn v1_create_assistant() {
-    let typed = client()
-        .assistants()
-        .v1()
-        .assistants()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().assistants().v1().assistants().create(
+        twilio_model::assistants::v1::ServiceCreateAssistantRequest::new(
+            "Hi & bye = 100% #1 😀\n日本",
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAssistant");
@@ -51,10 +51,9 @@ fn v1_create_assistant() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Assistants");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"name":"Hi & bye = 100% #1 😀\n日本"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -84,7 +83,7 @@ fn v1_update_assistant() {
         .assistants()
         .v1()
         .assistant("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::assistants::v1::ServiceUpdateAssistantRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAssistant");
@@ -95,10 +94,9 @@ fn v1_update_assistant() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -156,7 +154,11 @@ fn v1_create_feedback() {
         .v1()
         .assistant("a b/c")
         .feedbacks()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(
+            twilio_model::assistants::v1::ServiceCreateFeedbackRequest::new(
+                "Hi & bye = 100% #1 😀\n日本",
+            ),
+        );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateFeedback");
@@ -167,10 +169,9 @@ fn v1_create_feedback() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Feedbacks");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"session_id":"Hi & bye = 100% #1 😀\n日本"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -266,7 +267,12 @@ fn v1_create_message() {
         .v1()
         .assistant("a b/c")
         .messages()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(
+            twilio_model::assistants::v1::ServiceAssistantSendMessageRequest::new(
+                "Hi & bye = 100% #1 😀\n日本",
+                "Hi & bye = 100% #1 😀\n日本",
+            ),
+        );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateMessage");
@@ -277,9 +283,11 @@ fn v1_create_message() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Assistants/a%20b%2Fc/Messages");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"body":"Hi & bye = 100% #1 😀\n日本","identity":"Hi & bye = 100% #1 😀\n日本"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -375,11 +383,12 @@ fn v1_list_knowledge() {
 /// `POST /v1/Knowledge`
 #[test]
 fn v1_create_knowledge() {
-    let typed = client()
-        .assistants()
-        .v1()
-        .knowledge()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().assistants().v1().knowledge().create(
+        twilio_model::assistants::v1::ServiceCreateKnowledgeRequest::new(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateKnowledge");
@@ -390,9 +399,11 @@ fn v1_create_knowledge() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Knowledge");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"name":"Hi & bye = 100% #1 😀\n日本","type":"Hi & bye = 100% #1 😀\n日本"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -423,7 +434,7 @@ fn v1_update_knowledge() {
         .assistants()
         .v1()
         .knowledge_item("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::assistants::v1::ServiceUpdateKnowledgeRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateKnowledge");
@@ -434,10 +445,9 @@ fn v1_update_knowledge() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Knowledge/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -590,11 +600,13 @@ fn v1_list_tools() {
 /// `POST /v1/Tools`
 #[test]
 fn v1_create_tool() {
-    let typed = client()
-        .assistants()
-        .v1()
-        .tools()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().assistants().v1().tools().create(
+        twilio_model::assistants::v1::ServiceCreateToolRequest::new(
+            false,
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTool");
@@ -605,9 +617,11 @@ fn v1_create_tool() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Tools");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"enabled":false,"name":"Hi & bye = 100% #1 😀\n日本","type":"Hi & bye = 100% #1 😀\n日本"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -638,7 +652,7 @@ fn v1_update_tool() {
         .assistants()
         .v1()
         .tool("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::assistants::v1::ServiceUpdateToolRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateTool");
@@ -649,10 +663,9 @@ fn v1_update_tool() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Tools/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))

@@ -33,11 +33,12 @@ fn v1_list_content() {
 /// `POST /v1/Content`
 #[test]
 fn v1_create_content() {
-    let typed = client()
-        .content()
-        .v1()
-        .content()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().content().v1().content().create(
+        twilio_model::content::v1::ContentCreateRequest::new(
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::content::v1::TypesBody::new(),
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateContent");
@@ -48,9 +49,11 @@ fn v1_create_content() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Content");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"language":"Hi & bye = 100% #1 😀\n日本","types":{}}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -85,7 +88,9 @@ fn v1_update_content() {
         .content()
         .v1()
         .content_item("HX0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::content::v1::ContentUpdateRequest::new(
+            twilio_model::content::v1::TypesBody::new(),
+        ));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateContent");
@@ -96,10 +101,9 @@ fn v1_update_content() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Content/HX0123456789abcdef0123456789abcdef");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"types":{}}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -165,7 +169,10 @@ fn v1_create_approval_create() {
         .content_item("HX0123456789abcdef0123456789abcdef".parse().unwrap())
         .approval_requests()
         .whatsapp()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::content::v1::ContentApprovalRequest::new(
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+        ));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateApprovalCreate");
@@ -182,9 +189,11 @@ fn v1_create_approval_create() {
         "/v1/Content/HX0123456789abcdef0123456789abcdef/ApprovalRequests/whatsapp"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"category":"Hi & bye = 100% #1 😀\n日本","name":"Hi & bye = 100% #1 😀\n日本"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()

@@ -185,7 +185,7 @@ fn v1_update_configuration() {
         .flex()
         .v1()
         .configuration()
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::flex::v1::UpdateConfigurationRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateConfiguration");
@@ -196,10 +196,9 @@ fn v1_update_configuration() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Configuration");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -1804,7 +1803,7 @@ fn v1_create_interaction_transfer() {
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .transfers()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::flex::v1::CreateInteractionTransferRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateInteractionTransfer");
@@ -1821,10 +1820,9 @@ fn v1_create_interaction_transfer() {
         "/v1/Interactions/KD0123456789abcdef0123456789abcdef/Channels/UO0123456789abcdef0123456789abcdef/Transfers"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -1868,7 +1866,7 @@ fn v1_update_interaction_transfer() {
         .interaction("KD0123456789abcdef0123456789abcdef".parse().unwrap())
         .channel("UO0123456789abcdef0123456789abcdef".parse().unwrap())
         .transfer("UX0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::flex::v1::UpdateInteractionTransferRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateInteractionTransfer");
@@ -1885,10 +1883,9 @@ fn v1_update_interaction_transfer() {
         "/v1/Interactions/KD0123456789abcdef0123456789abcdef/Channels/UO0123456789abcdef0123456789abcdef/Transfers/UX0123456789abcdef0123456789abcdef"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -1904,7 +1901,8 @@ fn v1_list_plugin_configuration() {
         .v1()
         .plugin_service()
         .configurations()
-        .list();
+        .list()
+        .flex_metadata("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListPluginConfiguration");
     assert_eq!(operation.method, http::Method::GET);
@@ -1914,6 +1912,11 @@ fn v1_list_plugin_configuration() {
     let uri = request.first_page_uri();
     assert_eq!(path(&uri), "/v1/PluginService/Configurations");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Configurations`
@@ -1970,12 +1973,14 @@ fn v1_create_plugin_configuration() {
 /// `GET /v1/PluginService/Configurations/{Sid}`
 #[test]
 fn v1_fetch_plugin_configuration() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .configuration("a b/c")
-        .fetch();
+        .fetch()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchPluginConfiguration");
     assert_eq!(operation.method, http::Method::GET);
@@ -1985,6 +1990,11 @@ fn v1_fetch_plugin_configuration() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/PluginService/Configurations/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Configurations/{Sid}/Archive`
@@ -2031,7 +2041,8 @@ fn v1_list_configured_plugin() {
         .plugin_service()
         .configuration("a b/c")
         .plugins()
-        .list();
+        .list()
+        .flex_metadata("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListConfiguredPlugin");
     assert_eq!(operation.method, http::Method::GET);
@@ -2047,18 +2058,25 @@ fn v1_list_configured_plugin() {
         "/v1/PluginService/Configurations/a%20b%2Fc/Plugins"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`
 #[test]
 fn v1_fetch_configured_plugin() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .configuration("a b/c")
         .plugin("a b/c")
-        .fetch();
+        .fetch()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchConfiguredPlugin");
     assert_eq!(operation.method, http::Method::GET);
@@ -2074,12 +2092,23 @@ fn v1_fetch_configured_plugin() {
         "/v1/PluginService/Configurations/a%20b%2Fc/Plugins/a%20b%2Fc"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/PluginService/Plugins`
 #[test]
 fn v1_list_plugin() {
-    let request = client().flex().v1().plugin_service().plugins().list();
+    let request = client()
+        .flex()
+        .v1()
+        .plugin_service()
+        .plugins()
+        .list()
+        .flex_metadata("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListPlugin");
     assert_eq!(operation.method, http::Method::GET);
@@ -2089,6 +2118,11 @@ fn v1_list_plugin() {
     let uri = request.first_page_uri();
     assert_eq!(path(&uri), "/v1/PluginService/Plugins");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Plugins`
@@ -2144,12 +2178,14 @@ fn v1_create_plugin() {
 /// `GET /v1/PluginService/Plugins/{Sid}`
 #[test]
 fn v1_fetch_plugin() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
-        .fetch();
+        .fetch()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchPlugin");
     assert_eq!(operation.method, http::Method::GET);
@@ -2159,6 +2195,11 @@ fn v1_fetch_plugin() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/PluginService/Plugins/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Plugins/{Sid}`
@@ -2245,7 +2286,8 @@ fn v1_list_plugin_version() {
         .plugin_service()
         .plugin("a b/c")
         .versions()
-        .list();
+        .list()
+        .flex_metadata("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListPluginVersion");
     assert_eq!(operation.method, http::Method::GET);
@@ -2258,6 +2300,11 @@ fn v1_list_plugin_version() {
     let uri = request.first_page_uri();
     assert_eq!(path(&uri), "/v1/PluginService/Plugins/a%20b%2Fc/Versions");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions`
@@ -2328,13 +2375,15 @@ fn v1_create_plugin_version() {
 /// `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`
 #[test]
 fn v1_fetch_plugin_version() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .plugin("a b/c")
         .version("a b/c")
-        .fetch();
+        .fetch()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchPluginVersion");
     assert_eq!(operation.method, http::Method::GET);
@@ -2350,6 +2399,11 @@ fn v1_fetch_plugin_version() {
         "/v1/PluginService/Plugins/a%20b%2Fc/Versions/a%20b%2Fc"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`
@@ -2391,7 +2445,13 @@ fn v1_update_plugin_version_archive() {
 /// `GET /v1/PluginService/Releases`
 #[test]
 fn v1_list_plugin_release() {
-    let request = client().flex().v1().plugin_service().releases().list();
+    let request = client()
+        .flex()
+        .v1()
+        .plugin_service()
+        .releases()
+        .list()
+        .flex_metadata("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListPluginRelease");
     assert_eq!(operation.method, http::Method::GET);
@@ -2401,6 +2461,11 @@ fn v1_list_plugin_release() {
     let uri = request.first_page_uri();
     assert_eq!(path(&uri), "/v1/PluginService/Releases");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `POST /v1/PluginService/Releases`
@@ -2444,12 +2509,14 @@ fn v1_create_plugin_release() {
 /// `GET /v1/PluginService/Releases/{Sid}`
 #[test]
 fn v1_fetch_plugin_release() {
-    let request = client()
+    let typed = client()
         .flex()
         .v1()
         .plugin_service()
         .release("a b/c")
-        .fetch();
+        .fetch()
+        .flex_metadata("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchPluginRelease");
     assert_eq!(operation.method, http::Method::GET);
@@ -2459,6 +2526,11 @@ fn v1_fetch_plugin_release() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/PluginService/Releases/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("Flex-Metadata", "v1")]);
 }
 
 /// `GET /v1/WebChannels`

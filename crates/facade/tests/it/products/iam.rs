@@ -23,7 +23,7 @@ fn v1_create_oauth_app_account() {
         .v1()
         .account()
         .o_auth_apps()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::iam::v1::AccountVendorOauthAppCreateRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOauthAppAccount");
@@ -34,10 +34,9 @@ fn v1_create_oauth_app_account() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Account/OAuthApps");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -53,7 +52,7 @@ fn v1_update_oauth_app_account() {
         .v1()
         .account()
         .o_auth_app("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::iam::v1::AccountVendorOauthAppUpdateRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateOauthAppAccount");
@@ -64,10 +63,9 @@ fn v1_update_oauth_app_account() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Account/OAuthApps/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))

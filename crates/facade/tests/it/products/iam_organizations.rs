@@ -92,7 +92,13 @@ fn organizations_create_role_assignment() {
         .organizations()
         .organization_sid("a b/c")
         .role_assignments()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(
+            twilio_model::iam_organizations::PublicApiCreateRoleAssignmentRequest::new(
+                "Hi & bye = 100% #1 😀\n日本",
+                "Hi & bye = 100% #1 😀\n日本",
+                "Hi & bye = 100% #1 😀\n日本",
+            ),
+        );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateRoleAssignment");
@@ -106,9 +112,11 @@ fn organizations_create_role_assignment() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/Organizations/a%20b%2Fc/RoleAssignments");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"identity":"Hi & bye = 100% #1 😀\n日本","role_sid":"Hi & bye = 100% #1 😀\n日本","scope":"Hi & bye = 100% #1 😀\n日本"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -183,7 +191,9 @@ fn organizations_create_organization_user() {
         .organization_sid("a b/c")
         .scim()
         .users()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::iam_organizations::ScimUserBody::new(
+            "Hi & bye = 100% #1 😀\n日本",
+        ));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateOrganizationUser");
@@ -197,10 +207,9 @@ fn organizations_create_organization_user() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/Organizations/a%20b%2Fc/scim/Users");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"userName":"Hi & bye = 100% #1 😀\n日本"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -241,7 +250,9 @@ fn organizations_update_organization_user() {
         .organization_sid("a b/c")
         .scim()
         .user("a b/c")
-        .update(r#"{"a": [1, "x"]}"#)
+        .update(twilio_model::iam_organizations::ScimUserBody::new(
+            "Hi & bye = 100% #1 😀\n日本",
+        ))
         .if_match("v1");
     let request = typed.request();
     let operation = request.operation();
@@ -256,10 +267,9 @@ fn organizations_update_organization_user() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/Organizations/a%20b%2Fc/scim/Users/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"userName":"Hi & bye = 100% #1 😀\n日本"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -276,7 +286,7 @@ fn organizations_patch_organization_user() {
         .organization_sid("a b/c")
         .scim()
         .user("a b/c")
-        .patch(r#"{"a": [1, "x"]}"#)
+        .patch(twilio_model::iam_organizations::ScimPatchRequest::new())
         .if_match("v1");
     let request = typed.request();
     let operation = request.operation();
@@ -291,10 +301,9 @@ fn organizations_patch_organization_user() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/Organizations/a%20b%2Fc/scim/Users/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))

@@ -363,13 +363,8 @@ fn v1_update_installed_add_on_extension() {
 
 /// `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`
 #[test]
-fn v1_create_billing_usage() {
-    let typed = client()
-        .marketplace()
-        .v1()
-        .installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .usage()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v1_create_billing_usage_multiple_sids() {
+    let typed = client().marketplace().v1().installed_add_on("XE0123456789abcdef0123456789abcdef".parse().unwrap()).usage().create(twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBody::new(vec![twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBodyBillableItems::new(12.355, "BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned()), twilio_model::marketplace::v1::InstalledAddOnInstalledAddOnUsageBodyBillableItems::new(44.02, "BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())]));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBillingUsage");
@@ -386,9 +381,11 @@ fn v1_create_billing_usage() {
         "/v1/InstalledAddOns/XE0123456789abcdef0123456789abcdef/Usage"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"billable_items":[{"quantity":12.355,"sid":"BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},{"quantity":44.02,"sid":"BIaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}]}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -546,12 +543,12 @@ fn v1_create_module_data() {
 
 /// `POST /v1/ReferralConversion`
 #[test]
-fn v1_create_referral_conversion() {
-    let typed = client()
-        .marketplace()
-        .v1()
-        .referral_conversion()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v1_create_referral_conversion_create() {
+    let typed = client().marketplace().v1().referral_conversion().create({
+        let mut body = twilio_model::marketplace::v1::CreateReferralConversionRequest::new();
+        body.referral_account_sid = Some("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".parse().unwrap());
+        body
+    });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateReferralConversion");
@@ -562,9 +559,11 @@ fn v1_create_referral_conversion() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/ReferralConversion");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"referral_account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()

@@ -980,7 +980,8 @@ fn v1_list_us_app_to_person() {
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .compliance()
         .usa2p()
-        .list();
+        .list()
+        .x_twilio_api_version("v1");
     let operation = request.operation();
     assert_eq!(operation.id, "ListUsAppToPerson");
     assert_eq!(operation.method, http::Method::GET);
@@ -996,6 +997,11 @@ fn v1_list_us_app_to_person() {
         "/v1/Services/MG0123456789abcdef0123456789abcdef/Compliance/Usa2p"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Api-Version", "v1")]);
 }
 
 /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`
@@ -1176,13 +1182,15 @@ fn v1_fetch_us_app_to_person_usecase() {
 /// `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`
 #[test]
 fn v1_fetch_us_app_to_person() {
-    let request = client()
+    let typed = client()
         .messaging()
         .v1()
         .service("MG0123456789abcdef0123456789abcdef".parse().unwrap())
         .compliance()
         .usa2p_item("QE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .fetch();
+        .fetch()
+        .x_twilio_api_version("v1");
+    let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "FetchUsAppToPerson");
     assert_eq!(operation.method, http::Method::GET);
@@ -1198,6 +1206,11 @@ fn v1_fetch_us_app_to_person() {
         "/v1/Services/MG0123456789abcdef0123456789abcdef/Compliance/Usa2p/QE0123456789abcdef0123456789abcdef"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![("X-Twilio-Api-Version", "v1")]);
 }
 
 /// `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`
@@ -2208,13 +2221,8 @@ fn v2_list_channels_sender() {
 
 /// `POST /v2/Channels/Senders`
 #[test]
-fn v2_create_channels_sender() {
-    let typed = client()
-        .messaging()
-        .v2()
-        .channels()
-        .senders()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v2_create_channels_sender_rcs_create() {
+    let typed = client().messaging().v2().channels().senders().create({ let mut body = twilio_model::messaging::v2::ChannelsSenderRequestsCreateBody::new("rcs:twilio_agent".to_owned()); body.profile = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderProfileBody::new(); body.accent_color = Some("#ffffff".to_owned()); body.banner_url = Some("https://banner_url.example.com".to_owned()); body.description = Some("RCS description.".to_owned()); body.emails = Some(serde_json::from_str::<serde_json::Value>(r#"[{"email":"example1@example.com","label":"example1"},{"email":"example2@example.com","label":"example2"}]"#).unwrap()); body.logo_url = Some("https://logo_url.example.com".to_owned()); body.name = Some("RCS Profile Name".to_owned()); body.phone_numbers = Some(serde_json::from_str::<serde_json::Value>(r#"[{"label":"phone","phone_number":"+12125551212"}]"#).unwrap()); body.privacy_url = Some("https://privacy_url.example.com".to_owned()); body.terms_of_service_url = Some("https://terms_of_service_url.example.com".to_owned()); body.websites = Some(serde_json::from_str::<serde_json::Value>(r#"[{"label":"Website1","website":"https://website1.example.com"},{"label":"Website2","website":"http://website2.example.com"}]"#).unwrap()); body }); body.webhook = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderWebhookBody::new(); body.callback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyCallbackMethod::from("POST")); body.callback_url = Some("https://callback.example.com".to_owned()); body.fallback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyFallbackMethod::from("POST")); body.fallback_url = Some("https://fallback.example.com".to_owned()); body.status_callback_method = Some("POST".to_owned()); body.status_callback_url = Some("https://statuscallback.example.com".to_owned()); body }); body });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChannelsSender");
@@ -2225,9 +2233,38 @@ fn v2_create_channels_sender() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/Channels/Senders");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r##"{"profile":{"accent_color":"#ffffff","banner_url":"https://banner_url.example.com","description":"RCS description.","emails":[{"email":"example1@example.com","label":"example1"},{"email":"example2@example.com","label":"example2"}],"logo_url":"https://logo_url.example.com","name":"RCS Profile Name","phone_numbers":[{"label":"phone","phone_number":"+12125551212"}],"privacy_url":"https://privacy_url.example.com","terms_of_service_url":"https://terms_of_service_url.example.com","websites":[{"label":"Website1","website":"https://website1.example.com"},{"label":"Website2","website":"http://website2.example.com"}]},"sender_id":"rcs:twilio_agent","webhook":{"callback_method":"POST","callback_url":"https://callback.example.com","fallback_method":"POST","fallback_url":"https://fallback.example.com","status_callback_method":"POST","status_callback_url":"https://statuscallback.example.com"}}"##,
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v2/Channels/Senders`
+#[test]
+fn v2_create_channels_sender_whatsapp_create() {
+    let typed = client().messaging().v2().channels().senders().create({ let mut body = twilio_model::messaging::v2::ChannelsSenderRequestsCreateBody::new("whatsapp:+999999999XX".to_owned()); body.configuration = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderConfigurationBody::new(); body.verification_method = Some(twilio_model::messaging::v2::ChannelsSenderConfigurationBodyVerificationMethod::from("sms")); body.waba_id = Some("1234567XXX".to_owned()); body }); body.profile = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderProfileBody::new(); body.about = Some("This is an example about text.".to_owned()); body.address = Some("123 Example St, Example City, EX 12345".to_owned()); body.description = Some("This is an example description.".to_owned()); body.emails = Some(serde_json::from_str::<serde_json::Value>(r#"[{"email":"example1@example.com","label":"Email"},{"email":"example2@example.com","label":"Email"}]"#).unwrap()); body.logo_url = Some("https://logo_url.example.com".to_owned()); body.name = Some("Example Profile Name".to_owned()); body.vertical = Some("Automotive".to_owned()); body.websites = Some(serde_json::from_str::<serde_json::Value>(r#"[{"label":"Website1","website":"https://website1.example.com"},{"label":"Website2","website":"http://website2.example.com"}]"#).unwrap()); body }); body.webhook = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderWebhookBody::new(); body.callback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyCallbackMethod::from("POST")); body.callback_url = Some("https://callback.example.com".to_owned()); body.fallback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyFallbackMethod::from("POST")); body.fallback_url = Some("https://fallback.example.com".to_owned()); body.status_callback_method = Some("POST".to_owned()); body.status_callback_url = Some("https://statuscallback.example.com".to_owned()); body }); body });
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateChannelsSender");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "messaging");
+    assert_eq!(operation.path, "/v2/Channels/Senders");
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(path(&uri), "/v2/Channels/Senders");
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"configuration":{"verification_method":"sms","waba_id":"1234567XXX"},"profile":{"about":"This is an example about text.","address":"123 Example St, Example City, EX 12345","description":"This is an example description.","emails":[{"email":"example1@example.com","label":"Email"},{"email":"example2@example.com","label":"Email"}],"logo_url":"https://logo_url.example.com","name":"Example Profile Name","vertical":"Automotive","websites":[{"label":"Website1","website":"https://website1.example.com"},{"label":"Website2","website":"http://website2.example.com"}]},"sender_id":"whatsapp:+999999999XX","webhook":{"callback_method":"POST","callback_url":"https://callback.example.com","fallback_method":"POST","fallback_url":"https://fallback.example.com","status_callback_method":"POST","status_callback_url":"https://statuscallback.example.com"}}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -2261,13 +2298,8 @@ fn v2_fetch_channels_sender() {
 
 /// `POST /v2/Channels/Senders/{Sid}`
 #[test]
-fn v2_update_channels_sender() {
-    let typed = client()
-        .messaging()
-        .v2()
-        .channels()
-        .sender("XE0123456789abcdef0123456789abcdef".parse().unwrap())
-        .update(r#"{"a": [1, "x"]}"#);
+fn v2_update_channels_sender_update() {
+    let typed = client().messaging().v2().channels().sender("XE0123456789abcdef0123456789abcdef".parse().unwrap()).update({ let mut body = twilio_model::messaging::v2::ChannelsSenderRequestsUpdateBody::new(); body.configuration = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderConfigurationBody::new(); body.verification_code = Some("123456".to_owned()); body.voice_application_sid = Some("APaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned()); body }); body.profile = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderProfileBody::new(); body.about = Some("Example about text".to_owned()); body.address = Some("123 Example St, Example City, EX 12345".to_owned()); body.description = Some("Example description".to_owned()); body.emails = Some(serde_json::from_str::<serde_json::Value>(r#"[{"email":"email@email.com","label":"Email"}]"#).unwrap()); body.logo_url = Some("https://logo_url.example.com".to_owned()); body.name = Some("Example Business".to_owned()); body.vertical = Some("Automotive".to_owned()); body.websites = Some(serde_json::from_str::<serde_json::Value>(r#"[{"label":"Website","website":"https://website1.example.com"},{"label":"Website","website":"http://website2.example.com"}]"#).unwrap()); body }); body.webhook = Some({ let mut body = twilio_model::messaging::v2::ChannelsSenderWebhookBody::new(); body.callback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyCallbackMethod::from("POST")); body.callback_url = Some("https://callback.example.com".to_owned()); body.fallback_method = Some(twilio_model::messaging::v2::ChannelsSenderWebhookBodyFallbackMethod::from("POST")); body.fallback_url = Some("https://fallback.example.com".to_owned()); body.status_callback_method = Some("POST".to_owned()); body.status_callback_url = Some("https://statuscallback.example.com".to_owned()); body }); body });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChannelsSender");
@@ -2281,9 +2313,11 @@ fn v2_update_channels_sender() {
         "/v2/Channels/Senders/XE0123456789abcdef0123456789abcdef"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"configuration":{"verification_code":"123456","voice_application_sid":"APaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},"profile":{"about":"Example about text","address":"123 Example St, Example City, EX 12345","description":"Example description","emails":[{"email":"email@email.com","label":"Email"}],"logo_url":"https://logo_url.example.com","name":"Example Business","vertical":"Automotive","websites":[{"label":"Website","website":"https://website1.example.com"},{"label":"Website","website":"http://website2.example.com"}]},"webhook":{"callback_method":"POST","callback_url":"https://callback.example.com","fallback_method":"POST","fallback_url":"https://fallback.example.com","status_callback_method":"POST","status_callback_url":"https://statuscallback.example.com"}}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -2394,13 +2428,8 @@ fn v2_fetch_domain_cert_v4() {
 
 /// `POST /v3/Indicators/Typing.json`
 #[test]
-fn v3_create_v3_typing_indicator() {
-    let typed = client()
-        .messaging()
-        .v3()
-        .indicators()
-        .typing_json()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v3_create_v3_typing_indicator_apple_typing_indicator() {
+    let typed = client().messaging().v3().indicators().typing_json().create(serde_json::from_str::<twilio_model::messaging::v3::TypingIndicatorRequest>(r#"{"channel":"APPLE","event":"START","from":"apple:a89a691c-15c0-4fd1-a589-1ded34b59c39","to":"apple:urn:mbid:AQAAYyUbut6E4B3T9FLv5EbG"}"#).unwrap());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateV3TypingIndicator");
@@ -2411,9 +2440,43 @@ fn v3_create_v3_typing_indicator() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v3/Indicators/Typing.json");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"channel":"APPLE","event":"START","from":"apple:a89a691c-15c0-4fd1-a589-1ded34b59c39","to":"apple:urn:mbid:AQAAYyUbut6E4B3T9FLv5EbG"}"#,
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v3/Indicators/Typing.json`
+#[test]
+fn v3_create_v3_typing_indicator_whatsapp_typing_indicator() {
+    let typed = client().messaging().v3().indicators().typing_json().create(
+        serde_json::from_str::<twilio_model::messaging::v3::TypingIndicatorRequest>(
+            r#"{"channel":"WHATSAPP","messageId":"SM1234567890abcdef1234567890abcdef"}"#,
+        )
+        .unwrap(),
+    );
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateV3TypingIndicator");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "messaging");
+    assert_eq!(operation.path, "/v3/Indicators/Typing.json");
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(path(&uri), "/v3/Indicators/Typing.json");
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"channel":"WHATSAPP","messageId":"SM1234567890abcdef1234567890abcdef"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()

@@ -42,6 +42,27 @@ fn path(uri: &str) -> &str {
     uri.split_once('?').map_or(uri, |(p, _)| p)
 }
 
+/// That `text` is the JSON `expected` (members in any order, numbers by value).
+#[allow(dead_code)]
+fn assert_same_json(text: &str, expected: &str) {
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+    let sent: serde_json::Value = serde_json::from_str(text).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(expected).unwrap();
+    assert!(same(&sent, &expected), "sent {sent}\nexpected {expected}");
+}
+
 /// Sorted expected pairs.
 #[allow(dead_code)]
 fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {

@@ -101,11 +101,16 @@ fn v2_list_alarms() {
 /// `POST /v2/Alarms`
 #[test]
 fn v2_create_alarm() {
-    let typed = client()
-        .monitor()
-        .v2()
-        .alarms()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().monitor().v2().alarms().create(
+        twilio_model::monitor::v2::AlarmCreateObjectBody::new(
+            "Hi & bye = 100% #1 😀\n日本",
+            false,
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::monitor::v2::QueryType::KNOWN[0].clone(),
+            twilio_model::monitor::v2::TimeWindow::KNOWN[0].clone(),
+            -7,
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateAlarm");
@@ -116,9 +121,11 @@ fn v2_create_alarm() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/Alarms");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"description":"Hi & bye = 100% #1 😀\n日本","enabled":false,"friendlyName":"Hi & bye = 100% #1 😀\n日本","queryType":"ERROR_CODE","timeWindow":"FIVE_MINS","triggerValue":-7}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -145,11 +152,16 @@ fn v2_fetch_alarm() {
 /// `PUT /v2/Alarms/{Sid}`
 #[test]
 fn v2_update_alarm() {
-    let typed = client()
-        .monitor()
-        .v2()
-        .alarm("a b/c")
-        .update(r#"{"a": [1, "x"]}"#);
+    let typed = client().monitor().v2().alarm("a b/c").update(
+        twilio_model::monitor::v2::AlarmCreateObjectBody::new(
+            "Hi & bye = 100% #1 😀\n日本",
+            false,
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::monitor::v2::QueryType::KNOWN[0].clone(),
+            twilio_model::monitor::v2::TimeWindow::KNOWN[0].clone(),
+            -7,
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAlarm");
@@ -160,9 +172,11 @@ fn v2_update_alarm() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/Alarms/a%20b%2Fc");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"description":"Hi & bye = 100% #1 😀\n日本","enabled":false,"friendlyName":"Hi & bye = 100% #1 😀\n日本","queryType":"ERROR_CODE","timeWindow":"FIVE_MINS","triggerValue":-7}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -201,7 +215,7 @@ fn v2_update_alarm_status() {
         .v2()
         .alarm("a b/c")
         .status()
-        .update(r#"{"a": [1, "x"]}"#);
+        .update(twilio_model::monitor::v2::AlarmStatusBody::new(false));
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateAlarmStatus");
@@ -212,10 +226,9 @@ fn v2_update_alarm_status() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/Alarms/a%20b%2Fc/status");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"enabled":false}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))

@@ -23,7 +23,7 @@ fn v1_create_eligibility() {
         .v1()
         .hosted_number()
         .eligibility()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v1::CreateEligibilityRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateEligibility");
@@ -34,10 +34,9 @@ fn v1_create_eligibility() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/HostedNumber/Eligibility");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -54,7 +53,7 @@ fn v1_create_bulk_eligibility() {
         .hosted_number()
         .eligibility()
         .bulk()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v1::CreateBulkEligibilityRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkEligibility");
@@ -65,10 +64,9 @@ fn v1_create_bulk_eligibility() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/HostedNumber/Eligibility/Bulk");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -133,7 +131,7 @@ fn v1_create_porting_webhook_configuration() {
         .porting()
         .configuration()
         .webhook()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v1::CreatePortingWebhookConfigurationRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePortingWebhookConfiguration");
@@ -144,10 +142,9 @@ fn v1_create_porting_webhook_configuration() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Porting/Configuration/Webhook");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -189,12 +186,17 @@ fn v1_delete_porting_webhook_configuration_delete() {
 /// `POST /v1/Porting/PortIn`
 #[test]
 fn v1_create_porting_port_in() {
-    let typed = client()
-        .numbers()
-        .v1()
-        .porting()
-        .port_in()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().numbers().v1().porting().port_in().create(
+        twilio_model::numbers::v1::PortingPortInCreateBody::new(
+            "AC0123456789abcdef0123456789abcdef".parse().unwrap(),
+            vec!["Hi & bye = 100% #1 😀\n日本".to_owned()],
+            twilio_model::numbers::v1::PortingLosingCarrierInformationBody::new(
+                "Hi & bye = 100% #1 😀\n日本",
+                "Hi & bye = 100% #1 😀\n日本",
+                "Hi & bye = 100% #1 😀\n日本",
+            ),
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreatePortingPortIn");
@@ -205,9 +207,11 @@ fn v1_create_porting_port_in() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/Porting/PortIn");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"account_sid":"AC0123456789abcdef0123456789abcdef","documents":["Hi & bye = 100% #1 😀\n日本"],"losing_carrier_information":{"authorized_representative":"Hi & bye = 100% #1 😀\n日本","authorized_representative_email":"Hi & bye = 100% #1 😀\n日本","customer_name":"Hi & bye = 100% #1 😀\n日本"}}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -378,11 +382,14 @@ fn v1_fetch_porting_portability() {
 /// `POST /v1/SenderIdRegistrations`
 #[test]
 fn v1_create_sender_id_registration() {
-    let typed = client()
-        .numbers()
-        .v1()
-        .sender_id_registrations()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().numbers().v1().sender_id_registrations().create(
+        twilio_model::numbers::v1::CreateEmbeddedRegistrationRequest::new(
+            serde_json::json!({"a": [1, "x"]}),
+            "Hi & bye = 100% #1 😀\n日本",
+            "RN0123456789abcdef0123456789abcdef".parse().unwrap(),
+            -7,
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSenderIdRegistration");
@@ -393,9 +400,11 @@ fn v1_create_sender_id_registration() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/SenderIdRegistrations");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"data":{"a":[1,"x"]},"friendlyName":"Hi & bye = 100% #1 😀\n日本","regulationId":"RN0123456789abcdef0123456789abcdef","regulationVersion":-7}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -412,7 +421,7 @@ fn v1_create_sender_id_registration_embedded_session() {
         .v1()
         .sender_id_registration("BU0123456789abcdef0123456789abcdef".parse().unwrap())
         .embedded_sessions()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v1::CreateEmbeddedSessionRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSenderIdRegistrationEmbeddedSession");
@@ -429,10 +438,9 @@ fn v1_create_sender_id_registration_embedded_session() {
         "/v1/SenderIdRegistrations/BU0123456789abcdef0123456789abcdef/EmbeddedSessions"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -468,7 +476,7 @@ fn v1_create_signing_request_configuration() {
         .v1()
         .signing_request()
         .configuration()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v1::CreateSigningRequestConfigurationRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateSigningRequestConfiguration");
@@ -479,10 +487,9 @@ fn v1_create_signing_request_configuration() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v1/SigningRequest/Configuration");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -820,7 +827,7 @@ fn v2_create_bulk_hosted_number_order() {
         .hosted_number()
         .orders()
         .bulk()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::numbers::v2::CreateBulkHostedNumberOrderRequest::default());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateBulkHostedNumberOrder");
@@ -831,10 +838,9 @@ fn v2_create_bulk_hosted_number_order() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/HostedNumber/Orders/Bulk");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -2056,7 +2062,7 @@ fn v2_list_short_code_applications() {
     assert_eq!(operation.host, "numbers");
     assert_eq!(operation.path, "/v2/ShortCodes/Applications");
     assert!(operation.retry.is_idempotent());
-    let uri = request.uri();
+    let uri = request.first_page_uri();
     assert_eq!(path(&uri), "/v2/ShortCodes/Applications");
     assert_eq!(query(&uri), sorted(vec![]));
 }
@@ -2064,12 +2070,16 @@ fn v2_list_short_code_applications() {
 /// `POST /v2/ShortCodes/Applications`
 #[test]
 fn v2_create_short_code_application() {
-    let typed = client()
-        .numbers()
-        .v2()
-        .short_codes()
-        .applications()
-        .create(r#"{"a": [1, "x"]}"#);
+    let typed = client().numbers().v2().short_codes().applications().create(
+        twilio_model::numbers::v2::CreateShortCodeApplicationRequest::new(
+            twilio_model::numbers::v2::CreateShortCodeApplicationRequestBusinessInformation::new(
+                "Hi & bye = 100% #1 😀\n日本",
+            ),
+            "Hi & bye = 100% #1 😀\n日本",
+            "Hi & bye = 100% #1 😀\n日本",
+            twilio_model::numbers::v2::CreateShortCodeApplicationRequestSetup::new(false),
+        ),
+    );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateShortCodeApplication");
@@ -2080,9 +2090,11 @@ fn v2_create_short_code_application() {
     let uri = request.uri();
     assert_eq!(path(&uri), "/v2/ShortCodes/Applications");
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"business_information":{"customer_facing_profile":"Hi & bye = 100% #1 😀\n日本"},"friendly_name":"Hi & bye = 100% #1 😀\n日本","iso_country":"Hi & bye = 100% #1 😀\n日本","setup":{"charges_apply":false}}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()

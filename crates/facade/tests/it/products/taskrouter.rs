@@ -778,7 +778,9 @@ fn v1_create_task_queue_bulk_real_time_statistics() {
         .workspace("WS0123456789abcdef0123456789abcdef".parse().unwrap())
         .task_queues()
         .real_time_statistics()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(
+            twilio_model::taskrouter::v1::CreateTaskQueueBulkRealTimeStatisticsRequest::default(),
+        );
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateTaskQueueBulkRealTimeStatistics");
@@ -795,10 +797,9 @@ fn v1_create_task_queue_bulk_real_time_statistics() {
         "/v1/Workspaces/WS0123456789abcdef0123456789abcdef/TaskQueues/RealTimeStatistics"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
-    );
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))

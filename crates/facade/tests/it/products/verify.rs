@@ -1366,14 +1366,8 @@ fn v2_delete_messaging_configuration() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`
 #[test]
-fn v2_update_challenge_passkeys() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .approve_challenge()
-        .update(r#"{"a": [1, "x"]}"#);
+fn v2_update_challenge_passkeys_approve_challenge() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().approve_challenge().update({ let mut body = twilio_model::verify::v2::ApprovePasskeysChallengeRequest::new(twilio_model::verify::v2::ApprovePasskeysChallengeRequestAuthenticatorAttachment::from("platform"), "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".to_owned(), "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4".to_owned(), { let mut body = twilio_model::verify::v2::ApprovePasskeysChallengeRequestResponse::new("o3mm9u6vuaVeN4wRgDTid".to_owned(), "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9".to_owned(), "MEYCIQDDs662ykELzpmxkQaOR6HY5GwO7n".to_owned()); body.user_handle = Some("WUU0ZmQzYWFmNGU0NT".to_owned()); body }); body.r#type = Some(twilio_model::verify::v2::ApprovePasskeysChallengeRequestType::from("public-key")); body });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdateChallengePasskeys");
@@ -1390,9 +1384,11 @@ fn v2_update_challenge_passkeys() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/ApproveChallenge"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"authenticatorData":"o3mm9u6vuaVeN4wRgDTid","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","signature":"MEYCIQDDs662ykELzpmxkQaOR6HY5GwO7n","userHandle":"WUU0ZmQzYWFmNGU0NT"},"type":"public-key"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -1403,14 +1399,14 @@ fn v2_update_challenge_passkeys() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
 #[test]
-fn v2_create_challenge_passkeys() {
+fn v2_create_challenge_passkeys_create_challenge_request_empty() {
     let typed = client()
         .verify()
         .v2()
         .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
         .passkeys()
         .challenges()
-        .create(r#"{"a": [1, "x"]}"#);
+        .create(twilio_model::verify::v2::CreatePasskeysChallengeRequest::new());
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateChallengePasskeys");
@@ -1427,10 +1423,93 @@ fn v2_create_challenge_passkeys() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
     );
     assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{}"#);
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
+#[test]
+fn v2_create_challenge_passkeys_create_challenge_request_full() {
+    let typed = client()
+        .verify()
+        .v2()
+        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .passkeys()
+        .challenges()
+        .create({
+            let mut body = twilio_model::verify::v2::CreatePasskeysChallengeRequest::new();
+            body.factor_sid = Some("YFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned());
+            body.identity = Some("anyUUID".to_owned());
+            body
+        });
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateChallengePasskeys");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "verify");
     assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+        operation.path,
+        "/v2/Services/{ServiceSid}/Passkeys/Challenges"
     );
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(
+        path(&uri),
+        "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
+    );
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"factor_sid":"YFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","identity":"anyUUID"}"#,
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .map(|(n, v)| (n, v.to_str().unwrap()))
+        .collect();
+    assert_eq!(headers, vec![]);
+}
+
+/// `POST /v2/Services/{ServiceSid}/Passkeys/Challenges`
+#[test]
+fn v2_create_challenge_passkeys_create_challenge_request_identity() {
+    let typed = client()
+        .verify()
+        .v2()
+        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
+        .passkeys()
+        .challenges()
+        .create({
+            let mut body = twilio_model::verify::v2::CreatePasskeysChallengeRequest::new();
+            body.identity = Some("anyUUID".to_owned());
+            body
+        });
+    let request = typed.request();
+    let operation = request.operation();
+    assert_eq!(operation.id, "CreateChallengePasskeys");
+    assert_eq!(operation.method, http::Method::POST);
+    assert_eq!(operation.host, "verify");
+    assert_eq!(
+        operation.path,
+        "/v2/Services/{ServiceSid}/Passkeys/Challenges"
+    );
+    assert!(!operation.retry.is_idempotent());
+    let uri = request.uri();
+    assert_eq!(
+        path(&uri),
+        "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Challenges"
+    );
+    assert_eq!(query(&uri), sorted(vec![]));
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(&text, r#"{"identity":"anyUUID"}"#);
     let headers: Vec<(&str, &str)> = request
         .headers()
         .map(|(n, v)| (n, v.to_str().unwrap()))
@@ -1440,14 +1519,8 @@ fn v2_create_challenge_passkeys() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/Factors`
 #[test]
-fn v2_create_new_factor_passkey() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .factors()
-        .create(r#"{"a": [1, "x"]}"#);
+fn v2_create_new_factor_passkey_create_passkeys() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().factors().create({ let mut body = twilio_model::verify::v2::CreateNewPasskeysFactorRequest::new("FriendlyName".to_owned(), "ff483d1ff591898a9942916050d2ca3f".to_owned()); body.config = Some({ let mut body = twilio_model::verify::v2::CreateNewPasskeysFactorRequestConfig::new(); body.authenticator_attachment = Some(twilio_model::verify::v2::CreateNewPasskeysFactorRequestConfigAuthenticatorAttachment::from("platform")); body.discoverable_credentials = Some(twilio_model::verify::v2::CreateNewPasskeysFactorRequestConfigDiscoverableCredentials::from("preferred")); body.relying_party = Some({ let mut body = twilio_model::verify::v2::CreateNewPasskeysFactorRequestConfigRelyingParty::new(); body.id = Some("example.com".to_owned()); body.name = Some("Example".to_owned()); body.origins = Some(vec!["https://example.com".to_owned()]); body }); body.user_verification = Some(twilio_model::verify::v2::CreateNewPasskeysFactorRequestConfigDiscoverableCredentials::from("preferred")); body }); body });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "CreateNewFactorPasskey");
@@ -1461,9 +1534,11 @@ fn v2_create_new_factor_passkey() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/Factors"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"config":{"authenticator_attachment":"platform","discoverable_credentials":"preferred","relying_party":{"id":"example.com","name":"Example","origins":["https://example.com"]},"user_verification":"preferred"},"friendly_name":"FriendlyName","identity":"ff483d1ff591898a9942916050d2ca3f"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -1474,14 +1549,8 @@ fn v2_create_new_factor_passkey() {
 
 /// `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`
 #[test]
-fn v2_update_passkeys_factor() {
-    let typed = client()
-        .verify()
-        .v2()
-        .service("VA0123456789abcdef0123456789abcdef".parse().unwrap())
-        .passkeys()
-        .verify_factor()
-        .update(r#"{"a": [1, "x"]}"#);
+fn v2_update_passkeys_factor_verify_passkeys() {
+    let typed = client().verify().v2().service("VA0123456789abcdef0123456789abcdef".parse().unwrap()).passkeys().verify_factor().update({ let mut body = twilio_model::verify::v2::VerifyPasskeysFactorRequest::new({ let mut body = twilio_model::verify::v2::VerifyPasskeysFactorRequestResponse::new(); body.attestation_object = Some("o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YViko3mm9u6vuaVeN4wRgDTidR5oL6ufLTCrE9ISVYbOGUdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAIOskpoSXeqhlDArYYqrM8m-DneFOkxZ9L9wy8_tRGazUpQECAyYgASFYIOP8op-6gZJ1H0wHNLe2k7cgBqaSUR4pdcBqtOHPaYUhIlggsXZWuWfZS-6YpbeU9dsB2UoroACSKXJOrdE_auaUIf4".to_owned()); body.client_data_json = Some("eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9".to_owned()); body.transports = Some(vec![twilio_model::verify::v2::VerifyPasskeysFactorRequestResponseTransports::from("internal")]); body }); body.authenticator_attachment = Some(twilio_model::verify::v2::VerifyPasskeysFactorRequestAuthenticatorAttachment::from("platform")); body.id = Some("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".to_owned()); body.raw_id = Some("eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4".to_owned()); body.r#type = Some(twilio_model::verify::v2::VerifyPasskeysFactorRequestType::from("public-key")); body });
     let request = typed.request();
     let operation = request.operation();
     assert_eq!(operation.id, "UpdatePasskeysFactor");
@@ -1498,9 +1567,11 @@ fn v2_update_passkeys_factor() {
         "/v2/Services/VA0123456789abcdef0123456789abcdef/Passkeys/VerifyFactor"
     );
     assert_eq!(query(&uri), sorted(vec![]));
-    assert_eq!(
-        request.body(),
-        Some(("application/json", r#"{"a": [1, "x"]}"#.to_owned()))
+    let (content_type, text) = request.body().unwrap();
+    assert_eq!(content_type, "application/json");
+    super::assert_same_json(
+        &text,
+        r#"{"authenticatorAttachment":"platform","id":"6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ","rawId":"eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4","response":{"attestationObject":"o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YViko3mm9u6vuaVeN4wRgDTidR5oL6ufLTCrE9ISVYbOGUdFAAAAAAAAAAAAAAAAAAAAAAAAAAAAIOskpoSXeqhlDArYYqrM8m-DneFOkxZ9L9wy8_tRGazUpQECAyYgASFYIOP8op-6gZJ1H0wHNLe2k7cgBqaSUR4pdcBqtOHPaYUhIlggsXZWuWfZS-6YpbeU9dsB2UoroACSKXJOrdE_auaUIf4","clientDataJSON":"eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoiV1VZd05EaGtNV0UzWldNellUSmhOamszTURBMU9XTXlOelkyWW1Kak4yVXdaZyIsIm9yaWdpbiI6Imh0dHBzOi8vZXhhbXBsZS5jb20iLCJjcm9zc09yaWdpbiI6ZmFsc2V9","transports":["internal"]},"type":"public-key"}"#,
     );
     let headers: Vec<(&str, &str)> = request
         .headers()

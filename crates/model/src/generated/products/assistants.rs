@@ -412,4 +412,413 @@ pub mod v1 {
 
     /// One page of [`ToolList`].
     pub type ToolPage = crate::MetaPage<ToolList>;
+
+    /// Part of a JSON request body (`assistants.v1.service.customer_ai`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCustomerAiBody {
+        /// True if the perception engine is enabled.
+        pub perception_engine_enabled: bool,
+        /// True if the personalization engine is enabled.
+        pub personalization_engine_enabled: bool,
+    }
+
+    impl ServiceCustomerAiBody {
+        /// A body with its required members (`perception_engine_enabled`, `personalization_engine_enabled`).
+        #[must_use]
+        pub fn new(perception_engine_enabled: bool, personalization_engine_enabled: bool) -> Self {
+            Self {
+                perception_engine_enabled,
+                personalization_engine_enabled,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`assistants.v1.service.segment_credential`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceSegmentCredentialBody {
+        /// The profile API key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub profile_api_key: Option<String>,
+        /// The space ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub space_id: Option<String>,
+        /// The write key.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub write_key: Option<String>,
+    }
+
+    impl ServiceSegmentCredentialBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                profile_api_key: None,
+                space_id: None,
+                write_key: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Assistants` (`assistants.v1.service.create_assistant_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreateAssistantRequest {
+        /// The Personalization and Perception Engine settings.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub customer_ai: Option<ServiceCustomerAiBody>,
+        /// The name of the assistant.
+        pub name: String,
+        /// The owner/company of the assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<String>,
+        /// The personality prompt to be used for assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub personality_prompt: Option<String>,
+        /// The Segment Credentials to be used for the assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub segment_credential: Option<ServiceSegmentCredentialBody>,
+    }
+
+    impl ServiceCreateAssistantRequest {
+        /// A body with its required members (`name`); the others are `None`.
+        #[must_use]
+        pub fn new(name: impl Into<String>) -> Self {
+            Self {
+                customer_ai: None,
+                name: name.into(),
+                owner: None,
+                personality_prompt: None,
+                segment_credential: None,
+            }
+        }
+    }
+
+    /// The JSON body of `PUT /v1/Assistants/{id}` (`assistants.v1.service.update_assistant_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceUpdateAssistantRequest {
+        /// The Personalization and Perception Engine settings.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub customer_ai: Option<ServiceCustomerAiBody>,
+        /// The name of the assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// The owner/company of the assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner: Option<String>,
+        /// The personality prompt to be used for assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub personality_prompt: Option<String>,
+        /// The Segment Credentials to be used for the assistant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub segment_credential: Option<ServiceSegmentCredentialBody>,
+    }
+
+    impl ServiceUpdateAssistantRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                customer_ai: None,
+                name: None,
+                owner: None,
+                personality_prompt: None,
+                segment_credential: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Assistants/{id}/Feedbacks` (`assistants.v1.service.create_feedback_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreateFeedbackRequest {
+        /// The message ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub message_id: Option<String>,
+        /// The score to be given(0-1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub score: Option<f64>,
+        /// The Session ID.
+        pub session_id: String,
+        /// The text to be given as feedback.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub text: Option<String>,
+    }
+
+    impl ServiceCreateFeedbackRequest {
+        /// A body with its required members (`session_id`); the others are `None`.
+        #[must_use]
+        pub fn new(session_id: impl Into<String>) -> Self {
+            Self {
+                message_id: None,
+                score: None,
+                session_id: session_id.into(),
+                text: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Assistants/{id}/Messages` (`assistants.v1.service.assistant_send_message_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceAssistantSendMessageRequest {
+        /// The query to ask the assistant.
+        pub body: String,
+        /// The unique identity of user for the session.
+        pub identity: String,
+        /// one of the modes 'chat', 'email' or 'voice'
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<String>,
+        /// The unique name for the session.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub session_id: Option<String>,
+        /// The webhook url to call after the assistant has generated a response or report an error.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<String>,
+    }
+
+    impl ServiceAssistantSendMessageRequest {
+        /// A body with its required members (`body`, `identity`); the others are `None`.
+        #[must_use]
+        pub fn new(body: impl Into<String>, identity: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                identity: identity.into(),
+                mode: None,
+                session_id: None,
+                webhook: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`assistants.v1.service.create_policy_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreatePolicyRequest {
+        /// The description of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The Policy ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// The name of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `policy_details`.
+        pub policy_details: serde_json::Value,
+        /// The description of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl ServiceCreatePolicyRequest {
+        /// A body with its required members (`policy_details`); the others are `None`.
+        #[must_use]
+        pub fn new(policy_details: serde_json::Value) -> Self {
+            Self {
+                description: None,
+                id: None,
+                name: None,
+                policy_details,
+                r#type: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Knowledge` (`assistants.v1.service.create_knowledge_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreateKnowledgeRequest {
+        /// The Assistant ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub assistant_id: Option<String>,
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The embedding model to be used for the knowledge source. It's required for 'Database' type but disallowed for other types.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub embedding_model: Option<String>,
+        /// The details of the knowledge source based on the type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub knowledge_source_details: Option<serde_json::Value>,
+        /// The name of the tool.
+        pub name: String,
+        /// The policy associated with the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The type of the knowledge source.
+        pub r#type: String,
+    }
+
+    impl ServiceCreateKnowledgeRequest {
+        /// A body with its required members (`name`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(name: impl Into<String>, r#type: impl Into<String>) -> Self {
+            Self {
+                assistant_id: None,
+                description: None,
+                embedding_model: None,
+                knowledge_source_details: None,
+                name: name.into(),
+                policy: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// The JSON body of `PUT /v1/Knowledge/{id}` (`assistants.v1.service.update_knowledge_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceUpdateKnowledgeRequest {
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The embedding model to be used for the knowledge source. It's only applicable to 'Database' type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub embedding_model: Option<String>,
+        /// The details of the knowledge source based on the type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub knowledge_source_details: Option<serde_json::Value>,
+        /// The name of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// The policy associated with the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl ServiceUpdateKnowledgeRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                description: None,
+                embedding_model: None,
+                knowledge_source_details: None,
+                name: None,
+                policy: None,
+                r#type: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Tools` (`assistants.v1.service.create_tool_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreateToolRequest {
+        /// The Assistant ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub assistant_id: Option<String>,
+        /// The description of the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// True if the tool is enabled.
+        pub enabled: bool,
+        /// The metadata related to method, url, input_schema to used with the Tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<serde_json::Value>,
+        /// The name of the tool.
+        pub name: String,
+        /// The policy associated with the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The description of the tool.
+        pub r#type: String,
+    }
+
+    impl ServiceCreateToolRequest {
+        /// A body with its required members (`enabled`, `name`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(enabled: bool, name: impl Into<String>, r#type: impl Into<String>) -> Self {
+            Self {
+                assistant_id: None,
+                description: None,
+                enabled,
+                meta: None,
+                name: name.into(),
+                policy: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// The JSON body of `PUT /v1/Tools/{id}` (`assistants.v1.service.update_tool_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceUpdateToolRequest {
+        /// The Assistant ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub assistant_id: Option<String>,
+        /// The description of the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// True if the tool is enabled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub enabled: Option<bool>,
+        /// The metadata related to method, url, input_schema to used with the Tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub meta: Option<serde_json::Value>,
+        /// The name of the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// The policy associated with the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The type of the tool.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl ServiceUpdateToolRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                assistant_id: None,
+                description: None,
+                enabled: None,
+                meta: None,
+                name: None,
+                policy: None,
+                r#type: None,
+            }
+        }
+    }
 }

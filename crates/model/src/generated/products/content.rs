@@ -238,6 +238,1000 @@ pub mod v1 {
 
     /// One page of [`LegacyContentList`].
     pub type LegacyContentPage = crate::MetaPage<LegacyContentList>;
+
+    /// Part of a JSON request body (`callToActionAction`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CallToActionActionBody {
+        /// `code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `phone`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone: Option<String>,
+        /// `title`.
+        pub title: String,
+        /// `type`.
+        pub r#type: CallToActionActionType,
+        /// `url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
+    }
+
+    impl CallToActionActionBody {
+        /// A body with its required members (`title`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(title: impl Into<String>, r#type: CallToActionActionType) -> Self {
+            Self {
+                code: None,
+                id: None,
+                phone: None,
+                title: title.into(),
+                r#type,
+                url: None,
+            }
+        }
+    }
+
+    /// twilio/call-to-action buttons let recipients tap to trigger actions such as launching a website or making a phone call.
+    ///
+    /// Part of a JSON request body (`twilioCallToAction`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioCallToActionBody {
+        /// `actions`.
+        pub actions: Vec<CallToActionActionBody>,
+        /// `body`.
+        pub body: String,
+    }
+
+    impl TwilioCallToActionBody {
+        /// A body with its required members (`actions`, `body`).
+        #[must_use]
+        pub fn new(actions: Vec<CallToActionActionBody>, body: impl Into<String>) -> Self {
+            Self {
+                actions,
+                body: body.into(),
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`cardAction`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CardActionBody {
+        /// `code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code: Option<String>,
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `phone`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone: Option<String>,
+        /// `title`.
+        pub title: String,
+        /// `type`.
+        pub r#type: CardActionType,
+        /// `url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
+        /// `webview_size`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webview_size: Option<WebviewSizeType>,
+    }
+
+    impl CardActionBody {
+        /// A body with its required members (`title`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(title: impl Into<String>, r#type: CardActionType) -> Self {
+            Self {
+                code: None,
+                id: None,
+                phone: None,
+                title: title.into(),
+                r#type,
+                url: None,
+                webview_size: None,
+            }
+        }
+    }
+
+    /// twilio/card is a structured template which can be used to send a series of related information. It must include a title and at least one additional field.
+    ///
+    /// Part of a JSON request body (`twilioCard`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioCardBody {
+        /// `actions`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub actions: Option<Vec<CardActionBody>>,
+        /// `media`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub media: Option<Vec<String>>,
+        /// `subtitle`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subtitle: Option<String>,
+        /// `title`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+    }
+
+    impl TwilioCardBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                actions: None,
+                media: None,
+                subtitle: None,
+                title: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`carouselAction`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CarouselActionBody {
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `phone`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone: Option<String>,
+        /// `title`.
+        pub title: String,
+        /// `type`.
+        pub r#type: CarouselActionType,
+        /// `url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
+    }
+
+    impl CarouselActionBody {
+        /// A body with its required members (`title`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(title: impl Into<String>, r#type: CarouselActionType) -> Self {
+            Self {
+                id: None,
+                phone: None,
+                title: title.into(),
+                r#type,
+                url: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`carouselCard`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CarouselCardBody {
+        /// `actions`.
+        pub actions: Vec<CarouselActionBody>,
+        /// `body`.
+        pub body: String,
+        /// `media`.
+        pub media: String,
+        /// `title`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+    }
+
+    impl CarouselCardBody {
+        /// A body with its required members (`actions`, `body`, `media`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            actions: Vec<CarouselActionBody>,
+            body: impl Into<String>,
+            media: impl Into<String>,
+        ) -> Self {
+            Self {
+                actions,
+                body: body.into(),
+                media: media.into(),
+                title: None,
+            }
+        }
+    }
+
+    /// twilio/carousel templates allow you to send a single text message accompanied by a set of up to 10 carousel cards in a horizontally scrollable view
+    ///
+    /// Part of a JSON request body (`twilioCarousel`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioCarouselBody {
+        /// `body`.
+        pub body: String,
+        /// `cards`.
+        pub cards: Vec<CarouselCardBody>,
+    }
+
+    impl TwilioCarouselBody {
+        /// A body with its required members (`body`, `cards`).
+        #[must_use]
+        pub fn new(body: impl Into<String>, cards: Vec<CarouselCardBody>) -> Self {
+            Self {
+                body: body.into(),
+                cards,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`catalogItem`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CatalogItemBody {
+        /// `description`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `media_url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub media_url: Option<String>,
+        /// `name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `price`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub price: Option<f64>,
+        /// `section_title`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub section_title: Option<String>,
+    }
+
+    impl CatalogItemBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                description: None,
+                id: None,
+                media_url: None,
+                name: None,
+                price: None,
+                section_title: None,
+            }
+        }
+    }
+
+    /// twilio/catalog type lets recipients view list of catalog products, ask questions about products, order products.
+    ///
+    /// Part of a JSON request body (`twilioCatalog`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioCatalogBody {
+        /// `body`.
+        pub body: String,
+        /// `dynamic_items`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub dynamic_items: Option<String>,
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `items`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub items: Option<Vec<CatalogItemBody>>,
+        /// `subtitle`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subtitle: Option<String>,
+        /// `title`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+    }
+
+    impl TwilioCatalogBody {
+        /// A body with its required members (`body`); the others are `None`.
+        #[must_use]
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                body: body.into(),
+                dynamic_items: None,
+                id: None,
+                items: None,
+                subtitle: None,
+                title: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`flowsPageComponent`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct FlowsPageComponentBody {
+        /// `label`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        /// `type`.
+        pub r#type: String,
+    }
+
+    impl FlowsPageComponentBody {
+        /// A body with its required members (`type`); the others are `None`.
+        #[must_use]
+        pub fn new(r#type: impl Into<String>) -> Self {
+            Self {
+                label: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`flowsPage`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct FlowsPageBody {
+        /// `id`.
+        pub id: String,
+        /// `layout`.
+        pub layout: Vec<FlowsPageComponentBody>,
+        /// `next_page_id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub next_page_id: Option<String>,
+        /// `subtitle`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subtitle: Option<String>,
+        /// `title`.
+        pub title: String,
+    }
+
+    impl FlowsPageBody {
+        /// A body with its required members (`id`, `layout`, `title`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            id: impl Into<String>,
+            layout: Vec<FlowsPageComponentBody>,
+            title: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                layout,
+                next_page_id: None,
+                subtitle: None,
+                title: title.into(),
+            }
+        }
+    }
+
+    /// twilio/flows templates allow you to send multiple messages in a set order with text or select options
+    ///
+    /// Part of a JSON request body (`twilioFlows`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioFlowsBody {
+        /// `body`.
+        pub body: String,
+        /// `button_text`.
+        pub button_text: String,
+        /// `media_url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub media_url: Option<String>,
+        /// `pages`.
+        pub pages: Vec<FlowsPageBody>,
+        /// `subtitle`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subtitle: Option<String>,
+        /// `type`.
+        pub r#type: String,
+    }
+
+    impl TwilioFlowsBody {
+        /// A body with its required members (`body`, `button_text`, `pages`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            body: impl Into<String>,
+            button_text: impl Into<String>,
+            pages: Vec<FlowsPageBody>,
+            r#type: impl Into<String>,
+        ) -> Self {
+            Self {
+                body: body.into(),
+                button_text: button_text.into(),
+                media_url: None,
+                pages,
+                subtitle: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`listItem`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ListItemBody {
+        /// `description`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// `id`.
+        pub id: String,
+        /// `item`.
+        pub item: String,
+    }
+
+    impl ListItemBody {
+        /// A body with its required members (`id`, `item`); the others are `None`.
+        #[must_use]
+        pub fn new(id: impl Into<String>, item: impl Into<String>) -> Self {
+            Self {
+                description: None,
+                id: id.into(),
+                item: item.into(),
+            }
+        }
+    }
+
+    /// twilio/list-picker includes a menu of up to 10 options, which offers a simple way for users to make a selection.
+    ///
+    /// Part of a JSON request body (`twilioListPicker`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioListPickerBody {
+        /// `body`.
+        pub body: String,
+        /// `button`.
+        pub button: String,
+        /// `items`.
+        pub items: Vec<ListItemBody>,
+    }
+
+    impl TwilioListPickerBody {
+        /// A body with its required members (`body`, `button`, `items`).
+        #[must_use]
+        pub fn new(
+            body: impl Into<String>,
+            button: impl Into<String>,
+            items: Vec<ListItemBody>,
+        ) -> Self {
+            Self {
+                body: body.into(),
+                button: button.into(),
+                items,
+            }
+        }
+    }
+
+    /// twilio/location type contains a location pin and an optional label, which can be used to enhance delivery notifications or connect recipients to physical experiences you offer.
+    ///
+    /// Part of a JSON request body (`twilioLocation`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioLocationBody {
+        /// `address`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address: Option<String>,
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `label`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        /// `latitude`.
+        pub latitude: f64,
+        /// `longitude`.
+        pub longitude: f64,
+    }
+
+    impl TwilioLocationBody {
+        /// A body with its required members (`latitude`, `longitude`); the others are `None`.
+        #[must_use]
+        pub fn new(latitude: f64, longitude: f64) -> Self {
+            Self {
+                address: None,
+                id: None,
+                label: None,
+                latitude,
+                longitude,
+            }
+        }
+    }
+
+    /// twilio/media is used to send file attachments, or to send long text via MMS in the US and Canada. As such, the twilio/media type must contain at least ONE of text or media content.
+    ///
+    /// Part of a JSON request body (`twilioMedia`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioMediaBody {
+        /// `body`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub body: Option<String>,
+        /// `media`.
+        pub media: Vec<String>,
+    }
+
+    impl TwilioMediaBody {
+        /// A body with its required members (`media`); the others are `None`.
+        #[must_use]
+        pub fn new(media: Vec<String>) -> Self {
+            Self { body: None, media }
+        }
+    }
+
+    /// Part of a JSON request body (`quickReplyAction`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct QuickReplyActionBody {
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `title`.
+        pub title: String,
+        /// `type`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<QuickReplyActionType>,
+    }
+
+    impl QuickReplyActionBody {
+        /// A body with its required members (`title`); the others are `None`.
+        #[must_use]
+        pub fn new(title: impl Into<String>) -> Self {
+            Self {
+                id: None,
+                title: title.into(),
+                r#type: None,
+            }
+        }
+    }
+
+    /// twilio/quick-reply templates let recipients tap, rather than type, to respond to the message.
+    ///
+    /// Part of a JSON request body (`twilioQuickReply`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioQuickReplyBody {
+        /// `actions`.
+        pub actions: Vec<QuickReplyActionBody>,
+        /// `body`.
+        pub body: String,
+    }
+
+    impl TwilioQuickReplyBody {
+        /// A body with its required members (`actions`, `body`).
+        #[must_use]
+        pub fn new(actions: Vec<QuickReplyActionBody>, body: impl Into<String>) -> Self {
+            Self {
+                actions,
+                body: body.into(),
+            }
+        }
+    }
+
+    /// twilio/schedule templates allow us to send a message with a schedule with different time slots
+    ///
+    /// Part of a JSON request body (`twilioSchedule`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioScheduleBody {
+        /// `id`.
+        pub id: String,
+        /// `timeSlots`.
+        #[serde(rename = "timeSlots")]
+        pub time_slots: String,
+        /// `title`.
+        pub title: String,
+    }
+
+    impl TwilioScheduleBody {
+        /// A body with its required members (`id`, `timeSlots`, `title`).
+        #[must_use]
+        pub fn new(
+            id: impl Into<String>,
+            time_slots: impl Into<String>,
+            title: impl Into<String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                time_slots: time_slots.into(),
+                title: title.into(),
+            }
+        }
+    }
+
+    /// Type containing only plain text-based content
+    ///
+    /// Part of a JSON request body (`twilioText`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TwilioTextBody {
+        /// `body`.
+        pub body: String,
+    }
+
+    impl TwilioTextBody {
+        /// A body with its required members (`body`).
+        #[must_use]
+        pub fn new(body: impl Into<String>) -> Self {
+            Self { body: body.into() }
+        }
+    }
+
+    /// Part of a JSON request body (`authenticationAction`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AuthenticationActionBody {
+        /// `copy_code_text`.
+        pub copy_code_text: String,
+        /// `type`.
+        pub r#type: AuthenticationActionType,
+    }
+
+    impl AuthenticationActionBody {
+        /// A body with its required members (`copy_code_text`, `type`).
+        #[must_use]
+        pub fn new(copy_code_text: impl Into<String>, r#type: AuthenticationActionType) -> Self {
+            Self {
+                copy_code_text: copy_code_text.into(),
+                r#type,
+            }
+        }
+    }
+
+    /// whatsApp/authentication templates let companies deliver WA approved one-time-password button.
+    ///
+    /// Part of a JSON request body (`whatsappAuthentication`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct WhatsappAuthenticationBody {
+        /// `actions`.
+        pub actions: Vec<AuthenticationActionBody>,
+        /// `add_security_recommendation`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub add_security_recommendation: Option<bool>,
+        /// `code_expiration_minutes`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code_expiration_minutes: Option<f64>,
+    }
+
+    impl WhatsappAuthenticationBody {
+        /// A body with its required members (`actions`); the others are `None`.
+        #[must_use]
+        pub fn new(actions: Vec<AuthenticationActionBody>) -> Self {
+            Self {
+                actions,
+                add_security_recommendation: None,
+                code_expiration_minutes: None,
+            }
+        }
+    }
+
+    /// whatsapp/card is a structured template which can be used to send a series of related information. It must include a body and at least one additional field.
+    ///
+    /// Part of a JSON request body (`whatsappCard`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct WhatsappCardBody {
+        /// `actions`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub actions: Option<Vec<CardActionBody>>,
+        /// `body`.
+        pub body: String,
+        /// `footer`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub footer: Option<String>,
+        /// `header_text`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub header_text: Option<String>,
+        /// `media`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub media: Option<Vec<String>>,
+    }
+
+    impl WhatsappCardBody {
+        /// A body with its required members (`body`); the others are `None`.
+        #[must_use]
+        pub fn new(body: impl Into<String>) -> Self {
+            Self {
+                actions: None,
+                body: body.into(),
+                footer: None,
+                header_text: None,
+                media: None,
+            }
+        }
+    }
+
+    /// whatsapp/flows templates allow you to send multiple messages in a set order with text or select options
+    ///
+    /// Part of a JSON request body (`whatsappFlows`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct WhatsappFlowsBody {
+        /// `body`.
+        pub body: String,
+        /// `button_text`.
+        pub button_text: String,
+        /// `flow_first_page_id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub flow_first_page_id: Option<String>,
+        /// `flow_id`.
+        pub flow_id: String,
+        /// `flow_token`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub flow_token: Option<String>,
+        /// `is_flow_first_page_endpoint`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub is_flow_first_page_endpoint: Option<bool>,
+        /// `media_url`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub media_url: Option<String>,
+        /// `subtitle`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub subtitle: Option<String>,
+    }
+
+    impl WhatsappFlowsBody {
+        /// A body with its required members (`body`, `button_text`, `flow_id`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            body: impl Into<String>,
+            button_text: impl Into<String>,
+            flow_id: impl Into<String>,
+        ) -> Self {
+            Self {
+                body: body.into(),
+                button_text: button_text.into(),
+                flow_first_page_id: None,
+                flow_id: flow_id.into(),
+                flow_token: None,
+                is_flow_first_page_endpoint: None,
+                media_url: None,
+                subtitle: None,
+            }
+        }
+    }
+
+    /// Content types
+    ///
+    /// Part of a JSON request body (`types`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct TypesBody {
+        /// `twilio/call-to-action`.
+        #[serde(rename = "twilio/call-to-action")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_call_to_action: Option<TwilioCallToActionBody>,
+        /// `twilio/card`.
+        #[serde(rename = "twilio/card")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_card: Option<TwilioCardBody>,
+        /// `twilio/carousel`.
+        #[serde(rename = "twilio/carousel")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_carousel: Option<TwilioCarouselBody>,
+        /// `twilio/catalog`.
+        #[serde(rename = "twilio/catalog")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_catalog: Option<TwilioCatalogBody>,
+        /// `twilio/flows`.
+        #[serde(rename = "twilio/flows")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_flows: Option<TwilioFlowsBody>,
+        /// `twilio/list-picker`.
+        #[serde(rename = "twilio/list-picker")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_list_picker: Option<TwilioListPickerBody>,
+        /// `twilio/location`.
+        #[serde(rename = "twilio/location")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_location: Option<TwilioLocationBody>,
+        /// `twilio/media`.
+        #[serde(rename = "twilio/media")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_media: Option<TwilioMediaBody>,
+        /// `twilio/quick-reply`.
+        #[serde(rename = "twilio/quick-reply")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_quick_reply: Option<TwilioQuickReplyBody>,
+        /// `twilio/schedule`.
+        #[serde(rename = "twilio/schedule")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_schedule: Option<TwilioScheduleBody>,
+        /// `twilio/text`.
+        #[serde(rename = "twilio/text")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub twilio_text: Option<TwilioTextBody>,
+        /// `whatsapp/authentication`.
+        #[serde(rename = "whatsapp/authentication")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub whatsapp_authentication: Option<WhatsappAuthenticationBody>,
+        /// `whatsapp/card`.
+        #[serde(rename = "whatsapp/card")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub whatsapp_card: Option<WhatsappCardBody>,
+        /// `whatsapp/flows`.
+        #[serde(rename = "whatsapp/flows")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub whatsapp_flows: Option<WhatsappFlowsBody>,
+    }
+
+    impl TypesBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                twilio_call_to_action: None,
+                twilio_card: None,
+                twilio_carousel: None,
+                twilio_catalog: None,
+                twilio_flows: None,
+                twilio_list_picker: None,
+                twilio_location: None,
+                twilio_media: None,
+                twilio_quick_reply: None,
+                twilio_schedule: None,
+                twilio_text: None,
+                whatsapp_authentication: None,
+                whatsapp_card: None,
+                whatsapp_flows: None,
+            }
+        }
+    }
+
+    /// Content creation request body
+    ///
+    /// The JSON body of `POST /v1/Content` (`ContentCreateRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContentCreateRequest {
+        /// User defined name of the content
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub friendly_name: Option<String>,
+        /// Language code for the content
+        pub language: String,
+        /// `types`.
+        pub types: TypesBody,
+        /// Key value pairs of variable name to value
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub variables: Option<serde_json::Value>,
+    }
+
+    impl ContentCreateRequest {
+        /// A body with its required members (`language`, `types`); the others are `None`.
+        #[must_use]
+        pub fn new(language: impl Into<String>, types: TypesBody) -> Self {
+            Self {
+                friendly_name: None,
+                language: language.into(),
+                types,
+                variables: None,
+            }
+        }
+    }
+
+    /// Content approval request body
+    ///
+    /// The JSON body of `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp` (`ContentApprovalRequest`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContentApprovalRequest {
+        /// A WhatsApp recognized template category.
+        pub category: String,
+        /// Name of the template.
+        pub name: String,
+    }
+
+    impl ContentApprovalRequest {
+        /// A body with its required members (`category`, `name`).
+        #[must_use]
+        pub fn new(category: impl Into<String>, name: impl Into<String>) -> Self {
+            Self {
+                category: category.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// Content update request body
+    ///
+    /// The JSON body of `PUT /v1/Content/{Sid}` (`ContentUpdateRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ContentUpdateRequest {
+        /// User defined name of the content
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub friendly_name: Option<String>,
+        /// Language code for the content
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
+        /// `types`.
+        pub types: TypesBody,
+        /// Key value pairs of variable name to value
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub variables: Option<serde_json::Value>,
+    }
+
+    impl ContentUpdateRequest {
+        /// A body with its required members (`types`); the others are `None`.
+        #[must_use]
+        pub fn new(types: TypesBody) -> Self {
+            Self {
+                friendly_name: None,
+                language: None,
+                types,
+                variables: None,
+            }
+        }
+    }
 }
 
 /// The models of `spec/twilio_content_v2.json` (Twilio - Content).

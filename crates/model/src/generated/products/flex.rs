@@ -1555,6 +1555,21 @@ pub mod v1 {
 
     /// One page of [`WebChannelsList`].
     pub type WebChannelsPage = crate::MetaPage<WebChannelsList>;
+
+    /// The JSON body of `POST /v1/Configuration` (`UpdateConfiguration`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type UpdateConfigurationRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// The JSON body of `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers` (`CreateInteractionTransfer`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateInteractionTransferRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// The JSON body of `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}` (`UpdateInteractionTransfer`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type UpdateInteractionTransferRequest = serde_json::Map<String, serde_json::Value>;
 }
 
 /// The models of `spec/twilio_flex_v2.json` (Twilio - Flex).

@@ -224,4 +224,140 @@ pub mod v1 {
 
     /// One page of [`RolePermissionsList`].
     pub type RolePermissionsPage = crate::MetaPage<RolePermissionsList>;
+
+    /// Part of a JSON request body (`iam.v1.account.VendorOauthAppCreateRequest.policy`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountVendorOauthAppCreateRequestPolicy {
+        /// Set of permissions explicitly allowed
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub allow: Option<Vec<String>>,
+        /// Set of permissions explicitly denied
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub deny: Option<Vec<String>>,
+    }
+
+    impl AccountVendorOauthAppCreateRequestPolicy {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                allow: None,
+                deny: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Account/OAuthApps` (`iam.v1.account.VendorOauthAppCreateRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountVendorOauthAppCreateRequest {
+        /// `access_token_ttl`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub access_token_ttl: Option<i64>,
+        /// `client_sid`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub client_sid: Option<crate::iam::v1::ClientSid>,
+        /// `description`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// `friendly_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub friendly_name: Option<String>,
+        /// `owner_sid`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub owner_sid: Option<String>,
+        /// `policy`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<AccountVendorOauthAppCreateRequestPolicy>,
+        /// `type`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl AccountVendorOauthAppCreateRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                access_token_ttl: None,
+                client_sid: None,
+                description: None,
+                friendly_name: None,
+                owner_sid: None,
+                policy: None,
+                r#type: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`iam.v1.account.VendorOauthAppUpdateRequest.policy`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountVendorOauthAppUpdateRequestPolicy {
+        /// Set of permissions explicitly allowed
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub allow: Option<Vec<String>>,
+        /// Set of permissions explicitly denied
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub deny: Option<Vec<String>>,
+    }
+
+    impl AccountVendorOauthAppUpdateRequestPolicy {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                allow: None,
+                deny: None,
+            }
+        }
+    }
+
+    /// The JSON body of `PUT /v1/Account/OAuthApps/{sid}` (`iam.v1.account.VendorOauthAppUpdateRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AccountVendorOauthAppUpdateRequest {
+        /// `access_token_ttl`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub access_token_ttl: Option<i64>,
+        /// `description`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// `friendly_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub friendly_name: Option<String>,
+        /// `policy`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<AccountVendorOauthAppUpdateRequestPolicy>,
+        /// `type`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl AccountVendorOauthAppUpdateRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                access_token_ttl: None,
+                description: None,
+                friendly_name: None,
+                policy: None,
+                r#type: None,
+            }
+        }
+    }
 }

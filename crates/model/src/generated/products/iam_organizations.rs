@@ -94,3 +94,254 @@ impl crate::ListResource for RoleAssignmentsList {
 
 /// One page of [`RoleAssignmentsList`].
 pub type RoleAssignmentsPage = crate::MetaPage<RoleAssignmentsList>;
+
+/// The JSON body of `POST /Organizations/{OrganizationSid}/RoleAssignments` (`PublicApiCreateRoleAssignmentRequest`).
+///
+/// Build it with `new`, which takes every member.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PublicApiCreateRoleAssignmentRequest {
+    /// Twilio Sid representing identity of this assignment
+    pub identity: String,
+    /// Twilio Role Sid representing assigned role
+    pub role_sid: String,
+    /// Twilio Sid representing scope of this assignment
+    pub scope: String,
+}
+
+impl PublicApiCreateRoleAssignmentRequest {
+    /// A body with its required members (`identity`, `role_sid`, `scope`).
+    #[must_use]
+    pub fn new(
+        identity: impl Into<String>,
+        role_sid: impl Into<String>,
+        scope: impl Into<String>,
+    ) -> Self {
+        Self {
+            identity: identity.into(),
+            role_sid: role_sid.into(),
+            scope: scope.into(),
+        }
+    }
+}
+
+/// Email address list of the user. Primary email must be defined if there are more than 1 email. Primary email must match the username.
+///
+/// Part of a JSON request body (`ScimEmailAddress`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimEmailAddressBody {
+    /// Indicates if this email address is the primary one
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+    /// The type of email address (e.g., work, home, etc.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The actual email address value
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl ScimEmailAddressBody {
+    /// An empty body: every member is optional.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            primary: None,
+            r#type: None,
+            value: None,
+        }
+    }
+}
+
+/// Meta
+///
+/// Part of a JSON request body (`ScimMeta`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimMetaBody {
+    /// The date and time when the resource was created in the system
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The date and time when the resource was last modified
+    #[serde(rename = "lastModified")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// Indicates the type of the resource
+    #[serde(rename = "resourceType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// A version identifier for the resource. This can be used to manage resource versioning and concurrency control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl ScimMetaBody {
+    /// An empty body: every member is optional.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            created: None,
+            last_modified: None,
+            resource_type: None,
+            version: None,
+        }
+    }
+}
+
+/// User's name
+///
+/// Part of a JSON request body (`ScimName`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimNameBody {
+    /// The user's last or family name
+    #[serde(rename = "familyName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// The user's first or given name
+    #[serde(rename = "givenName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+}
+
+impl ScimNameBody {
+    /// An empty body: every member is optional.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            family_name: None,
+            given_name: None,
+        }
+    }
+}
+
+/// The JSON body of `POST /Organizations/{OrganizationSid}/scim/Users`, `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`ScimUser`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimUserBody {
+    /// Indicates whether the user is active
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// User friendly display name
+    #[serde(rename = "displayName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Email address list of the user. Primary email must be defined if there are more than 1 email. Primary email must match the username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<ScimEmailAddressBody>>,
+    /// External unique resource id defined by provisioning client
+    #[serde(rename = "externalId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Unique Twilio user sid
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// User's locale
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ScimMetaBody>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<ScimNameBody>,
+    /// An array of URIs that indicate the schemas supported for this user resource
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<Vec<String>>,
+    /// User's time zone
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Unique username, MUST be same as primary email address
+    #[serde(rename = "userName")]
+    pub user_name: String,
+}
+
+impl ScimUserBody {
+    /// A body with its required members (`userName`); the others are `None`.
+    #[must_use]
+    pub fn new(user_name: impl Into<String>) -> Self {
+        Self {
+            active: None,
+            display_name: None,
+            emails: None,
+            external_id: None,
+            id: None,
+            locale: None,
+            meta: None,
+            name: None,
+            schemas: None,
+            timezone: None,
+            user_name: user_name.into(),
+        }
+    }
+}
+
+/// Part of a JSON request body (`ScimPatchOperation`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimPatchOperationBody {
+    /// The operation to perform
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    /// `path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl ScimPatchOperationBody {
+    /// An empty body: every member is optional.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            op: None,
+            path: None,
+            value: None,
+        }
+    }
+}
+
+/// The JSON body of `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}` (`ScimPatchRequest`).
+///
+/// Build it with `new` (its required members), then set the optional ones:
+/// `body.member = Some(value)`.
+#[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ScimPatchRequest {
+    /// `Operations`.
+    #[serde(rename = "Operations")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operations: Option<Vec<ScimPatchOperationBody>>,
+    /// `schemas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<Vec<String>>,
+}
+
+impl ScimPatchRequest {
+    /// An empty body: every member is optional.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            operations: None,
+            schemas: None,
+        }
+    }
+}

@@ -1359,4 +1359,167 @@ pub mod v2 {
     /// One page of [`VoiceReportsPhoneNumbersOutboundList`].
     pub type VoiceReportsPhoneNumbersOutboundPage =
         crate::MetaPage<VoiceReportsPhoneNumbersOutboundList>;
+
+    /// Part of a JSON request body (`report_filter`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReportFilterBody {
+        /// The name of the filter
+        /// 'call_state', 'call_direction', 'call_type', 'twilio_regions', 'caller_country_code', 'callee_country_code', 'silent'
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub key: Option<String>,
+        /// List of supported filter values for the field name
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub values: Option<Vec<String>>,
+    }
+
+    impl ReportFilterBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                key: None,
+                values: None,
+            }
+        }
+    }
+
+    /// Optional start and end date time for the report window. Defaults to the most recent 7 days when omitted.
+    ///
+    /// Part of a JSON request body (`insights.v2.create_account_report_request.time_range`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateAccountReportRequestTimeRange {
+        /// End date time of the report
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub end_datetime: Option<String>,
+        /// Start date time of the report
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub start_datetime: Option<String>,
+    }
+
+    impl CreateAccountReportRequestTimeRange {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                end_datetime: None,
+                start_datetime: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Voice/Reports` (`insights.v2.create_account_report_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateAccountReportRequest {
+        /// `filters`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub filters: Option<Vec<ReportFilterBody>>,
+        /// Optional start and end date time for the report window. Defaults to the most recent 7 days when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub time_range: Option<CreateAccountReportRequestTimeRange>,
+    }
+
+    impl CreateAccountReportRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                filters: None,
+                time_range: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`phone_number_report_filter`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct PhoneNumberReportFilterBody {
+        /// The name of the filter
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub key: Option<String>,
+        /// List of supported filter values for the field name
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub values: Option<Vec<String>>,
+    }
+
+    impl PhoneNumberReportFilterBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                key: None,
+                values: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`insights.v2.create_phone_numbers_report_request.time_range`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreatePhoneNumbersReportRequestTimeRange {
+        /// End date time of the report
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub end_datetime: Option<String>,
+        /// Start date time of the report
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub start_datetime: Option<String>,
+    }
+
+    impl CreatePhoneNumbersReportRequestTimeRange {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                end_datetime: None,
+                start_datetime: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Voice/Reports/PhoneNumbers/Inbound`, `POST /v2/Voice/Reports/PhoneNumbers/Outbound` (`insights.v2.create_phone_numbers_report_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreatePhoneNumbersReportRequest {
+        /// `filters`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub filters: Option<Vec<PhoneNumberReportFilterBody>>,
+        /// The number of max available top Phone Numbers to generate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub size: Option<i64>,
+        /// `time_range`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub time_range: Option<CreatePhoneNumbersReportRequestTimeRange>,
+    }
+
+    impl CreatePhoneNumbersReportRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                filters: None,
+                size: None,
+                time_range: None,
+            }
+        }
+    }
 }

@@ -99,4 +99,123 @@ pub mod v1 {
 
     /// One page of [`KnowledgeChunksList`].
     pub type KnowledgeChunksPage = crate::MetaPage<KnowledgeChunksList>;
+
+    /// Part of a JSON request body (`knowledge.v1.service.create_policy_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreatePolicyRequest {
+        /// The description of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The Policy ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// The name of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `policy_details`.
+        pub policy_details: serde_json::Value,
+        /// The description of the policy.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl ServiceCreatePolicyRequest {
+        /// A body with its required members (`policy_details`); the others are `None`.
+        #[must_use]
+        pub fn new(policy_details: serde_json::Value) -> Self {
+            Self {
+                description: None,
+                id: None,
+                name: None,
+                policy_details,
+                r#type: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Knowledge` (`knowledge.v1.service.create_knowledge_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceCreateKnowledgeRequest {
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The embedding model to be used for the knowledge source. It's required for 'Database' type but disallowed for other types.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub embedding_model: Option<String>,
+        /// The details of the knowledge source based on the type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub knowledge_source_details: Option<serde_json::Value>,
+        /// The name of the tool.
+        pub name: String,
+        /// The policy associated with the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The type of the knowledge source.
+        pub r#type: String,
+    }
+
+    impl ServiceCreateKnowledgeRequest {
+        /// A body with its required members (`name`, `type`); the others are `None`.
+        #[must_use]
+        pub fn new(name: impl Into<String>, r#type: impl Into<String>) -> Self {
+            Self {
+                description: None,
+                embedding_model: None,
+                knowledge_source_details: None,
+                name: name.into(),
+                policy: None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// The JSON body of `PUT /v1/Knowledge/{id}` (`knowledge.v1.service.update_knowledge_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceUpdateKnowledgeRequest {
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The embedding model to be used for the knowledge source. It's only applicable to 'Database' type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub embedding_model: Option<String>,
+        /// The details of the knowledge source based on the type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub knowledge_source_details: Option<serde_json::Value>,
+        /// The name of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// The policy associated with the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub policy: Option<ServiceCreatePolicyRequest>,
+        /// The description of the knowledge source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<String>,
+    }
+
+    impl ServiceUpdateKnowledgeRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                description: None,
+                embedding_model: None,
+                knowledge_source_details: None,
+                name: None,
+                policy: None,
+                r#type: None,
+            }
+        }
+    }
 }

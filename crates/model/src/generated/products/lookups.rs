@@ -172,4 +172,281 @@ pub mod v2 {
             ttl: i64,
         }
     }
+
+    wire_enum! {
+        /// The new line type to override the original line type
+        ///
+        /// Part of a JSON request body (`OverridesRequest.line_type`).
+        pub enum OverridesRequestLineType {
+            /// `mobile`
+            Mobile = "mobile",
+            /// `landline`
+            Landline = "landline",
+            /// `tollFree`
+            TollFree = "tollFree",
+            /// `fixedVoip`
+            FixedVoip = "fixedVoip",
+            /// `nonFixedVoip`
+            NonFixedVoip = "nonFixedVoip",
+            /// `personal`
+            Personal = "personal",
+            /// `premium`
+            Premium = "premium",
+            /// `voicemail`
+            Voicemail = "voicemail",
+            /// `sharedCost`
+            SharedCost = "sharedCost",
+            /// `uan`
+            Uan = "uan",
+            /// `pager`
+            Pager = "pager",
+            /// `unknown`
+            Unknown2 = "unknown",
+        }
+    }
+
+    /// The JSON body of `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`, `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` (`OverridesRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct OverridesRequest {
+        /// The new line type to override the original line type
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub line_type: Option<OverridesRequestLineType>,
+        /// The reason for the override
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+    }
+
+    impl OverridesRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                line_type: None,
+                reason: None,
+            }
+        }
+    }
+
+    /// Rate limit request schema
+    ///
+    /// The JSON body of `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` (`RateLimitRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct RateLimitRequest {
+        /// Limit of requests for the bucket
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub limit: Option<i64>,
+        /// Time to live of the rule
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ttl: Option<i64>,
+    }
+
+    impl RateLimitRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                limit: None,
+                ttl: None,
+            }
+        }
+    }
+
+    wire_enum! {
+        /// Part of a JSON request body (`LookupBatchRequest.fields[]`).
+        pub enum LookupBatchRequestFields {
+            /// `caller_name`
+            CallerName = "caller_name",
+            /// `sim_swap`
+            SimSwap = "sim_swap",
+            /// `call_forwarding`
+            CallForwarding = "call_forwarding",
+            /// `line_type_intelligence`
+            LineTypeIntelligence = "line_type_intelligence",
+            /// `line_status`
+            LineStatus = "line_status",
+            /// `identity_match`
+            IdentityMatch = "identity_match",
+            /// `reassigned_number`
+            ReassignedNumber = "reassigned_number",
+            /// `sms_pumping_risk`
+            SmsPumpingRisk = "sms_pumping_risk",
+        }
+    }
+
+    /// Part of a JSON request body (`IdentityMatchParameters`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct IdentityMatchParametersBody {
+        /// `address_country_code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address_country_code: Option<String>,
+        /// `address_line1`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address_line1: Option<String>,
+        /// `address_line2`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address_line2: Option<String>,
+        /// `city`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub city: Option<String>,
+        /// `date_of_birth`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub date_of_birth: Option<String>,
+        /// `first_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub first_name: Option<String>,
+        /// `last_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_name: Option<String>,
+        /// `national_id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub national_id: Option<String>,
+        /// `postal_code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub postal_code: Option<String>,
+        /// `state`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub state: Option<String>,
+    }
+
+    impl IdentityMatchParametersBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                address_country_code: None,
+                address_line1: None,
+                address_line2: None,
+                city: None,
+                date_of_birth: None,
+                first_name: None,
+                last_name: None,
+                national_id: None,
+                postal_code: None,
+                state: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`ReassignedNumberParameters`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ReassignedNumberParametersBody {
+        /// `last_verified_date`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_verified_date: Option<String>,
+    }
+
+    impl ReassignedNumberParametersBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                last_verified_date: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`RiskParameters`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct RiskParametersBody {
+        /// `partner_sub_id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub partner_sub_id: Option<String>,
+    }
+
+    impl RiskParametersBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                partner_sub_id: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`LookupBatchRequest`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct LookupBatchRequest {
+        /// Unique identifier used to match request with response
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub correlation_id: Option<String>,
+        /// `country_code`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub country_code: Option<String>,
+        /// `fields`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fields: Option<Vec<LookupBatchRequestFields>>,
+        /// `identity_match`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub identity_match: Option<IdentityMatchParametersBody>,
+        /// `phone_number`.
+        pub phone_number: String,
+        /// `reassigned_number`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reassigned_number: Option<ReassignedNumberParametersBody>,
+        /// `sms_pumping_risk`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sms_pumping_risk: Option<RiskParametersBody>,
+    }
+
+    impl LookupBatchRequest {
+        /// A body with its required members (`phone_number`); the others are `None`.
+        #[must_use]
+        pub fn new(phone_number: impl Into<String>) -> Self {
+            Self {
+                correlation_id: None,
+                country_code: None,
+                fields: None,
+                identity_match: None,
+                phone_number: phone_number.into(),
+                reassigned_number: None,
+                sms_pumping_risk: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/batch/query` (`CreateBulkLookup`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct LookupRequest {
+        /// `phone_numbers`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone_numbers: Option<Vec<LookupBatchRequest>>,
+    }
+
+    impl LookupRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                phone_numbers: None,
+            }
+        }
+    }
 }

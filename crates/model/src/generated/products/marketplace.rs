@@ -191,4 +191,81 @@ pub mod v1 {
 
     /// One page of [`InstalledAddOnExtensionsList`].
     pub type InstalledAddOnExtensionsPage = crate::MetaPage<InstalledAddOnExtensionsList>;
+
+    /// Part of a JSON request body (`marketplace.v1.installed_add_on.installed_add_on_usage.billable_items[]`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct InstalledAddOnInstalledAddOnUsageBodyBillableItems {
+        /// Total amount in local currency that was billed for this Billing Item. Can be any floating number greater than 0.
+        pub quantity: f64,
+        /// BillingSid to use for billing.
+        pub sid: String,
+        /// Whether the billing event was successfully generated for this Billable Item.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub submitted: Option<bool>,
+    }
+
+    impl InstalledAddOnInstalledAddOnUsageBodyBillableItems {
+        /// A body with its required members (`quantity`, `sid`); the others are `None`.
+        #[must_use]
+        pub fn new(quantity: f64, sid: impl Into<String>) -> Self {
+            Self {
+                quantity,
+                sid: sid.into(),
+                submitted: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage` (`marketplace.v1.installed_add_on.installed_add_on_usage`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct InstalledAddOnInstalledAddOnUsageBody {
+        /// `billable_items`.
+        pub billable_items: Vec<InstalledAddOnInstalledAddOnUsageBodyBillableItems>,
+        /// Total amount in local currency that was billed in this request. Aggregates all billable_items that were successfully submitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total_submitted: Option<f64>,
+    }
+
+    impl InstalledAddOnInstalledAddOnUsageBody {
+        /// A body with its required members (`billable_items`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            billable_items: Vec<InstalledAddOnInstalledAddOnUsageBodyBillableItems>,
+        ) -> Self {
+            Self {
+                billable_items,
+                total_submitted: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/ReferralConversion` (`CreateReferralConversion`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateReferralConversionRequest {
+        /// `referral_account_sid`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub referral_account_sid: Option<crate::AccountSid>,
+    }
+
+    impl CreateReferralConversionRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                referral_account_sid: None,
+            }
+        }
+    }
 }

@@ -1087,7 +1087,304 @@ pub mod v2 {
 
     /// One page of [`ChannelsSendersList`].
     pub type ChannelsSendersPage = crate::MetaPage<ChannelsSendersList>;
+
+    wire_enum! {
+        /// The account type for ISV Account Type Migration. Set to 'ISV' or 'ISVSubAccount' to configure, empty string to clear, or omit to preserve the existing value.
+        ///
+        /// Part of a JSON request body (`messaging.v2.channels_sender.configuration.account_type`).
+        pub enum ChannelsSenderConfigurationBodyAccountType {
+            /// `ISV`
+            ISV = "ISV",
+            /// `ISVSubAccount`
+            ISVSubAccount = "ISVSubAccount",
+        }
+    }
+
+    wire_enum! {
+        /// The verification method.
+        ///
+        /// Part of a JSON request body (`messaging.v2.channels_sender.configuration.verification_method`).
+        pub enum ChannelsSenderConfigurationBodyVerificationMethod {
+            /// `sms`
+            Sms = "sms",
+            /// `voice`
+            Voice = "voice",
+        }
+    }
+
+    /// The configuration settings for creating a sender.
+    ///
+    /// Part of a JSON request body (`messaging.v2.channels_sender.configuration`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelsSenderConfigurationBody {
+        /// The account type for ISV Account Type Migration. Set to 'ISV' or 'ISVSubAccount' to configure, empty string to clear, or omit to preserve the existing value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub account_type: Option<ChannelsSenderConfigurationBodyAccountType>,
+        /// The verification code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub verification_code: Option<String>,
+        /// The verification method.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub verification_method: Option<ChannelsSenderConfigurationBodyVerificationMethod>,
+        /// The SID of the Twilio Voice application.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub voice_application_sid: Option<String>,
+        /// The ID of the WhatsApp Business Account (WABA) to use for this sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub waba_id: Option<String>,
+    }
+
+    impl ChannelsSenderConfigurationBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                account_type: None,
+                verification_code: None,
+                verification_method: None,
+                voice_application_sid: None,
+                waba_id: None,
+            }
+        }
+    }
+
+    /// The profile information for the sender.
+    ///
+    /// Part of a JSON request body (`messaging.v2.channels_sender.profile`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelsSenderProfileBody {
+        /// The profile about text for the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub about: Option<String>,
+        /// The color theme of the sender. Must be in hex format and have at least a 4:5:1 contrast ratio against white.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub accent_color: Option<String>,
+        /// The address of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address: Option<String>,
+        /// The banner URL of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub banner_url: Option<String>,
+        /// The description of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// The emails of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub emails: Option<serde_json::Value>,
+        /// The logo URL of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub logo_url: Option<String>,
+        /// The name of the sender. Required for WhatsApp senders and must follow [Meta's display name guidelines](https://www.facebook.com/business/help/757569725593362).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// The phone numbers of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone_numbers: Option<serde_json::Value>,
+        /// The privacy URL of the sender. Must be a publicly accessible HTTP or HTTPS URI associated with the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub privacy_url: Option<String>,
+        /// The terms of service URL of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub terms_of_service_url: Option<String>,
+        /// The vertical of the sender. Allowed values are:
+        /// - `Alcohol`
+        /// - `Automotive`
+        /// - `Beauty, Spa and Salon`
+        /// - `Clothing and Apparel`
+        /// - `Education`
+        /// - `Entertainment`
+        /// - `Event Planning and Service`
+        /// - `Finance and Banking`
+        /// - `Food and Grocery`
+        /// - `Hotel and Lodging`
+        /// - `Matrimony Service`
+        /// - `Medical and Health`
+        /// - `Non-profit`
+        /// - `Online Gambling`
+        /// - `OTC Drugs`
+        /// - `Other`
+        /// - `Physical Gambling`
+        /// - `Professional Services`
+        /// - `Public Service`
+        /// - `Restaurant`
+        /// - `Shopping and Retail`
+        /// - `Travel and Transportation`
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub vertical: Option<String>,
+        /// The websites of the sender.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub websites: Option<serde_json::Value>,
+    }
+
+    impl ChannelsSenderProfileBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                about: None,
+                accent_color: None,
+                address: None,
+                banner_url: None,
+                description: None,
+                emails: None,
+                logo_url: None,
+                name: None,
+                phone_numbers: None,
+                privacy_url: None,
+                terms_of_service_url: None,
+                vertical: None,
+                websites: None,
+            }
+        }
+    }
+
+    wire_enum! {
+        /// The HTTP method for the webhook.
+        ///
+        /// Part of a JSON request body (`messaging.v2.channels_sender.webhook.callback_method`).
+        pub enum ChannelsSenderWebhookBodyCallbackMethod {
+            /// `POST`
+            POST = "POST",
+            /// `PUT`
+            PUT = "PUT",
+        }
+    }
+
+    wire_enum! {
+        /// The HTTP method for the fallback webhook.
+        ///
+        /// Part of a JSON request body (`messaging.v2.channels_sender.webhook.fallback_method`).
+        pub enum ChannelsSenderWebhookBodyFallbackMethod {
+            /// `POST`
+            POST = "POST",
+            /// `PUT`
+            PUT = "PUT",
+        }
+    }
+
+    /// The configuration settings for webhooks.
+    ///
+    /// Part of a JSON request body (`messaging.v2.channels_sender.webhook`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelsSenderWebhookBody {
+        /// The HTTP method for the webhook.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub callback_method: Option<ChannelsSenderWebhookBodyCallbackMethod>,
+        /// The URL to send the webhook to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub callback_url: Option<String>,
+        /// The HTTP method for the fallback webhook.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fallback_method: Option<ChannelsSenderWebhookBodyFallbackMethod>,
+        /// The URL to send the fallback webhook to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fallback_url: Option<String>,
+        /// The HTTP method for the status callback.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status_callback_method: Option<String>,
+        /// The URL to send the status callback to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status_callback_url: Option<String>,
+    }
+
+    impl ChannelsSenderWebhookBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                callback_method: None,
+                callback_url: None,
+                fallback_method: None,
+                fallback_url: None,
+                status_callback_method: None,
+                status_callback_url: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Channels/Senders` (`messaging.v2.channels_sender.requests.create`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelsSenderRequestsCreateBody {
+        /// `configuration`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub configuration: Option<ChannelsSenderConfigurationBody>,
+        /// `profile`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub profile: Option<ChannelsSenderProfileBody>,
+        /// `sender_id`.
+        pub sender_id: String,
+        /// `webhook`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<ChannelsSenderWebhookBody>,
+    }
+
+    impl ChannelsSenderRequestsCreateBody {
+        /// A body with its required members (`sender_id`); the others are `None`.
+        #[must_use]
+        pub fn new(sender_id: impl Into<String>) -> Self {
+            Self {
+                configuration: None,
+                profile: None,
+                sender_id: sender_id.into(),
+                webhook: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Channels/Senders/{Sid}` (`messaging.v2.channels_sender.requests.update`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ChannelsSenderRequestsUpdateBody {
+        /// `configuration`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub configuration: Option<ChannelsSenderConfigurationBody>,
+        /// `profile`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub profile: Option<ChannelsSenderProfileBody>,
+        /// `webhook`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<ChannelsSenderWebhookBody>,
+    }
+
+    impl ChannelsSenderRequestsUpdateBody {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                configuration: None,
+                profile: None,
+                webhook: None,
+            }
+        }
+    }
 }
 
 /// The models of `spec/twilio_messaging_v3.json` (Twilio - Messaging).
-pub mod v3 {}
+pub mod v3 {
+
+    /// Request body for sending a typing indicator. The schema varies by channel. Use the `channel` field to determine which properties are required.
+    ///
+    /// The JSON body of `POST /v3/Indicators/Typing.json` (`TypingIndicatorRequest`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type TypingIndicatorRequest = serde_json::Map<String, serde_json::Value>;
+}

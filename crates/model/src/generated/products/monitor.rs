@@ -262,4 +262,90 @@ pub mod v2 {
 
     /// One page of [`AlarmsList`].
     pub type AlarmsPage = crate::MetaPage<AlarmsList>;
+
+    /// Alarm object
+    ///
+    /// The JSON body of `POST /v2/Alarms`, `PUT /v2/Alarms/{Sid}` (`monitor.v2.alarm_create_object`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct AlarmCreateObjectBody {
+        /// Whether to send console notifications
+        #[serde(rename = "consoleIndicator")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub console_indicator: Option<bool>,
+        /// Description for the alarm.
+        pub description: String,
+        /// Email notifications to send
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub email: Option<Vec<String>>,
+        /// Is alarm enbled? Default is true.
+        pub enabled: bool,
+        /// `friendlyName`.
+        #[serde(rename = "friendlyName")]
+        pub friendly_name: String,
+        /// Value to query for
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub query: Option<String>,
+        /// `queryType`.
+        #[serde(rename = "queryType")]
+        pub query_type: QueryType,
+        /// `timeWindow`.
+        #[serde(rename = "timeWindow")]
+        pub time_window: TimeWindow,
+        /// Threshold to send customer alarm notification
+        #[serde(rename = "triggerValue")]
+        pub trigger_value: i64,
+        /// Webhook notification to send
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webhook: Option<String>,
+    }
+
+    impl AlarmCreateObjectBody {
+        /// A body with its required members (`description`, `enabled`, `friendlyName`, `queryType`, `timeWindow`, `triggerValue`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            description: impl Into<String>,
+            enabled: bool,
+            friendly_name: impl Into<String>,
+            query_type: QueryType,
+            time_window: TimeWindow,
+            trigger_value: i64,
+        ) -> Self {
+            Self {
+                console_indicator: None,
+                description: description.into(),
+                email: None,
+                enabled,
+                friendly_name: friendly_name.into(),
+                query: None,
+                query_type,
+                time_window,
+                trigger_value,
+                webhook: None,
+            }
+        }
+    }
+
+    /// Enable or disable alarm
+    ///
+    /// The JSON body of `PUT /v2/Alarms/{Sid}/status` (`monitor.v2.alarm_status`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct AlarmStatusBody {
+        /// status of alarm
+        pub enabled: bool,
+    }
+
+    impl AlarmStatusBody {
+        /// A body with its required members (`enabled`).
+        #[must_use]
+        pub fn new(enabled: bool) -> Self {
+            Self { enabled }
+        }
+    }
 }

@@ -499,6 +499,314 @@ pub mod v1 {
 
     /// One page of [`SigningRequestConfigurationList`].
     pub type SigningRequestConfigurationPage = crate::MetaPage<SigningRequestConfigurationList>;
+
+    /// The JSON body of `POST /v1/HostedNumber/Eligibility` (`CreateEligibility`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateEligibilityRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// The JSON body of `POST /v1/HostedNumber/Eligibility/Bulk` (`CreateBulkEligibility`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateBulkEligibilityRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// The JSON body of `POST /v1/Porting/Configuration/Webhook` (`CreatePortingWebhookConfiguration`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreatePortingWebhookConfigurationRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// Part of a JSON request body (`numbers.v1.porting_address`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct PortingAddressBody {
+        /// The city name, ex: San Francisco.
+        pub city: String,
+        /// The country, ex: USA.
+        pub country: String,
+        /// The state name, ex: CA or California. Note this should match the losing carrier’s information exactly. So if they spell out the entire state’s name instead of abbreviating it, please do so.
+        pub state: String,
+        /// The street address, ex: 101 Spear St
+        pub street: String,
+        /// The building information, ex : 5th floor.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub street_2: Option<String>,
+        /// The zip code, ex: 94105.
+        pub zip: String,
+    }
+
+    impl PortingAddressBody {
+        /// A body with its required members (`city`, `country`, `state`, `street`, `zip`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            city: impl Into<String>,
+            country: impl Into<String>,
+            state: impl Into<String>,
+            street: impl Into<String>,
+            zip: impl Into<String>,
+        ) -> Self {
+            Self {
+                city: city.into(),
+                country: country.into(),
+                state: state.into(),
+                street: street.into(),
+                street_2: None,
+                zip: zip.into(),
+            }
+        }
+    }
+
+    wire_enum! {
+        /// The type of customer account in the losing carrier. This should either be: 'Individual' or 'Business'.
+        ///
+        /// Part of a JSON request body (`numbers.v1.porting_losing_carrier_information.customer_type`).
+        pub enum PortingLosingCarrierInformationBodyCustomerType {
+            /// `Business`
+            Business = "Business",
+            /// `Individual`
+            Individual = "Individual",
+        }
+    }
+
+    /// Part of a JSON request body (`numbers.v1.porting_losing_carrier_information`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct PortingLosingCarrierInformationBody {
+        /// The account number of the customer for the losing carrier. Only require for mobile phone numbers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub account_number: Option<String>,
+        /// The account phone number of the customer for the losing carrier.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub account_telephone_number: Option<String>,
+        /// The customer’s billing address with the losing carrier. It must match the address they have registered with the losing carrier.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address: Option<PortingAddressBody>,
+        /// If you already have an Address SID that represents the address needed for the LOA, you can provide an Address SID instead of providing the address object in the request body. This will copy the address into the port in request. If changes are made to the Address SID after port in request creation, those changes will not be reflected in the port in request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address_sid: Option<String>,
+        /// The first and last name of the person listed with the losing carrier who is authorized to make changes on the account.
+        pub authorized_representative: String,
+        /// Email address of the person (owner of the number) who will sign the letter of authorization for the port in request. This email address should belong to the person named in as the authorized representative.
+        pub authorized_representative_email: String,
+        /// `authorized_representative_katakana`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authorized_representative_katakana: Option<String>,
+        /// `building`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub building: Option<String>,
+        /// Customer name as it is registered with the losing carrier. This can be an individual or a business name depending on the customer type selected.
+        pub customer_name: String,
+        /// The type of customer account in the losing carrier. This should either be: 'Individual' or 'Business'.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub customer_type: Option<PortingLosingCarrierInformationBodyCustomerType>,
+        /// `katakana_name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub katakana_name: Option<String>,
+        /// `sub_municipality`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sub_municipality: Option<String>,
+    }
+
+    impl PortingLosingCarrierInformationBody {
+        /// A body with its required members (`authorized_representative`, `authorized_representative_email`, `customer_name`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            authorized_representative: impl Into<String>,
+            authorized_representative_email: impl Into<String>,
+            customer_name: impl Into<String>,
+        ) -> Self {
+            Self {
+                account_number: None,
+                account_telephone_number: None,
+                address: None,
+                address_sid: None,
+                authorized_representative: authorized_representative.into(),
+                authorized_representative_email: authorized_representative_email.into(),
+                authorized_representative_katakana: None,
+                building: None,
+                customer_name: customer_name.into(),
+                customer_type: None,
+                katakana_name: None,
+                sub_municipality: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`numbers.v1.porting_port_in_create.phone_numbers[]`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct PortingPortInCreateBodyPhoneNumbers {
+        /// Phone number to be ported. This must be in the E164 Format.
+        pub phone_number: String,
+        /// Some losing carriers require a PIN to authorize the port of a phone number. If the phone number is a US mobile phone number, the PIN is mandatory to process a porting request. Other carriers and number types may also require a PIN, you'll need to contact the losing carrier to determine what your phone number's PIN is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pin: Option<String>,
+    }
+
+    impl PortingPortInCreateBodyPhoneNumbers {
+        /// A body with its required members (`phone_number`); the others are `None`.
+        #[must_use]
+        pub fn new(phone_number: impl Into<String>) -> Self {
+            Self {
+                phone_number: phone_number.into(),
+                pin: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/Porting/PortIn` (`numbers.v1.porting_port_in_create`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PortingPortInCreateBody {
+        /// Account Sid or subaccount where the phone number(s) will be Ported
+        pub account_sid: crate::AccountSid,
+        /// Japan specific field, indicates the number of phone numbers to automatically approve for cancellation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub auto_cancel_approval_numbers: Option<String>,
+        /// The bundle sid is an optional identifier to reference a group of regulatory documents for a port request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bundle_sid: Option<String>,
+        /// List of document SIDs for all phone numbers included in the port in request. At least one document SID referring to a document of the type Utility Bill is required.
+        pub documents: Vec<String>,
+        /// Details regarding the customer's information with the losing carrier. These values will be used to generate the letter of authorization and should match the losing carrier's data as closely as possible to ensure the port is accepted.
+        pub losing_carrier_information: PortingLosingCarrierInformationBody,
+        /// Additional emails to send a copy of the signed LOA to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub notification_emails: Option<Vec<String>>,
+        /// List of phone numbers to be ported. Maximum of 1,000 phone numbers per request.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub phone_numbers: Option<Vec<PortingPortInCreateBodyPhoneNumbers>>,
+        /// A field only required for Japan port in requests. It is a unique identifier for the donor carrier service the line is being ported from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub portability_advance_carrier: Option<String>,
+        /// Target date to port the number. We cannot guarantee that this date will be honored by the other carriers, please work with Ops to get a confirmation of the firm order commitment (FOC) date. Expected format is ISO Local Date, example: ‘2011-12-03`. This date must be at least 7 days in the future for US ports and 10 days in the future for Japanese ports. We can't guarantee the exact date and time, as this depends on the losing carrier
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub target_port_in_date: Option<String>,
+        /// The latest time that the port should occur on the target port in date. Expected format is ISO Offset Time, example: ‘10:15:00-08:00'. We can't guarantee the exact date and time, as this depends on the losing carrier
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub target_port_in_time_range_end: Option<String>,
+        /// The earliest time that the port should occur on the target port in date. Expected format is ISO Offset Time, example: ‘10:15:00-08:00'. We can't guarantee the exact date and time, as this depends on the losing carrier
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub target_port_in_time_range_start: Option<String>,
+    }
+
+    impl PortingPortInCreateBody {
+        /// A body with its required members (`account_sid`, `documents`, `losing_carrier_information`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            account_sid: crate::AccountSid,
+            documents: Vec<String>,
+            losing_carrier_information: PortingLosingCarrierInformationBody,
+        ) -> Self {
+            Self {
+                account_sid,
+                auto_cancel_approval_numbers: None,
+                bundle_sid: None,
+                documents,
+                losing_carrier_information,
+                notification_emails: None,
+                phone_numbers: None,
+                portability_advance_carrier: None,
+                target_port_in_date: None,
+                target_port_in_time_range_end: None,
+                target_port_in_time_range_start: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/SenderIdRegistrations` (`numbers.v1.create_embedded_registration_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateEmbeddedRegistrationRequest {
+        /// Additional comments about the registration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub comments: Option<String>,
+        /// Registration data organized by section (alphanumericSender, business, useCase, authorizedRepresentative, officer, businessAddress).
+        pub data: serde_json::Value,
+        /// Human-readable name for the registration.
+        #[serde(rename = "friendlyName")]
+        pub friendly_name: String,
+        /// The regulation for this registration.
+        #[serde(rename = "regulationId")]
+        pub regulation_id: crate::numbers::v1::RegulationIdSid,
+        /// The regulation version.
+        #[serde(rename = "regulationVersion")]
+        pub regulation_version: i64,
+        /// The URL of this resource.
+        #[serde(rename = "statusCallbackUrl")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status_callback_url: Option<String>,
+        /// Email address for registration status notifications.
+        #[serde(rename = "statusNotificationEmail")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub status_notification_email: Option<String>,
+        /// Theme ID for the Compliance Embeddable UI.
+        #[serde(rename = "themeSetId")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub theme_set_id: Option<String>,
+    }
+
+    impl CreateEmbeddedRegistrationRequest {
+        /// A body with its required members (`data`, `friendlyName`, `regulationId`, `regulationVersion`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            data: serde_json::Value,
+            friendly_name: impl Into<String>,
+            regulation_id: crate::numbers::v1::RegulationIdSid,
+            regulation_version: i64,
+        ) -> Self {
+            Self {
+                comments: None,
+                data,
+                friendly_name: friendly_name.into(),
+                regulation_id,
+                regulation_version,
+                status_callback_url: None,
+                status_notification_email: None,
+                theme_set_id: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions` (`numbers.v1.create_embedded_session_request`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateEmbeddedSessionRequest {
+        /// Theme ID for the Compliance Embeddable UI. Overrides the theme set during registration creation.
+        #[serde(rename = "themeSetId")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub theme_set_id: Option<String>,
+    }
+
+    impl CreateEmbeddedSessionRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self { theme_set_id: None }
+        }
+    }
+
+    /// The JSON body of `POST /v1/SigningRequest/Configuration` (`CreateSigningRequestConfiguration`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateSigningRequestConfigurationRequest = serde_json::Map<String, serde_json::Value>;
 }
 
 /// The models of `spec/twilio_numbers_v2.json` (Twilio - Numbers).
@@ -867,7 +1175,7 @@ pub mod v2 {
     }
 
     lenient_struct! {
-        /// Returned by `GET /v2/ShortCodes/Applications/{sid}`; schema `ShortCodeApplication`.
+        /// Returned by `GET /v2/ShortCodes/Applications`, `GET /v2/ShortCodes/Applications/{sid}`; schema `ShortCodeApplication`.
         pub struct ShortCodeApplication {
             /// The Account SID associated with the application.
             account_sid: String,
@@ -1486,6 +1794,97 @@ pub mod v2 {
     /// One page of [`RegulatoryComplianceSupportingDocumentsList`].
     pub type RegulatoryComplianceSupportingDocumentsPage =
         crate::MetaPage<RegulatoryComplianceSupportingDocumentsList>;
+
+    /// `GET /v2/ShortCodes/Applications`: items under `results`, each a [`ShortCodeApplication`], in numbered pages (`current_page`, `total_pages`, `has_next`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ShortCodesApplicationsList {}
+
+    impl crate::ListResource for ShortCodesApplicationsList {
+        const ITEMS_KEY: &'static str = "results";
+        type Item = ShortCodeApplication;
+    }
+
+    /// One page of [`ShortCodesApplicationsList`].
+    pub type ShortCodesApplicationsPage = crate::NumberedPage<ShortCodesApplicationsList>;
+
+    /// The JSON body of `POST /v2/HostedNumber/Orders/Bulk` (`CreateBulkHostedNumberOrder`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateBulkHostedNumberOrderRequest = serde_json::Map<String, serde_json::Value>;
+
+    /// Business information associated with the application.
+    ///
+    /// Part of a JSON request body (`CreateShortCodeApplicationRequest.business_information`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateShortCodeApplicationRequestBusinessInformation {
+        /// The Compliance Profile SID for the customer-facing business profile.
+        pub customer_facing_profile: String,
+    }
+
+    impl CreateShortCodeApplicationRequestBusinessInformation {
+        /// A body with its required members (`customer_facing_profile`).
+        #[must_use]
+        pub fn new(customer_facing_profile: impl Into<String>) -> Self {
+            Self {
+                customer_facing_profile: customer_facing_profile.into(),
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`CreateShortCodeApplicationRequest.setup`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateShortCodeApplicationRequestSetup {
+        /// `charges_apply`.
+        pub charges_apply: bool,
+    }
+
+    impl CreateShortCodeApplicationRequestSetup {
+        /// A body with its required members (`charges_apply`).
+        #[must_use]
+        pub fn new(charges_apply: bool) -> Self {
+            Self { charges_apply }
+        }
+    }
+
+    /// The JSON body of `POST /v2/ShortCodes/Applications` (`CreateShortCodeApplicationRequest`).
+    ///
+    /// Build it with `new`, which takes every member.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateShortCodeApplicationRequest {
+        /// Business information associated with the application.
+        pub business_information: CreateShortCodeApplicationRequestBusinessInformation,
+        /// The friendly name for the short code application.
+        pub friendly_name: String,
+        /// The ISO country code.
+        pub iso_country: String,
+        /// `setup`.
+        pub setup: CreateShortCodeApplicationRequestSetup,
+    }
+
+    impl CreateShortCodeApplicationRequest {
+        /// A body with its required members (`business_information`, `friendly_name`, `iso_country`, `setup`).
+        #[must_use]
+        pub fn new(
+            business_information: CreateShortCodeApplicationRequestBusinessInformation,
+            friendly_name: impl Into<String>,
+            iso_country: impl Into<String>,
+            setup: CreateShortCodeApplicationRequestSetup,
+        ) -> Self {
+            Self {
+                business_information,
+                friendly_name: friendly_name.into(),
+                iso_country: iso_country.into(),
+                setup,
+            }
+        }
+    }
 }
 
 /// The models of `spec/twilio_numbers_v3.json` (Twilio - Numbers).

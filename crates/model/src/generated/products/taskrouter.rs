@@ -1154,4 +1154,10 @@ pub mod v1 {
 
     /// One page of [`WorkspaceWorkflowsList`].
     pub type WorkspaceWorkflowsPage = crate::MetaPage<WorkspaceWorkflowsList>;
+
+    /// The JSON body of `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics` (`CreateTaskQueueBulkRealTimeStatistics`).
+    ///
+    /// The spec leaves its members open: any JSON object.
+    pub type CreateTaskQueueBulkRealTimeStatisticsRequest =
+        serde_json::Map<String, serde_json::Value>;
 }

@@ -1038,6 +1038,372 @@ pub mod v2 {
 
     /// One page of [`TemplatesList`].
     pub type TemplatesPage = crate::MetaPage<TemplatesList>;
+
+    wire_enum! {
+        /// A string that indicates the mechanism by which the WebAuthn implementation is attached to the authenticator at the time the associated `navigator.credentials.create()` or `navigator.credentials.get()` call completes.
+        ///
+        /// Part of a JSON request body (`UpdateChallengePasskeys.authenticatorAttachment`).
+        pub enum ApprovePasskeysChallengeRequestAuthenticatorAttachment {
+            /// `platform`
+            Platform = "platform",
+            /// `cross-platform`
+            CrossPlatform = "cross-platform",
+        }
+    }
+
+    /// The result of a WebAuthn authentication via a `navigator.credentials.get()` request, as specified in [AuthenticatorAttestationResponse](https://developer.mozilla.org/en-US/docs/Web/API/AuthenticatorAttestationResponse).
+    ///
+    /// Part of a JSON request body (`UpdateChallengePasskeys.response`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct ApprovePasskeysChallengeRequestResponse {
+        /// The [authenticator data](https://developer.mozilla.org/en-US/docs/Web/API/Web_Authentication_API/Authenticator_data) structure contains information from the authenticator about the processing of a credential creation or authentication request.
+        #[serde(rename = "authenticatorData")]
+        pub authenticator_data: String,
+        /// This property contains the JSON-compatible serialization of the data passed from the browser to the authenticator in order to generate this credential.
+        #[serde(rename = "clientDataJSON")]
+        pub client_data_json: String,
+        /// An assertion signature over `authenticatorData` and `clientDataJSON`. The assertion signature is created with the private key of the key pair that was created during the originating `navigator.credentials.create()` call and verified using the public key of that same key pair.
+        pub signature: String,
+        /// The user handle stored in the authenticator, specified as `user.id` in the options passed to the originating `navigator.credentials.create()` call. This property should contain a base64url-encoded entity SID.
+        #[serde(rename = "userHandle")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user_handle: Option<String>,
+    }
+
+    impl ApprovePasskeysChallengeRequestResponse {
+        /// A body with its required members (`authenticatorData`, `clientDataJSON`, `signature`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            authenticator_data: impl Into<String>,
+            client_data_json: impl Into<String>,
+            signature: impl Into<String>,
+        ) -> Self {
+            Self {
+                authenticator_data: authenticator_data.into(),
+                client_data_json: client_data_json.into(),
+                signature: signature.into(),
+                user_handle: None,
+            }
+        }
+    }
+
+    wire_enum! {
+        /// The valid credential types supported by the API. The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
+        ///
+        /// Part of a JSON request body (`UpdateChallengePasskeys.type`).
+        pub enum ApprovePasskeysChallengeRequestType {
+            /// `public-key`
+            PublicKey = "public-key",
+        }
+    }
+
+    /// The JSON body of `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge` (`UpdateChallengePasskeys`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ApprovePasskeysChallengeRequest {
+        /// A string that indicates the mechanism by which the WebAuthn implementation is attached to the authenticator at the time the associated `navigator.credentials.create()` or `navigator.credentials.get()` call completes.
+        #[serde(rename = "authenticatorAttachment")]
+        pub authenticator_attachment: ApprovePasskeysChallengeRequestAuthenticatorAttachment,
+        /// A [base64url](https://base64.guru/standards/base64url) encoded representation of `rawId`.
+        pub id: String,
+        /// The globally unique identifier for this `PublicKeyCredential`.
+        #[serde(rename = "rawId")]
+        pub raw_id: String,
+        /// The result of a WebAuthn authentication via a `navigator.credentials.get()` request, as specified in [AuthenticatorAttestationResponse](https://developer.mozilla.org/en-US/docs/Web/API/AuthenticatorAttestationResponse).
+        pub response: ApprovePasskeysChallengeRequestResponse,
+        /// The valid credential types supported by the API. The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<ApprovePasskeysChallengeRequestType>,
+    }
+
+    impl ApprovePasskeysChallengeRequest {
+        /// A body with its required members (`authenticatorAttachment`, `id`, `rawId`, `response`); the others are `None`.
+        #[must_use]
+        pub fn new(
+            authenticator_attachment: ApprovePasskeysChallengeRequestAuthenticatorAttachment,
+            id: impl Into<String>,
+            raw_id: impl Into<String>,
+            response: ApprovePasskeysChallengeRequestResponse,
+        ) -> Self {
+            Self {
+                authenticator_attachment,
+                id: id.into(),
+                raw_id: raw_id.into(),
+                response,
+                r#type: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Services/{ServiceSid}/Passkeys/Challenges` (`CreateChallengePasskeys`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreatePasskeysChallengeRequest {
+        /// `factor_sid`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub factor_sid: Option<String>,
+        /// `identity`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub identity: Option<String>,
+    }
+
+    impl CreatePasskeysChallengeRequest {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                factor_sid: None,
+                identity: None,
+            }
+        }
+    }
+
+    wire_enum! {
+        /// Part of a JSON request body (`CreateNewFactorPasskey.config.authenticator_attachment`).
+        pub enum CreateNewPasskeysFactorRequestConfigAuthenticatorAttachment {
+            /// `platform`
+            Platform = "platform",
+            /// `cross-platform`
+            CrossPlatform = "cross-platform",
+            /// `any`
+            Any = "any",
+        }
+    }
+
+    wire_enum! {
+        /// Part of a JSON request body (`CreateNewFactorPasskey.config.discoverable_credentials`).
+        pub enum CreateNewPasskeysFactorRequestConfigDiscoverableCredentials {
+            /// `required`
+            Required = "required",
+            /// `preferred`
+            Preferred = "preferred",
+            /// `discouraged`
+            Discouraged = "discouraged",
+        }
+    }
+
+    /// Contains the information of the party requesting the user for authentication
+    ///
+    /// Part of a JSON request body (`CreateNewFactorPasskey.config.relying_party`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateNewPasskeysFactorRequestConfigRelyingParty {
+        /// `id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// `name`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `origins`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub origins: Option<Vec<String>>,
+    }
+
+    impl CreateNewPasskeysFactorRequestConfigRelyingParty {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                name: None,
+                origins: None,
+            }
+        }
+    }
+
+    /// Part of a JSON request body (`CreateNewFactorPasskey.config`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateNewPasskeysFactorRequestConfig {
+        /// `authenticator_attachment`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authenticator_attachment:
+            Option<CreateNewPasskeysFactorRequestConfigAuthenticatorAttachment>,
+        /// `discoverable_credentials`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub discoverable_credentials:
+            Option<CreateNewPasskeysFactorRequestConfigDiscoverableCredentials>,
+        /// Contains the information of the party requesting the user for authentication
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub relying_party: Option<CreateNewPasskeysFactorRequestConfigRelyingParty>,
+        /// `user_verification`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user_verification: Option<CreateNewPasskeysFactorRequestConfigDiscoverableCredentials>,
+    }
+
+    impl CreateNewPasskeysFactorRequestConfig {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                authenticator_attachment: None,
+                discoverable_credentials: None,
+                relying_party: None,
+                user_verification: None,
+            }
+        }
+    }
+
+    /// The JSON body of `POST /v2/Services/{ServiceSid}/Passkeys/Factors` (`CreateNewFactorPasskey`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateNewPasskeysFactorRequest {
+        /// `config`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub config: Option<CreateNewPasskeysFactorRequestConfig>,
+        /// `friendly_name`.
+        pub friendly_name: String,
+        /// `identity`.
+        pub identity: String,
+    }
+
+    impl CreateNewPasskeysFactorRequest {
+        /// A body with its required members (`friendly_name`, `identity`); the others are `None`.
+        #[must_use]
+        pub fn new(friendly_name: impl Into<String>, identity: impl Into<String>) -> Self {
+            Self {
+                config: None,
+                friendly_name: friendly_name.into(),
+                identity: identity.into(),
+            }
+        }
+    }
+
+    wire_enum! {
+        /// A string that indicates the mechanism by which the WebAuthn implementation is attached to the authenticator at the time the associated
+        /// `navigator.credentials.create()` or `navigator.credentials.get()` call completes.
+        ///
+        /// Part of a JSON request body (`UpdatePasskeysFactor.authenticatorAttachment`).
+        pub enum VerifyPasskeysFactorRequestAuthenticatorAttachment {
+            /// `platform`
+            Platform = "platform",
+            /// `cross-platform`
+            CrossPlatform = "cross-platform",
+        }
+    }
+
+    wire_enum! {
+        /// Part of a JSON request body (`UpdatePasskeysFactor.response.transports[]`).
+        pub enum VerifyPasskeysFactorRequestResponseTransports {
+            /// `usb`
+            Usb = "usb",
+            /// `nfc`
+            Nfc = "nfc",
+            /// `ble`
+            Ble = "ble",
+            /// `smart-card`
+            SmartCard = "smart-card",
+            /// `internal`
+            Internal = "internal",
+            /// `hybrid`
+            Hybrid = "hybrid",
+        }
+    }
+
+    /// The result of a WebAuthn credential registration via `navigator.credentials.create()`, as specified in [AuthenticatorAttestationResponse](https://developer.mozilla.org/en-US/docs/Web/API/AuthenticatorAttestationResponse).
+    ///
+    /// Part of a JSON request body (`UpdatePasskeysFactor.response`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct VerifyPasskeysFactorRequestResponse {
+        /// The authenticator data and an attestation statement for a new key pair generated by the authenticator.
+        #[serde(rename = "attestationObject")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub attestation_object: Option<String>,
+        /// This property contains the JSON-compatible serialization of the data passed from the browser to the authenticator in order to generate this credential.
+        #[serde(rename = "clientDataJSON")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub client_data_json: Option<String>,
+        /// An array of strings providing hints as to the methods the client could use to communicate with the relevant authenticator of the public key credential to retrieve.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub transports: Option<Vec<VerifyPasskeysFactorRequestResponseTransports>>,
+    }
+
+    impl VerifyPasskeysFactorRequestResponse {
+        /// An empty body: every member is optional.
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                attestation_object: None,
+                client_data_json: None,
+                transports: None,
+            }
+        }
+    }
+
+    wire_enum! {
+        /// The valid credential types supported by the API.
+        /// The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
+        ///
+        /// Part of a JSON request body (`UpdatePasskeysFactor.type`).
+        pub enum VerifyPasskeysFactorRequestType {
+            /// `public-key`
+            PublicKey = "public-key",
+        }
+    }
+
+    /// The JSON body of `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor` (`UpdatePasskeysFactor`).
+    ///
+    /// Build it with `new` (its required members), then set the optional ones:
+    /// `body.member = Some(value)`.
+    #[derive(serde::Serialize, Debug, Clone, Default, PartialEq)]
+    #[non_exhaustive]
+    pub struct VerifyPasskeysFactorRequest {
+        /// A string that indicates the mechanism by which the WebAuthn implementation is attached to the authenticator at the time the associated
+        /// `navigator.credentials.create()` or `navigator.credentials.get()` call completes.
+        #[serde(rename = "authenticatorAttachment")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub authenticator_attachment: Option<VerifyPasskeysFactorRequestAuthenticatorAttachment>,
+        /// A [base64url](https://base64.guru/standards/base64url) encoded representation of `rawId`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        /// The globally unique identifier for this `PublicKeyCredential`.
+        #[serde(rename = "rawId")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub raw_id: Option<String>,
+        /// The result of a WebAuthn credential registration via `navigator.credentials.create()`, as specified in [AuthenticatorAttestationResponse](https://developer.mozilla.org/en-US/docs/Web/API/AuthenticatorAttestationResponse).
+        pub response: VerifyPasskeysFactorRequestResponse,
+        /// The valid credential types supported by the API.
+        /// The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub r#type: Option<VerifyPasskeysFactorRequestType>,
+    }
+
+    impl VerifyPasskeysFactorRequest {
+        /// A body with its required members (`response`); the others are `None`.
+        #[must_use]
+        pub fn new(response: VerifyPasskeysFactorRequestResponse) -> Self {
+            Self {
+                authenticator_attachment: None,
+                id: None,
+                raw_id: None,
+                response,
+                r#type: None,
+            }
+        }
+    }
 }
 
 /// The models of `spec/twilio_verify_v3.json` (Sample/reference Twilio API.).
