@@ -153,7 +153,8 @@ impl<P: ListPage> ListRequest<P> {
         crate::query::with_query(&self.first_uri, &self.query)
     }
 
-    /// Items per page, 1 to 1000 (the server's default is 50). Checked before any request.
+    /// Items per page, 1 to 1000 (the server's default is 50), or to the fewer the listing
+    /// takes ([`Operation::max_page_size`]). Checked before any request.
     pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -211,8 +212,19 @@ impl<P: ListPage> ListRequest<P> {
         if let Some(page_uri) = &self.from_page {
             pager = pager.from_page(page_uri)?;
         }
-        if let Some(page_size) = self.page_size {
-            pager = pager.page_size(page_size);
+        let most = operation.max_page_size;
+        match self.page_size {
+            Some(page_size) if page_size > most => {
+                return Err(Error::invalid_input(format!(
+                    "page size {page_size} is out of range: {} {} takes 1 to {most} items a page",
+                    operation.method, operation.path
+                )));
+            }
+            Some(page_size) => pager = pager.page_size(page_size),
+            // A limit asks for pages of up to 1000 (and no more than the limit): no more than
+            // this listing takes.
+            None if most < 1000 && self.limit.is_some() => pager = pager.page_size(most),
+            None => {}
         }
         if let Some(limit) = self.limit {
             pager = pager.limit(limit);

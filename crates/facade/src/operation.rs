@@ -43,6 +43,11 @@ pub struct Operation {
     /// Whether a failed attempt may be sent again (see [`RetrySafety`]): a read, a `DELETE`
     /// or a `PUT` may; a `POST` or `PATCH` only when it provably had no effect.
     pub retry: RetrySafety,
+    /// The most items a page of this listing may hold (`PageSize`'s maximum in the spec):
+    /// 1000 for most, fewer for some (numbers v2's `ShortCodes/Applications` 50). A listing
+    /// refuses a larger [`page_size`](crate::ListRequest::page_size) before any request, and
+    /// a [`limit`](crate::ListRequest::limit) asks for no more than this per page.
+    pub max_page_size: u32,
 }
 
 /// How an operation's request body is encoded.
@@ -104,6 +109,7 @@ impl Operation {
             headers: &[],
             success: &[200],
             retry,
+            max_page_size: 1000,
         }
     }
 
@@ -140,6 +146,13 @@ impl Operation {
     #[must_use]
     pub const fn success(mut self, statuses: &'static [u16]) -> Self {
         self.success = statuses;
+        self
+    }
+
+    /// The most items a page may hold, where the spec says fewer than 1000.
+    #[must_use]
+    pub const fn max_page_size(mut self, most: u32) -> Self {
+        self.max_page_size = most;
         self
     }
 

@@ -202,6 +202,36 @@ async fn a_numbered_listing_pages_end_to_end() {
     assert_eq!(totals, [Some(0), Some(1), Some(2)]);
 }
 
+/// A listing whose spec takes fewer than 1000 items a page (`ShortCodes/Applications`: 50)
+/// asks a limit's pages within it, and refuses a larger page size before any request.
+#[tokio::test]
+async fn a_listing_keeps_to_the_page_size_its_spec_allows() {
+    let server = Server::start(three_pages);
+    let applications = server.applications();
+    assert_eq!(
+        twilio_api::numbers::operations::V2_LIST_SHORT_CODE_APPLICATIONS.max_page_size,
+        50
+    );
+    let items = applications.list().limit(100).collect().await.unwrap();
+    assert_eq!(items.len(), 3);
+    let first = server.targets().into_iter().next().unwrap();
+    assert_eq!(first, "/v2/ShortCodes/Applications?PageSize=50");
+    let before = server.seen().len();
+    let err = applications
+        .list()
+        .page_size(51)
+        .collect()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("takes 1 to 50 items a page"),
+        "{err}"
+    );
+    assert_eq!(server.seen().len(), before, "a request was sent");
+    // 2010-04-01's lists take up to 1000.
+    assert_eq!(twilio_api::operations::LIST_CALL.max_page_size, 1000);
+}
+
 #[tokio::test]
 async fn a_numbered_listing_stops_on_a_repeated_page_and_past_total_pages() {
     // A server that answers page 0 whatever is asked: the second page is page 0 again.

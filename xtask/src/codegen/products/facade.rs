@@ -515,7 +515,7 @@ fn product_file(
             };
             writeln!(
                 out,
-                "/// `{method} {path}` (`{id}`).\npub static {name}: Operation = Operation::new({id:?}, http::Method::{method}, {host:?}, {path:?}).path_params({pp}).query_params({qp}).body(BodyKind::{body}, {bp}).headers({hp}).success(&[{succ}]);\n",
+                "/// `{method} {path}` (`{id}`).\npub static {name}: Operation = Operation::new({id:?}, http::Method::{method}, {host:?}, {path:?}).path_params({pp}).query_params({qp}).body(BodyKind::{body}, {bp}).headers({hp}).success(&[{succ}]){most};\n",
                 method = op.method,
                 path = op.path,
                 id = op.id,
@@ -526,6 +526,9 @@ fn product_file(
                 bp = str_list(op.body_params.iter().map(|p| p.name.clone())),
                 hp = str_list(op.headers.iter().cloned()),
                 succ = op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", "),
+                most = op
+                    .max_page_size
+                    .map_or_else(String::new, |most| format!(".max_page_size({most})")),
             )
             .map_err(|e| e.to_string())?;
         }

@@ -142,6 +142,9 @@ pub(crate) struct Op {
     pub(crate) body_params: Vec<Param>,
     pub(crate) answer: Answer,
     pub(crate) success: Vec<u16>,
+    /// The most items a page of this listing may hold, where the spec's `PageSize` says fewer
+    /// than Twilio's usual 1000 (numbers v2's 50, some lists' 100 or 5).
+    pub(crate) max_page_size: Option<u32>,
     pub(crate) summary: String,
     /// The success response's examples, by name.
     pub(crate) examples: Vec<(String, Value)>,
@@ -386,6 +389,7 @@ impl SpecFile {
         let mut query = Vec::new();
         let mut paging = Vec::new();
         let mut headers = Vec::new();
+        let mut max_page_size = None;
         for parameter in op
             .get("parameters")
             .and_then(Value::as_array)
@@ -410,6 +414,13 @@ impl SpecFile {
                 required: parameter.get("required").and_then(Value::as_bool) == Some(true),
                 description: text(parameter.get("description")),
             };
+            if name == "PageSize" {
+                max_page_size = schema
+                    .get("maximum")
+                    .and_then(Value::as_u64)
+                    .filter(|&most| most < 1000)
+                    .and_then(|most| u32::try_from(most).ok());
+            }
             match parameter.get("in").and_then(Value::as_str) {
                 Some("path") => path_params.push(param),
                 Some("query") if PAGING.contains(&name.as_str()) => paging.push(param),
@@ -567,6 +578,7 @@ impl SpecFile {
             body_params,
             answer,
             success,
+            max_page_size,
             summary: text(op.get("description")).trim().to_owned(),
             examples,
             json_schema,

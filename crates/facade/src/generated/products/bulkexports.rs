@@ -99,7 +99,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(400);
 
     /// `GET /v1/Exports/{ResourceType}/Days/{Day}` (`FetchDay`).
     pub static V1_FETCH_DAY: Operation = Operation::new(

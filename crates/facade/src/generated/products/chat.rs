@@ -116,7 +116,8 @@ pub mod operations {
             .query_params(&[])
             .body(BodyKind::None, &[])
             .headers(&[])
-            .success(&[200]);
+            .success(&[200])
+            .max_page_size(100);
 
     /// `POST /v1/Services` (`CreateService`).
     pub static V1_CREATE_SERVICE: Operation =
@@ -716,7 +717,8 @@ pub mod operations {
             .query_params(&[])
             .body(BodyKind::None, &[])
             .headers(&[])
-            .success(&[200]);
+            .success(&[200])
+            .max_page_size(100);
 
     /// `POST /v2/Services` (`CreateService`).
     pub static V2_CREATE_SERVICE: Operation =
@@ -738,7 +740,8 @@ pub mod operations {
     .query_params(&["BindingType", "Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}` (`FetchBinding`).
     pub static V2_FETCH_BINDING: Operation = Operation::new(
@@ -777,7 +780,8 @@ pub mod operations {
     .query_params(&["Type"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels` (`CreateChannel`).
     pub static V2_CREATE_CHANNEL: Operation = Operation::new(
@@ -814,7 +818,8 @@ pub mod operations {
     .query_params(&["Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (`CreateInvite`).
     pub static V2_CREATE_INVITE: Operation = Operation::new(
@@ -866,7 +871,8 @@ pub mod operations {
     .query_params(&["Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (`CreateMember`).
     pub static V2_CREATE_MEMBER: Operation = Operation::new(
@@ -952,7 +958,8 @@ pub mod operations {
     .query_params(&["Order"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (`CreateMessage`).
     pub static V2_CREATE_MESSAGE: Operation = Operation::new(
@@ -1038,7 +1045,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(5);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks` (`CreateChannelWebhook`).
     pub static V2_CREATE_CHANNEL_WEBHOOK: Operation = Operation::new(
@@ -1173,7 +1181,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Roles` (`CreateRole`).
     pub static V2_CREATE_ROLE: Operation = Operation::new(
@@ -1238,7 +1247,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Users` (`CreateUser`).
     pub static V2_CREATE_USER: Operation = Operation::new(
@@ -1306,7 +1316,8 @@ pub mod operations {
     .query_params(&["BindingType"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (`FetchUserBinding`).
     pub static V2_FETCH_USER_BINDING: Operation = Operation::new(
@@ -1345,7 +1356,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (`FetchUserChannel`).
     pub static V2_FETCH_USER_CHANNEL: Operation = Operation::new(

@@ -68,7 +68,8 @@ pub mod operations {
     .query_params(&["Type"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `POST /v1/Configuration/Addresses` (`CreateConfigurationAddress`).
     pub static V1_CREATE_CONFIGURATION_ADDRESS: Operation = Operation::new(
@@ -226,7 +227,8 @@ pub mod operations {
     .query_params(&["StartDate", "EndDate", "State"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Conversations` (`CreateConversation`).
     pub static V1_CREATE_CONVERSATION: Operation = Operation::new(
@@ -267,7 +269,8 @@ pub mod operations {
     .query_params(&["Order"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Conversations/{ConversationSid}/Messages` (`CreateConversationMessage`).
     pub static V1_CREATE_CONVERSATION_MESSAGE: Operation = Operation::new(
@@ -306,7 +309,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}` (`FetchConversationMessageReceipt`).
     pub static V1_FETCH_CONVERSATION_MESSAGE_RECEIPT: Operation = Operation::new(
@@ -381,7 +385,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Conversations/{ConversationSid}/Participants` (`CreateConversationParticipant`).
     pub static V1_CREATE_CONVERSATION_PARTICIPANT: Operation = Operation::new(
@@ -471,7 +476,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(5);
 
     /// `POST /v1/Conversations/{ConversationSid}/Webhooks` (`CreateConversationScopedWebhook`).
     pub static V1_CREATE_CONVERSATION_SCOPED_WEBHOOK: Operation = Operation::new(
@@ -610,7 +616,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Credentials` (`CreateCredential`).
     pub static V1_CREATE_CREDENTIAL: Operation = Operation::new(
@@ -697,7 +704,8 @@ pub mod operations {
     .query_params(&["Identity", "Address"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v1/Roles` (`ListRole`).
     pub static V1_LIST_ROLE: Operation =
@@ -706,7 +714,8 @@ pub mod operations {
             .query_params(&[])
             .body(BodyKind::None, &[])
             .headers(&[])
-            .success(&[200]);
+            .success(&[200])
+            .max_page_size(50);
 
     /// `POST /v1/Roles` (`CreateRole`).
     pub static V1_CREATE_ROLE: Operation = Operation::new(
@@ -771,7 +780,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services` (`CreateService`).
     pub static V1_CREATE_SERVICE: Operation = Operation::new(
@@ -797,7 +807,8 @@ pub mod operations {
     .query_params(&["BindingType", "Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (`FetchServiceBinding`).
     pub static V1_FETCH_SERVICE_BINDING: Operation = Operation::new(
@@ -971,7 +982,8 @@ pub mod operations {
     .query_params(&["StartDate", "EndDate", "State"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ChatServiceSid}/Conversations` (`CreateServiceConversation`).
     pub static V1_CREATE_SERVICE_CONVERSATION: Operation = Operation::new(
@@ -1012,7 +1024,8 @@ pub mod operations {
     .query_params(&["Order"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages` (`CreateServiceConversationMessage`).
     pub static V1_CREATE_SERVICE_CONVERSATION_MESSAGE: Operation = Operation::new(
@@ -1041,7 +1054,7 @@ pub mod operations {
     .success(&[201]);
 
     /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts` (`ListServiceConversationMessageReceipt`).
-    pub static V1_LIST_SERVICE_CONVERSATION_MESSAGE_RECEIPT: Operation = Operation::new("ListServiceConversationMessageReceipt", http::Method::GET, "conversations", "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").path_params(&["ChatServiceSid", "ConversationSid", "MessageSid"]).query_params(&[]).body(BodyKind::None, &[]).headers(&[]).success(&[200]);
+    pub static V1_LIST_SERVICE_CONVERSATION_MESSAGE_RECEIPT: Operation = Operation::new("ListServiceConversationMessageReceipt", http::Method::GET, "conversations", "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").path_params(&["ChatServiceSid", "ConversationSid", "MessageSid"]).query_params(&[]).body(BodyKind::None, &[]).headers(&[]).success(&[200]).max_page_size(50);
 
     /// `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}` (`FetchServiceConversationMessageReceipt`).
     pub static V1_FETCH_SERVICE_CONVERSATION_MESSAGE_RECEIPT: Operation = Operation::new("FetchServiceConversationMessageReceipt", http::Method::GET, "conversations", "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}").path_params(&["ChatServiceSid", "ConversationSid", "MessageSid", "Sid"]).query_params(&[]).body(BodyKind::None, &[]).headers(&[]).success(&[200]);
@@ -1106,7 +1119,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants` (`CreateServiceConversationParticipant`).
     pub static V1_CREATE_SERVICE_CONVERSATION_PARTICIPANT: Operation = Operation::new(
@@ -1196,7 +1210,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(5);
 
     /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks` (`CreateServiceConversationScopedWebhook`).
     pub static V1_CREATE_SERVICE_CONVERSATION_SCOPED_WEBHOOK: Operation = Operation::new(
@@ -1335,7 +1350,8 @@ pub mod operations {
     .query_params(&["Identity", "Address"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v1/Services/{ChatServiceSid}/Roles` (`ListServiceRole`).
     pub static V1_LIST_SERVICE_ROLE: Operation = Operation::new(
@@ -1348,7 +1364,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `POST /v1/Services/{ChatServiceSid}/Roles` (`CreateServiceRole`).
     pub static V1_CREATE_SERVICE_ROLE: Operation = Operation::new(
@@ -1413,7 +1430,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `POST /v1/Services/{ChatServiceSid}/Users` (`CreateServiceUser`).
     pub static V1_CREATE_SERVICE_USER: Operation = Operation::new(
@@ -1481,7 +1499,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` (`FetchServiceUserConversation`).
     pub static V1_FETCH_SERVICE_USER_CONVERSATION: Operation = Operation::new(
@@ -1562,7 +1581,8 @@ pub mod operations {
             .query_params(&[])
             .body(BodyKind::None, &[])
             .headers(&[])
-            .success(&[200]);
+            .success(&[200])
+            .max_page_size(50);
 
     /// `POST /v1/Users` (`CreateUser`).
     pub static V1_CREATE_USER: Operation = Operation::new(
@@ -1630,7 +1650,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`FetchUserConversation`).
     pub static V1_FETCH_USER_CONVERSATION: Operation = Operation::new(

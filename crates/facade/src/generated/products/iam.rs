@@ -141,7 +141,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/token` (`CreateToken`).
     pub static V1_CREATE_TOKEN: Operation =

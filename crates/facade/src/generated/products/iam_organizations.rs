@@ -32,7 +32,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /Organizations/{OrganizationSid}/Accounts/{AccountSid}` (`FetchOrganizationAccount`).
     pub static FETCH_ORGANIZATION_ACCOUNT: Operation = Operation::new(
@@ -58,7 +59,8 @@ pub mod operations {
     .query_params(&["Identity", "Scope"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /Organizations/{OrganizationSid}/RoleAssignments` (`CreateRoleAssignment`).
     pub static CREATE_ROLE_ASSIGNMENT: Operation = Operation::new(

@@ -120,7 +120,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services` (`CreateService`).
     pub static V1_CREATE_SERVICE: Operation = Operation::new(
@@ -728,7 +729,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services` (`CreateService`).
     pub static V2_CREATE_SERVICE: Operation = Operation::new(
@@ -754,7 +756,8 @@ pub mod operations {
     .query_params(&["BindingType", "Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}` (`FetchBinding`).
     pub static V2_FETCH_BINDING: Operation = Operation::new(
@@ -793,7 +796,8 @@ pub mod operations {
     .query_params(&["Type"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels` (`CreateChannel`).
     pub static V2_CREATE_CHANNEL: Operation = Operation::new(
@@ -830,7 +834,8 @@ pub mod operations {
     .query_params(&["Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (`CreateInvite`).
     pub static V2_CREATE_INVITE: Operation = Operation::new(
@@ -882,7 +887,8 @@ pub mod operations {
     .query_params(&["Identity"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (`CreateMember`).
     pub static V2_CREATE_MEMBER: Operation = Operation::new(
@@ -968,7 +974,8 @@ pub mod operations {
     .query_params(&["Order"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (`CreateMessage`).
     pub static V2_CREATE_MESSAGE: Operation = Operation::new(
@@ -1054,7 +1061,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(5);
 
     /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks` (`CreateChannelWebhook`).
     pub static V2_CREATE_CHANNEL_WEBHOOK: Operation = Operation::new(
@@ -1189,7 +1197,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Roles` (`CreateRole`).
     pub static V2_CREATE_ROLE: Operation = Operation::new(
@@ -1254,7 +1263,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v2/Services/{ServiceSid}/Users` (`CreateUser`).
     pub static V2_CREATE_USER: Operation = Operation::new(
@@ -1322,7 +1332,8 @@ pub mod operations {
     .query_params(&["BindingType"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (`FetchUserBinding`).
     pub static V2_FETCH_USER_BINDING: Operation = Operation::new(
@@ -1361,7 +1372,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (`FetchUserChannel`).
     pub static V2_FETCH_USER_CHANNEL: Operation = Operation::new(

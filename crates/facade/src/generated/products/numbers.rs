@@ -954,7 +954,8 @@ pub mod operations {
     ])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(50);
 
     /// `POST /v2/ShortCodes/Applications` (`CreateShortCodeApplication`).
     pub static V2_CREATE_SHORT_CODE_APPLICATION: Operation = Operation::new(

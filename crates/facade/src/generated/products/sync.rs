@@ -30,7 +30,8 @@ pub mod operations {
             .query_params(&[])
             .body(BodyKind::None, &[])
             .headers(&[])
-            .success(&[200]);
+            .success(&[200])
+            .max_page_size(100);
 
     /// `POST /v1/Services` (`CreateService`).
     pub static V1_CREATE_SERVICE: Operation =
@@ -63,7 +64,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Documents` (`CreateDocument`).
     pub static V1_CREATE_DOCUMENT: Operation = Operation::new(
@@ -89,7 +91,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` (`FetchDocumentPermission`).
     pub static V1_FETCH_DOCUMENT_PERMISSION: Operation = Operation::new(
@@ -180,7 +183,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Lists` (`CreateSyncList`).
     pub static V1_CREATE_SYNC_LIST: Operation = Operation::new(
@@ -206,7 +210,8 @@ pub mod operations {
     .query_params(&["Order", "From", "Bounds"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items` (`CreateSyncListItem`).
     pub static V1_CREATE_SYNC_LIST_ITEM: Operation = Operation::new(
@@ -271,7 +276,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` (`FetchSyncListPermission`).
     pub static V1_FETCH_SYNC_LIST_PERMISSION: Operation = Operation::new(
@@ -362,7 +368,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Maps` (`CreateSyncMap`).
     pub static V1_CREATE_SYNC_MAP: Operation = Operation::new(
@@ -388,7 +395,8 @@ pub mod operations {
     .query_params(&["Order", "From", "Bounds"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items` (`CreateSyncMapItem`).
     pub static V1_CREATE_SYNC_MAP_ITEM: Operation = Operation::new(
@@ -456,7 +464,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` (`FetchSyncMapPermission`).
     pub static V1_FETCH_SYNC_MAP_PERMISSION: Operation = Operation::new(
@@ -547,7 +556,8 @@ pub mod operations {
     .query_params(&[])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Services/{ServiceSid}/Streams` (`CreateSyncStream`).
     pub static V1_CREATE_SYNC_STREAM: Operation = Operation::new(

@@ -168,7 +168,8 @@ pub mod operations {
     .query_params(&["Status", "DateCreatedAfter", "DateCreatedBefore", "RoomSid"])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `POST /v1/Compositions` (`CreateComposition`).
     pub static V1_CREATE_COMPOSITION: Operation = Operation::new(
@@ -276,7 +277,8 @@ pub mod operations {
     ])
     .body(BodyKind::None, &[])
     .headers(&[])
-    .success(&[200]);
+    .success(&[200])
+    .max_page_size(100);
 
     /// `GET /v1/Recordings/{Sid}` (`FetchRecording`).
     pub static V1_FETCH_RECORDING: Operation = Operation::new(
