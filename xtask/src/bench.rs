@@ -21,15 +21,20 @@ use crate::{cargo, step, workspace_root};
 
 /// Where cargo puts the release binaries: `$CARGO_TARGET_DIR` or `<workspace>/target`.
 fn release_dir() -> PathBuf {
+    target_dir().join("release")
+}
+
+/// Where cargo puts its builds: `$CARGO_TARGET_DIR` (from the workspace's root when relative)
+/// or `<workspace>/target`.
+pub(crate) fn target_dir() -> PathBuf {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
-    let target = if target.is_relative() {
+    if target.is_relative() {
         workspace_root().join(target)
     } else {
         target
-    };
-    target.join("release")
+    }
 }
 
 /// Builds `twilio-bench` and `twilio-api`, then runs `twilio-bench run` with `args`.

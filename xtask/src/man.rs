@@ -4,6 +4,8 @@
 //! fails when the committed page is not what the binary renders (a step of `ci`).
 
 use std::fs;
+use std::path::Path;
+use std::process::Command;
 
 use crate::{cargo, workspace_root};
 
@@ -28,9 +30,31 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "--",
         "man",
     ]);
+    let page = rendered(render)?;
+    if check {
+        return compare(&page);
+    }
+    let path = workspace_root().join(PAGE);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    fs::write(&path, &page).map_err(|e| format!("cannot write {PAGE}: {e}"))?;
+    eprintln!("wrote {PAGE}");
+    Ok(())
+}
+
+/// `--check` with a binary already built (by `ci`'s test run), so nothing is built again.
+pub(crate) fn check_with(binary: &Path) -> Result<(), String> {
+    let mut render = Command::new(binary);
+    render.arg("man");
+    compare(&rendered(render)?)
+}
+
+/// What `render` (a `twilio-api man`) prints.
+fn rendered(mut render: Command) -> Result<Vec<u8>, String> {
     let output = render
         .output()
-        .map_err(|e| format!("man: cannot start cargo: {e}"))?;
+        .map_err(|e| format!("man: cannot start {:?}: {e}", render.get_program()))?;
     if !output.status.success() {
         return Err(format!(
             "man: `twilio-api man` failed ({}): {}",
@@ -38,21 +62,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let path = workspace_root().join(PAGE);
-    if check {
-        let committed = fs::read(&path).unwrap_or_default();
-        if committed != output.stdout {
-            return Err(format!(
-                "{PAGE} is not what `twilio-api man` renders: run `cargo xtask man` and commit it"
-            ));
-        }
-        eprintln!("{PAGE} is up to date");
-        return Ok(());
+    Ok(output.stdout)
+}
+
+/// Whether the committed page is `page`.
+fn compare(page: &[u8]) -> Result<(), String> {
+    let committed = fs::read(workspace_root().join(PAGE)).unwrap_or_default();
+    if committed != page {
+        return Err(format!(
+            "{PAGE} is not what `twilio-api man` renders: run `cargo xtask man` and commit it"
+        ));
     }
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    fs::write(&path, &output.stdout).map_err(|e| format!("cannot write {PAGE}: {e}"))?;
-    eprintln!("wrote {PAGE}");
+    eprintln!("{PAGE} is up to date");
     Ok(())
 }
