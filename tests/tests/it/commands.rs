@@ -1,6 +1,6 @@
 //! The commands generated from the spec, by hand where a table cannot say it: filters are
 //! sent as Twilio expects them, bad input stops before any request, columns are chosen, and
-//! the README's pipeline (find calls, then export their events) works with the CLI alone.
+//! the pipeline of docs/cli.md (find calls, then export their events) works with the CLI alone.
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
@@ -231,7 +231,7 @@ async fn the_sip_domain_auth_mappings_have_columns() {
     assert_eq!(text(&out.stdout), "sid,from,to,status,start_time\n");
 }
 
-/// The README's pipeline: the completed calls of a period, then all their events, with the
+/// The pipeline of docs/cli.md: the completed calls of a period, then all their events, with the
 /// CLI alone.
 #[test]
 fn the_readme_pipeline_finds_calls_then_exports_their_events() {
